@@ -1,0 +1,148 @@
+# skview: a terminal UI for Skaffold's dev loop.
+# `make run` and `make test` are what a newcomer types; both install what is
+# missing first (see `deps`). `V=1` shows full command lines.
+
+PREFIX  ?= /usr/local
+BUILD   ?= build
+CC      ?= cc
+SAN     ?=
+PKGS    := grpc libprotobuf-c libuv ncursesw cmocka
+
+# Debian packages the build and the tests need; `make deps` installs the missing ones.
+DEB_PKGS := build-essential pkg-config libgrpc-dev libprotobuf-c-dev protobuf-c-compiler \
+            libprotobuf-dev protobuf-compiler libuv1-dev libncurses-dev libcmocka-dev \
+            libjsmn-dev jq tmux python3-grpcio valgrind clang libclang-rt-14-dev procps
+
+ifeq ($(V),1)
+Q :=
+say = @true
+else
+Q := @
+say = @printf '  %-8s %s\n' $(1) $(2)
+endif
+
+GEN      := $(BUILD)/gen
+OBJ      := $(BUILD)/obj
+WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs-only-L $(PKGS) 2>/dev/null) -lgrpc -lgpr -lprotobuf-c -luv $(shell pkg-config --libs ncursesw 2>/dev/null) -lpthread -lm
+OPT      ?= -O2
+CFLAGS   ?= $(OPT) -g
+ALL_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_XOPEN_SOURCE_EXTENDED $(WARN) $(CFLAGS) $(PKG_CFLAGS) -I$(GEN) -Isrc -MMD -MP
+ifeq ($(SAN),1)
+ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDSAN      := -fsanitize=address,undefined
+endif
+LDFLAGS  ?=
+
+VERSION  := 0.1.0
+
+# ---- sources ---------------------------------------------------------------
+PROTOS     := proto/skaffold.proto
+WKT        := google/protobuf/timestamp.proto google/protobuf/empty.proto
+GEN_C      := $(GEN)/skaffold.pb-c.c $(GEN)/google/protobuf/timestamp.pb-c.c \
+              $(GEN)/google/protobuf/empty.pb-c.c $(GEN)/codes_desc.c
+GEN_H      := $(GEN_C:.c=.h)
+
+# The core: the pure model (src/model, no I/O) and the readers (src/io).
+CORE_SRC   := $(sort $(wildcard src/model/*.c src/io/*.c))
+# Live: gRPC client and libuv glue.
+LIVE_SRC   := $(sort $(wildcard src/live/*.c))
+# The terminal UI.
+UI_SRC     := $(sort $(wildcard src/ui/*.c))
+# The command line (main excluded so tests can link the commands).
+CLI_SRC    := $(filter-out src/main.c,$(sort $(wildcard src/*.c)))
+SIM_SRC    := $(sort $(wildcard src/sim/*.c))
+
+objs = $(patsubst %.c,$(OBJ)/%.o,$(patsubst $(BUILD)/%,%,$(1)))
+GEN_OBJ    := $(call objs,$(filter-out $(GEN)/codes_desc.c,$(GEN_C))) $(OBJ)/gen/codes_desc.o
+CORE_OBJ   := $(GEN_OBJ) $(call objs,$(CORE_SRC))
+LIVE_OBJ   := $(call objs,$(LIVE_SRC))
+UI_OBJ     := $(call objs,$(UI_SRC))
+CLI_OBJ    := $(call objs,$(CLI_SRC))
+SIM_OBJ    := $(call objs,$(SIM_SRC))
+
+TEST_SRC   := $(sort $(wildcard tests/unit/test_*.c))
+TEST_BIN   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
+
+.PHONY: all deps test unit integration run bench clean install asan valgrind check screenshots
+all: $(BUILD)/skview $(BUILD)/skview-sim
+
+# ---- dependencies ------------------------------------------------------------
+# Installs only what is missing; `apt-get update` first, as a fresh machine needs.
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "deps: installing" $$missing; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+	fi
+
+# ---- generated code ----------------------------------------------------------
+$(GEN)/skaffold.pb-c.c $(GEN)/skaffold.pb-c.h: proto/skaffold.proto
+	$(call say,PROTOC,$<)
+	$(Q)mkdir -p $(GEN) && protoc-c -Iproto -I/usr/include --c_out=$(GEN) skaffold.proto
+$(GEN)/google/protobuf/%.pb-c.c $(GEN)/google/protobuf/%.pb-c.h: /usr/include/google/protobuf/%.proto
+	$(call say,PROTOC,$<)
+	$(Q)mkdir -p $(GEN) && protoc-c -I/usr/include --c_out=$(GEN) google/protobuf/$*.proto
+$(GEN)/codes_desc.c: proto/skaffold.proto tools/codes.awk
+	$(call say,GEN,$@)
+	$(Q)mkdir -p $(GEN) && awk -f tools/codes.awk $< > $@.tmp && mv $@.tmp $@
+
+# Every object may include generated headers.
+$(OBJ)/%.o: %.c | $(GEN_H)
+	$(call say,CC,$<)
+	$(Q)mkdir -p $(dir $@) && $(CC) $(ALL_CFLAGS) -c $< -o $@
+$(OBJ)/gen/%.o: $(GEN)/%.c | $(GEN_H)
+	$(call say,CC,$<)
+	$(Q)mkdir -p $(dir $@) && $(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c $< -o $@
+$(GEN)/codes_desc.h:
+	@true
+
+# ---- binaries ---------------------------------------------------------------
+$(BUILD)/skview: $(OBJ)/src/main.o $(CLI_OBJ) $(UI_OBJ) $(LIVE_OBJ) $(CORE_OBJ)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(LDSAN) $(LDFLAGS) $^ -o $@ $(PKG_LIBS)
+$(BUILD)/skview-sim: $(SIM_OBJ) $(LIVE_OBJ) $(CORE_OBJ)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(LDSAN) $(LDFLAGS) $^ -o $@ $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(CLI_OBJ) $(UI_OBJ) $(LIVE_OBJ) $(CORE_OBJ) | $(GEN_H)
+	$(call say,TEST,$@)
+	$(Q)mkdir -p $(dir $@) && $(CC) $(ALL_CFLAGS) -Itests/unit $(LDSAN) $(LDFLAGS) $^ -o $@ $(PKG_LIBS) -lcmocka
+
+# ---- tests ------------------------------------------------------------------
+# Unit tests (cmocka) first, then the integration scripts, which drive the real
+# binaries against real files, the simulator on loopback and tmux.
+test: deps
+	$(Q)$(MAKE) --no-print-directory all $(TEST_BIN)
+	$(Q)BUILD=$(BUILD) tests/run.sh $(TEST_BIN)
+
+unit: all $(TEST_BIN)
+	$(Q)BUILD=$(BUILD) tests/run.sh --unit-only $(TEST_BIN)
+
+# The whole suite under ASan+UBSan, in its own build folder.
+asan: deps
+	$(Q)$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT=-O1 test
+
+# The unit tests under valgrind memcheck.
+valgrind: deps
+	$(Q)$(MAKE) --no-print-directory all $(TEST_BIN)
+	$(Q)BUILD=$(BUILD) VALGRIND=1 tests/run.sh $(TEST_BIN)
+
+bench: deps all
+	$(Q)BUILD=$(BUILD) tests/bench.sh
+
+run: deps all
+	$(Q)BUILD=$(BUILD) tools/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/skview/themes
+	install -m 755 $(BUILD)/skview $(BUILD)/skview-sim $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 doc/skview.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	-install -m 644 themes/*.theme $(DESTDIR)$(PREFIX)/share/skview/themes/
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,94 @@
+/* A live connection to a Skaffold process (or skview-sim) over gRPC C core,
+ * driven from a libuv loop.
+ *
+ * Threads: a private thread blocks in grpc_completion_queue_next(); it only
+ * decodes messages, re-arms the stream and hands results over through a
+ * bounded, mutex-protected queue and uv_async_send(). Every callback below runs
+ * on the loop thread, and the model/UI are only touched there.
+ *
+ * Life cycle: live_client_new() -> live_client_start() -> (callbacks) ->
+ * live_client_stop(done) -> done runs on the loop thread once every call,
+ * the channel and the thread are gone -> live_client_free().
+ *
+ * Connection: plaintext HTTP/2 to addr ("HOST:PORT" or "unix:///path").
+ * On connect the client calls on_reset (the Events stream replays the whole
+ * history, so the consumer starts from scratch), subscribes to Events, and
+ * calls GetState. When the server is absent or goes away it reports
+ * LIVE_RECONNECTING with the delay, retrying with exponential backoff (1 s
+ * initial, x1.6, 20% jitter, capped at 30 s); the consumer keeps its last
+ * state and shows it as stale. */
+#ifndef SKVIEW_LIVE_CLIENT_H
+#define SKVIEW_LIVE_CLIENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <uv.h>
+#include "skaffold.pb-c.h"
+
+typedef enum live_conn {
+    LIVE_CONNECTING,     /* first attempt under way */
+    LIVE_CONNECTED,      /* Events stream open */
+    LIVE_RECONNECTING,   /* lost or refused; retry_ms until the next attempt */
+    LIVE_STOPPED,
+} live_conn_t;
+
+typedef enum live_trigger {
+    LIVE_TRIGGER_BUILD,
+    LIVE_TRIGGER_SYNC,
+    LIVE_TRIGGER_DEPLOY,
+} live_trigger_t;
+
+/* The outcome of a call: code is a grpc_status_code (0 = OK); message is
+ * "NAME: server message" for a failure (e.g. "ALREADY_EXISTS: auto build is
+ * already set to true"), "" for success. */
+typedef struct live_result {
+    int code;
+    const char *message;
+} live_result_t;
+
+typedef struct live_callbacks {
+    void *ctx;
+    /* The stream is (re)opening: forget what was folded so far. */
+    void (*on_reset)(void *ctx);
+    /* One LogEntry from Events, valid during the call. */
+    void (*on_entry)(void *ctx, const Proto__LogEntry *entry);
+    /* A GetState answer; tag is what on_state_request returned when the
+     * GetState was sent (the consumer passes its model_seq()). */
+    uint64_t (*on_state_request)(void *ctx);
+    void (*on_state)(void *ctx, const Proto__State *state, uint64_t tag);
+    /* Connection changes; detail names the cause ("UNAVAILABLE: Connection
+     * refused"), retry_ms the delay before the next attempt. */
+    void (*on_conn)(void *ctx, live_conn_t conn, const char *detail, uint64_t retry_ms);
+} live_callbacks_t;
+
+typedef struct live_client live_client_t;
+typedef void (*live_done_cb)(void *arg, const live_result_t *result);
+
+typedef struct live_opts {
+    const char *addr;          /* required */
+    bool reconnect;            /* false: report the first failure and stop (ctl, events) */
+    uint32_t deadline_ms;      /* unary calls; 0 = 5000 */
+} live_opts_t;
+
+live_client_t *live_client_new(uv_loop_t *loop, const live_opts_t *opts,
+                               const live_callbacks_t *cb);
+int live_client_start(live_client_t *c);
+/* Cancels everything; done(arg, NULL) runs on the loop thread when all is
+ * released. */
+void live_client_stop(live_client_t *c, live_done_cb done, void *arg);
+void live_client_free(live_client_t *c);
+
+/* Control calls (5 s deadline each). done runs on the loop thread with the
+ * outcome; after a successful control call the client calls GetState again. */
+int live_execute(live_client_t *c, bool build, bool sync, bool deploy, live_done_cb done,
+                 void *arg);
+int live_auto(live_client_t *c, live_trigger_t which, bool enabled, live_done_cb done,
+              void *arg);
+int live_handle(live_client_t *c, const Proto__Event *event, live_done_cb done, void *arg);
+int live_get_state(live_client_t *c, live_done_cb done, void *arg);
+
+const char *live_conn_name(live_conn_t c);
+/* True when addr is plaintext and not loopback (the header warns). */
+bool live_addr_is_remote(const char *addr);
+
+#endif

@@ -1,0 +1,31 @@
+/* A bump allocator for short-lived protobuf-c messages.
+ *
+ * Readers decode one LogEntry at a time into an arena and reset it before the
+ * next one, so a million entries cost no malloc/free pairs. The arena also
+ * serves as a ProtobufCAllocator, so protobuf_c_message_unpack() can decode
+ * into it; never call protobuf_c_message_free_unpacked() on such a message:
+ * arena_reset() or arena_free() releases everything at once. */
+#ifndef SKVIEW_ARENA_H
+#define SKVIEW_ARENA_H
+
+#include <stddef.h>
+#include <protobuf-c/protobuf-c.h>
+
+typedef struct arena_chunk arena_chunk_t;
+
+typedef struct arena {
+    arena_chunk_t *head;      /* current chunk; older ones follow */
+    size_t used;              /* bytes used in head */
+    size_t cap;               /* bytes available in head */
+    ProtobufCAllocator pb;    /* allocator view of this arena */
+} arena_t;
+
+void arena_init(arena_t *a);
+/* Never returns NULL: aborts with a message when memory is exhausted. */
+void *arena_alloc(arena_t *a, size_t n);
+char *arena_strndup(arena_t *a, const char *s, size_t n);
+/* Keeps the first chunk for reuse, frees the rest. */
+void arena_reset(arena_t *a);
+void arena_free(arena_t *a);
+
+#endif

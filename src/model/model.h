@@ -1,0 +1,178 @@
+/* The model: a live mirror of Skaffold's State plus what a viewer needs beyond
+ * it (dev-loop timeline, errors with suggestions, per-resource detail, event
+ * history). Pure C: no I/O, no ncurses, no gRPC, single-threaded.
+ *
+ * Order of calls: model_new(); then any number of model_fold() (one per
+ * LogEntry, in stream order), model_reconcile() (a State from GetState) and
+ * model_clear() (before an Events stream is replayed again on reconnect);
+ * readers may call the accessors at any time; model_free() last.
+ *
+ * Folding (model_fold) mirrors Skaffold's server exactly:
+ *   buildEvent              buildState.artifacts[artifact] = status
+ *   deployEvent             deployState.status = status
+ *   portEvent               forwardedPorts[localPort] = the PortEvent
+ *   statusCheckEvent        statusCheckState.status = status
+ *   resourceStatusCheckEvent statusCheckState.resources[resource] = status
+ *   fileSyncEvent           fileSyncState.status = status
+ *   debuggingContainerEvent "Started" appends to debuggingContainers,
+ *                           "Terminated" removes those with the same
+ *                           namespace, podName and containerName
+ *   metaEvent               metadata = metaEvent.metadata (what Skaffold puts
+ *                           in its State at start-up)
+ *   devLoopEvent, terminationEvent: no State field.
+ * A new mirror starts as Skaffold's empty State: deploy, status check and file
+ * sync "Not Started", no artifacts, auto triggers off (unknown from events).
+ *
+ * Reconciling (model_reconcile): events cannot carry the three autoTrigger
+ * flags, the statusCode fields, nor the resets the server applies when a build
+ * or deploy is started by Execute or an Auto* toggle. So the server wins: the
+ * mirror becomes a copy of the server's State, and then every entry folded
+ * since `since_seq` (the model_seq() read when GetState was sent) is folded
+ * again on top, so that an event that arrived while GetState was in flight is
+ * not lost. Re-folding is safe because every fold rule is a plain assignment
+ * (the newest event for a key wins). Timeline, errors and history are
+ * event-derived and are not touched by reconcile.
+ *
+ * Bounds: the history keeps the newest history_cap entries (as packed
+ * protobuf, about 120 bytes each), the timeline the newest timeline_cap
+ * iterations, the error list the newest errors_cap errors, so memory stays flat
+ * however long a session runs. */
+#ifndef SKVIEW_MODEL_H
+#define SKVIEW_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "skaffold.pb-c.h"
+#include "status.h"
+
+#define MODEL_HISTORY_DEFAULT 100000
+#define MODEL_TIMELINE_DEFAULT 1000
+#define MODEL_ERRORS_DEFAULT 1000
+
+typedef struct model model_t;
+
+typedef struct model_opts {
+    size_t history_cap;   /* 0 = MODEL_HISTORY_DEFAULT */
+    size_t timeline_cap;  /* 0 = MODEL_TIMELINE_DEFAULT */
+    size_t errors_cap;    /* 0 = MODEL_ERRORS_DEFAULT */
+} model_opts_t;
+
+/* Phases of a dev-loop iteration, and the places an error can come from. */
+typedef enum phase {
+    PHASE_BUILD,
+    PHASE_DEPLOY,
+    PHASE_STATUSCHECK,
+    PHASE_RESOURCE,     /* one status-check resource */
+    PHASE_SYNC,
+    PHASE_DEVLOOP,
+    PHASE_TERMINATION,
+    PHASE__COUNT
+} phase_t;
+const char *phase_name(phase_t p); /* "build", "deploy", "status check", ... */
+
+/* A timed step. Times are nanoseconds since the Unix epoch, 0 = not seen. */
+typedef struct span {
+    int64_t start_ns, end_ns;
+    status_kind_t status;        /* latest status seen for the step */
+} span_t;
+
+typedef struct artifact_span {
+    char *artifact;
+    span_t span;
+} artifact_span_t;
+
+/* One dev-loop iteration. Entries that arrive before any DevLoopEvent (old
+ * Skaffold versions send none) open an implicit iteration. */
+typedef struct iteration {
+    int32_t number;              /* DevLoopEvent.iteration (0 = initial loop) */
+    bool implicit;               /* opened without a DevLoopEvent */
+    span_t span;                 /* the whole iteration */
+    artifact_span_t *builds;     /* one per artifact built in it */
+    size_t n_builds;
+    span_t deploy, statuscheck, sync;
+    uint64_t error_id;           /* the error that ended it (0 = none) */
+} iteration_t;
+
+typedef struct suggestion {
+    int code;                    /* Proto__SuggestionCode */
+    char *action;
+} suggestion_t;
+
+/* An ActionableErr (or a legacy err/errCode pair) as the viewer shows it. */
+typedef struct model_error {
+    uint64_t id;                 /* unique, increasing from 1 */
+    uint64_t seq;                /* the entry that raised it (model_seq order) */
+    int64_t time_ns;             /* its timestamp */
+    phase_t phase;
+    char *subject;               /* artifact, resource or image; "" if none */
+    int32_t iteration;           /* the dev-loop iteration it happened in */
+    int code;                    /* Proto__StatusCode */
+    char *message;
+    suggestion_t *suggestions;
+    size_t n_suggestions;
+    bool resolved;               /* the same phase+subject later succeeded */
+    unsigned repeats;            /* identical reports folded into this one */
+} model_error_t;
+
+/* Per status-check resource: what State's map cannot hold. */
+typedef struct model_resource {
+    char *name;
+    char *status;
+    char *message;
+    int code;                    /* ResourceStatusCheckEvent.statusCode */
+    int64_t time_ns;             /* of the latest event */
+} model_resource_t;
+
+model_t *model_new(const model_opts_t *opts);
+void model_free(model_t *m);
+/* Forgets everything (state, timeline, errors, history) but the options. */
+void model_clear(model_t *m);
+
+/* Folds one entry. Returns 0, or -1 if the entry has no event (still counted
+ * in the history). */
+int model_fold(model_t *m, const Proto__LogEntry *e);
+void model_reconcile(model_t *m, const Proto__State *server, uint64_t since_seq);
+
+/* The number of entries folded so far; also the seq the next entry gets. */
+uint64_t model_seq(const model_t *m);
+/* Increases on every change; a viewer redraws when it moves. */
+uint64_t model_generation(const model_t *m);
+
+/* The mirror. Owned by the model; valid until the next fold/reconcile/clear. */
+const Proto__State *model_state(const model_t *m);
+
+/* Skaffold's version sentence from the MetaEvent ("" if none), termination. */
+const char *model_version(const model_t *m);
+bool model_terminated(const model_t *m, const char **status);
+/* Timestamp of the newest entry (ns), 0 if none. */
+int64_t model_last_time(const model_t *m);
+
+/* Timeline, oldest retained first. */
+size_t model_iteration_count(const model_t *m);
+const iteration_t *model_iteration(const model_t *m, size_t i);
+/* The iteration in progress or last seen, NULL if none. */
+const iteration_t *model_current_iteration(const model_t *m);
+
+/* Errors, newest first. */
+size_t model_error_count(const model_t *m);
+const model_error_t *model_error_at(const model_t *m, size_t i);
+const model_error_t *model_error_by_id(const model_t *m, uint64_t id);
+size_t model_unresolved_errors(const model_t *m);
+
+/* Resources seen in events, in first-seen order. */
+size_t model_resource_count(const model_t *m);
+const model_resource_t *model_resource_at(const model_t *m, size_t i);
+const model_resource_t *model_resource_find(const model_t *m, const char *name);
+
+/* History: entries seq in [first, model_seq()). model_history_get decodes one
+ * into a new message the caller frees with protobuf_c_message_free_unpacked
+ * (allocator NULL for malloc, or an arena's). NULL if seq is not retained. */
+uint64_t model_history_first(const model_t *m);
+Proto__LogEntry *model_history_get(const model_t *m, uint64_t seq, ProtobufCAllocator *alloc);
+size_t model_history_bytes(const model_t *m);
+
+/* Deep copy of any message (pack + unpack, malloc'd). */
+ProtobufCMessage *pb_dup(const ProtobufCMessage *msg);
+
+#endif

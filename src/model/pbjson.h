@@ -1,0 +1,69 @@
+/* Protobuf's canonical JSON mapping for protobuf-c messages, driven by the
+ * generated descriptors (so it serves every message of every schema).
+ *
+ * Reading: lowerCamel names as in the .proto (skview's schemas use Skaffold's
+ * own field names, which are already the JSON names), unknown keys skipped,
+ * enums as names or numbers, 64-bit integers as strings or numbers,
+ * google.protobuf.Timestamp as RFC 3339 with 0 to 9 fractional digits, maps as
+ * objects with string keys, bytes as base64, null as "not set".
+ *
+ * Writing: the mapping Skaffold's gateway (Go jsonpb) uses: fields in number
+ * order, default values omitted, enums as names, int64 as strings, map keys
+ * sorted (so output is deterministic and two equal messages print alike),
+ * Timestamp with 0, 3, 6 or 9 fractional digits. Untrusted strings are escaped
+ * (every control character and DEL as \uXXXX); invalid UTF-8 is replaced by
+ * U+FFFD so the output is always valid JSON. */
+#ifndef SKVIEW_PBJSON_H
+#define SKVIEW_PBJSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <protobuf-c/protobuf-c.h>
+#include "arena.h"
+
+/* A growable output buffer. */
+typedef struct strbuf {
+    char *data;
+    size_t len, cap;
+} strbuf_t;
+
+void sb_init(strbuf_t *b);
+void sb_free(strbuf_t *b);
+void sb_reset(strbuf_t *b);
+void sb_add(strbuf_t *b, const char *s, size_t n);
+void sb_adds(strbuf_t *b, const char *s);
+void sb_addc(strbuf_t *b, char c);
+void sb_printf(strbuf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends s as a JSON string literal (quotes included). */
+void sb_json_string(strbuf_t *b, const char *s, size_t n);
+
+/* The error of a failed parse: a short sentence naming the field path,
+ * e.g. "event.buildEvent.status: expected a string". */
+typedef struct pbjson_err {
+    char msg[256];
+} pbjson_err_t;
+
+/* A reusable JSON parser (it keeps its token buffer between calls). */
+typedef struct pbjson_parser pbjson_parser_t;
+
+pbjson_parser_t *pbjson_parser_new(void);
+void pbjson_parser_free(pbjson_parser_t *p);
+
+/* Parses one JSON text (json, len) as a message of type desc, allocating the
+ * message and everything in it from arena. When unwrap_key is not NULL and the
+ * top-level object has that key, the value under it is parsed instead (the
+ * HTTP gateway wraps each entry as {"result": LogEntry}); *unwrapped tells
+ * whether that happened. Returns NULL and fills err on failure. */
+ProtobufCMessage *pbjson_parse(pbjson_parser_t *p, const char *json, size_t len,
+                               const ProtobufCMessageDescriptor *desc, arena_t *arena,
+                               const char *unwrap_key, bool *unwrapped, pbjson_err_t *err);
+
+/* Appends msg as compact canonical JSON. */
+void pbjson_write(strbuf_t *out, const ProtobufCMessage *msg);
+
+/* Timestamps: nanoseconds since the Unix epoch <-> RFC 3339. */
+bool pbjson_parse_time(const char *s, size_t n, int64_t *seconds, int32_t *nanos);
+void pbjson_format_time(strbuf_t *out, int64_t seconds, int32_t nanos);
+
+#endif

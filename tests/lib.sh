@@ -1,0 +1,38 @@
+# Shared helpers for the integration scripts (bash). Each check prints
+# "ok NAME" or "not ok NAME" with both values; the runner counts them.
+set -u
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+BUILD="${BUILD:-build}"
+SKVIEW="$PWD/$BUILD/skview"
+SKSIM="$PWD/$BUILD/skview-sim"
+DATA="$PWD/../shared/data"
+export LC_ALL=C.UTF-8 TZ=UTC
+TMP=$(mktemp -d /tmp/skview-test.XXXXXX)
+_cleanups=()
+at_exit() { _cleanups+=("$1"); }
+_run_cleanups() { local c; for c in "${_cleanups[@]}"; do eval "$c" >/dev/null 2>&1; done; rm -rf "$TMP"; }
+trap _run_cleanups EXIT
+_fails=0
+ok()     { echo "ok $1"; }
+not_ok() { echo "not ok $1"; _fails=$((_fails + 1)); }
+# check_eq NAME EXPECTED ACTUAL
+check_eq() {
+  if [ "$2" == "$3" ]; then ok "$1"; else not_ok "$1"; printf '  expected: %s\n  actual:   %s\n' "$2" "$3"; fi
+}
+# check_match NAME REGEX ACTUAL
+check_match() {
+  if [[ "$3" =~ $2 ]]; then ok "$1"; else not_ok "$1"; printf '  pattern: %s\n  actual:  %s\n' "$2" "$3"; fi
+}
+# check_cmd NAME COMMAND...: passes when the command exits 0
+check_cmd() {
+  local n=$1; shift
+  if "$@"; then ok "$n"; else not_ok "$n"; echo "  command failed: $*"; fi
+}
+# A free TCP port on loopback.
+free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+# wait_for SECONDS COMMAND...: retries the command every 0.1 s.
+wait_for() {
+  local end=$((SECONDS + $1)); shift
+  until "$@" >/dev/null 2>&1; do [ $SECONDS -ge $end ] && return 1; sleep 0.1; done
+}
+finish() { [ $_fails -eq 0 ]; }

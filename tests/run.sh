@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs the cmocka unit tests given as arguments, then every integration script
+# in tests/integration (unless --unit-only). Prints one closing line
+# "N passed, N failed" and exits non-zero if anything failed.
+#   VALGRIND=1   run the unit tests under valgrind memcheck (errors fail them)
+#   ONLY=PATTERN run only the integration scripts whose name matches
+set -u
+cd "$(dirname "$0")/.."
+export BUILD="${BUILD:-build}" LC_ALL=C.UTF-8 TZ=UTC
+unit_only=0
+[ "${1:-}" = --unit-only ] && { unit_only=1; shift; }
+passed=0 failed=0 failures=()
+vg=()
+if [ "${VALGRIND:-0}" = 1 ]; then
+  vg=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect
+      --suppressions=tests/valgrind.supp)
+fi
+for t in "$@"; do
+  name=$(basename "$t")
+  out=$("${vg[@]}" "$t" 2>&1); rc=$?
+  p=$(printf '%s\n' "$out" | grep -c '^\[       OK \]')
+  f=$(printf '%s\n' "$out" | grep -c '^\[  FAILED  \]')
+  if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  passed=$((passed + p)); failed=$((failed + f))
+  if [ $rc -ne 0 ]; then failures+=("$name"); printf '%s\n' "$out" | tail -40; fi
+  printf '  %-28s %3d passed, %d failed\n' "$name" "$p" "$f"
+done
+if [ $unit_only = 0 ]; then
+  for s in tests/integration/*.sh; do
+    [ -e "$s" ] || continue
+    [ -n "${ONLY:-}" ] && [[ "$s" != *${ONLY}* ]] && continue
+    name=$(basename "$s" .sh)
+    out=$(timeout 600 bash "$s" 2>&1); rc=$?
+    p=$(printf '%s\n' "$out" | grep -c '^ok ')
+    f=$(printf '%s\n' "$out" | grep -c '^not ok ')
+    if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+    passed=$((passed + p)); failed=$((failed + f))
+    if [ $rc -ne 0 ]; then failures+=("$name"); printf '%s\n' "$out" | grep -v '^ok ' | tail -40; fi
+    printf '  %-28s %3d passed, %d failed\n' "$name" "$p" "$f"
+  done
+fi
+[ ${#failures[@]} -gt 0 ] && echo "failed: ${failures[*]}"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
