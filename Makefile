@@ -98,6 +98,8 @@ $(OBJ)/gen/%.o: $(GEN)/%.c | $(GEN_H)
 	$(Q)mkdir -p $(dir $@) && $(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c $< -o $@
 $(GEN)/codes_desc.h:
 	@true
+# Generated files are kept: they are real inputs, not make intermediates.
+.SECONDARY: $(GEN_C) $(GEN_H)
 
 # ---- binaries ---------------------------------------------------------------
 $(BUILD)/skview: $(OBJ)/src/main.o $(CLI_OBJ) $(UI_OBJ) $(LIVE_OBJ) $(CORE_OBJ)
@@ -107,9 +109,18 @@ $(BUILD)/skview-sim: $(SIM_OBJ) $(LIVE_OBJ) $(CORE_OBJ)
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(LDSAN) $(LDFLAGS) $^ -o $@ $(PKG_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(CLI_OBJ) $(UI_OBJ) $(LIVE_OBJ) $(CORE_OBJ) | $(GEN_H)
+# Tests link archives, so each pulls in only the objects it uses.
+LIBS_A := $(BUILD)/libcli.a $(BUILD)/libui.a $(BUILD)/liblive.a $(BUILD)/libcore.a
+$(BUILD)/libcore.a: $(CORE_OBJ)
+$(BUILD)/liblive.a: $(LIVE_OBJ)
+$(BUILD)/libui.a: $(UI_OBJ)
+$(BUILD)/libcli.a: $(CLI_OBJ)
+$(LIBS_A):
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+$(BUILD)/tests/%: tests/unit/%.c $(LIBS_A) | $(GEN_H)
 	$(call say,TEST,$@)
-	$(Q)mkdir -p $(dir $@) && $(CC) $(ALL_CFLAGS) -Itests/unit $(LDSAN) $(LDFLAGS) $^ -o $@ $(PKG_LIBS) -lcmocka
+	$(Q)mkdir -p $(dir $@) && $(CC) $(ALL_CFLAGS) -Itests/unit $(LDSAN) $(LDFLAGS) $< -o $@ $(LIBS_A) $(LIBS_A) $(PKG_LIBS) -lcmocka
 
 # ---- tests ------------------------------------------------------------------
 # Unit tests (cmocka) first, then the integration scripts, which drive the real

@@ -1,0 +1,73 @@
+/* Command dispatch: `skview [COMMAND] [ARGS]`. Each command parses its own
+ * arguments; with no command (or only options) skview opens the live TUI. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "live/cmds.h"
+#include "ui/ui.h"
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *usage;
+} command_t;
+
+static const command_t commands[] = {
+    {"state", cmd_state, "state FILE [--strict]        print the folded State as JSON"},
+    {"events", cmd_events, "events FILE|-a ADDR [--json] [--follow] [--strict]  print the event history"},
+    {"replay", ui_cmd_replay, "replay FILE [--speed X]       replay a saved log in the TUI"},
+    {"ctl", cmd_ctl, "ctl [-a ADDR] build|sync|deploy|auto-build on|off|auto-sync on|off|auto-deploy on|off|state|emit JSON"},
+    {"record", cmd_record, "record -a ADDR -o FILE        record the live stream until Ctrl-C"},
+};
+
+static void print_help(FILE *f)
+{
+    fprintf(f, "usage: skview [-a ADDR] [--theme NAME|PATH] [--record FILE] [--notify]\n"
+               "       skview COMMAND [ARGS]\n\n"
+               "Watch and steer a Skaffold dev loop. With no command, opens the live view on\n"
+               "ADDR (default $SKVIEW_ADDR, else " SKVIEW_DEFAULT_ADDR ").\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  skview %s\n", commands[i].usage);
+    fprintf(f, "\nexit status: 0 ok, 1 runtime error, 2 usage error, 3 malformed input (--strict)\n"
+               "See skview(1).\n");
+}
+
+int cli_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("skview: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputs(" (see skview --help)\n", stderr);
+    va_end(ap);
+    return EXIT_USAGE;
+}
+
+const char *cli_addr(const char *given)
+{
+    if (given && *given)
+        return given;
+    const char *env = getenv("SKVIEW_ADDR");
+    return env && *env ? env : SKVIEW_DEFAULT_ADDR;
+}
+
+int cli_main(int argc, char **argv)
+{
+    if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))) {
+        print_help(stdout);
+        return EXIT_OK;
+    }
+    if (argc >= 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))) {
+        printf("skview %s\n", SKVIEW_VERSION);
+        return EXIT_OK;
+    }
+    if (argc >= 2 && argv[1][0] != '-') {
+        for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+            if (!strcmp(argv[1], commands[i].name))
+                return commands[i].run(argc - 1, argv + 1);
+        return cli_usage_error("unknown command '%s'", argv[1]);
+    }
+    return ui_cmd_live(argc, argv);
+}

@@ -1,0 +1,286 @@
+/* Saved event logs -> LogEntry values; see logreader.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "io/logreader.h"
+#include "io/recording.h"
+#include "model/pbjson.h"
+
+#define READ_CHUNK (1u << 20)
+#define MAX_LINE (64u << 20)
+
+struct logreader {
+    int fd;
+    char *path;              /* as given, "<stdin>" for "-" */
+    logreader_opts_t opts;
+    log_format_t format;
+    char *buf;               /* unread bytes are buf[pos..len) */
+    size_t pos, len, cap;
+    bool eof, io_error, stopped;
+    uint64_t line, skipped;
+    uint64_t offset;         /* file offset of buf[0] */
+    pbjson_parser_t *json;
+    arena_t arena;
+    char err[512];
+    const char *ioerr;       /* strerror() of a read failure */
+};
+
+const char *log_format_name(log_format_t f)
+{
+    switch (f) {
+    case LOG_JSONL: return "Skaffold event log (JSON lines)";
+    case LOG_GATEWAY: return "HTTP gateway capture";
+    case LOG_RECORDING: return "skview recording";
+    default: return "unknown";
+    }
+}
+
+/* Reads more bytes, keeping the unread tail at the start of the buffer.
+ * Returns the bytes added (0 at end of file or on error). */
+static size_t fill(logreader_t *r, size_t want)
+{
+    if (r->pos > 0) {
+        memmove(r->buf, r->buf + r->pos, r->len - r->pos);
+        r->offset += r->pos;
+        r->len -= r->pos;
+        r->pos = 0;
+    }
+    if (r->len + want > r->cap) {
+        size_t cap = r->cap;
+        while (cap < r->len + want) cap *= 2;
+        char *b = realloc(r->buf, cap + 1);
+        if (!b) abort();
+        r->buf = b;
+        r->cap = cap;
+    }
+    size_t added = 0;
+    while (added == 0 && !r->eof) {
+        ssize_t n = read(r->fd, r->buf + r->len, r->cap - r->len);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            r->ioerr = strerror(errno);
+            r->io_error = r->eof = true;
+            break;
+        }
+        if (n == 0) r->eof = true;
+        r->len += (size_t)n;
+        added = (size_t)n;
+    }
+    return added;
+}
+
+static void detect(logreader_t *r)
+{
+    while (r->len < RECORDING_MAGIC_LEN && fill(r, READ_CHUNK) > 0) {}
+    r->format = recording_is_magic(r->buf, r->len) ? LOG_RECORDING : LOG_JSONL;
+    if (r->format == LOG_RECORDING) {
+        r->pos = RECORDING_MAGIC_LEN;
+    }
+}
+
+logreader_t *logreader_open(const char *path, const logreader_opts_t *opts, char *errbuf,
+                            size_t errlen)
+{
+    bool is_stdin = !strcmp(path, "-");
+    int fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    logreader_t *r = calloc(1, sizeof *r);
+    if (!r) abort();
+    r->fd = fd;
+    r->path = strdup(is_stdin ? "<stdin>" : path);
+    if (opts) r->opts = *opts;
+    r->cap = READ_CHUNK;
+    r->buf = malloc(r->cap + 1);
+    if (!r->buf || !r->path) abort();
+    r->json = pbjson_parser_new();
+    arena_init(&r->arena);
+    detect(r);
+    if (r->io_error) {
+        snprintf(errbuf, errlen, "%s: %s", r->path, r->ioerr);
+        logreader_close(r);
+        return NULL;
+    }
+    return r;
+}
+
+void logreader_close(logreader_t *r)
+{
+    if (!r) return;
+    if (r->fd > 0) close(r->fd);
+    free(r->buf);
+    free(r->path);
+    pbjson_parser_free(r->json);
+    arena_free(&r->arena);
+    free(r);
+}
+
+/* Reports a malformed line or record. Returns -1 when it stops the reader
+ * (strict mode), 0 when the caller skips it and goes on. */
+static int report(logreader_t *r, const source_sink_t *sink, const char *where, const char *msg)
+{
+    snprintf(r->err, sizeof r->err, "%s: %s", where, msg);
+    r->skipped++;
+    bool fatal = r->opts.strict;
+    if (sink && sink->on_error) sink->on_error(sink->ctx, where, msg, fatal);
+    if (fatal) r->stopped = true;
+    return fatal ? -1 : 0;
+}
+
+static int report_line(logreader_t *r, const source_sink_t *sink, const char *msg)
+{
+    char where[300];
+    snprintf(where, sizeof where, "%s:%llu", r->path, (unsigned long long)r->line);
+    return report(r, sink, where, msg);
+}
+
+/* A parsed entry must carry something: an {"error": ...} line of the gateway
+ * or an unrelated JSON object parses as an empty LogEntry. */
+static bool entry_is_empty(const Proto__LogEntry *e)
+{
+    return !e->timestamp && !e->event && (!e->entry || !*e->entry);
+}
+
+static bool is_blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r') return false;
+    return true;
+}
+
+/* The next line as [*s, *s+*n) without its newline; false at the end. */
+static bool next_line(logreader_t *r, char **s, size_t *n, bool *too_long)
+{
+    *too_long = false;
+    for (;;) {
+        char *start = r->buf + r->pos;
+        char *nl = memchr(start, '\n', r->len - r->pos);
+        if (nl || (r->eof && r->pos < r->len)) {
+            size_t len = nl ? (size_t)(nl - start) : r->len - r->pos;
+            r->pos += len + (nl ? 1 : 0);
+            r->line++;
+            *s = start;
+            *n = len;
+            return true;
+        }
+        if (r->eof) return false;
+        if (r->len - r->pos >= MAX_LINE) {
+            /* Drop what we have of the line; the rest goes with the next newline. */
+            r->pos = r->len;
+            *too_long = true;
+        }
+        fill(r, READ_CHUNK);
+    }
+}
+
+static int next_json(logreader_t *r, const source_sink_t *sink, const Proto__LogEntry **out)
+{
+    char *s;
+    size_t n;
+    bool too_long;
+    while (next_line(r, &s, &n, &too_long)) {
+        if (too_long) {
+            if (report_line(r, sink, "line longer than 64 MiB") < 0) return -1;
+            continue;
+        }
+        if (is_blank(s, n)) continue;
+        arena_reset(&r->arena);
+        pbjson_err_t err;
+        bool unwrapped;
+        const Proto__LogEntry *e = (const void *)pbjson_parse(
+            r->json, s, n, &proto__log_entry__descriptor, &r->arena, "result", &unwrapped, &err);
+        if (e && entry_is_empty(e))
+            snprintf(err.msg, sizeof err.msg, "not a LogEntry (no timestamp, event or entry)"), e = NULL;
+        if (!e) {
+            if (report_line(r, sink, err.msg) < 0) return -1;
+            continue;
+        }
+        if (unwrapped && r->format == LOG_JSONL && r->line == 1 + r->skipped) r->format = LOG_GATEWAY;
+        *out = e;
+        return 1;
+    }
+    return r->io_error ? -1 : 0;
+}
+
+/* Makes sure n bytes are buffered; false at end of file. */
+static bool have(logreader_t *r, size_t n)
+{
+    while (r->len - r->pos < n)
+        if (fill(r, n > READ_CHUNK ? n : READ_CHUNK) == 0) return false;
+    return true;
+}
+
+static int record_problem(logreader_t *r, const source_sink_t *sink, const char *msg)
+{
+    char where[300], text[256];
+    snprintf(where, sizeof where, "%s:record %llu", r->path, (unsigned long long)r->line);
+    snprintf(text, sizeof text, "%s at byte %llu; the records before it are kept", msg,
+             (unsigned long long)(r->offset + r->pos));
+    r->eof = true;
+    r->pos = r->len; /* nothing after a broken record can be trusted */
+    return report(r, sink, where, text);
+}
+
+static int next_record(logreader_t *r, const source_sink_t *sink, const Proto__LogEntry **out)
+{
+    for (;;) {
+        if (r->pos == r->len && !have(r, 1)) return r->io_error ? -1 : 0;
+        r->line++;
+        if (!have(r, RECORDING_HEADER_LEN))
+            return record_problem(r, sink, "torn record header (the recording was cut short)") < 0 ? -1 : 0;
+        const unsigned char *h = (const unsigned char *)r->buf + r->pos;
+        uint32_t len = (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 | (uint32_t)h[3] << 24;
+        uint32_t crc = (uint32_t)h[4] | (uint32_t)h[5] << 8 | (uint32_t)h[6] << 16 | (uint32_t)h[7] << 24;
+        if (len > RECORDING_MAX)
+            return record_problem(r, sink, "record length out of range") < 0 ? -1 : 0;
+        if (!have(r, RECORDING_HEADER_LEN + len))
+            return record_problem(r, sink, "torn last record (the recording was cut short)") < 0 ? -1 : 0;
+        const unsigned char *body = (const unsigned char *)r->buf + r->pos + 8;
+        if (crc32c(0, body, len + 1) != crc)
+            return record_problem(r, sink, "record checksum mismatch") < 0 ? -1 : 0;
+        int kind = body[0];
+        r->pos += RECORDING_HEADER_LEN + len;
+        if (kind != RECORD_LOG_ENTRY) continue; /* another stream's record (BuildKit) */
+        arena_reset(&r->arena);
+        const Proto__LogEntry *e = (const void *)protobuf_c_message_unpack(
+            &proto__log_entry__descriptor, &r->arena.pb, len, body + 1);
+        if (!e) {
+            if (report(r, sink, r->path, "record does not decode as a LogEntry") < 0) return -1;
+            continue;
+        }
+        *out = e;
+        return 1;
+    }
+}
+
+int logreader_next(logreader_t *r, const source_sink_t *sink, const Proto__LogEntry **out)
+{
+    if (r->stopped) return -1;
+    return r->format == LOG_RECORDING ? next_record(r, sink, out) : next_json(r, sink, out);
+}
+
+int logreader_pump(logreader_t *r, const source_sink_t *sink)
+{
+    const Proto__LogEntry *e;
+    int rc, status = 0;
+    while ((rc = logreader_next(r, sink, &e)) == 1) {
+        if (sink->on_entry && (status = sink->on_entry(sink->ctx, e)) != 0) break;
+    }
+    if (rc < 0) {
+        status = r->stopped ? 3 : 1;
+        if (r->io_error && sink->on_error) sink->on_error(sink->ctx, r->path, r->ioerr, true);
+    }
+    if (sink->on_end) sink->on_end(sink->ctx, status);
+    return status;
+}
+
+log_format_t logreader_format(const logreader_t *r) { return r->format; }
+uint64_t logreader_line(const logreader_t *r) { return r->line; }
+uint64_t logreader_skipped(const logreader_t *r) { return r->skipped; }
+const char *logreader_path(const logreader_t *r) { return r->path; }
+const char *logreader_error(const logreader_t *r) { return r->err[0] ? r->err : NULL; }

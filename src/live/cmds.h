@@ -1,0 +1,15 @@
+/* Headless commands that talk to a live server (src/live/cmds.c). */
+#ifndef SKVIEW_LIVE_CMDS_H
+#define SKVIEW_LIVE_CMDS_H
+
+#include <stdbool.h>
+
+/* skview ctl [-a ADDR] build|sync|deploy|auto-build|auto-sync|auto-deploy on|off|state|emit JSON */
+int cmd_ctl(int argc, char **argv);
+/* skview record -a ADDR -o FILE */
+int cmd_record(int argc, char **argv);
+/* skview events -a ADDR [--json] [--follow]: the live stream on stdout.
+ * Without follow, exits once the stream has been quiet for 300 ms. */
+int events_live(const char *addr, bool json, bool follow);
+
+#endif
