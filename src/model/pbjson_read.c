@@ -403,8 +403,13 @@ static bool parse_map(ctx_t *c, int *i, const ProtobufCFieldDescriptor *f, void 
         if (kf->type == PROTOBUF_C_TYPE_STRING) {
             MEMBER(e, kf->offset, char *) = tok_string(c, at, NULL);
             at++;
-        } else if (!parse_value(c, &at, kf, (char *)e + kf->offset)) {
-            return false;
+        } else {
+            /* jsmn makes the value a child of its key: step over the key
+             * token alone, not its subtree. */
+            int key = at;
+            if (!parse_value(c, &at, kf, (char *)e + kf->offset))
+                return false;
+            at = key + 1;
         }
         if (!parse_value(c, &at, vf, (char *)e + vf->offset))
             return false;

@@ -10,6 +10,10 @@
 
 static void write_message(strbuf_t *out, const ProtobufCMessage *msg);
 
+/* Strings are escaped as Go's encoding/json does (what Skaffold's jsonpb
+ * output uses): control characters, and also <, > and & as \u003c, \u003e,
+ * \u0026, so that `skview events --json` reproduces Skaffold's lines. */
+
 /* Length of a valid UTF-8 sequence at s, or 0. Kept local: the writer must
  * accept any bytes a peer sent and still print valid JSON. */
 static size_t utf8_valid(const unsigned char *s, size_t n)
@@ -37,9 +41,20 @@ void sb_json_string(strbuf_t *b, const char *str, size_t n)
     size_t run = 0; /* start of the pending run of bytes copied as they are */
     for (size_t i = 0; i < n;) {
         unsigned char c = s[i];
-        if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') { i++; continue; }
+        if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&') {
+            i++;
+            continue;
+        }
         size_t ok = c >= 0x80 ? utf8_valid(s + i, n - i) : 0;
-        if (ok) { i += ok; continue; }
+        /* U+2028 and U+2029 are escaped like Go's encoder does. */
+        bool sep = ok == 3 && c == 0xE2 && s[i + 1] == 0x80 && (s[i + 2] == 0xA8 || s[i + 2] == 0xA9);
+        if (ok && !sep) { i += ok; continue; }
+        if (sep) {
+            sb_add(b, str + run, i - run);
+            sb_adds(b, s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029");
+            run = i += 3;
+            continue;
+        }
         sb_add(b, str + run, i - run);
         switch (c) {
         case '"': sb_add(b, "\\\"", 2); break;
@@ -48,7 +63,7 @@ void sb_json_string(strbuf_t *b, const char *str, size_t n)
         case '\r': sb_add(b, "\\r", 2); break;
         case '\t': sb_add(b, "\\t", 2); break;
         default:
-            if (c < 0x80) { /* other controls and DEL */
+            if (c < 0x80) { /* other controls, DEL, and <>& as Go escapes them */
                 char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
                 sb_add(b, u, 6);
             } else {

@@ -88,7 +88,7 @@ static size_t next_glyph(const unsigned char *s, size_t n, int flags, glyph_t *g
             g->len = 2;
             g->cols = 2;
         } else {
-            glyph_set(g, cp == 0x7F ? 0x2421 : 0x2400 + cp, 1, flags);
+            glyph_set(g, cp == 0x7F ? 0x2421 : cp == '\n' ? 0x2424 : 0x2400 + cp, 1, flags);
         }
         return len;
     }

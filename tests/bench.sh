@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# make bench: measured ratios, never timed unit tests.
+#  1. `skview state` on a deterministic 1,000,000-entry dev-loop log, next to
+#     `jq -c . FILE > /dev/null` on the same file: time ratio and peak memory.
+#     Targets: at least 20x faster than jq, peak memory under 32 MiB.
+#  2. Live throughput (tests/bench_live.sh), when the simulator is built.
+set -u
+cd "$(dirname "$0")/.."
+BUILD="${BUILD:-build}"
+N="${BENCH_ENTRIES:-1000000}"
+dir="$BUILD/bench"; mkdir -p "$dir"
+log="$dir/devloop-$N.jsonl"
+if [ ! -s "$log" ]; then
+  echo "bench: generating $log ($N entries)"
+  python3 tests/gen_log.py "$N" 1 > "$log.tmp" && mv "$log.tmp" "$log"
+fi
+size=$(stat -c %s "$log")
+# measure NAME CMD...: best wall time of 3 runs and the peak RSS (KiB).
+measure() {
+  local best="" rss=0 i t m
+  for i in 1 2 3; do
+    /usr/bin/time -f '%e %M' -o "$dir/time.txt" "$@" > /dev/null 2> "$dir/stderr.txt" || { cat "$dir/stderr.txt"; return 1; }
+    read -r t m < "$dir/time.txt"
+    if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
+    [ "$m" -gt "$rss" ] && rss=$m
+  done
+  echo "$best $rss"
+}
+command -v /usr/bin/time > /dev/null || { echo "bench: /usr/bin/time missing (apt-get install time)"; exit 1; }
+read -r sk_t sk_m < <(measure "$BUILD/skview" state "$log")
+read -r jq_t jq_m < <(measure jq -c . "$log")
+ratio=$(awk "BEGIN{printf \"%.1f\", $jq_t / ($sk_t > 0 ? $sk_t : 0.001)}")
+mib=$(awk "BEGIN{printf \"%.1f\", $sk_m / 1024}")
+printf 'bench: %s entries, %.1f MB\n' "$N" "$(awk "BEGIN{print $size/1e6}")"
+printf '  skview state   %6.2f s   peak %6.1f MiB\n' "$sk_t" "$mib"
+printf '  jq -c .        %6.2f s   peak %6.1f MiB\n' "$jq_t" "$(awk "BEGIN{print $jq_m/1024}")"
+printf '  ratio          %6sx faster than jq (target >= 20x)\n' "$ratio"
+fail=0
+awk "BEGIN{exit !($ratio >= 20)}" && echo "  PASS speed" || { echo "  FAIL speed: ${ratio}x < 20x"; fail=1; }
+awk "BEGIN{exit !($mib < 32)}" && echo "  PASS memory (${mib} MiB < 32 MiB)" || { echo "  FAIL memory: ${mib} MiB"; fail=1; }
+if [ -x tests/bench_live.sh ] && [ -x "$BUILD/skview-sim" ]; then
+  BUILD="$BUILD" tests/bench_live.sh || fail=1
+fi
+exit $fail

@@ -1,0 +1,301 @@
+/* The canonical JSON mapping: reading every kind of field, writing what Go's
+ * jsonpb writes, round trips, and errors that name the field. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "model/pbjson.h"
+#include "skaffold.pb-c.h"
+
+typedef struct fixture {
+    pbjson_parser_t *p;
+    arena_t arena;
+    strbuf_t out;
+    pbjson_err_t err;
+} fixture_t;
+
+static int setup(void **state)
+{
+    fixture_t *f = calloc(1, sizeof *f);
+    f->p = pbjson_parser_new();
+    arena_init(&f->arena);
+    sb_init(&f->out);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture_t *f = *state;
+    pbjson_parser_free(f->p);
+    arena_free(&f->arena);
+    sb_free(&f->out);
+    free(f);
+    return 0;
+}
+
+static ProtobufCMessage *parse(fixture_t *f, const char *json, const ProtobufCMessageDescriptor *d)
+{
+    return pbjson_parse(f->p, json, strlen(json), d, &f->arena, NULL, NULL, &f->err);
+}
+
+static const char *write_json(fixture_t *f, const ProtobufCMessage *m)
+{
+    sb_reset(&f->out);
+    pbjson_write(&f->out, m);
+    return f->out.data;
+}
+
+/* A line of the real Skaffold v1.29 log reads into the right fields. */
+static void reads_real_build_event(void **state)
+{
+    fixture_t *f = *state;
+    const char *line = "{\"timestamp\":\"2021-08-11T19:19:41.763416940Z\",\"event\":{\"buildEvent\":"
+                       "{\"artifact\":\"skaffold-helm\",\"status\":\"In Progress\"}},"
+                       "\"entry\":\"Build started for artifact skaffold-helm\"}";
+    Proto__LogEntry *e = (void *)parse(f, line, &proto__log_entry__descriptor);
+    assert_non_null(e);
+    assert_int_equal(e->timestamp->seconds, 1628709581);
+    assert_int_equal(e->timestamp->nanos, 763416940);
+    assert_int_equal(e->event->event_type_case, PROTO__EVENT__EVENT_TYPE_BUILD_EVENT);
+    assert_string_equal(e->event->buildevent->artifact, "skaffold-helm");
+    assert_string_equal(e->event->buildevent->status, "In Progress");
+    assert_string_equal(e->entry, "Build started for artifact skaffold-helm");
+    assert_string_equal(write_json(f, &e->base), line);
+}
+
+static void enums_as_names_or_numbers(void **state)
+{
+    fixture_t *f = *state;
+    Proto__ResourceStatusCheckEvent *r = (void *)parse(
+        f, "{\"statusCode\":\"STATUSCHECK_SUCCESS\"}", &proto__resource_status_check_event__descriptor);
+    assert_non_null(r);
+    assert_int_equal(r->statuscode, PROTO__STATUS_CODE__STATUSCHECK_SUCCESS);
+    r = (void *)parse(f, "{\"statusCode\":357}", &proto__resource_status_check_event__descriptor);
+    assert_non_null(r);
+    assert_int_equal(r->statuscode, PROTO__STATUS_CODE__STATUSCHECK_UNHEALTHY);
+    assert_string_equal(write_json(f, &r->base), "{\"statusCode\":\"STATUSCHECK_UNHEALTHY\"}");
+    assert_null(parse(f, "{\"statusCode\":\"NOT_A_CODE\"}", &proto__resource_status_check_event__descriptor));
+    assert_string_equal(f->err.msg, "statusCode: unknown StatusCode value \"NOT_A_CODE\"");
+}
+
+static void unknown_keys_and_nulls_are_skipped(void **state)
+{
+    fixture_t *f = *state;
+    Proto__LogEntry *e = (void *)parse(
+        f, "{\"future\":{\"deep\":[1,{\"x\":[true,null]}]},\"entry\":\"kept\",\"event\":null,"
+           "\"testEvent\":{\"status\":\"x\"}}", &proto__log_entry__descriptor);
+    assert_non_null(e);
+    assert_string_equal(e->entry, "kept");
+    assert_null(e->event);
+}
+
+static void timestamps_take_zero_to_nine_digits(void **state)
+{
+    (void)state;
+    static const struct { const char *text; int64_t s; int32_t ns; } cases[] = {
+        {"2021-08-11T19:19:41Z", 1628709581, 0},
+        {"2021-08-11T19:19:41.7Z", 1628709581, 700000000},
+        {"2021-08-11T19:19:41.71Z", 1628709581, 710000000},
+        {"2021-08-11T19:19:41.711480Z", 1628709581, 711480000},
+        {"2021-08-11T19:19:41.711480752Z", 1628709581, 711480752},
+        {"2021-08-11T21:19:41.5+02:00", 1628709581, 500000000},
+        {"1970-01-01T00:00:00Z", 0, 0},
+        {"1969-12-31T23:59:59.5Z", -1, 500000000},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int64_t s;
+        int32_t ns;
+        assert_true(pbjson_parse_time(cases[i].text, strlen(cases[i].text), &s, &ns));
+        assert_int_equal(s, cases[i].s);
+        assert_int_equal(ns, cases[i].ns);
+    }
+    int64_t s;
+    int32_t ns;
+    const char *bad[] = {"2021-08-11T19:19:41.1234567891Z", "2021-08-11T19:19:41", "2021-13-11T19:19:41Z",
+                         "2021-08-11T19:19:41.Z", "yesterday", "2021-08-11T19:19:41Zjunk"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_false(pbjson_parse_time(bad[i], strlen(bad[i]), &s, &ns));
+}
+
+static void timestamps_print_like_jsonpb(void **state)
+{
+    fixture_t *f = *state;
+    static const struct { int32_t ns; const char *text; } cases[] = {
+        {0, "2021-08-11T19:19:41Z"},
+        {700000000, "2021-08-11T19:19:41.700Z"},
+        {711480000, "2021-08-11T19:19:41.711480Z"},
+        {711480752, "2021-08-11T19:19:41.711480752Z"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        sb_reset(&f->out);
+        pbjson_format_time(&f->out, 1628709581, cases[i].ns);
+        assert_string_equal(f->out.data, cases[i].text);
+    }
+}
+
+/* Maps read from objects and print with sorted keys; int keys are strings. */
+static void maps_round_trip_sorted(void **state)
+{
+    fixture_t *f = *state;
+    const char *in = "{\"buildState\":{\"artifacts\":{\"b\":\"Complete\",\"a\":\"Failed\"}},"
+                     "\"forwardedPorts\":{\"9001\":{\"localPort\":9001},\"80\":{\"localPort\":80}}}";
+    Proto__State *s = (void *)parse(f, in, &proto__state__descriptor);
+    assert_non_null(s);
+    assert_int_equal(s->buildstate->n_artifacts, 2);
+    assert_int_equal(s->n_forwardedports, 2);
+    assert_string_equal(write_json(f, &s->base),
+                        "{\"buildState\":{\"artifacts\":{\"a\":\"Failed\",\"b\":\"Complete\"}},"
+                        "\"forwardedPorts\":{\"80\":{\"localPort\":80},\"9001\":{\"localPort\":9001}}}");
+    Proto__DebuggingContainerEvent *d = (void *)parse(
+        f, "{\"debugPorts\":{\"dlv\":56268}}", &proto__debugging_container_event__descriptor);
+    assert_non_null(d);
+    assert_int_equal(d->debugports[0]->value, 56268);
+}
+
+/* TriggerState.enabled lives in a oneof: false must stay on the wire and in JSON. */
+static void oneof_false_is_kept(void **state)
+{
+    fixture_t *f = *state;
+    Proto__TriggerRequest *t = (void *)parse(f, "{\"state\":{\"enabled\":false}}", &proto__trigger_request__descriptor);
+    assert_non_null(t);
+    assert_int_equal(t->state->val_case, PROTO__TRIGGER_STATE__VAL_ENABLED);
+    assert_false(t->state->enabled);
+    assert_string_equal(write_json(f, &t->base), "{\"state\":{\"enabled\":false}}");
+    t = (void *)parse(f, "{\"state\":{}}", &proto__trigger_request__descriptor);
+    assert_int_equal(t->state->val_case, PROTO__TRIGGER_STATE__VAL__NOT_SET);
+    assert_string_equal(write_json(f, &t->base), "{\"state\":{}}");
+}
+
+static void defaults_are_omitted(void **state)
+{
+    fixture_t *f = *state;
+    Proto__DevLoopEvent ev = PROTO__DEV_LOOP_EVENT__INIT;
+    ev.status = "In Progress";
+    assert_string_equal(write_json(f, &ev.base), "{\"status\":\"In Progress\"}");
+    ev.iteration = 3;
+    assert_string_equal(write_json(f, &ev.base), "{\"iteration\":3,\"status\":\"In Progress\"}");
+}
+
+/* Strings from the wire are escaped so the JSON is valid and inert. */
+static void strings_escape_controls_and_bad_utf8(void **state)
+{
+    fixture_t *f = *state;
+    Proto__LogEntry e = PROTO__LOG_ENTRY__INIT;
+    e.entry = "a\"b\\c\n\x1b]0;t\x07\x7f\xff\xc3\xa9";
+    assert_string_equal(write_json(f, &e.base),
+                        "{\"entry\":\"a\\\"b\\\\c\\n\\u001b]0;t\\u0007\\u007f\\ufffd\xc3\xa9\"}");
+    Proto__LogEntry *back = (void *)parse(f, f->out.data, &proto__log_entry__descriptor);
+    assert_non_null(back);
+    assert_string_equal(back->entry, "a\"b\\c\n\x1b]0;t\x07\x7f\xef\xbf\xbd\xc3\xa9");
+}
+
+/* Go's encoder escapes <, >, & and the line separators; so do we, so that a
+ * real Skaffold line comes back byte for byte. */
+static void escapes_like_go(void **state)
+{
+    fixture_t *f = *state;
+    Proto__LogEntry e = PROTO__LOG_ENTRY__INIT;
+    e.entry = "&{a<b>} \xe2\x80\xa8\xe2\x80\xa9";
+    assert_string_equal(write_json(f, &e.base), "{\"entry\":\"\\u0026{a\\u003cb\\u003e} \\u2028\\u2029\"}");
+}
+
+static void unicode_escapes_and_surrogates(void **state)
+{
+    fixture_t *f = *state;
+    Proto__LogEntry *e = (void *)parse(f, "{\"entry\":\"\\u00e9\\ud83d\\ude00\\ud800x\\/\"}", &proto__log_entry__descriptor);
+    assert_non_null(e);
+    assert_string_equal(e->entry, "\xc3\xa9\xf0\x9f\x98\x80\xef\xbf\xbdx/");
+}
+
+static void int64_and_bytes(void **state)
+{
+    fixture_t *f = *state;
+    Proto__LogEntry *e = (void *)parse(f, "{\"timestamp\":\"2021-08-11T19:19:41Z\"}", &proto__log_entry__descriptor);
+    assert_non_null(e);
+    /* Timestamp.seconds is int64: as a bare message it prints as a string. */
+    assert_string_equal(write_json(f, &e->timestamp->base), "\"2021-08-11T19:19:41Z\"");
+    Proto__PortEvent *p = (void *)parse(f, "{\"localPort\":\"9000\",\"targetPort\":{\"intVal\":8080.0}}",
+                                        &proto__port_event__descriptor);
+    assert_non_null(p);
+    assert_int_equal(p->localport, 9000);
+    assert_int_equal(p->targetport->intval, 8080);
+}
+
+/* Each kind of bad input is refused with a message naming the field. */
+static void errors_name_the_field(void **state)
+{
+    fixture_t *f = *state;
+    static const struct { const char *json, *msg; } cases[] = {
+        {"{\"event\":{\"buildEvent\":{\"status\":5}}}", "event.buildEvent.status: expected a string"},
+        {"{\"event\":{\"devLoopEvent\":{\"iteration\":\"x\"}}}", "event.devLoopEvent.iteration: expected an integer, got 'x'"},
+        {"{\"event\":{\"devLoopEvent\":{\"iteration\":1.5}}}", "event.devLoopEvent.iteration: expected an integer, got '1.5'"},
+        {"{\"event\":{\"devLoopEvent\":{\"iteration\":99999999999}}}", "event.devLoopEvent.iteration: integer out of range: 99999999999"},
+        {"{\"timestamp\":\"noon\"}", "timestamp: invalid RFC 3339 time \"noon\""},
+        {"{\"event\":[]}", "event: expected an object for Event"},
+        {"{\"entry\":\"x\"", "truncated JSON"},
+        {"{\"entry\":x}", "invalid JSON"},
+        {"[1,2]", "expected a JSON object"},
+        {"{} {}", "unexpected text after the JSON object"},
+        {"", "no JSON value"},
+        {"{\"event\":{\"portEvent\":{\"targetPort\":{\"intVal\":true}}}}", "event.portEvent.targetPort.intVal: expected an integer"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        assert_null(parse(f, cases[i].json, &proto__log_entry__descriptor));
+        assert_string_equal(f->err.msg, cases[i].msg);
+    }
+}
+
+static void gateway_result_is_unwrapped(void **state)
+{
+    fixture_t *f = *state;
+    const char *line = "{\"result\":{\"timestamp\":\"2019-10-16T18:26:12.391721823Z\",\"event\":"
+                       "{\"deployEvent\":{\"status\":\"In Progress\"}},\"entry\":\"Deploy started\"}}";
+    bool unwrapped = false;
+    Proto__LogEntry *e = (void *)pbjson_parse(f->p, line, strlen(line), &proto__log_entry__descriptor,
+                                              &f->arena, "result", &unwrapped, &f->err);
+    assert_non_null(e);
+    assert_true(unwrapped);
+    assert_string_equal(e->event->deployevent->status, "In Progress");
+}
+
+/* A deep hostile document in an unknown key costs no recursion. */
+static void deep_unknown_nesting_is_skipped(void **state)
+{
+    fixture_t *f = *state;
+    strbuf_t b;
+    sb_init(&b);
+    sb_adds(&b, "{\"x\":");
+    for (int i = 0; i < 100000; i++) sb_addc(&b, '[');
+    for (int i = 0; i < 100000; i++) sb_addc(&b, ']');
+    sb_adds(&b, ",\"entry\":\"ok\"}");
+    Proto__LogEntry *e = (void *)pbjson_parse(f->p, b.data, b.len, &proto__log_entry__descriptor,
+                                              &f->arena, NULL, NULL, &f->err);
+    assert_non_null(e);
+    assert_string_equal(e->entry, "ok");
+    sb_free(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(reads_real_build_event, setup, teardown),
+        cmocka_unit_test_setup_teardown(enums_as_names_or_numbers, setup, teardown),
+        cmocka_unit_test_setup_teardown(unknown_keys_and_nulls_are_skipped, setup, teardown),
+        cmocka_unit_test(timestamps_take_zero_to_nine_digits),
+        cmocka_unit_test_setup_teardown(timestamps_print_like_jsonpb, setup, teardown),
+        cmocka_unit_test_setup_teardown(maps_round_trip_sorted, setup, teardown),
+        cmocka_unit_test_setup_teardown(oneof_false_is_kept, setup, teardown),
+        cmocka_unit_test_setup_teardown(defaults_are_omitted, setup, teardown),
+        cmocka_unit_test_setup_teardown(strings_escape_controls_and_bad_utf8, setup, teardown),
+        cmocka_unit_test_setup_teardown(escapes_like_go, setup, teardown),
+        cmocka_unit_test_setup_teardown(unicode_escapes_and_surrogates, setup, teardown),
+        cmocka_unit_test_setup_teardown(int64_and_bytes, setup, teardown),
+        cmocka_unit_test_setup_teardown(errors_name_the_field, setup, teardown),
+        cmocka_unit_test_setup_teardown(gateway_result_is_unwrapped, setup, teardown),
+        cmocka_unit_test_setup_teardown(deep_unknown_nesting_is_skipped, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("pbjson", tests, NULL, NULL);
+}
