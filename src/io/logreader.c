@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "io/logreader.h"
+#include "io/logreader_int.h"
 #include "io/recording.h"
 #include "model/pbjson.h"
 
@@ -146,11 +147,23 @@ static bool entry_is_empty(const Proto__LogEntry *e)
     return !e->timestamp && !e->event && (!e->entry || !*e->entry);
 }
 
-static bool is_blank(const char *s, size_t n)
+bool logreader_is_blank(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r') return false;
     return true;
+}
+
+const Proto__LogEntry *logreader_parse_line(pbjson_parser_t *p, arena_t *arena, const char *s,
+                                            size_t n, bool *unwrapped, pbjson_err_t *err)
+{
+    const Proto__LogEntry *e = (const void *)pbjson_parse(
+        p, s, n, &proto__log_entry__descriptor, arena, "result", unwrapped, err);
+    if (e && entry_is_empty(e)) {
+        snprintf(err->msg, sizeof err->msg, "not a LogEntry (no timestamp, event or entry)");
+        return NULL;
+    }
+    return e;
 }
 
 /* The next line as [*s, *s+*n) without its newline; false at the end. */
@@ -188,14 +201,11 @@ static int next_json(logreader_t *r, const source_sink_t *sink, const Proto__Log
             if (report_line(r, sink, "line longer than 64 MiB") < 0) return -1;
             continue;
         }
-        if (is_blank(s, n)) continue;
+        if (logreader_is_blank(s, n)) continue;
         arena_reset(&r->arena);
         pbjson_err_t err;
         bool unwrapped;
-        const Proto__LogEntry *e = (const void *)pbjson_parse(
-            r->json, s, n, &proto__log_entry__descriptor, &r->arena, "result", &unwrapped, &err);
-        if (e && entry_is_empty(e))
-            snprintf(err.msg, sizeof err.msg, "not a LogEntry (no timestamp, event or entry)"), e = NULL;
+        const Proto__LogEntry *e = logreader_parse_line(r->json, &r->arena, s, n, &unwrapped, &err);
         if (!e) {
             if (report_line(r, sink, err.msg) < 0) return -1;
             continue;
@@ -268,6 +278,8 @@ int logreader_pump(logreader_t *r, const source_sink_t *sink)
 {
     const Proto__LogEntry *e;
     int rc, status = 0;
+    if (r->format != LOG_RECORDING && r->line == 0 && logpar_wanted(r->fd, &r->opts))
+        return logpar_pump(r, sink);
     while ((rc = logreader_next(r, sink, &e)) == 1) {
         if (sink->on_entry && (status = sink->on_entry(sink->ctx, e)) != 0) break;
     }
@@ -284,3 +296,18 @@ uint64_t logreader_line(const logreader_t *r) { return r->line; }
 uint64_t logreader_skipped(const logreader_t *r) { return r->skipped; }
 const char *logreader_path(const logreader_t *r) { return r->path; }
 const char *logreader_error(const logreader_t *r) { return r->err[0] ? r->err : NULL; }
+
+int logreader_fd(const logreader_t *r) { return r->fd; }
+const logreader_opts_t *logreader_opts(const logreader_t *r) { return &r->opts; }
+
+/* The parallel pump reports its totals here, so the accessors stay true. */
+void logreader_account(logreader_t *r, uint64_t lines, uint64_t skipped, log_format_t format,
+                       const char *last_error)
+{
+    r->line = lines;
+    r->skipped = skipped;
+    r->format = format;
+    if (last_error) snprintf(r->err, sizeof r->err, "%s", last_error);
+    r->eof = true;
+    r->pos = r->len;
+}

@@ -27,6 +27,12 @@ typedef struct logreader logreader_t;
 
 typedef struct logreader_opts {
     bool strict;            /* stop at the first malformed line */
+    /* logreader_pump only: parse JSON lines of a regular file on this many
+     * worker threads while the caller's thread consumes them in order
+     * (0 = automatic: 2 workers for files over 4 MiB; 1 = no threads).
+     * The order of entries and errors is the same either way. */
+    int threads;
+    size_t batch_bytes;     /* bytes per worker batch (0 = 1 MiB); for tests */
 } logreader_opts_t;
 
 /* Opens path ("-" for standard input). Returns NULL with errbuf filled

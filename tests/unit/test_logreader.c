@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include "io/logreader.h"
 #include "io/recording.h"
+#include "model/pbjson.h"
 
 #define HELM "../shared/data/skaffold-v1.29-helm-events.jsonl"
 #define GATEWAY "../shared/data/http-gateway-getting-started.jsonl"
@@ -20,6 +21,7 @@
 /* Collects what a reader reports. */
 typedef struct collect {
     int entries;
+    strbuf_t trace;          /* every entry's sentence and every error, in order */
     int errors;
     char first_where[256], first_msg[256];
     bool last_fatal;
@@ -33,6 +35,7 @@ static int on_entry(void *ctx, const Proto__LogEntry *e)
     if (c->entries < 64 && e->event)
         snprintf(c->kinds[c->entries], 16, "%d", (int)e->event->event_type_case);
     c->entries++;
+    sb_printf(&c->trace, "E %s\n", e->entry);
     return 0;
 }
 
@@ -44,14 +47,14 @@ static void on_error(void *ctx, const char *where, const char *msg, bool fatal)
         snprintf(c->first_msg, sizeof c->first_msg, "%s", msg);
     }
     c->last_fatal = fatal;
+    sb_printf(&c->trace, "! %s %s %d\n", where, msg, fatal);
 }
 
 static void on_end(void *ctx, int status) { ((collect_t *)ctx)->end_status = status; }
 
-static int pump(const char *path, bool strict, collect_t *c, log_format_t *fmt)
+static int pump_opts(const char *path, logreader_opts_t o, collect_t *c, log_format_t *fmt)
 {
     char err[512];
-    logreader_opts_t o = {.strict = strict};
     logreader_t *r = logreader_open(path, &o, err, sizeof err);
     assert_non_null(r);
     memset(c, 0, sizeof *c);
@@ -59,6 +62,14 @@ static int pump(const char *path, bool strict, collect_t *c, log_format_t *fmt)
     int rc = logreader_pump(r, &sink);
     if (fmt) *fmt = logreader_format(r);
     logreader_close(r);
+    return rc;
+}
+
+static int pump(const char *path, bool strict, collect_t *c, log_format_t *fmt)
+{
+    logreader_opts_t o = {.strict = strict, .threads = 1};
+    int rc = pump_opts(path, o, c, fmt);
+    sb_free(&c->trace);
     return rc;
 }
 
@@ -268,6 +279,42 @@ static void refuses_to_append_to_a_non_recording(void **state)
     free(path);
 }
 
+/* The parallel pump (tiny batches, so lines spread over many) reports the
+ * same entries and errors, with the same line numbers, in the same order. */
+static void parallel_pump_matches_sequential(void **state)
+{
+    (void)state;
+    strbuf_t text;
+    sb_init(&text);
+    for (int i = 0; i < 500; i++) {
+        if (i % 37 == 5) sb_adds(&text, "broken {\n");
+        else if (i % 53 == 7) sb_adds(&text, "{\"event\":{\"devLoopEvent\":{\"iteration\":\"x\"}}}\n");
+        else if (i % 41 == 3) sb_adds(&text, "\n");
+        else sb_printf(&text, "{\"entry\":\"line %d\",\"event\":{\"deployEvent\":{\"status\":\"Complete\"}}}\n", i);
+    }
+    sb_adds(&text, "{\"entry\":\"no newline at the end\"}");
+    char *path = write_tmp(text.data, text.len);
+    for (int strict = 0; strict <= 1; strict++) {
+        collect_t seq, par;
+        log_format_t fs, fp;
+        logreader_opts_t o1 = {.strict = strict, .threads = 1};
+        logreader_opts_t o2 = {.strict = strict, .threads = 2, .batch_bytes = 100};
+        int rs = pump_opts(path, o1, &seq, &fs);
+        int rp = pump_opts(path, o2, &par, &fp);
+        assert_int_equal(rs, rp);
+        assert_int_equal(seq.entries, par.entries);
+        assert_int_equal(seq.errors, par.errors);
+        assert_string_equal(seq.trace.data, par.trace.data);
+        assert_int_equal(fs, fp);
+        if (!strict) assert_int_equal(seq.entries, 500 - 14 - 10 - 13 + 1);
+        sb_free(&seq.trace);
+        sb_free(&par.trace);
+    }
+    unlink(path);
+    free(path);
+    sb_free(&text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -280,6 +327,7 @@ int main(void)
         cmocka_unit_test(torn_recording),
         cmocka_unit_test(corrupt_record_is_detected),
         cmocka_unit_test(refuses_to_append_to_a_non_recording),
+        cmocka_unit_test(parallel_pump_matches_sequential),
     };
     return cmocka_run_group_tests_name("logreader", tests, NULL, NULL);
 }

@@ -1,0 +1,27 @@
+/* Internals shared by the sequential reader (logreader.c) and the parallel
+ * JSON-lines pump (logpar.c). */
+#ifndef SKVIEW_LOGREADER_INT_H
+#define SKVIEW_LOGREADER_INT_H
+
+#include "io/logreader.h"
+#include "model/pbjson.h"
+
+/* Parses one JSON line (a LogEntry or the gateway's {"result": LogEntry}).
+ * NULL with err filled when it is not one. */
+const Proto__LogEntry *logreader_parse_line(pbjson_parser_t *p, arena_t *arena, const char *s,
+                                            size_t n, bool *unwrapped, pbjson_err_t *err);
+bool logreader_is_blank(const char *s, size_t n);
+
+/* True when the parallel pump applies: a regular file, large enough (or
+ * threads forced above 1). */
+bool logpar_wanted(int fd, const logreader_opts_t *opts);
+/* The parallel logreader_pump for JSON lines; same contract. */
+int logpar_pump(logreader_t *r, const source_sink_t *sink);
+
+/* What logpar needs of the reader. */
+int logreader_fd(const logreader_t *r);
+const logreader_opts_t *logreader_opts(const logreader_t *r);
+void logreader_account(logreader_t *r, uint64_t lines, uint64_t skipped, log_format_t format,
+                       const char *last_error);
+
+#endif
