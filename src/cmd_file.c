@@ -82,8 +82,8 @@ int cmd_state(int argc, char **argv)
     file_args_t a;
     int rc = parse_args(argc, argv, "", &a);
     if (rc) return rc;
-    /* The State needs no history: keep the ring small so memory stays flat. */
-    model_opts_t mo = {.history_cap = 1};
+    /* Printing the State needs no history. */
+    model_opts_t mo = {.no_history = true};
     model_t *m = model_new(&mo);
     source_sink_t sink = {.ctx = m, .on_entry = fold_entry};
     rc = read_file(&a, &sink);

@@ -19,9 +19,9 @@
 #include <sys/stat.h>
 #include "io/logreader_int.h"
 
-#define NBATCH 8
+#define NBATCH 6
 #define AUTO_MIN_SIZE (4u << 20)
-#define DEFAULT_BATCH (1u << 20)
+#define DEFAULT_BATCH (512u << 10)
 #define MAX_WORKERS 8
 
 enum { SLOT_FREE, SLOT_CLAIMED, SLOT_READY };

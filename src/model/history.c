@@ -1,0 +1,85 @@
+/* The event history: a ring of packed LogEntry blobs. */
+#include <stdlib.h>
+#include <string.h>
+#include "history_int.h"
+#include "model_int.h"
+
+#define HIST_LEN_BYTES 4
+
+void hist_init(hist_t *h, size_t cap)
+{
+    memset(h, 0, sizeof *h);
+    h->cap = cap;
+}
+
+void hist_free(hist_t *h)
+{
+    for (size_t i = 0; i < h->count; i++)
+        free(h->slots[(h->head + i) % h->alloc]);
+    free(h->slots);
+    hist_init(h, h->cap);
+}
+
+static uint8_t *hist_pack(const Proto__LogEntry *e, size_t *blob_len)
+{
+    size_t n = protobuf_c_message_get_packed_size(&e->base);
+    uint32_t n32 = (uint32_t)n;
+    uint8_t *blob = model_xmalloc(HIST_LEN_BYTES + n);
+
+    memcpy(blob, &n32, HIST_LEN_BYTES);
+    protobuf_c_message_pack(&e->base, blob + HIST_LEN_BYTES);
+    *blob_len = HIST_LEN_BYTES + n;
+    return blob;
+}
+
+static size_t hist_blob_len(const uint8_t *blob)
+{
+    uint32_t n32;
+    memcpy(&n32, blob, HIST_LEN_BYTES);
+    return n32;
+}
+
+void hist_push(hist_t *h, const Proto__LogEntry *e)
+{
+    size_t blob_len;
+    uint8_t *blob = hist_pack(e, &blob_len);
+
+    if (h->count == h->cap) {
+        /* Full: the oldest slot becomes the newest. */
+        uint8_t **slot = &h->slots[h->head];
+        h->bytes -= HIST_LEN_BYTES + hist_blob_len(*slot);
+        free(*slot);
+        *slot = blob;
+        h->head = (h->head + 1) % h->alloc;
+        h->first++;
+    } else {
+        /* Not yet wrapped, so head is 0 and the ring can grow in place. */
+        h->slots = model_grow(h->slots, &h->alloc, h->count + 1, sizeof *h->slots, h->cap);
+        h->slots[h->count++] = blob;
+    }
+    h->bytes += blob_len;
+}
+
+const uint8_t *hist_get(const hist_t *h, uint64_t seq, size_t *len)
+{
+    if (seq < h->first || seq - h->first >= h->count)
+        return NULL;
+    const uint8_t *blob = h->slots[(h->head + (seq - h->first)) % h->alloc];
+    *len = hist_blob_len(blob);
+    return blob + HIST_LEN_BYTES;
+}
+
+Proto__LogEntry *hist_unpack(const hist_t *h, uint64_t seq, ProtobufCAllocator *alloc)
+{
+    size_t len;
+    const uint8_t *data = hist_get(h, seq, &len);
+
+    if (data == NULL)
+        return NULL;
+    return proto__log_entry__unpack(alloc, len, data);
+}
+
+size_t hist_bytes(const hist_t *h)
+{
+    return h->bytes + h->alloc * sizeof *h->slots;
+}

@@ -1,0 +1,383 @@
+/* The model: folds LogEntry values into the mirror of Skaffold's State
+ * (mirror.c), the timeline, the error list, the resource details and the
+ * history, and answers the readers. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "errlog_int.h"
+#include "history_int.h"
+#include "mirror_int.h"
+#include "model.h"
+#include "model_int.h"
+#include "timeline_int.h"
+
+struct model {
+    model_opts_t opts;
+    Proto__State *state;
+    uint64_t seq, generation;
+    char *version;
+    bool terminated;
+    char *term_status;
+    int64_t last_time;
+    model_resource_t *res;
+    size_t n_res, res_alloc;
+    hist_t hist;
+    tl_t tl;
+    errlog_t errs;
+};
+
+/* ---- allocation ------------------------------------------------------------ */
+
+static void *model_check(void *p, size_t n)
+{
+    if (p == NULL && n != 0) {
+        fprintf(stderr, "skview: out of memory (%zu bytes)\n", n);
+        abort();
+    }
+    return p;
+}
+
+void *model_xmalloc(size_t n)
+{
+    return model_check(malloc(n ? n : 1), n);
+}
+
+void *model_xcalloc(size_t n, size_t size)
+{
+    return model_check(calloc(n ? n : 1, size ? size : 1), n * size);
+}
+
+void *model_xrealloc(void *p, size_t n)
+{
+    return model_check(realloc(p, n ? n : 1), n);
+}
+
+char *model_xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    return memcpy(model_xmalloc(n), s, n);
+}
+
+void *model_grow(void *arr, size_t *alloc, size_t need, size_t elem, size_t limit)
+{
+    if (need <= *alloc)
+        return arr;
+    size_t n = *alloc ? *alloc * 2 : 8;
+    if (n < need)
+        n = need;
+    if (limit != 0 && n > limit)
+        n = limit > need ? limit : need;
+    arr = model_xrealloc(arr, n * elem);
+    *alloc = n;
+    return arr;
+}
+
+int64_t model_time_ns(const Proto__LogEntry *e)
+{
+    if (e->timestamp == NULL)
+        return 0;
+    return e->timestamp->seconds * 1000000000LL + e->timestamp->nanos;
+}
+
+ProtobufCMessage *pb_dup(const ProtobufCMessage *msg)
+{
+    if (msg == NULL)
+        return NULL;
+    size_t n = protobuf_c_message_get_packed_size(msg);
+    uint8_t *buf = model_xmalloc(n);
+    protobuf_c_message_pack(msg, buf);
+    ProtobufCMessage *copy = protobuf_c_message_unpack(msg->descriptor, NULL, n, buf);
+    free(buf);
+    if (copy == NULL) {
+        fprintf(stderr, "skview: pb_dup: cannot decode a %s it encoded\n", msg->descriptor->name);
+        abort();
+    }
+    return copy;
+}
+
+const char *phase_name(phase_t p)
+{
+    static const char *const names[PHASE__COUNT] = {
+        [PHASE_BUILD] = "build",
+        [PHASE_DEPLOY] = "deploy",
+        [PHASE_STATUSCHECK] = "status check",
+        [PHASE_RESOURCE] = "resource",
+        [PHASE_SYNC] = "sync",
+        [PHASE_DEVLOOP] = "dev loop",
+        [PHASE_TERMINATION] = "termination",
+    };
+    return (unsigned)p < PHASE__COUNT ? names[p] : "unknown";
+}
+
+/* ---- per-resource detail ------------------------------------------------------ */
+
+static model_resource_t *res_get(model_t *m, const char *name)
+{
+    for (size_t i = 0; i < m->n_res; i++)
+        if (strcmp(m->res[i].name, name) == 0)
+            return &m->res[i];
+    m->res = model_grow(m->res, &m->res_alloc, m->n_res + 1, sizeof *m->res, 0);
+    model_resource_t *r = &m->res[m->n_res++];
+    memset(r, 0, sizeof *r);
+    r->name = model_xstrdup(name);
+    return r;
+}
+
+static void str_replace(char **dst, const char *src)
+{
+    free(*dst);
+    *dst = model_xstrdup(src ? src : "");
+}
+
+/* The message of the latest event; newer Skaffold puts it in actionableErr
+ * and statusCode there too, older only in the deprecated err. */
+static void res_fold(model_t *m, const Proto__ResourceStatusCheckEvent *ev, int64_t t)
+{
+    const Proto__ActionableErr *ae = ev->actionableerr;
+    model_resource_t *r = res_get(m, model_nz(ev->resource));
+    const char *msg = model_nz(ev->message);
+
+    if (*msg == '\0' && ae != NULL)
+        msg = model_nz(ae->message);
+    if (*msg == '\0')
+        msg = model_nz(ev->err);
+    str_replace(&r->status, ev->status);
+    str_replace(&r->message, msg);
+    r->code = ev->statuscode != 0 || ae == NULL ? (int)ev->statuscode : (int)ae->errcode;
+    r->time_ns = t;
+}
+
+static void res_free(model_t *m)
+{
+    for (size_t i = 0; i < m->n_res; i++) {
+        free(m->res[i].name);
+        free(m->res[i].status);
+        free(m->res[i].message);
+    }
+    free(m->res);
+    m->res = NULL;
+    m->n_res = m->res_alloc = 0;
+}
+
+/* ---- life cycle ---------------------------------------------------------------- */
+
+static size_t cap_or(size_t cap, size_t dflt)
+{
+    return cap ? cap : dflt;
+}
+
+static void model_init_parts(model_t *m)
+{
+    m->state = mirror_new();
+    m->version = model_xstrdup("");
+    m->term_status = model_xstrdup("");
+    hist_init(&m->hist, m->opts.history_cap);
+    tl_init(&m->tl, m->opts.timeline_cap);
+    errlog_init(&m->errs, m->opts.errors_cap);
+}
+
+static void model_free_parts(model_t *m)
+{
+    protobuf_c_message_free_unpacked(&m->state->base, NULL);
+    free(m->version);
+    free(m->term_status);
+    res_free(m);
+    hist_free(&m->hist);
+    tl_free(&m->tl);
+    errlog_free(&m->errs);
+}
+
+model_t *model_new(const model_opts_t *opts)
+{
+    model_t *m = model_xcalloc(1, sizeof *m);
+    model_opts_t o = opts ? *opts : (model_opts_t){ 0 };
+
+    m->opts = o;
+    m->opts.history_cap = cap_or(o.history_cap, MODEL_HISTORY_DEFAULT);
+    m->opts.timeline_cap = cap_or(o.timeline_cap, MODEL_TIMELINE_DEFAULT);
+    m->opts.errors_cap = cap_or(o.errors_cap, MODEL_ERRORS_DEFAULT);
+    model_init_parts(m);
+    return m;
+}
+
+void model_free(model_t *m)
+{
+    if (m == NULL)
+        return;
+    model_free_parts(m);
+    free(m);
+}
+
+void model_clear(model_t *m)
+{
+    model_free_parts(m);
+    m->seq = 0;
+    m->terminated = false;
+    m->last_time = 0;
+    model_init_parts(m);
+    m->generation++;
+}
+
+/* ---- folding ------------------------------------------------------------------- */
+
+/* What the model keeps about the session itself, outside the State. */
+static void model_fold_session(model_t *m, const Proto__Event *ev)
+{
+    if (ev->event_type_case == PROTO__EVENT__EVENT_TYPE_META_EVENT) {
+        str_replace(&m->version, ev->metaevent->entry);
+    } else if (ev->event_type_case == PROTO__EVENT__EVENT_TYPE_TERMINATION_EVENT) {
+        m->terminated = true;
+        str_replace(&m->term_status, ev->terminationevent->status);
+    }
+}
+
+int model_fold(model_t *m, const Proto__LogEntry *e)
+{
+    const Proto__Event *ev = e->event;
+    uint64_t seq = m->seq++;
+    int64_t t = model_time_ns(e);
+
+    m->generation++;
+    if (!m->opts.no_history)
+        hist_push(&m->hist, e);
+    if (t != 0)
+        m->last_time = t;
+    if (ev == NULL || ev->event_type_case == PROTO__EVENT__EVENT_TYPE__NOT_SET)
+        return -1;
+    mirror_fold(m->state, ev);
+    model_fold_session(m, ev);
+    if (ev->event_type_case == PROTO__EVENT__EVENT_TYPE_RESOURCE_STATUS_CHECK_EVENT)
+        res_fold(m, ev->resourcestatuscheckevent, t);
+    /* The timeline first, so an error is tied to the iteration its entry
+     * opened or ended; then the error, so the timeline can point at it. */
+    tl_fold(&m->tl, ev, t);
+    uint64_t eid = errlog_fold(&m->errs, ev, model_nz(e->entry), seq, t, tl_current_number(&m->tl));
+    tl_note_error(&m->tl, eid);
+    return 0;
+}
+
+void model_reconcile(model_t *m, const Proto__State *server, uint64_t since_seq)
+{
+    Proto__State *s = (Proto__State *)pb_dup(&server->base);
+
+    mirror_complete(s);
+    /* Entries older than the history keeps are gone; what is left is the best
+     * that can be re-applied. */
+    uint64_t seq = since_seq > m->hist.first ? since_seq : m->hist.first;
+    for (; seq < m->seq; seq++) {
+        Proto__LogEntry *e = hist_unpack(&m->hist, seq, NULL);
+        if (e == NULL) {
+            fprintf(stderr, "skview: model_reconcile: cannot decode entry %llu\n",
+                    (unsigned long long)seq);
+            abort();
+        }
+        if (e->event != NULL)
+            mirror_fold(s, e->event);
+        protobuf_c_message_free_unpacked(&e->base, NULL);
+    }
+    protobuf_c_message_free_unpacked(&m->state->base, NULL);
+    m->state = s;
+    m->generation++;
+}
+
+/* ---- readers ------------------------------------------------------------------- */
+
+uint64_t model_seq(const model_t *m)
+{
+    return m->seq;
+}
+
+uint64_t model_generation(const model_t *m)
+{
+    return m->generation;
+}
+
+const Proto__State *model_state(const model_t *m)
+{
+    return m->state;
+}
+
+const char *model_version(const model_t *m)
+{
+    return m->version;
+}
+
+bool model_terminated(const model_t *m, const char **status)
+{
+    if (status != NULL)
+        *status = m->term_status;
+    return m->terminated;
+}
+
+int64_t model_last_time(const model_t *m)
+{
+    return m->last_time;
+}
+
+size_t model_iteration_count(const model_t *m)
+{
+    return m->tl.n;
+}
+
+const iteration_t *model_iteration(const model_t *m, size_t i)
+{
+    return tl_at(&m->tl, i);
+}
+
+const iteration_t *model_current_iteration(const model_t *m)
+{
+    return m->tl.n ? tl_at(&m->tl, m->tl.n - 1) : NULL;
+}
+
+size_t model_error_count(const model_t *m)
+{
+    return errlog_count(&m->errs);
+}
+
+const model_error_t *model_error_at(const model_t *m, size_t i)
+{
+    return errlog_at(&m->errs, i);
+}
+
+const model_error_t *model_error_by_id(const model_t *m, uint64_t id)
+{
+    return errlog_by_id(&m->errs, id);
+}
+
+size_t model_unresolved_errors(const model_t *m)
+{
+    return errlog_unresolved(&m->errs);
+}
+
+size_t model_resource_count(const model_t *m)
+{
+    return m->n_res;
+}
+
+const model_resource_t *model_resource_at(const model_t *m, size_t i)
+{
+    return i < m->n_res ? &m->res[i] : NULL;
+}
+
+const model_resource_t *model_resource_find(const model_t *m, const char *name)
+{
+    for (size_t i = 0; i < m->n_res; i++)
+        if (strcmp(m->res[i].name, name) == 0)
+            return &m->res[i];
+    return NULL;
+}
+
+uint64_t model_history_first(const model_t *m)
+{
+    return m->hist.first;
+}
+
+Proto__LogEntry *model_history_get(const model_t *m, uint64_t seq, ProtobufCAllocator *alloc)
+{
+    return hist_unpack(&m->hist, seq, alloc);
+}
+
+size_t model_history_bytes(const model_t *m)
+{
+    return hist_bytes(&m->hist);
+}

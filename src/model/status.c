@@ -1,0 +1,120 @@
+/* Classifies Skaffold status strings. Skaffold's documentation and its server
+ * disagree on spelling ("InProgress" vs "In Progress", "Completed" vs
+ * "Complete"), so comparisons ignore case and spaces instead of listing every
+ * variant. */
+#include <ctype.h>
+#include <stddef.h>
+#include <string.h>
+#include "status.h"
+
+/* Skips the characters that do not count when comparing statuses. */
+static const char *status_skip(const char *s)
+{
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+        s++;
+    return s;
+}
+
+/* Folds s into buf: lower case, spaces dropped. False when it is longer
+ * than any known word, so it can only be STATUS_OTHER. ASCII-only folding
+ * (no tolower(), no locale): statuses are English words. */
+static bool status_fold(const char *s, char *buf, size_t cap)
+{
+    size_t n = 0;
+    for (s = status_skip(s); *s; s = status_skip(s + 1)) {
+        if (n + 1 >= cap)
+            return false;
+        char c = *s;
+        buf[n++] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+    }
+    buf[n] = '\0';
+    return true;
+}
+
+static const struct {
+    const char *word;   /* lower case, no spaces */
+    status_kind_t kind;
+} status_words[] = {
+    { "notstarted", STATUS_NOT_STARTED },
+    { "inprogress", STATUS_IN_PROGRESS },
+    { "pending", STATUS_IN_PROGRESS },
+    { "started", STATUS_STARTED },
+    { "complete", STATUS_SUCCEEDED },
+    { "completed", STATUS_SUCCEEDED },
+    { "succeeded", STATUS_SUCCEEDED },
+    { "success", STATUS_SUCCEEDED },
+    { "failed", STATUS_FAILED },
+    { "failure", STATUS_FAILED },
+    { "error", STATUS_FAILED },
+    { "canceled", STATUS_CANCELED },
+    { "cancelled", STATUS_CANCELED },
+    { "terminated", STATUS_TERMINATED },
+    { "information", STATUS_INFO },
+    { "info", STATUS_INFO },
+};
+
+status_kind_t status_kind(const char *s)
+{
+    char buf[16];
+    if (s == NULL || *status_skip(s) == '\0')
+        return STATUS_NONE;
+    /* Folded once, then plain comparisons: this runs several times for
+     * every entry of a million-entry log. */
+    if (!status_fold(s, buf, sizeof buf))
+        return STATUS_OTHER;
+    for (size_t i = 0; i < sizeof status_words / sizeof status_words[0]; i++)
+        if (buf[0] == status_words[i].word[0] && strcmp(buf, status_words[i].word) == 0)
+            return status_words[i].kind;
+    return STATUS_OTHER;
+}
+
+/* Unknown statuses are equal when their letters are, ignoring case and
+ * spaces, so "Some Thing" equals "something". */
+static bool status_same_text(const char *a, const char *b)
+{
+    a = status_skip(a);
+    b = status_skip(b);
+    while (*a && *b) {
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+            return false;
+        a = status_skip(a + 1);
+        b = status_skip(b + 1);
+    }
+    return *a == *b;
+}
+
+bool status_equal(const char *a, const char *b)
+{
+    status_kind_t ka = status_kind(a), kb = status_kind(b);
+
+    if (ka != kb)
+        return false;
+    if (ka != STATUS_OTHER)
+        return true;
+    return status_same_text(a, b);
+}
+
+bool status_is_final(status_kind_t k)
+{
+    return k == STATUS_SUCCEEDED || k == STATUS_FAILED || k == STATUS_CANCELED ||
+           k == STATUS_TERMINATED;
+}
+
+const char *status_kind_name(status_kind_t k)
+{
+    static const char *const names[] = {
+        [STATUS_NONE] = "none",
+        [STATUS_NOT_STARTED] = "not started",
+        [STATUS_IN_PROGRESS] = "in progress",
+        [STATUS_STARTED] = "started",
+        [STATUS_SUCCEEDED] = "succeeded",
+        [STATUS_FAILED] = "failed",
+        [STATUS_CANCELED] = "canceled",
+        [STATUS_TERMINATED] = "terminated",
+        [STATUS_INFO] = "information",
+        [STATUS_OTHER] = "other",
+    };
+    if ((unsigned)k >= sizeof names / sizeof names[0])
+        return "other";
+    return names[k];
+}

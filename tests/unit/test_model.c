@@ -1,0 +1,513 @@
+/* The model's mirror of Skaffold's State: one test per fold rule, then
+ * reconcile, clear, per-resource detail and the small helpers. The timeline,
+ * the error list and the history have their own files. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include "model_fixture.h"
+
+static int setup(void **state)
+{
+    *state = fx_model(0, 0, 0);
+    return 0;
+}
+
+static void new_model_is_skaffolds_empty_state(void **state)
+{
+    model_t *m = *state;
+    const Proto__State *s = model_state(m);
+    const char *term = "x";
+
+    assert_non_null(s->buildstate);
+    assert_int_equal(s->buildstate->n_artifacts, 0);
+    assert_false(s->buildstate->autotrigger);
+    assert_string_equal(s->deploystate->status, "Not Started");
+    assert_string_equal(s->statuscheckstate->status, "Not Started");
+    assert_int_equal(s->statuscheckstate->n_resources, 0);
+    assert_string_equal(s->filesyncstate->status, "Not Started");
+    assert_int_equal(s->n_forwardedports, 0);
+    assert_int_equal(s->n_debuggingcontainers, 0);
+    assert_null(s->metadata);
+    assert_int_equal(model_seq(m), 0);
+    assert_string_equal(model_version(m), "");
+    assert_false(model_terminated(m, &term));
+    assert_string_equal(term, "");
+    assert_int_equal(model_last_time(m), 0);
+    assert_null(model_current_iteration(m));
+    assert_int_equal(model_error_count(m), 0);
+    assert_int_equal(model_resource_count(m), 0);
+}
+
+static void new_model_with_null_options_uses_defaults(void **state)
+{
+    model_t *m = model_new(NULL);
+    assert_non_null(m);
+    fold(m, ev_build("app", "In Progress"));
+    assert_string_equal(st_artifact(m, "app"), "In Progress");
+    model_free(m);
+    model_free(NULL);
+}
+
+static void build_event_sets_artifact_status(void **state)
+{
+    model_t *m = *state;
+
+    fold(m, ev_build("app", "In Progress"));
+    fold(m, ev_build("web", "InProgress"));
+    fold(m, ev_build("app", "Complete"));
+    assert_int_equal(model_state(m)->buildstate->n_artifacts, 2);
+    assert_string_equal(st_artifact(m, "app"), "Complete");
+    assert_string_equal(st_artifact(m, "web"), "InProgress");
+}
+
+static void deploy_event_sets_deploy_status(void **state)
+{
+    model_t *m = *state;
+
+    fold(m, ev_deploy("In Progress", NULL));
+    assert_string_equal(model_state(m)->deploystate->status, "In Progress");
+    fold(m, ev_deploy("Complete", NULL));
+    assert_string_equal(model_state(m)->deploystate->status, "Complete");
+}
+
+static void port_event_is_keyed_by_local_port_and_overwritten(void **state)
+{
+    model_t *m = *state;
+
+    fold(m, ev_port(9000, 8080, "pod-a"));
+    fold(m, ev_port(9001, 8081, "pod-b"));
+    fold(m, ev_port(9000, 8090, "pod-c"));
+    assert_int_equal(model_state(m)->n_forwardedports, 2);
+    assert_int_equal(st_port(m, 9000)->remoteport, 8090);
+    assert_string_equal(st_port(m, 9000)->podname, "pod-c");
+    assert_int_equal(st_port(m, 9001)->remoteport, 8081);
+    assert_string_equal(st_port(m, 9001)->address, "127.0.0.1");
+}
+
+static void status_check_event_sets_status_check_status(void **state)
+{
+    model_t *m = *state;
+
+    fold(m, ev_check("Started", NULL));
+    assert_string_equal(model_state(m)->statuscheckstate->status, "Started");
+    fold(m, ev_check("Succeeded", NULL));
+    assert_string_equal(model_state(m)->statuscheckstate->status, "Succeeded");
+}
+
+static void resource_event_sets_resource_status(void **state)
+{
+    model_t *m = *state;
+
+    fold(m, ev_resource("deployment/app", "Pending", "waiting", 304, NULL));
+    fold(m, ev_resource("deployment/db", "Pending", "", 0, NULL));
+    fold(m, ev_resource("deployment/app", "Succeeded", "Succeeded", 200, NULL));
+    assert_int_equal(model_state(m)->statuscheckstate->n_resources, 2);
+    assert_string_equal(st_resource(m, "deployment/app"), "Succeeded");
+    assert_string_equal(st_resource(m, "deployment/db"), "Pending");
+}
+
+static void file_sync_event_sets_sync_status(void **state)
+{
+    model_t *m = *state;
+
+    fold(m, ev_sync("app", "In Progress", NULL));
+    assert_string_equal(model_state(m)->filesyncstate->status, "In Progress");
+    fold(m, ev_sync("app", "Succeeded", NULL));
+    assert_string_equal(model_state(m)->filesyncstate->status, "Succeeded");
+}
+
+static void debugging_container_started_then_terminated_removes_only_it(void **state)
+{
+    model_t *m = *state;
+    const Proto__State *s;
+
+    fold(m, ev_debug("Started", "default", "pod-1", "app"));
+    fold(m, ev_debug("Started", "default", "pod-1", "sidecar"));
+    fold(m, ev_debug("Started", "other", "pod-1", "app"));
+    fold(m, ev_debug("Started", "default", "pod-2", "app"));
+    assert_int_equal(model_state(m)->n_debuggingcontainers, 4);
+    fold(m, ev_debug("Terminated", "default", "pod-1", "app"));
+    s = model_state(m);
+    assert_int_equal(s->n_debuggingcontainers, 3);
+    assert_string_equal(s->debuggingcontainers[0]->containername, "sidecar");
+    assert_string_equal(s->debuggingcontainers[1]->namespace_, "other");
+    assert_string_equal(s->debuggingcontainers[2]->podname, "pod-2");
+    assert_string_equal(s->debuggingcontainers[2]->runtime, "go");
+}
+
+static void debugging_container_terminated_removes_every_duplicate(void **state)
+{
+    model_t *m = *state;
+
+    fold(m, ev_debug("Started", "default", "pod-1", "app"));
+    fold(m, ev_debug("Started", "default", "pod-1", "app"));
+    fold(m, ev_debug("terminated", "default", "pod-1", "app"));
+    assert_int_equal(model_state(m)->n_debuggingcontainers, 0);
+}
+
+static void meta_event_sets_metadata_and_version(void **state)
+{
+    model_t *m = *state;
+    const Proto__Metadata *md;
+
+    fold(m, ev_meta("Starting Skaffold: v1.29.0", true));
+    md = model_state(m)->metadata;
+    assert_non_null(md);
+    assert_int_equal(md->build->numberofartifacts, 1);
+    assert_int_equal(md->build->type, PROTO__BUILD_TYPE__LOCAL);
+    assert_int_equal(md->deploy->cluster, PROTO__CLUSTER_TYPE__MINIKUBE);
+    assert_string_equal(model_version(m), "Starting Skaffold: v1.29.0");
+}
+
+static void meta_event_without_metadata_keeps_the_metadata(void **state)
+{
+    model_t *m = *state;
+
+    fold(m, ev_meta("first", true));
+    fold(m, ev_meta("Starting Skaffold: v0.39.0", false));
+    assert_non_null(model_state(m)->metadata);
+    assert_string_equal(model_version(m), "Starting Skaffold: v0.39.0");
+}
+
+static void devloop_and_termination_change_no_state_field(void **state)
+{
+    model_t *m = *state;
+    const char *status = NULL;
+
+    fold(m, ev_devloop(0, "In Progress", NULL));
+    fold(m, ev_term("Completed", NULL));
+    assert_string_equal(model_state(m)->deploystate->status, "Not Started");
+    assert_int_equal(model_state(m)->buildstate->n_artifacts, 0);
+    assert_true(model_terminated(m, &status));
+    assert_string_equal(status, "Completed");
+    assert_true(model_terminated(m, NULL));
+}
+
+static void entry_without_event_is_counted_and_rejected(void **state)
+{
+    model_t *m = *state;
+    Proto__LogEntry *e = fx_entry(5 * SEC, NULL, "no event");
+    uint64_t gen = model_generation(m);
+
+    assert_int_equal(model_fold(m, e), -1);
+    e->event = fx_new(&proto__event__descriptor); /* present but empty */
+    assert_int_equal(model_fold(m, e), -1);
+    protobuf_c_message_free_unpacked(&e->base, NULL);
+    assert_int_equal(model_seq(m), 2);
+    assert_true(model_generation(m) >= gen + 2);
+    assert_int_equal(model_last_time(m), 5 * SEC);
+    assert_int_equal(model_history_first(m), 0);
+}
+
+static void seq_generation_and_last_time_advance_with_each_fold(void **state)
+{
+    model_t *m = *state;
+    uint64_t g0 = model_generation(m);
+
+    fold_at(m, 10 * SEC + 5, ev_build("app", "In Progress"));
+    assert_int_equal(model_seq(m), 1);
+    assert_true(model_generation(m) > g0);
+    assert_int_equal(model_last_time(m), 10 * SEC + 5);
+    uint64_t g1 = model_generation(m);
+    fold(m, ev_build("app", "Complete")); /* no timestamp: last time kept */
+    assert_int_equal(model_seq(m), 2);
+    assert_true(model_generation(m) > g1);
+    assert_int_equal(model_last_time(m), 10 * SEC + 5);
+}
+
+/* A server State as GetState returns it, after a reset by Execute. */
+static Proto__State *server_state(void)
+{
+    Proto__State *s = fx_new(&proto__state__descriptor);
+    Proto__BuildState__ArtifactsEntry *a = fx_new(&proto__build_state__artifacts_entry__descriptor);
+
+    s->buildstate = fx_new(&proto__build_state__descriptor);
+    s->buildstate->autotrigger = true;
+    s->buildstate->statuscode = PROTO__STATUS_CODE__BUILD_SUCCESS;
+    a->key = fx_str("app");
+    a->value = fx_str("Not Started");
+    s->buildstate->n_artifacts = 1;
+    s->buildstate->artifacts = malloc(sizeof *s->buildstate->artifacts);
+    s->buildstate->artifacts[0] = a;
+    s->deploystate = fx_new(&proto__deploy_state__descriptor);
+    s->deploystate->status = fx_str("Not Started");
+    s->deploystate->autotrigger = true;
+    s->deploystate->statuscode = PROTO__STATUS_CODE__DEPLOY_SUCCESS;
+    s->statuscheckstate = fx_new(&proto__status_check_state__descriptor);
+    s->statuscheckstate->status = fx_str("Not Started");
+    s->statuscheckstate->statuscode = PROTO__STATUS_CODE__STATUSCHECK_SUCCESS;
+    s->filesyncstate = fx_new(&proto__file_sync_state__descriptor);
+    s->filesyncstate->status = fx_str("Not Started");
+    return s;
+}
+
+static void reconcile_takes_the_servers_flags_codes_and_resets(void **state)
+{
+    model_t *m = *state;
+    Proto__State *srv = server_state();
+
+    fold(m, ev_build("app", "Complete"));
+    fold(m, ev_deploy("Complete", NULL));
+    fold(m, ev_port(9000, 8080, "pod"));
+    fold(m, ev_resource("deployment/app", "Succeeded", "", 0, NULL));
+    fold(m, ev_debug("Started", "default", "pod", "app"));
+    uint64_t gen = model_generation(m);
+    model_reconcile(m, srv, model_seq(m));
+    protobuf_c_message_free_unpacked(&srv->base, NULL);
+
+    const Proto__State *s = model_state(m);
+    assert_true(model_generation(m) > gen);
+    assert_true(s->buildstate->autotrigger);
+    assert_true(s->deploystate->autotrigger);
+    assert_false(s->filesyncstate->autotrigger);
+    assert_int_equal(s->buildstate->statuscode, PROTO__STATUS_CODE__BUILD_SUCCESS);
+    assert_int_equal(s->deploystate->statuscode, PROTO__STATUS_CODE__DEPLOY_SUCCESS);
+    assert_int_equal(s->statuscheckstate->statuscode, PROTO__STATUS_CODE__STATUSCHECK_SUCCESS);
+    assert_string_equal(st_artifact(m, "app"), "Not Started");
+    assert_string_equal(s->deploystate->status, "Not Started");
+    assert_int_equal(s->n_forwardedports, 0);
+    assert_int_equal(s->statuscheckstate->n_resources, 0);
+    assert_int_equal(s->n_debuggingcontainers, 0);
+    /* Event-derived parts are not touched. */
+    assert_int_equal(model_resource_count(m), 1);
+    assert_int_equal(model_seq(m), 5);
+}
+
+static void reconcile_refolds_entries_since_seq_only(void **state)
+{
+    model_t *m = *state;
+    Proto__State *srv = server_state();
+
+    fold(m, ev_deploy("Failed", NULL));           /* seq 0: before GetState */
+    uint64_t since = model_seq(m);
+    fold(m, ev_build("app", "In Progress"));      /* seq 1: while in flight */
+    fold(m, ev_port(9000, 8080, "pod"));          /* seq 2 */
+    model_reconcile(m, srv, since);
+    protobuf_c_message_free_unpacked(&srv->base, NULL);
+
+    assert_string_equal(model_state(m)->deploystate->status, "Not Started");
+    assert_string_equal(st_artifact(m, "app"), "In Progress");
+    assert_int_equal(st_port(m, 9000)->remoteport, 8080);
+    assert_true(model_state(m)->buildstate->autotrigger);
+    /* The mirror keeps folding normally afterwards. */
+    fold(m, ev_deploy("In Progress", NULL));
+    assert_string_equal(model_state(m)->deploystate->status, "In Progress");
+    assert_true(model_state(m)->deploystate->autotrigger);
+}
+
+static void reconcile_with_a_sparse_server_state_keeps_the_four_parts(void **state)
+{
+    model_t *m = *state;
+    Proto__State *srv = fx_new(&proto__state__descriptor);
+
+    fold(m, ev_meta("v", true));
+    model_reconcile(m, srv, model_seq(m));
+    protobuf_c_message_free_unpacked(&srv->base, NULL);
+    const Proto__State *s = model_state(m);
+    assert_non_null(s->buildstate);
+    assert_string_equal(s->deploystate->status, "Not Started");
+    assert_string_equal(s->statuscheckstate->status, "Not Started");
+    assert_string_equal(s->filesyncstate->status, "Not Started");
+    assert_null(s->metadata); /* the server wins, even when it has none */
+}
+
+static void reconcile_since_a_future_seq_refolds_nothing(void **state)
+{
+    model_t *m = *state;
+    Proto__State *srv = server_state();
+
+    fold(m, ev_build("app", "Complete"));
+    model_reconcile(m, srv, 1000);
+    protobuf_c_message_free_unpacked(&srv->base, NULL);
+    assert_string_equal(st_artifact(m, "app"), "Not Started");
+}
+
+static void reconcile_since_evicted_entries_refolds_what_is_retained(void **state)
+{
+    model_t *m = fx_model(2, 0, 0);
+    Proto__State *srv = server_state();
+
+    fold(m, ev_deploy("Failed", NULL));        /* seq 0: evicted */
+    fold(m, ev_build("app", "Failed"));        /* seq 1 */
+    fold(m, ev_sync("app", "Succeeded", NULL)); /* seq 2 */
+    model_reconcile(m, srv, 0);
+    protobuf_c_message_free_unpacked(&srv->base, NULL);
+    assert_string_equal(model_state(m)->deploystate->status, "Not Started");
+    assert_string_equal(st_artifact(m, "app"), "Failed");
+    assert_string_equal(model_state(m)->filesyncstate->status, "Succeeded");
+    model_free(m);
+}
+
+static void clear_forgets_everything_but_the_options(void **state)
+{
+    model_t *m = fx_model(3, 0, 0);
+
+    fold(m, ev_meta("v1", true));
+    fold_at(m, 7 * SEC, ev_devloop(0, "In Progress", NULL));
+    fold(m, ev_build_ae("app", "Failed", fx_ae(104, "boom", 0)));
+    fold(m, ev_resource("deployment/app", "Pending", "", 0, NULL));
+    fold(m, ev_term("Failed", NULL));
+    uint64_t gen = model_generation(m);
+    model_clear(m);
+
+    const Proto__State *s = model_state(m);
+    assert_true(model_generation(m) > gen);
+    assert_int_equal(model_seq(m), 0);
+    assert_int_equal(model_history_first(m), 0);
+    assert_null(model_history_get(m, 0, NULL));
+    assert_int_equal(s->buildstate->n_artifacts, 0);
+    assert_string_equal(s->deploystate->status, "Not Started");
+    assert_null(s->metadata);
+    assert_string_equal(model_version(m), "");
+    assert_false(model_terminated(m, NULL));
+    assert_int_equal(model_last_time(m), 0);
+    assert_int_equal(model_iteration_count(m), 0);
+    assert_int_equal(model_error_count(m), 0);
+    assert_int_equal(model_resource_count(m), 0);
+    /* The history cap survives: three entries fit, the fourth evicts one. */
+    for (int i = 0; i < 4; i++)
+        fold(m, ev_build("app", "In Progress"));
+    assert_int_equal(model_history_first(m), 1);
+    model_free(m);
+}
+
+static void resource_detail_keeps_latest_status_message_code_in_first_seen_order(void **state)
+{
+    model_t *m = *state;
+    const model_resource_t *r;
+
+    fold_at(m, 1 * SEC, ev_resource("deployment/web", "Pending", "waiting for rollout", 304, NULL));
+    fold_at(m, 2 * SEC, ev_resource("deployment/db", "Pending", "", 0, NULL));
+    fold_at(m, 3 * SEC, ev_resource("deployment/web", "Succeeded", "Succeeded", 200, NULL));
+    assert_int_equal(model_resource_count(m), 2);
+    r = model_resource_at(m, 0);
+    assert_string_equal(r->name, "deployment/web");
+    assert_string_equal(r->status, "Succeeded");
+    assert_string_equal(r->message, "Succeeded");
+    assert_int_equal(r->code, 200);
+    assert_int_equal(r->time_ns, 3 * SEC);
+    assert_string_equal(model_resource_at(m, 1)->name, "deployment/db");
+    assert_null(model_resource_at(m, 2));
+    r = model_resource_find(m, "deployment/db");
+    assert_non_null(r);
+    assert_string_equal(r->status, "Pending");
+    assert_int_equal(r->time_ns, 2 * SEC);
+    assert_null(model_resource_find(m, "deployment/none"));
+}
+
+static void resource_detail_falls_back_to_the_actionable_error(void **state)
+{
+    model_t *m = *state;
+    const model_resource_t *r;
+
+    fold(m, ev_resource("pod/a", "Failed", "", 0, fx_ae(302, "container crashed", 0)));
+    r = model_resource_find(m, "pod/a");
+    assert_string_equal(r->message, "container crashed");
+    assert_int_equal(r->code, 302);
+    fold(m, ev_resource_full("pod/b", "Failed", "", "legacy text", 303, NULL));
+    r = model_resource_find(m, "pod/b");
+    assert_string_equal(r->message, "legacy text");
+    assert_int_equal(r->code, 303);
+}
+
+static void real_v1_29_log_folds_to_the_final_state(void **state)
+{
+    model_t *m = *state;
+
+    /* The shape of data/skaffold-v1.29-helm-events.jsonl, iteration 1. */
+    fold(m, ev_meta("Starting Skaffold", true));
+    fold(m, ev_devloop(1, "In Progress", NULL));
+    fold(m, ev_build("skaffold-helm", "In Progress"));
+    fold(m, ev_build("skaffold-helm", "Complete"));
+    fold(m, ev_deploy("In Progress", NULL));
+    fold(m, ev_deploy("Complete", NULL));
+    fold(m, ev_check("Started", NULL));
+    fold(m, ev_resource("deployment/skaffold-helm", "Succeeded", "Succeeded", 200, NULL));
+    fold(m, ev_check("Succeeded", NULL));
+    fold(m, ev_devloop(1, "Succeeded", NULL));
+    assert_string_equal(st_artifact(m, "skaffold-helm"), "Complete");
+    assert_string_equal(model_state(m)->deploystate->status, "Complete");
+    assert_string_equal(model_state(m)->statuscheckstate->status, "Succeeded");
+    assert_string_equal(st_resource(m, "deployment/skaffold-helm"), "Succeeded");
+    assert_int_equal(model_error_count(m), 0); /* success codes are not errors */
+    assert_int_equal(model_current_iteration(m)->span.status, STATUS_SUCCEEDED);
+}
+
+static void pb_dup_copies_deeply(void **state)
+{
+    Proto__Event *ev = ev_build_ae("app", "Failed", fx_ae(104, "boom", 1, 107, "fix it"));
+    Proto__Event *copy = (Proto__Event *)pb_dup(&ev->base);
+
+    assert_non_null(copy);
+    assert_ptr_not_equal(copy, ev);
+    assert_int_equal(copy->event_type_case, PROTO__EVENT__EVENT_TYPE_BUILD_EVENT);
+    assert_ptr_not_equal(copy->buildevent, ev->buildevent);
+    assert_string_equal(copy->buildevent->artifact, "app");
+    assert_int_equal(copy->buildevent->actionableerr->errcode, 104);
+    assert_string_equal(copy->buildevent->actionableerr->suggestions[0]->action, "fix it");
+    protobuf_c_message_free_unpacked(&ev->base, NULL);
+    assert_string_equal(copy->buildevent->status, "Failed"); /* independent of ev */
+    protobuf_c_message_free_unpacked(&copy->base, NULL);
+    assert_null(pb_dup(NULL));
+}
+
+static void pb_dup_copies_an_empty_message(void **state)
+{
+    Proto__State *s = fx_new(&proto__state__descriptor);
+    Proto__State *copy = (Proto__State *)pb_dup(&s->base);
+
+    assert_non_null(copy);
+    assert_null(copy->buildstate);
+    protobuf_c_message_free_unpacked(&s->base, NULL);
+    protobuf_c_message_free_unpacked(&copy->base, NULL);
+}
+
+static void phase_name_names_every_phase(void **state)
+{
+    assert_string_equal(phase_name(PHASE_BUILD), "build");
+    assert_string_equal(phase_name(PHASE_DEPLOY), "deploy");
+    assert_string_equal(phase_name(PHASE_STATUSCHECK), "status check");
+    assert_string_equal(phase_name(PHASE_RESOURCE), "resource");
+    assert_string_equal(phase_name(PHASE_SYNC), "sync");
+    assert_string_equal(phase_name(PHASE_DEVLOOP), "dev loop");
+    assert_string_equal(phase_name(PHASE_TERMINATION), "termination");
+    assert_string_equal(phase_name(PHASE__COUNT), "unknown");
+}
+
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, fx_teardown_model)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(new_model_is_skaffolds_empty_state),
+        cmocka_unit_test(new_model_with_null_options_uses_defaults),
+        T(build_event_sets_artifact_status),
+        T(deploy_event_sets_deploy_status),
+        T(port_event_is_keyed_by_local_port_and_overwritten),
+        T(status_check_event_sets_status_check_status),
+        T(resource_event_sets_resource_status),
+        T(file_sync_event_sets_sync_status),
+        T(debugging_container_started_then_terminated_removes_only_it),
+        T(debugging_container_terminated_removes_every_duplicate),
+        T(meta_event_sets_metadata_and_version),
+        T(meta_event_without_metadata_keeps_the_metadata),
+        T(devloop_and_termination_change_no_state_field),
+        T(entry_without_event_is_counted_and_rejected),
+        T(seq_generation_and_last_time_advance_with_each_fold),
+        T(reconcile_takes_the_servers_flags_codes_and_resets),
+        T(reconcile_refolds_entries_since_seq_only),
+        T(reconcile_with_a_sparse_server_state_keeps_the_four_parts),
+        T(reconcile_since_a_future_seq_refolds_nothing),
+        cmocka_unit_test(reconcile_since_evicted_entries_refolds_what_is_retained),
+        cmocka_unit_test(clear_forgets_everything_but_the_options),
+        T(resource_detail_keeps_latest_status_message_code_in_first_seen_order),
+        T(resource_detail_falls_back_to_the_actionable_error),
+        T(real_v1_29_log_folds_to_the_final_state),
+        cmocka_unit_test(pb_dup_copies_deeply),
+        cmocka_unit_test(pb_dup_copies_an_empty_message),
+        cmocka_unit_test(phase_name_names_every_phase),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
