@@ -38,10 +38,12 @@ LDFLAGS  ?=
 VERSION  := 0.1.0
 
 # ---- sources ---------------------------------------------------------------
-PROTOS     := proto/skaffold.proto
-WKT        := google/protobuf/timestamp.proto google/protobuf/empty.proto
-GEN_C      := $(GEN)/skaffold.pb-c.c $(GEN)/google/protobuf/timestamp.pb-c.c \
-              $(GEN)/google/protobuf/empty.pb-c.c $(GEN)/codes_desc.c
+# Every .proto under proto/ is compiled (import paths relative to proto/), plus
+# the two well-known types Skaffold uses.
+PROTOS     := $(shell find proto -name '*.proto' | sort)
+PROTO_GEN  := $(patsubst proto/%.proto,$(GEN)/%.pb-c.c,$(PROTOS))
+WKT_GEN    := $(GEN)/google/protobuf/timestamp.pb-c.c $(GEN)/google/protobuf/empty.pb-c.c
+GEN_C      := $(PROTO_GEN) $(WKT_GEN) $(GEN)/codes_desc.c
 GEN_H      := $(GEN_C:.c=.h)
 
 # The core: the pure model (src/model, no I/O) and the readers (src/io).
@@ -79,9 +81,9 @@ deps:
 	fi
 
 # ---- generated code ----------------------------------------------------------
-$(GEN)/skaffold.pb-c.c $(GEN)/skaffold.pb-c.h: proto/skaffold.proto
+$(GEN)/%.pb-c.c $(GEN)/%.pb-c.h: proto/%.proto
 	$(call say,PROTOC,$<)
-	$(Q)mkdir -p $(GEN) && protoc-c -Iproto -I/usr/include --c_out=$(GEN) skaffold.proto
+	$(Q)mkdir -p $(GEN) && protoc-c -Iproto -I/usr/include --c_out=$(GEN) $*.proto
 $(GEN)/google/protobuf/%.pb-c.c $(GEN)/google/protobuf/%.pb-c.h: /usr/include/google/protobuf/%.proto
 	$(call say,PROTOC,$<)
 	$(Q)mkdir -p $(GEN) && protoc-c -I/usr/include --c_out=$(GEN) google/protobuf/$*.proto

@@ -20,6 +20,7 @@ static const command_t commands[] = {
     {"replay", ui_cmd_replay, "replay FILE [--speed X]       replay a saved log in the TUI"},
     {"ctl", cmd_ctl, "ctl [-a ADDR] build|sync|deploy|auto-build on|off|auto-sync on|off|auto-deploy on|off|state|emit JSON"},
     {"record", cmd_record, "record -a ADDR -o FILE        record the live stream until Ctrl-C"},
+    {"buildkit", cmd_buildkit, "buildkit [--buildkit ADDR] du|workers|prune|status REF [--json]  BuildKit's Control API"},
 };
 
 static void print_help(FILE *f)

@@ -18,6 +18,8 @@ int cli_main(int argc, char **argv);
 /* Commands, each parsing its own arguments (argv[0] is the command name). */
 int cmd_state(int argc, char **argv);
 int cmd_events(int argc, char **argv);
+/* skview buildkit du|workers|prune|status ... (src/cmd_buildkit.c) */
+int cmd_buildkit(int argc, char **argv);
 
 /* The address to dial: the given one, else $SKVIEW_ADDR, else the default. */
 const char *cli_addr(const char *given);
