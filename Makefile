@@ -33,6 +33,11 @@ ifeq ($(SAN),1)
 ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDSAN      := -fsanitize=address,undefined
 endif
+# libFuzzer builds (clang): objects instrumented, harnesses linked with the fuzzer.
+ifeq ($(SAN),fuzz)
+ALL_CFLAGS += -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDSAN      := -fsanitize=address,undefined
+endif
 LDFLAGS  ?=
 
 VERSION  := 0.1.0
@@ -67,7 +72,7 @@ SIM_OBJ    := $(call objs,$(SIM_SRC))
 TEST_SRC   := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 
-.PHONY: all deps test unit integration run bench clean install asan valgrind check screenshots
+.PHONY: all deps test unit integration run bench clean install asan valgrind check screenshots fuzz
 all: $(BUILD)/skview $(BUILD)/skview-sim
 
 # ---- dependencies ------------------------------------------------------------
@@ -124,11 +129,30 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBS_A) | $(GEN_H)
 	$(call say,TEST,$@)
 	$(Q)mkdir -p $(dir $@) && $(CC) $(ALL_CFLAGS) -Itests/unit $(LDSAN) $(LDFLAGS) $< -o $@ $(LIBS_A) $(LIBS_A) $(PKG_LIBS) -lcmocka
 
+# ---- fuzzing -----------------------------------------------------------------
+# tests/fuzz/fuzz_NAME.c are libFuzzer harnesses with seed corpora in
+# tests/fuzz/corpus/NAME. `make fuzz FUZZ_SECONDS=N` runs each under libFuzzer
+# (clang, ASan+UBSan); `make test` replays every corpus through the same
+# harnesses built with tests/fuzz/replay.c instead of libFuzzer.
+FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_SECONDS ?= 30
+REPLAY_BIN   := $(addprefix $(BUILD)/replay/,$(FUZZ_NAMES))
+$(BUILD)/replay/%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIBS_A) | $(GEN_H)
+	$(call say,FUZZREP,$@)
+	$(Q)mkdir -p $(dir $@) && $(CC) $(ALL_CFLAGS) $(LDSAN) $(LDFLAGS) tests/fuzz/fuzz_$*.c tests/fuzz/replay.c -o $@ $(LIBS_A) $(LIBS_A) $(PKG_LIBS)
+$(BUILD)/fuzzer/%: tests/fuzz/fuzz_%.c $(LIBS_A) | $(GEN_H)
+	$(call say,FUZZER,$@)
+	$(Q)mkdir -p $(dir $@) && $(CC) $(ALL_CFLAGS) -fsanitize=fuzzer,address,undefined $(LDFLAGS) $< -o $@ $(LIBS_A) $(LIBS_A) $(PKG_LIBS)
+
+fuzz: deps
+	$(Q)$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang SAN=fuzz OPT=-O1 $(addprefix build/fuzz/fuzzer/,$(FUZZ_NAMES))
+	$(Q)tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
 # ---- tests ------------------------------------------------------------------
 # Unit tests (cmocka) first, then the integration scripts, which drive the real
 # binaries against real files, the simulator on loopback and tmux.
 test: deps
-	$(Q)$(MAKE) --no-print-directory all $(TEST_BIN)
+	$(Q)$(MAKE) --no-print-directory all $(TEST_BIN) $(REPLAY_BIN)
 	$(Q)BUILD=$(BUILD) tests/run.sh $(TEST_BIN)
 
 unit: all $(TEST_BIN)

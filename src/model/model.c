@@ -2,6 +2,7 @@
  * (mirror.c), the timeline, the error list, the resource details and the
  * history, and answers the readers. */
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "errlog_int.h"
@@ -76,7 +77,14 @@ int64_t model_time_ns(const Proto__LogEntry *e)
 {
     if (e->timestamp == NULL)
         return 0;
-    return e->timestamp->seconds * 1000000000LL + e->timestamp->nanos;
+    /* Nanoseconds since 1970 fit int64 until the year 2262; the wire can say
+     * anything (found by fuzzing: year 4042), so saturate instead of
+     * overflowing. */
+    int64_t ns;
+    if (__builtin_mul_overflow(e->timestamp->seconds, (int64_t)1000000000, &ns) ||
+        __builtin_add_overflow(ns, (int64_t)e->timestamp->nanos, &ns))
+        return e->timestamp->seconds < 0 ? INT64_MIN + 1 : INT64_MAX;
+    return ns;
 }
 
 ProtobufCMessage *pb_dup(const ProtobufCMessage *msg)
@@ -264,6 +272,8 @@ void model_reconcile(model_t *m, const Proto__State *server, uint64_t since_seq)
     /* Entries older than the history keeps are gone; what is left is the best
      * that can be re-applied. */
     uint64_t seq = since_seq > m->hist.first ? since_seq : m->hist.first;
+    if (m->opts.no_history)
+        seq = m->seq; /* nothing kept to re-apply */
     for (; seq < m->seq; seq++) {
         Proto__LogEntry *e = hist_unpack(&m->hist, seq, NULL);
         if (e == NULL) {

@@ -81,8 +81,18 @@ bool pbjson_parse_time(const char *s, size_t n, int64_t *seconds, int32_t *nanos
     return true;
 }
 
+/* google.protobuf.Timestamp's valid range: 0001-01-01T00:00:00Z to
+ * 9999-12-31T23:59:59.999999999Z. */
+#define TS_MIN_SECONDS (-62135596800LL)
+#define TS_MAX_SECONDS (253402300799LL)
+
 void pbjson_format_time(strbuf_t *out, int64_t seconds, int32_t nanos)
 {
+    /* A peer may send any numbers; what we print stays a valid RFC 3339 time
+     * (clamped to the range protobuf allows), so our JSON always reads back. */
+    if (nanos < 0 || nanos > 999999999) nanos = nanos < 0 ? 0 : 999999999;
+    if (seconds < TS_MIN_SECONDS) { seconds = TS_MIN_SECONDS; nanos = 0; }
+    if (seconds > TS_MAX_SECONDS) { seconds = TS_MAX_SECONDS; nanos = 999999999; }
     int64_t days = seconds / 86400, rem = seconds % 86400;
     if (rem < 0) {
         rem += 86400;
@@ -93,7 +103,7 @@ void pbjson_format_time(strbuf_t *out, int64_t seconds, int32_t nanos)
     civil_from_days(days, &y, &m, &d);
     sb_printf(out, "%04lld-%02u-%02uT%02u:%02u:%02u", (long long)y, m, d, (unsigned)(rem / 3600),
               (unsigned)(rem / 60 % 60), (unsigned)(rem % 60));
-    if (nanos > 0 && nanos < 1000000000) {
+    if (nanos > 0) {
         /* Go's jsonpb: 3, 6 or 9 digits, as few as represent the value. */
         if (nanos % 1000000 == 0)
             sb_printf(out, ".%03d", nanos / 1000000);

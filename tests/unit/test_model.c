@@ -201,6 +201,20 @@ static void entry_without_event_is_counted_and_rejected(void **state)
     assert_int_equal(model_history_first(m), 0);
 }
 
+/* Found by fuzzing: a timestamp past 2262 must not overflow nanoseconds. */
+static void far_timestamps_saturate(void **state)
+{
+    model_t *m = *state;
+    Proto__LogEntry *e = fx_entry(SEC, ev_check("Started", NULL), "far");
+    e->timestamp->seconds = 10218644178; /* the year 2293 */
+    model_fold(m, e);
+    assert_int_equal(model_last_time(m), INT64_MAX);
+    e->timestamp->seconds = -10218644178;
+    model_fold(m, e);
+    assert_int_equal(model_last_time(m), INT64_MIN + 1);
+    proto__log_entry__free_unpacked(e, NULL);
+}
+
 static void seq_generation_and_last_time_advance_with_each_fold(void **state)
 {
     model_t *m = *state;
@@ -495,6 +509,7 @@ int main(void)
         T(meta_event_without_metadata_keeps_the_metadata),
         T(devloop_and_termination_change_no_state_field),
         T(entry_without_event_is_counted_and_rejected),
+        T(far_timestamps_saturate),
         T(seq_generation_and_last_time_advance_with_each_fold),
         T(reconcile_takes_the_servers_flags_codes_and_resets),
         T(reconcile_refolds_entries_since_seq_only),

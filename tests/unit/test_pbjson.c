@@ -134,6 +134,13 @@ static void timestamps_print_like_jsonpb(void **state)
         pbjson_format_time(&f->out, 1628709581, cases[i].ns);
         assert_string_equal(f->out.data, cases[i].text);
     }
+    /* Out-of-range values from a peer are clamped to protobuf's range. */
+    sb_reset(&f->out);
+    pbjson_format_time(&f->out, INT64_MAX, -5);
+    assert_string_equal(f->out.data, "9999-12-31T23:59:59.999999999Z");
+    sb_reset(&f->out);
+    pbjson_format_time(&f->out, INT64_MIN, 5);
+    assert_string_equal(f->out.data, "0001-01-01T00:00:00Z");
 }
 
 /* Maps read from objects and print with sorted keys; int keys are strings. */
