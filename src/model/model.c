@@ -16,6 +16,7 @@ struct model {
     model_opts_t opts;
     Proto__State *state;
     uint64_t seq, generation;
+    uint64_t undecodable;   /* history entries reconcile could not decode */
     char *version;
     bool terminated;
     char *term_status;
@@ -275,11 +276,13 @@ void model_reconcile(model_t *m, const Proto__State *server, uint64_t since_seq)
     if (m->opts.no_history)
         seq = m->seq; /* nothing kept to re-apply */
     for (; seq < m->seq; seq++) {
+        /* protobuf-c keeps unknown fields it cannot pack back into a valid
+         * message (field number 0, found by fuzzing), so a hostile entry can
+         * fail to decode from the history: skip it, never die on wire data. */
         Proto__LogEntry *e = hist_unpack(&m->hist, seq, NULL);
         if (e == NULL) {
-            fprintf(stderr, "skview: model_reconcile: cannot decode entry %llu\n",
-                    (unsigned long long)seq);
-            abort();
+            m->undecodable++;
+            continue;
         }
         if (e->event != NULL)
             mirror_fold(s, e->event);
@@ -295,6 +298,11 @@ void model_reconcile(model_t *m, const Proto__State *server, uint64_t since_seq)
 uint64_t model_seq(const model_t *m)
 {
     return m->seq;
+}
+
+uint64_t model_undecodable(const model_t *m)
+{
+    return m->undecodable;
 }
 
 uint64_t model_generation(const model_t *m)

@@ -140,6 +140,9 @@ void model_reconcile(model_t *m, const Proto__State *server, uint64_t since_seq)
 
 /* The number of entries folded so far; also the seq the next entry gets. */
 uint64_t model_seq(const model_t *m);
+/* History entries that reconcile skipped because they no longer decode
+ * (a hostile entry whose unknown fields protobuf-c cannot pack back). */
+uint64_t model_undecodable(const model_t *m);
 /* Increases on every change; a viewer redraws when it moves. */
 uint64_t model_generation(const model_t *m);
 

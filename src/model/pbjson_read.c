@@ -33,6 +33,7 @@ typedef struct ctx {
     const char *path[MAX_DEPTH];
     int depth;
     pbjson_err_t *err;
+    const pbjson_keys_t *keys;   /* NULL: exact names only */
 } ctx_t;
 
 #define MEMBER(msg, off, type) (*(type *)((char *)(msg) + (off)))
@@ -90,6 +91,14 @@ static int skip(const ctx_t *c, int i)
 }
 
 static size_t tok_len(const jsmntok_t *t) { return (size_t)(t->end - t->start); }
+
+/* jsmn, even strict, accepts some broken objects such as {"a","b":1}: a key
+ * must be a string token that owns exactly one value, inside the tokens of
+ * this parse (the buffer holds stale tokens past c->count). Found by fuzzing. */
+static bool key_ok(const ctx_t *c, int at)
+{
+    return at + 1 < c->count && c->t[at].type == JSMN_STRING && c->t[at].size == 1;
+}
 
 static bool tok_is(const ctx_t *c, int i, const char *lit)
 {
@@ -398,6 +407,8 @@ static bool parse_map(ctx_t *c, int *i, const ProtobufCFieldDescriptor *f, void 
     int n = c->t[*i].size, at = *i + 1;
     ProtobufCMessage **arr = arena_alloc(c->arena, sizeof *arr * (size_t)(n ? n : 1));
     for (int k = 0; k < n; k++) {
+        if (!key_ok(c, at))
+            return fail(c, "invalid JSON: a key without a value");
         ProtobufCMessage *e = new_message(c, ed);
         /* The key token is a string; numeric keys are parsed from its text. */
         if (kf->type == PROTOBUF_C_TYPE_STRING) {
@@ -430,9 +441,12 @@ static bool parse_repeated(ctx_t *c, int *i, const ProtobufCFieldDescriptor *f, 
     int n = c->t[*i].size, at = *i + 1;
     size_t es = pbjson_elem_size(f);
     char *arr = arena_alloc(c->arena, es * (size_t)(n ? n : 1));
-    for (int k = 0; k < n; k++)
+    for (int k = 0; k < n; k++) {
+        if (at >= c->count)
+            return fail(c, "invalid JSON");
         if (!parse_value(c, &at, f, arr + es * (size_t)k))
             return false;
+    }
     MEMBER(msg, f->quantifier_offset, size_t) = (size_t)n;
     MEMBER(msg, f->offset, void *) = arr;
     *i = at;
@@ -474,6 +488,40 @@ static const ProtobufCFieldDescriptor *find_field(ctx_t *c, int key,
     return NULL;
 }
 
+static bool same_ci(const char *a, size_t n, const char *b)
+{
+    for (size_t j = 0; j < n; j++) {
+        char x = a[j], y = b[j];
+        if (!y)
+            return false;
+        if (x >= 'A' && x <= 'Z') x = (char)(x + 32);
+        if (y >= 'A' && y <= 'Z') y = (char)(y + 32);
+        if (x != y)
+            return false;
+    }
+    return b[n] == '\0';
+}
+
+/* The loose matching of pbjson_parse_keys, tried only when the exact name
+ * missed, so canonical input costs nothing more. */
+static const ProtobufCFieldDescriptor *find_field_loose(ctx_t *c, int key,
+                                                        const ProtobufCMessageDescriptor *desc)
+{
+    const char *k = c->js + c->t[key].start;
+    size_t n = tok_len(&c->t[key]);
+    for (unsigned i = 0; i < desc->n_fields; i++)
+        if (same_ci(k, n, desc->fields[i].name))
+            return &desc->fields[i];
+    for (size_t a = 0; a < c->keys->n_aliases; a++)
+        if (same_ci(k, n, c->keys->aliases[a].key)) {
+            const ProtobufCFieldDescriptor *f =
+                protobuf_c_message_descriptor_get_field_by_name(desc, c->keys->aliases[a].field);
+            if (f)
+                return f;
+        }
+    return NULL;
+}
+
 /* The object at *i into msg; unknown keys and nulls are skipped. */
 static bool parse_message_into(ctx_t *c, int *i, const ProtobufCMessageDescriptor *desc,
                                ProtobufCMessage *msg)
@@ -484,7 +532,11 @@ static bool parse_message_into(ctx_t *c, int *i, const ProtobufCMessageDescripto
         return fail(c, "nested too deeply");
     int n = c->t[*i].size, at = *i + 1;
     for (int k = 0; k < n; k++) {
+        if (!key_ok(c, at))
+            return fail(c, "invalid JSON: a key without a value");
         const ProtobufCFieldDescriptor *f = find_field(c, at, desc);
+        if (!f && c->keys && c->t[at].type == JSMN_STRING)
+            f = find_field_loose(c, at, desc);
         at++; /* the key */
         if (!f || tok_is(c, at, "null")) {
             at = skip(c, at);
@@ -534,6 +586,8 @@ static int find_top_key(ctx_t *c, const char *key)
     int n = c->t[0].size, at = 1;
     size_t kl = strlen(key);
     for (int k = 0; k < n; k++) {
+        if (!key_ok(c, at))
+            return -1;
         if (tok_len(&c->t[at]) == kl && !memcmp(c->js + c->t[at].start, key, kl))
             return at + 1;
         at = skip(c, at + 1);
@@ -541,15 +595,35 @@ static int find_top_key(ctx_t *c, const char *key)
     return -1;
 }
 
+static ProtobufCMessage *parse_with(pbjson_parser_t *p, const char *json, size_t len,
+                                    const ProtobufCMessageDescriptor *desc, arena_t *arena,
+                                    const char *unwrap_key, bool *unwrapped,
+                                    const pbjson_keys_t *keys, pbjson_err_t *err);
+
 ProtobufCMessage *pbjson_parse(pbjson_parser_t *p, const char *json, size_t len,
                                const ProtobufCMessageDescriptor *desc, arena_t *arena,
                                const char *unwrap_key, bool *unwrapped, pbjson_err_t *err)
+{
+    return parse_with(p, json, len, desc, arena, unwrap_key, unwrapped, NULL, err);
+}
+
+ProtobufCMessage *pbjson_parse_keys(pbjson_parser_t *p, const char *json, size_t len,
+                                    const ProtobufCMessageDescriptor *desc, arena_t *arena,
+                                    const pbjson_keys_t *keys, pbjson_err_t *err)
+{
+    return parse_with(p, json, len, desc, arena, NULL, NULL, keys, err);
+}
+
+static ProtobufCMessage *parse_with(pbjson_parser_t *p, const char *json, size_t len,
+                                    const ProtobufCMessageDescriptor *desc, arena_t *arena,
+                                    const char *unwrap_key, bool *unwrapped,
+                                    const pbjson_keys_t *keys, pbjson_err_t *err)
 {
     err->msg[0] = '\0';
     if (unwrapped)
         *unwrapped = false;
     int r = tokenize(p, json, len);
-    ctx_t c = {.js = json, .t = p->toks, .count = r, .arena = arena, .err = err};
+    ctx_t c = {.js = json, .t = p->toks, .count = r, .arena = arena, .err = err, .keys = keys};
     if (r <= 0) {
         fail(&c, "%s", jsmn_error_text(r));
         return NULL;

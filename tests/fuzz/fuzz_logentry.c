@@ -17,10 +17,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     model_t *m = model_new(&o);
     model_fold(m, e);
     model_fold(m, e);
+    /* The history may hold an entry protobuf-c cannot decode again (it keeps
+     * unknown fields such as field number 0 that it cannot pack back): then
+     * get says NULL and reconcile skips and counts it, never aborts. */
     Proto__LogEntry *h = model_history_get(m, 1, NULL);
-    if (!h) abort();
-    protobuf_c_message_free_unpacked(&h->base, NULL);
+    if (h)
+        protobuf_c_message_free_unpacked(&h->base, NULL);
     model_reconcile(m, model_state(m), 0);
+    if (!h && model_undecodable(m) != 2) abort();
     strbuf_t out;
     sb_init(&out);
     pbjson_write(&out, &e->base);

@@ -201,6 +201,22 @@ static void entry_without_event_is_counted_and_rejected(void **state)
     assert_int_equal(model_history_first(m), 0);
 }
 
+/* Found by fuzzing: protobuf-c keeps an unknown field number 0 that it then
+ * packs into bytes it cannot decode; the history entry is lost but reconcile
+ * goes on and counts it. */
+static void undecodable_history_entry_is_skipped(void **state)
+{
+    model_t *m = *state;
+    static const uint8_t wire[] = {0x0a, 0x0c, 0x08, 0xcd, 0xc5, 0xd0, 0x88, 0x06, 0x10, 0x83, 0x87, 0xe7, 0xe8, 0x02, 0x12, 0x0f, 0x42, 0x0d, 0x12, 0x0b, 0x00, 0x31, 0x00, 0x00, 0x00, 0x6f, 0x67, 0x8c, 0xe5, 0xef, 0xaa, 0x85, 0x00, 0x00, 0x00, 0x05, 0x20, 0x69, 0x6e, 0x69, 0x74, 0x69, 0x61, 0x74, 0x2c, 0x64};
+    Proto__LogEntry *e = proto__log_entry__unpack(NULL, sizeof wire, wire);
+    assert_non_null(e);
+    model_fold(m, e);
+    assert_null(model_history_get(m, 0, NULL));
+    model_reconcile(m, model_state(m), 0);
+    assert_int_equal(model_undecodable(m), 1);
+    proto__log_entry__free_unpacked(e, NULL);
+}
+
 /* Found by fuzzing: a timestamp past 2262 must not overflow nanoseconds. */
 static void far_timestamps_saturate(void **state)
 {
@@ -509,6 +525,7 @@ int main(void)
         T(meta_event_without_metadata_keeps_the_metadata),
         T(devloop_and_termination_change_no_state_field),
         T(entry_without_event_is_counted_and_rejected),
+        T(undecodable_history_entry_is_skipped),
         T(far_timestamps_saturate),
         T(seq_generation_and_last_time_advance_with_each_fold),
         T(reconcile_takes_the_servers_flags_codes_and_resets),

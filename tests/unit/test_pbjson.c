@@ -246,6 +246,8 @@ static void errors_name_the_field(void **state)
         {"{\"entry\":x}", "invalid JSON"},
         {"[1,2]", "expected a JSON object"},
         {"{} {}", "unexpected text after the JSON object"},
+        {"{\"a\",\"entry\":\"x\"}", "invalid JSON: a key without a value"},
+        {"{\"event\":{\"buildEvent\",\"x\":1}}", "event: invalid JSON: a key without a value"},
         {"", "no JSON value"},
         {"{\"event\":{\"portEvent\":{\"targetPort\":{\"intVal\":true}}}}", "event.portEvent.targetPort.intVal: expected an integer"},
     };
