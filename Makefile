@@ -170,6 +170,11 @@ valgrind: deps
 bench: deps all
 	$(Q)BUILD=$(BUILD) tests/bench.sh
 
+# PNG pictures of the real program (tmux -> HTML -> headless Chromium); not
+# part of `make test`. Installs chromium on first use.
+screenshots: deps all
+	$(Q)BUILD=$(BUILD) tools/screenshots.sh
+
 run: deps all
 	$(Q)BUILD=$(BUILD) tools/run.sh
 

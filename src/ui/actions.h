@@ -1,0 +1,78 @@
+/* Every user action, defined once. The X-macro generates the enum, the names
+ * used in `bind` lines and the help overlay, so the three cannot drift.
+ * X(ID, "name", group, "help text") */
+#ifndef SKVIEW_UI_ACTIONS_H
+#define SKVIEW_UI_ACTIONS_H
+
+#include <stddef.h>
+
+typedef enum action_group {
+    GROUP_GENERAL,
+    GROUP_MOVE,
+    GROUP_DEVLOOP,
+    GROUP_REPLAY,
+    GROUP__COUNT
+} action_group_t;
+
+#define UI_ACTIONS(X) \
+    X(QUIT,        "quit",          GROUP_GENERAL, "Quit skview") \
+    X(HELP,        "help",          GROUP_GENERAL, "Show or hide this help") \
+    X(DETAILS,     "details",       GROUP_GENERAL, "Details of the selected item") \
+    X(FILTER,      "filter",        GROUP_GENERAL, "Filter rows by text (kind:NAME for a kind)") \
+    X(NEXT_MATCH,  "next-match",    GROUP_GENERAL, "Next row matching the filter") \
+    X(PREV_MATCH,  "prev-match",    GROUP_GENERAL, "Previous row matching the filter") \
+    X(FOLLOW,      "follow",        GROUP_GENERAL, "Follow new rows on or off") \
+    X(COPY_URL,    "copy-url",      GROUP_GENERAL, "Copy the port's URL (OSC 52)") \
+    X(REDRAW,      "redraw",        GROUP_GENERAL, "Redraw the screen") \
+    X(FOCUS_NEXT,  "focus-next",    GROUP_MOVE,    "Focus the next pane") \
+    X(FOCUS_PREV,  "focus-prev",    GROUP_MOVE,    "Focus the previous pane") \
+    X(FOCUS_1,     "focus-artifacts", GROUP_MOVE,  "Focus Artifacts") \
+    X(FOCUS_2,     "focus-resources", GROUP_MOVE,  "Focus Resources") \
+    X(FOCUS_3,     "focus-ports",   GROUP_MOVE,    "Focus Ports") \
+    X(FOCUS_4,     "focus-errors",  GROUP_MOVE,    "Focus Errors") \
+    X(FOCUS_5,     "focus-events",  GROUP_MOVE,    "Focus Events") \
+    X(FOCUS_6,     "focus-timeline", GROUP_MOVE,   "Focus Timeline") \
+    X(FOCUS_7,     "focus-debug",   GROUP_MOVE,    "Focus Debugging containers") \
+    X(MOVE_UP,     "move-up",       GROUP_MOVE,    "Select the previous row") \
+    X(MOVE_DOWN,   "move-down",     GROUP_MOVE,    "Select the next row") \
+    X(PAGE_UP,     "page-up",       GROUP_MOVE,    "Scroll one page up") \
+    X(PAGE_DOWN,   "page-down",     GROUP_MOVE,    "Scroll one page down") \
+    X(MOVE_FIRST,  "move-first",    GROUP_MOVE,    "Select the first row") \
+    X(MOVE_LAST,   "move-last",     GROUP_MOVE,    "Select the last row") \
+    X(BUILD,       "build",         GROUP_DEVLOOP, "Build once (Execute)") \
+    X(SYNC,        "sync",          GROUP_DEVLOOP, "Sync once (Execute)") \
+    X(DEPLOY,      "deploy",        GROUP_DEVLOOP, "Deploy once (Execute)") \
+    X(AUTO_BUILD,  "toggle-auto-build",  GROUP_DEVLOOP, "Toggle auto-build") \
+    X(AUTO_SYNC,   "toggle-auto-sync",   GROUP_DEVLOOP, "Toggle auto-sync") \
+    X(AUTO_DEPLOY, "toggle-auto-deploy", GROUP_DEVLOOP, "Toggle auto-deploy") \
+    X(PAUSE,       "pause",         GROUP_REPLAY,  "Pause or resume the replay") \
+    X(FASTER,      "faster",        GROUP_REPLAY,  "Replay faster (up to 64x, then max)") \
+    X(SLOWER,      "slower",        GROUP_REPLAY,  "Replay slower (down to 0.5x)") \
+    X(STEP,        "step",          GROUP_REPLAY,  "Step one entry") \
+    X(NEXT_ITER,   "next-iteration", GROUP_REPLAY, "Jump to the next dev-loop iteration") \
+    X(PREV_ITER,   "prev-iteration", GROUP_REPLAY, "Jump to the previous dev-loop iteration") \
+    X(NEXT_ERROR,  "next-error",    GROUP_REPLAY,  "Jump to the next error")
+
+typedef enum action {
+    ACT_NONE = 0,
+#define X(id, name, group, help) ACT_##id,
+    UI_ACTIONS(X)
+#undef X
+    ACT__COUNT
+} action_t;
+
+typedef struct action_info {
+    const char *name;
+    action_group_t group;
+    const char *help;
+} action_info_t;
+
+/* Indexed by action_t; [ACT_NONE] is {"none", ...}. */
+extern const action_info_t action_table[ACT__COUNT];
+
+const char *action_name(action_t a);
+/* ACT_NONE when name is unknown (and for "none", which unbinds a key). */
+action_t action_by_name(const char *name, int *found);
+const char *action_group_name(action_group_t g);
+
+#endif

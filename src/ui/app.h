@@ -1,0 +1,133 @@
+/* The viewer's state, shared by the files of src/ui. One ui_t per process;
+ * everything here runs on the libuv loop thread. */
+#ifndef SKVIEW_UI_APP_H
+#define SKVIEW_UI_APP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <uv.h>
+#include "io/recording.h"
+#include "live/client.h"
+#include "live/replay.h"
+#include "model/model.h"
+#include "model/pbjson.h"
+#include "ui/config.h"
+#include "ui/layout.h"
+#include "ui/view.h"
+
+#define UI_FRAME_MS 33         /* at most 30 frames per second */
+#define UI_ANIM_MS 125         /* spinner and countdown, only while running */
+
+typedef enum ui_source {
+    UI_SOURCE_LIVE,
+    UI_SOURCE_REPLAY,
+} ui_source_t;
+
+typedef enum ui_overlay {
+    UI_OVERLAY_NONE,
+    UI_OVERLAY_HELP,
+    UI_OVERLAY_DETAILS,
+} ui_overlay_t;
+
+struct ui {
+    uv_loop_t *loop;
+    model_t *model;
+    ui_config_t cfg;
+    ui_source_t source;
+    bool ascii;                /* the locale is not UTF-8 */
+    bool headless;             /* --dump-screen: no terminal */
+    int cols, rows;
+    layout_t layout;
+    view_t views[PANE__COUNT];
+    int focus;
+
+    /* live */
+    live_client_t *client;
+    const char *addr;
+    live_conn_t conn;
+    char conn_detail[256];
+    uint64_t retry_at_ms;      /* loop time of the next attempt */
+    recording_writer_t rec;
+    bool recording;
+
+    /* replay */
+    replay_t *replay;
+    const char *replay_path;
+
+    /* status line: the result of the last action */
+    char msg[512];
+    bool msg_error;
+
+    /* overlays and the filter prompt */
+    ui_overlay_t overlay;
+    strbuf_t popup;            /* details text (raw; sanitised when drawn) */
+    char popup_title[160];
+    int popup_top;
+    bool prompting;
+    char prompt[128];
+    char prompt_saved[128];
+
+    /* rendering */
+    uv_timer_t frame_timer, anim_timer;
+    uv_poll_t input;
+    uv_signal_t signals[4];
+    uint64_t last_frame_ms;
+    uint64_t frames, requests;
+    unsigned anim_tick;
+    bool quit;
+    int exit_code;
+
+    /* --notify: -1 unknown, 0 healthy, 1 failing */
+    bool notify;
+    int health;
+
+    strbuf_t scratch;
+};
+
+/* ui.c */
+void ui_request_redraw(ui_t *ui);
+void ui_message(ui_t *ui, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* "Now" for durations: the newest entry's time in a replay, the clock live. */
+int64_t ui_now_ns(const ui_t *ui);
+int ui_text_flags(const ui_t *ui);
+/* Writes a control sequence of our own (OSC 52, title, bell) to the terminal. */
+void ui_term_write(ui_t *ui, const char *seq, size_t len);
+
+/* render.c: one full frame into the curses screen (no refresh). */
+void ui_render(ui_t *ui);
+/* Whether something on screen moves by itself (spinner, countdown). */
+bool ui_animating(ui_t *ui);
+
+/* header.c, statusline.c */
+void header_draw(ui_t *ui, rect_t r);
+void statusline_draw(ui_t *ui, rect_t r);
+
+/* input.c: one key or mouse event from curses; returns UI_* flags. */
+int input_key(ui_t *ui, int key);
+int input_dispatch(ui_t *ui, action_t a);
+
+/* help.c, details.c: overlays */
+void help_draw(ui_t *ui);
+int help_action(ui_t *ui, action_t a);
+void details_open(ui_t *ui);
+void details_draw(ui_t *ui);
+int details_action(ui_t *ui, action_t a);
+/* Every set field of a message, one "path: value" line each. */
+void details_dump_message(strbuf_t *out, const ProtobufCMessage *m, int indent);
+
+/* control.c: the dev-loop control keys and replay keys. */
+int control_action(ui_t *ui, action_t a);
+void ui_notify_check(ui_t *ui);
+
+/* Each pane's ops (pane_*.c). */
+extern const view_ops_t pane_artifacts_ops, pane_resources_ops, pane_ports_ops,
+    pane_errors_ops, pane_events_ops, pane_timeline_ops, pane_debug_ops;
+/* The events pane keeps a cache of formatted rows. */
+void pane_events_reset(void);
+void pane_events_free(void);
+
+/* dump.c: the headless screen as text. */
+int dump_screen(ui_t *ui, FILE *out);
+
+#endif

@@ -1,0 +1,211 @@
+/* The details popup: the full text of the selected item (an error's whole
+ * message and suggestions, every field of an event), wrapped and scrollable. */
+#include <stdio.h>
+#include <string.h>
+#include <wchar.h>
+#include "model/textsafe.h"
+#include "ui/app.h"
+#include "ui/draw.h"
+
+void details_open(ui_t *ui)
+{
+    view_t *v = &ui->views[ui->focus];
+    if (!v->ops->details || view_rows(ui, v) == 0) {
+        ui_message(ui, true, "nothing selected");
+        return;
+    }
+    sb_reset(&ui->popup);
+    ui->popup_title[0] = 0;
+    v->ops->details(ui, view_source_row(v, v->cursor), &ui->popup, ui->popup_title,
+                    sizeof ui->popup_title);
+    ui->popup_top = 0;
+    ui->overlay = UI_OVERLAY_DETAILS;
+}
+
+/* Wraps safe UTF-8 text into lines of at most w columns, '\n'-separated. */
+static void wrap(const char *s, size_t n, int w, strbuf_t *out)
+{
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    int col = 0;
+    for (size_t i = 0; i < n;) {
+        wchar_t wc;
+        size_t k = mbrtowc(&wc, s + i, n - i, &st);
+        if (k == 0 || k > n - i) {
+            k = 1;
+            wc = '?';
+            memset(&st, 0, sizeof st);
+        }
+        int cw = wc == '\n' ? 0 : wcwidth(wc);
+        cw = cw < 0 ? 1 : cw;
+        if (wc == '\n')
+            col = 0;
+        else if (col + cw > w) {
+            sb_addc(out, '\n');
+            col = 0;
+        }
+        sb_add(out, s + i, k);
+        col += cw;
+        i += k;
+    }
+}
+
+/* The popup's lines at width w: sanitised (newlines kept), then wrapped. */
+static void lines(ui_t *ui, int w, strbuf_t *out)
+{
+    strbuf_t safe;
+    sb_init(&safe);
+    textsafe(&safe, ui->popup.data ? ui->popup.data : "", ui->popup.len, 0,
+             ui_text_flags(ui) | TEXTSAFE_NEWLINES);
+    wrap(safe.data ? safe.data : "", safe.len, w, out);
+    sb_free(&safe);
+}
+
+void details_draw(ui_t *ui)
+{
+    int w = ui->cols > 100 ? 100 : ui->cols - 2, h = ui->rows - 4;
+    if (w < 20 || h < 4)
+        w = ui->cols, h = ui->rows;
+    int y = (ui->rows - h) / 2, x = (ui->cols - w) / 2;
+    draw_box(ui, y, x, h, w, ROLE_POPUP_BORDER, ui->popup_title);
+    strbuf_t text;
+    sb_init(&text);
+    lines(ui, w - 4, &text);
+    int n = 0;
+    const char *p = text.data ? text.data : "", *end = p + text.len;
+    for (const char *q = p; q < end; q++)
+        n += *q == '\n';
+    n += text.len && end[-1] != '\n';
+    if (ui->popup_top > n - (h - 2))
+        ui->popup_top = n - (h - 2) > 0 ? n - (h - 2) : 0;
+    for (int i = 0; p < end; i++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        int row = i - ui->popup_top;
+        if (row >= 0 && row < h - 2)
+            draw_textn(ui, y + 1 + row, x + 2, w - 4, ROLE_POPUP, p, len);
+        p += len + (nl != NULL);
+    }
+    if (n > h - 2)
+        draw_fmt(ui, y + h - 1, x + w - 16, 14, ROLE_POPUP_BORDER, " %d/%d ",
+                 ui->popup_top + 1, n);
+    sb_free(&text);
+}
+
+int details_action(ui_t *ui, action_t a)
+{
+    switch (a) {
+    case ACT_MOVE_DOWN: ui->popup_top++; break;
+    case ACT_MOVE_UP: ui->popup_top -= ui->popup_top > 0; break;
+    case ACT_PAGE_DOWN: ui->popup_top += ui->rows / 2; break;
+    case ACT_PAGE_UP: ui->popup_top = ui->popup_top > ui->rows / 2 ? ui->popup_top - ui->rows / 2 : 0; break;
+    case ACT_MOVE_FIRST: ui->popup_top = 0; break;
+    case ACT_MOVE_LAST: ui->popup_top = 1 << 30; break;
+    default: ui->overlay = UI_OVERLAY_NONE; break;
+    }
+    return UI_REDRAW;
+}
+
+/* ---- every field of a message --------------------------------------------- */
+
+static void indent_to(strbuf_t *out, int indent)
+{
+    for (int i = 0; i < indent; i++)
+        sb_adds(out, "  ");
+}
+
+static void dump_value(strbuf_t *out, const ProtobufCFieldDescriptor *f, const void *p, int indent);
+
+/* proto3 scalars have no presence: a default value is "not set". */
+static bool is_set(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f, const void *p)
+{
+    if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
+        return *(const uint32_t *)((const char *)m + f->quantifier_offset) == f->id;
+    switch (f->type) {
+    case PROTOBUF_C_TYPE_STRING: return *(char *const *)p && **(char *const *)p;
+    case PROTOBUF_C_TYPE_MESSAGE: return *(void *const *)p != NULL;
+    case PROTOBUF_C_TYPE_BYTES: return ((const ProtobufCBinaryData *)p)->len > 0;
+    case PROTOBUF_C_TYPE_INT64: case PROTOBUF_C_TYPE_UINT64: case PROTOBUF_C_TYPE_SINT64:
+    case PROTOBUF_C_TYPE_FIXED64: case PROTOBUF_C_TYPE_SFIXED64: case PROTOBUF_C_TYPE_DOUBLE:
+        return *(const uint64_t *)p != 0;
+    case PROTOBUF_C_TYPE_BOOL: return *(const protobuf_c_boolean *)p != 0;
+    default: return *(const uint32_t *)p != 0;
+    }
+}
+
+static void dump_message_value(strbuf_t *out, const ProtobufCMessage *m, int indent)
+{
+    if (m->descriptor == &google__protobuf__timestamp__descriptor) {
+        const Google__Protobuf__Timestamp *t = (const Google__Protobuf__Timestamp *)m;
+        sb_adds(out, " ");
+        pbjson_format_time(out, t->seconds, t->nanos);
+        sb_addc(out, '\n');
+        return;
+    }
+    sb_addc(out, '\n');
+    details_dump_message(out, m, indent + 1);
+}
+
+static void dump_value(strbuf_t *out, const ProtobufCFieldDescriptor *f, const void *p, int indent)
+{
+    switch (f->type) {
+    case PROTOBUF_C_TYPE_STRING: sb_printf(out, " %s\n", *(char *const *)p); break;
+    case PROTOBUF_C_TYPE_BOOL: sb_printf(out, " %s\n", *(const protobuf_c_boolean *)p ? "true" : "false"); break;
+    case PROTOBUF_C_TYPE_INT32: case PROTOBUF_C_TYPE_SINT32: case PROTOBUF_C_TYPE_SFIXED32:
+        sb_printf(out, " %d\n", *(const int32_t *)p); break;
+    case PROTOBUF_C_TYPE_UINT32: case PROTOBUF_C_TYPE_FIXED32:
+        sb_printf(out, " %u\n", *(const uint32_t *)p); break;
+    case PROTOBUF_C_TYPE_INT64: case PROTOBUF_C_TYPE_SINT64: case PROTOBUF_C_TYPE_SFIXED64:
+        sb_printf(out, " %lld\n", (long long)*(const int64_t *)p); break;
+    case PROTOBUF_C_TYPE_UINT64: case PROTOBUF_C_TYPE_FIXED64:
+        sb_printf(out, " %llu\n", (unsigned long long)*(const uint64_t *)p); break;
+    case PROTOBUF_C_TYPE_FLOAT: sb_printf(out, " %g\n", (double)*(const float *)p); break;
+    case PROTOBUF_C_TYPE_DOUBLE: sb_printf(out, " %g\n", *(const double *)p); break;
+    case PROTOBUF_C_TYPE_ENUM: {
+        const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(f->descriptor, *(const int *)p);
+        if (v)
+            sb_printf(out, " %s (%d)\n", v->name, v->value);
+        else
+            sb_printf(out, " %d\n", *(const int *)p);
+        break;
+    }
+    case PROTOBUF_C_TYPE_BYTES: sb_printf(out, " (%zu bytes)\n", ((const ProtobufCBinaryData *)p)->len); break;
+    case PROTOBUF_C_TYPE_MESSAGE: dump_message_value(out, *(ProtobufCMessage *const *)p, indent); break;
+    }
+}
+
+static size_t type_size(ProtobufCType t)
+{
+    switch (t) {
+    case PROTOBUF_C_TYPE_STRING: case PROTOBUF_C_TYPE_MESSAGE: return sizeof(void *);
+    case PROTOBUF_C_TYPE_BYTES: return sizeof(ProtobufCBinaryData);
+    case PROTOBUF_C_TYPE_INT64: case PROTOBUF_C_TYPE_UINT64: case PROTOBUF_C_TYPE_SINT64:
+    case PROTOBUF_C_TYPE_FIXED64: case PROTOBUF_C_TYPE_SFIXED64: case PROTOBUF_C_TYPE_DOUBLE: return 8;
+    case PROTOBUF_C_TYPE_BOOL: return sizeof(protobuf_c_boolean);
+    default: return 4;
+    }
+}
+
+void details_dump_message(strbuf_t *out, const ProtobufCMessage *m, int indent)
+{
+    const ProtobufCMessageDescriptor *d = m->descriptor;
+    for (unsigned i = 0; i < d->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &d->fields[i];
+        const char *p = (const char *)m + f->offset;
+        if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+            size_t n = *(const size_t *)((const char *)m + f->quantifier_offset);
+            const char *arr = *(const char *const *)p;
+            for (size_t k = 0; k < n; k++) {
+                indent_to(out, indent);
+                sb_printf(out, "%s[%zu]:", f->name, k);
+                dump_value(out, f, arr + k * type_size(f->type), indent);
+            }
+            continue;
+        }
+        if (!is_set(m, f, p))
+            continue;
+        indent_to(out, indent);
+        sb_printf(out, "%s:", f->name);
+        dump_value(out, f, p, indent);
+    }
+}

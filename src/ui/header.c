@@ -1,0 +1,154 @@
+/* The header: connection or replay position, Skaffold version and pipeline,
+ * the dev-loop iteration, the auto triggers and file sync. */
+#include <stdio.h>
+#include <string.h>
+#include "ui/app.h"
+#include "ui/draw.h"
+
+/* "v1.29.0" out of "Starting Skaffold: &{Version:v1.29.0 ConfigVersion:...". */
+static void skaffold_version(const char *sentence, char *buf, size_t len)
+{
+    const char *v = strstr(sentence, "Version:");
+    if (v) {
+        v += 8;
+        snprintf(buf, len, "%.*s", (int)strcspn(v, " ,}"), v);
+    } else {
+        snprintf(buf, len, "%s", sentence);
+    }
+}
+
+static const char *enum_name(const ProtobufCEnumDescriptor *d, int v)
+{
+    const ProtobufCEnumValue *e = protobuf_c_enum_descriptor_get_value(d, v);
+    return e ? e->name : "?";
+}
+
+/* "DOCKER x2 -> HELM on MINIKUBE" */
+static void pipeline(const Proto__Metadata *m, strbuf_t *out, const char *arrow)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; m->build && i < m->build->n_builders; i++) {
+        const Proto__BuildMetadata__ImageBuilder *b = m->build->builders[i];
+        sb_printf(out, "%s%s", i ? "," : "", enum_name(&proto__builder_type__descriptor, b->type));
+        if (b->count > 1)
+            sb_printf(out, "x%d", b->count);
+    }
+    if (m->deploy && m->deploy->n_deployers) {
+        sb_printf(out, " %s ", arrow);
+        for (size_t i = 0; i < m->deploy->n_deployers; i++)
+            sb_printf(out, "%s%s", i ? "," : "",
+                      enum_name(&proto__deployer_type__descriptor, m->deploy->deployers[i]->type));
+    }
+    if (m->deploy && m->deploy->cluster)
+        sb_printf(out, " on %s", enum_name(&proto__cluster_type__descriptor, m->deploy->cluster));
+}
+
+/* The connection or replay part; returns the x after it. */
+static int draw_source(ui_t *ui, int y, int x, int w)
+{
+    if (ui->source == UI_SOURCE_REPLAY && ui->replay) {
+        replay_t *r = ui->replay;
+        char sp[16], buf[160];
+        if (replay_speed(r) == 0)
+            snprintf(sp, sizeof sp, "max");
+        else
+            snprintf(sp, sizeof sp, "%gx", replay_speed(r));
+        snprintf(buf, sizeof buf, " %s %s %llu/%llu %s iter %zu/%zu ",
+                 draw_glyph(ui, replay_paused(r) || replay_ended(r) ? GLYPH_PAUSE : GLYPH_PLAY),
+                 replay_ended(r) ? "replay ended" : replay_paused(r) ? "replay paused" : "replaying",
+                 (unsigned long long)replay_pos(r), (unsigned long long)replay_total(r), sp,
+                 replay_iteration(r), replay_iterations(r));
+        return x + draw_text(ui, y, x, w, ROLE_REPLAY, buf);
+    }
+    char buf[400];
+    role_t role = ROLE_CONN_OK;
+    switch (ui->conn) {
+    case LIVE_CONNECTED:
+        snprintf(buf, sizeof buf, " %s connected %s ", draw_glyph(ui, GLYPH_DOT), ui->addr);
+        break;
+    case LIVE_RECONNECTING: {
+        uint64_t now = uv_now(ui->loop);
+        uint64_t left = ui->retry_at_ms > now ? (ui->retry_at_ms - now + 999) / 1000 : 0;
+        snprintf(buf, sizeof buf, " %s reconnecting in %llus %s (%s) ", draw_glyph(ui, GLYPH_CIRCLE),
+                 (unsigned long long)left, ui->addr, ui->conn_detail);
+        role = ROLE_CONN_BAD;
+        break;
+    }
+    case LIVE_STOPPED:
+        snprintf(buf, sizeof buf, " stopped %s ", ui->addr);
+        role = ROLE_CONN_BAD;
+        break;
+    default:
+        snprintf(buf, sizeof buf, " %s connecting %s ", draw_glyph(ui, GLYPH_CIRCLE), ui->addr);
+        role = ROLE_RUNNING;
+    }
+    if (ui->recording)
+        snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "REC ");
+    return x + draw_text(ui, y, x, w, role, buf);
+}
+
+static int draw_auto(ui_t *ui, int y, int x, int w, const char *name, bool on)
+{
+    int cx = x + draw_fmt(ui, y, x, w, ROLE_HEADER_LABEL, "%s ", name);
+    return cx + draw_text(ui, y, cx, x + w - cx, on ? ROLE_AUTO_ON : ROLE_AUTO_OFF, on ? "on " : "off ");
+}
+
+static int draw_iteration(ui_t *ui, int y, int x, int w)
+{
+    const iteration_t *it = model_current_iteration(ui->model);
+    if (!it)
+        return x + draw_text(ui, y, x, w, ROLE_HEADER_LABEL, " no iteration yet ");
+    status_kind_t k = it->error_id ? STATUS_FAILED : it->span.status;
+    int cx = x + draw_fmt(ui, y, x, w, ROLE_HEADER_LABEL, " iter %d ", it->number);
+    char buf[64];
+    snprintf(buf, sizeof buf, "%s %s ", draw_status_icon(ui, k), status_kind_name(k));
+    return cx + draw_text(ui, y, cx, x + w - cx, k == STATUS_FAILED ? ROLE_CONN_BAD : ROLE_HEADER_VALUE, buf);
+}
+
+/* Iteration, auto triggers, file sync, error count. */
+static void draw_loop_line(ui_t *ui, int y, int x, int w)
+{
+    const Proto__State *s = model_state(ui->model);
+    int end = x + w;
+    x = draw_iteration(ui, y, x, w);
+    x += draw_text(ui, y, x, end - x, ROLE_HEADER_LABEL, " auto: ");
+    x = draw_auto(ui, y, x, end - x, "build", s->buildstate && s->buildstate->autotrigger);
+    x = draw_auto(ui, y, x, end - x, "sync", s->filesyncstate && s->filesyncstate->autotrigger);
+    x = draw_auto(ui, y, x, end - x, "deploy", s->deploystate && s->deploystate->autotrigger);
+    const char *sync = s->filesyncstate && s->filesyncstate->status ? s->filesyncstate->status : "";
+    x += draw_fmt(ui, y, x, end - x, ROLE_HEADER_LABEL, " file sync: ");
+    x += draw_text(ui, y, x, end - x, ROLE_HEADER_VALUE, *sync ? sync : "-");
+    const char *term = NULL;
+    if (model_terminated(ui->model, &term))
+        x += draw_fmt(ui, y, x + 1, end - x - 1, ROLE_CONN_BAD, " terminated: %s ", term ? term : "") + 1;
+    size_t open = model_unresolved_errors(ui->model);
+    if (open)
+        draw_fmt(ui, y, x + 2, end - x - 2, ROLE_CONN_BAD, " %s %zu error%s ",
+                 draw_glyph(ui, GLYPH_FAIL), open, open == 1 ? "" : "s");
+}
+
+void header_draw(ui_t *ui, rect_t r)
+{
+    if (r.h <= 0)
+        return;
+    for (int i = 0; i < r.h; i++)
+        draw_fill(ui, r.y + i, r.x, r.w, ROLE_HEADER);
+    int x = draw_source(ui, r.y, r.x, r.w);
+    if (r.h == 1) {
+        draw_loop_line(ui, r.y, x, r.x + r.w - x);
+        return;
+    }
+    char ver[128];
+    skaffold_version(model_version(ui->model), ver, sizeof ver);
+    strbuf_t p;
+    sb_init(&p);
+    pipeline(model_state(ui->model)->metadata, &p, draw_glyph(ui, GLYPH_ARROW));
+    sb_addc(&p, 0);
+    x += draw_text(ui, r.y, x + 1, r.x + r.w - x - 1, ROLE_HEADER_LABEL, "Skaffold ") + 1;
+    x += draw_text(ui, r.y, x, r.x + r.w - x, ROLE_HEADER_VALUE, ver[0] ? ver : "?");
+    if (p.len > 1)
+        draw_fmt(ui, r.y, x + 2, r.x + r.w - x - 2, ROLE_HEADER, "%s", p.data);
+    sb_free(&p);
+    draw_loop_line(ui, r.y + 1, r.x, r.w);
+}

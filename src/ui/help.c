@@ -1,0 +1,67 @@
+/* The help overlay, generated from the action table and the key map, so it
+ * lists every action with the keys bound to it now. */
+#include <stdio.h>
+#include <string.h>
+#include "ui/app.h"
+#include "ui/draw.h"
+
+/* Lines of the help text: group headings and one per action. */
+static int help_lines(void)
+{
+    return ACT__COUNT - 1 + GROUP__COUNT * 2;
+}
+
+/* Draws line i of the help at y; returns whether it was drawn. */
+static void help_line(ui_t *ui, int i, int y, int x, int w)
+{
+    int line = 0;
+    for (int g = 0; g < GROUP__COUNT; g++) {
+        if (line++ == i) {
+            draw_text(ui, y, x, w, ROLE_TITLE, action_group_name((action_group_t)g));
+            return;
+        }
+        for (int a = 1; a < ACT__COUNT; a++) {
+            if (action_table[a].group != (action_group_t)g)
+                continue;
+            if (line++ != i)
+                continue;
+            char keys[96];
+            keys_for_action(ui->cfg.keys, -1, (action_t)a, " ", 3, keys, sizeof keys);
+            draw_text(ui, y, x + 2, 14, ROLE_HINT_KEY, keys[0] ? keys : "-");
+            draw_text(ui, y, x + 17, 20, ROLE_KIND, action_table[a].name);
+            draw_text(ui, y, x + 38, w - 38, ROLE_POPUP, action_table[a].help);
+            return;
+        }
+        if (line++ == i)
+            return; /* blank line after a group */
+    }
+}
+
+void help_draw(ui_t *ui)
+{
+    int w = ui->cols > 96 ? 96 : ui->cols - 2, h = ui->rows - 2;
+    if (w < 20 || h < 4) {
+        w = ui->cols, h = ui->rows;
+    }
+    int y = (ui->rows - h) / 2, x = (ui->cols - w) / 2;
+    draw_box(ui, y, x, h, w, ROLE_POPUP_BORDER, "Help: keys (? or Esc closes, j/k scroll)");
+    int n = help_lines(), body = h - 2;
+    if (ui->popup_top > n - body)
+        ui->popup_top = n - body > 0 ? n - body : 0;
+    for (int i = 0; i < body && ui->popup_top + i < n; i++)
+        help_line(ui, ui->popup_top + i, y + 1 + i, x + 2, w - 4);
+}
+
+int help_action(ui_t *ui, action_t a)
+{
+    switch (a) {
+    case ACT_MOVE_DOWN: ui->popup_top++; break;
+    case ACT_MOVE_UP: ui->popup_top -= ui->popup_top > 0; break;
+    case ACT_PAGE_DOWN: ui->popup_top += ui->rows / 2; break;
+    case ACT_PAGE_UP: ui->popup_top = ui->popup_top > ui->rows / 2 ? ui->popup_top - ui->rows / 2 : 0; break;
+    case ACT_MOVE_FIRST: ui->popup_top = 0; break;
+    case ACT_MOVE_LAST: ui->popup_top = help_lines(); break;
+    default: ui->overlay = UI_OVERLAY_NONE; break;
+    }
+    return UI_REDRAW;
+}

@@ -1,0 +1,196 @@
+/* Input: the only place besides keys.c that knows raw key codes. A key
+ * becomes an action through the key map; the focused pane gets first refusal,
+ * then the view engine, then the flat switch below. */
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+#include "ui/app.h"
+#include "ui/draw.h"
+#include "ui/keys.h"
+
+#define WHEEL_ROWS 3
+
+/* Folds the many codes terminals send for one key onto one. */
+static int normalize(int key)
+{
+    if (key == '\r' || key == (KEYS_FN | KEY_ENTER))
+        return '\n';
+    if (key == 127 || key == 8)
+        return KEYS_FN | KEY_BACKSPACE;
+    return key;
+}
+
+static bool pane_present(ui_t *ui, int p)
+{
+    return p != PANE_DEBUG || model_state(ui->model)->n_debuggingcontainers > 0;
+}
+
+static int focus(ui_t *ui, int p)
+{
+    if (!pane_present(ui, p)) {
+        ui_message(ui, false, "no %s pane now", pane_title((pane_id_t)p));
+        return UI_REDRAW;
+    }
+    ui->focus = p;
+    return UI_REDRAW;
+}
+
+static int focus_step(ui_t *ui, int dir)
+{
+    int p = ui->focus;
+    do
+        p = (p + dir + PANE__COUNT) % PANE__COUNT;
+    while (!pane_present(ui, p));
+    ui->focus = p;
+    return UI_REDRAW;
+}
+
+/* ---- the filter prompt ---------------------------------------------------- */
+
+static void prompt_start(ui_t *ui)
+{
+    view_t *v = &ui->views[ui->focus];
+    snprintf(ui->prompt_saved, sizeof ui->prompt_saved, "%s", v->filter);
+    snprintf(ui->prompt, sizeof ui->prompt, "%s", v->filter);
+    ui->prompting = true;
+}
+
+/* Removes the last UTF-8 character of the prompt. */
+static void prompt_backspace(ui_t *ui)
+{
+    size_t n = strlen(ui->prompt);
+    while (n > 0 && ((unsigned char)ui->prompt[n - 1] & 0xC0) == 0x80)
+        n--;
+    if (n > 0)
+        n--;
+    ui->prompt[n] = 0;
+}
+
+static void prompt_add(ui_t *ui, int key)
+{
+    char mb[8];
+    size_t n = 0;
+    if (key < 0x80)
+        mb[n++] = (char)key;
+    else if (key < 0x800)
+        mb[n++] = (char)(0xC0 | key >> 6), mb[n++] = (char)(0x80 | (key & 0x3F));
+    else if (key < 0x10000)
+        mb[n++] = (char)(0xE0 | key >> 12), mb[n++] = (char)(0x80 | (key >> 6 & 0x3F)),
+        mb[n++] = (char)(0x80 | (key & 0x3F));
+    else
+        return;
+    size_t len = strlen(ui->prompt);
+    if (len + n < sizeof ui->prompt) {
+        memcpy(ui->prompt + len, mb, n);
+        ui->prompt[len + n] = 0;
+    }
+}
+
+/* The filter applies as it is typed; Esc puts the old one back. */
+static int prompt_key(ui_t *ui, int key)
+{
+    view_t *v = &ui->views[ui->focus];
+    if (key == 27) {
+        ui->prompting = false;
+        view_set_filter(ui, v, ui->prompt_saved);
+        return UI_REDRAW;
+    }
+    if (key == '\n') {
+        ui->prompting = false;
+        if (ui->prompt[0])
+            ui_message(ui, false, "%zu rows match", view_rows(ui, v));
+        else
+            ui_message(ui, false, "filter cleared");
+        return UI_REDRAW;
+    }
+    if (key == (KEYS_FN | KEY_BACKSPACE))
+        prompt_backspace(ui);
+    else if (key == 21) /* C-u */
+        ui->prompt[0] = 0;
+    else if (!(key & KEYS_FN) && key >= 0x20)
+        prompt_add(ui, key);
+    else
+        return UI_DONE;
+    view_set_filter(ui, v, ui->prompt);
+    return UI_REDRAW;
+}
+
+/* ---- mouse ---------------------------------------------------------------- */
+
+static int mouse(ui_t *ui)
+{
+    MEVENT ev;
+    if (getmouse(&ev) != OK || ui->overlay != UI_OVERLAY_NONE)
+        return UI_DONE;
+    int p = layout_hit(&ui->layout, ev.y, ev.x);
+    if (p < 0)
+        return UI_DONE;
+    view_t *v = &ui->views[p];
+    if (ev.bstate & BUTTON4_PRESSED) {
+        view_scroll(ui, v, -WHEEL_ROWS);
+    } else if (ev.bstate & (BUTTON5_PRESSED)) {
+        view_scroll(ui, v, WHEEL_ROWS);
+    } else if (ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED)) {
+        ui->focus = p;
+        view_click(ui, v, ev.y - ui->layout.pane[p].y - 1);
+    }
+    return UI_REDRAW;
+}
+
+/* ---- dispatch ------------------------------------------------------------- */
+
+int input_dispatch(ui_t *ui, action_t a)
+{
+    view_t *v = &ui->views[ui->focus];
+    int r = v->ops->action ? v->ops->action(ui, v, a) : UI_PASS;
+    if (r == UI_PASS)
+        r = view_action(ui, v, a);
+    if (r != UI_PASS)
+        return r;
+    switch (a) {
+    case ACT_QUIT: return UI_QUIT;
+    case ACT_HELP: ui->overlay = UI_OVERLAY_HELP; ui->popup_top = 0; return UI_REDRAW;
+    case ACT_DETAILS: details_open(ui); return UI_REDRAW;
+    case ACT_FILTER: prompt_start(ui); return UI_REDRAW;
+    case ACT_REDRAW: if (!ui->headless) clearok(curscr, TRUE); return UI_REDRAW;
+    case ACT_FOCUS_NEXT: return focus_step(ui, 1);
+    case ACT_FOCUS_PREV: return focus_step(ui, -1);
+    case ACT_FOCUS_1: case ACT_FOCUS_2: case ACT_FOCUS_3: case ACT_FOCUS_4:
+    case ACT_FOCUS_5: case ACT_FOCUS_6: case ACT_FOCUS_7:
+        return focus(ui, a - ACT_FOCUS_1);
+    case ACT_COPY_URL:
+        ui_message(ui, false, "select a port in the Ports pane to copy its URL");
+        return UI_REDRAW;
+    case ACT_NONE: return UI_DONE;
+    default: return control_action(ui, a);
+    }
+}
+
+int input_key(ui_t *ui, int key)
+{
+    key = normalize(key);
+    if (key == (KEYS_FN | KEY_MOUSE))
+        return mouse(ui);
+    if (key == (KEYS_FN | KEY_RESIZE))
+        return UI_REDRAW;
+    if (ui->prompting)
+        return prompt_key(ui, key);
+    action_t a = keys_lookup(ui->cfg.keys, ui->focus, key);
+    if (ui->overlay != UI_OVERLAY_NONE) {
+        if (key == 27 || a == ACT_QUIT || a == ACT_HELP || (a == ACT_DETAILS && ui->overlay == UI_OVERLAY_DETAILS)) {
+            ui->overlay = UI_OVERLAY_NONE;
+            return UI_REDRAW;
+        }
+        return ui->overlay == UI_OVERLAY_HELP ? help_action(ui, a) : details_action(ui, a);
+    }
+    if (key == 27 && ui->msg[0]) {
+        ui->msg[0] = 0;
+        return UI_REDRAW;
+    }
+    if (a == ACT_NONE) {
+        char name[32];
+        ui_message(ui, false, "%s is not bound (? for help)", keys_name(key, name, sizeof name));
+        return UI_REDRAW;
+    }
+    return input_dispatch(ui, a);
+}

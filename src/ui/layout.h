@@ -1,0 +1,39 @@
+/* Layout math: where the header, the panes and the status line go for a
+ * terminal size. Pure (no curses), so it is unit-tested.
+ *
+ * Rules: the header takes 2 rows (1 below 16 rows), the status line the last
+ * row. At 140 columns and more the panes form two columns (Artifacts,
+ * Resources, Ports, Debugging, Timeline | Errors, Events); below, one stack.
+ * Every shown pane has a title row; body rows go out one at a time to the
+ * panes that want more (the focused pane twice per round), and what is left
+ * goes to the focused pane. When even the titles do not fit, only the
+ * focused pane is shown. */
+#ifndef SKVIEW_UI_LAYOUT_H
+#define SKVIEW_UI_LAYOUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "ui/panes.h"
+
+typedef struct rect {
+    int y, x, h, w;
+} rect_t;
+
+typedef struct layout_in {
+    int cols, rows;
+    int focus;                      /* pane_id_t */
+    bool present[PANE__COUNT];      /* panes that exist now (Debugging may not) */
+    size_t want[PANE__COUNT];       /* body rows each would like */
+} layout_in_t;
+
+typedef struct layout {
+    rect_t header, status;
+    rect_t pane[PANE__COUNT];       /* title row included; h == 0: not shown */
+    bool two_columns;
+} layout_t;
+
+void layout_compute(const layout_in_t *in, layout_t *out);
+/* The pane under screen cell (y, x), or -1. */
+int layout_hit(const layout_t *l, int y, int x);
+
+#endif

@@ -1,0 +1,139 @@
+/* Ports: forwarded ports (local address:port, resource, namespace, target
+ * port); `o` copies the URL to the clipboard with OSC 52. */
+#include <stdio.h>
+#include <string.h>
+#include "model/textsafe.h"
+#include "ui/app.h"
+#include "ui/draw.h"
+
+static const Proto__PortEvent *port_at(ui_t *ui, size_t row)
+{
+    const Proto__State *s = model_state(ui->model);
+    return row < s->n_forwardedports ? s->forwardedports[row]->value : NULL;
+}
+
+static size_t port_count(ui_t *ui)
+{
+    return model_state(ui->model)->n_forwardedports;
+}
+
+static void port_local(const Proto__PortEvent *p, char *buf, size_t len)
+{
+    const char *addr = p->address && *p->address ? p->address : "127.0.0.1";
+    snprintf(buf, len, "%s:%d", addr, p->localport);
+}
+
+static void port_target(const Proto__PortEvent *p, char *buf, size_t len)
+{
+    const Proto__IntOrString *t = p->targetport;
+    if (t && t->type == 1 && t->strval && *t->strval)
+        snprintf(buf, len, "%s", t->strval);
+    else if (t && t->intval)
+        snprintf(buf, len, "%d", t->intval);
+    else
+        snprintf(buf, len, "%d", p->remoteport);
+}
+
+static void port_draw(ui_t *ui, size_t row, int y, int x, int w, bool sel)
+{
+    const Proto__PortEvent *p = port_at(ui, row);
+    if (!p)
+        return;
+    char local[300], target[300], res[600];
+    port_local(p, local, sizeof local);
+    port_target(p, target, sizeof target);
+    snprintf(res, sizeof res, "%s/%s", p->resourcetype && *p->resourcetype ? p->resourcetype : "pod",
+             p->resourcename && *p->resourcename ? p->resourcename : p->podname);
+    if (sel)
+        draw_fill(ui, y, x, w, ROLE_CURSOR);
+    int lw = 22, rw = w >= 80 ? 32 : w / 3, nw = w >= 80 ? 14 : 0;
+    draw_text(ui, y, x + 1, lw - 1, draw_role(sel, ROLE_OK), local);
+    draw_text(ui, y, x + 1 + lw, rw - 1, draw_role(sel, ROLE_DEFAULT), res);
+    int cx = x + 1 + lw + rw;
+    if (nw)
+        draw_text(ui, y, cx, nw - 1, draw_role(sel, ROLE_DIM), p->namespace_), cx += nw;
+    cx += draw_text(ui, y, cx, 2, draw_role(sel, ROLE_DIM), draw_glyph(ui, GLYPH_ARROW)) + 1;
+    draw_text(ui, y, cx, x + w - cx, draw_role(sel, ROLE_DEFAULT), target);
+}
+
+static void port_text(ui_t *ui, size_t row, strbuf_t *out)
+{
+    const Proto__PortEvent *p = port_at(ui, row);
+    sb_printf(out, "%d %s %s %s %s", p->localport, p->resourcetype, p->resourcename, p->podname,
+              p->namespace_);
+}
+
+static void port_details(ui_t *ui, size_t row, strbuf_t *out, char *title, size_t tlen)
+{
+    const Proto__PortEvent *p = port_at(ui, row);
+    char local[300], target[300];
+    port_local(p, local, sizeof local);
+    port_target(p, target, sizeof target);
+    snprintf(title, tlen, "Forwarded port");
+    sb_printf(out,
+              "local:        %s\nURL:          http://%s\nresource:     %s/%s\npod:          %s\n"
+              "container:    %s\nnamespace:    %s\nport name:    %s\nremote port:  %d\n"
+              "target port:  %s\n",
+              local, local, p->resourcetype, p->resourcename, p->podname, p->containername,
+              p->namespace_, p->portname, p->remoteport, target);
+}
+
+static void base64(strbuf_t *out, const char *s, size_t n)
+{
+    static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned)u[i] << 16 | (i + 1 < n ? (unsigned)u[i + 1] << 8 : 0) |
+                     (i + 2 < n ? u[i + 2] : 0);
+        char q[4] = {tab[v >> 18 & 63], tab[v >> 12 & 63], i + 1 < n ? tab[v >> 6 & 63] : '=',
+                     i + 2 < n ? tab[v & 63] : '='};
+        sb_add(out, q, 4);
+    }
+}
+
+/* Copies the URL with OSC 52 (the terminal puts it on the clipboard). The
+ * address comes from the wire, so it is made safe before it is encoded. */
+static int port_copy(ui_t *ui, view_t *v, action_t a)
+{
+    if (a != ACT_COPY_URL)
+        return UI_PASS;
+    if (view_rows(ui, v) == 0) {
+        ui_message(ui, true, "no port selected");
+        return UI_REDRAW;
+    }
+    const Proto__PortEvent *p = port_at(ui, view_source_row(v, v->cursor));
+    char local[300], url[320];
+    port_local(p, local, sizeof local);
+    strbuf_t safe, seq;
+    sb_init(&safe);
+    sb_init(&seq);
+    textsafe(&safe, local, strlen(local), 0, TEXTSAFE_ASCII);
+    snprintf(url, sizeof url, "http://%.*s", (int)safe.len, safe.data);
+    sb_adds(&seq, "\033]52;c;");
+    base64(&seq, url, strlen(url));
+    sb_adds(&seq, "\a");
+    ui_term_write(ui, seq.data, seq.len);
+    ui_message(ui, false, "copied %s", url);
+    sb_free(&safe);
+    sb_free(&seq);
+    return UI_REDRAW;
+}
+
+static void port_summary(ui_t *ui, char *buf, size_t len)
+{
+    snprintf(buf, len, "%zu", port_count(ui));
+}
+
+static const action_t port_hints[] = {ACT_COPY_URL, ACT_DETAILS, ACT_NONE};
+
+const view_ops_t pane_ports_ops = {
+    .id = PANE_PORTS,
+    .count = port_count,
+    .draw_row = port_draw,
+    .row_text = port_text,
+    .details = port_details,
+    .action = port_copy,
+    .summary = port_summary,
+    .hints = port_hints,
+    .empty = "(no forwarded ports)",
+};

@@ -1,0 +1,73 @@
+/* Resources: each status-check resource with its status, latest message and
+ * status code. */
+#include <stdio.h>
+#include "model/codes.h"
+#include "ui/app.h"
+#include "ui/draw.h"
+
+static size_t res_count(ui_t *ui)
+{
+    return model_resource_count(ui->model);
+}
+
+static void res_draw(ui_t *ui, size_t row, int y, int x, int w, bool sel)
+{
+    const model_resource_t *r = model_resource_at(ui->model, row);
+    status_kind_t k = status_kind(r->status);
+    role_t role = draw_status_role(k);
+    if (sel)
+        draw_fill(ui, y, x, w, ROLE_CURSOR);
+    int name_w = w >= 100 ? 34 : w >= 60 ? 26 : w / 3, st_w = 13;
+    int code_w = w >= 110 ? 30 : 0;
+    draw_text(ui, y, x + 1, 1, draw_role(sel, role), draw_status_icon(ui, k));
+    draw_text(ui, y, x + 3, name_w - 1, draw_role(sel, ROLE_DEFAULT), r->name);
+    int cx = x + 3 + name_w;
+    draw_text(ui, y, cx, st_w - 1, draw_role(sel, role), r->status);
+    cx += st_w;
+    if (code_w && r->code) {
+        draw_text(ui, y, cx, code_w - 1, draw_role(sel, ROLE_CODE), status_code_name(r->code));
+        cx += code_w;
+    } else if (code_w) {
+        cx += code_w;
+    }
+    draw_text(ui, y, cx, x + w - cx, draw_role(sel, ROLE_DEFAULT), r->message);
+}
+
+static void res_text(ui_t *ui, size_t row, strbuf_t *out)
+{
+    const model_resource_t *r = model_resource_at(ui->model, row);
+    sb_printf(out, "%s %s %s %s", r->name, r->status, r->message, status_code_name(r->code));
+}
+
+static void res_details(ui_t *ui, size_t row, strbuf_t *out, char *title, size_t tlen)
+{
+    const model_resource_t *r = model_resource_at(ui->model, row);
+    snprintf(title, tlen, "Resource");
+    sb_printf(out, "resource: %s\nstatus:   %s\ncode:     %s (%d)\n          %s\n\nmessage:\n%s\n",
+              r->name, r->status, status_code_name(r->code), r->code, status_code_desc(r->code),
+              r->message);
+}
+
+static void res_summary(ui_t *ui, char *buf, size_t len)
+{
+    size_t n = res_count(ui), bad = 0;
+    for (size_t i = 0; i < n; i++)
+        bad += status_kind(model_resource_at(ui->model, i)->status) == STATUS_FAILED;
+    if (bad)
+        snprintf(buf, len, "%zu, %zu failing", n, bad);
+    else
+        snprintf(buf, len, "%zu", n);
+}
+
+static const action_t res_hints[] = {ACT_DEPLOY, ACT_DETAILS, ACT_FILTER, ACT_NONE};
+
+const view_ops_t pane_resources_ops = {
+    .id = PANE_RESOURCES,
+    .count = res_count,
+    .draw_row = res_draw,
+    .row_text = res_text,
+    .details = res_details,
+    .summary = res_summary,
+    .hints = res_hints,
+    .empty = "(no status-check resources yet)",
+};

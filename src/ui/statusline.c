@@ -1,0 +1,71 @@
+/* The status line: the filter prompt, or the result of the last action and
+ * key hints for the focused pane, read from the key map (so a rebinding
+ * shows). */
+#include <stdio.h>
+#include <string.h>
+#include "ui/app.h"
+#include "ui/draw.h"
+
+static const action_t live_hints[] = {ACT_BUILD, ACT_SYNC, ACT_DEPLOY, ACT_AUTO_BUILD,
+                                      ACT_HELP, ACT_QUIT, ACT_NONE};
+static const action_t replay_hints[] = {ACT_PAUSE, ACT_FASTER, ACT_SLOWER, ACT_STEP,
+                                        ACT_NEXT_ITER, ACT_NEXT_ERROR, ACT_HELP, ACT_QUIT,
+                                        ACT_NONE};
+
+/* "key label " for one action; returns the x after it, or x if it does not fit. */
+static int hint(ui_t *ui, int y, int x, int end, action_t a)
+{
+    char keys[64];
+    keys_for_action(ui->cfg.keys, ui->focus, a, "/", 1, keys, sizeof keys);
+    if (!keys[0])
+        return x;
+    const char *label = action_name(a);
+    if (!strncmp(label, "toggle-", 7))
+        label += 7;
+    int need = draw_width(ui, keys) + (int)strlen(label) + 2;
+    if (x + need > end)
+        return x;
+    x += draw_text(ui, y, x, end - x, ROLE_HINT_KEY, keys);
+    x += draw_fmt(ui, y, x, end - x, ROLE_STATUS, " %s ", label);
+    return x;
+}
+
+static bool listed(const action_t *list, action_t a)
+{
+    for (; list && *list != ACT_NONE; list++)
+        if (*list == a)
+            return true;
+    return false;
+}
+
+/* The hints of list, but not those already in skip. */
+static int hints(ui_t *ui, int y, int x, int end, const action_t *list, const action_t *skip)
+{
+    for (; list && *list != ACT_NONE; list++)
+        if (!listed(skip, *list))
+            x = hint(ui, y, x, end, *list);
+    return x;
+}
+
+void statusline_draw(ui_t *ui, rect_t r)
+{
+    if (r.h <= 0)
+        return;
+    draw_fill(ui, r.y, r.x, r.w, ROLE_STATUS);
+    int x = r.x, end = r.x + r.w;
+    if (ui->prompting) {
+        x += draw_text(ui, r.y, x, end - x, ROLE_HINT_KEY, "filter /");
+        x += draw_text(ui, r.y, x, end - x - 1, ROLE_STATUS, ui->prompt);
+        draw_text(ui, r.y, x, 1, ROLE_CURSOR, " ");
+        draw_right(ui, r.y, x + 2, end - x - 2, ROLE_STATUS, "Enter apply  Esc cancel ");
+        return;
+    }
+    if (ui->msg[0]) {
+        char m[600];
+        snprintf(m, sizeof m, " %s ", ui->msg);
+        x += draw_text(ui, r.y, x, end - x, ui->msg_error ? ROLE_MSG_ERROR : ROLE_MSG_OK, m) + 1;
+    }
+    const action_t *pane = ui->views[ui->focus].ops->hints;
+    x = hints(ui, r.y, x + 1, end, pane, NULL);
+    hints(ui, r.y, x, end, ui->source == UI_SOURCE_REPLAY ? replay_hints : live_hints, pane);
+}

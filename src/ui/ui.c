@@ -1,0 +1,647 @@
+/* The viewer's commands (`skview`, `skview replay FILE`): options, the
+ * terminal, the libuv loop, frame pacing and the two sources.
+ *
+ * Frames: a change asks for a redraw; redraws are coalesced by one one-shot
+ * timer so there are at most 30 frames a second, and no timer runs while
+ * nothing changes (the spinner's timer runs only while something is in
+ * progress on screen). The terminal is restored on every way out: normal
+ * exit, SIGINT, SIGTERM, SIGHUP (through libuv) and fatal signals and exit()
+ * (through a handler and atexit). */
+#include <curses.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+#include "cli.h"
+#include "model/textsafe.h"
+#include "ui/app.h"
+#include "ui/draw.h"
+#include "ui/ui.h"
+
+/* ---- options -------------------------------------------------------------- */
+
+typedef struct ui_opts {
+    const char *addr, *theme, *record, *config, *file, *at, *keys, *focus;
+    double speed;
+    bool notify, dump, paused, no_config;
+    int cols, rows;
+} ui_opts_t;
+
+typedef enum opt_kind { OPT_STR, OPT_BOOL, OPT_SPEED, OPT_SIZE } opt_kind_t;
+
+typedef struct opt_def {
+    const char *name, *alias;
+    opt_kind_t kind;
+    size_t offset;
+    bool replay_only, live_only;
+    const char *help;
+} opt_def_t;
+
+#define O(f) offsetof(ui_opts_t, f)
+static const opt_def_t opt_defs[] = {
+    {"--addr", "-a", OPT_STR, O(addr), false, true, "ADDR   Skaffold's gRPC address"},
+    {"--record", NULL, OPT_STR, O(record), false, true, "FILE   also record the stream"},
+    {"--theme", NULL, OPT_STR, O(theme), false, false, "NAME|PATH  colour theme"},
+    {"--config", NULL, OPT_STR, O(config), false, false, "FILE  config file to read"},
+    {"--no-config", NULL, OPT_BOOL, O(no_config), false, false, "     ignore the user's config"},
+    {"--notify", NULL, OPT_BOOL, O(notify), false, false, "    bell and title on failure/recovery"},
+    {"--speed", NULL, OPT_SPEED, O(speed), true, false, "X     replay speed: 0.5..64 or max"},
+    {"--paused", NULL, OPT_BOOL, O(paused), true, false, "    start paused"},
+    {"--at", NULL, OPT_STR, O(at), true, false, "N|END|iter:N|error:N  start at that place"},
+    {"--dump-screen", NULL, OPT_BOOL, O(dump), true, false, " print the screen as text, no terminal"},
+    {"--size", NULL, OPT_SIZE, 0, true, false, "WxH    screen size for --dump-screen"},
+    {"--keys", NULL, OPT_STR, O(keys), true, false, "\"K...\" keys to press before the dump"},
+    {"--focus", NULL, OPT_STR, O(focus), false, false, "PANE  pane focused at start"},
+};
+#undef O
+
+static void usage(bool replay)
+{
+    fprintf(stderr, "usage: skview %s[OPTIONS]\n", replay ? "replay FILE " : "");
+    for (size_t i = 0; i < sizeof opt_defs / sizeof opt_defs[0]; i++)
+        if (replay ? !opt_defs[i].live_only : !opt_defs[i].replay_only)
+            fprintf(stderr, "  %s %s\n", opt_defs[i].name, opt_defs[i].help);
+}
+
+static int parse_value(const opt_def_t *d, ui_opts_t *o, const char *v)
+{
+    char *end;
+    switch (d->kind) {
+    case OPT_STR: *(const char **)((char *)o + d->offset) = v; return 0;
+    case OPT_SPEED:
+        if (!strcmp(v, "max"))
+            return o->speed = 0, 0;
+        o->speed = strtod(v, &end);
+        return *end || o->speed < 0.5 || o->speed > 64 ? -1 : 0;
+    case OPT_SIZE:
+        return sscanf(v, "%dx%d", &o->cols, &o->rows) == 2 && o->cols > 0 && o->rows > 0 &&
+                       o->cols <= 1000 && o->rows <= 1000 ? 0 : -1;
+    default: return -1;
+    }
+}
+
+static int parse_opts(int argc, char **argv, bool replay, ui_opts_t *o)
+{
+    memset(o, 0, sizeof *o);
+    o->speed = 1;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+            return usage(replay), -2;
+        const opt_def_t *d = NULL;
+        for (size_t k = 0; k < sizeof opt_defs / sizeof opt_defs[0]; k++)
+            if (!strcmp(argv[i], opt_defs[k].name) || (opt_defs[k].alias && !strcmp(argv[i], opt_defs[k].alias)))
+                d = &opt_defs[k];
+        if (!d && replay && argv[i][0] != '-' && !o->file) {
+            o->file = argv[i];
+            continue;
+        }
+        if (!d || (replay ? d->live_only : d->replay_only))
+            return cli_usage_error("%s: unknown option '%s'", replay ? "replay" : "skview", argv[i]);
+        if (d->kind == OPT_BOOL) {
+            *(bool *)((char *)o + d->offset) = true;
+            continue;
+        }
+        if (i + 1 >= argc || parse_value(d, o, argv[i + 1]))
+            return cli_usage_error("%s needs a valid value", d->name);
+        i++;
+    }
+    if (replay && !o->file)
+        return cli_usage_error("replay: which FILE?");
+    if (o->dump && !o->cols)
+        o->cols = 100, o->rows = 30;
+    return 0;
+}
+
+/* ---- shared helpers ------------------------------------------------------- */
+
+static ui_t *the_ui;  /* for atexit and fatal signal handlers only */
+
+int ui_text_flags(const ui_t *ui)
+{
+    return ui->ascii ? TEXTSAFE_ASCII : 0;
+}
+
+int64_t ui_now_ns(const ui_t *ui)
+{
+    if (ui->source == UI_SOURCE_REPLAY)
+        return model_last_time(ui->model);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+void ui_message(ui_t *ui, bool error, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ui->msg, sizeof ui->msg, fmt, ap);
+    va_end(ap);
+    ui->msg_error = error;
+}
+
+void ui_term_write(ui_t *ui, const char *seq, size_t len)
+{
+    if (ui->headless)
+        return;
+    fflush(stdout);
+    while (len > 0) {
+        ssize_t n = write(STDOUT_FILENO, seq, len);
+        if (n <= 0)
+            return;
+        seq += n;
+        len -= (size_t)n;
+    }
+}
+
+static void config_report(void *ctx, const char *msg)
+{
+    ui_t *ui = ctx;
+    fprintf(stderr, "skview: %s\n", msg);
+    if (!ui->msg[0])
+        ui_message(ui, true, "config: %s", msg);
+}
+
+/* ---- frames --------------------------------------------------------------- */
+
+static void on_anim(uv_timer_t *t)
+{
+    ui_t *ui = t->data;
+    ui->anim_tick++;
+    ui_request_redraw(ui);
+}
+
+static void frame(ui_t *ui)
+{
+    ui_notify_check(ui);
+    ui_render(ui);
+    refresh();
+    ui->frames++;
+    ui->last_frame_ms = uv_now(ui->loop);
+    bool anim = ui_animating(ui), active = uv_is_active((uv_handle_t *)&ui->anim_timer);
+    if (anim && !active)
+        uv_timer_start(&ui->anim_timer, on_anim, UI_ANIM_MS, UI_ANIM_MS);
+    else if (!anim && active)
+        uv_timer_stop(&ui->anim_timer);
+}
+
+static void on_frame(uv_timer_t *t)
+{
+    frame(t->data);
+}
+
+void ui_request_redraw(ui_t *ui)
+{
+    ui->requests++;
+    if (ui->headless || ui->quit || uv_is_active((uv_handle_t *)&ui->frame_timer))
+        return;
+    uint64_t now = uv_now(ui->loop), due = ui->last_frame_ms + UI_FRAME_MS;
+    uv_timer_start(&ui->frame_timer, on_frame, due > now ? due - now : 0, 0);
+}
+
+/* ---- terminal ------------------------------------------------------------- */
+
+static bool term_active;
+
+static void term_restore(void)
+{
+    if (!term_active)
+        return;
+    term_active = false;
+    endwin();
+}
+
+static void on_fatal_signal(int sig)
+{
+    term_restore();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void term_size(ui_t *ui)
+{
+    struct winsize ws;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col) {
+        ui->rows = ws.ws_row;
+        ui->cols = ws.ws_col;
+    } else {
+        getmaxyx(stdscr, ui->rows, ui->cols);
+    }
+}
+
+static int term_start(ui_t *ui)
+{
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        fprintf(stderr, "skview: the viewer needs a terminal (try --dump-screen)\n");
+        return -1;
+    }
+    set_escdelay(25);
+    if (!newterm(NULL, stdout, stdin)) {
+        fprintf(stderr, "skview: cannot use terminal type '%s'\n", getenv("TERM") ? getenv("TERM") : "");
+        return -1;
+    }
+    term_active = true;
+    atexit(term_restore);
+    static const int fatal[] = {SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL};
+    for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
+        signal(fatal[i], on_fatal_signal);
+    cbreak();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    nodelay(stdscr, TRUE);
+    curs_set(0);
+    mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+    mouseinterval(0);
+    theme_apply(&ui->cfg.styles, theme_detect_mode());
+    term_size(ui);
+    return 0;
+}
+
+/* ---- loop handles ------------------------------------------------------------ */
+
+static void read_keys(ui_t *ui)
+{
+    wint_t wc;
+    int rc;
+    while (!ui->quit && (rc = get_wch(&wc)) != ERR) {
+        int key = rc == KEY_CODE_YES ? (int)(KEYS_FN | (int)wc) : (int)wc;
+        int flags = input_key(ui, key);
+        if (flags & UI_QUIT)
+            ui->quit = true;
+        else if (flags & UI_REDRAW)
+            ui_request_redraw(ui);
+    }
+}
+
+static void shutdown_ui(ui_t *ui);
+
+static void on_input(uv_poll_t *p, int status, int events)
+{
+    ui_t *ui = p->data;
+    read_keys(ui);
+    if (ui->quit)
+        shutdown_ui(ui);
+}
+
+static void on_signal(uv_signal_t *s, int sig)
+{
+    ui_t *ui = s->data;
+    if (sig == SIGWINCH) {
+        term_size(ui);
+        resizeterm(ui->rows, ui->cols);
+        frame(ui);
+        return;
+    }
+    ui->exit_code = sig == SIGINT ? 130 : 128 + sig;
+    ui->quit = true;
+    shutdown_ui(ui);
+}
+
+static void on_closed(uv_handle_t *h)
+{
+}
+
+static void close_handles(ui_t *ui)
+{
+    uv_close((uv_handle_t *)&ui->frame_timer, on_closed);
+    uv_close((uv_handle_t *)&ui->anim_timer, on_closed);
+    if (ui->input.data) { /* start_handles() ran */
+        uv_close((uv_handle_t *)&ui->input, on_closed);
+        for (int i = 0; i < 4; i++)
+            uv_close((uv_handle_t *)&ui->signals[i], on_closed);
+    }
+    if (ui->replay)
+        replay_close(ui->replay);
+    ui->replay = NULL;
+}
+
+static void on_client_stopped(void *arg, const live_result_t *r)
+{
+    ui_t *ui = arg;
+    live_client_free(ui->client);
+    ui->client = NULL;
+    close_handles(ui);
+}
+
+/* Restores the terminal first, then lets every handle close. */
+static void shutdown_ui(ui_t *ui)
+{
+    static bool done;
+    if (done)
+        return;
+    done = true;
+    ui->quit = true;
+    term_restore();
+    uv_timer_stop(&ui->frame_timer);
+    uv_timer_stop(&ui->anim_timer);
+    if (ui->client)
+        live_client_stop(ui->client, on_client_stopped, ui);
+    else
+        close_handles(ui);
+}
+
+static void start_handles(ui_t *ui)
+{
+    static const int sigs[4] = {SIGWINCH, SIGINT, SIGTERM, SIGHUP};
+    uv_poll_init(ui->loop, &ui->input, STDIN_FILENO);
+    ui->input.data = ui;
+    uv_poll_start(&ui->input, UV_READABLE, on_input);
+    for (int i = 0; i < 4; i++) {
+        uv_signal_init(ui->loop, &ui->signals[i]);
+        ui->signals[i].data = ui;
+        uv_signal_start(&ui->signals[i], on_signal, sigs[i]);
+    }
+}
+
+/* ---- setup shared by both commands ---------------------------------------- */
+
+static int focus_by_name(const char *name)
+{
+    for (int p = 0; p < PANE__COUNT; p++)
+        if (!strcmp(name, pane_name((pane_id_t)p)))
+            return p;
+    return -1;
+}
+
+static int ui_init(ui_t *ui, const ui_opts_t *o, ui_source_t source)
+{
+    static const view_ops_t *const ops[PANE__COUNT] = {
+        &pane_artifacts_ops, &pane_resources_ops, &pane_ports_ops, &pane_errors_ops,
+        &pane_events_ops,    &pane_timeline_ops,  &pane_debug_ops};
+    memset(ui, 0, sizeof *ui);
+    the_ui = ui;
+    setlocale(LC_ALL, "");
+    ui->ascii = strcmp(nl_langinfo(CODESET), "UTF-8") != 0;
+    ui->source = source;
+    ui->health = -1;
+    ui->headless = o->dump;
+    sb_init(&ui->scratch);
+    sb_init(&ui->popup);
+    config_init(&ui->cfg);
+    char path[1024];
+    if (o->config)
+        config_load_file(&ui->cfg, o->config, false, 0, config_report, ui);
+    else if (!o->no_config && config_user_path(path, sizeof path)[0])
+        config_load_file(&ui->cfg, path, true, 0, config_report, ui);
+    if (o->theme)
+        snprintf(ui->cfg.theme, sizeof ui->cfg.theme, "%s", o->theme);
+    config_load_theme(&ui->cfg, config_report, ui);
+    ui->notify = o->notify || ui->cfg.notify;
+    model_opts_t mo = {.history_cap = ui->cfg.history};
+    ui->model = model_new(&mo);
+    for (int p = 0; p < PANE__COUNT; p++)
+        view_init(&ui->views[p], ops[p]);
+    if (o->focus && (ui->focus = focus_by_name(o->focus)) < 0)
+        return cli_usage_error("--focus: no pane '%s'", o->focus);
+    ui->loop = malloc(sizeof *ui->loop);
+    uv_loop_init(ui->loop);
+    uv_timer_init(ui->loop, &ui->frame_timer);
+    uv_timer_init(ui->loop, &ui->anim_timer);
+    ui->frame_timer.data = ui->anim_timer.data = ui;
+    return 0;
+}
+
+static void ui_fini(ui_t *ui)
+{
+    uv_run(ui->loop, UV_RUN_DEFAULT);
+    uv_loop_close(ui->loop);
+    free(ui->loop);
+    for (int p = 0; p < PANE__COUNT; p++)
+        view_free(&ui->views[p]);
+    pane_events_free();
+    model_free(ui->model);
+    config_free(&ui->cfg);
+    sb_free(&ui->scratch);
+    sb_free(&ui->popup);
+    if (ui->recording)
+        recording_close(&ui->rec);
+    const char *stats = getenv("SKVIEW_STATS");
+    if (stats && *stats) {
+        FILE *f = fopen(stats, "a");
+        if (f) {
+            fprintf(f, "frames %llu requests %llu\n", (unsigned long long)ui->frames,
+                    (unsigned long long)ui->requests);
+            fclose(f);
+        }
+    }
+}
+
+static int run_interactive(ui_t *ui)
+{
+    if (term_start(ui))
+        return EXIT_RUNTIME;
+    start_handles(ui);
+    frame(ui);
+    uv_run(ui->loop, UV_RUN_DEFAULT);
+    term_restore();
+    return ui->exit_code;
+}
+
+/* ---- live ----------------------------------------------------------------- */
+
+static void live_reset(void *ctx)
+{
+    ui_t *ui = ctx;
+    model_clear(ui->model);
+    ui_request_redraw(ui);
+}
+
+static void live_entry(void *ctx, const Proto__LogEntry *e)
+{
+    ui_t *ui = ctx;
+    model_fold(ui->model, e);
+    if (ui->recording && recording_write(&ui->rec, RECORD_LOG_ENTRY, &e->base)) {
+        ui_message(ui, true, "recording stopped: %s", strerror(errno));
+        recording_close(&ui->rec);
+        ui->recording = false;
+    }
+    ui_request_redraw(ui);
+}
+
+static uint64_t live_state_request(void *ctx)
+{
+    return model_seq(((ui_t *)ctx)->model);
+}
+
+static void live_state(void *ctx, const Proto__State *s, uint64_t tag)
+{
+    ui_t *ui = ctx;
+    model_reconcile(ui->model, s, tag);
+    ui_request_redraw(ui);
+}
+
+static void live_conn(void *ctx, live_conn_t conn, const char *detail, uint64_t retry_ms)
+{
+    ui_t *ui = ctx;
+    ui->conn = conn;
+    snprintf(ui->conn_detail, sizeof ui->conn_detail, "%s", detail ? detail : "");
+    ui->retry_at_ms = uv_now(ui->loop) + retry_ms;
+    ui_request_redraw(ui);
+}
+
+static int start_recording(ui_t *ui, const char *path)
+{
+    char err[512];
+    const char *note = NULL;
+    if (recording_open_append(&ui->rec, path, &note, err, sizeof err)) {
+        fprintf(stderr, "skview: %s\n", err);
+        return -1;
+    }
+    ui->recording = true;
+    if (note)
+        ui_message(ui, false, "%s: %s", path, note);
+    return 0;
+}
+
+int ui_cmd_live(int argc, char **argv)
+{
+    ui_opts_t o;
+    int rc = parse_opts(argc, argv, false, &o);
+    if (rc)
+        return rc == -2 ? EXIT_OK : rc;
+    ui_t ui;
+    if ((rc = ui_init(&ui, &o, UI_SOURCE_LIVE)))
+        return rc;
+    ui.addr = cli_addr(o.addr);
+    if (o.record && start_recording(&ui, o.record)) {
+        ui_fini(&ui);
+        return EXIT_RUNTIME;
+    }
+    live_callbacks_t cb = {&ui, live_reset, live_entry, live_state_request, live_state, live_conn};
+    live_opts_t lo = {.addr = ui.addr, .reconnect = true};
+    ui.client = live_client_new(ui.loop, &lo, &cb);
+    if (!ui.client || live_client_start(ui.client)) {
+        fprintf(stderr, "skview: cannot start the client for %s\n", ui.addr);
+        ui_fini(&ui);
+        return EXIT_RUNTIME;
+    }
+    rc = run_interactive(&ui);
+    ui_fini(&ui);
+    return rc;
+}
+
+/* ---- replay --------------------------------------------------------------- */
+
+static void rp_reset(void *ctx)
+{
+    model_clear(((ui_t *)ctx)->model);
+}
+
+static void rp_entry(void *ctx, const Proto__LogEntry *e)
+{
+    model_fold(((ui_t *)ctx)->model, e);
+}
+
+static void rp_error(void *ctx, const char *where, const char *msg)
+{
+    ui_message(ctx, true, "%s: %s", where, msg);
+}
+
+static void rp_change(void *ctx)
+{
+    ui_request_redraw(ctx);
+}
+
+/* --at: "END", an entry number, "iter:N" (start of the Nth iteration) or
+ * "error:N" (just after the Nth error). */
+static int seek_at(ui_t *ui, const char *at)
+{
+    replay_t *r = ui->replay;
+    unsigned long n;
+    if (!strcmp(at, "END") || !strcmp(at, "end"))
+        replay_seek_end(r);
+    else if (sscanf(at, "iter:%lu", &n) == 1)
+        while (n-- > 0 && !replay_next_iteration(r))
+            ;
+    else if (sscanf(at, "error:%lu", &n) == 1)
+        while (n-- > 0 && !replay_next_error(r))
+            ;
+    else if (sscanf(at, "%lu", &n) == 1)
+        replay_seek(r, n);
+    else
+        return cli_usage_error("--at: END, N, iter:N or error:N");
+    return 0;
+}
+
+/* Presses the space-separated key names in keys, as a user would. */
+static int press_keys(ui_t *ui, const char *keys)
+{
+    char buf[1024], *save = NULL;
+    snprintf(buf, sizeof buf, "%s", keys);
+    for (char *k = strtok_r(buf, " ", &save); k; k = strtok_r(NULL, " ", &save)) {
+        int key = keys_parse(k);
+        if (key < 0)
+            return cli_usage_error("--keys: unknown key '%s'", k);
+        ui_render(ui); /* handlers read the layout of the frame on screen */
+        input_key(ui, key);
+    }
+    return 0;
+}
+
+static int run_dump(ui_t *ui, const ui_opts_t *o)
+{
+    FILE *nul = fopen("/dev/null", "w+");
+    use_env(FALSE);
+    SCREEN *scr = nul ? newterm("xterm", nul, nul) : NULL;
+    if (!scr) {
+        fprintf(stderr, "skview: cannot set up a headless screen\n");
+        if (nul)
+            fclose(nul);
+        return EXIT_RUNTIME;
+    }
+    resizeterm(o->rows, o->cols);
+    ui->rows = o->rows;
+    ui->cols = o->cols;
+    theme_apply(&ui->cfg.styles, THEME_MONO);
+    int rc = (o->at && seek_at(ui, o->at)) || (o->keys && press_keys(ui, o->keys)) ? EXIT_USAGE : 0;
+    if (!rc) {
+        ui_render(ui);
+        rc = dump_screen(ui, stdout) ? EXIT_RUNTIME : EXIT_OK;
+    }
+    endwin();
+    delscreen(scr);
+    fclose(nul);
+    return rc;
+}
+
+int ui_cmd_replay(int argc, char **argv)
+{
+    ui_opts_t o;
+    int rc = parse_opts(argc, argv, true, &o);
+    if (rc)
+        return rc == -2 ? EXIT_OK : rc;
+    ui_t ui;
+    if ((rc = ui_init(&ui, &o, UI_SOURCE_REPLAY)))
+        return rc;
+    ui.replay_path = o.file;
+    replay_callbacks_t cb = {&ui, rp_reset, rp_entry, rp_error, rp_change};
+    char err[512];
+    ui.replay = replay_open(ui.loop, o.file, o.speed, &cb, err, sizeof err);
+    if (!ui.replay) {
+        fprintf(stderr, "skview: %s\n", err);
+        close_handles(&ui);
+        ui_fini(&ui);
+        return EXIT_RUNTIME;
+    }
+    if (o.dump) {
+        rc = run_dump(&ui, &o);
+        close_handles(&ui);
+    } else {
+        if (o.at && (rc = seek_at(&ui, o.at))) {
+            close_handles(&ui);
+            ui_fini(&ui);
+            return rc;
+        }
+        replay_set_paused(ui.replay, o.paused || o.at);
+        replay_start(ui.replay);
+        rc = run_interactive(&ui);
+    }
+    ui_fini(&ui);
+    return rc;
+}

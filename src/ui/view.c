@@ -1,0 +1,250 @@
+/* The view engine: scrolling, filtering, n/N, follow mode and the pane frame. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "ui/app.h"
+#include "ui/draw.h"
+#include "ui/keys.h"
+
+void view_init(view_t *v, const view_ops_t *ops)
+{
+    memset(v, 0, sizeof *v);
+    v->ops = ops;
+    v->follow = ops->follow_default;
+}
+
+void view_free(view_t *v)
+{
+    free(v->idx);
+    v->idx = NULL;
+    v->n_idx = v->cap_idx = 0;
+}
+
+void view_invalidate(view_t *v)
+{
+    v->idx_valid = false;
+}
+
+/* Case-insensitive substring test. */
+static bool contains(const char *hay, const char *needle, size_t nlen)
+{
+    if (nlen == 0)
+        return true;
+    for (; *hay; hay++)
+        if (!strncasecmp(hay, needle, nlen))
+            return true;
+    return false;
+}
+
+bool view_match(const char *filter, const char *text, const char *kind)
+{
+    bool kind_seen = false, kind_ok = false;
+    const char *p = filter;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        size_t n = strcspn(p, " ");
+        if (n == 0)
+            break;
+        if (n > 5 && !strncmp(p, "kind:", 5)) {
+            kind_seen = true;
+            kind_ok |= kind && strlen(kind) == n - 5 && !strncasecmp(kind, p + 5, n - 5);
+        } else if (!contains(text, p, n)) {
+            return false;
+        }
+        p += n;
+    }
+    return !kind_seen || kind_ok;
+}
+
+static void idx_push(view_t *v, size_t row)
+{
+    if (v->n_idx == v->cap_idx) {
+        v->cap_idx = v->cap_idx ? v->cap_idx * 2 : 256;
+        v->idx = realloc(v->idx, v->cap_idx * sizeof *v->idx);
+        if (!v->idx)
+            abort();
+    }
+    v->idx[v->n_idx++] = row;
+}
+
+/* Tests source rows [from, to) against the filter. */
+static void idx_scan(ui_t *ui, view_t *v, size_t from, size_t to)
+{
+    strbuf_t t;
+    sb_init(&t);
+    for (size_t r = from; r < to; r++) {
+        sb_reset(&t);
+        v->ops->row_text(ui, r, &t);
+        sb_addc(&t, 0);
+        const char *kind = v->ops->row_kind ? v->ops->row_kind(ui, r) : NULL;
+        if (view_match(v->filter, t.data, kind))
+            idx_push(v, r);
+    }
+    sb_free(&t);
+}
+
+/* Brings the filter index up to date with the rows. */
+static void idx_update(ui_t *ui, view_t *v)
+{
+    size_t count = v->ops->count(ui);
+    uint64_t gen = model_generation(ui->model);
+    bool stale = !v->idx_valid || (!v->ops->append_only && gen != v->idx_gen) ||
+                 count < v->idx_checked;
+    if (stale) {
+        v->n_idx = 0;
+        v->idx_checked = 0;
+    }
+    if (count > v->idx_checked)
+        idx_scan(ui, v, v->idx_checked, count);
+    v->idx_checked = count;
+    v->idx_gen = gen;
+    v->idx_valid = true;
+}
+
+size_t view_rows(ui_t *ui, view_t *v)
+{
+    if (!v->filter[0])
+        return v->ops->count(ui);
+    idx_update(ui, v);
+    return v->n_idx;
+}
+
+size_t view_source_row(const view_t *v, size_t i)
+{
+    return v->filter[0] ? v->idx[i] : i;
+}
+
+void view_clamp(ui_t *ui, view_t *v, int body_h)
+{
+    size_t rows = view_rows(ui, v), h = body_h > 0 ? (size_t)body_h : 1;
+    v->body_h = body_h;
+    if (rows == 0) {
+        v->cursor = v->top = 0;
+        return;
+    }
+    if (v->follow || v->cursor >= rows)
+        v->cursor = rows - 1;
+    if (v->cursor < v->top)
+        v->top = v->cursor;
+    if (v->cursor >= v->top + h)
+        v->top = v->cursor - h + 1;
+    if (v->top + h > rows)
+        v->top = rows > h ? rows - h : 0;
+}
+
+void view_set_filter(ui_t *ui, view_t *v, const char *filter)
+{
+    snprintf(v->filter, sizeof v->filter, "%s", filter);
+    v->idx_valid = false;
+    v->cursor = v->top = 0;
+    if (v->ops->follow_default)
+        v->follow = true;
+}
+
+/* Moves the cursor by delta rows; leaving the last row stops following. */
+static void move_by(ui_t *ui, view_t *v, long delta)
+{
+    size_t rows = view_rows(ui, v);
+    if (rows == 0)
+        return;
+    long c = (long)v->cursor + delta;
+    c = c < 0 ? 0 : c >= (long)rows ? (long)rows - 1 : c;
+    v->cursor = (size_t)c;
+    /* Moving down onto the newest row follows again, like `tail -f`. */
+    v->follow = v->ops->follow_default && delta > 0 && v->cursor == rows - 1;
+}
+
+static int next_match(ui_t *ui, view_t *v, int dir)
+{
+    size_t rows = view_rows(ui, v);
+    if (!v->filter[0]) {
+        ui_message(ui, false, "no filter: press / to set one");
+        return UI_REDRAW;
+    }
+    if (rows == 0) {
+        ui_message(ui, true, "no row matches '%s'", v->filter);
+        return UI_REDRAW;
+    }
+    v->follow = false;
+    v->cursor = (v->cursor + rows + (size_t)(long)dir) % rows;
+    return UI_REDRAW;
+}
+
+int view_action(ui_t *ui, view_t *v, action_t a)
+{
+    long page = v->body_h > 1 ? v->body_h - 1 : 1;
+    switch (a) {
+    case ACT_MOVE_UP: move_by(ui, v, -1); break;
+    case ACT_MOVE_DOWN: move_by(ui, v, 1); break;
+    case ACT_PAGE_UP: move_by(ui, v, -page); break;
+    case ACT_PAGE_DOWN: move_by(ui, v, page); break;
+    case ACT_MOVE_FIRST: v->cursor = 0; v->follow = false; break;
+    case ACT_MOVE_LAST:
+        move_by(ui, v, (long)view_rows(ui, v));
+        v->follow = v->ops->follow_default;
+        break;
+    case ACT_FOLLOW:
+        v->follow = !v->follow;
+        ui_message(ui, false, "follow %s", v->follow ? "on" : "off");
+        break;
+    case ACT_NEXT_MATCH: return next_match(ui, v, 1);
+    case ACT_PREV_MATCH: return next_match(ui, v, -1);
+    default: return UI_PASS;
+    }
+    return UI_REDRAW;
+}
+
+void view_click(ui_t *ui, view_t *v, int line)
+{
+    size_t rows = view_rows(ui, v);
+    if (line < 0 || v->top + (size_t)line >= rows)
+        return;
+    v->cursor = v->top + (size_t)line;
+    v->follow = false;
+}
+
+void view_scroll(ui_t *ui, view_t *v, int delta)
+{
+    move_by(ui, v, delta);
+}
+
+/* The title row: "1 Artifacts  summary  [/filter] [follow]" and a rule. */
+static void draw_title(ui_t *ui, view_t *v, rect_t r, bool focused)
+{
+    char title[160], summary[128] = "";
+    snprintf(title, sizeof title, " %d %s ", (int)v->ops->id + 1, pane_title(v->ops->id));
+    if (v->ops->summary)
+        v->ops->summary(ui, summary, sizeof summary);
+    draw_repeat(ui, r.y, r.x, r.w, focused ? ROLE_TITLE : ROLE_BORDER, GLYPH_HLINE);
+    int x = r.x + 1;
+    x += draw_text(ui, r.y, x, r.w - 2, focused ? ROLE_TITLE_FOCUS : ROLE_TITLE, title);
+    if (summary[0])
+        x += draw_fmt(ui, r.y, x, r.x + r.w - x, ROLE_DIM, " %s ", summary);
+    if (v->filter[0])
+        x += draw_fmt(ui, r.y, x, r.x + r.w - x, ROLE_MATCH, " /%s ", v->filter);
+    if (v->ops->follow_default && focused)
+        draw_text(ui, r.y, x, r.x + r.w - x, v->follow ? ROLE_OK : ROLE_DIM,
+                  v->follow ? " follow " : " paused ");
+}
+
+void view_draw(ui_t *ui, view_t *v, rect_t r, bool focused)
+{
+    if (r.h <= 0)
+        return;
+    draw_title(ui, v, r, focused);
+    int body = r.h - 1;
+    view_clamp(ui, v, body);
+    size_t rows = view_rows(ui, v);
+    for (int i = 0; i < body; i++) {
+        int y = r.y + 1 + i;
+        draw_fill(ui, y, r.x, r.w, ROLE_DEFAULT);
+        size_t vi = v->top + (size_t)i;
+        if (vi < rows)
+            v->ops->draw_row(ui, view_source_row(v, vi), y, r.x, r.w, focused && vi == v->cursor);
+    }
+    if (rows == 0 && body > 0)
+        draw_text(ui, r.y + 1, r.x + 2, r.w - 2, ROLE_DIM,
+                  v->filter[0] ? "(no row matches the filter)" : v->ops->empty);
+}

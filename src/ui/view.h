@@ -1,0 +1,89 @@
+/* The shared view engine: every pane is a list of rows that the engine
+ * scrolls, filters, searches, follows and fits to its rectangle. A pane only
+ * says how many rows it has, how to draw one and what one says.
+ * (tig's struct view_ops.) */
+#ifndef SKVIEW_UI_VIEW_H
+#define SKVIEW_UI_VIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "model/pbjson.h"
+#include "ui/actions.h"
+#include "ui/layout.h"
+#include "ui/panes.h"
+
+typedef struct ui ui_t;
+typedef struct view view_t;
+
+/* What an action handler asks of the loop. -1 (UI_PASS) lets the engine and
+ * then the flat switch in input.c handle the action. */
+enum ui_flags {
+    UI_PASS = -1,
+    UI_DONE = 0,
+    UI_REDRAW = 1,
+    UI_QUIT = 2,
+};
+
+typedef struct view_ops {
+    pane_id_t id;
+    /* Rows the pane has now (before filtering). */
+    size_t (*count)(ui_t *ui);
+    /* Draws source row `row` in (y, x, w); selected: under the cursor of the
+     * focused pane. */
+    void (*draw_row)(ui_t *ui, size_t row, int y, int x, int w, bool selected);
+    /* The row as plain text, for the filter and n/N. */
+    void (*row_text)(ui_t *ui, size_t row, strbuf_t *out);
+    /* Optional: the row's kind for `kind:NAME` filters. */
+    const char *(*row_kind)(ui_t *ui, size_t row);
+    /* Optional: the full text of the row for the details popup. */
+    void (*details)(ui_t *ui, size_t row, strbuf_t *out, char *title, size_t title_len);
+    /* Optional: first refusal on an action (UI_PASS to decline). */
+    int (*action)(ui_t *ui, view_t *v, action_t a);
+    /* Optional: a short summary after the title ("3, 1 failed"). */
+    void (*summary)(ui_t *ui, char *buf, size_t len);
+    /* Actions hinted in the status line when focused, ACT_NONE-terminated. */
+    const action_t *hints;
+    /* Rows are only ever appended (Events): the filter index grows. */
+    bool append_only;
+    /* The cursor starts at the newest row and stays there (Events, Timeline). */
+    bool follow_default;
+    /* Text for an empty pane. */
+    const char *empty;
+} view_ops_t;
+
+struct view {
+    const view_ops_t *ops;
+    size_t cursor, top;        /* in visible (filtered) rows */
+    bool follow;
+    char filter[128];
+    /* Visible row -> source row when filtering. */
+    size_t *idx, n_idx, cap_idx;
+    size_t idx_checked;        /* source rows tested so far (append-only) */
+    uint64_t idx_gen;          /* model generation the index was built at */
+    bool idx_valid;
+    int body_h;                /* body rows at the last draw */
+};
+
+void view_init(view_t *v, const view_ops_t *ops);
+void view_free(view_t *v);
+/* Visible rows, and the source row of visible row i. */
+size_t view_rows(ui_t *ui, view_t *v);
+size_t view_source_row(const view_t *v, size_t i);
+/* Keeps cursor and top inside the rows and the body height. */
+void view_clamp(ui_t *ui, view_t *v, int body_h);
+/* The movement, filter and follow actions; UI_PASS for others. */
+int view_action(ui_t *ui, view_t *v, action_t a);
+void view_set_filter(ui_t *ui, view_t *v, const char *filter);
+/* Forgets the filter index (the rows changed under it). */
+void view_invalidate(view_t *v);
+/* Draws title row and body into r. */
+void view_draw(ui_t *ui, view_t *v, rect_t r, bool focused);
+/* Selects the row at body line `line` (mouse). */
+void view_click(ui_t *ui, view_t *v, int line);
+void view_scroll(ui_t *ui, view_t *v, int delta);
+/* True when the row text matches the filter ("kind:NAME" words restrict the
+ * kind, the rest must appear, case-insensitively). */
+bool view_match(const char *filter, const char *text, const char *kind);
+
+#endif
