@@ -70,6 +70,7 @@ struct ui {
 
     /* rendering */
     uv_timer_t frame_timer, anim_timer;
+    uv_timer_t crash_timer;     /* SKVIEW_DEBUG_CRASH=MS: the terminal-restore test */
     uv_poll_t input;
     uv_signal_t signals[4];
     uint64_t last_frame_ms;

@@ -85,7 +85,11 @@ static int draw_source(ui_t *ui, int y, int x, int w)
     }
     if (ui->recording)
         snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "REC ");
-    return x + draw_text(ui, y, x, w, role, buf);
+    int cx = x + draw_text(ui, y, x, w, role, buf);
+    /* Skaffold's API has no TLS: anything but loopback travels in clear. */
+    if (live_addr_is_remote(ui->addr))
+        cx += draw_text(ui, y, cx, x + w - cx, ROLE_CONN_BAD, " ! plaintext, not loopback ");
+    return cx;
 }
 
 static int draw_auto(ui_t *ui, int y, int x, int w, const char *name, bool on)

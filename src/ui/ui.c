@@ -223,6 +223,20 @@ static void on_fatal_signal(int sig)
     raise(sig);
 }
 
+/* A deliberate crash for the test that the terminal is restored after one:
+ * SKVIEW_DEBUG_CRASH=MS raises SIGSEGV that many milliseconds after start. */
+static void on_debug_crash(uv_timer_t *t)
+{
+    raise(SIGSEGV);
+}
+
+static void arm_debug_crash(ui_t *ui)
+{
+    const char *ms = getenv("SKVIEW_DEBUG_CRASH");
+    if (ms && *ms)
+        uv_timer_start(&ui->crash_timer, on_debug_crash, strtoull(ms, NULL, 10), 0);
+}
+
 static void term_size(ui_t *ui)
 {
     struct winsize ws;
@@ -311,6 +325,7 @@ static void close_handles(ui_t *ui)
 {
     uv_close((uv_handle_t *)&ui->frame_timer, on_closed);
     uv_close((uv_handle_t *)&ui->anim_timer, on_closed);
+    uv_close((uv_handle_t *)&ui->crash_timer, on_closed);
     if (ui->input.data) { /* start_handles() ran */
         uv_close((uv_handle_t *)&ui->input, on_closed);
         for (int i = 0; i < 4; i++)
@@ -403,7 +418,9 @@ static int ui_init(ui_t *ui, const ui_opts_t *o, ui_source_t source)
     uv_loop_init(ui->loop);
     uv_timer_init(ui->loop, &ui->frame_timer);
     uv_timer_init(ui->loop, &ui->anim_timer);
+    uv_timer_init(ui->loop, &ui->crash_timer);
     ui->frame_timer.data = ui->anim_timer.data = ui;
+    arm_debug_crash(ui);
     return 0;
 }
 

@@ -105,6 +105,12 @@ start_ui ctrlc "$SKVIEW" -a "$addr" --no-config
 check_screen "Ctrl-C: viewer up" ctrlc "connected"
 keys ctrlc C-c
 check_restored "Ctrl-C" ctrlc
+# A crash (the debug-only trigger raises SIGSEGV) restores the terminal too,
+# and the status says the process died of it.
+start_ui crash env SKVIEW_DEBUG_CRASH=1500 "$SKVIEW" -a "$addr" --no-config
+check_screen "crash: viewer up" crash "connected"
+check_restored "crash (SIGSEGV)" crash
+check_eq "crash: died of SIGSEGV" 139 "$(cat "$TMP/crash.rc" 2>/dev/null)"
 
 # ---- replay ------------------------------------------------------------------
 log="$DATA/skaffold-v1.29-helm-events.jsonl"
