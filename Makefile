@@ -112,7 +112,8 @@ $(GEN)/codes_desc.h:
 $(BUILD)/skview: $(OBJ)/src/main.o $(CLI_OBJ) $(UI_OBJ) $(LIVE_OBJ) $(CORE_OBJ)
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(LDSAN) $(LDFLAGS) $^ -o $@ $(PKG_LIBS)
-$(BUILD)/skview-sim: $(SIM_OBJ) $(LIVE_OBJ) $(CORE_OBJ)
+# The simulator shares the gRPC plumbing but not the headless commands.
+$(BUILD)/skview-sim: $(SIM_OBJ) $(filter-out $(OBJ)/src/live/cmds.o,$(LIVE_OBJ)) $(CORE_OBJ)
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(LDSAN) $(LDFLAGS) $^ -o $@ $(PKG_LIBS)
 

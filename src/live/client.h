@@ -16,7 +16,10 @@
  * calls GetState. When the server is absent or goes away it reports
  * LIVE_RECONNECTING with the delay, retrying with exponential backoff (1 s
  * initial, x1.6, 20% jitter, capped at 30 s); the consumer keeps its last
- * state and shows it as stale. */
+ * state and shows it as stale.
+ *
+ * The control calls also work on a client that was never started (headless
+ * commands use it so: new -> call -> stop in its done callback). */
 #ifndef SKVIEW_LIVE_CLIENT_H
 #define SKVIEW_LIVE_CLIENT_H
 
@@ -57,7 +60,9 @@ typedef struct live_callbacks {
     uint64_t (*on_state_request)(void *ctx);
     void (*on_state)(void *ctx, const Proto__State *state, uint64_t tag);
     /* Connection changes; detail names the cause ("UNAVAILABLE: Connection
-     * refused"), retry_ms the delay before the next attempt. */
+     * refused"), retry_ms the delay before the next attempt. Without
+     * reconnect, LIVE_STOPPED comes with detail NULL when the server ended
+     * the stream cleanly (status OK), with the failure otherwise. */
     void (*on_conn)(void *ctx, live_conn_t conn, const char *detail, uint64_t retry_ms);
 } live_callbacks_t;
 
@@ -79,7 +84,9 @@ void live_client_stop(live_client_t *c, live_done_cb done, void *arg);
 void live_client_free(live_client_t *c);
 
 /* Control calls (5 s deadline each). done runs on the loop thread with the
- * outcome; after a successful control call the client calls GetState again. */
+ * outcome; after a successful control call the client calls GetState again.
+ * Each returns 0, or -1 when the call could not be sent (client stopping):
+ * then done is not called. */
 int live_execute(live_client_t *c, bool build, bool sync, bool deploy, live_done_cb done,
                  void *arg);
 int live_auto(live_client_t *c, live_trigger_t which, bool enabled, live_done_cb done,

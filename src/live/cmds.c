@@ -1,0 +1,561 @@
+/* Headless commands on a live server: `skview ctl`, `skview record` and
+ * `skview events -a ADDR`. Each runs a libuv loop around one live client. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <uv.h>
+#include "cli.h"
+#include "io/entryfmt.h"
+#include "io/recording.h"
+#include "live/client.h"
+#include "live/cmds.h"
+#include "model/pbjson.h"
+#include "model/textsafe.h"
+
+#define EVENTS_QUIET_MS 300  /* events without --follow: end after this much quiet */
+#define EVENTS_FLUSH_MS 100  /* --follow: flush buffered output this often */
+
+/* Prints "skview: WHAT: MSG" with MSG made terminal-safe (it comes from the
+ * server). */
+static void say_error(const char *what, const char *msg)
+{
+    strbuf_t safe;
+    sb_init(&safe);
+    textsafe(&safe, msg ? msg : "", msg ? strlen(msg) : 0, 0, 0);
+    fprintf(stderr, "skview: %s: %s\n", what, safe.data ? safe.data : "");
+    sb_free(&safe);
+}
+
+static void close_loop(uv_loop_t *loop)
+{
+    /* Every handle is closed by now; run once more for their callbacks. */
+    uv_run(loop, UV_RUN_DEFAULT);
+    int rc = uv_loop_close(loop);
+    if (rc < 0)
+        fprintf(stderr, "skview: uv_loop_close: %s\n", uv_strerror(rc));
+}
+
+/* ---- skview ctl ---------------------------------------------------------------- */
+
+typedef enum ctl_op { CTL_EXECUTE, CTL_AUTO, CTL_STATE, CTL_EMIT } ctl_op_t;
+
+typedef struct ctl {
+    const char *what;        /* "ctl auto-build", for messages */
+    ctl_op_t op;
+    bool build, sync, deploy;
+    live_trigger_t trigger;
+    bool enabled;
+    Proto__Event *event;     /* CTL_EMIT */
+    live_client_t *client;
+    strbuf_t state_json;
+    int rc;
+} ctl_t;
+
+static void ctl_on_state(void *ctx, const Proto__State *st, uint64_t tag)
+{
+    ctl_t *k = ctx;
+    sb_reset(&k->state_json);
+    pbjson_write(&k->state_json, &st->base);
+    sb_addc(&k->state_json, '\n');
+}
+
+static void ctl_done(void *arg, const live_result_t *r)
+{
+    ctl_t *k = arg;
+    if (r->code == 0) {
+        k->rc = EXIT_OK;
+        if (k->op == CTL_STATE)
+            fwrite(k->state_json.data, 1, k->state_json.len, stdout);
+    } else {
+        say_error(k->what, r->message);
+        k->rc = EXIT_RUNTIME;
+    }
+    live_client_stop(k->client, NULL, NULL);
+}
+
+static int ctl_send(ctl_t *k)
+{
+    live_client_t *c = k->client;
+    switch (k->op) {
+    case CTL_EXECUTE:
+        return live_execute(c, k->build, k->sync, k->deploy, ctl_done, k);
+    case CTL_AUTO:
+        return live_auto(c, k->trigger, k->enabled, ctl_done, k);
+    case CTL_STATE:
+        return live_get_state(c, ctl_done, k);
+    case CTL_EMIT:
+        return live_handle(c, k->event, ctl_done, k);
+    }
+    return -1;
+}
+
+static int ctl_parse_onoff(ctl_t *k, const char *cmd, const char *arg)
+{
+    if (!arg)
+        return cli_usage_error("ctl %s: needs on or off", cmd);
+    if (!strcmp(arg, "on") || !strcmp(arg, "true"))
+        k->enabled = true;
+    else if (!strcmp(arg, "off") || !strcmp(arg, "false"))
+        k->enabled = false;
+    else
+        return cli_usage_error("ctl %s: '%s' is not on or off", cmd, arg);
+    return EXIT_OK;
+}
+
+static int ctl_parse_emit(ctl_t *k, const char *json, arena_t *arena)
+{
+    if (!json)
+        return cli_usage_error("ctl emit: needs an Event as JSON");
+    pbjson_parser_t *p = pbjson_parser_new();
+    pbjson_err_t err;
+    k->event = (Proto__Event *)pbjson_parse(p, json, strlen(json), &proto__event__descriptor, arena,
+                                            NULL, NULL, &err);
+    pbjson_parser_free(p);
+    if (!k->event)
+        return cli_usage_error("ctl emit: %s", err.msg);
+    return EXIT_OK;
+}
+
+/* Parses COMMAND [ARG] into k. */
+static int ctl_parse_cmd(ctl_t *k, const char *cmd, const char *arg, arena_t *arena)
+{
+    static const char *const autos[] = {"auto-build", "auto-sync", "auto-deploy"};
+    k->op = CTL_EXECUTE;
+    if (!strcmp(cmd, "build") || !strcmp(cmd, "sync") || !strcmp(cmd, "deploy")) {
+        k->build = cmd[0] == 'b';
+        k->sync = cmd[0] == 's';
+        k->deploy = cmd[0] == 'd';
+        return arg ? cli_usage_error("ctl %s: takes no argument", cmd) : EXIT_OK;
+    }
+    for (int i = 0; i < 3; i++)
+        if (!strcmp(cmd, autos[i])) {
+            k->op = CTL_AUTO;
+            k->trigger = (live_trigger_t)i;
+            return ctl_parse_onoff(k, cmd, arg);
+        }
+    if (!strcmp(cmd, "state")) {
+        k->op = CTL_STATE;
+        return arg ? cli_usage_error("ctl state: takes no argument") : EXIT_OK;
+    }
+    if (!strcmp(cmd, "emit")) {
+        k->op = CTL_EMIT;
+        return ctl_parse_emit(k, arg, arena);
+    }
+    return cli_usage_error("ctl: unknown command '%s'", cmd);
+}
+
+/* Splits argv into -a ADDR and the words; at most COMMAND ARG. */
+static int ctl_parse_args(int argc, char **argv, const char **addr, const char *words[3], int *n)
+{
+    *n = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        if ((!strcmp(s, "-a") || !strcmp(s, "--addr")) && *n == 0) {
+            if (++i == argc)
+                return cli_usage_error("ctl: %s needs an address", s);
+            *addr = argv[i];
+        } else if (!strncmp(s, "--addr=", 7) && *n == 0) {
+            *addr = s + 7;
+        } else if (s[0] == '-' && s[1] && *n == 0) {
+            return cli_usage_error("ctl: unknown option '%s'", s);
+        } else if (*n == 2) {
+            return cli_usage_error("ctl: too many arguments ('%s')", s);
+        } else {
+            words[(*n)++] = s;
+        }
+    }
+    if (*n == 0)
+        return cli_usage_error("ctl: missing command (build, sync, deploy, auto-build on|off, "
+                               "auto-sync on|off, auto-deploy on|off, state, emit JSON)");
+    return EXIT_OK;
+}
+
+static int ctl_run(ctl_t *k, const char *addr)
+{
+    uv_loop_t loop;
+    int rc = uv_loop_init(&loop);
+    if (rc < 0) {
+        fprintf(stderr, "skview: %s: uv_loop_init: %s\n", k->what, uv_strerror(rc));
+        return EXIT_RUNTIME;
+    }
+    live_opts_t o = {.addr = addr, .reconnect = false};
+    live_callbacks_t cb = {.ctx = k, .on_state = ctl_on_state};
+    k->client = live_client_new(&loop, &o, &cb);
+    k->rc = EXIT_RUNTIME;
+    if (!k->client) {
+        fprintf(stderr, "skview: %s: cannot create the client\n", k->what);
+    } else if (ctl_send(k) != 0) {
+        fprintf(stderr, "skview: %s: cannot start the call\n", k->what);
+        live_client_stop(k->client, NULL, NULL);
+    }
+    uv_run(&loop, UV_RUN_DEFAULT);
+    live_client_free(k->client);
+    close_loop(&loop);
+    return k->rc;
+}
+
+int cmd_ctl(int argc, char **argv)
+{
+    const char *addr = NULL, *words[3] = {NULL, NULL, NULL};
+    int n;
+    int rc = ctl_parse_args(argc, argv, &addr, words, &n);
+    if (rc)
+        return rc;
+    ctl_t k = {0};
+    arena_t arena;
+    arena_init(&arena);
+    char what[64];
+    snprintf(what, sizeof what, "ctl %s", words[0]);
+    k.what = what;
+    sb_init(&k.state_json);
+    rc = ctl_parse_cmd(&k, words[0], words[1], &arena);
+    if (rc == EXIT_OK)
+        rc = ctl_run(&k, cli_addr(addr));
+    fflush(stdout);
+    sb_free(&k.state_json);
+    arena_free(&arena);
+    return rc;
+}
+
+/* ---- skview events -a ADDR -------------------------------------------------------- */
+
+typedef struct events {
+    uv_loop_t *loop;
+    live_client_t *client;
+    uv_timer_t timer;        /* quiet detection, or periodic flush with --follow */
+    uv_signal_t sigint, sigterm;
+    bool json, follow, connected, stopping;
+    uint64_t last_ms;        /* loop time of the last entry */
+    uint64_t count;
+    strbuf_t line, safe;
+    int rc;
+} events_t;
+
+static void events_close_cb(uv_handle_t *h)
+{
+    (void)h;
+}
+
+static void events_stopped(void *arg, const live_result_t *r)
+{
+    events_t *ev = arg;
+    uv_close((uv_handle_t *)&ev->timer, events_close_cb);
+    uv_close((uv_handle_t *)&ev->sigint, events_close_cb);
+    uv_close((uv_handle_t *)&ev->sigterm, events_close_cb);
+}
+
+static void events_stop(events_t *ev, int rc)
+{
+    if (ev->stopping)
+        return;
+    ev->stopping = true;
+    ev->rc = rc;
+    live_client_stop(ev->client, events_stopped, ev);
+}
+
+/* Printable ASCII only: the common case, which needs no sanitising. */
+static bool plain_ascii(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
+            return false;
+    return true;
+}
+
+static void events_on_entry(void *ctx, const Proto__LogEntry *e)
+{
+    events_t *ev = ctx;
+    sb_reset(&ev->line);
+    if (ev->json) {
+        pbjson_write(&ev->line, &e->base);
+    } else {
+        /* Same rendering as `skview events FILE`: never raw wire text. */
+        sb_reset(&ev->safe);
+        entry_format_line(&ev->safe, e);
+        if (plain_ascii(ev->safe.data, ev->safe.len))
+            sb_add(&ev->line, ev->safe.data, ev->safe.len); /* textsafe would not change it */
+        else
+            textsafe(&ev->line, ev->safe.data, ev->safe.len, 0, 0);
+    }
+    sb_addc(&ev->line, '\n');
+    if (fwrite(ev->line.data, 1, ev->line.len, stdout) != ev->line.len) {
+        if (errno != EPIPE)
+            perror("skview: events: stdout");
+        events_stop(ev, EXIT_RUNTIME);
+    }
+    ev->count++;
+    ev->last_ms = uv_now(ev->loop);
+}
+
+static void events_on_timer(uv_timer_t *t)
+{
+    events_t *ev = t->data;
+    if (ev->follow) {
+        fflush(stdout);
+        return;
+    }
+    if (ev->connected && uv_now(ev->loop) - ev->last_ms >= EVENTS_QUIET_MS)
+        events_stop(ev, EXIT_OK);
+}
+
+static void events_on_conn(void *ctx, live_conn_t conn, const char *detail, uint64_t retry_ms)
+{
+    events_t *ev = ctx;
+    if (conn == LIVE_CONNECTED && !ev->connected) {
+        ev->connected = true;
+        ev->last_ms = uv_now(ev->loop);
+    } else if (conn == LIVE_STOPPED && !ev->stopping) {
+        /* NULL detail: the server ended the stream cleanly. */
+        if (detail)
+            say_error("events", detail);
+        events_stop(ev, detail ? EXIT_RUNTIME : EXIT_OK);
+    }
+}
+
+static void events_on_signal(uv_signal_t *s, int signum)
+{
+    events_stop(s->data, EXIT_OK);
+}
+
+static int events_handles(events_t *ev)
+{
+    int rc;
+    if ((rc = uv_timer_init(ev->loop, &ev->timer)) < 0 || (rc = uv_signal_init(ev->loop, &ev->sigint)) < 0 ||
+        (rc = uv_signal_init(ev->loop, &ev->sigterm)) < 0) {
+        fprintf(stderr, "skview: events: libuv: %s\n", uv_strerror(rc));
+        return -1;
+    }
+    ev->timer.data = ev->sigint.data = ev->sigterm.data = ev;
+    uint64_t every = ev->follow ? EVENTS_FLUSH_MS : 50;
+    if ((rc = uv_timer_start(&ev->timer, events_on_timer, every, every)) < 0 ||
+        (rc = uv_signal_start(&ev->sigint, events_on_signal, SIGINT)) < 0 ||
+        (rc = uv_signal_start(&ev->sigterm, events_on_signal, SIGTERM)) < 0) {
+        fprintf(stderr, "skview: events: libuv: %s\n", uv_strerror(rc));
+        return -1;
+    }
+    return 0;
+}
+
+int events_live(const char *addr, bool json, bool follow)
+{
+    static char outbuf[1 << 16];
+    setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+    signal(SIGPIPE, SIG_IGN);
+    uv_loop_t loop;
+    if (uv_loop_init(&loop) < 0)
+        return EXIT_RUNTIME;
+    events_t ev = {.loop = &loop, .json = json, .follow = follow, .rc = EXIT_RUNTIME};
+    sb_init(&ev.line);
+    sb_init(&ev.safe);
+    live_opts_t o = {.addr = addr, .reconnect = false};
+    live_callbacks_t cb = {.ctx = &ev, .on_entry = events_on_entry, .on_conn = events_on_conn};
+    ev.client = live_client_new(&loop, &o, &cb);
+    if (!ev.client || events_handles(&ev) != 0 || live_client_start(ev.client) != 0) {
+        fprintf(stderr, "skview: events: cannot start the client\n");
+        abort(); /* handles may be half set up; nothing sensible to unwind */
+    }
+    uv_run(&loop, UV_RUN_DEFAULT);
+    live_client_free(ev.client);
+    close_loop(&loop);
+    if (fflush(stdout) != 0 && ev.rc == EXIT_OK && errno != EPIPE) {
+        perror("skview: events: stdout");
+        ev.rc = EXIT_RUNTIME;
+    }
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    sb_free(&ev.line);
+    sb_free(&ev.safe);
+    return ev.rc;
+}
+
+/* ---- skview record ---------------------------------------------------------------- */
+
+/* A reconnect replays the server's whole history: entries already recorded
+ * from the same server are recognised by hash and skipped, so a recording
+ * spanning reconnects has no duplicates. A replay that differs (a restarted
+ * server) is recorded from where it differs. */
+typedef struct record {
+    uv_loop_t *loop;
+    live_client_t *client;
+    uv_signal_t sigint, sigterm;
+    recording_writer_t w;
+    const char *path;
+    uint64_t *hashes;        /* of this server's history, in order */
+    size_t n_hashes, cap_hashes;
+    size_t replay_at;        /* next hash a replay must match */
+    bool replaying;
+    uint8_t *buf;
+    size_t buf_cap;
+    uint64_t written, skipped;
+    bool stopping;
+    int rc;
+} record_t;
+
+static uint64_t fnv1a(const uint8_t *p, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 0x100000001b3ull;
+    return h ^ n;
+}
+
+static uint64_t record_hash(record_t *r, const Proto__LogEntry *e)
+{
+    size_t n = protobuf_c_message_get_packed_size(&e->base);
+    if (n > r->buf_cap) {
+        r->buf_cap = n * 2;
+        r->buf = realloc(r->buf, r->buf_cap);
+        if (!r->buf)
+            abort();
+    }
+    protobuf_c_message_pack(&e->base, r->buf);
+    return fnv1a(r->buf, n);
+}
+
+static void record_stopped(void *arg, const live_result_t *res)
+{
+    record_t *r = arg;
+    uv_close((uv_handle_t *)&r->sigint, NULL);
+    uv_close((uv_handle_t *)&r->sigterm, NULL);
+}
+
+static void record_stop(record_t *r, int rc)
+{
+    if (r->stopping)
+        return;
+    r->stopping = true;
+    r->rc = rc;
+    live_client_stop(r->client, record_stopped, r);
+}
+
+static void record_on_reset(void *ctx)
+{
+    record_t *r = ctx;
+    r->replay_at = 0;
+    r->replaying = r->n_hashes > 0;
+}
+
+static void record_on_entry(void *ctx, const Proto__LogEntry *e)
+{
+    record_t *r = ctx;
+    uint64_t h = record_hash(r, e);
+    if (r->replaying && r->replay_at < r->n_hashes && r->hashes[r->replay_at] == h) {
+        r->replay_at++;
+        r->skipped++;
+        return;
+    }
+    if (r->replaying) {
+        /* Another history: what matched so far is its prefix. */
+        r->n_hashes = r->replay_at;
+        r->replaying = false;
+    }
+    if (recording_write(&r->w, RECORD_LOG_ENTRY, &e->base) != 0) {
+        fprintf(stderr, "skview: record: %s: %s\n", r->path, strerror(errno));
+        record_stop(r, EXIT_RUNTIME);
+        return;
+    }
+    r->written++;
+    if (r->n_hashes == r->cap_hashes) {
+        r->cap_hashes = r->cap_hashes ? 2 * r->cap_hashes : 1024;
+        r->hashes = realloc(r->hashes, r->cap_hashes * sizeof *r->hashes);
+        if (!r->hashes)
+            abort();
+    }
+    r->hashes[r->n_hashes++] = h;
+}
+
+static void record_on_conn(void *ctx, live_conn_t conn, const char *detail, uint64_t retry_ms)
+{
+    record_t *r = ctx;
+    if (r->stopping)
+        return;
+    if (conn == LIVE_CONNECTED) {
+        fprintf(stderr, "skview: record: connected\n");
+    } else if (conn == LIVE_RECONNECTING) {
+        char what[64];
+        snprintf(what, sizeof what, "record: retrying in %.1f s", (double)retry_ms / 1000);
+        say_error(what, detail);
+    }
+}
+
+static void record_on_signal(uv_signal_t *s, int signum)
+{
+    record_stop(s->data, EXIT_OK);
+}
+
+static int record_parse(int argc, char **argv, const char **addr, const char **out)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        if (!strcmp(s, "-a") || !strcmp(s, "--addr") || !strcmp(s, "-o") || !strcmp(s, "--output")) {
+            if (++i == argc)
+                return cli_usage_error("record: %s needs a value", s);
+            *(s[1] == 'a' || s[2] == 'a' ? addr : out) = argv[i];
+        } else if (!strncmp(s, "--addr=", 7)) {
+            *addr = s + 7;
+        } else if (!strncmp(s, "--output=", 9)) {
+            *out = s + 9;
+        } else {
+            return cli_usage_error("record: unexpected argument '%s'", s);
+        }
+    }
+    if (!*out)
+        return cli_usage_error("record: missing -o FILE");
+    return EXIT_OK;
+}
+
+static int record_handles(record_t *r)
+{
+    int rc;
+    if ((rc = uv_signal_init(r->loop, &r->sigint)) < 0 || (rc = uv_signal_init(r->loop, &r->sigterm)) < 0 ||
+        (rc = uv_signal_start(&r->sigint, record_on_signal, SIGINT)) < 0 ||
+        (rc = uv_signal_start(&r->sigterm, record_on_signal, SIGTERM)) < 0) {
+        fprintf(stderr, "skview: record: libuv: %s\n", uv_strerror(rc));
+        return -1;
+    }
+    r->sigint.data = r->sigterm.data = r;
+    return 0;
+}
+
+int cmd_record(int argc, char **argv)
+{
+    const char *addr = NULL, *out = NULL, *note = NULL;
+    int rc = record_parse(argc, argv, &addr, &out);
+    if (rc)
+        return rc;
+    record_t r = {.path = out, .rc = EXIT_OK};
+    char err[512];
+    if (recording_open_append(&r.w, out, &note, err, sizeof err) != 0) {
+        fprintf(stderr, "skview: record: %s\n", err);
+        return EXIT_RUNTIME;
+    }
+    if (note)
+        fprintf(stderr, "skview: record: %s: %s\n", out, note);
+    uv_loop_t loop;
+    if (uv_loop_init(&loop) < 0)
+        return EXIT_RUNTIME;
+    r.loop = &loop;
+    live_opts_t o = {.addr = cli_addr(addr), .reconnect = true};
+    live_callbacks_t cb = {.ctx = &r, .on_reset = record_on_reset, .on_entry = record_on_entry,
+                           .on_conn = record_on_conn};
+    r.client = live_client_new(&loop, &o, &cb);
+    if (!r.client || record_handles(&r) != 0 || live_client_start(r.client) != 0) {
+        fprintf(stderr, "skview: record: cannot start the client\n");
+        abort();
+    }
+    uv_run(&loop, UV_RUN_DEFAULT);
+    live_client_free(r.client);
+    close_loop(&loop);
+    if (recording_close(&r.w) != 0 && r.rc == EXIT_OK) {
+        fprintf(stderr, "skview: record: %s: %s\n", out, strerror(errno));
+        r.rc = EXIT_RUNTIME;
+    }
+    fprintf(stderr, "skview: record: %llu entries written to %s", (unsigned long long)r.written, out);
+    if (r.skipped)
+        fprintf(stderr, " (%llu replayed entries already recorded)", (unsigned long long)r.skipped);
+    fputc('\n', stderr);
+    free(r.hashes);
+    free(r.buf);
+    return r.rc;
+}

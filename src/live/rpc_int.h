@@ -1,0 +1,39 @@
+/* Private helpers shared by the live client (src/live) and the simulator
+ * (src/sim): gRPC status names, method paths, protobuf <-> byte buffer. */
+#ifndef SKVIEW_RPC_INT_H
+#define SKVIEW_RPC_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <grpc/grpc.h>
+#include <protobuf-c/protobuf-c.h>
+
+#define RPC_SERVICE "/proto.SkaffoldService/"
+#define RPC_METHOD_GETSTATE RPC_SERVICE "GetState"
+#define RPC_METHOD_EVENTS RPC_SERVICE "Events"
+#define RPC_METHOD_EXECUTE RPC_SERVICE "Execute"
+#define RPC_METHOD_AUTOBUILD RPC_SERVICE "AutoBuild"
+#define RPC_METHOD_AUTOSYNC RPC_SERVICE "AutoSync"
+#define RPC_METHOD_AUTODEPLOY RPC_SERVICE "AutoDeploy"
+#define RPC_METHOD_HANDLE RPC_SERVICE "Handle"
+
+/* The receive limit both ends use: Skaffold's default is 4 MiB, skview takes
+ * more so that a huge State never breaks the mirror. */
+#define RPC_MAX_MESSAGE (16 << 20)
+
+/* "ALREADY_EXISTS", "UNAVAILABLE", ...; "STATUS_n" for unknown codes. */
+const char *rpc_status_name(int code);
+
+/* Packs msg into a new byte buffer (the caller destroys it). */
+grpc_byte_buffer *rpc_pack(const ProtobufCMessage *msg);
+/* Packs msg into a new slice (the caller unrefs it). */
+grpc_slice rpc_pack_slice(const ProtobufCMessage *msg);
+/* Decodes a received buffer as desc with allocator alloc (NULL = malloc).
+ * Returns NULL when the bytes are not a valid message. */
+ProtobufCMessage *rpc_unpack(grpc_byte_buffer *bb, const ProtobufCMessageDescriptor *desc,
+                             ProtobufCAllocator *alloc);
+
+/* The details slice of a status as a C string (malloc'd, never NULL). */
+char *rpc_slice_strdup(grpc_slice s);
+
+#endif

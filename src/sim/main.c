@@ -1,0 +1,150 @@
+/* skview-sim: serves Skaffold's gRPC event API with a simulated dev loop.
+ * See sim_int.h for the threads; this file parses options and runs the
+ * start-up and shutdown sequences. */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <grpc/grpc.h>
+#include "sim/bk_sim.h"
+#include "sim/sim_int.h"
+
+static const char usage[] =
+    "usage: skview-sim [--port N] [--play FILE [--speed X]] [--no-generate] [--interval MS]\n"
+    "                  [--step MS] [--seed N] [--calls-log FILE] [--flood N] [--exit-after N]\n"
+    "Serves proto.SkaffoldService on 127.0.0.1:N (default 50051; 0 picks a free port and\n"
+    "prints it). Without --play it acts out a built-in demo dev loop.\n"
+    "BuildKit: [--buildkit-socket PATH] [--buildkit-port N] [--buildkit-step MS] [--buildkit-old]\n"
+    "serves moby.buildkit.v1.Control there too (see src/sim/bk_sim.h).\n";
+
+static int bad_usage(const char *what, const char *arg)
+{
+    fprintf(stderr, "skview-sim: %s%s%s\n%s", what, arg ? ": " : "", arg ? arg : "", usage);
+    return 2;
+}
+
+/* Parses an unsigned number; false on junk. */
+static bool num(const char *s, unsigned long long max, unsigned long long *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || *end || v > max || *s == '-')
+        return false;
+    *out = v;
+    return true;
+}
+
+static int parse_num_opt(const char *name, const char *val, unsigned long long max, unsigned long long *out)
+{
+    if (!val)
+        return bad_usage("missing value for", name);
+    if (!num(val, max, out))
+        return bad_usage("bad number for", name);
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, sim_opts_t *o)
+{
+    *o = (sim_opts_t){.port = 50051, .speed = 1, .generate = true, .interval_ms = 3000,
+                      .step_ms = 150, .seed = 1};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        unsigned long long n = 0;
+        int rc = 0;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            fputs(usage, stdout);
+            exit(0);
+        } else if (!strcmp(a, "--no-generate")) {
+            o->generate = false;
+            continue;
+        } else if (!strcmp(a, "--play") || !strcmp(a, "--calls-log")) {
+            if (!v)
+                return bad_usage("missing value for", a);
+            *(a[2] == 'p' ? &o->play : &o->calls_log) = v;
+        } else if (!strcmp(a, "--speed")) {
+            char *end;
+            if (!v || (o->speed = strtod(v, &end), end == v || *end || o->speed < 0))
+                return bad_usage("bad value for", a);
+        } else if (!strcmp(a, "--port")) {
+            rc = parse_num_opt(a, v, 65535, &n), o->port = (int)n;
+        } else if (!strcmp(a, "--interval")) {
+            rc = parse_num_opt(a, v, 86400000, &n), o->interval_ms = (unsigned)n;
+        } else if (!strcmp(a, "--step")) {
+            rc = parse_num_opt(a, v, 60000, &n), o->step_ms = (unsigned)n;
+        } else if (!strcmp(a, "--seed")) {
+            rc = parse_num_opt(a, v, 0xffffffffu, &n), o->seed = (unsigned)n;
+        } else if (!strcmp(a, "--flood")) {
+            rc = parse_num_opt(a, v, 1000000000000ull, &n), o->flood = n;
+        } else if (!strcmp(a, "--exit-after")) {
+            rc = parse_num_opt(a, v, 1000000000000ull, &n), o->exit_after = n;
+        } else if ((rc = sim_bk_parse_arg(argc, argv, i)) != 0) {
+            if (rc < 0)
+                return bad_usage("bad BuildKit option", a);
+            if (rc == 1)
+                continue;
+            rc = 0;
+        } else {
+            return bad_usage("unknown option", a);
+        }
+        if (rc)
+            return rc;
+        i++;
+    }
+    if (o->interval_ms == 0)
+        o->interval_ms = 1;
+    return 0;
+}
+
+/* Blocks SIGINT/SIGTERM in every thread; main waits for them explicitly. */
+static void signals_block(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+static void wait_for_end(const sigset_t *set)
+{
+    struct timespec poll = {0, 50 * 1000000};
+    for (;;) {
+        int sig = sigtimedwait(set, NULL, &poll);
+        if (sig == SIGINT || sig == SIGTERM)
+            return;
+        pthread_mutex_lock(&sim.mu);
+        bool done = sim.exit_requested;
+        pthread_mutex_unlock(&sim.mu);
+        if (done)
+            return;
+    }
+}
+
+int main(int argc, char **argv)
+{
+    int rc = parse_args(argc, argv, &sim.opts);
+    if (rc)
+        return rc;
+    sigset_t set;
+    signals_block(&set);
+    sim_world_init();
+    if (sim.opts.calls_log && !(sim.calls_log = fopen(sim.opts.calls_log, "a"))) {
+        fprintf(stderr, "skview-sim: %s: %s\n", sim.opts.calls_log, strerror(errno));
+        sim_world_free();
+        return 1;
+    }
+    if (sim.opts.flood)
+        sim_flood_init();
+    grpc_init();
+    rc = sim_server_start() == 0 && sim_bk_start() == 0 && sim_scenario_start() == 0 ? 0 : 1;
+    if (rc == 0)
+        wait_for_end(&set);
+    sim_scenario_stop();
+    sim_bk_stop();
+    sim_server_stop();
+    sim_world_free();
+    grpc_shutdown();
+    return rc;
+}

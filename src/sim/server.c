@@ -1,0 +1,509 @@
+/* The simulator's gRPC server: proto.SkaffoldService on gRPC C core.
+ *
+ * Unary calls are answered on the control thread as soon as they arrive.
+ * Events subscribers are fed by a pump: each has at most one send in flight;
+ * its completion (stream thread) or a new log entry (any thread) sends the
+ * next one. No GRPC_WRITE_BUFFER_HINT: in gRPC 1.51 a hinted send completes
+ * only when something else makes the transport write, so a fresh stream
+ * whose client sends nothing else (a Python client) never gets its first
+ * message. Plain sends measured faster anyway (chttp2 already coalesces the
+ * sends that queue up while a write is in progress). */
+#include <stdlib.h>
+#include <string.h>
+#include <grpc/grpc_security.h>
+#include <grpc/support/time.h>
+#include "io/entryfmt.h"
+#include "live/rpc_int.h"
+#include "model/pbjson.h"
+#include "sim/sim_int.h"
+
+typedef enum sim_method {
+    M_GETSTATE, M_EVENTS, M_EXECUTE, M_AUTOBUILD, M_AUTOSYNC, M_AUTODEPLOY, M_HANDLE, M__COUNT
+} sim_method_t;
+
+static const char *const method_paths[M__COUNT] = {
+    RPC_METHOD_GETSTATE, RPC_METHOD_EVENTS, RPC_METHOD_EXECUTE, RPC_METHOD_AUTOBUILD,
+    RPC_METHOD_AUTOSYNC, RPC_METHOD_AUTODEPLOY, RPC_METHOD_HANDLE,
+};
+
+/* One outstanding grpc_server_request_registered_call per method. */
+typedef struct sim_req {
+    sim_tag_t tag;
+    sim_method_t method;
+    void *handle;
+    grpc_call *call;
+    gpr_timespec deadline;
+    grpc_metadata_array md;
+    grpc_byte_buffer *payload;
+} sim_req_t;
+
+/* A unary answer in flight. */
+typedef struct sim_unary {
+    sim_tag_t tag;
+    grpc_call *call;
+    grpc_byte_buffer *resp;
+    grpc_slice details;
+    int cancelled;
+} sim_unary_t;
+
+/* What a handler decided. */
+typedef struct sim_answer {
+    grpc_status_code code;
+    char msg[128];
+    grpc_byte_buffer *resp;   /* NULL: an Empty */
+} sim_answer_t;
+
+static sim_req_t reqs[M__COUNT];
+static sim_tag_t shutdown_tag = {SIM_TAG_SHUTDOWN, NULL};
+static pthread_t th_ctrl, th_stream;
+static bool server_down;
+
+/* ---- Events subscribers -------------------------------------------------- */
+
+/* Picks the next message for s: history first, then --flood entries. */
+static const grpc_slice *sub_next_msg(sim_sub_t *s, bool *more)
+{
+    if (s->next_idx < sim.n_hist) {
+        const grpc_slice *m = &sim.hist[s->next_idx++];
+        *more = s->next_idx < sim.n_hist || s->flood_left > 0;
+        return m;
+    }
+    if (s->flood_left > 0) {
+        uint64_t i = sim.opts.flood - s->flood_left--;
+        *more = s->flood_left > 0;
+        return &sim.flood[i % sim.n_flood];
+    }
+    return NULL;
+}
+
+void sim_pump_locked(sim_sub_t *s)
+{
+    if (s->send_pending || s->dead || s->status_sent || sim.stopping || sim.exit_requested)
+        return;
+    grpc_op ops[3] = {{0}};
+    size_t n = 0;
+    if (!s->md_sent)
+        ops[n++].op = GRPC_OP_SEND_INITIAL_METADATA;
+    bool more = false;
+    const grpc_slice *msg = sub_next_msg(s, &more);
+    if (msg) {
+        s->send_buf = grpc_raw_byte_buffer_create((grpc_slice *)msg, 1);
+        ops[n].op = GRPC_OP_SEND_MESSAGE;
+        ops[n++].data.send_message.send_message = s->send_buf;
+    }
+    /* A flood ends the stream, so benchmarks see a clean end. */
+    if (msg && !more && sim.opts.flood && s->flood_left == 0) {
+        ops[n].op = GRPC_OP_SEND_STATUS_FROM_SERVER;
+        ops[n++].data.send_status_from_server.status = GRPC_STATUS_OK;
+        s->status_sent = true;
+    }
+    if (n == 0)
+        return;
+    s->md_sent = true;
+    if (grpc_call_start_batch(s->call, ops, n, &s->tag_send, NULL) != GRPC_CALL_OK) {
+        fprintf(stderr, "skview-sim: Events: cannot send to a subscriber\n");
+        s->dead = true;
+        return;
+    }
+    s->send_pending = true;
+}
+
+/* Frees s once its call is closed and nothing of it is in flight. */
+static void sub_maybe_free_locked(sim_sub_t *s)
+{
+    if (!s->closed || s->send_pending)
+        return;
+    for (sim_sub_t **p = &sim.subs; *p; p = &(*p)->next)
+        if (*p == s) {
+            *p = s->next;
+            break;
+        }
+    grpc_call_unref(s->call);
+    free(s);
+}
+
+static void sub_on_send(sim_sub_t *s, int success)
+{
+    pthread_mutex_lock(&sim.mu);
+    s->send_pending = false;
+    if (s->send_buf) {
+        grpc_byte_buffer_destroy(s->send_buf);
+        s->send_buf = NULL;
+        if (success && ++sim.streamed >= sim.opts.exit_after && sim.opts.exit_after)
+            sim_request_exit();
+    }
+    if (!success)
+        s->dead = true;
+    sim_pump_locked(s);
+    sub_maybe_free_locked(s);
+    pthread_mutex_unlock(&sim.mu);
+}
+
+static void sub_on_close(sim_sub_t *s)
+{
+    pthread_mutex_lock(&sim.mu);
+    s->closed = s->dead = true;
+    sub_maybe_free_locked(s);
+    pthread_mutex_unlock(&sim.mu);
+}
+
+static void sub_start(grpc_call *call)
+{
+    sim_sub_t *s = calloc(1, sizeof *s);
+    if (!s)
+        abort();
+    s->tag_send = (sim_tag_t){SIM_TAG_SEND, s};
+    s->tag_close = (sim_tag_t){SIM_TAG_CLOSE, s};
+    s->call = call;
+    s->flood_left = sim.opts.flood;
+    grpc_op op = {0};
+    op.op = GRPC_OP_RECV_CLOSE_ON_SERVER;
+    op.data.recv_close_on_server.cancelled = &s->cancelled;
+    pthread_mutex_lock(&sim.mu);
+    if (grpc_call_start_batch(call, &op, 1, &s->tag_close, NULL) != GRPC_CALL_OK) {
+        pthread_mutex_unlock(&sim.mu);
+        fprintf(stderr, "skview-sim: Events: cannot start the call\n");
+        grpc_call_cancel(call, NULL);
+        grpc_call_unref(call);
+        free(s);
+        return;
+    }
+    s->next = sim.subs;
+    sim.subs = s;
+    sim_pump_locked(s);
+    pthread_mutex_unlock(&sim.mu);
+}
+
+/* ---- unary handlers -------------------------------------------------------- */
+
+static void answer_error(sim_answer_t *a, grpc_status_code code, const char *msg)
+{
+    a->code = code;
+    snprintf(a->msg, sizeof a->msg, "%s", msg);
+}
+
+static ProtobufCMessage *payload_unpack(grpc_byte_buffer *bb, const ProtobufCMessageDescriptor *d)
+{
+    if (!bb) {
+        /* An empty request arrives without a buffer: decode zero bytes. */
+        return protobuf_c_message_unpack(d, NULL, 0, (const uint8_t *)"");
+    }
+    return rpc_unpack(bb, d, NULL);
+}
+
+static void on_execute(grpc_byte_buffer *bb, sim_answer_t *a)
+{
+    Proto__UserIntentRequest *req =
+        (Proto__UserIntentRequest *)payload_unpack(bb, &proto__user_intent_request__descriptor);
+    if (!req) {
+        answer_error(a, GRPC_STATUS_INVALID_ARGUMENT, "cannot decode UserIntentRequest");
+        return;
+    }
+    const Proto__Intent *in = req->intent;
+    bool b = in && in->build, s = in && in->sync, d = in && in->deploy;
+    char line[128];
+    snprintf(line, sizeof line, "{\"method\":\"Execute\",\"build\":%s,\"sync\":%s,\"deploy\":%s}",
+             b ? "true" : "false", s ? "true" : "false", d ? "true" : "false");
+    sim_log_call(line);
+    unsigned phases = (b ? SIM_BUILD : 0) | (s ? SIM_SYNC : 0) | (d ? SIM_DEPLOY : 0);
+    if (phases) {
+        pthread_mutex_lock(&sim.mu);
+        sim_reset_locked(phases);
+        sim_scenario_kick_locked(phases);
+        pthread_mutex_unlock(&sim.mu);
+    }
+    protobuf_c_message_free_unpacked(&req->base, NULL);
+}
+
+static void on_auto(sim_method_t m, grpc_byte_buffer *bb, sim_answer_t *a)
+{
+    static const char *const names[] = {"AutoBuild", "AutoSync", "AutoDeploy"};
+    static const char *const words[] = {"build", "sync", "deploy"};
+    static const unsigned phase[] = {SIM_BUILD, SIM_SYNC, SIM_DEPLOY};
+    int i = m - M_AUTOBUILD;
+    Proto__TriggerRequest *req =
+        (Proto__TriggerRequest *)payload_unpack(bb, &proto__trigger_request__descriptor);
+    if (!req) {
+        answer_error(a, GRPC_STATUS_INVALID_ARGUMENT, "cannot decode TriggerRequest");
+        return;
+    }
+    bool present = req->state && req->state->val_case == PROTO__TRIGGER_STATE__VAL_ENABLED;
+    bool enabled = present && req->state->enabled;
+    protobuf_c_message_free_unpacked(&req->base, NULL);
+    char line[128];
+    snprintf(line, sizeof line, "{\"method\":\"%s\",\"enabled_present\":%s,\"enabled\":%s}", names[i],
+             present ? "true" : "false", enabled ? "true" : "false");
+    sim_log_call(line);
+    if (!present) {
+        answer_error(a, GRPC_STATUS_INVALID_ARGUMENT, "missing required boolean parameter 'enabled'");
+        return;
+    }
+    pthread_mutex_lock(&sim.mu);
+    bool *flag = i == 0 ? &sim.auto_build : i == 1 ? &sim.auto_sync : &sim.auto_deploy;
+    if (*flag == enabled) {
+        pthread_mutex_unlock(&sim.mu);
+        snprintf(a->msg, sizeof a->msg, "auto %s is already set to %s", words[i], enabled ? "true" : "false");
+        a->code = GRPC_STATUS_ALREADY_EXISTS;
+        return;
+    }
+    *flag = enabled;
+    if (enabled) {
+        /* Switching on resets that phase; a change that waited runs now. */
+        sim_reset_locked(phase[i]);
+        if (i == 0 && sim.change_pending)
+            sim_scenario_kick_locked(SIM_BUILD | (sim.auto_deploy ? SIM_DEPLOY : 0));
+    }
+    pthread_mutex_unlock(&sim.mu);
+}
+
+static void on_handle(grpc_byte_buffer *bb, sim_answer_t *a)
+{
+    Proto__Event *ev = (Proto__Event *)payload_unpack(bb, &proto__event__descriptor);
+    if (!ev) {
+        answer_error(a, GRPC_STATUS_INVALID_ARGUMENT, "cannot decode Event");
+        return;
+    }
+    strbuf_t sb;
+    sb_init(&sb);
+    sb_adds(&sb, "{\"method\":\"Handle\",\"event\":");
+    pbjson_write(&sb, &ev->base);
+    sb_addc(&sb, '}');
+    sim_log_call(sb.data);
+    /* Skaffold logs a handled event like its own, with a sentence. */
+    Google__Protobuf__Timestamp ts = GOOGLE__PROTOBUF__TIMESTAMP__INIT;
+    int64_t now = sim_now_ns();
+    ts.seconds = now / 1000000000;
+    ts.nanos = (int32_t)(now % 1000000000);
+    Proto__LogEntry e = PROTO__LOG_ENTRY__INIT;
+    e.timestamp = &ts;
+    e.event = ev;
+    sb_reset(&sb);
+    entry_text(&sb, &e);
+    sb_addc(&sb, '\0');
+    e.entry = sb.data;
+    sim_emit(&e);
+    sb_free(&sb);
+    protobuf_c_message_free_unpacked(&ev->base, NULL);
+}
+
+static void unary_answer(grpc_call *call, sim_answer_t *a)
+{
+    sim_unary_t *u = calloc(1, sizeof *u);
+    if (!u)
+        abort();
+    u->tag = (sim_tag_t){SIM_TAG_UNARY, u};
+    u->call = call;
+    if (a->code == GRPC_STATUS_OK && !a->resp) {
+        Google__Protobuf__Empty empty = GOOGLE__PROTOBUF__EMPTY__INIT;
+        a->resp = rpc_pack(&empty.base);
+    }
+    u->resp = a->code == GRPC_STATUS_OK ? a->resp : NULL;
+    u->details = grpc_slice_from_copied_string(a->msg);
+    grpc_op ops[4] = {{0}};
+    size_t n = 0;
+    ops[n++].op = GRPC_OP_SEND_INITIAL_METADATA;
+    if (u->resp) {
+        ops[n].op = GRPC_OP_SEND_MESSAGE;
+        ops[n++].data.send_message.send_message = u->resp;
+    }
+    ops[n].op = GRPC_OP_SEND_STATUS_FROM_SERVER;
+    ops[n].data.send_status_from_server.status = a->code;
+    ops[n++].data.send_status_from_server.status_details = &u->details;
+    ops[n].op = GRPC_OP_RECV_CLOSE_ON_SERVER;
+    ops[n++].data.recv_close_on_server.cancelled = &u->cancelled;
+    if (grpc_call_start_batch(call, ops, n, &u->tag, NULL) != GRPC_CALL_OK) {
+        fprintf(stderr, "skview-sim: cannot answer a call\n");
+        grpc_call_cancel(call, NULL);
+        grpc_call_unref(call);
+        if (u->resp)
+            grpc_byte_buffer_destroy(u->resp);
+        grpc_slice_unref(u->details);
+        free(u);
+    }
+}
+
+static void unary_done(sim_unary_t *u)
+{
+    grpc_call_unref(u->call);
+    if (u->resp)
+        grpc_byte_buffer_destroy(u->resp);
+    grpc_slice_unref(u->details);
+    free(u);
+}
+
+static void handle_unary(sim_method_t m, grpc_call *call, grpc_byte_buffer *payload)
+{
+    sim_answer_t a = {GRPC_STATUS_OK, "", NULL};
+    switch (m) {
+    case M_GETSTATE:
+        a.resp = sim_state_pack();
+        break;
+    case M_EXECUTE:
+        on_execute(payload, &a);
+        break;
+    case M_AUTOBUILD:
+    case M_AUTOSYNC:
+    case M_AUTODEPLOY:
+        on_auto(m, payload, &a);
+        break;
+    case M_HANDLE:
+        on_handle(payload, &a);
+        break;
+    default:
+        break;
+    }
+    unary_answer(call, &a);
+}
+
+/* ---- requested calls -------------------------------------------------------- */
+
+static int req_arm(sim_req_t *r)
+{
+    r->call = NULL;
+    r->payload = NULL;
+    grpc_metadata_array_init(&r->md);
+    grpc_completion_queue *bound = r->method == M_EVENTS ? sim.cq_stream : sim.cq_ctrl;
+    grpc_call_error e = grpc_server_request_registered_call(
+        sim.server, r->handle, &r->call, &r->deadline, &r->md, &r->payload, bound, sim.cq_ctrl, &r->tag);
+    if (e != GRPC_CALL_OK) {
+        fprintf(stderr, "skview-sim: %s: cannot request a call (error %d)\n", method_paths[r->method], e);
+        grpc_metadata_array_destroy(&r->md);
+        return -1;
+    }
+    return 0;
+}
+
+static void req_arrived(sim_req_t *r, int success)
+{
+    grpc_call *call = r->call;
+    grpc_byte_buffer *payload = r->payload;
+    grpc_metadata_array_destroy(&r->md);
+    if (!success) /* the server is shutting down */
+        return;
+    if (!server_down)
+        req_arm(r);
+    if (r->method == M_EVENTS)
+        sub_start(call);
+    else
+        handle_unary(r->method, call, payload);
+    if (payload)
+        grpc_byte_buffer_destroy(payload);
+}
+
+/* ---- threads --------------------------------------------------------------------- */
+
+static void *ctrl_main(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        grpc_event ev = grpc_completion_queue_next(sim.cq_ctrl, gpr_inf_future(GPR_CLOCK_REALTIME), NULL);
+        if (ev.type == GRPC_QUEUE_SHUTDOWN)
+            break;
+        if (ev.type != GRPC_OP_COMPLETE)
+            continue;
+        sim_tag_t *t = ev.tag;
+        if (t->kind == SIM_TAG_REQUEST) {
+            req_arrived(t->owner, ev.success);
+        } else if (t->kind == SIM_TAG_UNARY) {
+            unary_done(t->owner);
+        } else if (t->kind == SIM_TAG_SHUTDOWN) {
+            pthread_mutex_lock(&sim.mu);
+            server_down = true;
+            pthread_cond_broadcast(&sim.cond);
+            pthread_mutex_unlock(&sim.mu);
+        }
+    }
+    return NULL;
+}
+
+static void *stream_main(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        grpc_event ev = grpc_completion_queue_next(sim.cq_stream, gpr_inf_future(GPR_CLOCK_REALTIME), NULL);
+        if (ev.type == GRPC_QUEUE_SHUTDOWN)
+            break;
+        if (ev.type != GRPC_OP_COMPLETE)
+            continue;
+        sim_tag_t *t = ev.tag;
+        if (t->kind == SIM_TAG_SEND)
+            sub_on_send(t->owner, ev.success);
+        else if (t->kind == SIM_TAG_CLOSE)
+            sub_on_close(t->owner);
+    }
+    return NULL;
+}
+
+static int server_bind(void)
+{
+    char addr[64];
+    snprintf(addr, sizeof addr, "127.0.0.1:%d", sim.opts.port);
+    grpc_server_credentials *creds = grpc_insecure_server_credentials_create();
+    int port = grpc_server_add_http2_port(sim.server, addr, creds);
+    grpc_server_credentials_release(creds);
+    if (port <= 0) {
+        fprintf(stderr, "skview-sim: cannot listen on %s\n", addr);
+        return -1;
+    }
+    printf("listening on 127.0.0.1:%d\n", port);
+    fflush(stdout);
+    return 0;
+}
+
+int sim_server_start(void)
+{
+    sim.server = grpc_server_create(NULL, NULL);
+    sim.cq_ctrl = grpc_completion_queue_create_for_next(NULL);
+    sim.cq_stream = grpc_completion_queue_create_for_next(NULL);
+    grpc_server_register_completion_queue(sim.server, sim.cq_ctrl, NULL);
+    grpc_server_register_completion_queue(sim.server, sim.cq_stream, NULL);
+    for (int m = 0; m < M__COUNT; m++) {
+        reqs[m].tag = (sim_tag_t){SIM_TAG_REQUEST, &reqs[m]};
+        reqs[m].method = m;
+        reqs[m].handle = grpc_server_register_method(sim.server, method_paths[m], NULL,
+                                                     GRPC_SRM_PAYLOAD_READ_INITIAL_BYTE_BUFFER, 0);
+    }
+    if (server_bind() != 0)
+        return -1;
+    grpc_server_start(sim.server);
+    for (int m = 0; m < M__COUNT; m++)
+        if (req_arm(&reqs[m]) != 0)
+            return -1;
+    if (pthread_create(&th_ctrl, NULL, ctrl_main, NULL) != 0 ||
+        pthread_create(&th_stream, NULL, stream_main, NULL) != 0) {
+        fprintf(stderr, "skview-sim: cannot start threads\n");
+        return -1;
+    }
+    return 0;
+}
+
+/* Shuts down in order: stop accepting and cancel every call, wait for the
+ * server's notification, then the queues and their threads. */
+void sim_server_stop(void)
+{
+    pthread_mutex_lock(&sim.mu);
+    sim.stopping = true;
+    pthread_mutex_unlock(&sim.mu);
+    grpc_server_shutdown_and_notify(sim.server, sim.cq_ctrl, &shutdown_tag);
+    grpc_server_cancel_all_calls(sim.server);
+    pthread_mutex_lock(&sim.mu);
+    while (!server_down)
+        pthread_cond_wait(&sim.cond, &sim.mu);
+    pthread_mutex_unlock(&sim.mu);
+    grpc_server_destroy(sim.server);
+    grpc_completion_queue_shutdown(sim.cq_ctrl);
+    grpc_completion_queue_shutdown(sim.cq_stream);
+    pthread_join(th_ctrl, NULL);
+    pthread_join(th_stream, NULL);
+    grpc_completion_queue_destroy(sim.cq_ctrl);
+    grpc_completion_queue_destroy(sim.cq_stream);
+    /* Every call completed before the queues drained; free what is left. */
+    while (sim.subs) {
+        sim_sub_t *s = sim.subs;
+        sim.subs = s->next;
+        if (s->send_buf)
+            grpc_byte_buffer_destroy(s->send_buf);
+        grpc_call_unref(s->call);
+        free(s);
+    }
+}

@@ -1,0 +1,119 @@
+/* skview-sim: a stand-in for Skaffold's gRPC event API (proto.SkaffoldService)
+ * for demos, tests and benchmarks. Private to src/sim.
+ *
+ * Threads:
+ *   main      parses options, starts everything, waits for SIGINT/SIGTERM or
+ *             --exit-after, then shuts down in order.
+ *   control   drains the server's notification queue: new calls, and the
+ *             unary calls (GetState, Execute, Auto*, Handle), answered at
+ *             once. It never streams, so unary calls are always served.
+ *   stream    drains the queue the Events calls are bound to: send and
+ *             close completions, which keep every subscriber's pump going.
+ *   scenario  plays the log and generates dev-loop iterations.
+ * Everything shared (history, model, flags, subscribers) is under sim.mu;
+ * grpc_call_start_batch on a subscriber is only called with it held, which
+ * serialises the batches of one call across threads. */
+#ifndef SKVIEW_SIM_INT_H
+#define SKVIEW_SIM_INT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <grpc/grpc.h>
+#include "model/model.h"
+#include "skaffold.pb-c.h"
+
+typedef struct sim_opts {
+    int port;
+    const char *play;        /* --play FILE */
+    double speed;            /* --speed X; 0 = as fast as possible */
+    bool generate;           /* false with --no-generate */
+    unsigned interval_ms;    /* --interval MS */
+    unsigned step_ms;        /* --step MS: pause between the steps of an iteration */
+    unsigned seed;           /* --seed N */
+    const char *calls_log;   /* --calls-log FILE */
+    uint64_t flood;          /* --flood N */
+    uint64_t exit_after;     /* --exit-after N (0 = never) */
+} sim_opts_t;
+
+typedef enum sim_tag_kind {
+    SIM_TAG_REQUEST,   /* a requested call arrived (control queue) */
+    SIM_TAG_UNARY,     /* a unary answer was sent (control queue) */
+    SIM_TAG_SEND,      /* a subscriber's send completed (stream queue) */
+    SIM_TAG_CLOSE,     /* a subscriber's call closed (stream queue) */
+    SIM_TAG_SHUTDOWN,  /* the server finished shutting down (control queue) */
+} sim_tag_kind_t;
+
+typedef struct sim_tag {
+    sim_tag_kind_t kind;
+    void *owner;
+} sim_tag_t;
+
+/* One Events subscriber. */
+typedef struct sim_sub {
+    sim_tag_t tag_send, tag_close;
+    struct sim_sub *next;
+    grpc_call *call;
+    grpc_byte_buffer *send_buf;  /* the message in flight */
+    size_t next_idx;             /* next history entry to send */
+    uint64_t flood_left;         /* generated entries still to send */
+    int cancelled;               /* from RECV_CLOSE_ON_SERVER */
+    bool md_sent, send_pending, closed, status_sent, dead;
+} sim_sub_t;
+
+/* Phase flags for an iteration (what Execute asked for). */
+enum sim_phase { SIM_BUILD = 1, SIM_SYNC = 2, SIM_DEPLOY = 4 };
+
+typedef struct sim {
+    sim_opts_t opts;
+    pthread_mutex_t mu;
+    pthread_cond_t cond;         /* wakes the scenario thread */
+    /* The log, as packed LogEntry slices: what Events replays. */
+    grpc_slice *hist;
+    size_t n_hist, cap_hist;
+    model_t *model;              /* the fold of the log, as a client mirrors it */
+    /* Server-only State fields, which events cannot carry. */
+    bool auto_build, auto_sync, auto_deploy;
+    int build_code, deploy_code, sc_code;
+    /* Work asked of the scenario thread. */
+    unsigned pending_phases;     /* SIM_* bits from Execute / Auto* on */
+    bool change_pending;         /* a file change waits for a build */
+    bool stopping;
+    sim_sub_t *subs;
+    uint64_t streamed;           /* entries sent, for --exit-after */
+    bool exit_requested;
+    grpc_slice *flood;           /* --flood templates */
+    size_t n_flood;
+    FILE *calls_log;
+    grpc_server *server;
+    grpc_completion_queue *cq_ctrl, *cq_stream;
+} sim_t;
+
+extern sim_t sim;
+
+/* world.c: the log and the State (callers hold no lock unless named _locked) */
+void sim_world_init(void);
+void sim_world_free(void);
+void sim_emit(const Proto__LogEntry *e);
+grpc_byte_buffer *sim_state_pack(void);
+void sim_reset_locked(unsigned phases);
+void sim_log_call(const char *json);
+void sim_request_exit(void);
+
+/* server.c */
+int sim_server_start(void);
+void sim_server_stop(void);
+void sim_pump_locked(sim_sub_t *s);
+void sim_flood_init(void);
+
+/* scenario.c */
+int sim_scenario_start(void);
+void sim_scenario_stop(void);
+/* Runs the phases asked for (Execute); called with sim.mu held. */
+void sim_scenario_kick_locked(unsigned phases);
+
+/* entries.c: LogEntry builders with Skaffold's own sentences */
+int64_t sim_now_ns(void);
+
+#endif
