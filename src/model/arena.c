@@ -6,6 +6,7 @@
 #include "arena.h"
 
 #define ARENA_CHUNK (64 * 1024)
+#define ARENA_SPARE_MAX (8u << 20) /* spare bytes kept across resets */
 
 struct arena_chunk {
     arena_chunk_t *next;
@@ -31,11 +32,24 @@ static arena_chunk_t *chunk_new(size_t cap)
 
 void arena_init(arena_t *a)
 {
-    a->head = NULL;
+    a->head = a->spare = NULL;
+    a->spare_bytes = 0;
     a->used = a->cap = 0;
     a->pb.alloc = pb_alloc;
     a->pb.free = pb_free;
     a->pb.allocator_data = a;
+}
+
+/* A chunk of at least n bytes: a spare one when n fits the standard size. */
+static arena_chunk_t *chunk_get(arena_t *a, size_t n)
+{
+    if (n <= ARENA_CHUNK && a->spare) {
+        arena_chunk_t *c = a->spare;
+        a->spare = c->next;
+        a->spare_bytes -= c->cap;
+        return c;
+    }
+    return chunk_new(n > ARENA_CHUNK ? n : ARENA_CHUNK);
 }
 
 void *arena_alloc(arena_t *a, size_t n)
@@ -43,12 +57,11 @@ void *arena_alloc(arena_t *a, size_t n)
     const size_t align = sizeof(max_align_t);
     n = (n + align - 1) & ~(align - 1);
     if (!a->head || a->used + n > a->cap) {
-        size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
-        arena_chunk_t *c = chunk_new(cap);
+        arena_chunk_t *c = chunk_get(a, n);
         c->next = a->head;
         a->head = c;
         a->used = 0;
-        a->cap = cap;
+        a->cap = c->cap;
     }
     void *p = (char *)a->head->data + a->used;
     a->used += n;
@@ -65,31 +78,34 @@ char *arena_strndup(arena_t *a, const char *s, size_t n)
 
 void arena_reset(arena_t *a)
 {
-    if (!a->head)
-        return;
-    /* Keep the oldest chunk (the last in the list): steady state is one
-     * chunk reused for every entry, unless an entry needed more. */
-    arena_chunk_t *c = a->head, *keep = NULL;
+    arena_chunk_t *c = a->head;
     while (c) {
         arena_chunk_t *next = c->next;
-        if (next == NULL) keep = c;
-        else free(c);
+        if (c->cap == ARENA_CHUNK && a->spare_bytes + c->cap <= ARENA_SPARE_MAX) {
+            c->next = a->spare;
+            a->spare = c;
+            a->spare_bytes += c->cap;
+        } else {
+            free(c); /* an outsized chunk (one huge line) is not kept */
+        }
         c = next;
     }
-    keep->next = NULL;
-    a->head = keep;
-    a->used = 0;
-    a->cap = keep->cap;
+    a->head = NULL;
+    a->used = a->cap = 0;
 }
 
-void arena_free(arena_t *a)
+static void chunks_free(arena_chunk_t *c)
 {
-    arena_chunk_t *c = a->head;
     while (c) {
         arena_chunk_t *next = c->next;
         free(c);
         c = next;
     }
-    a->head = NULL;
-    a->used = a->cap = 0;
+}
+
+void arena_free(arena_t *a)
+{
+    chunks_free(a->head);
+    chunks_free(a->spare);
+    arena_init(a);
 }
