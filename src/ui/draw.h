@@ -27,7 +27,7 @@ typedef struct ui ui_t;
     X(BAR_HALF, "\xE2\x96\x8C", "=") \
     X(ARROW,    "\xE2\x86\x92", ">") \
     X(PLAY,     "\xE2\x96\xB6", ">") \
-    X(PAUSE,    "\xE2\x8F\xB8", "=") \
+    X(PAUSE,    "\xE2\x80\x96", "=") /* U+2016: U+23F8 is missing from many fonts */ \
     X(SEP,      "\xE2\x94\x82", "|") \
     X(WARN,     "\xE2\x9A\xA0", "!")
 
