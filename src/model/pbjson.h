@@ -59,6 +59,24 @@ ProtobufCMessage *pbjson_parse(pbjson_parser_t *p, const char *json, size_t len,
                                const ProtobufCMessageDescriptor *desc, arena_t *arena,
                                const char *unwrap_key, bool *unwrapped, pbjson_err_t *err);
 
+/* Key matching for JSON that uses other names than the .proto (BuildKit's
+ * rawjson has Go's json tags, its older trace files Go's field names): a
+ * key that names no field exactly is matched ignoring ASCII case, then
+ * through the aliases (key, ignoring case -> field name), in any message. */
+typedef struct pbjson_alias {
+    const char *key, *field;
+} pbjson_alias_t;
+
+typedef struct pbjson_keys {
+    const pbjson_alias_t *aliases;
+    size_t n_aliases;
+} pbjson_keys_t;
+
+/* pbjson_parse with that key matching (no unwrapping). */
+ProtobufCMessage *pbjson_parse_keys(pbjson_parser_t *p, const char *json, size_t len,
+                                    const ProtobufCMessageDescriptor *desc, arena_t *arena,
+                                    const pbjson_keys_t *keys, pbjson_err_t *err);
+
 /* Appends msg as compact canonical JSON. */
 void pbjson_write(strbuf_t *out, const ProtobufCMessage *msg);
 

@@ -1,0 +1,69 @@
+/* skview-sim's BuildKit side: moby.buildkit.v1.Control served on its own
+ * gRPC server (a unix socket and/or a loopback port), independent of the
+ * Skaffold server in server.c. Each call runs on its own short-lived thread
+ * with its own completion queue, so a handler is straight-line code that
+ * sends, pauses and ends; the pauses notice a client that went away.
+ *
+ * What it serves (see bk_script.c for the data):
+ *   Status(ref)   a scripted multi-stage Dockerfile build: cached steps, byte
+ *                 progress, streaming logs split mid-line and mid-UTF-8, a
+ *                 failing step (with the steps it cancels) and a warning.
+ *                 SIM_BK_REF_LIVE plays in (scaled) real time; the finished
+ *                 builds replay at once as a daemon replays its history;
+ *                 SIM_BK_REF_BIG carries a 5 MiB StatusResponse, SIM_BK_REF_FLOOD
+ *                 20000 small ones as fast as they go. Unknown refs
+ *                 end with NOT_FOUND "no such job REF".
+ *   DiskUsage, Prune (removes matching records, streams each), ListWorkers,
+ *   Info and ListenBuildHistory (absent with --buildkit-old: UNIMPLEMENTED). */
+#ifndef SKVIEW_SIM_BK_SIM_H
+#define SKVIEW_SIM_BK_SIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "buildkit/control.pb-c.h"
+#include "model/arena.h"
+
+#define SIM_BK_REF_OK "m38a1hxgttgm2qcyrjs14yf3j"
+#define SIM_BK_REF_FAIL "t1kfp0e8x0q3wby2d5v7h9n4c"
+#define SIM_BK_REF_LIVE "w9z4c6b1n7v2x5m8q3k0j6h4g"
+#define SIM_BK_REF_BIG "b7ig5meg4msg3tst2x1z0y9w8"
+#define SIM_BK_REF_FLOOD "f1o0d5tr3am6t7e8s9t0a1b2c"   /* 20000 log messages, for flow control */
+#define SIM_BK_FLOOD_LINES 20000
+
+typedef struct sim_bk_opts {
+    const char *socket;      /* --buildkit-socket PATH */
+    int port;                /* --buildkit-port N (0 picks one); -1 = none */
+    bool old;                /* --buildkit-old: a pre-v0.11 daemon */
+    unsigned step_ms;        /* --buildkit-step MS: 100 = real time, 0 = no pauses */
+} sim_bk_opts_t;
+
+extern sim_bk_opts_t sim_bk_opts;
+
+/* Parses argv[i] if it is one of the --buildkit-* options: returns the number
+ * of arguments used (1 or 2), 0 if it is not ours, -1 after printing an error. */
+int sim_bk_parse_arg(int argc, char **argv, int i);
+/* Starts serving when a socket or port was asked for (after grpc_init);
+ * prints "buildkit listening on ADDR". 0, or -1 on failure. */
+int sim_bk_start(void);
+/* Cancels every call and stops; safe when not started. */
+void sim_bk_stop(void);
+
+/* bk_script.c: the data, built into arena. */
+typedef struct sim_bk_step {
+    unsigned at_ms;          /* offset from the build's start */
+    Moby__Buildkit__V1__StatusResponse *msg;
+} sim_bk_step_t;
+
+/* The steps of a build by ref; 0 when the ref is unknown. t0 is the build's
+ * start (ns since the epoch); scale (percent) stretches the times in the
+ * messages as the pauses are stretched, so they agree with the clock. */
+size_t sim_bk_script(arena_t *a, const char *ref, int64_t t0, unsigned scale, sim_bk_step_t **out);
+/* The history: finished builds and the active one. */
+size_t sim_bk_history(arena_t *a, Moby__Buildkit__V1__BuildHistoryEvent ***out);
+Moby__Buildkit__V1__ListWorkersResponse *sim_bk_workers(arena_t *a, bool old);
+Moby__Buildkit__V1__Types__BuildkitVersion *sim_bk_version(arena_t *a);
+/* The cache records (a copy, in arena), and pruning them (thread-safe). */
+size_t sim_bk_records(arena_t *a, Moby__Buildkit__V1__UsageRecord ***out);
+size_t sim_bk_prune(arena_t *a, const Moby__Buildkit__V1__PruneRequest *req, Moby__Buildkit__V1__UsageRecord ***out);
+
+#endif
