@@ -163,9 +163,10 @@ unit: all $(TEST_BIN)
 asan: deps
 	$(Q)$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT=-O1 test
 
-# The unit tests under valgrind memcheck.
+# The unit tests, the fuzz corpora and the headless command tests under
+# valgrind memcheck (see tests/run.sh for which scripts).
 valgrind: deps
-	$(Q)$(MAKE) --no-print-directory all $(TEST_BIN)
+	$(Q)$(MAKE) --no-print-directory all $(TEST_BIN) $(REPLAY_BIN)
 	$(Q)BUILD=$(BUILD) VALGRIND=1 tests/run.sh $(TEST_BIN)
 
 bench: deps all

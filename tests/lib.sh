@@ -8,6 +8,17 @@ SKSIM="$PWD/$BUILD/skview-sim"
 DATA="$PWD/../shared/data"
 export LC_ALL=C.UTF-8 TZ=UTC
 TMP=$(mktemp -d /tmp/skview-test.XXXXXX)
+# VALGRIND=1 (make valgrind): the binaries these scripts run go through
+# valgrind memcheck; any error or leak of ours fails the command (exit 99).
+VG=()
+if [ "${VALGRIND:-0}" = 1 ]; then
+  VG=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect
+      --suppressions="$PWD/tests/valgrind.supp")
+  mkdir -p "$TMP/vg"
+  printf '#!/bin/sh\nexec %s "%s" "$@"\n' "${VG[*]}" "$SKVIEW" > "$TMP/vg/skview"
+  chmod +x "$TMP/vg/skview"
+  SKVIEW="$TMP/vg/skview"
+fi
 _cleanups=()
 at_exit() { _cleanups+=("$1"); }
 _run_cleanups() { local c; for c in "${_cleanups[@]}"; do eval "$c" >/dev/null 2>&1; done; rm -rf "$TMP"; }
