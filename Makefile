@@ -11,7 +11,7 @@ PKGS    := grpc libprotobuf-c libuv ncursesw cmocka
 # Debian packages the build and the tests need; `make deps` installs the missing ones.
 DEB_PKGS := build-essential pkg-config libgrpc-dev libprotobuf-c-dev protobuf-c-compiler \
             libprotobuf-dev protobuf-compiler libuv1-dev libncurses-dev libcmocka-dev \
-            libjsmn-dev jq tmux python3 python3-grpcio valgrind clang libclang-rt-14-dev procps time
+            libjsmn-dev jq tmux python3 python3-grpcio python3-protobuf valgrind clang libclang-rt-14-dev procps time
 
 ifeq ($(V),1)
 Q :=
@@ -72,7 +72,7 @@ SIM_OBJ    := $(call objs,$(SIM_SRC))
 TEST_SRC   := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 
-.PHONY: all deps test unit integration run bench clean install asan valgrind check screenshots fuzz
+.PHONY: all deps test suite unit integration run bench clean install asan valgrind check screenshots fuzz
 all: $(BUILD)/skview $(BUILD)/skview-sim
 
 # ---- dependencies ------------------------------------------------------------
@@ -151,8 +151,18 @@ fuzz: deps
 
 # ---- tests ------------------------------------------------------------------
 # Unit tests (cmocka) first, then the integration scripts, which drive the real
-# binaries against real files, the simulator on loopback and tmux.
+# binaries against real files, the simulator on loopback and tmux. `make test`
+# runs that suite twice: as built, then under ASan+UBSan (TEST_ASAN=0 skips the
+# second pass; CI has the time for both).
+TEST_ASAN ?= 1
 test: deps
+	$(Q)$(MAKE) --no-print-directory suite
+ifeq ($(TEST_ASAN),1)
+	@echo "== the same suite under ASan+UBSan (build/asan)"
+	$(Q)$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT=-O1 suite
+endif
+
+suite:
 	$(Q)$(MAKE) --no-print-directory all $(TEST_BIN) $(REPLAY_BIN)
 	$(Q)BUILD=$(BUILD) tests/run.sh $(TEST_BIN)
 
@@ -161,7 +171,7 @@ unit: all $(TEST_BIN)
 
 # The whole suite under ASan+UBSan, in its own build folder.
 asan: deps
-	$(Q)$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT=-O1 test
+	$(Q)$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT=-O1 suite
 
 # The unit tests, the fuzz corpora and the headless command tests under
 # valgrind memcheck (see tests/run.sh for which scripts).
@@ -169,12 +179,18 @@ valgrind: deps
 	$(Q)$(MAKE) --no-print-directory all $(TEST_BIN) $(REPLAY_BIN)
 	$(Q)BUILD=$(BUILD) VALGRIND=1 tests/run.sh $(TEST_BIN)
 
+# The hardening run: whole suite under ASan+UBSan, valgrind, every fuzz
+# harness for FUZZ_SECONDS; ends with the counts (tests/check.sh).
+check: deps
+	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) tests/check.sh
+
 bench: deps all
 	$(Q)BUILD=$(BUILD) tests/bench.sh
 
 # PNG pictures of the real program (tmux -> HTML -> headless Chromium); not
 # part of `make test`. Installs chromium on first use.
 screenshots: deps all
+	$(Q)$(MAKE) --no-print-directory deps DEB_PKGS="chromium fonts-dejavu-core"
 	$(Q)BUILD=$(BUILD) tools/screenshots.sh
 
 run: deps all

@@ -41,6 +41,8 @@ if [ $unit_only = 0 ]; then
     passed=$((passed + p)); failed=$((failed + f))
     if [ $rc -ne 0 ]; then failures+=("$name"); printf '%s\n' "$out" | grep -v '^ok ' | tail -40; fi
     printf '  %-28s %3d passed, %d failed\n' "$name" "$p" "$f"
+    # Notes a script reports ("# faults injected: N") go into the log.
+    printf '%s\n' "$out" | grep '^# ' | sed 's/^/  /'
   done
 fi
 [ ${#failures[@]} -gt 0 ] && echo "failed: ${failures[*]}"
