@@ -15,6 +15,7 @@
 #include "google/protobuf/timestamp.pb-c.h"
 #include "pbjson.h"
 #include "pbjson_int.h"
+#include "utf8.h"
 
 #define MAX_DEPTH 32
 #define MAX_TOKENS (4u << 20)
@@ -126,20 +127,6 @@ static unsigned read_u4(const char *s)
     return (unsigned)v;
 }
 
-static size_t put_utf8(char *d, unsigned cp)
-{
-    if (cp < 0x80) { d[0] = (char)cp; return 1; }
-    if (cp < 0x800) { d[0] = (char)(0xC0 | cp >> 6); d[1] = (char)(0x80 | (cp & 0x3F)); return 2; }
-    if (cp < 0x10000) {
-        d[0] = (char)(0xE0 | cp >> 12); d[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        d[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    d[0] = (char)(0xF0 | cp >> 18); d[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    d[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); d[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 /* Decodes \uXXXX at s (6 bytes) and a following low surrogate; lone
  * surrogates become U+FFFD. Returns the bytes consumed after the backslash. */
 static size_t unescape_u(const char *s, const char *end, unsigned *cp)
@@ -179,7 +166,7 @@ static char *tok_string(ctx_t *c, int i, size_t *len_out)
         case 'n': *o++ = '\n'; s++; break;
         case 'r': *o++ = '\r'; s++; break;
         case 't': *o++ = '\t'; s++; break;
-        case 'u': s += unescape_u(s, end, &cp); o += put_utf8(o, cp); break;
+        case 'u': s += unescape_u(s, end, &cp); o += utf8_encode(o, cp); break;
         default: *o++ = e; s++; break; /* \" \\ \/ */
         }
     }

@@ -5,6 +5,7 @@
 #include "google/protobuf/timestamp.pb-c.h"
 #include "pbjson.h"
 #include "pbjson_int.h"
+#include "utf8.h"
 
 #define MEMBER(msg, off, type) (*(const type *)((const char *)(msg) + (off)))
 
@@ -13,25 +14,6 @@ static void write_message(strbuf_t *out, const ProtobufCMessage *msg);
 /* Strings are escaped as Go's encoding/json does (what Skaffold's jsonpb
  * output uses): control characters, and also <, > and & as \u003c, \u003e,
  * \u0026, so that `skview events --json` reproduces Skaffold's lines. */
-
-/* Length of a valid UTF-8 sequence at s, or 0. Kept local: the writer must
- * accept any bytes a peer sent and still print valid JSON. */
-static size_t utf8_valid(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-    size_t len;
-    unsigned v, min;
-    if (c >= 0xC2 && c <= 0xDF) { len = 2; v = c & 0x1F; min = 0x80; }
-    else if (c >= 0xE0 && c <= 0xEF) { len = 3; v = c & 0x0F; min = 0x800; }
-    else if (c >= 0xF0 && c <= 0xF4) { len = 4; v = c & 0x07; min = 0x10000; }
-    else return 0;
-    if (n < len) return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80) return 0;
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    return (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) ? 0 : len;
-}
 
 void sb_json_string(strbuf_t *b, const char *str, size_t n)
 {
@@ -45,7 +27,8 @@ void sb_json_string(strbuf_t *b, const char *str, size_t n)
             i++;
             continue;
         }
-        size_t ok = c >= 0x80 ? utf8_valid(s + i, n - i) : 0;
+        uint32_t cp;
+        size_t ok = c >= 0x80 ? utf8_decode(s + i, n - i, &cp) : 0;
         /* U+2028 and U+2029 are escaped like Go's encoder does. */
         bool sep = ok == 3 && c == 0xE2 && s[i + 1] == 0x80 && (s[i + 2] == 0xA8 || s[i + 2] == 0xA9);
         if (ok && !sep) { i += ok; continue; }
