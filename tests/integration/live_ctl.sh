@@ -5,27 +5,6 @@
 source "$(dirname "$0")/../lib.sh"
 PY=/usr/bin/python3
 
-# start_sim ARGS...: skview-sim on a free port; sets SIM_PID and ADDR.
-start_sim() {
-  local out="$TMP/sim.$RANDOM"
-  "$SKSIM" --port 0 "$@" >"$out" 2>&1 &
-  SIM_PID=$!
-  at_exit "kill $SIM_PID"
-  wait_for 10 grep -q '^listening on' "$out" || { echo "skview-sim did not start:"; cat "$out"; exit 1; }
-  ADDR=$(sed -n 's/^listening on //p' "$out")
-}
-# quiesce: waits (at most 10 s) until two GetState answers 0.3 s apart agree.
-quiesce() {
-  local a b end=$((SECONDS + 10))
-  a=$("$SKVIEW" ctl -a "$ADDR" state 2>/dev/null)
-  while [ $SECONDS -lt $end ]; do
-    sleep 0.3
-    b=$("$SKVIEW" ctl -a "$ADDR" state 2>/dev/null)
-    [ -n "$b" ] && [ "$a" == "$b" ] && return 0
-    a=$b
-  done
-  return 1
-}
 last_call() { tail -n 1 "$TMP/calls.log"; }
 
 start_sim --no-generate --step 0 --calls-log "$TMP/calls.log"

@@ -4,25 +4,6 @@
 # and for a real Skaffold log played back; a recording reads back the same.
 source "$(dirname "$0")/../lib.sh"
 
-start_sim() {
-  local out="$TMP/sim.$RANDOM"
-  "$SKSIM" --port 0 "$@" >"$out" 2>&1 &
-  SIM_PID=$!
-  at_exit "kill $SIM_PID"
-  wait_for 10 grep -q '^listening on' "$out" || { echo "skview-sim did not start:"; cat "$out"; exit 1; }
-  ADDR=$(sed -n 's/^listening on //p' "$out")
-}
-quiesce() {
-  local a b end=$((SECONDS + 10))
-  a=$("$SKVIEW" ctl -a "$ADDR" state 2>/dev/null)
-  while [ $SECONDS -lt $end ]; do
-    sleep 0.3
-    b=$("$SKVIEW" ctl -a "$ADDR" state 2>/dev/null)
-    [ -n "$b" ] && [ "$a" == "$b" ] && return 0
-    a=$b
-  done
-  return 1
-}
 # Events cannot carry the auto triggers nor the status codes: compare the rest.
 event_part() { jq -S -c 'walk(if type=="object" then del(.autoTrigger, .statusCode) else . end)'; }
 

@@ -4,14 +4,6 @@
 # after the old one and folds to the new server's State.
 source "$(dirname "$0")/../lib.sh"
 
-start_sim() {
-  local out="$TMP/sim.$RANDOM"
-  "$SKSIM" "$@" >"$out" 2>&1 &
-  SIM_PID=$!
-  at_exit "kill $SIM_PID"
-  wait_for 10 grep -q '^listening on' "$out" || { echo "skview-sim did not start:"; cat "$out"; exit 1; }
-  ADDR=$(sed -n 's/^listening on //p' "$out")
-}
 count() { "$SKVIEW" events "$1" 2>/dev/null | wc -l; }
 event_part() { jq -S -c 'walk(if type=="object" then del(.autoTrigger, .statusCode) else . end)'; }
 connects_at_least() { [ "$(grep -c connected "$1")" -ge "$2" ]; }
