@@ -396,6 +396,12 @@ static void stream_ended(live_client_t *c, live_stream_t *s)
         check_stopped(c);
         return;
     }
+    /* Only a connection that lasted starts the backoff again from 1 s: a
+     * server that fails every stream soon after it opens (a message over
+     * our limit, a crash on connect) is retried ever more slowly instead of
+     * replaying its history to us every second. */
+    if (c->conn == LIVE_CONNECTED && uv_now(c->loop) - c->connected_ms >= LIVE_STABLE_MS)
+        c->attempt = 0;
     /* A server that ends the stream cleanly has gone away too (Skaffold only
      * closes it when it exits): headless users get NULL, the TUI retries. */
     if (clean && !c->opts.reconnect)
@@ -409,7 +415,7 @@ static void stream_connected(live_client_t *c, live_stream_t *s)
 {
     if (c->stream != s || c->conn == LIVE_CONNECTED || c->stopping)
         return;
-    c->attempt = 0;
+    c->connected_ms = uv_now(c->loop);
     conn_set(c, LIVE_CONNECTED, NULL, 0);
 }
 

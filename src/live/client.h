@@ -15,8 +15,9 @@
  * history, so the consumer starts from scratch), subscribes to Events, and
  * calls GetState. When the server is absent or goes away it reports
  * LIVE_RECONNECTING with the delay, retrying with exponential backoff (1 s
- * initial, x1.6, 20% jitter, capped at 30 s); the consumer keeps its last
- * state and shows it as stale.
+ * initial, x1.6, 20% jitter, capped at 30 s; back to 1 s only after a
+ * connection that lasted 5 s); the consumer keeps its last state and shows
+ * it as stale.
  *
  * The control calls also work on a client that was never started (headless
  * commands use it so: new -> call -> stop in its done callback). */

@@ -15,6 +15,7 @@
 #define LIVE_BACKOFF_FACTOR 1.6
 #define LIVE_BACKOFF_JITTER 0.2
 #define LIVE_BACKOFF_MAX_MS 30000.0
+#define LIVE_STABLE_MS 5000          /* a connection this old resets the backoff */
 
 /* What a completion belongs to; every batch's tag points at one of these. */
 typedef enum live_tag_kind {
@@ -107,7 +108,8 @@ struct live_client {
     live_stream_t *stream;       /* the current Events call, or NULL */
     live_unary_t *unary;         /* unary calls in flight */
     live_conn_t conn;
-    unsigned attempt;            /* failed attempts since the last connect */
+    unsigned attempt;            /* failed attempts since the last stable connection */
+    uint64_t connected_ms;       /* uv_now() when the stream last connected */
     unsigned seed;               /* for the jitter */
     bool started, stopping;
     live_done_cb stop_done;

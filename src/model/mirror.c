@@ -91,11 +91,28 @@ static bool mirror_same_container(const Proto__DebuggingContainerEvent *a,
            strcmp(model_nz(a->containername), model_nz(b->containername)) == 0;
 }
 
+/* "Started" appends in Skaffold; here a container already listed is
+ * replaced in place instead, so that folding the same entry twice changes
+ * nothing. A reconnect needs that: the GetState answer already holds the
+ * containers whose "Started" the replayed history then brings again (and
+ * model_reconcile re-folds entries on top of the server's State). Skaffold
+ * starts a container once, so both rules agree on any real log. */
+static bool mirror_debug_replace(Proto__State *s, const Proto__DebuggingContainerEvent *d)
+{
+    for (size_t i = 0; i < s->n_debuggingcontainers; i++)
+        if (mirror_same_container(s->debuggingcontainers[i], d)) {
+            protobuf_c_message_free_unpacked(&s->debuggingcontainers[i]->base, NULL);
+            s->debuggingcontainers[i] = (Proto__DebuggingContainerEvent *)pb_dup(&d->base);
+            return true;
+        }
+    return false;
+}
+
 static void mirror_debug(Proto__State *s, const Proto__DebuggingContainerEvent *d)
 {
     status_kind_t k = status_kind(d->status);
 
-    if (k == STATUS_STARTED) {
+    if (k == STATUS_STARTED && !mirror_debug_replace(s, d)) {
         s->debuggingcontainers = model_xrealloc(
             s->debuggingcontainers, (s->n_debuggingcontainers + 1) * sizeof *s->debuggingcontainers);
         s->debuggingcontainers[s->n_debuggingcontainers++] =

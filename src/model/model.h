@@ -14,7 +14,9 @@
  *   statusCheckEvent        statusCheckState.status = status
  *   resourceStatusCheckEvent statusCheckState.resources[resource] = status
  *   fileSyncEvent           fileSyncState.status = status
- *   debuggingContainerEvent "Started" appends to debuggingContainers,
+ *   debuggingContainerEvent "Started" appends to debuggingContainers
+ *                           (replacing one with the same namespace,
+ *                           podName and containerName: see reconcile),
  *                           "Terminated" removes those with the same
  *                           namespace, podName and containerName
  *   metaEvent               metadata = metaEvent.metadata (what Skaffold puts
@@ -30,7 +32,10 @@
  * since `since_seq` (the model_seq() read when GetState was sent) is folded
  * again on top, so that an event that arrived while GetState was in flight is
  * not lost. Re-folding is safe because every fold rule is a plain assignment
- * (the newest event for a key wins). Timeline, errors and history are
+ * (the newest event for a key wins); that is also why a "Started" container
+ * replaces its namespace/pod/container twin instead of being listed twice
+ * (Skaffold appends, but never starts one container twice), since a replayed
+ * history brings the "Started" of containers GetState already listed. Timeline, errors and history are
  * event-derived and are not touched by reconcile.
  *
  * Bounds: the history keeps the newest history_cap entries (as packed

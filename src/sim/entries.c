@@ -285,3 +285,75 @@ void sim_flood_init(void)
         sim.flood[i] = sim_entry_pack(&ev, text, t + (int64_t)i * 1000);
     }
 }
+
+/* --burst N: N entries like the flood's, added to the log at once, so every
+ * subscriber gets them in its replay and GetState reflects them (unlike
+ * --flood, which only streams). The log shares the templates' slices, so a
+ * million cost 16 bytes each. The lock is let go every 4096 entries so that
+ * unary calls are served during the burst. */
+void sim_burst(uint64_t n)
+{
+    if (!sim.flood)
+        sim_flood_init();
+    Proto__LogEntry **dec = calloc(sim.n_flood, sizeof *dec);
+    if (!dec)
+        abort();
+    for (size_t i = 0; i < sim.n_flood; i++) {
+        const grpc_slice *s = &sim.flood[i];
+        dec[i] = proto__log_entry__unpack(NULL, GRPC_SLICE_LENGTH(*s), GRPC_SLICE_START_PTR(*s));
+        if (!dec[i])
+            abort();
+    }
+    for (uint64_t i = 0; i < n;) {
+        pthread_mutex_lock(&sim.mu);
+        if (sim.stopping) {
+            pthread_mutex_unlock(&sim.mu);
+            break;
+        }
+        for (uint64_t end = i + 4096; i < n && i < end; i++) {
+            size_t k = i % sim.n_flood;
+            sim_append_locked(grpc_slice_ref(sim.flood[k]), dec[k]);
+        }
+        for (sim_sub_t *sub = sim.subs; sub; sub = sub->next)
+            sim_pump_locked(sub);
+        pthread_mutex_unlock(&sim.mu);
+    }
+    for (size_t i = 0; i < sim.n_flood; i++)
+        proto__log_entry__free_unpacked(dec[i], NULL);
+    free(dec);
+}
+
+/* --big-entry MIB: one build entry whose sentence is MIB MiB long (it
+ * repeats the first artifact's last status, so the State does not change),
+ * to try a client's message size limit. */
+void sim_big_entry(unsigned mib)
+{
+    static const char head[] = "Build completed for artifact frontend, with a huge sentence: ";
+    size_t len = (size_t)mib << 20;
+    char *text = malloc(len + 1);
+    if (!text)
+        abort();
+    memset(text, '.', len);
+    memcpy(text, head, len < sizeof head - 1 ? len : sizeof head - 1);
+    text[len] = '\0';
+    pthread_mutex_lock(&sim.mu);
+    const Proto__BuildState *bs = model_state(sim.model)->buildstate;
+    char *artifact = strdup(bs && bs->n_artifacts ? bs->artifacts[0]->key : "frontend");
+    char *status = strdup(bs && bs->n_artifacts ? bs->artifacts[0]->value : "Complete");
+    pthread_mutex_unlock(&sim.mu);
+    if (!artifact || !status)
+        abort();
+    Proto__BuildEvent b = PROTO__BUILD_EVENT__INIT;
+    Proto__Event ev = PROTO__EVENT__INIT;
+    b.artifact = artifact;
+    b.status = status;
+    ev.event_type_case = PROTO__EVENT__EVENT_TYPE_BUILD_EVENT;
+    ev.buildevent = &b;
+    Proto__LogEntry e = PROTO__LOG_ENTRY__INIT;
+    Google__Protobuf__Timestamp ts = GOOGLE__PROTOBUF__TIMESTAMP__INIT;
+    entry_fill(&e, &ts, &ev, text, sim_now_ns());
+    sim_emit(&e);
+    free(artifact);
+    free(status);
+    free(text);
+}

@@ -15,6 +15,8 @@ static const char usage[] =
     "                  [--step MS] [--seed N] [--calls-log FILE] [--flood N] [--exit-after N]\n"
     "Serves proto.SkaffoldService on 127.0.0.1:N (default 50051; 0 picks a free port and\n"
     "prints it). Without --play it acts out a built-in demo dev loop.\n"
+    "Faults: [--burst N] adds N entries to the log at once, [--big-entry MIB] one entry\n"
+    "of that size, both after the first iteration (or the played log).\n"
     "BuildKit: [--buildkit-socket PATH] [--buildkit-port N] [--buildkit-step MS] [--buildkit-old]\n"
     "serves moby.buildkit.v1.Control there too (see src/sim/bk_sim.h).\n";
 
@@ -79,6 +81,10 @@ static int parse_args(int argc, char **argv, sim_opts_t *o)
             rc = parse_num_opt(a, v, 1000000000000ull, &n), o->flood = n;
         } else if (!strcmp(a, "--exit-after")) {
             rc = parse_num_opt(a, v, 1000000000000ull, &n), o->exit_after = n;
+        } else if (!strcmp(a, "--burst")) {
+            rc = parse_num_opt(a, v, 100000000ull, &n), o->burst = n;
+        } else if (!strcmp(a, "--big-entry")) {
+            rc = parse_num_opt(a, v, 256, &n), o->big_entry_mib = (unsigned)n;
         } else if ((rc = sim_bk_parse_arg(argc, argv, i)) != 0) {
             if (rc < 0)
                 return bad_usage("bad BuildKit option", a);

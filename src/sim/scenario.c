@@ -388,6 +388,10 @@ static void *scenario_main(void *arg)
         sim_meta((int)n_artifacts);
         run_iteration(SIM_BUILD | SIM_DEPLOY, PLOT_OK);
     }
+    if (sim.opts.burst)
+        sim_burst(sim.opts.burst);
+    if (sim.opts.big_entry_mib)
+        sim_big_entry(sim.opts.big_entry_mib);
     story();
     return NULL;
 }

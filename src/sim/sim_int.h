@@ -35,6 +35,8 @@ typedef struct sim_opts {
     const char *calls_log;   /* --calls-log FILE */
     uint64_t flood;          /* --flood N */
     uint64_t exit_after;     /* --exit-after N (0 = never) */
+    uint64_t burst;          /* --burst N: entries added to the log at once */
+    unsigned big_entry_mib;  /* --big-entry MIB: one entry of that size */
 } sim_opts_t;
 
 typedef enum sim_tag_kind {
@@ -96,6 +98,9 @@ extern sim_t sim;
 void sim_world_init(void);
 void sim_world_free(void);
 void sim_emit(const Proto__LogEntry *e);
+/* Appends packed entry s (the log takes the reference) and folds e, its
+ * decoded form; the caller holds sim.mu and pumps the subscribers. */
+void sim_append_locked(grpc_slice s, const Proto__LogEntry *e);
 grpc_byte_buffer *sim_state_pack(void);
 void sim_reset_locked(unsigned phases);
 void sim_log_call(const char *json);
@@ -106,6 +111,10 @@ int sim_server_start(void);
 void sim_server_stop(void);
 void sim_pump_locked(sim_sub_t *s);
 void sim_flood_init(void);
+
+/* entries.c: fault injection for tests, run after the first iteration */
+void sim_burst(uint64_t n);
+void sim_big_entry(unsigned mib);
 
 /* scenario.c */
 int sim_scenario_start(void);

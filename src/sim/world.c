@@ -61,11 +61,8 @@ static void sim_codes_locked(const Proto__Event *ev)
     }
 }
 
-/* Appends to the log, folds, and wakes the subscribers waiting for more. */
-void sim_emit(const Proto__LogEntry *e)
+void sim_append_locked(grpc_slice s, const Proto__LogEntry *e)
 {
-    grpc_slice s = rpc_pack_slice(&e->base);
-    pthread_mutex_lock(&sim.mu);
     if (sim.n_hist == sim.cap_hist) {
         sim.cap_hist = sim.cap_hist ? 2 * sim.cap_hist : 1024;
         sim.hist = realloc(sim.hist, sim.cap_hist * sizeof *sim.hist);
@@ -75,6 +72,14 @@ void sim_emit(const Proto__LogEntry *e)
     sim.hist[sim.n_hist++] = s;
     model_fold(sim.model, e);
     sim_codes_locked(e->event);
+}
+
+/* Appends to the log, folds, and wakes the subscribers waiting for more. */
+void sim_emit(const Proto__LogEntry *e)
+{
+    grpc_slice s = rpc_pack_slice(&e->base);
+    pthread_mutex_lock(&sim.mu);
+    sim_append_locked(s, e);
     for (sim_sub_t *sub = sim.subs; sub; sub = sub->next)
         sim_pump_locked(sub);
     pthread_mutex_unlock(&sim.mu);

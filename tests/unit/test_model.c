@@ -327,6 +327,26 @@ static void reconcile_refolds_entries_since_seq_only(void **state)
     assert_true(model_state(m)->deploystate->autotrigger);
 }
 
+/* A reconnect: GetState already lists the container whose "Started" the
+ * replayed history brings again, before and after the answer. */
+static void reconcile_then_replayed_debug_start_lists_it_once(void **state)
+{
+    model_t *m = *state;
+
+    fold(m, ev_debug("Started", "default", "pod", "app"));
+    fold(m, ev_debug("Started", "default", "pod", "sidecar"));
+    Proto__State *srv = (Proto__State *)pb_dup(&model_state(m)->base);
+    model_clear(m);
+    fold(m, ev_debug("Started", "default", "pod", "app"));  /* before the answer */
+    model_reconcile(m, srv, 0);
+    protobuf_c_message_free_unpacked(&srv->base, NULL);
+    fold(m, ev_debug("Started", "default", "pod", "sidecar")); /* after it */
+    const Proto__State *s = model_state(m);
+    assert_int_equal(s->n_debuggingcontainers, 2);
+    assert_string_equal(s->debuggingcontainers[0]->containername, "app");
+    assert_string_equal(s->debuggingcontainers[1]->containername, "sidecar");
+}
+
 static void reconcile_with_a_sparse_server_state_keeps_the_four_parts(void **state)
 {
     model_t *m = *state;
@@ -530,6 +550,7 @@ int main(void)
         T(seq_generation_and_last_time_advance_with_each_fold),
         T(reconcile_takes_the_servers_flags_codes_and_resets),
         T(reconcile_refolds_entries_since_seq_only),
+        T(reconcile_then_replayed_debug_start_lists_it_once),
         T(reconcile_with_a_sparse_server_state_keeps_the_four_parts),
         T(reconcile_since_a_future_seq_refolds_nothing),
         cmocka_unit_test(reconcile_since_evicted_entries_refolds_what_is_retained),
