@@ -318,21 +318,11 @@ bk_rpc_t *bk_rpc_new(uv_loop_t *loop, const char *target, uint32_t max_message)
 
 static int start_batches(bk_call_t *c)
 {
-    grpc_op ops[4] = {{0}};
-    ops[0].op = GRPC_OP_SEND_INITIAL_METADATA;
-    ops[1].op = GRPC_OP_SEND_MESSAGE;
-    ops[1].data.send_message.send_message = c->send_buf;
-    ops[2].op = GRPC_OP_SEND_CLOSE_FROM_CLIENT;
-    ops[3].op = GRPC_OP_RECV_INITIAL_METADATA;
-    ops[3].data.recv_initial_metadata.recv_initial_metadata = &c->md_initial;
-    grpc_op st = {0};
-    st.op = GRPC_OP_RECV_STATUS_ON_CLIENT;
-    st.data.recv_status_on_client.trailing_metadata = &c->md_trailing;
-    st.data.recv_status_on_client.status = &c->status;
-    st.data.recv_status_on_client.status_details = &c->details;
-    if (grpc_call_start_batch(c->call, ops, 4, &c->tag_md, NULL) != GRPC_CALL_OK)
+    rpc_recv_t recv = {&c->md_initial, &c->md_trailing, &c->status, &c->details};
+    int rc = rpc_start_call(c->call, c->send_buf, &recv, &c->tag_md, &c->tag_status);
+    if (rc == -1)
         return -1;
-    if (grpc_call_start_batch(c->call, &st, 1, &c->tag_status, NULL) != GRPC_CALL_OK) {
+    if (rc == -2) {
         /* The first batch is pending: cancel, and let it end the normal way. */
         grpc_call_cancel(c->call, NULL);
         c->status_done = true;

@@ -299,21 +299,8 @@ static live_stream_t *stream_new(live_client_t *c)
  * metadata, the status, and the first RECV_MESSAGE. */
 static int stream_start_batches(live_stream_t *s)
 {
-    grpc_op ops[4] = {{0}};
-    ops[0].op = GRPC_OP_SEND_INITIAL_METADATA;
-    ops[1].op = GRPC_OP_SEND_MESSAGE;
-    ops[1].data.send_message.send_message = s->send_buf;
-    ops[2].op = GRPC_OP_SEND_CLOSE_FROM_CLIENT;
-    ops[3].op = GRPC_OP_RECV_INITIAL_METADATA;
-    ops[3].data.recv_initial_metadata.recv_initial_metadata = &s->md_initial;
-    grpc_op st = {0};
-    st.op = GRPC_OP_RECV_STATUS_ON_CLIENT;
-    st.data.recv_status_on_client.trailing_metadata = &s->md_trailing;
-    st.data.recv_status_on_client.status = &s->status;
-    st.data.recv_status_on_client.status_details = &s->details;
-    grpc_call_error e1 = grpc_call_start_batch(s->call, ops, 4, &s->tag_md, NULL);
-    grpc_call_error e2 = grpc_call_start_batch(s->call, &st, 1, &s->tag_status, NULL);
-    if (e1 != GRPC_CALL_OK || e2 != GRPC_CALL_OK)
+    rpc_recv_t recv = {&s->md_initial, &s->md_trailing, &s->status, &s->details};
+    if (rpc_start_call(s->call, s->send_buf, &recv, &s->tag_md, &s->tag_status) != 0)
         return -1; /* cannot happen on a fresh call; the caller gives up */
     stream_arm_locked(s);
     return 0;

@@ -69,3 +69,25 @@ char *rpc_slice_strdup(grpc_slice s)
     p[n] = '\0';
     return p;
 }
+
+int rpc_start_call(grpc_call *call, grpc_byte_buffer *send, const rpc_recv_t *recv, void *tag_md,
+                   void *tag_status)
+{
+    grpc_op ops[4] = {{0}};
+    ops[0].op = GRPC_OP_SEND_INITIAL_METADATA;
+    ops[1].op = GRPC_OP_SEND_MESSAGE;
+    ops[1].data.send_message.send_message = send;
+    ops[2].op = GRPC_OP_SEND_CLOSE_FROM_CLIENT;
+    ops[3].op = GRPC_OP_RECV_INITIAL_METADATA;
+    ops[3].data.recv_initial_metadata.recv_initial_metadata = recv->md_initial;
+    if (grpc_call_start_batch(call, ops, 4, tag_md, NULL) != GRPC_CALL_OK)
+        return -1;
+    grpc_op st = {0};
+    st.op = GRPC_OP_RECV_STATUS_ON_CLIENT;
+    st.data.recv_status_on_client.trailing_metadata = recv->md_trailing;
+    st.data.recv_status_on_client.status = recv->status;
+    st.data.recv_status_on_client.status_details = recv->details;
+    if (grpc_call_start_batch(call, &st, 1, tag_status, NULL) != GRPC_CALL_OK)
+        return -2;
+    return 0;
+}

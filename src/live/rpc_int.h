@@ -33,6 +33,22 @@ grpc_slice rpc_pack_slice(const ProtobufCMessage *msg);
 ProtobufCMessage *rpc_unpack(grpc_byte_buffer *bb, const ProtobufCMessageDescriptor *desc,
                              ProtobufCAllocator *alloc);
 
+/* Where a client call's answer lands. */
+typedef struct rpc_recv {
+    grpc_metadata_array *md_initial, *md_trailing;
+    grpc_status_code *status;
+    grpc_slice *details;
+} rpc_recv_t;
+
+/* Starts a client call that sends one request: batch 1 sends the initial
+ * metadata, the message and the close, and receives the initial metadata
+ * (completes with tag_md); batch 2 receives the status (tag_status). The
+ * responses, if any, are read by RECV_MESSAGE batches of the caller's.
+ * Returns 0; -1 when batch 1 could not start (nothing pending); -2 when
+ * batch 2 could not start (batch 1 is pending: cancel the call). */
+int rpc_start_call(grpc_call *call, grpc_byte_buffer *send, const rpc_recv_t *recv, void *tag_md,
+                   void *tag_status);
+
 /* The details slice of a status as a C string (malloc'd, never NULL). */
 char *rpc_slice_strdup(grpc_slice s);
 
