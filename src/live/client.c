@@ -606,6 +606,13 @@ static void on_async(uv_async_t *h)
 
 /* --- life cycle --------------------------------------------------------------- */
 
+int live_keepalive_ms(void)
+{
+    const char *env = getenv("SKVIEW_KEEPALIVE_MS");
+    long ms = env && *env ? strtol(env, NULL, 10) : 0;
+    return ms > 0 && ms < 3600000 ? (int)ms : 360000;
+}
+
 static grpc_channel *channel_new(const char *addr)
 {
     grpc_arg args[] = {
@@ -616,6 +623,15 @@ static grpc_channel *channel_new(const char *addr)
          * the connect timeout (20 s), which a slow peer needs. */
         {GRPC_ARG_INTEGER, (char *)GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, {.integer = 100}},
         {GRPC_ARG_INTEGER, (char *)GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, {.integer = 1000}},
+        /* A server that hangs after the handshake would leave the stream
+         * open and silent for ever: ping during the Events call. Skaffold's
+         * Go server answers pings more often than every 5 minutes with a
+         * too_many_pings GOAWAY, so 6 minutes is as often as is safe; pings
+         * continue on a quiet stream (no limit of pings without data). */
+        {GRPC_ARG_INTEGER, (char *)GRPC_ARG_KEEPALIVE_TIME_MS, {.integer = LIVE_KEEPALIVE_MS}},
+        {GRPC_ARG_INTEGER, (char *)GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
+         {.integer = LIVE_KEEPALIVE_MS < 20000 ? LIVE_KEEPALIVE_MS : 20000}},
+        {GRPC_ARG_INTEGER, (char *)GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, {.integer = 0}},
     };
     grpc_channel_args ca = {sizeof args / sizeof args[0], args};
     grpc_channel_credentials *creds = grpc_insecure_credentials_create();

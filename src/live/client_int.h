@@ -15,6 +15,10 @@
 #define LIVE_BACKOFF_FACTOR 1.6
 #define LIVE_BACKOFF_JITTER 0.2
 #define LIVE_BACKOFF_MAX_MS 30000.0
+/* Keepalive ping period on a channel (see channel_new); SKVIEW_KEEPALIVE_MS
+ * overrides it for tests. */
+#define LIVE_KEEPALIVE_MS live_keepalive_ms()
+int live_keepalive_ms(void);
 #define LIVE_STABLE_MS 5000          /* a connection this old resets the backoff */
 
 /* What a completion belongs to; every batch's tag points at one of these. */
