@@ -70,3 +70,16 @@ wait_text replay "replay" 10
 sleep 1
 shoot replay
 $TM send-keys -t replay: q
+
+# BuildKit: the Build pane following the simulator's build as it runs,
+# beside Cache and Workers (its Control server on a unix socket).
+kill "$sim" 2>/dev/null
+"$SKSIM" --port 0 --no-generate --buildkit-socket "$TMP/bk.sock" > "$TMP/bksim.out" 2>&1 &
+sim=$!
+for _ in $(seq 50); do grep -q '^buildkit listening on' "$TMP/bksim.out" && break; sleep 0.1; done
+addr=$(sed -n 's/^listening on \([0-9.:]*\).*/\1/p' "$TMP/bksim.out" | head -1)
+start build "$SKVIEW -a $addr --buildkit unix://$TMP/bk.sock --ref w9z4c6b1n7v2x5m8q3k0j6h4g --no-config"
+wait_text build "=> => # go: downloading" 10
+sleep 0.3
+shoot build
+$TM send-keys -t build: q

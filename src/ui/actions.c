@@ -29,6 +29,6 @@ action_t action_by_name(const char *name, int *found)
 const char *action_group_name(action_group_t g)
 {
     static const char *const names[GROUP__COUNT] = {"General", "Panes and rows", "Dev loop",
-                                                    "Replay"};
+                                                    "Replay", "BuildKit"};
     return g < GROUP__COUNT ? names[g] : "?";
 }

@@ -11,6 +11,7 @@ typedef enum action_group {
     GROUP_MOVE,
     GROUP_DEVLOOP,
     GROUP_REPLAY,
+    GROUP_BUILDKIT,
     GROUP__COUNT
 } action_group_t;
 
@@ -33,6 +34,9 @@ typedef enum action_group {
     X(FOCUS_5,     "focus-events",  GROUP_MOVE,    "Focus Events") \
     X(FOCUS_6,     "focus-timeline", GROUP_MOVE,   "Focus Timeline") \
     X(FOCUS_7,     "focus-debug",   GROUP_MOVE,    "Focus Debugging containers") \
+    X(FOCUS_8,     "focus-build",   GROUP_MOVE,    "Focus Build (BuildKit)") \
+    X(FOCUS_9,     "focus-cache",   GROUP_MOVE,    "Focus Cache (BuildKit)") \
+    X(FOCUS_10,    "focus-workers", GROUP_MOVE,    "Focus Workers (BuildKit)") \
     X(MOVE_UP,     "move-up",       GROUP_MOVE,    "Select the previous row") \
     X(MOVE_DOWN,   "move-down",     GROUP_MOVE,    "Select the next row") \
     X(PAGE_UP,     "page-up",       GROUP_MOVE,    "Scroll one page up") \
@@ -51,7 +55,13 @@ typedef enum action_group {
     X(STEP,        "step",          GROUP_REPLAY,  "Step one entry") \
     X(NEXT_ITER,   "next-iteration", GROUP_REPLAY, "Jump to the next dev-loop iteration") \
     X(PREV_ITER,   "prev-iteration", GROUP_REPLAY, "Jump to the previous dev-loop iteration") \
-    X(NEXT_ERROR,  "next-error",    GROUP_REPLAY,  "Jump to the next error")
+    X(NEXT_ERROR,  "next-error",    GROUP_REPLAY,  "Jump to the next error") \
+    X(PICK_BUILD,  "pick-build",    GROUP_BUILDKIT, "List the daemon's builds to pick one") \
+    X(EXPAND,      "expand",        GROUP_BUILDKIT, "Show the step's whole log (picks a build in the list)") \
+    X(PRUNE,       "prune",         GROUP_BUILDKIT, "Prune the build cache (asks first)") \
+    X(SORT_SIZE,   "sort-size",     GROUP_BUILDKIT, "Sort the cache by size") \
+    X(SORT_LAST_USED, "sort-last-used", GROUP_BUILDKIT, "Sort the cache by last use") \
+    X(REFRESH,     "refresh",       GROUP_BUILDKIT, "Ask the daemon again (cache, workers, builds)")
 
 typedef enum action {
     ACT_NONE = 0,

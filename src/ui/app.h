@@ -24,6 +24,12 @@ typedef enum ui_source {
     UI_SOURCE_REPLAY,
 } ui_source_t;
 
+typedef enum ui_prompt_mode {
+    UI_PROMPT_FILTER,          /* the focused pane's filter, applied as typed */
+    UI_PROMPT_PRUNE,           /* prune options (bk_prune.c) */
+    UI_PROMPT_CONFIRM,         /* y/N before pruning */
+} ui_prompt_mode_t;
+
 typedef enum ui_overlay {
     UI_OVERLAY_NONE,
     UI_OVERLAY_HELP,
@@ -65,8 +71,15 @@ struct ui {
     char popup_title[160];
     int popup_top;
     bool prompting;
+    ui_prompt_mode_t prompt_mode;
+    char prompt_label[256];
     char prompt[128];
     char prompt_saved[128];
+
+    /* BuildKit (bk.h): NULL unless in use; bk_gen counts its changes so the
+     * view engine's filter index sees them. */
+    struct ui_bk *bk;
+    uint64_t bk_gen;
 
     /* rendering */
     uv_timer_t frame_timer, anim_timer;
@@ -97,6 +110,8 @@ void ui_term_write(ui_t *ui, const char *seq, size_t len);
 
 /* render.c: one full frame into the curses screen (no refresh). */
 void ui_render(ui_t *ui);
+/* Whether pane p exists now (Debugging: containers; BuildKit's: bk.h). */
+bool ui_pane_present(ui_t *ui, int p);
 /* Whether something on screen moves by itself (spinner, countdown). */
 bool ui_animating(ui_t *ui);
 
@@ -123,7 +138,8 @@ void ui_notify_check(ui_t *ui);
 
 /* Each pane's ops (pane_*.c). */
 extern const view_ops_t pane_artifacts_ops, pane_resources_ops, pane_ports_ops,
-    pane_errors_ops, pane_events_ops, pane_timeline_ops, pane_debug_ops;
+    pane_errors_ops, pane_events_ops, pane_timeline_ops, pane_debug_ops, pane_build_ops,
+    pane_cache_ops, pane_workers_ops;
 /* The events pane keeps a cache of formatted rows. */
 void pane_events_reset(void);
 void pane_events_free(void);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "ui/app.h"
+#include "ui/bk.h"
 
 typedef struct call_ctx {
     ui_t *ui;
@@ -106,6 +107,11 @@ static int replay_control(ui_t *ui, action_t a)
 
 int control_action(ui_t *ui, action_t a)
 {
+    if (ui->bk && !ui->bk->live) { /* a BuildKit replay has its own keys */
+        int r = bk_replay_control(ui, a);
+        if (r != UI_PASS)
+            return r;
+    }
     bool devloop = a == ACT_BUILD || a == ACT_SYNC || a == ACT_DEPLOY || a == ACT_AUTO_BUILD ||
                    a == ACT_AUTO_SYNC || a == ACT_AUTO_DEPLOY;
     if (devloop && ui->source == UI_SOURCE_REPLAY) {

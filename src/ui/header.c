@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "ui/app.h"
+#include "ui/bk.h"
 #include "ui/draw.h"
 
 /* "v1.29.0" out of "Starting Skaffold: &{Version:v1.29.0 ConfigVersion:...". */
@@ -132,15 +133,52 @@ static void draw_loop_line(ui_t *ui, int y, int x, int w)
                  draw_glyph(ui, GLYPH_FAIL), open, open == 1 ? "" : "s");
 }
 
+/* A BuildKit replay: the position, the file, and the build's state. */
+static void draw_bk_replay(ui_t *ui, rect_t r)
+{
+    ui_bk_t *b = ui->bk;
+    char pos[160];
+    bk_replay_describe(ui, pos, sizeof pos);
+    int x = r.x + draw_text(ui, r.y, r.x, r.w, ROLE_REPLAY, pos);
+    x += draw_text(ui, r.y, x + 1, r.x + r.w - x - 1, ROLE_HEADER_LABEL, "BuildKit ") + 1;
+    draw_text(ui, r.y, x, r.x + r.w - x, ROLE_HEADER_VALUE, b->ref);
+    if (r.h < 2)
+        return;
+    const bk_vertex_t *f = bk_progress_failed(b->progress);
+    if (f)
+        draw_fmt(ui, r.y + 1, r.x, r.w, ROLE_CONN_BAD, " %s failed: %s ", draw_glyph(ui, GLYPH_FAIL), f->name);
+    else
+        draw_text(ui, r.y + 1, r.x, r.w, ROLE_HEADER_LABEL,
+                  b->status_ended && bk_progress_done(b->progress) ? " build finished " : " build running ");
+}
+
+/* Live: the daemon, its version, and whether it can list builds. */
+static void draw_bk_live(ui_t *ui, rect_t r, int x)
+{
+    ui_bk_t *b = ui->bk;
+    char buf[400];
+    if (b->no_history)
+        snprintf(buf, sizeof buf, " BuildKit < v0.11: no build history, give --ref ");
+    else
+        snprintf(buf, sizeof buf, " BuildKit %s %s ", b->version[0] ? b->version : "", b->addr);
+    draw_right(ui, r.y, x, r.x + r.w - x, b->no_history ? ROLE_CONN_BAD : ROLE_HEADER_VALUE, buf);
+}
+
 void header_draw(ui_t *ui, rect_t r)
 {
     if (r.h <= 0)
         return;
     for (int i = 0; i < r.h; i++)
         draw_fill(ui, r.y + i, r.x, r.w, ROLE_HEADER);
+    if (ui->bk && !ui->bk->live) {
+        draw_bk_replay(ui, r);
+        return;
+    }
     int x = draw_source(ui, r.y, r.x, r.w);
     if (r.h == 1) {
         draw_loop_line(ui, r.y, x, r.x + r.w - x);
+        if (ui->bk)
+            draw_bk_live(ui, r, x + 1);
         return;
     }
     char ver[128];
@@ -155,4 +193,6 @@ void header_draw(ui_t *ui, rect_t r)
         draw_fmt(ui, r.y, x + 2, r.x + r.w - x - 2, ROLE_HEADER, "%s", p.data);
     sb_free(&p);
     draw_loop_line(ui, r.y + 1, r.x, r.w);
+    if (ui->bk) /* last: the right end of the first row is BuildKit's */
+        draw_bk_live(ui, r, x + 1);
 }

@@ -5,10 +5,11 @@
 #include "ui/app.h"
 #include "ui/draw.h"
 
-/* Lines of the help text: group headings and one per action. */
+/* Lines of the help text: group headings, one per action, a blank line
+ * between groups (none after the last, so the list fits 60 rows). */
 static int help_lines(void)
 {
-    return ACT__COUNT - 1 + GROUP__COUNT * 2;
+    return ACT__COUNT - 1 + GROUP__COUNT * 2 - 1;
 }
 
 /* Draws line i of the help at y; returns whether it was drawn. */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "ui/app.h"
+#include "ui/bk.h"
 #include "ui/draw.h"
 #include "ui/keys.h"
 
@@ -20,15 +21,13 @@ static int normalize(int key)
     return key;
 }
 
-static bool pane_present(ui_t *ui, int p)
-{
-    return p != PANE_DEBUG || model_state(ui->model)->n_debuggingcontainers > 0;
-}
-
 static int focus(ui_t *ui, int p)
 {
-    if (!pane_present(ui, p)) {
-        ui_message(ui, false, "no %s pane now", pane_title((pane_id_t)p));
+    if (!ui_pane_present(ui, p)) {
+        if (p >= PANE_BUILD && !ui->bk)
+            ui_message(ui, false, "no BuildKit: start with --buildkit ADDR or --ref REF");
+        else
+            ui_message(ui, false, "no %s pane now", pane_title((pane_id_t)p));
         return UI_REDRAW;
     }
     ui->focus = p;
@@ -40,7 +39,7 @@ static int focus_step(ui_t *ui, int dir)
     int p = ui->focus;
     do
         p = (p + dir + PANE__COUNT) % PANE__COUNT;
-    while (!pane_present(ui, p));
+    while (!ui_pane_present(ui, p));
     ui->focus = p;
     return UI_REDRAW;
 }
@@ -52,6 +51,8 @@ static void prompt_start(ui_t *ui)
     view_t *v = &ui->views[ui->focus];
     snprintf(ui->prompt_saved, sizeof ui->prompt_saved, "%s", v->filter);
     snprintf(ui->prompt, sizeof ui->prompt, "%s", v->filter);
+    snprintf(ui->prompt_label, sizeof ui->prompt_label, "filter /");
+    ui->prompt_mode = UI_PROMPT_FILTER;
     ui->prompting = true;
 }
 
@@ -86,17 +87,26 @@ static void prompt_add(ui_t *ui, int key)
     }
 }
 
-/* The filter applies as it is typed; Esc puts the old one back. */
+/* The filter applies as it is typed; Esc puts the old one back. The prune
+ * prompts (bk_prune.c) share the line editing. */
 static int prompt_key(ui_t *ui, int key)
 {
     view_t *v = &ui->views[ui->focus];
+    if (ui->prompt_mode == UI_PROMPT_CONFIRM)
+        return bk_prune_confirm_key(ui, key);
+    bool filter = ui->prompt_mode == UI_PROMPT_FILTER;
     if (key == 27) {
         ui->prompting = false;
-        view_set_filter(ui, v, ui->prompt_saved);
+        if (filter)
+            view_set_filter(ui, v, ui->prompt_saved);
+        else
+            ui_message(ui, false, "prune cancelled, nothing removed");
         return UI_REDRAW;
     }
     if (key == '\n') {
         ui->prompting = false;
+        if (!filter)
+            return bk_prune_options_done(ui);
         if (ui->prompt[0])
             ui_message(ui, false, "%zu rows match", view_rows(ui, v));
         else
@@ -111,7 +121,8 @@ static int prompt_key(ui_t *ui, int key)
         prompt_add(ui, key);
     else
         return UI_DONE;
-    view_set_filter(ui, v, ui->prompt);
+    if (filter)
+        view_set_filter(ui, v, ui->prompt);
     return UI_REDRAW;
 }
 
@@ -156,12 +167,16 @@ int input_dispatch(ui_t *ui, action_t a)
     case ACT_FOCUS_NEXT: return focus_step(ui, 1);
     case ACT_FOCUS_PREV: return focus_step(ui, -1);
     case ACT_FOCUS_1: case ACT_FOCUS_2: case ACT_FOCUS_3: case ACT_FOCUS_4:
-    case ACT_FOCUS_5: case ACT_FOCUS_6: case ACT_FOCUS_7:
+    case ACT_FOCUS_5: case ACT_FOCUS_6: case ACT_FOCUS_7: case ACT_FOCUS_8:
+    case ACT_FOCUS_9: case ACT_FOCUS_10:
         return focus(ui, a - ACT_FOCUS_1);
     case ACT_COPY_URL:
         ui_message(ui, false, "select a port in the Ports pane to copy its URL");
         return UI_REDRAW;
     case ACT_NONE: return UI_DONE;
+    case ACT_PICK_BUILD: case ACT_EXPAND: case ACT_PRUNE: case ACT_SORT_SIZE:
+    case ACT_SORT_LAST_USED: case ACT_REFRESH:
+        return bk_ui_action(ui, a);
     default: return control_action(ui, a);
     }
 }

@@ -28,6 +28,9 @@ const char keys_default_config[] =
     "bind generic 5 focus-events\n"
     "bind generic 6 focus-timeline\n"
     "bind generic 7 focus-debug\n"
+    "bind generic 8 focus-build\n"
+    "bind generic 9 focus-cache\n"
+    "bind generic 0 focus-workers\n"
     "bind generic j move-down\n"
     "bind generic Down move-down\n"
     "bind generic k move-up\n"
@@ -53,7 +56,13 @@ const char keys_default_config[] =
     "bind generic ] next-iteration\n"
     "bind generic [ prev-iteration\n"
     "bind generic e next-error\n"
-    "bind ports o copy-url\n";
+    "bind ports o copy-url\n"
+    "bind generic l pick-build\n"
+    "bind build Enter expand\n"
+    "bind cache P prune\n"
+    "bind cache z sort-size\n"
+    "bind cache u sort-last-used\n"
+    "bind generic r refresh\n";
 
 typedef struct binding {
     int key;

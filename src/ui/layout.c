@@ -9,6 +9,9 @@ static const pane_id_t left_col[] = {PANE_ARTIFACTS, PANE_RESOURCES, PANE_PORTS,
 static const pane_id_t right_col[] = {PANE_ERRORS, PANE_EVENTS};
 static const pane_id_t one_col[] = {PANE_ARTIFACTS, PANE_RESOURCES, PANE_PORTS, PANE_DEBUG,
                                     PANE_ERRORS, PANE_TIMELINE, PANE_EVENTS};
+static const pane_id_t bk_col[] = {PANE_BUILD, PANE_CACHE, PANE_WORKERS};
+#define N_ONE (int)(sizeof one_col / sizeof one_col[0])
+#define N_BK (int)(sizeof bk_col / sizeof bk_col[0])
 
 /* Body rows for each of the n panes in list, by water-filling. */
 static void fill(const layout_in_t *in, const pane_id_t *list, int n, int body, int *rows)
@@ -62,9 +65,35 @@ static void stack(const layout_in_t *in, layout_t *out, const pane_id_t *all, in
     }
 }
 
+static bool any_present(const layout_in_t *in, const pane_id_t *list, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (in->present[list[i]])
+            return true;
+    return false;
+}
+
+/* Skaffold's panes and BuildKit's together (see layout.h). */
+static void both_groups(const layout_in_t *in, layout_t *out, int top, int h)
+{
+    if (out->two_columns) {
+        int lw = in->cols * 9 / 20;
+        stack(in, out, one_col, N_ONE, top, 0, h, lw);
+        stack(in, out, bk_col, N_BK, top, lw + 1, h, in->cols - lw - 1);
+        out->split_x = lw;
+        return;
+    }
+    bool bk_focus = in->focus == PANE_BUILD || in->focus == PANE_CACHE || in->focus == PANE_WORKERS;
+    if (bk_focus)
+        stack(in, out, bk_col, N_BK, top, 0, h, in->cols);
+    else
+        stack(in, out, one_col, N_ONE, top, 0, h, in->cols);
+}
+
 void layout_compute(const layout_in_t *in, layout_t *out)
 {
     memset(out, 0, sizeof *out);
+    out->split_x = -1;
     int hdr = in->rows >= 16 ? 2 : 1;
     if (in->rows < 3)
         hdr = 0;
@@ -73,13 +102,19 @@ void layout_compute(const layout_in_t *in, layout_t *out)
     int top = hdr, h = in->rows - hdr - (in->rows >= 2 ? 1 : 0);
     if (h <= 0 || in->cols <= 0)
         return;
-    out->two_columns = in->cols >= TWO_COLUMN_MIN_COLS;
-    if (out->two_columns) {
+    bool bk = any_present(in, bk_col, N_BK), sk = any_present(in, one_col, N_ONE);
+    out->two_columns = in->cols >= TWO_COLUMN_MIN_COLS && !(bk && !sk);
+    if (bk && !sk) {
+        stack(in, out, bk_col, N_BK, top, 0, h, in->cols);
+    } else if (bk) {
+        both_groups(in, out, top, h);
+    } else if (out->two_columns) {
         int lw = in->cols * 9 / 20;
         stack(in, out, left_col, 5, top, 0, h, lw);
         stack(in, out, right_col, 2, top, lw + 1, h, in->cols - lw - 1);
+        out->split_x = lw;
     } else {
-        stack(in, out, one_col, 7, top, 0, h, in->cols);
+        stack(in, out, one_col, N_ONE, top, 0, h, in->cols);
     }
 }
 

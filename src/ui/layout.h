@@ -7,7 +7,13 @@
  * Every shown pane has a title row; body rows go out one at a time to the
  * panes that want more (the focused pane twice per round), and what is left
  * goes to the focused pane. When even the titles do not fit, only the
- * focused pane is shown. */
+ * focused pane is shown.
+ *
+ * With BuildKit's panes (Build, Cache, Workers) present as well as
+ * Skaffold's, at 140 columns and more Skaffold's panes stack in the left
+ * column and BuildKit's in the right one; below, the two groups take turns:
+ * the group of the focused pane fills the screen, so each keeps the rows
+ * it needs at 80x24. Either group alone is laid out as a stack. */
 #ifndef SKVIEW_UI_LAYOUT_H
 #define SKVIEW_UI_LAYOUT_H
 
@@ -30,6 +36,7 @@ typedef struct layout {
     rect_t header, status;
     rect_t pane[PANE__COUNT];       /* title row included; h == 0: not shown */
     bool two_columns;
+    int split_x;                    /* the column between two columns; -1: none */
 } layout_t;
 
 void layout_compute(const layout_in_t *in, layout_t *out);

@@ -1,5 +1,7 @@
-/* The panes, in focus order (keys 1-7). Each is one file, pane_NAME.c, that
- * fills a view_ops_t (view.h). */
+/* The panes, in focus order (keys 1-7, then 8, 9, 0 for BuildKit's). Each is
+ * one file, pane_NAME.c, that fills a view_ops_t (view.h). The last three
+ * exist only when BuildKit is in use (--buildkit, BUILDKIT_HOST, --ref or a
+ * BuildKit replay; see bk.h). */
 #ifndef SKVIEW_UI_PANES_H
 #define SKVIEW_UI_PANES_H
 
@@ -10,7 +12,10 @@
     X(ERRORS,    "errors",    "Errors") \
     X(EVENTS,    "events",    "Events") \
     X(TIMELINE,  "timeline",  "Timeline") \
-    X(DEBUG,     "debug",     "Debugging")
+    X(DEBUG,     "debug",     "Debugging") \
+    X(BUILD,     "build",     "Build") \
+    X(CACHE,     "cache",     "Cache") \
+    X(WORKERS,   "workers",   "Workers")
 
 typedef enum pane_id {
 #define X(id, name, title) PANE_##id,

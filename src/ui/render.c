@@ -2,19 +2,29 @@
  * goes into the curses screen only; ui.c decides when to refresh. */
 #include <curses.h>
 #include "ui/app.h"
+#include "ui/bk.h"
 #include "ui/draw.h"
+
+bool ui_pane_present(ui_t *ui, int p)
+{
+    if (p == PANE_BUILD || p == PANE_CACHE || p == PANE_WORKERS)
+        return bk_ui_present(ui, p);
+    if (ui->bk && !ui->bk->live)
+        return false; /* a BuildKit replay has no Skaffold side */
+    return p != PANE_DEBUG || model_state(ui->model)->n_debuggingcontainers > 0;
+}
 
 static void compute_layout(ui_t *ui)
 {
     layout_in_t in = {.cols = ui->cols, .rows = ui->rows, .focus = ui->focus};
     for (int p = 0; p < PANE__COUNT; p++) {
-        size_t n = view_rows(ui, &ui->views[p]);
-        in.present[p] = true;
+        in.present[p] = ui_pane_present(ui, p);
+        size_t n = in.present[p] ? view_rows(ui, &ui->views[p]) : 0;
         in.want[p] = n ? n : 1;
     }
-    in.present[PANE_DEBUG] = model_state(ui->model)->n_debuggingcontainers > 0;
-    if (!in.present[ui->focus])
-        ui->focus = in.focus = PANE_ARTIFACTS;
+    for (int p = 0; p < PANE__COUNT && !in.present[ui->focus]; p++)
+        if (in.present[p])
+            ui->focus = in.focus = p;
     layout_compute(&in, &ui->layout);
 }
 
@@ -25,9 +35,8 @@ void ui_render(ui_t *ui)
     header_draw(ui, ui->layout.header);
     for (int p = 0; p < PANE__COUNT; p++)
         view_draw(ui, &ui->views[p], ui->layout.pane[p], p == ui->focus);
-    if (ui->layout.two_columns) {
-        rect_t r = ui->layout.pane[PANE_ERRORS];
-        int x = r.x - 1, top = ui->layout.header.h, bottom = ui->layout.status.y;
+    if (ui->layout.split_x >= 0) {
+        int x = ui->layout.split_x, top = ui->layout.header.h, bottom = ui->layout.status.y;
         for (int y = top; y < bottom; y++)
             draw_text(ui, y, x, 1, ROLE_BORDER, draw_glyph(ui, GLYPH_VLINE));
     }
@@ -48,6 +57,8 @@ bool ui_animating(ui_t *ui)
 {
     if (ui->source == UI_SOURCE_LIVE && ui->conn == LIVE_RECONNECTING)
         return true; /* the countdown */
+    if (bk_ui_animating(ui))
+        return true; /* a build's running timers */
     const Proto__State *s = model_state(ui->model);
     for (size_t i = 0; s->buildstate && i < s->buildstate->n_artifacts; i++)
         if (running(s->buildstate->artifacts[i]->value))

@@ -54,10 +54,13 @@ void statusline_draw(ui_t *ui, rect_t r)
     draw_fill(ui, r.y, r.x, r.w, ROLE_STATUS);
     int x = r.x, end = r.x + r.w;
     if (ui->prompting) {
-        x += draw_text(ui, r.y, x, end - x, ROLE_HINT_KEY, "filter /");
+        x += draw_text(ui, r.y, x, end - x, ROLE_HINT_KEY, ui->prompt_label);
         x += draw_text(ui, r.y, x, end - x - 1, ROLE_STATUS, ui->prompt);
         draw_text(ui, r.y, x, 1, ROLE_CURSOR, " ");
-        draw_right(ui, r.y, x + 2, end - x - 2, ROLE_STATUS, "Enter apply  Esc cancel ");
+        draw_right(ui, r.y, x + 2, end - x - 2, ROLE_STATUS,
+                   ui->prompt_mode == UI_PROMPT_CONFIRM ? "y prune  other keys cancel "
+                   : ui->prompt_mode == UI_PROMPT_PRUNE ? "Enter next  Esc cancel "
+                                                        : "Enter apply  Esc cancel ");
         return;
     }
     if (ui->msg[0]) {

@@ -8,6 +8,7 @@
  * exit, SIGINT, SIGTERM, SIGHUP (through libuv) and fatal signals and exit()
  * (through a handler and atexit). */
 #include <curses.h>
+#include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
@@ -21,6 +22,7 @@
 #include "cli.h"
 #include "model/textsafe.h"
 #include "ui/app.h"
+#include "ui/bk.h"
 #include "ui/draw.h"
 #include "ui/ui.h"
 
@@ -28,6 +30,7 @@
 
 typedef struct ui_opts {
     const char *addr, *theme, *record, *config, *file, *at, *keys, *focus;
+    const char *buildkit, *ref, *ref_file, *log_tail;
     double speed;
     bool notify, dump, paused, no_config;
     int cols, rows;
@@ -58,6 +61,10 @@ static const opt_def_t opt_defs[] = {
     {"--size", NULL, OPT_SIZE, 0, true, false, "WxH    screen size for --dump-screen"},
     {"--keys", NULL, OPT_STR, O(keys), true, false, "\"K...\" keys to press before the dump"},
     {"--focus", NULL, OPT_STR, O(focus), false, false, "PANE  pane focused at start"},
+    {"--buildkit", NULL, OPT_STR, O(buildkit), false, true, "ADDR  BuildKit too (default $BUILDKIT_HOST)"},
+    {"--ref", NULL, OPT_STR, O(ref), false, true, "REF     follow that BuildKit build"},
+    {"--ref-file", NULL, OPT_STR, O(ref_file), false, true, "FILE  the build ref in a file"},
+    {"--log-tail", NULL, OPT_STR, O(log_tail), false, false, "N  log lines of a running step (6)"},
 };
 #undef O
 
@@ -176,11 +183,42 @@ static void on_anim(uv_timer_t *t)
     ui_request_redraw(ui);
 }
 
+/* SKVIEW_DUMP_STATE=FILE: after each frame that follows a change of the
+ * model, the mirror (model_state as canonical JSON, as `skview ctl state`
+ * prints GetState) replaces FILE, written to FILE.tmp and renamed so that a
+ * reader never sees half of it. Tests use it to compare the viewer's own
+ * mirror with the server's State; the screen cannot show all of it. */
+static const char *dump_state_path;
+
+static void dump_state(ui_t *ui)
+{
+    static uint64_t dumped_gen = UINT64_MAX;
+    uint64_t gen = model_generation(ui->model);
+    if (!dump_state_path || gen == dumped_gen)
+        return;
+    dumped_gen = gen;
+    strbuf_t sb, tmp;
+    sb_init(&sb);
+    sb_init(&tmp);
+    pbjson_write(&sb, &model_state(ui->model)->base);
+    sb_addc(&sb, '\n');
+    sb_printf(&tmp, "%s.tmp", dump_state_path);
+    FILE *f = fopen(tmp.data, "w");
+    bool ok = f && fwrite(sb.data, 1, sb.len, f) == sb.len;
+    if (f && fclose(f) != 0)
+        ok = false;
+    if (!ok || rename(tmp.data, dump_state_path) != 0)
+        ui_message(ui, true, "SKVIEW_DUMP_STATE: %s: %s", dump_state_path, strerror(errno));
+    sb_free(&sb);
+    sb_free(&tmp);
+}
+
 static void frame(ui_t *ui)
 {
     ui_notify_check(ui);
     ui_render(ui);
     refresh();
+    dump_state(ui);
     ui->frames++;
     ui->last_frame_ms = uv_now(ui->loop);
     bool anim = ui_animating(ui), active = uv_is_active((uv_handle_t *)&ui->anim_timer);
@@ -334,6 +372,7 @@ static void close_handles(ui_t *ui)
     if (ui->replay)
         replay_close(ui->replay);
     ui->replay = NULL;
+    bk_ui_close(ui);
 }
 
 static void on_client_stopped(void *arg, const live_result_t *r)
@@ -388,7 +427,8 @@ static int ui_init(ui_t *ui, const ui_opts_t *o, ui_source_t source)
 {
     static const view_ops_t *const ops[PANE__COUNT] = {
         &pane_artifacts_ops, &pane_resources_ops, &pane_ports_ops, &pane_errors_ops,
-        &pane_events_ops,    &pane_timeline_ops,  &pane_debug_ops};
+        &pane_events_ops,    &pane_timeline_ops,  &pane_debug_ops,     &pane_build_ops,
+        &pane_cache_ops,     &pane_workers_ops};
     memset(ui, 0, sizeof *ui);
     the_ui = ui;
     setlocale(LC_ALL, "");
@@ -396,6 +436,9 @@ static int ui_init(ui_t *ui, const ui_opts_t *o, ui_source_t source)
     ui->source = source;
     ui->health = -1;
     ui->headless = o->dump;
+    dump_state_path = getenv("SKVIEW_DUMP_STATE");
+    if (dump_state_path && !*dump_state_path)
+        dump_state_path = NULL;
     sb_init(&ui->scratch);
     sb_init(&ui->popup);
     config_init(&ui->cfg);
@@ -427,6 +470,7 @@ static int ui_init(ui_t *ui, const ui_opts_t *o, ui_source_t source)
 static void ui_fini(ui_t *ui)
 {
     uv_run(ui->loop, UV_RUN_DEFAULT);
+    bk_ui_free(ui);
     uv_loop_close(ui->loop);
     free(ui->loop);
     for (int p = 0; p < PANE__COUNT; p++)
@@ -516,6 +560,19 @@ static int start_recording(ui_t *ui, const char *path)
     return 0;
 }
 
+/* BuildKit beside Skaffold, when asked for (bk.h); its panes take the focus. */
+static int start_buildkit(ui_t *ui, const ui_opts_t *o)
+{
+    bk_ui_opts_t bo = {.addr = o->buildkit, .ref = o->ref, .ref_file = o->ref_file};
+    if (!bk_ui_wanted(&bo))
+        return 0;
+    if (bk_ui_parse_tail(o->log_tail, &bo.tail_lines) || bk_ui_live(ui, &bo))
+        return -1;
+    if (!o->focus)
+        ui->focus = PANE_BUILD;
+    return 0;
+}
+
 int ui_cmd_live(int argc, char **argv)
 {
     ui_opts_t o;
@@ -526,6 +583,11 @@ int ui_cmd_live(int argc, char **argv)
     if ((rc = ui_init(&ui, &o, UI_SOURCE_LIVE)))
         return rc;
     ui.addr = cli_addr(o.addr);
+    if (start_buildkit(&ui, &o)) {
+        close_handles(&ui);
+        ui_fini(&ui);
+        return EXIT_USAGE;
+    }
     if (o.record && start_recording(&ui, o.record)) {
         ui_fini(&ui);
         return EXIT_RUNTIME;
@@ -569,6 +631,8 @@ static void rp_change(void *ctx)
  * "error:N" (just after the Nth error). */
 static int seek_at(ui_t *ui, const char *at)
 {
+    if (ui->bk)
+        return bk_ui_replay_seek(ui, at);
     replay_t *r = ui->replay;
     unsigned long n;
     if (!strcmp(at, "END") || !strcmp(at, "end"))
@@ -639,8 +703,18 @@ int ui_cmd_replay(int argc, char **argv)
     ui.replay_path = o.file;
     replay_callbacks_t cb = {&ui, rp_reset, rp_entry, rp_error, rp_change};
     char err[512];
-    ui.replay = replay_open(ui.loop, o.file, o.speed, &cb, err, sizeof err);
-    if (!ui.replay) {
+    unsigned tail = 0;
+    if (bk_ui_parse_tail(o.log_tail, &tail)) {
+        close_handles(&ui);
+        ui_fini(&ui);
+        return EXIT_USAGE;
+    }
+    /* A BuildKit build (rawjson, or a recording of a Status stream) plays in
+     * the Build pane; anything else is a Skaffold log. */
+    bool bk = bk_ui_is_file(o.file);
+    bool opened = bk ? bk_ui_replay_open(&ui, o.file, o.speed, tail, err, sizeof err) == 0
+                     : (ui.replay = replay_open(ui.loop, o.file, o.speed, &cb, err, sizeof err)) != NULL;
+    if (!opened) {
         fprintf(stderr, "skview: %s\n", err);
         close_handles(&ui);
         ui_fini(&ui);
@@ -655,8 +729,12 @@ int ui_cmd_replay(int argc, char **argv)
             ui_fini(&ui);
             return rc;
         }
-        replay_set_paused(ui.replay, o.paused || o.at);
-        replay_start(ui.replay);
+        if (bk) {
+            bk_ui_replay_start(&ui, o.paused || o.at);
+        } else {
+            replay_set_paused(ui.replay, o.paused || o.at);
+            replay_start(ui.replay);
+        }
         rc = run_interactive(&ui);
     }
     ui_fini(&ui);

@@ -89,7 +89,8 @@ static void idx_scan(ui_t *ui, view_t *v, size_t from, size_t to)
 static void idx_update(ui_t *ui, view_t *v)
 {
     size_t count = v->ops->count(ui);
-    uint64_t gen = model_generation(ui->model);
+    /* BuildKit's panes change without the model: their counter joins in. */
+    uint64_t gen = model_generation(ui->model) + ui->bk_gen;
     bool stale = !v->idx_valid || (!v->ops->append_only && gen != v->idx_gen) ||
                  count < v->idx_checked;
     if (stale) {
@@ -214,7 +215,8 @@ void view_scroll(ui_t *ui, view_t *v, int delta)
 static void draw_title(ui_t *ui, view_t *v, rect_t r, bool focused)
 {
     char title[160], summary[128] = "";
-    snprintf(title, sizeof title, " %d %s ", (int)v->ops->id + 1, pane_title(v->ops->id));
+    /* The number is the pane's focus key: 1..9, then 0. */
+    snprintf(title, sizeof title, " %d %s ", ((int)v->ops->id + 1) % 10, pane_title(v->ops->id));
     if (v->ops->summary)
         v->ops->summary(ui, summary, sizeof summary);
     draw_repeat(ui, r.y, r.x, r.w, focused ? ROLE_TITLE : ROLE_BORDER, GLYPH_HLINE);

@@ -5,15 +5,32 @@
 #include <cmocka.h>
 #include "ui/layout.h"
 
+/* Skaffold's panes (no Debugging); BuildKit's are absent, as without --buildkit. */
 static layout_in_t input(int cols, int rows, int focus)
 {
     layout_in_t in = {.cols = cols, .rows = rows, .focus = focus};
     for (int p = 0; p < PANE__COUNT; p++) {
-        in.present[p] = p != PANE_DEBUG;
+        in.present[p] = p != PANE_DEBUG && p < PANE_BUILD;
         in.want[p] = 3;
     }
     in.want[PANE_EVENTS] = 1000;
     return in;
+}
+
+/* The same with BuildKit in use: a long build, a cache table, one worker. */
+static layout_in_t input_bk(int cols, int rows, int focus)
+{
+    layout_in_t in = input(cols, rows, focus);
+    in.present[PANE_BUILD] = in.present[PANE_CACHE] = in.present[PANE_WORKERS] = true;
+    in.want[PANE_BUILD] = 60;
+    in.want[PANE_CACHE] = 9;
+    in.want[PANE_WORKERS] = 12;
+    return in;
+}
+
+static bool is_bk(int p)
+{
+    return p == PANE_BUILD || p == PANE_CACHE || p == PANE_WORKERS;
 }
 
 /* Shown panes do not overlap and stay inside the content area. */
@@ -50,7 +67,7 @@ static void test_80x24_every_pane(void **state)
     assert_false(l.two_columns);
     int used = 0;
     for (int p = 0; p < PANE__COUNT; p++) {
-        if (p == PANE_DEBUG) {
+        if (p == PANE_DEBUG || is_bk(p)) {
             assert_int_equal(l.pane[p].h, 0);
             continue;
         }
@@ -112,6 +129,109 @@ static void test_degenerate_sizes(void **state)
     }
 }
 
+/* Below 140 columns the focused pane's group fills the screen: BuildKit's
+ * three panes share it, Skaffold's are hidden, and back. */
+static void check_bk_groups(int cols, int rows)
+{
+    layout_in_t in = input_bk(cols, rows, PANE_BUILD);
+    layout_t l;
+    layout_compute(&in, &l);
+    check_tiles(&in, &l);
+    assert_false(l.two_columns);
+    int used = 0;
+    for (int p = 0; p < PANE__COUNT; p++) {
+        if (!is_bk(p)) {
+            assert_int_equal(l.pane[p].h, 0);
+            continue;
+        }
+        assert_true(l.pane[p].h >= 2);
+        assert_int_equal(l.pane[p].w, cols);
+        used += l.pane[p].h;
+    }
+    assert_int_equal(used, rows - 3);
+    assert_true(l.pane[PANE_BUILD].h > l.pane[PANE_CACHE].h);
+    assert_int_equal(l.pane[PANE_BUILD].y, 2);
+    /* Focus back on Skaffold: its layout as without BuildKit. */
+    layout_in_t sk = input(cols, rows, PANE_ARTIFACTS);
+    layout_t plain;
+    layout_compute(&sk, &plain);
+    in.focus = PANE_ARTIFACTS;
+    layout_compute(&in, &l);
+    for (int p = 0; p < PANE__COUNT; p++) {
+        assert_int_equal(l.pane[p].h, plain.pane[p].h);
+        assert_int_equal(l.pane[p].y, plain.pane[p].y);
+    }
+}
+
+static void test_buildkit_80x24(void **state)
+{
+    check_bk_groups(80, 24);
+    layout_in_t in = input_bk(80, 24, PANE_BUILD);
+    layout_t l;
+    layout_compute(&in, &l);
+    /* 21 rows: Cache and Workers get what they ask for at most, Build the rest. */
+    assert_int_equal(l.pane[PANE_BUILD].h + l.pane[PANE_CACHE].h + l.pane[PANE_WORKERS].h, 21);
+    assert_true(l.pane[PANE_BUILD].h >= 9);
+}
+
+static void test_buildkit_120x40(void **state)
+{
+    check_bk_groups(120, 40);
+    layout_in_t in = input_bk(120, 40, PANE_CACHE);
+    layout_t l;
+    layout_compute(&in, &l);
+    check_tiles(&in, &l);
+    assert_int_equal(l.pane[PANE_CACHE].h, 10); /* its 9 rows and the title */
+    assert_int_equal(l.pane[PANE_ARTIFACTS].h, 0);
+    assert_int_equal(l.split_x, -1);
+}
+
+/* Wide: Skaffold's panes on the left, BuildKit's on the right, all shown. */
+static void test_buildkit_wide(void **state)
+{
+    layout_in_t in = input_bk(160, 50, PANE_EVENTS);
+    layout_t l;
+    layout_compute(&in, &l);
+    check_tiles(&in, &l);
+    assert_true(l.two_columns);
+    assert_int_equal(l.split_x, 72);
+    for (int p = 0; p < PANE__COUNT; p++) {
+        if (p == PANE_DEBUG)
+            continue;
+        assert_true(l.pane[p].h >= 2);
+        assert_true(is_bk(p) ? l.pane[p].x == 73 : l.pane[p].x == 0);
+    }
+    assert_int_equal(layout_hit(&l, l.pane[PANE_BUILD].y + 1, 100), PANE_BUILD);
+}
+
+/* A BuildKit replay: Build alone, the whole content area. */
+static void test_buildkit_replay_alone(void **state)
+{
+    layout_in_t in = input_bk(100, 30, PANE_BUILD);
+    for (int p = 0; p < PANE__COUNT; p++)
+        in.present[p] = p == PANE_BUILD;
+    layout_t l;
+    layout_compute(&in, &l);
+    assert_false(l.two_columns);
+    assert_int_equal(l.pane[PANE_BUILD].h, 27);
+    assert_int_equal(l.pane[PANE_BUILD].w, 100);
+    in.cols = 200;
+    layout_compute(&in, &l);
+    assert_int_equal(l.pane[PANE_BUILD].w, 200);
+}
+
+static void test_buildkit_degenerate_sizes(void **state)
+{
+    for (int rows = 0; rows < 30; rows++) {
+        for (int cols = 0; cols < 200; cols += 7) {
+            layout_in_t in = input_bk(cols, rows, rows % PANE__COUNT);
+            layout_t l;
+            layout_compute(&in, &l);
+            check_tiles(&in, &l);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -120,6 +240,11 @@ int main(void)
         cmocka_unit_test(test_wide_two_columns),
         cmocka_unit_test(test_tiny_shows_focus_only),
         cmocka_unit_test(test_degenerate_sizes),
+        cmocka_unit_test(test_buildkit_80x24),
+        cmocka_unit_test(test_buildkit_120x40),
+        cmocka_unit_test(test_buildkit_wide),
+        cmocka_unit_test(test_buildkit_replay_alone),
+        cmocka_unit_test(test_buildkit_degenerate_sizes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

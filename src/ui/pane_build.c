@@ -1,0 +1,363 @@
+/* Build: one BuildKit build as BuildKit's tty display shows it, and more:
+ * one line per started vertex (CACHED / ERROR / CANCELED, a running timer,
+ * then the duration), byte statuses as progress bars, the last lines of each
+ * running vertex's log, warnings, and once the build is over the whole log of
+ * each failed vertex at the end. Enter on a vertex shows its whole log in
+ * place. Without a build (live, no --ref) the pane lists the daemon's builds
+ * to pick one (ListenBuildHistory). Rows come from bk_progress_rows(). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "ui/bk.h"
+#include "ui/draw.h"
+
+enum row_kind {
+    ROW_VERTEX = BK_ROW_VERTEX,
+    ROW_STATUS = BK_ROW_STATUS,
+    ROW_LOG = BK_ROW_LOG,
+    ROW_WARNING = BK_ROW_WARNING,
+    ROW_FAIL_RULE,             /* "------" around a failed vertex's log */
+    ROW_FAIL_HEAD,             /* " > NAME:" */
+    ROW_FAIL_DROPPED,          /* lines the model did not keep */
+    ROW_FAIL_LINE,
+    ROW_BUILD,                 /* picking: one of the daemon's builds */
+};
+
+typedef struct row {
+    enum row_kind kind;
+    size_t vertex, item;
+} row_t;
+
+/* The rows, rebuilt when the BuildKit state changed (bk_gen) or another
+ * ui_bk_t took over (tests run several viewers in one process). */
+static struct {
+    row_t *r;
+    size_t n, cap;
+    bk_row_t *tmp;
+    size_t tmp_cap;
+    unsigned owner;            /* ui_bk_t serial */
+    uint64_t gen;
+    bool valid;
+} rows;
+
+static void push(enum row_kind k, size_t vertex, size_t item)
+{
+    if (rows.n == rows.cap) {
+        rows.cap = rows.cap ? rows.cap * 2 : 128;
+        if (!(rows.r = realloc(rows.r, rows.cap * sizeof *rows.r)))
+            abort();
+    }
+    rows.r[rows.n++] = (row_t){k, vertex, item};
+}
+
+/* The build is over: tails go, failed logs follow (as progressui's last frame). */
+static bool final(const ui_bk_t *b)
+{
+    return b->status_ended;
+}
+
+static void add_failed_logs(const bk_progress_t *p)
+{
+    for (size_t i = 0; i < bk_progress_count(p); i++) {
+        const bk_vertex_t *v = bk_progress_vertex(p, i);
+        if (bk_vertex_state(v) != BK_ERROR)
+            continue;
+        push(ROW_FAIL_RULE, i, 0);
+        push(ROW_FAIL_HEAD, i, 0);
+        if (v->log.dropped)
+            push(ROW_FAIL_DROPPED, i, 0);
+        for (size_t k = 0; k < bk_log_count(&v->log); k++)
+            push(ROW_FAIL_LINE, i, k);
+        push(ROW_FAIL_RULE, i, 1);
+    }
+}
+
+static void build_rows(ui_t *ui)
+{
+    ui_bk_t *b = ui->bk;
+    if (rows.valid && rows.owner == b->serial && rows.gen == ui->bk_gen)
+        return;
+    rows.valid = true;
+    rows.owner = b->serial;
+    rows.gen = ui->bk_gen;
+    rows.n = 0;
+    if (b->picking) {
+        for (size_t i = 0; i < b->builds.n; i++)
+            push(ROW_BUILD, i, 0);
+        return;
+    }
+    int flags = final(b) ? BK_RENDER_FINAL : 0;
+    size_t n = bk_progress_rows(b->progress, flags, b->expanded, &rows.tmp, &rows.tmp_cap);
+    for (size_t i = 0; i < n; i++)
+        push((enum row_kind)rows.tmp[i].kind, rows.tmp[i].vertex, rows.tmp[i].item);
+    if (flags & BK_RENDER_FINAL)
+        add_failed_logs(b->progress);
+}
+
+static size_t build_count(ui_t *ui)
+{
+    if (!ui->bk)
+        return 0;
+    build_rows(ui);
+    return rows.n;
+}
+
+static role_t vertex_role(bk_state_t s)
+{
+    switch (s) {
+    case BK_RUNNING: return ROLE_RUNNING;
+    case BK_CACHED: return ROLE_INFO;
+    case BK_ERROR: return ROLE_FAILED;
+    case BK_CANCELED: case BK_PENDING: return ROLE_PENDING;
+    default: return ROLE_DEFAULT;
+    }
+}
+
+static int text_flags(ui_t *ui)
+{
+    return ui->ascii ? BK_RENDER_ASCII : 0;
+}
+
+/* A row as bk_progress_row_text makes it, without its newline. */
+static void model_text(ui_t *ui, const row_t *r, int w, strbuf_t *out)
+{
+    bk_row_t br = {(bk_row_kind_t)r->kind, r->vertex, r->item};
+    int flags = text_flags(ui) | (final(ui->bk) ? BK_RENDER_FINAL : 0);
+    bk_progress_row_text(ui->bk->progress, &br, w, bk_ui_now(ui), flags, out);
+    if (out->len && out->data[out->len - 1] == '\n')
+        out->data[--out->len] = 0;
+}
+
+/* " => => ID  [██████────] 1.20MB / 3.41MB  0.4s": the bar only with a total. */
+static void draw_status(ui_t *ui, const bk_status_t *s, int y, int x, int w, bool sel)
+{
+    strbuf_t t;
+    sb_init(&t);
+    if (s->total || s->current) {
+        bk_format_bytes(&t, s->current);
+        if (s->total) {
+            sb_adds(&t, " / ");
+            bk_format_bytes(&t, s->total);
+        }
+    }
+    if (s->started)
+        sb_printf(&t, "  %.1fs", (double)bk_status_duration_ns(s, bk_ui_now(ui)) / 1e9);
+    int bar = s->total > 0 && w >= 60 ? 20 : 0, tw = draw_width(ui, t.data ? t.data : "");
+    int right = tw + (bar ? bar + 3 : 0), end = x + w - 1;
+    int cx = x + draw_text(ui, y, x, w, draw_role(sel, ROLE_DIM), " => => ");
+    draw_text(ui, y, cx, end - right - cx - 1, draw_role(sel, ROLE_DEFAULT), s->id);
+    cx = end - right;
+    if (bar) {
+        int64_t cur = s->current < s->total ? s->current : s->total;
+        int full = (int)(cur * bar / s->total);
+        cx += draw_text(ui, y, cx, 1, draw_role(sel, ROLE_DIM), "[");
+        draw_repeat(ui, y, cx, full, draw_role(sel, ROLE_BAR_BUILD), GLYPH_BAR);
+        draw_repeat(ui, y, cx + full, bar - full, draw_role(sel, ROLE_DIM), GLYPH_HLINE);
+        cx += bar;
+        cx += draw_text(ui, y, cx, 2, draw_role(sel, ROLE_DIM), "] ");
+    }
+    draw_text(ui, y, cx, end - cx, draw_role(sel, s->completed ? ROLE_DEFAULT : ROLE_RUNNING), t.data ? t.data : "");
+    sb_free(&t);
+}
+
+/* One of the daemon's builds: state, ref, steps, when, error. */
+static void build_line(ui_t *ui, const bk_build_t *bd, strbuf_t *out)
+{
+    sb_printf(out, "%-9s %-26s %d/%d steps", bk_build_state(bd), bd->ref ? bd->ref : "", bd->done, bd->total);
+    if (bd->cached)
+        sb_printf(out, " (%d cached)", bd->cached);
+    sb_adds(out, "  ");
+    bk_format_ago(out, bd->created, bk_ui_now(ui));
+    if (bd->created && bd->completed)
+        sb_printf(out, "  %.1fs", (double)(bd->completed - bd->created) / 1e9);
+    if (bd->error)
+        sb_printf(out, "  %s", bd->error);
+}
+
+static void draw_build(ui_t *ui, const bk_build_t *bd, int y, int x, int w, bool sel)
+{
+    strbuf_t t;
+    sb_init(&t);
+    build_line(ui, bd, &t);
+    role_t role = bd->error ? ROLE_FAILED : bd->active ? ROLE_RUNNING : ROLE_DEFAULT;
+    draw_text(ui, y, x + 1, w - 1, draw_role(sel, role), t.data);
+    sb_free(&t);
+}
+
+static void draw_fail(ui_t *ui, const row_t *r, int y, int x, int w, bool sel)
+{
+    const bk_vertex_t *v = bk_progress_vertex(ui->bk->progress, r->vertex);
+    size_t len;
+    const char *line;
+    switch (r->kind) {
+    case ROW_FAIL_RULE: draw_text(ui, y, x, w, draw_role(sel, ROLE_FAILED), "------"); break;
+    case ROW_FAIL_HEAD: draw_fmt(ui, y, x, w, draw_role(sel, ROLE_FAILED), " > %s:", v->name ? v->name : ""); break;
+    case ROW_FAIL_DROPPED:
+        draw_fmt(ui, y, x, w, draw_role(sel, ROLE_DIM), "[%llu earlier lines not kept]",
+                 (unsigned long long)v->log.dropped);
+        break;
+    default:
+        line = bk_log_line(&v->log, r->item, &len);
+        draw_textn(ui, y, x, w, draw_role(sel, ROLE_DEFAULT), line, len);
+    }
+}
+
+static void build_draw(ui_t *ui, size_t i, int y, int x, int w, bool sel)
+{
+    build_rows(ui);
+    if (i >= rows.n)
+        return;
+    const row_t *r = &rows.r[i];
+    if (sel)
+        draw_fill(ui, y, x, w, ROLE_CURSOR);
+    if (r->kind == ROW_BUILD) {
+        draw_build(ui, &ui->bk->builds.b[r->vertex], y, x, w, sel);
+        return;
+    }
+    if (r->kind >= ROW_FAIL_RULE) {
+        draw_fail(ui, r, y, x, w, sel);
+        return;
+    }
+    const bk_vertex_t *v = bk_progress_vertex(ui->bk->progress, r->vertex);
+    if (r->kind == ROW_STATUS) {
+        draw_status(ui, &v->statuses[r->item], y, x, w, sel);
+        return;
+    }
+    strbuf_t t;
+    sb_init(&t);
+    model_text(ui, r, w - 1, &t);
+    role_t role = r->kind == ROW_VERTEX ? vertex_role(bk_vertex_state(v))
+                  : r->kind == ROW_WARNING ? ROLE_SLOW : ROLE_DIM;
+    draw_text(ui, y, x, w - 1, draw_role(sel, role), t.data ? t.data : "");
+    sb_free(&t);
+}
+
+static void build_text(ui_t *ui, size_t i, strbuf_t *out)
+{
+    build_rows(ui);
+    const row_t *r = &rows.r[i];
+    if (r->kind == ROW_BUILD) {
+        build_line(ui, &ui->bk->builds.b[r->vertex], out);
+    } else if (r->kind >= ROW_FAIL_RULE) {
+        size_t len;
+        const bk_vertex_t *v = bk_progress_vertex(ui->bk->progress, r->vertex);
+        if (r->kind == ROW_FAIL_LINE) {
+            const char *line = bk_log_line(&v->log, r->item, &len);
+            sb_add(out, line, len);
+        } else if (r->kind == ROW_FAIL_HEAD) {
+            sb_adds(out, v->name ? v->name : "");
+        }
+    } else {
+        model_text(ui, r, 1000, out);
+    }
+}
+
+static const char *build_kind(ui_t *ui, size_t i)
+{
+    static const char *const names[] = {"step", "status", "log", "warning", "error", "error", "error", "error", "build"};
+    build_rows(ui);
+    return names[rows.r[i].kind];
+}
+
+static void vertex_details(ui_t *ui, const bk_vertex_t *v, strbuf_t *out)
+{
+    bk_state_t st = bk_vertex_state(v);
+    sb_printf(out, "name:      %s\ndigest:    %s\nstate:     %s\nduration:  %.1fs\n", v->name ? v->name : "",
+              v->digest ? v->digest : "", bk_state_name(st), (double)bk_vertex_duration_ns(v, bk_ui_now(ui)) / 1e9);
+    if (v->error)
+        sb_printf(out, "error:     %s\n", v->error);
+    sb_printf(out, "inputs:    %zu\nlog:       %zu lines", v->n_inputs, bk_log_count(&v->log));
+    if (v->log.dropped)
+        sb_printf(out, " (%llu earlier not kept)", (unsigned long long)v->log.dropped);
+    sb_adds(out, "\n\n");
+    for (size_t k = 0; k < bk_log_count(&v->log); k++) {
+        size_t len;
+        const char *line = bk_log_line(&v->log, k, &len);
+        sb_add(out, line, len);
+        sb_addc(out, '\n');
+    }
+}
+
+static void build_details(ui_t *ui, size_t i, strbuf_t *out, char *title, size_t tlen)
+{
+    build_rows(ui);
+    const row_t *r = &rows.r[i];
+    if (r->kind == ROW_BUILD) {
+        snprintf(title, tlen, "Build");
+        build_line(ui, &ui->bk->builds.b[r->vertex], out);
+        sb_addc(out, '\n');
+        return;
+    }
+    snprintf(title, tlen, "Step");
+    vertex_details(ui, bk_progress_vertex(ui->bk->progress, r->vertex), out);
+}
+
+/* Enter: follow the picked build, or show / hide a vertex's whole log. */
+static int build_expand(ui_t *ui, view_t *v)
+{
+    ui_bk_t *b = ui->bk;
+    if (view_rows(ui, v) == 0) {
+        ui_message(ui, true, "nothing selected");
+        return UI_REDRAW;
+    }
+    const row_t *r = &rows.r[view_source_row(v, v->cursor)];
+    if (r->kind == ROW_BUILD) {
+        const bk_build_t *bd = &b->builds.b[r->vertex];
+        ui_message(ui, false, "%s build %s", bd->active ? "following" : "replaying", bd->ref);
+        bk_ui_follow(ui, bd->ref);
+        return UI_REDRAW;
+    }
+    long vi = (long)r->vertex;
+    b->expanded = b->expanded == vi ? -1 : vi;
+    v->follow = false;
+    /* The vertex's own row keeps its place: the log goes in after it. */
+    for (size_t k = 0; k < rows.n; k++)
+        if (rows.r[k].kind == ROW_VERTEX && (long)rows.r[k].vertex == vi && !v->filter[0])
+            v->cursor = k;
+    bk_ui_changed(ui);
+    return UI_REDRAW;
+}
+
+static int build_action(ui_t *ui, view_t *v, action_t a)
+{
+    if (a == ACT_EXPAND && ui->bk)
+        return build_expand(ui, v);
+    return UI_PASS;
+}
+
+static void build_summary(ui_t *ui, char *buf, size_t len)
+{
+    ui_bk_t *b = ui->bk;
+    if (!b) {
+        buf[0] = 0;
+    } else if (b->picking && b->no_history) {
+        snprintf(buf, len, "%s", BK_NO_HISTORY);
+    } else if (b->picking) {
+        snprintf(buf, len, "%zu builds: Enter follows one%s", b->builds.n, b->history_err[0] ? " (history failed)" : "");
+    } else {
+        unsigned done, total;
+        bk_progress_counts(b->progress, &done, &total);
+        bool failed = bk_progress_failed(b->progress) != NULL;
+        bool finished = final(b) && total && done == total && !failed;
+        snprintf(buf, len, "Building %.1fs (%u/%u)%s%s%s%.40s",
+                 (double)bk_progress_elapsed_ns(b->progress, bk_ui_now(ui)) / 1e9, done, total,
+                 finished ? " FINISHED" : "", failed ? " ERROR" : "",
+                 b->live ? "  ref " : "", b->live ? b->ref : "");
+    }
+}
+
+static const action_t build_hints[] = {ACT_EXPAND, ACT_PICK_BUILD, ACT_DETAILS, ACT_NONE};
+
+const view_ops_t pane_build_ops = {
+    .id = PANE_BUILD,
+    .count = build_count,
+    .draw_row = build_draw,
+    .row_text = build_text,
+    .row_kind = build_kind,
+    .details = build_details,
+    .action = build_action,
+    .summary = build_summary,
+    .hints = build_hints,
+    .follow_default = true,
+    .empty = "(no build: l lists the daemon's builds (v0.11+); --ref REF follows one)",
+};
