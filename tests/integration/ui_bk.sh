@@ -7,34 +7,8 @@
 # Workers pane, idle CPU once the build ended, and a pre-v0.11 daemon.
 source "$(dirname "$0")/../lib.sh"
 
-TM="tmux -L skview-bk-$$ -f /dev/null"
-at_exit "$TM kill-server"
-export TERM=xterm-256color
+source "$(dirname "$0")/../tmux_lib.sh"
 REF_OK=m38a1hxgttgm2qcyrjs14yf3j REF_FAIL=t1kfp0e8x0q3wby2d5v7h9n4c REF_LIVE=w9z4c6b1n7v2x5m8q3k0j6h4g
-
-# start_ui NAME COMMAND...: as in ui_tmux.sh, a fresh 100x30 session; the
-# wrapper keeps the pid, the exit status and `stty -g` before and after.
-start_ui() {
-  local name=$1; shift
-  rm -f "$TMP/$name".*
-  cat > "$TMP/$name.sh" <<EOS
-stty -g > "$TMP/$name.before"
-sh -c 'echo \$\$ > "$TMP/$name.pid"; exec "\$@"' sh $(printf '%q ' "$@")
-echo \$? > "$TMP/$name.rc"
-stty -g > "$TMP/$name.after"
-sleep 600
-EOS
-  $TM new-session -d -s "$name" -x 100 -y 30 "bash $TMP/$name.sh"
-  at_exit "kill \$(cat $TMP/$name.pid)"
-}
-screen() { $TM capture-pane -p -t "$1:"; }
-wait_screen() {
-  local end=$((SECONDS + $1))
-  until [[ "$(screen "$2")" =~ $3 ]]; do [ $SECONDS -ge $end ] && return 1; sleep 0.1; done
-}
-keys() { local w=$1; shift; $TM send-keys -t "$w:" "$@"; }
-check_screen() { if wait_screen 10 "$2" "$3"; then ok "$1"; else not_ok "$1"; echo "  pattern: $3"; screen "$2" | sed 's/^/  | /'; fi; }
-check_not_screen() { if [[ "$(screen "$2")" =~ $3 ]]; then not_ok "$1"; screen "$2" | sed 's/^/  | /'; else ok "$1"; fi; }
 # bk_ready SOCK: the simulator answers on its BuildKit socket (start_sim in
 # lib.sh waits for the Skaffold side only).
 bk_ready() { wait_for 10 "$SKVIEW" buildkit --buildkit "unix://$1" workers || { echo "no BuildKit on $1"; exit 1; }; }

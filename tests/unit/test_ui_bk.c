@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "ui_fixture.h"
 #include "io/bk_reader.h"
 #include "io/recording.h"
 #include "ui/ui.h"
@@ -30,36 +31,6 @@ static const char rawjson[] =
     "{\"logs\":[{\"vertex\":\"sha256:dddd0000000000000000000000000000000000000000000000000000000000d4\",\"stream\":2,\"data\":\"bWFpbi5jOjM6IGVycm9yOiBleHBlY3RlZCAnOycKbWFrZTogKioqIFthbGxdIEVycm9yIDIK\",\"timestamp\":\"2024-05-01T10:00:01.200Z\"}]}\n"
     "{\"vertexes\":[{\"digest\":\"sha256:dddd0000000000000000000000000000000000000000000000000000000000d4\",\"name\":\"[3/3] RUN make\",\"inputs\":[\"sha256:bbbb0000000000000000000000000000000000000000000000000000000000b2\"],\"started\":\"2024-05-01T10:00:00.300Z\",\"completed\":\"2024-05-01T10:00:01.300Z\",\"error\":\"process \\\"/bin/sh -c make\\\" did not complete successfully: exit code: 2\"},{\"digest\":\"sha256:cccc0000000000000000000000000000000000000000000000000000000000c3\",\"name\":\"[2/3] ADD https://example.com/big.tar /big.tar\",\"inputs\":[\"sha256:bbbb0000000000000000000000000000000000000000000000000000000000b2\"],\"started\":\"2024-05-01T10:00:00.200Z\",\"completed\":\"2024-05-01T10:00:01.300Z\",\"error\":\"context canceled\"}]}\n";
 
-/* Runs `skview replay PATH --dump-screen --size SIZE --at AT [--keys K]`. */
-static char *run(const char *path, const char *size, const char *at, const char *keys)
-{
-    char out_path[] = "/tmp/skview-test-out-XXXXXX";
-    int fd = mkstemp(out_path);
-    assert_true(fd >= 0);
-    fflush(stdout);
-    int saved = dup(1);
-    dup2(fd, 1);
-    char *argv[12] = {"replay", (char *)path, "--dump-screen", "--size", (char *)size, "--at", (char *)at,
-                      "--no-config"};
-    int argc = 8;
-    if (keys) {
-        argv[argc++] = "--keys";
-        argv[argc++] = (char *)keys;
-    }
-    int rc = ui_cmd_replay(argc, argv);
-    fflush(stdout);
-    dup2(saved, 1);
-    close(saved);
-    assert_int_equal(rc, 0);
-    lseek(fd, 0, SEEK_SET);
-    char *buf = calloc(1, 1 << 16);
-    ssize_t n = read(fd, buf, (1 << 16) - 1);
-    assert_true(n > 0);
-    close(fd);
-    unlink(out_path);
-    return buf;
-}
-
 static void must_have(const char *screen, const char *what)
 {
     if (!strstr(screen, what))
@@ -70,7 +41,7 @@ static void must_have(const char *screen, const char *what)
  * ERROR, and the failed step's whole log after every step. */
 static void test_rawjson_final_frame(void **state)
 {
-    char *s = run(json_path, "100x30", "END", NULL);
+    char *s =ui_dump(json_path, "100x30", "END", NULL);
     must_have(s, "8 Build  Building 1.3s (4/4) ERROR");
     must_have(s, " => CACHED [1/3] FROM docker.io/library/alpine:3.19");
     must_have(s, " => CANCELED [2/3] ADD https://example.com/big.tar /big.tar");
@@ -89,7 +60,7 @@ static void test_rawjson_final_frame(void **state)
 /* Mid-build: running steps show their log tail and no failed block yet. */
 static void test_rawjson_running(void **state)
 {
-    char *s = run(json_path, "100x30", "4", NULL);
+    char *s =ui_dump(json_path, "100x30", "4", NULL);
     must_have(s, "Building 0.6s (2/4)");
     must_have(s, " => [3/3] RUN make");
     must_have(s, " => => # cc -c main.c");
@@ -101,13 +72,13 @@ static void test_rawjson_running(void **state)
  * hides it. (At the end, logs are only in the failed block.) */
 static void test_expand_a_step(void **state)
 {
-    char *s = run(json_path, "100x30", "END", "g j j j j Enter");
+    char *s =ui_dump(json_path, "100x30", "END", "g j j j j Enter");
     const char *step = strstr(s, " => ERROR [3/3] RUN make ");
     assert_non_null(step);
     assert_ptr_equal(strstr(s, " => => # cc -c main.c\n"), strchr(step, '\n') + 1);
     must_have(s, " => => # make: *** [all] Error 2");
     free(s);
-    s = run(json_path, "100x30", "END", "g j j j j Enter Enter");
+    s =ui_dump(json_path, "100x30", "END", "g j j j j Enter Enter");
     assert_null(strstr(s, " => => # cc -c main.c"));
     free(s);
 }
@@ -115,7 +86,7 @@ static void test_expand_a_step(void **state)
 /* The same build recorded by skview plays alike. */
 static void test_recording_plays_alike(void **state)
 {
-    char *a = run(json_path, "100x30", "END", NULL), *b = run(rec_path, "100x30", "END", NULL);
+    char *a =ui_dump(json_path, "100x30", "END", NULL), *b =ui_dump(rec_path, "100x30", "END", NULL);
     assert_string_equal(strchr(a, '\n'), strchr(b, '\n')); /* all but the file name */
     free(a);
     free(b);

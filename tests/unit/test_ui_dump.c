@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "ui_fixture.h"
 #include "ui/actions.h"
 #include "ui/ui.h"
 
@@ -23,34 +24,10 @@ static const char log_text[] =
     "{\"timestamp\":\"2021-08-11T19:19:45.685Z\",\"event\":{\"buildEvent\":{\"artifact\":\"leeroy-web\",\"status\":\"Failed\",\"err\":\"exit status 1\",\"errCode\":\"BUILD_USER_ERROR\",\"actionableErr\":{\"errCode\":\"BUILD_USER_ERROR\",\"message\":\"step 3/7: RUN go build: undefined: handler \\u001b]0;pwned\\u0007\\u001b[2J\",\"suggestions\":[{\"suggestionCode\":\"FIX_USER_BUILD_ERR\",\"action\":\"Fix the compile error in main.go\"}]}}},\"entry\":\"Build failed for artifact leeroy-web \\u001b[31mred\\u001b[0m\"}\n"
     "{\"timestamp\":\"2021-08-11T19:19:45.700Z\",\"event\":{\"devLoopEvent\":{\"iteration\":0,\"status\":\"Failed\",\"err\":{\"errCode\":\"BUILD_USER_ERROR\",\"message\":\"build failed\"}}},\"entry\":\"Update failed\"}\n";
 
-/* Runs `skview replay LOG ARGS...` and returns its standard output. */
+/* Runs `skview replay LOG --dump-screen --size SIZE --at END [--keys K]`. */
 static char *run(const char *size, const char *keys)
 {
-    char out_path[] = "/tmp/skview-test-out-XXXXXX";
-    int fd = mkstemp(out_path);
-    assert_true(fd >= 0);
-    fflush(stdout);
-    int saved = dup(1);
-    dup2(fd, 1);
-    char *argv[12] = {"replay", log_path, "--dump-screen", "--size", (char *)size, "--at", "END",
-                      "--no-config"};
-    int argc = 8;
-    if (keys) {
-        argv[argc++] = "--keys";
-        argv[argc++] = (char *)keys;
-    }
-    int rc = ui_cmd_replay(argc, argv);
-    fflush(stdout);
-    dup2(saved, 1);
-    close(saved);
-    assert_int_equal(rc, 0);
-    lseek(fd, 0, SEEK_SET);
-    char *buf = calloc(1, 1 << 16);
-    ssize_t n = read(fd, buf, (1 << 16) - 1);
-    assert_true(n > 0);
-    close(fd);
-    unlink(out_path);
-    return buf;
+    return ui_dump(log_path, size, "END", keys);
 }
 
 static int count_lines(const char *s)
