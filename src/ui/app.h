@@ -129,6 +129,9 @@ int help_action(ui_t *ui, action_t a);
 void details_open(ui_t *ui);
 void details_draw(ui_t *ui);
 int details_action(ui_t *ui, action_t a);
+/* Scrolling keys of a popup (help, details): moves popup_top, last being the
+ * top for G; any other action closes the popup. Returns UI_REDRAW. */
+int popup_action(ui_t *ui, action_t a, int last);
 /* Every set field of a message, one "path: value" line each. */
 void details_dump_message(strbuf_t *out, const ProtobufCMessage *m, int indent);
 

@@ -92,7 +92,7 @@ void details_draw(ui_t *ui)
     sb_free(&text);
 }
 
-int details_action(ui_t *ui, action_t a)
+int popup_action(ui_t *ui, action_t a, int last)
 {
     switch (a) {
     case ACT_MOVE_DOWN: ui->popup_top++; break;
@@ -100,10 +100,16 @@ int details_action(ui_t *ui, action_t a)
     case ACT_PAGE_DOWN: ui->popup_top += ui->rows / 2; break;
     case ACT_PAGE_UP: ui->popup_top = ui->popup_top > ui->rows / 2 ? ui->popup_top - ui->rows / 2 : 0; break;
     case ACT_MOVE_FIRST: ui->popup_top = 0; break;
-    case ACT_MOVE_LAST: ui->popup_top = 1 << 30; break;
+    case ACT_MOVE_LAST: ui->popup_top = last; break;
     default: ui->overlay = UI_OVERLAY_NONE; break;
     }
     return UI_REDRAW;
+}
+
+int details_action(ui_t *ui, action_t a)
+{
+    /* The last line is clamped when drawn, which knows the wrapped height. */
+    return popup_action(ui, a, 1 << 30);
 }
 
 /* ---- every field of a message --------------------------------------------- */

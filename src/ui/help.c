@@ -55,14 +55,5 @@ void help_draw(ui_t *ui)
 
 int help_action(ui_t *ui, action_t a)
 {
-    switch (a) {
-    case ACT_MOVE_DOWN: ui->popup_top++; break;
-    case ACT_MOVE_UP: ui->popup_top -= ui->popup_top > 0; break;
-    case ACT_PAGE_DOWN: ui->popup_top += ui->rows / 2; break;
-    case ACT_PAGE_UP: ui->popup_top = ui->popup_top > ui->rows / 2 ? ui->popup_top - ui->rows / 2 : 0; break;
-    case ACT_MOVE_FIRST: ui->popup_top = 0; break;
-    case ACT_MOVE_LAST: ui->popup_top = help_lines(); break;
-    default: ui->overlay = UI_OVERLAY_NONE; break;
-    }
-    return UI_REDRAW;
+    return popup_action(ui, a, help_lines());
 }
