@@ -25,10 +25,12 @@ static const command_t commands[] = {
 
 static void print_help(FILE *f)
 {
-    fprintf(f, "usage: skview [-a ADDR] [--theme NAME|PATH] [--record FILE] [--notify]\n"
+    fprintf(f, "usage: skview [OPTIONS]\n"
                "       skview COMMAND [ARGS]\n\n"
                "Watch and steer a Skaffold dev loop. With no command, opens the live view on\n"
-               "ADDR (default $SKVIEW_ADDR, else " SKVIEW_DEFAULT_ADDR ").\n\ncommands:\n");
+               "ADDR (default $SKVIEW_ADDR, else " SKVIEW_DEFAULT_ADDR ").\n\noptions of the viewer:\n");
+    ui_print_options(f, false);
+    fprintf(f, "\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  skview %s\n", commands[i].usage);
     fprintf(f, "\nexit status: 0 ok, 1 runtime error, 2 usage error, 3 malformed input (--strict)\n"

@@ -68,12 +68,18 @@ static const opt_def_t opt_defs[] = {
 };
 #undef O
 
+void ui_print_options(FILE *f, bool replay)
+{
+    for (size_t i = 0; i < sizeof opt_defs / sizeof opt_defs[0]; i++)
+        if (replay ? !opt_defs[i].live_only : !opt_defs[i].replay_only)
+            fprintf(f, "  %s%s%s %s\n", opt_defs[i].alias ? opt_defs[i].alias : "",
+                    opt_defs[i].alias ? ", " : "", opt_defs[i].name, opt_defs[i].help);
+}
+
 static void usage(bool replay)
 {
     fprintf(stderr, "usage: skview %s[OPTIONS]\n", replay ? "replay FILE " : "");
-    for (size_t i = 0; i < sizeof opt_defs / sizeof opt_defs[0]; i++)
-        if (replay ? !opt_defs[i].live_only : !opt_defs[i].replay_only)
-            fprintf(stderr, "  %s %s\n", opt_defs[i].name, opt_defs[i].help);
+    ui_print_options(stderr, replay);
 }
 
 static int parse_value(const opt_def_t *d, ui_opts_t *o, const char *v)
