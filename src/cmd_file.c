@@ -108,15 +108,7 @@ static int print_entry(void *ctx, const Proto__LogEntry *e)
 {
     printer_t *p = ctx;
     sb_reset(&p->line);
-    if (p->json) {
-        pbjson_write(&p->line, &e->base);
-    } else {
-        /* The sentence comes from the wire: never let it act on a terminal. */
-        entry_format_line(&p->safe, e);
-        textsafe(&p->line, p->safe.data, p->safe.len, 0, 0);
-        sb_reset(&p->safe);
-    }
-    sb_addc(&p->line, '\n');
+    entry_render(&p->line, &p->safe, e, p->json);
     fwrite(p->line.data, 1, p->line.len, stdout);
     return 0;
 }

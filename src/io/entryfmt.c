@@ -1,6 +1,7 @@
 /* How a LogEntry reads to a person; see entryfmt.h. */
 #include <string.h>
 #include "io/entryfmt.h"
+#include "model/textsafe.h"
 
 typedef struct kind_info {
     Proto__Event__EventTypeCase which;
@@ -100,4 +101,17 @@ void entry_format_line(strbuf_t *out, const Proto__LogEntry *e)
     }
     sb_printf(out, "  %-11s  ", entry_kind(e));
     entry_text(out, e);
+}
+
+void entry_render(strbuf_t *out, strbuf_t *scratch, const Proto__LogEntry *e, bool json)
+{
+    if (json) {
+        pbjson_write(out, &e->base);
+    } else {
+        /* The sentence comes from the wire: never let it act on a terminal. */
+        sb_reset(scratch);
+        entry_format_line(scratch, e);
+        textsafe(out, scratch->data, scratch->len, 0, 0);
+    }
+    sb_addc(out, '\n');
 }

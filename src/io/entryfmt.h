@@ -4,6 +4,7 @@
 #ifndef SKVIEW_ENTRYFMT_H
 #define SKVIEW_ENTRYFMT_H
 
+#include <stdbool.h>
 #include "skaffold.pb-c.h"
 #include "model/pbjson.h"
 
@@ -15,5 +16,10 @@ const char *entry_kind(const Proto__LogEntry *e);
 void entry_text(strbuf_t *out, const Proto__LogEntry *e);
 /* "2021-08-11T19:19:41.711Z  build        Build started for artifact x" */
 void entry_format_line(strbuf_t *out, const Proto__LogEntry *e);
+
+/* Appends one output line of `skview events` (file or live) and its newline:
+ * canonical JSON, or the human line made terminal-safe. scratch is reused
+ * working space. */
+void entry_render(strbuf_t *out, strbuf_t *scratch, const Proto__LogEntry *e, bool json);
 
 #endif

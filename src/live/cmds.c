@@ -255,31 +255,11 @@ static void events_stop(events_t *ev, int rc)
     live_client_stop(ev->client, events_stopped, ev);
 }
 
-/* Printable ASCII only: the common case, which needs no sanitising. */
-static bool plain_ascii(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
-            return false;
-    return true;
-}
-
 static void events_on_entry(void *ctx, const Proto__LogEntry *e)
 {
     events_t *ev = ctx;
     sb_reset(&ev->line);
-    if (ev->json) {
-        pbjson_write(&ev->line, &e->base);
-    } else {
-        /* Same rendering as `skview events FILE`: never raw wire text. */
-        sb_reset(&ev->safe);
-        entry_format_line(&ev->safe, e);
-        if (plain_ascii(ev->safe.data, ev->safe.len))
-            sb_add(&ev->line, ev->safe.data, ev->safe.len); /* textsafe would not change it */
-        else
-            textsafe(&ev->line, ev->safe.data, ev->safe.len, 0, 0);
-    }
-    sb_addc(&ev->line, '\n');
+    entry_render(&ev->line, &ev->safe, e, ev->json); /* as `skview events FILE` */
     if (fwrite(ev->line.data, 1, ev->line.len, stdout) != ev->line.len) {
         if (errno != EPIPE)
             perror("skview: events: stdout");

@@ -74,6 +74,20 @@ int textsafe(strbuf_t *out, const char *str, size_t n, int max_cols, int flags)
     bool rest_fits = max_cols <= 0;
     size_t i = 0;
     while (i < n) {
+        /* Runs of printable ASCII, the common case, are copied whole as long
+         * as they stay clear of the column limit (one glyph each, one column
+         * each: exactly what the loop below would do byte by byte). */
+        size_t run = 0;
+        while (i + run < n && s[i + run] >= 0x20 && s[i + run] < 0x7f)
+            run++;
+        if (run && !rest_fits && max_cols - 1 - cols < (int)run)
+            run = max_cols - 1 - cols > 0 ? (size_t)(max_cols - 1 - cols) : 0;
+        if (run) {
+            sb_add(out, str + i, run);
+            cols += (int)run;
+            i += run;
+            continue;
+        }
         glyph_t g;
         size_t used = next_glyph(s + i, n - i, flags, &g);
         if (g.len == 1 && g.text[0] == '\n') {
