@@ -4,6 +4,7 @@
 #include <string.h>
 #include "io/logreader.h"
 #include "live/replay.h"
+#include "model/model.h"
 #include "model/status.h"
 
 static const double speeds[] = {0.5, 1, 2, 4, 8, 16, 32, 64, 0};
@@ -48,40 +49,11 @@ static int64_t entry_ns(const Proto__LogEntry *e)
     return e->timestamp ? e->timestamp->seconds * 1000000000LL + e->timestamp->nanos : 0;
 }
 
-static bool failed(const char *status)
-{
-    return status && status_kind(status) == STATUS_FAILED;
-}
-
-static bool has_err(const char *err, const Proto__ActionableErr *ae)
-{
-    return (err && *err) || (ae && ((ae->message && *ae->message) || ae->errcode));
-}
-
+/* The Errors pane's rule, so that `e` and --at error:N find exactly its
+ * errors. */
 bool replay_entry_is_error(const Proto__LogEntry *e)
 {
-    const Proto__Event *ev = e->event;
-    if (!ev)
-        return false;
-    switch (ev->event_type_case) {
-    case PROTO__EVENT__EVENT_TYPE_BUILD_EVENT:
-        return failed(ev->buildevent->status) || has_err(ev->buildevent->err, ev->buildevent->actionableerr);
-    case PROTO__EVENT__EVENT_TYPE_DEPLOY_EVENT:
-        return failed(ev->deployevent->status) || has_err(ev->deployevent->err, ev->deployevent->actionableerr);
-    case PROTO__EVENT__EVENT_TYPE_STATUS_CHECK_EVENT:
-        return failed(ev->statuscheckevent->status) ||
-               has_err(ev->statuscheckevent->err, ev->statuscheckevent->actionableerr);
-    case PROTO__EVENT__EVENT_TYPE_RESOURCE_STATUS_CHECK_EVENT:
-        return failed(ev->resourcestatuscheckevent->status);
-    case PROTO__EVENT__EVENT_TYPE_FILE_SYNC_EVENT:
-        return failed(ev->filesyncevent->status) || has_err(ev->filesyncevent->err, ev->filesyncevent->actionableerr);
-    case PROTO__EVENT__EVENT_TYPE_DEV_LOOP_EVENT:
-        return failed(ev->devloopevent->status) || has_err(NULL, ev->devloopevent->err);
-    case PROTO__EVENT__EVENT_TYPE_TERMINATION_EVENT:
-        return failed(ev->terminationevent->status) || has_err(NULL, ev->terminationevent->err);
-    default:
-        return false;
-    }
+    return model_entry_error(e, NULL);
 }
 
 static bool starts_iteration(const Proto__LogEntry *e)

@@ -1,9 +1,9 @@
-/* The error list: every ActionableErr (or legacy err/errCode pair) the events
- * carry, tied to where it came from, folded when repeated, and resolved when
- * the same thing later succeeds. */
+/* The error list: every failure the events report (with its ActionableErr,
+ * or legacy err/errCode pair), tied to where it came from, folded when
+ * repeated, and resolved when the same thing later succeeds. The rule of
+ * what is an error lives here once (model_event_error). */
 #include <stdlib.h>
 #include <string.h>
-#include "codes.h"
 #include "errlog_int.h"
 #include "model_int.h"
 
@@ -15,7 +15,6 @@ typedef struct err_src {
     const Proto__ActionableErr *ae;   /* NULL if the event has none */
     const char *legacy_msg;           /* deprecated err string, "" if none */
     int legacy_code;                  /* deprecated errCode */
-    bool has_legacy;                  /* the event kind has the pair at all */
 } err_src_t;
 
 void errlog_init(errlog_t *el, size_t cap)
@@ -62,7 +61,6 @@ static void src_set(err_src_t *s, phase_t p, const char *subject, const char *st
     s->ae = ae;
     s->legacy_msg = str_or_empty(legacy_msg);
     s->legacy_code = legacy_code;
-    s->has_legacy = p != PHASE_DEVLOOP && p != PHASE_TERMINATION;
 }
 
 /* Fills s from the events that can carry an error; false for the others. */
@@ -192,32 +190,41 @@ static model_error_t *errlog_slot(errlog_t *el)
     return e;
 }
 
+bool model_event_error(const Proto__Event *ev, phase_t *phase)
+{
+    err_src_t s;
+
+    if (ev == NULL || !errlog_source(ev, &s) || status_kind(s.status) != STATUS_FAILED)
+        return false;
+    if (phase != NULL)
+        *phase = s.phase;
+    return true;
+}
+
+bool model_entry_error(const Proto__LogEntry *e, phase_t *phase)
+{
+    return e != NULL && model_event_error(e->event, phase);
+}
+
 typedef struct err_what {
     int code;
     const char *message;
     const Proto__ActionableErr *ae;
 } err_what_t;
 
-/* What the event reports, if it is an error: the ActionableErr, or for a
- * failure without one the legacy pair. A bare failed step still counts,
- * worded by its LogEntry sentence; dev loop and termination events have no
- * legacy pair and are errors only through their ActionableErr. */
-static bool errlog_what(const err_src_t *s, const char *entry, err_what_t *w)
+/* What a failure reports: its ActionableErr, or the legacy pair, worded by
+ * its LogEntry sentence when it says nothing itself. */
+static void errlog_what(const err_src_t *s, const char *entry, err_what_t *w)
 {
-    bool failed = status_kind(s->status) == STATUS_FAILED;
-
-    if (s->ae == NULL && !(failed && s->has_legacy))
-        return false;
     w->ae = s->ae;
     w->code = s->ae && s->ae->errcode ? (int)s->ae->errcode : s->legacy_code;
     w->message = s->ae && s->ae->message && *s->ae->message ? s->ae->message : s->legacy_msg;
-    if (*w->message == '\0' && failed)
+    if (*w->message == '\0')
         w->message = str_or_empty(entry);
-    return failed || !status_code_is_success(w->code);
 }
 
 uint64_t errlog_fold(errlog_t *el, const Proto__Event *ev, const char *entry,
-                     uint64_t seq, int64_t t, int32_t iteration)
+                     uint64_t seq, int64_t t, int32_t iteration, uint32_t session)
 {
     err_src_t s;
     err_what_t w;
@@ -227,8 +234,9 @@ uint64_t errlog_fold(errlog_t *el, const Proto__Event *ev, const char *entry,
     /* Resolve first: a success never resolves what it reports itself. */
     if (status_kind(s.status) == STATUS_SUCCEEDED)
         errlog_resolve(el, s.phase, s.subject);
-    if (!errlog_what(&s, entry, &w))
+    if (status_kind(s.status) != STATUS_FAILED)
         return 0;
+    errlog_what(&s, entry, &w);
     model_error_t *rep = errlog_repeat_of(el, s.phase, s.subject, w.code, w.message);
     if (rep != NULL) {
         rep->repeats++;
@@ -241,6 +249,7 @@ uint64_t errlog_fold(errlog_t *el, const Proto__Event *ev, const char *entry,
     e->phase = s.phase;
     e->subject = model_xstrdup(s.subject);
     e->iteration = iteration;
+    e->session = session;
     e->code = w.code;
     e->message = model_xstrdup(w.message);
     errlog_copy_suggestions(e, w.ae);

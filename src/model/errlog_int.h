@@ -20,11 +20,12 @@ typedef struct errlog {
 
 void errlog_init(errlog_t *el, size_t cap);
 void errlog_free(errlog_t *el);
-/* Records the error an event carries and resolves what its success fixes.
- * Returns the id of the error raised or repeated, 0 if none. `entry` is the
- * LogEntry sentence, the message of last resort for a bare failure. */
+/* Records the failure an event reports (model_event_error) and resolves
+ * what its success fixes. Returns the id of the error raised or repeated, 0
+ * if none. `entry` is the LogEntry sentence, the message of last resort for
+ * a bare failure. */
 uint64_t errlog_fold(errlog_t *el, const Proto__Event *ev, const char *entry,
-                     uint64_t seq, int64_t t, int32_t iteration);
+                     uint64_t seq, int64_t t, int32_t iteration, uint32_t session);
 size_t errlog_count(const errlog_t *el);
 const model_error_t *errlog_at(const errlog_t *el, size_t newest_i);
 const model_error_t *errlog_by_id(const errlog_t *el, uint64_t id);

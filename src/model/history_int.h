@@ -1,7 +1,8 @@
 /* Private to src/model: the event history, a bounded ring of packed LogEntry
  * messages. Packed protobuf is about a tenth of the unpacked tree, which is
  * what keeps 100,000 entries near 15 MB. Each slot is one malloc'd blob: a
- * 4-byte length followed by the packed bytes. */
+ * 4-byte length, one byte of the resets inferred before the entry (what
+ * model_reconcile re-applies), then the packed bytes. */
 #ifndef SKVIEW_HISTORY_INT_H
 #define SKVIEW_HISTORY_INT_H
 
@@ -21,10 +22,12 @@ typedef struct hist {
 
 void hist_init(hist_t *h, size_t cap);
 void hist_free(hist_t *h);
-/* Appends the entry with seq first + count, evicting the oldest when full. */
-void hist_push(hist_t *h, const Proto__LogEntry *e);
-/* The packed bytes of seq, NULL if not retained. */
-const uint8_t *hist_get(const hist_t *h, uint64_t seq, size_t *len);
+/* Appends the entry with seq first + count, and the MIRROR_RESET_* bits
+ * applied before it, evicting the oldest when full. */
+void hist_push(hist_t *h, const Proto__LogEntry *e, uint8_t resets);
+/* The packed bytes of seq (and its resets byte if resets is not NULL),
+ * NULL if not retained. */
+const uint8_t *hist_get(const hist_t *h, uint64_t seq, size_t *len, uint8_t *resets);
 /* Decodes seq with alloc (NULL = malloc); NULL if not retained. */
 Proto__LogEntry *hist_unpack(const hist_t *h, uint64_t seq, ProtobufCAllocator *alloc);
 size_t hist_bytes(const hist_t *h);

@@ -10,19 +10,23 @@
 #include "mirror_int.h"
 #include "model.h"
 #include "model_int.h"
+#include "resets_int.h"
+#include "resources_int.h"
 #include "timeline_int.h"
 
 struct model {
     model_opts_t opts;
-    Proto__State *state;
+    mirror_t mirror;
+    resets_t resets;
     uint64_t seq, generation;
     uint64_t undecodable;   /* history entries reconcile could not decode */
     char *version;
     bool terminated;
     char *term_status;
     int64_t last_time;
-    model_resource_t *res;
-    size_t n_res, res_alloc;
+    reslist_t res;
+    uint64_t *sessions;     /* seq of the first entry of session i + 1 */
+    size_t n_sessions, sessions_alloc;
     hist_t hist;
     tl_t tl;
     errlog_t errs;
@@ -118,54 +122,10 @@ const char *phase_name(phase_t p)
     return (unsigned)p < PHASE__COUNT ? names[p] : "unknown";
 }
 
-/* ---- per-resource detail ------------------------------------------------------ */
-
-static model_resource_t *res_get(model_t *m, const char *name)
-{
-    for (size_t i = 0; i < m->n_res; i++)
-        if (strcmp(m->res[i].name, name) == 0)
-            return &m->res[i];
-    m->res = model_grow(m->res, &m->res_alloc, m->n_res + 1, sizeof *m->res, 0);
-    model_resource_t *r = &m->res[m->n_res++];
-    memset(r, 0, sizeof *r);
-    r->name = model_xstrdup(name);
-    return r;
-}
-
 static void str_replace(char **dst, const char *src)
 {
     free(*dst);
     *dst = model_xstrdup(src ? src : "");
-}
-
-/* The message of the latest event; newer Skaffold puts it in actionableErr
- * and statusCode there too, older only in the deprecated err. */
-static void res_fold(model_t *m, const Proto__ResourceStatusCheckEvent *ev, int64_t t)
-{
-    const Proto__ActionableErr *ae = ev->actionableerr;
-    model_resource_t *r = res_get(m, model_nz(ev->resource));
-    const char *msg = model_nz(ev->message);
-
-    if (*msg == '\0' && ae != NULL)
-        msg = model_nz(ae->message);
-    if (*msg == '\0')
-        msg = model_nz(ev->err);
-    str_replace(&r->status, ev->status);
-    str_replace(&r->message, msg);
-    r->code = ev->statuscode != 0 || ae == NULL ? (int)ev->statuscode : (int)ae->errcode;
-    r->time_ns = t;
-}
-
-static void res_free(model_t *m)
-{
-    for (size_t i = 0; i < m->n_res; i++) {
-        free(m->res[i].name);
-        free(m->res[i].status);
-        free(m->res[i].message);
-    }
-    free(m->res);
-    m->res = NULL;
-    m->n_res = m->res_alloc = 0;
 }
 
 /* ---- life cycle ---------------------------------------------------------------- */
@@ -177,7 +137,10 @@ static size_t cap_or(size_t cap, size_t dflt)
 
 static void model_init_parts(model_t *m)
 {
-    m->state = mirror_new();
+    mirror_init(&m->mirror);
+    resets_init(&m->resets);
+    reslist_init(&m->res);
+    m->n_sessions = 0;
     m->version = model_xstrdup("");
     m->term_status = model_xstrdup("");
     hist_init(&m->hist, m->opts.history_cap);
@@ -187,10 +150,10 @@ static void model_init_parts(model_t *m)
 
 static void model_free_parts(model_t *m)
 {
-    protobuf_c_message_free_unpacked(&m->state->base, NULL);
+    mirror_free(&m->mirror);
+    reslist_free(&m->res);
     free(m->version);
     free(m->term_status);
-    res_free(m);
     hist_free(&m->hist);
     tl_free(&m->tl);
     errlog_free(&m->errs);
@@ -214,6 +177,7 @@ void model_free(model_t *m)
     if (m == NULL)
         return;
     model_free_parts(m);
+    free(m->sessions);
     free(m);
 }
 
@@ -240,56 +204,94 @@ static void model_fold_session(model_t *m, const Proto__Event *ev)
     }
 }
 
+/* A new session starts with this entry (the first one, or a MetaEvent
+ * after others). */
+static void model_session_start(model_t *m, uint64_t seq, int64_t t)
+{
+    m->sessions = model_grow(m->sessions, &m->sessions_alloc, m->n_sessions + 1,
+                             sizeof *m->sessions, 0);
+    m->sessions[m->n_sessions++] = seq;
+    tl_set_session(&m->tl, (uint32_t)m->n_sessions, t);
+}
+
+/* The resets the server applied before ev, to the mirror and to what
+ * follows the State (the resource details). */
+static void model_apply_resets(model_t *m, unsigned resets)
+{
+    if (resets == 0)
+        return;
+    mirror_reset(&m->mirror, resets);
+    reslist_clear(&m->res);
+    if (resets & MIRROR_RESET_SESSION) {
+        str_replace(&m->version, "");
+        m->terminated = false;
+        str_replace(&m->term_status, "");
+    }
+}
+
 int model_fold(model_t *m, const Proto__LogEntry *e)
 {
     const Proto__Event *ev = e->event;
     uint64_t seq = m->seq++;
     int64_t t = model_time_ns(e);
+    bool has_event = ev != NULL && ev->event_type_case != PROTO__EVENT__EVENT_TYPE__NOT_SET;
+    unsigned resets = has_event ? resets_before(&m->resets, ev) : 0;
 
     m->generation++;
+    if (m->n_sessions == 0 || (resets & MIRROR_RESET_SESSION))
+        model_session_start(m, seq, t);
     if (!m->opts.no_history)
-        hist_push(&m->hist, e);
+        hist_push(&m->hist, e, (uint8_t)resets);
     if (t != 0)
         m->last_time = t;
-    if (ev == NULL || ev->event_type_case == PROTO__EVENT__EVENT_TYPE__NOT_SET)
+    if (!has_event)
         return -1;
-    mirror_fold(m->state, ev);
+    model_apply_resets(m, resets);
+    mirror_fold(&m->mirror, ev);
     model_fold_session(m, ev);
     if (ev->event_type_case == PROTO__EVENT__EVENT_TYPE_RESOURCE_STATUS_CHECK_EVENT)
-        res_fold(m, ev->resourcestatuscheckevent, t);
+        reslist_fold(&m->res, ev->resourcestatuscheckevent, t);
     /* The timeline first, so an error is tied to the iteration its entry
      * opened or ended; then the error, so the timeline can point at it. */
     tl_fold(&m->tl, ev, t);
-    uint64_t eid = errlog_fold(&m->errs, ev, model_nz(e->entry), seq, t, tl_current_number(&m->tl));
+    uint64_t eid = errlog_fold(&m->errs, ev, model_nz(e->entry), seq, t, tl_current_number(&m->tl),
+                               (uint32_t)m->n_sessions);
     tl_note_error(&m->tl, eid);
     return 0;
 }
 
+/* Folds seq again from the history onto the mirror, with its resets. */
+static void model_refold(model_t *m, uint64_t seq)
+{
+    size_t len;
+    uint8_t resets = 0;
+    const uint8_t *data = hist_get(&m->hist, seq, &len, &resets);
+    /* protobuf-c keeps unknown fields it cannot pack back into a valid
+     * message (field number 0, found by fuzzing), so a hostile entry can
+     * fail to decode from the history: skip it, never die on wire data. */
+    Proto__LogEntry *e = data ? proto__log_entry__unpack(NULL, len, data) : NULL;
+    if (e == NULL) {
+        m->undecodable++;
+        return;
+    }
+    if (e->event != NULL && e->event->event_type_case != PROTO__EVENT__EVENT_TYPE__NOT_SET) {
+        mirror_reset(&m->mirror, resets);
+        mirror_fold(&m->mirror, e->event);
+    }
+    protobuf_c_message_free_unpacked(&e->base, NULL);
+}
+
 void model_reconcile(model_t *m, const Proto__State *server, uint64_t since_seq)
 {
-    Proto__State *s = (Proto__State *)pb_dup(&server->base);
-
-    mirror_complete(s);
+    mirror_adopt(&m->mirror, (Proto__State *)pb_dup(&server->base));
     /* Entries older than the history keeps are gone; what is left is the best
      * that can be re-applied. */
     uint64_t seq = since_seq > m->hist.first ? since_seq : m->hist.first;
     if (m->opts.no_history)
         seq = m->seq; /* nothing kept to re-apply */
-    for (; seq < m->seq; seq++) {
-        /* protobuf-c keeps unknown fields it cannot pack back into a valid
-         * message (field number 0, found by fuzzing), so a hostile entry can
-         * fail to decode from the history: skip it, never die on wire data. */
-        Proto__LogEntry *e = hist_unpack(&m->hist, seq, NULL);
-        if (e == NULL) {
-            m->undecodable++;
-            continue;
-        }
-        if (e->event != NULL)
-            mirror_fold(s, e->event);
-        protobuf_c_message_free_unpacked(&e->base, NULL);
-    }
-    protobuf_c_message_free_unpacked(&m->state->base, NULL);
-    m->state = s;
+    for (; seq < m->seq; seq++)
+        model_refold(m, seq);
+    reslist_sync(&m->res, m->mirror.s->statuscheckstate);
     m->generation++;
 }
 
@@ -312,7 +314,7 @@ uint64_t model_generation(const model_t *m)
 
 const Proto__State *model_state(const model_t *m)
 {
-    return m->state;
+    return m->mirror.s;
 }
 
 const char *model_version(const model_t *m)
@@ -369,20 +371,41 @@ size_t model_unresolved_errors(const model_t *m)
 
 size_t model_resource_count(const model_t *m)
 {
-    return m->n_res;
+    return m->res.n;
 }
 
 const model_resource_t *model_resource_at(const model_t *m, size_t i)
 {
-    return i < m->n_res ? &m->res[i] : NULL;
+    return i < m->res.n ? &m->res.v[i] : NULL;
 }
 
 const model_resource_t *model_resource_find(const model_t *m, const char *name)
 {
-    for (size_t i = 0; i < m->n_res; i++)
-        if (strcmp(m->res[i].name, name) == 0)
-            return &m->res[i];
-    return NULL;
+    return reslist_find(&m->res, name);
+}
+
+const model_resource_t *model_resource_owner(const model_t *m, const model_resource_t *r)
+{
+    return reslist_owner(&m->res, r);
+}
+
+uint32_t model_session(const model_t *m)
+{
+    return m->n_sessions ? (uint32_t)m->n_sessions : 1;
+}
+
+uint32_t model_session_of(const model_t *m, uint64_t seq)
+{
+    size_t lo = 0, hi = m->n_sessions;
+    /* The number of sessions that started at or before seq. */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->sessions[mid] <= seq)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo ? (uint32_t)lo : 1;
 }
 
 uint64_t model_history_first(const model_t *m)

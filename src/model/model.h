@@ -1,17 +1,25 @@
 /* The model: a live mirror of Skaffold's State plus what a viewer needs beyond
  * it (dev-loop timeline, errors with suggestions, per-resource detail, event
- * history). Pure C: no I/O, no ncurses, no gRPC, single-threaded.
+ * history, session boundaries). Pure C: no I/O, no ncurses, no gRPC,
+ * single-threaded.
  *
  * Order of calls: model_new(); then any number of model_fold() (one per
  * LogEntry, in stream order), model_reconcile() (a State from GetState) and
  * model_clear() (before an Events stream is replayed again on reconnect);
  * readers may call the accessors at any time; model_free() last.
  *
- * Folding (model_fold) mirrors Skaffold's server exactly:
- *   buildEvent              buildState.artifacts[artifact] = status
- *   deployEvent             deployState.status = status
+ * Folding (model_fold) mirrors what Skaffold's server does to its State,
+ * which is more than the events say (upstream pkg/skaffold/event/event.go,
+ * pkg/skaffold/runner/dev.go). Each event is applied by the server's rule:
+ *   buildEvent              buildState.artifacts[artifact] = status; a
+ *                           "Failed" one sets buildState.statusCode to its
+ *                           code (the failed build sequence)
+ *   deployEvent             deployState.status = status; statusCode =
+ *                           DEPLOY_SUCCESS on "Complete", the code on "Failed"
  *   portEvent               forwardedPorts[localPort] = the PortEvent
- *   statusCheckEvent        statusCheckState.status = status
+ *   statusCheckEvent        statusCheckState.status = status; statusCode =
+ *                           STATUSCHECK_SUCCESS on "Succeeded", the code on
+ *                           "Failed"
  *   resourceStatusCheckEvent statusCheckState.resources[resource] = status
  *   fileSyncEvent           fileSyncState.status = status
  *   debuggingContainerEvent "Started" appends to debuggingContainers
@@ -19,29 +27,59 @@
  *                           podName and containerName: see reconcile),
  *                           "Terminated" removes those with the same
  *                           namespace, podName and containerName
- *   metaEvent               metadata = metaEvent.metadata (what Skaffold puts
- *                           in its State at start-up)
+ *   metaEvent               metadata = metaEvent.metadata
  *   devLoopEvent, terminationEvent: no State field.
- * A new mirror starts as Skaffold's empty State: deploy, status check and file
- * sync "Not Started", no artifacts, auto triggers off (unknown from events).
+ * and before some events the server has reset its State, which the model
+ * infers from where the event stands in the stream:
+ *   - a MetaEvent after other events starts a new session (a new Skaffold
+ *     process appending to the same log): InitializeState, a fresh mirror.
+ *     The history, the timeline and the errors keep the earlier sessions;
+ *     every iteration and error says which session it belongs to.
+ *   - ResetStateOnBuild before the first build event of every iteration but
+ *     the session's first (DevLoopEvent iteration > 0; without DevLoopEvents,
+ *     a build after a later phase ran): the artifacts seen so far in the
+ *     session back to "Not Started", deploy, status check and file sync "Not
+ *     Started", resources, forwardedPorts and debuggingContainers emptied,
+ *     every statusCode OK.
+ *   - ResetStateOnDeploy before every deployEvent "In Progress": deploy and
+ *     status check "Not Started" (statusCodes OK), resources,
+ *     forwardedPorts and debuggingContainers emptied (a debugging container
+ *     dropped this way gets no "Terminated").
+ *   - an iteration that only syncs files resets nothing.
+ * A new mirror starts as InitializeState as far as events can show it:
+ * deploy, status check and file sync "Not Started", no artifacts.
  *
- * Reconciling (model_reconcile): events cannot carry the three autoTrigger
- * flags, the statusCode fields, nor the resets the server applies when a build
- * or deploy is started by Execute or an Auto* toggle. So the server wins: the
- * mirror becomes a copy of the server's State, and then every entry folded
- * since `since_seq` (the model_seq() read when GetState was sent) is folded
- * again on top, so that an event that arrived while GetState was in flight is
- * not lost. Re-folding is safe because every fold rule is a plain assignment
- * (the newest event for a key wins); that is also why a "Started" container
- * replaces its namespace/pod/container twin instead of being listed twice
- * (Skaffold appends, but never starts one container twice), since a replayed
- * history brings the "Started" of containers GetState already listed. Timeline, errors and history are
- * event-derived and are not touched by reconcile.
+ * What a stream cannot show, so a mirror of events alone differs there until
+ * a reconcile: the autoTrigger flags; the configured artifacts that never
+ * built ("Not Started" from the config, unknown here until they build); a
+ * rebuild made only of cache hits (the server reset the build, but no
+ * BuildEvent follows, so the artifacts keep their old status here while the
+ * server says "Not Started"); and the resets that Execute and AutoBuild/
+ * AutoDeploy(true) cause at once, from any client.
+ *
+ * Errors are failures: an event whose status is "Failed" (a build, deploy,
+ * status check, file sync, resource, iteration or termination; see
+ * model_event_error). An "In Progress" resource event describes the
+ * resource's current condition (its ActionableErr is progress or a warning
+ * that may clear) and is kept on the resource, not in the error list.
+ *
+ * Reconciling (model_reconcile): the server wins: the mirror becomes a copy
+ * of the server's State, and then every entry folded since `since_seq` (the
+ * model_seq() read when GetState was sent) is folded again on top, with the
+ * resets inferred for it when it was first folded, so that an event that
+ * arrived while GetState was in flight is not lost. Re-folding is safe
+ * because every rule is an assignment or a reset (the newest event for a
+ * key wins); that is also why a "Started" container replaces its
+ * namespace/pod/container twin instead of being listed twice (Skaffold
+ * appends, but never starts one container twice), since a replayed history
+ * brings the "Started" of containers GetState already listed. Timeline,
+ * errors and history are event-derived and are not touched by reconcile.
  *
  * Bounds: the history keeps the newest history_cap entries (as packed
  * protobuf, about 120 bytes each), the timeline the newest timeline_cap
  * iterations, the error list the newest errors_cap errors, so memory stays flat
- * however long a session runs. */
+ * however long a session runs. The State's maps are hashed: a fold costs
+ * O(1) per event whatever the number of distinct keys. */
 #ifndef SKVIEW_MODEL_H
 #define SKVIEW_MODEL_H
 
@@ -101,6 +139,7 @@ typedef struct iteration {
     size_t n_builds;
     span_t deploy, statuscheck, sync;
     uint64_t error_id;           /* the error that ended it (0 = none) */
+    uint32_t session;            /* the session it belongs to (from 1) */
 } iteration_t;
 
 typedef struct suggestion {
@@ -120,16 +159,21 @@ typedef struct model_error {
     char *message;
     suggestion_t *suggestions;
     size_t n_suggestions;
+    uint32_t session;            /* the session it happened in (from 1) */
     bool resolved;               /* the same phase+subject later succeeded */
     unsigned repeats;            /* identical reports folded into this one */
 } model_error_t;
 
-/* Per status-check resource: what State's map cannot hold. */
+/* Per status-check resource: what State's map cannot hold. While the check
+ * runs, message, code and suggestions describe the resource's condition
+ * (STATUSCHECK_CONTAINER_CREATING, a restart that may still clear, ...). */
 typedef struct model_resource {
     char *name;
     char *status;
     char *message;
     int code;                    /* ResourceStatusCheckEvent.statusCode */
+    suggestion_t *suggestions;   /* of its latest ActionableErr */
+    size_t n_suggestions;
     int64_t time_ns;             /* of the latest event */
 } model_resource_t;
 
@@ -172,10 +216,27 @@ const model_error_t *model_error_at(const model_t *m, size_t i);
 const model_error_t *model_error_by_id(const model_t *m, uint64_t id);
 size_t model_unresolved_errors(const model_t *m);
 
-/* Resources seen in events, in first-seen order. */
+/* Is this event an error (a failure, see above)? If so and phase is not
+ * NULL, *phase says where it comes from. The one rule for the Errors pane
+ * and for whoever looks for errors in a log. */
+bool model_event_error(const Proto__Event *ev, phase_t *phase);
+bool model_entry_error(const Proto__LogEntry *e, phase_t *phase);
+
+/* The resources of the current rollout: exactly the keys of the mirror's
+ * statusCheckState.resources, in its order (first seen first). */
 size_t model_resource_count(const model_t *m);
 const model_resource_t *model_resource_at(const model_t *m, size_t i);
 const model_resource_t *model_resource_find(const model_t *m, const char *name);
+/* The deployment a pod belongs to: for pod/NAME-HASH-XXXX the resource
+ * deployment/NAME (the longest such deployment listed), NULL for anything
+ * else or when that deployment is not listed. */
+const model_resource_t *model_resource_owner(const model_t *m, const model_resource_t *r);
+
+/* Sessions: each MetaEvent after other events starts a new one (Skaffold
+ * appends each process's log to the same file). Numbered from 1. */
+uint32_t model_session(const model_t *m);
+/* The session the entry with this seq belongs to (entries seq < model_seq()). */
+uint32_t model_session_of(const model_t *m, uint64_t seq);
 
 /* History: entries seq in [first, model_seq()). model_history_get decodes one
  * into a new message the caller frees with protobuf_c_message_free_unpacked

@@ -29,6 +29,15 @@ void tl_free(tl_t *tl)
     tl_init(tl, tl->cap);
 }
 
+static void tl_close(tl_iter_t *ti, int64_t t);
+
+void tl_set_session(tl_t *tl, uint32_t session, int64_t t)
+{
+    if (tl->n)
+        tl_close(tl->iters[tl->n - 1], t);
+    tl->session = session;
+}
+
 static tl_iter_t *tl_cur(const tl_t *tl)
 {
     return tl->n ? tl->iters[tl->n - 1] : NULL;
@@ -52,6 +61,7 @@ static tl_iter_t *tl_open(tl_t *tl, int32_t number, bool implicit, int64_t t)
 
     ti->it.number = number;
     ti->it.implicit = implicit;
+    ti->it.session = tl->session;
     ti->it.span.start_ns = t;
     ti->it.span.status = STATUS_IN_PROGRESS;
     ti->open = true;

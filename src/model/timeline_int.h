@@ -18,10 +18,14 @@ typedef struct tl {
     size_t n, alloc;
     tl_iter_t *touched;      /* the iteration the current entry went to */
     bool ended;              /* the current entry ended `touched` */
+    uint32_t session;        /* given to the iterations opened from now on */
 } tl_t;
 
 void tl_init(tl_t *tl, size_t cap);
 void tl_free(tl_t *tl);
+/* A new session begins at t: the open iteration (if any) ends there, and
+ * the next ones belong to `session`. */
+void tl_set_session(tl_t *tl, uint32_t session, int64_t t);
 /* Folds one event's effect on iterations and spans. */
 void tl_fold(tl_t *tl, const Proto__Event *ev, int64_t t);
 /* After tl_fold: ties the error the same entry raised (0 = none) to the

@@ -161,14 +161,30 @@ static void meta_event_sets_metadata_and_version(void **state)
     assert_string_equal(model_version(m), "Starting Skaffold: v1.29.0");
 }
 
+/* A v0.x MetaEvent has no metadata: the first one of a stream keeps the
+ * metadata a reconcile brought; a later one is a new session (a new
+ * process), which starts from a fresh State. */
 static void meta_event_without_metadata_keeps_the_metadata(void **state)
 {
     model_t *m = *state;
+    Proto__State *srv = fx_new(&proto__state__descriptor);
 
-    fold(m, ev_meta("first", true));
+    srv->metadata = fx_new(&proto__metadata__descriptor);
+    srv->metadata->build = fx_new(&proto__build_metadata__descriptor);
+    srv->metadata->build->numberofartifacts = 2;
+    model_reconcile(m, srv, 0);
+    protobuf_c_message_free_unpacked(&srv->base, NULL);
     fold(m, ev_meta("Starting Skaffold: v0.39.0", false));
     assert_non_null(model_state(m)->metadata);
+    assert_int_equal(model_state(m)->metadata->build->numberofartifacts, 2);
     assert_string_equal(model_version(m), "Starting Skaffold: v0.39.0");
+    assert_int_equal(model_session(m), 1);
+
+    fold(m, ev_build("app", "Complete"));
+    fold(m, ev_meta("Starting Skaffold: v0.40.0", false));
+    assert_int_equal(model_session(m), 2);
+    assert_null(model_state(m)->metadata);
+    assert_null(st_artifact(m, "app"));
 }
 
 static void devloop_and_termination_change_no_state_field(void **state)
@@ -300,8 +316,8 @@ static void reconcile_takes_the_servers_flags_codes_and_resets(void **state)
     assert_int_equal(s->n_forwardedports, 0);
     assert_int_equal(s->statuscheckstate->n_resources, 0);
     assert_int_equal(s->n_debuggingcontainers, 0);
-    /* Event-derived parts are not touched. */
-    assert_int_equal(model_resource_count(m), 1);
+    /* The resource details follow the server's resources map. */
+    assert_int_equal(model_resource_count(m), 0);
     assert_int_equal(model_seq(m), 5);
 }
 

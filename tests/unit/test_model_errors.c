@@ -122,10 +122,16 @@ static void bare_failure_is_worded_by_its_log_entry(void **state)
     protobuf_c_message_free_unpacked(&e->base, NULL);
     assert_int_equal(model_error_count(m), 1);
     assert_string_equal(newest(m)->message, "Build failed for artifact app");
-    /* Dev loop and termination events have no legacy pair. */
-    fold(m, ev_devloop(0, "Failed", NULL));
+    /* A failed iteration or termination is an error even without an
+     * ActionableErr: worded by its sentence too. */
+    e = fx_entry(0, ev_devloop(0, "Failed", NULL), "Update failed");
+    model_fold(m, e);
+    protobuf_c_message_free_unpacked(&e->base, NULL);
     fold(m, ev_term("Failed", NULL));
-    assert_int_equal(model_error_count(m), 1);
+    assert_int_equal(model_error_count(m), 3);
+    assert_string_equal(model_error_at(m, 1)->message, "Update failed");
+    assert_int_equal(model_error_at(m, 1)->phase, PHASE_DEVLOOP);
+    assert_int_equal(newest(m)->phase, PHASE_TERMINATION);
 }
 
 static void success_codes_are_skipped_unless_the_event_failed(void **state)
@@ -143,15 +149,34 @@ static void success_codes_are_skipped_unless_the_event_failed(void **state)
     assert_int_equal(newest(m)->code, PROTO__STATUS_CODE__DEPLOY_SUCCESS);
 }
 
-static void actionable_error_of_an_event_in_progress_is_recorded(void **state)
+/* An "In Progress" resource event describes the resource's condition
+ * (progress, or a warning that may still clear): kept on the resource, not
+ * an error. */
+static void actionable_error_of_an_event_in_progress_is_the_resources_condition(void **state)
 {
     model_t *m = *state;
 
-    fold(m, ev_resource("deployment/app", "In Progress", "waiting", 304,
+    fold(m, ev_resource("deployment/app", "In Progress", "waiting", 0,
                         fx_ae(PROTO__STATUS_CODE__STATUSCHECK_DEPLOYMENT_ROLLOUT_PENDING,
                               "waiting for rollout", 0)));
-    assert_int_equal(model_error_count(m), 1);
-    assert_false(newest(m)->resolved);
+    fold(m, ev_resource("pod/app-6d4cf56db6-x7kq2", "In Progress", "", 0,
+                        fx_ae(PROTO__STATUS_CODE__STATUSCHECK_CONTAINER_RESTARTING, "restarting", 1,
+                              PROTO__SUGGESTION_CODE__CHECK_CONTAINER_LOGS, "kubectl logs")));
+    assert_int_equal(model_error_count(m), 0);
+    const model_resource_t *r = model_resource_find(m, "deployment/app");
+    assert_int_equal(r->code, PROTO__STATUS_CODE__STATUSCHECK_DEPLOYMENT_ROLLOUT_PENDING);
+    assert_string_equal(r->message, "waiting");
+    r = model_resource_find(m, "pod/app-6d4cf56db6-x7kq2");
+    assert_int_equal(r->code, PROTO__STATUS_CODE__STATUSCHECK_CONTAINER_RESTARTING);
+    assert_int_equal(r->n_suggestions, 1);
+    assert_string_equal(r->suggestions[0].action, "kubectl logs");
+    assert_ptr_equal(model_resource_owner(m, r), model_resource_find(m, "deployment/app"));
+    /* The warning clears: the condition goes with it. */
+    fold(m, ev_resource("pod/app-6d4cf56db6-x7kq2", "Succeeded", "Succeeded",
+                        PROTO__STATUS_CODE__STATUSCHECK_SUCCESS, NULL));
+    assert_int_equal(r->n_suggestions, 0);
+    assert_int_equal(r->code, PROTO__STATUS_CODE__STATUSCHECK_SUCCESS);
+    assert_int_equal(model_error_count(m), 0);
 }
 
 static void identical_reports_fold_into_repeats(void **state)
@@ -160,17 +185,17 @@ static void identical_reports_fold_into_repeats(void **state)
 
     for (int i = 0; i < 4; i++)
         fold_at(m, (i + 1) * SEC,
-                ev_resource("pod/x", "In Progress", "", 356, fx_ae(356, "restarting", 0)));
+                ev_resource("pod/x", "Failed", "", 356, fx_ae(356, "restarting", 0)));
     assert_int_equal(model_error_count(m), 1);
     assert_int_equal(newest(m)->repeats, 3);
     assert_int_equal(newest(m)->time_ns, 1 * SEC); /* the first report */
     /* A different message is a new error; the same report for another
      * subject is too. */
-    fold(m, ev_resource("pod/x", "In Progress", "", 356, fx_ae(356, "restarting again", 0)));
-    fold(m, ev_resource("pod/y", "In Progress", "", 356, fx_ae(356, "restarting again", 0)));
+    fold(m, ev_resource("pod/x", "Failed", "", 356, fx_ae(356, "restarting again", 0)));
+    fold(m, ev_resource("pod/y", "Failed", "", 356, fx_ae(356, "restarting again", 0)));
     assert_int_equal(model_error_count(m), 3);
     /* Only the newest of pod/x is compared: the first report is new again. */
-    fold(m, ev_resource("pod/x", "In Progress", "", 356, fx_ae(356, "restarting", 0)));
+    fold(m, ev_resource("pod/x", "Failed", "", 356, fx_ae(356, "restarting", 0)));
     assert_int_equal(model_error_count(m), 4);
 }
 
@@ -242,8 +267,8 @@ static void resource_and_status_check_success_resolve_resource_errors(void **sta
 {
     model_t *m = *state;
 
-    fold(m, ev_resource("pod/a", "In Progress", "", 356, fx_ae(356, "a restarting", 0)));
-    fold(m, ev_resource("pod/b", "In Progress", "", 356, fx_ae(356, "b restarting", 0)));
+    fold(m, ev_resource("pod/a", "Failed", "", 356, fx_ae(356, "a restarting", 0)));
+    fold(m, ev_resource("pod/b", "Failed", "", 356, fx_ae(356, "b restarting", 0)));
     fold(m, ev_check("Failed", fx_ae(801, "deadline", 0)));
     fold(m, ev_resource("pod/a", "Succeeded", "", 200, NULL));
     assert_true(model_error_by_id(m, 1)->resolved);
@@ -315,7 +340,7 @@ int main(void)
         T(legacy_pair_of_an_event_in_progress_is_not_an_error),
         T(bare_failure_is_worded_by_its_log_entry),
         T(success_codes_are_skipped_unless_the_event_failed),
-        T(actionable_error_of_an_event_in_progress_is_recorded),
+        T(actionable_error_of_an_event_in_progress_is_the_resources_condition),
         T(identical_reports_fold_into_repeats),
         T(repeat_returns_the_folded_error_to_the_timeline),
         T(resolved_errors_are_not_repeated_into),

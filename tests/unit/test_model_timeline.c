@@ -152,7 +152,9 @@ static void failed_devloop_records_the_error_that_ended_it(void **state)
     assert_int_equal(e->iteration, 0);
 }
 
-static void failed_devloop_without_error_points_at_the_newest_error_in_it(void **state)
+/* A failed iteration is an error of its own, even without an
+ * ActionableErr; the build error that caused it stays listed beside it. */
+static void failed_devloop_without_error_is_the_error_that_ended_it(void **state)
 {
     model_t *m = *state;
     const model_error_t *e;
@@ -162,11 +164,15 @@ static void failed_devloop_without_error_points_at_the_newest_error_in_it(void *
     fold_at(m, 3 * SEC, ev_devloop(0, "Failed", NULL));
     e = model_error_by_id(m, model_current_iteration(m)->error_id);
     assert_non_null(e);
-    assert_int_equal(e->phase, PHASE_BUILD);
-    assert_string_equal(e->message, "compile error");
+    assert_int_equal(e->phase, PHASE_DEVLOOP);
+    assert_int_equal(model_error_count(m), 2);
+    assert_int_equal(model_error_at(m, 1)->phase, PHASE_BUILD);
+    assert_string_equal(model_error_at(m, 1)->message, "compile error");
 }
 
-static void succeeded_devloop_with_a_non_success_code_records_it(void **state)
+/* Errors are failures: a succeeded iteration is none, whatever code it
+ * carries. */
+static void succeeded_devloop_with_a_code_is_no_error(void **state)
 {
     model_t *m = *state;
 
@@ -175,9 +181,8 @@ static void succeeded_devloop_with_a_non_success_code_records_it(void **state)
     assert_int_equal(model_current_iteration(m)->error_id, 0);
     fold_at(m, 3 * SEC, ev_devloop(1, "In Progress", NULL));
     fold_at(m, 4 * SEC, ev_devloop(1, "Succeeded", fx_ae(801, "deadline", 0)));
-    const model_error_t *e = model_error_by_id(m, model_current_iteration(m)->error_id);
-    assert_non_null(e);
-    assert_int_equal(e->code, 801);
+    assert_int_equal(model_current_iteration(m)->error_id, 0);
+    assert_int_equal(model_error_count(m), 0);
 }
 
 static void phase_events_without_devloop_open_an_implicit_iteration(void **state)
@@ -329,8 +334,8 @@ int main(void)
         T(devloop_start_while_one_is_open_ends_the_open_one),
         T(devloop_end_without_a_start_opens_and_closes_one),
         T(failed_devloop_records_the_error_that_ended_it),
-        T(failed_devloop_without_error_points_at_the_newest_error_in_it),
-        T(succeeded_devloop_with_a_non_success_code_records_it),
+        T(failed_devloop_without_error_is_the_error_that_ended_it),
+        T(succeeded_devloop_with_a_code_is_no_error),
         T(phase_events_without_devloop_open_an_implicit_iteration),
         T(implicit_iteration_gives_way_when_the_loop_goes_round),
         T(implicit_iteration_fails_with_its_first_failed_step),

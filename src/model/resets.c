@@ -1,0 +1,66 @@
+/* Infers Skaffold's resets from the stream (see model.h for the rules and
+ * what a stream cannot show). */
+#include <string.h>
+#include "mirror_int.h"
+#include "model_int.h"
+#include "resets_int.h"
+#include "status.h"
+
+void resets_init(resets_t *r)
+{
+    memset(r, 0, sizeof *r);
+}
+
+static unsigned resets_build(resets_t *r)
+{
+    if (r->built)
+        return 0;
+    r->built = true;
+    bool reset = r->devloop ? r->later_iter : r->after_build;
+    r->after_build = false;
+    return reset ? MIRROR_RESET_BUILD : 0;
+}
+
+static void resets_devloop(resets_t *r, const Proto__DevLoopEvent *d)
+{
+    status_kind_t k = status_kind(d->status);
+    if (k != STATUS_IN_PROGRESS && k != STATUS_STARTED)
+        return;
+    /* Iteration 0 follows InitializeState; a log that starts later (cut,
+     * or a reconnect's bounded replay) still knows from the number. */
+    r->later_iter = r->devloop || d->iteration != 0;
+    r->devloop = true;
+    r->built = r->tested = false;
+}
+
+unsigned resets_before(resets_t *r, const Proto__Event *ev)
+{
+    unsigned out = 0;
+
+    switch (ev->event_type_case) {
+    case PROTO__EVENT__EVENT_TYPE_META_EVENT:
+        out = r->any ? MIRROR_RESET_SESSION : 0;
+        resets_init(r);
+        break;
+    case PROTO__EVENT__EVENT_TYPE_DEV_LOOP_EVENT:
+        resets_devloop(r, ev->devloopevent);
+        break;
+    case PROTO__EVENT__EVENT_TYPE_BUILD_EVENT:
+        out = resets_build(r);
+        break;
+    case PROTO__EVENT__EVENT_TYPE_DEPLOY_EVENT:
+        if (status_kind(ev->deployevent->status) == STATUS_IN_PROGRESS)
+            out = MIRROR_RESET_DEPLOY;
+        r->after_build = true;
+        break;
+    case PROTO__EVENT__EVENT_TYPE_FILE_SYNC_EVENT:
+    case PROTO__EVENT__EVENT_TYPE_STATUS_CHECK_EVENT:
+    case PROTO__EVENT__EVENT_TYPE_RESOURCE_STATUS_CHECK_EVENT:
+        r->after_build = true;
+        break;
+    default:
+        break;
+    }
+    r->any = true;
+    return out;
+}
