@@ -131,15 +131,19 @@ void sim_resource(const char *res, const char *status, const char *message, cons
     r.message = (char *)message;
     r.statuscode = code;
     if (f) {
-        r.err = (char *)f->msg;
+        if (!strcmp(status, "Failed"))
+            r.err = (char *)f->msg;
         r.statuscode = f->code;
         r.actionableerr = sim_err_fill(&x, f->code, f->msg, f->scode, f->action);
+    } else if (code) {
+        /* Progress and success come as an ActionableErr too. */
+        r.actionableerr = sim_err_fill(&x, code, message, 0, NULL);
     }
     ev.event_type_case = PROTO__EVENT__EVENT_TYPE_RESOURCE_STATUS_CHECK_EVENT;
     ev.resourcestatuscheckevent = &r;
     if (!strcmp(status, "Succeeded"))
         sim_say(&ev, "Resource %s status completed successfully", res);
-    else if (f)
+    else if (!strcmp(status, "Failed"))
         sim_say(&ev, "Resource %s status failed with %s", res, message);
     else
         sim_say(&ev, "Resource %s status updated to %s", res, status);
@@ -156,15 +160,15 @@ void sim_port(const sim_port_t *p)
     pe.containername = (char *)p->container;
     pe.namespace_ = (char *)"default";
     pe.portname = (char *)"http";
-    pe.resourcetype = (char *)"service";
-    pe.resourcename = (char *)p->service;
+    pe.resourcetype = (char *)(p->service ? "service" : "pod");
+    pe.resourcename = (char *)(p->service ? p->service : p->pod);
     pe.address = (char *)"127.0.0.1";
     target.intval = p->remote;
     pe.targetport = &target;
     ev.event_type_case = PROTO__EVENT__EVENT_TYPE_PORT_EVENT;
     ev.portevent = &pe;
-    sim_say(&ev, "Port forwarding service/%s in namespace default, remote port %d -> http://127.0.0.1:%d",
-            p->service, p->remote, p->local);
+    sim_say(&ev, "Port forwarding %s/%s in namespace default, remote port %d -> http://127.0.0.1:%d",
+            pe.resourcetype, pe.resourcename, p->remote, p->local);
 }
 
 void sim_sync(int files, const char *image, const char *status, const sim_fail_t *f)
@@ -224,8 +228,9 @@ void sim_devloop(int iteration, const char *status, const sim_fail_t *f)
                        : !strcmp(status, "Succeeded") ? "Update succeeded" : "Update failed");
 }
 
-void sim_meta(int artifacts)
+void sim_meta(char *const *names, size_t n)
 {
+    int artifacts = (int)n;
     Proto__BuildMetadata__ImageBuilder docker = PROTO__BUILD_METADATA__IMAGE_BUILDER__INIT;
     Proto__BuildMetadata__ImageBuilder *builders[1] = {&docker};
     Proto__BuildMetadata bm = PROTO__BUILD_METADATA__INIT;
@@ -254,6 +259,10 @@ void sim_meta(int artifacts)
     me.metadata = &md;
     ev.event_type_case = PROTO__EVENT__EVENT_TYPE_META_EVENT;
     ev.metaevent = &me;
+    /* InitializeState, then the MetaEvent that carries the same metadata. */
+    pthread_mutex_lock(&sim.mu);
+    sim_state_init(names, n, &md);
+    pthread_mutex_unlock(&sim.mu);
     /* MetaEvent entries carry their sentence in metaEvent.entry only. */
     Proto__LogEntry e = PROTO__LOG_ENTRY__INIT;
     Google__Protobuf__Timestamp ts = GOOGLE__PROTOBUF__TIMESTAMP__INIT;

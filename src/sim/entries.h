@@ -22,6 +22,7 @@ typedef struct sim_err {
     Proto__Suggestion *list[1];
 } sim_err_t;
 
+/* A forward to a service, or to a pod when service is NULL. */
 typedef struct sim_port {
     int local, remote;
     const char *service, *pod, *container;
@@ -31,11 +32,13 @@ void sim_say(Proto__Event *ev, const char *fmt, ...) __attribute__((format(print
 grpc_slice sim_entry_pack(Proto__Event *ev, const char *text, int64_t t_ns);
 Proto__ActionableErr *sim_err_fill(sim_err_t *x, int code, const char *msg, int scode, const char *action);
 
-void sim_meta(int artifacts);
+/* InitializeState with these artifacts, then the MetaEvent. */
+void sim_meta(char *const *names, size_t n);
 void sim_build(const char *artifact, const char *status, const sim_fail_t *f);
 void sim_deploy(const char *status, const sim_fail_t *f);
 void sim_statuscheck(const char *status, const sim_fail_t *f);
-/* code: the ResourceStatusCheckEvent.statusCode when f is NULL. */
+/* code: the ResourceStatusCheckEvent.statusCode (and its ActionableErr's,
+ * with message) when f is NULL; f: a warning ("In Progress") or failure. */
 void sim_resource(const char *res, const char *status, const char *message, const sim_fail_t *f, int code);
 void sim_port(const sim_port_t *p);
 void sim_sync(int files, const char *image, const char *status, const sim_fail_t *f);

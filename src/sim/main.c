@@ -15,6 +15,10 @@ static const char usage[] =
     "                  [--step MS] [--seed N] [--calls-log FILE] [--flood N] [--exit-after N]\n"
     "Serves proto.SkaffoldService on 127.0.0.1:N (default 50051; 0 picks a free port and\n"
     "prints it). Without --play it acts out a built-in demo dev loop.\n"
+    "Skaffold's flags: [--auto-build=BOOL] [--auto-sync=BOOL] [--auto-deploy=BOOL] (default\n"
+    "true; false waits for Execute), [--event-log FILE] appends the log as JSON lines like\n"
+    "--event-log-file. Tests: [--state-log FILE] appends GetState after every iteration,\n"
+    "[--iterations N] exits after N generated iterations.\n"
     "Faults: [--burst N] adds N entries to the log at once, [--big-entry MIB] one entry\n"
     "of that size, both after the first iteration (or the played log).\n"
     "BuildKit: [--buildkit-socket PATH] [--buildkit-port N] [--buildkit-step MS] [--buildkit-old]\n"
@@ -47,12 +51,41 @@ static int parse_num_opt(const char *name, const char *val, unsigned long long m
     return 0;
 }
 
+/* --auto-build=BOOL and its kin, as Skaffold spells them; 1 if a is none. */
+static int parse_auto(const char *a, sim_opts_t *o)
+{
+    static const char *const names[] = {"--auto-build", "--auto-sync", "--auto-deploy"};
+    bool *flags[] = {&o->auto_build, &o->auto_sync, &o->auto_deploy};
+    for (size_t i = 0; i < 3; i++) {
+        size_t n = strlen(names[i]);
+        if (strncmp(a, names[i], n) != 0 || (a[n] != '=' && a[n] != '\0'))
+            continue;
+        const char *v = a[n] ? a + n + 1 : "true";
+        if (strcmp(v, "true") && strcmp(v, "false"))
+            return bad_usage("want true or false", a);
+        *flags[i] = !strcmp(v, "true");
+        return 0;
+    }
+    return 1;
+}
+
+/* The options that take a file name. */
+static const char **file_opt(const char *a, sim_opts_t *o)
+{
+    return !strcmp(a, "--play") ? &o->play : !strcmp(a, "--calls-log") ? &o->calls_log
+         : !strcmp(a, "--event-log") ? &o->event_log : !strcmp(a, "--state-log") ? &o->state_log
+         : NULL;
+}
+
 static int parse_args(int argc, char **argv, sim_opts_t *o)
 {
     *o = (sim_opts_t){.port = 50051, .speed = 1, .generate = true, .interval_ms = 3000,
-                      .step_ms = 150, .seed = 1};
+                      .step_ms = 150, .seed = 1, .auto_build = true, .auto_sync = true,
+                      .auto_deploy = true};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        const char **file = file_opt(a, o);
+        int ar = parse_auto(a, o);
         unsigned long long n = 0;
         int rc = 0;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -61,10 +94,14 @@ static int parse_args(int argc, char **argv, sim_opts_t *o)
         } else if (!strcmp(a, "--no-generate")) {
             o->generate = false;
             continue;
-        } else if (!strcmp(a, "--play") || !strcmp(a, "--calls-log")) {
+        } else if (ar != 1) {
+            if (ar)
+                return ar;
+            continue;
+        } else if (file) {
             if (!v)
                 return bad_usage("missing value for", a);
-            *(a[2] == 'p' ? &o->play : &o->calls_log) = v;
+            *file = v;
         } else if (!strcmp(a, "--speed")) {
             char *end;
             if (!v || (o->speed = strtod(v, &end), end == v || *end || o->speed < 0))
@@ -83,6 +120,8 @@ static int parse_args(int argc, char **argv, sim_opts_t *o)
             rc = parse_num_opt(a, v, 1000000000000ull, &n), o->exit_after = n;
         } else if (!strcmp(a, "--burst")) {
             rc = parse_num_opt(a, v, 100000000ull, &n), o->burst = n;
+        } else if (!strcmp(a, "--iterations")) {
+            rc = parse_num_opt(a, v, 1000000, &n), o->iterations = (unsigned)n;
         } else if (!strcmp(a, "--big-entry")) {
             rc = parse_num_opt(a, v, 256, &n), o->big_entry_mib = (unsigned)n;
         } else if ((rc = sim_bk_parse_arg(argc, argv, i)) != 0) {
@@ -128,6 +167,34 @@ static void wait_for_end(const sigset_t *set)
     }
 }
 
+/* Opens FILE to append to; counts the lines already there (an event log
+ * holds every session written to it, as Skaffold's O_APPEND file does). */
+static FILE *open_append(const char *path, uint64_t *lines)
+{
+    FILE *f = fopen(path, "a+");
+    if (!f) {
+        fprintf(stderr, "skview-sim: %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    int c;
+    rewind(f);
+    while (lines && (c = getc(f)) != EOF)
+        *lines += c == '\n';
+    fseek(f, 0, SEEK_END);
+    return f;
+}
+
+static int open_logs(void)
+{
+    if (sim.opts.calls_log && !(sim.calls_log = open_append(sim.opts.calls_log, NULL)))
+        return 1;
+    if (sim.opts.event_log && !(sim.event_log = open_append(sim.opts.event_log, &sim.event_log_lines)))
+        return 1;
+    if (sim.opts.state_log && !(sim.state_log = open_append(sim.opts.state_log, NULL)))
+        return 1;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     int rc = parse_args(argc, argv, &sim.opts);
@@ -136,8 +203,7 @@ int main(int argc, char **argv)
     sigset_t set;
     signals_block(&set);
     sim_world_init();
-    if (sim.opts.calls_log && !(sim.calls_log = fopen(sim.opts.calls_log, "a"))) {
-        fprintf(stderr, "skview-sim: %s: %s\n", sim.opts.calls_log, strerror(errno));
+    if (open_logs() != 0) {
         sim_world_free();
         return 1;
     }

@@ -9,31 +9,40 @@
 #include <string.h>
 #include <time.h>
 #include "io/logreader.h"
+#include "model/status.h"
 #include "sim/entries.h"
 #include "sim/sim_int.h"
 
 #define SIM_ARTIFACTS 3
 
-/* What the next file change breaks, if anything. */
+/* What the next file change does. */
 typedef enum sim_plot {
-    PLOT_OK,
+    PLOT_OK,             /* the changed artifact rebuilds, the rest are cache hits */
     PLOT_BUILD_ERR,      /* backend fails to compile */
+    PLOT_BUILD_CANCEL,   /* two builds at once: one fails, the other is canceled */
+    PLOT_CACHE_ONLY,     /* a revert: every artifact a cache hit, so no BuildEvent */
     PLOT_SYNC,           /* a static file changes: sync only */
+    PLOT_SYNC_ERR,       /* the sync fails */
     PLOT_DEPLOY_ERR,     /* a helm template error */
-    PLOT_CRASHLOOP,      /* worker restarts in a loop */
+    PLOT_RESTART,        /* worker restarts once, then comes up */
+    PLOT_CRASHLOOP,      /* worker restarts in a loop: the status check fails */
 } sim_plot_t;
 
 static const sim_plot_t script[] = {PLOT_BUILD_ERR, PLOT_OK, PLOT_SYNC, PLOT_DEPLOY_ERR,
-                                    PLOT_CRASHLOOP, PLOT_OK};
+                                    PLOT_CRASHLOOP, PLOT_OK, PLOT_RESTART, PLOT_CACHE_ONLY,
+                                    PLOT_BUILD_CANCEL, PLOT_SYNC_ERR, PLOT_OK};
 
 static pthread_t th;
 static bool running;
 static uint64_t rng;
 static int iteration;
+static unsigned generated;       /* iterations run, for --iterations */
 static size_t changes;
-static bool debug_running;
+static unsigned rollout;         /* deploys so far: pods get new names */
 static char *artifacts[16];
+static bool cached[16];          /* the artifact's last build succeeded */
 static size_t n_artifacts;
+static sim_plot_t waiting_plot;  /* a change that waits for Execute (manual mode) */
 
 static const sim_fail_t fail_build = {
     PROTO__STATUS_CODE__BUILD_USER_ERROR,
@@ -46,7 +55,11 @@ static const sim_fail_t fail_deploy = {
     "\"demo/templates/deployment.yaml\" at <.Values.image.tag>: nil pointer evaluating interface {}.tag",
     PROTO__SUGGESTION_CODE__FIX_SKAFFOLD_CONFIG_HELM_ARTIFACT_OVERRIDES,
     "Check `releases.artifactOverrides` in skaffold.yaml against the chart's values"};
-static const sim_fail_t fail_restart = {
+static const sim_fail_t fail_sync = {
+    PROTO__STATUS_CODE__SYNC_INIT_ERROR,
+    "copying files: exec: \"tar\": executable file not found in $PATH",
+    0, NULL};
+static const sim_fail_t warn_restart = {
     PROTO__STATUS_CODE__STATUSCHECK_CONTAINER_RESTARTING,
     "container worker is backing off waiting to restart",
     PROTO__SUGGESTION_CODE__CHECK_CONTAINER_LOGS,
@@ -89,129 +102,259 @@ static bool step(void)
     return nap(sim.opts.step_ms);
 }
 
+/* Runs a server-side State change under the lock, as the dev loop does
+ * between two events. */
+static void server_reset_build(bool shown)
+{
+    pthread_mutex_lock(&sim.mu);
+    sim_state_reset_build();
+    sim.unseen = shown ? 0 : UNSEEN_ARTIFACTS | UNSEEN_BUILD_CODE | UNSEEN_SYNC | UNSEEN_DEPLOY;
+    pthread_mutex_unlock(&sim.mu);
+}
+
+static void server_reset_deploy(void)
+{
+    pthread_mutex_lock(&sim.mu);
+    sim_state_reset_deploy();
+    sim.unseen &= ~(unsigned)UNSEEN_DEPLOY;
+    pthread_mutex_unlock(&sim.mu);
+}
+
+static void server_code(sim_code_t which, int code)
+{
+    pthread_mutex_lock(&sim.mu);
+    sim_state_code(which, code);
+    pthread_mutex_unlock(&sim.mu);
+}
+
 /* ---- one iteration ------------------------------------------------------------ */
 
-static bool run_builds(sim_plot_t plot)
+/* What an iteration ran into. */
+typedef struct sim_outcome {
+    bool ok;
+    int code;                 /* the failing phase's code for the DevLoopEvent */
+    const sim_fail_t *fail;
+} sim_outcome_t;
+
+/* Which artifacts this change rebuilds: the changed one and any whose last
+ * build did not succeed; the others are cache hits. A cache-only rebuild
+ * (a revert) needs every artifact cached. */
+static size_t pick_builds(sim_plot_t plot, size_t *which)
 {
-    for (size_t i = 0; i < n_artifacts; i++) {
-        const char *a = artifacts[i];
-        sim_build(a, "In Progress", NULL);
+    size_t n = 0, changed = plot == PLOT_BUILD_ERR || plot == PLOT_BUILD_CANCEL ? 1 % n_artifacts
+                                                                                : rnd() % n_artifacts;
+    for (size_t i = 0; i < n_artifacts; i++)
+        if (!cached[i] || (plot != PLOT_CACHE_ONLY && i == changed) ||
+            (plot == PLOT_BUILD_CANCEL && i == 0))
+            which[n++] = i;
+    return n;
+}
+
+static bool build_failed(sim_outcome_t *o)
+{
+    server_code(SIM_CODE_BUILD, fail_build.code); /* BuildSequenceFailed */
+    o->ok = false;
+    o->code = fail_build.code;
+    o->fail = &fail_build;
+    return false;
+}
+
+static bool run_builds(sim_plot_t plot, sim_outcome_t *o)
+{
+    size_t which[16], n = pick_builds(plot, which);
+
+    server_reset_build(n > 0);
+    for (size_t k = 0; k < n; k++) {
+        size_t i = which[k];
+        sim_build(artifacts[i], "In Progress", NULL);
+        if (plot == PLOT_BUILD_CANCEL && k == 0 && n > 1)
+            continue; /* builds in parallel with the next one */
         if (!step())
             return false;
-        if (plot == PLOT_BUILD_ERR && i == 1 % n_artifacts) {
-            sim_build(a, "Failed", &fail_build);
-            return false;
+        bool fails = (plot == PLOT_BUILD_ERR || plot == PLOT_BUILD_CANCEL) && i == 1 % n_artifacts;
+        cached[i] = !fails;
+        if (fails) {
+            sim_build(artifacts[i], "Failed", &fail_build);
+            if (plot == PLOT_BUILD_CANCEL && k > 0) {
+                sim_build(artifacts[which[0]], "Canceled", NULL);
+                cached[which[0]] = false;
+            }
+            return build_failed(o);
         }
-        sim_build(a, "Complete", NULL);
+        sim_build(artifacts[i], "Complete", NULL);
+        if (plot == PLOT_BUILD_CANCEL && k > 0)
+            sim_build(artifacts[which[0]], "Complete", NULL), cached[which[0]] = true;
     }
     return true;
 }
 
+/* The deployments and their pods; pod names change with every rollout. */
+static const char *const deployments[] = {"frontend", "backend", "worker"};
+#define N_DEPLOY 3
+
+static void pod_name(char *buf, size_t len, size_t i)
+{
+    uint32_t h = (uint32_t)(rollout * 2654435761u + (unsigned)i * 40503u);
+    snprintf(buf, len, "pod/%s-%08x-%05x", deployments[i], h, (h >> 7) & 0xfffff);
+}
+
 static void ports(void)
 {
-    static const sim_port_t p[] = {
-        {9000, 8080, "frontend", "frontend-6d4cf56db6-x7kq2", "frontend"},
-        {9001, 8081, "backend", "backend-5f9c7b8d4-q2m8w", "backend"},
+    char pod[96];
+    pod_name(pod, sizeof pod, 2);
+    const sim_port_t p[] = {
+        {9000, 8080, "frontend", "frontend", "frontend"},
+        {9001, 8081, "backend", "backend", "backend"},
+        /* The worker's pod, on a port that moves with each rollout. */
+        {9100 + (int)(rollout % 3), 6060, NULL, pod + 4, "worker"},
     };
     for (size_t i = 0; i < sizeof p / sizeof p[0]; i++)
         sim_port(&p[i]);
 }
 
-static bool run_statuscheck(sim_plot_t plot)
+static void resources_start(void)
 {
-    static const char *const res[] = {"deployment/frontend", "deployment/backend", "deployment/worker"};
-    sim_statuscheck("Started", NULL);
-    for (size_t i = 0; i < 3; i++)
-        sim_resource(res[i], "In Progress",
-                     "waiting for rollout to finish: 0 of 1 updated replicas are available...", NULL,
-                     PROTO__STATUS_CODE__STATUSCHECK_DEPLOYMENT_ROLLOUT_PENDING);
-    bool ok = true;
-    for (size_t i = 0; i < 3; i++) {
-        if (!step())
-            return false;
-        if (plot == PLOT_CRASHLOOP && i == 2) {
-            sim_resource(res[i], "Failed", "container worker is backing off waiting to restart",
-                         &fail_restart, 0);
-            ok = false;
-        } else {
-            sim_resource(res[i], "Succeeded", "Succeeded", NULL, PROTO__STATUS_CODE__STATUSCHECK_SUCCESS);
-        }
+    char pod[96];
+    for (size_t i = 0; i < N_DEPLOY; i++) {
+        char dep[64];
+        snprintf(dep, sizeof dep, "deployment/%s", deployments[i]);
+        sim_resource(dep, "In Progress", "waiting for rollout to finish: 0 of 1 updated replicas are available...",
+                     NULL, PROTO__STATUS_CODE__STATUSCHECK_DEPLOYMENT_ROLLOUT_PENDING);
+        pod_name(pod, sizeof pod, i);
+        sim_resource(pod, "In Progress", "creating container", NULL,
+                     i == 0 ? PROTO__STATUS_CODE__STATUSCHECK_POD_INITIALIZING
+                            : PROTO__STATUS_CODE__STATUSCHECK_CONTAINER_CREATING);
     }
-    sim_statuscheck(ok ? "Succeeded" : "Failed", ok ? NULL : &fail_sc);
+}
+
+/* The worker restarts: a warning on its pod while the deadline runs; its
+ * debugging container goes with the old process. */
+static void worker_restarts(const char *pod)
+{
+    sim_resource(pod, "In Progress", warn_restart.msg, &warn_restart, 0);
+    sim_debug("Terminated", pod + 4, "worker", "worker");
+}
+
+static bool resources_end(sim_plot_t plot)
+{
+    char pod[96], dep[64];
+    bool ok = true;
+    for (size_t i = 0; i < N_DEPLOY; i++) {
+        pod_name(pod, sizeof pod, i);
+        snprintf(dep, sizeof dep, "deployment/%s", deployments[i]);
+        if (plot == PLOT_CRASHLOOP && i == 2) {
+            sim_resource(pod, "Failed", warn_restart.msg, &warn_restart, 0);
+            sim_resource(dep, "Failed", warn_restart.msg, &warn_restart, 0);
+            ok = false;
+            continue;
+        }
+        if (plot == PLOT_RESTART && i == 2)
+            sim_debug("Started", pod + 4, "worker", "worker");
+        sim_resource(pod, "Succeeded", "Succeeded", NULL, PROTO__STATUS_CODE__STATUSCHECK_SUCCESS);
+        sim_resource(dep, "Succeeded", "Succeeded", NULL, PROTO__STATUS_CODE__STATUSCHECK_SUCCESS);
+    }
     return ok;
 }
 
-static bool run_deploy(sim_plot_t plot)
+static bool run_statuscheck(sim_plot_t plot, sim_outcome_t *o)
 {
-    if (debug_running) {
-        /* The worker pod is replaced, so its debugging container ends. */
-        sim_debug("Terminated", "worker-7c9d8b5f6-h4jzp", "worker", "worker");
-        debug_running = false;
+    char pod[96];
+    sim_statuscheck("Started", NULL);
+    resources_start();
+    pod_name(pod, sizeof pod, 2);
+    sim_debug("Started", pod + 4, "worker", "worker");
+    if (!step())
+        return false;
+    if (plot == PLOT_RESTART || plot == PLOT_CRASHLOOP)
+        worker_restarts(pod);
+    if (!step())
+        return false;
+    bool ok = resources_end(plot);
+    sim_statuscheck(ok ? "Succeeded" : "Failed", ok ? NULL : &fail_sc);
+    server_code(SIM_CODE_STATUSCHECK, ok ? PROTO__STATUS_CODE__STATUSCHECK_SUCCESS : fail_sc.code);
+    if (!ok) {
+        o->ok = false;
+        o->code = fail_sc.code;
+        o->fail = &fail_sc;
     }
+    return ok;
+}
+
+static bool run_deploy(sim_plot_t plot, sim_outcome_t *o)
+{
+    server_reset_deploy();
+    rollout++;
     sim_deploy("In Progress", NULL);
     if (!step())
         return false;
     if (plot == PLOT_DEPLOY_ERR) {
         sim_deploy("Failed", &fail_deploy);
+        server_code(SIM_CODE_DEPLOY, fail_deploy.code);
+        o->ok = false;
+        o->code = fail_deploy.code;
+        o->fail = &fail_deploy;
         return false;
     }
     sim_deploy("Complete", NULL);
-    ports();
-    if (!run_statuscheck(plot))
+    server_code(SIM_CODE_DEPLOY, PROTO__STATUS_CODE__DEPLOY_SUCCESS);
+    if (!run_statuscheck(plot, o))
         return false;
-    sim_debug("Started", "worker-7c9d8b5f6-h4jzp", "worker", "worker");
-    debug_running = true;
+    ports();
     return true;
 }
 
-static bool run_sync(void)
+static bool run_sync(sim_plot_t plot, sim_outcome_t *o)
 {
     int files = 1 + (int)(rnd() % 4);
     sim_sync(files, "frontend", "In Progress", NULL);
     if (!step())
         return false;
+    if (plot == PLOT_SYNC_ERR) {
+        sim_sync(files, "frontend", "Failed", &fail_sync);
+        o->ok = false;
+        o->code = fail_sync.code;
+        o->fail = &fail_sync;
+        return false;
+    }
     sim_sync(files, "frontend", "Succeeded", NULL);
     return true;
 }
 
-/* The failure that ended the iteration, for its DevLoopEvent. */
-static const sim_fail_t *plot_failure(sim_plot_t plot)
+/* The DevLoopEvent "Failed" carries the failing phase's code. */
+static void end_iteration(int it, const sim_outcome_t *o)
 {
-    switch (plot) {
-    case PLOT_BUILD_ERR:
-        return &fail_build;
-    case PLOT_DEPLOY_ERR:
-        return &fail_deploy;
-    case PLOT_CRASHLOOP:
-        return &fail_sc;
-    default:
-        return NULL;
+    sim_fail_t f = {0};
+    if (!o->ok) {
+        f = *o->fail;
+        f.code = o->code;
+    }
+    sim_devloop(it, o->ok ? "Succeeded" : "Failed", o->ok ? NULL : &f);
+    sim_state_log(it);
+    if (sim.opts.iterations && ++generated >= sim.opts.iterations) {
+        pthread_mutex_lock(&sim.mu);
+        sim_request_exit();
+        pthread_mutex_unlock(&sim.mu);
     }
 }
 
 static void run_iteration(unsigned phases, sim_plot_t plot)
 {
-    pthread_mutex_lock(&sim.mu);
-    /* Skaffold resets the State when a build or a deploy begins. */
-    if (phases & (SIM_BUILD | SIM_DEPLOY))
-        sim_reset_locked(phases & (SIM_BUILD | SIM_DEPLOY));
-    if (phases & SIM_BUILD)
-        sim.change_pending = false;
-    pthread_mutex_unlock(&sim.mu);
     int it = iteration++;
+    sim_outcome_t o = {true, 0, NULL};
+
     sim_devloop(it, "In Progress", NULL);
     if (!step())
         return;
     bool ok = true;
     if (phases & SIM_SYNC)
-        ok = run_sync();
+        ok = run_sync(plot, &o);
     if (ok && (phases & SIM_BUILD))
-        ok = run_builds(plot);
+        ok = run_builds(plot, &o);
     if (ok && (phases & SIM_DEPLOY))
-        ok = run_deploy(plot);
-    if (!ok && sim.stopping)
-        return;
-    sim_devloop(it, ok ? "Succeeded" : "Failed", ok ? NULL : plot_failure(plot));
+        ok = run_deploy(plot, &o);
+    if (!ok && o.ok)
+        return; /* stopping */
+    end_iteration(it, &o);
 }
 
 /* ---- the story ---------------------------------------------------------------- */
@@ -222,26 +365,35 @@ static sim_plot_t next_plot(void)
         return script[changes++];
     changes++;
     uint32_t r = rnd() % 100;
-    return r < 10 ? PLOT_BUILD_ERR : r < 35 ? PLOT_SYNC : r < 42 ? PLOT_DEPLOY_ERR : r < 52 ? PLOT_CRASHLOOP : PLOT_OK;
+    return r < 8 ? PLOT_BUILD_ERR : r < 12 ? PLOT_BUILD_CANCEL : r < 18 ? PLOT_CACHE_ONLY
+         : r < 38 ? PLOT_SYNC : r < 42 ? PLOT_SYNC_ERR : r < 48 ? PLOT_DEPLOY_ERR
+         : r < 54 ? PLOT_RESTART : r < 62 ? PLOT_CRASHLOOP : PLOT_OK;
 }
 
-/* A simulated file change: Skaffold rebuilds only while auto-build is on;
- * otherwise the change waits for Execute or auto-build on. */
+/* A simulated file change: Skaffold syncs or rebuilds only while the auto
+ * trigger is on; otherwise the change waits for Execute (or the trigger on). */
 static void file_change(void)
 {
     sim_plot_t plot = next_plot();
+    bool sync = plot == PLOT_SYNC || plot == PLOT_SYNC_ERR;
     pthread_mutex_lock(&sim.mu);
     bool ab = sim.auto_build, as = sim.auto_sync, ad = sim.auto_deploy;
-    if (plot != PLOT_SYNC && !ab)
+    if ((sync && !as) || (!sync && !ab)) {
         sim.change_pending = true;
-    pthread_mutex_unlock(&sim.mu);
-    if (plot == PLOT_SYNC) {
-        if (as)
-            run_iteration(SIM_SYNC, PLOT_OK);
-        return;
+        waiting_plot = plot;
     }
-    if (ab)
+    pthread_mutex_unlock(&sim.mu);
+    if (sync && as)
+        run_iteration(SIM_SYNC, plot);
+    else if (!sync && ab)
         run_iteration(SIM_BUILD | (ad ? SIM_DEPLOY : 0), plot);
+}
+
+unsigned sim_scenario_waiting_locked(void)
+{
+    if (!sim.change_pending)
+        return 0;
+    return waiting_plot == PLOT_SYNC || waiting_plot == PLOT_SYNC_ERR ? SIM_SYNC : SIM_BUILD;
 }
 
 void sim_scenario_kick_locked(unsigned phases)
@@ -294,11 +446,22 @@ static void story(void)
     struct timespec tick;
     tick_after(&tick, sim.opts.interval_ms);
     for (;;) {
-        int w = wait_work(sim.opts.generate ? &tick : NULL);
+        /* --iterations N: N are done; the server stays up until told. */
+        bool done = sim.opts.iterations && generated >= sim.opts.iterations;
+        int w = wait_work(sim.opts.generate && !done ? &tick : NULL);
         if (w < 0)
             return;
         if (w > 0) {
-            run_iteration((unsigned)w, PLOT_OK);
+            /* Execute: the change that waited, if it is the phase asked for. */
+            pthread_mutex_lock(&sim.mu);
+            sim_plot_t plot = sim.change_pending ? waiting_plot : PLOT_OK;
+            bool sync_plot = plot == PLOT_SYNC || plot == PLOT_SYNC_ERR;
+            if (((unsigned)w & SIM_SYNC) ? !sync_plot : sync_plot)
+                plot = PLOT_OK;
+            else
+                sim.change_pending = false;
+            pthread_mutex_unlock(&sim.mu);
+            run_iteration((unsigned)w, plot);
             continue;
         }
         file_change();
@@ -317,9 +480,14 @@ static void play_note_artifacts(void)
         for (size_t j = 0; j < n_artifacts; j++)
             free(artifacts[j]);
         n_artifacts = 0;
-        for (size_t i = 0; i < bs->n_artifacts && n_artifacts < 16; i++)
+        for (size_t i = 0; i < bs->n_artifacts && n_artifacts < 16; i++) {
+            cached[n_artifacts] = status_kind(bs->artifacts[i]->value) == STATUS_SUCCEEDED;
             artifacts[n_artifacts++] = strdup(bs->artifacts[i]->key);
+        }
     }
+    /* The server goes on from the played log's State. */
+    sim_state_adopt_model();
+    sim.playing = false;
     pthread_mutex_unlock(&sim.mu);
 }
 
@@ -385,7 +553,8 @@ static void *scenario_main(void *arg)
             return NULL;
         }
     } else {
-        sim_meta((int)n_artifacts);
+        /* The first iteration builds and deploys whatever the triggers say. */
+        sim_meta(artifacts, n_artifacts);
         run_iteration(SIM_BUILD | SIM_DEPLOY, PLOT_OK);
     }
     if (sim.opts.burst)
@@ -400,6 +569,7 @@ int sim_scenario_start(void)
 {
     static const char *const demo[SIM_ARTIFACTS] = {"frontend", "backend", "worker"};
     rng = sim.opts.seed * 0x9E3779B97F4A7C15ull + 0x2545F4914F6CDD1Dull;
+    sim.playing = sim.opts.play != NULL;
     for (size_t i = 0; i < SIM_ARTIFACTS; i++)
         artifacts[i] = strdup(demo[i]);
     n_artifacts = SIM_ARTIFACTS;

@@ -248,10 +248,11 @@ static void on_auto(sim_method_t m, grpc_byte_buffer *bb, sim_answer_t *a)
     }
     *flag = enabled;
     if (enabled) {
-        /* Switching on resets that phase; a change that waited runs now. */
+        /* Switching build or deploy on resets that phase (AutoSync resets
+         * nothing); a change that waited for this trigger runs now. */
         sim_reset_locked(phase[i]);
-        if (i == 0 && sim.change_pending)
-            sim_scenario_kick_locked(SIM_BUILD | (sim.auto_deploy ? SIM_DEPLOY : 0));
+        if (i < 2 && (sim_scenario_waiting_locked() & phase[i]))
+            sim_scenario_kick_locked(phase[i]);
     }
     pthread_mutex_unlock(&sim.mu);
 }

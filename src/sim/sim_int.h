@@ -37,6 +37,10 @@ typedef struct sim_opts {
     uint64_t exit_after;     /* --exit-after N (0 = never) */
     uint64_t burst;          /* --burst N: entries added to the log at once */
     unsigned big_entry_mib;  /* --big-entry MIB: one entry of that size */
+    bool auto_build, auto_sync, auto_deploy;  /* --auto-build=false etc. */
+    const char *event_log;   /* --event-log FILE: the log, one JSON LogEntry a line */
+    const char *state_log;   /* --state-log FILE: GetState after each iteration */
+    unsigned iterations;     /* --iterations N: exit after N generated iterations */
 } sim_opts_t;
 
 typedef enum sim_tag_kind {
@@ -67,6 +71,19 @@ typedef struct sim_sub {
 /* Phase flags for an iteration (what Execute asked for). */
 enum sim_phase { SIM_BUILD = 1, SIM_SYNC = 2, SIM_DEPLOY = 4 };
 
+/* The statusCode fields the dev loop sets beside the events. */
+typedef enum sim_code { SIM_CODE_BUILD, SIM_CODE_DEPLOY, SIM_CODE_STATUSCHECK } sim_code_t;
+
+/* Parts of the State changed by a reset no event shows (a rebuild of cache
+ * hits only, Execute, AutoBuild/AutoDeploy(true)), until a reset the stream
+ * shows covers them again; --state-log names them for the tests. */
+enum sim_unseen {
+    UNSEEN_ARTIFACTS = 1,    /* buildState.artifacts */
+    UNSEEN_BUILD_CODE = 2,   /* buildState.statusCode */
+    UNSEEN_SYNC = 4,         /* fileSyncState.status */
+    UNSEEN_DEPLOY = 8,       /* deploy/status check, resources, ports, debugging */
+};
+
 typedef struct sim {
     sim_opts_t opts;
     pthread_mutex_t mu;
@@ -75,9 +92,12 @@ typedef struct sim {
     grpc_slice *hist;
     size_t n_hist, cap_hist;
     model_t *model;              /* the fold of the log, as a client mirrors it */
-    /* Server-only State fields, which events cannot carry. */
+    Proto__State *state;         /* the server's State (state.c) */
+    bool playing;                /* --play: the State is the played log's fold */
+    unsigned unseen;             /* enum sim_unseen bits */
     bool auto_build, auto_sync, auto_deploy;
-    int build_code, deploy_code, sc_code;
+    FILE *event_log, *state_log;
+    uint64_t event_log_lines;    /* lines in the event log, this process's and before */
     /* Work asked of the scenario thread. */
     unsigned pending_phases;     /* SIM_* bits from Execute / Auto* on */
     bool change_pending;         /* a file change waits for a build */
@@ -101,8 +121,11 @@ void sim_emit(const Proto__LogEntry *e);
 /* Appends packed entry s (the log takes the reference) and folds e, its
  * decoded form; the caller holds sim.mu and pumps the subscribers. */
 void sim_append_locked(grpc_slice s, const Proto__LogEntry *e);
-grpc_byte_buffer *sim_state_pack(void);
+/* Applies the resets Execute / Auto*(true) cause at once (no event shows
+ * them); the caller holds sim.mu. */
 void sim_reset_locked(unsigned phases);
+/* Writes GetState (without the auto triggers) to --state-log; holds no lock. */
+void sim_state_log(int iteration);
 void sim_log_call(const char *json);
 void sim_request_exit(void);
 
@@ -116,11 +139,28 @@ void sim_flood_init(void);
 void sim_burst(uint64_t n);
 void sim_big_entry(unsigned mib);
 
+/* state.c: the server's State, as Skaffold keeps it; callers hold sim.mu */
+void sim_state_init(char *const *artifacts, size_t n, const Proto__Metadata *md);
+void sim_state_handle(const Proto__Event *ev);
+void sim_state_reset_build(void);
+void sim_state_reset_deploy(void);
+void sim_state_code(sim_code_t which, int code);
+int sim_state_get_code(sim_code_t which);
+/* Shallow copies of the State with the auto triggers laid over it. */
+void sim_state_with_flags(Proto__State *st, Proto__BuildState *bs, Proto__DeployState *ds,
+                          Proto__FileSyncState *fs);
+grpc_byte_buffer *sim_state_pack(void);   /* takes sim.mu itself */
+void sim_state_free(void);
+void sim_state_adopt_model(void);
+
 /* scenario.c */
 int sim_scenario_start(void);
 void sim_scenario_stop(void);
 /* Runs the phases asked for (Execute); called with sim.mu held. */
 void sim_scenario_kick_locked(unsigned phases);
+/* The phase (SIM_BUILD or SIM_SYNC) of a file change waiting for its
+ * trigger or Execute, 0 if none; called with sim.mu held. */
+unsigned sim_scenario_waiting_locked(void);
 
 /* entries.c: LogEntry builders with Skaffold's own sentences */
 int64_t sim_now_ns(void);

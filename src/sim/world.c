@@ -1,9 +1,11 @@
-/* The simulator's world: the log every Events call replays, and the State
- * folded from it with the model the client uses (so "mirror == GetState" is a
- * meaningful check), plus the fields only a server knows. */
+/* The simulator's world: the log every Events call replays, the server's
+ * State (state.c), the fold of the log as a client mirrors it (sim.model, the
+ * State while a log is played), and the files the tests read (--event-log,
+ * --state-log). */
 #include <stdlib.h>
 #include <string.h>
 #include "live/rpc_int.h"
+#include "model/pbjson.h"
 #include "model/status.h"
 #include "sim/sim_int.h"
 
@@ -14,8 +16,10 @@ void sim_world_init(void)
     pthread_mutex_init(&sim.mu, NULL);
     pthread_cond_init(&sim.cond, NULL);
     sim.model = model_new(NULL);
-    /* `skaffold dev` starts with every auto trigger on. */
-    sim.auto_build = sim.auto_sync = sim.auto_deploy = true;
+    /* `skaffold dev` starts with every auto trigger on, unless told. */
+    sim.auto_build = sim.opts.auto_build;
+    sim.auto_sync = sim.opts.auto_sync;
+    sim.auto_deploy = sim.opts.auto_deploy;
 }
 
 void sim_world_free(void)
@@ -27,38 +31,37 @@ void sim_world_free(void)
         grpc_slice_unref(sim.flood[i]);
     free(sim.flood);
     model_free(sim.model);
+    sim_state_free();
     if (sim.calls_log)
         fclose(sim.calls_log);
+    if (sim.event_log)
+        fclose(sim.event_log);
+    if (sim.state_log)
+        fclose(sim.state_log);
     pthread_cond_destroy(&sim.cond);
     pthread_mutex_destroy(&sim.mu);
 }
 
-/* The server's statusCode fields follow the phase results: the error code of
- * a failure, the phase's success code when it completes. */
-static void sim_codes_locked(const Proto__Event *ev)
+/* Skaffold's --event-log-file: one canonical-JSON LogEntry a line. */
+static void event_log_write(const Proto__LogEntry *e)
 {
-    if (!ev)
+    if (!sim.event_log)
         return;
-    switch (ev->event_type_case) {
-    case PROTO__EVENT__EVENT_TYPE_BUILD_EVENT:
-        if (ev->buildevent->errcode)
-            sim.build_code = ev->buildevent->errcode;
-        else if (status_kind(ev->buildevent->status) == STATUS_SUCCEEDED)
-            sim.build_code = PROTO__STATUS_CODE__BUILD_SUCCESS;
-        break;
-    case PROTO__EVENT__EVENT_TYPE_DEPLOY_EVENT:
-        if (ev->deployevent->errcode)
-            sim.deploy_code = ev->deployevent->errcode;
-        else if (status_kind(ev->deployevent->status) == STATUS_SUCCEEDED)
-            sim.deploy_code = PROTO__STATUS_CODE__DEPLOY_SUCCESS;
-        break;
-    case PROTO__EVENT__EVENT_TYPE_STATUS_CHECK_EVENT:
-        if (ev->statuscheckevent->errcode)
-            sim.sc_code = ev->statuscheckevent->errcode;
-        break;
-    default:
-        break;
-    }
+    strbuf_t sb;
+    sb_init(&sb);
+    pbjson_write(&sb, &e->base);
+    sb_addc(&sb, '\n');
+    fwrite(sb.data, 1, sb.len, sim.event_log);
+    fflush(sim.event_log);
+    sb_free(&sb);
+    sim.event_log_lines++;
+}
+
+/* What the stream shows again once an event comes. */
+static void unseen_update(const Proto__Event *ev)
+{
+    if (ev && ev->event_type_case == PROTO__EVENT__EVENT_TYPE_FILE_SYNC_EVENT)
+        sim.unseen &= ~(unsigned)UNSEEN_SYNC;
 }
 
 void sim_append_locked(grpc_slice s, const Proto__LogEntry *e)
@@ -71,7 +74,9 @@ void sim_append_locked(grpc_slice s, const Proto__LogEntry *e)
     }
     sim.hist[sim.n_hist++] = s;
     model_fold(sim.model, e);
-    sim_codes_locked(e->event);
+    sim_state_handle(e->event);
+    unseen_update(e->event);
+    event_log_write(e);
 }
 
 /* Appends to the log, folds, and wakes the subscribers waiting for more. */
@@ -85,91 +90,68 @@ void sim_emit(const Proto__LogEntry *e)
     pthread_mutex_unlock(&sim.mu);
 }
 
-/* GetState: the model's mirror with the server-only fields laid over it.
- * Shallow copies on the stack: nothing is allocated but the packed bytes. */
-grpc_byte_buffer *sim_state_pack(void)
-{
-    pthread_mutex_lock(&sim.mu);
-    Proto__State st = *model_state(sim.model);
-    Proto__BuildState bs = *st.buildstate;
-    Proto__DeployState ds = *st.deploystate;
-    Proto__StatusCheckState sc = *st.statuscheckstate;
-    Proto__FileSyncState fs = *st.filesyncstate;
-    bs.autotrigger = sim.auto_build;
-    bs.statuscode = sim.build_code;
-    ds.autotrigger = sim.auto_deploy;
-    ds.statuscode = sim.deploy_code;
-    sc.statuscode = sim.sc_code;
-    fs.autotrigger = sim.auto_sync;
-    st.buildstate = &bs;
-    st.deploystate = &ds;
-    st.statuscheckstate = &sc;
-    st.filesyncstate = &fs;
-    grpc_byte_buffer *bb = rpc_pack(&st.base);
-    pthread_mutex_unlock(&sim.mu);
-    return bb;
-}
-
-static char not_started[] = "Not Started";
-
-/* Skaffold's ResetStateOnBuild: every artifact back to "Not Started", and
- * everything after the build emptied. */
-static void reset_build(Proto__State *st, Proto__BuildState *bs,
-                        Proto__BuildState__ArtifactsEntry **arts, Proto__BuildState__ArtifactsEntry *ae)
-{
-    for (size_t i = 0; i < bs->n_artifacts; i++) {
-        ae[i] = *bs->artifacts[i];
-        ae[i].value = not_started;
-        arts[i] = &ae[i];
-    }
-    bs->artifacts = arts;
-    st->filesyncstate->status = not_started;
-}
-
-/* Skaffold's ResetStateOnDeploy. */
-static void reset_deploy(Proto__State *st)
-{
-    st->deploystate->status = not_started;
-    st->statuscheckstate->status = not_started;
-    st->statuscheckstate->n_resources = 0;
-    st->statuscheckstate->resources = NULL;
-    st->n_forwardedports = 0;
-    st->forwardedports = NULL;
-    st->n_debuggingcontainers = 0;
-    st->debuggingcontainers = NULL;
-}
-
-/* Applies the resets of a new build / deploy / sync to the model's mirror
- * (model_reconcile with nothing to re-fold replaces it). */
+/* The resets Execute and Auto*(true) apply at once: Skaffold's
+ * ResetStateOnBuild / ResetStateOnDeploy, with no event to show them. */
 void sim_reset_locked(unsigned phases)
 {
-    Proto__State st = *model_state(sim.model);
-    Proto__BuildState bs = *st.buildstate;
-    Proto__DeployState ds = *st.deploystate;
-    Proto__StatusCheckState sc = *st.statuscheckstate;
-    Proto__FileSyncState fs = *st.filesyncstate;
-    st.buildstate = &bs;
-    st.deploystate = &ds;
-    st.statuscheckstate = &sc;
-    st.filesyncstate = &fs;
-    size_t n = bs.n_artifacts ? bs.n_artifacts : 1;
-    Proto__BuildState__ArtifactsEntry **arts = calloc(n, sizeof *arts);
-    Proto__BuildState__ArtifactsEntry *ae = calloc(n, sizeof *ae);
-    if (!arts || !ae)
-        abort();
+    if (!sim.state)
+        return;
     if (phases & SIM_BUILD) {
-        reset_build(&st, &bs, arts, ae);
-        sim.build_code = 0;
+        sim_state_reset_build();
+        sim.unseen |= UNSEEN_ARTIFACTS | UNSEEN_BUILD_CODE | UNSEEN_SYNC | UNSEEN_DEPLOY;
+    } else if (phases & SIM_DEPLOY) {
+        sim_state_reset_deploy();
+        sim.unseen |= UNSEEN_DEPLOY;
     }
-    if (phases & (SIM_BUILD | SIM_DEPLOY)) {
-        reset_deploy(&st);
-        sim.deploy_code = sim.sc_code = 0;
-    }
-    if (phases & SIM_SYNC)
-        fs.status = not_started;
-    model_reconcile(sim.model, &st, model_seq(sim.model));
-    free(arts);
-    free(ae);
+}
+
+static void unseen_json(strbuf_t *sb)
+{
+    static const struct { unsigned bit; const char *paths; } parts[] = {
+        {UNSEEN_ARTIFACTS, "\"buildState.artifacts\""},
+        {UNSEEN_BUILD_CODE, "\"buildState.statusCode\""},
+        {UNSEEN_SYNC, "\"fileSyncState.status\""},
+        {UNSEEN_DEPLOY, "\"deployState.status\",\"deployState.statusCode\",\"statusCheckState\","
+                        "\"forwardedPorts\",\"debuggingContainers\""},
+    };
+    bool first = true;
+    sb_addc(sb, '[');
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+        if (sim.unseen & parts[i].bit) {
+            sb_adds(sb, first ? "" : ",");
+            sb_adds(sb, parts[i].paths);
+            first = false;
+        }
+    sb_addc(sb, ']');
+}
+
+/* --state-log: {"line":N,"iteration":I,"unseen":[...],"state":STATE} where
+ * N is the number of lines of the event log when GetState would have given
+ * STATE (the auto triggers left out: no event carries them), and unseen the
+ * parts changed by resets no event shows. */
+void sim_state_log(int iteration)
+{
+    if (!sim.state_log)
+        return;
+    Proto__State st;
+    Proto__BuildState bs;
+    Proto__DeployState ds;
+    Proto__FileSyncState fs;
+    strbuf_t sb;
+    sb_init(&sb);
+    pthread_mutex_lock(&sim.mu);
+    sim_state_with_flags(&st, &bs, &ds, &fs);
+    bs.autotrigger = ds.autotrigger = fs.autotrigger = false;
+    sb_printf(&sb, "{\"line\":%llu,\"iteration\":%d,\"unseen\":",
+              (unsigned long long)sim.event_log_lines, iteration);
+    unseen_json(&sb);
+    sb_adds(&sb, ",\"state\":");
+    pbjson_write(&sb, &st.base);
+    pthread_mutex_unlock(&sim.mu);
+    sb_adds(&sb, "}\n");
+    fwrite(sb.data, 1, sb.len, sim.state_log);
+    fflush(sim.state_log);
+    sb_free(&sb);
 }
 
 void sim_log_call(const char *json)
