@@ -19,6 +19,7 @@ static const kind_info_t kinds[] = {
     {PROTO__EVENT__EVENT_TYPE_DEBUGGING_CONTAINER_EVENT, "debug"},
     {PROTO__EVENT__EVENT_TYPE_DEV_LOOP_EVENT, "devloop"},
     {PROTO__EVENT__EVENT_TYPE_TERMINATION_EVENT, "termination"},
+    {PROTO__EVENT__EVENT_TYPE_TEST_EVENT, "test"},
 };
 
 const char *entry_kind(const Proto__LogEntry *e)
@@ -68,6 +69,9 @@ static void describe(strbuf_t *out, const Proto__Event *ev)
         break;
     case PROTO__EVENT__EVENT_TYPE_TERMINATION_EVENT:
         sb_printf(out, "Skaffold terminated: %s", ev->terminationevent->status);
+        break;
+    case PROTO__EVENT__EVENT_TYPE_TEST_EVENT:
+        sb_printf(out, "Test %s", ev->testevent->status);
         break;
     default:
         break;

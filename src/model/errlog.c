@@ -89,6 +89,9 @@ static bool errlog_source(const Proto__Event *ev, err_src_t *s)
     case PROTO__EVENT__EVENT_TYPE_FILE_SYNC_EVENT:
         src_set(s, PHASE_SYNC, f->image, f->status, f->actionableerr, f->err, f->errcode);
         return true;
+    case PROTO__EVENT__EVENT_TYPE_TEST_EVENT:
+        src_set(s, PHASE_TEST, "", ev->testevent->status, ev->testevent->actionableerr, "", 0);
+        return true;
     case PROTO__EVENT__EVENT_TYPE_DEV_LOOP_EVENT:
         src_set(s, PHASE_DEVLOOP, "", ev->devloopevent->status, ev->devloopevent->err, "", 0);
         return true;
@@ -110,6 +113,7 @@ static bool errlog_fixes(phase_t ok, const char *subject, const model_error_t *e
         return e->phase == ok && strcmp(e->subject, subject) == 0;
     case PHASE_STATUSCHECK:
         return e->phase == PHASE_STATUSCHECK || e->phase == PHASE_RESOURCE;
+    case PHASE_TEST:
     case PHASE_DEPLOY:
     case PHASE_SYNC:
     case PHASE_DEVLOOP:

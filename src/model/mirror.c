@@ -47,6 +47,10 @@ static void mirror_complete(Proto__State *s)
         s->filesyncstate = pb_new(&proto__file_sync_state__descriptor);
         pb_str_set(&s->filesyncstate->status, not_started);
     }
+    if (s->teststate == NULL) {
+        s->teststate = pb_new(&proto__test_state__descriptor);
+        pb_str_set(&s->teststate->status, not_started);
+    }
 }
 
 /* ---- the maps ------------------------------------------------------------------ */
@@ -272,6 +276,12 @@ static void mirror_reset_deploy(mirror_t *mr)
     mirror_empty_rollout(mr);
 }
 
+static void mirror_reset_test(mirror_t *mr)
+{
+    pb_str_set(&mr->s->teststate->status, not_started);
+    mr->s->teststate->statuscode = 0;
+}
+
 static void mirror_reset_build(mirror_t *mr)
 {
     Proto__BuildState *b = mr->s->buildstate;
@@ -280,6 +290,7 @@ static void mirror_reset_build(mirror_t *mr)
         pb_str_set(strmap_value_at(&a, i), not_started);
     b->statuscode = 0;
     pb_str_set(&mr->s->filesyncstate->status, not_started);
+    mirror_reset_test(mr);
     mirror_reset_deploy(mr);
 }
 
@@ -304,6 +315,8 @@ void mirror_reset(mirror_t *mr, unsigned resets)
         mirror_reset_session(mr);
     if (resets & MIRROR_RESET_BUILD)
         mirror_reset_build(mr);
+    if (resets & MIRROR_RESET_TEST)
+        mirror_reset_test(mr);
     if (resets & MIRROR_RESET_DEPLOY)
         mirror_reset_deploy(mr);
 }
@@ -336,6 +349,14 @@ static void mirror_check(Proto__State *s, const Proto__StatusCheckEvent *c)
         s->statuscheckstate->statuscode = PROTO__STATUS_CODE__STATUSCHECK_SUCCESS;
     else if (k == STATUS_FAILED)
         s->statuscheckstate->statuscode = fail_code(c->actionableerr, c->errcode);
+}
+
+/* TestFailed sets testState.statusCode. */
+static void mirror_test(Proto__State *s, const Proto__TestEvent *t)
+{
+    pb_str_set(&s->teststate->status, t->status);
+    if (status_kind(t->status) == STATUS_FAILED)
+        s->teststate->statuscode = fail_code(t->actionableerr, 0);
 }
 
 /* A failed build fails the build sequence, which sets the code. */
@@ -379,6 +400,9 @@ void mirror_fold(mirror_t *mr, const Proto__Event *ev)
         break;
     case PROTO__EVENT__EVENT_TYPE_META_EVENT:
         mirror_meta(s, ev->metaevent);
+        break;
+    case PROTO__EVENT__EVENT_TYPE_TEST_EVENT:
+        mirror_test(s, ev->testevent);
         break;
     default:
         break; /* dev loop and termination change no State field */

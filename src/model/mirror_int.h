@@ -25,7 +25,7 @@ enum mirror_reset {
 };
 
 /* Skaffold's State at start as events show it: deploy, status check, file
- * sync (and test) "Not Started", no artifacts, no metadata yet. */
+ * sync and test "Not Started", no artifacts, no metadata yet. */
 void mirror_init(mirror_t *mr);
 void mirror_free(mirror_t *mr);
 /* Makes s (malloc'd, e.g. by pb_dup; the mirror takes it) the mirror, with

@@ -112,6 +112,7 @@ const char *phase_name(phase_t p)
 {
     static const char *const names[PHASE__COUNT] = {
         [PHASE_BUILD] = "build",
+        [PHASE_TEST] = "test",
         [PHASE_DEPLOY] = "deploy",
         [PHASE_STATUSCHECK] = "status check",
         [PHASE_RESOURCE] = "resource",

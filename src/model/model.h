@@ -22,6 +22,8 @@
  *                           "Failed"
  *   resourceStatusCheckEvent statusCheckState.resources[resource] = status
  *   fileSyncEvent           fileSyncState.status = status
+ *   TestEvent (2.x)         testState.status = status; a "Failed" one sets
+ *                           testState.statusCode to its code (TestFailed)
  *   debuggingContainerEvent "Started" appends to debuggingContainers
  *                           (replacing one with the same namespace,
  *                           podName and containerName: see reconcile),
@@ -40,14 +42,17 @@
  *     a build after a later phase ran): the artifacts seen so far in the
  *     session back to "Not Started", deploy, status check and file sync "Not
  *     Started", resources, forwardedPorts and debuggingContainers emptied,
- *     every statusCode OK.
+ *     every statusCode OK (and test "Not Started").
+ *   - ResetStateOnTest before the first TestEvent of every iteration:
+ *     testState "Not Started", its statusCode OK.
  *   - ResetStateOnDeploy before every deployEvent "In Progress": deploy and
  *     status check "Not Started" (statusCodes OK), resources,
  *     forwardedPorts and debuggingContainers emptied (a debugging container
  *     dropped this way gets no "Terminated").
  *   - an iteration that only syncs files resets nothing.
- * A new mirror starts as InitializeState as far as events can show it:
- * deploy, status check and file sync "Not Started", no artifacts.
+ * A new mirror starts as InitializeState (Skaffold 2.x's, which has the
+ * test phase) as far as events can show it: deploy, status check, file sync
+ * and test "Not Started", no artifacts.
  *
  * What a stream cannot show, so a mirror of events alone differs there until
  * a reconcile: the autoTrigger flags; the configured artifacts that never
@@ -57,8 +62,8 @@
  * server says "Not Started"); and the resets that Execute and AutoBuild/
  * AutoDeploy(true) cause at once, from any client.
  *
- * Errors are failures: an event whose status is "Failed" (a build, deploy,
- * status check, file sync, resource, iteration or termination; see
+ * Errors are failures: an event whose status is "Failed" (a build, test,
+ * deploy, status check, file sync, resource, iteration or termination; see
  * model_event_error). An "In Progress" resource event describes the
  * resource's current condition (its ActionableErr is progress or a warning
  * that may clear) and is kept on the resource, not in the error list.
@@ -108,6 +113,7 @@ typedef struct model_opts {
 /* Phases of a dev-loop iteration, and the places an error can come from. */
 typedef enum phase {
     PHASE_BUILD,
+    PHASE_TEST,         /* Skaffold 2.x's test phase */
     PHASE_DEPLOY,
     PHASE_STATUSCHECK,
     PHASE_RESOURCE,     /* one status-check resource */
@@ -137,7 +143,7 @@ typedef struct iteration {
     span_t span;                 /* the whole iteration */
     artifact_span_t *builds;     /* one per artifact built in it */
     size_t n_builds;
-    span_t deploy, statuscheck, sync;
+    span_t test, deploy, statuscheck, sync;
     uint64_t error_id;           /* the error that ended it (0 = none) */
     uint32_t session;            /* the session it belongs to (from 1) */
 } iteration_t;

@@ -53,6 +53,11 @@ unsigned resets_before(resets_t *r, const Proto__Event *ev)
             out = MIRROR_RESET_DEPLOY;
         r->after_build = true;
         break;
+    case PROTO__EVENT__EVENT_TYPE_TEST_EVENT:
+        out = r->tested ? 0 : MIRROR_RESET_TEST;
+        r->tested = true;
+        r->after_build = true;
+        break;
     case PROTO__EVENT__EVENT_TYPE_FILE_SYNC_EVENT:
     case PROTO__EVENT__EVENT_TYPE_STATUS_CHECK_EVENT:
     case PROTO__EVENT__EVENT_TYPE_RESOURCE_STATUS_CHECK_EVENT:

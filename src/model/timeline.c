@@ -129,8 +129,8 @@ static artifact_span_t *tl_build_span(tl_iter_t *ti, const char *artifact, bool 
 static bool tl_new_cycle(tl_iter_t *ti, phase_t p, const char *artifact, status_kind_t k)
 {
     const iteration_t *it = &ti->it;
-    bool after_build = span_started(&it->deploy) || span_started(&it->sync) ||
-                       span_started(&it->statuscheck);
+    bool after_build = span_started(&it->test) || span_started(&it->deploy) ||
+                       span_started(&it->sync) || span_started(&it->statuscheck);
     const artifact_span_t *b;
 
     if (k != STATUS_IN_PROGRESS && k != STATUS_STARTED)
@@ -139,6 +139,8 @@ static bool tl_new_cycle(tl_iter_t *ti, phase_t p, const char *artifact, status_
     case PHASE_BUILD:
         b = tl_build_span(ti, artifact, false);
         return after_build || (b && status_is_final(b->span.status));
+    case PHASE_TEST:
+        return span_started(&it->test);
     case PHASE_DEPLOY:
         return span_started(&it->deploy);
     case PHASE_STATUSCHECK:
@@ -188,6 +190,8 @@ static span_t *tl_phase_span(tl_iter_t *ti, phase_t p, const char *artifact)
     switch (p) {
     case PHASE_BUILD:
         return &tl_build_span(ti, artifact, true)->span;
+    case PHASE_TEST:
+        return &ti->it.test;
     case PHASE_DEPLOY:
         return &ti->it.deploy;
     case PHASE_STATUSCHECK:
@@ -249,6 +253,9 @@ void tl_fold(tl_t *tl, const Proto__Event *ev, int64_t t)
     case PROTO__EVENT__EVENT_TYPE_BUILD_EVENT:
         tl_phase(tl, PHASE_BUILD, ev->buildevent->artifact ? ev->buildevent->artifact : "",
                  ev->buildevent->status, t);
+        break;
+    case PROTO__EVENT__EVENT_TYPE_TEST_EVENT:
+        tl_phase(tl, PHASE_TEST, NULL, ev->testevent->status, t);
         break;
     case PROTO__EVENT__EVENT_TYPE_DEPLOY_EVENT:
         tl_phase(tl, PHASE_DEPLOY, NULL, ev->deployevent->status, t);

@@ -101,6 +101,20 @@ void sim_deploy(const char *status, const sim_fail_t *f)
                               : !strcmp(status, "Complete") ? "completed" : "failed");
 }
 
+void sim_test(const char *status, const sim_fail_t *f)
+{
+    Proto__TestEvent t = PROTO__TEST_EVENT__INIT;
+    Proto__Event ev = PROTO__EVENT__INIT;
+    sim_err_t x;
+    t.status = (char *)status;
+    if (f)
+        t.actionableerr = sim_err_fill(&x, f->code, f->msg, f->scode, f->action);
+    ev.event_type_case = PROTO__EVENT__EVENT_TYPE_TEST_EVENT;
+    ev.testevent = &t;
+    sim_say(&ev, "Test %s", !strcmp(status, "In Progress") ? "started"
+                            : !strcmp(status, "Complete") ? "completed" : "failed");
+}
+
 void sim_statuscheck(const char *status, const sim_fail_t *f)
 {
     Proto__StatusCheckEvent s = PROTO__STATUS_CHECK_EVENT__INIT;
@@ -251,8 +265,16 @@ void sim_meta(char *const *names, size_t n)
     dm.deployers = deployers;
     dm.n_deployers = 1;
     dm.cluster = PROTO__CLUSTER_TYPE__MINIKUBE;
+    Proto__TestMetadata__Tester unit = PROTO__TEST_METADATA__TESTER__INIT;
+    Proto__TestMetadata__Tester *testers[1] = {&unit};
+    Proto__TestMetadata tm = PROTO__TEST_METADATA__INIT;
+    unit.type = PROTO__TESTER_TYPE__UNIT;
+    unit.count = 1;
+    tm.testers = testers;
+    tm.n_testers = 1;
     md.build = &bm;
     md.deploy = &dm;
+    md.test = &tm;
     me.entry = (char *)"Starting Skaffold: &{Version:v1.39.2 ConfigVersion:skaffold/v2beta29 GitVersion: "
                        "GitCommit:7d4ba29a1c2e8d0f5f3c2b1a0e9d8c7b6a5f4e3d BuildDate:2022-08-09T19:05:01Z "
                        "GoVersion:go1.18.5 Compiler:gc Platform:linux/amd64 User:}";

@@ -36,6 +36,7 @@ Proto__ActionableErr *sim_err_fill(sim_err_t *x, int code, const char *msg, int 
 void sim_meta(char *const *names, size_t n);
 void sim_build(const char *artifact, const char *status, const sim_fail_t *f);
 void sim_deploy(const char *status, const sim_fail_t *f);
+void sim_test(const char *status, const sim_fail_t *f);
 void sim_statuscheck(const char *status, const sim_fail_t *f);
 /* code: the ResourceStatusCheckEvent.statusCode (and its ActionableErr's,
  * with message) when f is NULL; f: a warning ("In Progress") or failure. */

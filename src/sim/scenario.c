@@ -26,11 +26,12 @@ typedef enum sim_plot {
     PLOT_DEPLOY_ERR,     /* a helm template error */
     PLOT_RESTART,        /* worker restarts once, then comes up */
     PLOT_CRASHLOOP,      /* worker restarts in a loop: the status check fails */
+    PLOT_TEST_ERR,       /* the unit tests fail */
 } sim_plot_t;
 
 static const sim_plot_t script[] = {PLOT_BUILD_ERR, PLOT_OK, PLOT_SYNC, PLOT_DEPLOY_ERR,
                                     PLOT_CRASHLOOP, PLOT_OK, PLOT_RESTART, PLOT_CACHE_ONLY,
-                                    PLOT_BUILD_CANCEL, PLOT_SYNC_ERR, PLOT_OK};
+                                    PLOT_BUILD_CANCEL, PLOT_SYNC_ERR, PLOT_TEST_ERR, PLOT_OK};
 
 static pthread_t th;
 static bool running;
@@ -59,6 +60,11 @@ static const sim_fail_t fail_sync = {
     PROTO__STATUS_CODE__SYNC_INIT_ERROR,
     "copying files: exec: \"tar\": executable file not found in $PATH",
     0, NULL};
+static const sim_fail_t fail_test = {
+    PROTO__STATUS_CODE__TEST_CUSTOM_CMD_RUN_NON_ZERO_EXIT_ERR,
+    "command \"go test ./...\" finished with non-zero exit code: exit status 1 "
+    "(--- FAIL: TestHandler (0.00s) handler_test.go:31: got 500, want 200)",
+    PROTO__SUGGESTION_CODE__CHECK_CUSTOM_COMMAND, "Check the custom command contents"};
 static const sim_fail_t warn_restart = {
     PROTO__STATUS_CODE__STATUSCHECK_CONTAINER_RESTARTING,
     "container worker is backing off waiting to restart",
@@ -303,6 +309,28 @@ static bool run_deploy(sim_plot_t plot, sim_outcome_t *o)
     return true;
 }
 
+/* ResetStateOnTest, then the configured unit tests. */
+static bool run_tests(sim_plot_t plot, sim_outcome_t *o)
+{
+    pthread_mutex_lock(&sim.mu);
+    sim_state_reset_test();
+    sim.unseen &= ~(unsigned)UNSEEN_TEST;
+    pthread_mutex_unlock(&sim.mu);
+    sim_test("In Progress", NULL);
+    if (!step())
+        return false;
+    if (plot == PLOT_TEST_ERR) {
+        sim_test("Failed", &fail_test);
+        server_code(SIM_CODE_TEST, fail_test.code); /* TestFailed */
+        o->ok = false;
+        o->code = fail_test.code;
+        o->fail = &fail_test;
+        return false;
+    }
+    sim_test("Complete", NULL);
+    return true;
+}
+
 static bool run_sync(sim_plot_t plot, sim_outcome_t *o)
 {
     int files = 1 + (int)(rnd() % 4);
@@ -349,7 +377,7 @@ static void run_iteration(unsigned phases, sim_plot_t plot)
     if (phases & SIM_SYNC)
         ok = run_sync(plot, &o);
     if (ok && (phases & SIM_BUILD))
-        ok = run_builds(plot, &o);
+        ok = run_builds(plot, &o) && run_tests(plot, &o);
     if (ok && (phases & SIM_DEPLOY))
         ok = run_deploy(plot, &o);
     if (!ok && o.ok)
@@ -367,7 +395,7 @@ static sim_plot_t next_plot(void)
     uint32_t r = rnd() % 100;
     return r < 8 ? PLOT_BUILD_ERR : r < 12 ? PLOT_BUILD_CANCEL : r < 18 ? PLOT_CACHE_ONLY
          : r < 38 ? PLOT_SYNC : r < 42 ? PLOT_SYNC_ERR : r < 48 ? PLOT_DEPLOY_ERR
-         : r < 54 ? PLOT_RESTART : r < 62 ? PLOT_CRASHLOOP : PLOT_OK;
+         : r < 54 ? PLOT_RESTART : r < 60 ? PLOT_CRASHLOOP : r < 65 ? PLOT_TEST_ERR : PLOT_OK;
 }
 
 /* A simulated file change: Skaffold syncs or rebuilds only while the auto

@@ -72,7 +72,7 @@ typedef struct sim_sub {
 enum sim_phase { SIM_BUILD = 1, SIM_SYNC = 2, SIM_DEPLOY = 4 };
 
 /* The statusCode fields the dev loop sets beside the events. */
-typedef enum sim_code { SIM_CODE_BUILD, SIM_CODE_DEPLOY, SIM_CODE_STATUSCHECK } sim_code_t;
+typedef enum sim_code { SIM_CODE_BUILD, SIM_CODE_TEST, SIM_CODE_DEPLOY, SIM_CODE_STATUSCHECK } sim_code_t;
 
 /* Parts of the State changed by a reset no event shows (a rebuild of cache
  * hits only, Execute, AutoBuild/AutoDeploy(true)), until a reset the stream
@@ -82,6 +82,7 @@ enum sim_unseen {
     UNSEEN_BUILD_CODE = 2,   /* buildState.statusCode */
     UNSEEN_SYNC = 4,         /* fileSyncState.status */
     UNSEEN_DEPLOY = 8,       /* deploy/status check, resources, ports, debugging */
+    UNSEEN_TEST = 16,        /* testState */
 };
 
 typedef struct sim {
@@ -144,8 +145,8 @@ void sim_state_init(char *const *artifacts, size_t n, const Proto__Metadata *md)
 void sim_state_handle(const Proto__Event *ev);
 void sim_state_reset_build(void);
 void sim_state_reset_deploy(void);
+void sim_state_reset_test(void);
 void sim_state_code(sim_code_t which, int code);
-int sim_state_get_code(sim_code_t which);
 /* Shallow copies of the State with the auto triggers laid over it. */
 void sim_state_with_flags(Proto__State *st, Proto__BuildState *bs, Proto__DeployState *ds,
                           Proto__FileSyncState *fs);

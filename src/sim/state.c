@@ -66,6 +66,8 @@ void sim_state_init(char *const *artifacts, size_t n, const Proto__Metadata *md)
     str_set(&s->deploystate->status, not_started);
     str_set(&s->statuscheckstate->status, not_started);
     str_set(&s->filesyncstate->status, not_started);
+    s->teststate = xnew(&proto__test_state__descriptor);
+    str_set(&s->teststate->status, not_started);
     s->buildstate->artifacts = calloc(n ? n : 1, sizeof *s->buildstate->artifacts);
     if (!s->buildstate->artifacts)
         abort();
@@ -176,6 +178,9 @@ void sim_state_handle(const Proto__Event *ev)
     case PROTO__EVENT__EVENT_TYPE_DEBUGGING_CONTAINER_EVENT:
         debug_event(s, ev->debuggingcontainerevent);
         break;
+    case PROTO__EVENT__EVENT_TYPE_TEST_EVENT:
+        str_set(&s->teststate->status, ev->testevent->status);
+        break;
     default:
         break;
     }
@@ -198,6 +203,12 @@ void sim_state_reset_deploy(void)
     s->debuggingcontainers = NULL;
 }
 
+void sim_state_reset_test(void)
+{
+    str_set(&sim.state->teststate->status, not_started);
+    sim.state->teststate->statuscode = 0;
+}
+
 void sim_state_reset_build(void)
 {
     Proto__State *s = sim.state;
@@ -205,11 +216,12 @@ void sim_state_reset_build(void)
         str_set(&s->buildstate->artifacts[i]->value, not_started);
     s->buildstate->statuscode = 0;
     str_set(&s->filesyncstate->status, not_started);
+    sim_state_reset_test();
     sim_state_reset_deploy();
 }
 
 /* The statusCode setters: DeployComplete / DeployFailed,
- * StatusCheckEventEnded, BuildSequenceFailed. */
+ * StatusCheckEventEnded, BuildSequenceFailed, TestFailed. */
 void sim_state_code(sim_code_t which, int code)
 {
     Proto__State *s = sim.state;
@@ -219,14 +231,8 @@ void sim_state_code(sim_code_t which, int code)
         s->deploystate->statuscode = code;
     else if (which == SIM_CODE_STATUSCHECK)
         s->statuscheckstate->statuscode = code;
-}
-
-int sim_state_get_code(sim_code_t which)
-{
-    Proto__State *s = sim.state;
-    return which == SIM_CODE_BUILD ? s->buildstate->statuscode
-         : which == SIM_CODE_DEPLOY ? s->deploystate->statuscode
-         : s->statuscheckstate->statuscode;
+    else if (which == SIM_CODE_TEST)
+        s->teststate->statuscode = code;
 }
 
 /* ---- GetState ------------------------------------------------------------------------ */

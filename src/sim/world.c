@@ -98,7 +98,7 @@ void sim_reset_locked(unsigned phases)
         return;
     if (phases & SIM_BUILD) {
         sim_state_reset_build();
-        sim.unseen |= UNSEEN_ARTIFACTS | UNSEEN_BUILD_CODE | UNSEEN_SYNC | UNSEEN_DEPLOY;
+        sim.unseen |= UNSEEN_ARTIFACTS | UNSEEN_BUILD_CODE | UNSEEN_SYNC | UNSEEN_DEPLOY | UNSEEN_TEST;
     } else if (phases & SIM_DEPLOY) {
         sim_state_reset_deploy();
         sim.unseen |= UNSEEN_DEPLOY;
@@ -113,6 +113,7 @@ static void unseen_json(strbuf_t *sb)
         {UNSEEN_SYNC, "\"fileSyncState.status\""},
         {UNSEEN_DEPLOY, "\"deployState.status\",\"deployState.statusCode\",\"statusCheckState\","
                         "\"forwardedPorts\",\"debuggingContainers\""},
+        {UNSEEN_TEST, "\"testState\""},
     };
     bool first = true;
     sb_addc(sb, '[');
