@@ -4,8 +4,9 @@
 # and for a real Skaffold log played back; a recording reads back the same.
 source "$(dirname "$0")/../lib.sh"
 
-# Events cannot carry the auto triggers nor the status codes: compare the rest.
-event_part() { jq -S -c 'walk(if type=="object" then del(.autoTrigger, .statusCode) else . end)'; }
+# Events cannot carry the auto triggers: compare the rest (the statusCodes
+# the server sets beside the events follow from them).
+event_part() { jq -S -c 'walk(if type=="object" then del(.autoTrigger) else . end)'; }
 
 # The demo, one iteration, then quiet.
 start_sim --no-generate --step 0 --seed 7
@@ -17,7 +18,7 @@ mirror=$("$SKVIEW" state - <"$TMP/demo.jsonl")
 check_eq "demo: mirror == GetState (event part)" "$(event_part <<<"$server")" "$(event_part <<<"$mirror")"
 check_eq "demo: server auto triggers on" "true true true" \
   "$(jq -r '[.buildState.autoTrigger, .deployState.autoTrigger, .fileSyncState.autoTrigger] | map(tostring) | join(" ")' <<<"$server")"
-check_match "demo: every kind of event" "meta.*devloop.*build.*deploy.*port.*statuscheck.*resource.*debug" \
+check_match "demo: every kind of event" "meta.*devloop.*build.*Test.*deploy.*statuscheck.*resource.*debug.*port" \
   "$(jq -r '.event | keys[0]' "$TMP/demo.jsonl" | sed 's/Event$//; s/resourceStatusCheck/resource/; s/statusCheck/statuscheck/; s/debuggingContainer/debug/; s/devLoop/devloop/' | uniq | tr '\n' ' ')"
 check_eq "demo: MetaEvent first, with metadata" "MINIKUBE" "$(head -1 "$TMP/demo.jsonl" | jq -r '.event.metaEvent.metadata.deploy.cluster')"
 timeout 20 "$SKVIEW" events -a "$ADDR" >"$TMP/demo.txt"
@@ -49,7 +50,8 @@ timeout 20 "$SKVIEW" events -a "$ADDR" --json >"$TMP/play.jsonl"
 check_eq "play: all 19 entries" 19 "$(wc -l <"$TMP/play.jsonl")"
 check_eq "play: mirror == GetState (event part)" "$(event_part <<<"$server")" "$("$SKVIEW" state - <"$TMP/play.jsonl" | event_part)"
 check_eq "play: == the file's own fold" "$("$SKVIEW" state "$DATA/skaffold-v1.29-helm-events.jsonl" | event_part)" "$(event_part <<<"$server")"
-check_eq "play: build status code kept by the server" "BUILD_SUCCESS" "$(jq -r .buildState.statusCode <<<"$server")"
+check_eq "play: status codes set as Skaffold sets them" "DEPLOY_SUCCESS STATUSCHECK_SUCCESS" \
+  "$(jq -r '[.deployState.statusCode, .statusCheckState.statusCode] | join(" ")' <<<"$server")"
 
 # --follow keeps streaming: new entries (ctl emit) arrive while it runs.
 "$SKVIEW" events -a "$ADDR" --follow >"$TMP/follow.txt" &
