@@ -3,7 +3,11 @@
 #  1. `skview state` on a deterministic 1,000,000-entry dev-loop log, next to
 #     `jq -c . FILE > /dev/null` on the same file: time ratio and peak memory.
 #     Targets: at least 20x faster than jq, peak memory under 32 MiB.
-#  2. Live throughput (tests/bench_live.sh), when the simulator is built.
+#  2. Distinct keys: `skview state` on 100,000 resource events naming 100,000
+#     distinct resources, next to 100,000 events of one resource: the ratio
+#     shows whether the State's maps stay O(1) per event (they were linear
+#     scans: quadratic in keys). Target: under 10x the one-resource time.
+#  3. Live throughput (tests/bench_live.sh), when the simulator is built.
 set -u
 cd "$(dirname "$0")/.."
 BUILD="${BUILD:-build}"
@@ -38,6 +42,33 @@ printf '  ratio          %6sx faster than jq (target >= 20x)\n' "$ratio"
 fail=0
 awk "BEGIN{exit !($ratio >= 20)}" && echo "  PASS speed" || { echo "  FAIL speed: ${ratio}x < 20x"; fail=1; }
 awk "BEGIN{exit !($mib < 32)}" && echo "  PASS memory (${mib} MiB < 32 MiB)" || { echo "  FAIL memory: ${mib} MiB"; fail=1; }
+# keys_log N DISTINCT: N resource events in one status check, naming DISTINCT
+# resources in turn.
+keys_log() {
+  python3 - "$1" "$2" <<'PY'
+import json, sys
+n, distinct = int(sys.argv[1]), int(sys.argv[2])
+def line(ev, text):
+    print(json.dumps({"timestamp": "2024-11-29T08:00:00Z", "event": ev, "entry": text}, separators=(",", ":")))
+line({"devLoopEvent": {"status": "In Progress"}}, "Update initiated")
+line({"deployEvent": {"status": "In Progress"}}, "Deploy started")
+for i in range(n):
+    r = "pod/app-%d" % (i % distinct)
+    line({"resourceStatusCheckEvent": {"resource": r, "status": "In Progress", "statusCode": "STATUSCHECK_CONTAINER_CREATING"}},
+         "Resource %s status updated to In Progress" % r)
+PY
+}
+K="${BENCH_KEYS:-100000}"
+[ -s "$dir/keys-$K.jsonl" ] || keys_log "$K" "$K" > "$dir/keys-$K.jsonl"
+[ -s "$dir/keys1-$K.jsonl" ] || keys_log "$K" 1 > "$dir/keys1-$K.jsonl"
+read -r kd_t kd_m < <(measure "$BUILD/skview" state "$dir/keys-$K.jsonl")
+read -r k1_t k1_m < <(measure "$BUILD/skview" state "$dir/keys1-$K.jsonl")
+kratio=$(awk "BEGIN{printf \"%.1f\", $kd_t / ($k1_t > 0.01 ? $k1_t : 0.01)}")
+printf 'bench: %s resource events\n' "$K"
+printf '  %6s distinct resources %6.2f s   peak %6.1f MiB\n' "$K" "$kd_t" "$(awk "BEGIN{print $kd_m/1024}")"
+printf '  %6s one resource       %6.2f s   peak %6.1f MiB\n' 1 "$k1_t" "$(awk "BEGIN{print $k1_m/1024}")"
+printf '  ratio          %6sx the one-resource time (target < 10x)\n' "$kratio"
+awk "BEGIN{exit !($kratio < 10)}" && echo "  PASS distinct keys" || { echo "  FAIL distinct keys: ${kratio}x"; fail=1; }
 if [ -x tests/bench_live.sh ] && [ -x "$BUILD/skview-sim" ]; then
   BUILD="$BUILD" tests/bench_live.sh || fail=1
 fi
