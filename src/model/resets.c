@@ -11,13 +11,18 @@ void resets_init(resets_t *r)
     memset(r, 0, sizeof *r);
 }
 
+/* With DevLoopEvents: the first build event of an iteration after the
+ * session's first. Without (Skaffold v0.x): a build after a later phase. */
 static unsigned resets_build(resets_t *r)
 {
-    if (r->built)
-        return 0;
+    bool reset;
+    if (r->devloop) {
+        reset = !r->built && r->later_iter;
+    } else {
+        reset = r->after_build;
+        r->after_build = false;
+    }
     r->built = true;
-    bool reset = r->devloop ? r->later_iter : r->after_build;
-    r->after_build = false;
     return reset ? MIRROR_RESET_BUILD : 0;
 }
 

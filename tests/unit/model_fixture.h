@@ -214,6 +214,14 @@ static inline Proto__Event *ev_term(const char *status, Proto__ActionableErr *ae
     return fx_event(PROTO__EVENT__EVENT_TYPE_TERMINATION_EVENT, t);
 }
 
+static inline Proto__Event *ev_test(const char *status, Proto__ActionableErr *ae)
+{
+    Proto__TestEvent *t = fx_new(&proto__test_event__descriptor);
+    t->status = fx_str(status);
+    t->actionableerr = ae;
+    return fx_event(PROTO__EVENT__EVENT_TYPE_TEST_EVENT, t);
+}
+
 /* A LogEntry at t_ns (0 = no timestamp) carrying ev (NULL = no event). */
 static inline Proto__LogEntry *fx_entry(int64_t t_ns, Proto__Event *ev, const char *text)
 {
