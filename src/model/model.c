@@ -390,6 +390,11 @@ const model_resource_t *model_resource_owner(const model_t *m, const model_resou
     return reslist_owner(&m->res, r);
 }
 
+const model_resource_t *model_resource_tree_at(const model_t *m, size_t i, int *depth)
+{
+    return reslist_tree_at((reslist_t *)&m->res, i, depth);
+}
+
 uint32_t model_session(const model_t *m)
 {
     return m->n_sessions ? (uint32_t)m->n_sessions : 1;

@@ -237,6 +237,11 @@ const model_resource_t *model_resource_find(const model_t *m, const char *name);
  * deployment/NAME (the longest such deployment listed), NULL for anything
  * else or when that deployment is not listed. */
 const model_resource_t *model_resource_owner(const model_t *m, const model_resource_t *r);
+/* The same resources in the Resources pane's order: each deployment
+ * followed by its pods (*depth 1), the others in map order (*depth 0).
+ * Computed on demand after a change (a cache inside the model: call it from
+ * the model's thread like every accessor). */
+const model_resource_t *model_resource_tree_at(const model_t *m, size_t i, int *depth);
 
 /* Sessions: each MetaEvent after other events starts a new one (Skaffold
  * appends each process's log to the same file). Numbered from 1. */

@@ -26,12 +26,15 @@ void reslist_clear(reslist_t *l)
         res_free(&l->v[i]);
     l->n = 0;
     keyidx_clear(&l->ix);
+    l->tree_valid = false;
 }
 
 void reslist_free(reslist_t *l)
 {
     reslist_clear(l);
     free(l->v);
+    free(l->tree);
+    free(l->depth);
     keyidx_free(&l->ix);
     reslist_init(l);
 }
@@ -63,6 +66,7 @@ static model_resource_t *res_add(reslist_t *l, const char *name)
     r->status = model_xstrdup("");
     r->message = model_xstrdup("");
     keyidx_add(&l->ix, keyidx_hash_str(name), l->n++);
+    l->tree_valid = false;
     return r;
 }
 
@@ -158,4 +162,58 @@ const model_resource_t *reslist_owner(const reslist_t *l, const model_resource_t
     }
     free(key);
     return owner;
+}
+
+/* Builds the tree order: every resource in map order, except that a pod
+ * whose deployment is listed comes right after it. Children are grouped by
+ * a counting sort on the owner's position, so it is linear. */
+static void reslist_tree_build(reslist_t *l)
+{
+    size_t n = l->n;
+    long *owner = model_xmalloc((n ? n : 1) * sizeof *owner);
+    size_t *first = model_xcalloc(n + 1, sizeof *first), *next;
+
+    l->tree = model_grow(l->tree, &l->tree_alloc, n, sizeof *l->tree, 0);
+    l->depth = model_xrealloc(l->depth, l->tree_alloc ? l->tree_alloc : 1);
+    for (size_t i = 0; i < n; i++) {
+        const model_resource_t *o = reslist_owner(l, &l->v[i]);
+        owner[i] = o ? (long)(o - l->v) : -1;
+        if (o)
+            first[o - l->v + 1]++;
+    }
+    for (size_t i = 0; i < n; i++)
+        first[i + 1] += first[i];
+    next = model_xmalloc((n ? n : 1) * sizeof *next);
+    size_t *fill = model_xmalloc((n + 1) * sizeof *fill);
+    memcpy(fill, first, (n + 1) * sizeof *fill);
+    for (size_t i = 0; i < n; i++)
+        if (owner[i] >= 0)
+            next[fill[owner[i]]++] = i;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (owner[i] >= 0)
+            continue;
+        l->depth[k] = 0;
+        l->tree[k++] = i;
+        for (size_t c = first[i]; c < first[i + 1]; c++) {
+            l->depth[k] = 1;
+            l->tree[k++] = next[c];
+        }
+    }
+    free(owner);
+    free(first);
+    free(next);
+    free(fill);
+    l->tree_valid = true;
+}
+
+const model_resource_t *reslist_tree_at(reslist_t *l, size_t i, int *depth)
+{
+    if (i >= l->n)
+        return NULL;
+    if (!l->tree_valid)
+        reslist_tree_build(l);
+    if (depth != NULL)
+        *depth = l->depth[i];
+    return &l->v[l->tree[i]];
 }

@@ -11,6 +11,11 @@ typedef struct reslist {
     model_resource_t *v;
     size_t n, alloc;
     keyidx_t ix;
+    /* The tree order (reslist_tree_at), built on demand after a change. */
+    size_t *tree;
+    unsigned char *depth;
+    size_t tree_alloc;
+    bool tree_valid;
 } reslist_t;
 
 void reslist_init(reslist_t *l);
@@ -21,6 +26,8 @@ void reslist_fold(reslist_t *l, const Proto__ResourceStatusCheckEvent *ev, int64
 /* Makes the list hold exactly the keys of sc's map, in its order, keeping
  * the detail of those it already had. */
 void reslist_sync(reslist_t *l, const Proto__StatusCheckState *sc);
+/* The i-th resource with each deployment followed by its pods (depth 1). */
+const model_resource_t *reslist_tree_at(reslist_t *l, size_t i, int *depth);
 /* The deployment a pod belongs to (see model_resource_owner). */
 const model_resource_t *reslist_owner(const reslist_t *l, const model_resource_t *r);
 

@@ -124,6 +124,12 @@ static void draw_loop_line(ui_t *ui, int y, int x, int w)
     const char *sync = s->filesyncstate && s->filesyncstate->status ? s->filesyncstate->status : "";
     x += draw_fmt(ui, y, x, end - x, ROLE_HEADER_LABEL, " file sync: ");
     x += draw_text(ui, y, x, end - x, ROLE_HEADER_VALUE, *sync ? sync : "-");
+    /* Skaffold 2.x's test phase, once tests ran in this session. */
+    const char *test = s->teststate && s->teststate->status ? s->teststate->status : "";
+    if (status_kind(test) != STATUS_NONE && status_kind(test) != STATUS_NOT_STARTED) {
+        x += draw_fmt(ui, y, x, end - x, ROLE_HEADER_LABEL, " test: ");
+        x += draw_text(ui, y, x, end - x, status_kind(test) == STATUS_FAILED ? ROLE_CONN_BAD : ROLE_HEADER_VALUE, test);
+    }
     const char *term = NULL;
     if (model_terminated(ui->model, &term))
         x += draw_fmt(ui, y, x + 1, end - x - 1, ROLE_CONN_BAD, " terminated: %s ", term ? term : "") + 1;

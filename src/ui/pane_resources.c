@@ -1,5 +1,6 @@
-/* Resources: each status-check resource with its status, latest message and
- * status code. */
+/* Resources: the current rollout's status-check resources (exactly the keys
+ * of the mirror's statusCheckState.resources), each deployment followed by
+ * its pods, with status, latest message and status code. */
 #include <stdio.h>
 #include "model/codes.h"
 #include "ui/app.h"
@@ -10,17 +11,24 @@ static size_t res_count(ui_t *ui)
     return model_resource_count(ui->model);
 }
 
+static const model_resource_t *res_row(ui_t *ui, size_t row, int *depth)
+{
+    return model_resource_tree_at(ui->model, row, depth);
+}
+
 static void res_draw(ui_t *ui, size_t row, int y, int x, int w, bool sel)
 {
-    const model_resource_t *r = model_resource_at(ui->model, row);
+    int depth = 0;
+    const model_resource_t *r = res_row(ui, row, &depth);
     status_kind_t k = status_kind(r->status);
     role_t role = draw_status_role(k);
     if (sel)
         draw_fill(ui, y, x, w, ROLE_CURSOR);
     int name_w = w >= 100 ? 34 : w >= 60 ? 26 : w / 3, st_w = 13;
     int code_w = w >= 110 ? 30 : 0;
-    draw_text(ui, y, x + 1, 1, draw_role(sel, role), draw_status_icon(ui, k));
-    draw_text(ui, y, x + 3, name_w - 1, draw_role(sel, ROLE_DEFAULT), r->name);
+    int ind = depth ? 2 : 0; /* a pod sits under its deployment */
+    draw_text(ui, y, x + 1 + ind, 1, draw_role(sel, role), draw_status_icon(ui, k));
+    draw_text(ui, y, x + 3 + ind, name_w - 1 - ind, draw_role(sel, ROLE_DEFAULT), r->name);
     int cx = x + 3 + name_w;
     draw_text(ui, y, cx, st_w - 1, draw_role(sel, role), r->status);
     cx += st_w;
@@ -35,17 +43,26 @@ static void res_draw(ui_t *ui, size_t row, int y, int x, int w, bool sel)
 
 static void res_text(ui_t *ui, size_t row, strbuf_t *out)
 {
-    const model_resource_t *r = model_resource_at(ui->model, row);
+    const model_resource_t *r = res_row(ui, row, NULL);
     sb_printf(out, "%s %s %s %s", r->name, r->status, r->message, status_code_name(r->code));
 }
 
 static void res_details(ui_t *ui, size_t row, strbuf_t *out, char *title, size_t tlen)
 {
-    const model_resource_t *r = model_resource_at(ui->model, row);
+    const model_resource_t *r = res_row(ui, row, NULL);
+    const model_resource_t *owner = model_resource_owner(ui->model, r);
     snprintf(title, tlen, "Resource");
-    sb_printf(out, "resource: %s\nstatus:   %s\ncode:     %s (%d)\n          %s\n\nmessage:\n%s\n",
-              r->name, r->status, status_code_name(r->code), r->code, status_code_desc(r->code),
-              r->message);
+    sb_printf(out, "resource: %s\n", r->name);
+    if (owner)
+        sb_printf(out, "owner:    %s\n", owner->name);
+    sb_printf(out, "status:   %s\ncode:     %s (%d)\n          %s\n\nmessage:\n%s\n",
+              r->status, status_code_name(r->code), r->code, status_code_desc(r->code), r->message);
+    /* While the check runs, the condition's suggestions (a restart that may
+     * still clear); after a failure, the same as the Errors pane lists. */
+    if (r->n_suggestions)
+        sb_adds(out, "\nsuggestions:\n");
+    for (size_t i = 0; i < r->n_suggestions; i++)
+        sb_printf(out, "  - %s\n", r->suggestions[i].action);
 }
 
 static void res_summary(ui_t *ui, char *buf, size_t len)

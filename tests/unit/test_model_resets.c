@@ -140,6 +140,31 @@ static void deploy_reset_keeps_only_the_current_rollout(void **state)
     assert_null(model_resource_owner(m, model_resource_find(m, "deployment/app")));
 }
 
+/* The Resources pane's order: each deployment followed by its pods, the rest
+ * in first-seen order, whatever order the events came in. */
+static void pods_sit_under_their_deployment(void **state)
+{
+    model_t *m = *state;
+    static const char *const seen[] = {"pod/web-6d4cf56db6-x7kq2", "pod/standalone", "deployment/api",
+                                       "deployment/web", "pod/api-5f9c7b8d4-q2m8w", "pod/web-6d4cf56db6-zz9k1",
+                                       "deployment/web-admin", "pod/web-admin-7c9d8b5f6-h4jzp"};
+    static const char *const want[] = {"pod/standalone", "deployment/api", "pod/api-5f9c7b8d4-q2m8w",
+                                       "deployment/web", "pod/web-6d4cf56db6-x7kq2", "pod/web-6d4cf56db6-zz9k1",
+                                       "deployment/web-admin", "pod/web-admin-7c9d8b5f6-h4jzp"};
+    static const int depth[] = {0, 0, 1, 0, 1, 1, 0, 1};
+    for (size_t i = 0; i < 8; i++)
+        fold(m, ev_resource(seen[i], "In Progress", "", 0, NULL));
+    assert_int_equal(model_resource_count(m), 8);
+    for (size_t i = 0; i < 8; i++) {
+        int d = -1;
+        assert_string_equal(model_resource_tree_at(m, i, &d)->name, want[i]);
+        assert_int_equal(d, depth[i]);
+    }
+    assert_null(model_resource_tree_at(m, 8, NULL));
+    fold(m, ev_deploy("In Progress", NULL));
+    assert_null(model_resource_tree_at(m, 0, NULL));
+}
+
 static void sync_only_iteration_resets_nothing(void **state)
 {
     model_t *m = *state;
@@ -308,6 +333,7 @@ int main(void)
         T(statuscodes_are_set_beside_the_events),
         T(build_reset_before_the_first_build_of_a_later_iteration),
         T(deploy_reset_keeps_only_the_current_rollout),
+        T(pods_sit_under_their_deployment),
         T(sync_only_iteration_resets_nothing),
         T(test_reset_before_the_tests_of_each_iteration),
         T(new_session_starts_a_fresh_state_and_keeps_the_history),
