@@ -222,7 +222,9 @@ static void model_apply_resets(model_t *m, unsigned resets)
     if (resets == 0)
         return;
     mirror_reset(&m->mirror, resets);
-    reslist_clear(&m->res);
+    /* Every reset but the test's empties the resources map. */
+    if (resets & (MIRROR_RESET_SESSION | MIRROR_RESET_BUILD | MIRROR_RESET_DEPLOY))
+        reslist_clear(&m->res);
     if (resets & MIRROR_RESET_SESSION) {
         str_replace(&m->version, "");
         m->terminated = false;

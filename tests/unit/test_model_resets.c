@@ -191,10 +191,14 @@ static void test_reset_before_the_tests_of_each_iteration(void **state)
     fold(m, ev_test("Failed", fx_ae(PROTO__STATUS_CODE__TEST_USER_CONFIG_ERR, "bad", 0)));
     fold(m, ev_devloop(0, "Failed", NULL));
     /* Execute(deploy) after a failure: tests again, without a build. */
+    rollout(m, "app-1111111111-aaaaa");
     fold(m, ev_devloop(1, "In Progress", NULL));
     fold(m, ev_test("In Progress", NULL));
     assert_int_equal(model_state(m)->teststate->statuscode, 0);
     assert_string_equal(model_state(m)->teststate->status, "In Progress");
+    /* The test reset touches nothing else. */
+    assert_int_equal(model_state(m)->statuscheckstate->n_resources, 2);
+    assert_int_equal(model_resource_count(m), 2);
 }
 
 static void new_session_starts_a_fresh_state_and_keeps_the_history(void **state)
