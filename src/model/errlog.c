@@ -235,10 +235,11 @@ uint64_t errlog_fold(errlog_t *el, const Proto__Event *ev, const char *entry,
 
     if (!errlog_source(ev, &s))
         return 0;
+    status_kind_t k = status_kind(s.status);
     /* Resolve first: a success never resolves what it reports itself. */
-    if (status_kind(s.status) == STATUS_SUCCEEDED)
+    if (k == STATUS_SUCCEEDED)
         errlog_resolve(el, s.phase, s.subject);
-    if (status_kind(s.status) != STATUS_FAILED)
+    if (k != STATUS_FAILED)
         return 0;
     errlog_what(&s, entry, &w);
     model_error_t *rep = errlog_repeat_of(el, s.phase, s.subject, w.code, w.message);

@@ -10,7 +10,8 @@
  *   stream    drains the queue the Events calls are bound to: send and
  *             close completions, which keep every subscriber's pump going.
  *   scenario  plays the log and generates dev-loop iterations.
- * Everything shared (history, model, flags, subscribers) is under sim.mu;
+ * Everything shared (history, the server State, model, flags, subscribers)
+ * is under sim.mu;
  * grpc_call_start_batch on a subscriber is only called with it held, which
  * serialises the batches of one call across threads. */
 #ifndef SKVIEW_SIM_INT_H
