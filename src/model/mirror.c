@@ -85,9 +85,19 @@ static bool strmap_eq(const void *ctx, size_t pos)
     return strcmp(model_nz(strmap_key_at(k->m, pos)), k->key) == 0;
 }
 
+/* A few keys (the usual artifacts) are compared directly: cheaper than
+ * hashing the key on every event. The index is kept up to date anyway. */
+#define STRMAP_SCAN_MAX 8
+
 static long strmap_find(const strmap_ref_t *m, const char *key)
 {
     strmap_key_t k = { m, model_nz(key) };
+    if (*m->n <= STRMAP_SCAN_MAX) {
+        for (size_t i = 0; i < *m->n; i++)
+            if (strmap_eq(&k, i))
+                return (long)i;
+        return -1;
+    }
     return keyidx_find(m->ix, keyidx_hash_str(k.key), strmap_eq, &k);
 }
 

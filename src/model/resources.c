@@ -53,6 +53,13 @@ static bool res_eq(const void *ctx, size_t pos)
 model_resource_t *reslist_find(const reslist_t *l, const char *name)
 {
     res_key_t k = { l, name };
+    /* A rollout's handful of resources: comparing beats hashing. */
+    if (l->n <= 8) {
+        for (size_t i = 0; i < l->n; i++)
+            if (res_eq(&k, i))
+                return &l->v[i];
+        return NULL;
+    }
     long pos = keyidx_find(&l->ix, keyidx_hash_str(name), res_eq, &k);
     return pos < 0 ? NULL : &l->v[pos];
 }
