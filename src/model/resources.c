@@ -70,8 +70,7 @@ static model_resource_t *res_add(reslist_t *l, const char *name)
     model_resource_t *r = &l->v[l->n];
     memset(r, 0, sizeof *r);
     r->name = model_xstrdup(name);
-    r->status = model_xstrdup("");
-    r->message = model_xstrdup("");
+    /* status and message: the caller sets both (NULL until then). */
     keyidx_add(&l->ix, keyidx_hash_str(name), l->n++);
     l->tree_valid = false;
     return r;
@@ -143,6 +142,8 @@ void reslist_sync(reslist_t *l, const Proto__StatusCheckState *sc)
             was->name = model_xstrdup(name); /* keeps old's index valid */
         }
         str_replace(&r->status, sc->resources[i]->value);
+        if (r->message == NULL)
+            r->message = model_xstrdup("");
     }
     reslist_free(&old);
 }

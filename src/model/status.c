@@ -52,10 +52,33 @@ static status_kind_t status_lookup(const char *buf, size_t n)
 }
 #undef IS
 
+/* The spellings Skaffold's server sends, matched exactly first: this runs
+ * several times for every entry of a million-entry log, and the folding
+ * below costs a copy. */
+static bool status_exact(const char *s, status_kind_t *k)
+{
+    static const struct { const char *word; status_kind_t kind; } sent[] = {
+        {"In Progress", STATUS_IN_PROGRESS}, {"Complete", STATUS_SUCCEEDED},
+        {"Succeeded", STATUS_SUCCEEDED},     {"Failed", STATUS_FAILED},
+        {"Started", STATUS_STARTED},         {"Not Started", STATUS_NOT_STARTED},
+        {"Canceled", STATUS_CANCELED},       {"Terminated", STATUS_TERMINATED},
+        {"Information", STATUS_INFO},
+    };
+    for (size_t i = 0; i < sizeof sent / sizeof sent[0]; i++)
+        if (s[0] == sent[i].word[0] && strcmp(s, sent[i].word) == 0) {
+            *k = sent[i].kind;
+            return true;
+        }
+    return false;
+}
+
 status_kind_t status_kind(const char *s)
 {
     char buf[16];
     size_t n;
+    status_kind_t k;
+    if (s != NULL && status_exact(s, &k))
+        return k;
     if (s == NULL || *status_skip(s) == '\0')
         return STATUS_NONE;
     if (!status_fold(s, buf, sizeof buf, &n))
