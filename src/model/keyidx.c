@@ -33,7 +33,7 @@ void keyidx_free(keyidx_t *ix)
 
 void keyidx_clear(keyidx_t *ix)
 {
-    if (ix->slots != NULL)
+    if (ix->n != 0 && ix->slots != NULL)
         memset(ix->slots, 0, ix->cap * sizeof *ix->slots);
     ix->n = 0;
 }

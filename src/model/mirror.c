@@ -17,6 +17,9 @@ static const char not_started[] = "Not Started";
  * free_unpacked knows not to free. */
 static void pb_str_set(char **dst, const char *src)
 {
+    /* Resets write "Not Started" over "Not Started" all the time. */
+    if (*dst != NULL && src != NULL && strcmp(*dst, src) == 0)
+        return;
     if (*dst != NULL && *dst != protobuf_c_empty_string)
         free(*dst);
     *dst = src && *src ? model_xstrdup(src) : (char *)protobuf_c_empty_string;
@@ -85,8 +88,8 @@ static bool strmap_eq(const void *ctx, size_t pos)
     return strcmp(model_nz(strmap_key_at(k->m, pos)), k->key) == 0;
 }
 
-/* A few keys (the usual artifacts) are compared directly: cheaper than
- * hashing the key on every event. The index is kept up to date anyway. */
+/* A few keys (the usual artifacts, a rollout's resources) are compared
+ * directly: cheaper than hashing. The index exists only beyond that. */
 #define STRMAP_SCAN_MAX 8
 
 static long strmap_find(const strmap_ref_t *m, const char *key)
@@ -99,6 +102,19 @@ static long strmap_find(const strmap_ref_t *m, const char *key)
         return -1;
     }
     return keyidx_find(m->ix, keyidx_hash_str(k.key), strmap_eq, &k);
+}
+
+/* Indexes every key once the map outgrows a scan. */
+static void strmap_index_all(const strmap_ref_t *m)
+{
+    keyidx_clear(m->ix);
+    for (size_t i = 0; i < *m->n; i++) {
+        strmap_key_t k = { m, model_nz(strmap_key_at(m, i)) };
+        uint32_t h = keyidx_hash_str(k.key);
+        /* A server never sends a key twice; if one did, the first stays. */
+        if (keyidx_find(m->ix, h, strmap_eq, &k) < 0)
+            keyidx_add(m->ix, h, i);
+    }
 }
 
 /* map[key] = value. */
@@ -114,18 +130,20 @@ static void strmap_set(const strmap_ref_t *m, const char *key, const char *value
     (*m->entries)[*m->n] = e;
     pb_str_set((char **)((char *)e + m->d->fields[0].offset), key);
     pb_str_set((char **)((char *)e + m->d->fields[1].offset), value);
-    keyidx_add(m->ix, keyidx_hash_str(model_nz(key)), (*m->n)++);
+    size_t at = (*m->n)++;
+    if (*m->n == STRMAP_SCAN_MAX + 1)
+        strmap_index_all(m);
+    else if (*m->n > STRMAP_SCAN_MAX)
+        keyidx_add(m->ix, keyidx_hash_str(model_nz(key)), at);
 }
 
-/* Rebuilds the index of a map adopted from elsewhere. A server never sends a
- * key twice; if one did, the first stays the one found. */
+/* Rebuilds the index of a map adopted from elsewhere. */
 static void strmap_reindex(const strmap_ref_t *m)
 {
     keyidx_clear(m->ix);
     *m->alloc = *m->n;
-    for (size_t i = 0; i < *m->n; i++)
-        if (strmap_find(m, strmap_key_at(m, i)) < 0)
-            keyidx_add(m->ix, keyidx_hash_str(model_nz(strmap_key_at(m, i))), i);
+    if (*m->n > STRMAP_SCAN_MAX)
+        strmap_index_all(m);
 }
 
 static strmap_ref_t arts_ref(mirror_t *mr)

@@ -50,11 +50,15 @@ static bool res_eq(const void *ctx, size_t pos)
     return strcmp(k->l->v[pos].name, k->name) == 0;
 }
 
+/* Up to this many resources are found by comparing; the index exists only
+ * beyond. */
+#define RES_SCAN_MAX 8
+
 model_resource_t *reslist_find(const reslist_t *l, const char *name)
 {
     res_key_t k = { l, name };
     /* A rollout's handful of resources: comparing beats hashing. */
-    if (l->n <= 8) {
+    if (l->n <= RES_SCAN_MAX) {
         for (size_t i = 0; i < l->n; i++)
             if (res_eq(&k, i))
                 return &l->v[i];
@@ -71,13 +75,22 @@ static model_resource_t *res_add(reslist_t *l, const char *name)
     memset(r, 0, sizeof *r);
     r->name = model_xstrdup(name);
     /* status and message: the caller sets both (NULL until then). */
-    keyidx_add(&l->ix, keyidx_hash_str(name), l->n++);
+    l->n++;
+    if (l->n == RES_SCAN_MAX + 1) {
+        keyidx_clear(&l->ix);
+        for (size_t i = 0; i < l->n; i++)
+            keyidx_add(&l->ix, keyidx_hash_str(l->v[i].name), i);
+    } else if (l->n > RES_SCAN_MAX) {
+        keyidx_add(&l->ix, keyidx_hash_str(name), l->n - 1);
+    }
     l->tree_valid = false;
     return r;
 }
 
 static void str_replace(char **dst, const char *src)
 {
+    if (*dst != NULL && strcmp(*dst, model_nz(src)) == 0)
+        return;
     free(*dst);
     *dst = model_xstrdup(model_nz(src));
 }
