@@ -384,6 +384,7 @@ static void close_handles(ui_t *ui)
 static void on_client_stopped(void *arg, const live_result_t *r)
 {
     ui_t *ui = arg;
+    live_client_stats(ui->client, &ui->state_stats);
     live_client_free(ui->client);
     ui->client = NULL;
     close_handles(ui);
@@ -487,13 +488,16 @@ static void ui_fini(ui_t *ui)
     sb_free(&ui->scratch);
     sb_free(&ui->popup);
     if (ui->recording)
-        recording_close(&ui->rec);
+        recorder_close(&ui->rec);
     const char *stats = getenv("SKVIEW_STATS");
     if (stats && *stats) {
         FILE *f = fopen(stats, "a");
         if (f) {
             fprintf(f, "frames %llu requests %llu\n", (unsigned long long)ui->frames,
                     (unsigned long long)ui->requests);
+            fprintf(f, "getstate %llu auto %llu bytes %llu\n", (unsigned long long)ui->state_stats.state_calls,
+                    (unsigned long long)ui->state_stats.auto_calls,
+                    (unsigned long long)ui->state_stats.state_bytes);
             fclose(f);
         }
     }
@@ -512,10 +516,14 @@ static int run_interactive(ui_t *ui)
 
 /* ---- live ----------------------------------------------------------------- */
 
+/* A new stream delivers its history: the last mirror goes. */
 static void live_reset(void *ctx)
 {
     ui_t *ui = ctx;
     model_clear(ui->model);
+    ui->stale = false;
+    if (ui->recording)
+        recorder_reset(&ui->rec);
     ui_request_redraw(ui);
 }
 
@@ -523,9 +531,9 @@ static void live_entry(void *ctx, const Proto__LogEntry *e)
 {
     ui_t *ui = ctx;
     model_fold(ui->model, e);
-    if (ui->recording && recording_write(&ui->rec, RECORD_LOG_ENTRY, &e->base)) {
+    if (ui->recording && recorder_entry(&ui->rec, e) < 0) {
         ui_message(ui, true, "recording stopped: %s", strerror(errno));
-        recording_close(&ui->rec);
+        recorder_close(&ui->rec);
         ui->recording = false;
     }
     ui_request_redraw(ui);
@@ -547,6 +555,8 @@ static void live_conn(void *ctx, live_conn_t conn, const char *detail, uint64_t 
 {
     ui_t *ui = ctx;
     ui->conn = conn;
+    if (conn == LIVE_RECONNECTING && model_seq(ui->model) > 0)
+        ui->stale = true;
     snprintf(ui->conn_detail, sizeof ui->conn_detail, "%s", detail ? detail : "");
     ui->retry_at_ms = uv_now(ui->loop) + retry_ms;
     ui_request_redraw(ui);
@@ -556,7 +566,7 @@ static int start_recording(ui_t *ui, const char *path)
 {
     char err[512];
     const char *note = NULL;
-    if (recording_open_append(&ui->rec, path, &note, err, sizeof err)) {
+    if (recorder_open(&ui->rec, path, &note, err, sizeof err)) {
         fprintf(stderr, "skview: %s\n", err);
         return -1;
     }
