@@ -25,7 +25,9 @@ int live_keepalive_ms(void);
  * however busy the stream, and every LIVE_POLL_MS while it stays idle. */
 #define LIVE_QUIET_MS 250
 #define LIVE_ITER_CAP_MS 1000
+#ifndef LIVE_POLL_MS /* -D for measuring the polling's cost */
 #define LIVE_POLL_MS 1500
+#endif
 
 /* What a completion belongs to; every batch's tag points at one of these. */
 typedef enum live_tag_kind {
