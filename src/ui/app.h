@@ -61,6 +61,9 @@ struct ui {
     recorder_t rec;            /* --record: the same recorder as `skview record` */
     bool recording;
     live_stats_t state_stats;  /* the client's GetState cost, for SKVIEW_STATS */
+    /* The last State reconciled (hash of its bytes) and the seq it was
+     * reconciled at: the idle poll's identical answers are skipped. */
+    uint64_t state_hash, state_seq;
 
     /* replay */
     replay_t *replay;

@@ -522,6 +522,7 @@ static void live_reset(void *ctx)
     ui_t *ui = ctx;
     model_clear(ui->model);
     ui->stale = false;
+    ui->state_seq = UINT64_MAX; /* the next State is reconciled whatever it is */
     if (ui->recording)
         recorder_reset(&ui->rec);
     ui_request_redraw(ui);
@@ -544,10 +545,31 @@ static uint64_t live_state_request(void *ctx)
     return model_seq(((ui_t *)ctx)->model);
 }
 
+static uint64_t state_hash(const Proto__State *s)
+{
+    size_t n = protobuf_c_message_get_packed_size(&s->base);
+    uint8_t *buf = malloc(n ? n : 1);
+    if (!buf)
+        abort();
+    protobuf_c_message_pack(&s->base, buf);
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ buf[i]) * 0x100000001b3ull;
+    free(buf);
+    return h ^ n;
+}
+
 static void live_state(void *ctx, const Proto__State *s, uint64_t tag)
 {
     ui_t *ui = ctx;
+    uint64_t h = state_hash(s);
+    /* The same State as last time, and nothing folded since: reconciling
+     * again would change nothing, so the idle poll costs no frame. */
+    if (h == ui->state_hash && tag == ui->state_seq && tag == model_seq(ui->model))
+        return;
     model_reconcile(ui->model, s, tag);
+    ui->state_hash = h;
+    ui->state_seq = tag;
     ui_request_redraw(ui);
 }
 
