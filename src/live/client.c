@@ -469,6 +469,7 @@ static int unary_send(live_client_t *c, live_unary_kind_t kind, const char *meth
     u->arg = arg;
     u->automatic = automatic;
     u->epoch = c->epoch;
+    u->entries_at_send = c->stats.entries;
     grpc_metadata_array_init(&u->md_initial);
     grpc_metadata_array_init(&u->md_trailing);
     u->details = grpc_empty_slice();
@@ -513,6 +514,10 @@ static bool state_deliverable(live_client_t *c, live_unary_t *u)
 {
     if (u->epoch != c->epoch)
         return false;
+    if (u->automatic && c->stats.entries - u->entries_at_send > LIVE_REFOLD_MAX) {
+        sync_arm(c, LIVE_QUIET_MS);
+        return false;
+    }
     if (!c->reset_pending)
         return true;
     if (!c->stream || c->conn != LIVE_CONNECTED)
@@ -616,6 +621,9 @@ static void sync_arm(live_client_t *c, uint64_t ms)
  * past the end of an iteration. */
 static void sync_after_entries(live_client_t *c)
 {
+    /* on_async may have run for long (a burst): the loop's cached time would
+     * make the timer due at once, and GetState would be sent mid-burst. */
+    uv_update_time(c->loop);
     uint64_t now = uv_now(c->loop), due = LIVE_QUIET_MS;
     if (c->iter_end_pending) {
         uint64_t cap = c->iter_end_ms + LIVE_ITER_CAP_MS;

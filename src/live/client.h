@@ -30,7 +30,9 @@
  * stream, after every successful control call, and every 1.5 s while the
  * stream stays idle (another client may toggle an auto trigger; no event
  * tells). At most one of these is in flight. A GetState sent before an
- * on_reset is not delivered (its tag belongs to the forgotten mirror).
+ * on_reset is not delivered (its tag belongs to the forgotten mirror), nor
+ * one of the client's own answered after more than 4096 entries arrived
+ * (another follows once the stream is quiet).
  *
  * The control calls also work on a client that was never started (headless
  * commands use it so: new -> call -> stop in its done callback). */

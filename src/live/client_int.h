@@ -25,6 +25,10 @@ int live_keepalive_ms(void);
  * however busy the stream, and every LIVE_POLL_MS while it stays idle. */
 #define LIVE_QUIET_MS 250
 #define LIVE_ITER_CAP_MS 1000
+/* An automatic GetState answered after more entries than this arrived is
+ * dropped (another follows at the next quiet): reconciling it would re-fold
+ * them all, which in a burst only slows the consumer down. */
+#define LIVE_REFOLD_MAX 4096
 #ifndef LIVE_POLL_MS /* -D for measuring the polling's cost */
 #define LIVE_POLL_MS 1500
 #endif
@@ -75,6 +79,7 @@ typedef struct live_unary {
     uint64_t state_tag;          /* on_state_request() when sent */
     uint64_t epoch;              /* live_client.epoch when sent */
     bool automatic;              /* sent by the client itself to reconcile */
+    uint64_t entries_at_send;    /* live_client.stats.entries when sent */
 } live_unary_t;
 
 /* Completion-queue thread -> loop thread. */
