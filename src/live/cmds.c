@@ -470,6 +470,8 @@ static void mirror_on_conn(void *ctx, live_conn_t conn, const char *detail, uint
 
 int state_live(const char *addr)
 {
+    if (!addr)
+        return EXIT_USAGE; /* cli_addr() refused it and said why */
     uv_loop_t loop;
     int rc = uv_loop_init(&loop);
     if (rc < 0) {
