@@ -80,8 +80,9 @@ static int fold_entry(void *ctx, const Proto__LogEntry *e)
 int cmd_state(int argc, char **argv)
 {
     file_args_t a;
-    int rc = parse_args(argc, argv, "", &a);
+    int rc = parse_args(argc, argv, "a", &a);
     if (rc) return rc;
+    if (a.addr) return state_live(cli_addr(a.addr));
     /* Printing the State needs no history. */
     model_opts_t mo = {.no_history = true};
     model_t *m = model_new(&mo);

@@ -384,6 +384,7 @@ static void close_handles(ui_t *ui)
 static void on_client_stopped(void *arg, const live_result_t *r)
 {
     ui_t *ui = arg;
+    live_client_stats(ui->client, &ui->state_stats);
     live_client_free(ui->client);
     ui->client = NULL;
     close_handles(ui);
@@ -487,13 +488,16 @@ static void ui_fini(ui_t *ui)
     sb_free(&ui->scratch);
     sb_free(&ui->popup);
     if (ui->recording)
-        recording_close(&ui->rec);
+        recorder_close(&ui->rec);
     const char *stats = getenv("SKVIEW_STATS");
     if (stats && *stats) {
         FILE *f = fopen(stats, "a");
         if (f) {
             fprintf(f, "frames %llu requests %llu\n", (unsigned long long)ui->frames,
                     (unsigned long long)ui->requests);
+            fprintf(f, "getstate %llu auto %llu bytes %llu\n", (unsigned long long)ui->state_stats.state_calls,
+                    (unsigned long long)ui->state_stats.auto_calls,
+                    (unsigned long long)ui->state_stats.state_bytes);
             fclose(f);
         }
     }
@@ -512,10 +516,15 @@ static int run_interactive(ui_t *ui)
 
 /* ---- live ----------------------------------------------------------------- */
 
+/* A new stream delivers its history: the last mirror goes. */
 static void live_reset(void *ctx)
 {
     ui_t *ui = ctx;
     model_clear(ui->model);
+    ui->stale = false;
+    ui->state_seq = UINT64_MAX; /* the next State is reconciled whatever it is */
+    if (ui->recording)
+        recorder_reset(&ui->rec);
     ui_request_redraw(ui);
 }
 
@@ -523,9 +532,9 @@ static void live_entry(void *ctx, const Proto__LogEntry *e)
 {
     ui_t *ui = ctx;
     model_fold(ui->model, e);
-    if (ui->recording && recording_write(&ui->rec, RECORD_LOG_ENTRY, &e->base)) {
+    if (ui->recording && recorder_entry(&ui->rec, e) < 0) {
         ui_message(ui, true, "recording stopped: %s", strerror(errno));
-        recording_close(&ui->rec);
+        recorder_close(&ui->rec);
         ui->recording = false;
     }
     ui_request_redraw(ui);
@@ -536,10 +545,31 @@ static uint64_t live_state_request(void *ctx)
     return model_seq(((ui_t *)ctx)->model);
 }
 
+static uint64_t state_hash(const Proto__State *s)
+{
+    size_t n = protobuf_c_message_get_packed_size(&s->base);
+    uint8_t *buf = malloc(n ? n : 1);
+    if (!buf)
+        abort();
+    protobuf_c_message_pack(&s->base, buf);
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ buf[i]) * 0x100000001b3ull;
+    free(buf);
+    return h ^ n;
+}
+
 static void live_state(void *ctx, const Proto__State *s, uint64_t tag)
 {
     ui_t *ui = ctx;
+    uint64_t h = state_hash(s);
+    /* The same State as last time, and nothing folded since: reconciling
+     * again would change nothing, so the idle poll costs no frame. */
+    if (h == ui->state_hash && tag == ui->state_seq && tag == model_seq(ui->model))
+        return;
     model_reconcile(ui->model, s, tag);
+    ui->state_hash = h;
+    ui->state_seq = tag;
     ui_request_redraw(ui);
 }
 
@@ -547,6 +577,8 @@ static void live_conn(void *ctx, live_conn_t conn, const char *detail, uint64_t 
 {
     ui_t *ui = ctx;
     ui->conn = conn;
+    if (conn == LIVE_RECONNECTING && model_seq(ui->model) > 0)
+        ui->stale = true;
     snprintf(ui->conn_detail, sizeof ui->conn_detail, "%s", detail ? detail : "");
     ui->retry_at_ms = uv_now(ui->loop) + retry_ms;
     ui_request_redraw(ui);
@@ -556,7 +588,7 @@ static int start_recording(ui_t *ui, const char *path)
 {
     char err[512];
     const char *note = NULL;
-    if (recording_open_append(&ui->rec, path, &note, err, sizeof err)) {
+    if (recorder_open(&ui->rec, path, &note, err, sizeof err)) {
         fprintf(stderr, "skview: %s\n", err);
         return -1;
     }
