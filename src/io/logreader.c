@@ -225,14 +225,55 @@ static bool have(logreader_t *r, size_t n)
     return true;
 }
 
-static int record_problem(logreader_t *r, const source_sink_t *sink, const char *msg)
+/* Checks the record k bytes past the read position, reading as needed. */
+static int check_at(logreader_t *r, size_t k, uint32_t *len)
+{
+    *len = 0;
+    if (!have(r, k + RECORDING_HEADER_LEN))
+        return RECORD_SHORT;
+    int c = recording_check(r->buf + r->pos + k, r->len - r->pos - k, len);
+    if (c != RECORD_SHORT)
+        return c;
+    have(r, k + RECORDING_HEADER_LEN + *len);
+    return recording_check(r->buf + r->pos + k, r->len - r->pos - k, len);
+}
+
+/* Where the next trustworthy record starts, past a damaged one at the read
+ * position: right after it when its length is intact (what follows is a
+ * valid record or the end), else the next offset holding a whole record with
+ * a known kind and a valid CRC. 0 when nothing valid follows. */
+static size_t resync(logreader_t *r, int c, uint32_t len)
+{
+    uint32_t l;
+    size_t next = RECORDING_HEADER_LEN + (size_t)len;
+    if (c == RECORD_BAD && len && (!have(r, next + 1) || check_at(r, next, &l) == RECORD_OK))
+        return next;
+    for (size_t k = 1; have(r, k + RECORDING_HEADER_LEN); k++)
+        if (recording_plausible(r->buf + r->pos + k) && check_at(r, k, &l) == RECORD_OK)
+            return k;
+    return 0;
+}
+
+/* A damaged record at the read position: skipped, or the torn tail. */
+static int damaged_record(logreader_t *r, const source_sink_t *sink, int c, uint32_t len)
 {
     char where[300], text[256];
+    uint64_t at = r->offset + r->pos;
+    size_t skip = resync(r, c, len);
     snprintf(where, sizeof where, "%s:record %llu", r->path, (unsigned long long)r->line);
-    snprintf(text, sizeof text, "%s at byte %llu; the records before it are kept", msg,
-             (unsigned long long)(r->offset + r->pos));
-    r->eof = true;
-    r->pos = r->len; /* nothing after a broken record can be trusted */
+    if (skip == 0) {
+        snprintf(text, sizeof text, "%s at byte %llu (the recording was cut short); the records "
+                 "before it are kept", c == RECORD_SHORT ? "torn last record" : "damaged last record",
+                 (unsigned long long)at);
+        r->eof = true;
+        r->pos = r->len;
+    } else {
+        snprintf(text, sizeof text, "damaged record at byte %llu (%s); %zu bytes skipped, "
+                 "reading resumes at byte %llu", (unsigned long long)at,
+                 c == RECORD_SHORT || !len ? "its length is broken" : "checksum mismatch", skip,
+                 (unsigned long long)(at + skip));
+        r->pos += skip;
+    }
     return report(r, sink, where, text);
 }
 
@@ -241,18 +282,13 @@ static int next_record(logreader_t *r, const source_sink_t *sink, const Proto__L
     for (;;) {
         if (r->pos == r->len && !have(r, 1)) return r->io_error ? -1 : 0;
         r->line++;
-        if (!have(r, RECORDING_HEADER_LEN))
-            return record_problem(r, sink, "torn record header (the recording was cut short)") < 0 ? -1 : 0;
-        const unsigned char *h = (const unsigned char *)r->buf + r->pos;
-        uint32_t len = (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 | (uint32_t)h[3] << 24;
-        uint32_t crc = (uint32_t)h[4] | (uint32_t)h[5] << 8 | (uint32_t)h[6] << 16 | (uint32_t)h[7] << 24;
-        if (len > RECORDING_MAX)
-            return record_problem(r, sink, "record length out of range") < 0 ? -1 : 0;
-        if (!have(r, RECORDING_HEADER_LEN + len))
-            return record_problem(r, sink, "torn last record (the recording was cut short)") < 0 ? -1 : 0;
+        uint32_t len;
+        int c = check_at(r, 0, &len);
+        if (c != RECORD_OK) {
+            if (damaged_record(r, sink, c, len) < 0) return -1;
+            continue;
+        }
         const unsigned char *body = (const unsigned char *)r->buf + r->pos + 8;
-        if (crc32c(0, body, len + 1) != crc)
-            return record_problem(r, sink, "record checksum mismatch") < 0 ? -1 : 0;
         int kind = body[0];
         r->pos += RECORDING_HEADER_LEN + len;
         if (kind != RECORD_LOG_ENTRY) continue; /* another stream's record (BuildKit) */

@@ -7,10 +7,15 @@
  *                       u32 crc32c  (of kind byte + payload)
  *                       u8  kind    (RECORD_LOG_ENTRY, RECORD_BUILDKIT_STATUS)
  *                       payload     (the packed protobuf message)
- * A record is written with one write() call. A crash can leave only the last
- * record torn (short, or failing its CRC): readers report it and stop there,
- * keeping every record before it; recording_open_append() cuts a torn tail
- * off before appending, so a resumed recording stays readable. */
+ * A record is written with one write() call, so a crash can leave only the
+ * last record torn (cut short). Damage elsewhere (a flipped bit on disk) is
+ * confined to the records it touches: a record whose length is intact but
+ * whose CRC fails is skipped by its length; otherwise readers resynchronise
+ * on the next offset that holds a whole record with a known kind and a valid
+ * CRC. Readers report each damaged stretch with its byte offset and keep
+ * every intact record. recording_open_append() cuts only a true torn tail (a
+ * header or a record running past the end of the file); anything else it
+ * leaves in place and appends after it. */
 #ifndef SKVIEW_RECORDING_H
 #define SKVIEW_RECORDING_H
 
@@ -37,8 +42,9 @@ typedef struct recording_writer {
 
 /* Opens (creating with mode 0600, as Skaffold does for its event log) for
  * appending. An existing file must be a recording; a torn last record is cut
- * off and reported through *note (a static sentence, or NULL when nothing was
- * cut). Returns 0, or -1 with errbuf filled ("FILE: not a skview recording"). */
+ * off, damage before it is left in place; either is reported through *note
+ * (a sentence valid until the next call, or NULL when the file was intact).
+ * Returns 0, or -1 with errbuf filled ("FILE: not a skview recording"). */
 int recording_open_append(recording_writer_t *w, const char *path, const char **note,
                           char *errbuf, size_t errlen);
 /* Appends one record. Returns 0 or -1 with errno set. */
@@ -46,6 +52,22 @@ int recording_write(recording_writer_t *w, int kind, const ProtobufCMessage *msg
 int recording_close(recording_writer_t *w);
 
 uint32_t crc32c(uint32_t crc, const void *data, size_t n);
+
+/* What recording_check finds at a place in a recording. */
+enum record_check {
+    RECORD_OK,      /* a whole record whose CRC matches */
+    RECORD_SHORT,   /* the header or the payload runs past the n bytes given */
+    RECORD_BAD,     /* length out of range, or the CRC does not match */
+};
+
+/* Checks the record starting at p, of which n bytes are available; *len is
+ * its payload length when the header is there and in range (else 0). */
+int recording_check(const void *p, size_t n, uint32_t *len);
+
+/* True when p (at least RECORDING_HEADER_LEN bytes) could start a record a
+ * resynchronising reader may trust once its CRC checks: a length in range
+ * and a kind skview writes. */
+int recording_plausible(const void *p);
 
 /* True when the first bytes of a file are the recording magic. */
 int recording_is_magic(const void *head, size_t n);
