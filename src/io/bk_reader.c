@@ -109,7 +109,8 @@ static int next_json(bk_reader_t *r, const Moby__Buildkit__V1__StatusResponse **
             continue;
         arena_reset(&r->arena);
         pbjson_err_t perr;
-        *out = bk_rawjson_parse(r->parser, r->buf, (size_t)n, &r->arena, &perr);
+        size_t bom = n >= 3 && !memcmp(r->buf, "\xef\xbb\xbf", 3) ? 3 : 0; /* UTF-8 byte-order mark */
+        *out = bk_rawjson_parse(r->parser, r->buf + bom, (size_t)n - bom, &r->arena, &perr);
         if (*out)
             return BK_READ_MSG;
         snprintf(err, errlen, "%s:%llu: not a SolveStatus: %s", r->path, (unsigned long long)r->line, perr.msg);

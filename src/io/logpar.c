@@ -33,6 +33,7 @@
 enum { SLOT_FREE, SLOT_CLAIMED, SLOT_READY };
 
 typedef struct perr {
+    bool warning;         /* a gateway's stream error: reported, not counted */
     uint64_t line;        /* within the batch, from 1 */
     size_t before;        /* entries of the batch before this error */
     char msg[256];
@@ -94,10 +95,11 @@ static void add_entry(batch_t *b, const Proto__LogEntry *e, bool unwrapped)
     b->unwrapped[b->n++] = unwrapped;
 }
 
-static void add_error(batch_t *b, const char *msg)
+static void add_error(batch_t *b, const char *msg, bool warning)
 {
     b->errs = grow(b->errs, &b->errcap, b->nerr + 1, sizeof *b->errs);
     perr_t *e = &b->errs[b->nerr++];
+    e->warning = warning;
     e->line = b->lines;
     e->before = b->n;
     snprintf(e->msg, sizeof e->msg, "%s", msg);
@@ -132,7 +134,7 @@ static void parse_line_into(batch_t *b, pbjson_parser_t *json, const char *s, si
     bool unwrapped;
     const Proto__LogEntry *e = logreader_parse_line(json, &b->arena, s, n, &unwrapped, &err);
     if (e) add_entry(b, e, unwrapped);
-    else add_error(b, err.msg);
+    else add_error(b, err.msg, err.gateway_error);
 }
 
 /* Parses the lines that start in [start, end). The buffer holds the byte
@@ -239,6 +241,10 @@ static bool emit_error(logreader_t *r, const source_sink_t *sink, tally_t *t, co
     char where[300];
     bool fatal = logreader_opts(r)->strict;
     snprintf(where, sizeof where, "%s:%llu", logreader_path(r), (unsigned long long)(t->lines + e->line));
+    if (e->warning) {
+        if (sink->on_warning) sink->on_warning(sink->ctx, where, e->msg);
+        return true;
+    }
     snprintf(t->last_error, sizeof t->last_error, "%s: %s", where, e->msg);
     t->skipped++;
     if (sink->on_error) sink->on_error(sink->ctx, where, e->msg, fatal);
@@ -314,7 +320,7 @@ int logpar_pump(logreader_t *r, const source_sink_t *sink)
     pthread_mutex_unlock(&p.mu);
     for (int i = 0; i < nw; i++) pthread_join(th[i], NULL);
     par_destroy(&p);
-    logreader_account(r, t.lines, t.skipped, t.format, t.last_error[0] ? t.last_error : NULL);
+    logreader_account(r, t.lines, t.skipped, t.entries, t.format, t.last_error[0] ? t.last_error : NULL);
     if (sink->on_end) sink->on_end(sink->ctx, t.status);
     return t.status;
 }

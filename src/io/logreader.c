@@ -21,7 +21,7 @@ struct logreader {
     char *buf;               /* unread bytes are buf[pos..len) */
     size_t pos, len, cap;
     bool eof, io_error, stopped;
-    uint64_t line, skipped;
+    uint64_t line, skipped, entries;
     uint64_t offset;         /* file offset of buf[0] */
     pbjson_parser_t *json;
     arena_t arena;
@@ -73,6 +73,40 @@ static size_t fill(logreader_t *r, size_t want)
     return added;
 }
 
+/* Compressed files, named with the tool that decompresses them. */
+static const struct packed {
+    const char *magic;
+    size_t n;
+    const char *what, *cat;
+} packed[] = {
+    {"\x1f\x8b", 2, "gzip-compressed", "zcat"},
+    {"BZh", 3, "bzip2-compressed", "bzcat"},
+    {"\xfd" "7zXZ\0", 6, "xz-compressed", "xzcat"},
+    {"\x28\xb5\x2f\xfd", 4, "zstd-compressed", "zstdcat"},
+};
+
+/* Says what a file that is no event log at all is (compressed, or binary:
+ * a NUL in its first bytes); NULL for text. One clear sentence beats one
+ * "invalid JSON" per line. */
+static bool not_a_log(logreader_t *r, char *errbuf, size_t errlen)
+{
+    for (size_t i = 0; i < sizeof packed / sizeof packed[0]; i++)
+        if (r->len >= packed[i].n && !memcmp(r->buf, packed[i].magic, packed[i].n)) {
+            snprintf(errbuf, errlen, "%s: %s; decompress it first (%s %s | skview ... -)", r->path,
+                     packed[i].what, packed[i].cat, r->path);
+            return true;
+        }
+    size_t head = r->len < 4096 ? r->len : 4096;
+    if (r->format != LOG_RECORDING && memchr(r->buf, '\0', head)) {
+        snprintf(errbuf, errlen, "%s: binary data (a NUL byte in its first %zu bytes), not an event log",
+                 r->path, head);
+        return true;
+    }
+    return false;
+}
+
+/* The format, from the first bytes (kept for the reader: detection consumes
+ * nothing). A UTF-8 byte-order mark is skipped. */
 static void detect(logreader_t *r)
 {
     while (r->len < RECORDING_MAGIC_LEN && fill(r, READ_CHUNK) > 0) {}
@@ -102,8 +136,8 @@ logreader_t *logreader_open(const char *path, const logreader_opts_t *opts, char
     r->json = pbjson_parser_new();
     arena_init(&r->arena);
     detect(r);
-    if (r->io_error) {
-        snprintf(errbuf, errlen, "%s: %s", r->path, r->ioerr);
+    if (r->io_error || not_a_log(r, errbuf, errlen)) {
+        if (r->io_error) snprintf(errbuf, errlen, "%s: %s", r->path, r->ioerr);
         logreader_close(r);
         return NULL;
     }
@@ -133,6 +167,14 @@ static int report(logreader_t *r, const source_sink_t *sink, const char *where, 
     return fatal ? -1 : 0;
 }
 
+/* Something read that is no malformed input: not counted, never fatal. */
+static void warn_line(logreader_t *r, const source_sink_t *sink, uint64_t line, const char *msg)
+{
+    char where[300];
+    snprintf(where, sizeof where, "%s:%llu", r->path, (unsigned long long)line);
+    if (sink && sink->on_warning) sink->on_warning(sink->ctx, where, msg);
+}
+
 static int report_line(logreader_t *r, const source_sink_t *sink, const char *msg)
 {
     char where[300];
@@ -157,9 +199,18 @@ bool logreader_is_blank(const char *s, size_t n)
 const Proto__LogEntry *logreader_parse_line(pbjson_parser_t *p, arena_t *arena, const char *s,
                                             size_t n, bool *unwrapped, pbjson_err_t *err)
 {
+    err->gateway_error = false;
+    if (n >= 3 && !memcmp(s, "\xef\xbb\xbf", 3)) { /* a UTF-8 byte-order mark (editors on Windows) */
+        s += 3;
+        n -= 3;
+    }
     const Proto__LogEntry *e = (const void *)pbjson_parse(
         p, s, n, &proto__log_entry__descriptor, arena, "result", unwrapped, err);
     if (e && entry_is_empty(e)) {
+        if (pbjson_stream_error(p, s, n, err)) {
+            err->gateway_error = true;
+            return NULL;
+        }
         snprintf(err->msg, sizeof err->msg, "not a LogEntry (no timestamp, event or entry)");
         return NULL;
     }
@@ -206,6 +257,10 @@ static int next_json(logreader_t *r, const source_sink_t *sink, const Proto__Log
         pbjson_err_t err;
         bool unwrapped;
         const Proto__LogEntry *e = logreader_parse_line(r->json, &r->arena, s, n, &unwrapped, &err);
+        if (!e && err.gateway_error) {
+            warn_line(r, sink, r->line, err.msg);
+            continue;
+        }
         if (!e) {
             if (report_line(r, sink, err.msg) < 0) return -1;
             continue;
@@ -317,6 +372,7 @@ int logreader_pump(logreader_t *r, const source_sink_t *sink)
     if (r->format != LOG_RECORDING && r->line == 0 && logpar_wanted(r->fd, &r->opts))
         return logpar_pump(r, sink);
     while ((rc = logreader_next(r, sink, &e)) == 1) {
+        r->entries++;
         if (sink->on_entry && (status = sink->on_entry(sink->ctx, e)) != 0) break;
     }
     if (rc < 0) {
@@ -330,6 +386,7 @@ int logreader_pump(logreader_t *r, const source_sink_t *sink)
 log_format_t logreader_format(const logreader_t *r) { return r->format; }
 uint64_t logreader_line(const logreader_t *r) { return r->line; }
 uint64_t logreader_skipped(const logreader_t *r) { return r->skipped; }
+uint64_t logreader_entries(const logreader_t *r) { return r->entries; }
 const char *logreader_path(const logreader_t *r) { return r->path; }
 const char *logreader_error(const logreader_t *r) { return r->err[0] ? r->err : NULL; }
 
@@ -337,9 +394,10 @@ int logreader_fd(const logreader_t *r) { return r->fd; }
 const logreader_opts_t *logreader_opts(const logreader_t *r) { return &r->opts; }
 
 /* The parallel pump reports its totals here, so the accessors stay true. */
-void logreader_account(logreader_t *r, uint64_t lines, uint64_t skipped, log_format_t format,
-                       const char *last_error)
+void logreader_account(logreader_t *r, uint64_t lines, uint64_t skipped, uint64_t entries,
+                       log_format_t format, const char *last_error)
 {
+    r->entries = entries;
     r->line = lines;
     r->skipped = skipped;
     r->format = format;

@@ -6,8 +6,10 @@
 #include "io/logreader.h"
 #include "model/pbjson.h"
 
-/* Parses one JSON line (a LogEntry or the gateway's {"result": LogEntry}).
- * NULL with err filled when it is not one. */
+/* Parses one JSON line (a LogEntry or the gateway's {"result": LogEntry});
+ * a leading UTF-8 byte-order mark is skipped. NULL with err filled when it is
+ * not one; err->gateway_error then tells a stream error the gateway wrote
+ * ({"error": {...}}, err->msg says it), which is no malformed line. */
 const Proto__LogEntry *logreader_parse_line(pbjson_parser_t *p, arena_t *arena, const char *s,
                                             size_t n, bool *unwrapped, pbjson_err_t *err);
 bool logreader_is_blank(const char *s, size_t n);
@@ -21,7 +23,7 @@ int logpar_pump(logreader_t *r, const source_sink_t *sink);
 /* What logpar needs of the reader. */
 int logreader_fd(const logreader_t *r);
 const logreader_opts_t *logreader_opts(const logreader_t *r);
-void logreader_account(logreader_t *r, uint64_t lines, uint64_t skipped, log_format_t format,
-                       const char *last_error);
+void logreader_account(logreader_t *r, uint64_t lines, uint64_t skipped, uint64_t entries,
+                       log_format_t format, const char *last_error);
 
 #endif

@@ -42,6 +42,7 @@ void sb_json_string(strbuf_t *b, const char *s, size_t n);
  * e.g. "event.buildEvent.status: expected a string". */
 typedef struct pbjson_err {
     char msg[256];
+    bool gateway_error;   /* set by readers for an {"error": ...} line (see below) */
 } pbjson_err_t;
 
 /* A reusable JSON parser (it keeps its token buffer between calls). */
@@ -76,6 +77,13 @@ typedef struct pbjson_keys {
 ProtobufCMessage *pbjson_parse_keys(pbjson_parser_t *p, const char *json, size_t len,
                                     const ProtobufCMessageDescriptor *desc, arena_t *arena,
                                     const pbjson_keys_t *keys, pbjson_err_t *err);
+
+/* The gRPC-gateway writes a stream error as one line of its own:
+ * {"error": {"grpcCode": N, "httpCode": N, "message": "...", "httpStatus": "...",
+ * "details": []}} (older gateways: {"error": {"code": N, "message": "..."}}).
+ * When json is such a line, fills err->msg with "the gateway reported an
+ * error: CODE NAME: MESSAGE" and returns true. */
+bool pbjson_stream_error(pbjson_parser_t *p, const char *json, size_t len, pbjson_err_t *err);
 
 /* Appends msg as compact canonical JSON. */
 void pbjson_write(strbuf_t *out, const ProtobufCMessage *msg);

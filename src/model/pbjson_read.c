@@ -637,3 +637,53 @@ static ProtobufCMessage *parse_with(pbjson_parser_t *p, const char *json, size_t
         return NULL;
     return msg;
 }
+
+static const char *const grpc_code_names[] = {
+    "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
+    "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
+    "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS",
+    "UNAUTHENTICATED",
+};
+
+/* The value token of key in the object at token obj, or -1. */
+static int object_key(const ctx_t *c, int obj, const char *key)
+{
+    int n = c->t[obj].size, at = obj + 1;
+    size_t kl = strlen(key);
+    for (int k = 0; k < n; k++) {
+        if (!key_ok(c, at))
+            return -1;
+        if (tok_len(&c->t[at]) == kl && !memcmp(c->js + c->t[at].start, key, kl))
+            return at + 1;
+        at = skip(c, at + 1);
+    }
+    return -1;
+}
+
+bool pbjson_stream_error(pbjson_parser_t *p, const char *json, size_t len, pbjson_err_t *err)
+{
+    int r = tokenize(p, json, len);
+    arena_t scratch;
+    arena_init(&scratch);
+    pbjson_err_t e = {.msg = ""};
+    ctx_t c = {.js = json, .t = p->toks, .count = r, .arena = &scratch, .err = &e};
+    int obj = r > 0 && p->toks[0].type == JSMN_OBJECT ? object_key(&c, 0, "error") : -1;
+    if (obj < 0 || c.t[obj].type != JSMN_OBJECT) {
+        arena_free(&scratch);
+        return false;
+    }
+    int code = object_key(&c, obj, "grpcCode"), msg = object_key(&c, obj, "message");
+    if (code < 0)
+        code = object_key(&c, obj, "code");
+    int64_t v = -1;
+    if (code < 0 || !parse_int(&c, code, 0, INT32_MAX, &v))
+        v = -1;
+    const char *text = msg >= 0 && c.t[msg].type == JSMN_STRING ? tok_string(&c, msg, NULL) : "";
+    const char *name = v >= 0 && v < 17 ? grpc_code_names[v] : "?";
+    if (v >= 0)
+        snprintf(err->msg, sizeof err->msg, "the gateway reported an error: %lld %s: %s", (long long)v, name, text);
+    else
+        snprintf(err->msg, sizeof err->msg, "the gateway reported an error: %s", text);
+    arena_free(&scratch);
+    return true;
+}

@@ -22,8 +22,8 @@
 typedef struct collect {
     int entries;
     strbuf_t trace;          /* every entry's sentence and every error, in order */
-    int errors;
-    char first_where[256], first_msg[256];
+    int errors, warnings;
+    char first_where[256], first_msg[256], warning[512];
     bool last_fatal;
     int end_status;
     char kinds[64][16];
@@ -50,6 +50,14 @@ static void on_error(void *ctx, const char *where, const char *msg, bool fatal)
     sb_printf(&c->trace, "! %s %s %d\n", where, msg, fatal);
 }
 
+static void on_warning(void *ctx, const char *where, const char *msg)
+{
+    collect_t *c = ctx;
+    if (c->warnings++ == 0)
+        snprintf(c->warning, sizeof c->warning, "%s: %s", where, msg);
+    sb_printf(&c->trace, "W %s %s\n", where, msg);
+}
+
 static void on_end(void *ctx, int status) { ((collect_t *)ctx)->end_status = status; }
 
 static int pump_opts(const char *path, logreader_opts_t o, collect_t *c, log_format_t *fmt)
@@ -58,7 +66,7 @@ static int pump_opts(const char *path, logreader_opts_t o, collect_t *c, log_for
     logreader_t *r = logreader_open(path, &o, err, sizeof err);
     assert_non_null(r);
     memset(c, 0, sizeof *c);
-    source_sink_t sink = {c, on_entry, on_error, on_end};
+    source_sink_t sink = {c, on_entry, on_error, on_end, on_warning};
     int rc = logreader_pump(r, &sink);
     if (fmt) *fmt = logreader_format(r);
     logreader_close(r);
