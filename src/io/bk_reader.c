@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "io/bk_reader.h"
+#include "io/input.h"
 #include "io/recording.h"
 
 struct bk_reader {
@@ -48,7 +49,7 @@ static bk_format_t detect(FILE *f)
 
 bk_reader_t *bk_reader_open(const char *path, char *errbuf, size_t errlen)
 {
-    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+    FILE *f = input_fopen(path);
     if (!f) {
         snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
         return NULL;
@@ -73,7 +74,7 @@ void bk_reader_close(bk_reader_t *r)
 {
     if (!r)
         return;
-    if (r->f && r->f != stdin)
+    if (r->f)
         fclose(r->f);
     free(r->path);
     free(r->buf);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "io/logreader.h"
+#include "io/input.h"
 #include "io/logreader_int.h"
 #include "io/recording.h"
 #include "model/pbjson.h"
@@ -120,7 +121,7 @@ logreader_t *logreader_open(const char *path, const logreader_opts_t *opts, char
                             size_t errlen)
 {
     bool is_stdin = !strcmp(path, "-");
-    int fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+    int fd = input_open(path);
     if (fd < 0) {
         snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
         return NULL;
@@ -147,7 +148,7 @@ logreader_t *logreader_open(const char *path, const logreader_opts_t *opts, char
 void logreader_close(logreader_t *r)
 {
     if (!r) return;
-    if (r->fd > 0) close(r->fd);
+    if (r->fd >= 0) close(r->fd);
     free(r->buf);
     free(r->path);
     pbjson_parser_free(r->json);

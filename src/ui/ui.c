@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "cli.h"
+#include "io/input.h"
 #include "model/textsafe.h"
 #include "ui/app.h"
 #include "ui/bk.h"
@@ -110,7 +111,7 @@ static int parse_opts(int argc, char **argv, bool replay, ui_opts_t *o)
         for (size_t k = 0; k < sizeof opt_defs / sizeof opt_defs[0]; k++)
             if (!strcmp(argv[i], opt_defs[k].name) || (opt_defs[k].alias && !strcmp(argv[i], opt_defs[k].alias)))
                 d = &opt_defs[k];
-        if (!d && replay && argv[i][0] != '-' && !o->file) {
+        if (!d && replay && (argv[i][0] != '-' || !strcmp(argv[i], "-")) && !o->file) {
             o->file = argv[i];
             continue;
         }
@@ -716,9 +717,11 @@ int ui_cmd_replay(int argc, char **argv)
         return EXIT_USAGE;
     }
     /* A BuildKit build (rawjson, or a recording of a Status stream) plays in
-     * the Build pane; anything else is a Skaffold log. */
-    bool bk = bk_ui_is_file(o.file);
-    bool opened = bk ? bk_ui_replay_open(&ui, o.file, o.speed, tail, err, sizeof err) == 0
+     * the Build pane; anything else is a Skaffold log. Both read their file
+     * several times: a pipe or FIFO is spooled first (io/input.h). */
+    bool spooled = input_spool(o.file, err, sizeof err) == 0;
+    bool bk = spooled && bk_ui_is_file(o.file);
+    bool opened = !spooled ? false : bk ? bk_ui_replay_open(&ui, o.file, o.speed, tail, err, sizeof err) == 0
                      : (ui.replay = replay_open(ui.loop, o.file, o.speed, &cb, err, sizeof err)) != NULL;
     if (!opened) {
         fprintf(stderr, "skview: %s\n", err);
