@@ -5,7 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "live/addr.h"
 #include "live/cmds.h"
+#include "model/pbjson.h"
+#include "model/textsafe.h"
 #include "ui/ui.h"
 
 typedef struct command {
@@ -50,10 +53,19 @@ int cli_usage_error(const char *fmt, ...)
 
 const char *cli_addr(const char *given)
 {
-    if (given && *given)
-        return given;
+    static char addr[1024];
+    char err[256];
     const char *env = getenv("SKVIEW_ADDR");
-    return env && *env ? env : SKVIEW_DEFAULT_ADDR;
+    const char *from = given ? "-a" : env ? "$SKVIEW_ADDR" : NULL;
+    const char *a = given ? given : env ? env : SKVIEW_DEFAULT_ADDR;
+    if (live_addr_parse(a, addr, sizeof addr, err, sizeof err) == 0)
+        return addr;
+    strbuf_t safe;
+    sb_init(&safe);
+    textsafe(&safe, a, strlen(a), 0, 0);
+    cli_usage_error("%s '%s': %s", from ? from : "address", safe.data ? safe.data : "", err);
+    sb_free(&safe);
+    return NULL;
 }
 
 int cli_main(int argc, char **argv)

@@ -134,7 +134,10 @@ int cmd_events(int argc, char **argv)
     file_args_t a;
     int rc = parse_args(argc, argv, "jfa", &a);
     if (rc) return rc;
-    if (a.addr) return events_live(cli_addr(a.addr), a.json, a.follow);
+    if (a.addr) {
+        const char *addr = cli_addr(a.addr);
+        return addr ? events_live(addr, a.json, a.follow) : EXIT_USAGE;
+    }
     if (a.follow) return cli_usage_error("events: --follow needs -a ADDR");
     printer_t p = {.json = a.json};
     sb_init(&p.line);

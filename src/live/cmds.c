@@ -211,8 +211,9 @@ int cmd_ctl(int argc, char **argv)
     k.what = what;
     sb_init(&k.state_json);
     rc = ctl_parse_cmd(&k, words[0], words[1], &arena);
+    const char *target = rc == EXIT_OK ? cli_addr(addr) : NULL;
     if (rc == EXIT_OK)
-        rc = ctl_run(&k, cli_addr(addr));
+        rc = target ? ctl_run(&k, target) : EXIT_USAGE;
     fflush(stdout);
     sb_free(&k.state_json);
     arena_free(&arena);
@@ -504,6 +505,9 @@ int cmd_record(int argc, char **argv)
     int rc = record_parse(argc, argv, &addr, &out);
     if (rc)
         return rc;
+    const char *target = cli_addr(addr);
+    if (!target)
+        return EXIT_USAGE;
     record_t r = {.path = out, .rc = EXIT_OK};
     char err[512];
     if (recording_open_append(&r.w, out, &note, err, sizeof err) != 0) {
@@ -516,7 +520,7 @@ int cmd_record(int argc, char **argv)
     if (uv_loop_init(&loop) < 0)
         return EXIT_RUNTIME;
     r.loop = &loop;
-    live_opts_t o = {.addr = cli_addr(addr), .reconnect = true};
+    live_opts_t o = {.addr = target, .reconnect = true};
     live_callbacks_t cb = {.ctx = &r, .on_reset = record_on_reset, .on_entry = record_on_entry,
                            .on_conn = record_on_conn};
     r.client = live_client_new(&loop, &o, &cb);

@@ -586,10 +586,13 @@ int ui_cmd_live(int argc, char **argv)
     int rc = parse_opts(argc, argv, false, &o);
     if (rc)
         return rc == -2 ? EXIT_OK : rc;
+    const char *addr = cli_addr(o.addr);
+    if (!addr)
+        return EXIT_USAGE;
     ui_t ui;
     if ((rc = ui_init(&ui, &o, UI_SOURCE_LIVE)))
         return rc;
-    ui.addr = cli_addr(o.addr);
+    ui.addr = addr;
     if (start_buildkit(&ui, &o)) {
         close_handles(&ui);
         ui_fini(&ui);
