@@ -25,6 +25,7 @@ struct logreader {
     uint64_t line, skipped, entries;
     uint64_t offset;         /* file offset of buf[0] */
     pbjson_parser_t *json;
+    enum_seen_t seen;        /* unknown enum values warned about */
     arena_t arena;
     char err[512];
     const char *ioerr;       /* strerror() of a read failure */
@@ -152,6 +153,7 @@ void logreader_close(logreader_t *r)
     free(r->buf);
     free(r->path);
     pbjson_parser_free(r->json);
+    enum_seen_free(&r->seen);
     arena_free(&r->arena);
     free(r);
 }
@@ -166,6 +168,37 @@ static int report(logreader_t *r, const source_sink_t *sink, const char *where, 
     if (sink && sink->on_error) sink->on_error(sink->ctx, where, msg, fatal);
     if (fatal) r->stopped = true;
     return fatal ? -1 : 0;
+}
+
+bool enum_seen_add(enum_seen_t *s, const void *ed, int value)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i].ed == ed && s->v[i].value == value) return false;
+    if (s->n == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 8;
+        s->v = realloc(s->v, s->cap * sizeof *s->v);
+        if (!s->v) abort();
+    }
+    s->v[s->n].ed = ed;
+    s->v[s->n++].value = value;
+    return true;
+}
+
+void enum_seen_free(enum_seen_t *s)
+{
+    free(s->v);
+    memset(s, 0, sizeof *s);
+}
+
+void logreader_unknown_msg(const pbjson_unknown_t *u, char *buf, size_t n)
+{
+    const char *name = pbjson_enum_synth_name(u->ed, u->value);
+    if (name)
+        snprintf(buf, n, "%s: %s value \"%s\" is newer than skview's schema; kept as is "
+                 "(not reported again)", u->path, u->ed->short_name, name);
+    else
+        snprintf(buf, n, "%s: %s value %d is newer than skview's schema; kept as UNKNOWN(%d) "
+                 "(not reported again)", u->path, u->ed->short_name, u->value, u->value);
 }
 
 /* Something read that is no malformed input: not counted, never fatal. */
@@ -267,6 +300,12 @@ static int next_json(logreader_t *r, const source_sink_t *sink, const Proto__Log
             continue;
         }
         if (unwrapped && r->format == LOG_JSONL && r->line == 1 + r->skipped) r->format = LOG_GATEWAY;
+        for (int k = 0; k < err.n_unknown && k < PBJSON_MAX_UNKNOWN; k++)
+            if (enum_seen_add(&r->seen, err.unknown[k].ed, err.unknown[k].value)) {
+                char msg[300];
+                logreader_unknown_msg(&err.unknown[k], msg, sizeof msg);
+                warn_line(r, sink, r->line, msg);
+            }
         *out = e;
         return 1;
     }

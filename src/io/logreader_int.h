@@ -14,6 +14,18 @@ const Proto__LogEntry *logreader_parse_line(pbjson_parser_t *p, arena_t *arena, 
                                             size_t n, bool *unwrapped, pbjson_err_t *err);
 bool logreader_is_blank(const char *s, size_t n);
 
+/* Enum values newer than the schema are warned about once per (enum,
+ * value), at their first line. */
+typedef struct enum_seen {
+    struct seen_value { const void *ed; int value; } *v;
+    size_t n, cap;
+} enum_seen_t;
+/* True when (ed, value) was not in s (it is now). */
+bool enum_seen_add(enum_seen_t *s, const void *ed, int value);
+void enum_seen_free(enum_seen_t *s);
+/* "event.x.errCode: StatusCode value 1234 is newer than skview's schema ..." */
+void logreader_unknown_msg(const pbjson_unknown_t *u, char *buf, size_t n);
+
 /* True when the parallel pump applies: a regular file, large enough (or
  * threads forced above 1). */
 bool logpar_wanted(int fd, const logreader_opts_t *opts);
