@@ -21,7 +21,7 @@ static const command_t commands[] = {
     {"state", cmd_state, "state FILE [--strict]        print the folded State as JSON"},
     {"events", cmd_events, "events FILE|-a ADDR [--json] [--follow] [--strict]  print the event history"},
     {"replay", ui_cmd_replay, "replay FILE [--speed X]       replay a saved log in the TUI"},
-    {"ctl", cmd_ctl, "ctl [-a ADDR] build|sync|deploy|auto-build on|off|auto-sync on|off|auto-deploy on|off|state|emit JSON"},
+    {"ctl", cmd_ctl, "ctl [-a ADDR] build|sync|deploy|auto-build on|off|auto-sync on|off|auto-deploy on|off|state|emit JSON|-|@FILE"},
     {"record", cmd_record, "record -a ADDR -o FILE        record the live stream until Ctrl-C"},
     {"buildkit", cmd_buildkit, "buildkit [--buildkit ADDR] du|workers|prune|status REF [--json]  BuildKit's Control API"},
 };

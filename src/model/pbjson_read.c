@@ -611,7 +611,10 @@ static bool unknown_key(ctx_t *c, int key, const ProtobufCMessageDescriptor *des
         return fail(c, "unknown %s kind \"%.*s\" (from a newer Skaffold?)", desc->short_name, n, k);
     if (c->depth < MAX_DEPTH)
         c->path[c->depth++] = arena_strndup(c->arena, k, (size_t)n);
-    fail(c, "unknown field");
+    if (all_oneof(desc))
+        fail(c, "unknown %s kind", desc->short_name);
+    else
+        fail(c, "unknown field");
     return false;
 }
 
