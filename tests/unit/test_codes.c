@@ -1,6 +1,7 @@
 /* StatusCode / SuggestionCode names and descriptions, checked row by row
- * against the tables of Skaffold's API reference (the seed), parsed here at
- * test time so that the proto comments can never drift from it. */
+ * against the tables of Skaffold's API reference (the seed) and against every
+ * value of Skaffold 2.x's enums (../shared/reference/skaffold-enums.tsv), both
+ * parsed here at test time so that the proto can never drift from them. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,8 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "model/codes.h"
+#include "skaffold.pb-c.h"
 
 #define SEED "../shared/seeds/000_fecb52d1fd4c3f17.txt"
+#define ENUMS_TSV "../shared/reference/skaffold-enums.tsv"
 
 typedef struct row {
     char name[128];
@@ -91,11 +94,65 @@ static size_t table_len(const code_desc_t *t)
     return n;
 }
 
+/* Reads the rows of enum `which` from the TSV (enum, name, number, text). */
+static row_t *read_tsv(const char *which, size_t *n)
+{
+    FILE *f = fopen(ENUMS_TSV, "r");
+    char line[1024];
+    row_t *rows = NULL;
+
+    if (f == NULL)
+        fail_msg("cannot open %s (tests run from the repository root)", ENUMS_TSV);
+    *n = 0;
+    while (fgets(line, sizeof line, f) != NULL) {
+        char *cols[4], *save = NULL;
+        size_t c = 0;
+        for (char *tok = strtok_r(line, "\t\n", &save); tok != NULL && c < 4;
+             tok = strtok_r(NULL, "\t\n", &save))
+            cols[c++] = tok;
+        if (c < 3 || strcmp(cols[0], which) != 0)
+            continue;
+        rows = realloc(rows, (*n + 1) * sizeof *rows);
+        assert_non_null(rows);
+        row_t *r = &rows[(*n)++];
+        snprintf(r->name, sizeof r->name, "%s", cols[1]);
+        r->value = atoi(cols[2]);
+        snprintf(r->desc, sizeof r->desc, "%s", c > 3 ? cols[3] : "");
+    }
+    fclose(f);
+    return rows;
+}
+
+static bool has_row(const row_t *rows, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(rows[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+/* Every value of the seed's table keeps the seed's description; every value
+ * Skaffold 2.x added carries its own; the generated table holds exactly
+ * the union. */
 static void check_table(const char *title, const code_desc_t *gen, size_t min_rows,
                         const char *(*name)(int), const char *(*desc)(int))
 {
-    size_t n;
+    size_t n, n_tsv, only_tsv = 0;
     row_t *rows = read_table(title, &n);
+    row_t *tsv = read_tsv(title, &n_tsv);
+
+    assert_true(n_tsv >= min_rows);
+    for (size_t i = 0; i < n_tsv; i++) {
+        if (has_row(rows, n, tsv[i].name))
+            continue;
+        only_tsv++;
+        if (strcmp(name(tsv[i].value), tsv[i].name) != 0 || strcmp(desc(tsv[i].value), tsv[i].desc) != 0)
+            print_error("%s (2.x) %s = %d\n", title, tsv[i].name, tsv[i].value);
+        assert_string_equal(name(tsv[i].value), tsv[i].name);
+        assert_string_equal(desc(tsv[i].value), tsv[i].desc);
+    }
+    assert_true(only_tsv > 0); /* 2.x grew every table */
+    free(tsv);
 
     assert_true(n >= min_rows); /* the parser found the table at all */
     for (size_t i = 0; i < n; i++) {
@@ -105,7 +162,7 @@ static void check_table(const char *title, const code_desc_t *gen, size_t min_ro
         assert_string_equal(got_name, rows[i].name);
         assert_string_equal(got_desc, rows[i].desc);
     }
-    assert_int_equal(table_len(gen), n);
+    assert_int_equal(table_len(gen), n + only_tsv);
     free(rows);
 }
 
@@ -118,6 +175,37 @@ static void every_seed_suggestion_code_has_its_name_and_description(void **state
 {
     check_table("SuggestionCode", codes_suggestion_desc, 10, suggestion_code_name,
                 suggestion_code_desc);
+}
+
+/* The other enums have no description table: their names and numbers come
+ * from protobuf-c's descriptors, checked against every 2.x value. */
+static void every_2x_value_of_the_other_enums_is_known(void **state)
+{
+    static const struct {
+        const char *tsv;
+        const ProtobufCEnumDescriptor *desc;
+    } enums[] = {
+        { "BuilderType", &proto__builder_type__descriptor },
+        { "BuildType", &proto__build_type__descriptor },
+        { "DeployerType", &proto__deployer_type__descriptor },
+        { "ClusterType", &proto__cluster_type__descriptor },
+        { "TesterType", &proto__tester_type__descriptor },
+        { "RenderType", &proto__render_type__descriptor },
+        { "LogLevel", &proto__log_level__descriptor },
+    };
+    for (size_t e = 0; e < sizeof enums / sizeof enums[0]; e++) {
+        size_t n;
+        row_t *rows = read_tsv(enums[e].tsv, &n);
+        assert_true(n > 0);
+        for (size_t i = 0; i < n; i++) {
+            const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value_by_name(enums[e].desc, rows[i].name);
+            if (v == NULL)
+                print_error("%s.%s missing\n", enums[e].tsv, rows[i].name);
+            assert_non_null(v);
+            assert_int_equal(v->value, rows[i].value);
+        }
+        free(rows);
+    }
 }
 
 static void status_codes_out_of_numeric_order_are_found(void **state)
@@ -156,6 +244,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_seed_status_code_has_its_name_and_description),
         cmocka_unit_test(every_seed_suggestion_code_has_its_name_and_description),
+        cmocka_unit_test(every_2x_value_of_the_other_enums_is_known),
         cmocka_unit_test(status_codes_out_of_numeric_order_are_found),
         cmocka_unit_test(unknown_codes_get_unknown_names_and_no_description),
         cmocka_unit_test(success_codes_are_ok_and_200_to_250),
