@@ -25,6 +25,8 @@ struct logreader {
     uint64_t line, skipped, entries;
     uint64_t offset;         /* file offset of buf[0] */
     pbjson_parser_t *json;
+    rec_stream_t rec;        /* recordings: the records after the magic */
+    bool rec_started;
     enum_seen_t seen;        /* unknown enum values warned about */
     arena_t arena;
     char err[512];
@@ -154,6 +156,7 @@ void logreader_close(logreader_t *r)
     free(r->path);
     pbjson_parser_free(r->json);
     enum_seen_free(&r->seen);
+    if (r->rec_started) rec_stream_free(&r->rec);
     arena_free(&r->arena);
     free(r);
 }
@@ -312,86 +315,42 @@ static int next_json(logreader_t *r, const source_sink_t *sink, const Proto__Log
     return r->io_error ? -1 : 0;
 }
 
-/* Makes sure n bytes are buffered; false at end of file. */
-static bool have(logreader_t *r, size_t n)
+static ssize_t read_fd(void *ctx, void *buf, size_t n)
 {
-    while (r->len - r->pos < n)
-        if (fill(r, n > READ_CHUNK ? n : READ_CHUNK) == 0) return false;
-    return true;
-}
-
-/* Checks the record k bytes past the read position, reading as needed. */
-static int check_at(logreader_t *r, size_t k, uint32_t *len)
-{
-    *len = 0;
-    if (!have(r, k + RECORDING_HEADER_LEN))
-        return RECORD_SHORT;
-    int c = recording_check(r->buf + r->pos + k, r->len - r->pos - k, len);
-    if (c != RECORD_SHORT)
-        return c;
-    have(r, k + RECORDING_HEADER_LEN + *len);
-    return recording_check(r->buf + r->pos + k, r->len - r->pos - k, len);
-}
-
-/* Where the next trustworthy record starts, past a damaged one at the read
- * position: right after it when its length is intact (what follows is a
- * valid record or the end), else the next offset holding a whole record with
- * a known kind and a valid CRC. 0 when nothing valid follows. */
-static size_t resync(logreader_t *r, int c, uint32_t len)
-{
-    uint32_t l;
-    size_t next = RECORDING_HEADER_LEN + (size_t)len;
-    if (c == RECORD_BAD && len && (!have(r, next + 1) || check_at(r, next, &l) == RECORD_OK))
-        return next;
-    for (size_t k = 1; have(r, k + RECORDING_HEADER_LEN); k++)
-        if (recording_plausible(r->buf + r->pos + k) && check_at(r, k, &l) == RECORD_OK)
-            return k;
-    return 0;
-}
-
-/* A damaged record at the read position: skipped, or the torn tail. */
-static int damaged_record(logreader_t *r, const source_sink_t *sink, int c, uint32_t len)
-{
-    char where[300], text[256];
-    uint64_t at = r->offset + r->pos;
-    size_t skip = resync(r, c, len);
-    snprintf(where, sizeof where, "%s:record %llu", r->path, (unsigned long long)r->line);
-    if (skip == 0) {
-        snprintf(text, sizeof text, "%s at byte %llu (the recording was cut short); the records "
-                 "before it are kept", c == RECORD_SHORT ? "torn last record" : "damaged last record",
-                 (unsigned long long)at);
-        r->eof = true;
-        r->pos = r->len;
-    } else {
-        snprintf(text, sizeof text, "damaged record at byte %llu (%s); %zu bytes skipped, "
-                 "reading resumes at byte %llu", (unsigned long long)at,
-                 c == RECORD_SHORT || !len ? "its length is broken" : "checksum mismatch", skip,
-                 (unsigned long long)(at + skip));
-        r->pos += skip;
-    }
-    return report(r, sink, where, text);
+    return read(*(int *)ctx, buf, n);
 }
 
 static int next_record(logreader_t *r, const source_sink_t *sink, const Proto__LogEntry **out)
 {
+    if (!r->rec_started) { /* the bytes detection read go first */
+        rec_stream_init(&r->rec, read_fd, &r->fd, r->buf + r->pos, r->len - r->pos, r->offset + r->pos);
+        r->pos = r->len;
+        r->rec_started = true;
+    }
     for (;;) {
-        if (r->pos == r->len && !have(r, 1)) return r->io_error ? -1 : 0;
-        r->line++;
+        const unsigned char *body;
         uint32_t len;
-        int c = check_at(r, 0, &len);
-        if (c != RECORD_OK) {
-            if (damaged_record(r, sink, c, len) < 0) return -1;
+        char msg[256], where[300];
+        int rc = rec_stream_next(&r->rec, &body, &len, msg, sizeof msg);
+        if (rc == REC_END) return 0;
+        if (rc == REC_ERROR) {
+            r->io_error = true;
+            r->ioerr = strerror(r->rec.err);
+            return -1;
+        }
+        r->line++;
+        if (rc == REC_DAMAGED || rc == REC_TORN) {
+            snprintf(where, sizeof where, "%s:record %llu", r->path, (unsigned long long)r->line);
+            if (report(r, sink, where, msg) < 0) return -1;
             continue;
         }
-        const unsigned char *body = (const unsigned char *)r->buf + r->pos + 8;
-        int kind = body[0];
-        r->pos += RECORDING_HEADER_LEN + len;
-        if (kind != RECORD_LOG_ENTRY) continue; /* another stream's record (BuildKit) */
+        if (body[0] != RECORD_LOG_ENTRY) continue; /* another stream's record (BuildKit) */
         arena_reset(&r->arena);
         const Proto__LogEntry *e = (const void *)protobuf_c_message_unpack(
             &proto__log_entry__descriptor, &r->arena.pb, len, body + 1);
         if (!e) {
-            if (report(r, sink, r->path, "record does not decode as a LogEntry") < 0) return -1;
+            snprintf(where, sizeof where, "%s:record %llu", r->path, (unsigned long long)r->line);
+            if (report(r, sink, where, "record does not decode as a LogEntry") < 0) return -1;
             continue;
         }
         *out = e;

@@ -231,3 +231,121 @@ int recording_close(recording_writer_t *w)
     w->path = NULL;
     return rc;
 }
+
+/* ---- reading records from a stream ---------------------------------------------- */
+
+#define REC_CHUNK (256u << 10)
+
+void rec_stream_init(rec_stream_t *s, ssize_t (*read_fn)(void *, void *, size_t), void *ctx,
+                     const void *pre, size_t npre, uint64_t offset)
+{
+    memset(s, 0, sizeof *s);
+    s->read = read_fn;
+    s->ctx = ctx;
+    s->cap = npre > REC_CHUNK ? npre : REC_CHUNK;
+    s->buf = malloc(s->cap);
+    if (!s->buf)
+        abort();
+    if (npre)
+        memcpy(s->buf, pre, npre);
+    s->len = npre;
+    s->offset = offset;
+}
+
+void rec_stream_free(rec_stream_t *s)
+{
+    free(s->buf);
+    s->buf = NULL;
+}
+
+/* Makes sure n bytes from the read position are buffered; false at the end. */
+static bool rs_have(rec_stream_t *s, size_t n)
+{
+    while (s->len - s->pos < n) {
+        if (s->eof)
+            return false;
+        if (s->pos > 0) {
+            memmove(s->buf, s->buf + s->pos, s->len - s->pos);
+            s->offset += s->pos;
+            s->len -= s->pos;
+            s->pos = 0;
+        }
+        size_t want = n > REC_CHUNK ? n : REC_CHUNK;
+        if (s->len + want > s->cap) {
+            size_t cap = s->cap;
+            while (cap < s->len + want)
+                cap *= 2;
+            unsigned char *b = realloc(s->buf, cap);
+            if (!b)
+                abort();
+            s->buf = b;
+            s->cap = cap;
+        }
+        ssize_t got = s->read(s->ctx, s->buf + s->len, s->cap - s->len);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            s->err = errno;
+            s->io_error = true;
+        }
+        if (got <= 0)
+            s->eof = true;
+        else
+            s->len += (size_t)got;
+    }
+    return true;
+}
+
+/* Checks the record k bytes past the read position, reading as needed. */
+static int rs_check(rec_stream_t *s, size_t k, uint32_t *len)
+{
+    *len = 0;
+    if (!rs_have(s, k + RECORDING_HEADER_LEN))
+        return RECORD_SHORT;
+    int c = recording_check(s->buf + s->pos + k, s->len - s->pos - k, len);
+    if (c != RECORD_SHORT)
+        return c;
+    rs_have(s, k + RECORDING_HEADER_LEN + *len);
+    return recording_check(s->buf + s->pos + k, s->len - s->pos - k, len);
+}
+
+/* Where the next trustworthy record starts past a damaged one; 0 for none. */
+static size_t rs_resync(rec_stream_t *s, int c, uint32_t len)
+{
+    uint32_t l;
+    size_t next = RECORDING_HEADER_LEN + (size_t)len;
+    if (c == RECORD_BAD && len && (!rs_have(s, next + 1) || rs_check(s, next, &l) == RECORD_OK))
+        return next;
+    for (size_t k = 1; rs_have(s, k + RECORDING_HEADER_LEN); k++)
+        if (recording_plausible(s->buf + s->pos + k) && rs_check(s, k, &l) == RECORD_OK)
+            return k;
+    return 0;
+}
+
+int rec_stream_next(rec_stream_t *s, const unsigned char **rec, uint32_t *len, char *msg, size_t msglen)
+{
+    if (s->pos == s->len && !rs_have(s, 1))
+        return s->io_error ? REC_ERROR : REC_END;
+    int c = rs_check(s, 0, len);
+    if (c == RECORD_OK) {
+        *rec = s->buf + s->pos + 8;
+        s->pos += RECORDING_HEADER_LEN + *len;
+        return REC_RECORD;
+    }
+    if (s->io_error)
+        return REC_ERROR;
+    unsigned long long at = (unsigned long long)(s->offset + s->pos);
+    size_t skip = rs_resync(s, c, *len);
+    if (skip == 0) {
+        snprintf(msg, msglen, "%s at byte %llu (the recording was cut short); the records before it "
+                 "are kept", c == RECORD_SHORT ? "torn last record" : "damaged last record", at);
+        s->pos = s->len;
+        s->eof = true;
+        return REC_TORN;
+    }
+    snprintf(msg, msglen, "damaged record at byte %llu (%s); %zu bytes skipped, reading resumes at "
+             "byte %llu", at, c == RECORD_SHORT || !*len ? "its length is broken" : "checksum mismatch",
+             skip, at + skip);
+    s->pos += skip;
+    return REC_DAMAGED;
+}

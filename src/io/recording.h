@@ -19,7 +19,9 @@
 #ifndef SKVIEW_RECORDING_H
 #define SKVIEW_RECORDING_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <protobuf-c/protobuf-c.h>
@@ -68,6 +70,38 @@ int recording_check(const void *p, size_t n, uint32_t *len);
  * resynchronising reader may trust once its CRC checks: a length in range
  * and a kind skview writes. */
 int recording_plausible(const void *p);
+
+/* Reading records from a stream (a file, a pipe), the one implementation of
+ * the readers' rules above: a whole record is returned; a damaged one is
+ * skipped by its length when that is intact (what follows is a valid record
+ * or the end), else by resynchronising on the next valid record; a record
+ * cut short with nothing valid after it is the torn tail. Memory: the
+ * largest record, plus what resynchronising looks ahead. */
+typedef struct rec_stream {
+    ssize_t (*read)(void *ctx, void *buf, size_t n);   /* <0 error (errno), 0 end */
+    void *ctx;
+    unsigned char *buf;      /* unread bytes are buf[pos..len) */
+    size_t pos, len, cap;
+    bool eof, io_error;
+    int err;                 /* errno of a read error */
+    uint64_t offset;         /* file offset of buf[0] */
+} rec_stream_t;
+
+enum rec_next {
+    REC_ERROR = -1,          /* a read error: s->err */
+    REC_END = 0,
+    REC_RECORD = 1,          /* *rec (kind byte, then the payload) and *len */
+    REC_DAMAGED = 2,         /* a damaged stretch was skipped: msg says where; go on */
+    REC_TORN = 3,            /* the torn tail: msg says where; the end */
+};
+
+/* Starts after the magic: pre holds bytes already read (npre of them) that
+ * start at file offset `offset`. */
+void rec_stream_init(rec_stream_t *s, ssize_t (*read)(void *, void *, size_t), void *ctx,
+                     const void *pre, size_t npre, uint64_t offset);
+void rec_stream_free(rec_stream_t *s);
+/* The next record; the pointer is valid until the next call. */
+int rec_stream_next(rec_stream_t *s, const unsigned char **rec, uint32_t *len, char *msg, size_t msglen);
 
 /* True when the first bytes of a file are the recording magic. */
 int recording_is_magic(const void *head, size_t n);

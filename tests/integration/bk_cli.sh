@@ -128,6 +128,20 @@ check_eq "flood: every log line, in order" "20000 0 19999 0" \
 bk status "$REF_FAIL" --record "$TMP/fail.rec" >/dev/null 2>&1
 check_eq "show: recording = live" "$(bk status "$REF_FAIL" --progress tty 2>/dev/null | tail -n +2)" "$("$SKVIEW" buildkit show --progress tty "$TMP/fail.rec" 2>/dev/null | tail -n +2)"
 check_eq "show: rawjson = live" "$(bk status "$REF_FAIL" --progress tty 2>/dev/null | tail -n +2)" "$("$SKVIEW" buildkit show --progress tty "$TMP/fail.jsonl" 2>/dev/null | tail -n +2)"
+# A byte flipped in the second record's payload loses that record only: the
+# rest, the failed step's closing block included, still shows.
+python3 - "$TMP/fail.rec" "$TMP/flip.rec" <<'PY'
+import struct, sys
+d = bytearray(open(sys.argv[1], "rb").read())
+off = 8 + 9 + struct.unpack_from("<I", d, 8)[0]
+d[off + 9 + struct.unpack_from("<I", d, off)[0] // 2] ^= 0x5a
+open(sys.argv[2], "wb").write(d)
+print(off, file=open(sys.argv[2] + ".off", "w"))
+PY
+"$SKVIEW" buildkit show --progress plain "$TMP/flip.rec" >"$TMP/flip.out" 2>"$TMP/flip.err"
+check_match "show: a damaged record is reported at its byte offset" "flip.rec:record 2: damaged record at byte $(cat "$TMP/flip.rec.off") " "$(cat "$TMP/flip.err")"
+check_eq "show: the records after it are read" "$("$SKVIEW" buildkit show --progress plain "$TMP/fail.rec" 2>/dev/null | sed -n '/^------$/,$p')" \
+  "$(sed -n '/^------$/,$p' "$TMP/flip.out")"
 printf '{"vertexes":[\n' >>"$TMP/fail.jsonl"
 err=$("$SKVIEW" buildkit show "$TMP/fail.jsonl" 2>&1 >/dev/null | head -1)
 check_eq "show: malformed line named" "skview: $TMP/fail.jsonl:$(wc -l <"$TMP/fail.jsonl"): not a SolveStatus: truncated JSON" "$err"
