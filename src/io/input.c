@@ -119,15 +119,19 @@ int input_open(const char *path)
     if (s) {
         char proc[64];
         snprintf(proc, sizeof proc, "/proc/self/fd/%d", s->fd);
-        return open(proc, O_RDONLY | O_CLOEXEC);
+        int fd = open(proc, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 && (fd = fcntl(s->fd, F_DUPFD_CLOEXEC, 3)) >= 0)
+            lseek(fd, 0, SEEK_SET); /* no /proc: a shared offset, fine for one pass at a time */
+        return fd;
     }
     struct stat st;
     /* A regular file as stdin: a fresh open, so each pass starts at its
      * beginning and passes do not share one offset. */
+    int fd = -1;
     if (!strcmp(path, "-") && fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode))
-        return open("/proc/self/fd/0", O_RDONLY | O_CLOEXEC);
+        fd = open("/proc/self/fd/0", O_RDONLY | O_CLOEXEC);
     if (!strcmp(path, "-"))
-        return fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3);
+        return fd >= 0 ? fd : fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3); /* no /proc: one pass only */
     return open(path, O_RDONLY | O_CLOEXEC);
 }
 
