@@ -128,6 +128,10 @@ check_eq "flood: every log line, in order" "20000 0 19999 0" \
 bk status "$REF_FAIL" --record "$TMP/fail.rec" >/dev/null 2>&1
 check_eq "show: recording = live" "$(bk status "$REF_FAIL" --progress tty 2>/dev/null | tail -n +2)" "$("$SKVIEW" buildkit show --progress tty "$TMP/fail.rec" 2>/dev/null | tail -n +2)"
 check_eq "show: rawjson = live" "$(bk status "$REF_FAIL" --progress tty 2>/dev/null | tail -n +2)" "$("$SKVIEW" buildkit show --progress tty "$TMP/fail.jsonl" 2>/dev/null | tail -n +2)"
+# A UTF-8 byte-order mark before the first rawjson line loses nothing.
+{ printf '\xef\xbb\xbf'; cat "$TMP/fail.jsonl"; } >"$TMP/bom.jsonl"
+check_eq "show: rawjson with a BOM" "$("$SKVIEW" buildkit show --progress plain "$TMP/fail.jsonl" 2>&1)" \
+  "$("$SKVIEW" buildkit show --progress plain "$TMP/bom.jsonl" 2>&1)"
 # A byte flipped in the second record's payload loses that record only: the
 # rest, the failed step's closing block included, still shows.
 python3 - "$TMP/fail.rec" "$TMP/flip.rec" <<'PY'
