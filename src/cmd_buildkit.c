@@ -455,7 +455,8 @@ static void plain_feed(bk_plain_t *pl, const Moby__Buildkit__V1__StatusResponse 
     strbuf_t b;
     sb_init(&b);
     bk_plain_feed(pl, r, &b);
-    fwrite(b.data, 1, b.len, stdout);
+    if (b.len)
+        fwrite(b.data, 1, b.len, stdout);
     fflush(stdout);
     sb_free(&b);
 }
@@ -472,7 +473,8 @@ static int print_final(const bk_progress_t *p, bk_plain_t *pl, const bk_args_t *
         bk_plain_finish(pl, &b);
     else
         bk_progress_render(p, render_width(a), now, BK_RENDER_FINAL | (bk_tflags ? BK_RENDER_ASCII : 0), &b);
-    fwrite(b.data, 1, b.len, stdout);
+    if (b.len)
+        fwrite(b.data, 1, b.len, stdout);
     sb_free(&b);
     const bk_vertex_t *f = bk_progress_failed(p);
     if (!f)
@@ -499,7 +501,8 @@ static void status_msg(void *arg, const ProtobufCMessage *m)
         sb_init(&b);
         bk_rawjson_write(&b, r);
         sb_addc(&b, '\n');
-        fwrite(b.data, 1, b.len, stdout);
+        if (b.len)
+            fwrite(b.data, 1, b.len, stdout);
         fflush(stdout);
         sb_free(&b);
         return;
@@ -518,14 +521,16 @@ static void status_end(void *arg, int code, const char *msg)
         strbuf_t b;
         sb_init(&b);
         bk_plain_finish(k->plain, &b);
-        fwrite(b.data, 1, b.len, stdout);
+        if (b.len)
+            fwrite(b.data, 1, b.len, stdout);
         sb_free(&b);
     } else if (k->interrupted && !k->args->json) {
         /* Ctrl-C: the frame as it stands, running steps with their tails. */
         strbuf_t b;
         sb_init(&b);
         bk_progress_render(k->progress, render_width(k->args), now_ns(), bk_tflags ? BK_RENDER_ASCII : 0, &b);
-        fwrite(b.data, 1, b.len, stdout);
+        if (b.len)
+            fwrite(b.data, 1, b.len, stdout);
         sb_free(&b);
     }
     end_common(k, code, msg);
