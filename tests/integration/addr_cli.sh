@@ -6,7 +6,7 @@
 source "$(dirname "$0")/../lib.sh"
 # Names resolve through gRPC's c-ares resolver, which leaks a few bytes of
 # its own under ASan (see tests/lsan.supp).
-export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 start_sim --step 0
 port=${ADDR##*:}
 want=$("$SKVIEW" ctl -a "$ADDR" state)
