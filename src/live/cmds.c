@@ -107,17 +107,86 @@ static int ctl_parse_onoff(ctl_t *k, const char *cmd, const char *arg)
     return EXIT_OK;
 }
 
-static int ctl_parse_emit(ctl_t *k, const char *json, arena_t *arena)
+#define EMIT_MAX (64u << 20)
+
+/* The text of `emit -` (standard input) or `emit @FILE`, NUL-terminated in
+ * the arena; NULL after printing why. */
+static char *emit_read(const char *arg, arena_t *arena)
 {
-    if (!json)
-        return cli_usage_error("ctl emit: needs an Event as JSON");
+    bool is_stdin = !strcmp(arg, "-");
+    FILE *f = is_stdin ? stdin : fopen(arg + 1, "rb");
+    if (!f) {
+        fprintf(stderr, "skview: ctl emit: %s: %s\n", arg + 1, strerror(errno));
+        return NULL;
+    }
+    strbuf_t b;
+    sb_init(&b);
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= EMIT_MAX)
+        sb_add(&b, chunk, n);
+    bool bad = ferror(f), big = b.len > EMIT_MAX;
+    if (!is_stdin)
+        fclose(f);
+    char *text = bad || big ? NULL : arena_strndup(arena, b.data ? b.data : "", b.len);
+    sb_free(&b);
+    if (bad || big)
+        fprintf(stderr, "skview: ctl emit: %s: %s\n", is_stdin ? "standard input" : arg + 1,
+                big ? "larger than 64 MiB" : strerror(errno));
+    return text;
+}
+
+/* The Event of user-typed JSON, strictly (an unknown key anywhere is an
+ * error with its path). A LogEntry given by mistake ({"event": ...}, as a
+ * line of an event log) is accepted: its event is sent (the timestamp and
+ * the entry are the server's to set). NULL with err filled. */
+static Proto__Event *emit_parse(const char *json, arena_t *arena, pbjson_err_t *err)
+{
     pbjson_parser_t *p = pbjson_parser_new();
-    pbjson_err_t err;
-    k->event = (Proto__Event *)pbjson_parse(p, json, strlen(json), &proto__event__descriptor, arena,
-                                            NULL, NULL, &err);
+    size_t n = strlen(json);
+    Proto__Event *ev = (Proto__Event *)pbjson_parse_strict(p, json, n, &proto__event__descriptor, arena, err);
+    if (!ev) {
+        pbjson_err_t lerr;
+        Proto__LogEntry *le = (Proto__LogEntry *)pbjson_parse_strict(p, json, n, &proto__log_entry__descriptor,
+                                                                     arena, &lerr);
+        bool looks_like_entry = !strncmp(err->msg, "event: ", 7) || !strncmp(err->msg, "timestamp: ", 11) ||
+                                !strncmp(err->msg, "entry: ", 7);
+        if (le && le->event)
+            ev = le->event;
+        else if (le)
+            snprintf(err->msg, sizeof err->msg, "a LogEntry without an event: nothing to emit");
+        else if (looks_like_entry)
+            *err = lerr; /* a LogEntry with a mistake inside: say where */
+    }
     pbjson_parser_free(p);
-    if (!k->event)
-        return cli_usage_error("ctl emit: %s", err.msg);
+    if (ev && ev->event_type_case == PROTO__EVENT__EVENT_TYPE__NOT_SET) {
+        snprintf(err->msg, sizeof err->msg, "the Event has no kind (buildEvent, deployEvent, ... see "
+                 "proto/skaffold.proto)");
+        ev = NULL;
+    }
+    return ev;
+}
+
+static int ctl_parse_emit(ctl_t *k, const char *arg, arena_t *arena)
+{
+    if (!arg)
+        return cli_usage_error("ctl emit: needs an Event as JSON, - (standard input) or @FILE");
+    const char *json = arg;
+    if (!strcmp(arg, "-") || arg[0] == '@') {
+        json = emit_read(arg, arena);
+        if (!json)
+            return EXIT_RUNTIME;
+    }
+    pbjson_err_t err;
+    k->event = emit_parse(json, arena, &err);
+    if (!k->event) {
+        strbuf_t safe;
+        sb_init(&safe);
+        textsafe(&safe, err.msg, strlen(err.msg), 0, 0);
+        int rc = cli_usage_error("ctl emit: %s", safe.data ? safe.data : "");
+        sb_free(&safe);
+        return rc;
+    }
     return EXIT_OK;
 }
 
@@ -214,8 +283,9 @@ int cmd_ctl(int argc, char **argv)
     k.what = what;
     sb_init(&k.state_json);
     rc = ctl_parse_cmd(&k, words[0], words[1], &arena);
+    const char *target = rc == EXIT_OK ? cli_addr(addr) : NULL;
     if (rc == EXIT_OK)
-        rc = ctl_run(&k, cli_addr(addr));
+        rc = target ? ctl_run(&k, target) : EXIT_USAGE;
     fflush(stdout);
     sb_free(&k.state_json);
     arena_free(&arena);
@@ -611,6 +681,9 @@ int cmd_record(int argc, char **argv)
     int rc = record_parse(argc, argv, &addr, &out);
     if (rc)
         return rc;
+    const char *target = cli_addr(addr);
+    if (!target)
+        return EXIT_USAGE;
     record_t r = {.path = out, .rc = EXIT_OK};
     char err[512];
     if (recorder_open(&r.rec, out, &note, err, sizeof err) != 0) {
@@ -623,7 +696,7 @@ int cmd_record(int argc, char **argv)
     if (uv_loop_init(&loop) < 0)
         return EXIT_RUNTIME;
     r.loop = &loop;
-    live_opts_t o = {.addr = cli_addr(addr), .reconnect = true};
+    live_opts_t o = {.addr = target, .reconnect = true};
     live_callbacks_t cb = {.ctx = &r, .on_reset = record_on_reset, .on_entry = record_on_entry,
                            .on_conn = record_on_conn};
     r.client = live_client_new(&loop, &o, &cb);

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "cli.h"
+#include "io/input.h"
 #include "model/textsafe.h"
 #include "ui/app.h"
 #include "ui/bk.h"
@@ -110,7 +111,7 @@ static int parse_opts(int argc, char **argv, bool replay, ui_opts_t *o)
         for (size_t k = 0; k < sizeof opt_defs / sizeof opt_defs[0]; k++)
             if (!strcmp(argv[i], opt_defs[k].name) || (opt_defs[k].alias && !strcmp(argv[i], opt_defs[k].alias)))
                 d = &opt_defs[k];
-        if (!d && replay && argv[i][0] != '-' && !o->file) {
+        if (!d && replay && (argv[i][0] != '-' || !strcmp(argv[i], "-")) && !o->file) {
             o->file = argv[i];
             continue;
         }
@@ -617,10 +618,13 @@ int ui_cmd_live(int argc, char **argv)
     int rc = parse_opts(argc, argv, false, &o);
     if (rc)
         return rc == -2 ? EXIT_OK : rc;
+    const char *addr = cli_addr(o.addr);
+    if (!addr)
+        return EXIT_USAGE;
     ui_t ui;
     if ((rc = ui_init(&ui, &o, UI_SOURCE_LIVE)))
         return rc;
-    ui.addr = cli_addr(o.addr);
+    ui.addr = addr;
     if (start_buildkit(&ui, &o)) {
         close_handles(&ui);
         ui_fini(&ui);
@@ -748,9 +752,11 @@ int ui_cmd_replay(int argc, char **argv)
         return EXIT_USAGE;
     }
     /* A BuildKit build (rawjson, or a recording of a Status stream) plays in
-     * the Build pane; anything else is a Skaffold log. */
-    bool bk = bk_ui_is_file(o.file);
-    bool opened = bk ? bk_ui_replay_open(&ui, o.file, o.speed, tail, err, sizeof err) == 0
+     * the Build pane; anything else is a Skaffold log. Both read their file
+     * several times: a pipe or FIFO is spooled first (io/input.h). */
+    bool spooled = input_spool(o.file, err, sizeof err) == 0;
+    bool bk = spooled && bk_ui_is_file(o.file);
+    bool opened = !spooled ? false : bk ? bk_ui_replay_open(&ui, o.file, o.speed, tail, err, sizeof err) == 0
                      : (ui.replay = replay_open(ui.loop, o.file, o.speed, &cb, err, sizeof err)) != NULL;
     if (!opened) {
         fprintf(stderr, "skview: %s\n", err);
