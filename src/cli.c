@@ -5,7 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "live/addr.h"
 #include "live/cmds.h"
+#include "model/pbjson.h"
+#include "model/textsafe.h"
 #include "ui/ui.h"
 
 typedef struct command {
@@ -15,10 +18,10 @@ typedef struct command {
 } command_t;
 
 static const command_t commands[] = {
-    {"state", cmd_state, "state FILE [--strict]        print the folded State as JSON"},
+    {"state", cmd_state, "state FILE|-a ADDR [--strict]  print the folded State (or the live mirror) as JSON"},
     {"events", cmd_events, "events FILE|-a ADDR [--json] [--follow] [--strict]  print the event history"},
     {"replay", ui_cmd_replay, "replay FILE [--speed X]       replay a saved log in the TUI"},
-    {"ctl", cmd_ctl, "ctl [-a ADDR] build|sync|deploy|auto-build on|off|auto-sync on|off|auto-deploy on|off|state|emit JSON"},
+    {"ctl", cmd_ctl, "ctl [-a ADDR] build|sync|deploy|auto-build on|off|auto-sync on|off|auto-deploy on|off|state|emit JSON|-|@FILE"},
     {"record", cmd_record, "record -a ADDR -o FILE        record the live stream until Ctrl-C"},
     {"buildkit", cmd_buildkit, "buildkit [--buildkit ADDR] du|workers|prune|status REF [--json]  BuildKit's Control API"},
 };
@@ -50,10 +53,19 @@ int cli_usage_error(const char *fmt, ...)
 
 const char *cli_addr(const char *given)
 {
-    if (given && *given)
-        return given;
+    static char addr[1024];
+    char err[256];
     const char *env = getenv("SKVIEW_ADDR");
-    return env && *env ? env : SKVIEW_DEFAULT_ADDR;
+    const char *from = given ? "-a" : env ? "$SKVIEW_ADDR" : NULL;
+    const char *a = given ? given : env ? env : SKVIEW_DEFAULT_ADDR;
+    if (live_addr_parse(a, addr, sizeof addr, err, sizeof err) == 0)
+        return addr;
+    strbuf_t safe;
+    sb_init(&safe);
+    textsafe(&safe, a, strlen(a), 0, 0);
+    cli_usage_error("%s '%s': %s", from ? from : "address", safe.data ? safe.data : "", err);
+    sb_free(&safe);
+    return NULL;
 }
 
 int cli_main(int argc, char **argv)

@@ -21,7 +21,11 @@ int cmd_events(int argc, char **argv);
 /* skview buildkit du|workers|prune|status ... (src/cmd_buildkit.c) */
 int cmd_buildkit(int argc, char **argv);
 
-/* The address to dial: the given one, else $SKVIEW_ADDR, else the default. */
+/* The address to dial: the given one (-a, even when empty), else
+ * $SKVIEW_ADDR (when set), else the default; checked and normalised by
+ * live_addr_parse (live/addr.h: "localhost" dials localhost:50051). NULL
+ * after a usage error naming the address: the caller exits EXIT_USAGE.
+ * The string is valid until the next call. */
 const char *cli_addr(const char *given);
 /* Prints "skview: " + message to stderr; returns EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -14,6 +14,7 @@
 
 typedef struct bk_args {
     const char *addr, *sort, *ref_file, *keep_duration, *keep_bytes, *max_used, *min_free, *record, *width;
+    const char *progress;   /* tty|plain|rawjson (status, show) */
     bool json, all, yes, active;
     char *filters[BK_MAX_FILTERS];
     size_t n_filters;

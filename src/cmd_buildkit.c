@@ -3,11 +3,17 @@
  *   skview buildkit [--buildkit ADDR] du [--sort size|last-used] [--filter F]... [--json]
  *   skview buildkit workers [--json]
  *   skview buildkit prune [--all] [--filter F]... [--keep-duration DUR] [--keep-bytes N]
- *                         [--max-used-space N] [--min-free-space N] [--yes] [--json]
- *   skview buildkit status REF|--ref-file FILE [--json] [--record FILE] [--width N]
+ *                         [--max-used-space N] [--min-free-space N] [--yes|--force|-f] [--json]
+ *   skview buildkit status REF|--ref-file FILE [--progress tty|plain|rawjson] [--json]
+ *                          [--record FILE] [--width N]
  *   skview buildkit history [--active] [--json]
  *   skview buildkit info [--json]
- *   skview buildkit show FILE            (a rawjson file or recording, rendered)
+ *   skview buildkit show FILE [--progress tty|plain]  (a rawjson file or recording, rendered)
+ *
+ * status and show print BuildKit's tty display's end frame when standard
+ * output is a terminal, else its plain progress (model/bk_plain.h: every log
+ * line of every step, as `docker buildx build --progress=plain`); --progress
+ * chooses, rawjson being --json.
  *
  * ADDR: --buildkit, else $BUILDKIT_HOST, else unix:///run/buildkit/buildkitd.sock.
  * Each command runs one libuv loop around one call. Failures are one line,
@@ -26,6 +32,7 @@
 #include "io/bk_reader.h"
 #include "io/recording.h"
 #include "live/bk_client.h"
+#include "model/bk_plain.h"
 #include "model/bk_progress.h"
 
 /* ---- options: one table, each option naming the commands it applies to --- */
@@ -48,6 +55,9 @@ static const bk_opt_t bk_opts[] = {
     OPT("--filter", OPT_LIST, filters, C_DU | C_PRUNE),
     OPT("--all", OPT_FLAG, all, C_PRUNE),
     OPT("--yes", OPT_FLAG, yes, C_PRUNE),
+    OPT("--force", OPT_FLAG, yes, C_PRUNE),   /* docker builder prune's names */
+    OPT("-f", OPT_FLAG, yes, C_PRUNE),
+    OPT("--progress", OPT_VALUE, progress, C_STATUS | C_SHOW),
     OPT("--keep-duration", OPT_VALUE, keep_duration, C_PRUNE),
     OPT("--keep-bytes", OPT_VALUE, keep_bytes, C_PRUNE),
     OPT("--max-used-space", OPT_VALUE, max_used, C_PRUNE),
@@ -84,11 +94,12 @@ static const char bk_usage[] =
     "  du [--sort size|last-used] [--filter F]... [--json]   the build cache, totals, reclaimable\n"
     "  workers [--json]                                      workers: platforms, labels, GC policies\n"
     "  prune [--all] [--filter F]... [--keep-duration DUR] [--keep-bytes N]\n"
-    "        [--max-used-space N] [--min-free-space N] [--yes] [--json]\n"
-    "  status REF|--ref-file FILE [--json] [--record FILE] [--width N]\n"
+    "        [--max-used-space N] [--min-free-space N] [--yes|--force|-f] [--json]\n"
+    "  status REF|--ref-file FILE [--progress tty|plain|rawjson] [--json] [--record FILE] [--width N]\n"
     "  history [--active] [--json]                           builds the daemon knows (v0.11+)\n"
     "  info [--json]                                         the daemon's version (v0.11+)\n"
-    "  show FILE [--width N]                                 a rawjson file or skview recording\n"
+    "  show FILE [--progress tty|plain] [--width N]          a rawjson file or skview recording\n"
+    "status and show: the tty display's end frame on a terminal, else plain progress\n"
     "ADDR: unix:///path, tcp://host:port or host:port (default $BUILDKIT_HOST, else\n"
     BK_DEFAULT_ADDR ").\n";
 
@@ -149,6 +160,7 @@ struct bk_cmd {
     /* per command */
     bk_cache_t cache;
     bk_progress_t *progress;
+    bk_plain_t *plain;           /* status/show in plain mode */
     Moby__Buildkit__V1__PruneRequest prune;
     Moby__Buildkit__V1__BuildHistoryRequest history;
     const char *ref;
@@ -423,14 +435,46 @@ static int render_width(const bk_args_t *a)
     return n >= 20 && n <= 1000 ? n : 80;
 }
 
-/* The final frame, and exit 1 when a step failed (as buildctl does). now:
- * the clock live, the file's last time for a file. */
-static int print_final(const bk_progress_t *p, const bk_args_t *a, const char *what, bk_time_t now)
+/* --progress: tty or plain (rawjson is --json); by default tty on a
+ * terminal, plain otherwise. */
+static int progress_mode(bk_args_t *a, bool *plain)
+{
+    const char *m = a->progress;
+    *plain = m ? !strcmp(m, "plain") : !isatty(STDOUT_FILENO);
+    if (m && !strcmp(m, "rawjson"))
+        a->json = true;
+    else if (m && strcmp(m, "tty") && strcmp(m, "plain"))
+        return cli_usage_error("buildkit: --progress is tty, plain or rawjson, not '%s'", m);
+    return EXIT_OK;
+}
+
+/* Plain mode: the lines a message causes, written at once (a pipe reader
+ * sees the build as it goes). */
+static void plain_feed(bk_plain_t *pl, const Moby__Buildkit__V1__StatusResponse *r)
 {
     strbuf_t b;
     sb_init(&b);
-    bk_progress_render(p, render_width(a), now, BK_RENDER_FINAL | (bk_tflags ? BK_RENDER_ASCII : 0), &b);
-    fwrite(b.data, 1, b.len, stdout);
+    bk_plain_feed(pl, r, &b);
+    if (b.len)
+        fwrite(b.data, 1, b.len, stdout);
+    fflush(stdout);
+    sb_free(&b);
+}
+
+/* The final frame (tty) or the closing lines (plain), and exit 1 when a step
+ * failed (as buildctl does). now: the clock live, the file's last time for
+ * a file. */
+static int print_final(const bk_progress_t *p, bk_plain_t *pl, const bk_args_t *a, const char *what,
+                       bk_time_t now)
+{
+    strbuf_t b;
+    sb_init(&b);
+    if (pl)
+        bk_plain_finish(pl, &b);
+    else
+        bk_progress_render(p, render_width(a), now, BK_RENDER_FINAL | (bk_tflags ? BK_RENDER_ASCII : 0), &b);
+    if (b.len)
+        fwrite(b.data, 1, b.len, stdout);
     sb_free(&b);
     const bk_vertex_t *f = bk_progress_failed(p);
     if (!f)
@@ -457,25 +501,36 @@ static void status_msg(void *arg, const ProtobufCMessage *m)
         sb_init(&b);
         bk_rawjson_write(&b, r);
         sb_addc(&b, '\n');
-        fwrite(b.data, 1, b.len, stdout);
+        if (b.len)
+            fwrite(b.data, 1, b.len, stdout);
         fflush(stdout);
         sb_free(&b);
         return;
     }
     bk_progress_fold(k->progress, r);
+    if (k->plain)
+        plain_feed(k->plain, r);
 }
 
 static void status_end(void *arg, int code, const char *msg)
 {
     bk_cmd_t *k = arg;
     if (code == 0 && !k->args->json) {
-        k->rc = print_final(k->progress, k->args, k->what, now_ns());
+        k->rc = print_final(k->progress, k->plain, k->args, k->what, now_ns());
+    } else if (k->plain) {
+        strbuf_t b;
+        sb_init(&b);
+        bk_plain_finish(k->plain, &b);
+        if (b.len)
+            fwrite(b.data, 1, b.len, stdout);
+        sb_free(&b);
     } else if (k->interrupted && !k->args->json) {
         /* Ctrl-C: the frame as it stands, running steps with their tails. */
         strbuf_t b;
         sb_init(&b);
         bk_progress_render(k->progress, render_width(k->args), now_ns(), bk_tflags ? BK_RENDER_ASCII : 0, &b);
-        fwrite(b.data, 1, b.len, stdout);
+        if (b.len)
+            fwrite(b.data, 1, b.len, stdout);
         sb_free(&b);
     }
     end_common(k, code, msg);
@@ -509,7 +564,11 @@ static int read_ref_file(const char *path, char *out, size_t n)
 static int cmd_status(bk_cmd_t *k)
 {
     char ref[512];
-    const bk_args_t *a = k->args;
+    bk_args_t *a = k->args;
+    bool plain;
+    int prc = progress_mode(a, &plain);
+    if (prc)
+        return prc;
     if (a->ref_file) {
         int rc = read_ref_file(a->ref_file, ref, sizeof ref);
         if (rc)
@@ -530,8 +589,10 @@ static int cmd_status(bk_cmd_t *k)
         k->recording = true;
     }
     k->progress = bk_progress_new(NULL);
+    k->plain = plain && !a->json ? bk_plain_new(bk_tflags) : NULL;
     int rc = run_call(k, status_start);
     bk_progress_free(k->progress);
+    bk_plain_free(k->plain);
     if (k->recording || a->record)
         recording_close(&k->rec);
     return rc;
@@ -541,6 +602,10 @@ static int cmd_show(bk_cmd_t *k)
 {
     if (k->args->n_pos != 1)
         return cli_usage_error("buildkit show: give one FILE (rawjson or a skview recording)");
+    bool plain;
+    int prc = progress_mode(k->args, &plain);
+    if (prc || k->args->json)
+        return prc ? prc : cli_usage_error("buildkit show: --progress is tty or plain (the file is the rawjson)");
     char err[1200];
     bk_reader_t *r = bk_reader_open(k->args->pos[0], err, sizeof err);
     if (!r) {
@@ -548,18 +613,23 @@ static int cmd_show(bk_cmd_t *k)
         return EXIT_RUNTIME;
     }
     bk_progress_t *p = bk_progress_new(NULL);
+    bk_plain_t *pl = plain ? bk_plain_new(bk_tflags) : NULL;
     const Moby__Buildkit__V1__StatusResponse *m;
     int rc;
     while ((rc = bk_reader_next(r, &m, err, sizeof err)) != BK_READ_END && rc != BK_READ_FAIL) {
-        if (rc == BK_READ_MSG)
+        if (rc == BK_READ_MSG) {
             bk_progress_fold(p, m);
-        else
+            if (pl)
+                plain_feed(pl, m);
+        } else {
             fprintf(stderr, "skview: %s\n", err);
+        }
     }
     if (rc == BK_READ_FAIL)
         fprintf(stderr, "skview: %s\n", err);
-    int out = print_final(p, k->args, k->what, bk_progress_last_time(p));
+    int out = print_final(p, pl, k->args, k->what, bk_progress_last_time(p));
     bk_progress_free(p);
+    bk_plain_free(pl);
     bk_reader_close(r);
     return rc == BK_READ_FAIL ? EXIT_RUNTIME : out;
 }

@@ -49,8 +49,20 @@ static void print_error(void *ctx, const char *where, const char *msg, bool fata
     sb_free(&safe);
 }
 
+/* What the source read but reports (an error the gateway wrote into its
+ * stream, an enum value newer than our schema): nothing lost, not counted. */
+static void print_warning(void *ctx, const char *where, const char *msg)
+{
+    strbuf_t safe;
+    sb_init(&safe);
+    textsafe(&safe, msg, strlen(msg), 0, 0);
+    fprintf(stderr, "%s: %s\n", where, safe.data ? safe.data : "");
+    sb_free(&safe);
+}
+
 /* Reads the whole file through sink; says how many lines were skipped.
- * Returns the exit status. */
+ * Returns the exit status: a file of malformed lines only, with no valid
+ * entry in it, is a runtime error (1), not an empty log. */
 static int read_file(const file_args_t *a, source_sink_t *sink)
 {
     char err[512];
@@ -61,12 +73,16 @@ static int read_file(const file_args_t *a, source_sink_t *sink)
         return EXIT_RUNTIME;
     }
     sink->on_error = print_error;
+    sink->on_warning = print_warning;
     int rc = logreader_pump(r, sink);
+    const char *unit = logreader_format(r) == LOG_RECORDING ? "record(s)" : "line(s)";
     if (logreader_skipped(r) && !a->strict)
         fprintf(stderr, "skview: %s: skipped %llu malformed %s of %llu\n", logreader_path(r),
-                (unsigned long long)logreader_skipped(r),
-                logreader_format(r) == LOG_RECORDING ? "record(s)" : "line(s)",
-                (unsigned long long)logreader_line(r));
+                (unsigned long long)logreader_skipped(r), unit, (unsigned long long)logreader_line(r));
+    if (rc == 0 && logreader_skipped(r) && logreader_entries(r) == 0) {
+        fprintf(stderr, "skview: %s: no valid entry in it, only malformed %s\n", logreader_path(r), unit);
+        rc = 1;
+    }
     logreader_close(r);
     return rc == 3 ? EXIT_MALFORMED : rc ? EXIT_RUNTIME : EXIT_OK;
 }
@@ -80,8 +96,9 @@ static int fold_entry(void *ctx, const Proto__LogEntry *e)
 int cmd_state(int argc, char **argv)
 {
     file_args_t a;
-    int rc = parse_args(argc, argv, "", &a);
+    int rc = parse_args(argc, argv, "a", &a);
     if (rc) return rc;
+    if (a.addr) return state_live(cli_addr(a.addr));
     /* Printing the State needs no history. */
     model_opts_t mo = {.no_history = true};
     model_t *m = model_new(&mo);
@@ -118,7 +135,10 @@ int cmd_events(int argc, char **argv)
     file_args_t a;
     int rc = parse_args(argc, argv, "jfa", &a);
     if (rc) return rc;
-    if (a.addr) return events_live(cli_addr(a.addr), a.json, a.follow);
+    if (a.addr) {
+        const char *addr = cli_addr(a.addr);
+        return addr ? events_live(addr, a.json, a.follow) : EXIT_USAGE;
+    }
     if (a.follow) return cli_usage_error("events: --follow needs -a ADDR");
     printer_t p = {.json = a.json};
     sb_init(&p.line);

@@ -59,8 +59,8 @@ mirror_settled() { # NAME ADDR
   sleep 0.5
   [ "$m" == "$(stat -c %Y.%y "$f")" ] && [ "$server" == "$(cat "$f")" ]
 }
-check_mirror() { # NAME UI ADDR
-  if wait_for 20 mirror_settled "$2" "$3"; then ok "$1"; else
+check_mirror() { # NAME UI ADDR [SECONDS, default 20]
+  if wait_for "${4:-20}" mirror_settled "$2" "$3"; then ok "$1"; else
     not_ok "$1"; diff <("$SKVIEW" ctl -a "$3" state | jq -S .) <(jq -S . "$TMP/$2.json") | head -20 | sed 's/^/  /'
   fi
 }

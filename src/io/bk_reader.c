@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "io/bk_reader.h"
+#include "io/input.h"
 #include "io/recording.h"
 
 struct bk_reader {
@@ -15,6 +16,8 @@ struct bk_reader {
     size_t cap;
     arena_t arena;
     pbjson_parser_t *parser;
+    rec_stream_t rec;        /* recordings */
+    bool rec_started;
 };
 
 /* Keys of the JSON forms that are not the .proto names up to case. */
@@ -48,7 +51,7 @@ static bk_format_t detect(FILE *f)
 
 bk_reader_t *bk_reader_open(const char *path, char *errbuf, size_t errlen)
 {
-    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+    FILE *f = input_fopen(path);
     if (!f) {
         snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
         return NULL;
@@ -73,10 +76,12 @@ void bk_reader_close(bk_reader_t *r)
 {
     if (!r)
         return;
-    if (r->f && r->f != stdin)
+    if (r->f)
         fclose(r->f);
     free(r->path);
     free(r->buf);
+    if (r->rec_started)
+        rec_stream_free(&r->rec);
     arena_free(&r->arena);
     pbjson_parser_free(r->parser);
     free(r);
@@ -109,7 +114,8 @@ static int next_json(bk_reader_t *r, const Moby__Buildkit__V1__StatusResponse **
             continue;
         arena_reset(&r->arena);
         pbjson_err_t perr;
-        *out = bk_rawjson_parse(r->parser, r->buf, (size_t)n, &r->arena, &perr);
+        size_t bom = n >= 3 && !memcmp(r->buf, "\xef\xbb\xbf", 3) ? 3 : 0; /* UTF-8 byte-order mark */
+        *out = bk_rawjson_parse(r->parser, r->buf + bom, (size_t)n - bom, &r->arena, &perr);
         if (*out)
             return BK_READ_MSG;
         snprintf(err, errlen, "%s:%llu: not a SolveStatus: %s", r->path, (unsigned long long)r->line, perr.msg);
@@ -117,58 +123,42 @@ static int next_json(bk_reader_t *r, const Moby__Buildkit__V1__StatusResponse **
     }
 }
 
-static uint32_t le32(const unsigned char *p)
+static ssize_t read_file(void *ctx, void *buf, size_t n)
 {
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+    FILE *f = ctx;
+    size_t got = fread(buf, 1, n, f);
+    return got == 0 && ferror(f) ? -1 : (ssize_t)got;
 }
 
-static int torn(bk_reader_t *r, char *err, size_t errlen, const char *what)
-{
-    snprintf(err, errlen, "%s:record %llu: %s; the records before it are kept", r->path,
-             (unsigned long long)r->line, what);
-    return BK_READ_FAIL;
-}
-
-/* Reads one record's payload (kind byte first) into r->buf; 0 at a clean end. */
-static int read_record(bk_reader_t *r, uint32_t *len, char *err, size_t errlen)
-{
-    unsigned char hdr[RECORDING_HEADER_LEN];
-    size_t got = fread(hdr, 1, sizeof hdr, r->f);
-    if (got == 0 && feof(r->f))
-        return 0;
-    r->line++;
-    if (got < sizeof hdr)
-        return torn(r, err, errlen, "torn record header");
-    *len = le32(hdr);
-    if (*len > RECORDING_MAX)
-        return torn(r, err, errlen, "record length out of range");
-    if ((size_t)*len + 1 > r->cap) {
-        char *nb = realloc(r->buf, (size_t)*len + 1);
-        if (!nb)
-            abort();
-        r->buf = nb;
-        r->cap = (size_t)*len + 1;
-    }
-    r->buf[0] = (char)hdr[8];
-    if (fread(r->buf + 1, 1, *len, r->f) != *len)
-        return torn(r, err, errlen, "torn record");
-    if (crc32c(0, r->buf, (size_t)*len + 1) != le32(hdr + 4))
-        return torn(r, err, errlen, "record fails its checksum");
-    return 1;
-}
-
+/* Records through the shared stream reader (recording.h): damaged ones in
+ * the middle are skipped and reported, a torn tail ends the file. */
 static int next_record(bk_reader_t *r, const Moby__Buildkit__V1__StatusResponse **out, char *err, size_t errlen)
 {
+    if (!r->rec_started) {
+        rec_stream_init(&r->rec, read_file, r->f, NULL, 0, RECORDING_MAGIC_LEN);
+        r->rec_started = true;
+    }
     for (;;) {
-        uint32_t len = 0;
-        int rc = read_record(r, &len, err, errlen);
-        if (rc <= 0)
-            return rc;
-        if (r->buf[0] != RECORD_BUILDKIT_STATUS)
+        const unsigned char *body;
+        uint32_t len;
+        char msg[256];
+        int rc = rec_stream_next(&r->rec, &body, &len, msg, sizeof msg);
+        if (rc == REC_END)
+            return BK_READ_END;
+        r->line++;
+        if (rc == REC_ERROR) {
+            snprintf(err, errlen, "%s:record %llu: %s", r->path, (unsigned long long)r->line, strerror(r->rec.err));
+            return BK_READ_FAIL;
+        }
+        if (rc == REC_DAMAGED || rc == REC_TORN) {
+            snprintf(err, errlen, "%s:record %llu: %s", r->path, (unsigned long long)r->line, msg);
+            return rc == REC_TORN ? BK_READ_FAIL : BK_READ_BAD;
+        }
+        if (body[0] != RECORD_BUILDKIT_STATUS)
             continue;
         arena_reset(&r->arena);
         *out = (Moby__Buildkit__V1__StatusResponse *)protobuf_c_message_unpack(
-            &moby__buildkit__v1__status_response__descriptor, &r->arena.pb, len, (const uint8_t *)r->buf + 1);
+            &moby__buildkit__v1__status_response__descriptor, &r->arena.pb, len, body + 1);
         if (*out)
             return BK_READ_MSG;
         snprintf(err, errlen, "%s:record %llu: not a StatusResponse", r->path, (unsigned long long)r->line);

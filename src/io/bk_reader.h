@@ -30,7 +30,7 @@ enum bk_read {
     BK_READ_FAIL = -1,   /* stopped: I/O error or a torn recording; err says why */
     BK_READ_END = 0,
     BK_READ_MSG = 1,     /* *out is valid until the next call */
-    BK_READ_BAD = 2,     /* a malformed line was skipped; err says why; go on */
+    BK_READ_BAD = 2,     /* a malformed line or damaged record was skipped; err says why; go on */
 };
 
 typedef struct bk_reader bk_reader_t;

@@ -33,9 +33,12 @@
 enum { SLOT_FREE, SLOT_CLAIMED, SLOT_READY };
 
 typedef struct perr {
+    bool warning;         /* a gateway's stream error or an unknown enum value: reported, not counted */
+    const void *enum_ed;  /* an unknown enum value: warned once per (enum_ed, enum_value) */
+    int enum_value;
     uint64_t line;        /* within the batch, from 1 */
     size_t before;        /* entries of the batch before this error */
-    char msg[256];
+    char msg[320];
 } perr_t;
 
 typedef struct batch {
@@ -50,6 +53,7 @@ typedef struct batch {
     size_t n, cap;
     perr_t *errs;
     size_t nerr, errcap;
+    enum_seen_t seen;         /* unknown enum values noted in this batch */
     uint64_t lines;
 } batch_t;
 
@@ -94,10 +98,12 @@ static void add_entry(batch_t *b, const Proto__LogEntry *e, bool unwrapped)
     b->unwrapped[b->n++] = unwrapped;
 }
 
-static void add_error(batch_t *b, const char *msg)
+static void add_error(batch_t *b, const char *msg, bool warning)
 {
     b->errs = grow(b->errs, &b->errcap, b->nerr + 1, sizeof *b->errs);
     perr_t *e = &b->errs[b->nerr++];
+    e->warning = warning;
+    e->enum_ed = NULL;
     e->line = b->lines;
     e->before = b->n;
     snprintf(e->msg, sizeof e->msg, "%s", msg);
@@ -131,8 +137,16 @@ static void parse_line_into(batch_t *b, pbjson_parser_t *json, const char *s, si
     pbjson_err_t err;
     bool unwrapped;
     const Proto__LogEntry *e = logreader_parse_line(json, &b->arena, s, n, &unwrapped, &err);
+    for (int k = 0; e && k < err.n_unknown && k < PBJSON_MAX_UNKNOWN; k++)
+        if (enum_seen_add(&b->seen, err.unknown[k].ed, err.unknown[k].value)) {
+            char msg[300];
+            logreader_unknown_msg(&err.unknown[k], msg, sizeof msg);
+            add_error(b, msg, true);
+            b->errs[b->nerr - 1].enum_ed = err.unknown[k].ed;
+            b->errs[b->nerr - 1].enum_value = err.unknown[k].value;
+        }
     if (e) add_entry(b, e, unwrapped);
-    else add_error(b, err.msg);
+    else add_error(b, err.msg, err.gateway_error);
 }
 
 /* Parses the lines that start in [start, end). The buffer holds the byte
@@ -219,6 +233,7 @@ static void release(par_t *p, batch_t *b)
 {
     arena_reset(&b->arena);
     b->n = b->nerr = 0;
+    b->seen.n = 0;
     b->lines = 0;
     pthread_mutex_lock(&p->mu);
     b->state = SLOT_FREE;
@@ -232,6 +247,7 @@ typedef struct tally {
     log_format_t format;
     char last_error[700];
     int status;
+    enum_seen_t seen;        /* unknown enum values warned about */
 } tally_t;
 
 static bool emit_error(logreader_t *r, const source_sink_t *sink, tally_t *t, const perr_t *e)
@@ -239,6 +255,11 @@ static bool emit_error(logreader_t *r, const source_sink_t *sink, tally_t *t, co
     char where[300];
     bool fatal = logreader_opts(r)->strict;
     snprintf(where, sizeof where, "%s:%llu", logreader_path(r), (unsigned long long)(t->lines + e->line));
+    if (e->warning) {
+        bool first = !e->enum_ed || enum_seen_add(&t->seen, e->enum_ed, e->enum_value);
+        if (first && sink->on_warning) sink->on_warning(sink->ctx, where, e->msg);
+        return true;
+    }
     snprintf(t->last_error, sizeof t->last_error, "%s: %s", where, e->msg);
     t->skipped++;
     if (sink->on_error) sink->on_error(sink->ctx, where, e->msg, fatal);
@@ -280,6 +301,7 @@ static void par_destroy(par_t *p)
         free(p->b[i].ents);
         free(p->b[i].unwrapped);
         free(p->b[i].errs);
+        enum_seen_free(&p->b[i].seen);
         free(p->b[i].buf);
     }
     pthread_cond_destroy(&p->ready);
@@ -314,7 +336,8 @@ int logpar_pump(logreader_t *r, const source_sink_t *sink)
     pthread_mutex_unlock(&p.mu);
     for (int i = 0; i < nw; i++) pthread_join(th[i], NULL);
     par_destroy(&p);
-    logreader_account(r, t.lines, t.skipped, t.format, t.last_error[0] ? t.last_error : NULL);
+    enum_seen_free(&t.seen);
+    logreader_account(r, t.lines, t.skipped, t.entries, t.format, t.last_error[0] ? t.last_error : NULL);
     if (sink->on_end) sink->on_end(sink->ctx, t.status);
     return t.status;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "io/logreader.h"
+#include "io/input.h"
 #include "io/logreader_int.h"
 #include "io/recording.h"
 #include "model/pbjson.h"
@@ -21,9 +22,12 @@ struct logreader {
     char *buf;               /* unread bytes are buf[pos..len) */
     size_t pos, len, cap;
     bool eof, io_error, stopped;
-    uint64_t line, skipped;
+    uint64_t line, skipped, entries;
     uint64_t offset;         /* file offset of buf[0] */
     pbjson_parser_t *json;
+    rec_stream_t rec;        /* recordings: the records after the magic */
+    bool rec_started;
+    enum_seen_t seen;        /* unknown enum values warned about */
     arena_t arena;
     char err[512];
     const char *ioerr;       /* strerror() of a read failure */
@@ -73,6 +77,40 @@ static size_t fill(logreader_t *r, size_t want)
     return added;
 }
 
+/* Compressed files, named with the tool that decompresses them. */
+static const struct packed {
+    const char *magic;
+    size_t n;
+    const char *what, *cat;
+} packed[] = {
+    {"\x1f\x8b", 2, "gzip-compressed", "zcat"},
+    {"BZh", 3, "bzip2-compressed", "bzcat"},
+    {"\xfd" "7zXZ\0", 6, "xz-compressed", "xzcat"},
+    {"\x28\xb5\x2f\xfd", 4, "zstd-compressed", "zstdcat"},
+};
+
+/* Says what a file that is no event log at all is (compressed, or binary:
+ * a NUL in its first bytes); NULL for text. One clear sentence beats one
+ * "invalid JSON" per line. */
+static bool not_a_log(logreader_t *r, char *errbuf, size_t errlen)
+{
+    for (size_t i = 0; i < sizeof packed / sizeof packed[0]; i++)
+        if (r->len >= packed[i].n && !memcmp(r->buf, packed[i].magic, packed[i].n)) {
+            snprintf(errbuf, errlen, "%s: %s; decompress it first (%s %s | skview ... -)", r->path,
+                     packed[i].what, packed[i].cat, r->path);
+            return true;
+        }
+    size_t head = r->len < 4096 ? r->len : 4096;
+    if (r->format != LOG_RECORDING && memchr(r->buf, '\0', head)) {
+        snprintf(errbuf, errlen, "%s: binary data (a NUL byte in its first %zu bytes), not an event log",
+                 r->path, head);
+        return true;
+    }
+    return false;
+}
+
+/* The format, from the first bytes (kept for the reader: detection consumes
+ * nothing). A UTF-8 byte-order mark is skipped. */
 static void detect(logreader_t *r)
 {
     while (r->len < RECORDING_MAGIC_LEN && fill(r, READ_CHUNK) > 0) {}
@@ -86,7 +124,7 @@ logreader_t *logreader_open(const char *path, const logreader_opts_t *opts, char
                             size_t errlen)
 {
     bool is_stdin = !strcmp(path, "-");
-    int fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+    int fd = input_open(path);
     if (fd < 0) {
         snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
         return NULL;
@@ -102,8 +140,8 @@ logreader_t *logreader_open(const char *path, const logreader_opts_t *opts, char
     r->json = pbjson_parser_new();
     arena_init(&r->arena);
     detect(r);
-    if (r->io_error) {
-        snprintf(errbuf, errlen, "%s: %s", r->path, r->ioerr);
+    if (r->io_error || not_a_log(r, errbuf, errlen)) {
+        if (r->io_error) snprintf(errbuf, errlen, "%s: %s", r->path, r->ioerr);
         logreader_close(r);
         return NULL;
     }
@@ -113,10 +151,12 @@ logreader_t *logreader_open(const char *path, const logreader_opts_t *opts, char
 void logreader_close(logreader_t *r)
 {
     if (!r) return;
-    if (r->fd > 0) close(r->fd);
+    if (r->fd >= 0) close(r->fd);
     free(r->buf);
     free(r->path);
     pbjson_parser_free(r->json);
+    enum_seen_free(&r->seen);
+    if (r->rec_started) rec_stream_free(&r->rec);
     arena_free(&r->arena);
     free(r);
 }
@@ -131,6 +171,45 @@ static int report(logreader_t *r, const source_sink_t *sink, const char *where, 
     if (sink && sink->on_error) sink->on_error(sink->ctx, where, msg, fatal);
     if (fatal) r->stopped = true;
     return fatal ? -1 : 0;
+}
+
+bool enum_seen_add(enum_seen_t *s, const void *ed, int value)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i].ed == ed && s->v[i].value == value) return false;
+    if (s->n == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 8;
+        s->v = realloc(s->v, s->cap * sizeof *s->v);
+        if (!s->v) abort();
+    }
+    s->v[s->n].ed = ed;
+    s->v[s->n++].value = value;
+    return true;
+}
+
+void enum_seen_free(enum_seen_t *s)
+{
+    free(s->v);
+    memset(s, 0, sizeof *s);
+}
+
+void logreader_unknown_msg(const pbjson_unknown_t *u, char *buf, size_t n)
+{
+    const char *name = pbjson_enum_synth_name(u->ed, u->value);
+    if (name)
+        snprintf(buf, n, "%s: %s value \"%s\" is newer than skview's schema; kept as is "
+                 "(not reported again)", u->path, u->ed->short_name, name);
+    else
+        snprintf(buf, n, "%s: %s value %d is newer than skview's schema; kept as UNKNOWN(%d) "
+                 "(not reported again)", u->path, u->ed->short_name, u->value, u->value);
+}
+
+/* Something read that is no malformed input: not counted, never fatal. */
+static void warn_line(logreader_t *r, const source_sink_t *sink, uint64_t line, const char *msg)
+{
+    char where[300];
+    snprintf(where, sizeof where, "%s:%llu", r->path, (unsigned long long)line);
+    if (sink && sink->on_warning) sink->on_warning(sink->ctx, where, msg);
 }
 
 static int report_line(logreader_t *r, const source_sink_t *sink, const char *msg)
@@ -157,9 +236,18 @@ bool logreader_is_blank(const char *s, size_t n)
 const Proto__LogEntry *logreader_parse_line(pbjson_parser_t *p, arena_t *arena, const char *s,
                                             size_t n, bool *unwrapped, pbjson_err_t *err)
 {
+    err->gateway_error = false;
+    if (n >= 3 && !memcmp(s, "\xef\xbb\xbf", 3)) { /* a UTF-8 byte-order mark (editors on Windows) */
+        s += 3;
+        n -= 3;
+    }
     const Proto__LogEntry *e = (const void *)pbjson_parse(
         p, s, n, &proto__log_entry__descriptor, arena, "result", unwrapped, err);
     if (e && entry_is_empty(e)) {
+        if (pbjson_stream_error(p, s, n, err)) {
+            err->gateway_error = true;
+            return NULL;
+        }
         snprintf(err->msg, sizeof err->msg, "not a LogEntry (no timestamp, event or entry)");
         return NULL;
     }
@@ -206,61 +294,63 @@ static int next_json(logreader_t *r, const source_sink_t *sink, const Proto__Log
         pbjson_err_t err;
         bool unwrapped;
         const Proto__LogEntry *e = logreader_parse_line(r->json, &r->arena, s, n, &unwrapped, &err);
+        if (!e && err.gateway_error) {
+            warn_line(r, sink, r->line, err.msg);
+            continue;
+        }
         if (!e) {
             if (report_line(r, sink, err.msg) < 0) return -1;
             continue;
         }
         if (unwrapped && r->format == LOG_JSONL && r->line == 1 + r->skipped) r->format = LOG_GATEWAY;
+        for (int k = 0; k < err.n_unknown && k < PBJSON_MAX_UNKNOWN; k++)
+            if (enum_seen_add(&r->seen, err.unknown[k].ed, err.unknown[k].value)) {
+                char msg[300];
+                logreader_unknown_msg(&err.unknown[k], msg, sizeof msg);
+                warn_line(r, sink, r->line, msg);
+            }
         *out = e;
         return 1;
     }
     return r->io_error ? -1 : 0;
 }
 
-/* Makes sure n bytes are buffered; false at end of file. */
-static bool have(logreader_t *r, size_t n)
+static ssize_t read_fd(void *ctx, void *buf, size_t n)
 {
-    while (r->len - r->pos < n)
-        if (fill(r, n > READ_CHUNK ? n : READ_CHUNK) == 0) return false;
-    return true;
-}
-
-static int record_problem(logreader_t *r, const source_sink_t *sink, const char *msg)
-{
-    char where[300], text[256];
-    snprintf(where, sizeof where, "%s:record %llu", r->path, (unsigned long long)r->line);
-    snprintf(text, sizeof text, "%s at byte %llu; the records before it are kept", msg,
-             (unsigned long long)(r->offset + r->pos));
-    r->eof = true;
-    r->pos = r->len; /* nothing after a broken record can be trusted */
-    return report(r, sink, where, text);
+    return read(*(int *)ctx, buf, n);
 }
 
 static int next_record(logreader_t *r, const source_sink_t *sink, const Proto__LogEntry **out)
 {
+    if (!r->rec_started) { /* the bytes detection read go first */
+        rec_stream_init(&r->rec, read_fd, &r->fd, r->buf + r->pos, r->len - r->pos, r->offset + r->pos);
+        r->pos = r->len;
+        r->rec_started = true;
+    }
     for (;;) {
-        if (r->pos == r->len && !have(r, 1)) return r->io_error ? -1 : 0;
+        const unsigned char *body;
+        uint32_t len;
+        char msg[256], where[300];
+        int rc = rec_stream_next(&r->rec, &body, &len, msg, sizeof msg);
+        if (rc == REC_END) return 0;
+        if (rc == REC_ERROR) {
+            r->io_error = true;
+            r->ioerr = strerror(r->rec.err);
+            return -1;
+        }
         r->line++;
-        if (!have(r, RECORDING_HEADER_LEN))
-            return record_problem(r, sink, "torn record header (the recording was cut short)") < 0 ? -1 : 0;
-        const unsigned char *h = (const unsigned char *)r->buf + r->pos;
-        uint32_t len = (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 | (uint32_t)h[3] << 24;
-        uint32_t crc = (uint32_t)h[4] | (uint32_t)h[5] << 8 | (uint32_t)h[6] << 16 | (uint32_t)h[7] << 24;
-        if (len > RECORDING_MAX)
-            return record_problem(r, sink, "record length out of range") < 0 ? -1 : 0;
-        if (!have(r, RECORDING_HEADER_LEN + len))
-            return record_problem(r, sink, "torn last record (the recording was cut short)") < 0 ? -1 : 0;
-        const unsigned char *body = (const unsigned char *)r->buf + r->pos + 8;
-        if (crc32c(0, body, len + 1) != crc)
-            return record_problem(r, sink, "record checksum mismatch") < 0 ? -1 : 0;
-        int kind = body[0];
-        r->pos += RECORDING_HEADER_LEN + len;
-        if (kind != RECORD_LOG_ENTRY) continue; /* another stream's record (BuildKit) */
+        if (rc == REC_DAMAGED || rc == REC_TORN) {
+            snprintf(where, sizeof where, "%s:record %llu", r->path, (unsigned long long)r->line);
+            if (report(r, sink, where, msg) < 0) return -1;
+            continue;
+        }
+        if (body[0] != RECORD_LOG_ENTRY) continue; /* another stream's record (BuildKit) */
         arena_reset(&r->arena);
         const Proto__LogEntry *e = (const void *)protobuf_c_message_unpack(
             &proto__log_entry__descriptor, &r->arena.pb, len, body + 1);
         if (!e) {
-            if (report(r, sink, r->path, "record does not decode as a LogEntry") < 0) return -1;
+            snprintf(where, sizeof where, "%s:record %llu", r->path, (unsigned long long)r->line);
+            if (report(r, sink, where, "record does not decode as a LogEntry") < 0) return -1;
             continue;
         }
         *out = e;
@@ -281,6 +371,7 @@ int logreader_pump(logreader_t *r, const source_sink_t *sink)
     if (r->format != LOG_RECORDING && r->line == 0 && logpar_wanted(r->fd, &r->opts))
         return logpar_pump(r, sink);
     while ((rc = logreader_next(r, sink, &e)) == 1) {
+        r->entries++;
         if (sink->on_entry && (status = sink->on_entry(sink->ctx, e)) != 0) break;
     }
     if (rc < 0) {
@@ -294,6 +385,7 @@ int logreader_pump(logreader_t *r, const source_sink_t *sink)
 log_format_t logreader_format(const logreader_t *r) { return r->format; }
 uint64_t logreader_line(const logreader_t *r) { return r->line; }
 uint64_t logreader_skipped(const logreader_t *r) { return r->skipped; }
+uint64_t logreader_entries(const logreader_t *r) { return r->entries; }
 const char *logreader_path(const logreader_t *r) { return r->path; }
 const char *logreader_error(const logreader_t *r) { return r->err[0] ? r->err : NULL; }
 
@@ -301,9 +393,10 @@ int logreader_fd(const logreader_t *r) { return r->fd; }
 const logreader_opts_t *logreader_opts(const logreader_t *r) { return &r->opts; }
 
 /* The parallel pump reports its totals here, so the accessors stay true. */
-void logreader_account(logreader_t *r, uint64_t lines, uint64_t skipped, log_format_t format,
-                       const char *last_error)
+void logreader_account(logreader_t *r, uint64_t lines, uint64_t skipped, uint64_t entries,
+                       log_format_t format, const char *last_error)
 {
+    r->entries = entries;
     r->line = lines;
     r->skipped = skipped;
     r->format = format;

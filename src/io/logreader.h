@@ -36,7 +36,10 @@ typedef struct logreader_opts {
 } logreader_opts_t;
 
 /* Opens path ("-" for standard input). Returns NULL with errbuf filled
- * ("FILE: No such file or directory") when it cannot be read. */
+ * ("FILE: No such file or directory") when it cannot be read, or when it is
+ * no event log at all: compressed ("FILE: gzip-compressed; decompress it
+ * first (zcat FILE | skview ... -)") or binary. A UTF-8 byte-order mark at
+ * the start is skipped. */
 logreader_t *logreader_open(const char *path, const logreader_opts_t *opts, char *errbuf,
                             size_t errlen);
 void logreader_close(logreader_t *r);
@@ -57,6 +60,7 @@ log_format_t logreader_format(const logreader_t *r);
 const char *log_format_name(log_format_t f);
 uint64_t logreader_line(const logreader_t *r);      /* current line (record) number */
 uint64_t logreader_skipped(const logreader_t *r);   /* malformed lines skipped */
+uint64_t logreader_entries(const logreader_t *r);   /* entries logreader_pump delivered */
 const char *logreader_path(const logreader_t *r);
 const char *logreader_error(const logreader_t *r);  /* last error message, or NULL */
 

@@ -9,6 +9,9 @@
  *   on_error  for each problem the source recovered from or stopped at; where
  *             names the place ("FILE:LINE", "Events", "GetState"), msg says
  *             what is wrong. fatal tells whether the source stops because of it.
+ *   on_warning for what the source read but wants the user to know (an
+ *             enum value newer than our schema, an error the HTTP gateway
+ *             wrote into its stream); nothing was lost and reading goes on.
  *   on_end    exactly once, last: status 0 for a clean end (end of file, the
  *             server closed the stream), non-zero when it stopped on an error.
  * Any callback may be NULL. */
@@ -23,6 +26,7 @@ typedef struct source_sink {
     int (*on_entry)(void *ctx, const Proto__LogEntry *entry);
     void (*on_error)(void *ctx, const char *where, const char *msg, bool fatal);
     void (*on_end)(void *ctx, int status);
+    void (*on_warning)(void *ctx, const char *where, const char *msg);
 } source_sink_t;
 
 #endif

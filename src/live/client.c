@@ -18,6 +18,7 @@
 #include "live/client.h"
 #include "live/client_int.h"
 #include "live/rpc_int.h"
+#include "model/status.h"
 
 /* --- the hand-over queue (completion-queue thread -> loop thread) -------- */
 
@@ -257,6 +258,8 @@ static gpr_timespec deadline_in(uint32_t ms)
 
 /* --- the Events stream, loop side ----------------------------------------- */
 
+static void sync_arm(live_client_t *c, uint64_t ms);
+
 static void conn_set(live_client_t *c, live_conn_t conn, const char *detail, uint64_t retry_ms)
 {
     c->conn = conn;
@@ -310,8 +313,7 @@ static void retry_schedule(live_client_t *c, const char *detail);
 
 static void stream_open(live_client_t *c)
 {
-    if (c->cb.on_reset)
-        c->cb.on_reset(c->cb.ctx);
+    c->reset_pending = true;
     live_stream_t *s = stream_new(c);
     grpc_slice method = grpc_slice_from_static_string(RPC_METHOD_EVENTS);
     s->call = grpc_channel_create_call(c->ch, NULL, GRPC_PROPAGATE_DEFAULTS, c->cq, method, NULL,
@@ -328,7 +330,6 @@ static void stream_open(live_client_t *c)
         return;
     }
     c->stream = s;
-    live_get_state(c, NULL, NULL);
 }
 
 static uint64_t backoff_next(live_client_t *c)
@@ -378,6 +379,7 @@ static void stream_ended(live_client_t *c, live_stream_t *s)
     if (c->stream == s)
         c->stream = NULL;
     stream_free(s);
+    uv_timer_stop(&c->sync);
     if (c->stopping) {
         free(detail);
         check_stopped(c);
@@ -404,6 +406,7 @@ static void stream_connected(live_client_t *c, live_stream_t *s)
         return;
     c->connected_ms = uv_now(c->loop);
     conn_set(c, LIVE_CONNECTED, NULL, 0);
+    sync_arm(c, LIVE_QUIET_MS);
 }
 
 /* --- unary calls ----------------------------------------------------------- */
@@ -449,9 +452,10 @@ static int unary_start_batch(live_unary_t *u)
     return grpc_call_start_batch(u->call, ops, 6, &u->tag, NULL) == GRPC_CALL_OK ? 0 : -1;
 }
 
-/* Sends one unary call; its completion comes back through unary_done. */
-static int unary_call(live_client_t *c, live_unary_kind_t kind, const char *method,
-                      const ProtobufCMessage *req, live_done_cb done, void *arg)
+/* Sends one unary call; its completion comes back through unary_done.
+ * automatic: a GetState of the client's own (counted in auto_inflight). */
+static int unary_send(live_client_t *c, live_unary_kind_t kind, const char *method,
+                      const ProtobufCMessage *req, live_done_cb done, void *arg, bool automatic)
 {
     if (c->stopping || !c->ch)
         return -1;
@@ -463,6 +467,9 @@ static int unary_call(live_client_t *c, live_unary_kind_t kind, const char *meth
     u->method = method;
     u->done = done;
     u->arg = arg;
+    u->automatic = automatic;
+    u->epoch = c->epoch;
+    u->entries_at_send = c->stats.entries;
     grpc_metadata_array_init(&u->md_initial);
     grpc_metadata_array_init(&u->md_trailing);
     u->details = grpc_empty_slice();
@@ -478,7 +485,46 @@ static int unary_call(live_client_t *c, live_unary_kind_t kind, const char *meth
     }
     u->next = c->unary;
     c->unary = u;
+    if (automatic)
+        c->auto_inflight++;
     return 0;
+}
+
+static int unary_call(live_client_t *c, live_unary_kind_t kind, const char *method,
+                      const ProtobufCMessage *req, live_done_cb done, void *arg)
+{
+    return unary_send(c, kind, method, req, done, arg, false);
+}
+
+/* The consumer forgets its mirror: the new stream's history is arriving. */
+static void reset_now(live_client_t *c)
+{
+    c->reset_pending = false;
+    c->epoch++;
+    if (c->cb.on_reset)
+        c->cb.on_reset(c->cb.ctx);
+}
+
+/* Whether a GetState answer may be reconciled into the consumer's mirror:
+ * not if the mirror was reset since the request was sent (the tag is that
+ * of the forgotten mirror), nor while the mirror is the last state of a
+ * lost connection (it waits for the new history). On a connected stream
+ * that has not sent its first entry yet, the reset happens now. */
+static bool state_deliverable(live_client_t *c, live_unary_t *u)
+{
+    if (u->epoch != c->epoch)
+        return false;
+    if (u->automatic && c->stats.entries - u->entries_at_send > LIVE_REFOLD_MAX) {
+        sync_arm(c, LIVE_QUIET_MS);
+        return false;
+    }
+    if (!c->reset_pending)
+        return true;
+    if (!c->stream || c->conn != LIVE_CONNECTED)
+        return false;
+    reset_now(c);
+    u->state_tag = c->cb.on_state_request ? c->cb.on_state_request(c->cb.ctx) : 0;
+    return true;
 }
 
 /* Delivers a GetState answer; returns the status to report. */
@@ -491,15 +537,31 @@ static int unary_deliver_state(live_client_t *c, live_unary_t *u)
         return GRPC_STATUS_INTERNAL;
     if (c->stream)
         stream_connected(c, c->stream);
-    if (c->cb.on_state)
+    if (c->cb.on_state && state_deliverable(c, u))
         c->cb.on_state(c->cb.ctx, st, u->state_tag);
     protobuf_c_message_free_unpacked(&st->base, NULL);
     return GRPC_STATUS_OK;
 }
 
+static void unary_count(live_client_t *c, live_unary_t *u)
+{
+    if (u->automatic)
+        c->auto_inflight--;
+    if (u->kind != LIVE_UNARY_STATE)
+        return;
+    c->stats.state_calls++;
+    c->stats.auto_calls += u->automatic;
+    c->stats.state_bytes += grpc_byte_buffer_length(u->send_buf);
+    if (u->recv_buf)
+        c->stats.state_bytes += grpc_byte_buffer_length(u->recv_buf);
+}
+
+static int sync_send(live_client_t *c);
+
 static void unary_done(live_client_t *c, live_unary_t *u)
 {
     unary_unlink(c, u);
+    unary_count(c, u);
     int code = u->status;
     char *msg;
     if (code == GRPC_STATUS_OK && u->kind == LIVE_UNARY_STATE && !c->stopping)
@@ -516,10 +578,79 @@ static void unary_done(live_client_t *c, live_unary_t *u)
         u->done(u->arg, &r);
     /* Control calls change server-only fields (auto triggers, resets). */
     if (code == GRPC_STATUS_OK && u->kind == LIVE_UNARY_CONTROL && !c->stopping)
-        live_get_state(c, NULL, NULL);
+        sync_send(c);
     free(msg);
     unary_free(u);
     check_stopped(c);
+}
+
+/* --- keeping the mirror reconciled ----------------------------------------- */
+
+/* Sends a GetState of the client's own; the answer goes to on_state. */
+static int sync_send(live_client_t *c)
+{
+    Google__Protobuf__Empty empty = GOOGLE__PROTOBUF__EMPTY__INIT;
+    c->iter_end_pending = false;
+    return unary_send(c, LIVE_UNARY_STATE, RPC_METHOD_GETSTATE, &empty.base, NULL, NULL, true);
+}
+
+static void on_sync(uv_timer_t *t)
+{
+    live_client_t *c = t->data;
+    if (c->stopping || !c->stream || c->conn != LIVE_CONNECTED)
+        return;
+    if (c->auto_inflight) { /* one at a time: look again shortly */
+        sync_arm(c, LIVE_QUIET_MS);
+        return;
+    }
+    sync_send(c);
+    sync_arm(c, LIVE_POLL_MS);
+}
+
+/* (Re)starts the timer; only consumers of on_state get GetStates. */
+static void sync_arm(live_client_t *c, uint64_t ms)
+{
+    if (!c->cb.on_state || c->stopping)
+        return;
+    int rc = uv_timer_start(&c->sync, on_sync, ms, 0);
+    if (rc < 0)
+        fprintf(stderr, "skview: live: uv_timer_start: %s\n", uv_strerror(rc));
+}
+
+/* Entries arrived: wait for the quiet, but not more than LIVE_ITER_CAP_MS
+ * past the end of an iteration. */
+static void sync_after_entries(live_client_t *c)
+{
+    /* on_async may have run for long (a burst): the loop's cached time would
+     * make the timer due at once, and GetState would be sent mid-burst. */
+    uv_update_time(c->loop);
+    uint64_t now = uv_now(c->loop), due = LIVE_QUIET_MS;
+    if (c->iter_end_pending) {
+        uint64_t cap = c->iter_end_ms + LIVE_ITER_CAP_MS;
+        due = cap <= now ? 0 : cap - now < due ? cap - now : due;
+    }
+    sync_arm(c, due);
+}
+
+static bool entry_ends_iteration(const Proto__LogEntry *e)
+{
+    if (!e->event || e->event->event_type_case != PROTO__EVENT__EVENT_TYPE_DEV_LOOP_EVENT)
+        return false;
+    status_kind_t k = status_kind(e->event->devloopevent->status);
+    return k == STATUS_SUCCEEDED || k == STATUS_FAILED;
+}
+
+static void deliver_entry(live_client_t *c, const Proto__LogEntry *e)
+{
+    if (c->reset_pending)
+        reset_now(c);
+    if (entry_ends_iteration(e) && !c->iter_end_pending) {
+        c->iter_end_pending = true;
+        c->iter_end_ms = uv_now(c->loop);
+    }
+    c->stats.entries++;
+    if (c->cb.on_entry)
+        c->cb.on_entry(c->cb.ctx, e);
 }
 
 /* --- the loop side of the queue --------------------------------------------- */
@@ -527,7 +658,7 @@ static void unary_done(live_client_t *c, live_unary_t *u)
 static void on_handle_closed(uv_handle_t *h)
 {
     live_client_t *c = h->data;
-    if (++c->closed_handles < 2)
+    if (++c->closed_handles < 3)
         return;
     c->conn = LIVE_STOPPED;
     if (c->stop_done)
@@ -544,14 +675,14 @@ static void client_exited(live_client_t *c)
     c->thread_running = false;
     uv_close((uv_handle_t *)&c->async, on_handle_closed);
     uv_close((uv_handle_t *)&c->retry, on_handle_closed);
+    uv_close((uv_handle_t *)&c->sync, on_handle_closed);
 }
 
 static void ev_dispatch(live_client_t *c, live_ev_t *ev)
 {
     switch (ev->kind) {
     case LIVE_EV_ENTRY:
-        if (c->cb.on_entry)
-            c->cb.on_entry(c->cb.ctx, ev->ptr);
+        deliver_entry(c, ev->ptr);
         break;
     case LIVE_EV_STREAM_MD:
         stream_connected(c, ev->ptr);
@@ -583,6 +714,7 @@ static void stream_resume(live_client_t *c)
 static void on_async(uv_async_t *h)
 {
     live_client_t *c = h->data;
+    uint64_t entries = c->stats.entries;
     for (;;) {
         uv_mutex_lock(&c->mu);
         live_ev_t *ev = c->q_head;
@@ -602,6 +734,8 @@ static void on_async(uv_async_t *h)
         else
             break; /* EXIT was the last event */
     }
+    if (c->stats.entries != entries && c->stream && c->conn == LIVE_CONNECTED)
+        sync_after_entries(c);
 }
 
 /* --- life cycle --------------------------------------------------------------- */
@@ -656,6 +790,11 @@ static int client_handles_init(live_client_t *c, uv_loop_t *loop)
         return -1;
     }
     c->retry.data = c;
+    if ((rc = uv_timer_init(loop, &c->sync)) < 0) {
+        fprintf(stderr, "skview: live: uv_timer_init: %s\n", uv_strerror(rc));
+        return -1;
+    }
+    c->sync.data = c;
     return 0;
 }
 
@@ -724,6 +863,7 @@ void live_client_stop(live_client_t *c, live_done_cb done, void *arg)
     int rc = uv_timer_stop(&c->retry);
     if (rc < 0)
         fprintf(stderr, "skview: live: uv_timer_stop: %s\n", uv_strerror(rc));
+    uv_timer_stop(&c->sync);
     if (c->stream) {
         grpc_call_cancel(c->stream->call, NULL);
         stream_resume(c); /* a stalled stream must see its end */
@@ -789,6 +929,11 @@ int live_get_state(live_client_t *c, live_done_cb done, void *arg)
 }
 
 /* --- small helpers ------------------------------------------------------------- */
+
+void live_client_stats(const live_client_t *c, live_stats_t *out)
+{
+    *out = c->stats;
+}
 
 const char *live_conn_name(live_conn_t conn)
 {

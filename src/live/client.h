@@ -11,13 +11,28 @@
  * the channel and the thread are gone -> live_client_free().
  *
  * Connection: plaintext HTTP/2 to addr ("HOST:PORT" or "unix:///path").
- * On connect the client calls on_reset (the Events stream replays the whole
- * history, so the consumer starts from scratch), subscribes to Events, and
- * calls GetState. When the server is absent or goes away it reports
+ * On connect the client subscribes to Events. The stream replays the whole
+ * history, so the consumer must start from scratch: the client calls
+ * on_reset just before the first entry of each new stream (not when the
+ * connection is lost, so the consumer can keep showing its last state until
+ * a new history actually arrives). When the server is absent or goes away it reports
  * LIVE_RECONNECTING with the delay, retrying with exponential backoff (1 s
  * initial, x1.6, 20% jitter, capped at 30 s; back to 1 s only after a
  * connection that lasted 5 s); the consumer keeps its last state and shows
  * it as stale.
+ *
+ * Reconciling: events cannot carry everything (auto triggers changed by any
+ * client, artifacts never built, cache-hit rebuilds), so when on_state is
+ * set the client calls GetState by itself while the stream is connected:
+ * once the stream has been quiet for 250 ms after activity (this covers the
+ * replayed history and each control call's effects), at most 1 s after a
+ * DevLoopEvent ended an iteration (Succeeded/Failed) however busy the
+ * stream, after every successful control call, and every 1.5 s while the
+ * stream stays idle (another client may toggle an auto trigger; no event
+ * tells). At most one of these is in flight. A GetState sent before an
+ * on_reset is not delivered (its tag belongs to the forgotten mirror), nor
+ * one of the client's own answered after more than 4096 entries arrived
+ * (another follows once the stream is quiet).
  *
  * The control calls also work on a client that was never started (headless
  * commands use it so: new -> call -> stop in its done callback). */
@@ -68,6 +83,14 @@ typedef struct live_callbacks {
 } live_callbacks_t;
 
 typedef struct live_client live_client_t;
+
+/* What the client's own GetState calls cost (live_client_stats). */
+typedef struct live_stats {
+    uint64_t state_calls;        /* GetState calls completed (any origin) */
+    uint64_t state_bytes;        /* their request + answer payload bytes */
+    uint64_t auto_calls;         /* of those, sent by the client to reconcile */
+    uint64_t entries;            /* Events entries delivered */
+} live_stats_t;
 typedef void (*live_done_cb)(void *arg, const live_result_t *result);
 
 typedef struct live_opts {
@@ -94,6 +117,8 @@ int live_auto(live_client_t *c, live_trigger_t which, bool enabled, live_done_cb
               void *arg);
 int live_handle(live_client_t *c, const Proto__Event *event, live_done_cb done, void *arg);
 int live_get_state(live_client_t *c, live_done_cb done, void *arg);
+
+void live_client_stats(const live_client_t *c, live_stats_t *out);
 
 const char *live_conn_name(live_conn_t c);
 /* True when addr is plaintext and not loopback (the header warns). */

@@ -20,6 +20,18 @@
 #define LIVE_KEEPALIVE_MS live_keepalive_ms()
 int live_keepalive_ms(void);
 #define LIVE_STABLE_MS 5000          /* a connection this old resets the backoff */
+/* Keeping the mirror reconciled (see client.h): GetState once the stream has
+ * been this quiet after activity, at most this long after an iteration ended
+ * however busy the stream, and every LIVE_POLL_MS while it stays idle. */
+#define LIVE_QUIET_MS 250
+#define LIVE_ITER_CAP_MS 1000
+/* An automatic GetState answered after more entries than this arrived is
+ * dropped (another follows at the next quiet): reconciling it would re-fold
+ * them all, which in a burst only slows the consumer down. */
+#define LIVE_REFOLD_MAX 4096
+#ifndef LIVE_POLL_MS /* -D for measuring the polling's cost */
+#define LIVE_POLL_MS 1500
+#endif
 
 /* What a completion belongs to; every batch's tag points at one of these. */
 typedef enum live_tag_kind {
@@ -65,6 +77,9 @@ typedef struct live_unary {
     live_done_cb done;
     void *arg;
     uint64_t state_tag;          /* on_state_request() when sent */
+    uint64_t epoch;              /* live_client.epoch when sent */
+    bool automatic;              /* sent by the client itself to reconcile */
+    uint64_t entries_at_send;    /* live_client.stats.entries when sent */
 } live_unary_t;
 
 /* Completion-queue thread -> loop thread. */
@@ -104,6 +119,7 @@ struct live_client {
     bool thread_running;
     uv_async_t async;
     uv_timer_t retry;
+    uv_timer_t sync;             /* the next reconciling GetState */
     int closed_handles;
     uv_mutex_t mu;
     live_ev_t *q_head, *q_tail;  /* mu */
@@ -116,6 +132,14 @@ struct live_client {
     uint64_t connected_ms;       /* uv_now() when the stream last connected */
     unsigned seed;               /* for the jitter */
     bool started, stopping;
+    /* The consumer's on_reset waits until the new stream delivers its first
+     * entry, so that a lost connection leaves the last mirror on screen. */
+    bool reset_pending;
+    uint64_t epoch;              /* on_reset calls so far */
+    bool iter_end_pending;       /* a DevLoopEvent ended an iteration since the last GetState */
+    uint64_t iter_end_ms;
+    unsigned auto_inflight;      /* automatic GetStates in flight */
+    live_stats_t stats;
     live_done_cb stop_done;
     void *stop_arg;
 };

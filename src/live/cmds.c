@@ -11,11 +11,14 @@
 #include "io/recording.h"
 #include "live/client.h"
 #include "live/cmds.h"
+#include "live/recorder.h"
+#include "model/model.h"
 #include "model/pbjson.h"
 #include "model/textsafe.h"
 
 #define EVENTS_QUIET_MS 300  /* events without --follow: end after this much quiet */
 #define EVENTS_FLUSH_MS 100  /* --follow: flush buffered output this often */
+#define STATE_QUIET_MS 200   /* state -a: no entry for this long before the answer */
 
 /* Prints "skview: WHAT: MSG" with MSG made terminal-safe (it comes from the
  * server). */
@@ -104,17 +107,86 @@ static int ctl_parse_onoff(ctl_t *k, const char *cmd, const char *arg)
     return EXIT_OK;
 }
 
-static int ctl_parse_emit(ctl_t *k, const char *json, arena_t *arena)
+#define EMIT_MAX (64u << 20)
+
+/* The text of `emit -` (standard input) or `emit @FILE`, NUL-terminated in
+ * the arena; NULL after printing why. */
+static char *emit_read(const char *arg, arena_t *arena)
 {
-    if (!json)
-        return cli_usage_error("ctl emit: needs an Event as JSON");
+    bool is_stdin = !strcmp(arg, "-");
+    FILE *f = is_stdin ? stdin : fopen(arg + 1, "rb");
+    if (!f) {
+        fprintf(stderr, "skview: ctl emit: %s: %s\n", arg + 1, strerror(errno));
+        return NULL;
+    }
+    strbuf_t b;
+    sb_init(&b);
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= EMIT_MAX)
+        sb_add(&b, chunk, n);
+    bool bad = ferror(f), big = b.len > EMIT_MAX;
+    if (!is_stdin)
+        fclose(f);
+    char *text = bad || big ? NULL : arena_strndup(arena, b.data ? b.data : "", b.len);
+    sb_free(&b);
+    if (bad || big)
+        fprintf(stderr, "skview: ctl emit: %s: %s\n", is_stdin ? "standard input" : arg + 1,
+                big ? "larger than 64 MiB" : strerror(errno));
+    return text;
+}
+
+/* The Event of user-typed JSON, strictly (an unknown key anywhere is an
+ * error with its path). A LogEntry given by mistake ({"event": ...}, as a
+ * line of an event log) is accepted: its event is sent (the timestamp and
+ * the entry are the server's to set). NULL with err filled. */
+static Proto__Event *emit_parse(const char *json, arena_t *arena, pbjson_err_t *err)
+{
     pbjson_parser_t *p = pbjson_parser_new();
-    pbjson_err_t err;
-    k->event = (Proto__Event *)pbjson_parse(p, json, strlen(json), &proto__event__descriptor, arena,
-                                            NULL, NULL, &err);
+    size_t n = strlen(json);
+    Proto__Event *ev = (Proto__Event *)pbjson_parse_strict(p, json, n, &proto__event__descriptor, arena, err);
+    if (!ev) {
+        pbjson_err_t lerr;
+        Proto__LogEntry *le = (Proto__LogEntry *)pbjson_parse_strict(p, json, n, &proto__log_entry__descriptor,
+                                                                     arena, &lerr);
+        bool looks_like_entry = !strncmp(err->msg, "event: ", 7) || !strncmp(err->msg, "timestamp: ", 11) ||
+                                !strncmp(err->msg, "entry: ", 7);
+        if (le && le->event)
+            ev = le->event;
+        else if (le)
+            snprintf(err->msg, sizeof err->msg, "a LogEntry without an event: nothing to emit");
+        else if (looks_like_entry)
+            *err = lerr; /* a LogEntry with a mistake inside: say where */
+    }
     pbjson_parser_free(p);
-    if (!k->event)
-        return cli_usage_error("ctl emit: %s", err.msg);
+    if (ev && ev->event_type_case == PROTO__EVENT__EVENT_TYPE__NOT_SET) {
+        snprintf(err->msg, sizeof err->msg, "the Event has no kind (buildEvent, deployEvent, ... see "
+                 "proto/skaffold.proto)");
+        ev = NULL;
+    }
+    return ev;
+}
+
+static int ctl_parse_emit(ctl_t *k, const char *arg, arena_t *arena)
+{
+    if (!arg)
+        return cli_usage_error("ctl emit: needs an Event as JSON, - (standard input) or @FILE");
+    const char *json = arg;
+    if (!strcmp(arg, "-") || arg[0] == '@') {
+        json = emit_read(arg, arena);
+        if (!json)
+            return EXIT_RUNTIME;
+    }
+    pbjson_err_t err;
+    k->event = emit_parse(json, arena, &err);
+    if (!k->event) {
+        strbuf_t safe;
+        sb_init(&safe);
+        textsafe(&safe, err.msg, strlen(err.msg), 0, 0);
+        int rc = cli_usage_error("ctl emit: %s", safe.data ? safe.data : "");
+        sb_free(&safe);
+        return rc;
+    }
     return EXIT_OK;
 }
 
@@ -211,8 +283,9 @@ int cmd_ctl(int argc, char **argv)
     k.what = what;
     sb_init(&k.state_json);
     rc = ctl_parse_cmd(&k, words[0], words[1], &arena);
+    const char *target = rc == EXIT_OK ? cli_addr(addr) : NULL;
     if (rc == EXIT_OK)
-        rc = ctl_run(&k, cli_addr(addr));
+        rc = target ? ctl_run(&k, target) : EXIT_USAGE;
     fflush(stdout);
     sb_free(&k.state_json);
     arena_free(&arena);
@@ -223,12 +296,15 @@ int cmd_ctl(int argc, char **argv)
 
 typedef struct events {
     uv_loop_t *loop;
+    const char *addr;
     live_client_t *client;
     uv_timer_t timer;        /* quiet detection, or periodic flush with --follow */
     uv_signal_t sigint, sigterm;
     bool json, follow, connected, stopping;
+    bool lost;               /* --follow: the connection was lost */
     uint64_t last_ms;        /* loop time of the last entry */
     uint64_t count;
+    dedup_t dedup;           /* --follow: a replay after a reconnect prints nothing twice */
     strbuf_t line, safe;
     int rc;
 } events_t;
@@ -255,9 +331,35 @@ static void events_stop(events_t *ev, int rc)
     live_client_stop(ev->client, events_stopped, ev);
 }
 
+static void events_on_reset(void *ctx)
+{
+    dedup_reset(&((events_t *)ctx)->dedup);
+}
+
+/* --follow after a reconnect: false for the replay of what was printed; a
+ * new session gets a boundary line on stderr first. */
+static bool events_is_new(events_t *ev, const Proto__LogEntry *e)
+{
+    dedup_kind_t k = dedup_check(&ev->dedup, e);
+    if (k == DEDUP_OLD)
+        return false;
+    if (k == DEDUP_NEW_SESSION || k == DEDUP_DIVERGED) {
+        fflush(stdout); /* the boundary sits between the two sessions */
+        if (k == DEDUP_NEW_SESSION)
+            fprintf(stderr, "skview: events: --- a new session (another history) on %s ---\n",
+                    ev->addr);
+        else
+            fprintf(stderr, "skview: events: the replayed history differs from entry %zu on\n",
+                    dedup_matched(&ev->dedup) + 1);
+    }
+    return true;
+}
+
 static void events_on_entry(void *ctx, const Proto__LogEntry *e)
 {
     events_t *ev = ctx;
+    if (ev->stopping || (ev->follow && !events_is_new(ev, e)))
+        return;
     sb_reset(&ev->line);
     entry_render(&ev->line, &ev->safe, e, ev->json); /* as `skview events FILE` */
     if (fwrite(ev->line.data, 1, ev->line.len, stdout) != ev->line.len) {
@@ -283,9 +385,21 @@ static void events_on_timer(uv_timer_t *t)
 static void events_on_conn(void *ctx, live_conn_t conn, const char *detail, uint64_t retry_ms)
 {
     events_t *ev = ctx;
-    if (conn == LIVE_CONNECTED && !ev->connected) {
+    if (conn == LIVE_CONNECTED && ev->lost) {
+        ev->lost = false;
+        fprintf(stderr, "skview: events: reconnected to %s\n", ev->addr);
+    } else if (conn == LIVE_CONNECTED && !ev->connected) {
         ev->connected = true;
         ev->last_ms = uv_now(ev->loop);
+    } else if (conn == LIVE_RECONNECTING && !ev->stopping && !ev->connected) {
+        say_error("events", detail); /* --follow needs a first connection */
+        events_stop(ev, EXIT_RUNTIME);
+    } else if (conn == LIVE_RECONNECTING && !ev->stopping && !ev->lost) {
+        char what[96];
+        fflush(stdout);
+        snprintf(what, sizeof what, "events: connection lost; retrying in %.1f s", (double)retry_ms / 1000);
+        say_error(what, detail);
+        ev->lost = true;
     } else if (conn == LIVE_STOPPED && !ev->stopping) {
         /* NULL detail: the server ended the stream cleanly. */
         if (detail)
@@ -326,11 +440,14 @@ int events_live(const char *addr, bool json, bool follow)
     uv_loop_t loop;
     if (uv_loop_init(&loop) < 0)
         return EXIT_RUNTIME;
-    events_t ev = {.loop = &loop, .json = json, .follow = follow, .rc = EXIT_RUNTIME};
+    events_t ev = {.loop = &loop, .addr = addr, .json = json, .follow = follow, .rc = EXIT_RUNTIME};
     sb_init(&ev.line);
     sb_init(&ev.safe);
-    live_opts_t o = {.addr = addr, .reconnect = false};
-    live_callbacks_t cb = {.ctx = &ev, .on_entry = events_on_entry, .on_conn = events_on_conn};
+    dedup_init(&ev.dedup);
+    /* --follow outlives the server: it reconnects and goes on where it was. */
+    live_opts_t o = {.addr = addr, .reconnect = follow};
+    live_callbacks_t cb = {.ctx = &ev, .on_reset = events_on_reset, .on_entry = events_on_entry,
+                           .on_conn = events_on_conn};
     ev.client = live_client_new(&loop, &o, &cb);
     if (!ev.client || events_handles(&ev) != 0 || live_client_start(ev.client) != 0) {
         fprintf(stderr, "skview: events: cannot start the client\n");
@@ -346,52 +463,125 @@ int events_live(const char *addr, bool json, bool follow)
     setvbuf(stdout, NULL, _IOLBF, 0);
     sb_free(&ev.line);
     sb_free(&ev.safe);
+    dedup_free(&ev.dedup);
     return ev.rc;
+}
+
+/* ---- skview state -a ADDR ------------------------------------------------------- */
+
+/* skview's own live mirror, as the viewer keeps it: the stream folded, then
+ * reconciled with GetState (the client sends one once the stream has been
+ * quiet, client.h). Printed once an answer arrives with the stream still
+ * quiet and no entry since the request: then nothing is missing. */
+typedef struct mirror {
+    uv_loop_t *loop;
+    live_client_t *client;
+    model_t *model;
+    const char *addr;
+    uint64_t last_entry_ms;
+    bool printed, stopping;
+    int rc;
+} mirror_t;
+
+static void mirror_stop(mirror_t *m, int rc)
+{
+    if (m->stopping)
+        return;
+    m->stopping = true;
+    m->rc = rc;
+    live_client_stop(m->client, NULL, NULL);
+}
+
+static void mirror_on_reset(void *ctx)
+{
+    model_clear(((mirror_t *)ctx)->model);
+}
+
+static void mirror_on_entry(void *ctx, const Proto__LogEntry *e)
+{
+    mirror_t *m = ctx;
+    model_fold(m->model, e);
+    m->last_entry_ms = uv_now(m->loop);
+}
+
+static uint64_t mirror_on_request(void *ctx)
+{
+    return model_seq(((mirror_t *)ctx)->model);
+}
+
+static void mirror_on_state(void *ctx, const Proto__State *st, uint64_t tag)
+{
+    mirror_t *m = ctx;
+    model_reconcile(m->model, st, tag);
+    if (m->stopping || tag != model_seq(m->model) || uv_now(m->loop) - m->last_entry_ms < STATE_QUIET_MS)
+        return;
+    strbuf_t out;
+    sb_init(&out);
+    pbjson_write(&out, &model_state(m->model)->base);
+    sb_addc(&out, '\n');
+    fwrite(out.data, 1, out.len, stdout);
+    sb_free(&out);
+    m->printed = true;
+    mirror_stop(m, EXIT_OK);
+}
+
+static void mirror_on_conn(void *ctx, live_conn_t conn, const char *detail, uint64_t retry_ms)
+{
+    mirror_t *m = ctx;
+    if (conn == LIVE_CONNECTED) {
+        m->last_entry_ms = uv_now(m->loop);
+    } else if (conn == LIVE_STOPPED && !m->stopping) {
+        char what[300];
+        snprintf(what, sizeof what, "state -a %s: Events", m->addr);
+        say_error(what, detail ? detail : "the server ended the stream before its state could be read");
+        mirror_stop(m, EXIT_RUNTIME);
+    }
+}
+
+int state_live(const char *addr)
+{
+    if (!addr)
+        return EXIT_USAGE; /* cli_addr() refused it and said why */
+    uv_loop_t loop;
+    int rc = uv_loop_init(&loop);
+    if (rc < 0) {
+        fprintf(stderr, "skview: state: uv_loop_init: %s\n", uv_strerror(rc));
+        return EXIT_RUNTIME;
+    }
+    mirror_t m = {.loop = &loop, .addr = addr, .rc = EXIT_RUNTIME};
+    m.model = model_new(NULL);
+    live_opts_t o = {.addr = addr, .reconnect = false};
+    live_callbacks_t cb = {&m, mirror_on_reset, mirror_on_entry, mirror_on_request, mirror_on_state,
+                           mirror_on_conn};
+    m.client = live_client_new(&loop, &o, &cb);
+    if (!m.client || live_client_start(m.client) != 0) {
+        fprintf(stderr, "skview: state: cannot start the client for %s\n", addr);
+        abort(); /* handles may be half set up; nothing sensible to unwind */
+    }
+    uv_run(&loop, UV_RUN_DEFAULT);
+    live_client_free(m.client);
+    close_loop(&loop);
+    model_free(m.model);
+    if (fflush(stdout) != 0 && m.rc == EXIT_OK) {
+        perror("skview: state: stdout");
+        m.rc = EXIT_RUNTIME;
+    }
+    return m.rc;
 }
 
 /* ---- skview record ---------------------------------------------------------------- */
 
-/* A reconnect replays the server's whole history: entries already recorded
- * from the same server are recognised by hash and skipped, so a recording
- * spanning reconnects has no duplicates. A replay that differs (a restarted
- * server) is recorded from where it differs. */
+/* A reconnect replays the server's whole history: the recorder (recorder.h)
+ * writes each entry of a session once, and a new session after the old one. */
 typedef struct record {
     uv_loop_t *loop;
     live_client_t *client;
     uv_signal_t sigint, sigterm;
-    recording_writer_t w;
+    recorder_t rec;
     const char *path;
-    uint64_t *hashes;        /* of this server's history, in order */
-    size_t n_hashes, cap_hashes;
-    size_t replay_at;        /* next hash a replay must match */
-    bool replaying;
-    uint8_t *buf;
-    size_t buf_cap;
-    uint64_t written, skipped;
     bool stopping;
     int rc;
 } record_t;
-
-static uint64_t fnv1a(const uint8_t *p, size_t n)
-{
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ p[i]) * 0x100000001b3ull;
-    return h ^ n;
-}
-
-static uint64_t record_hash(record_t *r, const Proto__LogEntry *e)
-{
-    size_t n = protobuf_c_message_get_packed_size(&e->base);
-    if (n > r->buf_cap) {
-        r->buf_cap = n * 2;
-        r->buf = realloc(r->buf, r->buf_cap);
-        if (!r->buf)
-            abort();
-    }
-    protobuf_c_message_pack(&e->base, r->buf);
-    return fnv1a(r->buf, n);
-}
 
 static void record_stopped(void *arg, const live_result_t *res)
 {
@@ -411,38 +601,25 @@ static void record_stop(record_t *r, int rc)
 
 static void record_on_reset(void *ctx)
 {
-    record_t *r = ctx;
-    r->replay_at = 0;
-    r->replaying = r->n_hashes > 0;
+    recorder_reset(&((record_t *)ctx)->rec);
 }
 
 static void record_on_entry(void *ctx, const Proto__LogEntry *e)
 {
     record_t *r = ctx;
-    uint64_t h = record_hash(r, e);
-    if (r->replaying && r->replay_at < r->n_hashes && r->hashes[r->replay_at] == h) {
-        r->replay_at++;
-        r->skipped++;
+    if (r->stopping)
         return;
-    }
-    if (r->replaying) {
-        /* Another history: what matched so far is its prefix. */
-        r->n_hashes = r->replay_at;
-        r->replaying = false;
-    }
-    if (recording_write(&r->w, RECORD_LOG_ENTRY, &e->base) != 0) {
+    int k = recorder_entry(&r->rec, e);
+    if (k < 0) {
         fprintf(stderr, "skview: record: %s: %s\n", r->path, strerror(errno));
         record_stop(r, EXIT_RUNTIME);
-        return;
+    } else if (k == DEDUP_NEW_SESSION) {
+        fprintf(stderr, "skview: record: --- a new session (another history): recorded whole "
+                        "after the previous one ---\n");
+    } else if (k == DEDUP_DIVERGED) {
+        fprintf(stderr, "skview: record: the replayed history differs from entry %zu on: "
+                        "recording from there\n", dedup_matched(&r->rec.dedup) + 1);
     }
-    r->written++;
-    if (r->n_hashes == r->cap_hashes) {
-        r->cap_hashes = r->cap_hashes ? 2 * r->cap_hashes : 1024;
-        r->hashes = realloc(r->hashes, r->cap_hashes * sizeof *r->hashes);
-        if (!r->hashes)
-            abort();
-    }
-    r->hashes[r->n_hashes++] = h;
 }
 
 static void record_on_conn(void *ctx, live_conn_t conn, const char *detail, uint64_t retry_ms)
@@ -504,9 +681,12 @@ int cmd_record(int argc, char **argv)
     int rc = record_parse(argc, argv, &addr, &out);
     if (rc)
         return rc;
+    const char *target = cli_addr(addr);
+    if (!target)
+        return EXIT_USAGE;
     record_t r = {.path = out, .rc = EXIT_OK};
     char err[512];
-    if (recording_open_append(&r.w, out, &note, err, sizeof err) != 0) {
+    if (recorder_open(&r.rec, out, &note, err, sizeof err) != 0) {
         fprintf(stderr, "skview: record: %s\n", err);
         return EXIT_RUNTIME;
     }
@@ -516,7 +696,7 @@ int cmd_record(int argc, char **argv)
     if (uv_loop_init(&loop) < 0)
         return EXIT_RUNTIME;
     r.loop = &loop;
-    live_opts_t o = {.addr = cli_addr(addr), .reconnect = true};
+    live_opts_t o = {.addr = target, .reconnect = true};
     live_callbacks_t cb = {.ctx = &r, .on_reset = record_on_reset, .on_entry = record_on_entry,
                            .on_conn = record_on_conn};
     r.client = live_client_new(&loop, &o, &cb);
@@ -527,15 +707,14 @@ int cmd_record(int argc, char **argv)
     uv_run(&loop, UV_RUN_DEFAULT);
     live_client_free(r.client);
     close_loop(&loop);
-    if (recording_close(&r.w) != 0 && r.rc == EXIT_OK) {
+    uint64_t written = r.rec.written, skipped = r.rec.skipped;
+    if (recorder_close(&r.rec) != 0 && r.rc == EXIT_OK) {
         fprintf(stderr, "skview: record: %s: %s\n", out, strerror(errno));
         r.rc = EXIT_RUNTIME;
     }
-    fprintf(stderr, "skview: record: %llu entries written to %s", (unsigned long long)r.written, out);
-    if (r.skipped)
-        fprintf(stderr, " (%llu replayed entries already recorded)", (unsigned long long)r.skipped);
+    fprintf(stderr, "skview: record: %llu entries written to %s", (unsigned long long)written, out);
+    if (skipped)
+        fprintf(stderr, " (%llu replayed entries already recorded)", (unsigned long long)skipped);
     fputc('\n', stderr);
-    free(r.hashes);
-    free(r.buf);
     return r.rc;
 }

@@ -11,5 +11,10 @@ int cmd_record(int argc, char **argv);
 /* skview events -a ADDR [--json] [--follow]: the live stream on stdout.
  * Without follow, exits once the stream has been quiet for 300 ms. */
 int events_live(const char *addr, bool json, bool follow);
+/* skview state -a ADDR: skview's own live mirror (the stream folded and
+ * reconciled with GetState), printed as `skview state FILE` prints a fold,
+ * once the stream has been quiet. Exit 1 naming the address, the RPC and the
+ * status when the server cannot be reached. */
+int state_live(const char *addr);
 
 #endif

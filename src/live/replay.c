@@ -73,7 +73,7 @@ static void sink_error(void *ctx, const char *where, const char *msg, bool fatal
 /* Pulls the next entry into r->next; marks the end. */
 static void pull(replay_t *r)
 {
-    source_sink_t sink = {r, NULL, sink_error, NULL};
+    source_sink_t sink = {.ctx = r, .on_error = sink_error};
     const Proto__LogEntry *e = NULL;
     int rc = r->reader ? logreader_next(r->reader, &sink, &e) : 0;
     r->next = rc == 1 ? e : NULL;

@@ -4,6 +4,7 @@
  * hand and neither can drift from proto/skaffold.proto. */
 #include <stdio.h>
 #include "codes.h"
+#include "pbjson.h"
 #include "skaffold.pb-c.h"
 
 /* Room for "UNKNOWN(" + an int + ")". */
@@ -15,6 +16,9 @@ static const char *codes_name(const ProtobufCEnumDescriptor *d, int code, char *
 
     if (v != NULL)
         return v->name;
+    const char *synth = pbjson_enum_synth_name(d, code); /* a name newer than the schema */
+    if (synth != NULL)
+        return synth;
     snprintf(buf, CODES_UNKNOWN_LEN, "UNKNOWN(%d)", code);
     return buf;
 }

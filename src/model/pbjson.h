@@ -2,7 +2,10 @@
  * generated descriptors (so it serves every message of every schema).
  *
  * Reading: lowerCamel names as in the .proto (skview's schemas use Skaffold's
- * own field names, which are already the JSON names), unknown keys skipped,
+ * own field names, which are already the JSON names) and their snake_case
+ * forms (local_port), unknown keys skipped (but a key naming no member of a
+ * message that is one oneof, such as Event, is an error: an event kind we do
+ * not know; two members of one oneof in one object are an error naming both),
  * enums as names or numbers, 64-bit integers as strings or numbers,
  * google.protobuf.Timestamp as RFC 3339 with 0 to 9 fractional digits, maps as
  * objects with string keys, bytes as base64, null as "not set".
@@ -38,10 +41,36 @@ void sb_printf(strbuf_t *b, const char *fmt, ...) __attribute__((format(printf, 
 /* Appends s as a JSON string literal (quotes included). */
 void sb_json_string(strbuf_t *b, const char *s, size_t n);
 
+/* Enum values newer than the schema (a newer Skaffold) lose nothing:
+ *   a number we do not know is kept as that number (as protobuf does), and
+ *     written back as the number;
+ *   a name we do not know is interned, process-wide, to a synthetic number
+ *     PBJSON_ENUM_SYNTH_BASE + k, which the writer writes back as the same
+ *     name and pbjson_enum_synth_name() (codes.c's names) shows. A real
+ *     value in that range would be taken for an interned name.
+ * Each parse lists the unknown values it met (first PBJSON_MAX_UNKNOWN) in
+ * its pbjson_err_t, so a reader can warn once per (enum, value). */
+#define PBJSON_ENUM_SYNTH_BASE 0x7FFF0000
+#define PBJSON_ENUM_SYNTH_MAX 4096
+#define PBJSON_MAX_UNKNOWN 4
+
+typedef struct pbjson_unknown {
+    const ProtobufCEnumDescriptor *ed;
+    int value;                 /* a synthetic number for an unknown name */
+    char path[96];             /* "event.buildEvent.actionableErr.errCode" */
+} pbjson_unknown_t;
+
+/* The interned name of a synthetic value of ed, else NULL. Thread-safe. */
+const char *pbjson_enum_synth_name(const ProtobufCEnumDescriptor *ed, int value);
+
 /* The error of a failed parse: a short sentence naming the field path,
- * e.g. "event.buildEvent.status: expected a string". */
+ * e.g. "event.buildEvent.status: expected a string". A successful parse
+ * fills only the unknown enum values it met. */
 typedef struct pbjson_err {
     char msg[256];
+    bool gateway_error;   /* set by readers for an {"error": ...} line (see below) */
+    int n_unknown;        /* unknown enum values met (may exceed PBJSON_MAX_UNKNOWN) */
+    pbjson_unknown_t unknown[PBJSON_MAX_UNKNOWN];
 } pbjson_err_t;
 
 /* A reusable JSON parser (it keeps its token buffer between calls). */
@@ -72,10 +101,24 @@ typedef struct pbjson_keys {
     size_t n_aliases;
 } pbjson_keys_t;
 
+/* pbjson_parse for input a user typed (ctl emit): a key that names no field
+ * ("event.buildEvent.artifactt: unknown field") and an enum name not in the
+ * schema are errors naming their path; proto names (local_port) are read. */
+ProtobufCMessage *pbjson_parse_strict(pbjson_parser_t *p, const char *json, size_t len,
+                                      const ProtobufCMessageDescriptor *desc, arena_t *arena,
+                                      pbjson_err_t *err);
+
 /* pbjson_parse with that key matching (no unwrapping). */
 ProtobufCMessage *pbjson_parse_keys(pbjson_parser_t *p, const char *json, size_t len,
                                     const ProtobufCMessageDescriptor *desc, arena_t *arena,
                                     const pbjson_keys_t *keys, pbjson_err_t *err);
+
+/* The gRPC-gateway writes a stream error as one line of its own:
+ * {"error": {"grpcCode": N, "httpCode": N, "message": "...", "httpStatus": "...",
+ * "details": []}} (older gateways: {"error": {"code": N, "message": "..."}}).
+ * When json is such a line, fills err->msg with "the gateway reported an
+ * error: CODE NAME: MESSAGE" and returns true. */
+bool pbjson_stream_error(pbjson_parser_t *p, const char *json, size_t len, pbjson_err_t *err);
 
 /* Appends msg as compact canonical JSON. */
 void pbjson_write(strbuf_t *out, const ProtobufCMessage *msg);

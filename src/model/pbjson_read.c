@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,7 @@ typedef struct ctx {
     int depth;
     pbjson_err_t *err;
     const pbjson_keys_t *keys;   /* NULL: exact names only */
+    bool strict;                 /* unknown keys and enum names are errors */
 } ctx_t;
 
 #define MEMBER(msg, off, type) (*(type *)((char *)(msg) + (off)))
@@ -237,16 +239,76 @@ static bool parse_double(ctx_t *c, int i, double *out)
     return true;
 }
 
+/* The interned names of enum values newer than the schema; see pbjson.h. */
+static struct {
+    pthread_mutex_t mu;
+    size_t n;
+    struct { const ProtobufCEnumDescriptor *ed; char *name; } v[PBJSON_ENUM_SYNTH_MAX];
+} synth = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+/* The synthetic number of (ed, name), interning it; -1 when the table is full. */
+static int synth_intern(const ProtobufCEnumDescriptor *ed, const char *name)
+{
+    int value = -1;
+    pthread_mutex_lock(&synth.mu);
+    for (size_t k = 0; k < synth.n && value < 0; k++)
+        if (synth.v[k].ed == ed && !strcmp(synth.v[k].name, name))
+            value = PBJSON_ENUM_SYNTH_BASE + (int)k;
+    if (value < 0 && synth.n < PBJSON_ENUM_SYNTH_MAX) {
+        char *copy = strdup(name);
+        if (!copy)
+            abort();
+        synth.v[synth.n].ed = ed;
+        synth.v[synth.n].name = copy;
+        value = PBJSON_ENUM_SYNTH_BASE + (int)synth.n++;
+    }
+    pthread_mutex_unlock(&synth.mu);
+    return value;
+}
+
+const char *pbjson_enum_synth_name(const ProtobufCEnumDescriptor *ed, int value)
+{
+    const char *name = NULL;
+    if (value < PBJSON_ENUM_SYNTH_BASE)
+        return NULL;
+    pthread_mutex_lock(&synth.mu);
+    size_t k = (size_t)(value - PBJSON_ENUM_SYNTH_BASE);
+    if (k < synth.n && synth.v[k].ed == ed)
+        name = synth.v[k].name; /* never freed or moved: safe after the unlock */
+    pthread_mutex_unlock(&synth.mu);
+    return name;
+}
+
+/* Notes an unknown value in the parse's result, with its field path. */
+static void note_unknown(ctx_t *c, const ProtobufCEnumDescriptor *ed, int value)
+{
+    if (c->err->n_unknown++ >= PBJSON_MAX_UNKNOWN)
+        return;
+    pbjson_unknown_t *u = &c->err->unknown[c->err->n_unknown - 1];
+    u->ed = ed;
+    u->value = value;
+    size_t n = 0;
+    u->path[0] = '\0';
+    for (int k = 0; k < c->depth && n < sizeof u->path; k++)
+        n += (size_t)snprintf(u->path + n, sizeof u->path - n, "%s%s", k ? "." : "", c->path[k]);
+}
+
 static bool parse_enum(ctx_t *c, int i, const ProtobufCEnumDescriptor *ed, int *out)
 {
     if (c->t[i].type == JSMN_STRING) {
         char name[128];
         size_t n = tok_len(&c->t[i]);
-        if (n < sizeof name) {
+        if (n > 0 && n < sizeof name && !memchr(c->js + c->t[i].start, '\\', n)) {
             memcpy(name, c->js + c->t[i].start, n);
             name[n] = '\0';
             const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value_by_name(ed, name);
             if (v) { *out = v->value; return true; }
+            int synth_value = c->strict ? -1 : synth_intern(ed, name);
+            if (synth_value >= 0) {
+                *out = synth_value;
+                note_unknown(c, ed, synth_value);
+                return true;
+            }
         }
         return fail(c, "unknown %s value \"%.*s\"", ed->short_name, (int)(n > 60 ? 60 : n),
                     c->js + c->t[i].start);
@@ -255,6 +317,8 @@ static bool parse_enum(ctx_t *c, int i, const ProtobufCEnumDescriptor *ed, int *
     if (!parse_int(c, i, INT32_MIN, INT32_MAX, &v))
         return false;
     *out = (int)v; /* unknown numbers are kept, as protobuf does */
+    if (!protobuf_c_enum_descriptor_get_value(ed, *out))
+        note_unknown(c, ed, *out);
     return true;
 }
 
@@ -440,10 +504,27 @@ static bool parse_repeated(ctx_t *c, int *i, const ProtobufCFieldDescriptor *f, 
     return true;
 }
 
+/* A second member of a oneof in one object: protobuf keeps the last one
+ * silently, which hides a mistake; name both. */
+static bool oneof_taken(ctx_t *c, const ProtobufCFieldDescriptor *f, const ProtobufCMessage *msg)
+{
+    uint32_t set = MEMBER(msg, f->quantifier_offset, uint32_t);
+    if (!set || set == f->id)
+        return false;
+    const ProtobufCFieldDescriptor *o = protobuf_c_message_descriptor_get_field(msg->descriptor, set);
+    c->depth--; /* the message's path, not the field's */
+    fail(c, "two %s kinds in one object: \"%s\" and \"%s\"", msg->descriptor->short_name,
+         o ? o->name : "?", f->name);
+    c->depth++;
+    return true;
+}
+
 static bool parse_field(ctx_t *c, int *i, const ProtobufCFieldDescriptor *f, ProtobufCMessage *msg)
 {
     if (f->label == PROTOBUF_C_LABEL_REPEATED)
         return parse_repeated(c, i, f, msg);
+    if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) && oneof_taken(c, f, msg))
+        return false;
     if (!parse_value(c, i, f, (char *)msg + f->offset))
         return false;
     if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
@@ -473,6 +554,68 @@ static const ProtobufCFieldDescriptor *find_field(ctx_t *c, int key,
             return &desc->fields[i];
     }
     return NULL;
+}
+
+/* protobuf's JSON mapping accepts a field's original .proto name beside its
+ * lowerCamel JSON name. Skaffold's .proto names are lowerCamel already
+ * (localPort), so the other spelling a client sends is the snake_case form
+ * protoc would turn into that name (local_port): compare through protoc's
+ * ToJsonName rule, each "_x" read as "X". */
+static bool same_snake(const char *k, size_t n, const char *name)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < n; i++, j++) {
+        char ch = k[i];
+        if (ch == '_' && i + 1 < n) {
+            ch = k[++i];
+            if (ch >= 'a' && ch <= 'z') ch = (char)(ch - 32);
+        }
+        if (name[j] != ch)
+            return false;
+    }
+    return name[j] == '\0';
+}
+
+static const ProtobufCFieldDescriptor *find_field_snake(ctx_t *c, int key,
+                                                        const ProtobufCMessageDescriptor *desc)
+{
+    const char *k = c->js + c->t[key].start;
+    size_t n = tok_len(&c->t[key]);
+    if (c->t[key].type != JSMN_STRING || !memchr(k, '_', n))
+        return NULL;
+    for (unsigned i = 0; i < desc->n_fields; i++)
+        if (same_snake(k, n, desc->fields[i].name))
+            return &desc->fields[i];
+    return NULL;
+}
+
+/* True when every field of desc is in one oneof (Skaffold's Event): a key
+ * that names none of them is a kind we do not know, not an extra field. */
+static bool all_oneof(const ProtobufCMessageDescriptor *desc)
+{
+    for (unsigned i = 0; i < desc->n_fields; i++)
+        if (!(desc->fields[i].flags & PROTOBUF_C_FIELD_FLAG_ONEOF))
+            return false;
+    return desc->n_fields > 0;
+}
+
+/* A key that names no field: skipped (protobuf's default), except in
+ * strict mode and in a message that is one oneof. Returns false to fail. */
+static bool unknown_key(ctx_t *c, int key, const ProtobufCMessageDescriptor *desc)
+{
+    if (!c->strict && (c->keys || !all_oneof(desc)))
+        return true;
+    const char *k = c->js + c->t[key].start;
+    int n = (int)(tok_len(&c->t[key]) > 60 ? 60 : tok_len(&c->t[key]));
+    if (!c->strict)
+        return fail(c, "unknown %s kind \"%.*s\" (from a newer Skaffold?)", desc->short_name, n, k);
+    if (c->depth < MAX_DEPTH)
+        c->path[c->depth++] = arena_strndup(c->arena, k, (size_t)n);
+    if (all_oneof(desc))
+        fail(c, "unknown %s kind", desc->short_name);
+    else
+        fail(c, "unknown field");
+    return false;
 }
 
 static bool same_ci(const char *a, size_t n, const char *b)
@@ -524,6 +667,10 @@ static bool parse_message_into(ctx_t *c, int *i, const ProtobufCMessageDescripto
         const ProtobufCFieldDescriptor *f = find_field(c, at, desc);
         if (!f && c->keys && c->t[at].type == JSMN_STRING)
             f = find_field_loose(c, at, desc);
+        if (!f)
+            f = find_field_snake(c, at, desc);
+        if (!f && !unknown_key(c, at, desc))
+            return false;
         at++; /* the key */
         if (!f || tok_is(c, at, "null")) {
             at = skip(c, at);
@@ -585,32 +732,41 @@ static int find_top_key(ctx_t *c, const char *key)
 static ProtobufCMessage *parse_with(pbjson_parser_t *p, const char *json, size_t len,
                                     const ProtobufCMessageDescriptor *desc, arena_t *arena,
                                     const char *unwrap_key, bool *unwrapped,
-                                    const pbjson_keys_t *keys, pbjson_err_t *err);
+                                    const pbjson_keys_t *keys, bool strict, pbjson_err_t *err);
 
 ProtobufCMessage *pbjson_parse(pbjson_parser_t *p, const char *json, size_t len,
                                const ProtobufCMessageDescriptor *desc, arena_t *arena,
                                const char *unwrap_key, bool *unwrapped, pbjson_err_t *err)
 {
-    return parse_with(p, json, len, desc, arena, unwrap_key, unwrapped, NULL, err);
+    return parse_with(p, json, len, desc, arena, unwrap_key, unwrapped, NULL, false, err);
 }
 
 ProtobufCMessage *pbjson_parse_keys(pbjson_parser_t *p, const char *json, size_t len,
                                     const ProtobufCMessageDescriptor *desc, arena_t *arena,
                                     const pbjson_keys_t *keys, pbjson_err_t *err)
 {
-    return parse_with(p, json, len, desc, arena, NULL, NULL, keys, err);
+    return parse_with(p, json, len, desc, arena, NULL, NULL, keys, false, err);
+}
+
+ProtobufCMessage *pbjson_parse_strict(pbjson_parser_t *p, const char *json, size_t len,
+                                      const ProtobufCMessageDescriptor *desc, arena_t *arena,
+                                      pbjson_err_t *err)
+{
+    return parse_with(p, json, len, desc, arena, NULL, NULL, NULL, true, err);
 }
 
 static ProtobufCMessage *parse_with(pbjson_parser_t *p, const char *json, size_t len,
                                     const ProtobufCMessageDescriptor *desc, arena_t *arena,
                                     const char *unwrap_key, bool *unwrapped,
-                                    const pbjson_keys_t *keys, pbjson_err_t *err)
+                                    const pbjson_keys_t *keys, bool strict, pbjson_err_t *err)
 {
     err->msg[0] = '\0';
+    err->n_unknown = 0;
     if (unwrapped)
         *unwrapped = false;
     int r = tokenize(p, json, len);
-    ctx_t c = {.js = json, .t = p->toks, .count = r, .arena = arena, .err = err, .keys = keys};
+    ctx_t c = {.js = json, .t = p->toks, .count = r, .arena = arena, .err = err, .keys = keys,
+               .strict = strict};
     if (r <= 0) {
         fail(&c, "%s", jsmn_error_text(r));
         return NULL;
@@ -636,4 +792,54 @@ static ProtobufCMessage *parse_with(pbjson_parser_t *p, const char *json, size_t
     if (!parse_message_into(&c, &at, desc, msg))
         return NULL;
     return msg;
+}
+
+static const char *const grpc_code_names[] = {
+    "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
+    "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
+    "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS",
+    "UNAUTHENTICATED",
+};
+
+/* The value token of key in the object at token obj, or -1. */
+static int object_key(const ctx_t *c, int obj, const char *key)
+{
+    int n = c->t[obj].size, at = obj + 1;
+    size_t kl = strlen(key);
+    for (int k = 0; k < n; k++) {
+        if (!key_ok(c, at))
+            return -1;
+        if (tok_len(&c->t[at]) == kl && !memcmp(c->js + c->t[at].start, key, kl))
+            return at + 1;
+        at = skip(c, at + 1);
+    }
+    return -1;
+}
+
+bool pbjson_stream_error(pbjson_parser_t *p, const char *json, size_t len, pbjson_err_t *err)
+{
+    int r = tokenize(p, json, len);
+    arena_t scratch;
+    arena_init(&scratch);
+    pbjson_err_t e = {.msg = ""};
+    ctx_t c = {.js = json, .t = p->toks, .count = r, .arena = &scratch, .err = &e};
+    int obj = r > 0 && p->toks[0].type == JSMN_OBJECT ? object_key(&c, 0, "error") : -1;
+    if (obj < 0 || c.t[obj].type != JSMN_OBJECT) {
+        arena_free(&scratch);
+        return false;
+    }
+    int code = object_key(&c, obj, "grpcCode"), msg = object_key(&c, obj, "message");
+    if (code < 0)
+        code = object_key(&c, obj, "code");
+    int64_t v = -1;
+    if (code < 0 || !parse_int(&c, code, 0, INT32_MAX, &v))
+        v = -1;
+    const char *text = msg >= 0 && c.t[msg].type == JSMN_STRING ? tok_string(&c, msg, NULL) : "";
+    const char *name = v >= 0 && v < 17 ? grpc_code_names[v] : "?";
+    if (v >= 0)
+        snprintf(err->msg, sizeof err->msg, "the gateway reported an error: %lld %s: %s", (long long)v, name, text);
+    else
+        snprintf(err->msg, sizeof err->msg, "the gateway reported an error: %s", text);
+    arena_free(&scratch);
+    return true;
 }

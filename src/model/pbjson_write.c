@@ -101,7 +101,9 @@ static void write_value(strbuf_t *out, const ProtobufCFieldDescriptor *f, const 
     case PROTOBUF_C_TYPE_BOOL: sb_adds(out, *(const protobuf_c_boolean *)p ? "true" : "false"); break;
     case PROTOBUF_C_TYPE_ENUM: {
         const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(f->descriptor, *(const int *)p);
+        const char *synth = v ? NULL : pbjson_enum_synth_name(f->descriptor, *(const int *)p);
         if (v) { sb_addc(out, '"'); sb_adds(out, v->name); sb_addc(out, '"'); }
+        else if (synth) sb_json_string(out, synth, strlen(synth)); /* a name newer than the schema */
         else sb_printf(out, "%d", *(const int *)p);
         break;
     }

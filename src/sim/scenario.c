@@ -550,7 +550,7 @@ static int play(void)
         fprintf(stderr, "skview-sim: %s\n", err);
         return -1;
     }
-    source_sink_t sink = {NULL, NULL, play_report, NULL};
+    source_sink_t sink = {.on_error = play_report};
     const Proto__LogEntry *e;
     int64_t offset = 0, prev = 0;
     bool first = true;

@@ -9,6 +9,7 @@
 #include <uv.h>
 #include "io/recording.h"
 #include "live/client.h"
+#include "live/recorder.h"
 #include "live/replay.h"
 #include "model/model.h"
 #include "model/pbjson.h"
@@ -54,8 +55,15 @@ struct ui {
     live_conn_t conn;
     char conn_detail[256];
     uint64_t retry_at_ms;      /* loop time of the next attempt */
-    recording_writer_t rec;
+    /* The connection was lost: the panes show the last mirror until a new
+     * stream delivers its history (the header says so). */
+    bool stale;
+    recorder_t rec;            /* --record: the same recorder as `skview record` */
     bool recording;
+    live_stats_t state_stats;  /* the client's GetState cost, for SKVIEW_STATS */
+    /* The last State reconciled (hash of its bytes) and the seq it was
+     * reconciled at: the idle poll's identical answers are skipped. */
+    uint64_t state_hash, state_seq;
 
     /* replay */
     replay_t *replay;

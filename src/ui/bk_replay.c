@@ -10,6 +10,7 @@
 #include <strings.h>
 #include "cli.h"
 #include "io/bk_reader.h"
+#include "io/input.h"
 #include "io/recording.h"
 #include "ui/bk.h"
 #include "ui/draw.h"
@@ -54,7 +55,7 @@ static bool rawjson_head(const char *s)
 
 bool bk_ui_is_file(const char *path)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = input_fopen(path);
     if (!f)
         return false;
     char head[512] = {0};

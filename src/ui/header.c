@@ -64,6 +64,8 @@ static int draw_source(ui_t *ui, int y, int x, int w)
     }
     char buf[400];
     role_t role = ROLE_CONN_OK;
+    if (ui->stale) /* first: a long cause must not push it off the line */
+        x += draw_text(ui, y, x, w, ROLE_CONN_BAD, " disconnected - showing the last state |");
     switch (ui->conn) {
     case LIVE_CONNECTED:
         snprintf(buf, sizeof buf, " %s connected %s ", draw_glyph(ui, GLYPH_DOT), ui->addr);

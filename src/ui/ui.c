@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "cli.h"
+#include "io/input.h"
 #include "model/textsafe.h"
 #include "ui/app.h"
 #include "ui/bk.h"
@@ -110,7 +111,7 @@ static int parse_opts(int argc, char **argv, bool replay, ui_opts_t *o)
         for (size_t k = 0; k < sizeof opt_defs / sizeof opt_defs[0]; k++)
             if (!strcmp(argv[i], opt_defs[k].name) || (opt_defs[k].alias && !strcmp(argv[i], opt_defs[k].alias)))
                 d = &opt_defs[k];
-        if (!d && replay && argv[i][0] != '-' && !o->file) {
+        if (!d && replay && (argv[i][0] != '-' || !strcmp(argv[i], "-")) && !o->file) {
             o->file = argv[i];
             continue;
         }
@@ -384,6 +385,7 @@ static void close_handles(ui_t *ui)
 static void on_client_stopped(void *arg, const live_result_t *r)
 {
     ui_t *ui = arg;
+    live_client_stats(ui->client, &ui->state_stats);
     live_client_free(ui->client);
     ui->client = NULL;
     close_handles(ui);
@@ -487,13 +489,16 @@ static void ui_fini(ui_t *ui)
     sb_free(&ui->scratch);
     sb_free(&ui->popup);
     if (ui->recording)
-        recording_close(&ui->rec);
+        recorder_close(&ui->rec);
     const char *stats = getenv("SKVIEW_STATS");
     if (stats && *stats) {
         FILE *f = fopen(stats, "a");
         if (f) {
             fprintf(f, "frames %llu requests %llu\n", (unsigned long long)ui->frames,
                     (unsigned long long)ui->requests);
+            fprintf(f, "getstate %llu auto %llu bytes %llu\n", (unsigned long long)ui->state_stats.state_calls,
+                    (unsigned long long)ui->state_stats.auto_calls,
+                    (unsigned long long)ui->state_stats.state_bytes);
             fclose(f);
         }
     }
@@ -512,10 +517,15 @@ static int run_interactive(ui_t *ui)
 
 /* ---- live ----------------------------------------------------------------- */
 
+/* A new stream delivers its history: the last mirror goes. */
 static void live_reset(void *ctx)
 {
     ui_t *ui = ctx;
     model_clear(ui->model);
+    ui->stale = false;
+    ui->state_seq = UINT64_MAX; /* the next State is reconciled whatever it is */
+    if (ui->recording)
+        recorder_reset(&ui->rec);
     ui_request_redraw(ui);
 }
 
@@ -523,9 +533,9 @@ static void live_entry(void *ctx, const Proto__LogEntry *e)
 {
     ui_t *ui = ctx;
     model_fold(ui->model, e);
-    if (ui->recording && recording_write(&ui->rec, RECORD_LOG_ENTRY, &e->base)) {
+    if (ui->recording && recorder_entry(&ui->rec, e) < 0) {
         ui_message(ui, true, "recording stopped: %s", strerror(errno));
-        recording_close(&ui->rec);
+        recorder_close(&ui->rec);
         ui->recording = false;
     }
     ui_request_redraw(ui);
@@ -536,10 +546,31 @@ static uint64_t live_state_request(void *ctx)
     return model_seq(((ui_t *)ctx)->model);
 }
 
+static uint64_t state_hash(const Proto__State *s)
+{
+    size_t n = protobuf_c_message_get_packed_size(&s->base);
+    uint8_t *buf = malloc(n ? n : 1);
+    if (!buf)
+        abort();
+    protobuf_c_message_pack(&s->base, buf);
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ buf[i]) * 0x100000001b3ull;
+    free(buf);
+    return h ^ n;
+}
+
 static void live_state(void *ctx, const Proto__State *s, uint64_t tag)
 {
     ui_t *ui = ctx;
+    uint64_t h = state_hash(s);
+    /* The same State as last time, and nothing folded since: reconciling
+     * again would change nothing, so the idle poll costs no frame. */
+    if (h == ui->state_hash && tag == ui->state_seq && tag == model_seq(ui->model))
+        return;
     model_reconcile(ui->model, s, tag);
+    ui->state_hash = h;
+    ui->state_seq = tag;
     ui_request_redraw(ui);
 }
 
@@ -547,6 +578,8 @@ static void live_conn(void *ctx, live_conn_t conn, const char *detail, uint64_t 
 {
     ui_t *ui = ctx;
     ui->conn = conn;
+    if (conn == LIVE_RECONNECTING && model_seq(ui->model) > 0)
+        ui->stale = true;
     snprintf(ui->conn_detail, sizeof ui->conn_detail, "%s", detail ? detail : "");
     ui->retry_at_ms = uv_now(ui->loop) + retry_ms;
     ui_request_redraw(ui);
@@ -556,7 +589,7 @@ static int start_recording(ui_t *ui, const char *path)
 {
     char err[512];
     const char *note = NULL;
-    if (recording_open_append(&ui->rec, path, &note, err, sizeof err)) {
+    if (recorder_open(&ui->rec, path, &note, err, sizeof err)) {
         fprintf(stderr, "skview: %s\n", err);
         return -1;
     }
@@ -585,10 +618,13 @@ int ui_cmd_live(int argc, char **argv)
     int rc = parse_opts(argc, argv, false, &o);
     if (rc)
         return rc == -2 ? EXIT_OK : rc;
+    const char *addr = cli_addr(o.addr);
+    if (!addr)
+        return EXIT_USAGE;
     ui_t ui;
     if ((rc = ui_init(&ui, &o, UI_SOURCE_LIVE)))
         return rc;
-    ui.addr = cli_addr(o.addr);
+    ui.addr = addr;
     if (start_buildkit(&ui, &o)) {
         close_handles(&ui);
         ui_fini(&ui);
@@ -716,9 +752,11 @@ int ui_cmd_replay(int argc, char **argv)
         return EXIT_USAGE;
     }
     /* A BuildKit build (rawjson, or a recording of a Status stream) plays in
-     * the Build pane; anything else is a Skaffold log. */
-    bool bk = bk_ui_is_file(o.file);
-    bool opened = bk ? bk_ui_replay_open(&ui, o.file, o.speed, tail, err, sizeof err) == 0
+     * the Build pane; anything else is a Skaffold log. Both read their file
+     * several times: a pipe or FIFO is spooled first (io/input.h). */
+    bool spooled = input_spool(o.file, err, sizeof err) == 0;
+    bool bk = spooled && bk_ui_is_file(o.file);
+    bool opened = !spooled ? false : bk ? bk_ui_replay_open(&ui, o.file, o.speed, tail, err, sizeof err) == 0
                      : (ui.replay = replay_open(ui.loop, o.file, o.speed, &cb, err, sizeof err)) != NULL;
     if (!opened) {
         fprintf(stderr, "skview: %s\n", err);

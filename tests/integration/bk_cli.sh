@@ -53,7 +53,7 @@ check_match "history: error line" 'error: process "/bin/sh -c go build' "$out"
 check_eq "history --active --json" "STARTED $REF_LIVE" "$(bk history --active --json | jq -r '"\(.type // "STARTED") \(.record.Ref)"')"
 
 # ---- status ----------------------------------------------------------------------------
-out=$(COLUMNS=80 bk status "$REF_OK"); rc=$?
+out=$(COLUMNS=80 bk status "$REF_OK" --progress tty); rc=$?
 check_eq "status ok: exit 0" 0 "$rc"
 check_eq "status ok: header" "[+] Building 2.6s (12/12) FINISHED" "$(head -1 <<<"$out")"
 check_eq "status ok: cached step" " => CACHED [builder 2/4] WORKDIR /src                                       0.0s" \
@@ -62,7 +62,7 @@ check_eq "status ok: byte progress" " => => sha256:4abcf20661432fb2d719aaf90656f
   "$(grep '3.41MB / 3.41MB' <<<"$out")"
 check_match "status ok: warning" ' => WARN: FromAsCasing' "$out"
 check_eq "status ok: widths" 80 "$(grep -- '0.0s$' <<<"$out" | head -1 | awk '{print length($0)}')"
-out=$(bk status "$REF_FAIL" 2>"$TMP/err"); rc=$?
+out=$(bk status "$REF_FAIL" --progress tty 2>"$TMP/err"); rc=$?
 check_eq "status fail: exit 1" 1 "$rc"
 check_eq "status fail: header" "[+] Building 1.3s (10/12)" "$(head -1 <<<"$out")"
 check_match "status fail: ERROR line" ' => ERROR \[builder 4/4\] RUN go build' "$out"
@@ -82,18 +82,41 @@ check_eq "status --json: log bytes as base64, whole lines after joining" "./cmd/
 ends=$(jq -r '.logs[]?.data' "$TMP/fail.jsonl" | while read -r d; do base64 -d <<<"$d" | tail -c 2 | od -An -tx1 | tr -d ' '; done)
 check_match "status --json: a chunk really ends inside a character (e2 9c)" 'e29c' "$ends"
 echo "$REF_OK" >"$TMP/ref"
-check_eq "status --ref-file" "[+] Building 2.6s (12/12) FINISHED" "$(bk status --ref-file "$TMP/ref" | head -1)"
+check_eq "status --ref-file" "[+] Building 2.6s (12/12) FINISHED" "$(bk status --ref-file "$TMP/ref" --progress tty | head -1)"
 echo "builder/node0/$REF_OK" >"$TMP/ref2"
-check_eq "status --ref-file with a buildx ref" "[+] Building 2.6s (12/12) FINISHED" "$(bk status --ref-file "$TMP/ref2" | head -1)"
+check_eq "status --ref-file with a buildx ref" "[+] Building 2.6s (12/12) FINISHED" "$(bk status --ref-file "$TMP/ref2" --progress tty | head -1)"
 err=$(bk status nosuchref 2>&1); rc=$?
 check_eq "status unknown ref: one line, exit 1" "1 skview: buildkit status: NOT_FOUND: no such job nosuchref" "$rc $err"
+
+# ---- plain progress: what a file or a pipe gets (every log line of every step) -------------------------
+for ref in "$REF_OK" "$REF_FAIL"; do
+  bk status "$ref" --json >"$TMP/$ref.jsonl" 2>/dev/null
+  bk status "$ref" >"$TMP/$ref.plain" 2>/dev/null; rc=$?
+  check_eq "plain $ref: exit status as with tty" "$(bk status "$ref" --progress tty >/dev/null 2>&1; echo $?)" "$rc"
+  check_eq "plain $ref: --progress plain is the default off a terminal" "$(cat "$TMP/$ref.plain")" "$(bk status "$ref" --progress plain 2>/dev/null)"
+  summary=$(python3 tests/bk_plain_check.py "$TMP/$ref.jsonl" "$TMP/$ref.plain")
+  check_match "plain $ref: every step's log lines and end, as the rawjson has them" '^steps [0-9]+ logs [0-9]+$' "$summary"
+  check_eq "plain $ref: --progress rawjson is --json" "$(cat "$TMP/$ref.jsonl")" "$(bk status "$ref" --progress rawjson 2>/dev/null)"
+done
+# A step that succeeded keeps its log in plain output (the tty end frame drops it).
+ok_logs=$(jq -r '.logs[]?.data' "$TMP/$REF_OK.jsonl" | while read -r d; do base64 -d <<<"$d"; done | grep -c .)
+check_cmd "plain: the successful build has log lines to keep ($ok_logs)" test "$ok_logs" -gt 0
+check_eq "plain: every log line of the successful build is there" "$ok_logs" "$(grep -cE '^#[0-9]+ [0-9]+\.[0-9]+ ' "$TMP/$REF_OK.plain")"
+check_match "plain: the header of step 1" '^#1 \[internal\] load build definition from Dockerfile$' "$(head -1 "$TMP/$REF_OK.plain")"
+check_match "plain: a status line" '#1 transferring dockerfile: [0-9.]+[kM]?B( [0-9.]+s)? done' "$(cat "$TMP/$REF_OK.plain")"
+check_match "plain: a cached step" '#[0-9]+ CACHED' "$(cat "$TMP/$REF_OK.plain")"
+check_match "plain fail: the ERROR line" '#[0-9]+ ERROR: process "/bin/sh -c go build' "$(cat "$TMP/$REF_FAIL.plain")"
+check_eq "plain fail: the closing block" "------| > [builder 4/4] RUN go build -o /out/app ./cmd/app:" "$(grep -A1 -m1 -- '^------$' "$TMP/$REF_FAIL.plain" | paste -sd'|')"
+check_eq "plain: a replayed rawjson prints the same" "$(cat "$TMP/$REF_FAIL.plain")" "$("$SKVIEW" buildkit show "$TMP/$REF_FAIL.jsonl" 2>/dev/null)"
+err=$(bk status "$REF_OK" --progress fancy 2>&1); rc=$?
+check_eq "--progress fancy: usage error" "2 skview: buildkit: --progress is tty, plain or rawjson, not 'fancy' (see skview --help)" "$rc $err"
 
 # ---- a StatusResponse over gRPC's 4 MiB default ---------------------------------------------------
 bk status "$REF_BIG" --json >"$TMP/big.jsonl"; rc=$?
 check_eq "big: exit 0" 0 "$rc"
 check_eq "big: 5 MiB of log in one message" 5242880 "$(jq -r '.logs[]?.data' "$TMP/big.jsonl" | base64 -d | wc -c)"
 check_eq "big: last line" "big log line 081919" "$(jq -r '.logs[]?.data' "$TMP/big.jsonl" | base64 -d | tail -1 | cut -c1-19)"
-check_eq "big: text" "[+] Building 0.5s (1/1) FINISHED" "$(bk status "$REF_BIG" | head -1)"
+check_eq "big: text" "[+] Building 0.5s (1/1) FINISHED" "$(bk status "$REF_BIG" --progress tty | head -1)"
 
 # ---- 20000 messages behind a slow reader: the client stops reading when its
 # hand-over queue is full and resumes once drained; nothing lost or reordered.
@@ -103,8 +126,26 @@ check_eq "flood: every log line, in order" "20000 0 19999 0" \
 
 # ---- recordings and rawjson files read back ------------------------------------------------------------
 bk status "$REF_FAIL" --record "$TMP/fail.rec" >/dev/null 2>&1
-check_eq "show: recording = live" "$(bk status "$REF_FAIL" 2>/dev/null | tail -n +2)" "$("$SKVIEW" buildkit show "$TMP/fail.rec" 2>/dev/null | tail -n +2)"
-check_eq "show: rawjson = live" "$(bk status "$REF_FAIL" 2>/dev/null | tail -n +2)" "$("$SKVIEW" buildkit show "$TMP/fail.jsonl" 2>/dev/null | tail -n +2)"
+check_eq "show: recording = live" "$(bk status "$REF_FAIL" --progress tty 2>/dev/null | tail -n +2)" "$("$SKVIEW" buildkit show --progress tty "$TMP/fail.rec" 2>/dev/null | tail -n +2)"
+check_eq "show: rawjson = live" "$(bk status "$REF_FAIL" --progress tty 2>/dev/null | tail -n +2)" "$("$SKVIEW" buildkit show --progress tty "$TMP/fail.jsonl" 2>/dev/null | tail -n +2)"
+# A UTF-8 byte-order mark before the first rawjson line loses nothing.
+{ printf '\xef\xbb\xbf'; cat "$TMP/fail.jsonl"; } >"$TMP/bom.jsonl"
+check_eq "show: rawjson with a BOM" "$("$SKVIEW" buildkit show --progress plain "$TMP/fail.jsonl" 2>&1)" \
+  "$("$SKVIEW" buildkit show --progress plain "$TMP/bom.jsonl" 2>&1)"
+# A byte flipped in the second record's payload loses that record only: the
+# rest, the failed step's closing block included, still shows.
+python3 - "$TMP/fail.rec" "$TMP/flip.rec" <<'PY'
+import struct, sys
+d = bytearray(open(sys.argv[1], "rb").read())
+off = 8 + 9 + struct.unpack_from("<I", d, 8)[0]
+d[off + 9 + struct.unpack_from("<I", d, off)[0] // 2] ^= 0x5a
+open(sys.argv[2], "wb").write(d)
+print(off, file=open(sys.argv[2] + ".off", "w"))
+PY
+"$SKVIEW" buildkit show --progress plain "$TMP/flip.rec" >"$TMP/flip.out" 2>"$TMP/flip.err"
+check_match "show: a damaged record is reported at its byte offset" "flip.rec:record 2: damaged record at byte $(cat "$TMP/flip.rec.off") " "$(cat "$TMP/flip.err")"
+check_eq "show: the records after it are read" "$("$SKVIEW" buildkit show --progress plain "$TMP/fail.rec" 2>/dev/null | sed -n '/^------$/,$p')" \
+  "$(sed -n '/^------$/,$p' "$TMP/flip.out")"
 printf '{"vertexes":[\n' >>"$TMP/fail.jsonl"
 err=$("$SKVIEW" buildkit show "$TMP/fail.jsonl" 2>&1 >/dev/null | head -1)
 check_eq "show: malformed line named" "skview: $TMP/fail.jsonl:$(wc -l <"$TMP/fail.jsonl"): not a SolveStatus: truncated JSON" "$err"
@@ -113,13 +154,13 @@ check_eq "show: malformed line named" "skview: $TMP/fail.jsonl:$(wc -l <"$TMP/fa
 stop_sim
 start_sim --buildkit-step 50
 start=$(date +%s%N)
-out=$(bk status "$REF_LIVE")
+out=$(bk status "$REF_LIVE" --progress tty)
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 check_eq "live: completes (times at half speed too)" "[+] Building 1.3s (12/12) FINISHED" "$(head -1 <<<"$out")"
 check_cmd "live: paced (>= 1.2 s at half speed, took ${ms} ms)" test "$ms" -ge 1200
 # Ctrl-C in the middle: the call is cancelled, the frame so far is printed
 # (the running step with its log tail), the recording stays readable.
-"$SKVIEW" buildkit --buildkit "unix://$SOCK" status "$REF_LIVE" --record "$TMP/int.rec" >"$TMP/int.out" 2>&1 &
+"$SKVIEW" buildkit --buildkit "unix://$SOCK" status "$REF_LIVE" --progress tty --record "$TMP/int.rec" >"$TMP/int.out" 2>&1 &
 CP=$!  # skview itself, not a subshell: the signal must reach it
 sleep 0.8; kill -INT "$CP"; wait "$CP"; rc=$?
 check_eq "Ctrl-C: exit 130" 130 "$rc"
@@ -128,7 +169,7 @@ check_match "Ctrl-C: a log tail of the running step" ' => => # go: downloading' 
 # (the times differ: the file ends at its last message, the live frame at Ctrl-C)
 untimed() { sed -E 's/[0-9]+\.[0-9]s//g'; }
 check_eq "Ctrl-C: the recording reads back alike" "$(untimed <"$TMP/int.out" | grep -v ' => => # ')" \
-  "$("$SKVIEW" buildkit show "$TMP/int.rec" | untimed)"
+  "$("$SKVIEW" buildkit show --progress tty "$TMP/int.rec" | untimed)"
 
 # ---- prune --------------------------------------------------------------------------------------------------
 err=$(bk prune </dev/null 2>&1); rc=$?
@@ -138,10 +179,10 @@ out=$(bk prune --yes --filter type==regular --keep-duration 1h); rc=$?
 check_eq "prune filtered: exit 0" 0 "$rc"
 check_eq "prune filtered: removed the old regular record" "removed p4n6q8s0u2w4y6a8c0e2g4i6k 96.00MB" "$(head -1 <<<"$out" | awk '{print $1, $2, $3}')"
 check_eq "prune filtered: total" "Total: 1 record, 96.00MB reclaimed" "$(tail -1 <<<"$out")"
-out=$(bk prune --yes --json)
-check_eq "prune --json: one record per line, in use kept" "g8i0k2m4o6q8s0u2w4y6a8c0e c5e7g9i1k3m5o7q9s1u3w5y7a yx3ae2ihd8jdhdc1wcj5b76ap kq0djl2c1wgpvbx2fv5z7d4n3" \
+out=$(bk prune --force --json)
+check_eq "prune --force --json: one record per line, in use kept" "g8i0k2m4o6q8s0u2w4y6a8c0e c5e7g9i1k3m5o7q9s1u3w5y7a yx3ae2ihd8jdhdc1wcj5b76ap kq0djl2c1wgpvbx2fv5z7d4n3" \
   "$(jq -r .ID <<<"$out" | paste -sd' ')"
-check_eq "prune --all: internal and frontend go too" "s1u3w5y7a9c1e3g5i7k9m1o3q r2t4v6x8z0b2d4f6h8j0l2n4p" "$(bk prune --yes --all --json | jq -r .ID | paste -sd' ')"
+check_eq "prune -f --all: internal and frontend go too" "s1u3w5y7a9c1e3g5i7k9m1o3q r2t4v6x8z0b2d4f6h8j0l2n4p" "$(bk prune -f --all --json | jq -r .ID | paste -sd' ')"
 check_eq "du after prune: only the record in use" "h9j1l3n5p7r9t1v3x5z7b9d1f" "$(bk du --json | jq -r .ID)"
 err=$(bk prune --yes --keep-bytes lots 2>&1); rc=$?
 check_eq "prune --keep-bytes lots: usage error" "2 skview: buildkit prune: bad --keep-bytes 'lots' (e.g. 10GB, 512MiB) (see skview --help)" "$rc $err"

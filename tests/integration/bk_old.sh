@@ -19,7 +19,7 @@ err=$(bk info 2>&1); rc=$?
 check_eq "old daemon: no Info" "1 skview: buildkit info: UNIMPLEMENTED: this daemon has no Info call (BuildKit < v0.11)" "$rc $err"
 check_eq "old daemon: workers without a version" "" "$(bk workers | grep '^BuildKit:')"
 check_match "old daemon: workers" 'ID:[[:space:]]+qmd3uatakr1bzl5xsmg9ebkd4' "$(bk workers)"
-check_eq "old daemon: status by ref over tcp://" "[+] Building 2.6s (12/12) FINISHED" "$(bk status m38a1hxgttgm2qcyrjs14yf3j | head -1)"
+check_eq "old daemon: status by ref over tcp://" "[+] Building 2.6s (12/12) FINISHED" "$(bk status m38a1hxgttgm2qcyrjs14yf3j --progress tty | head -1)"
 check_eq "host:port without a scheme" "8" "$("$SKVIEW" buildkit --buildkit "${ADDR#tcp://}" du --json | wc -l)"
 kill "$SIM_PID"; wait "$SIM_PID"; rc=$?
 check_eq "simulator exits cleanly" 0 "$rc"

@@ -48,4 +48,48 @@ check_match "--help lists the commands" 'skview state FILE' "$("$SKVIEW" --help)
 printf '{"entry":"\\u001b]0;pwned\\u0007\\u001b[2J\\u009b31m"}\n' > "$TMP/hostile.jsonl"
 out=$("$SKVIEW" events "$TMP/hostile.jsonl")
 check_eq "events text output is inert" "" "$(printf '%s' "$out" | LC_ALL=C tr -d '\040-\176\200-\377' | od -An -c | tr -d ' \n')"
+# A UTF-8 byte-order mark before the first line loses nothing (the MetaEvent is line 1).
+helm="$DATA/skaffold-v1.29-helm-events.jsonl"
+{ printf '\xef\xbb\xbf'; cat "$helm"; } > "$TMP/bom.jsonl"
+check_eq "BOM: events reads every line" "$("$SKVIEW" events "$helm")" "$("$SKVIEW" events "$TMP/bom.jsonl" 2>&1)"
+check_eq "BOM: state" "$(cat tests/golden/skaffold-v1.29-helm-events.state.json)" "$("$SKVIEW" state "$TMP/bom.jsonl" 2>&1)"
+{ printf '\xef\xbb\xbf'; sed 's/^/{"result":/; s/$/}/' "$helm"; } > "$TMP/bom-gw.jsonl"
+check_eq "BOM: gateway capture" "$("$SKVIEW" events "$helm")" "$("$SKVIEW" events "$TMP/bom-gw.jsonl" 2>&1)"
+# The parallel reader (files over 4 MiB) too.
+for i in $(seq 300); do cat "$helm"; done > "$TMP/big.jsonl"
+{ printf '\xef\xbb\xbf'; cat "$TMP/big.jsonl"; } > "$TMP/bom-big.jsonl"
+check_eq "BOM: parallel reader" "$("$SKVIEW" state "$TMP/big.jsonl")" "$("$SKVIEW" state "$TMP/bom-big.jsonl" 2>&1)"
+
+# A compressed log is named as such, once, with the way out; exit 1.
+gzip -c "$helm" > "$TMP/log.jsonl.gz"
+"$SKVIEW" events "$TMP/log.jsonl.gz" > "$TMP/out" 2> "$TMP/err"; rc=$?
+check_eq "gzip: exit 1" 1 "$rc"
+check_eq "gzip: one line saying what to do" \
+  "skview: $TMP/log.jsonl.gz: gzip-compressed; decompress it first (zcat $TMP/log.jsonl.gz | skview ... -)" "$(cat "$TMP/err")"
+check_eq "gzip: the advice works" "$("$SKVIEW" state "$helm")" "$(zcat "$TMP/log.jsonl.gz" | "$SKVIEW" state -)"
+head -c 3000 /bin/sh > "$TMP/binary"
+"$SKVIEW" state "$TMP/binary" > "$TMP/out" 2> "$TMP/err"; rc=$?
+check_eq "binary: exit 1" 1 "$rc"
+check_match "binary: one line" "^skview: $TMP/binary: binary data .*not an event log$" "$(cat "$TMP/err")"
+
+# Nothing valid, only malformed lines: exit 1 (3 under --strict), said at the end.
+printf 'not json\n{"entry": 1}\n' > "$TMP/allbad.jsonl"
+"$SKVIEW" state "$TMP/allbad.jsonl" > "$TMP/out" 2> "$TMP/err"; rc=$?
+check_eq "all lines malformed: exit 1" 1 "$rc"
+check_eq "all lines malformed: said so" "skview: $TMP/allbad.jsonl: no valid entry in it, only malformed line(s)" "$(tail -1 "$TMP/err")"
+"$SKVIEW" events --strict "$TMP/allbad.jsonl" > /dev/null 2>&1; check_eq "all lines malformed, --strict: exit 3" 3 $?
+: > "$TMP/empty.jsonl"
+"$SKVIEW" state "$TMP/empty.jsonl" > /dev/null 2>&1; check_eq "an empty log is no error" 0 $?
+
+# The gateway's stream errors are reported as such, with their line; reading goes on.
+{ sed -n 1,3p "$helm" | sed 's/^/{"result":/; s/$/}/'
+  echo '{"error":{"grpcCode":14,"httpCode":503,"message":"connection refused","httpStatus":"Service Unavailable","details":[]}}'
+  sed -n 4,19p "$helm" | sed 's/^/{"result":/; s/$/}/'
+  echo '{"error":{"code":2,"message":"stream \u001b[2Jreset"}}'; } > "$TMP/gwerr.jsonl"
+"$SKVIEW" state "$TMP/gwerr.jsonl" > "$TMP/out" 2> "$TMP/err"; rc=$?
+check_eq "gateway error: exit 0" 0 "$rc"
+check_eq "gateway error: state intact" "$(cat tests/golden/skaffold-v1.29-helm-events.state.json)" "$(cat "$TMP/out")"
+check_eq "gateway error: reported as the stream error it is" \
+"$TMP/gwerr.jsonl:4: the gateway reported an error: 14 UNAVAILABLE: connection refused
+$TMP/gwerr.jsonl:21: the gateway reported an error: 2 UNKNOWN: stream ␛[2Jreset" "$(cat "$TMP/err")"
 finish

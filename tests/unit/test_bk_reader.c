@@ -191,7 +191,10 @@ static void test_recording(void **state)
     assert_string_equal(got->statuses[0]->id, "transferring dockerfile:");
     assert_int_equal(bk_reader_next(r, &got, err, sizeof err), BK_READ_FAIL);
     char want[600];
-    snprintf(want, sizeof want, "%s:record 3: torn record; the records before it are kept", path);
+    long long at = 8 + 9 + (long long)protobuf_c_message_get_packed_size(&e.base) + 9 +
+                   (long long)protobuf_c_message_get_packed_size(&m->base);
+    snprintf(want, sizeof want, "%s:record 3: torn last record at byte %lld (the recording was cut short); "
+             "the records before it are kept", path, at);
     assert_string_equal(err, want);
     bk_reader_close(r);
     unlink(path);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "model/codes.h"
 #include "model/pbjson.h"
 #include "skaffold.pb-c.h"
 
@@ -77,8 +78,70 @@ static void enums_as_names_or_numbers(void **state)
     assert_non_null(r);
     assert_int_equal(r->statuscode, PROTO__STATUS_CODE__STATUSCHECK_UNHEALTHY);
     assert_string_equal(write_json(f, &r->base), "{\"statusCode\":\"STATUSCHECK_UNHEALTHY\"}");
-    assert_null(parse(f, "{\"statusCode\":\"NOT_A_CODE\"}", &proto__resource_status_check_event__descriptor));
+    assert_int_equal(f->err.n_unknown, 0);
+}
+
+/* Values newer than the schema: a number is kept and written back as the
+ * number; a name is interned to a synthetic number written back as the name
+ * and shown by codes.c; each parse lists them with their path. */
+static void unknown_enum_values_are_kept(void **state)
+{
+    fixture_t *f = *state;
+    const ProtobufCMessageDescriptor *d = &proto__resource_status_check_event__descriptor;
+    Proto__ResourceStatusCheckEvent *r = (void *)parse(f, "{\"statusCode\":1234}", d);
+    assert_non_null(r);
+    assert_int_equal(r->statuscode, 1234);
+    assert_string_equal(write_json(f, &r->base), "{\"statusCode\":1234}");
+    assert_string_equal(status_code_name(1234), "UNKNOWN(1234)");
+    assert_int_equal(f->err.n_unknown, 1);
+    assert_ptr_equal(f->err.unknown[0].ed, &proto__status_code__descriptor);
+    assert_string_equal(f->err.unknown[0].path, "statusCode");
+    r = (void *)parse(f, "{\"statusCode\":\"STATUSCHECK_NEWER\"}", d);
+    assert_non_null(r);
+    int synth = (int)r->statuscode;
+    assert_true(synth >= PBJSON_ENUM_SYNTH_BASE);
+    assert_string_equal(write_json(f, &r->base), "{\"statusCode\":\"STATUSCHECK_NEWER\"}");
+    assert_string_equal(status_code_name(synth), "STATUSCHECK_NEWER");
+    assert_int_equal(f->err.n_unknown, 1);
+    assert_int_equal(f->err.unknown[0].value, synth);
+    /* The same name again: the same number; another enum: its own. */
+    r = (void *)parse(f, "{\"statusCode\":\"STATUSCHECK_NEWER\"}", d);
+    assert_int_equal(r->statuscode, synth);
+    assert_null(pbjson_enum_synth_name(&proto__suggestion_code__descriptor, synth));
+    /* User-typed input (ctl emit) may not invent names. */
+    const char *typed = "{\"statusCode\":\"NOT_A_CODE\"}";
+    assert_null(pbjson_parse_strict(f->p, typed, strlen(typed), d, &f->arena, &f->err));
     assert_string_equal(f->err.msg, "statusCode: unknown StatusCode value \"NOT_A_CODE\"");
+}
+
+/* protobuf's JSON reads a field's .proto name too: Skaffold's are lowerCamel,
+ * so the other spelling is snake_case. */
+static void proto_field_names_are_read(void **state)
+{
+    fixture_t *f = *state;
+    Proto__PortEvent *p = (void *)parse(f, "{\"local_port\":4503,\"pod_name\":\"web-0\",\"remotePort\":80}",
+                                        &proto__port_event__descriptor);
+    assert_non_null(p);
+    assert_int_equal(p->localport, 4503);
+    assert_int_equal(p->remoteport, 80);
+    assert_string_equal(p->podname, "web-0");
+    assert_string_equal(write_json(f, &p->base), "{\"localPort\":4503,\"remotePort\":80,\"podName\":\"web-0\"}");
+    assert_non_null(parse(f, "{\"local__port\":1}", &proto__port_event__descriptor)); /* skipped, not a name */
+}
+
+/* Event is one oneof: a key naming none of its kinds is a kind we do not
+ * know (an error, not a silently empty event); two kinds name both. */
+static void event_kinds_are_checked(void **state)
+{
+    fixture_t *f = *state;
+    const ProtobufCMessageDescriptor *d = &proto__log_entry__descriptor;
+    assert_null(parse(f, "{\"event\":{\"fooEvent\":{}}}", d));
+    assert_string_equal(f->err.msg, "event: unknown Event kind \"fooEvent\" (from a newer Skaffold?)");
+    assert_null(parse(f, "{\"event\":{\"buildEvent\":{},\"deployEvent\":{}}}", d));
+    assert_string_equal(f->err.msg, "event: two Event kinds in one object: \"buildEvent\" and \"deployEvent\"");
+    const char *typed = "{\"event\":{\"buildEvent\":{\"artifactt\":\"a\"}}}";
+    assert_null(pbjson_parse_strict(f->p, typed, strlen(typed), d, &f->arena, &f->err));
+    assert_string_equal(f->err.msg, "event.buildEvent.artifactt: unknown field");
 }
 
 static void unknown_keys_and_nulls_are_skipped(void **state)
@@ -292,6 +355,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(reads_real_build_event, setup, teardown),
         cmocka_unit_test_setup_teardown(enums_as_names_or_numbers, setup, teardown),
+        cmocka_unit_test_setup_teardown(unknown_enum_values_are_kept, setup, teardown),
+        cmocka_unit_test_setup_teardown(proto_field_names_are_read, setup, teardown),
+        cmocka_unit_test_setup_teardown(event_kinds_are_checked, setup, teardown),
         cmocka_unit_test_setup_teardown(unknown_keys_and_nulls_are_skipped, setup, teardown),
         cmocka_unit_test(timestamps_take_zero_to_nine_digits),
         cmocka_unit_test_setup_teardown(timestamps_print_like_jsonpb, setup, teardown),
