@@ -153,6 +153,7 @@ static int mouse(ui_t *ui)
 int input_dispatch(ui_t *ui, action_t a)
 {
     view_t *v = &ui->views[ui->focus];
+    view_settle(ui, v);
     int r = v->ops->action ? v->ops->action(ui, v, a) : UI_PASS;
     if (r == UI_PASS)
         r = view_action(ui, v, a);
@@ -184,6 +185,7 @@ int input_dispatch(ui_t *ui, action_t a)
 int input_key(ui_t *ui, int key)
 {
     key = normalize(key);
+    view_settle(ui, &ui->views[ui->focus]);
     if (key == (KEYS_FN | KEY_MOUSE))
         return mouse(ui);
     if (key == (KEYS_FN | KEY_RESIZE))
