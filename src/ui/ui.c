@@ -501,8 +501,12 @@ static void ui_fini(ui_t *ui)
 
 static int run_interactive(ui_t *ui)
 {
-    if (term_start(ui))
+    if (term_start(ui)) {
+        /* The source and its timers are running already: stop them so
+         * that ui_fini's loop ends at once. */
+        shutdown_ui(ui);
         return EXIT_RUNTIME;
+    }
     start_handles(ui);
     frame(ui);
     uv_run(ui->loop, UV_RUN_DEFAULT);

@@ -44,4 +44,24 @@ check_cmd "burst at 64x: the viewer survives" alive burstfast
 keys burstfast Escape q
 check_restored "burst at 64x" burstfast
 
+# ---- 2. no terminal: an error and exit 1 at once -----------------------------
+start_sim --seed 7 --interval 400
+# exits_within SECONDS OUT COMMAND...: runs it with stdin from /dev/null;
+# OUT gets stderr and the exit status (124 when it had to be killed).
+exits_within() {
+  local s=$1 out=$2; shift 2
+  timeout -s KILL "$s" "$@" < /dev/null > /dev/null 2> "$out.err"; echo $? > "$out.rc"
+}
+exits_within 10 "$TMP/notty-replay" "$SKVIEW" replay "$log" --no-config
+check_eq "no terminal (replay < /dev/null): exit 1" 1 "$(cat "$TMP/notty-replay.rc")"
+check_match "no terminal (replay): says why" "needs a terminal" "$(cat "$TMP/notty-replay.err")"
+exits_within 10 "$TMP/notty-live" "$SKVIEW" -a "$ADDR" --no-config
+check_eq "no terminal (live): exit 1" 1 "$(cat "$TMP/notty-live.rc")"
+# Input on a terminal, output into a pipe.
+start_ui pipe bash -c '"$0" -a "$1" --no-config | cat; exit "${PIPESTATUS[0]}"' "$SKVIEW" "$ADDR"
+wait_for 10 test -s "$TMP/pipe.rc"
+check_eq "skview -a ADDR | cat: exit 1 within 10 s" 1 "$(cat "$TMP/pipe.rc" 2>/dev/null)"
+check_screen "skview -a ADDR | cat: says why" pipe "needs a terminal"
+check_restored "skview -a ADDR | cat" pipe
+
 finish
