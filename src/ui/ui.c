@@ -292,6 +292,14 @@ static void term_size(ui_t *ui)
     }
 }
 
+/* Whether the terminal can address the cursor: without that (TERM=dumb)
+ * curses draws nothing at all. */
+static bool term_can_draw(void)
+{
+    const char *cup = tigetstr("cup");
+    return cup && cup != (const char *)-1 && *cup;
+}
+
 static int term_start(ui_t *ui)
 {
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -305,6 +313,12 @@ static int term_start(ui_t *ui)
     }
     term_active = true;
     atexit(term_restore);
+    if (!term_can_draw()) {
+        term_restore();
+        fprintf(stderr, "skview: terminal type '%s' cannot move the cursor; the viewer needs "
+                        "one that can (e.g. TERM=xterm-256color)\n", getenv("TERM") ? getenv("TERM") : "");
+        return -1;
+    }
     static const int fatal[] = {SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL};
     for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
         signal(fatal[i], on_fatal_signal);

@@ -64,4 +64,11 @@ check_eq "skview -a ADDR | cat: exit 1 within 10 s" 1 "$(cat "$TMP/pipe.rc" 2>/d
 check_screen "skview -a ADDR | cat: says why" pipe "needs a terminal"
 check_restored "skview -a ADDR | cat" pipe
 
+# ---- 5. TERM=dumb: a clear error, exit 1, the terminal as it was -------------
+start_ui dumb env TERM=dumb "$SKVIEW" replay "$log" --no-config
+wait_for 10 test -s "$TMP/dumb.rc"
+check_eq "TERM=dumb: exit 1" 1 "$(cat "$TMP/dumb.rc" 2>/dev/null)"
+check_screen "TERM=dumb: says why" dumb "terminal type 'dumb' cannot move the cursor"
+check_restored "TERM=dumb" dumb
+
 finish
