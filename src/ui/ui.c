@@ -180,6 +180,28 @@ static void config_report(void *ctx, const char *msg)
         ui_message(ui, true, "config: %s", msg);
 }
 
+/* The config, then the theme. A file named on the command line (--config,
+ * --theme) that cannot be read is an error (-1): the user asked for it.
+ * The user's own config and a theme named in it only warn. */
+static int load_config(ui_t *ui, const ui_opts_t *o)
+{
+    char path[1024];
+    if (o->config && config_load_file(&ui->cfg, o->config, false, 0, config_report, ui) < 0)
+        return -1;
+    if (!o->config && !o->no_config && config_user_path(path, sizeof path)[0])
+        config_load_file(&ui->cfg, path, true, 0, config_report, ui);
+    if (o->theme && theme_find(o->theme, path, sizeof path)) {
+        char msg[1200];
+        snprintf(msg, sizeof msg, "%s: no such theme file (a NAME is looked up in the "
+                                  "theme folders, a PATH must be a readable file)", o->theme);
+        config_report(ui, msg);
+        return -1;
+    }
+    if (o->theme)
+        snprintf(ui->cfg.theme, sizeof ui->cfg.theme, "%s", o->theme);
+    return config_load_theme(&ui->cfg, config_report, ui) < 0 && o->theme ? -1 : 0;
+}
+
 /* ---- frames --------------------------------------------------------------- */
 
 static void on_anim(uv_timer_t *t)
@@ -462,14 +484,12 @@ static int ui_init(ui_t *ui, const ui_opts_t *o, ui_source_t source)
     sb_init(&ui->scratch);
     sb_init(&ui->popup);
     config_init(&ui->cfg);
-    char path[1024];
-    if (o->config)
-        config_load_file(&ui->cfg, o->config, false, 0, config_report, ui);
-    else if (!o->no_config && config_user_path(path, sizeof path)[0])
-        config_load_file(&ui->cfg, path, true, 0, config_report, ui);
-    if (o->theme)
-        snprintf(ui->cfg.theme, sizeof ui->cfg.theme, "%s", o->theme);
-    config_load_theme(&ui->cfg, config_report, ui);
+    if (load_config(ui, o)) {
+        config_free(&ui->cfg);
+        sb_free(&ui->scratch);
+        sb_free(&ui->popup);
+        return EXIT_RUNTIME;
+    }
     ui->notify = o->notify || ui->cfg.notify;
     model_opts_t mo = {.history_cap = ui->cfg.history};
     ui->model = model_new(&mo);

@@ -71,4 +71,18 @@ check_eq "TERM=dumb: exit 1" 1 "$(cat "$TMP/dumb.rc" 2>/dev/null)"
 check_screen "TERM=dumb: says why" dumb "terminal type 'dumb' cannot move the cursor"
 check_restored "TERM=dumb" dumb
 
+# ---- 6. --config and --theme naming what cannot be read: exit 1 --------------
+# (A bad line inside a readable file is only reported; the viewer runs.)
+mkdir -p "$TMP/adir"
+for opt in "--config DIR adir" "--theme DIR adir" "--config MISSING missing.cfg" "--theme NAME no-such-theme"; do
+  read -r o what path <<< "$opt"
+  [ "$what" = NAME ] || path="$TMP/$path"
+  exits_within 10 "$TMP/cfgerr" "$SKVIEW" replay "$log" --dump-screen "$o" "$path"
+  check_eq "$o $what: exit 1" 1 "$(cat "$TMP/cfgerr.rc")"
+  check_match "$o $what: the error names it" "^skview: [^ ]*$path:" "$(cat "$TMP/cfgerr.err")"
+done
+exits_within 10 "$TMP/cfglive" "$SKVIEW" -a "$ADDR" --config "$TMP/adir"
+check_eq "live --config DIR: exit 1" 1 "$(cat "$TMP/cfglive.rc")"
+check_match "live --config DIR: says so" "$TMP/adir: Is a directory" "$(cat "$TMP/cfglive.err")"
+
 finish

@@ -153,6 +153,27 @@ static void test_theme_lookup(void **state)
     config_free(&c);
 }
 
+/* A file that cannot be read is -1 and one report naming it, not an empty
+ * config: a directory (fopen succeeds on one), a missing file. */
+static void test_unreadable_file(void **state)
+{
+    ui_config_t c;
+    reports_t r = {0};
+    config_init(&c);
+    assert_int_equal(config_load_file(&c, "themes", false, 0, collect, &r), -1);
+    assert_int_equal(r.n, 1);
+    assert_string_equal(r.msg[0], "themes: Is a directory");
+    assert_int_equal(config_load_file(&c, "no/such/file", false, 0, collect, &r), -1);
+    assert_string_equal(r.msg[1], "no/such/file: No such file or directory");
+    assert_int_equal(config_load_file(&c, "no/such/file", true, 0, collect, &r), 0);
+    assert_int_equal(r.n, 2);
+    /* a theme PATH that is a directory */
+    snprintf(c.theme, sizeof c.theme, "themes/");
+    assert_int_equal(config_load_theme(&c, collect, &r), -1);
+    assert_string_equal(r.msg[2], "themes/: Is a directory");
+    config_free(&c);
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "C.UTF-8");
@@ -163,6 +184,7 @@ int main(void)
         cmocka_unit_test(test_color_names),
         cmocka_unit_test(test_shipped_themes),
         cmocka_unit_test(test_theme_lookup),
+        cmocka_unit_test(test_unreadable_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
