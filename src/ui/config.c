@@ -138,6 +138,9 @@ int config_parse(ui_config_t *c, const char *text, size_t len, const char *file,
 {
     int bad = 0, lineno = 0;
     size_t i = 0;
+    /* Editors on some systems start a UTF-8 file with a byte-order mark. */
+    if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
+        i = 3;
     while (i < len) {
         size_t j = i;
         while (j < len && text[j] != '\n')

@@ -7,7 +7,8 @@
  *     history-size N
  *     notify on|off
  * '#' starts a comment line. A bad line is reported as "FILE:LINE: what" and
- * skipped; the rest still applies. */
+ * skipped; the rest still applies. A UTF-8 byte-order mark at the start of
+ * the text is ignored. */
 #ifndef SKVIEW_UI_CONFIG_H
 #define SKVIEW_UI_CONFIG_H
 

@@ -172,10 +172,16 @@ void ui_term_write(ui_t *ui, const char *seq, size_t len)
     }
 }
 
+/* Config and theme problems: the file's text may hold escape sequences, so
+ * what reaches stderr is made inert like everything else. */
 static void config_report(void *ctx, const char *msg)
 {
     ui_t *ui = ctx;
-    fprintf(stderr, "skview: %s\n", msg);
+    strbuf_t safe;
+    sb_init(&safe);
+    textsafe(&safe, msg, strlen(msg), 0, ui_text_flags(ui));
+    fprintf(stderr, "skview: %.*s\n", (int)safe.len, safe.data ? safe.data : "");
+    sb_free(&safe);
     if (!ui->msg[0])
         ui_message(ui, true, "config: %s", msg);
 }

@@ -85,4 +85,16 @@ exits_within 10 "$TMP/cfglive" "$SKVIEW" -a "$ADDR" --config "$TMP/adir"
 check_eq "live --config DIR: exit 1" 1 "$(cat "$TMP/cfglive.rc")"
 check_match "live --config DIR: says so" "$TMP/adir: Is a directory" "$(cat "$TMP/cfglive.err")"
 
+# ---- 7. config and theme errors are inert on stderr; a BOM is ignored --------
+printf '\xef\xbb\xbfbind generic x quit\n\033]2;PWNED\a \033[2J\n' > "$TMP/evil.cfg"
+printf '\xef\xbb\xbfcolor ok blue default\ncolor \033]0;T\a red default\n' > "$TMP/evil.theme"
+exits_within 10 "$TMP/evil" "$SKVIEW" replay "$log" --dump-screen --config "$TMP/evil.cfg" \
+  --theme "$TMP/evil.theme" --keys x
+err=$(cat "$TMP/evil.err")
+check_eq "evil config: runs (bad lines are reported, not fatal)" 0 "$(cat "$TMP/evil.rc")"
+check_eq "evil config: no ESC or BEL byte on stderr" 0 "$(tr -cd '\033\007' < "$TMP/evil.err" | wc -c)"
+check_match "evil config: the sequence shown as placeholders" "evil.cfg:2: unknown directive '␛\]2;PWNED␇'" "$err"
+check_match "evil theme: the sequence shown as placeholders" "evil.theme:2: unknown colour role '␛\]0;T␇'" "$err"
+check_eq "BOM: the first line of config and theme applies (two reports only)" 2 "$(grep -c . <<< "$err")"
+
 finish

@@ -153,6 +153,25 @@ static void test_theme_lookup(void **state)
     config_free(&c);
 }
 
+/* A byte-order mark is not part of the first line. */
+static void test_bom_ignored(void **state)
+{
+    ui_config_t c;
+    reports_t r;
+    config_init(&c);
+    assert_int_equal(parse(&c, "\xEF\xBB\xBFnotify on\nbind generic x quit\n", &r), 0);
+    assert_true(c.notify);
+    assert_int_equal(keys_lookup(c.keys, PANE_EVENTS, 'x'), ACT_QUIT);
+    /* in a theme file too */
+    const char *t = "\xEF\xBB\xBF" "color ok blue default\n";
+    assert_int_equal(config_parse(&c, t, strlen(t), "x.theme", CONFIG_THEME_FILE, collect, &r), 0);
+    assert_int_equal(c.styles.style[ROLE_OK].fg, 4);
+    /* only at the start: elsewhere it is a bad word */
+    assert_int_equal(parse(&c, "notify off\n\xEF\xBB\xBFnotify on\n", &r), 1);
+    assert_false(c.notify);
+    config_free(&c);
+}
+
 /* A file that cannot be read is -1 and one report naming it, not an empty
  * config: a directory (fopen succeeds on one), a missing file. */
 static void test_unreadable_file(void **state)
@@ -184,6 +203,7 @@ int main(void)
         cmocka_unit_test(test_color_names),
         cmocka_unit_test(test_shipped_themes),
         cmocka_unit_test(test_theme_lookup),
+        cmocka_unit_test(test_bom_ignored),
         cmocka_unit_test(test_unreadable_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
