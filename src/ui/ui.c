@@ -43,37 +43,57 @@ typedef struct opt_def {
     opt_kind_t kind;
     size_t offset;
     bool replay_only, live_only;
+    const char *arg;           /* the value's name in --help; "" for a flag */
     const char *help;
 } opt_def_t;
 
 #define O(f) offsetof(ui_opts_t, f)
 static const opt_def_t opt_defs[] = {
-    {"--addr", "-a", OPT_STR, O(addr), false, true, "ADDR   Skaffold's gRPC address"},
-    {"--record", NULL, OPT_STR, O(record), false, true, "FILE   also record the stream"},
-    {"--theme", NULL, OPT_STR, O(theme), false, false, "NAME|PATH  colour theme"},
-    {"--config", NULL, OPT_STR, O(config), false, false, "FILE  config file to read"},
-    {"--no-config", NULL, OPT_BOOL, O(no_config), false, false, "     ignore the user's config"},
-    {"--notify", NULL, OPT_BOOL, O(notify), false, false, "    bell and title on failure/recovery"},
-    {"--speed", NULL, OPT_SPEED, O(speed), true, false, "X     replay speed: 0.5..64 or max"},
-    {"--paused", NULL, OPT_BOOL, O(paused), true, false, "    start paused"},
-    {"--at", NULL, OPT_STR, O(at), true, false, "N|END|iter:N|error:N  start at that place"},
-    {"--dump-screen", NULL, OPT_BOOL, O(dump), true, false, " print the screen as text, no terminal"},
-    {"--size", NULL, OPT_SIZE, 0, true, false, "WxH    screen size for --dump-screen"},
-    {"--keys", NULL, OPT_STR, O(keys), true, false, "\"K...\" keys to press before the dump"},
-    {"--focus", NULL, OPT_STR, O(focus), false, false, "PANE  pane focused at start"},
-    {"--buildkit", NULL, OPT_STR, O(buildkit), false, true, "ADDR  BuildKit too (default $BUILDKIT_HOST)"},
-    {"--ref", NULL, OPT_STR, O(ref), false, true, "REF     follow that BuildKit build"},
-    {"--ref-file", NULL, OPT_STR, O(ref_file), false, true, "FILE  the build ref in a file"},
-    {"--log-tail", NULL, OPT_STR, O(log_tail), false, false, "N  log lines of a running step (6)"},
+    {"--addr", "-a", OPT_STR, O(addr), false, true, "ADDR", "Skaffold's gRPC address"},
+    {"--record", NULL, OPT_STR, O(record), false, true, "FILE", "also record the stream"},
+    {"--theme", NULL, OPT_STR, O(theme), false, false, "NAME|PATH", "colour theme"},
+    {"--config", NULL, OPT_STR, O(config), false, false, "FILE", "config file to read"},
+    {"--no-config", NULL, OPT_BOOL, O(no_config), false, false, "", "ignore the user's config"},
+    {"--notify", NULL, OPT_BOOL, O(notify), false, false, "", "bell and title on failure/recovery"},
+    {"--speed", NULL, OPT_SPEED, O(speed), true, false, "X", "replay speed: 0.5..64 or max"},
+    {"--paused", NULL, OPT_BOOL, O(paused), true, false, "", "start paused"},
+    {"--at", NULL, OPT_STR, O(at), true, false, "N|END|iter:N|error:N", "start at that place"},
+    {"--dump-screen", NULL, OPT_BOOL, O(dump), true, false, "", "print the screen as text, no terminal"},
+    {"--size", NULL, OPT_SIZE, 0, true, false, "WxH", "screen size for --dump-screen"},
+    {"--keys", NULL, OPT_STR, O(keys), true, false, "\"K...\"", "keys to press before the dump"},
+    {"--focus", NULL, OPT_STR, O(focus), false, false, "PANE", "pane focused at start"},
+    {"--buildkit", NULL, OPT_STR, O(buildkit), false, true, "ADDR", "BuildKit too (default $BUILDKIT_HOST)"},
+    {"--ref", NULL, OPT_STR, O(ref), false, true, "REF", "follow that BuildKit build"},
+    {"--ref-file", NULL, OPT_STR, O(ref_file), false, true, "FILE", "the build ref in a file"},
+    {"--log-tail", NULL, OPT_STR, O(log_tail), false, false, "N", "log lines of a running step (6)"},
 };
 #undef O
 
+/* "-a, --addr ADDR": the left column of --help. */
+static int opt_synopsis(const opt_def_t *d, char *buf, size_t len)
+{
+    return snprintf(buf, len, "%s%s%s%s%s", d->alias ? d->alias : "", d->alias ? ", " : "",
+                    d->name, d->arg[0] ? " " : "", d->arg);
+}
+
+static bool opt_applies(const opt_def_t *d, bool replay)
+{
+    return replay ? !d->live_only : !d->replay_only;
+}
+
 void ui_print_options(FILE *f, bool replay)
 {
-    for (size_t i = 0; i < sizeof opt_defs / sizeof opt_defs[0]; i++)
-        if (replay ? !opt_defs[i].live_only : !opt_defs[i].replay_only)
-            fprintf(f, "  %s%s%s %s\n", opt_defs[i].alias ? opt_defs[i].alias : "",
-                    opt_defs[i].alias ? ", " : "", opt_defs[i].name, opt_defs[i].help);
+    const size_t n = sizeof opt_defs / sizeof opt_defs[0];
+    char syn[128];
+    int w = 0;
+    for (size_t i = 0; i < n; i++)
+        if (opt_applies(&opt_defs[i], replay) && opt_synopsis(&opt_defs[i], syn, sizeof syn) > w)
+            w = opt_synopsis(&opt_defs[i], syn, sizeof syn);
+    for (size_t i = 0; i < n; i++)
+        if (opt_applies(&opt_defs[i], replay)) {
+            opt_synopsis(&opt_defs[i], syn, sizeof syn);
+            fprintf(f, "  %-*s  %s\n", w, syn, opt_defs[i].help);
+        }
 }
 
 static void usage(bool replay)
@@ -114,7 +134,7 @@ static int parse_opts(int argc, char **argv, bool replay, ui_opts_t *o)
             o->file = argv[i];
             continue;
         }
-        if (!d || (replay ? d->live_only : d->replay_only))
+        if (!d || !opt_applies(d, replay))
             return cli_usage_error("%s: unknown option '%s'", replay ? "replay" : "skview", argv[i]);
         if (d->kind == OPT_BOOL) {
             *(bool *)((char *)o + d->offset) = true;

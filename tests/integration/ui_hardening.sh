@@ -97,4 +97,14 @@ check_match "evil config: the sequence shown as placeholders" "evil.cfg:2: unkno
 check_match "evil theme: the sequence shown as placeholders" "evil.theme:2: unknown colour role '␛\]0;T␇'" "$err"
 check_eq "BOM: the first line of config and theme applies (two reports only)" 2 "$(grep -c . <<< "$err")"
 
+# ---- 12. --help: the option column is aligned --------------------------------
+# The column where each option's text starts (after the synopsis and a gap
+# of two or more spaces): one value for every line of each option list.
+help_columns() {
+  sed -n '/^options of the viewer:$/,/^$/p; /^usage: skview replay/,/^$/p' |
+    grep '^  -' | python3 -c 'import re,sys; print(" ".join(sorted({str(re.match(r"  \S.*?\S  +", l).end()) for l in sys.stdin})))'
+}
+check_match "skview --help: one column for the option texts" '^[0-9]+$' "$("$SKVIEW" --help | help_columns)"
+check_match "skview replay --help: one column" '^[0-9]+$' "$("$SKVIEW" replay --help 2>&1 | help_columns)"
+
 finish
