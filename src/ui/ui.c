@@ -110,8 +110,9 @@ static int parse_value(const opt_def_t *d, ui_opts_t *o, const char *v)
     case OPT_SPEED:
         if (!strcmp(v, "max"))
             return o->speed = 0, 0;
+        /* Written so that NaN fails too (every comparison with it is false). */
         o->speed = strtod(v, &end);
-        return *end || o->speed < 0.5 || o->speed > 64 ? -1 : 0;
+        return end != v && !*end && o->speed >= 0.5 && o->speed <= 64 ? 0 : -1;
     case OPT_SIZE:
         return sscanf(v, "%dx%d", &o->cols, &o->rows) == 2 && o->cols > 0 && o->rows > 0 &&
                        o->cols <= 1000 && o->rows <= 1000 ? 0 : -1;
@@ -140,8 +141,11 @@ static int parse_opts(int argc, char **argv, bool replay, ui_opts_t *o)
             *(bool *)((char *)o + d->offset) = true;
             continue;
         }
-        if (i + 1 >= argc || parse_value(d, o, argv[i + 1]))
-            return cli_usage_error("%s needs a valid value", d->name);
+        if (i + 1 >= argc)
+            return cli_usage_error("%s needs a value: %s", d->name, d->arg);
+        if (parse_value(d, o, argv[i + 1]))
+            return cli_usage_error("%s '%s' is not valid; %s %s: %s", d->name, argv[i + 1],
+                                   d->name, d->arg, d->help);
         i++;
     }
     if (replay && !o->file)

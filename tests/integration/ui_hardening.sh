@@ -97,6 +97,17 @@ check_match "evil config: the sequence shown as placeholders" "evil.cfg:2: unkno
 check_match "evil theme: the sequence shown as placeholders" "evil.theme:2: unknown colour role '␛\]0;T␇'" "$err"
 check_eq "BOM: the first line of config and theme applies (two reports only)" 2 "$(grep -c . <<< "$err")"
 
+# ---- 11. --speed: only 0.5..64 or max ----------------------------------------
+for v in nan NaN inf -inf -1 0 0.25 65 garbage 2x ""; do
+  exits_within 10 "$TMP/speed" "$SKVIEW" replay "$log" --dump-screen --speed "$v"
+  check_eq "--speed '$v': usage error 2" 2 "$(cat "$TMP/speed.rc")"
+  check_match "--speed '$v': says what is valid" "--speed '$v' is not valid; --speed X: replay speed: 0.5..64 or max" "$(cat "$TMP/speed.err")"
+done
+for v in 0.5 1 64 max; do
+  exits_within 10 "$TMP/speed" "$SKVIEW" replay "$log" --dump-screen --speed "$v"
+  check_eq "--speed $v: accepted" 0 "$(cat "$TMP/speed.rc")"
+done
+
 # ---- 12. --help: the option column is aligned --------------------------------
 # The column where each option's text starts (after the synopsis and a gap
 # of two or more spaces): one value for every line of each option list.
