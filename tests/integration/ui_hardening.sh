@@ -64,6 +64,17 @@ check_eq "skview -a ADDR | cat: exit 1 within 10 s" 1 "$(cat "$TMP/pipe.rc" 2>/d
 check_screen "skview -a ADDR | cat: says why" pipe "needs a terminal"
 check_restored "skview -a ADDR | cat" pipe
 
+# ---- 4. narrow windows keep the artifact names (cut, not dropped) -----------
+hlog="$DATA/skaffold-v1.29-helm-events.jsonl"
+name=$(grep -o '"artifact":"[^"]*"' "$hlog" | head -1 | cut -d'"' -f4)
+for w in 16 20 24 30; do
+  row=$("$SKVIEW" replay "$hlog" --dump-screen --size "${w}x30" --at END --no-config | grep -A1 ' 1 Artifacts' | tail -1)
+  # At least the first half of the row minus the icon and the ellipsis.
+  check_match "${w} columns: the artifact name is shown" "^ . ${name:0:$((w / 2 - 4))}" "$row"
+done
+row=$("$SKVIEW" replay "$hlog" --dump-screen --size 30x30 --at END --no-config | grep -A1 ' 1 Artifacts' | tail -1)
+check_match "30 columns: the whole name, then the status" "^ . $name +Complete" "$row"
+
 # ---- 5. TERM=dumb: a clear error, exit 1, the terminal as it was -------------
 start_ui dumb env TERM=dumb "$SKVIEW" replay "$log" --no-config
 wait_for 10 test -s "$TMP/dumb.rc"
