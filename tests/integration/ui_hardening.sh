@@ -108,6 +108,29 @@ check_match "evil config: the sequence shown as placeholders" "evil.cfg:2: unkno
 check_match "evil theme: the sequence shown as placeholders" "evil.theme:2: unknown colour role '␛\]0;T␇'" "$err"
 check_eq "BOM: the first line of config and theme applies (two reports only)" 2 "$(grep -c . <<< "$err")"
 
+# ---- 8. characters above U+FFFF can be typed into the filter ----------------
+wide="$TMP/unicode-log.jsonl"
+python3 - > "$wide" <<'PY'
+import json
+for i, a in enumerate(["plain-app", "app-\U0001D518nicode", "smile-\U0001F600"]):
+    print(json.dumps({"timestamp": "2021-01-01T00:00:0%dZ" % i,
+                      "event": {"buildEvent": {"artifact": a, "status": "Complete"}}}))
+PY
+start_ui wide "$SKVIEW" replay "$wide" --at END --no-config
+check_screen "wide: three artifacts" wide "3/3"
+keys wide /
+keys wide -l '𝔘'
+keys wide Enter
+check_screen "U+1D518 typed into the filter: the title shows it" wide "1 Artifacts  3  /𝔘 "
+check_screen "U+1D518 filter: one row matches" wide "1 rows match"
+check_screen "U+1D518 filter: the row is app-𝔘nicode" wide "✓ app-𝔘nicode"
+keys wide / C-u
+keys wide -l '😀'
+keys wide Enter
+check_screen "U+1F600 (wide) in the filter" wide "/😀 .*"$'\n'".*smile-😀"
+keys wide q
+check_restored "wide" wide
+
 # ---- 11. --speed: only 0.5..64 or max ----------------------------------------
 for v in nan NaN inf -inf -1 0 0.25 65 garbage 2x ""; do
   exits_within 10 "$TMP/speed" "$SKVIEW" replay "$log" --dump-screen --speed "$v"
