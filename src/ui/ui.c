@@ -303,6 +303,25 @@ void ui_request_redraw(ui_t *ui)
 /* ---- terminal ------------------------------------------------------------- */
 
 static bool term_active;
+/* --notify sets the window title; the one before is pushed on the
+ * terminal's title stack (XTWINOPS 22) and popped (23) on every way out. */
+static bool title_pushed;
+#define TITLE_PUSH "\033[22;0t"
+#define TITLE_POP "\033[23;0t"
+
+/* Writes straight to the terminal, past curses (at start and on the way out). */
+static void term_write_all(const char *s, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(STDOUT_FILENO, s, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return;
+        s += n;
+        len -= (size_t)n;
+    }
+}
 
 static void term_restore(void)
 {
@@ -310,6 +329,9 @@ static void term_restore(void)
         return;
     term_active = false;
     endwin();
+    if (title_pushed)
+        term_write_all(TITLE_POP, strlen(TITLE_POP));
+    title_pushed = false;
 }
 
 static void on_fatal_signal(int sig)
@@ -374,6 +396,10 @@ static int term_start(ui_t *ui)
     static const int fatal[] = {SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL};
     for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
         signal(fatal[i], on_fatal_signal);
+    if (ui->notify) {
+        term_write_all(TITLE_PUSH, strlen(TITLE_PUSH));
+        title_pushed = true;
+    }
     cbreak();
     noecho();
     nonl();

@@ -131,6 +131,33 @@ check_screen "U+1F600 (wide) in the filter" wide "/😀 .*"$'\n'".*smile-😀"
 keys wide q
 check_restored "wide" wide
 
+# ---- 9. --notify gives the window title back on every way out ---------------
+fail="$TMP/failing-log.jsonl"
+python3 - > "$fail" <<'PY'
+import json
+err = {"errCode": "BUILD_USER_ERROR", "message": "docker build failed"}
+for i, ev in enumerate([{"devLoopEvent": {"iteration": 0, "status": "In Progress"}},
+                        {"buildEvent": {"artifact": "app", "status": "Failed", "err": "x", "actionableErr": err}},
+                        {"devLoopEvent": {"iteration": 0, "status": "Failed", "err": err}}]):
+    print(json.dumps({"timestamp": "2021-01-01T00:00:0%dZ" % i, "event": ev}))
+PY
+title() { $TM display -p -t "$1:" -F '#{pane_title}'; }
+for how in q TERM crash; do
+  s="title$how"
+  env=()
+  [ $how = crash ] && env=(SKVIEW_DEBUG_CRASH=2500)
+  start_ui "$s" bash -c 'printf "\033]2;title-before-skview\007"; exec env "$@"' sh "${env[@]}" "$SKVIEW" replay "$fail" --notify --no-config
+  check_screen "--notify ($how): the loop failed" "$s" "replay ended"
+  wait_for 5 bash -c "[[ \"\$($TM display -p -t $s: -F '#{pane_title}')\" == *FAILED* ]]"
+  check_match "--notify ($how): the title says so" "skview: dev loop FAILED" "$(title "$s")"
+  case $how in
+    q) keys "$s" q ;;
+    TERM) kill -TERM "$(cat "$TMP/$s.pid")" ;;
+  esac
+  check_restored "--notify ($how)" "$s"
+  check_eq "--notify ($how): the title before is back" "title-before-skview" "$(title "$s")"
+done
+
 # ---- 11. --speed: only 0.5..64 or max ----------------------------------------
 for v in nan NaN inf -inf -1 0 0.25 65 garbage 2x ""; do
   exits_within 10 "$TMP/speed" "$SKVIEW" replay "$log" --dump-screen --speed "$v"
