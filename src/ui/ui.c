@@ -24,6 +24,7 @@
 #include "ui/app.h"
 #include "ui/bk.h"
 #include "ui/draw.h"
+#include "ui/termout.h"
 #include "ui/ui.h"
 
 /* ---- options -------------------------------------------------------------- */
@@ -184,16 +185,8 @@ void ui_message(ui_t *ui, bool error, const char *fmt, ...)
 
 void ui_term_write(ui_t *ui, const char *seq, size_t len)
 {
-    if (ui->headless)
-        return;
-    fflush(stdout);
-    while (len > 0) {
-        ssize_t n = write(STDOUT_FILENO, seq, len);
-        if (n <= 0)
-            return;
-        seq += n;
-        len -= (size_t)n;
-    }
+    if (!ui->headless)
+        termout_write(seq, len);
 }
 
 /* Config and theme problems: the file's text may hold escape sequences, so
@@ -273,9 +266,17 @@ static void dump_state(ui_t *ui)
 
 static void frame(ui_t *ui)
 {
+    if (termout_blocked()) {
+        /* The terminal has not taken the last frame: draw again when it
+         * has (on_drained), meanwhile no timer runs. */
+        ui->frame_pending = true;
+        uv_timer_stop(&ui->anim_timer);
+        return;
+    }
     ui_notify_check(ui);
     ui_render(ui);
     refresh();
+    termout_flush();
     dump_state(ui);
     ui->frames++;
     ui->last_frame_ms = uv_now(ui->loop);
@@ -289,6 +290,15 @@ static void frame(ui_t *ui)
 static void on_frame(uv_timer_t *t)
 {
     frame(t->data);
+}
+
+static void on_drained(void *ctx)
+{
+    ui_t *ui = ctx;
+    if (ui->frame_pending && !ui->quit) {
+        ui->frame_pending = false;
+        ui_request_redraw(ui);
+    }
 }
 
 void ui_request_redraw(ui_t *ui)
@@ -309,20 +319,6 @@ static bool title_pushed;
 #define TITLE_PUSH "\033[22;0t"
 #define TITLE_POP "\033[23;0t"
 
-/* Writes straight to the terminal, past curses (at start and on the way out). */
-static void term_write_all(const char *s, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(STDOUT_FILENO, s, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return;
-        s += n;
-        len -= (size_t)n;
-    }
-}
-
 static void term_restore(void)
 {
     if (!term_active)
@@ -330,8 +326,9 @@ static void term_restore(void)
     term_active = false;
     endwin();
     if (title_pushed)
-        term_write_all(TITLE_POP, strlen(TITLE_POP));
+        termout_write(TITLE_POP, strlen(TITLE_POP));
     title_pushed = false;
+    termout_stop();
 }
 
 static void on_fatal_signal(int sig)
@@ -358,7 +355,7 @@ static void arm_debug_crash(ui_t *ui)
 static void term_size(ui_t *ui)
 {
     struct winsize ws;
-    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col) {
+    if (ioctl(termout_fd(), TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col) {
         ui->rows = ws.ws_row;
         ui->cols = ws.ws_col;
     } else {
@@ -381,6 +378,10 @@ static int term_start(ui_t *ui)
         return -1;
     }
     set_escdelay(25);
+    termout_save();
+    /* Ctrl-Z is ours (on_suspend): curses' handler would leave the terminal
+     * as we set it. libuv's handler replaces this one in start_handles(). */
+    signal(SIGTSTP, SIG_IGN);
     if (!newterm(NULL, stdout, stdin)) {
         fprintf(stderr, "skview: cannot use terminal type '%s'\n", getenv("TERM") ? getenv("TERM") : "");
         return -1;
@@ -396,10 +397,6 @@ static int term_start(ui_t *ui)
     static const int fatal[] = {SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL};
     for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
         signal(fatal[i], on_fatal_signal);
-    if (ui->notify) {
-        term_write_all(TITLE_PUSH, strlen(TITLE_PUSH));
-        title_pushed = true;
-    }
     cbreak();
     noecho();
     nonl();
@@ -409,6 +406,16 @@ static int term_start(ui_t *ui)
     mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
     mouseinterval(0);
     theme_apply(&ui->cfg.styles, theme_detect_mode());
+    int rc = termout_start(ui->loop, on_drained, ui);
+    if (rc) {
+        term_restore();
+        fprintf(stderr, "skview: cannot set up the terminal output: %s\n", uv_strerror(rc));
+        return -1;
+    }
+    if (ui->notify) {
+        termout_write(TITLE_PUSH, strlen(TITLE_PUSH));
+        title_pushed = true;
+    }
     term_size(ui);
     return 0;
 }
@@ -439,9 +446,27 @@ static void on_input(uv_poll_t *p, int status, int events)
         shutdown_ui(ui);
 }
 
+/* Ctrl-Z: the terminal as the shell had it while stopped, then a full
+ * redraw at the size of then. */
+static void suspend(ui_t *ui)
+{
+    endwin();
+    termout_suspend();
+    raise(SIGSTOP);
+    termout_resume();
+    term_size(ui);
+    resizeterm(ui->rows, ui->cols);
+    clearok(curscr, TRUE);
+    frame(ui);
+}
+
 static void on_signal(uv_signal_t *s, int sig)
 {
     ui_t *ui = s->data;
+    if (sig == SIGTSTP) {
+        suspend(ui);
+        return;
+    }
     if (sig == SIGWINCH) {
         term_size(ui);
         resizeterm(ui->rows, ui->cols);
@@ -463,8 +488,9 @@ static void close_handles(ui_t *ui)
     uv_close((uv_handle_t *)&ui->anim_timer, on_closed);
     uv_close((uv_handle_t *)&ui->crash_timer, on_closed);
     if (ui->input.data) { /* start_handles() ran */
+        termout_close();
         uv_close((uv_handle_t *)&ui->input, on_closed);
-        for (int i = 0; i < 4; i++)
+        for (int i = 0; i < UI_SIGNALS; i++)
             uv_close((uv_handle_t *)&ui->signals[i], on_closed);
     }
     if (ui->replay)
@@ -500,11 +526,11 @@ static void shutdown_ui(ui_t *ui)
 
 static void start_handles(ui_t *ui)
 {
-    static const int sigs[4] = {SIGWINCH, SIGINT, SIGTERM, SIGHUP};
+    static const int sigs[UI_SIGNALS] = {SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGTSTP};
     uv_poll_init(ui->loop, &ui->input, STDIN_FILENO);
     ui->input.data = ui;
     uv_poll_start(&ui->input, UV_READABLE, on_input);
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < UI_SIGNALS; i++) {
         uv_signal_init(ui->loop, &ui->signals[i]);
         ui->signals[i].data = ui;
         uv_signal_start(&ui->signals[i], on_signal, sigs[i]);

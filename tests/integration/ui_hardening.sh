@@ -64,6 +64,52 @@ check_eq "skview -a ADDR | cat: exit 1 within 10 s" 1 "$(cat "$TMP/pipe.rc" 2>/d
 check_screen "skview -a ADDR | cat: says why" pipe "needs a terminal"
 check_restored "skview -a ADDR | cat" pipe
 
+# ---- 3. Ctrl-S does not freeze; a terminal that stops reading costs no CPU ---
+start_ui ctrls "$SKVIEW" replay "$log" --paused --no-config
+check_screen "Ctrl-S: viewer up" ctrls "replay paused"
+keys ctrls C-s
+check_screen "Ctrl-S reaches the viewer as a key" ctrls "C-s is not bound"
+keys ctrls '?'
+check_screen "after Ctrl-S the screen still follows the keys" ctrls "Help: keys"
+keys ctrls Escape C-q
+check_screen "Ctrl-Q too" ctrls "C-q is not bound"
+keys ctrls q
+check_restored "Ctrl-S" ctrls
+check_eq "Ctrl-S: exit 0" 0 "$(cat "$TMP/ctrls.rc" 2>/dev/null)"
+# A pty nobody reads while a replay plays at 64x (tests/pty_stall.py). A
+# viewer spinning on write() takes a whole core: hz ticks a second. One that
+# waits for the terminal takes what the replay itself costs; the bound is a
+# tenth of a core over the window, above the ticks of the same viewer while
+# read and idle.
+window=3
+python3 tests/pty_stall.py "$window" "$SKVIEW" replay "$log" --speed 64 --no-config > "$TMP/stall.out" 2>&1
+st() { sed -n "s/^$1 //p" "$TMP/stall.out"; }
+echo "# stalled terminal: $(st stalled_ticks) ticks in ${window}s (idle $(st idle_ticks), hz $(st hz), pty held $(st pending) bytes)"
+check_eq "stalled terminal: the viewer drew first" 1 "$(st saw_output)"
+check_cmd "stalled terminal: the pty filled up" test "$(st pending)" -gt 0
+bound=$(( $(st idle_ticks) + $(st hz) * window / 10 ))
+check_cmd "stalled terminal: CPU $(st stalled_ticks) ticks <= $bound (a tenth of a core above idle)" \
+  test "$(st stalled_ticks)" -le "$bound"
+check_eq "stalled terminal: the screen comes back when read again" 1 "$(st resumed)"
+check_eq "stalled terminal: q still quits (exit 0)" 0 "$(st rc)"
+
+# Ctrl-Z: stopped with the terminal as it was, redrawn on SIGCONT.
+start_ui ctrlz "$SKVIEW" replay "$log" --paused --no-config
+check_screen "Ctrl-Z: viewer up" ctrlz "replay paused"
+ztty=$($TM display -p -t ctrlz: -F '#{pane_tty}')
+keys ctrlz C-z
+wait_for 10 bash -c "[ \"\$(awk '{print \$3}' /proc/$(cat "$TMP/ctrlz.pid")/stat)\" = T ]"
+check_eq "Ctrl-Z: stopped" T "$(awk '{print $3}' "/proc/$(cat "$TMP/ctrlz.pid")/stat")"
+check_eq "Ctrl-Z: the terminal modes as before while stopped" "$(cat "$TMP/ctrlz.before")" "$(stty -g < "$ztty")"
+printf '\033[?1049l\033[2J\033[Hwiped while stopped\n' > "$ztty"
+check_screen "Ctrl-Z: screen wiped while stopped" ctrlz "wiped while stopped"
+kill -CONT "$(cat "$TMP/ctrlz.pid")"
+check_screen "SIGCONT: the screen is drawn again" ctrlz "replay paused"
+keys ctrlz '?'
+check_screen "SIGCONT: keys work" ctrlz "Help: keys"
+keys ctrlz Escape q
+check_restored "Ctrl-Z" ctrlz
+
 # ---- 4. narrow windows keep the artifact names (cut, not dropped) -----------
 hlog="$DATA/skaffold-v1.29-helm-events.jsonl"
 name=$(grep -o '"artifact":"[^"]*"' "$hlog" | head -1 | cut -d'"' -f4)
