@@ -379,7 +379,7 @@ static int term_start(ui_t *ui)
     }
     set_escdelay(25);
     termout_save();
-    /* Ctrl-Z is ours (on_suspend): curses' handler would leave the terminal
+    /* Ctrl-Z is ours (suspend()): curses' handler would leave the terminal
      * as we set it. libuv's handler replaces this one in start_handles(). */
     signal(SIGTSTP, SIG_IGN);
     if (!newterm(NULL, stdout, stdin)) {
