@@ -204,6 +204,25 @@ for how in q TERM crash; do
   check_eq "--notify ($how): the title before is back" "title-before-skview" "$(title "$s")"
 done
 
+# ---- 10. times past 2262 and before 1678, played at speed --------------------
+# (tests/unit/test_ui_events_time.c covers seconds no calendar holds.)
+far="$TMP/far-times.jsonl"
+for t in 2021-01-01T00:00:01.250Z 2300-01-01T01:02:03.123Z 1600-06-01T04:05:06.789Z \
+         9999-12-31T23:59:59.999Z 0001-01-01T00:00:00.001Z; do
+  printf '{"timestamp":"%s","event":{"buildEvent":{"artifact":"a","status":"Complete"}},"entry":"at %s"}\n' "$t" "$t"
+done > "$far"
+start_ui far "$SKVIEW" replay "$far" --speed 64 --focus events --no-config
+# Two forward gaps of centuries, each cut to REPLAY_MAX_GAP_MS (5 s).
+wait_screen 30 far "replay ended 5/5"
+check_screen "far times: the replay plays to the end" far "replay ended 5/5"
+for t in $(grep -o '"timestamp":"[^"]*"' "$far" | cut -d'"' -f4); do
+  hms=${t#*T}; hms=${hms%Z}
+  check_screen "far times: $t shows as $hms" far " $hms +build +at $t"
+done
+keys far q
+check_restored "far times" far
+check_eq "far times: exit 0" 0 "$(cat "$TMP/far.rc" 2>/dev/null)"
+
 # ---- 11. --speed: only 0.5..64 or max ----------------------------------------
 for v in nan NaN inf -inf -1 0 0.25 65 garbage 2x ""; do
   exits_within 10 "$TMP/speed" "$SKVIEW" replay "$log" --dump-screen --speed "$v"
