@@ -44,9 +44,16 @@ static void marks_add(marks_t *m, uint64_t at)
     m->at[m->n++] = at;
 }
 
+/* Saturates like model_time_ns(): the wire can carry any int64 seconds. */
 static int64_t entry_ns(const Proto__LogEntry *e)
 {
-    return e->timestamp ? e->timestamp->seconds * 1000000000LL + e->timestamp->nanos : 0;
+    int64_t ns;
+    if (!e->timestamp)
+        return 0;
+    if (__builtin_mul_overflow(e->timestamp->seconds, (int64_t)1000000000, &ns) ||
+        __builtin_add_overflow(ns, (int64_t)e->timestamp->nanos, &ns))
+        return e->timestamp->seconds < 0 ? INT64_MIN + 1 : INT64_MAX;
+    return ns;
 }
 
 /* The Errors pane's rule, so that `e` and --at error:N find exactly its
@@ -207,7 +214,7 @@ static void schedule(replay_t *r)
     uint64_t delay = 0;
     int64_t ns = entry_ns(r->next);
     if (speed > 0 && ns && r->last_ns && ns > r->last_ns) {
-        double ms = (double)(ns - r->last_ns) / 1e6 / speed;
+        double ms = ((double)ns - (double)r->last_ns) / 1e6 / speed; /* no int64 overflow */
         delay = ms > REPLAY_MAX_GAP_MS ? REPLAY_MAX_GAP_MS : (uint64_t)ms;
     }
     uv_timer_start(&r->timer, on_timer, delay, 0);

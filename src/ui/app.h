@@ -19,6 +19,7 @@
 
 #define UI_FRAME_MS 33         /* at most 30 frames per second */
 #define UI_ANIM_MS 125         /* spinner and countdown, only while running */
+#define UI_SIGNALS 5           /* WINCH INT TERM HUP TSTP */
 
 typedef enum ui_source {
     UI_SOURCE_LIVE,
@@ -93,8 +94,9 @@ struct ui {
     uv_timer_t frame_timer, anim_timer;
     uv_timer_t crash_timer;     /* SKVIEW_DEBUG_CRASH=MS: the terminal-restore test */
     uv_poll_t input;
-    uv_signal_t signals[4];
+    uv_signal_t signals[UI_SIGNALS];
     uint64_t last_frame_ms;
+    bool frame_pending;        /* a frame waits for the terminal (termout.h) */
     uint64_t frames, requests;
     unsigned anim_tick;
     bool quit;

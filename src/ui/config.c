@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "ui/config.h"
 
 #define MAX_ARGS 16
@@ -137,6 +138,9 @@ int config_parse(ui_config_t *c, const char *text, size_t len, const char *file,
 {
     int bad = 0, lineno = 0;
     size_t i = 0;
+    /* Editors on some systems start a UTF-8 file with a byte-order mark. */
+    if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
+        i = 3;
     while (i < len) {
         size_t j = i;
         while (j < len && text[j] != '\n')
@@ -161,6 +165,37 @@ int config_parse(ui_config_t *c, const char *text, size_t len, const char *file,
     return bad;
 }
 
+static void report_errno(config_report_fn report, void *ctx, const char *path, int err)
+{
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s: %s", path, strerror(err));
+    if (report)
+        report(ctx, msg);
+}
+
+/* The whole file (at most 1 MiB) into *text; errno on failure. */
+static int read_all(FILE *f, char **text, size_t *len)
+{
+    struct stat st;
+    *text = NULL;
+    *len = 0;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode))
+        return errno = EISDIR, -1;
+    size_t cap = 0, n;
+    char chunk[8192];
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && *len < (1u << 20)) {
+        if (*len + n > cap) {
+            cap = (*len + n) * 2;
+            *text = realloc(*text, cap);
+            if (!*text)
+                abort();
+        }
+        memcpy(*text + *len, chunk, n);
+        *len += n;
+    }
+    return ferror(f) ? -1 : 0;
+}
+
 int config_load_file(ui_config_t *c, const char *path, bool optional, int flags,
                      config_report_fn report, void *ctx)
 {
@@ -168,24 +203,16 @@ int config_load_file(ui_config_t *c, const char *path, bool optional, int flags,
     if (!f) {
         if (optional && errno == ENOENT)
             return 0;
-        char msg[1024];
-        snprintf(msg, sizeof msg, "%s: %s", path, strerror(errno));
-        if (report)
-            report(ctx, msg);
-        return 1;
+        report_errno(report, ctx, path, errno);
+        return -1;
     }
-    char *text = NULL;
-    size_t len = 0, cap = 0, n;
-    char chunk[8192];
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && len < (1u << 20)) {
-        if (len + n > cap) {
-            cap = (len + n) * 2;
-            text = realloc(text, cap);
-            if (!text)
-                abort();
-        }
-        memcpy(text + len, chunk, n);
-        len += n;
+    char *text;
+    size_t len;
+    if (read_all(f, &text, &len)) {
+        report_errno(report, ctx, path, errno);
+        fclose(f);
+        free(text);
+        return -1;
     }
     fclose(f);
     int bad = config_parse(c, text ? text : "", len, path, flags, report, ctx);
@@ -217,7 +244,8 @@ int config_load_theme(ui_config_t *c, config_report_fn report, void *ctx)
             report(ctx, msg);
         bad++;
     } else if (path[0]) {
-        bad += config_load_file(c, path, false, CONFIG_THEME_FILE, report, ctx);
+        int r = config_load_file(c, path, false, CONFIG_THEME_FILE, report, ctx);
+        bad = r < 0 ? -1 : bad + r;
     }
     for (int r = 0; r < ROLE__COUNT; r++)
         if (c->overridden[r])

@@ -7,7 +7,8 @@
  *     history-size N
  *     notify on|off
  * '#' starts a comment line. A bad line is reported as "FILE:LINE: what" and
- * skipped; the rest still applies. */
+ * skipped; the rest still applies. A UTF-8 byte-order mark at the start of
+ * the text is ignored. */
 #ifndef SKVIEW_UI_CONFIG_H
 #define SKVIEW_UI_CONFIG_H
 
@@ -39,13 +40,16 @@ void config_free(ui_config_t *c);
 int config_parse(ui_config_t *c, const char *text, size_t len, const char *file, int flags,
                  config_report_fn report, void *ctx);
 /* Reads and parses a file; a missing file is not an error when optional.
- * Returns the number of problems. */
+ * Returns the number of bad lines, or -1 (reported as "PATH: reason") when
+ * the file cannot be read: missing, a directory, no permission. */
 int config_load_file(ui_config_t *c, const char *path, bool optional, int flags,
                      config_report_fn report, void *ctx);
 /* The user's config path into buf ("" when HOME is unset too). */
 const char *config_user_path(char *buf, size_t len);
 /* Loads the theme named in c->theme into c->styles, then reapplies the
- * config's `color` overrides. Returns the number of problems. */
+ * config's `color` overrides. Returns the number of problems (a theme not
+ * found is one; the default styles stay), or -1 when the theme's file was
+ * found but cannot be read. */
 int config_load_theme(ui_config_t *c, config_report_fn report, void *ctx);
 
 #endif

@@ -10,6 +10,7 @@
 void details_open(ui_t *ui)
 {
     view_t *v = &ui->views[ui->focus];
+    view_settle(ui, v);
     if (!v->ops->details || view_rows(ui, v) == 0) {
         ui_message(ui, true, "nothing selected");
         return;

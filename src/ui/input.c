@@ -67,21 +67,30 @@ static void prompt_backspace(ui_t *ui)
     ui->prompt[n] = 0;
 }
 
+/* A code point as UTF-8 into mb; 0 for what is not a character (a
+ * surrogate, past U+10FFFF). */
+static size_t utf8_encode(int c, char mb[4])
+{
+    if (c < 0x80)
+        return mb[0] = (char)c, 1;
+    if (c < 0x800)
+        return mb[0] = (char)(0xC0 | c >> 6), mb[1] = (char)(0x80 | (c & 0x3F)), 2;
+    if (c >= 0xD800 && c <= 0xDFFF)
+        return 0;
+    if (c < 0x10000)
+        return mb[0] = (char)(0xE0 | c >> 12), mb[1] = (char)(0x80 | (c >> 6 & 0x3F)),
+               mb[2] = (char)(0x80 | (c & 0x3F)), 3;
+    if (c <= 0x10FFFF)
+        return mb[0] = (char)(0xF0 | c >> 18), mb[1] = (char)(0x80 | (c >> 12 & 0x3F)),
+               mb[2] = (char)(0x80 | (c >> 6 & 0x3F)), mb[3] = (char)(0x80 | (c & 0x3F)), 4;
+    return 0;
+}
+
 static void prompt_add(ui_t *ui, int key)
 {
-    char mb[8];
-    size_t n = 0;
-    if (key < 0x80)
-        mb[n++] = (char)key;
-    else if (key < 0x800)
-        mb[n++] = (char)(0xC0 | key >> 6), mb[n++] = (char)(0x80 | (key & 0x3F));
-    else if (key < 0x10000)
-        mb[n++] = (char)(0xE0 | key >> 12), mb[n++] = (char)(0x80 | (key >> 6 & 0x3F)),
-        mb[n++] = (char)(0x80 | (key & 0x3F));
-    else
-        return;
-    size_t len = strlen(ui->prompt);
-    if (len + n < sizeof ui->prompt) {
+    char mb[4];
+    size_t n = utf8_encode(key, mb), len = strlen(ui->prompt);
+    if (n && len + n < sizeof ui->prompt) {
         memcpy(ui->prompt + len, mb, n);
         ui->prompt[len + n] = 0;
     }
@@ -153,6 +162,7 @@ static int mouse(ui_t *ui)
 int input_dispatch(ui_t *ui, action_t a)
 {
     view_t *v = &ui->views[ui->focus];
+    view_settle(ui, v);
     int r = v->ops->action ? v->ops->action(ui, v, a) : UI_PASS;
     if (r == UI_PASS)
         r = view_action(ui, v, a);
@@ -184,6 +194,7 @@ int input_dispatch(ui_t *ui, action_t a)
 int input_key(ui_t *ui, int key)
 {
     key = normalize(key);
+    view_settle(ui, &ui->views[ui->focus]);
     if (key == (KEYS_FN | KEY_MOUSE))
         return mouse(ui);
     if (key == (KEYS_FN | KEY_RESIZE))

@@ -77,11 +77,19 @@ static void art_draw(ui_t *ui, size_t row, int y, int x, int w, bool sel)
     if (sel)
         draw_fill(ui, y, x, w, ROLE_CURSOR);
     int trend_w = w >= 60 ? TREND_LEN + 1 : 0, dur_w = 8, st_w = 12;
+    /* A narrow row keeps the name (up to half the width): the duration goes
+     * first, then the status is cut. */
+    int keep = draw_width(ui, a->key) + 1;
+    keep = keep < w / 2 ? keep : w / 2;
+    if (w - 3 - st_w - dur_w - trend_w < keep)
+        dur_w = 0;
+    if (w - 3 - st_w - trend_w < keep)
+        st_w = w - 3 - keep > 1 ? w - 3 - keep : 1;
     int name_w = w - 2 - st_w - dur_w - trend_w - 1;
     draw_text(ui, y, x + 1, 1, draw_role(sel, role), draw_status_icon(ui, k));
-    draw_text(ui, y, x + 3, name_w - 1, draw_role(sel, ROLE_DEFAULT), a->key);
+    draw_text(ui, y, x + 3, name_w - 2, draw_role(sel, ROLE_DEFAULT), a->key);
     draw_text(ui, y, x + 2 + name_w, st_w, draw_role(sel, role), a->value);
-    const span_t *s = last_build(ui, a->key);
+    const span_t *s = dur_w ? last_build(ui, a->key) : NULL;
     if (s) {
         char d[32];
         draw_duration(d, sizeof d, span_ns(ui, s));

@@ -14,7 +14,9 @@
 
 typedef struct ev_row {
     uint64_t seq;
-    int64_t ns;
+    int64_t sec;               /* the entry's Timestamp, as on the wire */
+    int32_t nanos;
+    bool has_time;
     const char *kind;          /* static, from entry_kind() */
     char *text;                /* raw; sanitised when drawn */
     bool error;
@@ -67,7 +69,9 @@ static void append(uint64_t seq, const Proto__LogEntry *e, strbuf_t *tmp)
     sb_addc(tmp, 0);
     ev_row_t *r = &evs[head + n_evs++];
     r->seq = seq;
-    r->ns = e->timestamp ? e->timestamp->seconds * 1000000000LL + e->timestamp->nanos : 0;
+    r->has_time = e->timestamp != NULL;
+    r->sec = e->timestamp ? e->timestamp->seconds : 0;
+    r->nanos = e->timestamp ? e->timestamp->nanos : 0;
     r->kind = entry_kind(e);
     r->text = strdup(tmp->data);
     r->error = replay_entry_is_error(e);
@@ -109,17 +113,33 @@ static size_t ev_count(ui_t *ui)
     return n_evs;
 }
 
-static void format_time(int64_t ns, char *buf, size_t len)
+/* HH:MM:SS.mmm in local time for any seconds and nanos from the wire: nanos
+ * outside 0..999999999 carry into the seconds, and a time the C library
+ * cannot break down (far past year 2^31) shows as a placeholder. */
+static void format_time(const ev_row_t *r, char *buf, size_t len)
 {
-    if (!ns) {
+    if (!r->has_time) {
         snprintf(buf, len, "--:--:--.---");
         return;
     }
-    time_t t = (time_t)(ns / 1000000000LL);
+    int64_t sec = r->sec, nanos = r->nanos;
     struct tm tm;
-    localtime_r(&t, &tm);
+    time_t t = 0;
+    bool ok = sec > INT64_MIN + 3 && sec < INT64_MAX - 3; /* room for the carry */
+    if (ok) {
+        sec += nanos / 1000000000;
+        nanos %= 1000000000;
+        if (nanos < 0)
+            nanos += 1000000000, sec--;
+        t = (time_t)sec;
+        ok = (int64_t)t == sec && localtime_r(&t, &tm);
+    }
+    if (!ok) {
+        snprintf(buf, len, "out-of-range");
+        return;
+    }
     snprintf(buf, len, "%02d:%02d:%02d.%03d", tm.tm_hour, tm.tm_min, tm.tm_sec,
-             (int)(ns / 1000000 % 1000));
+             (int)(nanos / 1000000));
 }
 
 static void ev_draw(ui_t *ui, size_t row, int y, int x, int w, bool sel)
@@ -128,7 +148,7 @@ static void ev_draw(ui_t *ui, size_t row, int y, int x, int w, bool sel)
         return;
     const ev_row_t *r = &evs[head + row];
     char t[32];
-    format_time(r->ns, t, sizeof t);
+    format_time(r, t, sizeof t);
     if (sel)
         draw_fill(ui, y, x, w, ROLE_CURSOR);
     int cx = x + 1;

@@ -25,6 +25,7 @@
 #include "ui/app.h"
 #include "ui/bk.h"
 #include "ui/draw.h"
+#include "ui/termout.h"
 #include "ui/ui.h"
 
 /* ---- options -------------------------------------------------------------- */
@@ -44,37 +45,57 @@ typedef struct opt_def {
     opt_kind_t kind;
     size_t offset;
     bool replay_only, live_only;
+    const char *arg;           /* the value's name in --help; "" for a flag */
     const char *help;
 } opt_def_t;
 
 #define O(f) offsetof(ui_opts_t, f)
 static const opt_def_t opt_defs[] = {
-    {"--addr", "-a", OPT_STR, O(addr), false, true, "ADDR   Skaffold's gRPC address"},
-    {"--record", NULL, OPT_STR, O(record), false, true, "FILE   also record the stream"},
-    {"--theme", NULL, OPT_STR, O(theme), false, false, "NAME|PATH  colour theme"},
-    {"--config", NULL, OPT_STR, O(config), false, false, "FILE  config file to read"},
-    {"--no-config", NULL, OPT_BOOL, O(no_config), false, false, "     ignore the user's config"},
-    {"--notify", NULL, OPT_BOOL, O(notify), false, false, "    bell and title on failure/recovery"},
-    {"--speed", NULL, OPT_SPEED, O(speed), true, false, "X     replay speed: 0.5..64 or max"},
-    {"--paused", NULL, OPT_BOOL, O(paused), true, false, "    start paused"},
-    {"--at", NULL, OPT_STR, O(at), true, false, "N|END|iter:N|error:N  start at that place"},
-    {"--dump-screen", NULL, OPT_BOOL, O(dump), true, false, " print the screen as text, no terminal"},
-    {"--size", NULL, OPT_SIZE, 0, true, false, "WxH    screen size for --dump-screen"},
-    {"--keys", NULL, OPT_STR, O(keys), true, false, "\"K...\" keys to press before the dump"},
-    {"--focus", NULL, OPT_STR, O(focus), false, false, "PANE  pane focused at start"},
-    {"--buildkit", NULL, OPT_STR, O(buildkit), false, true, "ADDR  BuildKit too (default $BUILDKIT_HOST)"},
-    {"--ref", NULL, OPT_STR, O(ref), false, true, "REF     follow that BuildKit build"},
-    {"--ref-file", NULL, OPT_STR, O(ref_file), false, true, "FILE  the build ref in a file"},
-    {"--log-tail", NULL, OPT_STR, O(log_tail), false, false, "N  log lines of a running step (6)"},
+    {"--addr", "-a", OPT_STR, O(addr), false, true, "ADDR", "Skaffold's gRPC address"},
+    {"--record", NULL, OPT_STR, O(record), false, true, "FILE", "also record the stream"},
+    {"--theme", NULL, OPT_STR, O(theme), false, false, "NAME|PATH", "colour theme"},
+    {"--config", NULL, OPT_STR, O(config), false, false, "FILE", "config file to read"},
+    {"--no-config", NULL, OPT_BOOL, O(no_config), false, false, "", "ignore the user's config"},
+    {"--notify", NULL, OPT_BOOL, O(notify), false, false, "", "bell and title on failure/recovery"},
+    {"--speed", NULL, OPT_SPEED, O(speed), true, false, "X", "replay speed: 0.5..64 or max"},
+    {"--paused", NULL, OPT_BOOL, O(paused), true, false, "", "start paused"},
+    {"--at", NULL, OPT_STR, O(at), true, false, "N|END|iter:N|error:N", "start at that place"},
+    {"--dump-screen", NULL, OPT_BOOL, O(dump), true, false, "", "print the screen as text, no terminal"},
+    {"--size", NULL, OPT_SIZE, 0, true, false, "WxH", "screen size for --dump-screen"},
+    {"--keys", NULL, OPT_STR, O(keys), true, false, "\"K...\"", "keys to press before the dump"},
+    {"--focus", NULL, OPT_STR, O(focus), false, false, "PANE", "pane focused at start"},
+    {"--buildkit", NULL, OPT_STR, O(buildkit), false, true, "ADDR", "BuildKit too (default $BUILDKIT_HOST)"},
+    {"--ref", NULL, OPT_STR, O(ref), false, true, "REF", "follow that BuildKit build"},
+    {"--ref-file", NULL, OPT_STR, O(ref_file), false, true, "FILE", "the build ref in a file"},
+    {"--log-tail", NULL, OPT_STR, O(log_tail), false, false, "N", "log lines of a running step (6)"},
 };
 #undef O
 
+/* "-a, --addr ADDR": the left column of --help. */
+static int opt_synopsis(const opt_def_t *d, char *buf, size_t len)
+{
+    return snprintf(buf, len, "%s%s%s%s%s", d->alias ? d->alias : "", d->alias ? ", " : "",
+                    d->name, d->arg[0] ? " " : "", d->arg);
+}
+
+static bool opt_applies(const opt_def_t *d, bool replay)
+{
+    return replay ? !d->live_only : !d->replay_only;
+}
+
 void ui_print_options(FILE *f, bool replay)
 {
-    for (size_t i = 0; i < sizeof opt_defs / sizeof opt_defs[0]; i++)
-        if (replay ? !opt_defs[i].live_only : !opt_defs[i].replay_only)
-            fprintf(f, "  %s%s%s %s\n", opt_defs[i].alias ? opt_defs[i].alias : "",
-                    opt_defs[i].alias ? ", " : "", opt_defs[i].name, opt_defs[i].help);
+    const size_t n = sizeof opt_defs / sizeof opt_defs[0];
+    char syn[128];
+    int w = 0;
+    for (size_t i = 0; i < n; i++)
+        if (opt_applies(&opt_defs[i], replay) && opt_synopsis(&opt_defs[i], syn, sizeof syn) > w)
+            w = opt_synopsis(&opt_defs[i], syn, sizeof syn);
+    for (size_t i = 0; i < n; i++)
+        if (opt_applies(&opt_defs[i], replay)) {
+            opt_synopsis(&opt_defs[i], syn, sizeof syn);
+            fprintf(f, "  %-*s  %s\n", w, syn, opt_defs[i].help);
+        }
 }
 
 static void usage(bool replay)
@@ -91,8 +112,9 @@ static int parse_value(const opt_def_t *d, ui_opts_t *o, const char *v)
     case OPT_SPEED:
         if (!strcmp(v, "max"))
             return o->speed = 0, 0;
+        /* Written so that NaN fails too (every comparison with it is false). */
         o->speed = strtod(v, &end);
-        return *end || o->speed < 0.5 || o->speed > 64 ? -1 : 0;
+        return end != v && !*end && o->speed >= 0.5 && o->speed <= 64 ? 0 : -1;
     case OPT_SIZE:
         return sscanf(v, "%dx%d", &o->cols, &o->rows) == 2 && o->cols > 0 && o->rows > 0 &&
                        o->cols <= 1000 && o->rows <= 1000 ? 0 : -1;
@@ -115,14 +137,17 @@ static int parse_opts(int argc, char **argv, bool replay, ui_opts_t *o)
             o->file = argv[i];
             continue;
         }
-        if (!d || (replay ? d->live_only : d->replay_only))
+        if (!d || !opt_applies(d, replay))
             return cli_usage_error("%s: unknown option '%s'", replay ? "replay" : "skview", argv[i]);
         if (d->kind == OPT_BOOL) {
             *(bool *)((char *)o + d->offset) = true;
             continue;
         }
-        if (i + 1 >= argc || parse_value(d, o, argv[i + 1]))
-            return cli_usage_error("%s needs a valid value", d->name);
+        if (i + 1 >= argc)
+            return cli_usage_error("%s needs a value: %s", d->name, d->arg);
+        if (parse_value(d, o, argv[i + 1]))
+            return cli_usage_error("%s '%s' is not valid; %s %s: %s", d->name, argv[i + 1],
+                                   d->name, d->arg, d->help);
         i++;
     }
     if (replay && !o->file)
@@ -161,24 +186,44 @@ void ui_message(ui_t *ui, bool error, const char *fmt, ...)
 
 void ui_term_write(ui_t *ui, const char *seq, size_t len)
 {
-    if (ui->headless)
-        return;
-    fflush(stdout);
-    while (len > 0) {
-        ssize_t n = write(STDOUT_FILENO, seq, len);
-        if (n <= 0)
-            return;
-        seq += n;
-        len -= (size_t)n;
-    }
+    if (!ui->headless)
+        termout_write(seq, len);
 }
 
+/* Config and theme problems: the file's text may hold escape sequences, so
+ * what reaches stderr is made inert like everything else. */
 static void config_report(void *ctx, const char *msg)
 {
     ui_t *ui = ctx;
-    fprintf(stderr, "skview: %s\n", msg);
+    strbuf_t safe;
+    sb_init(&safe);
+    textsafe(&safe, msg, strlen(msg), 0, ui_text_flags(ui));
+    fprintf(stderr, "skview: %.*s\n", (int)safe.len, safe.data ? safe.data : "");
+    sb_free(&safe);
     if (!ui->msg[0])
         ui_message(ui, true, "config: %s", msg);
+}
+
+/* The config, then the theme. A file named on the command line (--config,
+ * --theme) that cannot be read is an error (-1): the user asked for it.
+ * The user's own config and a theme named in it only warn. */
+static int load_config(ui_t *ui, const ui_opts_t *o)
+{
+    char path[1024];
+    if (o->config && config_load_file(&ui->cfg, o->config, false, 0, config_report, ui) < 0)
+        return -1;
+    if (!o->config && !o->no_config && config_user_path(path, sizeof path)[0])
+        config_load_file(&ui->cfg, path, true, 0, config_report, ui);
+    if (o->theme && theme_find(o->theme, path, sizeof path)) {
+        char msg[1200];
+        snprintf(msg, sizeof msg, "%s: no such theme file (a NAME is looked up in the "
+                                  "theme folders, a PATH must be a readable file)", o->theme);
+        config_report(ui, msg);
+        return -1;
+    }
+    if (o->theme)
+        snprintf(ui->cfg.theme, sizeof ui->cfg.theme, "%s", o->theme);
+    return config_load_theme(&ui->cfg, config_report, ui) < 0 && o->theme ? -1 : 0;
 }
 
 /* ---- frames --------------------------------------------------------------- */
@@ -222,9 +267,17 @@ static void dump_state(ui_t *ui)
 
 static void frame(ui_t *ui)
 {
+    if (termout_blocked()) {
+        /* The terminal has not taken the last frame: draw again when it
+         * has (on_drained), meanwhile no timer runs. */
+        ui->frame_pending = true;
+        uv_timer_stop(&ui->anim_timer);
+        return;
+    }
     ui_notify_check(ui);
     ui_render(ui);
     refresh();
+    termout_flush();
     dump_state(ui);
     ui->frames++;
     ui->last_frame_ms = uv_now(ui->loop);
@@ -240,6 +293,15 @@ static void on_frame(uv_timer_t *t)
     frame(t->data);
 }
 
+static void on_drained(void *ctx)
+{
+    ui_t *ui = ctx;
+    if (ui->frame_pending && !ui->quit) {
+        ui->frame_pending = false;
+        ui_request_redraw(ui);
+    }
+}
+
 void ui_request_redraw(ui_t *ui)
 {
     ui->requests++;
@@ -252,6 +314,11 @@ void ui_request_redraw(ui_t *ui)
 /* ---- terminal ------------------------------------------------------------- */
 
 static bool term_active;
+/* --notify sets the window title; the one before is pushed on the
+ * terminal's title stack (XTWINOPS 22) and popped (23) on every way out. */
+static bool title_pushed;
+#define TITLE_PUSH "\033[22;0t"
+#define TITLE_POP "\033[23;0t"
 
 static void term_restore(void)
 {
@@ -259,6 +326,10 @@ static void term_restore(void)
         return;
     term_active = false;
     endwin();
+    if (title_pushed)
+        termout_write(TITLE_POP, strlen(TITLE_POP));
+    title_pushed = false;
+    termout_stop();
 }
 
 static void on_fatal_signal(int sig)
@@ -285,12 +356,20 @@ static void arm_debug_crash(ui_t *ui)
 static void term_size(ui_t *ui)
 {
     struct winsize ws;
-    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col) {
+    if (ioctl(termout_fd(), TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col) {
         ui->rows = ws.ws_row;
         ui->cols = ws.ws_col;
     } else {
         getmaxyx(stdscr, ui->rows, ui->cols);
     }
+}
+
+/* Whether the terminal can address the cursor: without that (TERM=dumb)
+ * curses draws nothing at all. */
+static bool term_can_draw(void)
+{
+    const char *cup = tigetstr("cup");
+    return cup && cup != (const char *)-1 && *cup;
 }
 
 static int term_start(ui_t *ui)
@@ -300,12 +379,22 @@ static int term_start(ui_t *ui)
         return -1;
     }
     set_escdelay(25);
+    termout_save();
+    /* Ctrl-Z is ours (suspend()): curses' handler would leave the terminal
+     * as we set it. libuv's handler replaces this one in start_handles(). */
+    signal(SIGTSTP, SIG_IGN);
     if (!newterm(NULL, stdout, stdin)) {
         fprintf(stderr, "skview: cannot use terminal type '%s'\n", getenv("TERM") ? getenv("TERM") : "");
         return -1;
     }
     term_active = true;
     atexit(term_restore);
+    if (!term_can_draw()) {
+        term_restore();
+        fprintf(stderr, "skview: terminal type '%s' cannot move the cursor; the viewer needs "
+                        "one that can (e.g. TERM=xterm-256color)\n", getenv("TERM") ? getenv("TERM") : "");
+        return -1;
+    }
     static const int fatal[] = {SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL};
     for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
         signal(fatal[i], on_fatal_signal);
@@ -318,6 +407,16 @@ static int term_start(ui_t *ui)
     mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
     mouseinterval(0);
     theme_apply(&ui->cfg.styles, theme_detect_mode());
+    int rc = termout_start(ui->loop, on_drained, ui);
+    if (rc) {
+        term_restore();
+        fprintf(stderr, "skview: cannot set up the terminal output: %s\n", uv_strerror(rc));
+        return -1;
+    }
+    if (ui->notify) {
+        termout_write(TITLE_PUSH, strlen(TITLE_PUSH));
+        title_pushed = true;
+    }
     term_size(ui);
     return 0;
 }
@@ -348,9 +447,27 @@ static void on_input(uv_poll_t *p, int status, int events)
         shutdown_ui(ui);
 }
 
+/* Ctrl-Z: the terminal as the shell had it while stopped, then a full
+ * redraw at the size of then. */
+static void suspend(ui_t *ui)
+{
+    endwin();
+    termout_suspend();
+    raise(SIGSTOP);
+    termout_resume();
+    term_size(ui);
+    resizeterm(ui->rows, ui->cols);
+    clearok(curscr, TRUE);
+    frame(ui);
+}
+
 static void on_signal(uv_signal_t *s, int sig)
 {
     ui_t *ui = s->data;
+    if (sig == SIGTSTP) {
+        suspend(ui);
+        return;
+    }
     if (sig == SIGWINCH) {
         term_size(ui);
         resizeterm(ui->rows, ui->cols);
@@ -372,8 +489,9 @@ static void close_handles(ui_t *ui)
     uv_close((uv_handle_t *)&ui->anim_timer, on_closed);
     uv_close((uv_handle_t *)&ui->crash_timer, on_closed);
     if (ui->input.data) { /* start_handles() ran */
+        termout_close();
         uv_close((uv_handle_t *)&ui->input, on_closed);
-        for (int i = 0; i < 4; i++)
+        for (int i = 0; i < UI_SIGNALS; i++)
             uv_close((uv_handle_t *)&ui->signals[i], on_closed);
     }
     if (ui->replay)
@@ -410,11 +528,11 @@ static void shutdown_ui(ui_t *ui)
 
 static void start_handles(ui_t *ui)
 {
-    static const int sigs[4] = {SIGWINCH, SIGINT, SIGTERM, SIGHUP};
+    static const int sigs[UI_SIGNALS] = {SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGTSTP};
     uv_poll_init(ui->loop, &ui->input, STDIN_FILENO);
     ui->input.data = ui;
     uv_poll_start(&ui->input, UV_READABLE, on_input);
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < UI_SIGNALS; i++) {
         uv_signal_init(ui->loop, &ui->signals[i]);
         ui->signals[i].data = ui;
         uv_signal_start(&ui->signals[i], on_signal, sigs[i]);
@@ -450,14 +568,12 @@ static int ui_init(ui_t *ui, const ui_opts_t *o, ui_source_t source)
     sb_init(&ui->scratch);
     sb_init(&ui->popup);
     config_init(&ui->cfg);
-    char path[1024];
-    if (o->config)
-        config_load_file(&ui->cfg, o->config, false, 0, config_report, ui);
-    else if (!o->no_config && config_user_path(path, sizeof path)[0])
-        config_load_file(&ui->cfg, path, true, 0, config_report, ui);
-    if (o->theme)
-        snprintf(ui->cfg.theme, sizeof ui->cfg.theme, "%s", o->theme);
-    config_load_theme(&ui->cfg, config_report, ui);
+    if (load_config(ui, o)) {
+        config_free(&ui->cfg);
+        sb_free(&ui->scratch);
+        sb_free(&ui->popup);
+        return EXIT_RUNTIME;
+    }
     ui->notify = o->notify || ui->cfg.notify;
     model_opts_t mo = {.history_cap = ui->cfg.history};
     ui->model = model_new(&mo);
@@ -506,8 +622,12 @@ static void ui_fini(ui_t *ui)
 
 static int run_interactive(ui_t *ui)
 {
-    if (term_start(ui))
+    if (term_start(ui)) {
+        /* The source and its timers are running already: stop them so
+         * that ui_fini's loop ends at once. */
+        shutdown_ui(ui);
         return EXIT_RUNTIME;
+    }
     start_handles(ui);
     frame(ui);
     uv_run(ui->loop, UV_RUN_DEFAULT);

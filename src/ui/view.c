@@ -135,6 +135,11 @@ void view_clamp(ui_t *ui, view_t *v, int body_h)
         v->top = rows > h ? rows - h : 0;
 }
 
+void view_settle(ui_t *ui, view_t *v)
+{
+    view_clamp(ui, v, v->body_h);
+}
+
 void view_set_filter(ui_t *ui, view_t *v, const char *filter)
 {
     snprintf(v->filter, sizeof v->filter, "%s", filter);

@@ -72,6 +72,12 @@ size_t view_rows(ui_t *ui, view_t *v);
 size_t view_source_row(const view_t *v, size_t i);
 /* Keeps cursor and top inside the rows and the body height. */
 void view_clamp(ui_t *ui, view_t *v, int body_h);
+/* view_clamp at the body height of the last frame. The dispatcher calls it
+ * before every action: keys that arrive in one read (a paste, key repeat)
+ * run between two frames, and an action may change the rows under the
+ * cursor (a replay seeking back), so no action may trust the last frame's
+ * clamp. */
+void view_settle(ui_t *ui, view_t *v);
 /* The movement, filter and follow actions; UI_PASS for others. */
 int view_action(ui_t *ui, view_t *v, action_t a);
 void view_set_filter(ui_t *ui, view_t *v, const char *filter);

@@ -153,6 +153,46 @@ static void test_theme_lookup(void **state)
     config_free(&c);
 }
 
+/* A byte-order mark is not part of the first line. */
+static void test_bom_ignored(void **state)
+{
+    ui_config_t c;
+    reports_t r;
+    config_init(&c);
+    assert_int_equal(parse(&c, "\xEF\xBB\xBFnotify on\nbind generic x quit\n", &r), 0);
+    assert_true(c.notify);
+    assert_int_equal(keys_lookup(c.keys, PANE_EVENTS, 'x'), ACT_QUIT);
+    /* in a theme file too */
+    const char *t = "\xEF\xBB\xBF" "color ok blue default\n";
+    assert_int_equal(config_parse(&c, t, strlen(t), "x.theme", CONFIG_THEME_FILE, collect, &r), 0);
+    assert_int_equal(c.styles.style[ROLE_OK].fg, 4);
+    /* only at the start: elsewhere it is a bad word */
+    assert_int_equal(parse(&c, "notify off\n\xEF\xBB\xBFnotify on\n", &r), 1);
+    assert_false(c.notify);
+    config_free(&c);
+}
+
+/* A file that cannot be read is -1 and one report naming it, not an empty
+ * config: a directory (fopen succeeds on one), a missing file. */
+static void test_unreadable_file(void **state)
+{
+    ui_config_t c;
+    reports_t r = {0};
+    config_init(&c);
+    assert_int_equal(config_load_file(&c, "themes", false, 0, collect, &r), -1);
+    assert_int_equal(r.n, 1);
+    assert_string_equal(r.msg[0], "themes: Is a directory");
+    assert_int_equal(config_load_file(&c, "no/such/file", false, 0, collect, &r), -1);
+    assert_string_equal(r.msg[1], "no/such/file: No such file or directory");
+    assert_int_equal(config_load_file(&c, "no/such/file", true, 0, collect, &r), 0);
+    assert_int_equal(r.n, 2);
+    /* a theme PATH that is a directory */
+    snprintf(c.theme, sizeof c.theme, "themes/");
+    assert_int_equal(config_load_theme(&c, collect, &r), -1);
+    assert_string_equal(r.msg[2], "themes/: Is a directory");
+    config_free(&c);
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "C.UTF-8");
@@ -163,6 +203,8 @@ int main(void)
         cmocka_unit_test(test_color_names),
         cmocka_unit_test(test_shipped_themes),
         cmocka_unit_test(test_theme_lookup),
+        cmocka_unit_test(test_bom_ignored),
+        cmocka_unit_test(test_unreadable_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
