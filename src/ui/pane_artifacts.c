@@ -142,7 +142,6 @@ static void art_summary(ui_t *ui, char *buf, size_t len)
 static const action_t art_hints[] = {ACT_BUILD, ACT_AUTO_BUILD, ACT_DETAILS, ACT_NONE};
 
 const view_ops_t pane_artifacts_ops = {
-    .id = PANE_ARTIFACTS,
     .count = art_count,
     .draw_row = art_draw,
     .row_text = art_text,

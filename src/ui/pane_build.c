@@ -349,7 +349,6 @@ static void build_summary(ui_t *ui, char *buf, size_t len)
 static const action_t build_hints[] = {ACT_EXPAND, ACT_PICK_BUILD, ACT_DETAILS, ACT_NONE};
 
 const view_ops_t pane_build_ops = {
-    .id = PANE_BUILD,
     .count = build_count,
     .draw_row = build_draw,
     .row_text = build_text,

@@ -220,7 +220,6 @@ static void cache_summary(ui_t *ui, char *buf, size_t len)
 static const action_t cache_hints[] = {ACT_SORT_SIZE, ACT_SORT_LAST_USED, ACT_PRUNE, ACT_REFRESH, ACT_NONE};
 
 const view_ops_t pane_cache_ops = {
-    .id = PANE_CACHE,
     .count = cache_count,
     .draw_row = cache_draw,
     .row_text = cache_text,

@@ -67,7 +67,6 @@ static void dbg_summary(ui_t *ui, char *buf, size_t len)
 static const action_t dbg_hints[] = {ACT_DETAILS, ACT_NONE};
 
 const view_ops_t pane_debug_ops = {
-    .id = PANE_DEBUG,
     .count = dbg_count,
     .draw_row = dbg_draw,
     .row_text = dbg_text,

@@ -139,7 +139,6 @@ static void err_summary(ui_t *ui, char *buf, size_t len)
 static const action_t err_hints[] = {ACT_DETAILS, ACT_FILTER, ACT_NEXT_ERROR, ACT_NONE};
 
 const view_ops_t pane_errors_ops = {
-    .id = PANE_ERRORS,
     .count = err_count,
     .draw_row = err_draw,
     .row_text = err_text,

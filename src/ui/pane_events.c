@@ -190,7 +190,6 @@ static void ev_summary(ui_t *ui, char *buf, size_t len)
 static const action_t ev_hints[] = {ACT_FILTER, ACT_FOLLOW, ACT_DETAILS, ACT_NONE};
 
 const view_ops_t pane_events_ops = {
-    .id = PANE_EVENTS,
     .count = ev_count,
     .draw_row = ev_draw,
     .row_text = ev_text,

@@ -127,7 +127,6 @@ static void port_summary(ui_t *ui, char *buf, size_t len)
 static const action_t port_hints[] = {ACT_COPY_URL, ACT_DETAILS, ACT_NONE};
 
 const view_ops_t pane_ports_ops = {
-    .id = PANE_PORTS,
     .count = port_count,
     .draw_row = port_draw,
     .row_text = port_text,

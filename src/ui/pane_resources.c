@@ -79,7 +79,6 @@ static void res_summary(ui_t *ui, char *buf, size_t len)
 static const action_t res_hints[] = {ACT_DEPLOY, ACT_DETAILS, ACT_FILTER, ACT_NONE};
 
 const view_ops_t pane_resources_ops = {
-    .id = PANE_RESOURCES,
     .count = res_count,
     .draw_row = res_draw,
     .row_text = res_text,

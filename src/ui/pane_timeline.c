@@ -179,7 +179,6 @@ static void tl_summary(ui_t *ui, char *buf, size_t len)
 static const action_t tl_hints[] = {ACT_DETAILS, ACT_NEXT_ITER, ACT_PREV_ITER, ACT_NONE};
 
 const view_ops_t pane_timeline_ops = {
-    .id = PANE_TIMELINE,
     .count = tl_count,
     .draw_row = tl_draw,
     .row_text = tl_text,

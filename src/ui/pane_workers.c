@@ -173,7 +173,6 @@ static void workers_summary(ui_t *ui, char *buf, size_t len)
 static const action_t workers_hints[] = {ACT_REFRESH, ACT_DETAILS, ACT_NONE};
 
 const view_ops_t pane_workers_ops = {
-    .id = PANE_WORKERS,
     .count = workers_count,
     .draw_row = workers_draw,
     .row_text = workers_text,

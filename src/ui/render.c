@@ -7,7 +7,7 @@
 
 bool ui_pane_present(ui_t *ui, int p)
 {
-    if (p == PANE_BUILD || p == PANE_CACHE || p == PANE_WORKERS)
+    if (pane_is_buildkit(p))
         return bk_ui_present(ui, p);
     if (ui->bk && !ui->bk->live)
         return false; /* a BuildKit replay has no Skaffold side */

@@ -541,20 +541,8 @@ static void start_handles(ui_t *ui)
 
 /* ---- setup shared by both commands ---------------------------------------- */
 
-static int focus_by_name(const char *name)
-{
-    for (int p = 0; p < PANE__COUNT; p++)
-        if (!strcmp(name, pane_name((pane_id_t)p)))
-            return p;
-    return -1;
-}
-
 static int ui_init(ui_t *ui, const ui_opts_t *o, ui_source_t source)
 {
-    static const view_ops_t *const ops[PANE__COUNT] = {
-        &pane_artifacts_ops, &pane_resources_ops, &pane_ports_ops, &pane_errors_ops,
-        &pane_events_ops,    &pane_timeline_ops,  &pane_debug_ops,     &pane_build_ops,
-        &pane_cache_ops,     &pane_workers_ops};
     memset(ui, 0, sizeof *ui);
     the_ui = ui;
     setlocale(LC_ALL, "");
@@ -578,8 +566,8 @@ static int ui_init(ui_t *ui, const ui_opts_t *o, ui_source_t source)
     model_opts_t mo = {.history_cap = ui->cfg.history};
     ui->model = model_new(&mo);
     for (int p = 0; p < PANE__COUNT; p++)
-        view_init(&ui->views[p], ops[p]);
-    if (o->focus && (ui->focus = focus_by_name(o->focus)) < 0)
+        view_init(&ui->views[p], (pane_id_t)p);
+    if (o->focus && (ui->focus = pane_by_name(o->focus)) < 0)
         return cli_usage_error("--focus: no pane '%s'", o->focus);
     ui->loop = malloc(sizeof *ui->loop);
     uv_loop_init(ui->loop);

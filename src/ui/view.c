@@ -7,11 +7,12 @@
 #include "ui/draw.h"
 #include "ui/keys.h"
 
-void view_init(view_t *v, const view_ops_t *ops)
+void view_init(view_t *v, pane_id_t id)
 {
     memset(v, 0, sizeof *v);
-    v->ops = ops;
-    v->follow = ops->follow_default;
+    v->id = id;
+    v->ops = pane_table[id].ops;
+    v->follow = v->ops->follow_default;
 }
 
 void view_free(view_t *v)
@@ -220,8 +221,8 @@ void view_scroll(ui_t *ui, view_t *v, int delta)
 static void draw_title(ui_t *ui, view_t *v, rect_t r, bool focused)
 {
     char title[160], summary[128] = "";
-    /* The number is the pane's focus key: 1..9, then 0. */
-    snprintf(title, sizeof title, " %d %s ", ((int)v->ops->id + 1) % 10, pane_title(v->ops->id));
+    /* The number is the pane's default focus key (panes.h). */
+    snprintf(title, sizeof title, " %s %s ", pane_table[v->id].key, pane_title(v->id));
     if (v->ops->summary)
         v->ops->summary(ui, summary, sizeof summary);
     draw_repeat(ui, r.y, r.x, r.w, focused ? ROLE_TITLE : ROLE_BORDER, GLYPH_HLINE);

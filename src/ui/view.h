@@ -25,8 +25,7 @@ enum ui_flags {
     UI_QUIT = 2,
 };
 
-typedef struct view_ops {
-    pane_id_t id;
+struct view_ops {
     /* Rows the pane has now (before filtering). */
     size_t (*count)(ui_t *ui);
     /* Draws source row `row` in (y, x, w); selected: under the cursor of the
@@ -50,10 +49,11 @@ typedef struct view_ops {
     bool follow_default;
     /* Text for an empty pane. */
     const char *empty;
-} view_ops_t;
+};
 
 struct view {
-    const view_ops_t *ops;
+    pane_id_t id;
+    const view_ops_t *ops;     /* pane_table[id].ops */
     size_t cursor, top;        /* in visible (filtered) rows */
     bool follow;
     char filter[128];
@@ -65,7 +65,7 @@ struct view {
     int body_h;                /* body rows at the last draw */
 };
 
-void view_init(view_t *v, const view_ops_t *ops);
+void view_init(view_t *v, pane_id_t id);
 void view_free(view_t *v);
 /* Visible rows, and the source row of visible row i. */
 size_t view_rows(ui_t *ui, view_t *v);
