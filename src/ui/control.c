@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "model/viewmodel.h"
 #include "ui/app.h"
 #include "ui/bk.h"
 
@@ -53,15 +54,16 @@ static int execute(ui_t *ui, action_t a)
 
 static int toggle(ui_t *ui, action_t a)
 {
-    const Proto__State *s = model_state(ui->model);
+    vm_loop_t s;
+    vm_loop(ui->model, &s);
     bool cur;
     live_trigger_t which;
     if (a == ACT_AUTO_BUILD)
-        which = LIVE_TRIGGER_BUILD, cur = s->buildstate && s->buildstate->autotrigger;
+        which = LIVE_TRIGGER_BUILD, cur = s.auto_build;
     else if (a == ACT_AUTO_SYNC)
-        which = LIVE_TRIGGER_SYNC, cur = s->filesyncstate && s->filesyncstate->autotrigger;
+        which = LIVE_TRIGGER_SYNC, cur = s.auto_sync;
     else
-        which = LIVE_TRIGGER_DEPLOY, cur = s->deploystate && s->deploystate->autotrigger;
+        which = LIVE_TRIGGER_DEPLOY, cur = s.auto_deploy;
     call_ctx_t *c = call_ctx(ui, a, !cur);
     if (live_auto(ui->client, which, !cur, on_call_done, c)) {
         free(c);
