@@ -149,9 +149,6 @@ void details_dump_message(strbuf_t *out, const ProtobufCMessage *m, int indent);
 int control_action(ui_t *ui, action_t a);
 void ui_notify_check(ui_t *ui);
 
-/* The events pane keeps a cache of formatted rows. */
-void pane_events_reset(void);
-void pane_events_free(void);
 
 /* dump.c: the headless screen as text. */
 int dump_screen(ui_t *ui, FILE *out);

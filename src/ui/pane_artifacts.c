@@ -8,7 +8,7 @@
 
 #define TREND_LEN 8
 
-static size_t art_count(ui_t *ui)
+static size_t art_count(const ui_t *ui, view_t *v)
 {
     return vm_artifact_count(ui->model);
 }
@@ -22,7 +22,7 @@ static const span_t *build_in(const iteration_t *it, const char *artifact)
 }
 
 /* The newest build of the artifact, NULL if none in the timeline. */
-static const span_t *last_build(ui_t *ui, const char *artifact)
+static const span_t *last_build(const ui_t *ui, const char *artifact)
 {
     for (size_t i = model_iteration_count(ui->model); i-- > 0;) {
         const span_t *s = build_in(model_iteration(ui->model, i), artifact);
@@ -32,7 +32,7 @@ static const span_t *last_build(ui_t *ui, const char *artifact)
     return NULL;
 }
 
-static int64_t span_ns(ui_t *ui, const span_t *s)
+static int64_t span_ns(const ui_t *ui, const span_t *s)
 {
     int64_t end = s->end_ns ? s->end_ns : ui_now_ns(ui);
     return s->start_ns && end > s->start_ns ? end - s->start_ns : 0;
@@ -61,7 +61,7 @@ static void draw_trend(ui_t *ui, const char *artifact, int y, int x, bool sel)
     }
 }
 
-static void art_draw(ui_t *ui, size_t row, int y, int x, int w, bool sel)
+static void art_draw(ui_t *ui, view_t *v, size_t row, int y, int x, int w, bool sel)
 {
     vm_artifact_t a;
     if (!vm_artifact_at(ui->model, row, &a))
@@ -93,14 +93,14 @@ static void art_draw(ui_t *ui, size_t row, int y, int x, int w, bool sel)
         draw_trend(ui, a.name, y, x + w - trend_w, sel);
 }
 
-static void art_text(ui_t *ui, size_t row, strbuf_t *out)
+static void art_text(const ui_t *ui, view_t *v, size_t row, strbuf_t *out)
 {
     vm_artifact_t a;
     if (vm_artifact_at(ui->model, row, &a))
         sb_printf(out, "%s %s", a.name, a.status);
 }
 
-static void art_details(ui_t *ui, size_t row, strbuf_t *out, char *title, size_t tlen)
+static void art_details(const ui_t *ui, view_t *v, size_t row, strbuf_t *out, char *title, size_t tlen)
 {
     vm_artifact_t a;
     if (!vm_artifact_at(ui->model, row, &a))
@@ -118,9 +118,9 @@ static void art_details(ui_t *ui, size_t row, strbuf_t *out, char *title, size_t
     }
 }
 
-static void art_summary(ui_t *ui, char *buf, size_t len)
+static void art_summary(const ui_t *ui, view_t *v, char *buf, size_t len)
 {
-    size_t n = art_count(ui), failed = 0, running = 0;
+    size_t n = art_count(ui, v), failed = 0, running = 0;
     vm_artifact_t a;
     for (size_t i = 0; i < n && vm_artifact_at(ui->model, i, &a); i++) {
         failed += a.kind == STATUS_FAILED;

@@ -5,12 +5,12 @@
 #include "ui/app.h"
 #include "ui/draw.h"
 
-static size_t dbg_count(ui_t *ui)
+static size_t dbg_count(const ui_t *ui, view_t *v)
 {
     return vm_debug_count(ui->model);
 }
 
-static void dbg_draw(ui_t *ui, size_t row, int y, int x, int w, bool sel)
+static void dbg_draw(ui_t *ui, view_t *v, size_t row, int y, int x, int w, bool sel)
 {
     vm_debug_t dc, *d = &dc;
     if (!vm_debug_at(ui->model, row, d))
@@ -29,7 +29,7 @@ static void dbg_draw(ui_t *ui, size_t row, int y, int x, int w, bool sel)
     sb_free(&b);
 }
 
-static void dbg_text(ui_t *ui, size_t row, strbuf_t *out)
+static void dbg_text(const ui_t *ui, view_t *v, size_t row, strbuf_t *out)
 {
     vm_debug_t dc, *d = &dc;
     if (!vm_debug_at(ui->model, row, d))
@@ -38,7 +38,7 @@ static void dbg_text(ui_t *ui, size_t row, strbuf_t *out)
     vm_debug_ports(ui->model, row, out);
 }
 
-static void dbg_details(ui_t *ui, size_t row, strbuf_t *out, char *title, size_t tlen)
+static void dbg_details(const ui_t *ui, view_t *v, size_t row, strbuf_t *out, char *title, size_t tlen)
 {
     vm_debug_t dc, *d = &dc;
     if (!vm_debug_at(ui->model, row, d))
@@ -52,9 +52,9 @@ static void dbg_details(ui_t *ui, size_t row, strbuf_t *out, char *title, size_t
     sb_addc(out, '\n');
 }
 
-static void dbg_summary(ui_t *ui, char *buf, size_t len)
+static void dbg_summary(const ui_t *ui, view_t *v, char *buf, size_t len)
 {
-    snprintf(buf, len, "%zu", dbg_count(ui));
+    snprintf(buf, len, "%zu", dbg_count(ui, v));
 }
 
 static const action_t dbg_hints[] = {ACT_DETAILS, ACT_NONE};

@@ -7,7 +7,7 @@
 #include "ui/app.h"
 #include "ui/draw.h"
 
-static size_t port_count(ui_t *ui)
+static size_t port_count(const ui_t *ui, view_t *v)
 {
     return vm_port_count(ui->model);
 }
@@ -25,7 +25,7 @@ static void port_target(const vm_port_t *p, char *buf, size_t len)
         snprintf(buf, len, "%d", p->target_port);
 }
 
-static void port_draw(ui_t *ui, size_t row, int y, int x, int w, bool sel)
+static void port_draw(ui_t *ui, view_t *v, size_t row, int y, int x, int w, bool sel)
 {
     vm_port_t port, *p = &port;
     if (!vm_port_at(ui->model, row, p))
@@ -47,7 +47,7 @@ static void port_draw(ui_t *ui, size_t row, int y, int x, int w, bool sel)
     draw_text(ui, y, cx, x + w - cx, draw_role(sel, ROLE_DEFAULT), target);
 }
 
-static void port_text(ui_t *ui, size_t row, strbuf_t *out)
+static void port_text(const ui_t *ui, view_t *v, size_t row, strbuf_t *out)
 {
     vm_port_t port, *p = &port;
     if (!vm_port_at(ui->model, row, p))
@@ -56,7 +56,7 @@ static void port_text(ui_t *ui, size_t row, strbuf_t *out)
               p->namespace_);
 }
 
-static void port_details(ui_t *ui, size_t row, strbuf_t *out, char *title, size_t tlen)
+static void port_details(const ui_t *ui, view_t *v, size_t row, strbuf_t *out, char *title, size_t tlen)
 {
     vm_port_t port, *p = &port;
     if (!vm_port_at(ui->model, row, p))
@@ -116,9 +116,9 @@ static int port_copy(ui_t *ui, view_t *v, action_t a)
     return UI_REDRAW;
 }
 
-static void port_summary(ui_t *ui, char *buf, size_t len)
+static void port_summary(const ui_t *ui, view_t *v, char *buf, size_t len)
 {
-    snprintf(buf, len, "%zu", port_count(ui));
+    snprintf(buf, len, "%zu", port_count(ui, v));
 }
 
 static const action_t port_hints[] = {ACT_COPY_URL, ACT_DETAILS, ACT_NONE};

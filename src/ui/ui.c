@@ -587,7 +587,6 @@ static void ui_fini(ui_t *ui)
     free(ui->loop);
     for (int p = 0; p < PANE__COUNT; p++)
         view_free(&ui->views[p]);
-    pane_events_free();
     model_free(ui->model);
     config_free(&ui->cfg);
     sb_free(&ui->scratch);
