@@ -10,6 +10,12 @@ static size_t dbg_count(const ui_t *ui, view_t *v)
     return vm_debug_count(ui->model);
 }
 
+/* Shown only while a `skaffold debug` session has containers. */
+static bool dbg_present(const ui_t *ui)
+{
+    return vm_debug_count(ui->model) > 0;
+}
+
 static void dbg_draw(ui_t *ui, view_t *v, size_t row, int y, int x, int w, bool sel)
 {
     vm_debug_t dc, *d = &dc;
@@ -60,6 +66,7 @@ static void dbg_summary(const ui_t *ui, view_t *v, char *buf, size_t len)
 static const action_t dbg_hints[] = {ACT_DETAILS, ACT_NONE};
 
 const view_ops_t pane_debug_ops = {
+    .present = dbg_present,
     .count = dbg_count,
     .draw_row = dbg_draw,
     .row_text = dbg_text,

@@ -12,7 +12,8 @@ bool ui_pane_present(ui_t *ui, int p)
         return bk_ui_present(ui, p);
     if (ui->bk && !ui->bk->live)
         return false; /* a BuildKit replay has no Skaffold side */
-    return p != PANE_DEBUG || vm_debug_count(ui->model) > 0;
+    const view_ops_t *ops = pane_table[p].ops;
+    return !ops->present || ops->present(ui);
 }
 
 static void compute_layout(ui_t *ui)

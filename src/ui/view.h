@@ -61,6 +61,9 @@ struct view_ops {
      * rows with view_row_push after the engine emptied the cache. */
     size_t row_size;
     void (*build_rows)(const ui_t *ui, view_t *v);
+    /* Optional: whether the pane exists now (Debugging: while there are
+     * containers); without it a pane of its group always does. */
+    bool (*present)(const ui_t *ui);
     /* Actions hinted in the status line when focused, ACT_NONE-terminated. */
     const action_t *hints;
     /* Rows are only ever appended (Events): the filter index grows. */

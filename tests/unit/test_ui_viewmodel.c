@@ -154,6 +154,19 @@ static void test_private_blocks(void **state)
     model_free(ui.model);
 }
 
+/* The Debugging pane exists while the model has debugging containers. */
+static void test_debug_pane_present(void **state)
+{
+    ui_t ui;
+    memset(&ui, 0, sizeof ui);
+    ui.model = model_new(NULL);
+    assert_false(ui_pane_present(&ui, PANE_DEBUG));
+    assert_true(ui_pane_present(&ui, PANE_EVENTS));
+    fold(ui.model, ev_debug("Started", "default", "web-1", "app"));
+    assert_true(ui_pane_present(&ui, PANE_DEBUG));
+    model_free(ui.model);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -163,6 +176,7 @@ int main(void)
         cmocka_unit_test(test_event_rows),
         cmocka_unit_test(test_engine_row_cache),
         cmocka_unit_test(test_private_blocks),
+        cmocka_unit_test(test_debug_pane_present),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
