@@ -1,10 +1,9 @@
 /* A live connection to a Skaffold process (or skview-sim) over gRPC C core,
  * driven from a libuv loop.
  *
- * Threads: a private thread blocks in grpc_completion_queue_next(); it only
- * decodes messages, re-arms the stream and hands results over through a
- * bounded, mutex-protected queue and uv_async_send(). Every callback below runs
- * on the loop thread, and the model/UI are only touched there.
+ * Threads: the calls run on the shared gRPC engine (engine.h: channel,
+ * completion-queue thread, bounded hand-over queue, backoff). Every callback
+ * below runs on the loop thread, and the model/UI are only touched there.
  *
  * Life cycle: live_client_new() -> live_client_start() -> (callbacks) ->
  * live_client_stop(done) -> done runs on the loop thread once every call,
@@ -42,14 +41,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <uv.h>
+#include "live/engine.h" /* live_conn_t */
 #include "skaffold.pb-c.h"
-
-typedef enum live_conn {
-    LIVE_CONNECTING,     /* first attempt under way */
-    LIVE_CONNECTED,      /* Events stream open */
-    LIVE_RECONNECTING,   /* lost or refused; retry_ms until the next attempt */
-    LIVE_STOPPED,
-} live_conn_t;
 
 typedef enum live_trigger {
     LIVE_TRIGGER_BUILD,
