@@ -143,7 +143,9 @@ bool vm_event_get(const model_t *m, uint64_t seq, vm_event_t *out, strbuf_t *tex
         .nanos = e->timestamp ? e->timestamp->nanos : 0,
         .kind = entry_kind(e),
         .error = model_entry_error(e, NULL),
+        .session = model_session_of(m, seq),
     };
+    out->session_start = out->session > 1 && (seq == 0 || model_session_of(m, seq - 1) != out->session);
     protobuf_c_message_free_unpacked(&e->base, NULL);
     return true;
 }

@@ -70,6 +70,8 @@ typedef struct vm_event {
     int32_t nanos;
     const char *kind;          /* static: entry_kind() ("build", "port", ...) */
     bool error;                /* model_entry_error(): the one rule for errors */
+    uint32_t session;          /* model_session_of(): from 1 */
+    bool session_start;        /* the first entry of a session after the first */
 } vm_event_t;
 
 /* Fills out and appends the entry's raw sentence to text; false when seq is

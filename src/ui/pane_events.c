@@ -154,7 +154,13 @@ static void ev_draw(ui_t *ui, view_t *v, size_t row, int y, int x, int w, bool s
     int cx = x + 1;
     if (w >= 60)
         cx += draw_text(ui, y, cx, 13, draw_role(sel, ROLE_TIME), t) + 1;
-    draw_text(ui, y, cx, 12, draw_role(sel, r->error ? ROLE_FAILED : ROLE_KIND), r->kind);
+    if (r->session_start) { /* a new Skaffold process appended its session */
+        char s[32];
+        snprintf(s, sizeof s, "session %u", (unsigned)r->session);
+        draw_text(ui, y, cx, 12, draw_role(sel, ROLE_REPLAY), s);
+    } else {
+        draw_text(ui, y, cx, 12, draw_role(sel, r->error ? ROLE_FAILED : ROLE_KIND), r->kind);
+    }
     cx += 13;
     draw_text(ui, y, cx, x + w - cx, draw_role(sel, r->error ? ROLE_FAILED : ROLE_DEFAULT), er->text);
 }
@@ -163,7 +169,7 @@ static void ev_text(const ui_t *ui, view_t *v, size_t row, strbuf_t *out)
 {
     const ev_row_t *r = ev_at(v, row);
     if (r)
-        sb_printf(out, "%s %s", r->ev.kind, r->text);
+        sb_printf(out, "%s%s %s", r->ev.session_start ? "session " : "", r->ev.kind, r->text);
 }
 
 static const char *ev_kind(const ui_t *ui, view_t *v, size_t row)

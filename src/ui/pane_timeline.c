@@ -119,6 +119,7 @@ static void tl_draw(ui_t *ui, view_t *v, size_t row, int y, int x, int w, bool s
         span_t b = build_span(ui, it);
         draw_phase(ui, it, &b, max, y, cx, bw, ROLE_BAR_BUILD);
         draw_phase(ui, it, &it->sync, max, y, cx, bw, ROLE_BAR_SYNC);
+        draw_phase(ui, it, &it->test, max, y, cx, bw, ROLE_BAR_TEST);
         draw_phase(ui, it, &it->deploy, max, y, cx, bw, ROLE_BAR_DEPLOY);
         draw_phase(ui, it, &it->statuscheck, max, y, cx, bw, ROLE_BAR_STATUSCHECK);
         cx += bw + 1;
@@ -159,6 +160,7 @@ static void tl_details(const ui_t *ui, view_t *v, size_t row, strbuf_t *out, cha
         phase_line(ui, out, name, &it->builds[i].span);
     }
     phase_line(ui, out, "sync", &it->sync);
+    phase_line(ui, out, "test", &it->test);
     phase_line(ui, out, "deploy", &it->deploy);
     phase_line(ui, out, "status check", &it->statuscheck);
     const model_error_t *e = it->error_id ? model_error_by_id(ui->model, it->error_id) : NULL;

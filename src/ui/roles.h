@@ -50,6 +50,7 @@ enum theme_attr_bits {
     X(BAR_DEPLOY,     "bar-deploy",      5, -1, 0, 0) \
     X(BAR_STATUSCHECK, "bar-statuscheck", 6, -1, 0, 0) \
     X(BAR_SYNC,       "bar-sync",        3, -1, 0, 0) \
+    X(BAR_TEST,       "bar-test",        2, -1, 0, 0) \
     X(SLOW,           "slow",           11, -1, TA_BOLD, TA_BOLD) \
     X(MATCH,          "match",          11, -1, TA_UNDERLINE, TA_UNDERLINE) \
     X(POPUP,          "popup",          -1, -1, 0, 0) \

@@ -10,6 +10,7 @@ G=tests/golden/screens
 V2=tests/data/skaffold-2x-events.jsonl      # Skaffold 2.x: tests, platforms, 2.x codes
 SIM=tests/data/sim-session.jsonl           # skview-sim: 12 iterations, every failure kind
 BK=tests/data/bk-failed-build.rawjson      # BuildKit: a failed build with logs
+TWO=tests/data/two-sessions.jsonl          # SIM then V2 appended: two Skaffold sessions in one file
 HELM="$DATA/skaffold-v1.29-helm-events.jsonl"
 GW="$DATA/http-gateway-getting-started.jsonl"
 
@@ -31,6 +32,8 @@ cases=(
   "sim-debug|C.UTF-8|100x30|$SIM|--at iter:8 --focus debug"
   "sim-resources|C.UTF-8|100x30|$SIM|--at iter:8 --focus resources"
   "sim-first-error|C.UTF-8|100x30|$SIM|--at error:1 --focus errors"
+  "two-sessions-boundary|C.UTF-8|120x40|$TWO|--at 201 --focus events"
+  "two-sessions-end|C.UTF-8|120x40|$TWO|--at END"
   "helm-all|C.UTF-8|80x24|$HELM|--at END"
   "gateway-all|C.UTF-8|80x24|$GW|--at END"
   "bk-build|C.UTF-8|120x40|$BK|--at END"
