@@ -22,7 +22,7 @@ typedef struct marks {
 struct replay {
     uv_loop_t *loop;
     uv_timer_t timer;
-    replay_callbacks_t cb;
+    source_sink_t cb;
     char *path;
     logreader_t *reader;
     const Proto__LogEntry *next;   /* peeked, valid until the next pull */
@@ -74,7 +74,7 @@ static void sink_error(void *ctx, const char *where, const char *msg, bool fatal
 {
     replay_t *r = ctx;
     if (r->cb.on_error)
-        r->cb.on_error(r->cb.ctx, where, msg);
+        r->cb.on_error(r->cb.ctx, where, msg, fatal);
 }
 
 /* Pulls the next entry into r->next; marks the end. */
@@ -119,7 +119,7 @@ static int rewind_reader(replay_t *r)
     r->pos = 0;
     r->last_ns = 0;
     if (!r->reader && r->cb.on_error)
-        r->cb.on_error(r->cb.ctx, r->path, err);
+        r->cb.on_error(r->cb.ctx, r->path, err, true);
     if (r->cb.on_reset)
         r->cb.on_reset(r->cb.ctx);
     pull(r);
@@ -127,7 +127,7 @@ static int rewind_reader(replay_t *r)
 }
 
 replay_t *replay_open(uv_loop_t *loop, const char *path, double speed,
-                      const replay_callbacks_t *cb, char *err, size_t errlen)
+                      const source_sink_t *cb, char *err, size_t errlen)
 {
     replay_t *r = calloc(1, sizeof *r);
     if (!r)

@@ -9,8 +9,11 @@
  * REPLAY_MAX_GAP_MS (after scaling) are shortened to it, so a replay of a log
  * with a night of silence in it does not stall.
  *
- * Callbacks run on the loop thread. The entry passed to on_entry is valid
- * only during the call. */
+ * The replay takes the one sink (io/source.h) and calls on_reset, on_entry,
+ * on_error (a malformed line, skipped, or an I/O error) and on_change
+ * (position, pause state or speed changed: the viewer redraws). Callbacks
+ * run on the loop thread. The entry passed to on_entry is valid only during
+ * the call. */
 #ifndef SKVIEW_LIVE_REPLAY_H
 #define SKVIEW_LIVE_REPLAY_H
 
@@ -18,24 +21,16 @@
 #include <stdint.h>
 #include <uv.h>
 #include "skaffold.pb-c.h"
+#include "io/source.h"
 
 #define REPLAY_MAX_GAP_MS 5000
 
 typedef struct replay replay_t;
 
-typedef struct replay_callbacks {
-    void *ctx;
-    void (*on_reset)(void *ctx);
-    void (*on_entry)(void *ctx, const Proto__LogEntry *entry);
-    /* A malformed line (skipped) or an I/O error. */
-    void (*on_error)(void *ctx, const char *where, const char *msg);
-    /* Position, pause state or speed changed: the viewer redraws. */
-    void (*on_change)(void *ctx);
-} replay_callbacks_t;
 
 /* Opens and scans path. NULL with err filled when it cannot be read. */
 replay_t *replay_open(uv_loop_t *loop, const char *path, double speed,
-                      const replay_callbacks_t *cb, char *err, size_t errlen);
+                      const source_sink_t *cb, char *err, size_t errlen);
 /* Closes the timer; the replay is freed in its close callback. */
 void replay_close(replay_t *r);
 

@@ -649,7 +649,7 @@ static void live_reset(void *ctx)
     ui_request_redraw(ui);
 }
 
-static void live_entry(void *ctx, const Proto__LogEntry *e)
+static int live_entry(void *ctx, const Proto__LogEntry *e)
 {
     ui_t *ui = ctx;
     model_fold(ui->model, e);
@@ -659,6 +659,7 @@ static void live_entry(void *ctx, const Proto__LogEntry *e)
         ui->recording = false;
     }
     ui_request_redraw(ui);
+    return 0;
 }
 
 static uint64_t live_state_request(void *ctx)
@@ -754,7 +755,9 @@ int ui_cmd_live(int argc, char **argv)
         ui_fini(&ui);
         return EXIT_RUNTIME;
     }
-    live_callbacks_t cb = {&ui, live_reset, live_entry, live_state_request, live_state, live_conn};
+    source_sink_t cb = {.ctx = &ui, .on_reset = live_reset, .on_entry = live_entry,
+                        .on_state_request = live_state_request, .on_state = live_state,
+                        .on_conn = live_conn};
     live_opts_t lo = {.addr = ui.addr, .reconnect = true};
     ui.client = live_client_new(ui.loop, &lo, &cb);
     if (!ui.client || live_client_start(ui.client)) {
@@ -774,12 +777,13 @@ static void rp_reset(void *ctx)
     model_clear(((ui_t *)ctx)->model);
 }
 
-static void rp_entry(void *ctx, const Proto__LogEntry *e)
+static int rp_entry(void *ctx, const Proto__LogEntry *e)
 {
     model_fold(((ui_t *)ctx)->model, e);
+    return 0;
 }
 
-static void rp_error(void *ctx, const char *where, const char *msg)
+static void rp_error(void *ctx, const char *where, const char *msg, bool fatal)
 {
     ui_message(ctx, true, "%s: %s", where, msg);
 }
@@ -863,7 +867,8 @@ int ui_cmd_replay(int argc, char **argv)
     if ((rc = ui_init(&ui, &o, UI_SOURCE_REPLAY)))
         return rc;
     ui.replay_path = o.file;
-    replay_callbacks_t cb = {&ui, rp_reset, rp_entry, rp_error, rp_change};
+    source_sink_t cb = {.ctx = &ui, .on_reset = rp_reset, .on_entry = rp_entry, .on_error = rp_error,
+                        .on_change = rp_change};
     char err[512];
     unsigned tail = 0;
     if (bk_ui_parse_tail(o.log_tail, &tail)) {
