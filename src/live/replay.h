@@ -5,9 +5,8 @@
  * the end. Seeking backwards calls on_reset and folds again from the start.
  *
  * The file is scanned once when opened, so the replay knows its length, where
- * each iteration starts and where errors are. Gaps between entries longer than
- * REPLAY_MAX_GAP_MS (after scaling) are shortened to it, so a replay of a log
- * with a night of silence in it does not stall.
+ * each iteration starts and where errors are. Pacing (speeds, pause, the cap
+ * on long gaps, PACER_MAX_GAP_MS) is the one pacer's, live/pacer.h.
  *
  * The replay takes the one sink (io/source.h) and calls on_reset, on_entry,
  * on_error (a malformed line, skipped, or an I/O error) and on_change
@@ -22,8 +21,6 @@
 #include <uv.h>
 #include "skaffold.pb-c.h"
 #include "io/source.h"
-
-#define REPLAY_MAX_GAP_MS 5000
 
 typedef struct replay replay_t;
 
