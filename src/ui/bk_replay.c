@@ -244,8 +244,11 @@ int bk_ui_replay_seek(ui_t *ui, const char *at)
     char extra;
     if (!strcmp(at, "END") || !strcmp(at, "end"))
         seek(r, UINT64_MAX);
+    else if (sscanf(at, "error:%llu%c", &n, &extra) == 1 && n > r->n_errors)
+        return cli_usage_error("--at error:%llu: %s holds %zu error%s", n, r->path, r->n_errors,
+                               r->n_errors == 1 ? "" : "s");
     else if (sscanf(at, "error:%llu%c", &n, &extra) == 1)
-        seek(r, n && n <= r->n_errors ? r->errors[n - 1] : UINT64_MAX);
+        seek(r, n ? r->errors[n - 1] : UINT64_MAX);
     else if (sscanf(at, "%llu%c", &n, &extra) == 1)
         seek(r, n);
     else

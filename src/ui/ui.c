@@ -806,6 +806,9 @@ static int seek_at(ui_t *ui, const char *at)
     else if (sscanf(at, "iter:%lu", &n) == 1)
         while (n-- > 0 && !replay_next_iteration(r))
             ;
+    else if (sscanf(at, "error:%lu", &n) == 1 && n > replay_errors(r))
+        return cli_usage_error("--at error:%lu: %s holds %zu error%s", n, ui->replay_path,
+                               replay_errors(r), replay_errors(r) == 1 ? "" : "s");
     else if (sscanf(at, "error:%lu", &n) == 1)
         while (n-- > 0 && !replay_next_error(r))
             ;
