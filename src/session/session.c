@@ -191,6 +191,21 @@ replay_t *session_replay_open(session_t *s, const char *path, double speed, char
     return s->replay;
 }
 
+/* ---- a file, read at once -------------------------------------------------------- */
+
+static int file_entry(void *ctx, const Proto__LogEntry *e)
+{
+    session_t *s = ctx;
+    model_fold(s->model, e);
+    s->changes++;
+    return 0;
+}
+
+source_sink_t session_file_sink(session_t *s)
+{
+    return (source_sink_t){.ctx = s, .on_entry = file_entry};
+}
+
 /* ---- stopping ------------------------------------------------------------------- */
 
 void session_close(session_t *s)

@@ -81,7 +81,8 @@ typedef struct session {
     void *stopped_arg;
 } session_t;
 
-/* The model is created with mo. */
+/* The model is created with mo. loop may be NULL for a session fed only
+ * by session_file_sink. */
 void session_init(session_t *s, uv_loop_t *loop, const model_opts_t *mo, const session_hooks_t *hooks);
 /* After the loop ended: frees the model, closes the recorder. */
 void session_fini(session_t *s);
@@ -95,6 +96,11 @@ int session_live_start(session_t *s, const char *addr);
 /* Opens a replay of path at speed (not started: replay_start). NULL with err
  * filled when it cannot be read. */
 replay_t *session_replay_open(session_t *s, const char *path, double speed, char *err, size_t errlen);
+
+/* The sink a file reader feeds (logreader_next/pump, as `skview state FILE`
+ * does): each entry is folded into the model and counts as a change; no hook
+ * is called per entry. The caller sets on_error/on_warning. */
+source_sink_t session_file_sink(session_t *s);
 
 /* Stops the live client (if any): done(arg) runs on the loop thread once it
  * is gone (at once without one). */
