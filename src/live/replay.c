@@ -45,13 +45,6 @@ bool replay_entry_is_error(const Proto__LogEntry *e)
     return model_entry_error(e, NULL);
 }
 
-/* The id of the Errors pane's top (newest) row, 0 when it is empty. */
-static uint64_t newest_error(const model_t *m)
-{
-    const model_error_t *e = model_error_at(m, 0);
-    return e ? e->id : 0;
-}
-
 static bool starts_iteration(const Proto__LogEntry *e)
 {
     const Proto__Event *ev = e->event;
@@ -78,29 +71,21 @@ static void pull(replay_t *r)
 
 static void on_tick(pacer_t *p);
 
-/* Reads the whole file once: its length, iteration starts and errors. The
- * errors are the entries that add a row to the Errors pane, so the file is
- * folded into a model of its own: a failure that repeats a still-open one
- * adds no row (the pane counts it on that row) and is no stop for `e`. */
+/* Reads the whole file once: its length, iteration starts and errors. */
 static int scan(replay_t *r, char *err, size_t errlen)
 {
     logreader_t *lr = logreader_open(r->path, &ropts, err, errlen);
     if (!lr)
         return -1;
-    model_t *m = model_new(&(model_opts_t){.no_history = true});
     const Proto__LogEntry *e;
-    uint64_t n = 0, last_error = 0;
+    uint64_t n = 0;
     while (logreader_next(lr, NULL, &e) == 1) {
         if (starts_iteration(e))
             marks_add(&r->iters, n);
-        model_fold(m, e);
-        uint64_t id = newest_error(m);
-        if (id != last_error)
+        if (replay_entry_is_error(e))
             marks_add(&r->errors, n);
-        last_error = id;
         n++;
     }
-    model_free(m);
     logreader_close(lr);
     if (r->iters.n == 0 && n > 0)
         marks_add(&r->iters, 0); /* no DevLoopEvent (old Skaffold): one iteration */
@@ -325,7 +310,3 @@ size_t replay_iterations(const replay_t *r)
     return r->iters.n;
 }
 
-size_t replay_errors(const replay_t *r)
-{
-    return r->errors.n;
-}

@@ -55,14 +55,11 @@ bool replay_ended(const replay_t *r);
 /* The 1-based number of the iteration the position is in, and their count. */
 size_t replay_iteration(const replay_t *r);
 size_t replay_iterations(const replay_t *r);
-/* The errors next_error and --at error:N stop at: exactly the rows of the
- * Errors pane, in order. A row is added by an entry that reports a failure
- * (replay_entry_is_error) unless it repeats a still-open error, which the
- * pane counts on that error's row ("x2"). replay_errors() is their count. */
-size_t replay_errors(const replay_t *r);
 /* True when the entry reports a failure: model_entry_error, the Errors
  * pane's rule (a resource "In Progress" with an image-pull code is none, a
- * resource "Failed" is). */
+ * resource "Failed" is). replay_next_error stops at each such entry; one
+ * that repeats a still-open error adds no row to the Errors pane (the pane
+ * counts it on that row, "x2"): session_next_error skips those. */
 bool replay_entry_is_error(const Proto__LogEntry *e);
 
 #endif

@@ -302,6 +302,22 @@ static int toggle(session_t *s, session_cmd_t cmd)
     return 0;
 }
 
+/* The id of the Errors pane's top (newest) row, 0 when it is empty. */
+static uint64_t newest_error(const model_t *m)
+{
+    const model_error_t *e = model_error_at(m, 0);
+    return e ? e->id : 0;
+}
+
+int session_next_error(session_t *s)
+{
+    uint64_t before = newest_error(s->model);
+    while (replay_next_error(s->replay) == 0)
+        if (newest_error(s->model) != before)
+            return 0;
+    return -1;
+}
+
 static int replay_command(session_t *s, session_cmd_t cmd)
 {
     replay_t *r = s->replay;
@@ -326,7 +342,7 @@ static int replay_command(session_t *s, session_cmd_t cmd)
             say(s, false, "no earlier iteration");
         break;
     case SESSION_CMD_NEXT_ERROR:
-        rc = replay_next_error(r);
+        rc = session_next_error(s);
         say(s, false, "%s", rc ? "no later error" : "paused at an error");
         break;
     default: return -1;

@@ -114,6 +114,11 @@ void session_close(session_t *s);
  * cannot do it now (a message says why). */
 int session_command(session_t *s, session_cmd_t cmd);
 const char *session_cmd_name(session_cmd_t cmd);
+/* A replay seeks to the next error the Errors pane lists, and pauses: the
+ * next failure that adds a row to it (one that repeats a still-open error
+ * only counts on that row, "x2", and is passed). -1 when there is none (the
+ * replay may have moved past such repeats). */
+int session_next_error(session_t *s);
 
 /* The change counter. */
 uint64_t session_changes(const session_t *s);

@@ -700,6 +700,17 @@ int ui_cmd_live(int argc, char **argv)
 
 /* ---- replay --------------------------------------------------------------- */
 
+/* --at error:N: just after the Nth error of the Errors pane; a usage error
+ * naming their count when there are fewer. */
+static int seek_error(ui_t *ui, unsigned long n)
+{
+    for (unsigned long k = 0; k < n; k++)
+        if (session_next_error(&ui->session))
+            return cli_usage_error("--at error:%lu: %s holds %lu error%s", n, ui->session.replay_path,
+                                   k, k == 1 ? "" : "s");
+    return 0;
+}
+
 /* --at: "END", an entry number, "iter:N" (start of the Nth iteration) or
  * "error:N" (just after the Nth error). */
 static int seek_at(ui_t *ui, const char *at)
@@ -713,12 +724,8 @@ static int seek_at(ui_t *ui, const char *at)
     else if (sscanf(at, "iter:%lu", &n) == 1)
         while (n-- > 0 && !replay_next_iteration(r))
             ;
-    else if (sscanf(at, "error:%lu", &n) == 1 && n > replay_errors(r))
-        return cli_usage_error("--at error:%lu: %s holds %zu error%s", n, ui->session.replay_path,
-                               replay_errors(r), replay_errors(r) == 1 ? "" : "s");
     else if (sscanf(at, "error:%lu", &n) == 1)
-        while (n-- > 0 && !replay_next_error(r))
-            ;
+        return seek_error(ui, n);
     else if (sscanf(at, "%lu", &n) == 1)
         replay_seek(r, n);
     else
