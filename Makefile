@@ -75,7 +75,7 @@ SIM_OBJ    := $(call objs,$(SIM_SRC))
 TEST_SRC   := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 
-.PHONY: all deps test suite unit integration run bench clean install asan valgrind check screenshots fuzz
+.PHONY: all deps test suite unit integration run bench clean install asan valgrind check screenshots fuzz golden
 all: $(BUILD)/skview $(BUILD)/skview-sim
 
 # ---- dependencies ------------------------------------------------------------
@@ -187,6 +187,12 @@ valgrind: deps
 # harness for FUZZ_SECONDS; ends with the counts (tests/check.sh).
 check: deps
 	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) tests/check.sh
+
+# Regenerates the whole-screen goldens (tests/golden/screens) after an
+# intended change of what the viewer shows; review the diff before committing.
+golden: all
+	$(Q)BUILD=$(BUILD) GOLDEN_UPDATE=1 bash tests/integration/golden_screens.sh >/dev/null
+	$(Q)git status --short tests/golden/screens
 
 bench: deps all
 	$(Q)BUILD=$(BUILD) tests/bench.sh

@@ -1,6 +1,6 @@
 /* A client of BuildKit's Control API (moby.buildkit.v1.Control) over gRPC C
- * core, driven from a libuv loop (threads as in bk_rpc.h: every callback runs
- * on the loop thread).
+ * core: its methods on the shared gRPC engine (engine.h: keepalive, bounded
+ * hand-over queue, backoff), so every callback runs on the loop thread.
  *
  * Address: "unix:///path" (the default, unix:///run/buildkit/buildkitd.sock),
  * "tcp://host:port" or "host:port"; the connection helpers of buildctl
@@ -10,14 +10,28 @@
  *
  * Each call takes on_msg (one decoded answer, valid during the call; its type
  * is named below) and on_end (exactly once, last; message "NAME: details" or
- * "" for OK). A call returns NULL when it cannot start (the client stops). */
+ * "" for OK). A call returns NULL when it cannot start (the client stops).
+ *
+ * Reconnecting (bk_client_watch, for a viewer that keeps streams open): a
+ * call that ends UNAVAILABLE (buildkitd gone, or hung: the keepalive ping
+ * went unanswered) reports LIVE_RECONNECTING with the delay, and when it is
+ * over `retry` runs so that the consumer opens its calls again; the first
+ * call whose headers arrive reports LIVE_CONNECTED. Backoff as the Skaffold
+ * client's (engine.h). */
 #ifndef SKVIEW_BK_CLIENT_H
 #define SKVIEW_BK_CLIENT_H
 
 #include <stddef.h>
 #include <uv.h>
 #include "buildkit/control.pb-c.h"
-#include "live/bk_rpc.h"
+#include "live/engine.h"
+
+typedef struct eng_call bk_call_t;
+/* One response message, valid during the call. */
+typedef void (*bk_rpc_msg_cb)(void *arg, const ProtobufCMessage *msg);
+/* The end of a call, exactly once: code is a grpc_status_code; message is
+ * "NAME: details" ("" for OK). */
+typedef void (*bk_rpc_end_cb)(void *arg, int code, const char *message);
 
 #define BK_DEFAULT_ADDR "unix:///run/buildkit/buildkitd.sock"
 #define BK_MAX_MESSAGE (16 << 20)
@@ -36,6 +50,10 @@ bk_client_t *bk_client_new(uv_loop_t *loop, const char *addr, char *err, size_t 
 void bk_client_stop(bk_client_t *c, void (*done)(void *arg), void *arg);
 void bk_client_free(bk_client_t *c);
 const char *bk_client_addr(const bk_client_t *c);
+/* Follows the connection (see above); on_conn as live_callbacks_t's. */
+void bk_client_watch(bk_client_t *c, eng_conn_cb on_conn, void (*retry)(void *arg), void *arg);
+/* Asks the server to stop a call; its on_end still follows (CANCELLED). */
+void bk_rpc_cancel(bk_call_t *call);
 
 /* Status(ref): a stream of StatusResponse until the build ends. */
 bk_call_t *bk_status(bk_client_t *c, const char *ref, bk_rpc_msg_cb on_msg, bk_rpc_end_cb on_end, void *arg);

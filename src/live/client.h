@@ -1,10 +1,9 @@
 /* A live connection to a Skaffold process (or skview-sim) over gRPC C core,
  * driven from a libuv loop.
  *
- * Threads: a private thread blocks in grpc_completion_queue_next(); it only
- * decodes messages, re-arms the stream and hands results over through a
- * bounded, mutex-protected queue and uv_async_send(). Every callback below runs
- * on the loop thread, and the model/UI are only touched there.
+ * Threads: the calls run on the shared gRPC engine (engine.h: channel,
+ * completion-queue thread, bounded hand-over queue, backoff). Every callback
+ * below runs on the loop thread, and the model/UI are only touched there.
  *
  * Life cycle: live_client_new() -> live_client_start() -> (callbacks) ->
  * live_client_stop(done) -> done runs on the loop thread once every call,

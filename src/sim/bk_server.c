@@ -13,10 +13,10 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <grpc/grpc_security.h>
 #include <grpc/support/time.h>
 #include "live/rpc_int.h"
 #include "sim/bk_sim.h"
+#include "sim/srv.h"
 
 #define BK_PATH "/moby.buildkit.v1.Control/"
 
@@ -36,10 +36,7 @@ static const char *const method_names[BM__COUNT + 1] = {"Status", "DiskUsage", "
 typedef struct bk_req {
     bk_method_t method;
     void *handle;
-    grpc_call *call;
-    gpr_timespec deadline;
-    grpc_metadata_array md;
-    grpc_byte_buffer *payload;
+    srv_slot_t slot;
     grpc_completion_queue *cq;   /* bound to the call it receives */
     grpc_call_details details;   /* BM_UNKNOWN */
 } bk_req_t;
@@ -111,14 +108,9 @@ static bool send_msg(bk_sc_t *c, const ProtobufCMessage *m)
 {
     if (c->closed)
         return false;
-    grpc_op ops[2] = {{0}};
-    size_t n = 0;
-    if (!c->md_sent)
-        ops[n++].op = GRPC_OP_SEND_INITIAL_METADATA;
     grpc_byte_buffer *bb = rpc_pack(m);
-    ops[n].op = GRPC_OP_SEND_MESSAGE;
-    ops[n++].data.send_message.send_message = bb;
-    c->md_sent = true;
+    grpc_op ops[3];
+    size_t n = srv_send_ops(ops, &c->md_sent, bb, NULL, NULL);
     bool ok = grpc_call_start_batch(c->call, ops, n, &tag_op, NULL) == GRPC_CALL_OK &&
               wait_tag(c, &tag_op, gpr_inf_future(GPR_CLOCK_MONOTONIC)) == 1;
     grpc_byte_buffer_destroy(bb);
@@ -127,14 +119,9 @@ static bool send_msg(bk_sc_t *c, const ProtobufCMessage *m)
 
 static void finish(bk_sc_t *c, grpc_status_code code, const char *msg)
 {
-    grpc_op ops[2] = {{0}};
-    size_t n = 0;
-    if (!c->md_sent)
-        ops[n++].op = GRPC_OP_SEND_INITIAL_METADATA;
     grpc_slice details = grpc_slice_from_copied_string(msg ? msg : "");
-    ops[n].op = GRPC_OP_SEND_STATUS_FROM_SERVER;
-    ops[n].data.send_status_from_server.status = code;
-    ops[n++].data.send_status_from_server.status_details = &details;
+    grpc_op ops[3];
+    size_t n = srv_send_ops(ops, &c->md_sent, NULL, &code, &details);
     if (grpc_call_start_batch(c->call, ops, n, &tag_op, NULL) == GRPC_CALL_OK)
         wait_tag(c, &tag_op, gpr_inf_future(GPR_CLOCK_MONOTONIC));
     grpc_slice_unref(details);
@@ -304,28 +291,31 @@ static void *worker_main(void *arg)
 
 static int req_arm(bk_req_t *r)
 {
-    r->call = NULL;
-    r->payload = NULL;
-    grpc_metadata_array_init(&r->md);
     r->cq = grpc_completion_queue_create_for_next(NULL);
-    grpc_call_error e;
+    int rc = 0;
     if (r->method == BM_UNKNOWN) {
+        r->slot.call = NULL;
+        r->slot.payload = NULL;
+        grpc_metadata_array_init(&r->slot.md);
         grpc_call_details_init(&r->details);
-        e = grpc_server_request_call(bk.server, &r->call, &r->details, &r->md, r->cq, bk.ncq, r);
-    } else {
-        e = grpc_server_request_registered_call(bk.server, r->handle, &r->call, &r->deadline, &r->md,
-                                                &r->payload, r->cq, bk.ncq, r);
-    }
-    if (e != GRPC_CALL_OK) {
-        fprintf(stderr, "skview-sim: buildkit %s: cannot request a call (error %d)\n", method_names[r->method], e);
-        grpc_metadata_array_destroy(&r->md);
-        if (r->method == BM_UNKNOWN)
+        grpc_call_error e = grpc_server_request_call(bk.server, &r->slot.call, &r->details, &r->slot.md, r->cq,
+                                                     bk.ncq, r);
+        if (e != GRPC_CALL_OK) {
+            fprintf(stderr, "skview-sim: buildkit %s: cannot request a call (error %d)\n", method_names[r->method], e);
+            grpc_metadata_array_destroy(&r->slot.md);
             grpc_call_details_destroy(&r->details);
+            rc = -1;
+        }
+    } else {
+        char what[64];
+        snprintf(what, sizeof what, "buildkit %s", method_names[r->method]);
+        rc = srv_request(bk.server, r->handle, &r->slot, r->cq, bk.ncq, r, what);
+    }
+    if (rc != 0) {
         cq_drop(r->cq);
         r->cq = NULL;
-        return -1;
     }
-    return 0;
+    return rc;
 }
 
 static void spawn(bk_req_t *r)
@@ -333,9 +323,9 @@ static void spawn(bk_req_t *r)
     bk_sc_t *c = calloc(1, sizeof *c);
     if (!c)
         abort();
-    c->call = r->call;
+    c->call = r->slot.call;
     c->cq = r->cq;
-    c->payload = r->payload;
+    c->payload = r->slot.payload;
     c->method = r->method;
     if (r->method == BM_UNKNOWN) {
         c->path = rpc_slice_strdup(r->details.method);
@@ -358,7 +348,7 @@ static void spawn(bk_req_t *r)
 
 static void req_arrived(bk_req_t *r, int success)
 {
-    grpc_metadata_array_destroy(&r->md);
+    grpc_metadata_array_destroy(&r->slot.md);
     if (!success) { /* shutting down: the request never got a call */
         if (r->method == BM_UNKNOWN)
             grpc_call_details_destroy(&r->details);
@@ -374,24 +364,22 @@ static void req_arrived(bk_req_t *r, int success)
         req_arm(r);
 }
 
-static void *notify_main(void *arg)
+static void notify_event(void *arg, void *tag, int success)
 {
     (void)arg;
-    for (;;) {
-        grpc_event ev = grpc_completion_queue_next(bk.ncq, gpr_inf_future(GPR_CLOCK_REALTIME), NULL);
-        if (ev.type == GRPC_QUEUE_SHUTDOWN)
-            break;
-        if (ev.type != GRPC_OP_COMPLETE)
-            continue;
-        if (ev.tag != &tag_shutdown) {
-            req_arrived(ev.tag, ev.success);
-            continue;
-        }
-        pthread_mutex_lock(&bk.mu);
-        bk.down = true;
-        pthread_cond_broadcast(&bk.cond);
-        pthread_mutex_unlock(&bk.mu);
+    if (tag != &tag_shutdown) {
+        req_arrived(tag, success);
+        return;
     }
+    pthread_mutex_lock(&bk.mu);
+    bk.down = true;
+    pthread_cond_broadcast(&bk.cond);
+    pthread_mutex_unlock(&bk.mu);
+}
+
+static void *notify_main(void *arg)
+{
+    srv_run(bk.ncq, notify_event, arg);
     return NULL;
 }
 
@@ -432,13 +420,9 @@ int sim_bk_parse_arg(int argc, char **argv, int i)
 
 static int bind_addr(const char *addr, bool print_port)
 {
-    grpc_server_credentials *creds = grpc_insecure_server_credentials_create();
-    int port = grpc_server_add_http2_port(bk.server, addr, creds);
-    grpc_server_credentials_release(creds);
-    if (port <= 0) {
-        fprintf(stderr, "skview-sim: buildkit: cannot listen on %s\n", addr);
+    int port = srv_bind(bk.server, addr, "buildkit: ");
+    if (port < 0)
         return -1;
-    }
     if (print_port)
         printf("buildkit listening on 127.0.0.1:%d\n", port);
     else
@@ -470,17 +454,15 @@ int sim_bk_start(void)
 {
     if (!sim_bk_opts.socket && sim_bk_opts.port < 0)
         return 0;
-    bk.server = grpc_server_create(NULL, NULL);
     bk.ncq = grpc_completion_queue_create_for_next(NULL);
-    grpc_server_register_completion_queue(bk.server, bk.ncq, NULL);
+    bk.server = srv_new(bk.ncq);
     /* Info and history are v0.11: an "old" daemon does not know them. */
     int n = sim_bk_opts.old ? BM_INFO : BM__COUNT;
     for (int m = 0; m < n; m++) {
         char path[128];
         snprintf(path, sizeof path, BK_PATH "%s", method_names[m]);
         bk.reqs[m].method = m;
-        bk.reqs[m].handle = grpc_server_register_method(bk.server, path, NULL,
-                                                        GRPC_SRM_PAYLOAD_READ_INITIAL_BYTE_BUFFER, 0);
+        bk.reqs[m].handle = srv_method(bk.server, path);
     }
     if (server_bind() != 0)
         return -1;
@@ -507,8 +489,7 @@ void sim_bk_stop(void)
     bk.stopping = true;
     pthread_mutex_unlock(&bk.mu);
     if (bk.started) {
-        grpc_server_shutdown_and_notify(bk.server, bk.ncq, &tag_shutdown);
-        grpc_server_cancel_all_calls(bk.server);
+        srv_shutdown(bk.server, bk.ncq, &tag_shutdown);
     }
     /* The notification comes once every call is over, so no worker starts
      * after it; those still running are only cleaning up. */

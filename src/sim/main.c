@@ -18,7 +18,8 @@ static const char usage[] =
     "Skaffold's flags: [--auto-build=BOOL] [--auto-sync=BOOL] [--auto-deploy=BOOL] (default\n"
     "true; false waits for Execute), [--event-log FILE] appends the log as JSON lines like\n"
     "--event-log-file. Tests: [--state-log FILE] appends GetState after every iteration,\n"
-    "[--iterations N] exits after N generated iterations.\n"
+    "[--iterations N] exits after N generated iterations, [--healthy] generates no\n"
+    "failure (syncs, cache hits and restarts that recover only).\n"
     "Faults: [--burst N] adds N entries to the log at once, [--big-entry MIB] one entry\n"
     "of that size, both after the first iteration (or the played log).\n"
     "BuildKit: [--buildkit-socket PATH] [--buildkit-port N] [--buildkit-step MS] [--buildkit-old]\n"
@@ -93,6 +94,9 @@ static int parse_args(int argc, char **argv, sim_opts_t *o)
             exit(0);
         } else if (!strcmp(a, "--no-generate")) {
             o->generate = false;
+            continue;
+        } else if (!strcmp(a, "--healthy")) {
+            o->healthy = true;
             continue;
         } else if (ar != 1) {
             if (ar)

@@ -387,7 +387,19 @@ static void run_iteration(unsigned phases, sim_plot_t plot)
 
 /* ---- the story ---------------------------------------------------------------- */
 
-static sim_plot_t next_plot(void)
+/* --healthy: what a change does when nothing may fail (a restart that
+ * recovers before the deadline is no failure). */
+static sim_plot_t healthy_plot(sim_plot_t p)
+{
+    switch (p) {
+    case PLOT_OK: case PLOT_SYNC: case PLOT_CACHE_ONLY: case PLOT_RESTART:
+        return p;
+    default:
+        return PLOT_OK;
+    }
+}
+
+static sim_plot_t story_plot(void)
 {
     if (changes < sizeof script / sizeof script[0])
         return script[changes++];
@@ -396,6 +408,12 @@ static sim_plot_t next_plot(void)
     return r < 8 ? PLOT_BUILD_ERR : r < 12 ? PLOT_BUILD_CANCEL : r < 18 ? PLOT_CACHE_ONLY
          : r < 38 ? PLOT_SYNC : r < 42 ? PLOT_SYNC_ERR : r < 48 ? PLOT_DEPLOY_ERR
          : r < 54 ? PLOT_RESTART : r < 60 ? PLOT_CRASHLOOP : r < 65 ? PLOT_TEST_ERR : PLOT_OK;
+}
+
+static sim_plot_t next_plot(void)
+{
+    sim_plot_t p = story_plot();
+    return sim.opts.healthy ? healthy_plot(p) : p;
 }
 
 /* A simulated file change: Skaffold syncs or rebuilds only while the auto

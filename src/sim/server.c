@@ -10,12 +10,12 @@
  * sends that queue up while a write is in progress). */
 #include <stdlib.h>
 #include <string.h>
-#include <grpc/grpc_security.h>
 #include <grpc/support/time.h>
 #include "io/entryfmt.h"
 #include "live/rpc_int.h"
 #include "model/pbjson.h"
 #include "sim/sim_int.h"
+#include "sim/srv.h"
 
 typedef enum sim_method {
     M_GETSTATE, M_EVENTS, M_EXECUTE, M_AUTOBUILD, M_AUTOSYNC, M_AUTODEPLOY, M_HANDLE, M__COUNT
@@ -31,10 +31,7 @@ typedef struct sim_req {
     sim_tag_t tag;
     sim_method_t method;
     void *handle;
-    grpc_call *call;
-    gpr_timespec deadline;
-    grpc_metadata_array md;
-    grpc_byte_buffer *payload;
+    srv_slot_t slot;
 } sim_req_t;
 
 /* A unary answer in flight. */
@@ -80,26 +77,18 @@ void sim_pump_locked(sim_sub_t *s)
 {
     if (s->send_pending || s->dead || s->status_sent || sim.stopping || sim.exit_requested)
         return;
-    grpc_op ops[3] = {{0}};
-    size_t n = 0;
-    if (!s->md_sent)
-        ops[n++].op = GRPC_OP_SEND_INITIAL_METADATA;
     bool more = false;
     const grpc_slice *msg = sub_next_msg(s, &more);
-    if (msg) {
+    if (msg)
         s->send_buf = grpc_raw_byte_buffer_create((grpc_slice *)msg, 1);
-        ops[n].op = GRPC_OP_SEND_MESSAGE;
-        ops[n++].data.send_message.send_message = s->send_buf;
-    }
     /* A flood ends the stream, so benchmarks see a clean end. */
-    if (msg && !more && sim.opts.flood && s->flood_left == 0) {
-        ops[n].op = GRPC_OP_SEND_STATUS_FROM_SERVER;
-        ops[n++].data.send_status_from_server.status = GRPC_STATUS_OK;
-        s->status_sent = true;
-    }
+    static const grpc_status_code ok = GRPC_STATUS_OK;
+    bool last = msg && !more && sim.opts.flood && s->flood_left == 0;
+    grpc_op ops[3];
+    size_t n = srv_send_ops(ops, &s->md_sent, msg ? s->send_buf : NULL, last ? &ok : NULL, NULL);
+    s->status_sent |= last;
     if (n == 0)
         return;
-    s->md_sent = true;
     if (grpc_call_start_batch(s->call, ops, n, &s->tag_send, NULL) != GRPC_CALL_OK) {
         fprintf(stderr, "skview-sim: Events: cannot send to a subscriber\n");
         s->dead = true;
@@ -300,17 +289,10 @@ static void unary_answer(grpc_call *call, sim_answer_t *a)
     }
     u->resp = a->code == GRPC_STATUS_OK ? a->resp : NULL;
     u->details = grpc_slice_from_copied_string(a->msg);
-    grpc_op ops[4] = {{0}};
-    size_t n = 0;
-    ops[n++].op = GRPC_OP_SEND_INITIAL_METADATA;
-    if (u->resp) {
-        ops[n].op = GRPC_OP_SEND_MESSAGE;
-        ops[n++].data.send_message.send_message = u->resp;
-    }
-    ops[n].op = GRPC_OP_SEND_STATUS_FROM_SERVER;
-    ops[n].data.send_status_from_server.status = a->code;
-    ops[n++].data.send_status_from_server.status_details = &u->details;
-    ops[n].op = GRPC_OP_RECV_CLOSE_ON_SERVER;
+    grpc_op ops[4];
+    bool md_sent = false;
+    size_t n = srv_send_ops(ops, &md_sent, u->resp, &a->code, &u->details);
+    ops[n] = (grpc_op){.op = GRPC_OP_RECV_CLOSE_ON_SERVER};
     ops[n++].data.recv_close_on_server.cancelled = &u->cancelled;
     if (grpc_call_start_batch(call, ops, n, &u->tag, NULL) != GRPC_CALL_OK) {
         fprintf(stderr, "skview-sim: cannot answer a call\n");
@@ -360,25 +342,15 @@ static void handle_unary(sim_method_t m, grpc_call *call, grpc_byte_buffer *payl
 
 static int req_arm(sim_req_t *r)
 {
-    r->call = NULL;
-    r->payload = NULL;
-    grpc_metadata_array_init(&r->md);
     grpc_completion_queue *bound = r->method == M_EVENTS ? sim.cq_stream : sim.cq_ctrl;
-    grpc_call_error e = grpc_server_request_registered_call(
-        sim.server, r->handle, &r->call, &r->deadline, &r->md, &r->payload, bound, sim.cq_ctrl, &r->tag);
-    if (e != GRPC_CALL_OK) {
-        fprintf(stderr, "skview-sim: %s: cannot request a call (error %d)\n", method_paths[r->method], e);
-        grpc_metadata_array_destroy(&r->md);
-        return -1;
-    }
-    return 0;
+    return srv_request(sim.server, r->handle, &r->slot, bound, sim.cq_ctrl, &r->tag, method_paths[r->method]);
 }
 
 static void req_arrived(sim_req_t *r, int success)
 {
-    grpc_call *call = r->call;
-    grpc_byte_buffer *payload = r->payload;
-    grpc_metadata_array_destroy(&r->md);
+    grpc_call *call = r->slot.call;
+    grpc_byte_buffer *payload = r->slot.payload;
+    grpc_metadata_array_destroy(&r->slot.md);
     if (!success) /* the server is shutting down */
         return;
     if (!server_down)
@@ -393,45 +365,41 @@ static void req_arrived(sim_req_t *r, int success)
 
 /* ---- threads --------------------------------------------------------------------- */
 
-static void *ctrl_main(void *arg)
+static void ctrl_event(void *arg, void *tag, int success)
 {
     (void)arg;
-    for (;;) {
-        grpc_event ev = grpc_completion_queue_next(sim.cq_ctrl, gpr_inf_future(GPR_CLOCK_REALTIME), NULL);
-        if (ev.type == GRPC_QUEUE_SHUTDOWN)
-            break;
-        if (ev.type != GRPC_OP_COMPLETE)
-            continue;
-        sim_tag_t *t = ev.tag;
-        if (t->kind == SIM_TAG_REQUEST) {
-            req_arrived(t->owner, ev.success);
-        } else if (t->kind == SIM_TAG_UNARY) {
-            unary_done(t->owner);
-        } else if (t->kind == SIM_TAG_SHUTDOWN) {
-            pthread_mutex_lock(&sim.mu);
-            server_down = true;
-            pthread_cond_broadcast(&sim.cond);
-            pthread_mutex_unlock(&sim.mu);
-        }
+    sim_tag_t *t = tag;
+    if (t->kind == SIM_TAG_REQUEST) {
+        req_arrived(t->owner, success);
+    } else if (t->kind == SIM_TAG_UNARY) {
+        unary_done(t->owner);
+    } else if (t->kind == SIM_TAG_SHUTDOWN) {
+        pthread_mutex_lock(&sim.mu);
+        server_down = true;
+        pthread_cond_broadcast(&sim.cond);
+        pthread_mutex_unlock(&sim.mu);
     }
+}
+
+static void *ctrl_main(void *arg)
+{
+    srv_run(sim.cq_ctrl, ctrl_event, arg);
     return NULL;
+}
+
+static void stream_event(void *arg, void *tag, int success)
+{
+    (void)arg;
+    sim_tag_t *t = tag;
+    if (t->kind == SIM_TAG_SEND)
+        sub_on_send(t->owner, success);
+    else if (t->kind == SIM_TAG_CLOSE)
+        sub_on_close(t->owner);
 }
 
 static void *stream_main(void *arg)
 {
-    (void)arg;
-    for (;;) {
-        grpc_event ev = grpc_completion_queue_next(sim.cq_stream, gpr_inf_future(GPR_CLOCK_REALTIME), NULL);
-        if (ev.type == GRPC_QUEUE_SHUTDOWN)
-            break;
-        if (ev.type != GRPC_OP_COMPLETE)
-            continue;
-        sim_tag_t *t = ev.tag;
-        if (t->kind == SIM_TAG_SEND)
-            sub_on_send(t->owner, ev.success);
-        else if (t->kind == SIM_TAG_CLOSE)
-            sub_on_close(t->owner);
-    }
+    srv_run(sim.cq_stream, stream_event, arg);
     return NULL;
 }
 
@@ -439,13 +407,9 @@ static int server_bind(void)
 {
     char addr[64];
     snprintf(addr, sizeof addr, "127.0.0.1:%d", sim.opts.port);
-    grpc_server_credentials *creds = grpc_insecure_server_credentials_create();
-    int port = grpc_server_add_http2_port(sim.server, addr, creds);
-    grpc_server_credentials_release(creds);
-    if (port <= 0) {
-        fprintf(stderr, "skview-sim: cannot listen on %s\n", addr);
+    int port = srv_bind(sim.server, addr, "");
+    if (port < 0)
         return -1;
-    }
     printf("listening on 127.0.0.1:%d\n", port);
     fflush(stdout);
     return 0;
@@ -453,16 +417,14 @@ static int server_bind(void)
 
 int sim_server_start(void)
 {
-    sim.server = grpc_server_create(NULL, NULL);
     sim.cq_ctrl = grpc_completion_queue_create_for_next(NULL);
     sim.cq_stream = grpc_completion_queue_create_for_next(NULL);
-    grpc_server_register_completion_queue(sim.server, sim.cq_ctrl, NULL);
+    sim.server = srv_new(sim.cq_ctrl);
     grpc_server_register_completion_queue(sim.server, sim.cq_stream, NULL);
     for (int m = 0; m < M__COUNT; m++) {
         reqs[m].tag = (sim_tag_t){SIM_TAG_REQUEST, &reqs[m]};
         reqs[m].method = m;
-        reqs[m].handle = grpc_server_register_method(sim.server, method_paths[m], NULL,
-                                                     GRPC_SRM_PAYLOAD_READ_INITIAL_BYTE_BUFFER, 0);
+        reqs[m].handle = srv_method(sim.server, method_paths[m]);
     }
     if (server_bind() != 0)
         return -1;
@@ -485,8 +447,7 @@ void sim_server_stop(void)
     pthread_mutex_lock(&sim.mu);
     sim.stopping = true;
     pthread_mutex_unlock(&sim.mu);
-    grpc_server_shutdown_and_notify(sim.server, sim.cq_ctrl, &shutdown_tag);
-    grpc_server_cancel_all_calls(sim.server);
+    srv_shutdown(sim.server, sim.cq_ctrl, &shutdown_tag);
     pthread_mutex_lock(&sim.mu);
     while (!server_down)
         pthread_cond_wait(&sim.cond, &sim.mu);

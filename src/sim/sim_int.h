@@ -42,6 +42,7 @@ typedef struct sim_opts {
     const char *event_log;   /* --event-log FILE: the log, one JSON LogEntry a line */
     const char *state_log;   /* --state-log FILE: GetState after each iteration */
     unsigned iterations;     /* --iterations N: exit after N generated iterations */
+    bool healthy;            /* --healthy: a dev loop without failures */
 } sim_opts_t;
 
 typedef enum sim_tag_kind {

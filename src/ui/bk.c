@@ -84,7 +84,9 @@ bool bk_ui_animating(ui_t *ui)
 static void call_failed(ui_t *ui, char *slot, const char *what, const char *msg)
 {
     snprintf(slot, BK_UI_ERR, "%s: %s", what, msg);
-    ui_message(ui, true, "buildkit %s", slot);
+    /* A lost daemon is said once (bk_conn_changed), not by every call. */
+    if (ui->bk->conn != LIVE_RECONNECTING || strncmp(msg, "UNAVAILABLE", 11))
+        ui_message(ui, true, "buildkit %s", slot);
 }
 
 /* ---- Status(ref) ------------------------------------------------------------ */
@@ -111,7 +113,12 @@ static void status_end(void *arg, int code, const char *msg)
     status_ctx_t *c = arg;
     ui_t *ui = c->ui;
     ui_bk_t *b = ui->bk;
-    if (c->gen == b->status_gen) {
+    if (c->gen == b->status_gen && code == GRPC_STATUS_UNAVAILABLE && b->conn == LIVE_RECONNECTING) {
+        /* The daemon went away: keep the last frame, follow again once back. */
+        b->status_running = false;
+        b->status_lost = true;
+        bk_ui_changed(ui);
+    } else if (c->gen == b->status_gen) {
         b->status_running = false;
         b->status_ended = true;
         if (code != GRPC_STATUS_OK && code != GRPC_STATUS_CANCELLED)
@@ -136,7 +143,7 @@ void bk_ui_follow(ui_t *ui, const char *ref)
     b->expanded = -1;
     b->picking = false;
     b->status_err[0] = 0;
-    b->status_ended = false;
+    b->status_ended = b->status_lost = false;
     status_ctx_t *c = malloc(sizeof *c);
     if (!c)
         abort();
@@ -241,7 +248,9 @@ static void history_end(void *arg, int code, const char *msg)
     ui_t *ui = arg;
     ui_bk_t *b = ui->bk;
     b->history_running = false;
-    if (code == GRPC_STATUS_UNIMPLEMENTED) {
+    if (code == GRPC_STATUS_UNAVAILABLE && b->conn == LIVE_RECONNECTING) {
+        /* Listened to again once the daemon is back (bk_reconnect). */
+    } else if (code == GRPC_STATUS_UNIMPLEMENTED) {
         /* A pre-v0.11 daemon: nothing to pick from, only a ref works. */
         b->no_history = true;
         if (b->picking)
@@ -261,6 +270,39 @@ static void start_history(ui_t *ui)
     moby__buildkit__v1__build_history_request__init(&b->history_req);
     b->history_err[0] = 0;
     b->history_running = bk_history(b->client, &b->history_req, history_msg, history_end, ui) != NULL;
+}
+
+/* ---- the daemon's connection ----------------------------------------------------- */
+
+/* The header shows the state; the status line says why it was lost. Once
+ * back, a build followed when the daemon went away is followed again. */
+static void bk_conn_changed(void *arg, live_conn_t conn, const char *detail, uint64_t retry_ms)
+{
+    ui_t *ui = arg;
+    ui_bk_t *b = ui->bk;
+    b->conn = conn;
+    b->retry_ms = retry_ms;
+    snprintf(b->conn_detail, sizeof b->conn_detail, "%s", detail ? detail : "");
+    if (conn == LIVE_RECONNECTING)
+        ui_message(ui, true, "buildkit: connection lost; retrying in %.1f s: %s", retry_ms / 1000.0,
+                   b->conn_detail);
+    if (conn == LIVE_CONNECTED && b->status_lost && b->ref[0] && !b->picking) {
+        char ref[sizeof b->ref];
+        snprintf(ref, sizeof ref, "%s", b->ref);
+        bk_ui_follow(ui, ref);
+    }
+    bk_ui_changed(ui);
+}
+
+/* The backoff is over: ask again what the connection took with it. The
+ * first answer's headers report the daemon connected; a refusal, lost again. */
+static void bk_reconnect(void *arg)
+{
+    ui_t *ui = arg;
+    bk_info(ui->bk->client, info_msg, info_end, ui);
+    refresh_workers(ui);
+    bk_ui_refresh_cache(ui);
+    start_history(ui);
 }
 
 /* ---- start, stop ------------------------------------------------------------------- */
@@ -301,6 +343,7 @@ int bk_ui_live(ui_t *ui, const bk_ui_opts_t *o)
         fprintf(stderr, "skview: --buildkit: %s\n", err);
         return -1;
     }
+    bk_client_watch(b->client, bk_conn_changed, bk_reconnect, ui);
     bk_info(b->client, info_msg, info_end, ui);
     refresh_workers(ui);
     bk_ui_refresh_cache(ui);

@@ -31,6 +31,10 @@ typedef struct ui_bk {
     const char *addr;
     bk_client_t *client;
     char version[160];          /* from Info ("" before v0.11) */
+    live_conn_t conn;           /* the daemon's connection (bk_client_watch) */
+    char conn_detail[BK_UI_ERR];
+    uint64_t retry_ms;          /* RECONNECTING: the delay before the next try */
+    bool status_lost;           /* Status ended with the connection: follow again */
 
     /* Build: one build's progress, from Status(ref) or the replay. */
     bk_progress_t *progress;

@@ -165,11 +165,15 @@ static void draw_bk_live(ui_t *ui, rect_t r, int x)
 {
     ui_bk_t *b = ui->bk;
     char buf[400];
-    if (b->no_history)
+    bool bad = b->no_history || b->conn == LIVE_RECONNECTING;
+    if (b->conn == LIVE_RECONNECTING) /* as the Skaffold side: lost, and why */
+        snprintf(buf, sizeof buf, " %s BuildKit reconnecting in %.1fs %s ", draw_glyph(ui, GLYPH_CIRCLE),
+                 b->retry_ms / 1000.0, b->addr);
+    else if (b->no_history)
         snprintf(buf, sizeof buf, " BuildKit < v0.11: no build history, give --ref ");
     else
         snprintf(buf, sizeof buf, " BuildKit %s %s ", b->version[0] ? b->version : "", b->addr);
-    draw_right(ui, r.y, x, r.x + r.w - x, b->no_history ? ROLE_CONN_BAD : ROLE_HEADER_VALUE, buf);
+    draw_right(ui, r.y, x, r.x + r.w - x, bad ? ROLE_CONN_BAD : ROLE_HEADER_VALUE, buf);
 }
 
 void header_draw(ui_t *ui, rect_t r)

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Whole-screen golden tests, tig style: `skview replay FILE --dump-screen` of
+# each pane and popup at a pinned size, locale (C.UTF-8, or C for the ASCII
+# fallback) and time zone (UTC), compared WHOLE with tests/golden/screens/NAME.txt.
+# A difference is a change of what users see: if it is intended, regenerate
+# with `make golden` and review the diff in git; if not, fix the code.
+# GOLDEN_UPDATE=1 writes the screens instead of comparing them.
+source "$(dirname "$0")/../lib.sh"
+G=tests/golden/screens
+V2=tests/data/skaffold-2x-events.jsonl      # Skaffold 2.x: tests, platforms, 2.x codes
+SIM=tests/data/sim-session.jsonl           # skview-sim: 12 iterations, every failure kind
+BK=tests/data/bk-failed-build.rawjson      # BuildKit: a failed build with logs
+HELM="$DATA/skaffold-v1.29-helm-events.jsonl"
+GW="$DATA/http-gateway-getting-started.jsonl"
+
+# NAME|LOCALE|SIZE|FILE|ARGS...: one screen each.
+cases=(
+  "v2-all|C.UTF-8|120x40|$V2|--at END"
+  "v2-mid-iteration|C.UTF-8|120x40|$V2|--at iter:2"
+  "v2-artifacts|C.UTF-8|100x30|$V2|--at END --focus artifacts"
+  "v2-resources|C.UTF-8|100x30|$V2|--at END --focus resources"
+  "v2-ports|C.UTF-8|100x30|$V2|--at END --focus ports"
+  "v2-errors|C.UTF-8|100x30|$V2|--at END --focus errors"
+  "v2-events|C.UTF-8|100x30|$V2|--at END --focus events"
+  "v2-timeline|C.UTF-8|100x30|$V2|--at END --focus timeline"
+  "v2-error-details|C.UTF-8|100x30|$V2|--at END --focus errors --keys Enter"
+  "v2-help|C.UTF-8|100x40|$V2|--at END --keys ?"
+  "v2-ascii|C|100x30|$V2|--at END"
+  "v2-narrow|C.UTF-8|40x20|$V2|--at END"
+  "sim-all|C.UTF-8|120x40|$SIM|--at END"
+  "sim-debug|C.UTF-8|100x30|$SIM|--at iter:8 --focus debug"
+  "sim-resources|C.UTF-8|100x30|$SIM|--at iter:8 --focus resources"
+  "sim-first-error|C.UTF-8|100x30|$SIM|--at error:1 --focus errors"
+  "helm-all|C.UTF-8|80x24|$HELM|--at END"
+  "gateway-all|C.UTF-8|80x24|$GW|--at END"
+  "bk-build|C.UTF-8|120x40|$BK|--at END"
+  "bk-build-narrow|C.UTF-8|60x20|$BK|--at END"
+)
+mkdir -p "$G"
+for c in "${cases[@]}"; do
+  IFS='|' read -r name locale size file args <<<"$c"
+  # shellcheck disable=SC2086 # args are words
+  got=$(LC_ALL=$locale TZ=UTC "$SKVIEW" replay "$file" --dump-screen --size "$size" --no-config $args 2>"$TMP/$name.err")
+  rc=$?
+  check_eq "$name: dump exits 0, nothing on stderr" "0 " "$rc $(cat "$TMP/$name.err")"
+  if [ "${GOLDEN_UPDATE:-0}" = 1 ]; then
+    printf '%s\n' "$got" > "$G/$name.txt"
+    ok "$name: written"
+    continue
+  fi
+  if [ ! -f "$G/$name.txt" ]; then not_ok "$name: no golden $G/$name.txt (make golden)"; continue; fi
+  if [ "$got" == "$(cat "$G/$name.txt")" ]; then
+    ok "$name: the whole screen equals $G/$name.txt"
+  else
+    not_ok "$name: the screen differs from $G/$name.txt (make golden if intended)"
+    diff "$G/$name.txt" <(printf '%s\n' "$got") | head -30
+  fi
+done
+# Every golden is one of the cases (a stale file fails: remove it).
+for f in "$G"/*.txt; do
+  n=$(basename "$f" .txt)
+  printf '%s\n' "${cases[@]}" | grep -q "^$n|" || not_ok "golden $f belongs to no case"
+done
+finish
