@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "file_fixture.h"
 #include "session/session.h"
 
 static char path[64] = "/tmp/skview-test-session-XXXXXX";
@@ -98,9 +99,7 @@ static void test_no_source(void **state)
 
 static int setup(void **state)
 {
-    int fd = mkstemp(path);
-    assert_int_equal(write(fd, text, sizeof text - 1), (ssize_t)(sizeof text - 1));
-    close(fd);
+    fixture_write(path, text, sizeof text - 1);
     return 0;
 }
 
