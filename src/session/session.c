@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "model/viewmodel.h"
 #include "session/session.h"
 
 static const char *const cmd_names[] = {
@@ -283,15 +284,16 @@ static int execute(session_t *s, session_cmd_t cmd)
 
 static int toggle(session_t *s, session_cmd_t cmd)
 {
-    const Proto__State *st = model_state(s->model);
+    vm_loop_t lp;
+    vm_loop(s->model, &lp);
     bool cur;
     live_trigger_t which;
     if (cmd == SESSION_CMD_AUTO_BUILD)
-        which = LIVE_TRIGGER_BUILD, cur = st->buildstate && st->buildstate->autotrigger;
+        which = LIVE_TRIGGER_BUILD, cur = lp.auto_build;
     else if (cmd == SESSION_CMD_AUTO_SYNC)
-        which = LIVE_TRIGGER_SYNC, cur = st->filesyncstate && st->filesyncstate->autotrigger;
+        which = LIVE_TRIGGER_SYNC, cur = lp.auto_sync;
     else
-        which = LIVE_TRIGGER_DEPLOY, cur = st->deploystate && st->deploystate->autotrigger;
+        which = LIVE_TRIGGER_DEPLOY, cur = lp.auto_deploy;
     call_ctx_t *c = call_ctx(s, cmd, !cur);
     if (live_auto(s->client, which, !cur, on_call_done, c)) {
         free(c);

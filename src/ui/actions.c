@@ -26,6 +26,16 @@ action_t action_by_name(const char *name, int *found)
     return ACT_NONE;
 }
 
+int action_focus_pane(action_t a)
+{
+    switch (a) {
+#define FOCUS_CASE_(C, id, ...) case ACT_FOCUS_##id: return PANE_##id;
+        UI_PANES(FOCUS_CASE_, _)
+#undef FOCUS_CASE_
+    default: return -1;
+    }
+}
+
 const char *action_group_name(action_group_t g)
 {
     static const char *const names[GROUP__COUNT] = {"General", "Panes and rows", "Dev loop",

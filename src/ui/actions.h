@@ -1,10 +1,13 @@
 /* Every user action, defined once. The X-macro generates the enum, the names
  * used in `bind` lines and the help overlay, so the three cannot drift.
- * X(ID, "name", group, "help text") */
+ * X(ID, "name", group, "help text")
+ * Each pane's focus action (ACT_FOCUS_ID, "focus-NAME") comes from its line
+ * in UI_PANES (panes.h). */
 #ifndef SKVIEW_UI_ACTIONS_H
 #define SKVIEW_UI_ACTIONS_H
 
 #include <stddef.h>
+#include "ui/panes.h"
 
 typedef enum action_group {
     GROUP_GENERAL,
@@ -14,6 +17,9 @@ typedef enum action_group {
     GROUP_BUILDKIT,
     GROUP__COUNT
 } action_group_t;
+
+#define ACTION_FOCUS_(X, id, name, title, key, group, column, rank, help) \
+    X(FOCUS_##id, "focus-" #name, GROUP_MOVE, "Focus " help)
 
 #define UI_ACTIONS(X) \
     X(QUIT,        "quit",          GROUP_GENERAL, "Quit skview") \
@@ -27,16 +33,7 @@ typedef enum action_group {
     X(REDRAW,      "redraw",        GROUP_GENERAL, "Redraw the screen") \
     X(FOCUS_NEXT,  "focus-next",    GROUP_MOVE,    "Focus the next pane") \
     X(FOCUS_PREV,  "focus-prev",    GROUP_MOVE,    "Focus the previous pane") \
-    X(FOCUS_1,     "focus-artifacts", GROUP_MOVE,  "Focus Artifacts") \
-    X(FOCUS_2,     "focus-resources", GROUP_MOVE,  "Focus Resources") \
-    X(FOCUS_3,     "focus-ports",   GROUP_MOVE,    "Focus Ports") \
-    X(FOCUS_4,     "focus-errors",  GROUP_MOVE,    "Focus Errors") \
-    X(FOCUS_5,     "focus-events",  GROUP_MOVE,    "Focus Events") \
-    X(FOCUS_6,     "focus-timeline", GROUP_MOVE,   "Focus Timeline") \
-    X(FOCUS_7,     "focus-debug",   GROUP_MOVE,    "Focus Debugging containers") \
-    X(FOCUS_8,     "focus-build",   GROUP_MOVE,    "Focus Build (BuildKit)") \
-    X(FOCUS_9,     "focus-cache",   GROUP_MOVE,    "Focus Cache (BuildKit)") \
-    X(FOCUS_10,    "focus-workers", GROUP_MOVE,    "Focus Workers (BuildKit)") \
+    UI_PANES(ACTION_FOCUS_, X) \
     X(MOVE_UP,     "move-up",       GROUP_MOVE,    "Select the previous row") \
     X(MOVE_DOWN,   "move-down",     GROUP_MOVE,    "Select the next row") \
     X(PAGE_UP,     "page-up",       GROUP_MOVE,    "Scroll one page up") \
@@ -84,5 +81,7 @@ const char *action_name(action_t a);
 /* ACT_NONE when name is unknown (and for "none", which unbinds a key). */
 action_t action_by_name(const char *name, int *found);
 const char *action_group_name(action_group_t g);
+/* The pane an ACT_FOCUS_* action focuses, or -1. */
+int action_focus_pane(action_t a);
 
 #endif

@@ -135,13 +135,6 @@ void details_dump_message(strbuf_t *out, const ProtobufCMessage *m, int indent);
 int control_action(ui_t *ui, action_t a);
 void ui_notify_check(ui_t *ui);
 
-/* Each pane's ops (pane_*.c). */
-extern const view_ops_t pane_artifacts_ops, pane_resources_ops, pane_ports_ops,
-    pane_errors_ops, pane_events_ops, pane_timeline_ops, pane_debug_ops, pane_build_ops,
-    pane_cache_ops, pane_workers_ops;
-/* The events pane keeps a cache of formatted rows. */
-void pane_events_reset(void);
-void pane_events_free(void);
 
 /* dump.c: the headless screen as text. */
 int dump_screen(ui_t *ui, FILE *out);

@@ -59,7 +59,7 @@ bool bk_ui_present(ui_t *ui, int pane)
     return pane == PANE_BUILD || ui->bk->live;
 }
 
-bk_time_t bk_ui_now(ui_t *ui)
+bk_time_t bk_ui_now(const ui_t *ui)
 {
     if (!ui->bk || !ui->bk->live)
         return ui->bk ? bk_progress_last_time(ui->bk->progress) : 0;

@@ -110,7 +110,7 @@ bool bk_ui_animating(ui_t *ui);
 /* pick-build, expand, prune, sort-*, refresh outside their panes. */
 int bk_ui_action(ui_t *ui, action_t a);
 /* "Now" for the Build pane: the clock live, the file's last time replayed. */
-bk_time_t bk_ui_now(ui_t *ui);
+bk_time_t bk_ui_now(const ui_t *ui);
 /* Something changed: bump the generation, ask for a redraw. */
 void bk_ui_changed(ui_t *ui);
 

@@ -17,7 +17,7 @@ void details_open(ui_t *ui)
     }
     sb_reset(&ui->popup);
     ui->popup_title[0] = 0;
-    v->ops->details(ui, view_source_row(v, v->cursor), &ui->popup, ui->popup_title,
+    v->ops->details(ui, v, view_source_row(v, v->cursor), &ui->popup, ui->popup_title,
                     sizeof ui->popup_title);
     ui->popup_top = 0;
     ui->overlay = UI_OVERLAY_DETAILS;

@@ -2,6 +2,7 @@
  * the dev-loop iteration, the auto triggers and file sync. */
 #include <stdio.h>
 #include <string.h>
+#include "model/viewmodel.h"
 #include "ui/app.h"
 #include "ui/bk.h"
 #include "ui/draw.h"
@@ -16,33 +17,6 @@ static void skaffold_version(const char *sentence, char *buf, size_t len)
     } else {
         snprintf(buf, len, "%s", sentence);
     }
-}
-
-static const char *enum_name(const ProtobufCEnumDescriptor *d, int v)
-{
-    const ProtobufCEnumValue *e = protobuf_c_enum_descriptor_get_value(d, v);
-    return e ? e->name : "?";
-}
-
-/* "DOCKER x2 -> HELM on MINIKUBE" */
-static void pipeline(const Proto__Metadata *m, strbuf_t *out, const char *arrow)
-{
-    if (!m)
-        return;
-    for (size_t i = 0; m->build && i < m->build->n_builders; i++) {
-        const Proto__BuildMetadata__ImageBuilder *b = m->build->builders[i];
-        sb_printf(out, "%s%s", i ? "," : "", enum_name(&proto__builder_type__descriptor, b->type));
-        if (b->count > 1)
-            sb_printf(out, "x%d", b->count);
-    }
-    if (m->deploy && m->deploy->n_deployers) {
-        sb_printf(out, " %s ", arrow);
-        for (size_t i = 0; i < m->deploy->n_deployers; i++)
-            sb_printf(out, "%s%s", i ? "," : "",
-                      enum_name(&proto__deployer_type__descriptor, m->deploy->deployers[i]->type));
-    }
-    if (m->deploy && m->deploy->cluster)
-        sb_printf(out, " on %s", enum_name(&proto__cluster_type__descriptor, m->deploy->cluster));
 }
 
 /* The connection or replay part; returns the x after it. */
@@ -116,18 +90,19 @@ static int draw_iteration(ui_t *ui, int y, int x, int w)
 /* Iteration, auto triggers, file sync, error count. */
 static void draw_loop_line(ui_t *ui, int y, int x, int w)
 {
-    const Proto__State *s = model_state(ui->model);
+    vm_loop_t s;
+    vm_loop(ui->model, &s);
     int end = x + w;
     x = draw_iteration(ui, y, x, w);
     x += draw_text(ui, y, x, end - x, ROLE_HEADER_LABEL, " auto: ");
-    x = draw_auto(ui, y, x, end - x, "build", s->buildstate && s->buildstate->autotrigger);
-    x = draw_auto(ui, y, x, end - x, "sync", s->filesyncstate && s->filesyncstate->autotrigger);
-    x = draw_auto(ui, y, x, end - x, "deploy", s->deploystate && s->deploystate->autotrigger);
-    const char *sync = s->filesyncstate && s->filesyncstate->status ? s->filesyncstate->status : "";
+    x = draw_auto(ui, y, x, end - x, "build", s.auto_build);
+    x = draw_auto(ui, y, x, end - x, "sync", s.auto_sync);
+    x = draw_auto(ui, y, x, end - x, "deploy", s.auto_deploy);
+    const char *sync = s.file_sync;
     x += draw_fmt(ui, y, x, end - x, ROLE_HEADER_LABEL, " file sync: ");
     x += draw_text(ui, y, x, end - x, ROLE_HEADER_VALUE, *sync ? sync : "-");
     /* Skaffold 2.x's test phase, once tests ran in this session. */
-    const char *test = s->teststate && s->teststate->status ? s->teststate->status : "";
+    const char *test = s.test;
     if (status_kind(test) != STATUS_NONE && status_kind(test) != STATUS_NOT_STARTED) {
         x += draw_fmt(ui, y, x, end - x, ROLE_HEADER_LABEL, " test: ");
         x += draw_text(ui, y, x, end - x, status_kind(test) == STATUS_FAILED ? ROLE_CONN_BAD : ROLE_HEADER_VALUE, test);
@@ -197,7 +172,7 @@ void header_draw(ui_t *ui, rect_t r)
     skaffold_version(model_version(ui->model), ver, sizeof ver);
     strbuf_t p;
     sb_init(&p);
-    pipeline(model_state(ui->model)->metadata, &p, draw_glyph(ui, GLYPH_ARROW));
+    vm_pipeline(ui->model, &p, draw_glyph(ui, GLYPH_ARROW));
     sb_addc(&p, 0);
     x += draw_text(ui, r.y, x + 1, r.x + r.w - x - 1, ROLE_HEADER_LABEL, "Skaffold ") + 1;
     x += draw_text(ui, r.y, x, r.x + r.w - x, ROLE_HEADER_VALUE, ver[0] ? ver : "?");

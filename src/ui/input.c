@@ -24,7 +24,7 @@ static int normalize(int key)
 static int focus(ui_t *ui, int p)
 {
     if (!ui_pane_present(ui, p)) {
-        if (p >= PANE_BUILD && !ui->bk)
+        if (pane_is_buildkit(p) && !ui->bk)
             ui_message(ui, false, "no BuildKit: start with --buildkit ADDR or --ref REF");
         else
             ui_message(ui, false, "no %s pane now", pane_title((pane_id_t)p));
@@ -168,6 +168,8 @@ int input_dispatch(ui_t *ui, action_t a)
         r = view_action(ui, v, a);
     if (r != UI_PASS)
         return r;
+    if (action_focus_pane(a) >= 0)
+        return focus(ui, action_focus_pane(a));
     switch (a) {
     case ACT_QUIT: return UI_QUIT;
     case ACT_HELP: ui->overlay = UI_OVERLAY_HELP; ui->popup_top = 0; return UI_REDRAW;
@@ -176,10 +178,6 @@ int input_dispatch(ui_t *ui, action_t a)
     case ACT_REDRAW: if (!ui->headless) clearok(curscr, TRUE); return UI_REDRAW;
     case ACT_FOCUS_NEXT: return focus_step(ui, 1);
     case ACT_FOCUS_PREV: return focus_step(ui, -1);
-    case ACT_FOCUS_1: case ACT_FOCUS_2: case ACT_FOCUS_3: case ACT_FOCUS_4:
-    case ACT_FOCUS_5: case ACT_FOCUS_6: case ACT_FOCUS_7: case ACT_FOCUS_8:
-    case ACT_FOCUS_9: case ACT_FOCUS_10:
-        return focus(ui, a - ACT_FOCUS_1);
     case ACT_COPY_URL:
         ui_message(ui, false, "select a port in the Ports pane to copy its URL");
         return UI_REDRAW;

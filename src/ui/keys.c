@@ -21,16 +21,10 @@ const char keys_default_config[] =
     "bind generic C-l redraw\n"
     "bind generic Tab focus-next\n"
     "bind generic S-Tab focus-prev\n"
-    "bind generic 1 focus-artifacts\n"
-    "bind generic 2 focus-resources\n"
-    "bind generic 3 focus-ports\n"
-    "bind generic 4 focus-errors\n"
-    "bind generic 5 focus-events\n"
-    "bind generic 6 focus-timeline\n"
-    "bind generic 7 focus-debug\n"
-    "bind generic 8 focus-build\n"
-    "bind generic 9 focus-cache\n"
-    "bind generic 0 focus-workers\n"
+/* Each pane's focus key, from its line in UI_PANES. */
+#define KEY_FOCUS_(C, id, name, title, key, ...) "bind generic " key " focus-" #name "\n"
+    UI_PANES(KEY_FOCUS_, _)
+#undef KEY_FOCUS_
     "bind generic j move-down\n"
     "bind generic Down move-down\n"
     "bind generic k move-up\n"
@@ -172,10 +166,7 @@ int keys_scope(const char *name)
 {
     if (!strcmp(name, "generic"))
         return KEYS_SCOPE_GENERIC;
-    for (int p = 0; p < PANE__COUNT; p++)
-        if (!strcmp(name, pane_name((pane_id_t)p)))
-            return p;
-    return -1;
+    return pane_by_name(name);
 }
 
 /* Sets or replaces the binding of key in scope s. */

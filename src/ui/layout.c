@@ -4,14 +4,29 @@
 
 #define TWO_COLUMN_MIN_COLS 140
 
-static const pane_id_t left_col[] = {PANE_ARTIFACTS, PANE_RESOURCES, PANE_PORTS, PANE_DEBUG,
-                                     PANE_TIMELINE};
-static const pane_id_t right_col[] = {PANE_ERRORS, PANE_EVENTS};
-static const pane_id_t one_col[] = {PANE_ARTIFACTS, PANE_RESOURCES, PANE_PORTS, PANE_DEBUG,
-                                    PANE_ERRORS, PANE_TIMELINE, PANE_EVENTS};
-static const pane_id_t bk_col[] = {PANE_BUILD, PANE_CACHE, PANE_WORKERS};
-#define N_ONE (int)(sizeof one_col / sizeof one_col[0])
-#define N_BK (int)(sizeof bk_col / sizeof bk_col[0])
+#define ANY_COLUMN -1
+
+/* A stack: the panes of one group (in one column, unless ANY_COLUMN), by
+ * rank, top first; from the registry (panes.h). */
+typedef struct stack_list {
+    pane_id_t p[PANE__COUNT];
+    int n;
+} stack_list_t;
+
+static stack_list_t stack_list(pane_group_t g, int col)
+{
+    stack_list_t l = {.n = 0};
+    for (int p = 0; p < PANE__COUNT; p++) {
+        const pane_info_t *pi = &pane_table[p];
+        if (pi->group != g || (col != ANY_COLUMN && (int)pi->column != col))
+            continue;
+        int i = l.n++;
+        for (; i > 0 && pane_table[l.p[i - 1]].rank > pi->rank; i--)
+            l.p[i] = l.p[i - 1];
+        l.p[i] = (pane_id_t)p;
+    }
+    return l;
+}
 
 /* Body rows for each of the n panes in list, by water-filling. */
 static void fill(const layout_in_t *in, const pane_id_t *list, int n, int body, int *rows)
@@ -38,9 +53,11 @@ static void fill(const layout_in_t *in, const pane_id_t *list, int n, int body, 
 }
 
 /* Stacks the present panes of list in the column at (y, x, h, w). */
-static void stack(const layout_in_t *in, layout_t *out, const pane_id_t *all, int n_all, int y,
-                  int x, int h, int w)
+static void stack(const layout_in_t *in, layout_t *out, stack_list_t col, int y, int x, int h,
+                  int w)
 {
+    const pane_id_t *all = col.p;
+    int n_all = col.n;
     pane_id_t list[PANE__COUNT];
     int n = 0, rows[PANE__COUNT] = {0};
     bool has_focus = false;
@@ -65,29 +82,29 @@ static void stack(const layout_in_t *in, layout_t *out, const pane_id_t *all, in
     }
 }
 
-static bool any_present(const layout_in_t *in, const pane_id_t *list, int n)
+static bool any_present(const layout_in_t *in, stack_list_t l)
 {
-    for (int i = 0; i < n; i++)
-        if (in->present[list[i]])
+    for (int i = 0; i < l.n; i++)
+        if (in->present[l.p[i]])
             return true;
     return false;
 }
 
 /* Skaffold's panes and BuildKit's together (see layout.h). */
-static void both_groups(const layout_in_t *in, layout_t *out, int top, int h)
+static void both_groups(const layout_in_t *in, layout_t *out, stack_list_t sk_col,
+                        stack_list_t bk_col, int top, int h)
 {
     if (out->two_columns) {
         int lw = in->cols * 9 / 20;
-        stack(in, out, one_col, N_ONE, top, 0, h, lw);
-        stack(in, out, bk_col, N_BK, top, lw + 1, h, in->cols - lw - 1);
+        stack(in, out, sk_col, top, 0, h, lw);
+        stack(in, out, bk_col, top, lw + 1, h, in->cols - lw - 1);
         out->split_x = lw;
         return;
     }
-    bool bk_focus = in->focus == PANE_BUILD || in->focus == PANE_CACHE || in->focus == PANE_WORKERS;
-    if (bk_focus)
-        stack(in, out, bk_col, N_BK, top, 0, h, in->cols);
+    if (pane_is_buildkit(in->focus))
+        stack(in, out, bk_col, top, 0, h, in->cols);
     else
-        stack(in, out, one_col, N_ONE, top, 0, h, in->cols);
+        stack(in, out, sk_col, top, 0, h, in->cols);
 }
 
 void layout_compute(const layout_in_t *in, layout_t *out)
@@ -102,19 +119,22 @@ void layout_compute(const layout_in_t *in, layout_t *out)
     int top = hdr, h = in->rows - hdr - (in->rows >= 2 ? 1 : 0);
     if (h <= 0 || in->cols <= 0)
         return;
-    bool bk = any_present(in, bk_col, N_BK), sk = any_present(in, one_col, N_ONE);
+    stack_list_t sk_col = stack_list(PANE_GROUP_SKAFFOLD, ANY_COLUMN),
+                 bk_col = stack_list(PANE_GROUP_BUILDKIT, ANY_COLUMN);
+    bool bk = any_present(in, bk_col), sk = any_present(in, sk_col);
     out->two_columns = in->cols >= TWO_COLUMN_MIN_COLS && !(bk && !sk);
     if (bk && !sk) {
-        stack(in, out, bk_col, N_BK, top, 0, h, in->cols);
+        stack(in, out, bk_col, top, 0, h, in->cols);
     } else if (bk) {
-        both_groups(in, out, top, h);
+        both_groups(in, out, sk_col, bk_col, top, h);
     } else if (out->two_columns) {
         int lw = in->cols * 9 / 20;
-        stack(in, out, left_col, 5, top, 0, h, lw);
-        stack(in, out, right_col, 2, top, lw + 1, h, in->cols - lw - 1);
+        stack(in, out, stack_list(PANE_GROUP_SKAFFOLD, PANE_COLUMN_LEFT), top, 0, h, lw);
+        stack(in, out, stack_list(PANE_GROUP_SKAFFOLD, PANE_COLUMN_RIGHT), top, lw + 1, h,
+              in->cols - lw - 1);
         out->split_x = lw;
     } else {
-        stack(in, out, one_col, N_ONE, top, 0, h, in->cols);
+        stack(in, out, sk_col, top, 0, h, in->cols);
     }
 }
 

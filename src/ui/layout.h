@@ -4,6 +4,8 @@
  * Rules: the header takes 2 rows (1 below 16 rows), the status line the last
  * row. At 140 columns and more the panes form two columns (Artifacts,
  * Resources, Ports, Debugging, Timeline | Errors, Events); below, one stack.
+ * Which pane goes in which column and in what order is the registry's
+ * (panes.h: group, column, rank).
  * Every shown pane has a title row; body rows go out one at a time to the
  * panes that want more (the focused pane twice per round), and what is left
  * goes to the focused pane. When even the titles do not fit, only the

@@ -2,21 +2,15 @@
  * its build times over recent iterations. */
 #include <stdio.h>
 #include <string.h>
+#include "model/viewmodel.h"
 #include "ui/app.h"
 #include "ui/draw.h"
 
 #define TREND_LEN 8
 
-static const Proto__BuildState__ArtifactsEntry *artifact_at(ui_t *ui, size_t row)
+static size_t art_count(const ui_t *ui, view_t *v)
 {
-    const Proto__BuildState *b = model_state(ui->model)->buildstate;
-    return b && row < b->n_artifacts ? b->artifacts[row] : NULL;
-}
-
-static size_t art_count(ui_t *ui)
-{
-    const Proto__BuildState *b = model_state(ui->model)->buildstate;
-    return b ? b->n_artifacts : 0;
+    return vm_artifact_count(ui->model);
 }
 
 static const span_t *build_in(const iteration_t *it, const char *artifact)
@@ -28,7 +22,7 @@ static const span_t *build_in(const iteration_t *it, const char *artifact)
 }
 
 /* The newest build of the artifact, NULL if none in the timeline. */
-static const span_t *last_build(ui_t *ui, const char *artifact)
+static const span_t *last_build(const ui_t *ui, const char *artifact)
 {
     for (size_t i = model_iteration_count(ui->model); i-- > 0;) {
         const span_t *s = build_in(model_iteration(ui->model, i), artifact);
@@ -38,7 +32,7 @@ static const span_t *last_build(ui_t *ui, const char *artifact)
     return NULL;
 }
 
-static int64_t span_ns(ui_t *ui, const span_t *s)
+static int64_t span_ns(const ui_t *ui, const span_t *s)
 {
     int64_t end = s->end_ns ? s->end_ns : ui_now_ns(ui);
     return s->start_ns && end > s->start_ns ? end - s->start_ns : 0;
@@ -67,19 +61,19 @@ static void draw_trend(ui_t *ui, const char *artifact, int y, int x, bool sel)
     }
 }
 
-static void art_draw(ui_t *ui, size_t row, int y, int x, int w, bool sel)
+static void art_draw(ui_t *ui, view_t *v, size_t row, int y, int x, int w, bool sel)
 {
-    const Proto__BuildState__ArtifactsEntry *a = artifact_at(ui, row);
-    if (!a)
+    vm_artifact_t a;
+    if (!vm_artifact_at(ui->model, row, &a))
         return;
-    status_kind_t k = status_kind(a->value);
+    status_kind_t k = a.kind;
     role_t role = draw_status_role(k);
     if (sel)
         draw_fill(ui, y, x, w, ROLE_CURSOR);
     int trend_w = w >= 60 ? TREND_LEN + 1 : 0, dur_w = 8, st_w = 12;
     /* A narrow row keeps the name (up to half the width): the duration goes
      * first, then the status is cut. */
-    int keep = draw_width(ui, a->key) + 1;
+    int keep = draw_width(ui, a.name) + 1;
     keep = keep < w / 2 ? keep : w / 2;
     if (w - 3 - st_w - dur_w - trend_w < keep)
         dur_w = 0;
@@ -87,35 +81,35 @@ static void art_draw(ui_t *ui, size_t row, int y, int x, int w, bool sel)
         st_w = w - 3 - keep > 1 ? w - 3 - keep : 1;
     int name_w = w - 2 - st_w - dur_w - trend_w - 1;
     draw_text(ui, y, x + 1, 1, draw_role(sel, role), draw_status_icon(ui, k));
-    draw_text(ui, y, x + 3, name_w - 2, draw_role(sel, ROLE_DEFAULT), a->key);
-    draw_text(ui, y, x + 2 + name_w, st_w, draw_role(sel, role), a->value);
-    const span_t *s = dur_w ? last_build(ui, a->key) : NULL;
+    draw_text(ui, y, x + 3, name_w - 2, draw_role(sel, ROLE_DEFAULT), a.name);
+    draw_text(ui, y, x + 2 + name_w, st_w, draw_role(sel, role), a.status);
+    const span_t *s = dur_w ? last_build(ui, a.name) : NULL;
     if (s) {
         char d[32];
         draw_duration(d, sizeof d, span_ns(ui, s));
         draw_right(ui, y, x + 2 + name_w + st_w, dur_w - 1, draw_role(sel, ROLE_TIME), d);
     }
     if (trend_w)
-        draw_trend(ui, a->key, y, x + w - trend_w, sel);
+        draw_trend(ui, a.name, y, x + w - trend_w, sel);
 }
 
-static void art_text(ui_t *ui, size_t row, strbuf_t *out)
+static void art_text(const ui_t *ui, view_t *v, size_t row, strbuf_t *out)
 {
-    const Proto__BuildState__ArtifactsEntry *a = artifact_at(ui, row);
-    if (a)
-        sb_printf(out, "%s %s", a->key, a->value);
+    vm_artifact_t a;
+    if (vm_artifact_at(ui->model, row, &a))
+        sb_printf(out, "%s %s", a.name, a.status);
 }
 
-static void art_details(ui_t *ui, size_t row, strbuf_t *out, char *title, size_t tlen)
+static void art_details(const ui_t *ui, view_t *v, size_t row, strbuf_t *out, char *title, size_t tlen)
 {
-    const Proto__BuildState__ArtifactsEntry *a = artifact_at(ui, row);
-    if (!a)
+    vm_artifact_t a;
+    if (!vm_artifact_at(ui->model, row, &a))
         return;
     snprintf(title, tlen, "Artifact");
-    sb_printf(out, "artifact: %s\nstatus:   %s\n\nbuilds (newest first):\n", a->key, a->value);
+    sb_printf(out, "artifact: %s\nstatus:   %s\n\nbuilds (newest first):\n", a.name, a.status);
     for (size_t i = model_iteration_count(ui->model); i-- > 0;) {
         const iteration_t *it = model_iteration(ui->model, i);
-        const span_t *s = build_in(it, a->key);
+        const span_t *s = build_in(it, a.name);
         if (!s)
             continue;
         char d[32];
@@ -124,13 +118,13 @@ static void art_details(ui_t *ui, size_t row, strbuf_t *out, char *title, size_t
     }
 }
 
-static void art_summary(ui_t *ui, char *buf, size_t len)
+static void art_summary(const ui_t *ui, view_t *v, char *buf, size_t len)
 {
-    size_t n = art_count(ui), failed = 0, running = 0;
-    for (size_t i = 0; i < n; i++) {
-        status_kind_t k = status_kind(artifact_at(ui, i)->value);
-        failed += k == STATUS_FAILED;
-        running += k == STATUS_IN_PROGRESS;
+    size_t n = art_count(ui, v), failed = 0, running = 0;
+    vm_artifact_t a;
+    for (size_t i = 0; i < n && vm_artifact_at(ui->model, i, &a); i++) {
+        failed += a.kind == STATUS_FAILED;
+        running += a.kind == STATUS_IN_PROGRESS;
     }
     int o = snprintf(buf, len, "%zu", n);
     if (running)
@@ -142,7 +136,6 @@ static void art_summary(ui_t *ui, char *buf, size_t len)
 static const action_t art_hints[] = {ACT_BUILD, ACT_AUTO_BUILD, ACT_DETAILS, ACT_NONE};
 
 const view_ops_t pane_artifacts_ops = {
-    .id = PANE_ARTIFACTS,
     .count = art_count,
     .draw_row = art_draw,
     .row_text = art_text,

@@ -28,26 +28,21 @@ typedef struct row {
     size_t vertex, item;
 } row_t;
 
-/* The rows, rebuilt when the BuildKit state changed (bk_gen) or another
- * ui_bk_t took over (tests run several viewers in one process). */
-static struct {
-    row_t *r;
-    size_t n, cap;
+/* The pane's private block: bk_progress_rows' working array. The rows
+ * themselves are the engine's cache, rebuilt when BuildKit's state changed. */
+typedef struct build_priv {
     bk_row_t *tmp;
     size_t tmp_cap;
-    unsigned owner;            /* ui_bk_t serial */
-    uint64_t gen;
-    bool valid;
-} rows;
+} build_priv_t;
 
-static void push(enum row_kind k, size_t vertex, size_t item)
+static void build_free_private(void *priv)
 {
-    if (rows.n == rows.cap) {
-        rows.cap = rows.cap ? rows.cap * 2 : 128;
-        if (!(rows.r = realloc(rows.r, rows.cap * sizeof *rows.r)))
-            abort();
-    }
-    rows.r[rows.n++] = (row_t){k, vertex, item};
+    free(((build_priv_t *)priv)->tmp);
+}
+
+static void push(view_t *v, enum row_kind k, size_t vertex, size_t item)
+{
+    *(row_t *)view_row_push(v) = (row_t){k, vertex, item};
 }
 
 /* The build is over: tails go, failed logs follow (as progressui's last frame). */
@@ -56,50 +51,39 @@ static bool final(const ui_bk_t *b)
     return b->status_ended;
 }
 
-static void add_failed_logs(const bk_progress_t *p)
+static void add_failed_logs(view_t *view, const bk_progress_t *p)
 {
     for (size_t i = 0; i < bk_progress_count(p); i++) {
         const bk_vertex_t *v = bk_progress_vertex(p, i);
         if (bk_vertex_state(v) != BK_ERROR)
             continue;
-        push(ROW_FAIL_RULE, i, 0);
-        push(ROW_FAIL_HEAD, i, 0);
+        push(view, ROW_FAIL_RULE, i, 0);
+        push(view, ROW_FAIL_HEAD, i, 0);
         if (v->log.dropped)
-            push(ROW_FAIL_DROPPED, i, 0);
+            push(view, ROW_FAIL_DROPPED, i, 0);
         for (size_t k = 0; k < bk_log_count(&v->log); k++)
-            push(ROW_FAIL_LINE, i, k);
-        push(ROW_FAIL_RULE, i, 1);
+            push(view, ROW_FAIL_LINE, i, k);
+        push(view, ROW_FAIL_RULE, i, 1);
     }
 }
 
-static void build_rows(ui_t *ui)
+static void build_build_rows(const ui_t *ui, view_t *v)
 {
-    ui_bk_t *b = ui->bk;
-    if (rows.valid && rows.owner == b->serial && rows.gen == ui->bk_gen)
+    const ui_bk_t *b = ui->bk;
+    if (!b)
         return;
-    rows.valid = true;
-    rows.owner = b->serial;
-    rows.gen = ui->bk_gen;
-    rows.n = 0;
     if (b->picking) {
         for (size_t i = 0; i < b->builds.n; i++)
-            push(ROW_BUILD, i, 0);
+            push(v, ROW_BUILD, i, 0);
         return;
     }
+    build_priv_t *pv = v->priv;
     int flags = final(b) ? BK_RENDER_FINAL : 0;
-    size_t n = bk_progress_rows(b->progress, flags, b->expanded, &rows.tmp, &rows.tmp_cap);
+    size_t n = bk_progress_rows(b->progress, flags, b->expanded, &pv->tmp, &pv->tmp_cap);
     for (size_t i = 0; i < n; i++)
-        push((enum row_kind)rows.tmp[i].kind, rows.tmp[i].vertex, rows.tmp[i].item);
+        push(v, (enum row_kind)pv->tmp[i].kind, pv->tmp[i].vertex, pv->tmp[i].item);
     if (flags & BK_RENDER_FINAL)
-        add_failed_logs(b->progress);
-}
-
-static size_t build_count(ui_t *ui)
-{
-    if (!ui->bk)
-        return 0;
-    build_rows(ui);
-    return rows.n;
+        add_failed_logs(v, b->progress);
 }
 
 static role_t vertex_role(bk_state_t s)
@@ -113,13 +97,13 @@ static role_t vertex_role(bk_state_t s)
     }
 }
 
-static int text_flags(ui_t *ui)
+static int text_flags(const ui_t *ui)
 {
     return ui->ascii ? BK_RENDER_ASCII : 0;
 }
 
 /* A row as bk_progress_row_text makes it, without its newline. */
-static void model_text(ui_t *ui, const row_t *r, int w, strbuf_t *out)
+static void model_text(const ui_t *ui, const row_t *r, int w, strbuf_t *out)
 {
     bk_row_t br = {(bk_row_kind_t)r->kind, r->vertex, r->item};
     int flags = text_flags(ui) | (final(ui->bk) ? BK_RENDER_FINAL : 0);
@@ -161,7 +145,7 @@ static void draw_status(ui_t *ui, const bk_status_t *s, int y, int x, int w, boo
 }
 
 /* One of the daemon's builds: state, ref, steps, when, error. */
-static void build_line(ui_t *ui, const bk_build_t *bd, strbuf_t *out)
+static void build_line(const ui_t *ui, const bk_build_t *bd, strbuf_t *out)
 {
     sb_printf(out, "%-9s %-26s %d/%d steps", bk_build_state(bd), bd->ref ? bd->ref : "", bd->done, bd->total);
     if (bd->cached)
@@ -202,12 +186,11 @@ static void draw_fail(ui_t *ui, const row_t *r, int y, int x, int w, bool sel)
     }
 }
 
-static void build_draw(ui_t *ui, size_t i, int y, int x, int w, bool sel)
+static void build_draw(ui_t *ui, view_t *v, size_t i, int y, int x, int w, bool sel)
 {
-    build_rows(ui);
-    if (i >= rows.n)
+    const row_t *r = view_row(ui, v, i);
+    if (!r)
         return;
-    const row_t *r = &rows.r[i];
     if (sel)
         draw_fill(ui, y, x, w, ROLE_CURSOR);
     if (r->kind == ROW_BUILD) {
@@ -218,48 +201,49 @@ static void build_draw(ui_t *ui, size_t i, int y, int x, int w, bool sel)
         draw_fail(ui, r, y, x, w, sel);
         return;
     }
-    const bk_vertex_t *v = bk_progress_vertex(ui->bk->progress, r->vertex);
+    const bk_vertex_t *vx = bk_progress_vertex(ui->bk->progress, r->vertex);
     if (r->kind == ROW_STATUS) {
-        draw_status(ui, &v->statuses[r->item], y, x, w, sel);
+        draw_status(ui, &vx->statuses[r->item], y, x, w, sel);
         return;
     }
     strbuf_t t;
     sb_init(&t);
     model_text(ui, r, w - 1, &t);
-    role_t role = r->kind == ROW_VERTEX ? vertex_role(bk_vertex_state(v))
+    role_t role = r->kind == ROW_VERTEX ? vertex_role(bk_vertex_state(vx))
                   : r->kind == ROW_WARNING ? ROLE_SLOW : ROLE_DIM;
     draw_text(ui, y, x, w - 1, draw_role(sel, role), t.data ? t.data : "");
     sb_free(&t);
 }
 
-static void build_text(ui_t *ui, size_t i, strbuf_t *out)
+static void build_text(const ui_t *ui, view_t *v, size_t i, strbuf_t *out)
 {
-    build_rows(ui);
-    const row_t *r = &rows.r[i];
+    const row_t *r = view_row(ui, v, i);
+    if (!r)
+        return;
     if (r->kind == ROW_BUILD) {
         build_line(ui, &ui->bk->builds.b[r->vertex], out);
     } else if (r->kind >= ROW_FAIL_RULE) {
         size_t len;
-        const bk_vertex_t *v = bk_progress_vertex(ui->bk->progress, r->vertex);
+        const bk_vertex_t *vx = bk_progress_vertex(ui->bk->progress, r->vertex);
         if (r->kind == ROW_FAIL_LINE) {
-            const char *line = bk_log_line(&v->log, r->item, &len);
+            const char *line = bk_log_line(&vx->log, r->item, &len);
             sb_add(out, line, len);
         } else if (r->kind == ROW_FAIL_HEAD) {
-            sb_adds(out, v->name ? v->name : "");
+            sb_adds(out, vx->name ? vx->name : "");
         }
     } else {
         model_text(ui, r, 1000, out);
     }
 }
 
-static const char *build_kind(ui_t *ui, size_t i)
+static const char *build_kind(const ui_t *ui, view_t *v, size_t i)
 {
     static const char *const names[] = {"step", "status", "log", "warning", "error", "error", "error", "error", "build"};
-    build_rows(ui);
-    return names[rows.r[i].kind];
+    const row_t *r = view_row(ui, v, i);
+    return r ? names[r->kind] : NULL;
 }
 
-static void vertex_details(ui_t *ui, const bk_vertex_t *v, strbuf_t *out)
+static void vertex_details(const ui_t *ui, const bk_vertex_t *v, strbuf_t *out)
 {
     bk_state_t st = bk_vertex_state(v);
     sb_printf(out, "name:      %s\ndigest:    %s\nstate:     %s\nduration:  %.1fs\n", v->name ? v->name : "",
@@ -278,10 +262,11 @@ static void vertex_details(ui_t *ui, const bk_vertex_t *v, strbuf_t *out)
     }
 }
 
-static void build_details(ui_t *ui, size_t i, strbuf_t *out, char *title, size_t tlen)
+static void build_details(const ui_t *ui, view_t *v, size_t i, strbuf_t *out, char *title, size_t tlen)
 {
-    build_rows(ui);
-    const row_t *r = &rows.r[i];
+    const row_t *r = view_row(ui, v, i);
+    if (!r)
+        return;
     if (r->kind == ROW_BUILD) {
         snprintf(title, tlen, "Build");
         build_line(ui, &ui->bk->builds.b[r->vertex], out);
@@ -300,7 +285,7 @@ static int build_expand(ui_t *ui, view_t *v)
         ui_message(ui, true, "nothing selected");
         return UI_REDRAW;
     }
-    const row_t *r = &rows.r[view_source_row(v, v->cursor)];
+    const row_t *r = view_row(ui, v, view_source_row(v, v->cursor));
     if (r->kind == ROW_BUILD) {
         const bk_build_t *bd = &b->builds.b[r->vertex];
         ui_message(ui, false, "%s build %s", bd->active ? "following" : "replaying", bd->ref);
@@ -311,8 +296,9 @@ static int build_expand(ui_t *ui, view_t *v)
     b->expanded = b->expanded == vi ? -1 : vi;
     v->follow = false;
     /* The vertex's own row keeps its place: the log goes in after it. */
-    for (size_t k = 0; k < rows.n; k++)
-        if (rows.r[k].kind == ROW_VERTEX && (long)rows.r[k].vertex == vi && !v->filter[0])
+    const row_t *row;
+    for (size_t k = 0; (row = view_row(ui, v, k)); k++)
+        if (row->kind == ROW_VERTEX && (long)row->vertex == vi && !v->filter[0])
             v->cursor = k;
     bk_ui_changed(ui);
     return UI_REDRAW;
@@ -325,7 +311,7 @@ static int build_action(ui_t *ui, view_t *v, action_t a)
     return UI_PASS;
 }
 
-static void build_summary(ui_t *ui, char *buf, size_t len)
+static void build_summary(const ui_t *ui, view_t *v, char *buf, size_t len)
 {
     ui_bk_t *b = ui->bk;
     if (!b) {
@@ -349,8 +335,10 @@ static void build_summary(ui_t *ui, char *buf, size_t len)
 static const action_t build_hints[] = {ACT_EXPAND, ACT_PICK_BUILD, ACT_DETAILS, ACT_NONE};
 
 const view_ops_t pane_build_ops = {
-    .id = PANE_BUILD,
-    .count = build_count,
+    .private_size = sizeof(build_priv_t),
+    .free_private = build_free_private,
+    .row_size = sizeof(row_t),
+    .build_rows = build_build_rows,
     .draw_row = build_draw,
     .row_text = build_text,
     .row_kind = build_kind,

@@ -28,7 +28,7 @@ static cache_row_t row_kind(const ui_bk_t *b, size_t row, size_t *item)
     return row == rm ? CR_HEADER : CR_RECORD;
 }
 
-static size_t cache_count(ui_t *ui)
+static size_t cache_count(const ui_t *ui, view_t *v)
 {
     ui_bk_t *b = ui->bk;
     if (!b || (!b->du_loaded && !removed_rows(b)))
@@ -112,7 +112,7 @@ static void draw_removed(ui_t *ui, const ui_bk_t *b, size_t item, int y, int x, 
     sb_free(&s);
 }
 
-static void cache_draw(ui_t *ui, size_t row, int y, int x, int w, bool sel)
+static void cache_draw(ui_t *ui, view_t *v, size_t row, int y, int x, int w, bool sel)
 {
     ui_bk_t *b = ui->bk;
     size_t item;
@@ -130,7 +130,7 @@ static void cache_draw(ui_t *ui, size_t row, int y, int x, int w, bool sel)
     }
 }
 
-static void cache_text(ui_t *ui, size_t row, strbuf_t *out)
+static void cache_text(const ui_t *ui, view_t *v, size_t row, strbuf_t *out)
 {
     ui_bk_t *b = ui->bk;
     size_t item;
@@ -142,7 +142,7 @@ static void cache_text(ui_t *ui, size_t row, strbuf_t *out)
     bk_usage_flags(out, u);
 }
 
-static const char *cache_kind(ui_t *ui, size_t row)
+static const char *cache_kind(const ui_t *ui, view_t *v, size_t row)
 {
     size_t item;
     cache_row_t k = row_kind(ui->bk, row, &item);
@@ -151,7 +151,7 @@ static const char *cache_kind(ui_t *ui, size_t row)
     return k == CR_HEADER ? "header" : "removed";
 }
 
-static void cache_details(ui_t *ui, size_t row, strbuf_t *out, char *title, size_t tlen)
+static void cache_details(const ui_t *ui, view_t *v, size_t row, strbuf_t *out, char *title, size_t tlen)
 {
     size_t item;
     cache_row_t k = row_kind(ui->bk, row, &item);
@@ -193,7 +193,7 @@ static int cache_action(ui_t *ui, view_t *v, action_t a)
     return UI_PASS;
 }
 
-static void cache_summary(ui_t *ui, char *buf, size_t len)
+static void cache_summary(const ui_t *ui, view_t *v, char *buf, size_t len)
 {
     ui_bk_t *b = ui->bk;
     if (!b) {
@@ -220,7 +220,6 @@ static void cache_summary(ui_t *ui, char *buf, size_t len)
 static const action_t cache_hints[] = {ACT_SORT_SIZE, ACT_SORT_LAST_USED, ACT_PRUNE, ACT_REFRESH, ACT_NONE};
 
 const view_ops_t pane_cache_ops = {
-    .id = PANE_CACHE,
     .count = cache_count,
     .draw_row = cache_draw,
     .row_text = cache_text,

@@ -14,41 +14,24 @@ typedef struct err_row {
     size_t line;
 } err_row_t;
 
-static err_row_t *rows;
-static size_t n_rows, cap_rows;
-static uint64_t rows_gen = UINT64_MAX;
-static const model_t *rows_model;
-
-static void push(size_t err, size_t line)
+/* The lines of every error, rebuilt by the engine when the model changed. */
+static void err_build_rows(const ui_t *ui, view_t *v)
 {
-    if (n_rows == cap_rows) {
-        cap_rows = cap_rows ? cap_rows * 2 : 64;
-        rows = realloc(rows, cap_rows * sizeof *rows);
-        if (!rows)
-            abort();
-    }
-    rows[n_rows++] = (err_row_t){err, line};
-}
-
-static void build_rows(ui_t *ui)
-{
-    uint64_t gen = model_generation(ui->model);
-    if (gen == rows_gen && rows_model == ui->model)
-        return;
-    rows_gen = gen;
-    rows_model = ui->model;
-    n_rows = 0;
     for (size_t i = 0; i < model_error_count(ui->model); i++) {
         const model_error_t *e = model_error_at(ui->model, i);
         for (size_t l = 0; l < 2 + e->n_suggestions; l++)
-            push(i, l);
+            *(err_row_t *)view_row_push(v) = (err_row_t){i, l};
     }
 }
 
-static size_t err_count(ui_t *ui)
+/* The error of row `row` and its line, NULL past the end. */
+static const model_error_t *err_at(const ui_t *ui, view_t *v, size_t row, size_t *line)
 {
-    build_rows(ui);
-    return n_rows;
+    const err_row_t *r = view_row(ui, v, row);
+    if (!r)
+        return NULL;
+    *line = r->line;
+    return model_error_at(ui->model, r->err);
 }
 
 static void draw_head(ui_t *ui, const model_error_t *e, int y, int x, int w, bool sel)
@@ -73,13 +56,12 @@ static void draw_head(ui_t *ui, const model_error_t *e, int y, int x, int w, boo
         draw_text(ui, y, cx + 1, x + w - cx - 1, draw_role(sel, ROLE_DIM), status_code_desc(e->code));
 }
 
-static void err_draw(ui_t *ui, size_t row, int y, int x, int w, bool sel)
+static void err_draw(ui_t *ui, view_t *v, size_t row, int y, int x, int w, bool sel)
 {
-    build_rows(ui);
-    if (row >= n_rows)
+    size_t line;
+    const model_error_t *e = err_at(ui, v, row, &line);
+    if (!e)
         return;
-    const model_error_t *e = model_error_at(ui->model, rows[row].err);
-    size_t line = rows[row].line;
     if (sel)
         draw_fill(ui, y, x, w, ROLE_CURSOR);
     if (line == 0) {
@@ -96,26 +78,31 @@ static void err_draw(ui_t *ui, size_t row, int y, int x, int w, bool sel)
     }
 }
 
-static void err_text(ui_t *ui, size_t row, strbuf_t *out)
+static void err_text(const ui_t *ui, view_t *v, size_t row, strbuf_t *out)
 {
-    build_rows(ui);
-    const model_error_t *e = model_error_at(ui->model, rows[row].err);
+    size_t line;
+    const model_error_t *e = err_at(ui, v, row, &line);
+    if (!e)
+        return;
     sb_printf(out, "%s %s %s %s", phase_name(e->phase), status_code_name(e->code), e->subject,
               e->message);
     for (size_t i = 0; i < e->n_suggestions; i++)
         sb_printf(out, " %s", e->suggestions[i].action);
 }
 
-static const char *err_kind(ui_t *ui, size_t row)
+static const char *err_kind(const ui_t *ui, view_t *v, size_t row)
 {
-    build_rows(ui);
-    return phase_name(model_error_at(ui->model, rows[row].err)->phase);
+    size_t line;
+    const model_error_t *e = err_at(ui, v, row, &line);
+    return e ? phase_name(e->phase) : NULL;
 }
 
-static void err_details(ui_t *ui, size_t row, strbuf_t *out, char *title, size_t tlen)
+static void err_details(const ui_t *ui, view_t *v, size_t row, strbuf_t *out, char *title, size_t tlen)
 {
-    build_rows(ui);
-    const model_error_t *e = model_error_at(ui->model, rows[row].err);
+    size_t line;
+    const model_error_t *e = err_at(ui, v, row, &line);
+    if (!e)
+        return;
     snprintf(title, tlen, "Error %llu", (unsigned long long)e->id);
     sb_printf(out, "phase:      %s\nsubject:    %s\niteration:  %d\ncode:       %s (%d)\n"
                    "            %s\nstate:      %s\nrepeats:    %u\n\nmessage:\n%s\n",
@@ -130,7 +117,7 @@ static void err_details(ui_t *ui, size_t row, strbuf_t *out, char *title, size_t
                   suggestion_code_desc(e->suggestions[i].code));
 }
 
-static void err_summary(ui_t *ui, char *buf, size_t len)
+static void err_summary(const ui_t *ui, view_t *v, char *buf, size_t len)
 {
     size_t n = model_error_count(ui->model), open = model_unresolved_errors(ui->model);
     snprintf(buf, len, "%zu, %zu unresolved", n, open);
@@ -139,8 +126,8 @@ static void err_summary(ui_t *ui, char *buf, size_t len)
 static const action_t err_hints[] = {ACT_DETAILS, ACT_FILTER, ACT_NEXT_ERROR, ACT_NONE};
 
 const view_ops_t pane_errors_ops = {
-    .id = PANE_ERRORS,
-    .count = err_count,
+    .row_size = sizeof(err_row_t),
+    .build_rows = err_build_rows,
     .draw_row = err_draw,
     .row_text = err_text,
     .row_kind = err_kind,

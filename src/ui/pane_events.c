@@ -8,115 +8,114 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "io/entryfmt.h"
+#include "model/viewmodel.h"
 #include "ui/app.h"
 #include "ui/draw.h"
 
 typedef struct ev_row {
-    uint64_t seq;
-    int64_t sec;               /* the entry's Timestamp, as on the wire */
-    int32_t nanos;
-    bool has_time;
-    const char *kind;          /* static, from entry_kind() */
+    vm_event_t ev;
     char *text;                /* raw; sanitised when drawn */
-    bool error;
 } ev_row_t;
 
-static ev_row_t *evs;
-static size_t head, n_evs, cap_evs;  /* rows are evs[head .. head+n_evs) */
-static uint64_t next_seq;            /* the seq the next cached row will have */
-static const model_t *cached_model;
+/* The pane's private block: rows are evs[head .. head+n) */
+typedef struct ev_priv {
+    ev_row_t *evs;
+    size_t head, n, cap;
+    uint64_t next_seq;         /* the seq the next cached row will have */
+} ev_priv_t;
 
-static void drop_front(size_t k)
+static void drop_front(ev_priv_t *p, size_t k)
 {
     for (size_t i = 0; i < k; i++)
-        free(evs[head + i].text);
-    head += k;
-    n_evs -= k;
+        free(p->evs[p->head + i].text);
+    p->head += k;
+    p->n -= k;
 }
 
-void pane_events_reset(void)
+static void ev_reset(ev_priv_t *p)
 {
-    drop_front(n_evs);
-    head = 0;
-    next_seq = 0;
+    drop_front(p, p->n);
+    p->head = 0;
+    p->next_seq = 0;
 }
 
-void pane_events_free(void)
+static void ev_free_private(void *priv)
 {
-    pane_events_reset();
-    free(evs);
-    evs = NULL;
-    cap_evs = 0;
+    ev_priv_t *p = priv;
+    ev_reset(p);
+    free(p->evs);
 }
 
-static void append(uint64_t seq, const Proto__LogEntry *e, strbuf_t *tmp)
+static ev_row_t *append_slot(ev_priv_t *p)
 {
-    if (head + n_evs == cap_evs) {
-        if (head > 0) {
-            memmove(evs, evs + head, n_evs * sizeof *evs);
-            head = 0;
+    if (p->head + p->n == p->cap) {
+        if (p->head > 0) {
+            memmove(p->evs, p->evs + p->head, p->n * sizeof *p->evs);
+            p->head = 0;
         }
-        if (n_evs == cap_evs) {
-            cap_evs = cap_evs ? cap_evs * 2 : 1024;
-            evs = realloc(evs, cap_evs * sizeof *evs);
-            if (!evs)
+        if (p->n == p->cap) {
+            p->cap = p->cap ? p->cap * 2 : 1024;
+            p->evs = realloc(p->evs, p->cap * sizeof *p->evs);
+            if (!p->evs)
                 abort();
         }
     }
+    return &p->evs[p->head + p->n];
+}
+
+static void append(const ui_t *ui, ev_priv_t *p, uint64_t seq, strbuf_t *tmp)
+{
+    ev_row_t *r = append_slot(p);
     sb_reset(tmp);
-    entry_text(tmp, e);
+    if (!vm_event_get(ui->model, seq, &r->ev, tmp))
+        return;
     sb_addc(tmp, 0);
-    ev_row_t *r = &evs[head + n_evs++];
-    r->seq = seq;
-    r->has_time = e->timestamp != NULL;
-    r->sec = e->timestamp ? e->timestamp->seconds : 0;
-    r->nanos = e->timestamp ? e->timestamp->nanos : 0;
-    r->kind = entry_kind(e);
     r->text = strdup(tmp->data);
-    r->error = replay_entry_is_error(e);
+    p->n++;
 }
 
 /* Brings the cache in line with the model's history. */
-static void sync_rows(ui_t *ui)
+static void sync_rows(const ui_t *ui, view_t *v)
 {
+    ev_priv_t *p = v->priv;
     uint64_t seq = model_seq(ui->model), first = model_history_first(ui->model);
-    if (seq < next_seq || cached_model != ui->model) {
-        pane_events_reset();        /* the model was cleared */
-        cached_model = ui->model;
-        view_invalidate(&ui->views[PANE_EVENTS]);
+    if (seq < p->next_seq) {
+        ev_reset(p);                /* the model was cleared */
+        view_invalidate(v);
     }
-    if (n_evs && evs[head].seq < first) {
+    if (p->n && p->evs[p->head].ev.seq < first) {
         size_t k = 0;
-        while (k < n_evs && evs[head + k].seq < first)
+        while (k < p->n && p->evs[p->head + k].ev.seq < first)
             k++;
-        drop_front(k);
-        view_invalidate(&ui->views[PANE_EVENTS]);
+        drop_front(p, k);
+        view_invalidate(v);
     }
-    if (next_seq < first)
-        next_seq = first;
+    if (p->next_seq < first)
+        p->next_seq = first;
     strbuf_t tmp;
     sb_init(&tmp);
-    for (; next_seq < seq; next_seq++) {
-        Proto__LogEntry *e = model_history_get(ui->model, next_seq, NULL);
-        if (!e)
-            continue;
-        append(next_seq, e, &tmp);
-        protobuf_c_message_free_unpacked(&e->base, NULL);
-    }
+    for (; p->next_seq < seq; p->next_seq++)
+        append(ui, p, p->next_seq, &tmp);
     sb_free(&tmp);
 }
 
-static size_t ev_count(ui_t *ui)
+static size_t ev_count(const ui_t *ui, view_t *v)
 {
-    sync_rows(ui);
-    return n_evs;
+    sync_rows(ui, v);
+    return ((ev_priv_t *)v->priv)->n;
+}
+
+/* Row `row`, NULL past the end. */
+static const ev_row_t *ev_at(view_t *v, size_t row)
+{
+    ev_priv_t *p = v->priv;
+    return row < p->n ? &p->evs[p->head + row] : NULL;
 }
 
 /* HH:MM:SS.mmm in local time for any seconds and nanos from the wire: nanos
  * outside 0..999999999 carry into the seconds, and a time the C library
  * cannot break down (far past year 2^31) shows as a placeholder. */
-static void format_time(const ev_row_t *r, char *buf, size_t len)
+static void format_time(const vm_event_t *r, char *buf, size_t len)
 {
     if (!r->has_time) {
         snprintf(buf, len, "--:--:--.---");
@@ -142,11 +141,12 @@ static void format_time(const ev_row_t *r, char *buf, size_t len)
              (int)(nanos / 1000000));
 }
 
-static void ev_draw(ui_t *ui, size_t row, int y, int x, int w, bool sel)
+static void ev_draw(ui_t *ui, view_t *v, size_t row, int y, int x, int w, bool sel)
 {
-    if (row >= n_evs)
+    const ev_row_t *er = ev_at(v, row);
+    if (!er)
         return;
-    const ev_row_t *r = &evs[head + row];
+    const vm_event_t *r = &er->ev;
     char t[32];
     format_time(r, t, sizeof t);
     if (sel)
@@ -156,41 +156,47 @@ static void ev_draw(ui_t *ui, size_t row, int y, int x, int w, bool sel)
         cx += draw_text(ui, y, cx, 13, draw_role(sel, ROLE_TIME), t) + 1;
     draw_text(ui, y, cx, 12, draw_role(sel, r->error ? ROLE_FAILED : ROLE_KIND), r->kind);
     cx += 13;
-    draw_text(ui, y, cx, x + w - cx, draw_role(sel, r->error ? ROLE_FAILED : ROLE_DEFAULT), r->text);
+    draw_text(ui, y, cx, x + w - cx, draw_role(sel, r->error ? ROLE_FAILED : ROLE_DEFAULT), er->text);
 }
 
-static void ev_text(ui_t *ui, size_t row, strbuf_t *out)
+static void ev_text(const ui_t *ui, view_t *v, size_t row, strbuf_t *out)
 {
-    sb_printf(out, "%s %s", evs[head + row].kind, evs[head + row].text);
+    const ev_row_t *r = ev_at(v, row);
+    if (r)
+        sb_printf(out, "%s %s", r->ev.kind, r->text);
 }
 
-static const char *ev_kind(ui_t *ui, size_t row)
+static const char *ev_kind(const ui_t *ui, view_t *v, size_t row)
 {
-    return evs[head + row].kind;
+    const ev_row_t *r = ev_at(v, row);
+    return r ? r->ev.kind : NULL;
 }
 
-static void ev_details(ui_t *ui, size_t row, strbuf_t *out, char *title, size_t tlen)
+static void ev_details(const ui_t *ui, view_t *v, size_t row, strbuf_t *out, char *title, size_t tlen)
 {
-    const ev_row_t *r = &evs[head + row];
-    snprintf(title, tlen, "Event #%llu (%s)", (unsigned long long)r->seq, r->kind);
-    Proto__LogEntry *e = model_history_get(ui->model, r->seq, NULL);
+    const ev_row_t *r = ev_at(v, row);
+    if (!r)
+        return;
+    snprintf(title, tlen, "Event #%llu (%s)", (unsigned long long)r->ev.seq, r->ev.kind);
+    ProtobufCMessage *e = vm_event_message(ui->model, r->ev.seq);
     if (!e) {
         sb_adds(out, "(no longer in the history)\n");
         return;
     }
-    details_dump_message(out, &e->base, 0);
-    protobuf_c_message_free_unpacked(&e->base, NULL);
+    details_dump_message(out, e, 0);
+    protobuf_c_message_free_unpacked(e, NULL);
 }
 
-static void ev_summary(ui_t *ui, char *buf, size_t len)
+static void ev_summary(const ui_t *ui, view_t *v, char *buf, size_t len)
 {
-    snprintf(buf, len, "%zu", n_evs);
+    snprintf(buf, len, "%zu", ((ev_priv_t *)v->priv)->n);
 }
 
 static const action_t ev_hints[] = {ACT_FILTER, ACT_FOLLOW, ACT_DETAILS, ACT_NONE};
 
 const view_ops_t pane_events_ops = {
-    .id = PANE_EVENTS,
+    .private_size = sizeof(ev_priv_t),
+    .free_private = ev_free_private,
     .count = ev_count,
     .draw_row = ev_draw,
     .row_text = ev_text,

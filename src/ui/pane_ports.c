@@ -3,47 +3,38 @@
 #include <stdio.h>
 #include <string.h>
 #include "model/textsafe.h"
+#include "model/viewmodel.h"
 #include "ui/app.h"
 #include "ui/draw.h"
 
-static const Proto__PortEvent *port_at(ui_t *ui, size_t row)
+static size_t port_count(const ui_t *ui, view_t *v)
 {
-    const Proto__State *s = model_state(ui->model);
-    return row < s->n_forwardedports ? s->forwardedports[row]->value : NULL;
+    return vm_port_count(ui->model);
 }
 
-static size_t port_count(ui_t *ui)
+static void port_local(const vm_port_t *p, char *buf, size_t len)
 {
-    return model_state(ui->model)->n_forwardedports;
+    snprintf(buf, len, "%s:%d", *p->address ? p->address : "127.0.0.1", p->local_port);
 }
 
-static void port_local(const Proto__PortEvent *p, char *buf, size_t len)
+static void port_target(const vm_port_t *p, char *buf, size_t len)
 {
-    const char *addr = p->address && *p->address ? p->address : "127.0.0.1";
-    snprintf(buf, len, "%s:%d", addr, p->localport);
-}
-
-static void port_target(const Proto__PortEvent *p, char *buf, size_t len)
-{
-    const Proto__IntOrString *t = p->targetport;
-    if (t && t->type == 1 && t->strval && *t->strval)
-        snprintf(buf, len, "%s", t->strval);
-    else if (t && t->intval)
-        snprintf(buf, len, "%d", t->intval);
+    if (p->target_name)
+        snprintf(buf, len, "%s", p->target_name);
     else
-        snprintf(buf, len, "%d", p->remoteport);
+        snprintf(buf, len, "%d", p->target_port);
 }
 
-static void port_draw(ui_t *ui, size_t row, int y, int x, int w, bool sel)
+static void port_draw(ui_t *ui, view_t *v, size_t row, int y, int x, int w, bool sel)
 {
-    const Proto__PortEvent *p = port_at(ui, row);
-    if (!p)
+    vm_port_t port, *p = &port;
+    if (!vm_port_at(ui->model, row, p))
         return;
     char local[300], target[300], res[600];
     port_local(p, local, sizeof local);
     port_target(p, target, sizeof target);
-    snprintf(res, sizeof res, "%s/%s", p->resourcetype && *p->resourcetype ? p->resourcetype : "pod",
-             p->resourcename && *p->resourcename ? p->resourcename : p->podname);
+    snprintf(res, sizeof res, "%s/%s", p->resource_type && *p->resource_type ? p->resource_type : "pod",
+             p->resource_name && *p->resource_name ? p->resource_name : p->pod);
     if (sel)
         draw_fill(ui, y, x, w, ROLE_CURSOR);
     int lw = 22, rw = w >= 80 ? 32 : w / 3, nw = w >= 80 ? 14 : 0;
@@ -56,16 +47,20 @@ static void port_draw(ui_t *ui, size_t row, int y, int x, int w, bool sel)
     draw_text(ui, y, cx, x + w - cx, draw_role(sel, ROLE_DEFAULT), target);
 }
 
-static void port_text(ui_t *ui, size_t row, strbuf_t *out)
+static void port_text(const ui_t *ui, view_t *v, size_t row, strbuf_t *out)
 {
-    const Proto__PortEvent *p = port_at(ui, row);
-    sb_printf(out, "%d %s %s %s %s", p->localport, p->resourcetype, p->resourcename, p->podname,
+    vm_port_t port, *p = &port;
+    if (!vm_port_at(ui->model, row, p))
+        return;
+    sb_printf(out, "%d %s %s %s %s", p->local_port, p->resource_type, p->resource_name, p->pod,
               p->namespace_);
 }
 
-static void port_details(ui_t *ui, size_t row, strbuf_t *out, char *title, size_t tlen)
+static void port_details(const ui_t *ui, view_t *v, size_t row, strbuf_t *out, char *title, size_t tlen)
 {
-    const Proto__PortEvent *p = port_at(ui, row);
+    vm_port_t port, *p = &port;
+    if (!vm_port_at(ui->model, row, p))
+        return;
     char local[300], target[300];
     port_local(p, local, sizeof local);
     port_target(p, target, sizeof target);
@@ -74,8 +69,8 @@ static void port_details(ui_t *ui, size_t row, strbuf_t *out, char *title, size_
               "local:        %s\nURL:          http://%s\nresource:     %s/%s\npod:          %s\n"
               "container:    %s\nnamespace:    %s\nport name:    %s\nremote port:  %d\n"
               "target port:  %s\n",
-              local, local, p->resourcetype, p->resourcename, p->podname, p->containername,
-              p->namespace_, p->portname, p->remoteport, target);
+              local, local, p->resource_type, p->resource_name, p->pod, p->container,
+              p->namespace_, p->port_name, p->remote_port, target);
 }
 
 static void base64(strbuf_t *out, const char *s, size_t n)
@@ -101,7 +96,9 @@ static int port_copy(ui_t *ui, view_t *v, action_t a)
         ui_message(ui, true, "no port selected");
         return UI_REDRAW;
     }
-    const Proto__PortEvent *p = port_at(ui, view_source_row(v, v->cursor));
+    vm_port_t port, *p = &port;
+    if (!vm_port_at(ui->model, view_source_row(v, v->cursor), p))
+        return UI_REDRAW;
     char local[300], url[320];
     port_local(p, local, sizeof local);
     strbuf_t safe, seq;
@@ -119,15 +116,14 @@ static int port_copy(ui_t *ui, view_t *v, action_t a)
     return UI_REDRAW;
 }
 
-static void port_summary(ui_t *ui, char *buf, size_t len)
+static void port_summary(const ui_t *ui, view_t *v, char *buf, size_t len)
 {
-    snprintf(buf, len, "%zu", port_count(ui));
+    snprintf(buf, len, "%zu", port_count(ui, v));
 }
 
 static const action_t port_hints[] = {ACT_COPY_URL, ACT_DETAILS, ACT_NONE};
 
 const view_ops_t pane_ports_ops = {
-    .id = PANE_PORTS,
     .count = port_count,
     .draw_row = port_draw,
     .row_text = port_text,

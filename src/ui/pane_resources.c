@@ -6,17 +6,17 @@
 #include "ui/app.h"
 #include "ui/draw.h"
 
-static size_t res_count(ui_t *ui)
+static size_t res_count(const ui_t *ui, view_t *v)
 {
     return model_resource_count(ui->model);
 }
 
-static const model_resource_t *res_row(ui_t *ui, size_t row, int *depth)
+static const model_resource_t *res_row(const ui_t *ui, size_t row, int *depth)
 {
     return model_resource_tree_at(ui->model, row, depth);
 }
 
-static void res_draw(ui_t *ui, size_t row, int y, int x, int w, bool sel)
+static void res_draw(ui_t *ui, view_t *v, size_t row, int y, int x, int w, bool sel)
 {
     int depth = 0;
     const model_resource_t *r = res_row(ui, row, &depth);
@@ -41,13 +41,13 @@ static void res_draw(ui_t *ui, size_t row, int y, int x, int w, bool sel)
     draw_text(ui, y, cx, x + w - cx, draw_role(sel, ROLE_DEFAULT), r->message);
 }
 
-static void res_text(ui_t *ui, size_t row, strbuf_t *out)
+static void res_text(const ui_t *ui, view_t *v, size_t row, strbuf_t *out)
 {
     const model_resource_t *r = res_row(ui, row, NULL);
     sb_printf(out, "%s %s %s %s", r->name, r->status, r->message, status_code_name(r->code));
 }
 
-static void res_details(ui_t *ui, size_t row, strbuf_t *out, char *title, size_t tlen)
+static void res_details(const ui_t *ui, view_t *v, size_t row, strbuf_t *out, char *title, size_t tlen)
 {
     const model_resource_t *r = res_row(ui, row, NULL);
     const model_resource_t *owner = model_resource_owner(ui->model, r);
@@ -65,9 +65,9 @@ static void res_details(ui_t *ui, size_t row, strbuf_t *out, char *title, size_t
         sb_printf(out, "  - %s\n", r->suggestions[i].action);
 }
 
-static void res_summary(ui_t *ui, char *buf, size_t len)
+static void res_summary(const ui_t *ui, view_t *v, char *buf, size_t len)
 {
-    size_t n = res_count(ui), bad = 0;
+    size_t n = res_count(ui, v), bad = 0;
     for (size_t i = 0; i < n; i++)
         bad += status_kind(model_resource_at(ui->model, i)->status) == STATUS_FAILED;
     if (bad)
@@ -79,7 +79,6 @@ static void res_summary(ui_t *ui, char *buf, size_t len)
 static const action_t res_hints[] = {ACT_DEPLOY, ACT_DETAILS, ACT_FILTER, ACT_NONE};
 
 const view_ops_t pane_resources_ops = {
-    .id = PANE_RESOURCES,
     .count = res_count,
     .draw_row = res_draw,
     .row_text = res_text,

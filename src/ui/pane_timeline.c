@@ -9,24 +9,24 @@
 
 #define FIXED_W 30             /* "#12 ✓ " + duration + markers */
 
-static size_t tl_count(ui_t *ui)
+static size_t tl_count(const ui_t *ui, view_t *v)
 {
     return model_iteration_count(ui->model);
 }
 
-static int64_t end_of(ui_t *ui, const span_t *s)
+static int64_t end_of(const ui_t *ui, const span_t *s)
 {
     return s->end_ns ? s->end_ns : s->start_ns ? ui_now_ns(ui) : 0;
 }
 
-static int64_t iter_ns(ui_t *ui, const iteration_t *it)
+static int64_t iter_ns(const ui_t *ui, const iteration_t *it)
 {
     int64_t e = end_of(ui, &it->span);
     return it->span.start_ns && e > it->span.start_ns ? e - it->span.start_ns : 0;
 }
 
 /* The build phase: from the first artifact's start to the last one's end. */
-static span_t build_span(ui_t *ui, const iteration_t *it)
+static span_t build_span(const ui_t *ui, const iteration_t *it)
 {
     span_t s = {0, 0, STATUS_NONE};
     for (size_t i = 0; i < it->n_builds; i++) {
@@ -51,9 +51,9 @@ static int cmp_i64(const void *a, const void *b)
 }
 
 /* Median duration and the longest, over the retained iterations. */
-static void stats(ui_t *ui, int64_t *median, int64_t *max)
+static void stats(const ui_t *ui, int64_t *median, int64_t *max)
 {
-    size_t n = tl_count(ui);
+    size_t n = model_iteration_count(ui->model);
     *median = *max = 0;
     if (!n)
         return;
@@ -74,10 +74,10 @@ static bool iter_failed(const iteration_t *it)
     return it->error_id || it->span.status == STATUS_FAILED;
 }
 
-static bool iter_slow(ui_t *ui, const iteration_t *it, int64_t median)
+static bool iter_slow(const ui_t *ui, const iteration_t *it, int64_t median)
 {
     int64_t d = iter_ns(ui, it);
-    return tl_count(ui) >= 3 && d > 1000000000LL && d * 2 > median * 3;
+    return model_iteration_count(ui->model) >= 3 && d > 1000000000LL && d * 2 > median * 3;
 }
 
 /* One phase as a bar at its place on the scale. */
@@ -94,7 +94,7 @@ static void draw_phase(ui_t *ui, const iteration_t *it, const span_t *s, int64_t
     draw_repeat(ui, y, x + a, b - a, s->status == STATUS_FAILED ? ROLE_FAILED : role, GLYPH_BAR);
 }
 
-static void tl_draw(ui_t *ui, size_t row, int y, int x, int w, bool sel)
+static void tl_draw(ui_t *ui, view_t *v, size_t row, int y, int x, int w, bool sel)
 {
     const iteration_t *it = model_iteration(ui->model, row);
     int64_t median, max;
@@ -129,13 +129,13 @@ static void tl_draw(ui_t *ui, size_t row, int y, int x, int w, bool sel)
         draw_text(ui, y, cx, x + w - cx, draw_role(sel, ROLE_SLOW), "slow");
 }
 
-static void tl_text(ui_t *ui, size_t row, strbuf_t *out)
+static void tl_text(const ui_t *ui, view_t *v, size_t row, strbuf_t *out)
 {
     const iteration_t *it = model_iteration(ui->model, row);
     sb_printf(out, "#%d %s", it->number, iter_failed(it) ? "failed" : status_kind_name(it->span.status));
 }
 
-static void phase_line(ui_t *ui, strbuf_t *out, const char *name, const span_t *s)
+static void phase_line(const ui_t *ui, strbuf_t *out, const char *name, const span_t *s)
 {
     char d[32];
     if (!s->start_ns) {
@@ -146,7 +146,7 @@ static void phase_line(ui_t *ui, strbuf_t *out, const char *name, const span_t *
     sb_printf(out, "  %-13s %-8s %s\n", name, d, status_kind_name(s->status));
 }
 
-static void tl_details(ui_t *ui, size_t row, strbuf_t *out, char *title, size_t tlen)
+static void tl_details(const ui_t *ui, view_t *v, size_t row, strbuf_t *out, char *title, size_t tlen)
 {
     const iteration_t *it = model_iteration(ui->model, row);
     snprintf(title, tlen, "Iteration %d", it->number);
@@ -168,9 +168,9 @@ static void tl_details(ui_t *ui, size_t row, strbuf_t *out, char *title, size_t 
         sb_adds(out, "\n(no DevLoopEvent opened this iteration)\n");
 }
 
-static void tl_summary(ui_t *ui, char *buf, size_t len)
+static void tl_summary(const ui_t *ui, view_t *v, char *buf, size_t len)
 {
-    size_t n = tl_count(ui), failed = 0;
+    size_t n = model_iteration_count(ui->model), failed = 0;
     for (size_t i = 0; i < n; i++)
         failed += iter_failed(model_iteration(ui->model, i));
     snprintf(buf, len, "%zu iterations, %zu failed", n, failed);
@@ -179,7 +179,6 @@ static void tl_summary(ui_t *ui, char *buf, size_t len)
 static const action_t tl_hints[] = {ACT_DETAILS, ACT_NEXT_ITER, ACT_PREV_ITER, ACT_NONE};
 
 const view_ops_t pane_timeline_ops = {
-    .id = PANE_TIMELINE,
     .count = tl_count,
     .draw_row = tl_draw,
     .row_text = tl_text,

@@ -15,56 +15,31 @@ typedef struct wrow {
     size_t worker, item;
 } wrow_t;
 
-static struct {
-    wrow_t *r;
-    size_t n, cap;
-    unsigned owner;            /* ui_bk_t serial */
-    uint64_t gen;
-    bool valid;
-} rows;
-
-static void push(wrow_kind_t k, size_t worker, size_t item)
-{
-    if (rows.n == rows.cap) {
-        rows.cap = rows.cap ? rows.cap * 2 : 64;
-        if (!(rows.r = realloc(rows.r, rows.cap * sizeof *rows.r)))
-            abort();
-    }
-    rows.r[rows.n++] = (wrow_t){k, worker, item};
-}
-
-static const Moby__Buildkit__V1__Types__WorkerRecord *worker(ui_t *ui, size_t i)
+static const Moby__Buildkit__V1__Types__WorkerRecord *worker(const ui_t *ui, size_t i)
 {
     return ui->bk->workers->record[i];
 }
 
-static void build_rows(ui_t *ui)
+static void push(view_t *v, wrow_kind_t k, size_t worker, size_t item)
 {
-    const ui_bk_t *b = ui->bk;
-    if (rows.valid && rows.owner == b->serial && rows.gen == ui->bk_gen)
-        return;
-    rows.valid = true;
-    rows.owner = b->serial;
-    rows.gen = ui->bk_gen;
-    rows.n = 0;
-    for (size_t w = 0; b->workers && w < b->workers->n_record; w++) {
-        const Moby__Buildkit__V1__Types__WorkerRecord *r = b->workers->record[w];
-        push(WR_HEAD, w, 0);
-        if (r->buildkitversion)
-            push(WR_VERSION, w, 0);
-        for (size_t k = 0; k < r->n_labels; k++)
-            push(WR_LABEL, w, k);
-        for (size_t k = 0; k < r->n_gcpolicy; k++)
-            push(WR_GC, w, k);
-    }
+    *(wrow_t *)view_row_push(v) = (wrow_t){k, worker, item};
 }
 
-static size_t workers_count(ui_t *ui)
+/* One row per line of every worker, rebuilt by the engine when BuildKit's
+ * state changed. */
+static void workers_build_rows(const ui_t *ui, view_t *v)
 {
-    if (!ui->bk)
-        return 0;
-    build_rows(ui);
-    return rows.n;
+    const ui_bk_t *b = ui->bk;
+    for (size_t w = 0; b && b->workers && w < b->workers->n_record; w++) {
+        const Moby__Buildkit__V1__Types__WorkerRecord *r = b->workers->record[w];
+        push(v, WR_HEAD, w, 0);
+        if (r->buildkitversion)
+            push(v, WR_VERSION, w, 0);
+        for (size_t k = 0; k < r->n_labels; k++)
+            push(v, WR_LABEL, w, k);
+        for (size_t k = 0; k < r->n_gcpolicy; k++)
+            push(v, WR_GC, w, k);
+    }
 }
 
 static void platforms(const Moby__Buildkit__V1__Types__WorkerRecord *w, strbuf_t *out)
@@ -98,7 +73,7 @@ static void gc_text(const Moby__Buildkit__V1__Types__GCPolicy *g, size_t i, strb
 }
 
 /* The row's text (untrusted parts included; drawn through textsafe). */
-static void row_line(ui_t *ui, const wrow_t *r, strbuf_t *out)
+static void row_line(const ui_t *ui, const wrow_t *r, strbuf_t *out)
 {
     const Moby__Buildkit__V1__Types__WorkerRecord *w = worker(ui, r->worker);
     const Moby__Buildkit__V1__Types__BuildkitVersion *v = w->buildkitversion;
@@ -116,12 +91,11 @@ static void row_line(ui_t *ui, const wrow_t *r, strbuf_t *out)
     }
 }
 
-static void workers_draw(ui_t *ui, size_t i, int y, int x, int w, bool sel)
+static void workers_draw(ui_t *ui, view_t *v, size_t i, int y, int x, int w, bool sel)
 {
-    build_rows(ui);
-    if (i >= rows.n)
+    const wrow_t *r = view_row(ui, v, i);
+    if (!r)
         return;
-    const wrow_t *r = &rows.r[i];
     static const role_t roles[] = {[WR_HEAD] = ROLE_KIND, [WR_VERSION] = ROLE_OK, [WR_LABEL] = ROLE_DEFAULT,
                                    [WR_GC] = ROLE_DIM};
     strbuf_t t;
@@ -133,33 +107,37 @@ static void workers_draw(ui_t *ui, size_t i, int y, int x, int w, bool sel)
     sb_free(&t);
 }
 
-static void workers_text(ui_t *ui, size_t i, strbuf_t *out)
+static void workers_text(const ui_t *ui, view_t *v, size_t i, strbuf_t *out)
 {
-    build_rows(ui);
-    row_line(ui, &rows.r[i], out);
+    const wrow_t *r = view_row(ui, v, i);
+    if (r)
+        row_line(ui, r, out);
 }
 
-static const char *workers_kind(ui_t *ui, size_t i)
+static const char *workers_kind(const ui_t *ui, view_t *v, size_t i)
 {
     static const char *const names[] = {"worker", "version", "label", "gc"};
-    build_rows(ui);
-    return names[rows.r[i].kind];
+    const wrow_t *r = view_row(ui, v, i);
+    return r ? names[r->kind] : NULL;
 }
 
-static void workers_details(ui_t *ui, size_t i, strbuf_t *out, char *title, size_t tlen)
+static void workers_details(const ui_t *ui, view_t *v, size_t i, strbuf_t *out, char *title, size_t tlen)
 {
-    build_rows(ui);
-    size_t w = rows.r[i].worker;
+    const wrow_t *sel = view_row(ui, v, i);
+    if (!sel)
+        return;
+    size_t w = sel->worker;
     snprintf(title, tlen, "Worker");
-    for (size_t k = 0; k < rows.n; k++) {
-        if (rows.r[k].worker != w)
+    const wrow_t *r;
+    for (size_t k = 0; (r = view_row(ui, v, k)); k++) {
+        if (r->worker != w)
             continue;
-        row_line(ui, &rows.r[k], out);
+        row_line(ui, r, out);
         sb_addc(out, '\n');
     }
 }
 
-static void workers_summary(ui_t *ui, char *buf, size_t len)
+static void workers_summary(const ui_t *ui, view_t *v, char *buf, size_t len)
 {
     ui_bk_t *b = ui->bk;
     if (!b)
@@ -173,8 +151,8 @@ static void workers_summary(ui_t *ui, char *buf, size_t len)
 static const action_t workers_hints[] = {ACT_REFRESH, ACT_DETAILS, ACT_NONE};
 
 const view_ops_t pane_workers_ops = {
-    .id = PANE_WORKERS,
-    .count = workers_count,
+    .row_size = sizeof(wrow_t),
+    .build_rows = workers_build_rows,
     .draw_row = workers_draw,
     .row_text = workers_text,
     .row_kind = workers_kind,

@@ -1,23 +1,35 @@
-/* Pane names, from UI_PANES. */
+/* The pane table, from UI_PANES: each line's ops are referenced by name, so
+ * the ops of PANE_X are pane_x_ops by construction. */
+#include <string.h>
 #include "ui/panes.h"
+#include "ui/view.h"
 
-static const char *const names[PANE__COUNT] = {
-#define X(id, name, title) [PANE_##id] = name,
-    UI_PANES(X)
-#undef X
-};
-static const char *const titles[PANE__COUNT] = {
-#define X(id, name, title) [PANE_##id] = title,
-    UI_PANES(X)
-#undef X
+#define PANE_EXTERN_(C, id, name, ...) extern const view_ops_t pane_##name##_ops;
+UI_PANES(PANE_EXTERN_, _)
+#undef PANE_EXTERN_
+
+const pane_info_t pane_table[PANE__COUNT] = {
+#define PANE_ROW_(C, id, name, title, key, group, column, rank, help) \
+    [PANE_##id] = {#name, title, key, PANE_GROUP_##group, PANE_COLUMN_##column, rank, \
+                   &pane_##name##_ops},
+    UI_PANES(PANE_ROW_, _)
+#undef PANE_ROW_
 };
 
 const char *pane_name(pane_id_t p)
 {
-    return p < PANE__COUNT ? names[p] : "?";
+    return p < PANE__COUNT ? pane_table[p].name : "?";
 }
 
 const char *pane_title(pane_id_t p)
 {
-    return p < PANE__COUNT ? titles[p] : "?";
+    return p < PANE__COUNT ? pane_table[p].title : "?";
+}
+
+int pane_by_name(const char *name)
+{
+    for (int p = 0; p < PANE__COUNT; p++)
+        if (!strcmp(name, pane_table[p].name))
+            return p;
+    return -1;
 }

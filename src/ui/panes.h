@@ -1,30 +1,75 @@
-/* The panes, in focus order (keys 1-7, then 8, 9, 0 for BuildKit's). Each is
- * one file, pane_NAME.c, that fills a view_ops_t (view.h). The last three
- * exist only when BuildKit is in use (--buildkit, BUILDKIT_HOST, --ref or a
- * BuildKit replay; see bk.h). */
+/* The pane registry: every pane is one line here plus its file, pane_NAME.c,
+ * which defines `const view_ops_t pane_NAME_ops` (view.h). The line
+ * generates the pane's id (PANE_ID), its focus action (ACT_FOCUS_ID, named
+ * "focus-NAME", actions.h), its default focus key (keys.c), the number in
+ * its title (the key), and ties the ops to the id (panes.c), so a pane
+ * cannot be wired to another's ops.
+ *
+ * X(C, ID, name, "Title", "key", group, column, rank, "focus help")
+ *   C       the caller's context, passed through (actions.h passes its X)
+ *   name    a bare word: the pane's name in --focus, `bind` and its ops
+ *   key     the default focus key, in the config syntax; also its number
+ *   group   PANE_GROUP_SKAFFOLD, or PANE_GROUP_BUILDKIT: shown only when
+ *           BuildKit is in use (--buildkit, BUILDKIT_HOST, --ref or a
+ *           BuildKit replay; see bk.h)
+ *   column  LEFT or RIGHT: its column when Skaffold's panes alone take two
+ *   rank    its place in its group's stack, top first (layout.h)
+ * The order of the lines is the focus order (Tab). */
 #ifndef SKVIEW_UI_PANES_H
 #define SKVIEW_UI_PANES_H
 
-#define UI_PANES(X) \
-    X(ARTIFACTS, "artifacts", "Artifacts") \
-    X(RESOURCES, "resources", "Resources") \
-    X(PORTS,     "ports",     "Ports") \
-    X(ERRORS,    "errors",    "Errors") \
-    X(EVENTS,    "events",    "Events") \
-    X(TIMELINE,  "timeline",  "Timeline") \
-    X(DEBUG,     "debug",     "Debugging") \
-    X(BUILD,     "build",     "Build") \
-    X(CACHE,     "cache",     "Cache") \
-    X(WORKERS,   "workers",   "Workers")
+#define UI_PANES(X, C) \
+    X(C, ARTIFACTS, artifacts, "Artifacts", "1", SKAFFOLD, LEFT,  0, "Artifacts") \
+    X(C, RESOURCES, resources, "Resources", "2", SKAFFOLD, LEFT,  1, "Resources") \
+    X(C, PORTS,     ports,     "Ports",     "3", SKAFFOLD, LEFT,  2, "Ports") \
+    X(C, ERRORS,    errors,    "Errors",    "4", SKAFFOLD, RIGHT, 4, "Errors") \
+    X(C, EVENTS,    events,    "Events",    "5", SKAFFOLD, RIGHT, 6, "Events") \
+    X(C, TIMELINE,  timeline,  "Timeline",  "6", SKAFFOLD, LEFT,  5, "Timeline") \
+    X(C, DEBUG,     debug,     "Debugging", "7", SKAFFOLD, LEFT,  3, "Debugging containers") \
+    X(C, BUILD,     build,     "Build",     "8", BUILDKIT, LEFT,  0, "Build (BuildKit)") \
+    X(C, CACHE,     cache,     "Cache",     "9", BUILDKIT, LEFT,  1, "Cache (BuildKit)") \
+    X(C, WORKERS,   workers,   "Workers",   "0", BUILDKIT, LEFT,  2, "Workers (BuildKit)")
 
 typedef enum pane_id {
-#define X(id, name, title) PANE_##id,
-    UI_PANES(X)
-#undef X
+#define PANE_ENUM_(C, id, ...) PANE_##id,
+    UI_PANES(PANE_ENUM_, _)
+#undef PANE_ENUM_
     PANE__COUNT
 } pane_id_t;
 
-const char *pane_name(pane_id_t p);   /* "artifacts" */
-const char *pane_title(pane_id_t p);  /* "Artifacts" */
+typedef enum pane_group {
+    PANE_GROUP_SKAFFOLD,
+    PANE_GROUP_BUILDKIT,
+} pane_group_t;
+
+typedef enum pane_column {
+    PANE_COLUMN_LEFT,
+    PANE_COLUMN_RIGHT,
+} pane_column_t;
+
+typedef struct view_ops view_ops_t;
+
+typedef struct pane_info {
+    const char *name;          /* "artifacts" */
+    const char *title;         /* "Artifacts" */
+    const char *key;           /* "1": the default focus key, shown in the title */
+    pane_group_t group;
+    pane_column_t column;
+    int rank;
+    const view_ops_t *ops;
+} pane_info_t;
+
+/* Indexed by pane_id_t. */
+extern const pane_info_t pane_table[PANE__COUNT];
+
+const char *pane_name(pane_id_t p);   /* "artifacts"; "?" out of range */
+const char *pane_title(pane_id_t p);  /* "Artifacts"; "?" out of range */
+/* PANE_ID from its name, or -1. */
+int pane_by_name(const char *name);
+/* BuildKit's panes. */
+static inline int pane_is_buildkit(int p)
+{
+    return p >= 0 && p < PANE__COUNT && pane_table[p].group == PANE_GROUP_BUILDKIT;
+}
 
 #endif

@@ -1,17 +1,19 @@
 /* One frame: layout, header, panes, status line, then any overlay. Drawing
  * goes into the curses screen only; ui.c decides when to refresh. */
 #include <curses.h>
+#include "model/viewmodel.h"
 #include "ui/app.h"
 #include "ui/bk.h"
 #include "ui/draw.h"
 
 bool ui_pane_present(ui_t *ui, int p)
 {
-    if (p == PANE_BUILD || p == PANE_CACHE || p == PANE_WORKERS)
+    if (pane_is_buildkit(p))
         return bk_ui_present(ui, p);
     if (ui->bk && !ui->bk->live)
         return false; /* a BuildKit replay has no Skaffold side */
-    return p != PANE_DEBUG || model_state(ui->model)->n_debuggingcontainers > 0;
+    const view_ops_t *ops = pane_table[p].ops;
+    return !ops->present || ops->present(ui);
 }
 
 static void compute_layout(ui_t *ui)
@@ -48,23 +50,13 @@ void ui_render(ui_t *ui)
     attrset(A_NORMAL);
 }
 
-static bool running(const char *status)
-{
-    return status && status_kind(status) == STATUS_IN_PROGRESS;
-}
-
 bool ui_animating(ui_t *ui)
 {
     if (ui->source == UI_SOURCE_LIVE && ui->session.conn == LIVE_RECONNECTING)
         return true; /* the countdown */
     if (bk_ui_animating(ui))
         return true; /* a build's running timers */
-    const Proto__State *s = model_state(ui->model);
-    for (size_t i = 0; s->buildstate && i < s->buildstate->n_artifacts; i++)
-        if (running(s->buildstate->artifacts[i]->value))
-            return true;
-    if ((s->deploystate && running(s->deploystate->status)) ||
-        (s->statuscheckstate && running(s->statuscheckstate->status)))
+    if (vm_phase_running(ui->model))
         return true;
     const iteration_t *it = model_current_iteration(ui->model);
     return it && it->span.start_ns && !it->span.end_ns && !model_terminated(ui->model, NULL);

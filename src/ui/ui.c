@@ -532,14 +532,6 @@ static void start_handles(ui_t *ui)
 
 /* ---- setup shared by both commands ---------------------------------------- */
 
-static int focus_by_name(const char *name)
-{
-    for (int p = 0; p < PANE__COUNT; p++)
-        if (!strcmp(name, pane_name((pane_id_t)p)))
-            return p;
-    return -1;
-}
-
 /* The session's hooks: a change asks for a frame, a message goes to the
  * status line. */
 static void session_changed(void *ctx)
@@ -554,10 +546,6 @@ static void session_message(void *ctx, bool error, const char *text)
 
 static int ui_init(ui_t *ui, const ui_opts_t *o, ui_source_t source)
 {
-    static const view_ops_t *const ops[PANE__COUNT] = {
-        &pane_artifacts_ops, &pane_resources_ops, &pane_ports_ops, &pane_errors_ops,
-        &pane_events_ops,    &pane_timeline_ops,  &pane_debug_ops,     &pane_build_ops,
-        &pane_cache_ops,     &pane_workers_ops};
     memset(ui, 0, sizeof *ui);
     the_ui = ui;
     setlocale(LC_ALL, "");
@@ -579,8 +567,8 @@ static int ui_init(ui_t *ui, const ui_opts_t *o, ui_source_t source)
     }
     ui->notify = o->notify || ui->cfg.notify;
     for (int p = 0; p < PANE__COUNT; p++)
-        view_init(&ui->views[p], ops[p]);
-    if (o->focus && (ui->focus = focus_by_name(o->focus)) < 0)
+        view_init(&ui->views[p], (pane_id_t)p);
+    if (o->focus && (ui->focus = pane_by_name(o->focus)) < 0)
         return cli_usage_error("--focus: no pane '%s'", o->focus);
     ui->loop = malloc(sizeof *ui->loop);
     uv_loop_init(ui->loop);
@@ -604,7 +592,6 @@ static void ui_fini(ui_t *ui)
     free(ui->loop);
     for (int p = 0; p < PANE__COUNT; p++)
         view_free(&ui->views[p]);
-    pane_events_free();
     session_fini(&ui->session);
     ui->model = NULL;
     config_free(&ui->cfg);

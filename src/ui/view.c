@@ -7,11 +7,14 @@
 #include "ui/draw.h"
 #include "ui/keys.h"
 
-void view_init(view_t *v, const view_ops_t *ops)
+void view_init(view_t *v, pane_id_t id)
 {
     memset(v, 0, sizeof *v);
-    v->ops = ops;
-    v->follow = ops->follow_default;
+    v->id = id;
+    v->ops = pane_table[id].ops;
+    v->follow = v->ops->follow_default;
+    if (v->ops->private_size && !(v->priv = calloc(1, v->ops->private_size)))
+        abort();
 }
 
 void view_free(view_t *v)
@@ -19,6 +22,56 @@ void view_free(view_t *v)
     free(v->idx);
     v->idx = NULL;
     v->n_idx = v->cap_idx = 0;
+    if (v->priv && v->ops->free_private)
+        v->ops->free_private(v->priv);
+    free(v->priv);
+    v->priv = NULL;
+    free(v->cache.rows);
+    memset(&v->cache, 0, sizeof v->cache);
+}
+
+uint64_t view_generation(const ui_t *ui)
+{
+    /* BuildKit's panes change without the model: its counter joins in. */
+    return model_generation(ui->model) + ui->bk_gen;
+}
+
+void *view_row_push(view_t *v)
+{
+    view_cache_t *c = &v->cache;
+    size_t size = v->ops->row_size;
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 64;
+        if (!(c->rows = realloc(c->rows, c->cap * size)))
+            abort();
+    }
+    void *row = c->rows + c->n++ * size;
+    memset(row, 0, size);
+    return row;
+}
+
+size_t view_cache_rows(const ui_t *ui, view_t *v)
+{
+    view_cache_t *c = &v->cache;
+    uint64_t gen = view_generation(ui);
+    if (!c->valid || c->gen != gen) {
+        c->n = 0;
+        c->valid = true;
+        c->gen = gen;
+        v->ops->build_rows(ui, v);
+    }
+    return c->n;
+}
+
+void *view_row(const ui_t *ui, view_t *v, size_t i)
+{
+    return i < view_cache_rows(ui, v) ? v->cache.rows + i * v->ops->row_size : NULL;
+}
+
+/* Rows the pane has now, before filtering. */
+static size_t source_rows(const ui_t *ui, view_t *v)
+{
+    return v->ops->count ? v->ops->count(ui, v) : view_cache_rows(ui, v);
 }
 
 void view_invalidate(view_t *v)
@@ -76,9 +129,9 @@ static void idx_scan(ui_t *ui, view_t *v, size_t from, size_t to)
     sb_init(&t);
     for (size_t r = from; r < to; r++) {
         sb_reset(&t);
-        v->ops->row_text(ui, r, &t);
+        v->ops->row_text(ui, v, r, &t);
         sb_addc(&t, 0);
-        const char *kind = v->ops->row_kind ? v->ops->row_kind(ui, r) : NULL;
+        const char *kind = v->ops->row_kind ? v->ops->row_kind(ui, v, r) : NULL;
         if (view_match(v->filter, t.data, kind))
             idx_push(v, r);
     }
@@ -88,9 +141,8 @@ static void idx_scan(ui_t *ui, view_t *v, size_t from, size_t to)
 /* Brings the filter index up to date with the rows. */
 static void idx_update(ui_t *ui, view_t *v)
 {
-    size_t count = v->ops->count(ui);
-    /* BuildKit's panes change without the model: their counter joins in. */
-    uint64_t gen = model_generation(ui->model) + ui->bk_gen;
+    size_t count = source_rows(ui, v);
+    uint64_t gen = view_generation(ui);
     bool stale = !v->idx_valid || (!v->ops->append_only && gen != v->idx_gen) ||
                  count < v->idx_checked;
     if (stale) {
@@ -107,7 +159,7 @@ static void idx_update(ui_t *ui, view_t *v)
 size_t view_rows(ui_t *ui, view_t *v)
 {
     if (!v->filter[0])
-        return v->ops->count(ui);
+        return source_rows(ui, v);
     idx_update(ui, v);
     return v->n_idx;
 }
@@ -220,10 +272,10 @@ void view_scroll(ui_t *ui, view_t *v, int delta)
 static void draw_title(ui_t *ui, view_t *v, rect_t r, bool focused)
 {
     char title[160], summary[128] = "";
-    /* The number is the pane's focus key: 1..9, then 0. */
-    snprintf(title, sizeof title, " %d %s ", ((int)v->ops->id + 1) % 10, pane_title(v->ops->id));
+    /* The number is the pane's default focus key (panes.h). */
+    snprintf(title, sizeof title, " %s %s ", pane_table[v->id].key, pane_title(v->id));
     if (v->ops->summary)
-        v->ops->summary(ui, summary, sizeof summary);
+        v->ops->summary(ui, v, summary, sizeof summary);
     draw_repeat(ui, r.y, r.x, r.w, focused ? ROLE_TITLE : ROLE_BORDER, GLYPH_HLINE);
     int x = r.x + 1;
     x += draw_text(ui, r.y, x, r.w - 2, focused ? ROLE_TITLE_FOCUS : ROLE_TITLE, title);
@@ -249,7 +301,8 @@ void view_draw(ui_t *ui, view_t *v, rect_t r, bool focused)
         draw_fill(ui, y, r.x, r.w, ROLE_DEFAULT);
         size_t vi = v->top + (size_t)i;
         if (vi < rows)
-            v->ops->draw_row(ui, view_source_row(v, vi), y, r.x, r.w, focused && vi == v->cursor);
+            v->ops->draw_row(ui, v, view_source_row(v, vi), y, r.x, r.w,
+                             focused && vi == v->cursor);
     }
     if (rows == 0 && body > 0)
         draw_text(ui, r.y + 1, r.x + 2, r.w - 2, ROLE_DIM,

@@ -1,7 +1,17 @@
 /* The shared view engine: every pane is a list of rows that the engine
  * scrolls, filters, searches, follows and fits to its rectangle. A pane only
  * says how many rows it has, how to draw one and what one says.
- * (tig's struct view_ops.) */
+ * (tig's struct view_ops.)
+ *
+ * A pane keeps no file-level state: the engine allocates its private block
+ * (private_size bytes, zeroed; v->priv) with the view and frees it with the
+ * view. A pane whose rows are derived from the model can let the engine keep
+ * them: with row_size set, the engine calls build_rows to refill the view's
+ * row cache (view_row_push) whenever the model or BuildKit's state changed,
+ * and counts the cached rows (view_row) itself.
+ *
+ * Callbacks that only read get a const ui_t (the model, BuildKit's state,
+ * the clock); only draw_row and action may change the screen or the ui. */
 #ifndef SKVIEW_UI_VIEW_H
 #define SKVIEW_UI_VIEW_H
 
@@ -25,23 +35,35 @@ enum ui_flags {
     UI_QUIT = 2,
 };
 
-typedef struct view_ops {
-    pane_id_t id;
-    /* Rows the pane has now (before filtering). */
-    size_t (*count)(ui_t *ui);
+struct view_ops {
+    /* Rows the pane has now (before filtering). Optional with row_size: the
+     * engine counts its cache. */
+    size_t (*count)(const ui_t *ui, view_t *v);
     /* Draws source row `row` in (y, x, w); selected: under the cursor of the
      * focused pane. */
-    void (*draw_row)(ui_t *ui, size_t row, int y, int x, int w, bool selected);
+    void (*draw_row)(ui_t *ui, view_t *v, size_t row, int y, int x, int w, bool selected);
     /* The row as plain text, for the filter and n/N. */
-    void (*row_text)(ui_t *ui, size_t row, strbuf_t *out);
+    void (*row_text)(const ui_t *ui, view_t *v, size_t row, strbuf_t *out);
     /* Optional: the row's kind for `kind:NAME` filters. */
-    const char *(*row_kind)(ui_t *ui, size_t row);
+    const char *(*row_kind)(const ui_t *ui, view_t *v, size_t row);
     /* Optional: the full text of the row for the details popup. */
-    void (*details)(ui_t *ui, size_t row, strbuf_t *out, char *title, size_t title_len);
+    void (*details)(const ui_t *ui, view_t *v, size_t row, strbuf_t *out, char *title,
+                    size_t title_len);
     /* Optional: first refusal on an action (UI_PASS to decline). */
     int (*action)(ui_t *ui, view_t *v, action_t a);
     /* Optional: a short summary after the title ("3, 1 failed"). */
-    void (*summary)(ui_t *ui, char *buf, size_t len);
+    void (*summary)(const ui_t *ui, view_t *v, char *buf, size_t len);
+    /* Optional: the private block's size, and a function that frees what
+     * the block points to (the engine frees the block itself). */
+    size_t private_size;
+    void (*free_private)(void *priv);
+    /* Optional: the row cache. row_size bytes a row; build_rows appends the
+     * rows with view_row_push after the engine emptied the cache. */
+    size_t row_size;
+    void (*build_rows)(const ui_t *ui, view_t *v);
+    /* Optional: whether the pane exists now (Debugging: while there are
+     * containers); without it a pane of its group always does. */
+    bool (*present)(const ui_t *ui);
     /* Actions hinted in the status line when focused, ACT_NONE-terminated. */
     const action_t *hints;
     /* Rows are only ever appended (Events): the filter index grows. */
@@ -50,10 +72,20 @@ typedef struct view_ops {
     bool follow_default;
     /* Text for an empty pane. */
     const char *empty;
-} view_ops_t;
+};
+
+typedef struct view_cache {
+    unsigned char *rows;       /* n rows of ops->row_size bytes */
+    size_t n, cap;
+    uint64_t gen;              /* view_generation() the rows were built at */
+    bool valid;
+} view_cache_t;
 
 struct view {
-    const view_ops_t *ops;
+    pane_id_t id;
+    const view_ops_t *ops;     /* pane_table[id].ops */
+    void *priv;                /* ops->private_size bytes, or NULL */
+    view_cache_t cache;        /* with ops->row_size */
     size_t cursor, top;        /* in visible (filtered) rows */
     bool follow;
     char filter[128];
@@ -65,8 +97,16 @@ struct view {
     int body_h;                /* body rows at the last draw */
 };
 
-void view_init(view_t *v, const view_ops_t *ops);
+void view_init(view_t *v, pane_id_t id);
 void view_free(view_t *v);
+/* What the rows are derived from changed when this did: the model's
+ * generation plus BuildKit's change counter. */
+uint64_t view_generation(const ui_t *ui);
+/* The row cache: brings it up to date (build_rows) and returns its rows;
+ * row i (NULL past the end); a new zeroed row at the end (in build_rows). */
+size_t view_cache_rows(const ui_t *ui, view_t *v);
+void *view_row(const ui_t *ui, view_t *v, size_t i);
+void *view_row_push(view_t *v);
 /* Visible rows, and the source row of visible row i. */
 size_t view_rows(ui_t *ui, view_t *v);
 size_t view_source_row(const view_t *v, size_t i);

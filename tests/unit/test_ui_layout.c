@@ -10,7 +10,7 @@ static layout_in_t input(int cols, int rows, int focus)
 {
     layout_in_t in = {.cols = cols, .rows = rows, .focus = focus};
     for (int p = 0; p < PANE__COUNT; p++) {
-        in.present[p] = p != PANE_DEBUG && p < PANE_BUILD;
+        in.present[p] = p != PANE_DEBUG && !pane_is_buildkit(p);
         in.want[p] = 3;
     }
     in.want[PANE_EVENTS] = 1000;
@@ -30,7 +30,7 @@ static layout_in_t input_bk(int cols, int rows, int focus)
 
 static bool is_bk(int p)
 {
-    return p == PANE_BUILD || p == PANE_CACHE || p == PANE_WORKERS;
+    return pane_is_buildkit(p);
 }
 
 /* Shown panes do not overlap and stay inside the content area. */
