@@ -55,6 +55,8 @@ GEN_H      := $(GEN_C:.c=.h)
 CORE_SRC   := $(sort $(wildcard src/model/*.c src/io/*.c))
 # Live: gRPC client and libuv glue.
 LIVE_SRC   := $(sort $(wildcard src/live/*.c))
+# The session: sources, models and commands, no screen (src/session).
+SESSION_SRC := $(sort $(wildcard src/session/*.c))
 # The terminal UI.
 UI_SRC     := $(sort $(wildcard src/ui/*.c))
 # The command line (main excluded so tests can link the commands).
@@ -65,6 +67,7 @@ objs = $(patsubst %.c,$(OBJ)/%.o,$(patsubst $(BUILD)/%,%,$(1)))
 GEN_OBJ    := $(call objs,$(filter-out $(GEN)/codes_desc.c,$(GEN_C))) $(OBJ)/gen/codes_desc.o
 CORE_OBJ   := $(GEN_OBJ) $(call objs,$(CORE_SRC))
 LIVE_OBJ   := $(call objs,$(LIVE_SRC))
+SESSION_OBJ := $(call objs,$(SESSION_SRC))
 UI_OBJ     := $(call objs,$(UI_SRC))
 CLI_OBJ    := $(call objs,$(CLI_SRC))
 SIM_OBJ    := $(call objs,$(SIM_SRC))
@@ -109,7 +112,7 @@ $(GEN)/codes_desc.h:
 .SECONDARY: $(GEN_C) $(GEN_H)
 
 # ---- binaries ---------------------------------------------------------------
-$(BUILD)/skview: $(OBJ)/src/main.o $(CLI_OBJ) $(UI_OBJ) $(LIVE_OBJ) $(CORE_OBJ)
+$(BUILD)/skview: $(OBJ)/src/main.o $(CLI_OBJ) $(UI_OBJ) $(SESSION_OBJ) $(LIVE_OBJ) $(CORE_OBJ)
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(LDSAN) $(LDFLAGS) $^ -o $@ $(PKG_LIBS)
 # The simulator shares the gRPC plumbing but not the headless commands.
@@ -118,9 +121,10 @@ $(BUILD)/skview-sim: $(SIM_OBJ) $(filter-out $(OBJ)/src/live/cmds.o,$(LIVE_OBJ))
 	$(Q)$(CC) $(LDSAN) $(LDFLAGS) $^ -o $@ $(PKG_LIBS)
 
 # Tests link archives, so each pulls in only the objects it uses.
-LIBS_A := $(BUILD)/libcli.a $(BUILD)/libui.a $(BUILD)/liblive.a $(BUILD)/libcore.a
+LIBS_A := $(BUILD)/libcli.a $(BUILD)/libui.a $(BUILD)/libsession.a $(BUILD)/liblive.a $(BUILD)/libcore.a
 $(BUILD)/libcore.a: $(CORE_OBJ)
 $(BUILD)/liblive.a: $(LIVE_OBJ)
+$(BUILD)/libsession.a: $(SESSION_OBJ)
 $(BUILD)/libui.a: $(UI_OBJ)
 $(BUILD)/libcli.a: $(CLI_OBJ)
 $(LIBS_A):

@@ -10,6 +10,7 @@
 #include "model/model.h"
 #include "model/pbjson.h"
 #include "model/textsafe.h"
+#include "session/session.h"
 
 typedef struct file_args {
     const char *path;
@@ -87,32 +88,28 @@ static int read_file(const file_args_t *a, source_sink_t *sink)
     return rc == 3 ? EXIT_MALFORMED : rc ? EXIT_RUNTIME : EXIT_OK;
 }
 
-static int fold_entry(void *ctx, const Proto__LogEntry *e)
-{
-    model_fold(ctx, e);
-    return 0;
-}
-
 int cmd_state(int argc, char **argv)
 {
     file_args_t a;
     int rc = parse_args(argc, argv, "a", &a);
     if (rc) return rc;
     if (a.addr) return state_live(cli_addr(a.addr));
-    /* Printing the State needs no history. */
+    /* The viewer's session, fed by the file; printing the State needs no
+     * history. */
     model_opts_t mo = {.no_history = true};
-    model_t *m = model_new(&mo);
-    source_sink_t sink = {.ctx = m, .on_entry = fold_entry};
+    session_t ses;
+    session_init(&ses, NULL, &mo, &(session_hooks_t){0});
+    source_sink_t sink = session_file_sink(&ses);
     rc = read_file(&a, &sink);
     if (rc == EXIT_OK) {
         strbuf_t out;
         sb_init(&out);
-        pbjson_write(&out, &model_state(m)->base);
+        pbjson_write(&out, &model_state(ses.model)->base);
         sb_addc(&out, '\n');
         fwrite(out.data, 1, out.len, stdout);
         sb_free(&out);
     }
-    model_free(m);
+    session_fini(&ses);
     return rc;
 }
 

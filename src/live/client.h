@@ -41,8 +41,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <uv.h>
-#include "live/engine.h" /* live_conn_t */
 #include "skaffold.pb-c.h"
+#include "io/source.h"
+
 
 typedef enum live_trigger {
     LIVE_TRIGGER_BUILD,
@@ -58,22 +59,12 @@ typedef struct live_result {
     const char *message;
 } live_result_t;
 
-typedef struct live_callbacks {
-    void *ctx;
-    /* The stream is (re)opening: forget what was folded so far. */
-    void (*on_reset)(void *ctx);
-    /* One LogEntry from Events, valid during the call. */
-    void (*on_entry)(void *ctx, const Proto__LogEntry *entry);
-    /* A GetState answer; tag is what on_state_request returned when the
-     * GetState was sent (the consumer passes its model_seq()). */
-    uint64_t (*on_state_request)(void *ctx);
-    void (*on_state)(void *ctx, const Proto__State *state, uint64_t tag);
-    /* Connection changes; detail names the cause ("UNAVAILABLE: Connection
-     * refused"), retry_ms the delay before the next attempt. Without
-     * reconnect, LIVE_STOPPED comes with detail NULL when the server ended
-     * the stream cleanly (status OK), with the failure otherwise. */
-    void (*on_conn)(void *ctx, live_conn_t conn, const char *detail, uint64_t retry_ms);
-} live_callbacks_t;
+/* The callbacks of a live source: the one sink every source takes (see
+ * io/source.h). The client calls on_reset, on_entry, on_state_request,
+ * on_state and on_conn. Without reconnect, on_conn(LIVE_STOPPED) comes with
+ * detail NULL when the server ended the stream cleanly (status OK), with the
+ * failure otherwise. */
+typedef source_sink_t live_callbacks_t;
 
 typedef struct live_client live_client_t;
 

@@ -355,11 +355,11 @@ static bool events_is_new(events_t *ev, const Proto__LogEntry *e)
     return true;
 }
 
-static void events_on_entry(void *ctx, const Proto__LogEntry *e)
+static int events_on_entry(void *ctx, const Proto__LogEntry *e)
 {
     events_t *ev = ctx;
     if (ev->stopping || (ev->follow && !events_is_new(ev, e)))
-        return;
+        return 0;
     sb_reset(&ev->line);
     entry_render(&ev->line, &ev->safe, e, ev->json); /* as `skview events FILE` */
     if (fwrite(ev->line.data, 1, ev->line.len, stdout) != ev->line.len) {
@@ -369,6 +369,7 @@ static void events_on_entry(void *ctx, const Proto__LogEntry *e)
     }
     ev->count++;
     ev->last_ms = uv_now(ev->loop);
+    return 0;
 }
 
 static void events_on_timer(uv_timer_t *t)
@@ -497,11 +498,12 @@ static void mirror_on_reset(void *ctx)
     model_clear(((mirror_t *)ctx)->model);
 }
 
-static void mirror_on_entry(void *ctx, const Proto__LogEntry *e)
+static int mirror_on_entry(void *ctx, const Proto__LogEntry *e)
 {
     mirror_t *m = ctx;
     model_fold(m->model, e);
     m->last_entry_ms = uv_now(m->loop);
+    return 0;
 }
 
 static uint64_t mirror_on_request(void *ctx)
@@ -551,8 +553,9 @@ int state_live(const char *addr)
     mirror_t m = {.loop = &loop, .addr = addr, .rc = EXIT_RUNTIME};
     m.model = model_new(NULL);
     live_opts_t o = {.addr = addr, .reconnect = false};
-    live_callbacks_t cb = {&m, mirror_on_reset, mirror_on_entry, mirror_on_request, mirror_on_state,
-                           mirror_on_conn};
+    live_callbacks_t cb = {.ctx = &m, .on_reset = mirror_on_reset, .on_entry = mirror_on_entry,
+                           .on_state_request = mirror_on_request, .on_state = mirror_on_state,
+                           .on_conn = mirror_on_conn};
     m.client = live_client_new(&loop, &o, &cb);
     if (!m.client || live_client_start(m.client) != 0) {
         fprintf(stderr, "skview: state: cannot start the client for %s\n", addr);
@@ -604,11 +607,11 @@ static void record_on_reset(void *ctx)
     recorder_reset(&((record_t *)ctx)->rec);
 }
 
-static void record_on_entry(void *ctx, const Proto__LogEntry *e)
+static int record_on_entry(void *ctx, const Proto__LogEntry *e)
 {
     record_t *r = ctx;
     if (r->stopping)
-        return;
+        return 0;
     int k = recorder_entry(&r->rec, e);
     if (k < 0) {
         fprintf(stderr, "skview: record: %s: %s\n", r->path, strerror(errno));
@@ -620,6 +623,7 @@ static void record_on_entry(void *ctx, const Proto__LogEntry *e)
         fprintf(stderr, "skview: record: the replayed history differs from entry %zu on: "
                         "recording from there\n", dedup_matched(&r->rec.dedup) + 1);
     }
+    return 0;
 }
 
 static void record_on_conn(void *ctx, live_conn_t conn, const char *detail, uint64_t retry_ms)

@@ -35,6 +35,7 @@
 #include <stdint.h>
 #include <protobuf-c/protobuf-c.h>
 #include <uv.h>
+#include "io/source.h" /* live_conn_t */
 
 #define ENG_QUEUE_CAP 4096             /* answers handed over but not yet consumed */
 #define ENG_BACKOFF_INITIAL_MS 1000.0
@@ -43,14 +44,8 @@
 #define ENG_BACKOFF_MAX_MS 30000.0
 #define ENG_STABLE_MS 5000             /* a connection this old resets the backoff */
 
-/* A subscription's connection (the Skaffold client's type, shared). */
-typedef enum live_conn {
-    LIVE_CONNECTING,     /* first attempt under way */
-    LIVE_CONNECTED,      /* the subscription is open */
-    LIVE_RECONNECTING,   /* lost or refused; retry_ms until the next attempt */
-    LIVE_STOPPED,
-} live_conn_t;
-
+/* A subscription's connection: live_conn_t, defined with the one source
+ * sink (io/source.h, on_conn). */
 typedef struct eng eng_t;
 typedef struct eng_call eng_call_t;
 

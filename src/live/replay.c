@@ -3,14 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include "io/logreader.h"
+#include "live/pacer.h"
 #include "live/replay.h"
 #include "model/model.h"
 #include "model/status.h"
 
-static const double speeds[] = {0.5, 1, 2, 4, 8, 16, 32, 64, 0};
-#define N_SPEEDS (sizeof speeds / sizeof speeds[0])
-/* Entries delivered per loop turn at max speed, so keys stay responsive. */
-#define MAX_BATCH 2000
 
 static const logreader_opts_t ropts = {.strict = false};
 
@@ -21,16 +18,14 @@ typedef struct marks {
 
 struct replay {
     uv_loop_t *loop;
-    uv_timer_t timer;
-    replay_callbacks_t cb;
+    pacer_t pacer;                 /* the timer, the speed, paused */
+    source_sink_t cb;
     char *path;
     logreader_t *reader;
     const Proto__LogEntry *next;   /* peeked, valid until the next pull */
-    int64_t last_ns;               /* timestamp of the last delivered entry */
     uint64_t pos, total;
     marks_t iters, errors;         /* entry numbers of iteration starts, errors */
-    size_t speed_i;
-    bool paused, ended, playing;
+    bool ended, playing;
 };
 
 static void marks_add(marks_t *m, uint64_t at)
@@ -44,20 +39,7 @@ static void marks_add(marks_t *m, uint64_t at)
     m->at[m->n++] = at;
 }
 
-/* Saturates like model_time_ns(): the wire can carry any int64 seconds. */
-static int64_t entry_ns(const Proto__LogEntry *e)
-{
-    int64_t ns;
-    if (!e->timestamp)
-        return 0;
-    if (__builtin_mul_overflow(e->timestamp->seconds, (int64_t)1000000000, &ns) ||
-        __builtin_add_overflow(ns, (int64_t)e->timestamp->nanos, &ns))
-        return e->timestamp->seconds < 0 ? INT64_MIN + 1 : INT64_MAX;
-    return ns;
-}
-
-/* The Errors pane's rule, so that `e` and --at error:N find exactly its
- * errors. */
+/* The Errors pane's rule (model_entry_error). */
 bool replay_entry_is_error(const Proto__LogEntry *e)
 {
     return model_entry_error(e, NULL);
@@ -74,7 +56,7 @@ static void sink_error(void *ctx, const char *where, const char *msg, bool fatal
 {
     replay_t *r = ctx;
     if (r->cb.on_error)
-        r->cb.on_error(r->cb.ctx, where, msg);
+        r->cb.on_error(r->cb.ctx, where, msg, fatal);
 }
 
 /* Pulls the next entry into r->next; marks the end. */
@@ -86,6 +68,8 @@ static void pull(replay_t *r)
     r->next = rc == 1 ? e : NULL;
     r->ended = rc != 1;
 }
+
+static void on_tick(pacer_t *p);
 
 /* Reads the whole file once: its length, iteration starts and errors. */
 static int scan(replay_t *r, char *err, size_t errlen)
@@ -117,9 +101,9 @@ static int rewind_reader(replay_t *r)
         logreader_close(r->reader);
     r->reader = logreader_open(r->path, &ropts, err, sizeof err);
     r->pos = 0;
-    r->last_ns = 0;
+    pacer_rewind(&r->pacer);
     if (!r->reader && r->cb.on_error)
-        r->cb.on_error(r->cb.ctx, r->path, err);
+        r->cb.on_error(r->cb.ctx, r->path, err, true);
     if (r->cb.on_reset)
         r->cb.on_reset(r->cb.ctx);
     pull(r);
@@ -127,7 +111,7 @@ static int rewind_reader(replay_t *r)
 }
 
 replay_t *replay_open(uv_loop_t *loop, const char *path, double speed,
-                      const replay_callbacks_t *cb, char *err, size_t errlen)
+                      const source_sink_t *cb, char *err, size_t errlen)
 {
     replay_t *r = calloc(1, sizeof *r);
     if (!r)
@@ -135,10 +119,6 @@ replay_t *replay_open(uv_loop_t *loop, const char *path, double speed,
     r->loop = loop;
     r->cb = *cb;
     r->path = strdup(path);
-    r->speed_i = 1;
-    for (size_t i = 0; i < N_SPEEDS; i++)
-        if (speeds[i] == speed)
-            r->speed_i = i;
     if (scan(r, err, errlen) || !(r->reader = logreader_open(path, &ropts, err, errlen))) {
         free(r->iters.at);
         free(r->errors.at);
@@ -146,8 +126,7 @@ replay_t *replay_open(uv_loop_t *loop, const char *path, double speed,
         free(r);
         return NULL;
     }
-    uv_timer_init(loop, &r->timer);
-    r->timer.data = r;
+    pacer_init(&r->pacer, loop, speed, false, on_tick, r);
     pull(r);
     return r;
 }
@@ -166,7 +145,7 @@ void replay_close(replay_t *r)
     if (r->reader)
         logreader_close(r->reader);
     r->reader = NULL;
-    uv_close((uv_handle_t *)&r->timer, on_closed);
+    pacer_close(&r->pacer, on_closed);
 }
 
 /* Delivers the peeked entry and peeks the next one. */
@@ -174,9 +153,7 @@ static void deliver(replay_t *r)
 {
     if (!r->next)
         return;
-    int64_t ns = entry_ns(r->next);
-    if (ns)
-        r->last_ns = ns;
+    pacer_delivered(&r->pacer, pacer_ts_ns(r->next->timestamp));
     if (r->cb.on_entry)
         r->cb.on_entry(r->cb.ctx, r->next);
     r->pos++;
@@ -191,11 +168,11 @@ static void changed(replay_t *r)
 
 static void schedule(replay_t *r);
 
-static void on_timer(uv_timer_t *t)
+static void on_tick(pacer_t *p)
 {
-    replay_t *r = t->data;
-    if (speeds[r->speed_i] == 0) {
-        for (int i = 0; i < MAX_BATCH && r->next; i++)
+    replay_t *r = pacer_data(p);
+    if (pacer_at_max(p)) {
+        for (int i = 0; i < PACER_MAX_BATCH && r->next; i++)
             deliver(r);
     } else {
         deliver(r);
@@ -207,17 +184,10 @@ static void on_timer(uv_timer_t *t)
 /* Arms the timer for the next entry, scaled by the speed. */
 static void schedule(replay_t *r)
 {
-    uv_timer_stop(&r->timer);
-    if (r->paused || !r->playing || !r->next)
-        return;
-    double speed = speeds[r->speed_i];
-    uint64_t delay = 0;
-    int64_t ns = entry_ns(r->next);
-    if (speed > 0 && ns && r->last_ns && ns > r->last_ns) {
-        double ms = ((double)ns - (double)r->last_ns) / 1e6 / speed; /* no int64 overflow */
-        delay = ms > REPLAY_MAX_GAP_MS ? REPLAY_MAX_GAP_MS : (uint64_t)ms;
-    }
-    uv_timer_start(&r->timer, on_timer, delay, 0);
+    if (!r->playing || !r->next)
+        pacer_stop(&r->pacer);
+    else
+        pacer_arm(&r->pacer, pacer_ts_ns(r->next->timestamp));
 }
 
 void replay_start(replay_t *r)
@@ -228,41 +198,38 @@ void replay_start(replay_t *r)
 
 void replay_set_paused(replay_t *r, bool paused)
 {
-    r->paused = paused;
+    pacer_set_paused(&r->pacer, paused);
     schedule(r);
     changed(r);
 }
 
 bool replay_paused(const replay_t *r)
 {
-    return r->paused;
+    return pacer_paused(&r->pacer);
 }
 
 double replay_speed(const replay_t *r)
 {
-    return speeds[r->speed_i];
+    return pacer_speed(&r->pacer);
 }
 
 void replay_faster(replay_t *r)
 {
-    if (r->speed_i + 1 < N_SPEEDS)
-        r->speed_i++;
+    pacer_faster(&r->pacer);
     schedule(r);
     changed(r);
 }
 
 void replay_slower(replay_t *r)
 {
-    if (r->speed_i > 0)
-        r->speed_i--;
+    pacer_slower(&r->pacer);
     schedule(r);
     changed(r);
 }
 
 int replay_step(replay_t *r)
 {
-    r->paused = true;
-    uv_timer_stop(&r->timer);
+    pacer_set_paused(&r->pacer, true);
     if (!r->next)
         return -1;
     deliver(r);
@@ -322,8 +289,7 @@ int replay_next_error(replay_t *r)
     for (size_t i = 0; i < r->errors.n; i++) {
         if (r->errors.at[i] >= r->pos) {
             replay_seek(r, r->errors.at[i] + 1);
-            r->paused = true;
-            schedule(r);
+            pacer_set_paused(&r->pacer, true);
             return 0;
         }
     }
@@ -343,3 +309,4 @@ size_t replay_iterations(const replay_t *r)
 {
     return r->iters.n;
 }
+

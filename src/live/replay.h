@@ -5,12 +5,14 @@
  * the end. Seeking backwards calls on_reset and folds again from the start.
  *
  * The file is scanned once when opened, so the replay knows its length, where
- * each iteration starts and where errors are. Gaps between entries longer than
- * REPLAY_MAX_GAP_MS (after scaling) are shortened to it, so a replay of a log
- * with a night of silence in it does not stall.
+ * each iteration starts and where errors are. Pacing (speeds, pause, the cap
+ * on long gaps, PACER_MAX_GAP_MS) is the one pacer's, live/pacer.h.
  *
- * Callbacks run on the loop thread. The entry passed to on_entry is valid
- * only during the call. */
+ * The replay takes the one sink (io/source.h) and calls on_reset, on_entry,
+ * on_error (a malformed line, skipped, or an I/O error) and on_change
+ * (position, pause state or speed changed: the viewer redraws). Callbacks
+ * run on the loop thread. The entry passed to on_entry is valid only during
+ * the call. */
 #ifndef SKVIEW_LIVE_REPLAY_H
 #define SKVIEW_LIVE_REPLAY_H
 
@@ -18,24 +20,14 @@
 #include <stdint.h>
 #include <uv.h>
 #include "skaffold.pb-c.h"
-
-#define REPLAY_MAX_GAP_MS 5000
+#include "io/source.h"
 
 typedef struct replay replay_t;
 
-typedef struct replay_callbacks {
-    void *ctx;
-    void (*on_reset)(void *ctx);
-    void (*on_entry)(void *ctx, const Proto__LogEntry *entry);
-    /* A malformed line (skipped) or an I/O error. */
-    void (*on_error)(void *ctx, const char *where, const char *msg);
-    /* Position, pause state or speed changed: the viewer redraws. */
-    void (*on_change)(void *ctx);
-} replay_callbacks_t;
 
 /* Opens and scans path. NULL with err filled when it cannot be read. */
 replay_t *replay_open(uv_loop_t *loop, const char *path, double speed,
-                      const replay_callbacks_t *cb, char *err, size_t errlen);
+                      const source_sink_t *cb, char *err, size_t errlen);
 /* Closes the timer; the replay is freed in its close callback. */
 void replay_close(replay_t *r);
 
@@ -63,7 +55,11 @@ bool replay_ended(const replay_t *r);
 /* The 1-based number of the iteration the position is in, and their count. */
 size_t replay_iteration(const replay_t *r);
 size_t replay_iterations(const replay_t *r);
-/* True when the entry reports a failure (an error the viewer lists). */
+/* True when the entry reports a failure: model_entry_error, the Errors
+ * pane's rule (a resource "In Progress" with an image-pull code is none, a
+ * resource "Failed" is). replay_next_error stops at each such entry; one
+ * that repeats a still-open error adds no row to the Errors pane (the pane
+ * counts it on that row, "x2"): session_next_error skips those. */
 bool replay_entry_is_error(const Proto__LogEntry *e);
 
 #endif

@@ -13,6 +13,7 @@
 #include "live/replay.h"
 #include "model/model.h"
 #include "model/pbjson.h"
+#include "session/session.h"
 #include "ui/config.h"
 #include "ui/layout.h"
 #include "ui/view.h"
@@ -40,7 +41,7 @@ typedef enum ui_overlay {
 
 struct ui {
     uv_loop_t *loop;
-    model_t *model;
+    model_t *model;            /* session.model */
     ui_config_t cfg;
     ui_source_t source;
     bool ascii;                /* the locale is not UTF-8 */
@@ -50,25 +51,10 @@ struct ui {
     view_t views[PANE__COUNT];
     int focus;
 
-    /* live */
-    live_client_t *client;
-    const char *addr;
-    live_conn_t conn;
-    char conn_detail[256];
-    uint64_t retry_at_ms;      /* loop time of the next attempt */
-    /* The connection was lost: the panes show the last mirror until a new
-     * stream delivers its history (the header says so). */
-    bool stale;
-    recorder_t rec;            /* --record: the same recorder as `skview record` */
-    bool recording;
-    live_stats_t state_stats;  /* the client's GetState cost, for SKVIEW_STATS */
-    /* The last State reconciled (hash of its bytes) and the seq it was
-     * reconciled at: the idle poll's identical answers are skipped. */
-    uint64_t state_hash, state_seq;
-
-    /* replay */
-    replay_t *replay;
-    const char *replay_path;
+    /* The session (session.h) owns the sources (live client or replay,
+     * recorder), the model and the commands; the viewer reads it and sends
+     * it commands. model is the session's, for the panes to read. */
+    session_t session;
 
     /* status line: the result of the last action */
     char msg[512];

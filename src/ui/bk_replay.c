@@ -1,7 +1,7 @@
 /* A BuildKit build replayed from a file (rawjson or a skview recording) into
  * the Build pane, paced by the times inside the messages as Skaffold's
- * replay paces entries: scaled by a speed, long gaps shortened, pause, step,
- * next error, and --at END or a message number. The file is scanned once at
+ * replay paces entries, with the same pacer (live/pacer.h: speeds, pause,
+ * step, the cap on long gaps), next error, and --at END or a message number. The file is scanned once at
  * open (length, where errors appear) and read as a stream; seeking back
  * reopens it and folds again from the start. */
 #include <stdio.h>
@@ -12,26 +12,20 @@
 #include "io/bk_reader.h"
 #include "io/input.h"
 #include "io/recording.h"
+#include "live/pacer.h"
 #include "ui/bk.h"
 #include "ui/draw.h"
 
-#define BK_REPLAY_MAX_GAP_MS 2000
-
-static const double speeds[] = {0.5, 1, 2, 4, 8, 16, 32, 64, 0};
-#define N_SPEEDS (int)(sizeof speeds / sizeof speeds[0])
-
 struct bk_replay {
     ui_t *ui;
-    uv_timer_t timer;
+    pacer_t pacer;              /* the timer, the speed, paused */
     char *path;
     bk_reader_t *reader;
     const Moby__Buildkit__V1__StatusResponse *next; /* read ahead, not folded yet */
     uint64_t pos, total;        /* messages folded; in the file */
     uint64_t *errors;           /* message numbers that bring a failure */
     size_t n_errors;
-    bk_time_t last_t;
-    int speed;                  /* index into speeds */
-    bool paused, ended;
+    bool ended;
 };
 
 /* ---- detection ------------------------------------------------------------- */
@@ -119,9 +113,7 @@ static bool fold_one(bk_replay_t *r)
         r->ended = true;
         return false;
     }
-    bk_time_t t = msg_time(r->next);
-    if (t)
-        r->last_t = t;
+    pacer_delivered(&r->pacer, msg_time(r->next));
     bk_progress_fold(r->ui->bk->progress, r->next);
     r->pos++;
     read_ahead(r);
@@ -137,7 +129,7 @@ static int reopen(bk_replay_t *r, char *err, size_t errlen)
     if (!r->reader)
         return -1;
     r->pos = 0;
-    r->last_t = 0;
+    pacer_rewind(&r->pacer);
     r->ended = false;
     bk_progress_reset(r->ui->bk->progress);
     read_ahead(r);
@@ -174,9 +166,9 @@ static int scan(bk_replay_t *r, char *err, size_t errlen)
 
 static void schedule(bk_replay_t *r);
 
-static void on_tick(uv_timer_t *t)
+static void on_tick(pacer_t *p)
 {
-    bk_replay_t *r = t->data;
+    bk_replay_t *r = pacer_data(p);
     fold_one(r);
     bk_ui_changed(r->ui);
     schedule(r);
@@ -185,17 +177,10 @@ static void on_tick(uv_timer_t *t)
 /* Arms the timer for the next message, by its time after the last one. */
 static void schedule(bk_replay_t *r)
 {
-    uv_timer_stop(&r->timer);
-    if (r->paused || r->ended || !r->next)
-        return;
-    double sp = speeds[r->speed];
-    bk_time_t t = msg_time(r->next);
-    uint64_t ms = 0;
-    if (sp > 0 && t > r->last_t && r->last_t)
-        ms = (uint64_t)((double)(t - r->last_t) / 1e6 / sp);
-    if (ms > BK_REPLAY_MAX_GAP_MS)
-        ms = BK_REPLAY_MAX_GAP_MS;
-    uv_timer_start(&r->timer, on_tick, ms, 0);
+    if (r->ended || !r->next)
+        pacer_stop(&r->pacer);
+    else
+        pacer_arm(&r->pacer, msg_time(r->next));
 }
 
 int bk_ui_replay_open(ui_t *ui, const char *path, double speed, unsigned tail_lines, char *err,
@@ -208,13 +193,7 @@ int bk_ui_replay_open(ui_t *ui, const char *path, double speed, unsigned tail_li
     b->replay = r;
     r->ui = ui;
     r->path = strdup(path);
-    r->paused = true;
-    r->speed = 1;
-    for (int i = 0; i < N_SPEEDS; i++)
-        if (speeds[i] == speed)
-            r->speed = i;
-    uv_timer_init(ui->loop, &r->timer);
-    r->timer.data = r;
+    pacer_init(&r->pacer, ui->loop, speed, true, on_tick, r);
     snprintf(b->ref, sizeof b->ref, "%s", path);
     if (scan(r, err, errlen) || reopen(r, err, errlen))
         return -1;
@@ -236,13 +215,13 @@ void bk_ui_replay_close(ui_t *ui)
     if (!r)
         return;
     ui->bk->replay = NULL;
-    uv_close((uv_handle_t *)&r->timer, on_timer_closed);
+    pacer_close(&r->pacer, on_timer_closed);
 }
 
 void bk_ui_replay_start(ui_t *ui, bool paused)
 {
     bk_replay_t *r = ui->bk->replay;
-    r->paused = paused;
+    pacer_set_paused(&r->pacer, paused);
     schedule(r);
 }
 
@@ -265,8 +244,11 @@ int bk_ui_replay_seek(ui_t *ui, const char *at)
     char extra;
     if (!strcmp(at, "END") || !strcmp(at, "end"))
         seek(r, UINT64_MAX);
+    else if (sscanf(at, "error:%llu%c", &n, &extra) == 1 && n > r->n_errors)
+        return cli_usage_error("--at error:%llu: %s holds %zu error%s", n, r->path, r->n_errors,
+                               r->n_errors == 1 ? "" : "s");
     else if (sscanf(at, "error:%llu%c", &n, &extra) == 1)
-        seek(r, n && n <= r->n_errors ? r->errors[n - 1] : UINT64_MAX);
+        seek(r, n ? r->errors[n - 1] : UINT64_MAX);
     else if (sscanf(at, "%llu%c", &n, &extra) == 1)
         seek(r, n);
     else
@@ -280,7 +262,7 @@ static int next_error(bk_replay_t *r)
 {
     for (size_t i = 0; i < r->n_errors; i++) {
         if (r->errors[i] > r->pos) {
-            r->paused = true;
+            pacer_set_paused(&r->pacer, true);
             seek(r, r->errors[i]);
             ui_message(r->ui, false, "paused at an error");
             return UI_REDRAW;
@@ -297,13 +279,13 @@ int bk_replay_control(ui_t *ui, action_t a)
         return UI_DONE;
     switch (a) {
     case ACT_PAUSE:
-        r->paused = !r->paused;
-        ui_message(ui, false, "%s", r->paused ? "paused" : "playing");
+        pacer_set_paused(&r->pacer, !pacer_paused(&r->pacer));
+        ui_message(ui, false, "%s", pacer_paused(&r->pacer) ? "paused" : "playing");
         break;
-    case ACT_FASTER: r->speed += r->speed < N_SPEEDS - 1; break;
-    case ACT_SLOWER: r->speed -= r->speed > 0; break;
+    case ACT_FASTER: pacer_faster(&r->pacer); break;
+    case ACT_SLOWER: pacer_slower(&r->pacer); break;
     case ACT_STEP:
-        r->paused = true;
+        pacer_set_paused(&r->pacer, true);
         if (!fold_one(r))
             ui_message(ui, false, "end of the build");
         break;
@@ -326,11 +308,9 @@ void bk_replay_describe(ui_t *ui, char *buf, size_t len)
         return;
     }
     char sp[16];
-    if (speeds[r->speed] == 0)
-        snprintf(sp, sizeof sp, "max");
-    else
-        snprintf(sp, sizeof sp, "%gx", speeds[r->speed]);
-    snprintf(buf, len, " %s %s %llu/%llu %s ", draw_glyph(ui, r->paused || r->ended ? GLYPH_PAUSE : GLYPH_PLAY),
-             r->ended ? "replay ended" : r->paused ? "replay paused" : "replaying", (unsigned long long)r->pos,
+    bool paused = pacer_paused(&r->pacer);
+    pacer_speed_name(&r->pacer, sp, sizeof sp);
+    snprintf(buf, len, " %s %s %llu/%llu %s ", draw_glyph(ui, paused || r->ended ? GLYPH_PAUSE : GLYPH_PLAY),
+             r->ended ? "replay ended" : paused ? "replay paused" : "replaying", (unsigned long long)r->pos,
              (unsigned long long)r->total, sp);
 }

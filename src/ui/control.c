@@ -1,6 +1,7 @@
-/* Control actions: Execute and the auto triggers against the live server,
- * the replay controls, and --notify. Handlers set the status line and return
- * flags; the results of calls arrive later through their done callbacks. */
+/* Control actions: Execute and the auto triggers against the live server and
+ * the replay controls, sent to the session as commands (session.h), and
+ * --notify. The session sets the status line (its messages); the results of
+ * calls arrive later the same way. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,103 +9,25 @@
 #include "ui/app.h"
 #include "ui/bk.h"
 
-typedef struct call_ctx {
-    ui_t *ui;
-    action_t action;
-    bool enabled;
-} call_ctx_t;
-
-static void on_call_done(void *arg, const live_result_t *res)
+/* The session command an action sends, or -1. */
+static int session_cmd_of(action_t a)
 {
-    call_ctx_t *c = arg;
-    ui_t *ui = c->ui;
-    const char *what = action_name(c->action);
-    if (!res)
-        ui_message(ui, true, "%s: cancelled", what);
-    else if (res->code != 0)
-        ui_message(ui, true, "%s", res->message && *res->message ? res->message : "call failed");
-    else if (c->action == ACT_BUILD || c->action == ACT_SYNC || c->action == ACT_DEPLOY)
-        ui_message(ui, false, "%s requested", what);
-    else
-        ui_message(ui, false, "%s %s", what + strlen("toggle-"), c->enabled ? "on" : "off");
-    free(c);
-    ui_request_redraw(ui);
-}
-
-static call_ctx_t *call_ctx(ui_t *ui, action_t a, bool enabled)
-{
-    call_ctx_t *c = malloc(sizeof *c);
-    if (!c)
-        abort();
-    *c = (call_ctx_t){ui, a, enabled};
-    return c;
-}
-
-static int execute(ui_t *ui, action_t a)
-{
-    call_ctx_t *c = call_ctx(ui, a, true);
-    if (live_execute(ui->client, a == ACT_BUILD, a == ACT_SYNC, a == ACT_DEPLOY, on_call_done, c)) {
-        free(c);
-        ui_message(ui, true, "%s: not connected", action_name(a));
-    } else {
-        ui_message(ui, false, "%s...", action_name(a));
-    }
-    return UI_REDRAW;
-}
-
-static int toggle(ui_t *ui, action_t a)
-{
-    vm_loop_t s;
-    vm_loop(ui->model, &s);
-    bool cur;
-    live_trigger_t which;
-    if (a == ACT_AUTO_BUILD)
-        which = LIVE_TRIGGER_BUILD, cur = s.auto_build;
-    else if (a == ACT_AUTO_SYNC)
-        which = LIVE_TRIGGER_SYNC, cur = s.auto_sync;
-    else
-        which = LIVE_TRIGGER_DEPLOY, cur = s.auto_deploy;
-    call_ctx_t *c = call_ctx(ui, a, !cur);
-    if (live_auto(ui->client, which, !cur, on_call_done, c)) {
-        free(c);
-        ui_message(ui, true, "%s: not connected", action_name(a));
-    } else {
-        ui_message(ui, false, "%s %s...", action_name(a) + strlen("toggle-"), !cur ? "on" : "off");
-    }
-    return UI_REDRAW;
-}
-
-static int replay_control(ui_t *ui, action_t a)
-{
-    replay_t *r = ui->replay;
     switch (a) {
-    case ACT_PAUSE:
-        replay_set_paused(r, !replay_paused(r));
-        ui_message(ui, false, "%s", replay_paused(r) ? "paused" : "playing");
-        break;
-    case ACT_FASTER: replay_faster(r); break;
-    case ACT_SLOWER: replay_slower(r); break;
-    case ACT_STEP:
-        if (replay_step(r))
-            ui_message(ui, false, "end of the log");
-        break;
-    case ACT_NEXT_ITER:
-        if (replay_next_iteration(r))
-            ui_message(ui, false, "no later iteration");
-        break;
-    case ACT_PREV_ITER:
-        if (replay_prev_iteration(r))
-            ui_message(ui, false, "no earlier iteration");
-        break;
-    case ACT_NEXT_ERROR:
-        if (replay_next_error(r))
-            ui_message(ui, false, "no later error");
-        else
-            ui_message(ui, false, "paused at an error");
-        break;
-    default: return UI_DONE;
+    case ACT_BUILD: return SESSION_CMD_BUILD;
+    case ACT_SYNC: return SESSION_CMD_SYNC;
+    case ACT_DEPLOY: return SESSION_CMD_DEPLOY;
+    case ACT_AUTO_BUILD: return SESSION_CMD_AUTO_BUILD;
+    case ACT_AUTO_SYNC: return SESSION_CMD_AUTO_SYNC;
+    case ACT_AUTO_DEPLOY: return SESSION_CMD_AUTO_DEPLOY;
+    case ACT_PAUSE: return SESSION_CMD_PAUSE;
+    case ACT_FASTER: return SESSION_CMD_FASTER;
+    case ACT_SLOWER: return SESSION_CMD_SLOWER;
+    case ACT_STEP: return SESSION_CMD_STEP;
+    case ACT_NEXT_ITER: return SESSION_CMD_NEXT_ITER;
+    case ACT_PREV_ITER: return SESSION_CMD_PREV_ITER;
+    case ACT_NEXT_ERROR: return SESSION_CMD_NEXT_ERROR;
+    default: return -1;
     }
-    return UI_REDRAW;
 }
 
 int control_action(ui_t *ui, action_t a)
@@ -120,16 +43,13 @@ int control_action(ui_t *ui, action_t a)
         ui_message(ui, true, "replay is read-only");
         return UI_REDRAW;
     }
-    if (devloop && !ui->client) {
-        ui_message(ui, true, "not connected");
+    int cmd = session_cmd_of(a);
+    if (devloop || (ui->source == UI_SOURCE_REPLAY && ui->session.replay)) {
+        if (cmd < 0)
+            return UI_DONE;
+        session_command(&ui->session, (session_cmd_t)cmd);
         return UI_REDRAW;
     }
-    if (a == ACT_BUILD || a == ACT_SYNC || a == ACT_DEPLOY)
-        return execute(ui, a);
-    if (devloop)
-        return toggle(ui, a);
-    if (ui->source == UI_SOURCE_REPLAY && ui->replay)
-        return replay_control(ui, a);
     if (a == ACT_NEXT_ERROR) {
         ui->focus = PANE_ERRORS;
         return UI_REDRAW;

@@ -22,8 +22,8 @@ static void skaffold_version(const char *sentence, char *buf, size_t len)
 /* The connection or replay part; returns the x after it. */
 static int draw_source(ui_t *ui, int y, int x, int w)
 {
-    if (ui->source == UI_SOURCE_REPLAY && ui->replay) {
-        replay_t *r = ui->replay;
+    if (ui->source == UI_SOURCE_REPLAY && ui->session.replay) {
+        replay_t *r = ui->session.replay;
         char sp[16], buf[160];
         if (replay_speed(r) == 0)
             snprintf(sp, sizeof sp, "max");
@@ -38,33 +38,33 @@ static int draw_source(ui_t *ui, int y, int x, int w)
     }
     char buf[400];
     role_t role = ROLE_CONN_OK;
-    if (ui->stale) /* first: a long cause must not push it off the line */
+    if (ui->session.stale) /* first: a long cause must not push it off the line */
         x += draw_text(ui, y, x, w, ROLE_CONN_BAD, " disconnected - showing the last state |");
-    switch (ui->conn) {
+    switch (ui->session.conn) {
     case LIVE_CONNECTED:
-        snprintf(buf, sizeof buf, " %s connected %s ", draw_glyph(ui, GLYPH_DOT), ui->addr);
+        snprintf(buf, sizeof buf, " %s connected %s ", draw_glyph(ui, GLYPH_DOT), ui->session.addr);
         break;
     case LIVE_RECONNECTING: {
         uint64_t now = uv_now(ui->loop);
-        uint64_t left = ui->retry_at_ms > now ? (ui->retry_at_ms - now + 999) / 1000 : 0;
+        uint64_t left = ui->session.retry_at_ms > now ? (ui->session.retry_at_ms - now + 999) / 1000 : 0;
         snprintf(buf, sizeof buf, " %s reconnecting in %llus %s (%s) ", draw_glyph(ui, GLYPH_CIRCLE),
-                 (unsigned long long)left, ui->addr, ui->conn_detail);
+                 (unsigned long long)left, ui->session.addr, ui->session.conn_detail);
         role = ROLE_CONN_BAD;
         break;
     }
     case LIVE_STOPPED:
-        snprintf(buf, sizeof buf, " stopped %s ", ui->addr);
+        snprintf(buf, sizeof buf, " stopped %s ", ui->session.addr);
         role = ROLE_CONN_BAD;
         break;
     default:
-        snprintf(buf, sizeof buf, " %s connecting %s ", draw_glyph(ui, GLYPH_CIRCLE), ui->addr);
+        snprintf(buf, sizeof buf, " %s connecting %s ", draw_glyph(ui, GLYPH_CIRCLE), ui->session.addr);
         role = ROLE_RUNNING;
     }
-    if (ui->recording)
+    if (ui->session.recording)
         snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "REC ");
     int cx = x + draw_text(ui, y, x, w, role, buf);
     /* Skaffold's API has no TLS: anything but loopback travels in clear. */
-    if (live_addr_is_remote(ui->addr))
+    if (live_addr_is_remote(ui->session.addr))
         cx += draw_text(ui, y, cx, x + w - cx, ROLE_CONN_BAD, " ! plaintext, not loopback ");
     return cx;
 }

@@ -52,7 +52,7 @@ void ui_render(ui_t *ui)
 
 bool ui_animating(ui_t *ui)
 {
-    if (ui->source == UI_SOURCE_LIVE && ui->conn == LIVE_RECONNECTING)
+    if (ui->source == UI_SOURCE_LIVE && ui->session.conn == LIVE_RECONNECTING)
         return true; /* the countdown */
     if (bk_ui_animating(ui))
         return true; /* a build's running timers */

@@ -494,19 +494,13 @@ static void close_handles(ui_t *ui)
         for (int i = 0; i < UI_SIGNALS; i++)
             uv_close((uv_handle_t *)&ui->signals[i], on_closed);
     }
-    if (ui->replay)
-        replay_close(ui->replay);
-    ui->replay = NULL;
+    session_close(&ui->session);
     bk_ui_close(ui);
 }
 
-static void on_client_stopped(void *arg, const live_result_t *r)
+static void on_sources_stopped(void *arg)
 {
-    ui_t *ui = arg;
-    live_client_stats(ui->client, &ui->state_stats);
-    live_client_free(ui->client);
-    ui->client = NULL;
-    close_handles(ui);
+    close_handles(arg);
 }
 
 /* Restores the terminal first, then lets every handle close. */
@@ -520,10 +514,7 @@ static void shutdown_ui(ui_t *ui)
     term_restore();
     uv_timer_stop(&ui->frame_timer);
     uv_timer_stop(&ui->anim_timer);
-    if (ui->client)
-        live_client_stop(ui->client, on_client_stopped, ui);
-    else
-        close_handles(ui);
+    session_stop(&ui->session, on_sources_stopped, ui);
 }
 
 static void start_handles(ui_t *ui)
@@ -540,6 +531,18 @@ static void start_handles(ui_t *ui)
 }
 
 /* ---- setup shared by both commands ---------------------------------------- */
+
+/* The session's hooks: a change asks for a frame, a message goes to the
+ * status line. */
+static void session_changed(void *ctx)
+{
+    ui_request_redraw(ctx);
+}
+
+static void session_message(void *ctx, bool error, const char *text)
+{
+    ui_message(ctx, error, "%s", text);
+}
 
 static int ui_init(ui_t *ui, const ui_opts_t *o, ui_source_t source)
 {
@@ -563,14 +566,16 @@ static int ui_init(ui_t *ui, const ui_opts_t *o, ui_source_t source)
         return EXIT_RUNTIME;
     }
     ui->notify = o->notify || ui->cfg.notify;
-    model_opts_t mo = {.history_cap = ui->cfg.history};
-    ui->model = model_new(&mo);
     for (int p = 0; p < PANE__COUNT; p++)
         view_init(&ui->views[p], (pane_id_t)p);
     if (o->focus && (ui->focus = pane_by_name(o->focus)) < 0)
         return cli_usage_error("--focus: no pane '%s'", o->focus);
     ui->loop = malloc(sizeof *ui->loop);
     uv_loop_init(ui->loop);
+    model_opts_t mo = {.history_cap = ui->cfg.history};
+    session_hooks_t hooks = {.ctx = ui, .on_change = session_changed, .on_message = session_message};
+    session_init(&ui->session, ui->loop, &mo, &hooks);
+    ui->model = ui->session.model;
     uv_timer_init(ui->loop, &ui->frame_timer);
     uv_timer_init(ui->loop, &ui->anim_timer);
     uv_timer_init(ui->loop, &ui->crash_timer);
@@ -587,21 +592,20 @@ static void ui_fini(ui_t *ui)
     free(ui->loop);
     for (int p = 0; p < PANE__COUNT; p++)
         view_free(&ui->views[p]);
-    model_free(ui->model);
+    session_fini(&ui->session);
+    ui->model = NULL;
     config_free(&ui->cfg);
     sb_free(&ui->scratch);
     sb_free(&ui->popup);
-    if (ui->recording)
-        recorder_close(&ui->rec);
     const char *stats = getenv("SKVIEW_STATS");
     if (stats && *stats) {
         FILE *f = fopen(stats, "a");
         if (f) {
             fprintf(f, "frames %llu requests %llu\n", (unsigned long long)ui->frames,
                     (unsigned long long)ui->requests);
-            fprintf(f, "getstate %llu auto %llu bytes %llu\n", (unsigned long long)ui->state_stats.state_calls,
-                    (unsigned long long)ui->state_stats.auto_calls,
-                    (unsigned long long)ui->state_stats.state_bytes);
+            fprintf(f, "getstate %llu auto %llu bytes %llu\n", (unsigned long long)ui->session.state_stats.state_calls,
+                    (unsigned long long)ui->session.state_stats.auto_calls,
+                    (unsigned long long)ui->session.state_stats.state_bytes);
             fclose(f);
         }
     }
@@ -624,83 +628,14 @@ static int run_interactive(ui_t *ui)
 
 /* ---- live ----------------------------------------------------------------- */
 
-/* A new stream delivers its history: the last mirror goes. */
-static void live_reset(void *ctx)
-{
-    ui_t *ui = ctx;
-    model_clear(ui->model);
-    ui->stale = false;
-    ui->state_seq = UINT64_MAX; /* the next State is reconciled whatever it is */
-    if (ui->recording)
-        recorder_reset(&ui->rec);
-    ui_request_redraw(ui);
-}
-
-static void live_entry(void *ctx, const Proto__LogEntry *e)
-{
-    ui_t *ui = ctx;
-    model_fold(ui->model, e);
-    if (ui->recording && recorder_entry(&ui->rec, e) < 0) {
-        ui_message(ui, true, "recording stopped: %s", strerror(errno));
-        recorder_close(&ui->rec);
-        ui->recording = false;
-    }
-    ui_request_redraw(ui);
-}
-
-static uint64_t live_state_request(void *ctx)
-{
-    return model_seq(((ui_t *)ctx)->model);
-}
-
-static uint64_t state_hash(const Proto__State *s)
-{
-    size_t n = protobuf_c_message_get_packed_size(&s->base);
-    uint8_t *buf = malloc(n ? n : 1);
-    if (!buf)
-        abort();
-    protobuf_c_message_pack(&s->base, buf);
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ buf[i]) * 0x100000001b3ull;
-    free(buf);
-    return h ^ n;
-}
-
-static void live_state(void *ctx, const Proto__State *s, uint64_t tag)
-{
-    ui_t *ui = ctx;
-    uint64_t h = state_hash(s);
-    /* The same State as last time, and nothing folded since: reconciling
-     * again would change nothing, so the idle poll costs no frame. */
-    if (h == ui->state_hash && tag == ui->state_seq && tag == model_seq(ui->model))
-        return;
-    model_reconcile(ui->model, s, tag);
-    ui->state_hash = h;
-    ui->state_seq = tag;
-    ui_request_redraw(ui);
-}
-
-static void live_conn(void *ctx, live_conn_t conn, const char *detail, uint64_t retry_ms)
-{
-    ui_t *ui = ctx;
-    ui->conn = conn;
-    if (conn == LIVE_RECONNECTING && model_seq(ui->model) > 0)
-        ui->stale = true;
-    snprintf(ui->conn_detail, sizeof ui->conn_detail, "%s", detail ? detail : "");
-    ui->retry_at_ms = uv_now(ui->loop) + retry_ms;
-    ui_request_redraw(ui);
-}
-
 static int start_recording(ui_t *ui, const char *path)
 {
     char err[512];
     const char *note = NULL;
-    if (recorder_open(&ui->rec, path, &note, err, sizeof err)) {
+    if (session_record(&ui->session, path, &note, err, sizeof err)) {
         fprintf(stderr, "skview: %s\n", err);
         return -1;
     }
-    ui->recording = true;
     if (note)
         ui_message(ui, false, "%s: %s", path, note);
     return 0;
@@ -731,7 +666,6 @@ int ui_cmd_live(int argc, char **argv)
     ui_t ui;
     if ((rc = ui_init(&ui, &o, UI_SOURCE_LIVE)))
         return rc;
-    ui.addr = addr;
     if (start_buildkit(&ui, &o)) {
         close_handles(&ui);
         ui_fini(&ui);
@@ -741,11 +675,8 @@ int ui_cmd_live(int argc, char **argv)
         ui_fini(&ui);
         return EXIT_RUNTIME;
     }
-    live_callbacks_t cb = {&ui, live_reset, live_entry, live_state_request, live_state, live_conn};
-    live_opts_t lo = {.addr = ui.addr, .reconnect = true};
-    ui.client = live_client_new(ui.loop, &lo, &cb);
-    if (!ui.client || live_client_start(ui.client)) {
-        fprintf(stderr, "skview: cannot start the client for %s\n", ui.addr);
+    if (session_live_start(&ui.session, addr)) {
+        fprintf(stderr, "skview: cannot start the client for %s\n", addr);
         ui_fini(&ui);
         return EXIT_RUNTIME;
     }
@@ -756,24 +687,15 @@ int ui_cmd_live(int argc, char **argv)
 
 /* ---- replay --------------------------------------------------------------- */
 
-static void rp_reset(void *ctx)
+/* --at error:N: just after the Nth error of the Errors pane; a usage error
+ * naming their count when there are fewer. */
+static int seek_error(ui_t *ui, unsigned long n)
 {
-    model_clear(((ui_t *)ctx)->model);
-}
-
-static void rp_entry(void *ctx, const Proto__LogEntry *e)
-{
-    model_fold(((ui_t *)ctx)->model, e);
-}
-
-static void rp_error(void *ctx, const char *where, const char *msg)
-{
-    ui_message(ctx, true, "%s: %s", where, msg);
-}
-
-static void rp_change(void *ctx)
-{
-    ui_request_redraw(ctx);
+    for (unsigned long k = 0; k < n; k++)
+        if (session_next_error(&ui->session))
+            return cli_usage_error("--at error:%lu: %s holds %lu error%s", n, ui->session.replay_path,
+                                   k, k == 1 ? "" : "s");
+    return 0;
 }
 
 /* --at: "END", an entry number, "iter:N" (start of the Nth iteration) or
@@ -782,7 +704,7 @@ static int seek_at(ui_t *ui, const char *at)
 {
     if (ui->bk)
         return bk_ui_replay_seek(ui, at);
-    replay_t *r = ui->replay;
+    replay_t *r = ui->session.replay;
     unsigned long n;
     if (!strcmp(at, "END") || !strcmp(at, "end"))
         replay_seek_end(r);
@@ -790,8 +712,7 @@ static int seek_at(ui_t *ui, const char *at)
         while (n-- > 0 && !replay_next_iteration(r))
             ;
     else if (sscanf(at, "error:%lu", &n) == 1)
-        while (n-- > 0 && !replay_next_error(r))
-            ;
+        return seek_error(ui, n);
     else if (sscanf(at, "%lu", &n) == 1)
         replay_seek(r, n);
     else
@@ -849,8 +770,6 @@ int ui_cmd_replay(int argc, char **argv)
     ui_t ui;
     if ((rc = ui_init(&ui, &o, UI_SOURCE_REPLAY)))
         return rc;
-    ui.replay_path = o.file;
-    replay_callbacks_t cb = {&ui, rp_reset, rp_entry, rp_error, rp_change};
     char err[512];
     unsigned tail = 0;
     if (bk_ui_parse_tail(o.log_tail, &tail)) {
@@ -864,7 +783,7 @@ int ui_cmd_replay(int argc, char **argv)
     bool spooled = input_spool(o.file, err, sizeof err) == 0;
     bool bk = spooled && bk_ui_is_file(o.file);
     bool opened = !spooled ? false : bk ? bk_ui_replay_open(&ui, o.file, o.speed, tail, err, sizeof err) == 0
-                     : (ui.replay = replay_open(ui.loop, o.file, o.speed, &cb, err, sizeof err)) != NULL;
+                     : session_replay_open(&ui.session, o.file, o.speed, err, sizeof err) != NULL;
     if (!opened) {
         fprintf(stderr, "skview: %s\n", err);
         close_handles(&ui);
@@ -883,8 +802,8 @@ int ui_cmd_replay(int argc, char **argv)
         if (bk) {
             bk_ui_replay_start(&ui, o.paused || o.at);
         } else {
-            replay_set_paused(ui.replay, o.paused || o.at);
-            replay_start(ui.replay);
+            replay_set_paused(ui.session.replay, o.paused || o.at);
+            replay_start(ui.session.replay);
         }
         rc = run_interactive(&ui);
     }

@@ -66,7 +66,8 @@ static int pump_opts(const char *path, logreader_opts_t o, collect_t *c, log_for
     logreader_t *r = logreader_open(path, &o, err, sizeof err);
     assert_non_null(r);
     memset(c, 0, sizeof *c);
-    source_sink_t sink = {c, on_entry, on_error, on_end, on_warning};
+    source_sink_t sink = {.ctx = c, .on_entry = on_entry, .on_error = on_error, .on_end = on_end,
+                         .on_warning = on_warning};
     int rc = logreader_pump(r, &sink);
     if (fmt) *fmt = logreader_format(r);
     logreader_close(r);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "file_fixture.h"
 #include "live/replay.h"
 
 static char path[64] = "/tmp/skview-test-replay-XXXXXX";
@@ -29,12 +30,12 @@ typedef struct counts {
 } counts_t;
 
 static void on_reset(void *ctx) { ((counts_t *)ctx)->resets++; }
-static void on_entry(void *ctx, const Proto__LogEntry *e) { ((counts_t *)ctx)->entries++; }
+static int on_entry(void *ctx, const Proto__LogEntry *e) { ((counts_t *)ctx)->entries++; return 0; }
 static void on_change(void *ctx) { ((counts_t *)ctx)->changes++; }
 
 static replay_t *open_replay(uv_loop_t *loop, counts_t *c, double speed)
 {
-    replay_callbacks_t cb = {c, on_reset, on_entry, NULL, on_change};
+    source_sink_t cb = {.ctx = c, .on_reset = on_reset, .on_entry = on_entry, .on_change = on_change};
     char err[256];
     replay_t *r = replay_open(loop, path, speed, &cb, err, sizeof err);
     if (!r)
@@ -115,9 +116,7 @@ static void test_paced_play(void **state)
 
 static int setup(void **state)
 {
-    int fd = mkstemp(path);
-    assert_int_equal(write(fd, text, sizeof text - 1), (ssize_t)(sizeof text - 1));
-    close(fd);
+    fixture_write(path, text, sizeof text - 1);
     return 0;
 }
 

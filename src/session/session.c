@@ -1,0 +1,375 @@
+/* The session; see session.h. The callbacks and the commands moved here
+ * from the viewer (ui.c, control.c) unchanged in what they do. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "model/viewmodel.h"
+#include "session/session.h"
+
+static const char *const cmd_names[] = {
+    [SESSION_CMD_BUILD] = "build",
+    [SESSION_CMD_SYNC] = "sync",
+    [SESSION_CMD_DEPLOY] = "deploy",
+    [SESSION_CMD_AUTO_BUILD] = "toggle-auto-build",
+    [SESSION_CMD_AUTO_SYNC] = "toggle-auto-sync",
+    [SESSION_CMD_AUTO_DEPLOY] = "toggle-auto-deploy",
+    [SESSION_CMD_PAUSE] = "pause",
+    [SESSION_CMD_FASTER] = "faster",
+    [SESSION_CMD_SLOWER] = "slower",
+    [SESSION_CMD_STEP] = "step",
+    [SESSION_CMD_NEXT_ITER] = "next-iteration",
+    [SESSION_CMD_PREV_ITER] = "prev-iteration",
+    [SESSION_CMD_NEXT_ERROR] = "next-error",
+};
+
+const char *session_cmd_name(session_cmd_t cmd)
+{
+    return cmd_names[cmd];
+}
+
+uint64_t session_changes(const session_t *s)
+{
+    return s->changes;
+}
+
+static void changed(session_t *s)
+{
+    s->changes++;
+    if (s->hooks.on_change)
+        s->hooks.on_change(s->hooks.ctx);
+}
+
+static void say(session_t *s, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void say(session_t *s, bool error, const char *fmt, ...)
+{
+    char text[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    if (s->hooks.on_message)
+        s->hooks.on_message(s->hooks.ctx, error, text);
+}
+
+void session_init(session_t *s, uv_loop_t *loop, const model_opts_t *mo, const session_hooks_t *hooks)
+{
+    memset(s, 0, sizeof *s);
+    s->loop = loop;
+    s->hooks = *hooks;
+    s->model = model_new(mo);
+}
+
+void session_fini(session_t *s)
+{
+    model_free(s->model);
+    s->model = NULL;
+    if (s->recording)
+        recorder_close(&s->rec);
+    s->recording = false;
+}
+
+/* ---- the live source ---------------------------------------------------------- */
+
+/* A new stream delivers its history: the last mirror goes. */
+static void live_reset(void *ctx)
+{
+    session_t *s = ctx;
+    model_clear(s->model);
+    s->stale = false;
+    s->state_seq = UINT64_MAX; /* the next State is reconciled whatever it is */
+    if (s->recording)
+        recorder_reset(&s->rec);
+    changed(s);
+}
+
+static int live_entry(void *ctx, const Proto__LogEntry *e)
+{
+    session_t *s = ctx;
+    model_fold(s->model, e);
+    if (s->recording && recorder_entry(&s->rec, e) < 0) {
+        say(s, true, "recording stopped: %s", strerror(errno));
+        recorder_close(&s->rec);
+        s->recording = false;
+    }
+    changed(s);
+    return 0;
+}
+
+static uint64_t live_state_request(void *ctx)
+{
+    return model_seq(((session_t *)ctx)->model);
+}
+
+static uint64_t state_hash(const Proto__State *st)
+{
+    size_t n = protobuf_c_message_get_packed_size(&st->base);
+    uint8_t *buf = malloc(n ? n : 1);
+    if (!buf)
+        abort();
+    protobuf_c_message_pack(&st->base, buf);
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ buf[i]) * 0x100000001b3ull;
+    free(buf);
+    return h ^ n;
+}
+
+static void live_state(void *ctx, const Proto__State *st, uint64_t tag)
+{
+    session_t *s = ctx;
+    uint64_t h = state_hash(st);
+    /* The same State as last time, and nothing folded since: reconciling
+     * again would change nothing, so the idle poll costs no frame. */
+    if (h == s->state_hash && tag == s->state_seq && tag == model_seq(s->model))
+        return;
+    model_reconcile(s->model, st, tag);
+    s->state_hash = h;
+    s->state_seq = tag;
+    changed(s);
+}
+
+static void live_conn(void *ctx, live_conn_t conn, const char *detail, uint64_t retry_ms)
+{
+    session_t *s = ctx;
+    s->conn = conn;
+    if (conn == LIVE_RECONNECTING && model_seq(s->model) > 0)
+        s->stale = true;
+    snprintf(s->conn_detail, sizeof s->conn_detail, "%s", detail ? detail : "");
+    s->retry_at_ms = uv_now(s->loop) + retry_ms;
+    changed(s);
+}
+
+int session_record(session_t *s, const char *path, const char **note, char *err, size_t errlen)
+{
+    if (recorder_open(&s->rec, path, note, err, errlen))
+        return -1;
+    s->recording = true;
+    return 0;
+}
+
+int session_live_start(session_t *s, const char *addr)
+{
+    source_sink_t cb = {.ctx = s, .on_reset = live_reset, .on_entry = live_entry,
+                        .on_state_request = live_state_request, .on_state = live_state,
+                        .on_conn = live_conn};
+    live_opts_t lo = {.addr = addr, .reconnect = true};
+    s->addr = addr;
+    s->client = live_client_new(s->loop, &lo, &cb);
+    return s->client && !live_client_start(s->client) ? 0 : -1;
+}
+
+/* ---- the replay source -------------------------------------------------------- */
+
+static void rp_reset(void *ctx)
+{
+    model_clear(((session_t *)ctx)->model);
+}
+
+static int rp_entry(void *ctx, const Proto__LogEntry *e)
+{
+    model_fold(((session_t *)ctx)->model, e);
+    return 0;
+}
+
+static void rp_error(void *ctx, const char *where, const char *msg, bool fatal)
+{
+    say(ctx, true, "%s: %s", where, msg);
+}
+
+static void rp_change(void *ctx)
+{
+    changed(ctx);
+}
+
+replay_t *session_replay_open(session_t *s, const char *path, double speed, char *err, size_t errlen)
+{
+    source_sink_t cb = {.ctx = s, .on_reset = rp_reset, .on_entry = rp_entry, .on_error = rp_error,
+                        .on_change = rp_change};
+    s->replay_path = path;
+    s->replay = replay_open(s->loop, path, speed, &cb, err, errlen);
+    return s->replay;
+}
+
+/* ---- a file, read at once -------------------------------------------------------- */
+
+static int file_entry(void *ctx, const Proto__LogEntry *e)
+{
+    session_t *s = ctx;
+    model_fold(s->model, e);
+    s->changes++;
+    return 0;
+}
+
+source_sink_t session_file_sink(session_t *s)
+{
+    return (source_sink_t){.ctx = s, .on_entry = file_entry};
+}
+
+/* ---- stopping ------------------------------------------------------------------- */
+
+void session_close(session_t *s)
+{
+    if (s->replay)
+        replay_close(s->replay);
+    s->replay = NULL;
+}
+
+static void on_client_stopped(void *arg, const live_result_t *r)
+{
+    session_t *s = arg;
+    live_client_stats(s->client, &s->state_stats);
+    live_client_free(s->client);
+    s->client = NULL;
+    s->stopped(s->stopped_arg);
+}
+
+void session_stop(session_t *s, void (*done)(void *arg), void *arg)
+{
+    s->stopped = done;
+    s->stopped_arg = arg;
+    if (s->client)
+        live_client_stop(s->client, on_client_stopped, s);
+    else
+        done(arg);
+}
+
+/* ---- commands --------------------------------------------------------------------- */
+
+typedef struct call_ctx {
+    session_t *s;
+    session_cmd_t cmd;
+    bool enabled;
+} call_ctx_t;
+
+static void on_call_done(void *arg, const live_result_t *res)
+{
+    call_ctx_t *c = arg;
+    session_t *s = c->s;
+    const char *what = session_cmd_name(c->cmd);
+    if (!res)
+        say(s, true, "%s: cancelled", what);
+    else if (res->code != 0)
+        say(s, true, "%s", res->message && *res->message ? res->message : "call failed");
+    else if (c->cmd <= SESSION_CMD_DEPLOY)
+        say(s, false, "%s requested", what);
+    else
+        say(s, false, "%s %s", what + strlen("toggle-"), c->enabled ? "on" : "off");
+    free(c);
+    changed(s);
+}
+
+static call_ctx_t *call_ctx(session_t *s, session_cmd_t cmd, bool enabled)
+{
+    call_ctx_t *c = malloc(sizeof *c);
+    if (!c)
+        abort();
+    *c = (call_ctx_t){s, cmd, enabled};
+    return c;
+}
+
+static int execute(session_t *s, session_cmd_t cmd)
+{
+    call_ctx_t *c = call_ctx(s, cmd, true);
+    if (live_execute(s->client, cmd == SESSION_CMD_BUILD, cmd == SESSION_CMD_SYNC,
+                     cmd == SESSION_CMD_DEPLOY, on_call_done, c)) {
+        free(c);
+        say(s, true, "%s: not connected", session_cmd_name(cmd));
+        return -1;
+    }
+    say(s, false, "%s...", session_cmd_name(cmd));
+    return 0;
+}
+
+static int toggle(session_t *s, session_cmd_t cmd)
+{
+    vm_loop_t lp;
+    vm_loop(s->model, &lp);
+    bool cur;
+    live_trigger_t which;
+    if (cmd == SESSION_CMD_AUTO_BUILD)
+        which = LIVE_TRIGGER_BUILD, cur = lp.auto_build;
+    else if (cmd == SESSION_CMD_AUTO_SYNC)
+        which = LIVE_TRIGGER_SYNC, cur = lp.auto_sync;
+    else
+        which = LIVE_TRIGGER_DEPLOY, cur = lp.auto_deploy;
+    call_ctx_t *c = call_ctx(s, cmd, !cur);
+    if (live_auto(s->client, which, !cur, on_call_done, c)) {
+        free(c);
+        say(s, true, "%s: not connected", session_cmd_name(cmd));
+        return -1;
+    }
+    say(s, false, "%s %s...", session_cmd_name(cmd) + strlen("toggle-"), !cur ? "on" : "off");
+    return 0;
+}
+
+/* The id of the Errors pane's top (newest) row, 0 when it is empty. */
+static uint64_t newest_error(const model_t *m)
+{
+    const model_error_t *e = model_error_at(m, 0);
+    return e ? e->id : 0;
+}
+
+int session_next_error(session_t *s)
+{
+    uint64_t before = newest_error(s->model);
+    while (replay_next_error(s->replay) == 0)
+        if (newest_error(s->model) != before)
+            return 0;
+    return -1;
+}
+
+static int replay_command(session_t *s, session_cmd_t cmd)
+{
+    replay_t *r = s->replay;
+    int rc = 0;
+    switch (cmd) {
+    case SESSION_CMD_PAUSE:
+        replay_set_paused(r, !replay_paused(r));
+        say(s, false, "%s", replay_paused(r) ? "paused" : "playing");
+        break;
+    case SESSION_CMD_FASTER: replay_faster(r); break;
+    case SESSION_CMD_SLOWER: replay_slower(r); break;
+    case SESSION_CMD_STEP:
+        if ((rc = replay_step(r)))
+            say(s, false, "end of the log");
+        break;
+    case SESSION_CMD_NEXT_ITER:
+        if ((rc = replay_next_iteration(r)))
+            say(s, false, "no later iteration");
+        break;
+    case SESSION_CMD_PREV_ITER:
+        if ((rc = replay_prev_iteration(r)))
+            say(s, false, "no earlier iteration");
+        break;
+    case SESSION_CMD_NEXT_ERROR:
+        rc = session_next_error(s);
+        say(s, false, "%s", rc ? "no later error" : "paused at an error");
+        break;
+    default: return -1;
+    }
+    return rc;
+}
+
+int session_command(session_t *s, session_cmd_t cmd)
+{
+    bool devloop = cmd <= SESSION_CMD_AUTO_DEPLOY;
+    if (devloop && s->replay) {
+        say(s, true, "replay is read-only");
+        return -1;
+    }
+    if (devloop && !s->client) {
+        say(s, true, "not connected");
+        return -1;
+    }
+    if (cmd <= SESSION_CMD_DEPLOY)
+        return execute(s, cmd);
+    if (devloop)
+        return toggle(s, cmd);
+    if (!s->replay) {
+        say(s, false, "%s works in a replay (skview replay FILE)", session_cmd_name(cmd));
+        return -1;
+    }
+    return replay_command(s, cmd);
+}

@@ -1,0 +1,126 @@
+/* The session: what the viewer watches and steers, without the screen.
+ *
+ * Data flows one way: a source (the live Skaffold stream, or a replay of a
+ * saved log) feeds the one sink (io/source.h) of the session; the session
+ * folds each entry into its model (and its recorder, when recording), counts
+ * the change and tells the viewer through on_change. The viewer pulls what it
+ * draws from the session (the model, the connection, the replay position) and
+ * sends it commands (session_command); the results come back as messages.
+ * Nothing here knows about curses.
+ *
+ * Life cycle: session_init() -> session_record() (optional) ->
+ * session_live_start() or session_replay_open() -> commands, callbacks ->
+ * session_stop(done) -> (done) session_close() -> the loop runs until every
+ * handle is closed -> session_fini().
+ *
+ * Everything runs on the loop thread. */
+#ifndef SKVIEW_SESSION_H
+#define SKVIEW_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <uv.h>
+#include "live/client.h"
+#include "live/recorder.h"
+#include "live/replay.h"
+#include "model/model.h"
+
+typedef struct session_hooks {
+    void *ctx;
+    /* The change counter moved: the viewer asks for a frame (coalesced). */
+    void (*on_change)(void *ctx);
+    /* The outcome of a command, or a problem of a source: one line for the
+     * status line. error tells whether it is a failure. */
+    void (*on_message)(void *ctx, bool error, const char *text);
+} session_hooks_t;
+
+/* The commands a viewer (or a headless command) sends. */
+typedef enum session_cmd {
+    SESSION_CMD_BUILD,         /* Execute build */
+    SESSION_CMD_SYNC,          /* Execute sync */
+    SESSION_CMD_DEPLOY,        /* Execute deploy */
+    SESSION_CMD_AUTO_BUILD,    /* toggle the auto trigger */
+    SESSION_CMD_AUTO_SYNC,
+    SESSION_CMD_AUTO_DEPLOY,
+    SESSION_CMD_PAUSE,         /* replay: pause or play */
+    SESSION_CMD_FASTER,
+    SESSION_CMD_SLOWER,
+    SESSION_CMD_STEP,
+    SESSION_CMD_NEXT_ITER,
+    SESSION_CMD_PREV_ITER,
+    SESSION_CMD_NEXT_ERROR,
+} session_cmd_t;
+
+typedef struct session {
+    uv_loop_t *loop;
+    model_t *model;            /* what the viewer draws */
+    uint64_t changes;          /* moves with every change of what it shows */
+    session_hooks_t hooks;
+
+    /* live */
+    live_client_t *client;
+    const char *addr;
+    live_conn_t conn;
+    char conn_detail[256];
+    uint64_t retry_at_ms;      /* loop time of the next attempt */
+    /* The connection was lost: the model keeps the last mirror until a new
+     * stream delivers its history. */
+    bool stale;
+    recorder_t rec;            /* --record: the same recorder as `skview record` */
+    bool recording;
+    live_stats_t state_stats;  /* the client's GetState cost, for SKVIEW_STATS */
+    /* The last State reconciled (hash of its bytes) and the seq it was
+     * reconciled at: the idle poll's identical answers are skipped. */
+    uint64_t state_hash, state_seq;
+
+    /* replay */
+    replay_t *replay;
+    const char *replay_path;
+
+    void (*stopped)(void *arg);
+    void *stopped_arg;
+} session_t;
+
+/* The model is created with mo. loop may be NULL for a session fed only
+ * by session_file_sink. */
+void session_init(session_t *s, uv_loop_t *loop, const model_opts_t *mo, const session_hooks_t *hooks);
+/* After the loop ended: frees the model, closes the recorder. */
+void session_fini(session_t *s);
+
+/* Records the live stream to path (before session_live_start). -1 with err
+ * filled when it cannot be opened; *note says what was found there. */
+int session_record(session_t *s, const char *path, const char **note, char *err, size_t errlen);
+/* Connects to Skaffold at addr, reconnecting for ever. -1 when the client
+ * cannot start. */
+int session_live_start(session_t *s, const char *addr);
+/* Opens a replay of path at speed (not started: replay_start). NULL with err
+ * filled when it cannot be read. */
+replay_t *session_replay_open(session_t *s, const char *path, double speed, char *err, size_t errlen);
+
+/* The sink a file reader feeds (logreader_next/pump, as `skview state FILE`
+ * does): each entry is folded into the model and counts as a change; no hook
+ * is called per entry. The caller sets on_error/on_warning. */
+source_sink_t session_file_sink(session_t *s);
+
+/* Stops the live client (if any): done(arg) runs on the loop thread once it
+ * is gone (at once without one). */
+void session_stop(session_t *s, void (*done)(void *arg), void *arg);
+/* Closes the replay's handles (the loop then ends); after session_stop's
+ * done, or instead of it when no client was started. */
+void session_close(session_t *s);
+
+/* Sends a command: a control call to Skaffold (its outcome comes as a
+ * message later) or a replay control. Returns 0, or -1 when the session
+ * cannot do it now (a message says why). */
+int session_command(session_t *s, session_cmd_t cmd);
+const char *session_cmd_name(session_cmd_t cmd);
+/* A replay seeks to the next error the Errors pane lists, and pauses: the
+ * next failure that adds a row to it (one that repeats a still-open error
+ * only counts on that row, "x2", and is passed). -1 when there is none (the
+ * replay may have moved past such repeats). */
+int session_next_error(session_t *s);
+
+/* The change counter. */
+uint64_t session_changes(const session_t *s);
+
+#endif
