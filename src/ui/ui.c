@@ -641,14 +641,18 @@ static int start_recording(ui_t *ui, const char *path)
     return 0;
 }
 
-/* BuildKit beside Skaffold, when asked for (bk.h); its panes take the focus. */
+/* BuildKit beside Skaffold, when asked for (bk.h); its panes take the focus.
+ * Returns 0, EXIT_USAGE for a bad option value, EXIT_RUNTIME when the ref
+ * file cannot be read or the client cannot start (as `skview buildkit`). */
 static int start_buildkit(ui_t *ui, const ui_opts_t *o)
 {
     bk_ui_opts_t bo = {.addr = o->buildkit, .ref = o->ref, .ref_file = o->ref_file};
     if (!bk_ui_wanted(&bo))
         return 0;
-    if (bk_ui_parse_tail(o->log_tail, &bo.tail_lines) || bk_ui_live(ui, &bo))
-        return -1;
+    if (bk_ui_parse_tail(o->log_tail, &bo.tail_lines))
+        return EXIT_USAGE;
+    if (bk_ui_live(ui, &bo))
+        return EXIT_RUNTIME;
     if (!o->focus)
         ui->focus = PANE_BUILD;
     return 0;
@@ -666,10 +670,10 @@ int ui_cmd_live(int argc, char **argv)
     ui_t ui;
     if ((rc = ui_init(&ui, &o, UI_SOURCE_LIVE)))
         return rc;
-    if (start_buildkit(&ui, &o)) {
+    if ((rc = start_buildkit(&ui, &o))) {
         close_handles(&ui);
         ui_fini(&ui);
-        return EXIT_USAGE;
+        return rc;
     }
     if (o.record && start_recording(&ui, o.record)) {
         ui_fini(&ui);

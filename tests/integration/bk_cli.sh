@@ -205,4 +205,12 @@ check_eq "unsupported scheme: usage error" 2 "$rc"
 check_match "unsupported scheme: says so" "docker-container:// scheme is not supported" "$err"
 err=$("$SKVIEW" buildkit frobnicate 2>&1); rc=$?
 check_eq "unknown subcommand: exit 2" 2 "$rc"
+# An unreadable --ref-file is a runtime error (1) in the viewer as in the
+# headless command; a bad --log-tail value is a usage error (2).
+"$SKVIEW" buildkit --ref-file "$TMP/no-such-ref" status >/dev/null 2>&1; rc_cmd=$?
+err=$("$SKVIEW" --ref-file "$TMP/no-such-ref" </dev/null 2>&1); rc=$?
+check_eq "viewer --ref-file unreadable: exit as buildkit's ($rc_cmd)" "1 1" "$rc $rc_cmd"
+check_match "viewer --ref-file unreadable: names the file" "no-such-ref: No such file" "$err"
+"$SKVIEW" --buildkit "unix://$TMP/none.sock" --log-tail 0 </dev/null >/dev/null 2>&1; rc=$?
+check_eq "viewer --log-tail 0: usage error" 2 "$rc"
 finish
