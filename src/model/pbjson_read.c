@@ -576,6 +576,17 @@ static bool same_snake(const char *k, size_t n, const char *name)
     return name[j] == '\0';
 }
 
+/* The first field of desc whose name matches the key k[0..n) by match. */
+static const ProtobufCFieldDescriptor *find_field_by(const char *k, size_t n,
+                                                     const ProtobufCMessageDescriptor *desc,
+                                                     bool (*match)(const char *, size_t, const char *))
+{
+    for (unsigned i = 0; i < desc->n_fields; i++)
+        if (match(k, n, desc->fields[i].name))
+            return &desc->fields[i];
+    return NULL;
+}
+
 static const ProtobufCFieldDescriptor *find_field_snake(ctx_t *c, int key,
                                                         const ProtobufCMessageDescriptor *desc)
 {
@@ -583,10 +594,7 @@ static const ProtobufCFieldDescriptor *find_field_snake(ctx_t *c, int key,
     size_t n = tok_len(&c->t[key]);
     if (c->t[key].type != JSMN_STRING || !memchr(k, '_', n))
         return NULL;
-    for (unsigned i = 0; i < desc->n_fields; i++)
-        if (same_snake(k, n, desc->fields[i].name))
-            return &desc->fields[i];
-    return NULL;
+    return find_field_by(k, n, desc, same_snake);
 }
 
 /* True when every field of desc is in one oneof (Skaffold's Event): a key
@@ -639,9 +647,9 @@ static const ProtobufCFieldDescriptor *find_field_loose(ctx_t *c, int key,
 {
     const char *k = c->js + c->t[key].start;
     size_t n = tok_len(&c->t[key]);
-    for (unsigned i = 0; i < desc->n_fields; i++)
-        if (same_ci(k, n, desc->fields[i].name))
-            return &desc->fields[i];
+    const ProtobufCFieldDescriptor *exact = find_field_by(k, n, desc, same_ci);
+    if (exact)
+        return exact;
     for (size_t a = 0; a < c->keys->n_aliases; a++)
         if (same_ci(k, n, c->keys->aliases[a].key)) {
             const ProtobufCFieldDescriptor *f =
