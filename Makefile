@@ -51,25 +51,37 @@ WKT_GEN    := $(GEN)/google/protobuf/timestamp.pb-c.c $(GEN)/google/protobuf/emp
 GEN_C      := $(PROTO_GEN) $(WKT_GEN) $(GEN)/codes_desc.c
 GEN_H      := $(GEN_C:.c=.h)
 
-# The core: the pure model (src/model, no I/O) and the readers (src/io).
-CORE_SRC   := $(sort $(wildcard src/model/*.c src/io/*.c))
-# Live: gRPC client and libuv glue.
-LIVE_SRC   := $(sort $(wildcard src/live/*.c))
-# The session: sources, models and commands, no screen (src/session).
-SESSION_SRC := $(sort $(wildcard src/session/*.c))
-# The terminal UI.
-UI_SRC     := $(sort $(wildcard src/ui/*.c))
-# The command line (main excluded so tests can link the commands).
-CLI_SRC    := $(filter-out src/main.c,$(sort $(wildcard src/*.c)))
+# The layers, bottom up; each folder of src/ is one static library, and a
+# layer includes and calls only the layers below it (tools/check_layers.sh,
+# run by `make test`). Each library is linked once, top down, so a call
+# upwards (a circle) fails the link.
+#   core       strbuf, arena, utf8, textsafe, the JSON codec, code tables
+#   domain     src/skaffold, src/buildkit: the folds and their view models
+#   sources    readers, recordings, replay and its pacer: one sink interface
+#   transport  the gRPC engine with the Skaffold and BuildKit clients
+#   session    sources + models + commands, no curses
+#   ui         the terminal UI
+#   cli        the commands and main
+LAYERS     := cli ui session transport sources domain core
+core_DIRS      := src/core
+domain_DIRS    := src/skaffold src/buildkit
+sources_DIRS   := src/sources
+transport_DIRS := src/transport
+session_DIRS   := src/session
+ui_DIRS        := src/ui
+cli_DIRS       := src/cli
 SIM_SRC    := $(sort $(wildcard src/sim/*.c))
 
 objs = $(patsubst %.c,$(OBJ)/%.o,$(patsubst $(BUILD)/%,%,$(1)))
 GEN_OBJ    := $(call objs,$(filter-out $(GEN)/codes_desc.c,$(GEN_C))) $(OBJ)/gen/codes_desc.o
-CORE_OBJ   := $(GEN_OBJ) $(call objs,$(CORE_SRC))
-LIVE_OBJ   := $(call objs,$(LIVE_SRC))
-SESSION_OBJ := $(call objs,$(SESSION_SRC))
-UI_OBJ     := $(call objs,$(UI_SRC))
-CLI_OBJ    := $(call objs,$(CLI_SRC))
+layer_objs  = $(call objs,$(sort $(foreach d,$($(1)_DIRS),$(wildcard $(d)/*.c))))
+core_OBJ      := $(GEN_OBJ) $(call layer_objs,core)
+domain_OBJ    := $(call layer_objs,domain)
+sources_OBJ   := $(call layer_objs,sources)
+transport_OBJ := $(call layer_objs,transport)
+session_OBJ   := $(call layer_objs,session)
+ui_OBJ        := $(call layer_objs,ui)
+cli_OBJ       := $(filter-out $(OBJ)/src/cli/main.o,$(call layer_objs,cli))
 SIM_OBJ    := $(call objs,$(SIM_SRC))
 
 TEST_SRC   := $(sort $(wildcard tests/unit/test_*.c))
@@ -112,27 +124,24 @@ $(GEN)/codes_desc.h:
 .SECONDARY: $(GEN_C) $(GEN_H)
 
 # ---- binaries ---------------------------------------------------------------
-$(BUILD)/skview: $(OBJ)/src/main.o $(CLI_OBJ) $(UI_OBJ) $(SESSION_OBJ) $(LIVE_OBJ) $(CORE_OBJ)
-	$(call say,LINK,$@)
-	$(Q)$(CC) $(LDSAN) $(LDFLAGS) $^ -o $@ $(PKG_LIBS)
-# The simulator shares the gRPC plumbing but not the headless commands.
-$(BUILD)/skview-sim: $(SIM_OBJ) $(filter-out $(OBJ)/src/live/cmds.o,$(LIVE_OBJ)) $(CORE_OBJ)
-	$(call say,LINK,$@)
-	$(Q)$(CC) $(LDSAN) $(LDFLAGS) $^ -o $@ $(PKG_LIBS)
-
-# Tests link archives, so each pulls in only the objects it uses.
-LIBS_A := $(BUILD)/libcli.a $(BUILD)/libui.a $(BUILD)/libsession.a $(BUILD)/liblive.a $(BUILD)/libcore.a
-$(BUILD)/libcore.a: $(CORE_OBJ)
-$(BUILD)/liblive.a: $(LIVE_OBJ)
-$(BUILD)/libsession.a: $(SESSION_OBJ)
-$(BUILD)/libui.a: $(UI_OBJ)
-$(BUILD)/libcli.a: $(CLI_OBJ)
+# Everything links the layer libraries, each once and top down.
+LIBS_A     := $(foreach l,$(LAYERS),$(BUILD)/lib$(l).a)
+SIM_LIBS_A := $(foreach l,transport sources domain core,$(BUILD)/lib$(l).a)
+$(foreach l,$(LAYERS),$(eval $(BUILD)/lib$(l).a: $$($(l)_OBJ)))
 $(LIBS_A):
 	$(call say,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
+$(BUILD)/skview: $(OBJ)/src/cli/main.o $(LIBS_A)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(LDSAN) $(LDFLAGS) $^ -o $@ $(PKG_LIBS)
+# The simulator shares the gRPC engine and the codecs, not the viewer.
+$(BUILD)/skview-sim: $(SIM_OBJ) $(SIM_LIBS_A)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(LDSAN) $(LDFLAGS) $^ -o $@ $(PKG_LIBS)
+
 $(BUILD)/tests/%: tests/unit/%.c $(LIBS_A) | $(GEN_H)
 	$(call say,TEST,$@)
-	$(Q)mkdir -p $(dir $@) && $(CC) $(ALL_CFLAGS) -Itests/unit $(LDSAN) $(LDFLAGS) $< -o $@ $(LIBS_A) $(LIBS_A) $(PKG_LIBS) -lcmocka
+	$(Q)mkdir -p $(dir $@) && $(CC) $(ALL_CFLAGS) -Itests/unit $(LDSAN) $(LDFLAGS) $< -o $@ $(LIBS_A) $(PKG_LIBS) -lcmocka
 
 # ---- fuzzing -----------------------------------------------------------------
 # tests/fuzz/fuzz_NAME.c are libFuzzer harnesses with seed corpora in
@@ -144,10 +153,10 @@ FUZZ_SECONDS ?= 30
 REPLAY_BIN   := $(addprefix $(BUILD)/replay/,$(FUZZ_NAMES))
 $(BUILD)/replay/%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIBS_A) | $(GEN_H)
 	$(call say,FUZZREP,$@)
-	$(Q)mkdir -p $(dir $@) && $(CC) $(ALL_CFLAGS) $(LDSAN) $(LDFLAGS) tests/fuzz/fuzz_$*.c tests/fuzz/replay.c -o $@ $(LIBS_A) $(LIBS_A) $(PKG_LIBS)
+	$(Q)mkdir -p $(dir $@) && $(CC) $(ALL_CFLAGS) $(LDSAN) $(LDFLAGS) tests/fuzz/fuzz_$*.c tests/fuzz/replay.c -o $@ $(LIBS_A) $(PKG_LIBS)
 $(BUILD)/fuzzer/%: tests/fuzz/fuzz_%.c $(LIBS_A) | $(GEN_H)
 	$(call say,FUZZER,$@)
-	$(Q)mkdir -p $(dir $@) && $(CC) $(ALL_CFLAGS) -fsanitize=fuzzer,address,undefined $(LDFLAGS) $< -o $@ $(LIBS_A) $(LIBS_A) $(PKG_LIBS)
+	$(Q)mkdir -p $(dir $@) && $(CC) $(ALL_CFLAGS) -fsanitize=fuzzer,address,undefined $(LDFLAGS) $< -o $@ $(LIBS_A) $(PKG_LIBS)
 
 fuzz: deps
 	$(Q)$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang SAN=fuzz OPT=-O1 $(addprefix build/fuzz/fuzzer/,$(FUZZ_NAMES))

@@ -2,7 +2,7 @@
 # C table of descriptions (number -> text). The names are not copied: they come
 # from protobuf-c's enum descriptors at run time, so the two cannot drift.
 BEGIN { print "/* Generated from proto/skaffold.proto by tools/codes.awk. Do not edit. */"
-        print "#include <stddef.h>"; print "#include \"model/codes.h\"" }
+        print "#include <stddef.h>"; print "#include \"core/codes.h\"" }
 /^enum (StatusCode|SuggestionCode) \{/ { which = ($2 == "StatusCode") ? "status" : "suggestion"
         print "const code_desc_t codes_" which "_desc[] = {"; inside = 1; next }
 inside && /^\}/ { print "  { -1, NULL }\n};"; inside = 0; next }

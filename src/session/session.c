@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "model/viewmodel.h"
+#include "skaffold/viewmodel.h"
 #include "session/session.h"
 
 static const char *const cmd_names[] = {

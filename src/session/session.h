@@ -20,10 +20,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <uv.h>
-#include "live/client.h"
-#include "live/recorder.h"
-#include "live/replay.h"
-#include "model/model.h"
+#include "transport/client.h"
+#include "sources/recorder.h"
+#include "sources/replay.h"
+#include "skaffold/model.h"
 
 typedef struct session_hooks {
     void *ctx;

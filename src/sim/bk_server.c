@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <grpc/support/time.h>
-#include "live/rpc_int.h"
+#include "transport/rpc_int.h"
 #include "sim/bk_sim.h"
 #include "sim/srv.h"
 

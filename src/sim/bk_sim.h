@@ -21,7 +21,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "buildkit/control.pb-c.h"
-#include "model/arena.h"
+#include "core/arena.h"
 
 #define SIM_BK_REF_OK "m38a1hxgttgm2qcyrjs14yf3j"
 #define SIM_BK_REF_FAIL "t1kfp0e8x0q3wby2d5v7h9n4c"

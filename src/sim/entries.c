@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "live/rpc_int.h"
+#include "transport/rpc_int.h"
 #include "sim/entries.h"
 #include "sim/sim_int.h"
 

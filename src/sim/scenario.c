@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "io/logreader.h"
-#include "model/status.h"
+#include "sources/logreader.h"
+#include "core/status.h"
 #include "sim/entries.h"
 #include "sim/sim_int.h"
 

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <grpc/support/time.h>
-#include "io/entryfmt.h"
-#include "live/rpc_int.h"
-#include "model/pbjson.h"
+#include "skaffold/entryfmt.h"
+#include "transport/rpc_int.h"
+#include "core/pbjson.h"
 #include "sim/sim_int.h"
 #include "sim/srv.h"
 

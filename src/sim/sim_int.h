@@ -22,7 +22,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <grpc/grpc.h>
-#include "model/model.h"
+#include "skaffold/model.h"
 #include "skaffold.pb-c.h"
 
 typedef struct sim_opts {

@@ -6,8 +6,8 @@
  * searched linearly (a server has a handful of keys). Callers hold sim.mu. */
 #include <stdlib.h>
 #include <string.h>
-#include "live/rpc_int.h"
-#include "model/status.h"
+#include "transport/rpc_int.h"
+#include "core/status.h"
 #include "sim/sim_int.h"
 
 static const char not_started[] = "Not Started";

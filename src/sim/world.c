@@ -4,9 +4,9 @@
  * --state-log). */
 #include <stdlib.h>
 #include <string.h>
-#include "live/rpc_int.h"
-#include "model/pbjson.h"
-#include "model/status.h"
+#include "transport/rpc_int.h"
+#include "core/pbjson.h"
+#include "core/status.h"
 #include "sim/sim_int.h"
 
 sim_t sim;

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include <grpc/status.h>
-#include "cli.h"
+#include "core/common.h"
 #include "ui/bk.h"
 
 ui_bk_t *bk_ui_new(ui_t *ui, bool live, unsigned tail_lines)
@@ -41,7 +41,7 @@ int bk_ui_parse_tail(const char *s, unsigned *out)
         return 0;
     unsigned long n = strtoul(s, &end, 10);
     if (*end || n < 1 || n > 1000)
-        return cli_usage_error("--log-tail: a number of lines, 1..1000");
+        return usage_error("--log-tail: a number of lines, 1..1000");
     *out = (unsigned)n;
     return 0;
 }

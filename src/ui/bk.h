@@ -15,10 +15,10 @@
 #define SKVIEW_UI_BK_H
 
 #include <stdbool.h>
-#include "live/bk_client.h"
-#include "model/bk_cache.h"
-#include "model/bk_history.h"
-#include "model/bk_progress.h"
+#include "transport/bk_client.h"
+#include "buildkit/bk_cache.h"
+#include "buildkit/bk_history.h"
+#include "buildkit/bk_progress.h"
 #include "ui/app.h"
 
 #define BK_UI_ERR 300

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <grpc/status.h>
-#include "cmd_bk.h"
+#include "buildkit/bk_format.h"
 #include "ui/bk.h"
 
 int bk_prune_start(ui_t *ui)

@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include "cli.h"
-#include "io/bk_reader.h"
-#include "io/input.h"
-#include "io/recording.h"
-#include "live/pacer.h"
+#include "core/common.h"
+#include "sources/bk_reader.h"
+#include "sources/input.h"
+#include "sources/recording.h"
+#include "sources/pacer.h"
 #include "ui/bk.h"
 #include "ui/draw.h"
 
@@ -245,14 +245,14 @@ int bk_ui_replay_seek(ui_t *ui, const char *at)
     if (!strcmp(at, "END") || !strcmp(at, "end"))
         seek(r, UINT64_MAX);
     else if (sscanf(at, "error:%llu%c", &n, &extra) == 1 && n > r->n_errors)
-        return cli_usage_error("--at error:%llu: %s holds %zu error%s", n, r->path, r->n_errors,
+        return usage_error("--at error:%llu: %s holds %zu error%s", n, r->path, r->n_errors,
                                r->n_errors == 1 ? "" : "s");
     else if (sscanf(at, "error:%llu%c", &n, &extra) == 1)
         seek(r, n ? r->errors[n - 1] : UINT64_MAX);
     else if (sscanf(at, "%llu%c", &n, &extra) == 1)
         seek(r, n);
     else
-        return cli_usage_error("--at: END, N or error:N for a BuildKit replay");
+        return usage_error("--at: END, N or error:N for a BuildKit replay");
     return 0;
 }
 

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "model/viewmodel.h"
+#include "skaffold/viewmodel.h"
 #include "ui/app.h"
 #include "ui/bk.h"
 

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <wchar.h>
-#include "model/textsafe.h"
+#include "core/textsafe.h"
 #include "ui/app.h"
 #include "ui/draw.h"
 

@@ -3,7 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include "model/textsafe.h"
+#include "core/textsafe.h"
 #include "ui/app.h"
 #include "ui/draw.h"
 #include "ui/theme.h"

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
-#include "model/status.h"
+#include "core/status.h"
 #include "ui/roles.h"
 
 typedef struct ui ui_t;

@@ -2,7 +2,7 @@
  * the dev-loop iteration, the auto triggers and file sync. */
 #include <stdio.h>
 #include <string.h>
-#include "model/viewmodel.h"
+#include "skaffold/viewmodel.h"
 #include "ui/app.h"
 #include "ui/bk.h"
 #include "ui/draw.h"

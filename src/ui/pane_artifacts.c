@@ -2,7 +2,7 @@
  * its build times over recent iterations. */
 #include <stdio.h>
 #include <string.h>
-#include "model/viewmodel.h"
+#include "skaffold/viewmodel.h"
 #include "ui/app.h"
 #include "ui/draw.h"
 

@@ -1,7 +1,7 @@
 /* Debugging containers: pod, container, runtime and debug ports, shown only
  * while a `skaffold debug` session has some. */
 #include <stdio.h>
-#include "model/viewmodel.h"
+#include "skaffold/viewmodel.h"
 #include "ui/app.h"
 #include "ui/draw.h"
 

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "model/codes.h"
+#include "core/codes.h"
 #include "ui/app.h"
 #include "ui/draw.h"
 

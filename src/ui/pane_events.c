@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "model/viewmodel.h"
+#include "skaffold/viewmodel.h"
 #include "ui/app.h"
 #include "ui/draw.h"
 

@@ -2,8 +2,8 @@
  * port); `o` copies the URL to the clipboard with OSC 52. */
 #include <stdio.h>
 #include <string.h>
-#include "model/textsafe.h"
-#include "model/viewmodel.h"
+#include "core/textsafe.h"
+#include "skaffold/viewmodel.h"
 #include "ui/app.h"
 #include "ui/draw.h"
 

@@ -2,7 +2,7 @@
  * of the mirror's statusCheckState.resources), each deployment followed by
  * its pods, with status, latest message and status code. */
 #include <stdio.h>
-#include "model/codes.h"
+#include "core/codes.h"
 #include "ui/app.h"
 #include "ui/draw.h"
 

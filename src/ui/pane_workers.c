@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cmd_bk.h"
+#include "buildkit/bk_format.h"
 #include "ui/bk.h"
 #include "ui/draw.h"
 

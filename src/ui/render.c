@@ -1,7 +1,7 @@
 /* One frame: layout, header, panes, status line, then any overlay. Drawing
  * goes into the curses screen only; ui.c decides when to refresh. */
 #include <curses.h>
-#include "model/viewmodel.h"
+#include "skaffold/viewmodel.h"
 #include "ui/app.h"
 #include "ui/bk.h"
 #include "ui/draw.h"

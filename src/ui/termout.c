@@ -8,7 +8,7 @@
 #include <sys/mman.h>
 #include <termios.h>
 #include <unistd.h>
-#include "model/pbjson.h"
+#include "core/pbjson.h"
 
 #define STOP_WAIT_MS 2000      /* on the way out, for a terminal not reading */
 

@@ -19,9 +19,10 @@
 #include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
-#include "cli.h"
-#include "io/input.h"
-#include "model/textsafe.h"
+#include "core/common.h"
+#include "transport/addr.h"
+#include "sources/input.h"
+#include "core/textsafe.h"
 #include "ui/app.h"
 #include "ui/bk.h"
 #include "ui/draw.h"
@@ -138,20 +139,20 @@ static int parse_opts(int argc, char **argv, bool replay, ui_opts_t *o)
             continue;
         }
         if (!d || !opt_applies(d, replay))
-            return cli_usage_error("%s: unknown option '%s'", replay ? "replay" : "skview", argv[i]);
+            return usage_error("%s: unknown option '%s'", replay ? "replay" : "skview", argv[i]);
         if (d->kind == OPT_BOOL) {
             *(bool *)((char *)o + d->offset) = true;
             continue;
         }
         if (i + 1 >= argc)
-            return cli_usage_error("%s needs a value: %s", d->name, d->arg);
+            return usage_error("%s needs a value: %s", d->name, d->arg);
         if (parse_value(d, o, argv[i + 1]))
-            return cli_usage_error("%s '%s' is not valid; %s %s: %s", d->name, argv[i + 1],
+            return usage_error("%s '%s' is not valid; %s %s: %s", d->name, argv[i + 1],
                                    d->name, d->arg, d->help);
         i++;
     }
     if (replay && !o->file)
-        return cli_usage_error("replay: which FILE?");
+        return usage_error("replay: which FILE?");
     if (o->dump && !o->cols)
         o->cols = 100, o->rows = 30;
     return 0;
@@ -569,7 +570,7 @@ static int ui_init(ui_t *ui, const ui_opts_t *o, ui_source_t source)
     for (int p = 0; p < PANE__COUNT; p++)
         view_init(&ui->views[p], (pane_id_t)p);
     if (o->focus && (ui->focus = pane_by_name(o->focus)) < 0)
-        return cli_usage_error("--focus: no pane '%s'", o->focus);
+        return usage_error("--focus: no pane '%s'", o->focus);
     ui->loop = malloc(sizeof *ui->loop);
     uv_loop_init(ui->loop);
     model_opts_t mo = {.history_cap = ui->cfg.history};
@@ -664,7 +665,7 @@ int ui_cmd_live(int argc, char **argv)
     int rc = parse_opts(argc, argv, false, &o);
     if (rc)
         return rc == -2 ? EXIT_OK : rc;
-    const char *addr = cli_addr(o.addr);
+    const char *addr = addr_resolve(o.addr);
     if (!addr)
         return EXIT_USAGE;
     ui_t ui;
@@ -697,7 +698,7 @@ static int seek_error(ui_t *ui, unsigned long n)
 {
     for (unsigned long k = 0; k < n; k++)
         if (session_next_error(&ui->session))
-            return cli_usage_error("--at error:%lu: %s holds %lu error%s", n, ui->session.replay_path,
+            return usage_error("--at error:%lu: %s holds %lu error%s", n, ui->session.replay_path,
                                    k, k == 1 ? "" : "s");
     return 0;
 }
@@ -720,7 +721,7 @@ static int seek_at(ui_t *ui, const char *at)
     else if (sscanf(at, "%lu", &n) == 1)
         replay_seek(r, n);
     else
-        return cli_usage_error("--at: END, N, iter:N or error:N");
+        return usage_error("--at: END, N, iter:N or error:N");
     return 0;
 }
 
@@ -732,7 +733,7 @@ static int press_keys(ui_t *ui, const char *keys)
     for (char *k = strtok_r(buf, " ", &save); k; k = strtok_r(NULL, " ", &save)) {
         int key = keys_parse(k);
         if (key < 0)
-            return cli_usage_error("--keys: unknown key '%s'", k);
+            return usage_error("--keys: unknown key '%s'", k);
         ui_render(ui); /* handlers read the layout of the frame on screen */
         input_key(ui, key);
     }

@@ -18,7 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "model/pbjson.h"
+#include "core/pbjson.h"
 #include "ui/actions.h"
 #include "ui/layout.h"
 #include "ui/panes.h"

@@ -6,8 +6,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "io/bk_reader.h"
-#include "model/bk_progress.h"
+#include "sources/bk_reader.h"
+#include "buildkit/bk_progress.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,8 +1,8 @@
 /* libFuzzer: one line of either JSON log form, parsed, folded and written. */
 #include <stdint.h>
 #include <stdlib.h>
-#include "io/logreader_int.h"
-#include "model/model.h"
+#include "sources/logreader_int.h"
+#include "skaffold/model.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

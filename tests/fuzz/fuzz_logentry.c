@@ -3,8 +3,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "model/model.h"
-#include "model/pbjson.h"
+#include "skaffold/model.h"
+#include "core/pbjson.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

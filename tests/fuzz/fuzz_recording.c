@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
-#include "io/logreader.h"
-#include "io/recording.h"
+#include "sources/logreader.h"
+#include "sources/recording.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

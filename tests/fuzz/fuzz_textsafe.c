@@ -3,7 +3,7 @@
 #include <locale.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include "model/textsafe.h"
+#include "core/textsafe.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -6,7 +6,7 @@
 
 #include <string.h>
 #include "buildkit/control.pb-c.h"
-#include "model/arena.h"
+#include "core/arena.h"
 
 #define T0 1714557600LL /* 2024-05-01T10:00:00Z */
 #define D1 "sha256:5d3bd3b5e0b1a7e0f2bb59e0bfa6e3b3c7f3f4e6a2d1c0b9a8f7e6d5c4b3a291"

@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "model/codes.h"
-#include "model/model.h"
+#include "core/codes.h"
+#include "skaffold/model.h"
 
 #define SEC 1000000000LL
 

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include "model/bk_cache.h"
+#include "buildkit/bk_cache.h"
 #include "bk_fixture.h"
 
 static Moby__Buildkit__V1__UsageRecord *rec(const char *id, int64_t size, int in_use, int shared,

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include "model/bk_history.h"
+#include "buildkit/bk_history.h"
 #include "bk_fixture.h"
 
 static Moby__Buildkit__V1__BuildHistoryEvent *ev(int type, const char *ref, double created, const char *error)

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <cmocka.h>
-#include "model/bk_progress.h"
+#include "buildkit/bk_progress.h"
 #include "bk_fixture.h"
 
 #define NS(s) ((bk_time_t)((T0 + (s)) * 1000000000LL))

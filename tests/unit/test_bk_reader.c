@@ -13,9 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "io/bk_reader.h"
-#include "io/recording.h"
-#include "model/bk_progress.h"
+#include "sources/bk_reader.h"
+#include "sources/recording.h"
+#include "buildkit/bk_progress.h"
 #include "skaffold.pb-c.h"
 
 #define DG "sha256:6b2e1c5d9a0f4e3b8c7d6a5f4e3d2c1b0a9f8e7d6c5b4a3928171615141312ab"

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "model/codes.h"
+#include "core/codes.h"
 #include "skaffold.pb-c.h"
 
 #define SEED "../shared/seeds/000_fecb52d1fd4c3f17.txt"

@@ -6,8 +6,8 @@
 #include <cmocka.h>
 #include <stdio.h>
 #include <string.h>
-#include "live/addr.h"
-#include "live/client.h"
+#include "transport/addr.h"
+#include "transport/client.h"
 
 static void loopback_and_unix_are_local(void **state)
 {

@@ -1,4 +1,4 @@
-/* Recognising a replayed history (src/live/dedup.c): the same session
+/* Recognising a replayed history (src/sources/dedup.c): the same session
  * coming back is skipped up to where it was and continues; another history
  * is a new session from its first entry; a part-way divergence is new from
  * where it differs. Entries differ by their sentence and timestamp. */
@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <cmocka.h>
-#include "live/dedup.h"
+#include "sources/dedup.h"
 
 /* One entry: sentence "S-N" at second N (S names the history). */
 typedef struct fake {

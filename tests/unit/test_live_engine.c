@@ -1,4 +1,4 @@
-/* The shared gRPC engine (src/live/engine.h) against a unix socket nobody
+/* The shared gRPC engine (src/transport/engine.h) against a unix socket nobody
  * listens on (in a fresh temporary folder): a refused call ends once with
  * UNAVAILABLE and never reports headers; the backoff follows its documented
  * schedule; a lost connection schedules a retry that eng_stop cancels; the
@@ -13,8 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 #include "google/protobuf/empty.pb-c.h"
-#include "live/engine.h"
-#include "live/rpc_int.h"
+#include "transport/engine.h"
+#include "transport/rpc_int.h"
 
 typedef struct probe {
     int md, msgs, ends, code;

@@ -11,9 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "io/logreader.h"
-#include "io/recording.h"
-#include "model/pbjson.h"
+#include "sources/logreader.h"
+#include "sources/recording.h"
+#include "core/pbjson.h"
 
 #define HELM "../shared/data/skaffold-v1.29-helm-events.jsonl"
 #define GATEWAY "../shared/data/http-gateway-getting-started.jsonl"

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "live/pacer.h"
+#include "sources/pacer.h"
 
 #define NS_PER_MS 1000000LL
 

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "model/codes.h"
-#include "model/pbjson.h"
+#include "core/codes.h"
+#include "core/pbjson.h"
 #include "skaffold.pb-c.h"
 
 typedef struct fixture {

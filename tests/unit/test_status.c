@@ -4,7 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include "model/status.h"
+#include "core/status.h"
 
 static const struct {
     const char *text;

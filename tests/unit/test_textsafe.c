@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "model/textsafe.h"
+#include "core/textsafe.h"
 
 static char *safe(const char *s, size_t n, int max_cols, int flags, int *cols)
 {

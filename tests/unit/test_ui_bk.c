@@ -12,8 +12,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "ui_fixture.h"
-#include "io/bk_reader.h"
-#include "io/recording.h"
+#include "sources/bk_reader.h"
+#include "sources/recording.h"
 #include "ui/ui.h"
 
 static char json_path[64] = "/tmp/skview-test-bk-XXXXXX";

@@ -9,7 +9,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "file_fixture.h"
-#include "live/replay.h"
+#include "sources/replay.h"
 
 static char path[64] = "/tmp/skview-test-replay-XXXXXX";
 

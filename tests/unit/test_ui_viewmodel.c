@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
-#include "model/viewmodel.h"
+#include "skaffold/viewmodel.h"
 #include "model_fixture.h"
 #include "ui/app.h"
 

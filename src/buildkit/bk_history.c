@@ -1,0 +1,106 @@
+/* The fold of build-history events; see bk_history.h. */
+#include <stdlib.h>
+#include <string.h>
+#include "buildkit/bk_history.h"
+
+static char *dup_or_null(const char *s)
+{
+    if (!s || !*s)
+        return NULL;
+    char *d = strdup(s);
+    if (!d)
+        abort();
+    return d;
+}
+
+void bk_builds_init(bk_builds_t *h) { memset(h, 0, sizeof *h); }
+
+static void build_clear(bk_build_t *b)
+{
+    free(b->ref);
+    free(b->frontend);
+    free(b->error);
+}
+
+void bk_builds_free(bk_builds_t *h)
+{
+    for (size_t i = 0; i < h->n; i++)
+        build_clear(&h->b[i]);
+    free(h->b);
+    bk_builds_init(h);
+}
+
+static bk_build_t *find(bk_builds_t *h, const char *ref)
+{
+    for (size_t i = 0; i < h->n; i++)
+        if (!strcmp(h->b[i].ref, ref))
+            return &h->b[i];
+    return NULL;
+}
+
+static bk_build_t *add(bk_builds_t *h, const char *ref)
+{
+    if (h->n == h->cap) {
+        size_t cap = h->cap ? h->cap * 2 : 16;
+        bk_build_t *nb = realloc(h->b, cap * sizeof *nb);
+        if (!nb)
+            abort();
+        h->b = nb;
+        h->cap = cap;
+    }
+    bk_build_t *b = &h->b[h->n++];
+    memset(b, 0, sizeof *b);
+    b->ref = strdup(ref);
+    if (!b->ref)
+        abort();
+    return b;
+}
+
+static void fill(bk_build_t *b, const Moby__Buildkit__V1__BuildHistoryRecord *r, bool active)
+{
+    free(b->frontend);
+    free(b->error);
+    b->frontend = dup_or_null(r->frontend);
+    b->error = r->error && r->error->code ? dup_or_null(r->error->message && *r->error->message
+                                                            ? r->error->message : "failed")
+                                          : NULL;
+    b->active = active;
+    b->created = bk_time_from_ts(r->createdat);
+    b->completed = bk_time_from_ts(r->completedat);
+    b->cached = r->numcachedsteps;
+    b->total = r->numtotalsteps;
+    b->done = r->numcompletedsteps;
+    b->warnings = r->numwarnings;
+}
+
+static int cmp(const void *x, const void *y)
+{
+    const bk_build_t *a = x, *b = y;
+    if (a->active != b->active)
+        return a->active ? -1 : 1;
+    if (a->created != b->created)
+        return a->created > b->created ? -1 : 1;
+    return strcmp(a->ref, b->ref);
+}
+
+void bk_builds_fold(bk_builds_t *h, const Moby__Buildkit__V1__BuildHistoryEvent *ev)
+{
+    const Moby__Buildkit__V1__BuildHistoryRecord *r = ev->record;
+    if (!r || !r->ref || !*r->ref)
+        return;
+    bk_build_t *b = find(h, r->ref);
+    if (ev->type == MOBY__BUILDKIT__V1__BUILD_HISTORY_EVENT_TYPE__DELETED) {
+        if (b) {
+            build_clear(b);
+            *b = h->b[--h->n];
+        }
+    } else {
+        fill(b ? b : add(h, r->ref), r, ev->type == MOBY__BUILDKIT__V1__BUILD_HISTORY_EVENT_TYPE__STARTED);
+    }
+    qsort(h->b, h->n, sizeof *h->b, cmp);
+}
+
+const char *bk_build_state(const bk_build_t *b)
+{
+    return b->active ? "running" : b->error ? "failed" : "completed";
+}

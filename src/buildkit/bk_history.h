@@ -1,0 +1,33 @@
+/* The builds a daemon knows (v0.11+): a fold of ListenBuildHistory events,
+ * for a list to pick a build from. STARTED adds or marks a build running,
+ * COMPLETE marks it finished (with its error and counts), DELETED removes
+ * it. Listed running builds first, then the newest first. Pure; strings are
+ * copies, untrusted. */
+#ifndef SKVIEW_BK_HISTORY_H
+#define SKVIEW_BK_HISTORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "buildkit/control.pb-c.h"
+#include "buildkit/bk_progress.h"
+
+typedef struct bk_build {
+    char *ref, *frontend;
+    char *error;               /* NULL when it did not fail */
+    bool active;
+    bk_time_t created, completed;
+    int cached, total, done, warnings;
+} bk_build_t;
+
+typedef struct bk_builds {
+    bk_build_t *b;
+    size_t n, cap;
+} bk_builds_t;
+
+void bk_builds_init(bk_builds_t *h);
+void bk_builds_free(bk_builds_t *h);
+void bk_builds_fold(bk_builds_t *h, const Moby__Buildkit__V1__BuildHistoryEvent *ev);
+/* "running", "completed", "failed". */
+const char *bk_build_state(const bk_build_t *b);
+
+#endif

@@ -1,0 +1,153 @@
+/* `skview state FILE` and `skview events FILE|-a ADDR`: the headless views of
+ * a saved log, the contract users and the other parts script against. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli/cli.h"
+#include "transport/addr.h"
+#include "skaffold/entryfmt.h"
+#include "sources/logreader.h"
+#include "cli/cmds.h"
+#include "skaffold/model.h"
+#include "core/pbjson.h"
+#include "core/textsafe.h"
+#include "session/session.h"
+
+typedef struct file_args {
+    const char *path;
+    const char *addr;
+    bool strict, json, follow;
+} file_args_t;
+
+/* Parses FILE and the flags `want` allows ("j" --json, "f" --follow, "a" -a). */
+static int parse_args(int argc, char **argv, const char *want, file_args_t *a)
+{
+    memset(a, 0, sizeof *a);
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        if (!strcmp(s, "--strict")) a->strict = true;
+        else if (!strcmp(s, "--json") && strchr(want, 'j')) a->json = true;
+        else if (!strcmp(s, "--follow") && strchr(want, 'f')) a->follow = true;
+        else if ((!strcmp(s, "-a") || !strcmp(s, "--addr")) && strchr(want, 'a')) {
+            if (++i == argc) return usage_error("%s: %s needs an address", argv[0], s);
+            a->addr = argv[i];
+        } else if (!strncmp(s, "--addr=", 7) && strchr(want, 'a')) a->addr = s + 7;
+        else if (s[0] == '-' && s[1]) return usage_error("%s: unknown option '%s'", argv[0], s);
+        else if (a->path) return usage_error("%s: one FILE only ('%s')", argv[0], s);
+        else a->path = s;
+    }
+    if (!a->path && !a->addr) return usage_error("%s: missing FILE", argv[0]);
+    if (a->path && a->addr) return usage_error("%s: give FILE or -a ADDR, not both", argv[0]);
+    return EXIT_OK;
+}
+
+/* Where malformed lines are reported: "FILE:LINE: what is wrong". */
+static void print_error(void *ctx, const char *where, const char *msg, bool fatal)
+{
+    strbuf_t safe;
+    sb_init(&safe);
+    textsafe(&safe, msg, strlen(msg), 0, 0);
+    fprintf(stderr, "%s: %s%s\n", where, safe.data ? safe.data : "", fatal ? "" : " (skipped)");
+    sb_free(&safe);
+}
+
+/* What the source read but reports (an error the gateway wrote into its
+ * stream, an enum value newer than our schema): nothing lost, not counted. */
+static void print_warning(void *ctx, const char *where, const char *msg)
+{
+    strbuf_t safe;
+    sb_init(&safe);
+    textsafe(&safe, msg, strlen(msg), 0, 0);
+    fprintf(stderr, "%s: %s\n", where, safe.data ? safe.data : "");
+    sb_free(&safe);
+}
+
+/* Reads the whole file through sink; says how many lines were skipped.
+ * Returns the exit status: a file of malformed lines only, with no valid
+ * entry in it, is a runtime error (1), not an empty log. */
+static int read_file(const file_args_t *a, source_sink_t *sink)
+{
+    char err[512];
+    logreader_opts_t o = {.strict = a->strict};
+    logreader_t *r = logreader_open(a->path, &o, err, sizeof err);
+    if (!r) {
+        fprintf(stderr, "skview: %s\n", err);
+        return EXIT_RUNTIME;
+    }
+    sink->on_error = print_error;
+    sink->on_warning = print_warning;
+    int rc = logreader_pump(r, sink);
+    const char *unit = logreader_format(r) == LOG_RECORDING ? "record(s)" : "line(s)";
+    if (logreader_skipped(r) && !a->strict)
+        fprintf(stderr, "skview: %s: skipped %llu malformed %s of %llu\n", logreader_path(r),
+                (unsigned long long)logreader_skipped(r), unit, (unsigned long long)logreader_line(r));
+    if (rc == 0 && logreader_skipped(r) && logreader_entries(r) == 0) {
+        fprintf(stderr, "skview: %s: no valid entry in it, only malformed %s\n", logreader_path(r), unit);
+        rc = 1;
+    }
+    logreader_close(r);
+    return rc == 3 ? EXIT_MALFORMED : rc ? EXIT_RUNTIME : EXIT_OK;
+}
+
+int cmd_state(int argc, char **argv)
+{
+    file_args_t a;
+    int rc = parse_args(argc, argv, "a", &a);
+    if (rc) return rc;
+    if (a.addr) return state_live(addr_resolve(a.addr));
+    /* The viewer's session, fed by the file; printing the State needs no
+     * history. */
+    model_opts_t mo = {.no_history = true};
+    session_t ses;
+    session_init(&ses, NULL, &mo, &(session_hooks_t){0});
+    source_sink_t sink = session_file_sink(&ses);
+    rc = read_file(&a, &sink);
+    if (rc == EXIT_OK) {
+        strbuf_t out;
+        sb_init(&out);
+        pbjson_write(&out, &model_state(ses.model)->base);
+        sb_addc(&out, '\n');
+        fwrite(out.data, 1, out.len, stdout);
+        sb_free(&out);
+    }
+    session_fini(&ses);
+    return rc;
+}
+
+typedef struct printer {
+    strbuf_t line, safe;
+    bool json;
+} printer_t;
+
+static int print_entry(void *ctx, const Proto__LogEntry *e)
+{
+    printer_t *p = ctx;
+    sb_reset(&p->line);
+    entry_render(&p->line, &p->safe, e, p->json);
+    fwrite(p->line.data, 1, p->line.len, stdout);
+    return 0;
+}
+
+int cmd_events(int argc, char **argv)
+{
+    file_args_t a;
+    int rc = parse_args(argc, argv, "jfa", &a);
+    if (rc) return rc;
+    if (a.addr) {
+        const char *addr = addr_resolve(a.addr);
+        return addr ? events_live(addr, a.json, a.follow) : EXIT_USAGE;
+    }
+    if (a.follow) return usage_error("events: --follow needs -a ADDR");
+    printer_t p = {.json = a.json};
+    sb_init(&p.line);
+    sb_init(&p.safe);
+    source_sink_t sink = {.ctx = &p, .on_entry = print_entry};
+    rc = read_file(&a, &sink);
+    sb_free(&p.line);
+    sb_free(&p.safe);
+    if (fflush(stdout) != 0 && rc == EXIT_OK) {
+        perror("skview: events: stdout");
+        rc = EXIT_RUNTIME;
+    }
+    return rc;
+}

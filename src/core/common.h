@@ -1,0 +1,21 @@
+/* What every layer shares with the command line: the exit statuses (part of
+ * the contract users script against), the version and the default address,
+ * and the one way a usage error is reported. */
+#ifndef SKVIEW_COMMON_H
+#define SKVIEW_COMMON_H
+
+enum exit_status {
+    EXIT_OK = 0,
+    EXIT_RUNTIME = 1,    /* runtime error: unreadable file, server unreachable, RPC failed */
+    EXIT_USAGE = 2,      /* bad command line */
+    EXIT_MALFORMED = 3,  /* malformed input under --strict */
+};
+
+#define SKVIEW_VERSION "0.1.0"
+#define SKVIEW_DEFAULT_ADDR "127.0.0.1:50051"
+
+/* Prints "skview: " + message + " (see skview --help)" to stderr; returns
+ * EXIT_USAGE. */
+int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

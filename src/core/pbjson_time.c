@@ -1,0 +1,116 @@
+/* RFC 3339 timestamps for google.protobuf.Timestamp (declared in pbjson.h).
+ * Calendar arithmetic is done here rather than with timegm()/gmtime_r() so
+ * that years outside time_t's comfortable range and time zones never matter. */
+#include <stdio.h>
+#include "core/pbjson.h"
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+ * days_from_civil). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    const int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = (unsigned)(y - era * 400);
+    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+    z += 719468;
+    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const unsigned doe = (unsigned)(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
+
+/* Reads exactly n digits at s into *v. */
+static bool digits(const char *s, size_t n, unsigned *v)
+{
+    unsigned x = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        x = x * 10 + (unsigned)(s[i] - '0');
+    }
+    *v = x;
+    return true;
+}
+
+bool pbjson_parse_time(const char *s, size_t n, int64_t *seconds, int32_t *nanos)
+{
+    unsigned Y, M, D, h, mi, sec, frac = 0;
+    if (n < 20 || !digits(s, 4, &Y) || s[4] != '-' || !digits(s + 5, 2, &M) || s[7] != '-' ||
+        !digits(s + 8, 2, &D) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+        !digits(s + 11, 2, &h) || s[13] != ':' || !digits(s + 14, 2, &mi) || s[16] != ':' ||
+        !digits(s + 17, 2, &sec))
+        return false;
+    if (M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || mi > 59 || sec > 60)
+        return false;
+    size_t i = 19;
+    if (i < n && s[i] == '.') {
+        size_t start = ++i;
+        while (i < n && s[i] >= '0' && s[i] <= '9' && i - start < 9)
+            frac = frac * 10 + (unsigned)(s[i++] - '0');
+        if (i == start || (i < n && s[i] >= '0' && s[i] <= '9'))
+            return false; /* no digits, or more than nine */
+        for (size_t k = i - start; k < 9; k++)
+            frac *= 10;
+    }
+    int64_t offset = 0;
+    if (i < n && (s[i] == 'Z' || s[i] == 'z')) {
+        i++;
+    } else if (i + 6 == n && (s[i] == '+' || s[i] == '-') && s[i + 3] == ':') {
+        unsigned oh, om;
+        if (!digits(s + i + 1, 2, &oh) || !digits(s + i + 4, 2, &om) || oh > 23 || om > 59)
+            return false;
+        offset = (int64_t)(oh * 3600 + om * 60) * (s[i] == '+' ? 1 : -1);
+        i += 6;
+    } else {
+        return false;
+    }
+    if (i != n)
+        return false;
+    *seconds = days_from_civil(Y, M, D) * 86400 + h * 3600 + mi * 60 + sec - offset;
+    *nanos = (int32_t)frac;
+    return true;
+}
+
+/* google.protobuf.Timestamp's valid range: 0001-01-01T00:00:00Z to
+ * 9999-12-31T23:59:59.999999999Z. */
+#define TS_MIN_SECONDS (-62135596800LL)
+#define TS_MAX_SECONDS (253402300799LL)
+
+void pbjson_format_time(strbuf_t *out, int64_t seconds, int32_t nanos)
+{
+    /* A peer may send any numbers; what we print stays a valid RFC 3339 time
+     * (clamped to the range protobuf allows), so our JSON always reads back. */
+    if (nanos < 0 || nanos > 999999999) nanos = nanos < 0 ? 0 : 999999999;
+    if (seconds < TS_MIN_SECONDS) { seconds = TS_MIN_SECONDS; nanos = 0; }
+    if (seconds > TS_MAX_SECONDS) { seconds = TS_MAX_SECONDS; nanos = 999999999; }
+    int64_t days = seconds / 86400, rem = seconds % 86400;
+    if (rem < 0) {
+        rem += 86400;
+        days--;
+    }
+    int64_t y;
+    unsigned m, d;
+    civil_from_days(days, &y, &m, &d);
+    sb_printf(out, "%04lld-%02u-%02uT%02u:%02u:%02u", (long long)y, m, d, (unsigned)(rem / 3600),
+              (unsigned)(rem / 60 % 60), (unsigned)(rem % 60));
+    if (nanos > 0) {
+        /* Go's jsonpb: 3, 6 or 9 digits, as few as represent the value. */
+        if (nanos % 1000000 == 0)
+            sb_printf(out, ".%03d", nanos / 1000000);
+        else if (nanos % 1000 == 0)
+            sb_printf(out, ".%06d", nanos / 1000);
+        else
+            sb_printf(out, ".%09d", nanos);
+    }
+    sb_addc(out, 'Z');
+}

@@ -1,0 +1,14 @@
+/* Allocation that cannot fail: out of memory prints the size and aborts
+ * (a viewer out of memory has nothing sensible left to do). Zero sizes
+ * allocate one byte, so the result is never NULL. */
+#ifndef SKVIEW_XALLOC_H
+#define SKVIEW_XALLOC_H
+
+#include <stddef.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+
+#endif

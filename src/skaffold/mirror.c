@@ -1,0 +1,509 @@
+/* The mirror of Skaffold's State, folded by Skaffold's own rules (see
+ * model.h). It is a real Proto__State whose every field is malloc'd on its
+ * own, so protobuf_c_message_free_unpacked(state, NULL) frees it, whether it
+ * was built here or decoded from a server's State by pb_dup. The arrays of
+ * its maps may hold more room than their n_ fields say (the *_alloc counts);
+ * free() does not care. */
+#include <stdlib.h>
+#include <string.h>
+#include "core/codes.h"
+#include "skaffold/mirror_int.h"
+#include "skaffold/model.h"
+#include "skaffold/model_int.h"
+
+static const char not_started[] = "Not Started";
+
+/* Replaces a string field; "" shares protobuf_c_empty_string, which
+ * free_unpacked knows not to free. */
+static void pb_str_set(char **dst, const char *src)
+{
+    /* Resets write "Not Started" over "Not Started" all the time. */
+    if (*dst != NULL && src != NULL && strcmp(*dst, src) == 0)
+        return;
+    if (*dst != NULL && *dst != protobuf_c_empty_string)
+        free(*dst);
+    *dst = src && *src ? xstrdup(src) : (char *)protobuf_c_empty_string;
+}
+
+static void *pb_new(const ProtobufCMessageDescriptor *d)
+{
+    void *msg = xmalloc(d->sizeof_message);
+    protobuf_c_message_init(d, msg);
+    return msg;
+}
+
+/* Skaffold's empty State parts, for a new mirror and for a server State that
+ * lacks one (so readers can rely on the parts being there). */
+static void mirror_complete(Proto__State *s)
+{
+    if (s->buildstate == NULL)
+        s->buildstate = pb_new(&proto__build_state__descriptor);
+    if (s->deploystate == NULL) {
+        s->deploystate = pb_new(&proto__deploy_state__descriptor);
+        pb_str_set(&s->deploystate->status, not_started);
+    }
+    if (s->statuscheckstate == NULL) {
+        s->statuscheckstate = pb_new(&proto__status_check_state__descriptor);
+        pb_str_set(&s->statuscheckstate->status, not_started);
+    }
+    if (s->filesyncstate == NULL) {
+        s->filesyncstate = pb_new(&proto__file_sync_state__descriptor);
+        pb_str_set(&s->filesyncstate->status, not_started);
+    }
+    if (s->teststate == NULL) {
+        s->teststate = pb_new(&proto__test_state__descriptor);
+        pb_str_set(&s->teststate->status, not_started);
+    }
+}
+
+/* ---- the maps ------------------------------------------------------------------ */
+
+/* The entry messages of both map<string,string> fields have key as field 1
+ * and value as field 2, reached through the descriptor. */
+typedef struct strmap_ref {
+    void ***entries;
+    size_t *n, *alloc;
+    keyidx_t *ix;
+    const ProtobufCMessageDescriptor *d;
+} strmap_ref_t;
+
+typedef struct strmap_key {
+    const strmap_ref_t *m;
+    const char *key;
+} strmap_key_t;
+
+static const char *strmap_key_at(const strmap_ref_t *m, size_t pos)
+{
+    return *(char **)((char *)(*m->entries)[pos] + m->d->fields[0].offset);
+}
+
+static char **strmap_value_at(const strmap_ref_t *m, size_t pos)
+{
+    return (char **)((char *)(*m->entries)[pos] + m->d->fields[1].offset);
+}
+
+static bool strmap_eq(const void *ctx, size_t pos)
+{
+    const strmap_key_t *k = ctx;
+    return strcmp(model_nz(strmap_key_at(k->m, pos)), k->key) == 0;
+}
+
+/* A few keys (the usual artifacts, a rollout's resources) are compared
+ * directly: cheaper than hashing. The index exists only beyond that. */
+#define STRMAP_SCAN_MAX 8
+
+static long strmap_find(const strmap_ref_t *m, const char *key)
+{
+    strmap_key_t k = { m, model_nz(key) };
+    if (*m->n <= STRMAP_SCAN_MAX) {
+        for (size_t i = 0; i < *m->n; i++)
+            if (strmap_eq(&k, i))
+                return (long)i;
+        return -1;
+    }
+    return keyidx_find(m->ix, keyidx_hash_str(k.key), strmap_eq, &k);
+}
+
+/* Indexes every key once the map outgrows a scan. */
+static void strmap_index_all(const strmap_ref_t *m)
+{
+    keyidx_clear(m->ix);
+    for (size_t i = 0; i < *m->n; i++) {
+        strmap_key_t k = { m, model_nz(strmap_key_at(m, i)) };
+        uint32_t h = keyidx_hash_str(k.key);
+        /* A server never sends a key twice; if one did, the first stays. */
+        if (keyidx_find(m->ix, h, strmap_eq, &k) < 0)
+            keyidx_add(m->ix, h, i);
+    }
+}
+
+/* map[key] = value. */
+static void strmap_set(const strmap_ref_t *m, const char *key, const char *value)
+{
+    long pos = strmap_find(m, key);
+    if (pos >= 0) {
+        pb_str_set(strmap_value_at(m, (size_t)pos), value);
+        return;
+    }
+    *m->entries = model_grow(*m->entries, m->alloc, *m->n + 1, sizeof **m->entries, 0);
+    void *e = pb_new(m->d);
+    (*m->entries)[*m->n] = e;
+    pb_str_set((char **)((char *)e + m->d->fields[0].offset), key);
+    pb_str_set((char **)((char *)e + m->d->fields[1].offset), value);
+    size_t at = (*m->n)++;
+    if (*m->n == STRMAP_SCAN_MAX + 1)
+        strmap_index_all(m);
+    else if (*m->n > STRMAP_SCAN_MAX)
+        keyidx_add(m->ix, keyidx_hash_str(model_nz(key)), at);
+}
+
+/* Rebuilds the index of a map adopted from elsewhere. */
+static void strmap_reindex(const strmap_ref_t *m)
+{
+    keyidx_clear(m->ix);
+    *m->alloc = *m->n;
+    if (*m->n > STRMAP_SCAN_MAX)
+        strmap_index_all(m);
+}
+
+static strmap_ref_t arts_ref(mirror_t *mr)
+{
+    Proto__BuildState *b = mr->s->buildstate;
+    return (strmap_ref_t){ (void ***)&b->artifacts, &b->n_artifacts, &mr->arts_alloc, &mr->arts,
+                           &proto__build_state__artifacts_entry__descriptor };
+}
+
+static strmap_ref_t res_ref(mirror_t *mr)
+{
+    Proto__StatusCheckState *sc = mr->s->statuscheckstate;
+    return (strmap_ref_t){ (void ***)&sc->resources, &sc->n_resources, &mr->res_alloc, &mr->res,
+                           &proto__status_check_state__resources_entry__descriptor };
+}
+
+long mirror_resource_pos(const mirror_t *mr, const char *name)
+{
+    strmap_ref_t r = res_ref((mirror_t *)mr);
+    return strmap_find(&r, name);
+}
+
+typedef struct port_key {
+    const Proto__State *s;
+    int32_t port;
+} port_key_t;
+
+static bool port_eq(const void *ctx, size_t pos)
+{
+    const port_key_t *k = ctx;
+    return k->s->forwardedports[pos]->key == k->port;
+}
+
+/* The fields port_copy knows; a schema that grows PortEvent makes it fall
+ * back to pb_dup until it learns the new field. */
+#define PORT_EVENT_FIELDS 10
+
+/* A deep copy of a PortEvent, malloc'd field by field as free_unpacked
+ * expects. pb_dup (pack + unpack) cost about 5,700 instructions a port, 6% of
+ * a whole `skview state`; this is a tenth of it. An event with unknown
+ * fields (a newer server) goes through pb_dup, which keeps them. */
+static Proto__PortEvent *port_copy(const Proto__PortEvent *p)
+{
+    if (proto__port_event__descriptor.n_fields != PORT_EVENT_FIELDS || p->base.n_unknown_fields ||
+        (p->targetport && p->targetport->base.n_unknown_fields))
+        return (Proto__PortEvent *)pb_dup(&p->base);
+    Proto__PortEvent *c = pb_new(&proto__port_event__descriptor);
+    c->localport = p->localport;
+    c->remoteport = p->remoteport;
+    pb_str_set(&c->podname, p->podname);
+    pb_str_set(&c->containername, p->containername);
+    pb_str_set(&c->namespace_, p->namespace_);
+    pb_str_set(&c->portname, p->portname);
+    pb_str_set(&c->resourcetype, p->resourcetype);
+    pb_str_set(&c->resourcename, p->resourcename);
+    pb_str_set(&c->address, p->address);
+    if (p->targetport) {
+        c->targetport = pb_new(&proto__int_or_string__descriptor);
+        c->targetport->type = p->targetport->type;
+        c->targetport->intval = p->targetport->intval;
+        pb_str_set(&c->targetport->strval, p->targetport->strval);
+    }
+    return c;
+}
+
+static void mirror_port(mirror_t *mr, const Proto__PortEvent *p)
+{
+    Proto__State *s = mr->s;
+    Proto__PortEvent *copy = port_copy(p);
+    port_key_t k = { s, p->localport };
+    long pos = keyidx_find(&mr->ports, keyidx_hash_int(p->localport), port_eq, &k);
+
+    if (pos >= 0) {
+        protobuf_c_message_free_unpacked(&s->forwardedports[pos]->value->base, NULL);
+        s->forwardedports[pos]->value = copy;
+        return;
+    }
+    s->forwardedports = model_grow(s->forwardedports, &mr->ports_alloc, s->n_forwardedports + 1,
+                                   sizeof *s->forwardedports, 0);
+    Proto__State__ForwardedPortsEntry *e = pb_new(&proto__state__forwarded_ports_entry__descriptor);
+    e->key = p->localport;
+    e->value = copy;
+    keyidx_add(&mr->ports, keyidx_hash_int(p->localport), s->n_forwardedports);
+    s->forwardedports[s->n_forwardedports++] = e;
+}
+
+static void ports_reindex(mirror_t *mr)
+{
+    Proto__State *s = mr->s;
+    keyidx_clear(&mr->ports);
+    mr->ports_alloc = s->n_forwardedports;
+    for (size_t i = 0; i < s->n_forwardedports; i++) {
+        port_key_t k = { s, s->forwardedports[i]->key };
+        uint32_t h = keyidx_hash_int(k.port);
+        if (keyidx_find(&mr->ports, h, port_eq, &k) < 0)
+            keyidx_add(&mr->ports, h, i);
+    }
+}
+
+/* ---- debugging containers --------------------------------------------------------- */
+
+static bool mirror_same_container(const Proto__DebuggingContainerEvent *a,
+                                  const Proto__DebuggingContainerEvent *b)
+{
+    return strcmp(model_nz(a->namespace_), model_nz(b->namespace_)) == 0 &&
+           strcmp(model_nz(a->podname), model_nz(b->podname)) == 0 &&
+           strcmp(model_nz(a->containername), model_nz(b->containername)) == 0;
+}
+
+/* "Started" appends in Skaffold; here a container already listed is
+ * replaced in place instead, so that folding the same entry twice changes
+ * nothing. A reconnect needs that: the GetState answer already holds the
+ * containers whose "Started" the replayed history then brings again (and
+ * model_reconcile re-folds entries on top of the server's State). Skaffold
+ * starts a container once, so both rules agree on any real log. */
+static bool mirror_debug_replace(Proto__State *s, const Proto__DebuggingContainerEvent *d)
+{
+    for (size_t i = 0; i < s->n_debuggingcontainers; i++)
+        if (mirror_same_container(s->debuggingcontainers[i], d)) {
+            protobuf_c_message_free_unpacked(&s->debuggingcontainers[i]->base, NULL);
+            s->debuggingcontainers[i] = (Proto__DebuggingContainerEvent *)pb_dup(&d->base);
+            return true;
+        }
+    return false;
+}
+
+static void mirror_debug(mirror_t *mr, const Proto__DebuggingContainerEvent *d)
+{
+    Proto__State *s = mr->s;
+    status_kind_t k = status_kind(d->status);
+
+    if (k == STATUS_STARTED && !mirror_debug_replace(s, d)) {
+        s->debuggingcontainers = model_grow(s->debuggingcontainers, &mr->debug_alloc,
+                                            s->n_debuggingcontainers + 1,
+                                            sizeof *s->debuggingcontainers, 0);
+        s->debuggingcontainers[s->n_debuggingcontainers++] =
+            (Proto__DebuggingContainerEvent *)pb_dup(&d->base);
+    } else if (k == STATUS_TERMINATED) {
+        size_t kept = 0;
+        for (size_t i = 0; i < s->n_debuggingcontainers; i++) {
+            Proto__DebuggingContainerEvent *c = s->debuggingcontainers[i];
+            if (mirror_same_container(c, d))
+                protobuf_c_message_free_unpacked(&c->base, NULL);
+            else
+                s->debuggingcontainers[kept++] = c;
+        }
+        s->n_debuggingcontainers = kept;
+    }
+}
+
+static void mirror_meta(Proto__State *s, const Proto__MetaEvent *me)
+{
+    /* Skaffold v0.x MetaEvents carry no metadata: keep what is there rather
+     * than erase a reconciled server's metadata. */
+    if (me->metadata == NULL)
+        return;
+    if (s->metadata != NULL)
+        protobuf_c_message_free_unpacked(&s->metadata->base, NULL);
+    s->metadata = (Proto__Metadata *)pb_dup(&me->metadata->base);
+}
+
+/* ---- resets ------------------------------------------------------------------------ */
+
+static void free_array(void **arr, size_t *n)
+{
+    for (size_t i = 0; i < *n; i++)
+        protobuf_c_message_free_unpacked(arr[i], NULL);
+    *n = 0;
+}
+
+/* resources, forwardedPorts and debuggingContainers emptied. The arrays
+ * keep their room for the next rollout. */
+static void mirror_empty_rollout(mirror_t *mr)
+{
+    Proto__State *s = mr->s;
+    free_array((void **)s->statuscheckstate->resources, &s->statuscheckstate->n_resources);
+    free_array((void **)s->forwardedports, &s->n_forwardedports);
+    free_array((void **)s->debuggingcontainers, &s->n_debuggingcontainers);
+    keyidx_clear(&mr->res);
+    keyidx_clear(&mr->ports);
+}
+
+static void mirror_reset_deploy(mirror_t *mr)
+{
+    Proto__State *s = mr->s;
+    pb_str_set(&s->deploystate->status, not_started);
+    s->deploystate->statuscode = 0;
+    pb_str_set(&s->statuscheckstate->status, not_started);
+    s->statuscheckstate->statuscode = 0;
+    mirror_empty_rollout(mr);
+}
+
+static void mirror_reset_test(mirror_t *mr)
+{
+    pb_str_set(&mr->s->teststate->status, not_started);
+    mr->s->teststate->statuscode = 0;
+}
+
+static void mirror_reset_build(mirror_t *mr)
+{
+    Proto__BuildState *b = mr->s->buildstate;
+    strmap_ref_t a = arts_ref(mr);
+    for (size_t i = 0; i < b->n_artifacts; i++)
+        pb_str_set(strmap_value_at(&a, i), not_started);
+    b->statuscode = 0;
+    pb_str_set(&mr->s->filesyncstate->status, not_started);
+    mirror_reset_test(mr);
+    mirror_reset_deploy(mr);
+}
+
+/* InitializeState: a fresh State; the flags are the new process's, which no
+ * event shows, so the old ones stay until a reconcile says otherwise. */
+static void mirror_reset_session(mirror_t *mr)
+{
+    Proto__State *s = mr->s;
+    bool ab = s->buildstate->autotrigger, ad = s->deploystate->autotrigger;
+    bool as = s->filesyncstate->autotrigger;
+
+    mirror_free(mr);
+    mirror_init(mr);
+    mr->s->buildstate->autotrigger = ab;
+    mr->s->deploystate->autotrigger = ad;
+    mr->s->filesyncstate->autotrigger = as;
+}
+
+void mirror_reset(mirror_t *mr, unsigned resets)
+{
+    if (resets & MIRROR_RESET_SESSION)
+        mirror_reset_session(mr);
+    if (resets & MIRROR_RESET_BUILD)
+        mirror_reset_build(mr);
+    if (resets & MIRROR_RESET_TEST)
+        mirror_reset_test(mr);
+    if (resets & MIRROR_RESET_DEPLOY)
+        mirror_reset_deploy(mr);
+}
+
+/* ---- folding -------------------------------------------------------------------------- */
+
+/* The code a failure reports: its ActionableErr's, else the legacy errCode. */
+static int fail_code(const Proto__ActionableErr *ae, int legacy)
+{
+    return ae != NULL && ae->errcode != 0 ? (int)ae->errcode : legacy;
+}
+
+/* DeployComplete / DeployFailed set deployState.statusCode. */
+static void mirror_deploy(Proto__State *s, const Proto__DeployEvent *d)
+{
+    status_kind_t k = status_kind(d->status);
+    pb_str_set(&s->deploystate->status, d->status);
+    if (k == STATUS_SUCCEEDED)
+        s->deploystate->statuscode = PROTO__STATUS_CODE__DEPLOY_SUCCESS;
+    else if (k == STATUS_FAILED)
+        s->deploystate->statuscode = fail_code(d->actionableerr, d->errcode);
+}
+
+/* StatusCheckEventEnded sets statusCheckState.statusCode. */
+static void mirror_check(Proto__State *s, const Proto__StatusCheckEvent *c)
+{
+    status_kind_t k = status_kind(c->status);
+    pb_str_set(&s->statuscheckstate->status, c->status);
+    if (k == STATUS_SUCCEEDED)
+        s->statuscheckstate->statuscode = PROTO__STATUS_CODE__STATUSCHECK_SUCCESS;
+    else if (k == STATUS_FAILED)
+        s->statuscheckstate->statuscode = fail_code(c->actionableerr, c->errcode);
+}
+
+/* TestFailed sets testState.statusCode. */
+static void mirror_test(Proto__State *s, const Proto__TestEvent *t)
+{
+    pb_str_set(&s->teststate->status, t->status);
+    if (status_kind(t->status) == STATUS_FAILED)
+        s->teststate->statuscode = fail_code(t->actionableerr, 0);
+}
+
+/* A failed build fails the build sequence, which sets the code. */
+static void mirror_build(mirror_t *mr, const Proto__BuildEvent *b)
+{
+    strmap_ref_t a = arts_ref(mr);
+    strmap_set(&a, b->artifact, b->status);
+    if (status_kind(b->status) == STATUS_FAILED)
+        mr->s->buildstate->statuscode = fail_code(b->actionableerr, b->errcode);
+}
+
+/* Skaffold's own State rules; the one code path for fold and reconcile. */
+void mirror_fold(mirror_t *mr, const Proto__Event *ev)
+{
+    Proto__State *s = mr->s;
+    const Proto__ResourceStatusCheckEvent *r = ev->resourcestatuscheckevent;
+    strmap_ref_t res;
+
+    switch (ev->event_type_case) {
+    case PROTO__EVENT__EVENT_TYPE_BUILD_EVENT:
+        mirror_build(mr, ev->buildevent);
+        break;
+    case PROTO__EVENT__EVENT_TYPE_DEPLOY_EVENT:
+        mirror_deploy(s, ev->deployevent);
+        break;
+    case PROTO__EVENT__EVENT_TYPE_PORT_EVENT:
+        mirror_port(mr, ev->portevent);
+        break;
+    case PROTO__EVENT__EVENT_TYPE_STATUS_CHECK_EVENT:
+        mirror_check(s, ev->statuscheckevent);
+        break;
+    case PROTO__EVENT__EVENT_TYPE_RESOURCE_STATUS_CHECK_EVENT:
+        res = res_ref(mr);
+        strmap_set(&res, r->resource, r->status);
+        break;
+    case PROTO__EVENT__EVENT_TYPE_FILE_SYNC_EVENT:
+        pb_str_set(&s->filesyncstate->status, ev->filesyncevent->status);
+        break;
+    case PROTO__EVENT__EVENT_TYPE_DEBUGGING_CONTAINER_EVENT:
+        mirror_debug(mr, ev->debuggingcontainerevent);
+        break;
+    case PROTO__EVENT__EVENT_TYPE_META_EVENT:
+        mirror_meta(s, ev->metaevent);
+        break;
+    case PROTO__EVENT__EVENT_TYPE_TEST_EVENT:
+        mirror_test(s, ev->testevent);
+        break;
+    default:
+        break; /* dev loop and termination change no State field */
+    }
+}
+
+/* ---- life cycle ------------------------------------------------------------------------ */
+
+static void mirror_reindex(mirror_t *mr)
+{
+    strmap_ref_t a = arts_ref(mr), r = res_ref(mr);
+    strmap_reindex(&a);
+    strmap_reindex(&r);
+    ports_reindex(mr);
+    mr->debug_alloc = mr->s->n_debuggingcontainers;
+}
+
+void mirror_adopt(mirror_t *mr, Proto__State *s)
+{
+    if (mr->s != NULL)
+        protobuf_c_message_free_unpacked(&mr->s->base, NULL);
+    mirror_complete(s);
+    mr->s = s;
+    mirror_reindex(mr);
+}
+
+void mirror_init(mirror_t *mr)
+{
+    memset(mr, 0, sizeof *mr);
+    keyidx_init(&mr->arts);
+    keyidx_init(&mr->res);
+    keyidx_init(&mr->ports);
+    mirror_adopt(mr, pb_new(&proto__state__descriptor));
+}
+
+void mirror_free(mirror_t *mr)
+{
+    if (mr->s != NULL)
+        protobuf_c_message_free_unpacked(&mr->s->base, NULL);
+    keyidx_free(&mr->arts);
+    keyidx_free(&mr->res);
+    keyidx_free(&mr->ports);
+    memset(mr, 0, sizeof *mr);
+}

@@ -1,0 +1,43 @@
+/* Private to src/model: the State mirror, its fold rules and Skaffold's
+ * resets, shared by model_fold and model_reconcile so that the rules have
+ * one code path. The State's three maps have a hash index beside them
+ * (keyidx_int.h) and grow by doubling, so a fold is O(1) per event however
+ * many distinct keys a session has. */
+#ifndef SKVIEW_MIRROR_INT_H
+#define SKVIEW_MIRROR_INT_H
+
+#include "core/keyidx.h"
+#include "skaffold.pb-c.h"
+
+typedef struct mirror {
+    Proto__State *s;
+    keyidx_t arts, res, ports;
+    size_t arts_alloc, res_alloc, ports_alloc, debug_alloc;
+} mirror_t;
+
+/* Skaffold's resets (pkg/skaffold/event/event.go), as bits so that the
+ * model can record which of them happened before an entry. */
+enum mirror_reset {
+    MIRROR_RESET_SESSION = 1,   /* InitializeState: a new Skaffold process */
+    MIRROR_RESET_BUILD = 2,     /* ResetStateOnBuild */
+    MIRROR_RESET_TEST = 4,      /* ResetStateOnTest */
+    MIRROR_RESET_DEPLOY = 8,    /* ResetStateOnDeploy */
+};
+
+/* Skaffold's State at start as events show it: deploy, status check, file
+ * sync and test "Not Started", no artifacts, no metadata yet. */
+void mirror_init(mirror_t *mr);
+void mirror_free(mirror_t *mr);
+/* Makes s (malloc'd, e.g. by pb_dup; the mirror takes it) the mirror, with
+ * the parts a sparse server State lacks added as mirror_init has them. */
+void mirror_adopt(mirror_t *mr, Proto__State *s);
+/* Applies the resets in `resets` (MIRROR_RESET_* bits), session first. The
+ * autoTrigger flags survive every reset (no event can change them). */
+void mirror_reset(mirror_t *mr, unsigned resets);
+/* Applies one event by Skaffold's handleExec rules, and the statusCode its
+ * phase function sets in the same step. */
+void mirror_fold(mirror_t *mr, const Proto__Event *ev);
+/* The position of a resource in statusCheckState.resources, or -1. */
+long mirror_resource_pos(const mirror_t *mr, const char *name);
+
+#endif

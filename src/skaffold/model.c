@@ -1,0 +1,402 @@
+/* The model: folds LogEntry values into the mirror of Skaffold's State
+ * (mirror.c), the timeline, the error list, the resource details and the
+ * history, and answers the readers. */
+#include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "skaffold/errlog_int.h"
+#include "skaffold/history_int.h"
+#include "skaffold/mirror_int.h"
+#include "skaffold/model.h"
+#include "skaffold/model_int.h"
+#include "skaffold/resets_int.h"
+#include "skaffold/resources_int.h"
+#include "skaffold/timeline_int.h"
+
+struct model {
+    model_opts_t opts;
+    mirror_t mirror;
+    resets_t resets;
+    uint64_t seq, generation;
+    uint64_t undecodable;   /* history entries reconcile could not decode */
+    char *version;
+    bool terminated;
+    char *term_status;
+    int64_t last_time;
+    reslist_t res;
+    uint64_t *sessions;     /* seq of the first entry of session i + 1 */
+    size_t n_sessions, sessions_alloc;
+    hist_t hist;
+    tl_t tl;
+    errlog_t errs;
+};
+
+/* ---- allocation ------------------------------------------------------------ */
+
+void *model_grow(void *arr, size_t *alloc, size_t need, size_t elem, size_t limit)
+{
+    if (need <= *alloc)
+        return arr;
+    size_t n = *alloc ? *alloc * 2 : 8;
+    if (n < need)
+        n = need;
+    if (limit != 0 && n > limit)
+        n = limit > need ? limit : need;
+    arr = xrealloc(arr, n * elem);
+    *alloc = n;
+    return arr;
+}
+
+int64_t model_time_ns(const Proto__LogEntry *e)
+{
+    if (e->timestamp == NULL)
+        return 0;
+    /* Nanoseconds since 1970 fit int64 until the year 2262; the wire can say
+     * anything (found by fuzzing: year 4042), so saturate instead of
+     * overflowing. */
+    int64_t ns;
+    if (__builtin_mul_overflow(e->timestamp->seconds, (int64_t)1000000000, &ns) ||
+        __builtin_add_overflow(ns, (int64_t)e->timestamp->nanos, &ns))
+        return e->timestamp->seconds < 0 ? INT64_MIN + 1 : INT64_MAX;
+    return ns;
+}
+
+ProtobufCMessage *pb_dup(const ProtobufCMessage *msg)
+{
+    if (msg == NULL)
+        return NULL;
+    size_t n = protobuf_c_message_get_packed_size(msg);
+    uint8_t *buf = xmalloc(n);
+    protobuf_c_message_pack(msg, buf);
+    ProtobufCMessage *copy = protobuf_c_message_unpack(msg->descriptor, NULL, n, buf);
+    free(buf);
+    if (copy == NULL) {
+        fprintf(stderr, "skview: pb_dup: cannot decode a %s it encoded\n", msg->descriptor->name);
+        abort();
+    }
+    return copy;
+}
+
+const char *phase_name(phase_t p)
+{
+    static const char *const names[PHASE__COUNT] = {
+        [PHASE_BUILD] = "build",
+        [PHASE_TEST] = "test",
+        [PHASE_DEPLOY] = "deploy",
+        [PHASE_STATUSCHECK] = "status check",
+        [PHASE_RESOURCE] = "resource",
+        [PHASE_SYNC] = "sync",
+        [PHASE_DEVLOOP] = "dev loop",
+        [PHASE_TERMINATION] = "termination",
+    };
+    return (unsigned)p < PHASE__COUNT ? names[p] : "unknown";
+}
+
+static void str_replace(char **dst, const char *src)
+{
+    free(*dst);
+    *dst = xstrdup(src ? src : "");
+}
+
+/* ---- life cycle ---------------------------------------------------------------- */
+
+static size_t cap_or(size_t cap, size_t dflt)
+{
+    return cap ? cap : dflt;
+}
+
+static void model_init_parts(model_t *m)
+{
+    mirror_init(&m->mirror);
+    resets_init(&m->resets);
+    reslist_init(&m->res);
+    m->n_sessions = 0;
+    m->version = xstrdup("");
+    m->term_status = xstrdup("");
+    hist_init(&m->hist, m->opts.history_cap);
+    tl_init(&m->tl, m->opts.timeline_cap);
+    errlog_init(&m->errs, m->opts.errors_cap);
+}
+
+static void model_free_parts(model_t *m)
+{
+    mirror_free(&m->mirror);
+    reslist_free(&m->res);
+    free(m->version);
+    free(m->term_status);
+    hist_free(&m->hist);
+    tl_free(&m->tl);
+    errlog_free(&m->errs);
+}
+
+model_t *model_new(const model_opts_t *opts)
+{
+    model_t *m = xcalloc(1, sizeof *m);
+    model_opts_t o = opts ? *opts : (model_opts_t){ 0 };
+
+    m->opts = o;
+    m->opts.history_cap = cap_or(o.history_cap, MODEL_HISTORY_DEFAULT);
+    m->opts.timeline_cap = cap_or(o.timeline_cap, MODEL_TIMELINE_DEFAULT);
+    m->opts.errors_cap = cap_or(o.errors_cap, MODEL_ERRORS_DEFAULT);
+    model_init_parts(m);
+    return m;
+}
+
+void model_free(model_t *m)
+{
+    if (m == NULL)
+        return;
+    model_free_parts(m);
+    free(m->sessions);
+    free(m);
+}
+
+void model_clear(model_t *m)
+{
+    model_free_parts(m);
+    m->seq = 0;
+    m->terminated = false;
+    m->last_time = 0;
+    model_init_parts(m);
+    m->generation++;
+}
+
+/* ---- folding ------------------------------------------------------------------- */
+
+/* What the model keeps about the session itself, outside the State. */
+static void model_fold_session(model_t *m, const Proto__Event *ev)
+{
+    if (ev->event_type_case == PROTO__EVENT__EVENT_TYPE_META_EVENT) {
+        str_replace(&m->version, ev->metaevent->entry);
+    } else if (ev->event_type_case == PROTO__EVENT__EVENT_TYPE_TERMINATION_EVENT) {
+        m->terminated = true;
+        str_replace(&m->term_status, ev->terminationevent->status);
+    }
+}
+
+/* A new session starts with this entry (the first one, or a MetaEvent
+ * after others). */
+static void model_session_start(model_t *m, uint64_t seq, int64_t t)
+{
+    m->sessions = model_grow(m->sessions, &m->sessions_alloc, m->n_sessions + 1,
+                             sizeof *m->sessions, 0);
+    m->sessions[m->n_sessions++] = seq;
+    tl_set_session(&m->tl, (uint32_t)m->n_sessions, t);
+}
+
+/* The resets the server applied before ev, to the mirror and to what
+ * follows the State (the resource details). */
+static void model_apply_resets(model_t *m, unsigned resets)
+{
+    if (resets == 0)
+        return;
+    mirror_reset(&m->mirror, resets);
+    /* Every reset but the test's empties the resources map. */
+    if (resets & (MIRROR_RESET_SESSION | MIRROR_RESET_BUILD | MIRROR_RESET_DEPLOY))
+        reslist_clear(&m->res);
+    if (resets & MIRROR_RESET_SESSION) {
+        str_replace(&m->version, "");
+        m->terminated = false;
+        str_replace(&m->term_status, "");
+    }
+}
+
+int model_fold(model_t *m, const Proto__LogEntry *e)
+{
+    const Proto__Event *ev = e->event;
+    uint64_t seq = m->seq++;
+    int64_t t = model_time_ns(e);
+    bool has_event = ev != NULL && ev->event_type_case != PROTO__EVENT__EVENT_TYPE__NOT_SET;
+    unsigned resets = has_event ? resets_before(&m->resets, ev) : 0;
+
+    m->generation++;
+    if (m->n_sessions == 0 || (resets & MIRROR_RESET_SESSION))
+        model_session_start(m, seq, t);
+    if (!m->opts.no_history)
+        hist_push(&m->hist, e, (uint8_t)resets);
+    if (t != 0)
+        m->last_time = t;
+    if (!has_event)
+        return -1;
+    model_apply_resets(m, resets);
+    mirror_fold(&m->mirror, ev);
+    model_fold_session(m, ev);
+    if (ev->event_type_case == PROTO__EVENT__EVENT_TYPE_RESOURCE_STATUS_CHECK_EVENT)
+        reslist_fold(&m->res, ev->resourcestatuscheckevent, t);
+    /* The timeline first, so an error is tied to the iteration its entry
+     * opened or ended; then the error, so the timeline can point at it. */
+    tl_fold(&m->tl, ev, t);
+    uint64_t eid = errlog_fold(&m->errs, ev, model_nz(e->entry), seq, t, tl_current_number(&m->tl),
+                               (uint32_t)m->n_sessions);
+    tl_note_error(&m->tl, eid);
+    return 0;
+}
+
+/* Folds seq again from the history onto the mirror, with its resets. */
+static void model_refold(model_t *m, uint64_t seq)
+{
+    size_t len;
+    uint8_t resets = 0;
+    const uint8_t *data = hist_get(&m->hist, seq, &len, &resets);
+    /* protobuf-c keeps unknown fields it cannot pack back into a valid
+     * message (field number 0, found by fuzzing), so a hostile entry can
+     * fail to decode from the history: skip it, never die on wire data. */
+    Proto__LogEntry *e = data ? proto__log_entry__unpack(NULL, len, data) : NULL;
+    if (e == NULL) {
+        m->undecodable++;
+        return;
+    }
+    if (e->event != NULL && e->event->event_type_case != PROTO__EVENT__EVENT_TYPE__NOT_SET) {
+        mirror_reset(&m->mirror, resets);
+        mirror_fold(&m->mirror, e->event);
+    }
+    protobuf_c_message_free_unpacked(&e->base, NULL);
+}
+
+void model_reconcile(model_t *m, const Proto__State *server, uint64_t since_seq)
+{
+    mirror_adopt(&m->mirror, (Proto__State *)pb_dup(&server->base));
+    /* Entries older than the history keeps are gone; what is left is the best
+     * that can be re-applied. */
+    uint64_t seq = since_seq > m->hist.first ? since_seq : m->hist.first;
+    if (m->opts.no_history)
+        seq = m->seq; /* nothing kept to re-apply */
+    for (; seq < m->seq; seq++)
+        model_refold(m, seq);
+    reslist_sync(&m->res, m->mirror.s->statuscheckstate);
+    m->generation++;
+}
+
+/* ---- readers ------------------------------------------------------------------- */
+
+uint64_t model_seq(const model_t *m)
+{
+    return m->seq;
+}
+
+uint64_t model_undecodable(const model_t *m)
+{
+    return m->undecodable;
+}
+
+uint64_t model_generation(const model_t *m)
+{
+    return m->generation;
+}
+
+const Proto__State *model_state(const model_t *m)
+{
+    return m->mirror.s;
+}
+
+const char *model_version(const model_t *m)
+{
+    return m->version;
+}
+
+bool model_terminated(const model_t *m, const char **status)
+{
+    if (status != NULL)
+        *status = m->term_status;
+    return m->terminated;
+}
+
+int64_t model_last_time(const model_t *m)
+{
+    return m->last_time;
+}
+
+size_t model_iteration_count(const model_t *m)
+{
+    return m->tl.n;
+}
+
+const iteration_t *model_iteration(const model_t *m, size_t i)
+{
+    return tl_at(&m->tl, i);
+}
+
+const iteration_t *model_current_iteration(const model_t *m)
+{
+    return m->tl.n ? tl_at(&m->tl, m->tl.n - 1) : NULL;
+}
+
+size_t model_error_count(const model_t *m)
+{
+    return errlog_count(&m->errs);
+}
+
+const model_error_t *model_error_at(const model_t *m, size_t i)
+{
+    return errlog_at(&m->errs, i);
+}
+
+const model_error_t *model_error_by_id(const model_t *m, uint64_t id)
+{
+    return errlog_by_id(&m->errs, id);
+}
+
+size_t model_unresolved_errors(const model_t *m)
+{
+    return errlog_unresolved(&m->errs);
+}
+
+size_t model_resource_count(const model_t *m)
+{
+    return m->res.n;
+}
+
+const model_resource_t *model_resource_at(const model_t *m, size_t i)
+{
+    return i < m->res.n ? &m->res.v[i] : NULL;
+}
+
+const model_resource_t *model_resource_find(const model_t *m, const char *name)
+{
+    return reslist_find(&m->res, name);
+}
+
+const model_resource_t *model_resource_owner(const model_t *m, const model_resource_t *r)
+{
+    return reslist_owner(&m->res, r);
+}
+
+const model_resource_t *model_resource_tree_at(const model_t *m, size_t i, int *depth)
+{
+    return reslist_tree_at((reslist_t *)&m->res, i, depth);
+}
+
+uint32_t model_session(const model_t *m)
+{
+    return m->n_sessions ? (uint32_t)m->n_sessions : 1;
+}
+
+uint32_t model_session_of(const model_t *m, uint64_t seq)
+{
+    size_t lo = 0, hi = m->n_sessions;
+    /* The number of sessions that started at or before seq. */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->sessions[mid] <= seq)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo ? (uint32_t)lo : 1;
+}
+
+uint64_t model_history_first(const model_t *m)
+{
+    return m->hist.first;
+}
+
+Proto__LogEntry *model_history_get(const model_t *m, uint64_t seq, ProtobufCAllocator *alloc)
+{
+    return hist_unpack(&m->hist, seq, alloc);
+}
+
+size_t model_history_bytes(const model_t *m)
+{
+    return hist_bytes(&m->hist);
+}

@@ -1,0 +1,293 @@
+/* The dev-loop timeline. Skaffold v1 brackets each iteration with
+ * DevLoopEvents; Skaffold v0.x sends none, so phase events that find no open
+ * iteration open an implicit one, and an implicit iteration gives way to the
+ * next when a phase starts over (a build after the deploy, a second deploy). */
+#include <stdlib.h>
+#include <string.h>
+#include "skaffold/model_int.h"
+#include "skaffold/timeline_int.h"
+
+void tl_init(tl_t *tl, size_t cap)
+{
+    memset(tl, 0, sizeof *tl);
+    tl->cap = cap;
+}
+
+static void tl_iter_free(tl_iter_t *ti)
+{
+    for (size_t i = 0; i < ti->it.n_builds; i++)
+        free(ti->it.builds[i].artifact);
+    free(ti->it.builds);
+    free(ti);
+}
+
+void tl_free(tl_t *tl)
+{
+    for (size_t i = 0; i < tl->n; i++)
+        tl_iter_free(tl->iters[i]);
+    free(tl->iters);
+    tl_init(tl, tl->cap);
+}
+
+static void tl_close(tl_iter_t *ti, int64_t t);
+
+void tl_set_session(tl_t *tl, uint32_t session, int64_t t)
+{
+    if (tl->n)
+        tl_close(tl->iters[tl->n - 1], t);
+    tl->session = session;
+}
+
+static tl_iter_t *tl_cur(const tl_t *tl)
+{
+    return tl->n ? tl->iters[tl->n - 1] : NULL;
+}
+
+int32_t tl_current_number(const tl_t *tl)
+{
+    const tl_iter_t *cur = tl_cur(tl);
+    return cur ? cur->it.number : 0;
+}
+
+const iteration_t *tl_at(const tl_t *tl, size_t i)
+{
+    return i < tl->n ? &tl->iters[i]->it : NULL;
+}
+
+/* Appends a new open iteration, dropping the oldest beyond the cap. */
+static tl_iter_t *tl_open(tl_t *tl, int32_t number, bool implicit, int64_t t)
+{
+    tl_iter_t *ti = xcalloc(1, sizeof *ti);
+
+    ti->it.number = number;
+    ti->it.implicit = implicit;
+    ti->it.session = tl->session;
+    ti->it.span.start_ns = t;
+    ti->it.span.status = STATUS_IN_PROGRESS;
+    ti->open = true;
+    if (tl->n == tl->cap) {
+        tl_iter_free(tl->iters[0]);
+        memmove(tl->iters, tl->iters + 1, (tl->n - 1) * sizeof *tl->iters);
+        tl->n--;
+    }
+    tl->iters = model_grow(tl->iters, &tl->alloc, tl->n + 1, sizeof *tl->iters, tl->cap);
+    tl->iters[tl->n++] = ti;
+    return ti;
+}
+
+/* An iteration that never saw its end (a lost DevLoopEvent, or an implicit one
+ * superseded) ends where the next begins; its status stays the last seen. */
+static void tl_close(tl_iter_t *ti, int64_t t)
+{
+    if (ti == NULL || !ti->open)
+        return;
+    ti->open = false;
+    if (ti->it.span.end_ns == 0)
+        ti->it.span.end_ns = t;
+}
+
+static void span_update(span_t *s, status_kind_t k, int64_t t)
+{
+    /* "Information" is a notice beside the step, not a step status. */
+    if (k == STATUS_NONE || k == STATUS_INFO)
+        return;
+    if (k == STATUS_IN_PROGRESS || k == STATUS_STARTED) {
+        if (s->start_ns == 0 || s->end_ns != 0) {
+            s->start_ns = t;
+            s->end_ns = 0;
+        }
+    } else if (status_is_final(k)) {
+        s->end_ns = t;
+    }
+    s->status = k;
+}
+
+static bool span_started(const span_t *s)
+{
+    return s->status != STATUS_NONE && s->status != STATUS_NOT_STARTED;
+}
+
+static artifact_span_t *tl_build_span(tl_iter_t *ti, const char *artifact, bool create)
+{
+    iteration_t *it = &ti->it;
+
+    for (size_t i = 0; i < it->n_builds; i++)
+        if (strcmp(it->builds[i].artifact, artifact) == 0)
+            return &it->builds[i];
+    if (!create)
+        return NULL;
+    it->builds = model_grow(it->builds, &ti->builds_alloc, it->n_builds + 1,
+                            sizeof *it->builds, 0);
+    artifact_span_t *b = &it->builds[it->n_builds++];
+    b->artifact = xstrdup(artifact);
+    memset(&b->span, 0, sizeof b->span);
+    return b;
+}
+
+/* True when a phase starting now in implicit iteration ti means the dev loop
+ * went round again: the step already ran, or a later step already started. */
+static bool tl_new_cycle(tl_iter_t *ti, phase_t p, const char *artifact, status_kind_t k)
+{
+    const iteration_t *it = &ti->it;
+    bool after_build = span_started(&it->test) || span_started(&it->deploy) ||
+                       span_started(&it->sync) || span_started(&it->statuscheck);
+    const artifact_span_t *b;
+
+    if (k != STATUS_IN_PROGRESS && k != STATUS_STARTED)
+        return false;
+    switch (p) {
+    case PHASE_BUILD:
+        b = tl_build_span(ti, artifact, false);
+        return after_build || (b && status_is_final(b->span.status));
+    case PHASE_TEST:
+        return span_started(&it->test);
+    case PHASE_DEPLOY:
+        return span_started(&it->deploy);
+    case PHASE_STATUSCHECK:
+        return span_started(&it->statuscheck);
+    case PHASE_SYNC:
+        return after_build || it->n_builds > 0;
+    default:
+        return false;
+    }
+}
+
+/* The iteration a phase event belongs to, opening an implicit one if none is
+ * open or the open implicit one went round. */
+static tl_iter_t *tl_for_phase(tl_t *tl, phase_t p, const char *artifact,
+                               status_kind_t k, int64_t t)
+{
+    tl_iter_t *cur = tl_cur(tl);
+
+    if (cur && cur->open && !(cur->it.implicit && tl_new_cycle(cur, p, artifact, k)))
+        return cur;
+    tl_close(cur, t);
+    return tl_open(tl, cur ? cur->it.number + 1 : 0, true, t);
+}
+
+/* An implicit iteration has no DevLoopEvent to end it: it fails with its first
+ * failed step and succeeds with each successful deploy, status check or sync. */
+static void tl_implicit_outcome(tl_t *tl, tl_iter_t *ti, phase_t p, status_kind_t k,
+                                int64_t t)
+{
+    span_t *s = &ti->it.span;
+    bool failed = s->status == STATUS_FAILED || s->status == STATUS_CANCELED;
+
+    if (!ti->it.implicit || p == PHASE_RESOURCE || failed)
+        return;
+    if (k == STATUS_FAILED || k == STATUS_CANCELED) {
+        s->status = k;
+        s->end_ns = t;
+        tl->ended = true;
+    } else if (k == STATUS_SUCCEEDED && p != PHASE_BUILD) {
+        s->status = k;
+        s->end_ns = t;
+    }
+}
+
+static span_t *tl_phase_span(tl_iter_t *ti, phase_t p, const char *artifact)
+{
+    switch (p) {
+    case PHASE_BUILD:
+        return &tl_build_span(ti, artifact, true)->span;
+    case PHASE_TEST:
+        return &ti->it.test;
+    case PHASE_DEPLOY:
+        return &ti->it.deploy;
+    case PHASE_STATUSCHECK:
+        return &ti->it.statuscheck;
+    case PHASE_SYNC:
+        return &ti->it.sync;
+    default:
+        return NULL; /* resources have no span of their own */
+    }
+}
+
+static void tl_phase(tl_t *tl, phase_t p, const char *artifact, const char *status,
+                     int64_t t)
+{
+    status_kind_t k = status_kind(status);
+    tl_iter_t *ti = tl_for_phase(tl, p, artifact, k, t);
+    span_t *s = tl_phase_span(ti, p, artifact);
+
+    if (s != NULL)
+        span_update(s, k, t);
+    tl_implicit_outcome(tl, ti, p, k, t);
+    tl->touched = ti;
+}
+
+static void tl_devloop(tl_t *tl, const Proto__DevLoopEvent *d, int64_t t)
+{
+    status_kind_t k = status_kind(d->status);
+    tl_iter_t *cur = tl_cur(tl);
+
+    if (k == STATUS_IN_PROGRESS || k == STATUS_STARTED) {
+        bool same = cur && cur->open && !cur->it.implicit && cur->it.number == d->iteration;
+        if (!same) {
+            tl_close(cur, t);
+            cur = tl_open(tl, d->iteration, false, t);
+        }
+        tl->touched = cur;
+        return;
+    }
+    if (!status_is_final(k))
+        return;
+    /* An end without its start (the start fell out of a bounded replay). */
+    if (cur == NULL || !cur->open)
+        cur = tl_open(tl, d->iteration, false, t);
+    cur->open = false;
+    cur->it.span.end_ns = t;
+    cur->it.span.status = k;
+    tl->touched = cur;
+    tl->ended = true;
+}
+
+void tl_fold(tl_t *tl, const Proto__Event *ev, int64_t t)
+{
+    tl->touched = NULL;
+    tl->ended = false;
+    switch (ev->event_type_case) {
+    case PROTO__EVENT__EVENT_TYPE_DEV_LOOP_EVENT:
+        tl_devloop(tl, ev->devloopevent, t);
+        break;
+    case PROTO__EVENT__EVENT_TYPE_BUILD_EVENT:
+        tl_phase(tl, PHASE_BUILD, ev->buildevent->artifact ? ev->buildevent->artifact : "",
+                 ev->buildevent->status, t);
+        break;
+    case PROTO__EVENT__EVENT_TYPE_TEST_EVENT:
+        tl_phase(tl, PHASE_TEST, NULL, ev->testevent->status, t);
+        break;
+    case PROTO__EVENT__EVENT_TYPE_DEPLOY_EVENT:
+        tl_phase(tl, PHASE_DEPLOY, NULL, ev->deployevent->status, t);
+        break;
+    case PROTO__EVENT__EVENT_TYPE_STATUS_CHECK_EVENT:
+        tl_phase(tl, PHASE_STATUSCHECK, NULL, ev->statuscheckevent->status, t);
+        break;
+    case PROTO__EVENT__EVENT_TYPE_RESOURCE_STATUS_CHECK_EVENT:
+        tl_phase(tl, PHASE_RESOURCE, NULL, ev->resourcestatuscheckevent->status, t);
+        break;
+    case PROTO__EVENT__EVENT_TYPE_FILE_SYNC_EVENT:
+        tl_phase(tl, PHASE_SYNC, NULL, ev->filesyncevent->status, t);
+        break;
+    default:
+        break; /* meta, port, debugging, termination: not steps of an iteration */
+    }
+}
+
+void tl_note_error(tl_t *tl, uint64_t error_id)
+{
+    tl_iter_t *ti = tl->touched;
+
+    if (ti == NULL)
+        return;
+    if (error_id != 0)
+        ti->last_error = error_id;
+    if (!tl->ended || ti->it.error_id != 0)
+        return;
+    /* A failed end without an error of its own points at the newest error
+     * raised in the iteration: that is what failed it. */
+    if (error_id != 0)
+        ti->it.error_id = error_id;
+    else if (ti->it.span.status != STATUS_SUCCEEDED)
+        ti->it.error_id = ti->last_error;
+}

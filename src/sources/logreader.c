@@ -1,0 +1,406 @@
+/* Saved event logs -> LogEntry values; see logreader.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "sources/logreader.h"
+#include "sources/input.h"
+#include "sources/logreader_int.h"
+#include "sources/recording.h"
+#include "core/pbjson.h"
+
+#define READ_CHUNK (1u << 20)
+#define MAX_LINE (64u << 20)
+
+struct logreader {
+    int fd;
+    char *path;              /* as given, "<stdin>" for "-" */
+    logreader_opts_t opts;
+    log_format_t format;
+    char *buf;               /* unread bytes are buf[pos..len) */
+    size_t pos, len, cap;
+    bool eof, io_error, stopped;
+    uint64_t line, skipped, entries;
+    uint64_t offset;         /* file offset of buf[0] */
+    pbjson_parser_t *json;
+    rec_stream_t rec;        /* recordings: the records after the magic */
+    bool rec_started;
+    enum_seen_t seen;        /* unknown enum values warned about */
+    arena_t arena;
+    char err[512];
+    const char *ioerr;       /* strerror() of a read failure */
+};
+
+const char *log_format_name(log_format_t f)
+{
+    switch (f) {
+    case LOG_JSONL: return "Skaffold event log (JSON lines)";
+    case LOG_GATEWAY: return "HTTP gateway capture";
+    case LOG_RECORDING: return "skview recording";
+    default: return "unknown";
+    }
+}
+
+/* Reads more bytes, keeping the unread tail at the start of the buffer.
+ * Returns the bytes added (0 at end of file or on error). */
+static size_t fill(logreader_t *r, size_t want)
+{
+    if (r->pos > 0) {
+        memmove(r->buf, r->buf + r->pos, r->len - r->pos);
+        r->offset += r->pos;
+        r->len -= r->pos;
+        r->pos = 0;
+    }
+    if (r->len + want > r->cap) {
+        size_t cap = r->cap;
+        while (cap < r->len + want) cap *= 2;
+        char *b = realloc(r->buf, cap + 1);
+        if (!b) abort();
+        r->buf = b;
+        r->cap = cap;
+    }
+    size_t added = 0;
+    while (added == 0 && !r->eof) {
+        ssize_t n = read(r->fd, r->buf + r->len, r->cap - r->len);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            r->ioerr = strerror(errno);
+            r->io_error = r->eof = true;
+            break;
+        }
+        if (n == 0) r->eof = true;
+        r->len += (size_t)n;
+        added = (size_t)n;
+    }
+    return added;
+}
+
+/* Compressed files, named with the tool that decompresses them. */
+static const struct packed {
+    const char *magic;
+    size_t n;
+    const char *what, *cat;
+} packed[] = {
+    {"\x1f\x8b", 2, "gzip-compressed", "zcat"},
+    {"BZh", 3, "bzip2-compressed", "bzcat"},
+    {"\xfd" "7zXZ\0", 6, "xz-compressed", "xzcat"},
+    {"\x28\xb5\x2f\xfd", 4, "zstd-compressed", "zstdcat"},
+};
+
+/* Says what a file that is no event log at all is (compressed, or binary:
+ * a NUL in its first bytes); NULL for text. One clear sentence beats one
+ * "invalid JSON" per line. */
+static bool not_a_log(logreader_t *r, char *errbuf, size_t errlen)
+{
+    for (size_t i = 0; i < sizeof packed / sizeof packed[0]; i++)
+        if (r->len >= packed[i].n && !memcmp(r->buf, packed[i].magic, packed[i].n)) {
+            snprintf(errbuf, errlen, "%s: %s; decompress it first (%s %s | skview ... -)", r->path,
+                     packed[i].what, packed[i].cat, r->path);
+            return true;
+        }
+    size_t head = r->len < 4096 ? r->len : 4096;
+    if (r->format != LOG_RECORDING && memchr(r->buf, '\0', head)) {
+        snprintf(errbuf, errlen, "%s: binary data (a NUL byte in its first %zu bytes), not an event log",
+                 r->path, head);
+        return true;
+    }
+    return false;
+}
+
+/* The format, from the first bytes (kept for the reader: detection consumes
+ * nothing). A UTF-8 byte-order mark is skipped. */
+static void detect(logreader_t *r)
+{
+    while (r->len < RECORDING_MAGIC_LEN && fill(r, READ_CHUNK) > 0) {}
+    r->format = recording_is_magic(r->buf, r->len) ? LOG_RECORDING : LOG_JSONL;
+    if (r->format == LOG_RECORDING) {
+        r->pos = RECORDING_MAGIC_LEN;
+    }
+}
+
+logreader_t *logreader_open(const char *path, const logreader_opts_t *opts, char *errbuf,
+                            size_t errlen)
+{
+    bool is_stdin = !strcmp(path, "-");
+    int fd = input_open(path);
+    if (fd < 0) {
+        snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    logreader_t *r = calloc(1, sizeof *r);
+    if (!r) abort();
+    r->fd = fd;
+    r->path = strdup(is_stdin ? "<stdin>" : path);
+    if (opts) r->opts = *opts;
+    r->cap = READ_CHUNK;
+    r->buf = malloc(r->cap + 1);
+    if (!r->buf || !r->path) abort();
+    r->json = pbjson_parser_new();
+    arena_init(&r->arena);
+    detect(r);
+    if (r->io_error || not_a_log(r, errbuf, errlen)) {
+        if (r->io_error) snprintf(errbuf, errlen, "%s: %s", r->path, r->ioerr);
+        logreader_close(r);
+        return NULL;
+    }
+    return r;
+}
+
+void logreader_close(logreader_t *r)
+{
+    if (!r) return;
+    if (r->fd >= 0) close(r->fd);
+    free(r->buf);
+    free(r->path);
+    pbjson_parser_free(r->json);
+    enum_seen_free(&r->seen);
+    if (r->rec_started) rec_stream_free(&r->rec);
+    arena_free(&r->arena);
+    free(r);
+}
+
+/* Reports a malformed line or record. Returns -1 when it stops the reader
+ * (strict mode), 0 when the caller skips it and goes on. */
+static int report(logreader_t *r, const source_sink_t *sink, const char *where, const char *msg)
+{
+    snprintf(r->err, sizeof r->err, "%s: %s", where, msg);
+    r->skipped++;
+    bool fatal = r->opts.strict;
+    if (sink && sink->on_error) sink->on_error(sink->ctx, where, msg, fatal);
+    if (fatal) r->stopped = true;
+    return fatal ? -1 : 0;
+}
+
+bool enum_seen_add(enum_seen_t *s, const void *ed, int value)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i].ed == ed && s->v[i].value == value) return false;
+    if (s->n == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 8;
+        s->v = realloc(s->v, s->cap * sizeof *s->v);
+        if (!s->v) abort();
+    }
+    s->v[s->n].ed = ed;
+    s->v[s->n++].value = value;
+    return true;
+}
+
+void enum_seen_free(enum_seen_t *s)
+{
+    free(s->v);
+    memset(s, 0, sizeof *s);
+}
+
+void logreader_unknown_msg(const pbjson_unknown_t *u, char *buf, size_t n)
+{
+    const char *name = pbjson_enum_synth_name(u->ed, u->value);
+    if (name)
+        snprintf(buf, n, "%s: %s value \"%s\" is newer than skview's schema; kept as is "
+                 "(not reported again)", u->path, u->ed->short_name, name);
+    else
+        snprintf(buf, n, "%s: %s value %d is newer than skview's schema; kept as UNKNOWN(%d) "
+                 "(not reported again)", u->path, u->ed->short_name, u->value, u->value);
+}
+
+/* Something read that is no malformed input: not counted, never fatal. */
+static void warn_line(logreader_t *r, const source_sink_t *sink, uint64_t line, const char *msg)
+{
+    char where[300];
+    snprintf(where, sizeof where, "%s:%llu", r->path, (unsigned long long)line);
+    if (sink && sink->on_warning) sink->on_warning(sink->ctx, where, msg);
+}
+
+static int report_line(logreader_t *r, const source_sink_t *sink, const char *msg)
+{
+    char where[300];
+    snprintf(where, sizeof where, "%s:%llu", r->path, (unsigned long long)r->line);
+    return report(r, sink, where, msg);
+}
+
+/* A parsed entry must carry something: an {"error": ...} line of the gateway
+ * or an unrelated JSON object parses as an empty LogEntry. */
+static bool entry_is_empty(const Proto__LogEntry *e)
+{
+    return !e->timestamp && !e->event && (!e->entry || !*e->entry);
+}
+
+bool logreader_is_blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r') return false;
+    return true;
+}
+
+const Proto__LogEntry *logreader_parse_line(pbjson_parser_t *p, arena_t *arena, const char *s,
+                                            size_t n, bool *unwrapped, pbjson_err_t *err)
+{
+    err->gateway_error = false;
+    if (n >= 3 && !memcmp(s, "\xef\xbb\xbf", 3)) { /* a UTF-8 byte-order mark (editors on Windows) */
+        s += 3;
+        n -= 3;
+    }
+    const Proto__LogEntry *e = (const void *)pbjson_parse(
+        p, s, n, &proto__log_entry__descriptor, arena, "result", unwrapped, err);
+    if (e && entry_is_empty(e)) {
+        if (pbjson_stream_error(p, s, n, err)) {
+            err->gateway_error = true;
+            return NULL;
+        }
+        snprintf(err->msg, sizeof err->msg, "not a LogEntry (no timestamp, event or entry)");
+        return NULL;
+    }
+    return e;
+}
+
+/* The next line as [*s, *s+*n) without its newline; false at the end. */
+static bool next_line(logreader_t *r, char **s, size_t *n, bool *too_long)
+{
+    *too_long = false;
+    for (;;) {
+        char *start = r->buf + r->pos;
+        char *nl = memchr(start, '\n', r->len - r->pos);
+        if (nl || (r->eof && r->pos < r->len)) {
+            size_t len = nl ? (size_t)(nl - start) : r->len - r->pos;
+            r->pos += len + (nl ? 1 : 0);
+            r->line++;
+            *s = start;
+            *n = len;
+            return true;
+        }
+        if (r->eof) return false;
+        if (r->len - r->pos >= MAX_LINE) {
+            /* Drop what we have of the line; the rest goes with the next newline. */
+            r->pos = r->len;
+            *too_long = true;
+        }
+        fill(r, READ_CHUNK);
+    }
+}
+
+static int next_json(logreader_t *r, const source_sink_t *sink, const Proto__LogEntry **out)
+{
+    char *s;
+    size_t n;
+    bool too_long;
+    while (next_line(r, &s, &n, &too_long)) {
+        if (too_long) {
+            if (report_line(r, sink, "line longer than 64 MiB") < 0) return -1;
+            continue;
+        }
+        if (logreader_is_blank(s, n)) continue;
+        arena_reset(&r->arena);
+        pbjson_err_t err;
+        bool unwrapped;
+        const Proto__LogEntry *e = logreader_parse_line(r->json, &r->arena, s, n, &unwrapped, &err);
+        if (!e && err.gateway_error) {
+            warn_line(r, sink, r->line, err.msg);
+            continue;
+        }
+        if (!e) {
+            if (report_line(r, sink, err.msg) < 0) return -1;
+            continue;
+        }
+        if (unwrapped && r->format == LOG_JSONL && r->line == 1 + r->skipped) r->format = LOG_GATEWAY;
+        for (int k = 0; k < err.n_unknown && k < PBJSON_MAX_UNKNOWN; k++)
+            if (enum_seen_add(&r->seen, err.unknown[k].ed, err.unknown[k].value)) {
+                char msg[300];
+                logreader_unknown_msg(&err.unknown[k], msg, sizeof msg);
+                warn_line(r, sink, r->line, msg);
+            }
+        *out = e;
+        return 1;
+    }
+    return r->io_error ? -1 : 0;
+}
+
+static ssize_t read_fd(void *ctx, void *buf, size_t n)
+{
+    return read(*(int *)ctx, buf, n);
+}
+
+static int next_record(logreader_t *r, const source_sink_t *sink, const Proto__LogEntry **out)
+{
+    if (!r->rec_started) { /* the bytes detection read go first */
+        rec_stream_init(&r->rec, read_fd, &r->fd, r->buf + r->pos, r->len - r->pos, r->offset + r->pos);
+        r->pos = r->len;
+        r->rec_started = true;
+    }
+    for (;;) {
+        const unsigned char *body;
+        uint32_t len;
+        char msg[256], where[300];
+        int rc = rec_stream_next(&r->rec, &body, &len, msg, sizeof msg);
+        if (rc == REC_END) return 0;
+        if (rc == REC_ERROR) {
+            r->io_error = true;
+            r->ioerr = strerror(r->rec.err);
+            return -1;
+        }
+        r->line++;
+        if (rc == REC_DAMAGED || rc == REC_TORN) {
+            snprintf(where, sizeof where, "%s:record %llu", r->path, (unsigned long long)r->line);
+            if (report(r, sink, where, msg) < 0) return -1;
+            continue;
+        }
+        if (body[0] != RECORD_LOG_ENTRY) continue; /* another stream's record (BuildKit) */
+        arena_reset(&r->arena);
+        const Proto__LogEntry *e = (const void *)protobuf_c_message_unpack(
+            &proto__log_entry__descriptor, &r->arena.pb, len, body + 1);
+        if (!e) {
+            snprintf(where, sizeof where, "%s:record %llu", r->path, (unsigned long long)r->line);
+            if (report(r, sink, where, "record does not decode as a LogEntry") < 0) return -1;
+            continue;
+        }
+        *out = e;
+        return 1;
+    }
+}
+
+int logreader_next(logreader_t *r, const source_sink_t *sink, const Proto__LogEntry **out)
+{
+    if (r->stopped) return -1;
+    return r->format == LOG_RECORDING ? next_record(r, sink, out) : next_json(r, sink, out);
+}
+
+int logreader_pump(logreader_t *r, const source_sink_t *sink)
+{
+    const Proto__LogEntry *e;
+    int rc, status = 0;
+    if (r->format != LOG_RECORDING && r->line == 0 && logpar_wanted(r->fd, &r->opts))
+        return logpar_pump(r, sink);
+    while ((rc = logreader_next(r, sink, &e)) == 1) {
+        r->entries++;
+        if (sink->on_entry && (status = sink->on_entry(sink->ctx, e)) != 0) break;
+    }
+    if (rc < 0) {
+        status = r->stopped ? 3 : 1;
+        if (r->io_error && sink->on_error) sink->on_error(sink->ctx, r->path, r->ioerr, true);
+    }
+    if (sink->on_end) sink->on_end(sink->ctx, status);
+    return status;
+}
+
+log_format_t logreader_format(const logreader_t *r) { return r->format; }
+uint64_t logreader_line(const logreader_t *r) { return r->line; }
+uint64_t logreader_skipped(const logreader_t *r) { return r->skipped; }
+uint64_t logreader_entries(const logreader_t *r) { return r->entries; }
+const char *logreader_path(const logreader_t *r) { return r->path; }
+const char *logreader_error(const logreader_t *r) { return r->err[0] ? r->err : NULL; }
+
+int logreader_fd(const logreader_t *r) { return r->fd; }
+const logreader_opts_t *logreader_opts(const logreader_t *r) { return &r->opts; }
+
+/* The parallel pump reports its totals here, so the accessors stay true. */
+void logreader_account(logreader_t *r, uint64_t lines, uint64_t skipped, uint64_t entries,
+                       log_format_t format, const char *last_error)
+{
+    r->entries = entries;
+    r->line = lines;
+    r->skipped = skipped;
+    r->format = format;
+    if (last_error) snprintf(r->err, sizeof r->err, "%s", last_error);
+    r->eof = true;
+    r->pos = r->len;
+}

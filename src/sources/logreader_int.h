@@ -1,0 +1,41 @@
+/* Internals shared by the sequential reader (logreader.c) and the parallel
+ * JSON-lines pump (logpar.c). */
+#ifndef SKVIEW_LOGREADER_INT_H
+#define SKVIEW_LOGREADER_INT_H
+
+#include "sources/logreader.h"
+#include "core/pbjson.h"
+
+/* Parses one JSON line (a LogEntry or the gateway's {"result": LogEntry});
+ * a leading UTF-8 byte-order mark is skipped. NULL with err filled when it is
+ * not one; err->gateway_error then tells a stream error the gateway wrote
+ * ({"error": {...}}, err->msg says it), which is no malformed line. */
+const Proto__LogEntry *logreader_parse_line(pbjson_parser_t *p, arena_t *arena, const char *s,
+                                            size_t n, bool *unwrapped, pbjson_err_t *err);
+bool logreader_is_blank(const char *s, size_t n);
+
+/* Enum values newer than the schema are warned about once per (enum,
+ * value), at their first line. */
+typedef struct enum_seen {
+    struct seen_value { const void *ed; int value; } *v;
+    size_t n, cap;
+} enum_seen_t;
+/* True when (ed, value) was not in s (it is now). */
+bool enum_seen_add(enum_seen_t *s, const void *ed, int value);
+void enum_seen_free(enum_seen_t *s);
+/* "event.x.errCode: StatusCode value 1234 is newer than skview's schema ..." */
+void logreader_unknown_msg(const pbjson_unknown_t *u, char *buf, size_t n);
+
+/* True when the parallel pump applies: a regular file, large enough (or
+ * threads forced above 1). */
+bool logpar_wanted(int fd, const logreader_opts_t *opts);
+/* The parallel logreader_pump for JSON lines; same contract. */
+int logpar_pump(logreader_t *r, const source_sink_t *sink);
+
+/* What logpar needs of the reader. */
+int logreader_fd(const logreader_t *r);
+const logreader_opts_t *logreader_opts(const logreader_t *r);
+void logreader_account(logreader_t *r, uint64_t lines, uint64_t skipped, uint64_t entries,
+                       log_format_t format, const char *last_error);
+
+#endif

@@ -1,0 +1,42 @@
+/* Recording a live Skaffold stream: one recorder for `skview record` and the
+ * viewer's --record, so both write each entry of a session once however
+ * often the connection is lost (dedup.h recognises the replayed history).
+ *
+ * A new session (another Skaffold process: another history) is appended
+ * after the old one; it starts with its own MetaEvent, which is where a
+ * reader of the recording sees the boundary. A replay that diverges from the
+ * recorded history part-way (not expected from one Skaffold process) is
+ * recorded from where it differs.
+ *
+ * Use: recorder_open(); on each new stream (the live client's on_reset)
+ * recorder_reset(); each entry through recorder_entry(); recorder_close(). */
+#ifndef SKVIEW_LIVE_RECORDER_H
+#define SKVIEW_LIVE_RECORDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "sources/recording.h"
+#include "sources/dedup.h"
+
+typedef struct recorder {
+    recording_writer_t w;
+    dedup_t dedup;
+    uint64_t written;      /* entries written by this recorder */
+    uint64_t skipped;      /* replayed entries already recorded */
+    int open;
+} recorder_t;
+
+/* Opens path for appending (recording_open_append: *note says if a torn
+ * tail was cut). Returns 0, or -1 with errbuf filled. */
+int recorder_open(recorder_t *r, const char *path, const char **note, char *errbuf,
+                  size_t errlen);
+void recorder_reset(recorder_t *r);
+/* Writes e unless it is the replay of a recorded one. Returns what
+ * dedup_check said, or -1 with errno set when the write failed (the
+ * recorder stays open; the caller decides to close it). */
+int recorder_entry(recorder_t *r, const Proto__LogEntry *e);
+const char *recorder_path(const recorder_t *r);
+/* Closes the file and frees everything; 0, or -1 with errno set. */
+int recorder_close(recorder_t *r);
+
+#endif

@@ -1,0 +1,440 @@
+/* The live client: Skaffold's methods on the gRPC engine (engine.h), the
+ * Events subscription with its reconnects, and the GetState reconciling; see
+ * client.h. Everything here runs on the loop thread. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <grpc/status.h>
+#include "transport/client.h"
+#include "transport/client_int.h"
+#include "transport/rpc_int.h"
+#include "core/status.h"
+
+/* --- the Events stream, loop side ----------------------------------------- */
+
+static void sync_arm(live_client_t *c, uint64_t ms);
+
+static void conn_set(live_client_t *c, live_conn_t conn, const char *detail, uint64_t retry_ms)
+{
+    eng_conn_set(c->eng, conn, detail, retry_ms);
+}
+
+/* The engine reports connection changes here. */
+static void conn_changed(void *arg, live_conn_t conn, const char *detail, uint64_t retry_ms)
+{
+    live_client_t *c = arg;
+    if (c->cb.on_conn)
+        c->cb.on_conn(c->cb.ctx, conn, detail, retry_ms);
+}
+
+static void retry_schedule(live_client_t *c, const char *detail)
+{
+    if (!c->opts.reconnect)
+        conn_set(c, LIVE_STOPPED, detail, 0);
+    else
+        eng_conn_lost(c->eng, detail);
+}
+
+static void stream_connected(live_client_t *c, eng_call_t *s)
+{
+    if (c->stream != s || eng_conn(c->eng) == LIVE_CONNECTED || c->stopping)
+        return;
+    eng_conn_up(c->eng);
+    sync_arm(c, LIVE_QUIET_MS);
+}
+
+static void stream_md(void *arg)
+{
+    live_client_t *c = arg;
+    stream_connected(c, c->stream);
+}
+
+static void deliver_entry(live_client_t *c, const Proto__LogEntry *e);
+
+static void stream_msg(void *arg, const ProtobufCMessage *m)
+{
+    deliver_entry(arg, (const Proto__LogEntry *)m);
+}
+
+static void stream_ended(void *arg, const eng_end_t *end)
+{
+    live_client_t *c = arg;
+    c->stream = NULL; /* one Events call at a time: this one */
+    uv_timer_stop(&c->sync);
+    if (c->stopping)
+        return;
+    /* A server that ends the stream cleanly has gone away too (Skaffold only
+     * closes it when it exits): headless users get NULL, the TUI retries. */
+    bool clean = end->code == GRPC_STATUS_OK;
+    if (clean && !c->opts.reconnect) {
+        conn_set(c, LIVE_STOPPED, NULL, 0);
+        return;
+    }
+    char *detail = eng_status_text(end->code, end->details);
+    retry_schedule(c, clean ? "stream closed by the server" : detail);
+    free(detail);
+}
+
+static void stream_open(live_client_t *c)
+{
+    c->reset_pending = true;
+    Google__Protobuf__Empty empty = GOOGLE__PROTOBUF__EMPTY__INIT;
+    eng_req_t req = {
+        .method = RPC_METHOD_EVENTS, .request = &empty.base,
+        .response = &proto__log_entry__descriptor,
+        .on_md = stream_md, .on_msg = stream_msg, .on_end = stream_ended, .arg = c,
+    };
+    c->stream = eng_call(c->eng, &req);
+    if (!c->stream)
+        retry_schedule(c, "INTERNAL: Events: cannot start the call");
+}
+
+/* The engine's backoff timer fired: subscribe again. */
+static void stream_retry(void *arg)
+{
+    stream_open(arg);
+}
+
+/* --- unary calls ----------------------------------------------------------- */
+
+static void unary_ended(void *arg, const eng_end_t *end);
+
+/* Sends one unary call; its completion comes back through unary_ended.
+ * automatic: a GetState of the client's own (counted in auto_inflight). */
+static int unary_send(live_client_t *c, live_unary_kind_t kind, const char *method,
+                      const ProtobufCMessage *req, live_done_cb done, void *arg, bool automatic)
+{
+    if (c->stopping)
+        return -1;
+    live_unary_t *u = calloc(1, sizeof *u);
+    if (!u)
+        abort();
+    *u = (live_unary_t){c, kind, done, arg, 0, c->epoch, automatic, c->stats.entries};
+    if (kind == LIVE_UNARY_STATE && c->cb.on_state_request)
+        u->state_tag = c->cb.on_state_request(c->cb.ctx);
+    eng_req_t r = {
+        .method = method, .request = req,
+        .response = kind == LIVE_UNARY_STATE ? &proto__state__descriptor : &google__protobuf__empty__descriptor,
+        .deadline_ms = c->opts.deadline_ms, .unary = true, .on_end = unary_ended, .arg = u,
+    };
+    if (!eng_call(c->eng, &r)) {
+        free(u);
+        return -1;
+    }
+    if (automatic)
+        c->auto_inflight++;
+    return 0;
+}
+
+static int unary_call(live_client_t *c, live_unary_kind_t kind, const char *method,
+                      const ProtobufCMessage *req, live_done_cb done, void *arg)
+{
+    return unary_send(c, kind, method, req, done, arg, false);
+}
+
+/* The consumer forgets its mirror: the new stream's history is arriving. */
+static void reset_now(live_client_t *c)
+{
+    c->reset_pending = false;
+    c->epoch++;
+    if (c->cb.on_reset)
+        c->cb.on_reset(c->cb.ctx);
+}
+
+/* Whether a GetState answer may be reconciled into the consumer's mirror:
+ * not if the mirror was reset since the request was sent (the tag is that
+ * of the forgotten mirror), nor while the mirror is the last state of a
+ * lost connection (it waits for the new history). On a connected stream
+ * that has not sent its first entry yet, the reset happens now. */
+static bool state_deliverable(live_client_t *c, live_unary_t *u)
+{
+    if (u->epoch != c->epoch)
+        return false;
+    if (u->automatic && c->stats.entries - u->entries_at_send > LIVE_REFOLD_MAX) {
+        sync_arm(c, LIVE_QUIET_MS);
+        return false;
+    }
+    if (!c->reset_pending)
+        return true;
+    if (!c->stream || eng_conn(c->eng) != LIVE_CONNECTED)
+        return false;
+    reset_now(c);
+    u->state_tag = c->cb.on_state_request ? c->cb.on_state_request(c->cb.ctx) : 0;
+    return true;
+}
+
+/* Delivers a GetState answer; returns the status to report. */
+static int unary_deliver_state(live_client_t *c, live_unary_t *u, const eng_end_t *end)
+{
+    const Proto__State *st = (const Proto__State *)end->reply;
+    if (!st)
+        return GRPC_STATUS_INTERNAL;
+    if (c->stream)
+        stream_connected(c, c->stream);
+    if (c->cb.on_state && state_deliverable(c, u))
+        c->cb.on_state(c->cb.ctx, st, u->state_tag);
+    return GRPC_STATUS_OK;
+}
+
+static void unary_count(live_client_t *c, live_unary_t *u, const eng_end_t *end)
+{
+    if (u->automatic)
+        c->auto_inflight--;
+    if (u->kind != LIVE_UNARY_STATE)
+        return;
+    c->stats.state_calls++;
+    c->stats.auto_calls += u->automatic;
+    c->stats.state_bytes += end->sent_bytes + end->recv_bytes;
+}
+
+static int sync_send(live_client_t *c);
+
+static void unary_ended(void *arg, const eng_end_t *end)
+{
+    live_unary_t *u = arg;
+    live_client_t *c = u->c;
+    unary_count(c, u, end);
+    int code = end->code;
+    char *msg;
+    if (code == GRPC_STATUS_OK && u->kind == LIVE_UNARY_STATE && !c->stopping)
+        code = unary_deliver_state(c, u, end);
+    if (code == GRPC_STATUS_INTERNAL && end->code == GRPC_STATUS_OK) {
+        msg = strdup("INTERNAL: GetState: the answer is not a State");
+        if (!msg)
+            abort();
+    } else {
+        msg = eng_status_text(code, end->details);
+    }
+    live_result_t r = {code, msg};
+    if (u->done)
+        u->done(u->arg, &r);
+    /* Control calls change server-only fields (auto triggers, resets). */
+    if (code == GRPC_STATUS_OK && u->kind == LIVE_UNARY_CONTROL && !c->stopping)
+        sync_send(c);
+    free(msg);
+    free(u);
+}
+
+/* --- keeping the mirror reconciled ----------------------------------------- */
+
+/* Sends a GetState of the client's own; the answer goes to on_state. */
+static int sync_send(live_client_t *c)
+{
+    Google__Protobuf__Empty empty = GOOGLE__PROTOBUF__EMPTY__INIT;
+    c->iter_end_pending = false;
+    return unary_send(c, LIVE_UNARY_STATE, RPC_METHOD_GETSTATE, &empty.base, NULL, NULL, true);
+}
+
+static void on_sync(uv_timer_t *t)
+{
+    live_client_t *c = t->data;
+    if (c->stopping || !c->stream || eng_conn(c->eng) != LIVE_CONNECTED)
+        return;
+    if (c->auto_inflight) { /* one at a time: look again shortly */
+        sync_arm(c, LIVE_QUIET_MS);
+        return;
+    }
+    sync_send(c);
+    sync_arm(c, LIVE_POLL_MS);
+}
+
+/* (Re)starts the timer; only consumers of on_state get GetStates. */
+static void sync_arm(live_client_t *c, uint64_t ms)
+{
+    if (!c->cb.on_state || c->stopping)
+        return;
+    int rc = uv_timer_start(&c->sync, on_sync, ms, 0);
+    if (rc < 0)
+        fprintf(stderr, "skview: live: uv_timer_start: %s\n", uv_strerror(rc));
+}
+
+/* Entries arrived: wait for the quiet, but not more than LIVE_ITER_CAP_MS
+ * past the end of an iteration. */
+static void sync_after_entries(live_client_t *c)
+{
+    /* on_async may have run for long (a burst): the loop's cached time would
+     * make the timer due at once, and GetState would be sent mid-burst. */
+    uv_update_time(c->loop);
+    uint64_t now = uv_now(c->loop), due = LIVE_QUIET_MS;
+    if (c->iter_end_pending) {
+        uint64_t cap = c->iter_end_ms + LIVE_ITER_CAP_MS;
+        due = cap <= now ? 0 : cap - now < due ? cap - now : due;
+    }
+    sync_arm(c, due);
+}
+
+static bool entry_ends_iteration(const Proto__LogEntry *e)
+{
+    if (!e->event || e->event->event_type_case != PROTO__EVENT__EVENT_TYPE_DEV_LOOP_EVENT)
+        return false;
+    status_kind_t k = status_kind(e->event->devloopevent->status);
+    return k == STATUS_SUCCEEDED || k == STATUS_FAILED;
+}
+
+static void deliver_entry(live_client_t *c, const Proto__LogEntry *e)
+{
+    if (c->reset_pending)
+        reset_now(c);
+    if (entry_ends_iteration(e) && !c->iter_end_pending) {
+        c->iter_end_pending = true;
+        c->iter_end_ms = uv_now(c->loop);
+    }
+    c->stats.entries++;
+    if (c->cb.on_entry)
+        c->cb.on_entry(c->cb.ctx, e);
+}
+
+/* --- life cycle --------------------------------------------------------------- */
+
+/* After each wake-up of the engine: entries arrived, wait for the quiet. */
+static void on_drained(void *arg)
+{
+    live_client_t *c = arg;
+    if (c->stats.entries == c->entries_drained)
+        return;
+    c->entries_drained = c->stats.entries;
+    if (c->stream && eng_conn(c->eng) == LIVE_CONNECTED)
+        sync_after_entries(c);
+}
+
+live_client_t *live_client_new(uv_loop_t *loop, const live_opts_t *opts, const live_callbacks_t *cb)
+{
+    if (!opts || !opts->addr)
+        return NULL;
+    live_client_t *c = calloc(1, sizeof *c);
+    if (!c)
+        abort();
+    c->loop = loop;
+    c->opts = *opts;
+    c->addr = strdup(opts->addr);
+    c->opts.addr = c->addr;
+    if (!c->opts.deadline_ms)
+        c->opts.deadline_ms = LIVE_DEADLINE_DEFAULT_MS;
+    if (cb)
+        c->cb = *cb;
+    int rc = uv_timer_init(loop, &c->sync);
+    if (rc < 0 || !(c->eng = eng_new(loop, c->addr, "live"))) {
+        if (rc < 0)
+            fprintf(stderr, "skview: live: uv_timer_init: %s\n", uv_strerror(rc));
+        /* A timer that was set up is leaked on purpose rather than freed
+         * while libuv may still reference it. */
+        return NULL;
+    }
+    c->sync.data = c;
+    eng_conn_watch(c->eng, conn_changed, stream_retry, c);
+    eng_on_drained(c->eng, on_drained, c);
+    return c;
+}
+
+int live_client_start(live_client_t *c)
+{
+    if (c->started || c->stopping)
+        return -1;
+    c->started = true;
+    conn_set(c, LIVE_CONNECTING, NULL, 0);
+    stream_open(c);
+    return 0;
+}
+
+static void on_sync_closed(uv_handle_t *h)
+{
+    live_client_t *c = h->data;
+    c->sync_closed = true;
+    if (c->stop_done)
+        c->stop_done(c->stop_arg, NULL);
+}
+
+/* The engine is gone (calls, channel, thread): close our own timer. */
+static void engine_stopped(void *arg)
+{
+    live_client_t *c = arg;
+    uv_close((uv_handle_t *)&c->sync, on_sync_closed);
+}
+
+void live_client_stop(live_client_t *c, live_done_cb done, void *arg)
+{
+    if (c->stopping)
+        return;
+    c->stopping = true;
+    c->stop_done = done;
+    c->stop_arg = arg;
+    uv_timer_stop(&c->sync);
+    eng_stop(c->eng, engine_stopped, c);
+}
+
+void live_client_free(live_client_t *c)
+{
+    if (!c)
+        return;
+    /* Freeing a running client would leave the thread and handles behind. */
+    if (!c->sync_closed) {
+        fprintf(stderr, "skview: live: live_client_free before stop completed\n");
+        abort();
+    }
+    eng_free(c->eng);
+    free(c->addr);
+    free(c);
+}
+
+/* --- control calls ----------------------------------------------------------- */
+
+int live_execute(live_client_t *c, bool build, bool sync, bool deploy, live_done_cb done, void *arg)
+{
+    Proto__Intent intent = PROTO__INTENT__INIT;
+    intent.build = build;
+    intent.sync = sync;
+    intent.deploy = deploy;
+    Proto__UserIntentRequest req = PROTO__USER_INTENT_REQUEST__INIT;
+    req.intent = &intent;
+    return unary_call(c, LIVE_UNARY_CONTROL, RPC_METHOD_EXECUTE, &req.base, done, arg);
+}
+
+int live_auto(live_client_t *c, live_trigger_t which, bool enabled, live_done_cb done, void *arg)
+{
+    static const char *const methods[] = {RPC_METHOD_AUTOBUILD, RPC_METHOD_AUTOSYNC,
+                                          RPC_METHOD_AUTODEPLOY};
+    if ((unsigned)which > LIVE_TRIGGER_DEPLOY)
+        return -1;
+    /* enabled sits in a oneof, so setting the case puts it on the wire even
+     * when false; without it the server answers INVALID_ARGUMENT. */
+    Proto__TriggerState st = PROTO__TRIGGER_STATE__INIT;
+    st.val_case = PROTO__TRIGGER_STATE__VAL_ENABLED;
+    st.enabled = enabled;
+    Proto__TriggerRequest req = PROTO__TRIGGER_REQUEST__INIT;
+    req.state = &st;
+    return unary_call(c, LIVE_UNARY_CONTROL, methods[which], &req.base, done, arg);
+}
+
+int live_handle(live_client_t *c, const Proto__Event *event, live_done_cb done, void *arg)
+{
+    return unary_call(c, LIVE_UNARY_CONTROL, RPC_METHOD_HANDLE, &event->base, done, arg);
+}
+
+int live_get_state(live_client_t *c, live_done_cb done, void *arg)
+{
+    Google__Protobuf__Empty empty = GOOGLE__PROTOBUF__EMPTY__INIT;
+    return unary_call(c, LIVE_UNARY_STATE, RPC_METHOD_GETSTATE, &empty.base, done, arg);
+}
+
+/* --- small helpers ------------------------------------------------------------- */
+
+void live_client_stats(const live_client_t *c, live_stats_t *out)
+{
+    *out = c->stats;
+}
+
+const char *live_conn_name(live_conn_t conn)
+{
+    switch (conn) {
+    case LIVE_CONNECTING:
+        return "connecting";
+    case LIVE_CONNECTED:
+        return "connected";
+    case LIVE_RECONNECTING:
+        return "reconnecting";
+    case LIVE_STOPPED:
+        return "stopped";
+    }
+    return "?";
+}

@@ -1,0 +1,111 @@
+/* A live connection to a Skaffold process (or skview-sim) over gRPC C core,
+ * driven from a libuv loop.
+ *
+ * Threads: the calls run on the shared gRPC engine (engine.h: channel,
+ * completion-queue thread, bounded hand-over queue, backoff). Every callback
+ * below runs on the loop thread, and the model/UI are only touched there.
+ *
+ * Life cycle: live_client_new() -> live_client_start() -> (callbacks) ->
+ * live_client_stop(done) -> done runs on the loop thread once every call,
+ * the channel and the thread are gone -> live_client_free().
+ *
+ * Connection: plaintext HTTP/2 to addr ("HOST:PORT" or "unix:///path").
+ * On connect the client subscribes to Events. The stream replays the whole
+ * history, so the consumer must start from scratch: the client calls
+ * on_reset just before the first entry of each new stream (not when the
+ * connection is lost, so the consumer can keep showing its last state until
+ * a new history actually arrives). When the server is absent or goes away it reports
+ * LIVE_RECONNECTING with the delay, retrying with exponential backoff (1 s
+ * initial, x1.6, 20% jitter, capped at 30 s; back to 1 s only after a
+ * connection that lasted 5 s); the consumer keeps its last state and shows
+ * it as stale.
+ *
+ * Reconciling: events cannot carry everything (auto triggers changed by any
+ * client, artifacts never built, cache-hit rebuilds), so when on_state is
+ * set the client calls GetState by itself while the stream is connected:
+ * once the stream has been quiet for 250 ms after activity (this covers the
+ * replayed history and each control call's effects), at most 1 s after a
+ * DevLoopEvent ended an iteration (Succeeded/Failed) however busy the
+ * stream, after every successful control call, and every 1.5 s while the
+ * stream stays idle (another client may toggle an auto trigger; no event
+ * tells). At most one of these is in flight. A GetState sent before an
+ * on_reset is not delivered (its tag belongs to the forgotten mirror), nor
+ * one of the client's own answered after more than 4096 entries arrived
+ * (another follows once the stream is quiet).
+ *
+ * The control calls also work on a client that was never started (headless
+ * commands use it so: new -> call -> stop in its done callback). */
+#ifndef SKVIEW_LIVE_CLIENT_H
+#define SKVIEW_LIVE_CLIENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <uv.h>
+#include "skaffold.pb-c.h"
+#include "sources/source.h"
+
+
+typedef enum live_trigger {
+    LIVE_TRIGGER_BUILD,
+    LIVE_TRIGGER_SYNC,
+    LIVE_TRIGGER_DEPLOY,
+} live_trigger_t;
+
+/* The outcome of a call: code is a grpc_status_code (0 = OK); message is
+ * "NAME: server message" for a failure (e.g. "ALREADY_EXISTS: auto build is
+ * already set to true"), "" for success. */
+typedef struct live_result {
+    int code;
+    const char *message;
+} live_result_t;
+
+/* The callbacks of a live source: the one sink every source takes (see
+ * io/source.h). The client calls on_reset, on_entry, on_state_request,
+ * on_state and on_conn. Without reconnect, on_conn(LIVE_STOPPED) comes with
+ * detail NULL when the server ended the stream cleanly (status OK), with the
+ * failure otherwise. */
+typedef source_sink_t live_callbacks_t;
+
+typedef struct live_client live_client_t;
+
+/* What the client's own GetState calls cost (live_client_stats). */
+typedef struct live_stats {
+    uint64_t state_calls;        /* GetState calls completed (any origin) */
+    uint64_t state_bytes;        /* their request + answer payload bytes */
+    uint64_t auto_calls;         /* of those, sent by the client to reconcile */
+    uint64_t entries;            /* Events entries delivered */
+} live_stats_t;
+typedef void (*live_done_cb)(void *arg, const live_result_t *result);
+
+typedef struct live_opts {
+    const char *addr;          /* required */
+    bool reconnect;            /* false: report the first failure and stop (ctl, events) */
+    uint32_t deadline_ms;      /* unary calls; 0 = 5000 */
+} live_opts_t;
+
+live_client_t *live_client_new(uv_loop_t *loop, const live_opts_t *opts,
+                               const live_callbacks_t *cb);
+int live_client_start(live_client_t *c);
+/* Cancels everything; done(arg, NULL) runs on the loop thread when all is
+ * released. */
+void live_client_stop(live_client_t *c, live_done_cb done, void *arg);
+void live_client_free(live_client_t *c);
+
+/* Control calls (5 s deadline each). done runs on the loop thread with the
+ * outcome; after a successful control call the client calls GetState again.
+ * Each returns 0, or -1 when the call could not be sent (client stopping):
+ * then done is not called. */
+int live_execute(live_client_t *c, bool build, bool sync, bool deploy, live_done_cb done,
+                 void *arg);
+int live_auto(live_client_t *c, live_trigger_t which, bool enabled, live_done_cb done,
+              void *arg);
+int live_handle(live_client_t *c, const Proto__Event *event, live_done_cb done, void *arg);
+int live_get_state(live_client_t *c, live_done_cb done, void *arg);
+
+void live_client_stats(const live_client_t *c, live_stats_t *out);
+
+const char *live_conn_name(live_conn_t c);
+/* True when addr is plaintext and not loopback (the header warns). */
+bool live_addr_is_remote(const char *addr);
+
+#endif

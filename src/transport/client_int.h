@@ -1,0 +1,68 @@
+/* Private structures of the live client (src/live/client.c). */
+#ifndef SKVIEW_CLIENT_INT_H
+#define SKVIEW_CLIENT_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+#include "transport/client.h"
+#include "transport/engine.h"
+
+#define LIVE_DEADLINE_DEFAULT_MS 5000
+/* Keeping the mirror reconciled (see client.h): GetState once the stream has
+ * been this quiet after activity, at most this long after an iteration ended
+ * however busy the stream, and every LIVE_POLL_MS while it stays idle. */
+#define LIVE_QUIET_MS 250
+#define LIVE_ITER_CAP_MS 1000
+/* An automatic GetState answered after more entries than this arrived is
+ * dropped (another follows at the next quiet): reconciling it would re-fold
+ * them all, which in a burst only slows the consumer down. */
+#define LIVE_REFOLD_MAX 4096
+#ifndef LIVE_POLL_MS /* -D for measuring the polling's cost */
+#define LIVE_POLL_MS 1500
+#endif
+
+typedef enum live_unary_kind {
+    LIVE_UNARY_STATE,    /* GetState */
+    LIVE_UNARY_CONTROL,  /* Execute, Auto*, Handle: GetState follows success */
+} live_unary_kind_t;
+
+/* One unary call in flight (the engine's on_end argument). */
+typedef struct live_unary {
+    struct live_client *c;
+    live_unary_kind_t kind;
+    live_done_cb done;
+    void *arg;
+    uint64_t state_tag;          /* on_state_request() when sent */
+    uint64_t epoch;              /* live_client.epoch when sent */
+    bool automatic;              /* sent by the client itself to reconcile */
+    uint64_t entries_at_send;    /* live_client.stats.entries when sent */
+} live_unary_t;
+
+/* Everything here is touched on the loop thread only; the engine owns the
+ * channel, the completion-queue thread and the connection's backoff. */
+struct live_client {
+    uv_loop_t *loop;
+    live_opts_t opts;
+    char *addr;
+    live_callbacks_t cb;
+    eng_t *eng;
+    uv_timer_t sync;             /* the next reconciling GetState */
+    bool sync_closed;
+    eng_call_t *stream;          /* the current Events call, or NULL */
+    bool started, stopping;
+    /* The consumer's on_reset waits until the new stream delivers its first
+     * entry, so that a lost connection leaves the last mirror on screen. */
+    bool reset_pending;
+    uint64_t epoch;              /* on_reset calls so far */
+    bool iter_end_pending;       /* a DevLoopEvent ended an iteration since the last GetState */
+    uint64_t iter_end_ms;
+    unsigned auto_inflight;      /* automatic GetStates in flight */
+    uint64_t entries_drained;    /* stats.entries when the engine last drained */
+    live_stats_t stats;
+    live_done_cb stop_done;
+    void *stop_arg;
+};
+
+#endif

@@ -1,0 +1,664 @@
+/* The gRPC engine: channel, completion-queue thread, hand-over queue,
+ * calls, connection backoff; see engine.h.
+ *
+ * Two threads. The completion-queue thread (cq_main) only decodes, re-arms
+ * RECV_MESSAGE and appends results to a locked queue, then wakes the loop
+ * with uv_async_send. The loop thread owns everything else: the channel,
+ * starting and cancelling calls, timers and every callback. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <grpc/grpc.h>
+#include <grpc/grpc_security.h>
+#include <grpc/support/time.h>
+#include "transport/engine.h"
+#include "transport/rpc_int.h"
+
+typedef enum eng_tag_kind { ENG_TAG_MD, ENG_TAG_RECV, ENG_TAG_STATUS } eng_tag_kind_t;
+
+/* Every batch's tag points at one of these, embedded in its call. */
+typedef struct eng_tag {
+    eng_tag_kind_t kind;
+    eng_call_t *call;
+} eng_tag_t;
+
+typedef enum eng_ev_kind { ENG_EV_MD, ENG_EV_MSG, ENG_EV_END, ENG_EV_EXIT } eng_ev_kind_t;
+
+/* Memory of one decoded answer: its event node and every part of the
+ * message, bump-allocated in one malloc'd chunk (more only for big ones), so
+ * a handed-over answer costs one malloc on one thread and one free on the
+ * other instead of a pair per string and sub-message. */
+typedef struct eng_chunk {
+    struct eng_chunk *next;
+    size_t used, cap;
+    max_align_t data[];
+} eng_chunk_t;
+
+typedef struct eng_ev {
+    struct eng_ev *next;
+    eng_ev_kind_t kind;
+    eng_call_t *call;
+    ProtobufCMessage *msg;   /* ENG_EV_MSG */
+    eng_chunk_t *chunks;     /* ENG_EV_MSG: where it and msg live */
+} eng_ev_t;
+
+struct eng_call {
+    eng_t *e;
+    eng_call_t *next;                /* in e->calls, loop thread only */
+    eng_req_t req;
+    grpc_call *call;
+    eng_tag_t tag_md, tag_recv, tag_status;
+    grpc_metadata_array md_initial, md_trailing;
+    grpc_byte_buffer *send_buf, *recv_buf;
+    grpc_status_code status;
+    grpc_slice details;
+    eng_ev_t *reply;                 /* unary: the answer, kept for on_end */
+    size_t recv_bytes;               /* completion-queue thread until the end */
+    unsigned bad;                    /* mu: undecodable answers */
+    bool recv_ended, status_done, md_done, stalled, end_pushed; /* mu */
+};
+
+struct eng {
+    uv_loop_t *loop;
+    const char *who;
+    grpc_channel *ch;
+    grpc_completion_queue *cq;
+    uv_thread_t thread;
+    bool thread_running, stopping;
+    uv_async_t async;
+    uv_timer_t retry;
+    int closed_handles;
+    uv_mutex_t mu;
+    eng_ev_t *q_head, *q_tail;       /* mu */
+    size_t q_len;                    /* mu */
+    eng_call_t *calls;
+    void (*drained)(void *);
+    void *drained_arg;
+    /* connection supervision */
+    eng_conn_cb on_conn;
+    void (*on_retry)(void *);
+    void *conn_arg;
+    live_conn_t conn;
+    unsigned attempt;                /* failed attempts since the last stable connection */
+    uint64_t connected_ms;           /* uv_now() when it last connected */
+    unsigned seed;                   /* for the jitter */
+    void (*stop_done)(void *);
+    void *stop_arg;
+};
+
+/* ---- the hand-over queue (completion-queue thread -> loop thread) ------- */
+
+static eng_chunk_t *chunk_new(size_t cap, eng_chunk_t *next)
+{
+    eng_chunk_t *ch = malloc(sizeof *ch + cap);
+    if (!ch)
+        abort();
+    ch->next = next;
+    ch->used = 0;
+    ch->cap = cap;
+    return ch;
+}
+
+/* ProtobufCAllocator over a chain of chunks; ctx is the chain's head. */
+static void *chunk_alloc(void *ctx, size_t n)
+{
+    eng_chunk_t **head = ctx, *ch = *head;
+    n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+    if (ch->used + n > ch->cap) {
+        ch = chunk_new(n > ch->cap ? n : ch->cap, ch);
+        *head = ch;
+    }
+    void *p = (char *)ch->data + ch->used;
+    ch->used += n;
+    return p;
+}
+
+static void chunk_free(void *ctx, void *p)
+{
+    (void)ctx;
+    (void)p; /* released all at once by ev_free */
+}
+
+static void ev_free(eng_ev_t *ev)
+{
+    eng_chunk_t *ch = ev->chunks;
+    if (!ch) {
+        free(ev);
+        return;
+    }
+    while (ch) { /* ev itself lives in the last chunk */
+        eng_chunk_t *next = ch->next;
+        free(ch);
+        ch = next;
+    }
+}
+
+/* Decodes one answer into an event node that owns all its memory; NULL if
+ * the bytes are not a `response`. */
+static eng_ev_t *ev_decode(eng_call_t *c, grpc_byte_buffer *bb)
+{
+    size_t packed = grpc_byte_buffer_length(bb);
+    eng_chunk_t *head = chunk_new(sizeof(eng_ev_t) + 4 * packed + 512, NULL);
+    ProtobufCAllocator a = {chunk_alloc, chunk_free, &head};
+    eng_ev_t *ev = chunk_alloc(&head, sizeof *ev);
+    ProtobufCMessage *m = rpc_unpack(bb, c->req.response, &a);
+    *ev = (eng_ev_t){NULL, ENG_EV_MSG, c, m, head};
+    if (!m) {
+        ev_free(ev);
+        return NULL;
+    }
+    return ev;
+}
+
+/* Appends under e->mu. */
+static void ev_append_locked(eng_t *e, eng_ev_t *ev)
+{
+    if (e->q_tail)
+        e->q_tail->next = ev;
+    else
+        e->q_head = ev;
+    e->q_tail = ev;
+    e->q_len++;
+}
+
+static void ev_push_locked(eng_t *e, eng_ev_kind_t kind, eng_call_t *c)
+{
+    eng_ev_t *ev = malloc(sizeof *ev);
+    if (!ev)
+        abort();
+    *ev = (eng_ev_t){NULL, kind, c, NULL, NULL};
+    ev_append_locked(e, ev);
+}
+
+/* ---- completion-queue thread ---------------------------------------------- */
+
+/* Starts one RECV_MESSAGE. Called with mu held, which serialises
+ * grpc_call_start_batch between the two threads. */
+static void arm_locked(eng_call_t *c)
+{
+    grpc_op op = {0};
+    op.op = GRPC_OP_RECV_MESSAGE;
+    op.data.recv_message.recv_message = &c->recv_buf;
+    if (grpc_call_start_batch(c->call, &op, 1, &c->tag_recv, NULL) != GRPC_CALL_OK)
+        c->recv_ended = true; /* only when the call is already over */
+    c->stalled = false;
+}
+
+/* The call is over once its three batches have all completed. */
+static void maybe_end_locked(eng_t *e, eng_call_t *c)
+{
+    if (c->recv_ended && c->status_done && c->md_done && !c->end_pushed) {
+        c->end_pushed = true;
+        ev_push_locked(e, ENG_EV_END, c);
+    }
+}
+
+static void cq_recv(eng_t *e, eng_call_t *c, int success)
+{
+    eng_ev_t *ev = NULL;
+    bool ended = !success || !c->recv_buf;
+    if (!ended) {
+        c->recv_bytes += grpc_byte_buffer_length(c->recv_buf);
+        ev = ev_decode(c, c->recv_buf);
+        grpc_byte_buffer_destroy(c->recv_buf);
+        c->recv_buf = NULL;
+    }
+    uv_mutex_lock(&e->mu);
+    if (ended) {
+        c->recv_ended = true;
+    } else {
+        if (ev)
+            ev_append_locked(e, ev);
+        else
+            c->bad++;
+        /* Re-arm at once (the fast path); when the loop is behind, stop and
+         * let HTTP/2 flow control hold the server until it drains. */
+        if (e->q_len < ENG_QUEUE_CAP)
+            arm_locked(c);
+        else
+            c->stalled = true;
+    }
+    maybe_end_locked(e, c);
+    uv_mutex_unlock(&e->mu);
+    uv_async_send(&e->async);
+}
+
+static void cq_flag(eng_t *e, eng_call_t *c, eng_tag_kind_t kind, int success)
+{
+    uv_mutex_lock(&e->mu);
+    if (kind == ENG_TAG_MD) {
+        c->md_done = true;
+        if (success)
+            ev_push_locked(e, ENG_EV_MD, c);
+    } else {
+        c->status_done = true;
+    }
+    maybe_end_locked(e, c);
+    uv_mutex_unlock(&e->mu);
+    uv_async_send(&e->async);
+}
+
+static void cq_main(void *arg)
+{
+    eng_t *e = arg;
+    for (;;) {
+        grpc_event ev = grpc_completion_queue_next(e->cq, gpr_inf_future(GPR_CLOCK_REALTIME), NULL);
+        if (ev.type == GRPC_QUEUE_SHUTDOWN)
+            break;
+        if (ev.type != GRPC_OP_COMPLETE)
+            continue;
+        eng_tag_t *t = ev.tag;
+        if (t->kind == ENG_TAG_RECV)
+            cq_recv(e, t->call, ev.success);
+        else
+            cq_flag(e, t->call, t->kind, ev.success);
+    }
+    uv_mutex_lock(&e->mu);
+    ev_push_locked(e, ENG_EV_EXIT, NULL);
+    uv_mutex_unlock(&e->mu);
+    uv_async_send(&e->async);
+}
+
+/* ---- loop thread: calls ------------------------------------------------------ */
+
+static void call_free(eng_call_t *c)
+{
+    if (c->call)
+        grpc_call_unref(c->call);
+    grpc_metadata_array_destroy(&c->md_initial);
+    grpc_metadata_array_destroy(&c->md_trailing);
+    grpc_slice_unref(c->details);
+    if (c->send_buf)
+        grpc_byte_buffer_destroy(c->send_buf);
+    if (c->recv_buf)
+        grpc_byte_buffer_destroy(c->recv_buf);
+    if (c->reply)
+        ev_free(c->reply);
+    free(c);
+}
+
+/* Once no call is left: destroy the channel and shut the queue down; the
+ * completion-queue thread then drains it and posts ENG_EV_EXIT. */
+static void check_stopped(eng_t *e)
+{
+    if (!e->stopping || e->calls || !e->ch)
+        return;
+    grpc_channel_destroy(e->ch);
+    e->ch = NULL;
+    grpc_completion_queue_shutdown(e->cq);
+}
+
+static void call_ended(eng_t *e, eng_call_t *c)
+{
+    for (eng_call_t **p = &e->calls; *p; p = &(*p)->next)
+        if (*p == c) {
+            *p = c->next;
+            break;
+        }
+    char *details = rpc_slice_strdup(c->details);
+    eng_end_t end = {
+        .code = c->status, .details = details, .reply = c->reply ? c->reply->msg : NULL,
+        .bad = c->bad, .sent_bytes = grpc_byte_buffer_length(c->send_buf),
+        .recv_bytes = c->recv_bytes,
+    };
+    if (c->req.on_end)
+        c->req.on_end(c->req.arg, &end);
+    free(details);
+    call_free(c);
+    check_stopped(e);
+}
+
+static void on_handle_closed(uv_handle_t *h)
+{
+    eng_t *e = h->data;
+    if (++e->closed_handles < 2)
+        return;
+    e->conn = LIVE_STOPPED;
+    if (e->stop_done)
+        e->stop_done(e->stop_arg);
+}
+
+static void thread_exited(eng_t *e)
+{
+    int rc = uv_thread_join(&e->thread);
+    if (rc < 0)
+        fprintf(stderr, "skview: %s: uv_thread_join: %s\n", e->who, uv_strerror(rc));
+    grpc_completion_queue_destroy(e->cq);
+    e->cq = NULL;
+    e->thread_running = false;
+    uv_close((uv_handle_t *)&e->async, on_handle_closed);
+    uv_close((uv_handle_t *)&e->retry, on_handle_closed);
+}
+
+/* Delivers one result; returns whether ev is now owned elsewhere. */
+static bool dispatch(eng_t *e, eng_ev_t *ev)
+{
+    eng_call_t *c = ev->call;
+    switch (ev->kind) {
+    case ENG_EV_MD:
+        if (c->req.on_md)
+            c->req.on_md(c->req.arg);
+        break;
+    case ENG_EV_MSG:
+        if (c->req.unary) {
+            if (c->reply) /* a second answer to a unary call: keep the last */
+                ev_free(c->reply);
+            c->reply = ev;
+            return true;
+        }
+        if (c->req.on_msg && !(e->stopping && c->req.quiet_when_stopping))
+            c->req.on_msg(c->req.arg, ev->msg);
+        break;
+    case ENG_EV_END:
+        call_ended(e, c);
+        break;
+    case ENG_EV_EXIT:
+        thread_exited(e);
+        break;
+    }
+    return false;
+}
+
+/* Re-arms calls the completion-queue thread left stalled on a full queue. */
+static void resume_stalled(eng_t *e)
+{
+    uv_mutex_lock(&e->mu);
+    for (eng_call_t *c = e->calls; c && e->q_len < ENG_QUEUE_CAP; c = c->next)
+        if (c->stalled && !c->recv_ended) {
+            arm_locked(c);
+            maybe_end_locked(e, c);
+        }
+    uv_mutex_unlock(&e->mu);
+}
+
+static void on_async(uv_async_t *h)
+{
+    eng_t *e = h->data;
+    for (;;) {
+        uv_mutex_lock(&e->mu);
+        eng_ev_t *ev = e->q_head;
+        e->q_head = e->q_tail = NULL;
+        e->q_len = 0;
+        uv_mutex_unlock(&e->mu);
+        if (!ev)
+            break;
+        while (ev) {
+            eng_ev_t *next = ev->next;
+            bool exit = ev->kind == ENG_EV_EXIT;
+            if (!dispatch(e, ev))
+                ev_free(ev);
+            ev = next;
+            if (exit)
+                return; /* the handles are closing; nothing follows EXIT */
+        }
+        resume_stalled(e);
+    }
+    if (e->drained)
+        e->drained(e->drained_arg);
+}
+
+/* Batch 1 (request, headers), batch 2 (status), then the first RECV_MESSAGE. */
+static int start_batches(eng_call_t *c)
+{
+    rpc_recv_t recv = {&c->md_initial, &c->md_trailing, &c->status, &c->details};
+    int rc = rpc_start_call(c->call, c->send_buf, &recv, &c->tag_md, &c->tag_status);
+    if (rc == -1)
+        return -1;
+    if (rc == -2) {
+        /* The first batch is pending: cancel, and let it end the normal way. */
+        grpc_call_cancel(c->call, NULL);
+        c->status_done = true;
+        c->status = GRPC_STATUS_INTERNAL;
+    }
+    arm_locked(c);
+    return 0;
+}
+
+eng_call_t *eng_call(eng_t *e, const eng_req_t *req)
+{
+    if (e->stopping || !e->ch)
+        return NULL;
+    eng_call_t *c = calloc(1, sizeof *c);
+    if (!c)
+        abort();
+    c->e = e;
+    c->req = *req;
+    c->tag_md = (eng_tag_t){ENG_TAG_MD, c};
+    c->tag_recv = (eng_tag_t){ENG_TAG_RECV, c};
+    c->tag_status = (eng_tag_t){ENG_TAG_STATUS, c};
+    grpc_metadata_array_init(&c->md_initial);
+    grpc_metadata_array_init(&c->md_trailing);
+    c->details = grpc_empty_slice();
+    c->send_buf = rpc_pack(req->request);
+    gpr_timespec deadline = req->deadline_ms
+        ? gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC), gpr_time_from_millis(req->deadline_ms, GPR_TIMESPAN))
+        : gpr_inf_future(GPR_CLOCK_REALTIME);
+    grpc_slice m = grpc_slice_from_static_string(req->method);
+    c->call = grpc_channel_create_call(e->ch, NULL, GRPC_PROPAGATE_DEFAULTS, e->cq, m, NULL, deadline, NULL);
+    uv_mutex_lock(&e->mu);
+    int rc = c->call ? start_batches(c) : -1;
+    uv_mutex_unlock(&e->mu);
+    if (rc != 0) {
+        call_free(c); /* nothing is pending when the first batch failed */
+        return NULL;
+    }
+    c->next = e->calls;
+    e->calls = c;
+    return c;
+}
+
+void eng_cancel(eng_call_t *c)
+{
+    if (c && c->call)
+        grpc_call_cancel(c->call, NULL);
+}
+
+/* ---- connection supervision ------------------------------------------------- */
+
+void eng_conn_watch(eng_t *e, eng_conn_cb on_conn, void (*retry)(void *), void *arg)
+{
+    e->on_conn = on_conn;
+    e->on_retry = retry;
+    e->conn_arg = arg;
+}
+
+live_conn_t eng_conn(const eng_t *e) { return e->conn; }
+
+void eng_conn_set(eng_t *e, live_conn_t conn, const char *detail, uint64_t retry_ms)
+{
+    e->conn = conn;
+    if (e->on_conn)
+        e->on_conn(e->conn_arg, conn, detail, retry_ms);
+}
+
+void eng_conn_up(eng_t *e)
+{
+    if (e->conn == LIVE_CONNECTED || e->stopping)
+        return;
+    e->connected_ms = uv_now(e->loop);
+    eng_conn_set(e, LIVE_CONNECTED, NULL, 0);
+}
+
+uint64_t eng_backoff_next(eng_t *e)
+{
+    double base = ENG_BACKOFF_INITIAL_MS;
+    for (unsigned i = 0; i < e->attempt && base < ENG_BACKOFF_MAX_MS; i++)
+        base *= ENG_BACKOFF_FACTOR;
+    if (base > ENG_BACKOFF_MAX_MS)
+        base = ENG_BACKOFF_MAX_MS;
+    e->attempt++;
+    /* +-20% jitter so that many clients do not retry in lock step. */
+    double j = 1.0 - ENG_BACKOFF_JITTER + 2 * ENG_BACKOFF_JITTER * ((double)rand_r(&e->seed) / RAND_MAX);
+    return (uint64_t)(base * j);
+}
+
+static void on_retry(uv_timer_t *t)
+{
+    eng_t *e = t->data;
+    if (e->stopping)
+        return;
+    eng_conn_set(e, LIVE_CONNECTING, NULL, 0);
+    if (e->on_retry)
+        e->on_retry(e->conn_arg);
+}
+
+void eng_conn_lost(eng_t *e, const char *detail)
+{
+    if (e->stopping)
+        return;
+    /* Only a connection that lasted starts the backoff again from 1 s: a
+     * server that fails every call soon after it opens (a message over our
+     * limit, a crash on connect) is retried ever more slowly instead of
+     * replaying its history to us every second. */
+    if (e->conn == LIVE_CONNECTED && uv_now(e->loop) - e->connected_ms >= ENG_STABLE_MS)
+        e->attempt = 0;
+    uint64_t ms = eng_backoff_next(e);
+    int rc = uv_timer_start(&e->retry, on_retry, ms, 0);
+    if (rc < 0) {
+        fprintf(stderr, "skview: %s: uv_timer_start: %s\n", e->who, uv_strerror(rc));
+        eng_conn_set(e, LIVE_STOPPED, detail, 0);
+        return;
+    }
+    eng_conn_set(e, LIVE_RECONNECTING, detail, ms);
+}
+
+/* ---- life cycle ------------------------------------------------------------------ */
+
+int eng_keepalive_ms(void)
+{
+    const char *env = getenv("SKVIEW_KEEPALIVE_MS");
+    long ms = env && *env ? strtol(env, NULL, 10) : 0;
+    return ms > 0 && ms < 3600000 ? (int)ms : 360000;
+}
+
+static grpc_channel *channel_new(const char *target)
+{
+    int keepalive = eng_keepalive_ms();
+    grpc_arg args[] = {
+        {GRPC_ARG_INTEGER, (char *)GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH, {.integer = RPC_MAX_MESSAGE}},
+        {GRPC_ARG_INTEGER, (char *)GRPC_ARG_MAX_SEND_MESSAGE_LENGTH, {.integer = RPC_MAX_MESSAGE}},
+        /* gRPC's own backoff (1 s, up to 120 s) would make calls fail fast
+         * long after the server is back: keep it short, our timer paces.
+         * GRPC_ARG_MIN_RECONNECT_BACKOFF_MS stays at its default: it is also
+         * the connect timeout (20 s), which a slow peer needs. */
+        {GRPC_ARG_INTEGER, (char *)GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, {.integer = 100}},
+        {GRPC_ARG_INTEGER, (char *)GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, {.integer = 1000}},
+        /* A server that hangs after the handshake would leave a stream open
+         * and silent for ever: ping during calls. Go servers (Skaffold,
+         * buildkitd) answer pings more often than every 5 minutes with a
+         * too_many_pings GOAWAY, so 6 minutes is as often as is safe; pings
+         * continue on a quiet stream (no limit of pings without data). */
+        {GRPC_ARG_INTEGER, (char *)GRPC_ARG_KEEPALIVE_TIME_MS, {.integer = keepalive}},
+        {GRPC_ARG_INTEGER, (char *)GRPC_ARG_KEEPALIVE_TIMEOUT_MS, {.integer = keepalive < 20000 ? keepalive : 20000}},
+        {GRPC_ARG_INTEGER, (char *)GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, {.integer = 0}},
+    };
+    grpc_channel_args ca = {sizeof args / sizeof args[0], args};
+    grpc_channel_credentials *creds = grpc_insecure_credentials_create();
+    grpc_channel *ch = grpc_channel_create(target, creds, &ca);
+    grpc_channel_credentials_release(creds);
+    return ch;
+}
+
+static int handles_init(eng_t *e)
+{
+    int rc = uv_async_init(e->loop, &e->async, on_async);
+    if (rc < 0) {
+        fprintf(stderr, "skview: %s: uv_async_init: %s\n", e->who, uv_strerror(rc));
+        return -1;
+    }
+    e->async.data = e;
+    if ((rc = uv_timer_init(e->loop, &e->retry)) < 0) {
+        /* Cannot fail on Linux; the async handle is then leaked on purpose
+         * rather than freed while libuv may still reference it. */
+        fprintf(stderr, "skview: %s: uv_timer_init: %s\n", e->who, uv_strerror(rc));
+        return -1;
+    }
+    e->retry.data = e;
+    return 0;
+}
+
+eng_t *eng_new(uv_loop_t *loop, const char *target, const char *who)
+{
+    eng_t *e = calloc(1, sizeof *e);
+    if (!e)
+        abort();
+    e->loop = loop;
+    e->who = who;
+    e->conn = LIVE_STOPPED;
+    e->seed = (unsigned)time(NULL) ^ (unsigned)(uintptr_t)e;
+    if (uv_mutex_init(&e->mu) < 0) {
+        free(e);
+        return NULL;
+    }
+    if (handles_init(e) != 0) {
+        uv_mutex_destroy(&e->mu);
+        free(e);
+        return NULL;
+    }
+    grpc_init();
+    e->ch = channel_new(target);
+    e->cq = grpc_completion_queue_create_for_next(NULL);
+    int rc = uv_thread_create(&e->thread, cq_main, e);
+    if (rc < 0) {
+        fprintf(stderr, "skview: %s: uv_thread_create: %s\n", who, uv_strerror(rc));
+        abort();
+    }
+    e->thread_running = true;
+    return e;
+}
+
+void eng_on_drained(eng_t *e, void (*cb)(void *), void *arg)
+{
+    e->drained = cb;
+    e->drained_arg = arg;
+}
+
+void eng_stop(eng_t *e, void (*done)(void *), void *arg)
+{
+    if (e->stopping)
+        return;
+    e->stopping = true;
+    e->stop_done = done;
+    e->stop_arg = arg;
+    uv_timer_stop(&e->retry);
+    for (eng_call_t *c = e->calls; c; c = c->next)
+        grpc_call_cancel(c->call, NULL);
+    resume_stalled(e); /* a stalled stream must see its end */
+    check_stopped(e);
+}
+
+bool eng_stopping(const eng_t *e) { return e->stopping; }
+
+uv_loop_t *eng_loop(const eng_t *e) { return e->loop; }
+
+void eng_free(eng_t *e)
+{
+    if (!e)
+        return;
+    /* Freeing a running engine would leave the thread and handles behind. */
+    if (e->thread_running || e->closed_handles < 2) {
+        fprintf(stderr, "skview: %s: freed before stop completed\n", e->who);
+        abort();
+    }
+    uv_mutex_destroy(&e->mu);
+    free(e);
+    grpc_shutdown();
+}
+
+char *eng_status_text(int code, const char *details)
+{
+    if (code == 0) {
+        char *s = strdup("");
+        if (!s)
+            abort();
+        return s;
+    }
+    const char *name = rpc_status_name(code);
+    size_t n = strlen(name) + strlen(details) + 3;
+    char *out = malloc(n);
+    if (!out)
+        abort();
+    snprintf(out, n, *details ? "%s: %s" : "%s%s", name, details);
+    return out;
+}
