@@ -515,7 +515,9 @@ static void tasks_fold(model_t *m, const Proto__V2__Event *ev, int64_t t)
     tl_note_error(&tk->tl, eid);
     if (st.has_v1)
         v1_view_free(&st.v1);
-    model_timeline_changed(m);
+    /* A flood of Skaffold's output lines leaves the timeline alone. */
+    if (ev->event_type_case != PROTO__V2__EVENT__EVENT_TYPE_SKAFFOLD_LOG_EVENT)
+        model_timeline_changed(m);
 }
 
 /* ---- the model's v2 entry points ----------------------------------------------------- */
