@@ -158,6 +158,7 @@ void model_clear(model_t *m)
     m->n_sessions = 0;
     model_session_reach(m, m->tasks.session, UINT64_MAX);
     m->tasks.n_errs = 0;
+    tl_forget_errors(&m->tasks.tl);
     m->tasks.mirror_used = false;
     model_timeline_changed(m);
     m->generation++;

@@ -341,6 +341,22 @@ static void v1_of_termination(v1_view_t *v, const Proto__V2__TerminationEvent *t
     v->u.term.err = v->ae;
 }
 
+/* The ids the error list evicted need no retracting: when the list is
+ * full, the oldest go, so memory stays flat however long the log. */
+static void tasks_errs_trim(model_t *m)
+{
+    tasks_t *tk = &m->tasks;
+    size_t count = errlog_count(&m->errs);
+    if (tk->n_errs < m->opts.errors_cap || count == 0)
+        return;
+    uint64_t oldest = errlog_at(&m->errs, count - 1)->id;
+    size_t drop = 0;
+    while (drop < tk->n_errs && tk->errs[drop] < oldest)
+        drop++;
+    memmove(tk->errs, tk->errs + drop, (tk->n_errs - drop) * sizeof *tk->errs);
+    tk->n_errs -= drop;
+}
+
 /* Raises or resolves through the v1 error list; remembers what it raised. */
 static uint64_t tasks_raise(model_t *m, const v1_view_t *v, int64_t t)
 {
@@ -348,6 +364,7 @@ static uint64_t tasks_raise(model_t *m, const v1_view_t *v, int64_t t)
     uint64_t id = errlog_fold(&m->errs, &v->ev, v->entry, m->seq, t, tl_current_number(&tk->tl),
                               tk->session);
     if (id != 0 && (tk->n_errs == 0 || id > tk->errs[tk->n_errs - 1])) {
+        tasks_errs_trim(m);
         tk->errs = model_grow(tk->errs, &tk->errs_alloc, tk->n_errs + 1, sizeof *tk->errs, 0);
         tk->errs[tk->n_errs++] = id;
     }

@@ -414,6 +414,14 @@ void tl_close_open(tl_t *tl, int64_t t)
     tl_close(tl_cur(tl), t);
 }
 
+void tl_forget_errors(tl_t *tl)
+{
+    for (size_t i = 0; i < tl->n; i++) {
+        tl->iters[i]->it.error_id = 0;
+        tl->iters[i]->last_error = 0;
+    }
+}
+
 /* ---- the view: v1's iterations or the tasks', session by session ------------------ */
 
 void tl_view_free(tl_view_t *vw)

@@ -63,6 +63,8 @@ void tl_task_build(tl_t *tl, int32_t number, const char *artifact, bool cache_st
                    status_kind_t k, const char *platforms, int64_t t);
 /* Ends the open iteration, if any, at t (a new session). */
 void tl_close_open(tl_t *tl, int64_t t);
+/* The error list the iterations point into was emptied. */
+void tl_forget_errors(tl_t *tl);
 
 /* What readers see: session by session, the tasks' iterations (v2) for a
  * session that has tasks (tasks[session - 1] != 0), else v1's; the newest

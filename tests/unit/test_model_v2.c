@@ -1026,6 +1026,48 @@ static void model_clear_keeps_the_tasks(void **state)
     assert_errors_equal(f->v1, f->both);
 }
 
+static void v2_errors_beyond_the_cap_go_when_v1_arrives(void **state)
+{
+    fx_t *f = *state;
+    size_t cap = story_failures(ST__ANY) / 2;
+    model_t *a = fx_model(0, 0, cap), *b = fx_model(0, 0, cap);
+
+    story_fold(a, f->story, ONLY_V1);
+    story_fold(b, f->story, ONLY_V2);
+    assert_int_equal(model_error_count(b), cap);
+    story_fold(b, f->story, ONLY_V1);
+    assert_errors_equal(a, b);
+    model_free(a);
+    model_free(b);
+}
+
+static void after_model_clear_no_iteration_points_at_a_stale_error(void **state)
+{
+    fx_t *f = *state;
+
+    story_fold(f->both, f->story, ONLY_V1 | ONLY_V2);
+    assert_timelines_equal(f->v1, f->both); /* the failed iterations point at v1's errors */
+    model_clear(f->both);
+    for (size_t i = 0; i < model_iteration_count(f->both); i++)
+        assert_int_equal(model_iteration(f->both, i)->error_id, 0);
+    /* The replay's first error takes id 1 again: only the iteration it
+     * happened in may point at it. */
+    for (size_t i = 0; i < f->story->n; i++) {
+        if (f->story->r[i].v1 == NULL)
+            continue;
+        story_fold_rec(f->both, &f->story->r[i]);
+        for (size_t k = 0; k < model_iteration_count(f->both); k++) {
+            const iteration_t *it = model_iteration(f->both, k);
+            const model_error_t *e = it->error_id ? model_error_by_id(f->both, it->error_id) : NULL;
+            if (e != NULL) {
+                assert_int_equal(e->session, it->session);
+                assert_int_equal(e->iteration, it->number);
+            }
+        }
+    }
+    assert_timelines_equal(f->v1, f->both);
+}
+
 static void an_event_without_a_type_is_refused(void **state)
 {
     fx_t *f = *state;
@@ -1060,6 +1102,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(clear_v2_gives_the_timeline_back_to_v1, setup, teardown),
         cmocka_unit_test_setup_teardown(clear_v2_of_a_v2_alone_model_forgets_what_it_raised, setup, teardown),
         cmocka_unit_test_setup_teardown(model_clear_keeps_the_tasks, setup, teardown),
+        cmocka_unit_test_setup_teardown(v2_errors_beyond_the_cap_go_when_v1_arrives, setup, teardown),
+        cmocka_unit_test_setup_teardown(after_model_clear_no_iteration_points_at_a_stale_error, setup, teardown),
         cmocka_unit_test_setup_teardown(an_event_without_a_type_is_refused, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
