@@ -306,6 +306,9 @@ void model_clear_v2(model_t *m, int stream);
 const logs_t *model_logs(const model_t *m);
 /* Whether the current session's timeline comes from v2 tasks. */
 bool model_has_tasks(const model_t *m);
+/* Endpoints, oldest first: one per service and session, the newest
+ * MODEL_ENDPOINTS_MAX (a stream naming ever new services stays bounded). */
+#define MODEL_ENDPOINTS_MAX 1000
 size_t model_endpoint_count(const model_t *m);
 const model_endpoint_t *model_endpoint_at(const model_t *m, size_t i);
 Proto__LogEntry *model_history_get(const model_t *m, uint64_t seq, ProtobufCAllocator *alloc);

@@ -432,6 +432,12 @@ static void tasks_endpoint(model_t *m, const Proto__V2__CloudRunReadyEvent *c)
         if (tk->eps[i].session == tk->session &&
             strcmp(tk->eps[i].resource, model_nz(c->resource)) == 0)
             e = &tk->eps[i];
+    if (e == NULL && tk->n_eps == MODEL_ENDPOINTS_MAX) {
+        free(tk->eps[0].resource);
+        free(tk->eps[0].url);
+        free(tk->eps[0].revision);
+        memmove(tk->eps, tk->eps + 1, --tk->n_eps * sizeof *tk->eps);
+    }
     if (e == NULL) {
         tk->eps = model_grow(tk->eps, &tk->eps_alloc, tk->n_eps + 1, sizeof *tk->eps, 0);
         e = &tk->eps[tk->n_eps++];

@@ -976,6 +976,19 @@ static void cloud_run_ready_adds_an_endpoint(void **state)
     assert_null(model_endpoint_at(f->v2, 2));
 }
 
+static void endpoints_stay_bounded(void **state)
+{
+    fx_t *f = *state;
+    char name[32];
+
+    for (int i = 0; i <= MODEL_ENDPOINTS_MAX; i++) {
+        snprintf(name, sizeof name, "service/s%d", i);
+        fold2_at(f->v2, (i + 1) * SEC, v2_cloud_run(name, "https://x.a.run.app", "r"));
+    }
+    assert_int_equal(model_endpoint_count(f->v2), MODEL_ENDPOINTS_MAX);
+    assert_string_equal(model_endpoint_at(f->v2, 0)->resource, "service/s1");
+}
+
 /* ---- clearing ----------------------------------------------------------------------- */
 
 static void clear_v2_gives_the_timeline_back_to_v1(void **state)
@@ -1099,6 +1112,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(v2_alone_folds_the_mirror_with_v2_strings, setup, teardown),
         cmocka_unit_test_setup_teardown(v2_ports_and_debugging_containers_fold_as_v1, setup, teardown),
         cmocka_unit_test_setup_teardown(cloud_run_ready_adds_an_endpoint, setup, teardown),
+        cmocka_unit_test_setup_teardown(endpoints_stay_bounded, setup, teardown),
         cmocka_unit_test_setup_teardown(clear_v2_gives_the_timeline_back_to_v1, setup, teardown),
         cmocka_unit_test_setup_teardown(clear_v2_of_a_v2_alone_model_forgets_what_it_raised, setup, teardown),
         cmocka_unit_test_setup_teardown(model_clear_keeps_the_tasks, setup, teardown),
