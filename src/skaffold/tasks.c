@@ -548,8 +548,10 @@ static void tasks_fold(model_t *m, const Proto__V2__Event *ev, int64_t t)
 /* The number of the dev loop in progress or last seen, -1 if none. */
 static int32_t tasks_current_number(const model_t *m)
 {
-    const tl_t *tl = tasks_session_has(&m->tasks, model_session(m)) ? &m->tasks.tl : &m->tl;
-    return tl->n ? tl_current_number(tl) : -1;
+    uint32_t session = model_session(m);
+    const tl_t *tl = tasks_session_has(&m->tasks, session) ? &m->tasks.tl : &m->tl;
+    const iteration_t *it = tl->n ? tl_at(tl, tl->n - 1) : NULL;
+    return it && it->session == session ? it->number : -1;
 }
 
 int model_fold_v2(model_t *m, const Proto__V2__Event *ev, int stream)
