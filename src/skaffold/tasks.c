@@ -155,14 +155,14 @@ static void tasks_new_session(model_t *m, int64_t t)
 {
     tasks_t *tk = &m->tasks;
 
-    tk->session++;
+    tk->session = model_session_match(m, tk->session, t);
     tk->any = false;
     tk->loop_open = tk->loop_seen = false;
     tk->built = tk->tested = false;
     tk->offset = 0;
     free(tk->run_id);
     tk->run_id = xstrdup("");
-    model_session_reach(m, tk->session, UINT64_MAX);
+    model_session_reach(m, tk->session, UINT64_MAX, t);
     tl_set_session(&tk->tl, tk->session, t);
 }
 

@@ -801,6 +801,49 @@ static void v1_and_v2_of_one_process_share_a_session(void **state)
     assert_int_equal(model_iteration_count(f->both), 1);
 }
 
+/* The step that begins the story's second session. */
+static size_t story_second_session(void)
+{
+    size_t seen = 0;
+    for (size_t i = 0; i < N_STEPS; i++)
+        if (story_steps[i].kind == ST_META && seen++ == 1)
+            return i;
+    fail_msg("the story has one session");
+    return 0;
+}
+
+static void a_log_whose_first_session_has_no_v2_keeps_it_v1s(void **state)
+{
+    fx_t *f = *state;
+    size_t second = story_second_session();
+
+    /* Skaffold 1.x wrote the first session (no FILE.v2 then), 2.x the
+     * second: the v2 events join the second session by their time. */
+    for (size_t i = 0; i < f->story->n; i++)
+        if (f->story->r[i].v1 != NULL || f->story->r[i].step >= second)
+            story_fold_rec(f->both, &f->story->r[i]);
+    assert_int_equal(model_session(f->both), 2);
+    assert_true(model_has_tasks(f->both));
+    assert_timelines_equal(f->v1, f->both);
+    assert_errors_equal(f->v1, f->both);
+    /* Only the second session's iterations come from tasks: the render
+     * step is v2's alone. */
+    assert_int_equal(model_iteration(f->both, 0)->render.status, STATUS_NONE);
+}
+
+static void v2_joining_after_v1_passed_a_restart_finds_its_session(void **state)
+{
+    fx_t *f = *state;
+
+    /* A live v1 stream replayed both runners before v2's first event. */
+    story_fold(f->both, f->story, ONLY_V1);
+    story_fold(f->both, f->story, ONLY_V2);
+    assert_int_equal(model_session(f->both), model_session(f->v1));
+    assert_timelines_equal(f->v1, f->both);
+    assert_int_equal(model_iteration(f->both, 0)->render.status, STATUS_SUCCEEDED);
+    assert_int_equal(model_iteration(f->both, 0)->session, 1);
+}
+
 /* ---- errors ------------------------------------------------------------------------- */
 
 static void a_failed_task_raises_its_actionable_err_once(void **state)
@@ -1107,6 +1150,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(the_meta_event_of_each_dev_loop_starts_no_session, setup, teardown),
         cmocka_unit_test_setup_teardown(a_restarted_runner_numbers_its_loops_from_zero, setup, teardown),
         cmocka_unit_test_setup_teardown(v1_and_v2_of_one_process_share_a_session, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_log_whose_first_session_has_no_v2_keeps_it_v1s, setup, teardown),
+        cmocka_unit_test_setup_teardown(v2_joining_after_v1_passed_a_restart_finds_its_session, setup, teardown),
         cmocka_unit_test_setup_teardown(a_failed_task_raises_its_actionable_err_once, setup, teardown),
         cmocka_unit_test_setup_teardown(render_verify_exec_failures_are_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(v2_alone_folds_the_mirror_with_v2_strings, setup, teardown),
