@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include "core/common.h"
 #include "transport/addr.h"
+#include "transport/engine.h"
 #include "sources/input.h"
 #include "core/textsafe.h"
 #include "core/xalloc.h"
@@ -337,6 +338,7 @@ static void term_restore(void)
     if (!term_active)
         return;
     term_active = false;
+    eng_log_quiet(false);
     endwin();
     if (title_pushed)
         termout_write(TITLE_POP, strlen(TITLE_POP));
@@ -400,6 +402,7 @@ static int term_start(ui_t *ui)
         return -1;
     }
     term_active = true;
+    eng_log_quiet(true);  /* gRPC's log lines would be drawn over the screen */
     atexit(term_restore);
     if (!term_can_draw()) {
         term_restore();
