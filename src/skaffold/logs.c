@@ -36,9 +36,14 @@ typedef struct istr {
     char s[];
 } istr_t;
 
+/* The fields names come in; each remembers its last name, since a run of
+ * messages from one origin repeats them (a lookup without hashing). */
+enum { NAME_TASK, NAME_SUBJECT, NAME_POD, NAME_CONTAINER, NAME_PREFIX, NAME_FIELDS };
+
 typedef struct itab {
     istr_t **b;
     size_t nb, n, bytes;
+    istr_t *recent[NAME_FIELDS];
 } itab_t;
 
 static uint32_t fnv1a(const char *s, size_t n)
@@ -77,13 +82,19 @@ static istr_t *itab_find(const itab_t *t, const char *s, size_t n, uint32_t h)
     return NULL;
 }
 
-/* s interned, with one more reference ("" is never counted). */
-static const char *name_get(itab_t *t, const char *s, size_t n)
+/* s interned, with one more reference ("" is never counted); field is
+ * where it comes from (NAME_*). */
+static const char *name_get(itab_t *t, int field, const char *s, size_t n)
 {
     if (n == 0)
         return empty;
+    istr_t *e = t->recent[field];
+    if (e && e->len == n && memcmp(e->s, s, n) == 0) {
+        e->refs++;
+        return e->s;
+    }
     uint32_t h = fnv1a(s, n);
-    istr_t *e = itab_find(t, s, n, h);
+    e = itab_find(t, s, n, h);
     if (!e) {
         if (t->n >= t->nb)
             itab_grow(t);
@@ -99,6 +110,7 @@ static const char *name_get(itab_t *t, const char *s, size_t n)
         t->bytes += sizeof *e + n + 1;
     }
     e->refs++;
+    t->recent[field] = e;
     return e->s;
 }
 
@@ -119,6 +131,9 @@ static void name_unref(itab_t *t, const char *s)
     while (*pp != e)
         pp = &(*pp)->next;
     *pp = e->next;
+    for (int k = 0; k < NAME_FIELDS; k++)
+        if (t->recent[k] == e)
+            t->recent[k] = NULL;
     t->n--;
     t->bytes -= sizeof *e + e->len + 1;
     free(e);
@@ -189,7 +204,7 @@ logs_t *logs_new(size_t cap)
     logs_t *l = xcalloc(1, sizeof *l);
     l->cap = cap ? cap : LOGS_DEFAULT_CAP;
     l->first = l->next = 1;
-    size_t cs = l->cap * 16;
+    size_t cs = l->cap > CHUNK_MAX / 16 ? CHUNK_MAX : l->cap * 16;
     l->chunk_size = cs < CHUNK_MIN ? CHUNK_MIN : cs > CHUNK_MAX ? CHUNK_MAX : cs;
     return l;
 }
@@ -574,8 +589,8 @@ void logs_add_skaffold(logs_t *l, int64_t time_ns, const char *task_id, const ch
     origin_t o = {
         .src = LOG_SKAFFOLD, .level = (uint8_t)(level < 0 || level > 255 ? LOG_LEVEL_STANDARD : level),
         .iteration = iter, .session = session, .time_ns = time_ns,
-        .task = name_get(&l->names, task_id, tn),
-        .subject = name_get(&l->names, subtask_id, none ? 0 : strlen(subtask_id)),
+        .task = name_get(&l->names, NAME_TASK, task_id, tn),
+        .subject = name_get(&l->names, NAME_SUBJECT, subtask_id, none ? 0 : strlen(subtask_id)),
         .pod = empty, .container = empty, .prefix = empty,
     };
     add_message(l, &o, msg, len);
@@ -593,9 +608,9 @@ void logs_add_app(logs_t *l, int64_t time_ns, const char *pod, const char *conta
     origin_t o = {
         .src = LOG_APP, .level = LOG_LEVEL_STANDARD, .iteration = iteration, .session = session,
         .time_ns = time_ns, .task = empty, .subject = empty,
-        .pod = name_get(&l->names, pod, strlen(pod)),
-        .container = name_get(&l->names, container, strlen(container)),
-        .prefix = name_get(&l->names, prefix, strlen(prefix)),
+        .pod = name_get(&l->names, NAME_POD, pod, strlen(pod)),
+        .container = name_get(&l->names, NAME_CONTAINER, container, strlen(container)),
+        .prefix = name_get(&l->names, NAME_PREFIX, prefix, strlen(prefix)),
     };
     add_message(l, &o, msg, len);
     origin_release(l, &o);

@@ -6,7 +6,6 @@
  * REG_ICASE (so the locale decides beyond ASCII). The compiled form and a
  * scratch buffer for the stripped text live in the filter's private block,
  * so matching a line allocates nothing once the buffer has grown. */
-#include <ctype.h>
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,11 +24,19 @@ typedef struct filter_priv {
     regex_t re;
     char *needle;                /* substring, ASCII lower-cased */
     size_t needle_len;
-    strbuf_t plain;              /* scratch: the text being matched */
+    const char *s;               /* the text being matched: the line's own, */
+    size_t n;                    /* or plain when it held sequences */
+    strbuf_t plain;              /* scratch: the text without sequences */
     plain_run_t *runs;           /* scratch: how plain maps to raw */
     size_t n_runs, cap_runs;
     const char *raw;             /* the raw text being walked */
 } filter_priv_t;
+
+/* ASCII only: the substring filter folds no other case. */
+static inline unsigned char lower(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + ('a' - 'A')) : c;
+}
 
 void log_filter_init(log_filter_t *f)
 {
@@ -107,7 +114,7 @@ int log_filter_set_text(log_filter_t *f, const char *text, bool regex, char *err
             p->needle_len = strlen(text);
             p->needle = xstrdup(text);
             for (size_t i = 0; i < p->needle_len; i++)
-                p->needle[i] = (char)tolower((unsigned char)p->needle[i]);
+                p->needle[i] = (char)lower((unsigned char)p->needle[i]);
         }
     }
     free(f->text);
@@ -120,15 +127,20 @@ int log_filter_set_text(log_filter_t *f, const char *text, bool regex, char *err
 
 /* ---- the text without escape sequences ------------------------------------ */
 
-static void plain_run(void *ctx, const char *text, size_t len, const sgr_style_t *style)
+static void run_add(filter_priv_t *p, size_t raw, size_t plain, size_t len)
 {
-    (void)style;
-    filter_priv_t *p = ctx;
     if (p->n_runs == p->cap_runs) {
         p->cap_runs = p->cap_runs ? p->cap_runs * 2 : 16;
         p->runs = xrealloc(p->runs, p->cap_runs * sizeof *p->runs);
     }
-    p->runs[p->n_runs++] = (plain_run_t){(size_t)(text - p->raw), p->plain.len, len};
+    p->runs[p->n_runs++] = (plain_run_t){raw, plain, len};
+}
+
+static void plain_run(void *ctx, const char *text, size_t len, const sgr_style_t *style)
+{
+    (void)style;
+    filter_priv_t *p = ctx;
+    run_add(p, (size_t)(text - p->raw), p->plain.len, len);
     sb_add(&p->plain, text, len);
 }
 
@@ -144,27 +156,32 @@ static bool maybe_escapes(const char *s, size_t n)
     return false;
 }
 
-/* Fills p->plain (NUL-terminated) and p->runs from the line's text. */
+/* Sets p->s (NUL-terminated) to the line's text without sequences, and
+ * p->runs to where its pieces are in the raw text. */
 static void plain_of(filter_priv_t *p, const log_line_t *ln)
 {
-    sb_reset(&p->plain);
     p->n_runs = 0;
     p->raw = ln->text;
     if (!maybe_escapes(ln->text, ln->len)) {
-        plain_run(p, ln->text, ln->len, NULL);
-    } else {
-        sgr_style_t st = SGR_STYLE_DEFAULT;
-        sgr_walk(ln->text, ln->len, &st, plain_run, p);
+        run_add(p, 0, 0, ln->len);
+        p->s = ln->text;
+        p->n = ln->len;
+        return;
     }
+    sb_reset(&p->plain);
+    sgr_style_t st = SGR_STYLE_DEFAULT;
+    sgr_walk(ln->text, ln->len, &st, plain_run, p);
     if (!p->plain.data)
         sb_add(&p->plain, "", 0);
+    p->s = p->plain.data;
+    p->n = p->plain.len;
 }
 
-/* The next match in p->plain at or after from: [*a, *b); false when none. */
+/* The next match in p->s at or after from: [*a, *b); false when none. */
 static bool next_match(filter_priv_t *p, size_t from, size_t *a, size_t *b)
 {
-    const char *s = p->plain.data;
-    size_t n = p->plain.len;
+    const char *s = p->s;
+    size_t n = p->n;
     if (p->is_re) {
         while (from <= n) {
             regmatch_t m[1];
@@ -180,9 +197,12 @@ static bool next_match(filter_priv_t *p, size_t from, size_t *a, size_t *b)
         return false;
     }
     size_t k = p->needle_len;
+    const unsigned char *u = (const unsigned char *)s, *nd = (const unsigned char *)p->needle;
     for (size_t i = from; i + k <= n; i++) {
-        size_t j = 0;
-        while (j < k && tolower((unsigned char)s[i + j]) == (unsigned char)p->needle[j])
+        if (lower(u[i]) != nd[0])
+            continue;
+        size_t j = 1;
+        while (j < k && lower(u[i + j]) == nd[j])
             j++;
         if (j == k) {
             *a = i;
@@ -258,7 +278,7 @@ size_t log_filter_spans(const log_filter_t *f, const log_line_t *ln, size_t (*sp
     filter_priv_t *p = f->compiled;
     plain_of(p, ln);
     size_t got = 0, from = 0, a, b, run = 0;
-    while (got < max && from < p->plain.len && next_match(p, from, &a, &b)) {
+    while (got < max && from < p->n && next_match(p, from, &a, &b)) {
         spans[got][0] = raw_of(p, &run, a);
         spans[got][1] = raw_of(p, &run, b - 1) + 1;   /* ends after its last byte */
         got++;
