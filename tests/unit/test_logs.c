@@ -158,6 +158,108 @@ static void lines_assemble_from_messages_cut_anywhere(void **state)
     }
 }
 
+/* ---- many origins, random cuts, against a plain model --------------------- */
+
+#define MODEL_ORIGINS 5                  /* model_pods + model_subjects */
+#define MODEL_LINES 4096
+
+typedef struct model_line {
+    size_t msg;                  /* the message that began it */
+    int origin;
+    strbuf_t text;
+    bool done;
+} model_line_t;
+
+typedef struct model {
+    model_line_t lines[MODEL_LINES];
+    size_t n;
+    int open[MODEL_ORIGINS];     /* index of the origin's partial line; -1 */
+} model_t;
+
+/* What the ring should hold after origin o sent msg: lines cut at "\n",
+ * each without one "\r" before its "\n". */
+static void model_add(model_t *m, size_t msg_no, int o, const char *msg, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (m->open[o] < 0) {
+            assert_true(m->n < MODEL_LINES);
+            model_line_t *ln = &m->lines[m->n];
+            ln->msg = msg_no;
+            ln->origin = o;
+            ln->done = false;
+            sb_init(&ln->text);
+            sb_add(&ln->text, "", 0);
+            m->open[o] = (int)m->n++;
+        }
+        model_line_t *ln = &m->lines[m->open[o]];
+        if (msg[i] != '\n') {
+            sb_addc(&ln->text, msg[i]);
+            continue;
+        }
+        if (ln->text.len && ln->text.data[ln->text.len - 1] == '\r')
+            ln->text.data[--ln->text.len] = '\0';
+        ln->done = true;
+        m->open[o] = -1;
+    }
+}
+
+/* Origins 0..2 are pods, 3..4 the artifacts of one build. */
+static const char *model_pods[] = {"web-1", "web-2", "db-0"}, *model_subjects[] = {"web", "api"};
+#define MODEL_PODS (sizeof model_pods / sizeof model_pods[0])
+
+static void origin_send(logs_t *l, int o, const char *msg, size_t len)
+{
+    if ((size_t)o < MODEL_PODS)
+        logs_add_app(l, 0, model_pods[o], "main", "", msg, len, 0, 1);
+    else
+        logs_add_skaffold(l, 0, "Build-1", model_subjects[(size_t)o - MODEL_PODS], 1, msg, len, 1);
+}
+
+static void random_cuts_from_many_origins_match_a_plain_model(void **state)
+{
+    (void)state;
+    static const char alphabet[] = "ab\n\r x";
+    model_t *m = calloc(1, sizeof *m);
+    for (int o = 0; o < MODEL_ORIGINS; o++)
+        m->open[o] = -1;
+    logs_t *l = logs_new(MODEL_LINES);
+    uint32_t seed = 7;
+    char msg[16];
+    for (size_t k = 0; k < 3000; k++) {
+        seed = seed * 1103515245u + 12345u;
+        int o = (int)((seed >> 16) % MODEL_ORIGINS);
+        size_t len = (seed >> 8) % sizeof msg;
+        for (size_t i = 0; i < len; i++) {
+            seed = seed * 1103515245u + 12345u;
+            msg[i] = alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+        }
+        if (len == 0)
+            continue;                            /* an empty message starts nothing */
+        origin_send(l, o, msg, len);
+        model_add(m, k, o, msg, len);
+    }
+    assert_true(m->n < MODEL_LINES);
+    assert_int_equal(logs_count(l), m->n);
+    for (size_t i = 0; i < m->n; i++) {
+        const log_line_t *ln = logs_get(l, logs_first(l) + i);
+        model_line_t *want = &m->lines[i];
+        size_t shown = want->text.len;
+        if (!want->done && shown && want->text.data[shown - 1] == '\r')
+            shown--;                             /* a partial line hides its last "\r" */
+        assert_int_equal(ln->len, shown);
+        assert_memory_equal(ln->text, want->text.data, shown);
+        assert_int_equal(!(ln->flags & LOG_PARTIAL), want->done);
+        size_t o = (size_t)want->origin;
+        if (o < MODEL_PODS)
+            assert_string_equal(ln->pod, model_pods[o]);
+        else
+            assert_string_equal(ln->subject, model_subjects[o - MODEL_PODS]);
+        sb_free(&want->text);
+    }
+    logs_free(l);
+    free(m);
+}
+
 static void partial_line_grows_in_place(void **state)
 {
     (void)state;
@@ -639,6 +741,7 @@ int main(void)
         cmocka_unit_test(ring_keeps_newest_cap_lines_in_flat_memory),
         cmocka_unit_test(default_cap_and_seqs_across_drops),
         cmocka_unit_test(lines_assemble_from_messages_cut_anywhere),
+        cmocka_unit_test(random_cuts_from_many_origins_match_a_plain_model),
         cmocka_unit_test(partial_line_grows_in_place),
         cmocka_unit_test(interleaved_origins_do_not_mix),
         cmocka_unit_test(skaffold_lines_are_attributed),
