@@ -18,7 +18,7 @@ typedef struct command {
 } command_t;
 
 static const command_t commands[] = {
-    {"state", cmd_state, "state FILE|-a ADDR [--strict]  print the folded State (or the live mirror) as JSON"},
+    {"state", cmd_state, "state FILE|-a ADDR [--strict] [--timeline]  print the folded State (or the live mirror) as JSON, or its dev loops"},
     {"events", cmd_events, "events FILE|-a ADDR [--json] [--follow] [--strict]  print the event history"},
     {"replay", ui_cmd_replay, "replay FILE [--speed X]       replay a saved log in the TUI"},
     {"ctl", cmd_ctl, "ctl [-a ADDR] build|sync|deploy|auto-build on|off|auto-sync on|off|auto-deploy on|off|state|emit JSON|-|@FILE"},
