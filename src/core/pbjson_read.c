@@ -587,24 +587,47 @@ static const ProtobufCFieldDescriptor *find_field_by(const char *k, size_t n,
     return NULL;
 }
 
+/* The other direction, for the .proto names that are snake_case (v2's
+ * task_id): the key is the lowerCamel JSON name Go's jsonpb writes (taskId). */
+static bool same_camel(const char *k, size_t n, const char *name)
+{
+    size_t i = 0;
+    for (size_t j = 0; name[j]; j++, i++) {
+        char ch = name[j];
+        if (ch == '_' && name[j + 1]) {
+            ch = name[++j];
+            if (ch >= 'a' && ch <= 'z') ch = (char)(ch - 32);
+        }
+        if (i >= n || k[i] != ch)
+            return false;
+    }
+    return i == n;
+}
+
 static const ProtobufCFieldDescriptor *find_field_snake(ctx_t *c, int key,
                                                         const ProtobufCMessageDescriptor *desc)
 {
     const char *k = c->js + c->t[key].start;
     size_t n = tok_len(&c->t[key]);
-    if (c->t[key].type != JSMN_STRING || !memchr(k, '_', n))
+    if (c->t[key].type != JSMN_STRING)
         return NULL;
-    return find_field_by(k, n, desc, same_snake);
+    return find_field_by(k, n, desc, memchr(k, '_', n) ? same_snake : same_camel);
 }
 
-/* True when every field of desc is in one oneof (Skaffold's Event): a key
- * that names none of them is a kind we do not know, not an extra field. */
+/* True when every field of desc is in one oneof, beside at most its
+ * Timestamp (Skaffold's v1 Event, v2 Event): a key that names none of them
+ * is a kind we do not know, not an extra field. */
 static bool all_oneof(const ProtobufCMessageDescriptor *desc)
 {
-    for (unsigned i = 0; i < desc->n_fields; i++)
-        if (!(desc->fields[i].flags & PROTOBUF_C_FIELD_FLAG_ONEOF))
+    unsigned members = 0;
+    for (unsigned i = 0; i < desc->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &desc->fields[i];
+        if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
+            members++;
+        else if (f->type != PROTOBUF_C_TYPE_MESSAGE || f->descriptor != &google__protobuf__timestamp__descriptor)
             return false;
-    return desc->n_fields > 0;
+    }
+    return members > 0;
 }
 
 /* A key that names no field: skipped (protobuf's default), except in
