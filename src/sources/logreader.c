@@ -555,6 +555,8 @@ uint64_t logreader_entries(const logreader_t *r) { return r->entries; }
 uint64_t logreader_v2_events(const logreader_t *r) { return r->v2_events; }
 const char *logreader_path(const logreader_t *r) { return r->path; }
 const char *logreader_error(const logreader_t *r) { return r->err[0] ? r->err : NULL; }
+bool logreader_stopped(const logreader_t *r) { return r->stopped; }
+const char *logreader_io_error(const logreader_t *r) { return r->io_error ? r->ioerr : NULL; }
 
 int logreader_fd(const logreader_t *r) { return r->fd; }
 const logreader_opts_t *logreader_opts(const logreader_t *r) { return &r->opts; }

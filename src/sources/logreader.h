@@ -94,5 +94,7 @@ uint64_t logreader_entries(const logreader_t *r);   /* entries and v2 events log
 uint64_t logreader_v2_events(const logreader_t *r); /* of which v2 events */
 const char *logreader_path(const logreader_t *r);
 const char *logreader_error(const logreader_t *r);  /* last error message, or NULL */
+bool logreader_stopped(const logreader_t *r);       /* by a malformed line in strict mode */
+const char *logreader_io_error(const logreader_t *r); /* strerror of a read failure, or NULL */
 
 #endif
