@@ -179,7 +179,7 @@ replay_t *replay_open(uv_loop_t *loop, const char *path, double speed,
     int rc = pacer_init(&r->pacer, loop, speed, false, on_tick, r);
     if (rc < 0) {
         snprintf(err, errlen, "%s: replay timer: %s", path, uv_strerror(rc));
-        logreader_close(r->reader);
+        logset_close(r->reader);
         free(r->iters.at);
         free(r->errors.at);
         free(r->path);
