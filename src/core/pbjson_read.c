@@ -293,12 +293,23 @@ static void note_unknown(ctx_t *c, const ProtobufCEnumDescriptor *ed, int value)
         n += (size_t)snprintf(u->path + n, sizeof u->path - n, "%s%s", k ? "." : "", c->path[k]);
 }
 
+/* An enum value name is a protobuf identifier: only such a name can be one
+ * from a newer schema (and is written back as it came). */
+static bool enum_ident(const char *s, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (!((s[k] >= 'A' && s[k] <= 'Z') || (s[k] >= 'a' && s[k] <= 'z') || (s[k] >= '0' && s[k] <= '9') ||
+              s[k] == '_'))
+            return false;
+    return n > 0;
+}
+
 static bool parse_enum(ctx_t *c, int i, const ProtobufCEnumDescriptor *ed, int *out)
 {
     if (c->t[i].type == JSMN_STRING) {
         char name[128];
         size_t n = tok_len(&c->t[i]);
-        if (n > 0 && n < sizeof name && !memchr(c->js + c->t[i].start, '\\', n)) {
+        if (n < sizeof name && enum_ident(c->js + c->t[i].start, n)) {
             memcpy(name, c->js + c->t[i].start, n);
             name[n] = '\0';
             const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value_by_name(ed, name);
