@@ -4,10 +4,14 @@
 usage: sim_v2_client.py PB2_DIR ADDR COMMAND [ARGS]
 PB2_DIR holds skaffold_pb2.py and v2/skaffold_v2_pb2.py (generated at test time
 with `protoc --python_out`). Commands:
-  events [QUIET_MS]    v2 Events: one JSON Event a line (lowerCamel, as jsonpb),
-                       until the stream has been quiet QUIET_MS (default 700)
-  applogs [QUIET_MS]   v2 ApplicationLogs, likewise; a stream that ends ends it
-  v1events [QUIET_MS]  v1 Events: one JSON LogEntry a line
+  events [QUIET_MS [MAX_MS [MAX_N]]]
+                       v2 Events: one JSON Event a line (lowerCamel, as jsonpb),
+                       until the stream has been quiet QUIET_MS (default 700),
+                       MAX_MS have passed or MAX_N events came (0: no limit)
+  applogs [QUIET_MS [MAX_MS [MAX_N]]]
+                       v2 ApplicationLogs, likewise; a stream that ends ends it
+  v1events [QUIET_MS [MAX_MS [MAX_N]]]
+                       v1 Events: one JSON LogEntry a line
   state                v2 GetState as JSON (defaults included)
   v1state              v1 GetState as JSON (defaults included)
   call METHOD JSON     a unary v2 call (Execute, AutoBuild, AutoSync, AutoDeploy,
@@ -20,6 +24,7 @@ import json
 import queue
 import sys
 import threading
+import time
 
 import grpc
 from google.protobuf import json_format
@@ -39,7 +44,7 @@ def as_json(msg):
     return json.dumps(json_format.MessageToDict(msg), separators=(",", ":"), sort_keys=True)
 
 
-def stream(ch, path, decode, quiet_ms):
+def stream(ch, path, decode, quiet_ms, max_ms, max_n):
     call = ch.unary_stream(path, request_serializer=None, response_deserializer=decode)
     it = call(b"")
     q = queue.Queue()
@@ -54,15 +59,24 @@ def stream(ch, path, decode, quiet_ms):
 
     threading.Thread(target=pump, daemon=True).start()
     first = True
+    n = 0
+    end = time.monotonic() + max_ms / 1000.0 if max_ms else None
     while True:
+        wait = quiet_ms / 1000.0
+        if end is not None:
+            wait = min(wait, max(0.0, end - time.monotonic()))
         try:
-            kind, v = q.get(timeout=quiet_ms / 1000.0)
+            kind, v = q.get(timeout=wait)
         except queue.Empty:
             it.cancel()
             return 0
         if kind == "msg":
             print(as_json(v), flush=False)
             first = False
+            n += 1
+            if (max_n and n >= max_n) or (end is not None and time.monotonic() >= end):
+                it.cancel()
+                return 0
         elif kind == "end":
             print("end 0")
             return 0
@@ -89,13 +103,13 @@ def main():
     args = sys.argv[4:]
     v1, v2 = load(pb2_dir)
     ch = grpc.insecure_channel(addr, options=[("grpc.max_receive_message_length", 64 << 20)])
-    quiet = int(args[0]) if args and cmd.endswith("events") or (args and cmd == "applogs") else 700
+    lim = [int(a) for a in args[:3]] + [700, 0, 0][len(args[:3]):] if cmd.endswith(("events", "logs")) else []
     if cmd == "events":
-        return stream(ch, V2 + "Events", v2.Event.FromString, quiet)
+        return stream(ch, V2 + "Events", v2.Event.FromString, *lim)
     if cmd == "applogs":
-        return stream(ch, V2 + "ApplicationLogs", v2.Event.FromString, quiet)
+        return stream(ch, V2 + "ApplicationLogs", v2.Event.FromString, *lim)
     if cmd == "v1events":
-        return stream(ch, V1 + "Events", v1.LogEntry.FromString, quiet)
+        return stream(ch, V1 + "Events", v1.LogEntry.FromString, *lim)
     if cmd in ("state", "v1state"):
         path, decode = (V2, v2.State.FromString) if cmd == "state" else (V1, v1.State.FromString)
         code, details, st = unary(ch, path + "GetState", b"", decode)
@@ -118,4 +132,7 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:
+        sys.exit(0)

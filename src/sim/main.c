@@ -23,9 +23,11 @@ static const char usage[] =
     "ends it (benchmarks).\n"
     "Skaffold's flags: [--auto-build=BOOL] [--auto-sync=BOOL] [--auto-deploy=BOOL] (default\n"
     "true; false waits for Execute), [--event-log FILE] appends the log as JSON lines like\n"
-    "--event-log-file (and the v2 events to FILE.v2). Tests: [--state-log FILE] appends GetState after every iteration,\n"
-    "[--iterations N] exits after N generated iterations, [--healthy] generates no\n"
-    "failure (syncs, cache hits and restarts that recover only).\n"
+    "--event-log-file (and the v2 events to FILE.v2).\n"
+    "Tests: [--state-log FILE] appends GetState after every iteration, [--iterations N]\n"
+    "exits after N generated iterations, [--idle-after N] stops changing files after N\n"
+    "(and goes on serving), [--healthy] generates no failure (syncs, cache hits and\n"
+    "restarts that recover only).\n"
     "Faults: [--burst N] adds N entries to the log at once, [--big-entry MIB] one entry\n"
     "of that size, both after the first iteration (or the played log).\n"
     "BuildKit: [--buildkit-socket PATH] [--buildkit-port N] [--buildkit-step MS] [--buildkit-old]\n"
@@ -137,6 +139,8 @@ static int parse_args(int argc, char **argv, sim_opts_t *o)
             rc = parse_num_opt(a, v, 1000000000000ull, &n), o->exit_after = n;
         } else if (!strcmp(a, "--burst")) {
             rc = parse_num_opt(a, v, 100000000ull, &n), o->burst = n;
+        } else if (!strcmp(a, "--idle-after")) {
+            rc = parse_num_opt(a, v, 1000000, &n), o->idle_after = (unsigned)n;
         } else if (!strcmp(a, "--iterations")) {
             rc = parse_num_opt(a, v, 1000000, &n), o->iterations = (unsigned)n;
         } else if (!strcmp(a, "--big-entry")) {

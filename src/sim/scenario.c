@@ -477,7 +477,8 @@ static void end_iteration(int it, const sim_outcome_t *o)
         sim_pump_locked(sub);
     pthread_mutex_unlock(&sim.mu);
     sim_state_log(it);
-    if (sim.opts.iterations && ++generated >= sim.opts.iterations) {
+    generated++;
+    if (sim.opts.iterations && generated >= sim.opts.iterations) {
         pthread_mutex_lock(&sim.mu);
         sim_request_exit();
         pthread_mutex_unlock(&sim.mu);
@@ -612,8 +613,10 @@ static void story(void)
     struct timespec tick;
     tick_after(&tick, sim.opts.interval_ms);
     for (;;) {
-        /* --iterations N: N are done; the server stays up until told. */
-        bool done = sim.opts.iterations && generated >= sim.opts.iterations;
+        /* --iterations N: N are done; the server stays up until told.
+         * --idle-after N: no more file changes after N iterations. */
+        bool done = (sim.opts.iterations && generated >= sim.opts.iterations) ||
+                    (sim.opts.idle_after && generated >= sim.opts.idle_after);
         int w = wait_work(sim.opts.generate && !done ? &tick : NULL);
         if (w < 0)
             return;

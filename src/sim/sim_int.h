@@ -44,6 +44,7 @@ typedef struct sim_opts {
     const char *event_log;   /* --event-log FILE: the log, one JSON LogEntry a line */
     const char *state_log;   /* --state-log FILE: GetState after each iteration */
     unsigned iterations;     /* --iterations N: exit after N generated iterations */
+    unsigned idle_after;     /* --idle-after N: no file change after N iterations */
     bool healthy;            /* --healthy: a dev loop without failures */
     bool no_v2;              /* --no-v2: no proto.v2 service (Skaffold 1.x) */
     uint64_t log_flood;      /* --log-flood N: application log lines per ApplicationLogs call */

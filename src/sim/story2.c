@@ -468,9 +468,9 @@ void v2_out_deploy_start(char *const *artifacts, size_t n, unsigned rollout)
 
 void v2_out_deploy_done(unsigned rollout)
 {
-    v2_logf("Deploy", "0", V2_STANDARD, "%s\nNAME: demo\nLAST DEPLOYED: %s\nNAMESPACE: default\n"
+    v2_logf("Deploy", "0", V2_STANDARD, "%sNAME: demo\nLAST DEPLOYED: %s\nNAMESPACE: default\n"
             "STATUS: deployed\nREVISION: %u\nTEST SUITE: None\n",
-            rollout <= 1 ? "" : "Release \"demo\" has been upgraded. Happy Helming!",
+            rollout <= 1 ? "" : "Release \"demo\" has been upgraded. Happy Helming!\n",
             "Sun Nov 29 12:00:00 2026", rollout);
     v2_log("Deploy", NULL, V2_INFO, "Deploy completed in 1.873 seconds\n");
 }
