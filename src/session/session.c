@@ -97,6 +97,30 @@ static int live_entry(void *ctx, const Proto__LogEntry *e)
     return 0;
 }
 
+/* Skaffold 2.x's v2 streams: tasks and log lines into the same model. */
+static int live_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
+{
+    session_t *s = ctx;
+    model_fold_v2(s->model, ev, (int)stream);
+    changed(s);
+    return 0;
+}
+
+static void live_v2_reset(void *ctx, v2_stream_t stream)
+{
+    session_t *s = ctx;
+    model_clear_v2(s->model, (int)stream);
+    changed(s);
+}
+
+static void live_v2_avail(void *ctx, v2_avail_t avail, const char *detail)
+{
+    session_t *s = ctx;
+    s->v2 = avail;
+    snprintf(s->v2_detail, sizeof s->v2_detail, "%s", detail ? detail : "");
+    changed(s);
+}
+
 static uint64_t live_state_request(void *ctx)
 {
     return model_seq(((session_t *)ctx)->model);
@@ -153,7 +177,8 @@ int session_live_start(session_t *s, const char *addr)
 {
     source_sink_t cb = {.ctx = s, .on_reset = live_reset, .on_entry = live_entry,
                         .on_state_request = live_state_request, .on_state = live_state,
-                        .on_conn = live_conn};
+                        .on_conn = live_conn, .on_v2 = live_v2, .on_v2_reset = live_v2_reset,
+                        .on_v2_avail = live_v2_avail};
     live_opts_t lo = {.addr = addr, .reconnect = true};
     s->addr = addr;
     s->client = live_client_new(s->loop, &lo, &cb);
@@ -173,6 +198,17 @@ static int rp_entry(void *ctx, const Proto__LogEntry *e)
     return 0;
 }
 
+static int rp_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
+{
+    model_fold_v2(((session_t *)ctx)->model, ev, (int)stream);
+    return 0;
+}
+
+static void rp_v2_reset(void *ctx, v2_stream_t stream)
+{
+    model_clear_v2(((session_t *)ctx)->model, (int)stream);
+}
+
 static void rp_error(void *ctx, const char *where, const char *msg, bool fatal)
 {
     say(ctx, true, "%s: %s", where, msg);
@@ -186,7 +222,7 @@ static void rp_change(void *ctx)
 replay_t *session_replay_open(session_t *s, const char *path, double speed, char *err, size_t errlen)
 {
     source_sink_t cb = {.ctx = s, .on_reset = rp_reset, .on_entry = rp_entry, .on_error = rp_error,
-                        .on_change = rp_change};
+                        .on_change = rp_change, .on_v2 = rp_v2, .on_v2_reset = rp_v2_reset};
     s->replay_path = path;
     s->replay = replay_open(s->loop, path, speed, &cb, err, errlen);
     return s->replay;
@@ -202,9 +238,17 @@ static int file_entry(void *ctx, const Proto__LogEntry *e)
     return 0;
 }
 
+static int file_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
+{
+    session_t *s = ctx;
+    model_fold_v2(s->model, ev, (int)stream);
+    s->changes++;
+    return 0;
+}
+
 source_sink_t session_file_sink(session_t *s)
 {
-    return (source_sink_t){.ctx = s, .on_entry = file_entry};
+    return (source_sink_t){.ctx = s, .on_entry = file_entry, .on_v2 = file_v2};
 }
 
 /* ---- stopping ------------------------------------------------------------------- */

@@ -1,0 +1,945 @@
+/* `skview logs -a ADDR | FILE`: Skaffold's own output and the application's
+ * logs (Skaffold 2.x's v2 API) as lines, each with where it came from.
+ *
+ * Lines: messages arrive cut anywhere (a SkaffoldLogEvent can hold several
+ * lines or part of one); text is assembled per origin (Skaffold: task_id and
+ * subtask_id; application: pod and container) and cut at "\n", as the log
+ * ring does (skaffold/logs.h). A piece still without its "\n" is printed
+ * when the input ends (or the command stops).
+ *
+ * Prefixes as Skaffold's: "[pod container] " for application lines (its
+ * --log-prefix=podAndContainer), "[Task subject] " for its own ("[Build
+ * web] ", "[StatusCheck deployment/web] ", "[Deploy] " when there is none).
+ *
+ * Output: colour only on a terminal with NO_COLOR unset: the SGR sequences
+ * of the text are kept (sgr_walk) and everything else made inert
+ * (textsafe). In a pipe no escape sequence at all: SGR stripped
+ * (sgr_strip), every other control character inert. --json prints one
+ * object per line, text without SGR.
+ *
+ * Live: the v2 Events and ApplicationLogs streams of the live client
+ * (transport/client.h). Without --follow the command ends once the streams
+ * have been quiet for LOGS_QUIET_MS, as `events -a` does. With --follow it
+ * reconnects for ever; a reconnect replays (Events: everything since start;
+ * ApplicationLogs: the current dev loop's lines), and the replay of lines
+ * already printed is recognised and skipped (seen_t below). */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <uv.h>
+#include "cli/cli.h"
+#include "core/pbjson.h"
+#include "core/sgr.h"
+#include "core/textsafe.h"
+#include "skaffold/logs.h"
+#include "sources/logreader.h"
+#include "transport/addr.h"
+#include "transport/client.h"
+
+#define LOGS_QUIET_MS 300        /* without --follow: end after this much quiet */
+#define LOGS_V2_WAIT_MS 5000     /* connected, but no v2 answer for this long: give up */
+#define LOGS_TICK_MS 50          /* quiet detection / --follow flush */
+#define LOGS_FLUSH_BYTES 65536
+#define LOGS_MAX_KEYS 16
+#define ORIGIN_BUCKETS 256
+#define SEEN_MAX (4u << 20)      /* --follow: hashes kept per stream */
+
+/* ---- options ----------------------------------------------------------------- */
+
+typedef enum key_kind { KEY_TASK, KEY_ARTIFACT, KEY_RESOURCE, KEY_POD, KEY_CONTAINER, KEY__COUNT } key_kind_t;
+
+typedef struct logs_args {
+    const char *addr, *path;
+    bool follow, json, color, strict;
+    unsigned sources;            /* 1 << LOG_SKAFFOLD | 1 << LOG_APP */
+    const char *keys[KEY__COUNT][LOGS_MAX_KEYS];
+    size_t n_keys[KEY__COUNT];
+    int min_level;               /* rank (level_rank); -1 = all */
+} logs_args_t;
+
+static const char *const key_opts[KEY__COUNT] = {"--task", "--artifact", "--resource", "--pod", "--container"};
+
+/* Severity order of Skaffold's LogLevel numbers (logs.h): TRACE lowest,
+ * STANDARD (plain console output) as INFO. */
+static int level_rank(int level)
+{
+    static const int rank[] = {1, 2, 3, 4, 5, 6, 0, 2}; /* DEBUG..PANIC, TRACE, STANDARD */
+    return level >= 0 && level < 8 ? rank[level] : 2;
+}
+
+static const char *level_name(int level)
+{
+    const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(&proto__log_level__descriptor, level);
+    return v ? v->name : "UNKNOWN";
+}
+
+static int parse_level(const char *s)
+{
+    if (!strcasecmp(s, "warning"))
+        s = "WARN";
+    for (unsigned i = 0; i < proto__log_level__descriptor.n_values; i++) {
+        const ProtobufCEnumValue *v = &proto__log_level__descriptor.values[i];
+        if (!strcasecmp(s, v->name))
+            return level_rank(v->value);
+    }
+    return -1;
+}
+
+static int add_key(logs_args_t *a, key_kind_t k, const char *v)
+{
+    if (!*v)
+        return usage_error("logs: %s needs a value", key_opts[k]);
+    if (a->n_keys[k] == LOGS_MAX_KEYS)
+        return usage_error("logs: at most %d %s", LOGS_MAX_KEYS, key_opts[k]);
+    a->keys[k][a->n_keys[k]++] = v;
+    return EXIT_OK;
+}
+
+/* One option with a value: "--pod P" or "--pod=P". Returns 1 when s is not
+ * one of them, else an exit status. */
+static int parse_valued(logs_args_t *a, int argc, char **argv, int *i)
+{
+    const char *s = argv[*i], *v = NULL;
+    static const char *const others[] = {"-a", "--addr", "--level"};
+    const char *name = NULL;
+    for (int k = 0; k < KEY__COUNT + 3 && !name; k++) {
+        const char *o = k < KEY__COUNT ? key_opts[k] : others[k - KEY__COUNT];
+        size_t n = strlen(o);
+        if (!strcmp(s, o)) {
+            if (++*i == argc)
+                return usage_error("logs: %s needs a value", s);
+            name = o, v = argv[*i];
+        } else if (!strncmp(s, o, n) && s[n] == '=' && o[1] == '-') {
+            name = o, v = s + n + 1;
+        }
+    }
+    if (!name)
+        return 1;
+    for (int k = 0; k < KEY__COUNT; k++)
+        if (name == key_opts[k])
+            return add_key(a, (key_kind_t)k, v);
+    if (!strcmp(name, "--level")) {
+        if ((a->min_level = parse_level(v)) < 0)
+            return usage_error("logs: --level: '%s' is not a level (trace, debug, info, warn, error, fatal, panic)", v);
+        return EXIT_OK;
+    }
+    a->addr = v;
+    return EXIT_OK;
+}
+
+static int parse_args(int argc, char **argv, logs_args_t *a)
+{
+    memset(a, 0, sizeof *a);
+    a->min_level = -1;
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        int rc = parse_valued(a, argc, argv, &i);
+        if (rc != 1) {
+            if (rc)
+                return rc;
+        } else if (!strcmp(s, "--follow") || !strcmp(s, "-f")) a->follow = true;
+        else if (!strcmp(s, "--json")) a->json = true;
+        else if (!strcmp(s, "--strict")) a->strict = true;
+        else if (!strcmp(s, "--skaffold")) a->sources |= 1u << LOG_SKAFFOLD;
+        else if (!strcmp(s, "--app")) a->sources |= 1u << LOG_APP;
+        else if (s[0] == '-' && s[1]) return usage_error("logs: unknown option '%s'", s);
+        else if (a->path) return usage_error("logs: one FILE only ('%s')", s);
+        else a->path = s;
+    }
+    if (a->sources == (1u << LOG_SKAFFOLD | 1u << LOG_APP))
+        return usage_error("logs: --skaffold and --app exclude each other (give neither for both)");
+    if (!a->path && !a->addr)
+        return usage_error("logs: missing -a ADDR or FILE");
+    if (a->path && a->addr)
+        return usage_error("logs: give FILE or -a ADDR, not both");
+    if (a->follow && !a->addr)
+        return usage_error("logs: --follow needs -a ADDR");
+    return EXIT_OK;
+}
+
+/* ---- which lines pass -----------------------------------------------------------
+ * Keys of one kind are alternatives (--pod a --pod b); kinds are all
+ * required. --artifact matches the subject of Build and Test lines,
+ * --resource that of the other tasks ("web" matches "deployment/web").
+ * --task, --artifact and --resource select Skaffold's lines,
+ * --pod and --container the application's: with keys of one side only,
+ * the other side's lines are not shown; with both, each side by its own. */
+
+static bool any_keys(const logs_args_t *a, key_kind_t from, key_kind_t to)
+{
+    for (int k = from; k <= (int)to; k++)
+        if (a->n_keys[k])
+            return true;
+    return false;
+}
+
+static bool key_match(const logs_args_t *a, key_kind_t k, const char *v, bool (*eq)(const char *, const char *))
+{
+    if (!a->n_keys[k])
+        return true;
+    for (size_t i = 0; i < a->n_keys[k]; i++)
+        if (eq(a->keys[k][i], v))
+            return true;
+    return false;
+}
+
+static bool eq_exact(const char *key, const char *v) { return !strcmp(key, v); }
+
+/* "web" names "deployment/web" and "pod/web" too. */
+static bool eq_resource(const char *key, const char *v)
+{
+    const char *slash = strchr(v, '/');
+    return !strcmp(key, v) || (slash && !strchr(key, '/') && !strcmp(key, slash + 1));
+}
+
+/* The task name of a task_id ("Build" of "Build-3"), into buf. */
+static const char *task_name(const char *task_id, char *buf, size_t n)
+{
+    const char *dash = strrchr(task_id, '-');
+    size_t len = strlen(task_id);
+    if (dash && dash[1] && strspn(dash + 1, "0123456789") == strlen(dash + 1))
+        len = (size_t)(dash - task_id);
+    if (len >= n)
+        len = n - 1;
+    memcpy(buf, task_id, len);
+    buf[len] = '\0';
+    return buf;
+}
+
+/* --task matches the name ("build", any case) or the whole id ("Build-2"). */
+static bool task_match(const logs_args_t *a, const char *task_id, const char *name)
+{
+    for (size_t i = 0; i < a->n_keys[KEY_TASK]; i++)
+        if (!strcasecmp(a->keys[KEY_TASK][i], name) || !strcmp(a->keys[KEY_TASK][i], task_id))
+            return true;
+    return !a->n_keys[KEY_TASK];
+}
+
+/* A build's and a test's subject is an artifact; other tasks' a resource
+ * ("deployment/web", "pod/web-1") or a deployer's index. */
+static bool is_artifact_task(const char *task)
+{
+    return !strcmp(task, "Build") || !strcmp(task, "Test");
+}
+
+static bool pass_skaffold(const logs_args_t *a, const Proto__V2__SkaffoldLogEvent *s, const char *task,
+                          const char *subject)
+{
+    if (a->sources && !(a->sources & 1u << LOG_SKAFFOLD))
+        return false;
+    if (a->min_level >= 0 && level_rank(s->level) < a->min_level)
+        return false;
+    if (!any_keys(a, KEY_TASK, KEY_RESOURCE))
+        return !any_keys(a, KEY_POD, KEY_CONTAINER);
+    bool art = is_artifact_task(task);
+    if ((a->n_keys[KEY_ARTIFACT] && !art) || (a->n_keys[KEY_RESOURCE] && art))
+        return false;
+    return task_match(a, s->task_id, task) && key_match(a, KEY_ARTIFACT, subject, eq_exact) &&
+           key_match(a, KEY_RESOURCE, subject, eq_resource);
+}
+
+static bool pass_app(const logs_args_t *a, const Proto__V2__ApplicationLogEvent *l)
+{
+    if (a->sources && !(a->sources & 1u << LOG_APP))
+        return false;
+    if (!any_keys(a, KEY_POD, KEY_CONTAINER))
+        return !any_keys(a, KEY_TASK, KEY_RESOURCE);
+    return key_match(a, KEY_POD, l->podname, eq_exact) && key_match(a, KEY_CONTAINER, l->containername, eq_exact);
+}
+
+/* ---- printing ------------------------------------------------------------------------ */
+
+/* Where a line came from, and when it began. */
+typedef struct line_meta {
+    log_src_t src;
+    const char *task, *task_id, *subject;  /* Skaffold */
+    const char *pod, *container, *prefix;  /* application */
+    int level;
+    int64_t time_ns;
+} line_meta_t;
+
+/* An origin's text so far without its "\n" (a message cut mid-line). */
+typedef struct origin {
+    struct origin *next, *older;   /* bucket chain; all origins, newest first */
+    char *a, *b;                   /* task_id + subtask_id, or pod + container */
+    log_src_t src;
+    strbuf_t part;
+    line_meta_t meta;              /* of the partial line; strings in names */
+    char names[];                  /* task name, prefix */
+} origin_t;
+
+typedef struct printer {
+    const logs_args_t *args;
+    strbuf_t out, tmp, safe;
+    origin_t *buckets[ORIGIN_BUCKETS];
+    origin_t *origins;
+    size_t n_partial;              /* origins with a partial line */
+    uint64_t lines;
+    int64_t first_ns, last_ns;     /* monotonic, for SKVIEW_STATS */
+    bool failed;                   /* stdout failed */
+    int write_errno;               /* why */
+} printer_t;
+
+static int64_t mono_ns(void)
+{
+    return (int64_t)uv_hrtime();
+}
+
+static void printer_flush(printer_t *p)
+{
+    if (p->out.len && !p->failed && fwrite(p->out.data, 1, p->out.len, stdout) != p->out.len) {
+        p->write_errno = errno;
+        if (errno != EPIPE)
+            perror("skview: logs: stdout");
+        p->failed = true;
+    }
+    sb_reset(&p->out);
+}
+
+/* SGR for a style (from the default). */
+static void put_style(strbuf_t *o, const sgr_style_t *st)
+{
+    sb_adds(o, "\033[0");
+    static const char *const attrs[] = {";1", ";2", ";3", ";4", ";7"};
+    for (int i = 0; i < 5; i++)
+        if (st->attrs & 1 << i)
+            sb_adds(o, attrs[i]);
+    if (st->fg >= 0)
+        st->fg < 8 ? sb_printf(o, ";%d", 30 + st->fg) : st->fg < 16 ? sb_printf(o, ";%d", 90 + st->fg - 8)
+                   : sb_printf(o, ";38;5;%d", st->fg);
+    if (st->bg >= 0)
+        st->bg < 8 ? sb_printf(o, ";%d", 40 + st->bg) : st->bg < 16 ? sb_printf(o, ";%d", 100 + st->bg - 8)
+                   : sb_printf(o, ";48;5;%d", st->bg);
+    sb_addc(o, 'm');
+}
+
+static void color_run(void *ctx, const char *text, size_t len, const sgr_style_t *style)
+{
+    printer_t *p = ctx;
+    put_style(&p->out, style);
+    textsafe(&p->out, text, len, 0, 0);
+}
+
+static bool plain_ascii(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f)
+            return false;
+    return true;
+}
+
+/* The text of a line: coloured on a terminal, without any escape in a pipe. */
+static void put_text(printer_t *p, const char *s, size_t n)
+{
+    if (plain_ascii(s, n)) {
+        sb_add(&p->out, s, n);
+    } else if (p->args->color) {
+        sgr_style_t st = SGR_STYLE_DEFAULT;
+        sgr_walk(s, n, &st, color_run, p);
+        sb_adds(&p->out, "\033[0m");
+    } else {
+        sb_reset(&p->tmp);
+        sgr_strip(&p->tmp, s, n);
+        textsafe(&p->out, p->tmp.data ? p->tmp.data : "", p->tmp.len, 0, 0);
+    }
+}
+
+/* A prefix's colour on a terminal: one of six by its name, as Skaffold
+ * gives each container its own. */
+static int prefix_color(const char *a, const char *b)
+{
+    unsigned h = 2166136261u;
+    for (const char *s = a; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    for (const char *s = b; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return 31 + (int)(h % 6);
+}
+
+static void put_prefix(printer_t *p, const line_meta_t *m)
+{
+    bool app = m->src == LOG_APP;
+    const char *a = app ? m->pod : m->task, *b = app ? m->container : m->subject;
+    if (p->args->color)
+        sb_printf(&p->out, "\033[%dm", app ? prefix_color(a, b) : 2);
+    sb_addc(&p->out, '[');
+    textsafe(&p->out, a, strlen(a), 0, 0);
+    if (*b) {
+        sb_addc(&p->out, ' ');
+        textsafe(&p->out, b, strlen(b), 0, 0);
+    }
+    sb_addc(&p->out, ']');
+    if (p->args->color)
+        sb_adds(&p->out, "\033[0m");
+    sb_addc(&p->out, ' ');
+}
+
+static void put_json(printer_t *p, const line_meta_t *m, const char *s, size_t n)
+{
+    strbuf_t *o = &p->out;
+    sb_adds(o, m->src == LOG_APP ? "{\"source\":\"app\",\"time\":\"" : "{\"source\":\"skaffold\",\"time\":\"");
+    int64_t sec = m->time_ns / 1000000000, ns = m->time_ns % 1000000000;
+    if (ns < 0)
+        sec--, ns += 1000000000;
+    pbjson_format_time(o, sec, (int32_t)ns);
+    sb_addc(o, '"');
+    const char *fields[][2] = {{"task", m->task}, {"task_id", m->task_id}, {"subject", m->subject},
+                               {"pod", m->pod}, {"container", m->container}, {"prefix", m->prefix}};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        sb_printf(o, ",\"%s\":", fields[i][0]);
+        sb_json_string(o, fields[i][1], strlen(fields[i][1]));
+    }
+    sb_printf(o, ",\"level\":\"%s\",\"text\":", level_name(m->level));
+    sb_reset(&p->tmp);
+    sgr_strip(&p->tmp, s, n);
+    sb_json_string(o, p->tmp.data ? p->tmp.data : "", p->tmp.len);
+    sb_adds(o, "}\n");
+}
+
+/* One whole line (without its "\n"). */
+static void emit_line(printer_t *p, const line_meta_t *m, const char *s, size_t n)
+{
+    if (n && s[n - 1] == '\r')
+        n--;
+    if (p->args->json) {
+        put_json(p, m, s, n);
+    } else {
+        put_prefix(p, m);
+        put_text(p, s, n);
+        sb_addc(&p->out, '\n');
+    }
+    p->lines++;
+    p->last_ns = mono_ns();
+    if (!p->first_ns)
+        p->first_ns = p->last_ns;
+    if (p->out.len >= LOGS_FLUSH_BYTES)
+        printer_flush(p);
+}
+
+static unsigned origin_hash(log_src_t src, const char *a, const char *b)
+{
+    unsigned h = 2166136261u ^ (unsigned)src;
+    for (const char *s = a; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    h = (h ^ 0x1f) * 16777619u;
+    for (const char *s = b; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h % ORIGIN_BUCKETS;
+}
+
+static origin_t *origin_get(printer_t *p, const line_meta_t *m)
+{
+    bool app = m->src == LOG_APP;
+    const char *a = app ? m->pod : m->task_id, *b = app ? m->container : m->subject;
+    unsigned h = origin_hash(m->src, a, b);
+    for (origin_t *o = p->buckets[h]; o; o = o->next)
+        if (o->src == m->src && !strcmp(o->a, a) && !strcmp(o->b, b))
+            return o;
+    const char *n1 = app ? m->prefix : m->task;
+    size_t la = strlen(a) + 1, lb = strlen(b) + 1, l1 = strlen(n1) + 1;
+    origin_t *o = calloc(1, sizeof *o + la + lb + l1);
+    if (!o)
+        abort();
+    o->a = memcpy(o->names, a, la);
+    o->b = memcpy(o->names + la, b, lb);
+    char *name = memcpy(o->names + la + lb, n1, l1);
+    o->src = m->src;
+    o->meta = (line_meta_t){m->src, app ? "" : name, app ? "" : o->a, app ? "" : o->b,
+                            app ? o->a : "", app ? o->b : "", app ? name : "", m->level, 0};
+    sb_init(&o->part);
+    o->next = p->buckets[h];
+    p->buckets[h] = o;
+    o->older = p->origins;
+    p->origins = o;
+    return o;
+}
+
+static void origin_emit(printer_t *p, origin_t *o)
+{
+    emit_line(p, &o->meta, o->part.data ? o->part.data : "", o->part.len);
+    sb_reset(&o->part);
+    p->n_partial--;
+}
+
+/* A message of one origin: its whole lines are printed, the rest waits. */
+static void print_message(printer_t *p, const line_meta_t *m, const char *s, size_t n)
+{
+    const char *nl = memchr(s, '\n', n);
+    if (!p->n_partial && nl == s + n - 1) { /* the common case: one whole line */
+        emit_line(p, m, s, n - 1);
+        return;
+    }
+    origin_t *o = origin_get(p, m);
+    while (n) {
+        nl = memchr(s, '\n', n);
+        size_t piece = nl ? (size_t)(nl - s) : n;
+        if (!o->part.len && nl) {
+            emit_line(p, m, s, piece);
+        } else if (piece || nl) {
+            if (!o->part.len) {
+                p->n_partial++;
+                o->meta.level = m->level;
+                o->meta.time_ns = m->time_ns;
+            }
+            sb_add(&o->part, s, piece);
+            if (nl || o->part.len >= LOGS_MAX_LINE)
+                origin_emit(p, o);
+        }
+        s += piece + (nl != NULL);
+        n -= piece + (nl != NULL);
+    }
+}
+
+/* The input ended: the lines still without their "\n", oldest origin first. */
+static void printer_finish(printer_t *p)
+{
+    size_t k = 0, n = p->n_partial;
+    origin_t **list = calloc(n ? n : 1, sizeof *list);
+    if (!list)
+        abort();
+    for (origin_t *o = p->origins; o && k < n; o = o->older)
+        if (o->part.len)
+            list[k++] = o;
+    while (k)
+        origin_emit(p, list[--k]);
+    free(list);
+    printer_flush(p);
+}
+
+static int64_t event_ns(const Proto__V2__Event *ev)
+{
+    return ev->timestamp ? ev->timestamp->seconds * 1000000000 + ev->timestamp->nanos : 0;
+}
+
+/* One v2 event, of any stream: its log lines, if it has any that pass. */
+static void print_event(printer_t *p, const Proto__V2__Event *ev)
+{
+    const logs_args_t *a = p->args;
+    if (ev->event_type_case == PROTO__V2__EVENT__EVENT_TYPE_APPLICATION_LOG_EVENT) {
+        const Proto__V2__ApplicationLogEvent *l = ev->applicationlogevent;
+        if (!pass_app(a, l))
+            return;
+        line_meta_t m = {LOG_APP, "", "", "", l->podname, l->containername, l->prefix, LOG_LEVEL_STANDARD,
+                         event_ns(ev)};
+        print_message(p, &m, l->message, strlen(l->message));
+    } else if (ev->event_type_case == PROTO__V2__EVENT__EVENT_TYPE_SKAFFOLD_LOG_EVENT) {
+        const Proto__V2__SkaffoldLogEvent *s = ev->skaffoldlogevent;
+        char task[64];
+        const char *subject = strcmp(s->subtask_id, "-1") ? s->subtask_id : "";
+        task_name(s->task_id, task, sizeof task);
+        if (!pass_skaffold(a, s, task, subject))
+            return;
+        line_meta_t m = {LOG_SKAFFOLD, task, s->task_id, subject, "", "", "", s->level, event_ns(ev)};
+        print_message(p, &m, s->message, strlen(s->message));
+    }
+}
+
+static void printer_init(printer_t *p, const logs_args_t *a)
+{
+    memset(p, 0, sizeof *p);
+    p->args = a;
+    sb_init(&p->out);
+    sb_init(&p->tmp);
+    sb_init(&p->safe);
+}
+
+static void printer_free(printer_t *p)
+{
+    for (origin_t *o = p->origins, *next; o; o = next) {
+        next = o->older;
+        sb_free(&o->part);
+        free(o);
+    }
+    sb_free(&p->out);
+    sb_free(&p->tmp);
+    sb_free(&p->safe);
+}
+
+/* SKVIEW_STATS: lines and the rate between the first and the last line. */
+static void printer_stats(const printer_t *p)
+{
+    if (!getenv("SKVIEW_STATS"))
+        return;
+    double s = p->first_ns && p->last_ns > p->first_ns ? (double)(p->last_ns - p->first_ns) / 1e9 : 0;
+    fprintf(stderr, "skview: logs: %llu lines in %.3f s = %.0f lines/s\n", (unsigned long long)p->lines, s,
+            s > 0 ? (double)p->lines / s : 0);
+}
+
+/* ---- --follow: what a reconnect replays ---------------------------------------------
+ * Each v2 stream's events are remembered as 64-bit hashes of their bytes.
+ * v2 Events replays everything since the server started: the replay is
+ * the list from its start (another first event: another server, a new
+ * session). ApplicationLogs replays the current dev loop's lines only: the
+ * replay is a tail of the list, found by its first event (not found: the
+ * server emptied its buffer for a new dev loop, and every line is new). */
+
+typedef struct seen {
+    uint64_t *h;
+    size_t n, cap;
+    size_t at;                   /* the replay's next expected index */
+    bool replaying, tail;        /* tail: ApplicationLogs' rule */
+    uint8_t *buf;
+    size_t buf_cap;
+} seen_t;
+
+static uint64_t seen_hash(seen_t *s, const Proto__V2__Event *ev)
+{
+    size_t n = protobuf_c_message_get_packed_size(&ev->base);
+    if (n > s->buf_cap) {
+        s->buf_cap = n * 2;
+        s->buf = realloc(s->buf, s->buf_cap);
+        if (!s->buf)
+            abort();
+    }
+    protobuf_c_message_pack(&ev->base, s->buf);
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ s->buf[i]) * 0x100000001b3ull;
+    return h ^ n;
+}
+
+static void seen_push(seen_t *s, uint64_t h)
+{
+    if (s->n == SEEN_MAX) { /* keep the newer half: a replay longer than that repeats lines */
+        memmove(s->h, s->h + SEEN_MAX / 2, SEEN_MAX / 2 * sizeof *s->h);
+        s->n = SEEN_MAX / 2;
+    }
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 1024;
+        s->h = realloc(s->h, s->cap * sizeof *s->h);
+        if (!s->h)
+            abort();
+    }
+    s->h[s->n++] = h;
+}
+
+/* The first event of a replay: where in the list it starts; n if nowhere. */
+static size_t seen_start(seen_t *s, uint64_t h)
+{
+    if (!s->tail)
+        return s->n && s->h[0] == h ? 0 : s->n;
+    for (size_t i = s->n; i-- > 0;)
+        if (s->h[i] == h)
+            return i;
+    return s->n;
+}
+
+/* Whether ev is new; *boundary when another session's history begins. */
+static bool seen_check(seen_t *s, const Proto__V2__Event *ev, bool *boundary)
+{
+    uint64_t h = seen_hash(s, ev);
+    *boundary = false;
+    if (s->replaying && s->at == SIZE_MAX) { /* the first event after a reset */
+        size_t k = seen_start(s, h);
+        if (k == s->n) {
+            *boundary = !s->tail && s->n;
+            s->n = 0; /* nothing of the old list comes again */
+            s->replaying = false;
+        } else {
+            memmove(s->h, s->h + k, (s->n - k) * sizeof *s->h); /* older lines never come again */
+            s->n -= k;
+            s->at = 1;
+            return false;
+        }
+    } else if (s->replaying && s->at < s->n && s->h[s->at] == h) {
+        s->at++;
+        return false;
+    }
+    s->replaying = false;
+    seen_push(s, h);
+    return true;
+}
+
+static void seen_reset(seen_t *s)
+{
+    s->replaying = true;
+    s->at = SIZE_MAX;
+}
+
+/* ---- live -------------------------------------------------------------------------- */
+
+typedef struct logs_live {
+    uv_loop_t *loop;
+    const char *addr;
+    const logs_args_t *args;
+    printer_t *p;
+    live_client_t *client;
+    uv_timer_t timer;
+    uv_signal_t sigint, sigterm;
+    bool connected, lost, stopping;
+    v2_avail_t v2;
+    uint64_t last_ms, connected_ms;
+    seen_t seen[2];
+    int rc;
+} logs_live_t;
+
+static void say_error(const char *what, const char *msg)
+{
+    strbuf_t safe;
+    sb_init(&safe);
+    textsafe(&safe, msg ? msg : "", msg ? strlen(msg) : 0, 0, 0);
+    fprintf(stderr, "skview: logs: %s%s%s\n", what, *what ? ": " : "", safe.data ? safe.data : "");
+    sb_free(&safe);
+}
+
+static void live_stopped(void *arg, const live_result_t *r)
+{
+    logs_live_t *l = arg;
+    uv_close((uv_handle_t *)&l->timer, NULL);
+    uv_close((uv_handle_t *)&l->sigint, NULL);
+    uv_close((uv_handle_t *)&l->sigterm, NULL);
+}
+
+static void live_stop(logs_live_t *l, int rc)
+{
+    if (l->stopping)
+        return;
+    l->stopping = true;
+    l->rc = rc;
+    live_client_stop(l->client, live_stopped, l);
+}
+
+static int live_on_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
+{
+    logs_live_t *l = ctx;
+    if (l->stopping)
+        return 0;
+    l->last_ms = uv_now(l->loop);
+    bool boundary;
+    if (l->args->follow && !seen_check(&l->seen[stream], ev, &boundary))
+        return 0;
+    if (l->args->follow && boundary) {
+        printer_flush(l->p);
+        fflush(stdout);
+        fprintf(stderr, "skview: logs: --- a new session (another history) on %s ---\n", l->addr);
+    }
+    print_event(l->p, ev);
+    if (l->p->failed)
+        live_stop(l, EXIT_RUNTIME);
+    return 0;
+}
+
+static void live_on_v2_reset(void *ctx, v2_stream_t stream)
+{
+    seen_reset(&((logs_live_t *)ctx)->seen[stream]);
+}
+
+static void live_on_v2_avail(void *ctx, v2_avail_t avail, const char *detail)
+{
+    logs_live_t *l = ctx;
+    l->v2 = avail;
+    if (avail != V2_UNAVAILABLE || l->stopping)
+        return;
+    printer_flush(l->p);
+    fflush(stdout);
+    fprintf(stderr, "skview: logs: %s: %s (a Skaffold before 2.x): no logs to show; `skview events -a %s` "
+                    "shows its v1 events\n", l->addr, detail ? detail : "no v2 API", l->addr);
+    live_stop(l, EXIT_RUNTIME);
+}
+
+static void live_on_error(void *ctx, const char *where, const char *msg, bool fatal)
+{
+    logs_live_t *l = ctx;
+    if (l->stopping)
+        return;
+    char what[300];
+    snprintf(what, sizeof what, "%s: %s", l->addr, where);
+    say_error(what, msg);
+    if (fatal)
+        live_stop(l, EXIT_RUNTIME);
+}
+
+static void live_on_conn(void *ctx, live_conn_t conn, const char *detail, uint64_t retry_ms)
+{
+    logs_live_t *l = ctx;
+    if (l->stopping)
+        return;
+    if (conn == LIVE_CONNECTED && l->lost) {
+        l->lost = false;
+        printer_flush(l->p);
+        fprintf(stderr, "skview: logs: reconnected to %s\n", l->addr);
+    } else if (conn == LIVE_CONNECTED && !l->connected) {
+        l->connected = true;
+        l->last_ms = l->connected_ms = uv_now(l->loop);
+    } else if (conn == LIVE_RECONNECTING && !l->connected) {
+        say_error(l->addr, detail); /* --follow needs a first connection */
+        live_stop(l, EXIT_RUNTIME);
+    } else if (conn == LIVE_RECONNECTING && !l->lost) {
+        char what[300];
+        printer_flush(l->p);
+        fflush(stdout);
+        snprintf(what, sizeof what, "%s: connection lost; retrying in %.1f s", l->addr, (double)retry_ms / 1000);
+        say_error(what, detail);
+        l->lost = true;
+    } else if (conn == LIVE_STOPPED) {
+        /* NULL detail: the server ended the stream cleanly. */
+        if (detail)
+            say_error(l->addr, detail);
+        live_stop(l, detail ? EXIT_RUNTIME : EXIT_OK);
+    }
+}
+
+static void live_on_timer(uv_timer_t *t)
+{
+    logs_live_t *l = t->data;
+    printer_flush(l->p);
+    if (l->args->follow) {
+        fflush(stdout);
+        return;
+    }
+    uint64_t now = uv_now(l->loop);
+    if (!l->connected || l->stopping)
+        return;
+    if (l->v2 == V2_AVAILABLE && now - l->last_ms >= LOGS_QUIET_MS) {
+        live_stop(l, EXIT_OK);
+    } else if (l->v2 == V2_UNKNOWN && now - l->connected_ms >= LOGS_V2_WAIT_MS) {
+        say_error(l->addr, "no answer on the v2 streams");
+        live_stop(l, EXIT_RUNTIME);
+    }
+}
+
+static void live_on_signal(uv_signal_t *s, int signum)
+{
+    live_stop(s->data, EXIT_OK);
+}
+
+static int live_handles(logs_live_t *l)
+{
+    int rc;
+    if ((rc = uv_timer_init(l->loop, &l->timer)) < 0 || (rc = uv_signal_init(l->loop, &l->sigint)) < 0 ||
+        (rc = uv_signal_init(l->loop, &l->sigterm)) < 0) {
+        fprintf(stderr, "skview: logs: libuv: %s\n", uv_strerror(rc));
+        return -1;
+    }
+    l->timer.data = l->sigint.data = l->sigterm.data = l;
+    if ((rc = uv_timer_start(&l->timer, live_on_timer, LOGS_TICK_MS, LOGS_TICK_MS)) < 0 ||
+        (rc = uv_signal_start(&l->sigint, live_on_signal, SIGINT)) < 0 ||
+        (rc = uv_signal_start(&l->sigterm, live_on_signal, SIGTERM)) < 0) {
+        fprintf(stderr, "skview: logs: libuv: %s\n", uv_strerror(rc));
+        return -1;
+    }
+    return 0;
+}
+
+static int logs_live(const logs_args_t *a, printer_t *p, const char *addr)
+{
+    uv_loop_t loop;
+    int rc = uv_loop_init(&loop);
+    if (rc < 0) {
+        fprintf(stderr, "skview: logs: uv_loop_init: %s\n", uv_strerror(rc));
+        return EXIT_RUNTIME;
+    }
+    logs_live_t l = {.loop = &loop, .addr = addr, .args = a, .p = p, .rc = EXIT_RUNTIME};
+    l.seen[V2_APPLOGS].tail = true;
+    /* --follow outlives the server: it reconnects and goes on where it was. */
+    live_opts_t o = {.addr = addr, .reconnect = a->follow};
+    live_callbacks_t cb = {.ctx = &l, .on_v2 = live_on_v2, .on_v2_reset = live_on_v2_reset,
+                           .on_v2_avail = live_on_v2_avail, .on_conn = live_on_conn, .on_error = live_on_error};
+    l.client = live_client_new(&loop, &o, &cb);
+    if (!l.client || live_handles(&l) != 0 || live_client_start(l.client) != 0) {
+        fprintf(stderr, "skview: logs: cannot start the client\n");
+        abort(); /* handles may be half set up; nothing sensible to unwind */
+    }
+    uv_run(&loop, UV_RUN_DEFAULT);
+    live_client_free(l.client);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    if ((rc = uv_loop_close(&loop)) < 0)
+        fprintf(stderr, "skview: logs: uv_loop_close: %s\n", uv_strerror(rc));
+    for (int i = 0; i < 2; i++) {
+        free(l.seen[i].h);
+        free(l.seen[i].buf);
+    }
+    return l.rc;
+}
+
+/* ---- FILE ---------------------------------------------------------------------------- */
+
+typedef struct logs_file {
+    printer_t *p;
+    uint64_t v2;                 /* v2 events read */
+} logs_file_t;
+
+static int file_on_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
+{
+    logs_file_t *f = ctx;
+    f->v2++;
+    print_event(f->p, ev);
+    return f->p->failed;
+}
+
+static void file_on_error(void *ctx, const char *where, const char *msg, bool fatal)
+{
+    char what[512];
+    snprintf(what, sizeof what, "%s", where);
+    strbuf_t safe;
+    sb_init(&safe);
+    textsafe(&safe, msg, strlen(msg), 0, 0);
+    fprintf(stderr, "%s: %s%s\n", what, safe.data ? safe.data : "", fatal ? "" : " (skipped)");
+    sb_free(&safe);
+}
+
+static void file_on_warning(void *ctx, const char *where, const char *msg)
+{
+    file_on_error(ctx, where, msg, true);
+}
+
+static int logs_file(const logs_args_t *a, printer_t *p)
+{
+    char err[512];
+    logreader_opts_t o = {.strict = a->strict};
+    logreader_t *r = logreader_open(a->path, &o, err, sizeof err);
+    if (!r) {
+        fprintf(stderr, "skview: %s\n", err);
+        return EXIT_RUNTIME;
+    }
+    logs_file_t f = {.p = p};
+    source_sink_t sink = {.ctx = &f, .on_v2 = file_on_v2, .on_error = file_on_error,
+                          .on_warning = file_on_warning};
+    int rc = logreader_pump(r, &sink);
+    if (logreader_skipped(r) && !a->strict)
+        fprintf(stderr, "skview: %s: skipped %llu malformed line(s) of %llu\n", logreader_path(r),
+                (unsigned long long)logreader_skipped(r), (unsigned long long)logreader_line(r));
+    if (rc == 0 && !f.v2 && !p->failed) {
+        fprintf(stderr, "skview: logs: %s: no v2 events in it (Skaffold 2.x writes them to FILE.v2 "
+                        "beside --event-log-file's FILE)\n", logreader_path(r));
+        rc = 1;
+    }
+    logreader_close(r);
+    return rc == 3 ? EXIT_MALFORMED : rc ? EXIT_RUNTIME : EXIT_OK;
+}
+
+/* ---- the command --------------------------------------------------------------------- */
+
+int cmd_logs(int argc, char **argv)
+{
+    logs_args_t a;
+    int rc = parse_args(argc, argv, &a);
+    if (rc)
+        return rc;
+    const char *nc = getenv("NO_COLOR");
+    a.color = !a.json && isatty(STDOUT_FILENO) && !(nc && *nc);
+    const char *addr = NULL;
+    if (a.addr && !(addr = addr_resolve(a.addr)))
+        return EXIT_USAGE;
+    signal(SIGPIPE, SIG_IGN);
+    printer_t p;
+    printer_init(&p, &a);
+    rc = addr ? logs_live(&a, &p, addr) : logs_file(&a, &p);
+    printer_finish(&p);
+    if (!p.failed && fflush(stdout) != 0) {
+        p.failed = true;
+        p.write_errno = errno;
+        if (errno != EPIPE)
+            perror("skview: logs: stdout");
+    }
+    /* A reader that went away (a pager quit, `| head`) is not an error. */
+    if (p.failed && p.write_errno != EPIPE && rc == EXIT_OK)
+        rc = EXIT_RUNTIME;
+    printer_stats(&p);
+    printer_free(&p);
+    return rc;
+}
