@@ -280,6 +280,7 @@ typedef struct printer {
     size_t n_partial;              /* origins with a partial line */
     uint64_t lines;
     int64_t first_ns, last_ns;     /* monotonic, for SKVIEW_STATS */
+    sgr_style_t cur;               /* a coloured line's style so far */
     bool failed;                   /* stdout failed */
     int write_errno;               /* why */
 } printer_t;
@@ -317,10 +318,19 @@ static void put_style(strbuf_t *o, const sgr_style_t *st)
     sb_addc(o, 'm');
 }
 
+static bool style_eq(const sgr_style_t *a, const sgr_style_t *b)
+{
+    return a->fg == b->fg && a->bg == b->bg && a->attrs == b->attrs;
+}
+
+/* A run of a coloured line: its style when it changes, then its text. */
 static void color_run(void *ctx, const char *text, size_t len, const sgr_style_t *style)
 {
     printer_t *p = ctx;
-    put_style(&p->out, style);
+    if (!style_eq(style, &p->cur)) {
+        put_style(&p->out, style);
+        p->cur = *style;
+    }
     textsafe(&p->out, text, len, 0, 0);
 }
 
@@ -338,9 +348,11 @@ static void put_text(printer_t *p, const char *s, size_t n)
     if (plain_ascii(s, n)) {
         sb_add(&p->out, s, n);
     } else if (p->args->color) {
-        sgr_style_t st = SGR_STYLE_DEFAULT;
+        sgr_style_t st = SGR_STYLE_DEFAULT, dflt = SGR_STYLE_DEFAULT;
+        p->cur = dflt;
         sgr_walk(s, n, &st, color_run, p);
-        sb_adds(&p->out, "\033[0m");
+        if (!style_eq(&p->cur, &dflt))
+            sb_adds(&p->out, "\033[0m");
     } else {
         sb_reset(&p->tmp);
         sgr_strip(&p->tmp, s, n);

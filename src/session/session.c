@@ -61,8 +61,24 @@ void session_init(session_t *s, uv_loop_t *loop, const model_opts_t *mo, const s
     s->model = model_new(mo);
 }
 
+/* SKVIEW_STATS=FILE: what the live streams delivered, appended (the
+ * viewer adds its frames): for measuring, e.g. the log flood bench. */
+static void write_stats(const session_t *s)
+{
+    const char *path = getenv("SKVIEW_STATS");
+    FILE *f = path && *path && s->client_used ? fopen(path, "a") : NULL;
+    if (!f)
+        return;
+    const live_stats_t *st = &s->state_stats;
+    double secs = (double)(st->v2_applogs_last_ns - st->v2_applogs_first_ns) / 1e9;
+    fprintf(f, "entries %llu v2events %llu applogs %llu applogs_s %.3f\n", (unsigned long long)st->entries,
+            (unsigned long long)st->v2_events, (unsigned long long)st->v2_applogs, secs);
+    fclose(f);
+}
+
 void session_fini(session_t *s)
 {
+    write_stats(s);
     model_free(s->model);
     s->model = NULL;
     if (s->recording)
@@ -264,6 +280,7 @@ static void on_client_stopped(void *arg, const live_result_t *r)
 {
     session_t *s = arg;
     live_client_stats(s->client, &s->state_stats);
+    s->client_used = true;
     live_client_free(s->client);
     s->client = NULL;
     s->stopped(s->stopped_arg);

@@ -68,7 +68,8 @@ typedef struct session {
     bool stale;
     recorder_t rec;            /* --record: the same recorder as `skview record` */
     bool recording;
-    live_stats_t state_stats;  /* the client's GetState cost, for SKVIEW_STATS */
+    live_stats_t state_stats;  /* the client's counts at its stop, for SKVIEW_STATS */
+    bool client_used;          /* state_stats is set */
     /* Whether the server serves Skaffold 2.x's v2 API (the tasks, Skaffold's
      * output, the application's logs): V2_UNKNOWN until a v2 stream answers;
      * V2_UNAVAILABLE means v1 alone (the header shows v2_detail, "v1 only:

@@ -132,10 +132,13 @@ static void v2_msg(void *arg, const ProtobufCMessage *m)
             c->cb.on_v2_reset(c->cb.ctx, v->which);
     }
     v2_avail_set(c, V2_AVAILABLE, NULL);
-    if (v->which == V2_EVENTS)
+    if (v->which == V2_EVENTS) {
         c->stats.v2_events++;
-    else
-        c->stats.v2_applogs++;
+    } else {
+        c->stats.v2_applogs_last_ns = uv_hrtime();
+        if (!c->stats.v2_applogs++)
+            c->stats.v2_applogs_first_ns = c->stats.v2_applogs_last_ns;
+    }
     c->cb.on_v2(c->cb.ctx, (const Proto__V2__Event *)m, v->which);
 }
 
@@ -159,9 +162,11 @@ static void v2_ended(void *arg, const eng_end_t *end)
         return;
     }
     if (!c->opts.reconnect) {
-        /* The Events stream reports the server's clean end; a v2 stream
-         * that fails alone is said here. */
-        if (end->code != GRPC_STATUS_OK && c->cb.on_error) {
+        /* The Events stream reports a connection that failed or ended (its
+         * on_conn); a v2 stream that fails on a live connection is said
+         * here. */
+        bool connected = c->stream && eng_conn(c->eng) == LIVE_CONNECTED;
+        if (end->code != GRPC_STATUS_OK && connected && c->cb.on_error) {
             char *detail = eng_status_text(end->code, end->details);
             c->cb.on_error(c->cb.ctx, v2_names[v->which], detail, true);
             free(detail);

@@ -96,6 +96,7 @@ typedef struct live_stats {
     uint64_t entries;            /* Events entries delivered */
     uint64_t v2_events;          /* v2 Events events delivered */
     uint64_t v2_applogs;         /* v2 ApplicationLogs events delivered */
+    uint64_t v2_applogs_first_ns, v2_applogs_last_ns; /* uv_hrtime() of the first and last */
 } live_stats_t;
 typedef void (*live_done_cb)(void *arg, const live_result_t *result);
 
