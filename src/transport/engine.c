@@ -194,6 +194,18 @@ static void maybe_end_locked(eng_t *e, eng_call_t *c)
     }
 }
 
+/* Wakes the loop thread. libuv fails it only for a handle that is not an
+ * open async, which the engine closes after joining this thread: a failure
+ * here is our bug, and losing a wake-up would hang the stream. */
+static void wake_loop(eng_t *e)
+{
+    int rc = uv_async_send(&e->async);
+    if (rc < 0) {
+        fprintf(stderr, "skview: %s: uv_async_send: %s\n", e->who, uv_strerror(rc));
+        abort();
+    }
+}
+
 static void cq_recv(eng_t *e, eng_call_t *c, int success)
 {
     eng_ev_t *ev = NULL;
@@ -221,7 +233,7 @@ static void cq_recv(eng_t *e, eng_call_t *c, int success)
     }
     maybe_end_locked(e, c);
     uv_mutex_unlock(&e->mu);
-    uv_async_send(&e->async);
+    wake_loop(e);
 }
 
 static void cq_flag(eng_t *e, eng_call_t *c, eng_tag_kind_t kind, int success)
@@ -236,7 +248,7 @@ static void cq_flag(eng_t *e, eng_call_t *c, eng_tag_kind_t kind, int success)
     }
     maybe_end_locked(e, c);
     uv_mutex_unlock(&e->mu);
-    uv_async_send(&e->async);
+    wake_loop(e);
 }
 
 static void cq_main(void *arg)
@@ -257,7 +269,7 @@ static void cq_main(void *arg)
     uv_mutex_lock(&e->mu);
     ev_push_locked(e, ENG_EV_EXIT, NULL);
     uv_mutex_unlock(&e->mu);
-    uv_async_send(&e->async);
+    wake_loop(e);
 }
 
 /* ---- loop thread: calls ------------------------------------------------------ */
