@@ -22,7 +22,7 @@
  * have been quiet for LOGS_QUIET_MS, as `events -a` does. With --follow it
  * reconnects for ever; a reconnect replays (Events: everything since start;
  * ApplicationLogs: the current dev loop's lines), and the replay of lines
- * already printed is recognised and skipped (seen_t below). */
+ * already printed is recognised and skipped (session/v2seen.h). */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -39,6 +39,7 @@
 #include "sources/logreader.h"
 #include "transport/addr.h"
 #include "transport/client.h"
+#include "session/v2seen.h"
 
 #define LOGS_QUIET_MS 300        /* without --follow: end after this much quiet */
 #define LOGS_V2_WAIT_MS 5000     /* connected, but no v2 answer for this long: give up */
@@ -46,7 +47,6 @@
 #define LOGS_FLUSH_BYTES 65536
 #define LOGS_MAX_KEYS 16
 #define ORIGIN_BUCKETS 256
-#define SEEN_MAX (4u << 20)      /* --follow: hashes kept per stream */
 
 /* ---- options ----------------------------------------------------------------- */
 
@@ -581,97 +581,6 @@ static void printer_stats(const printer_t *p)
             s > 0 ? (double)p->lines / s : 0);
 }
 
-/* ---- --follow: what a reconnect replays ---------------------------------------------
- * Each v2 stream's events are remembered as 64-bit hashes of their bytes.
- * v2 Events replays everything since the server started: the replay is
- * the list from its start (another first event: another server, a new
- * session). ApplicationLogs replays the current dev loop's lines only: the
- * replay is a tail of the list, found by its first event (not found: the
- * server emptied its buffer for a new dev loop, and every line is new). */
-
-typedef struct seen {
-    uint64_t *h;
-    size_t n, cap;
-    size_t at;                   /* the replay's next expected index */
-    bool replaying, tail;        /* tail: ApplicationLogs' rule */
-    uint8_t *buf;
-    size_t buf_cap;
-} seen_t;
-
-static uint64_t seen_hash(seen_t *s, const Proto__V2__Event *ev)
-{
-    size_t n = protobuf_c_message_get_packed_size(&ev->base);
-    if (n > s->buf_cap) {
-        s->buf_cap = n * 2;
-        s->buf = realloc(s->buf, s->buf_cap);
-        if (!s->buf)
-            abort();
-    }
-    protobuf_c_message_pack(&ev->base, s->buf);
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ s->buf[i]) * 0x100000001b3ull;
-    return h ^ n;
-}
-
-static void seen_push(seen_t *s, uint64_t h)
-{
-    if (s->n == SEEN_MAX) { /* keep the newer half: a replay longer than that repeats lines */
-        memmove(s->h, s->h + SEEN_MAX / 2, SEEN_MAX / 2 * sizeof *s->h);
-        s->n = SEEN_MAX / 2;
-    }
-    if (s->n == s->cap) {
-        s->cap = s->cap ? s->cap * 2 : 1024;
-        s->h = realloc(s->h, s->cap * sizeof *s->h);
-        if (!s->h)
-            abort();
-    }
-    s->h[s->n++] = h;
-}
-
-/* The first event of a replay: where in the list it starts; n if nowhere. */
-static size_t seen_start(seen_t *s, uint64_t h)
-{
-    if (!s->tail)
-        return s->n && s->h[0] == h ? 0 : s->n;
-    for (size_t i = s->n; i-- > 0;)
-        if (s->h[i] == h)
-            return i;
-    return s->n;
-}
-
-/* Whether ev is new; *boundary when another session's history begins. */
-static bool seen_check(seen_t *s, const Proto__V2__Event *ev, bool *boundary)
-{
-    uint64_t h = seen_hash(s, ev);
-    *boundary = false;
-    if (s->replaying && s->at == SIZE_MAX) { /* the first event after a reset */
-        size_t k = seen_start(s, h);
-        if (k == s->n) {
-            *boundary = !s->tail && s->n;
-            s->n = 0; /* nothing of the old list comes again */
-            s->replaying = false;
-        } else {
-            memmove(s->h, s->h + k, (s->n - k) * sizeof *s->h); /* older lines never come again */
-            s->n -= k;
-            s->at = 1;
-            return false;
-        }
-    } else if (s->replaying && s->at < s->n && s->h[s->at] == h) {
-        s->at++;
-        return false;
-    }
-    s->replaying = false;
-    seen_push(s, h);
-    return true;
-}
-
-static void seen_reset(seen_t *s)
-{
-    s->replaying = true;
-    s->at = SIZE_MAX;
-}
-
 /* ---- live -------------------------------------------------------------------------- */
 
 typedef struct logs_live {
@@ -685,7 +594,7 @@ typedef struct logs_live {
     bool connected, lost, stopping;
     v2_avail_t v2;
     uint64_t last_ms, connected_ms;
-    seen_t seen[2];
+    v2seen_t seen[2];            /* by v2_stream_t */
     int rc;
 } logs_live_t;
 
@@ -721,10 +630,10 @@ static int live_on_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
     if (l->stopping)
         return 0;
     l->last_ms = uv_now(l->loop);
-    bool boundary;
-    if (l->args->follow && !seen_check(&l->seen[stream], ev, &boundary))
+    v2seen_kind_t k = l->args->follow ? v2seen_check(&l->seen[stream], ev) : V2SEEN_NEW;
+    if (k == V2SEEN_OLD)
         return 0;
-    if (l->args->follow && boundary) {
+    if (k == V2SEEN_NEW_SESSION) {
         printer_flush(l->p);
         fflush(stdout);
         fprintf(stderr, "skview: logs: --- a new session (another history) on %s ---\n", l->addr);
@@ -737,7 +646,7 @@ static int live_on_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
 
 static void live_on_v2_reset(void *ctx, v2_stream_t stream)
 {
-    seen_reset(&((logs_live_t *)ctx)->seen[stream]);
+    v2seen_reset(&((logs_live_t *)ctx)->seen[stream]);
 }
 
 static void live_on_v2_avail(void *ctx, v2_avail_t avail, const char *detail)
@@ -846,7 +755,8 @@ static int logs_live(const logs_args_t *a, printer_t *p, const char *addr)
         return EXIT_RUNTIME;
     }
     logs_live_t l = {.loop = &loop, .addr = addr, .args = a, .p = p, .rc = EXIT_RUNTIME};
-    l.seen[V2_APPLOGS].tail = true;
+    v2seen_init(&l.seen[V2_EVENTS], V2SEEN_ALL);
+    v2seen_init(&l.seen[V2_APPLOGS], V2SEEN_TAIL);
     /* --follow outlives the server: it reconnects and goes on where it was. */
     live_opts_t o = {.addr = addr, .reconnect = a->follow};
     live_callbacks_t cb = {.ctx = &l, .on_v2 = live_on_v2, .on_v2_reset = live_on_v2_reset,
@@ -861,10 +771,8 @@ static int logs_live(const logs_args_t *a, printer_t *p, const char *addr)
     uv_run(&loop, UV_RUN_DEFAULT);
     if ((rc = uv_loop_close(&loop)) < 0)
         fprintf(stderr, "skview: logs: uv_loop_close: %s\n", uv_strerror(rc));
-    for (int i = 0; i < 2; i++) {
-        free(l.seen[i].h);
-        free(l.seen[i].buf);
-    }
+    for (int i = 0; i < 2; i++)
+        v2seen_free(&l.seen[i]);
     return l.rc;
 }
 
