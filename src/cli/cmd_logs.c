@@ -1,21 +1,8 @@
 /* `skview logs -a ADDR | FILE`: Skaffold's own output and the application's
  * logs (Skaffold 2.x's v2 API) as lines, each with where it came from.
  *
- * Lines: messages arrive cut anywhere (a SkaffoldLogEvent can hold several
- * lines or part of one); text is assembled per origin (Skaffold: task_id and
- * subtask_id; application: pod and container) and cut at "\n", as the log
- * ring does (skaffold/logs.h). A piece still without its "\n" is printed
- * when the input ends (or the command stops).
- *
- * Prefixes as Skaffold's: "[pod container] " for application lines (its
- * --log-prefix=podAndContainer), "[Task subject] " for its own ("[Build
- * web] ", "[StatusCheck deployment/web] ", "[Deploy] " when there is none).
- *
- * Output: colour only on a terminal with NO_COLOR unset: the SGR sequences
- * of the text are kept (sgr_walk) and everything else made inert
- * (textsafe). In a pipe no escape sequence at all: SGR stripped
- * (sgr_strip), every other control character inert. --json prints one
- * object per line, text without SGR.
+ * Lines, prefixes, colour and JSON: logprint.h. Here: the options, which
+ * lines pass, and the two sources.
  *
  * Live: the v2 Events and ApplicationLogs streams of the live client
  * (transport/client.h). Without --follow the command ends once the streams
@@ -32,8 +19,7 @@
 #include <unistd.h>
 #include <uv.h>
 #include "cli/cli.h"
-#include "core/pbjson.h"
-#include "core/sgr.h"
+#include "cli/logprint.h"
 #include "core/textsafe.h"
 #include "skaffold/logs.h"
 #include "sources/logreader.h"
@@ -44,9 +30,7 @@
 #define LOGS_QUIET_MS 300        /* without --follow: end after this much quiet */
 #define LOGS_V2_WAIT_MS 5000     /* connected, but no v2 answer for this long: give up */
 #define LOGS_TICK_MS 50          /* quiet detection / --follow flush */
-#define LOGS_FLUSH_BYTES 65536
 #define LOGS_MAX_KEYS 16
-#define ORIGIN_BUCKETS 256
 
 /* ---- options ----------------------------------------------------------------- */
 
@@ -69,12 +53,6 @@ static int level_rank(int level)
 {
     static const int rank[] = {1, 2, 3, 4, 5, 6, 0, 2}; /* DEBUG..PANIC, TRACE, STANDARD */
     return level >= 0 && level < 8 ? rank[level] : 2;
-}
-
-static const char *level_name(int level)
-{
-    const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(&proto__log_level__descriptor, level);
-    return v ? v->name : "UNKNOWN";
 }
 
 static int parse_level(const char *s)
@@ -251,276 +229,7 @@ static bool pass_app(const logs_args_t *a, const Proto__V2__ApplicationLogEvent 
     return key_match(a, KEY_POD, l->podname, eq_exact) && key_match(a, KEY_CONTAINER, l->containername, eq_exact);
 }
 
-/* ---- printing ------------------------------------------------------------------------ */
-
-/* Where a line came from, and when it began. */
-typedef struct line_meta {
-    log_src_t src;
-    const char *task, *task_id, *subject;  /* Skaffold */
-    const char *pod, *container, *prefix;  /* application */
-    int level;
-    int64_t time_ns;
-} line_meta_t;
-
-/* An origin's text so far without its "\n" (a message cut mid-line). */
-typedef struct origin {
-    struct origin *next, *older;   /* bucket chain; all origins, newest first */
-    char *a, *b;                   /* task_id + subtask_id, or pod + container */
-    log_src_t src;
-    strbuf_t part;
-    line_meta_t meta;              /* of the partial line; strings in names */
-    char names[];                  /* task name, prefix */
-} origin_t;
-
-typedef struct printer {
-    const logs_args_t *args;
-    strbuf_t out, tmp, safe;
-    origin_t *buckets[ORIGIN_BUCKETS];
-    origin_t *origins;
-    size_t n_partial;              /* origins with a partial line */
-    uint64_t lines;
-    int64_t first_ns, last_ns;     /* monotonic, for SKVIEW_STATS */
-    sgr_style_t cur;               /* a coloured line's style so far */
-    bool failed;                   /* stdout failed */
-    int write_errno;               /* why */
-} printer_t;
-
-static int64_t mono_ns(void)
-{
-    return (int64_t)uv_hrtime();
-}
-
-static void printer_flush(printer_t *p)
-{
-    if (p->out.len && !p->failed && fwrite(p->out.data, 1, p->out.len, stdout) != p->out.len) {
-        p->write_errno = errno;
-        if (errno != EPIPE)
-            perror("skview: logs: stdout");
-        p->failed = true;
-    }
-    sb_reset(&p->out);
-}
-
-/* SGR for a style (from the default). */
-static void put_style(strbuf_t *o, const sgr_style_t *st)
-{
-    sb_adds(o, "\033[0");
-    static const char *const attrs[] = {";1", ";2", ";3", ";4", ";7"};
-    for (int i = 0; i < 5; i++)
-        if (st->attrs & 1 << i)
-            sb_adds(o, attrs[i]);
-    if (st->fg >= 0)
-        st->fg < 8 ? sb_printf(o, ";%d", 30 + st->fg) : st->fg < 16 ? sb_printf(o, ";%d", 90 + st->fg - 8)
-                   : sb_printf(o, ";38;5;%d", st->fg);
-    if (st->bg >= 0)
-        st->bg < 8 ? sb_printf(o, ";%d", 40 + st->bg) : st->bg < 16 ? sb_printf(o, ";%d", 100 + st->bg - 8)
-                   : sb_printf(o, ";48;5;%d", st->bg);
-    sb_addc(o, 'm');
-}
-
-static bool style_eq(const sgr_style_t *a, const sgr_style_t *b)
-{
-    return a->fg == b->fg && a->bg == b->bg && a->attrs == b->attrs;
-}
-
-/* A run of a coloured line: its style when it changes, then its text. */
-static void color_run(void *ctx, const char *text, size_t len, const sgr_style_t *style)
-{
-    printer_t *p = ctx;
-    if (!style_eq(style, &p->cur)) {
-        put_style(&p->out, style);
-        p->cur = *style;
-    }
-    textsafe(&p->out, text, len, 0, 0);
-}
-
-static bool plain_ascii(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f)
-            return false;
-    return true;
-}
-
-/* The text of a line: coloured on a terminal, without any escape in a pipe. */
-static void put_text(printer_t *p, const char *s, size_t n)
-{
-    if (plain_ascii(s, n)) {
-        sb_add(&p->out, s, n);
-    } else if (p->args->color) {
-        sgr_style_t st = SGR_STYLE_DEFAULT, dflt = SGR_STYLE_DEFAULT;
-        p->cur = dflt;
-        sgr_walk(s, n, &st, color_run, p);
-        if (!style_eq(&p->cur, &dflt))
-            sb_adds(&p->out, "\033[0m");
-    } else {
-        sb_reset(&p->tmp);
-        sgr_strip(&p->tmp, s, n);
-        textsafe(&p->out, p->tmp.data ? p->tmp.data : "", p->tmp.len, 0, 0);
-    }
-}
-
-/* A prefix's colour on a terminal: one of six by its name, as Skaffold
- * gives each container its own. */
-static int prefix_color(const char *a, const char *b)
-{
-    unsigned h = 2166136261u;
-    for (const char *s = a; *s; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
-    for (const char *s = b; *s; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
-    return 31 + (int)(h % 6);
-}
-
-static void put_prefix(printer_t *p, const line_meta_t *m)
-{
-    bool app = m->src == LOG_APP;
-    const char *a = app ? m->pod : m->task, *b = app ? m->container : m->subject;
-    if (p->args->color)
-        sb_printf(&p->out, "\033[%dm", app ? prefix_color(a, b) : 2);
-    sb_addc(&p->out, '[');
-    textsafe(&p->out, a, strlen(a), 0, 0);
-    if (*b) {
-        sb_addc(&p->out, ' ');
-        textsafe(&p->out, b, strlen(b), 0, 0);
-    }
-    sb_addc(&p->out, ']');
-    if (p->args->color)
-        sb_adds(&p->out, "\033[0m");
-    sb_addc(&p->out, ' ');
-}
-
-static void put_json(printer_t *p, const line_meta_t *m, const char *s, size_t n)
-{
-    strbuf_t *o = &p->out;
-    sb_adds(o, m->src == LOG_APP ? "{\"source\":\"app\",\"time\":\"" : "{\"source\":\"skaffold\",\"time\":\"");
-    int64_t sec = m->time_ns / 1000000000, ns = m->time_ns % 1000000000;
-    if (ns < 0)
-        sec--, ns += 1000000000;
-    pbjson_format_time(o, sec, (int32_t)ns);
-    sb_addc(o, '"');
-    const char *fields[][2] = {{"task", m->task}, {"task_id", m->task_id}, {"subject", m->subject},
-                               {"pod", m->pod}, {"container", m->container}, {"prefix", m->prefix}};
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-        sb_printf(o, ",\"%s\":", fields[i][0]);
-        sb_json_string(o, fields[i][1], strlen(fields[i][1]));
-    }
-    sb_printf(o, ",\"level\":\"%s\",\"text\":", level_name(m->level));
-    sb_reset(&p->tmp);
-    sgr_strip(&p->tmp, s, n);
-    sb_json_string(o, p->tmp.data ? p->tmp.data : "", p->tmp.len);
-    sb_adds(o, "}\n");
-}
-
-/* One whole line (without its "\n"). */
-static void emit_line(printer_t *p, const line_meta_t *m, const char *s, size_t n)
-{
-    if (n && s[n - 1] == '\r')
-        n--;
-    if (p->args->json) {
-        put_json(p, m, s, n);
-    } else {
-        put_prefix(p, m);
-        put_text(p, s, n);
-        sb_addc(&p->out, '\n');
-    }
-    p->lines++;
-    p->last_ns = mono_ns();
-    if (!p->first_ns)
-        p->first_ns = p->last_ns;
-    if (p->out.len >= LOGS_FLUSH_BYTES)
-        printer_flush(p);
-}
-
-static unsigned origin_hash(log_src_t src, const char *a, const char *b)
-{
-    unsigned h = 2166136261u ^ (unsigned)src;
-    for (const char *s = a; *s; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
-    h = (h ^ 0x1f) * 16777619u;
-    for (const char *s = b; *s; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
-    return h % ORIGIN_BUCKETS;
-}
-
-static origin_t *origin_get(printer_t *p, const line_meta_t *m)
-{
-    bool app = m->src == LOG_APP;
-    const char *a = app ? m->pod : m->task_id, *b = app ? m->container : m->subject;
-    unsigned h = origin_hash(m->src, a, b);
-    for (origin_t *o = p->buckets[h]; o; o = o->next)
-        if (o->src == m->src && !strcmp(o->a, a) && !strcmp(o->b, b))
-            return o;
-    const char *n1 = app ? m->prefix : m->task;
-    size_t la = strlen(a) + 1, lb = strlen(b) + 1, l1 = strlen(n1) + 1;
-    origin_t *o = calloc(1, sizeof *o + la + lb + l1);
-    if (!o)
-        abort();
-    o->a = memcpy(o->names, a, la);
-    o->b = memcpy(o->names + la, b, lb);
-    char *name = memcpy(o->names + la + lb, n1, l1);
-    o->src = m->src;
-    o->meta = (line_meta_t){m->src, app ? "" : name, app ? "" : o->a, app ? "" : o->b,
-                            app ? o->a : "", app ? o->b : "", app ? name : "", m->level, 0};
-    sb_init(&o->part);
-    o->next = p->buckets[h];
-    p->buckets[h] = o;
-    o->older = p->origins;
-    p->origins = o;
-    return o;
-}
-
-static void origin_emit(printer_t *p, origin_t *o)
-{
-    emit_line(p, &o->meta, o->part.data ? o->part.data : "", o->part.len);
-    sb_reset(&o->part);
-    p->n_partial--;
-}
-
-/* A message of one origin: its whole lines are printed, the rest waits. */
-static void print_message(printer_t *p, const line_meta_t *m, const char *s, size_t n)
-{
-    const char *nl = memchr(s, '\n', n);
-    if (!p->n_partial && nl == s + n - 1) { /* the common case: one whole line */
-        emit_line(p, m, s, n - 1);
-        return;
-    }
-    origin_t *o = origin_get(p, m);
-    while (n) {
-        nl = memchr(s, '\n', n);
-        size_t piece = nl ? (size_t)(nl - s) : n;
-        if (!o->part.len && nl) {
-            emit_line(p, m, s, piece);
-        } else if (piece || nl) {
-            if (!o->part.len) {
-                p->n_partial++;
-                o->meta.level = m->level;
-                o->meta.time_ns = m->time_ns;
-            }
-            sb_add(&o->part, s, piece);
-            if (nl || o->part.len >= LOGS_MAX_LINE)
-                origin_emit(p, o);
-        }
-        s += piece + (nl != NULL);
-        n -= piece + (nl != NULL);
-    }
-}
-
-/* The input ended: the lines still without their "\n", oldest origin first. */
-static void printer_finish(printer_t *p)
-{
-    size_t k = 0, n = p->n_partial;
-    origin_t **list = calloc(n ? n : 1, sizeof *list);
-    if (!list)
-        abort();
-    for (origin_t *o = p->origins; o && k < n; o = o->older)
-        if (o->part.len)
-            list[k++] = o;
-    while (k)
-        origin_emit(p, list[--k]);
-    free(list);
-    printer_flush(p);
-}
+/* ---- which events print ----------------------------------------------------- */
 
 static int64_t event_ns(const Proto__V2__Event *ev)
 {
@@ -528,16 +237,15 @@ static int64_t event_ns(const Proto__V2__Event *ev)
 }
 
 /* One v2 event, of any stream: its log lines, if it has any that pass. */
-static void print_event(printer_t *p, const Proto__V2__Event *ev)
+static void print_event(const logs_args_t *a, logprint_t *p, const Proto__V2__Event *ev)
 {
-    const logs_args_t *a = p->args;
     if (ev->event_type_case == PROTO__V2__EVENT__EVENT_TYPE_APPLICATION_LOG_EVENT) {
         const Proto__V2__ApplicationLogEvent *l = ev->applicationlogevent;
         if (!pass_app(a, l))
             return;
-        line_meta_t m = {LOG_APP, "", "", "", l->podname, l->containername, l->prefix, LOG_LEVEL_STANDARD,
+        logprint_meta_t m = {LOG_APP, "", "", "", l->podname, l->containername, l->prefix, LOG_LEVEL_STANDARD,
                          event_ns(ev)};
-        print_message(p, &m, l->message, strlen(l->message));
+        logprint_message(p, &m, l->message, strlen(l->message));
     } else if (ev->event_type_case == PROTO__V2__EVENT__EVENT_TYPE_SKAFFOLD_LOG_EVENT) {
         const Proto__V2__SkaffoldLogEvent *s = ev->skaffoldlogevent;
         char task[64];
@@ -545,40 +253,9 @@ static void print_event(printer_t *p, const Proto__V2__Event *ev)
         task_name(s->task_id, task, sizeof task);
         if (!pass_skaffold(a, s, task, subject))
             return;
-        line_meta_t m = {LOG_SKAFFOLD, task, s->task_id, subject, "", "", "", s->level, event_ns(ev)};
-        print_message(p, &m, s->message, strlen(s->message));
+        logprint_meta_t m = {LOG_SKAFFOLD, task, s->task_id, subject, "", "", "", s->level, event_ns(ev)};
+        logprint_message(p, &m, s->message, strlen(s->message));
     }
-}
-
-static void printer_init(printer_t *p, const logs_args_t *a)
-{
-    memset(p, 0, sizeof *p);
-    p->args = a;
-    sb_init(&p->out);
-    sb_init(&p->tmp);
-    sb_init(&p->safe);
-}
-
-static void printer_free(printer_t *p)
-{
-    for (origin_t *o = p->origins, *next; o; o = next) {
-        next = o->older;
-        sb_free(&o->part);
-        free(o);
-    }
-    sb_free(&p->out);
-    sb_free(&p->tmp);
-    sb_free(&p->safe);
-}
-
-/* SKVIEW_STATS: lines and the rate between the first and the last line. */
-static void printer_stats(const printer_t *p)
-{
-    if (!getenv("SKVIEW_STATS"))
-        return;
-    double s = p->first_ns && p->last_ns > p->first_ns ? (double)(p->last_ns - p->first_ns) / 1e9 : 0;
-    fprintf(stderr, "skview: logs: %llu lines in %.3f s = %.0f lines/s\n", (unsigned long long)p->lines, s,
-            s > 0 ? (double)p->lines / s : 0);
 }
 
 /* ---- live -------------------------------------------------------------------------- */
@@ -587,7 +264,7 @@ typedef struct logs_live {
     uv_loop_t *loop;
     const char *addr;
     const logs_args_t *args;
-    printer_t *p;
+    logprint_t *p;
     live_client_t *client;
     uv_timer_t timer;
     uv_signal_t sigint, sigterm;
@@ -634,11 +311,11 @@ static int live_on_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
     if (k == V2SEEN_OLD)
         return 0;
     if (k == V2SEEN_NEW_SESSION) {
-        printer_flush(l->p);
+        logprint_flush(l->p);
         fflush(stdout);
         fprintf(stderr, "skview: logs: --- a new session (another history) on %s ---\n", l->addr);
     }
-    print_event(l->p, ev);
+    print_event(l->args, l->p, ev);
     if (l->p->failed)
         live_stop(l, EXIT_RUNTIME);
     return 0;
@@ -655,7 +332,7 @@ static void live_on_v2_avail(void *ctx, v2_avail_t avail, const char *detail)
     l->v2 = avail;
     if (avail != V2_UNAVAILABLE || l->stopping)
         return;
-    printer_flush(l->p);
+    logprint_flush(l->p);
     fflush(stdout);
     fprintf(stderr, "skview: logs: %s: %s (a Skaffold before 2.x): no logs to show; `skview events -a %s` "
                     "shows its v1 events\n", l->addr, detail ? detail : "no v2 API", l->addr);
@@ -681,7 +358,7 @@ static void live_on_conn(void *ctx, live_conn_t conn, const char *detail, uint64
         return;
     if (conn == LIVE_CONNECTED && l->lost) {
         l->lost = false;
-        printer_flush(l->p);
+        logprint_flush(l->p);
         fprintf(stderr, "skview: logs: reconnected to %s\n", l->addr);
     } else if (conn == LIVE_CONNECTED && !l->connected) {
         l->connected = true;
@@ -691,7 +368,7 @@ static void live_on_conn(void *ctx, live_conn_t conn, const char *detail, uint64
         live_stop(l, EXIT_RUNTIME);
     } else if (conn == LIVE_RECONNECTING && !l->lost) {
         char what[300];
-        printer_flush(l->p);
+        logprint_flush(l->p);
         fflush(stdout);
         snprintf(what, sizeof what, "%s: connection lost; retrying in %.1f s", l->addr, (double)retry_ms / 1000);
         say_error(what, detail);
@@ -707,7 +384,7 @@ static void live_on_conn(void *ctx, live_conn_t conn, const char *detail, uint64
 static void live_on_timer(uv_timer_t *t)
 {
     logs_live_t *l = t->data;
-    printer_flush(l->p);
+    logprint_flush(l->p);
     if (l->args->follow) {
         fflush(stdout);
         return;
@@ -746,7 +423,7 @@ static int live_handles(logs_live_t *l)
     return 0;
 }
 
-static int logs_live(const logs_args_t *a, printer_t *p, const char *addr)
+static int logs_live(const logs_args_t *a, logprint_t *p, const char *addr)
 {
     uv_loop_t loop;
     int rc = uv_loop_init(&loop);
@@ -779,7 +456,8 @@ static int logs_live(const logs_args_t *a, printer_t *p, const char *addr)
 /* ---- FILE ---------------------------------------------------------------------------- */
 
 typedef struct logs_file {
-    printer_t *p;
+    const logs_args_t *args;
+    logprint_t *p;
     uint64_t v2;                 /* v2 events read */
 } logs_file_t;
 
@@ -787,7 +465,7 @@ static int file_on_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
 {
     logs_file_t *f = ctx;
     f->v2++;
-    print_event(f->p, ev);
+    print_event(f->args, f->p, ev);
     return f->p->failed;
 }
 
@@ -807,7 +485,7 @@ static void file_on_warning(void *ctx, const char *where, const char *msg)
     file_on_error(ctx, where, msg, true);
 }
 
-static int logs_file(const logs_args_t *a, printer_t *p)
+static int logs_file(const logs_args_t *a, logprint_t *p)
 {
     char err[512];
     logreader_opts_t o = {.strict = a->strict};
@@ -816,7 +494,7 @@ static int logs_file(const logs_args_t *a, printer_t *p)
         fprintf(stderr, "skview: %s\n", err);
         return EXIT_RUNTIME;
     }
-    logs_file_t f = {.p = p};
+    logs_file_t f = {.args = a, .p = p};
     source_sink_t sink = {.ctx = &f, .on_v2 = file_on_v2, .on_error = file_on_error,
                           .on_warning = file_on_warning};
     int rc = logreader_pump(r, &sink);
@@ -846,10 +524,10 @@ int cmd_logs(int argc, char **argv)
     if (a.addr && !(addr = addr_resolve(a.addr)))
         return EXIT_USAGE;
     signal(SIGPIPE, SIG_IGN);
-    printer_t p;
-    printer_init(&p, &a);
+    logprint_t p;
+    logprint_init(&p, a.json, a.color);
     rc = addr ? logs_live(&a, &p, addr) : logs_file(&a, &p);
-    printer_finish(&p);
+    logprint_finish(&p);
     if (!p.failed && fflush(stdout) != 0) {
         p.failed = true;
         p.write_errno = errno;
@@ -859,7 +537,7 @@ int cmd_logs(int argc, char **argv)
     /* A reader that went away (a pager quit, `| head`) is not an error. */
     if (p.failed && p.write_errno != EPIPE && rc == EXIT_OK)
         rc = EXIT_RUNTIME;
-    printer_stats(&p);
-    printer_free(&p);
+    logprint_stats(&p);
+    logprint_free(&p);
     return rc;
 }
