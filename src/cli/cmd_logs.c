@@ -97,6 +97,8 @@ static int parse_valued(logs_args_t *a, int argc, char **argv, int *i)
     }
     if (!name)
         return 1;
+    if (!*v)
+        return usage_error("logs: %s needs a value", name);
     for (int k = 0; k < KEY__COUNT; k++)
         if (name == key_opts[k])
             return add_key(a, (key_kind_t)k, v);
