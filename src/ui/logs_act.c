@@ -249,7 +249,7 @@ int lv_prompt(ui_t *ui, view_t *v, int done)
         ui->msg[0] = 0;
     if (done > 0 && p->text[0]) {
         lv_sync(ui, v);
-        ui_message(ui, false, "%zu lines shown", logs_index_count(&p->idx));
+        ui_message(ui, false, "%zu line%s shown", logs_index_count(&p->idx), logs_index_count(&p->idx) == 1 ? "" : "s");
     }
     return UI_REDRAW;
 }

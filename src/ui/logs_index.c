@@ -120,9 +120,11 @@ void logs_index_update(logs_index_t *x, const logs_t *l, const log_filter_t *f, 
     uint64_t dropped = logs_dropped(l);
     /* What the ring holds now must be what it held, plus the new lines,
      * minus the dropped ones; otherwise lines were cleared: start again. */
-    bool cleared = x->built && (last < x->scanned ||
+    const log_line_t *seen = x->built ? logs_get(l, x->scanned) : NULL;
+    bool cleared = x->built && (last < x->scanned || dropped < x->dropped_seen ||
                                 x->count_seen + (last - x->scanned) !=
-                                    count + (dropped - x->dropped_seen));
+                                    count + (dropped - x->dropped_seen) ||
+                                (seen && seen->time_ns != x->scanned_time));
     if (!x->built || x->fgen != fgen || cleared)
         rebuild(x, l, fgen);
     size_t gone = 0;
@@ -147,6 +149,8 @@ void logs_index_update(logs_index_t *x, const logs_t *l, const log_filter_t *f, 
     }
     if (last > x->scanned)
         x->scanned = last;
+    const log_line_t *at = logs_get(l, x->scanned);
+    x->scanned_time = at ? at->time_ns : 0;
     x->count_seen = count;
     x->dropped_seen = dropped;
 }

@@ -8,7 +8,8 @@
  * after that tests only the lines added since (O(new lines)), drops the
  * seqs that left the ring, and re-tests the few partial lines that grew
  * (their text may now match). A logs_clear (a stream replaying) is seen as
- * a count that does not add up, and rebuilds.
+ * a count that does not add up, a ring made anew (seqs from 1 again) as a
+ * different line at the last seq seen; either rebuilds.
  *
  * Pure: no curses; unit-tested with a real ring. */
 #ifndef SKVIEW_UI_LOGS_INDEX_H
@@ -29,6 +30,8 @@ typedef struct logs_index {
     bool built;
     size_t count_seen;         /* logs_count at the last update */
     uint64_t dropped_seen;     /* logs_dropped at the last update */
+    int64_t scanned_time;      /* time of line `scanned`: a new ring that
+                                  reuses seqs shows as a different line */
     uint64_t partial[LOGS_INDEX_PARTIALS]; /* partial lines to test again */
     size_t n_partial;
     uint64_t tested;           /* lines tested in all (for the bench) */

@@ -26,12 +26,14 @@ typedef struct err_row {
     uint64_t seq;
 } err_row_t;
 
-/* The output lines of a build error, looked up once the build's lines are
- * all there (the error's iteration is not the newest, or ERR_TAIL lines). */
+/* The output lines of a build error: looked up whole once (logs_tail_of),
+ * then only the lines added since are tested, until the build's lines are
+ * all there (ERR_TAIL of them, or a later iteration began). */
 typedef struct err_tail {
     uint64_t id;
     uint64_t seq[ERR_TAIL];
     size_t n;
+    uint64_t checked;          /* lines up to this seq were looked at */
     bool final;
 } err_tail_t;
 
@@ -60,18 +62,42 @@ static err_tail_t *tail_slot(err_priv_t *p, uint64_t id)
     return t;
 }
 
+static bool of_build(const log_line_t *ln, const model_error_t *e)
+{
+    return ln->src == LOG_SKAFFOLD && !strcmp(ln->task, "Build") && !strcmp(ln->subject, e->subject) &&
+           ln->iteration == e->iteration && ln->session == e->session;
+}
+
+static void tail_push(err_tail_t *t, uint64_t seq)
+{
+    if (t->n == ERR_TAIL)
+        memmove(t->seq, t->seq + 1, --t->n * sizeof *t->seq);
+    t->seq[t->n++] = seq;
+}
+
 static const err_tail_t *build_tail(const ui_t *ui, err_priv_t *p, const model_error_t *e)
 {
     err_tail_t *t = tail_slot(p, e->id);
-    if (t->final)
-        return t;
-    const log_line_t *out[ERR_TAIL];
     const logs_t *l = model_logs(ui->model);
-    t->n = logs_tail_of(l, "Build", e->subject, e->iteration, e->session, out, ERR_TAIL);
-    for (size_t i = 0; i < t->n; i++)
-        t->seq[i] = out[i]->seq;
+    uint64_t last = logs_last(l);
+    bool gone = t->n && !logs_get(l, t->seq[0]); /* cleared, or a new ring */
+    if ((t->final || t->checked == last) && !gone)
+        return t;
+    if (!t->checked || gone || t->checked > last || last - t->checked > logs_count(l) / 2) {
+        const log_line_t *out[ERR_TAIL];
+        t->n = logs_tail_of(l, "Build", e->subject, e->iteration, e->session, out, ERR_TAIL);
+        for (size_t i = 0; i < t->n; i++)
+            t->seq[i] = out[i]->seq;
+    } else {
+        for (uint64_t s = t->checked + 1; s <= last; s++) {
+            const log_line_t *ln = logs_get(l, s);
+            if (ln && of_build(ln, e))
+                tail_push(t, s);
+        }
+    }
+    t->checked = last;
     const iteration_t *cur = model_current_iteration(ui->model);
-    t->final = t->n == ERR_TAIL || !cur || cur->number != e->iteration || cur->session != e->session;
+    t->final = !cur || cur->number != e->iteration || cur->session != e->session;
     return t;
 }
 
