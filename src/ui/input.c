@@ -153,13 +153,19 @@ static int mouse(ui_t *ui)
     if (p < 0)
         return UI_DONE;
     view_t *v = &ui->views[p];
-    if (ev.bstate & BUTTON4_PRESSED) {
+    /* A pane that draws its own body (Logs) moves by its own actions. */
+    bool own = v->ops->draw_body && v->ops->action;
+    if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED) && own) {
+        for (int i = 0; i < WHEEL_ROWS; i++)
+            v->ops->action(ui, v, ev.bstate & BUTTON4_PRESSED ? ACT_MOVE_UP : ACT_MOVE_DOWN);
+    } else if (ev.bstate & BUTTON4_PRESSED) {
         view_scroll(ui, v, -WHEEL_ROWS);
     } else if (ev.bstate & (BUTTON5_PRESSED)) {
         view_scroll(ui, v, WHEEL_ROWS);
     } else if (ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED)) {
         ui->focus = p;
-        view_click(ui, v, ev.y - ui->layout.pane[p].y - 1);
+        if (!own)
+            view_click(ui, v, ev.y - ui->layout.pane[p].y - 1);
     }
     return UI_REDRAW;
 }

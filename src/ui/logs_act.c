@@ -12,8 +12,8 @@
 #include "ui/draw.h"
 #include "ui/logs_priv.h"
 #include "ui/logs_view.h"
+#include "ui/osc52.h"
 
-#define LV_COPY_MAX 100000     /* bytes: what terminals take in one OSC 52 */
 
 static const char *const source_names[] = {"all", "Skaffold", "application"};
 static const int levels[] = {-1, 1, 2, 3};
@@ -256,19 +256,6 @@ int lv_prompt(ui_t *ui, view_t *v, int done)
 
 /* ---- copy and save ------------------------------------------------------- */
 
-static void base64(strbuf_t *out, const char *s, size_t n)
-{
-    static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    const unsigned char *u = (const unsigned char *)s;
-    for (size_t i = 0; i < n; i += 3) {
-        unsigned x = (unsigned)u[i] << 16 | (i + 1 < n ? (unsigned)u[i + 1] << 8 : 0) |
-                     (i + 2 < n ? u[i + 2] : 0);
-        char q[4] = {tab[x >> 18 & 63], tab[x >> 12 & 63], i + 1 < n ? tab[x >> 6 & 63] : '=',
-                     i + 2 < n ? tab[x & 63] : '='};
-        sb_add(out, q, 4);
-    }
-}
-
 /* The selection (mark to cursor, or the cursor's line) as plain lines:
  * no escape sequence, controls made visible. Returns the line count. */
 static size_t selection_text(ui_t *ui, view_t *v, strbuf_t *out)
@@ -298,25 +285,20 @@ static size_t selection_text(ui_t *ui, view_t *v, strbuf_t *out)
 
 static int copy_selection(ui_t *ui, view_t *v)
 {
-    strbuf_t text, seq;
+    strbuf_t text;
     sb_init(&text);
-    sb_init(&seq);
     size_t n = selection_text(ui, v, &text);
     if (n == 0) {
         ui_message(ui, true, "no line selected");
-    } else if (text.len > LV_COPY_MAX) {
+    } else if (text.len > OSC52_MAX) {
         ui_message(ui, true, "%zu lines are %zu bytes: too many for OSC 52 (up to %d); save them "
-                   "with o", n, text.len, LV_COPY_MAX);
+                   "with o", n, text.len, OSC52_MAX);
     } else {
-        sb_adds(&seq, "\033]52;c;");
-        base64(&seq, text.data, text.len);
-        sb_adds(&seq, "\a");
-        ui_term_write(ui, seq.data, seq.len);
+        osc52_copy(ui, text.data, text.len);
         ui_message(ui, false, "copied %zu line%s (OSC 52)", n, n == 1 ? "" : "s");
         lv_priv(ui, v)->mark = 0;
     }
     sb_free(&text);
-    sb_free(&seq);
     return UI_REDRAW;
 }
 

@@ -121,6 +121,8 @@ static unsigned long run_attr(const run_ctx_t *c, const sgr_style_t *st, bool ma
 static void on_run(void *ctx, const char *text, size_t len, const sgr_style_t *st)
 {
     run_ctx_t *c = ctx;
+    if (c->lay->full)
+        return; /* cut at the width: the rest is not drawn */
     const char *base = c->line->text;
     bool inside = text >= base && text + len <= base + c->line->len;
     size_t off = inside ? (size_t)(text - base) : 0, end = off + len;

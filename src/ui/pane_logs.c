@@ -185,7 +185,7 @@ static void lv_draw_body(ui_t *ui, view_t *v, rect_t r, bool focused)
     frame_t fr = {ui, p, model_logs(ui->model), {0}, logs_index_count(&p->idx), 0, 0, 0, focused};
     if (r.h <= 0)
         return;
-    if (fr.n == 0) {
+    if (fr.n == 0 || r.w < 4) {
         draw_empty(ui, v, r);
         return;
     }
