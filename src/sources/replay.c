@@ -126,7 +126,16 @@ replay_t *replay_open(uv_loop_t *loop, const char *path, double speed,
         free(r);
         return NULL;
     }
-    pacer_init(&r->pacer, loop, speed, false, on_tick, r);
+    int rc = pacer_init(&r->pacer, loop, speed, false, on_tick, r);
+    if (rc < 0) {
+        snprintf(err, errlen, "%s: replay timer: %s", path, uv_strerror(rc));
+        logreader_close(r->reader);
+        free(r->iters.at);
+        free(r->errors.at);
+        free(r->path);
+        free(r);
+        return NULL;
+    }
     pull(r);
     return r;
 }
@@ -184,10 +193,14 @@ static void on_tick(pacer_t *p)
 /* Arms the timer for the next entry, scaled by the speed. */
 static void schedule(replay_t *r)
 {
+    int rc;
     if (!r->playing || !r->next)
         pacer_stop(&r->pacer);
-    else
-        pacer_arm(&r->pacer, pacer_ts_ns(r->next->timestamp));
+    else if ((rc = pacer_arm(&r->pacer, pacer_ts_ns(r->next->timestamp))) < 0) {
+        r->playing = false;
+        if (r->cb.on_error)
+            r->cb.on_error(r->cb.ctx, "replay timer", uv_strerror(rc), false);
+    }
 }
 
 void replay_start(replay_t *r)
