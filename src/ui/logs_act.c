@@ -64,6 +64,8 @@ void lv_describe(const ui_t *ui, view_t *v, char *buf, size_t len)
     sb_printf(&sb, "%zu/%zu", logs_index_count(&p->idx), logs_count(l));
     if (logs_dropped(l))
         sb_printf(&sb, ", %llu dropped", (unsigned long long)logs_dropped(l));
+    if (lv_below(ui, v))
+        sb_printf(&sb, ", %zu below", lv_below(ui, v));
     if (source_of(&p->f))
         sb_printf(&sb, " %s only", source_names[source_of(&p->f)]);
     if (level_at(&p->f))

@@ -97,6 +97,19 @@ static role_t text_role(const log_line_t *line)
     }
 }
 
+/* An application line's tag colour: one of six ANSI colours by pod and
+ * container (the theme's ansi-red .. ansi-cyan), as Skaffold and `skview
+ * logs` give each container its own. */
+static role_t app_role(const log_line_t *line)
+{
+    unsigned h = 2166136261u;
+    for (const char *s = line->pod; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    for (const char *s = line->container; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return (role_t)(ROLE_ANSI_1 + (int)(h % 6));
+}
+
 typedef struct run_ctx {
     lv_layout_t *lay;
     const log_line_t *line;
@@ -165,7 +178,7 @@ void lv_layout_line(lv_layout_t *lay, const log_line_t *line, const lv_opts_t *o
         sb_init(&tag);
         lv_tag(line, &tag);
         int start = lay->col;
-        role_t r = line->src == LOG_APP ? ROLE_LOG_APP : ROLE_LOG_SKAFFOLD;
+        role_t r = line->src == LOG_APP ? app_role(line) : ROLE_LOG_SKAFFOLD;
         emit_raw(lay, theme_attr(cur ? ROLE_CURSOR : marked ? ROLE_LOG_SELECT : r),
                  tag.data ? tag.data : "", tag.len, o->tag_w - 1);
         sb_free(&tag);
@@ -225,14 +238,18 @@ void lv_plain(const log_line_t *line, bool times, strbuf_t *out)
         lv_time(line->time_ns, t, sizeof t);
         sb_printf(out, "%s ", t);
     }
-    strbuf_t tag;
-    sb_init(&tag);
-    lv_tag(line, &tag);
-    bool bracketed = tag.len && tag.data[0] == '[';
-    if (!bracketed)
-        sb_addc(out, '[');
-    sgr_strip(out, tag.data ? tag.data : "", tag.len);
-    sb_adds(out, bracketed ? " " : "] ");
-    sb_free(&tag);
-    sgr_strip(out, line->text, line->len);
+    bool app = line->src == LOG_APP;
+    const char *a = app ? line->pod : line->task, *b = app ? line->container : line->subject;
+    sb_addc(out, '[');
+    textsafe(out, a, strlen(a), 0, 0);
+    if (*b) {
+        sb_addc(out, ' ');
+        textsafe(out, b, strlen(b), 0, 0);
+    }
+    sb_adds(out, "] ");
+    strbuf_t tmp;
+    sb_init(&tmp);
+    sgr_strip(&tmp, line->text, line->len);
+    textsafe(out, tmp.data ? tmp.data : "", tmp.len, 0, 0);
+    sb_free(&tmp);
 }

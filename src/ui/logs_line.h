@@ -64,7 +64,8 @@ void lv_layout_draw(const lv_layout_t *lay, int y, int x, int skip, int max);
 void lv_tag(const log_line_t *line, strbuf_t *out);
 /* HH:MM:SS.mmm in local time; "--:--:--.---" without a time. */
 void lv_time(int64_t ns, char *buf, size_t len);
-/* The line as plain text without any escape sequence: "[tag] text". */
+/* The line as `skview logs` prints it in a pipe: "[pod container] text"
+ * or "[Task subject] text", no escape sequence, controls made visible. */
 void lv_plain(const log_line_t *line, bool times, strbuf_t *out);
 
 #endif

@@ -43,6 +43,8 @@ lv_priv_t *lv_priv(const ui_t *ui, view_t *v);
 void lv_sync(const ui_t *ui, view_t *v);
 /* The seq under the cursor (the newest shown while following); 0 if none. */
 uint64_t lv_cursor(const ui_t *ui, view_t *v);
+/* Lines shown after the cursor's while not following (0 following). */
+size_t lv_below(const ui_t *ui, view_t *v);
 /* The filter changed: the index rebuilds on the next sync. */
 void lv_filter_changed(lv_priv_t *p);
 /* Puts the cursor on seq (following stops) or follows. */

@@ -77,6 +77,12 @@ uint64_t lv_cursor(const ui_t *ui, view_t *v)
     return logs_index_at(&lv_priv(ui, v)->idx, cur_pos(ui, v));
 }
 
+size_t lv_below(const ui_t *ui, view_t *v)
+{
+    size_t n = logs_index_count(&lv_priv(ui, v)->idx);
+    return v->follow || n == 0 ? 0 : n - 1 - cur_pos(ui, v);
+}
+
 void lv_goto(view_t *v, uint64_t seq)
 {
     lv_priv_t *p = v->priv;

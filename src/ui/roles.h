@@ -56,7 +56,6 @@ enum theme_attr_bits {
     X(POPUP,          "popup",          -1, -1, 0, 0) \
     X(POPUP_BORDER,   "popup-border",    6, -1, TA_BOLD, TA_BOLD) \
     X(LOG_SKAFFOLD,   "log-skaffold",   12, -1, 0, TA_BOLD) \
-    X(LOG_APP,        "log-app",         2, -1, 0, 0) \
     X(LOG_DEBUG,      "log-debug",       8, -1, 0, TA_DIM) \
     X(LOG_WARN,       "log-warn",        3, -1, 0, TA_BOLD) \
     X(LOG_ERROR,      "log-error",       1, -1, TA_BOLD, TA_BOLD | TA_UNDERLINE) \
