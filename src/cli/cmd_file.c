@@ -7,6 +7,7 @@
 #include "transport/addr.h"
 #include "skaffold/entryfmt.h"
 #include "sources/logreader.h"
+#include "sources/logset.h"
 #include "cli/cmds.h"
 #include "skaffold/model.h"
 #include "core/pbjson.h"
@@ -65,30 +66,38 @@ static void print_warning(void *ctx, const char *where, const char *msg)
     sb_free(&safe);
 }
 
-/* Reads the whole file through sink; says how many lines were skipped.
+/* Reads the whole file through sink (with sibling, a v1 log's F.v2 too,
+ * merged by time: logset.h); says how many lines of each were skipped.
  * Returns the exit status: a file of malformed lines only, with no valid
  * entry in it, is a runtime error (1), not an empty log. */
-static int read_file(const file_args_t *a, source_sink_t *sink)
+static int read_file(const file_args_t *a, source_sink_t *sink, bool sibling)
 {
     char err[512];
     logreader_opts_t o = {.strict = a->strict};
-    logreader_t *r = logreader_open(a->path, &o, err, sizeof err);
-    if (!r) {
+    logset_t *set = logset_open(a->path, &o, sibling, err, sizeof err);
+    if (!set) {
         fprintf(stderr, "skview: %s\n", err);
         return EXIT_RUNTIME;
     }
     sink->on_error = print_error;
     sink->on_warning = print_warning;
-    int rc = logreader_pump(r, sink);
-    const char *unit = logreader_format(r) == LOG_RECORDING ? "record(s)" : "line(s)";
-    if (logreader_skipped(r) && !a->strict)
-        fprintf(stderr, "skview: %s: skipped %llu malformed %s of %llu\n", logreader_path(r),
-                (unsigned long long)logreader_skipped(r), unit, (unsigned long long)logreader_line(r));
-    if (rc == 0 && logreader_skipped(r) && logreader_entries(r) == 0) {
-        fprintf(stderr, "skview: %s: no valid entry in it, only malformed %s\n", logreader_path(r), unit);
+    int rc = logset_pump(set, sink);
+    uint64_t skipped = 0;
+    for (size_t i = 0; i < logset_count(set); i++) {
+        logreader_t *r = logset_reader(set, i);
+        const char *unit = logreader_format(r) == LOG_RECORDING ? "record(s)" : "line(s)";
+        skipped += logreader_skipped(r);
+        if (logreader_skipped(r) && !a->strict)
+            fprintf(stderr, "skview: %s: skipped %llu malformed %s of %llu\n", logreader_path(r),
+                    (unsigned long long)logreader_skipped(r), unit, (unsigned long long)logreader_line(r));
+    }
+    if (rc == 0 && skipped && logset_items(set) == 0) {
+        logreader_t *r = logset_reader(set, 0);
+        fprintf(stderr, "skview: %s: no valid entry in it, only malformed %s\n", logreader_path(r),
+                logreader_format(r) == LOG_RECORDING ? "record(s)" : "line(s)");
         rc = 1;
     }
-    logreader_close(r);
+    logset_close(set);
     return rc == 3 ? EXIT_MALFORMED : rc ? EXIT_RUNTIME : EXIT_OK;
 }
 
@@ -166,7 +175,7 @@ int cmd_state(int argc, char **argv)
     session_t ses;
     session_init(&ses, NULL, &mo, &(session_hooks_t){0});
     source_sink_t sink = session_file_sink(&ses);
-    rc = read_file(&a, &sink);
+    rc = read_file(&a, &sink, true);
     if (rc == EXIT_OK && a.timeline) {
         print_timeline(ses.model);
     } else if (rc == EXIT_OK) {
@@ -195,6 +204,15 @@ static int print_entry(void *ctx, const Proto__LogEntry *e)
     return 0;
 }
 
+static int print_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
+{
+    printer_t *p = ctx;
+    sb_reset(&p->line);
+    entry_v2_render(&p->line, &p->safe, ev, p->json);
+    fwrite(p->line.data, 1, p->line.len, stdout);
+    return 0;
+}
+
 int cmd_events(int argc, char **argv)
 {
     file_args_t a;
@@ -208,8 +226,10 @@ int cmd_events(int argc, char **argv)
     printer_t p = {.json = a.json};
     sb_init(&p.line);
     sb_init(&p.safe);
-    source_sink_t sink = {.ctx = &p, .on_entry = print_entry};
-    rc = read_file(&a, &sink);
+    /* The file given, as it is: F's v1 entries, F.v2's v2 events (the
+     * viewer and `state` read F with its F.v2). */
+    source_sink_t sink = {.ctx = &p, .on_entry = print_entry, .on_v2 = print_v2};
+    rc = read_file(&a, &sink, false);
     sb_free(&p.line);
     sb_free(&p.safe);
     if (fflush(stdout) != 0 && rc == EXIT_OK) {

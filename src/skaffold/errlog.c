@@ -149,6 +149,21 @@ static model_error_t *errlog_repeat_of(const errlog_t *el, phase_t p, const char
     return NULL;
 }
 
+/* The open phase error of the session that says exactly this, if any (an
+ * error that repeats keeps the iteration of its first report, so the
+ * iteration is not compared). */
+static model_error_t *errlog_restated(const errlog_t *el, int code, const char *message,
+                                      uint32_t session)
+{
+    for (size_t i = el->n_open; i-- > 0;) {
+        model_error_t *e = (model_error_t *)errlog_by_id(el, el->open[i]);
+        if (e->phase != PHASE_DEVLOOP && e->session == session &&
+            e->code == code && strcmp(e->message, message) == 0)
+            return e;
+    }
+    return NULL;
+}
+
 static void errlog_open_push(errlog_t *el, uint64_t id)
 {
     el->open = model_grow(el->open, &el->open_alloc, el->n_open + 1, sizeof *el->open, el->cap);
@@ -247,6 +262,10 @@ uint64_t errlog_fold(errlog_t *el, const Proto__Event *ev, const char *entry,
         rep->repeats++;
         return rep->id;
     }
+    /* Skaffold ends a failed iteration with a DevLoopEvent carrying the
+     * phase's own error again: that is the same failure, not a second row. */
+    if (s.phase == PHASE_DEVLOOP && (rep = errlog_restated(el, w.code, w.message, session)))
+        return rep->id;
     model_error_t *e = errlog_slot(el);
     e->id = el->next_id++;
     e->seq = seq;
