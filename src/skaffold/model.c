@@ -241,7 +241,7 @@ void model_apply_resets(model_t *m, unsigned resets)
 int model_fold(model_t *m, const Proto__LogEntry *e)
 {
     const Proto__Event *ev = e->event;
-    if (m->seq == 0)
+    if (!m->v1_seen)
         tasks_v1_arrives(m);
     uint64_t seq = m->seq++;
     int64_t t = model_time_ns(e);
@@ -295,6 +295,8 @@ static void model_refold(model_t *m, uint64_t seq)
 
 void model_reconcile(model_t *m, const Proto__State *server, uint64_t since_seq)
 {
+    if (!m->v1_seen)
+        tasks_v1_arrives(m);
     mirror_adopt(&m->mirror, (Proto__State *)pb_dup(&server->base));
     /* Entries older than the history keeps are gone; what is left is the best
      * that can be re-applied. */
@@ -354,7 +356,7 @@ static const tl_view_t *model_view(const model_t *m)
     model_t *mm = (model_t *)m;
     if (!mm->view.valid)
         tl_view_build(&mm->view, &mm->tl, &mm->tasks.tl, mm->tasks.has_tasks, mm->tasks.n_has,
-                      mm->seq > 0, mm->opts.timeline_cap);
+                      mm->v1_seen, mm->opts.timeline_cap);
     return &mm->view;
 }
 

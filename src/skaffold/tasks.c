@@ -70,6 +70,7 @@ void tasks_v1_arrives(model_t *m)
     if (m->tasks.mirror_used)
         model_mirror_restart(m);
     m->tasks.mirror_used = false;
+    m->v1_seen = true;
 }
 
 /* ---- names and numbers --------------------------------------------------------------- */
@@ -518,7 +519,7 @@ static void tasks_own(v2_step_t *st)
 static void tasks_fold(model_t *m, const Proto__V2__Event *ev, int64_t t)
 {
     tasks_t *tk = &m->tasks;
-    v2_step_t st = { .m = m, .ev = ev, .t = t, .own = m->seq == 0 };
+    v2_step_t st = { .m = m, .ev = ev, .t = t, .own = !m->v1_seen };
     unsigned session_reset = 0;
 
     if (tasks_session_begins(tk, ev)) {
@@ -586,7 +587,7 @@ void model_clear_v2(model_t *m, int stream)
     }
     logs_clear(m->logs, LOG_SKAFFOLD);
     tasks_retract_errors(m);
-    if (tk->mirror_used && m->seq == 0)
+    if (tk->mirror_used && !m->v1_seen)
         model_mirror_restart(m);
     size_t cap = tk->tl.cap;
     tasks_free(tk);

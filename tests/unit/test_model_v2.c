@@ -1021,6 +1021,28 @@ static void v2_ports_and_debugging_containers_fold_as_v1(void **state)
     assert_int_equal(s->debuggingcontainers[0]->debugports[0]->value, 56268);
 }
 
+static void a_get_state_takes_the_mirror_over_from_v2(void **state)
+{
+    fx_t *f = *state;
+
+    /* v2 came first on a live connection; v1's stream brings nothing yet,
+     * but GetState answers: the mirror is the server's from then on. */
+    story_fold(f->both, f->story, ONLY_V2);
+    assert_int_not_equal(model_error_count(f->both), 0);
+    model_reconcile(f->both, model_state(f->v1), model_seq(f->both));
+    assert_int_equal(model_error_count(f->both), 0);
+    size_t n = model_state(f->both)->buildstate->n_artifacts;
+    assert_int_equal(n, model_state(f->v1)->buildstate->n_artifacts);
+    fold2_at(f->both, 1000 * SEC, v2_build("brand-new", 9, "Build", "InProgress", "", NULL));
+    assert_null(st_artifact(f->both, "brand-new"));
+    assert_int_equal(model_state(f->both)->buildstate->n_artifacts, n);
+    /* ... and through v1's reconnects (model_clear). */
+    model_clear(f->both);
+    fold2_at(f->both, 1001 * SEC, v2_build("app", 9, "Build", "Failed", "", v2_ae(1, "x", NULL)));
+    assert_int_equal(model_state(f->both)->buildstate->n_artifacts, 0);
+    assert_int_equal(model_error_count(f->both), 0);
+}
+
 /* ---- endpoints ---------------------------------------------------------------------- */
 
 static Proto__V2__Event *v2_cloud_run(const char *resource, const char *url, const char *rev)
@@ -1309,6 +1331,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(render_verify_exec_failures_are_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(v2_alone_folds_the_mirror_with_v2_strings, setup, teardown),
         cmocka_unit_test_setup_teardown(v2_ports_and_debugging_containers_fold_as_v1, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_get_state_takes_the_mirror_over_from_v2, setup, teardown),
         cmocka_unit_test_setup_teardown(cloud_run_ready_adds_an_endpoint, setup, teardown),
         cmocka_unit_test_setup_teardown(endpoints_stay_bounded, setup, teardown),
         cmocka_unit_test_setup_teardown(skaffold_output_goes_to_the_log_attributed, setup, teardown),
