@@ -28,6 +28,14 @@
 #include "skaffold/model.h"
 #include "skaffold/timeline_int.h"
 
+/* What a TaskEvent's task is to the timeline (tasks.c names them). */
+typedef enum task_kind {
+    TASK_OTHER,              /* Init, DevInit, PortForward, Cleanup, unknown */
+    TASK_DEVLOOP,
+    TASK_BUILD,
+    TASK_PHASE,              /* has a span (tl_span_id_t) */
+} task_kind_t;
+
 typedef struct tasks {
     tl_t tl;                 /* the timeline from tasks */
     uint32_t session;        /* v2's current session, 0 before its first event */
