@@ -107,4 +107,13 @@ check_eq "state F.v2: its statuses in v2's spelling (no space)" "0" "$(grep -c '
 # state reads F with its F.v2: the v1 mirror of F is what it was.
 check_eq "state F (with F.v2 beside it): the v1 golden" "$(cat tests/golden/skaffold-2x-events.state.json)" \
   "$("$SKVIEW" state "$F")"
+# A session skview-sim wrote as F and F.v2 (as `skaffold dev --event-log-file F`).
+ev="$TMP/sim.jsonl"
+timeout 60 "$SKSIM" --port 0 --step 0 --interval 1 --seed 3 --iterations 6 --event-log "$ev" >"$TMP/sim.out" 2>&1
+check_eq "sim: F and F.v2 written" "yes yes" "$([ -s "$ev" ] && echo yes) $([ -s "$ev.v2" ] && echo yes)"
+check_eq "sim F.v2: --json gives its lines back byte for byte" "$(cat "$ev.v2")" "$("$SKVIEW" events --json "$ev.v2")"
+check_eq "sim F.v2: read whole, nothing reported" "$(grep -c . "$ev.v2") " \
+  "$("$SKVIEW" events "$ev.v2" 2>"$TMP/err" | wc -l) $(cat "$TMP/err")"
+with=$("$SKVIEW" state "$ev"); mv "$ev.v2" "$TMP/aside.v2"; without=$("$SKVIEW" state "$ev"); mv "$TMP/aside.v2" "$ev.v2"
+check_eq "sim: state F with its F.v2 keeps F's v1 mirror" "$without" "$with"
 finish
