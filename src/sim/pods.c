@@ -42,8 +42,13 @@ static void say(size_t i, const char *msg)
 
 static void boot(size_t i)
 {
-    static const char *const lines[3][2] = {
-        {"2026/11/29 12:00:00 frontend v1.8.0 starting", "Listening on :8080"},
+    char stamp[64];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(stamp, sizeof stamp, "%Y/%m/%d %H:%M:%S frontend v1.8.0 starting", &tm);
+    const char *const lines[3][2] = {
+        {stamp, "Listening on :8080"},
         {"level=info msg=\"connected to postgres\" host=db:5432 pool=10",
          "level=info msg=\"serving\" addr=:8081 version=v1.8.0"},
         {"worker v1.8.0 starting (queue=jobs, concurrency=4)", "connected to redis://redis:6379/0"},

@@ -717,6 +717,10 @@ static void *scenario_main(void *arg)
 {
     (void)arg;
     if (sim.opts.play) {
+        /* The v2 State from the configuration; a played v1 log has no v2 side. */
+        pthread_mutex_lock(&sim.mu);
+        sim_state2_init(artifacts, n_artifacts);
+        pthread_mutex_unlock(&sim.mu);
         if (play() != 0) {
             sim_request_exit();
             return NULL;

@@ -167,6 +167,12 @@ void v2_devloop_end(const sim_fail_t *f, int64_t t)
     pthread_mutex_unlock(&sim.mu);
 }
 
+/* The worker is built for two platforms, the others for the host's. */
+static const char *platforms_of(const char *artifact)
+{
+    return !strcmp(artifact, "worker") ? "linux/amd64,linux/arm64" : "linux/amd64";
+}
+
 void v2_build_sub(const char *artifact, const char *step, const char *status, const sim_fail_t *f, int64_t t)
 {
     Proto__V2__BuildSubtaskEvent b = PROTO__V2__BUILD_SUBTASK_EVENT__INIT;
@@ -180,6 +186,10 @@ void v2_build_sub(const char *artifact, const char *step, const char *status, co
     b.step = (char *)step;
     b.status = (char *)v2_status(status);
     b.actionableerr = err_of(&x, f);
+    if (!strcmp(step, "Build")) {
+        b.hostplatform = (char *)"linux/amd64";
+        b.targetplatforms = (char *)platforms_of(artifact);
+    }
     ev.event_type_case = PROTO__V2__EVENT__EVENT_TYPE_BUILD_SUBTASK_EVENT;
     ev.buildsubtaskevent = &b;
     sim_v2_emit(&ev, t);
@@ -393,7 +403,8 @@ void v2_out_build_steps(const char *artifact, unsigned rollout, bool first_half)
     char d[24];
     digest(d, sizeof d, artifact, rollout);
     if (first_half) {
-        v2_logf("Build", artifact, V2_STANDARD, "Building [%s]...\nTarget platforms: [linux/amd64]\n", artifact);
+        v2_logf("Build", artifact, V2_STANDARD, "Building [%s]...\nTarget platforms: [%s]\n", artifact,
+                platforms_of(artifact));
         v2_log("Build", artifact, V2_STANDARD, "#0 building with \"default\" instance using docker driver\n\n"
                                                  "#1 [internal] load build definition from Dockerfile\n"
                                                  "#1 transferring dockerfile: 412B done\n#1 DONE 0.0s\n\n");
