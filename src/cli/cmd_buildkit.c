@@ -223,7 +223,7 @@ static int run_call(bk_cmd_t *k, bk_start_fn start)
     k->client = bk_client_new(&k->loop, bk_addr(k->args->addr), err, sizeof err);
     if (!k->client) {
         say(k->what, err);
-        uv_loop_close(&k->loop);
+        (void)uv_loop_close(&k->loop);  /* nothing was added to it */
         return EXIT_USAGE;
     }
     k->sigint.data = k;
@@ -241,7 +241,7 @@ static int run_call(bk_cmd_t *k, bk_start_fn start)
             uv_close((uv_handle_t *)&k->sigint, on_closed);
         bk_client_stop(k->client, NULL, NULL);
     }
-    uv_run(&k->loop, UV_RUN_DEFAULT);
+    (void)uv_run(&k->loop, UV_RUN_DEFAULT);  /* ends when every handle closed */
     bk_client_free(k->client);
     if ((rc = uv_loop_close(&k->loop)) < 0)
         fprintf(stderr, "skview: %s: uv_loop_close: %s\n", k->what, uv_strerror(rc));

@@ -20,6 +20,10 @@
 #define EVENTS_QUIET_MS 300  /* events without --follow: end after this much quiet */
 #define EVENTS_FLUSH_MS 100  /* --follow: flush buffered output this often */
 #define STATE_QUIET_MS 200   /* state -a: no entry for this long before the answer */
+/* state -a against a stream that never goes quiet: after this long the
+ * next answer is taken anyway (the reconcile has folded every entry that
+ * came after it was asked, so the mirror is the server's State as of now). */
+#define STATE_MAX_WAIT_MS 5000
 
 /* Prints "skview: WHAT: MSG" with MSG made terminal-safe (it comes from the
  * server). */
@@ -35,7 +39,7 @@ static void say_error(const char *what, const char *msg)
 static void close_loop(uv_loop_t *loop)
 {
     /* Every handle is closed by now; run once more for their callbacks. */
-    uv_run(loop, UV_RUN_DEFAULT);
+    (void)uv_run(loop, UV_RUN_DEFAULT);  /* ends when every handle closed */
     int rc = uv_loop_close(loop);
     if (rc < 0)
         fprintf(stderr, "skview: uv_loop_close: %s\n", uv_strerror(rc));
@@ -263,7 +267,7 @@ static int ctl_run(ctl_t *k, const char *addr)
         fprintf(stderr, "skview: %s: cannot start the call\n", k->what);
         live_client_stop(k->client, NULL, NULL);
     }
-    uv_run(&loop, UV_RUN_DEFAULT);
+    (void)uv_run(&loop, UV_RUN_DEFAULT);  /* ends when every handle closed */
     live_client_free(k->client);
     close_loop(&loop);
     return k->rc;
@@ -455,7 +459,7 @@ int events_live(const char *addr, bool json, bool follow)
         fprintf(stderr, "skview: events: cannot start the client\n");
         abort(); /* handles may be half set up; nothing sensible to unwind */
     }
-    uv_run(&loop, UV_RUN_DEFAULT);
+    (void)uv_run(&loop, UV_RUN_DEFAULT);  /* ends when every handle closed */
     live_client_free(ev.client);
     close_loop(&loop);
     if (fflush(stdout) != 0 && ev.rc == EXIT_OK && errno != EPIPE) {
@@ -480,7 +484,8 @@ typedef struct mirror {
     live_client_t *client;
     model_t *model;
     const char *addr;
-    uint64_t last_entry_ms;
+    uint64_t last_entry_ms, connected_ms;
+    uv_timer_t deadline;         /* STATE_MAX_WAIT_MS after connecting: ask anyway */
     bool printed, stopping;
     int rc;
 } mirror_t;
@@ -491,7 +496,21 @@ static void mirror_stop(mirror_t *m, int rc)
         return;
     m->stopping = true;
     m->rc = rc;
+    uv_close((uv_handle_t *)&m->deadline, NULL);
     live_client_stop(m->client, NULL, NULL);
+}
+
+/* The stream has not been quiet since connecting: a GetState of our own,
+ * whose answer mirror_on_state takes as it comes. */
+static void mirror_on_deadline(uv_timer_t *t)
+{
+    mirror_t *m = t->data;
+    if (!m->stopping && live_get_state(m->client, NULL, NULL) != 0) {
+        char what[300];
+        snprintf(what, sizeof what, "state -a %s: GetState", m->addr);
+        say_error(what, "the call could not be sent");
+        mirror_stop(m, EXIT_RUNTIME);
+    }
 }
 
 static void mirror_on_reset(void *ctx)
@@ -516,7 +535,9 @@ static void mirror_on_state(void *ctx, const Proto__State *st, uint64_t tag)
 {
     mirror_t *m = ctx;
     model_reconcile(m->model, st, tag);
-    if (m->stopping || tag != model_seq(m->model) || uv_now(m->loop) - m->last_entry_ms < STATE_QUIET_MS)
+    uint64_t now = uv_now(m->loop);
+    bool waited = m->connected_ms && now - m->connected_ms >= STATE_MAX_WAIT_MS;
+    if (m->stopping || (!waited && (tag != model_seq(m->model) || now - m->last_entry_ms < STATE_QUIET_MS)))
         return;
     strbuf_t out;
     sb_init(&out);
@@ -532,7 +553,14 @@ static void mirror_on_conn(void *ctx, live_conn_t conn, const char *detail, uint
 {
     mirror_t *m = ctx;
     if (conn == LIVE_CONNECTED) {
-        m->last_entry_ms = uv_now(m->loop);
+        m->last_entry_ms = m->connected_ms = uv_now(m->loop);
+        int rc = uv_timer_start(&m->deadline, mirror_on_deadline, STATE_MAX_WAIT_MS, 0);
+        if (rc < 0) {
+            char what[300];
+            snprintf(what, sizeof what, "state -a %s: timer", m->addr);
+            say_error(what, uv_strerror(rc));
+            mirror_stop(m, EXIT_RUNTIME);
+        }
     } else if (conn == LIVE_STOPPED && !m->stopping) {
         char what[300];
         snprintf(what, sizeof what, "state -a %s: Events", m->addr);
@@ -552,6 +580,8 @@ int state_live(const char *addr)
         return EXIT_RUNTIME;
     }
     mirror_t m = {.loop = &loop, .addr = addr, .rc = EXIT_RUNTIME};
+    (void)uv_timer_init(&loop, &m.deadline);  /* always 0 */
+    m.deadline.data = &m;
     m.model = model_new(NULL);
     live_opts_t o = {.addr = addr, .reconnect = false};
     live_callbacks_t cb = {.ctx = &m, .on_reset = mirror_on_reset, .on_entry = mirror_on_entry,
@@ -562,7 +592,7 @@ int state_live(const char *addr)
         fprintf(stderr, "skview: state: cannot start the client for %s\n", addr);
         abort(); /* handles may be half set up; nothing sensible to unwind */
     }
-    uv_run(&loop, UV_RUN_DEFAULT);
+    (void)uv_run(&loop, UV_RUN_DEFAULT);  /* ends when every handle closed */
     live_client_free(m.client);
     close_loop(&loop);
     model_free(m.model);
@@ -709,7 +739,7 @@ int cmd_record(int argc, char **argv)
         fprintf(stderr, "skview: record: cannot start the client\n");
         abort();
     }
-    uv_run(&loop, UV_RUN_DEFAULT);
+    (void)uv_run(&loop, UV_RUN_DEFAULT);  /* ends when every handle closed */
     live_client_free(r.client);
     close_loop(&loop);
     uint64_t written = r.rec.written, skipped = r.rec.skipped;

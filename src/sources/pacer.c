@@ -5,7 +5,7 @@
 static const double speeds[] = {0.5, 1, 2, 4, 8, 16, 32, 64, 0};
 #define N_SPEEDS (sizeof speeds / sizeof speeds[0])
 
-void pacer_init(pacer_t *p, uv_loop_t *loop, double speed, bool paused, pacer_tick_cb tick, void *data)
+int pacer_init(pacer_t *p, uv_loop_t *loop, double speed, bool paused, pacer_tick_cb tick, void *data)
 {
     p->tick = tick;
     p->last_ns = 0;
@@ -14,8 +14,10 @@ void pacer_init(pacer_t *p, uv_loop_t *loop, double speed, bool paused, pacer_ti
     for (size_t i = 0; i < N_SPEEDS; i++)
         if (speeds[i] == speed)
             p->speed_i = i;
-    uv_timer_init(loop, &p->timer);
     p->timer.data = data;
+    int rc = uv_timer_init(loop, &p->timer);
+    p->timer.data = data;
+    return rc;
 }
 
 void pacer_close(pacer_t *p, uv_close_cb closed)
@@ -56,11 +58,12 @@ static void on_timer(uv_timer_t *t)
     p->tick(p);
 }
 
-void pacer_arm(pacer_t *p, int64_t next_ns)
+int pacer_arm(pacer_t *p, int64_t next_ns)
 {
-    uv_timer_stop(&p->timer);
-    if (!p->paused)
-        uv_timer_start(&p->timer, on_timer, pacer_delay_ms(speeds[p->speed_i], p->last_ns, next_ns), 0);
+    uv_timer_stop(&p->timer); /* always 0 */
+    if (p->paused)
+        return 0;
+    return uv_timer_start(&p->timer, on_timer, pacer_delay_ms(speeds[p->speed_i], p->last_ns, next_ns), 0);
 }
 
 void pacer_stop(pacer_t *p)

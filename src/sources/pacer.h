@@ -49,11 +49,13 @@ struct pacer {
 };
 
 /* speed: one of the speeds (0 for max); anything else means 1x. */
-void pacer_init(pacer_t *p, uv_loop_t *loop, double speed, bool paused, pacer_tick_cb tick, void *data);
+/* 0, or libuv's error (the timer could not be made: nothing to close). */
+int pacer_init(pacer_t *p, uv_loop_t *loop, double speed, bool paused, pacer_tick_cb tick, void *data);
 void pacer_close(pacer_t *p, uv_close_cb closed);
 void *pacer_data(const pacer_t *p);
 
-void pacer_arm(pacer_t *p, int64_t next_ns);
+/* 0, or libuv's error (the owner reports it: the replay stops there). */
+int pacer_arm(pacer_t *p, int64_t next_ns);
 void pacer_stop(pacer_t *p);
 void pacer_delivered(pacer_t *p, int64_t t_ns);
 void pacer_rewind(pacer_t *p);

@@ -177,10 +177,13 @@ static void on_tick(pacer_t *p)
 /* Arms the timer for the next message, by its time after the last one. */
 static void schedule(bk_replay_t *r)
 {
+    int rc;
     if (r->ended || !r->next)
         pacer_stop(&r->pacer);
-    else
-        pacer_arm(&r->pacer, msg_time(r->next));
+    else if ((rc = pacer_arm(&r->pacer, msg_time(r->next))) < 0) {
+        r->ended = true;
+        ui_message(r->ui, true, "replay timer: %s", uv_strerror(rc));
+    }
 }
 
 int bk_ui_replay_open(ui_t *ui, const char *path, double speed, unsigned tail_lines, char *err,
@@ -193,7 +196,14 @@ int bk_ui_replay_open(ui_t *ui, const char *path, double speed, unsigned tail_li
     b->replay = r;
     r->ui = ui;
     r->path = strdup(path);
-    pacer_init(&r->pacer, ui->loop, speed, true, on_tick, r);
+    int rc = pacer_init(&r->pacer, ui->loop, speed, true, on_tick, r);
+    if (rc < 0) {
+        snprintf(err, errlen, "%s: replay timer: %s", path, uv_strerror(rc));
+        b->replay = NULL;  /* no timer to close */
+        free(r->path);
+        free(r);
+        return -1;
+    }
     snprintf(b->ref, sizeof b->ref, "%s", path);
     if (scan(r, err, errlen) || reopen(r, err, errlen))
         return -1;

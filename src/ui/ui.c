@@ -21,8 +21,10 @@
 #include <unistd.h>
 #include "core/common.h"
 #include "transport/addr.h"
+#include "transport/engine.h"
 #include "sources/input.h"
 #include "core/textsafe.h"
+#include "core/xalloc.h"
 #include "ui/app.h"
 #include "ui/bk.h"
 #include "ui/draw.h"
@@ -266,6 +268,16 @@ static void dump_state(ui_t *ui)
     sb_free(&tmp);
 }
 
+/* Starts a timer of ours. libuv refuses only a handle that is closing or
+ * a NULL callback, which would be our bug: said on the status line. (Its
+ * uv_timer_stop always returns 0.) */
+static void ui_timer_start(ui_t *ui, uv_timer_t *t, uv_timer_cb cb, uint64_t timeout, uint64_t repeat)
+{
+    int rc = uv_timer_start(t, cb, timeout, repeat);
+    if (rc < 0)
+        ui_message(ui, true, "timer: %s", uv_strerror(rc));
+}
+
 static void frame(ui_t *ui)
 {
     if (termout_blocked()) {
@@ -284,7 +296,7 @@ static void frame(ui_t *ui)
     ui->last_frame_ms = uv_now(ui->loop);
     bool anim = ui_animating(ui), active = uv_is_active((uv_handle_t *)&ui->anim_timer);
     if (anim && !active)
-        uv_timer_start(&ui->anim_timer, on_anim, UI_ANIM_MS, UI_ANIM_MS);
+        ui_timer_start(ui, &ui->anim_timer, on_anim, UI_ANIM_MS, UI_ANIM_MS);
     else if (!anim && active)
         uv_timer_stop(&ui->anim_timer);
 }
@@ -309,7 +321,7 @@ void ui_request_redraw(ui_t *ui)
     if (ui->headless || ui->quit || uv_is_active((uv_handle_t *)&ui->frame_timer))
         return;
     uint64_t now = uv_now(ui->loop), due = ui->last_frame_ms + UI_FRAME_MS;
-    uv_timer_start(&ui->frame_timer, on_frame, due > now ? due - now : 0, 0);
+    ui_timer_start(ui, &ui->frame_timer, on_frame, due > now ? due - now : 0, 0);
 }
 
 /* ---- terminal ------------------------------------------------------------- */
@@ -326,6 +338,7 @@ static void term_restore(void)
     if (!term_active)
         return;
     term_active = false;
+    eng_log_quiet(false);
     endwin();
     if (title_pushed)
         termout_write(TITLE_POP, strlen(TITLE_POP));
@@ -351,7 +364,7 @@ static void arm_debug_crash(ui_t *ui)
 {
     const char *ms = getenv("SKVIEW_DEBUG_CRASH");
     if (ms && *ms)
-        uv_timer_start(&ui->crash_timer, on_debug_crash, strtoull(ms, NULL, 10), 0);
+        ui_timer_start(ui, &ui->crash_timer, on_debug_crash, strtoull(ms, NULL, 10), 0);
 }
 
 static void term_size(ui_t *ui)
@@ -389,6 +402,7 @@ static int term_start(ui_t *ui)
         return -1;
     }
     term_active = true;
+    eng_log_quiet(true);  /* gRPC's log lines would be drawn over the screen */
     atexit(term_restore);
     if (!term_can_draw()) {
         term_restore();
@@ -484,6 +498,9 @@ static void on_closed(uv_handle_t *h)
 {
 }
 
+/* How many of ui->signals were made (start_handles), so closed. */
+static int n_signals;
+
 static void close_handles(ui_t *ui)
 {
     uv_close((uv_handle_t *)&ui->frame_timer, on_closed);
@@ -492,7 +509,7 @@ static void close_handles(ui_t *ui)
     if (ui->input.data) { /* start_handles() ran */
         termout_close();
         uv_close((uv_handle_t *)&ui->input, on_closed);
-        for (int i = 0; i < UI_SIGNALS; i++)
+        for (int i = 0; i < n_signals; i++)
             uv_close((uv_handle_t *)&ui->signals[i], on_closed);
     }
     session_close(&ui->session);
@@ -518,17 +535,29 @@ static void shutdown_ui(ui_t *ui)
     session_stop(&ui->session, on_sources_stopped, ui);
 }
 
-static void start_handles(ui_t *ui)
+/* The keyboard and the signals. -1 with err filled when libuv refuses one;
+ * what was made is closed by close_handles. */
+static int start_handles(ui_t *ui, char *err, size_t errlen)
 {
     static const int sigs[UI_SIGNALS] = {SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGTSTP};
-    uv_poll_init(ui->loop, &ui->input, STDIN_FILENO);
-    ui->input.data = ui;
-    uv_poll_start(&ui->input, UV_READABLE, on_input);
-    for (int i = 0; i < UI_SIGNALS; i++) {
-        uv_signal_init(ui->loop, &ui->signals[i]);
-        ui->signals[i].data = ui;
-        uv_signal_start(&ui->signals[i], on_signal, sigs[i]);
+    int rc = uv_poll_init(ui->loop, &ui->input, STDIN_FILENO);
+    if (rc < 0) {
+        snprintf(err, errlen, "the terminal's input: %s", uv_strerror(rc));
+        return -1;
     }
+    ui->input.data = ui;
+    if ((rc = uv_poll_start(&ui->input, UV_READABLE, on_input)) < 0) {
+        snprintf(err, errlen, "the terminal's input: %s", uv_strerror(rc));
+        return -1;
+    }
+    for (int i = 0; i < UI_SIGNALS; i++) {
+        if ((rc = uv_signal_init(ui->loop, &ui->signals[i])) < 0 ||
+            (n_signals++, ui->signals[i].data = ui, rc = uv_signal_start(&ui->signals[i], on_signal, sigs[i])) < 0) {
+            snprintf(err, errlen, "signal %s: %s", strsignal(sigs[i]), uv_strerror(rc));
+            return -1;
+        }
+    }
+    return 0;
 }
 
 /* ---- setup shared by both commands ---------------------------------------- */
@@ -571,15 +600,22 @@ static int ui_init(ui_t *ui, const ui_opts_t *o, ui_source_t source)
         view_init(&ui->views[p], (pane_id_t)p);
     if (o->focus && (ui->focus = pane_by_name(o->focus)) < 0)
         return usage_error("--focus: no pane '%s'", o->focus);
-    ui->loop = malloc(sizeof *ui->loop);
-    uv_loop_init(ui->loop);
+    ui->loop = xmalloc(sizeof *ui->loop);
+    int rc = uv_loop_init(ui->loop);
+    if (rc < 0) {
+        fprintf(stderr, "skview: the event loop: %s\n", uv_strerror(rc));
+        free(ui->loop);
+        ui->loop = NULL;
+        return EXIT_RUNTIME;
+    }
     model_opts_t mo = {.history_cap = ui->cfg.history};
     session_hooks_t hooks = {.ctx = ui, .on_change = session_changed, .on_message = session_message};
     session_init(&ui->session, ui->loop, &mo, &hooks);
     ui->model = ui->session.model;
-    uv_timer_init(ui->loop, &ui->frame_timer);
-    uv_timer_init(ui->loop, &ui->anim_timer);
-    uv_timer_init(ui->loop, &ui->crash_timer);
+    /* uv_timer_init always returns 0 (it only fills the handle in). */
+    (void)uv_timer_init(ui->loop, &ui->frame_timer);
+    (void)uv_timer_init(ui->loop, &ui->anim_timer);
+    (void)uv_timer_init(ui->loop, &ui->crash_timer);
     ui->frame_timer.data = ui->anim_timer.data = ui;
     arm_debug_crash(ui);
     return 0;
@@ -587,9 +623,11 @@ static int ui_init(ui_t *ui, const ui_opts_t *o, ui_source_t source)
 
 static void ui_fini(ui_t *ui)
 {
-    uv_run(ui->loop, UV_RUN_DEFAULT);
+    uv_run(ui->loop, UV_RUN_DEFAULT);  /* until every handle closed */
     bk_ui_free(ui);
-    uv_loop_close(ui->loop);
+    int rc = uv_loop_close(ui->loop);
+    if (rc < 0) /* a handle left open: our bug, said after the terminal is back */
+        fprintf(stderr, "skview: the event loop: %s\n", uv_strerror(rc));
     free(ui->loop);
     for (int p = 0; p < PANE__COUNT; p++)
         view_free(&ui->views[p]);
@@ -620,7 +658,12 @@ static int run_interactive(ui_t *ui)
         shutdown_ui(ui);
         return EXIT_RUNTIME;
     }
-    start_handles(ui);
+    char err[256];
+    if (start_handles(ui, err, sizeof err)) {
+        shutdown_ui(ui);  /* restores the terminal first */
+        fprintf(stderr, "skview: %s\n", err);
+        return EXIT_RUNTIME;
+    }
     frame(ui);
     uv_run(ui->loop, UV_RUN_DEFAULT);
     term_restore();

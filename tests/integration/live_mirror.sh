@@ -74,4 +74,14 @@ timeout 10 tail --pid=$ev -f /dev/null
 wait $ev; rc=$?
 check_eq "server gone: exit 1" 1 "$rc"
 check_match "server gone: one line naming the status" "^skview: events: (UNAVAILABLE|CANCELLED|INTERNAL|UNKNOWN)" "$(cat "$TMP/gone.err")"
+
+# A stream that never goes quiet: state -a still answers (it asks GetState
+# itself after a while and takes that answer), with the server's State.
+start_sim --no-generate --step 0 --flood 100000000
+timeout 60 "$SKVIEW" state -a "$ADDR" > "$TMP/flood-state.json" 2>"$TMP/flood-state.err"; rc=$?
+check_eq "never quiet: state -a ends with 0" 0 "$rc"
+check_eq "never quiet: nothing on stderr" "" "$(cat "$TMP/flood-state.err")"
+check_eq "never quiet: the mirror's metadata is the server's" \
+  "$("$SKVIEW" ctl -a "$ADDR" state | jq -c .metadata)" "$(jq -c .metadata "$TMP/flood-state.json")"
+kill $SIM_PID
 finish
