@@ -248,15 +248,22 @@ static const char *dump_state_path;
 static void dump_state(ui_t *ui)
 {
     static uint64_t dumped_gen = UINT64_MAX;
+    static strbuf_t last;    /* what FILE holds: log lines change the generation, not the mirror */
     uint64_t gen = model_generation(ui->model);
     if (!dump_state_path || gen == dumped_gen)
         return;
     dumped_gen = gen;
     strbuf_t sb, tmp;
     sb_init(&sb);
-    sb_init(&tmp);
     pbjson_write(&sb, &model_state(ui->model)->base);
     sb_addc(&sb, '\n');
+    if (last.data && last.len == sb.len && !memcmp(last.data, sb.data, sb.len)) {
+        sb_free(&sb);
+        return;
+    }
+    sb_reset(&last);
+    sb_add(&last, sb.data, sb.len);
+    sb_init(&tmp);
     sb_printf(&tmp, "%s.tmp", dump_state_path);
     FILE *f = fopen(tmp.data, "w");
     bool ok = f && fwrite(sb.data, 1, sb.len, f) == sb.len;
