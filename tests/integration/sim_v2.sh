@@ -201,6 +201,15 @@ check_eq "... none from before the last DevLoop task" 0 \
   "$(jq -r --arg t "$loop_ts" 'select(.timestamp < $t) | .timestamp' "$TMP/replay.jsonl" | wc -l)"
 kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null
 
+# ---- 2b. FILE.v2 is appended to, one session after the other --------------------------
+cp "$F.v2" "$TMP/first.v2"
+n_old=$(wc -l <"$F.v2")
+timeout 60 "$SKSIM" --port 0 --step 5 --iterations 1 --log-interval 0 --event-log "$F" >/dev/null 2>&1
+check_cmd "FILE.v2 appended: the first session kept" cmp -s "$TMP/first.v2" <(head -n "$n_old" "$F.v2")
+check_cmd "FILE.v2 appended: the second session follows, from its MetaEvent" \
+  test "$(tail -n +"$((n_old + 1))" "$F.v2" | head -1 | jq -r 'keys_unsorted[1]')" == metaEvent
+check_eq "FILE.v2 appended: every line parses" "$(wc -l <"$F.v2")" "$(jq -c . "$F.v2" | wc -l)"
+
 # ---- 3. --no-v2: Skaffold 1.x -------------------------------------------------------
 start_sim --no-v2 --step 10 --event-log "$TMP/old.jsonl"
 for c in events applogs state; do
