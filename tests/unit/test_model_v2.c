@@ -555,6 +555,30 @@ static size_t story_failures(st_kind_t kind)
     return n;
 }
 
+/* How many dev-loop failures restate an error of a phase of their own
+ * iteration (the same code and words; the Build task's own failure is not
+ * one, it raises none): those are that phase's row, not one of their own. */
+static size_t story_restated_loops(void)
+{
+    size_t n = 0, since = 0;
+    for (size_t i = 0; i < N_STEPS; i++) {
+        const step_t *st = &story_steps[i];
+        if (st->kind == ST_LOOP && st->o == O_START) {
+            since = i;
+        } else if (st->kind == ST_LOOP && st->o == O_FAIL) {
+            for (size_t j = since; j < i; j++) {
+                const step_t *p = &story_steps[j];
+                if (p->o == O_FAIL && p->kind != ST_BUILD && p->kind != ST_LOOP && !p->subject &&
+                    p->code == st->code) {
+                    n++;
+                    break;
+                }
+            }
+        }
+    }
+    return n;
+}
+
 /* The time of the nth (from 0) step of that kind and outcome. */
 static int64_t story_time(st_kind_t kind, outcome_t o, size_t nth)
 {
@@ -616,7 +640,8 @@ static void timeline_from_tasks_equals_timeline_from_v1(void **state)
     assert_int_equal(model_iteration_count(f->v1), story_count(ST_LOOP, O_START));
     assert_timelines_equal(f->v1, f->v2);
     /* A FILE.v2 alone raises the same errors. */
-    assert_int_equal(model_error_count(f->v1), story_failures(ST__ANY) - story_failures(ST_BUILD));
+    assert_int_equal(model_error_count(f->v1),
+                     story_failures(ST__ANY) - story_failures(ST_BUILD) - story_restated_loops());
     assert_errors_equal(f->v1, f->v2);
     assert_int_equal(model_session(f->v2), story_count(ST_META, O_START));
 }
@@ -824,7 +849,7 @@ static void a_failed_task_raises_its_actionable_err_once(void **state)
         }
     }
     assert_int_equal(builds, story_failures(ST_ART));
-    assert_int_equal(loops, story_failures(ST_LOOP));
+    assert_int_equal(loops, story_failures(ST_LOOP) - story_restated_loops());
     /* The failed iteration points at the dev loop's error. */
     const iteration_t *it = model_iteration(f->v2, 2);
     assert_int_equal(it->span.status, STATUS_FAILED);
