@@ -153,6 +153,7 @@ void v2_devloop_start(char *const *artifacts, size_t n, int it, int64_t t)
     sim_state2_init(artifacts, n);
     sim.iteration2 = it + 1;
     sim.in_devloop = true;
+    sim_v2_applogs_reset_locked();
     pthread_mutex_unlock(&sim.mu);
     v2_task("DevLoop", "InProgress", "", NULL, t);
     meta();
