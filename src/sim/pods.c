@@ -195,7 +195,8 @@ void sim_pods_stop(void)
 }
 
 /* --log-flood: ~150-byte ApplicationLogEvents of a load generator's pod,
- * every eighth coloured by the app, packed once. */
+ * every eighth coloured by the app, packed once when the first dev loop
+ * ends (stamped then, 1 us apart). */
 void sim_logflood_init(void)
 {
     static const char pod[] = "loadgen-7d9f8b6c5-x2x4z";

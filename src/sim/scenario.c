@@ -471,6 +471,9 @@ static void end_iteration(int it, const sim_outcome_t *o)
     sim_devloop(it, o->ok ? "Succeeded" : "Failed", o->ok ? NULL : &f);
     v2_devloop_end(o->ok ? NULL : &f, sim_last_stamp());
     v2_out_watching(artifacts, n_artifacts, it == 0);
+    /* --log-flood starts now, its lines stamped now (packed once). */
+    if (sim.opts.log_flood && !sim.logflood)
+        sim_logflood_init();
     pthread_mutex_lock(&sim.mu);
     sim.started = true;
     for (sim_sub_t *sub = sim.subs; sub; sub = sub->next)

@@ -222,13 +222,16 @@ kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null
 
 # ---- 4. --log-flood N ----------------------------------------------------------------
 FLOOD=20000
-start_sim --log-flood $FLOOD --step 10 --log-interval 25
-client "$ADDR" applogs 5000 >"$TMP/flood.jsonl"
+start_sim --log-flood $FLOOD --step 60 --log-interval 25
+client "$ADDR" applogs 5000 >"$TMP/flood.jsonl"  # connects before the first dev loop ends
 check_eq "--log-flood: the stream ends with OK" "end 0" "$(tail -1 "$TMP/flood.jsonl")"
 check_eq "--log-flood: $FLOOD load generator lines" "$FLOOD" "$(grep -c '"podName":"loadgen-' "$TMP/flood.jsonl")"
-first_flood=$(grep -n '"podName":"loadgen-' "$TMP/flood.jsonl" | head -1 | cut -d: -f1)
-started_ts=$(client "$ADDR" events 300 | jq -r 'select(.taskEvent.task == "DevLoop" and .taskEvent.status != "InProgress") | .timestamp' | head -1)
-check_cmd "--log-flood: after the first dev loop ended" test -n "$started_ts" -a -n "$first_flood"
+check_eq "--log-flood: application log events only" "$(($(wc -l <"$TMP/flood.jsonl") - 1))" \
+  "$(grep -c '"applicationLogEvent"' "$TMP/flood.jsonl")"
+loop1_end=$(client "$ADDR" events 300 | jq -r 'select(.taskEvent.id == "DevLoop-1" and .taskEvent.status != "InProgress") | .timestamp')
+check_eq "--log-flood: after the normal start (no flood line before DevLoop-1 ended at $loop1_end)" 0 \
+  "$(jq -r --arg t "$loop1_end" 'select(.applicationLogEvent.podName | startswith("loadgen-")?) | select(.timestamp < $t) | .timestamp' \
+     <(head -n -1 "$TMP/flood.jsonl") | wc -l)"
 kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null
 
 finish
