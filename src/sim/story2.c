@@ -123,9 +123,7 @@ static void meta(void)
 {
     Proto__V2__MetaEvent me = PROTO__V2__META_EVENT__INIT;
     Proto__V2__Event ev = PROTO__V2__EVENT__INIT;
-    me.entry = (char *)"Starting Skaffold: &{Version:v2.10.1 ConfigVersion:skaffold/v4beta9 GitVersion: "
-                       "GitCommit:3f4c2a1b9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b BuildDate:2024-01-09T17:01:19Z "
-                       "GoVersion:go1.21.5 Compiler:gc Platform:linux/amd64 User:}";
+    me.entry = (char *)sim_starting();
     ev.event_type_case = PROTO__V2__EVENT__EVENT_TYPE_META_EVENT;
     ev.metaevent = &me;
     /* LogMetaEvent sends the State's metadata; the State is only read here
