@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """An independent v2 client for the tests: Python grpcio and python3-protobuf,
 none of skview's code. Reads Skaffold 2.x's v2 Events and ApplicationLogs of
-ADDR until both have been quiet for QUIET seconds, and prints the log lines
+ADDR until v2 Events has been quiet for QUIET seconds and ApplicationLogs
+for 0.1 s (a running application logs on after its replay), and prints the log lines
 they carry, one JSON object per line:
   {"source": "skaffold"|"app", "task_id", "subject", "pod", "container", "level", "text"}
 assembled per origin (Skaffold: task_id + subtask_id; application: pod +
@@ -38,7 +39,7 @@ def main():
     ch = grpc.insecure_channel(addr)
     got = {"Events": [], "ApplicationLogs": []}
     ended = {}
-    last = [time.monotonic()]
+    last = {"Events": time.monotonic(), "ApplicationLogs": time.monotonic()}
 
     def read(method):
         call = ch.unary_stream("/proto.v2.SkaffoldV2Service/" + method,
@@ -48,7 +49,7 @@ def main():
         try:
             for ev in stream:
                 got[method].append(ev)
-                last[0] = time.monotonic()
+                last[method] = time.monotonic()
             ended[method] = "OK"
         except grpc.RpcError as e:
             ended[method] = e.code().name
@@ -57,9 +58,10 @@ def main():
     ts = [threading.Thread(target=read, args=(m,), daemon=True) for m in got]
     for t in ts:
         t.start()
-    while time.monotonic() - last[0] < quiet or not threads:
-        time.sleep(0.05)
-        if len(ended) == 2:
+    while len(ended) < 2:
+        time.sleep(0.02)
+        now = time.monotonic()
+        if len(threads) == 2 and now - last["Events"] >= quiet and now - last["ApplicationLogs"] >= 0.1:
             break
     for s in threads.values():
         s.cancel()

@@ -6,7 +6,7 @@
  *
  * Live: the v2 Events and ApplicationLogs streams of the live client
  * (transport/client.h). Without --follow the command ends once the streams
- * have been quiet for LOGS_QUIET_MS, as `events -a` does. With --follow it
+ * have been quiet (LOGS_QUIET_MS), as `events -a` does. With --follow it
  * reconnects for ever; a reconnect replays (Events: everything since start;
  * ApplicationLogs: the current dev loop's lines), and the replay of lines
  * already printed is recognised and skipped (session/v2seen.h). */
@@ -27,7 +27,12 @@
 #include "transport/client.h"
 #include "session/v2seen.h"
 
-#define LOGS_QUIET_MS 300        /* without --follow: end after this much quiet */
+/* Without --follow: the end of what the server replays is a pause. v2
+ * Events quiet for LOGS_QUIET_MS (as `events -a`), and ApplicationLogs for
+ * LOGS_APP_QUIET_MS: its replay comes as one burst, and a running
+ * application keeps logging at its own pace after it. */
+#define LOGS_QUIET_MS 300
+#define LOGS_APP_QUIET_MS 100
 #define LOGS_V2_WAIT_MS 5000     /* connected, but no v2 answer for this long: give up */
 #define LOGS_TICK_MS 50          /* quiet detection / --follow flush */
 #define LOGS_MAX_KEYS 16
@@ -272,7 +277,7 @@ typedef struct logs_live {
     uv_signal_t sigint, sigterm;
     bool connected, lost, stopping;
     v2_avail_t v2;
-    uint64_t last_ms, connected_ms;
+    uint64_t last_ms[2], connected_ms; /* last_ms by v2_stream_t */
     v2seen_t seen[2];            /* by v2_stream_t */
     int rc;
 } logs_live_t;
@@ -308,7 +313,7 @@ static int live_on_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
     logs_live_t *l = ctx;
     if (l->stopping)
         return 0;
-    l->last_ms = uv_now(l->loop);
+    l->last_ms[stream] = uv_now(l->loop);
     v2seen_kind_t k = l->args->follow ? v2seen_check(&l->seen[stream], ev) : V2SEEN_NEW;
     if (k == V2SEEN_OLD)
         return 0;
@@ -364,7 +369,7 @@ static void live_on_conn(void *ctx, live_conn_t conn, const char *detail, uint64
         fprintf(stderr, "skview: logs: reconnected to %s\n", l->addr);
     } else if (conn == LIVE_CONNECTED && !l->connected) {
         l->connected = true;
-        l->last_ms = l->connected_ms = uv_now(l->loop);
+        l->last_ms[V2_EVENTS] = l->last_ms[V2_APPLOGS] = l->connected_ms = uv_now(l->loop);
     } else if (conn == LIVE_RECONNECTING && !l->connected) {
         say_error(l->addr, detail); /* --follow needs a first connection */
         live_stop(l, EXIT_RUNTIME);
@@ -394,7 +399,8 @@ static void live_on_timer(uv_timer_t *t)
     uint64_t now = uv_now(l->loop);
     if (!l->connected || l->stopping)
         return;
-    if (l->v2 == V2_AVAILABLE && now - l->last_ms >= LOGS_QUIET_MS) {
+    if (l->v2 == V2_AVAILABLE && now - l->last_ms[V2_EVENTS] >= LOGS_QUIET_MS &&
+        now - l->last_ms[V2_APPLOGS] >= LOGS_APP_QUIET_MS) {
         live_stop(l, EXIT_OK);
     } else if (l->v2 == V2_UNKNOWN && now - l->connected_ms >= LOGS_V2_WAIT_MS) {
         say_error(l->addr, "no answer on the v2 streams");
