@@ -1,8 +1,7 @@
 #!/usr/bin/python3
 """An independent v2 client for the tests: Python grpcio and python3-protobuf,
 none of skview's code. Reads Skaffold 2.x's v2 Events and ApplicationLogs of
-ADDR until v2 Events has been quiet for QUIET seconds and ApplicationLogs
-for 0.1 s (a running application logs on after its replay), and prints the log lines
+ADDR until both have been quiet for QUIET seconds, and prints the log lines
 they carry, one JSON object per line:
   {"source": "skaffold"|"app", "task_id", "subject", "pod", "container", "level", "text"}
 assembled per origin (Skaffold: task_id + subtask_id; application: pod +
@@ -61,7 +60,7 @@ def main():
     while len(ended) < 2:
         time.sleep(0.02)
         now = time.monotonic()
-        if len(threads) == 2 and now - last["Events"] >= quiet and now - last["ApplicationLogs"] >= 0.1:
+        if len(threads) == 2 and now - last["Events"] >= quiet and now - last["ApplicationLogs"] >= quiet:
             break
     for s in threads.values():
         s.cancel()

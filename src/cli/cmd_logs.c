@@ -27,12 +27,10 @@
 #include "transport/client.h"
 #include "session/v2seen.h"
 
-/* Without --follow: the end of what the server replays is a pause. v2
- * Events quiet for LOGS_QUIET_MS (as `events -a`), and ApplicationLogs for
- * LOGS_APP_QUIET_MS: its replay comes as one burst, and a running
- * application keeps logging at its own pace after it. */
+/* Without --follow: both v2 streams quiet this long, as `events -a`. (A
+ * shorter pause for ApplicationLogs would end a running application's
+ * lines sooner, but also cuts a burst short on a busy machine.) */
 #define LOGS_QUIET_MS 300
-#define LOGS_APP_QUIET_MS 100
 #define LOGS_V2_WAIT_MS 5000     /* connected, but no v2 answer for this long: give up */
 #define LOGS_TICK_MS 50          /* quiet detection / --follow flush */
 #define LOGS_MAX_KEYS 16
@@ -400,7 +398,7 @@ static void live_on_timer(uv_timer_t *t)
     if (!l->connected || l->stopping)
         return;
     if (l->v2 == V2_AVAILABLE && now - l->last_ms[V2_EVENTS] >= LOGS_QUIET_MS &&
-        now - l->last_ms[V2_APPLOGS] >= LOGS_APP_QUIET_MS) {
+        now - l->last_ms[V2_APPLOGS] >= LOGS_QUIET_MS) {
         live_stop(l, EXIT_OK);
     } else if (l->v2 == V2_UNKNOWN && now - l->connected_ms >= LOGS_V2_WAIT_MS) {
         say_error(l->addr, "no answer on the v2 streams");
