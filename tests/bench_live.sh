@@ -68,7 +68,9 @@ if ! "$BUILD/skview-sim" --help 2>&1 | grep -q -- '--log-flood'; then
   exit 0
 fi
 kill "$sim" 2>/dev/null; wait "$sim" 2>/dev/null
-"$BUILD/skview-sim" --port 0 --no-generate --step 0 --log-flood "$LOG_N" >"$TMP/sim2.out" 2>&1 &
+# The flood follows the first dev loop; --log-interval 0: no other lines.
+"$BUILD/skview-sim" --port 0 --seed 7 --step 0 --idle-after 1 --log-interval 0 --log-flood "$LOG_N" \
+  >"$TMP/sim2.out" 2>&1 &
 sim=$!
 for _ in $(seq 100); do grep -q '^listening on' "$TMP/sim2.out" && break; sleep 0.1; done
 addr=$(sed -n 's/^listening on //p' "$TMP/sim2.out")
