@@ -111,6 +111,9 @@ def main():
             out.append(dict(p[0], text=strip(p[1][:-1] if p[1].endswith("\r") else p[1])))
     for o in out:
         print(json.dumps(o, sort_keys=True))
+    esc = sum(1 for m in got.values() for ev in m if "\x1b" in (ev.skaffoldLogEvent.message + ev.applicationLogEvent.message))
+    print("v2_peer: %d events, %d application, %d with an escape sequence" %
+          (len(got["Events"]), len(got["ApplicationLogs"]), esc), file=sys.stderr)
     return 0
 
 

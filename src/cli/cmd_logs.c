@@ -146,7 +146,7 @@ static int parse_args(int argc, char **argv, logs_args_t *a)
 
 /* ---- which lines pass -----------------------------------------------------------
  * Keys of one kind are alternatives (--pod a --pod b); kinds are all
- * required. --artifact matches the subject of Build and Test lines,
+ * required. --artifact matches the subject of Build, Test and Sync lines,
  * --resource that of the other tasks ("web" matches "deployment/web").
  * --task, --artifact and --resource select Skaffold's lines,
  * --pod and --container the application's: with keys of one side only,
@@ -202,11 +202,11 @@ static bool task_match(const logs_args_t *a, const char *task_id, const char *na
     return !a->n_keys[KEY_TASK];
 }
 
-/* A build's and a test's subject is an artifact; other tasks' a resource
- * ("deployment/web", "pod/web-1") or a deployer's index. */
+/* A build's, a test's and a sync's subject is an artifact; other tasks' a
+ * resource ("deployment/web", "pod/web-1") or a deployer's index. */
 static bool is_artifact_task(const char *task)
 {
-    return !strcmp(task, "Build") || !strcmp(task, "Test");
+    return !strcmp(task, "Build") || !strcmp(task, "Test") || !strcmp(task, "Sync");
 }
 
 static bool pass_skaffold(const logs_args_t *a, const Proto__V2__SkaffoldLogEvent *s, const char *task,
