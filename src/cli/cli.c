@@ -18,7 +18,7 @@ typedef struct command {
 } command_t;
 
 static const command_t commands[] = {
-    {"state", cmd_state, "state FILE|-a ADDR [--strict]  print the folded State (or the live mirror) as JSON"},
+    {"state", cmd_state, "state FILE|-a ADDR [--strict] [--timeline]  print the folded State (or the live mirror) as JSON, or its dev loops"},
     {"events", cmd_events, "events FILE|-a ADDR [--json] [--follow] [--strict]  print the event history"},
     {"logs", cmd_logs, "logs FILE|-a ADDR [--follow] [--skaffold|--app] [--task T] [--artifact A] [--resource R]\n"
                        "              [--pod P] [--container C] [--level L] [--json]  Skaffold's output and the app's logs (v2)"},

@@ -11,7 +11,10 @@
 #include <time.h>
 #include <grpc/grpc.h>
 #include <grpc/grpc_security.h>
+#include <grpc/support/log.h>
 #include <grpc/support/time.h>
+#include <stdatomic.h>
+#include "core/textsafe.h"
 #include "transport/engine.h"
 #include "transport/rpc_int.h"
 
@@ -192,6 +195,28 @@ static void maybe_end_locked(eng_t *e, eng_call_t *c)
         c->end_pushed = true;
         ev_push_locked(e, ENG_EV_END, c);
     }
+}
+
+/* gRPC's own log lines (gpr_log, from any of its threads; ERROR and up
+ * unless GRPC_VERBOSITY says more): one line on stderr, made inert like
+ * every text from the wire, or nothing while the viewer owns the terminal
+ * (a line there would be drawn over the screen). */
+static atomic_bool log_quiet;
+
+static void eng_log(gpr_log_func_args *a)
+{
+    if (atomic_load(&log_quiet) || !a->message)
+        return;
+    strbuf_t safe;
+    sb_init(&safe);
+    textsafe(&safe, a->message, strlen(a->message), 0, 0);
+    fprintf(stderr, "skview: grpc: %s\n", safe.data ? safe.data : "");
+    sb_free(&safe);
+}
+
+void eng_log_quiet(bool quiet)
+{
+    atomic_store(&log_quiet, quiet);
 }
 
 /* Wakes the loop thread. libuv fails it only for a handle that is not an
@@ -608,6 +633,7 @@ eng_t *eng_new(uv_loop_t *loop, const char *target, const char *who)
         free(e);
         return NULL;
     }
+    gpr_set_log_function(eng_log);
     grpc_init();
     e->ch = channel_new(target);
     e->cq = grpc_completion_queue_create_for_next(NULL);

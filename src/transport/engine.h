@@ -108,4 +108,8 @@ int eng_keepalive_ms(void);
 /* "NAME: details" ("NAME" alone when details is empty, "" for OK), malloc'd. */
 char *eng_status_text(int code, const char *details);
 
+/* gRPC's own log lines go to stderr (made inert), or nowhere while quiet
+ * (the viewer sets it while it owns the terminal). Any thread. */
+void eng_log_quiet(bool quiet);
+
 #endif

@@ -39,6 +39,6 @@ int action_focus_pane(action_t a)
 const char *action_group_name(action_group_t g)
 {
     static const char *const names[GROUP__COUNT] = {"General", "Panes and rows", "Dev loop",
-                                                    "Replay", "BuildKit"};
+                                                    "Replay", "BuildKit", "Logs"};
     return g < GROUP__COUNT ? names[g] : "?";
 }

@@ -15,6 +15,7 @@ typedef enum action_group {
     GROUP_DEVLOOP,
     GROUP_REPLAY,
     GROUP_BUILDKIT,
+    GROUP_LOGS,
     GROUP__COUNT
 } action_group_t;
 
@@ -31,6 +32,7 @@ typedef enum action_group {
     X(FOLLOW,      "follow",        GROUP_GENERAL, "Follow new rows on or off") \
     X(COPY_URL,    "copy-url",      GROUP_GENERAL, "Copy the port's URL (OSC 52)") \
     X(REDRAW,      "redraw",        GROUP_GENERAL, "Redraw the screen") \
+    X(ZOOM,        "zoom",          GROUP_GENERAL, "The focused pane full screen, or back (Esc, q)") \
     X(FOCUS_NEXT,  "focus-next",    GROUP_MOVE,    "Focus the next pane") \
     X(FOCUS_PREV,  "focus-prev",    GROUP_MOVE,    "Focus the previous pane") \
     UI_PANES(ACTION_FOCUS_, X) \
@@ -58,7 +60,20 @@ typedef enum action_group {
     X(PRUNE,       "prune",         GROUP_BUILDKIT, "Prune the build cache (asks first)") \
     X(SORT_SIZE,   "sort-size",     GROUP_BUILDKIT, "Sort the cache by size") \
     X(SORT_LAST_USED, "sort-last-used", GROUP_BUILDKIT, "Sort the cache by last use") \
-    X(REFRESH,     "refresh",       GROUP_BUILDKIT, "Ask the daemon again (cache, workers, builds)")
+    X(REFRESH,     "refresh",       GROUP_BUILDKIT, "Ask the daemon again (cache, workers, builds)") \
+    X(LOG_JUMP,    "log-jump",      GROUP_LOGS,    "Logs of the selected artifact, resource, error or iteration") \
+    X(LOG_SOLO,    "log-solo",      GROUP_LOGS,    "Solo the line's container or artifact/resource (again: unsolo)") \
+    X(LOG_MUTE,    "log-mute",      GROUP_LOGS,    "Mute the line's container or artifact/resource (again: unmute)") \
+    X(LOG_CLEAR,   "log-clear",     GROUP_LOGS,    "Clear the log filters (solo, mute, source, level, text)") \
+    X(LOG_SOURCE,  "log-source",    GROUP_LOGS,    "Lines from: all, Skaffold, the application (cycle)") \
+    X(LOG_LEVEL,   "log-level",     GROUP_LOGS,    "Skaffold lines from: all, info, warn, error (cycle)") \
+    X(LOG_REGEX,   "log-regex",     GROUP_LOGS,    "The / text is a regular expression, or plain text") \
+    X(LOG_ONLY,    "log-only-matches", GROUP_LOGS, "Only lines matching the / text, or all with matches marked") \
+    X(LOG_WRAP,    "log-wrap",      GROUP_LOGS,    "Wrap long lines on or off") \
+    X(LOG_TIMES,   "log-times",     GROUP_LOGS,    "Timestamps on or off") \
+    X(LOG_MARK,    "log-mark",      GROUP_LOGS,    "Start or drop a selection at the line (for copy)") \
+    X(LOG_COPY,    "log-copy",      GROUP_LOGS,    "Copy the selected lines (OSC 52)") \
+    X(LOG_SAVE,    "log-save",      GROUP_LOGS,    "Save the shown lines to a file")
 
 typedef enum action {
     ACT_NONE = 0,

@@ -31,6 +31,7 @@ typedef enum ui_prompt_mode {
     UI_PROMPT_FILTER,          /* the focused pane's filter, applied as typed */
     UI_PROMPT_PRUNE,           /* prune options (bk_prune.c) */
     UI_PROMPT_CONFIRM,         /* y/N before pruning */
+    UI_PROMPT_PANE,            /* the focused pane's own prompt (view_ops.prompt) */
 } ui_prompt_mode_t;
 
 typedef enum ui_overlay {
@@ -50,6 +51,7 @@ struct ui {
     layout_t layout;
     view_t views[PANE__COUNT];
     int focus;
+    bool zoom;                 /* the focused pane alone, full screen */
 
     /* The session (session.h) owns the sources (live client or replay,
      * recorder), the model and the commands; the viewer reads it and sends

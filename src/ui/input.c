@@ -8,6 +8,7 @@
 #include "ui/bk.h"
 #include "ui/draw.h"
 #include "ui/keys.h"
+#include "ui/logs_view.h"
 
 #define WHEEL_ROWS 3
 
@@ -103,6 +104,10 @@ static int prompt_key(ui_t *ui, int key)
     view_t *v = &ui->views[ui->focus];
     if (ui->prompt_mode == UI_PROMPT_CONFIRM)
         return bk_prune_confirm_key(ui, key);
+    if (ui->prompt_mode == UI_PROMPT_PANE && (key == 27 || key == '\n')) {
+        ui->prompting = false;
+        return v->ops->prompt ? v->ops->prompt(ui, v, key == 27 ? -1 : 1) : UI_REDRAW;
+    }
     bool filter = ui->prompt_mode == UI_PROMPT_FILTER;
     if (key == 27) {
         ui->prompting = false;
@@ -132,6 +137,8 @@ static int prompt_key(ui_t *ui, int key)
         return UI_DONE;
     if (filter)
         view_set_filter(ui, v, ui->prompt);
+    else if (ui->prompt_mode == UI_PROMPT_PANE && v->ops->prompt)
+        return v->ops->prompt(ui, v, 0);
     return UI_REDRAW;
 }
 
@@ -146,13 +153,19 @@ static int mouse(ui_t *ui)
     if (p < 0)
         return UI_DONE;
     view_t *v = &ui->views[p];
-    if (ev.bstate & BUTTON4_PRESSED) {
+    /* A pane that draws its own body (Logs) moves by its own actions. */
+    bool own = v->ops->draw_body && v->ops->action;
+    if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED) && own) {
+        for (int i = 0; i < WHEEL_ROWS; i++)
+            v->ops->action(ui, v, ev.bstate & BUTTON4_PRESSED ? ACT_MOVE_UP : ACT_MOVE_DOWN);
+    } else if (ev.bstate & BUTTON4_PRESSED) {
         view_scroll(ui, v, -WHEEL_ROWS);
     } else if (ev.bstate & (BUTTON5_PRESSED)) {
         view_scroll(ui, v, WHEEL_ROWS);
     } else if (ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED)) {
         ui->focus = p;
-        view_click(ui, v, ev.y - ui->layout.pane[p].y - 1);
+        if (!own)
+            view_click(ui, v, ev.y - ui->layout.pane[p].y - 1);
     }
     return UI_REDRAW;
 }
@@ -171,7 +184,12 @@ int input_dispatch(ui_t *ui, action_t a)
     if (action_focus_pane(a) >= 0)
         return focus(ui, action_focus_pane(a));
     switch (a) {
-    case ACT_QUIT: return UI_QUIT;
+    case ACT_QUIT:
+        if (ui->zoom) /* q leaves the full-screen view first */
+            return ui->zoom = false, UI_REDRAW;
+        return UI_QUIT;
+    case ACT_ZOOM: ui->zoom = !ui->zoom; return UI_REDRAW;
+    case ACT_LOG_JUMP: return logs_view_jump(ui);
     case ACT_HELP: ui->overlay = UI_OVERLAY_HELP; ui->popup_top = 0; return UI_REDRAW;
     case ACT_DETAILS: details_open(ui); return UI_REDRAW;
     case ACT_FILTER: prompt_start(ui); return UI_REDRAW;
@@ -182,6 +200,11 @@ int input_dispatch(ui_t *ui, action_t a)
         ui_message(ui, false, "select a port in the Ports pane to copy its URL");
         return UI_REDRAW;
     case ACT_NONE: return UI_DONE;
+    case ACT_LOG_SOLO: case ACT_LOG_MUTE: case ACT_LOG_CLEAR: case ACT_LOG_SOURCE:
+    case ACT_LOG_LEVEL: case ACT_LOG_REGEX: case ACT_LOG_ONLY: case ACT_LOG_WRAP:
+    case ACT_LOG_TIMES: case ACT_LOG_MARK: case ACT_LOG_COPY: case ACT_LOG_SAVE:
+        ui_message(ui, false, "%s works in the Logs pane", action_name(a));
+        return UI_REDRAW;
     case ACT_PICK_BUILD: case ACT_EXPAND: case ACT_PRUNE: case ACT_SORT_SIZE:
     case ACT_SORT_LAST_USED: case ACT_REFRESH:
         return bk_ui_action(ui, a);
@@ -206,6 +229,11 @@ int input_key(ui_t *ui, int key)
             return UI_REDRAW;
         }
         return ui->overlay == UI_OVERLAY_HELP ? help_action(ui, a) : details_action(ui, a);
+    }
+    if (key == 27 && ui->zoom) { /* Esc leaves the full-screen view */
+        ui->zoom = false;
+        ui->msg[0] = 0;
+        return UI_REDRAW;
     }
     if (key == 27 && ui->msg[0]) {
         ui->msg[0] = 0;

@@ -56,7 +56,21 @@ const char keys_default_config[] =
     "bind cache P prune\n"
     "bind cache z sort-size\n"
     "bind cache u sort-last-used\n"
-    "bind generic r refresh\n";
+    "bind generic r refresh\n"
+    "bind generic z zoom\n"
+    "bind generic J log-jump\n"
+    "bind logs s log-solo\n"
+    "bind logs m log-mute\n"
+    "bind logs x log-clear\n"
+    "bind logs a log-source\n"
+    "bind logs v log-level\n"
+    "bind logs R log-regex\n"
+    "bind logs & log-only-matches\n"
+    "bind logs w log-wrap\n"
+    "bind logs t log-times\n"
+    "bind logs V log-mark\n"
+    "bind logs y log-copy\n"
+    "bind logs o log-save\n";
 
 typedef struct binding {
     int key;

@@ -3,6 +3,10 @@
 #include "ui/layout.h"
 
 #define TWO_COLUMN_MIN_COLS 140
+/* The Logs pane joins the default layout from this size on; below, it is
+ * shown (alone) when focused. */
+#define LOGS_MIN_COLS 160
+#define LOGS_MIN_ROWS 48
 
 #define ANY_COLUMN -1
 
@@ -107,8 +111,36 @@ static void both_groups(const layout_in_t *in, layout_t *out, stack_list_t sk_co
         stack(in, out, sk_col, top, 0, h, in->cols);
 }
 
-void layout_compute(const layout_in_t *in, layout_t *out)
+/* The right column with the Logs pane under the others: they get what they
+ * want up to half the column, Logs the rest. */
+static void right_with_logs(const layout_in_t *in, layout_t *out, int y, int x, int h, int w)
 {
+    stack_list_t col = stack_list(PANE_GROUP_SKAFFOLD, PANE_COLUMN_RIGHT), others = {.n = 0};
+    int need = 0;
+    for (int i = 0; i < col.n; i++) {
+        if (col.p[i] == PANE_LOGS || !in->present[col.p[i]])
+            continue;
+        others.p[others.n++] = col.p[i];
+        need += 1 + (int)(in->want[col.p[i]] < (size_t)h ? in->want[col.p[i]] : (size_t)h);
+    }
+    int top_h = need < h / 2 ? need : h / 2;
+    if (others.n == 0)
+        top_h = 0;
+    stack(in, out, others, y, x, top_h, w);
+    out->pane[PANE_LOGS] = (rect_t){y + top_h, x, h - top_h, w};
+}
+
+/* One pane alone in the content area (zoom, or Logs focused on a small
+ * terminal). */
+static void alone(layout_t *out, int p, int top, int h, int cols)
+{
+    out->pane[p] = (rect_t){top, 0, h, cols};
+}
+
+void layout_compute(const layout_in_t *in_all, layout_t *out)
+{
+    layout_in_t copy = *in_all;
+    layout_in_t *in = &copy;
     memset(out, 0, sizeof *out);
     out->split_x = -1;
     int hdr = in->rows >= 16 ? 2 : 1;
@@ -119,9 +151,21 @@ void layout_compute(const layout_in_t *in, layout_t *out)
     int top = hdr, h = in->rows - hdr - (in->rows >= 2 ? 1 : 0);
     if (h <= 0 || in->cols <= 0)
         return;
+    bool focus_ok = in->focus >= 0 && in->focus < PANE__COUNT && in->present[in->focus];
+    if (in->zoom && focus_ok) {
+        alone(out, in->focus, top, h, in->cols);
+        return;
+    }
+    bool logs = in->present[PANE_LOGS];
+    in->present[PANE_LOGS] = false; /* stacked only in right_with_logs */
     stack_list_t sk_col = stack_list(PANE_GROUP_SKAFFOLD, ANY_COLUMN),
                  bk_col = stack_list(PANE_GROUP_BUILDKIT, ANY_COLUMN);
-    bool bk = any_present(in, bk_col), sk = any_present(in, sk_col);
+    bool bk = any_present(in, bk_col), sk = any_present(in, sk_col) || logs;
+    bool logs_in = logs && !bk && in->cols >= LOGS_MIN_COLS && in->rows >= LOGS_MIN_ROWS;
+    if (logs && !logs_in && in->focus == PANE_LOGS) {
+        alone(out, PANE_LOGS, top, h, in->cols);
+        return;
+    }
     out->two_columns = in->cols >= TWO_COLUMN_MIN_COLS && !(bk && !sk);
     if (bk && !sk) {
         stack(in, out, bk_col, top, 0, h, in->cols);
@@ -130,8 +174,11 @@ void layout_compute(const layout_in_t *in, layout_t *out)
     } else if (out->two_columns) {
         int lw = in->cols * 9 / 20;
         stack(in, out, stack_list(PANE_GROUP_SKAFFOLD, PANE_COLUMN_LEFT), top, 0, h, lw);
-        stack(in, out, stack_list(PANE_GROUP_SKAFFOLD, PANE_COLUMN_RIGHT), top, lw + 1, h,
-              in->cols - lw - 1);
+        if (logs_in)
+            right_with_logs(in, out, top, lw + 1, h, in->cols - lw - 1);
+        else
+            stack(in, out, stack_list(PANE_GROUP_SKAFFOLD, PANE_COLUMN_RIGHT), top, lw + 1, h,
+                  in->cols - lw - 1);
         out->split_x = lw;
     } else {
         stack(in, out, sk_col, top, 0, h, in->cols);

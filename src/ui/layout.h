@@ -15,7 +15,13 @@
  * Skaffold's, at 140 columns and more Skaffold's panes stack in the left
  * column and BuildKit's in the right one; below, the two groups take turns:
  * the group of the focused pane fills the screen, so each keeps the rows
- * it needs at 80x24. Either group alone is laid out as a stack. */
+ * it needs at 80x24. Either group alone is laid out as a stack.
+ *
+ * The Logs pane: at 160x48 and more (without BuildKit's panes) it takes the
+ * right column under Errors and Events, which get what they want up to half
+ * of it; on a smaller screen it is not stacked, and shows alone in the
+ * content area while focused. With zoom, the focused pane alone takes the
+ * content area (the full-screen view). */
 #ifndef SKVIEW_UI_LAYOUT_H
 #define SKVIEW_UI_LAYOUT_H
 
@@ -30,6 +36,7 @@ typedef struct rect {
 typedef struct layout_in {
     int cols, rows;
     int focus;                      /* pane_id_t */
+    bool zoom;                      /* the focused pane alone (full screen) */
     bool present[PANE__COUNT];      /* panes that exist now (Debugging may not) */
     size_t want[PANE__COUNT];       /* body rows each would like */
 } layout_in_t;

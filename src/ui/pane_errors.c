@@ -1,27 +1,148 @@
 /* Errors: each ActionableErr, newest first, as a head line (phase, status
- * code, subject), its message and one line per suggested action. Resolved
- * errors are dimmed. Rows are the lines, so the engine scrolls them. */
+ * code, subject), its message and one line per suggested action; a failed
+ * build also shows the last lines of that build's output (the log's
+ * "Build" lines of its artifact, iteration and session: logs_tail_of).
+ * Resolved errors are dimmed. Rows are the lines, so the engine scrolls
+ * them. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "core/codes.h"
+#include "core/sgr.h"
 #include "ui/app.h"
 #include "ui/draw.h"
+#include "ui/logs_line.h"
+#include "ui/logs_view.h"
 
-/* Line `line` of error `err`: 0 head, 1 message, 2.. suggestions. */
+#define ERR_TAIL 6             /* output lines of a failed build in the pane */
+#define ERR_TAIL_DETAILS 40    /* in its details */
+#define ERR_TAILS 16           /* the newest build errors that show output */
+
+/* Line `line` of error `err`: 0 head, 1 message, 2.. suggestions, then the
+ * build's output lines (seq). */
 typedef struct err_row {
     size_t err;
     size_t line;
+    uint64_t seq;
 } err_row_t;
+
+/* The output lines of a build error: looked up whole once (logs_tail_of),
+ * then only the lines added since are tested, until the build's lines are
+ * all there (ERR_TAIL of them, or a later iteration began). */
+typedef struct err_tail {
+    uint64_t id;
+    uint64_t seq[ERR_TAIL];
+    size_t n;
+    uint64_t checked;          /* lines up to this seq were looked at */
+    bool final;
+} err_tail_t;
+
+typedef struct err_priv {
+    err_tail_t tails[ERR_TAILS];
+    size_t next;               /* the slot to reuse */
+    lv_layout_t lay;
+    bool ready;
+} err_priv_t;
+
+static void err_free_private(void *priv)
+{
+    err_priv_t *p = priv;
+    if (p->ready)
+        lv_layout_free(&p->lay);
+}
+
+static err_tail_t *tail_slot(err_priv_t *p, uint64_t id)
+{
+    for (size_t i = 0; i < ERR_TAILS; i++)
+        if (p->tails[i].id == id)
+            return &p->tails[i];
+    err_tail_t *t = &p->tails[p->next];
+    p->next = (p->next + 1) % ERR_TAILS;
+    *t = (err_tail_t){.id = id};
+    return t;
+}
+
+static bool of_build(const log_line_t *ln, const model_error_t *e)
+{
+    return ln->src == LOG_SKAFFOLD && !strcmp(ln->task, "Build") && !strcmp(ln->subject, e->subject) &&
+           ln->iteration == e->iteration && ln->session == e->session;
+}
+
+static void tail_push(err_tail_t *t, uint64_t seq)
+{
+    if (t->n == ERR_TAIL)
+        memmove(t->seq, t->seq + 1, --t->n * sizeof *t->seq);
+    t->seq[t->n++] = seq;
+}
+
+static const err_tail_t *build_tail(const ui_t *ui, err_priv_t *p, const model_error_t *e)
+{
+    err_tail_t *t = tail_slot(p, e->id);
+    const logs_t *l = model_logs(ui->model);
+    uint64_t last = logs_last(l);
+    bool gone = t->n && !logs_get(l, t->seq[0]); /* cleared, or a new ring */
+    if ((t->final || t->checked == last) && !gone)
+        return t;
+    if (!t->checked || gone || t->checked > last || last - t->checked > logs_count(l) / 2) {
+        const log_line_t *out[ERR_TAIL];
+        t->n = logs_tail_of(l, "Build", e->subject, e->iteration, e->session, out, ERR_TAIL);
+        for (size_t i = 0; i < t->n; i++)
+            t->seq[i] = out[i]->seq;
+    } else {
+        for (uint64_t s = t->checked + 1; s <= last; s++) {
+            const log_line_t *ln = logs_get(l, s);
+            if (ln && of_build(ln, e))
+                tail_push(t, s);
+        }
+    }
+    t->checked = last;
+    const iteration_t *cur = model_current_iteration(ui->model);
+    t->final = !cur || cur->number != e->iteration || cur->session != e->session;
+    return t;
+}
 
 /* The lines of every error, rebuilt by the engine when the model changed. */
 static void err_build_rows(const ui_t *ui, view_t *v)
 {
+    err_priv_t *p = v->priv;
+    size_t tails = 0;
     for (size_t i = 0; i < model_error_count(ui->model); i++) {
         const model_error_t *e = model_error_at(ui->model, i);
         for (size_t l = 0; l < 2 + e->n_suggestions; l++)
-            *(err_row_t *)view_row_push(v) = (err_row_t){i, l};
+            *(err_row_t *)view_row_push(v) = (err_row_t){i, l, 0};
+        if (e->phase != PHASE_BUILD || tails++ >= ERR_TAILS)
+            continue;
+        const err_tail_t *t = build_tail(ui, p, e);
+        for (size_t k = 0; k < t->n; k++)
+            *(err_row_t *)view_row_push(v) = (err_row_t){i, 2 + e->n_suggestions + k, t->seq[k]};
     }
+}
+
+const model_error_t *errors_pane_selected(ui_t *ui)
+{
+    view_t *v = &ui->views[PANE_ERRORS];
+    view_settle(ui, v);
+    if (view_rows(ui, v) == 0)
+        return NULL;
+    const err_row_t *r = view_row(ui, v, view_source_row(v, v->cursor));
+    return r ? model_error_at(ui->model, r->err) : NULL;
+}
+
+/* A line of the build's output, in its colours, under the error. */
+static void draw_output(ui_t *ui, view_t *v, uint64_t seq, int y, int x, int w, bool sel)
+{
+    err_priv_t *p = v->priv;
+    const log_line_t *line = logs_get(model_logs(ui->model), seq);
+    draw_text(ui, y, x + 4, 2, draw_role(sel, ROLE_DIM), draw_glyph(ui, GLYPH_VLINE));
+    if (!line || w <= 8)
+        return;
+    if (!p->ready) {
+        lv_layout_init(&p->lay);
+        p->ready = true;
+    }
+    lv_opts_t o = {.w = w - 7, .text_flags = ui_text_flags(ui), .look = sel ? LV_CURSOR : LV_PLAIN};
+    lv_layout_line(&p->lay, line, &o);
+    lv_layout_draw(&p->lay, y, x + 6, 0, 1);
 }
 
 /* The error of row `row` and its line, NULL past the end. */
@@ -64,7 +185,10 @@ static void err_draw(ui_t *ui, view_t *v, size_t row, int y, int x, int w, bool 
         return;
     if (sel)
         draw_fill(ui, y, x, w, ROLE_CURSOR);
-    if (line == 0) {
+    const err_row_t *er = view_row(ui, v, row);
+    if (er->seq) {
+        draw_output(ui, v, er->seq, y, x, w, sel);
+    } else if (line == 0) {
         draw_head(ui, e, y, x, w, sel);
     } else if (line == 1) {
         draw_text(ui, y, x + 4, w - 4, draw_role(sel, e->resolved ? ROLE_DIM : ROLE_DEFAULT),
@@ -115,6 +239,21 @@ static void err_details(const ui_t *ui, view_t *v, size_t row, strbuf_t *out, ch
         sb_printf(out, "  - %s\n    (%s: %s)\n", e->suggestions[i].action,
                   suggestion_code_name(e->suggestions[i].code),
                   suggestion_code_desc(e->suggestions[i].code));
+    if (e->phase != PHASE_BUILD)
+        return;
+    const log_line_t *tail[ERR_TAIL_DETAILS];
+    size_t n = logs_tail_of(model_logs(ui->model), "Build", e->subject, e->iteration, e->session,
+                            tail, ERR_TAIL_DETAILS);
+    if (!n && !model_has_tasks(ui->model))
+        return; /* v1 alone: Skaffold's output is not on that API */
+    sb_printf(out, "\nthe build's last %zu line%s of output:\n", n, n == 1 ? "" : "s");
+    for (size_t i = 0; i < n; i++) {
+        sb_adds(out, "  ");
+        sgr_strip(out, tail[i]->text, tail[i]->len);
+        sb_addc(out, '\n');
+    }
+    if (!n)
+        sb_adds(out, "  (none in the log: Skaffold 2.x's v2 API sends it)\n");
 }
 
 static void err_summary(const ui_t *ui, view_t *v, char *buf, size_t len)
@@ -123,9 +262,11 @@ static void err_summary(const ui_t *ui, view_t *v, char *buf, size_t len)
     snprintf(buf, len, "%zu, %zu unresolved", n, open);
 }
 
-static const action_t err_hints[] = {ACT_DETAILS, ACT_FILTER, ACT_NEXT_ERROR, ACT_NONE};
+static const action_t err_hints[] = {ACT_DETAILS, ACT_LOG_JUMP, ACT_FILTER, ACT_NEXT_ERROR, ACT_NONE};
 
 const view_ops_t pane_errors_ops = {
+    .private_size = sizeof(err_priv_t),
+    .free_private = err_free_private,
     .row_size = sizeof(err_row_t),
     .build_rows = err_build_rows,
     .draw_row = err_draw,

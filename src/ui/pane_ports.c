@@ -6,6 +6,7 @@
 #include "skaffold/viewmodel.h"
 #include "ui/app.h"
 #include "ui/draw.h"
+#include "ui/osc52.h"
 
 static size_t port_count(const ui_t *ui, view_t *v)
 {
@@ -73,19 +74,6 @@ static void port_details(const ui_t *ui, view_t *v, size_t row, strbuf_t *out, c
               p->namespace_, p->port_name, p->remote_port, target);
 }
 
-static void base64(strbuf_t *out, const char *s, size_t n)
-{
-    static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    const unsigned char *u = (const unsigned char *)s;
-    for (size_t i = 0; i < n; i += 3) {
-        unsigned v = (unsigned)u[i] << 16 | (i + 1 < n ? (unsigned)u[i + 1] << 8 : 0) |
-                     (i + 2 < n ? u[i + 2] : 0);
-        char q[4] = {tab[v >> 18 & 63], tab[v >> 12 & 63], i + 1 < n ? tab[v >> 6 & 63] : '=',
-                     i + 2 < n ? tab[v & 63] : '='};
-        sb_add(out, q, 4);
-    }
-}
-
 /* Copies the URL with OSC 52 (the terminal puts it on the clipboard). The
  * address comes from the wire, so it is made safe before it is encoded. */
 static int port_copy(ui_t *ui, view_t *v, action_t a)
@@ -101,18 +89,13 @@ static int port_copy(ui_t *ui, view_t *v, action_t a)
         return UI_REDRAW;
     char local[300], url[320];
     port_local(p, local, sizeof local);
-    strbuf_t safe, seq;
+    strbuf_t safe;
     sb_init(&safe);
-    sb_init(&seq);
     textsafe(&safe, local, strlen(local), 0, TEXTSAFE_ASCII);
     snprintf(url, sizeof url, "http://%.*s", (int)safe.len, safe.data);
-    sb_adds(&seq, "\033]52;c;");
-    base64(&seq, url, strlen(url));
-    sb_adds(&seq, "\a");
-    ui_term_write(ui, seq.data, seq.len);
+    osc52_copy(ui, url, strlen(url));
     ui_message(ui, false, "copied %s", url);
     sb_free(&safe);
-    sb_free(&seq);
     return UI_REDRAW;
 }
 

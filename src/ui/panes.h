@@ -25,6 +25,7 @@
     X(C, ERRORS,    errors,    "Errors",    "4", SKAFFOLD, RIGHT, 4, "Errors") \
     X(C, EVENTS,    events,    "Events",    "5", SKAFFOLD, RIGHT, 6, "Events") \
     X(C, TIMELINE,  timeline,  "Timeline",  "6", SKAFFOLD, LEFT,  5, "Timeline") \
+    X(C, LOGS,      logs,      "Logs",      "L", SKAFFOLD, RIGHT, 7, "Logs (Skaffold's output, application logs)") \
     X(C, DEBUG,     debug,     "Debugging", "7", SKAFFOLD, LEFT,  3, "Debugging containers") \
     X(C, BUILD,     build,     "Build",     "8", BUILDKIT, LEFT,  0, "Build (BuildKit)") \
     X(C, CACHE,     cache,     "Cache",     "9", BUILDKIT, LEFT,  1, "Cache (BuildKit)") \

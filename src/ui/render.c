@@ -18,7 +18,7 @@ bool ui_pane_present(ui_t *ui, int p)
 
 static void compute_layout(ui_t *ui)
 {
-    layout_in_t in = {.cols = ui->cols, .rows = ui->rows, .focus = ui->focus};
+    layout_in_t in = {.cols = ui->cols, .rows = ui->rows, .focus = ui->focus, .zoom = ui->zoom};
     for (int p = 0; p < PANE__COUNT; p++) {
         in.present[p] = ui_pane_present(ui, p);
         size_t n = in.present[p] ? view_rows(ui, &ui->views[p]) : 0;

@@ -54,7 +54,36 @@ enum theme_attr_bits {
     X(SLOW,           "slow",           11, -1, TA_BOLD, TA_BOLD) \
     X(MATCH,          "match",          11, -1, TA_UNDERLINE, TA_UNDERLINE) \
     X(POPUP,          "popup",          -1, -1, 0, 0) \
-    X(POPUP_BORDER,   "popup-border",    6, -1, TA_BOLD, TA_BOLD)
+    X(POPUP_BORDER,   "popup-border",    6, -1, TA_BOLD, TA_BOLD) \
+    X(LOG_SKAFFOLD,   "log-skaffold",   12, -1, 0, TA_BOLD) \
+    X(LOG_DEBUG,      "log-debug",       8, -1, 0, TA_DIM) \
+    X(LOG_WARN,       "log-warn",        3, -1, 0, TA_BOLD) \
+    X(LOG_ERROR,      "log-error",       1, -1, TA_BOLD, TA_BOLD | TA_UNDERLINE) \
+    X(LOG_MATCH,      "log-match",       0, 11, 0, TA_REVERSE) \
+    X(LOG_SELECT,     "log-select",      0, 14, 0, TA_REVERSE) \
+    UI_ANSI_ROLES(X)
+
+/* How the 16 colours of ANSI SGR sequences in log lines (30-37, 90-97 and
+ * their backgrounds) look: role ANSI_n is colour n. A theme can move them
+ * (a light theme darkens yellow and white); without colour, SGR colours
+ * drop and their attributes (bold, underline, ...) stay. */
+#define UI_ANSI_ROLES(X) \
+    X(ANSI_0,  "ansi-black",          0, -1, 0, 0) \
+    X(ANSI_1,  "ansi-red",            1, -1, 0, 0) \
+    X(ANSI_2,  "ansi-green",          2, -1, 0, 0) \
+    X(ANSI_3,  "ansi-yellow",         3, -1, 0, 0) \
+    X(ANSI_4,  "ansi-blue",           4, -1, 0, 0) \
+    X(ANSI_5,  "ansi-magenta",        5, -1, 0, 0) \
+    X(ANSI_6,  "ansi-cyan",           6, -1, 0, 0) \
+    X(ANSI_7,  "ansi-white",          7, -1, 0, 0) \
+    X(ANSI_8,  "ansi-bright-black",   8, -1, 0, 0) \
+    X(ANSI_9,  "ansi-bright-red",     9, -1, 0, 0) \
+    X(ANSI_10, "ansi-bright-green",  10, -1, 0, 0) \
+    X(ANSI_11, "ansi-bright-yellow", 11, -1, 0, 0) \
+    X(ANSI_12, "ansi-bright-blue",   12, -1, 0, 0) \
+    X(ANSI_13, "ansi-bright-magenta", 13, -1, 0, 0) \
+    X(ANSI_14, "ansi-bright-cyan",   14, -1, 0, 0) \
+    X(ANSI_15, "ansi-bright-white",  15, -1, 0, 0)
 
 typedef enum role {
 #define X(id, name, fg, bg, attrs, mono) ROLE_##id,

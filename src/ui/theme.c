@@ -25,6 +25,13 @@ static const char *const role_names[ROLE__COUNT] = {
 
 /* What theme_attr() returns, computed once by theme_apply(). */
 static unsigned long role_attrs[ROLE__COUNT];
+/* For theme_sgr_attr: the mode and styles applied, and the colour pairs
+ * made on demand after the roles' (pair ROLE__COUNT + 1 on). */
+static theme_mode_t applied_mode = THEME_MONO;
+static theme_style_t applied[ROLE__COUNT];
+#define SGR_PAIRS_END 256 /* COLOR_PAIR() in an attr_t holds 8 bits */
+static struct { short fg, bg; } sgr_pairs[SGR_PAIRS_END];
+static int n_sgr_pairs;
 
 void theme_defaults(theme_t *t)
 {
@@ -182,11 +189,10 @@ static attr_t curses_attrs(unsigned a)
     return r;
 }
 
-/* A colour the terminal can show: the xterm cube and greys fold onto the
- * eight ANSI colours, bright ones onto their base, when COLORS is small. */
-static short fit_color(short c)
+/* One of the eight ANSI colours for c (c < 0 stays). */
+static short fold8(short c)
 {
-    if (c < 0 || c < COLORS)
+    if (c < 8)
         return c;
     if (c < 16)
         return (short)(c - 8);
@@ -200,8 +206,18 @@ static short fit_color(short c)
     return (short)(r | g << 1 | b << 2);
 }
 
+/* A colour the terminal can show: the xterm cube and greys fold onto the
+ * eight ANSI colours, bright ones onto their base, when COLORS is small. */
+static short fit_color(short c)
+{
+    return c < 0 || c < COLORS ? c : fold8(c);
+}
+
 void theme_apply(const theme_t *t, theme_mode_t mode)
 {
+    applied_mode = mode;
+    memcpy(applied, t->style, sizeof applied);
+    n_sgr_pairs = 0;
     if (mode == THEME_COLOR) {
         start_color();
         use_default_colors();
@@ -225,4 +241,48 @@ void theme_apply(const theme_t *t, theme_mode_t mode)
 unsigned long theme_attr(role_t r)
 {
     return r < ROLE__COUNT ? role_attrs[r] : 0;
+}
+
+/* The pair for (fg, bg), made if new and there is room; -1 when full. */
+static int sgr_pair(short fg, short bg)
+{
+    int base = ROLE__COUNT + 1, end = COLOR_PAIRS < SGR_PAIRS_END ? COLOR_PAIRS : SGR_PAIRS_END;
+    for (int i = 0; i < n_sgr_pairs; i++)
+        if (sgr_pairs[i].fg == fg && sgr_pairs[i].bg == bg)
+            return base + i;
+    if (base + n_sgr_pairs >= end)
+        return -1;
+    if (init_pair((short)(base + n_sgr_pairs), fg, bg) == ERR)
+        return -1;
+    sgr_pairs[n_sgr_pairs].fg = fg;
+    sgr_pairs[n_sgr_pairs].bg = bg;
+    return base + n_sgr_pairs++;
+}
+
+/* An SGR colour as the theme shows it: 0-15 through the ANSI roles. */
+static short sgr_color(int c, short base, unsigned *attrs)
+{
+    if (c < 0)
+        return base;
+    if (c < 16) {
+        const theme_style_t *s = &applied[ROLE_ANSI_0 + c];
+        *attrs |= s->attrs;
+        return s->fg < 0 ? base : s->fg;
+    }
+    return (short)(c > 255 ? 255 : c);
+}
+
+unsigned long theme_sgr_attr(role_t base, int fg, int bg, unsigned attrs)
+{
+    if (base >= ROLE__COUNT)
+        base = ROLE_DEFAULT;
+    if (applied_mode == THEME_MONO || (fg < 0 && bg < 0))
+        return role_attrs[base] | curses_attrs(attrs);
+    short f = fit_color(sgr_color(fg, applied[base].fg, &attrs));
+    short b = fit_color(sgr_color(bg, applied[base].bg, &attrs));
+    int pair = sgr_pair(f, b);
+    if (pair < 0)
+        pair = sgr_pair(fold8(f), fold8(b));
+    unsigned long a = role_attrs[base] | curses_attrs(attrs);
+    return pair < 0 ? a : (a & ~(unsigned long)A_COLOR) | COLOR_PAIR(pair);
 }

@@ -48,5 +48,12 @@ void theme_apply(const theme_t *t, theme_mode_t mode);
 /* The curses attributes (colour pair included) for a role, as an int so that
  * callers need not include curses.h. */
 unsigned long theme_attr(role_t r);
+/* The curses attributes for text styled by SGR sequences (core/sgr.h) on
+ * top of role base: fg/bg -1 keep the base's colours, 0-15 are the ANSI
+ * roles' colours, 16-255 the xterm colours (folded onto what the terminal
+ * has); attrs are TA_* bits added to the base's. Colour pairs beyond the
+ * roles' are made on demand while there are free ones (then the nearest of
+ * the 16 colours is used); monochrome gets the attributes alone. */
+unsigned long theme_sgr_attr(role_t base, int fg, int bg, unsigned attrs);
 
 #endif

@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include "core/common.h"
 #include "transport/addr.h"
+#include "transport/engine.h"
 #include "sources/input.h"
 #include "core/textsafe.h"
 #include "core/xalloc.h"
@@ -246,16 +247,27 @@ static const char *dump_state_path;
 
 static void dump_state(ui_t *ui)
 {
+    /* Written when the State changed: log lines move the generation too,
+     * and a test waits for the file to stop changing. */
     static uint64_t dumped_gen = UINT64_MAX;
+    static uint64_t dumped_hash;
     uint64_t gen = model_generation(ui->model);
     if (!dump_state_path || gen == dumped_gen)
         return;
     dumped_gen = gen;
     strbuf_t sb, tmp;
     sb_init(&sb);
-    sb_init(&tmp);
     pbjson_write(&sb, &model_state(ui->model)->base);
     sb_addc(&sb, '\n');
+    uint64_t h = 1469598103934665603ull;  /* FNV-1a of the JSON */
+    for (size_t i = 0; i < sb.len; i++)
+        h = (h ^ (unsigned char)sb.data[i]) * 1099511628211ull;
+    if (h == dumped_hash) {
+        sb_free(&sb);
+        return;
+    }
+    dumped_hash = h;
+    sb_init(&tmp);
     sb_printf(&tmp, "%s.tmp", dump_state_path);
     FILE *f = fopen(tmp.data, "w");
     bool ok = f && fwrite(sb.data, 1, sb.len, f) == sb.len;
@@ -337,6 +349,7 @@ static void term_restore(void)
     if (!term_active)
         return;
     term_active = false;
+    eng_log_quiet(false);
     endwin();
     if (title_pushed)
         termout_write(TITLE_POP, strlen(TITLE_POP));
@@ -400,6 +413,7 @@ static int term_start(ui_t *ui)
         return -1;
     }
     term_active = true;
+    eng_log_quiet(true);  /* gRPC's log lines would be drawn over the screen */
     atexit(term_restore);
     if (!term_can_draw()) {
         term_restore();

@@ -294,6 +294,11 @@ void view_draw(ui_t *ui, view_t *v, rect_t r, bool focused)
         return;
     draw_title(ui, v, r, focused);
     int body = r.h - 1;
+    if (v->ops->draw_body) {
+        v->body_h = body;
+        v->ops->draw_body(ui, v, (rect_t){r.y + 1, r.x, body, r.w}, focused);
+        return;
+    }
     view_clamp(ui, v, body);
     size_t rows = view_rows(ui, v);
     for (int i = 0; i < body; i++) {

@@ -70,6 +70,13 @@ struct view_ops {
     bool append_only;
     /* The cursor starts at the newest row and stays there (Events, Timeline). */
     bool follow_default;
+    /* Optional: draws the whole body (r without the title row) instead of
+     * one draw_row per row: for a pane whose rows are not one screen line
+     * each (Logs wraps). The pane then also handles the movement actions. */
+    void (*draw_body)(ui_t *ui, view_t *v, rect_t r, bool focused);
+    /* Optional: the pane's own prompt (UI_PROMPT_PANE): called after each
+     * edit of ui->prompt (done 0), on Enter (1) and on Esc (-1). */
+    int (*prompt)(ui_t *ui, view_t *v, int done);
     /* Text for an empty pane. */
     const char *empty;
 };

@@ -54,8 +54,10 @@ wait_for 10 test -s "$TMP/live.after"
 check_eq "q exits 0" 0 "$(cat "$TMP/live.rc" 2>/dev/null)"
 kill -KILL "$BK_PID"; wait "$BK_PID" 2>/dev/null
 start_bk 1000
-# (stderr to a file: the woken server answers the test's 1 s pings with a
-# too_many_pings GOAWAY, which gRPC logs; a real daemon gets 6 minutes.)
+# (The woken server answers the test's 1 s pings with a too_many_pings
+# GOAWAY, which gRPC logs; a real daemon gets 6 minutes. stderr goes to a
+# file to show that the viewer lets none of gRPC's lines reach the
+# terminal, where they would be drawn over the screen.)
 start_ui hang bash -c 'SKVIEW_KEEPALIVE_MS=1000 exec "$@" 2>"$0"' "$TMP/hang.err" "$SKVIEW" -a "$SK_ADDR" \
   --buildkit "$BK" --ref "$REF_LIVE" --no-config
 check_screen "hang: the build runs" hang "Building [0-9.]+s \([0-9]+/$total\)  ref $REF_LIVE"
@@ -72,5 +74,6 @@ check_screen "hang: back, the Build pane follows the build again" hang "Building
 keys hang q
 wait_for 10 test -s "$TMP/hang.after"
 check_eq "hang: q exits 0" 0 "$(cat "$TMP/hang.rc" 2>/dev/null)"
+check_eq "hang: no gRPC log line written while the viewer had the terminal" "" "$(grep -v '^$' "$TMP/hang.err")"
 check_restored hang hang
 finish

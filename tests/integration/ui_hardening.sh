@@ -244,4 +244,16 @@ help_columns() {
 check_match "skview --help: one column for the option texts" '^[0-9]+$' "$("$SKVIEW" --help | help_columns)"
 check_match "skview replay --help: one column" '^[0-9]+$' "$("$SKVIEW" replay --help 2>&1 | help_columns)"
 
+# ---- 13. gRPC's own log lines stay off the screen ------------------------------
+# GRPC_VERBOSITY=debug GRPC_TRACE=api makes gRPC log every API call; headless commands show
+# those lines (made inert), the viewer none while it has the terminal.
+GRPC_VERBOSITY=debug GRPC_TRACE=api timeout 10 "$SKVIEW" ctl -a "$ADDR" state > /dev/null 2> "$TMP/grpclog.err"
+check_match "headless: gRPC's lines on stderr, prefixed" "skview: grpc: " "$(cat "$TMP/grpclog.err")"
+start_ui grpclog env GRPC_VERBOSITY=debug GRPC_TRACE=api "$SKVIEW" -a "$ADDR" --no-config
+check_screen "viewer with GRPC_VERBOSITY=debug: connected" grpclog "iter [0-9]+"
+sleep 2  # some calls: the idle GetState poll runs every 1.5 s
+check_not_screen "viewer: no gRPC log line drawn over the screen" grpclog "grpc|GRPC|\\.cc:"
+keys grpclog q
+check_restored "grpclog" grpclog
+
 finish

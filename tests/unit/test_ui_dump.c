@@ -63,7 +63,7 @@ static void test_untrusted_text_is_inert(void **state)
 
 static void test_help_lists_every_action(void **state)
 {
-    char *s = run("100x60", "?");
+    char *s = run("100x80", "?");
     for (int a = 1; a < ACT__COUNT; a++)
         if (!strstr(s, action_table[a].name))
             fail_msg("help lacks %s", action_table[a].name);

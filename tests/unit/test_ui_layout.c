@@ -67,7 +67,7 @@ static void test_80x24_every_pane(void **state)
     assert_false(l.two_columns);
     int used = 0;
     for (int p = 0; p < PANE__COUNT; p++) {
-        if (p == PANE_DEBUG || is_bk(p)) {
+        if (p == PANE_DEBUG || p == PANE_LOGS || is_bk(p)) {
             assert_int_equal(l.pane[p].h, 0);
             continue;
         }
@@ -186,6 +186,54 @@ static void test_buildkit_120x40(void **state)
     assert_int_equal(l.split_x, -1);
 }
 
+/* From 160x48 on, Logs is in the right column under Errors and Events,
+ * which get what they want up to half of it; below, it is not stacked. */
+static void test_logs_in_wide_layout(void **state)
+{
+    layout_in_t in = input(160, 48, PANE_ARTIFACTS);
+    in.want[PANE_LOGS] = 100000;
+    layout_t l;
+    layout_compute(&in, &l);
+    check_tiles(&in, &l);
+    const rect_t *lg = &l.pane[PANE_LOGS], *ev = &l.pane[PANE_EVENTS];
+    int content = l.status.y - l.header.h;
+    assert_int_equal(lg->x, ev->x);
+    assert_int_equal(lg->w, ev->w);
+    assert_int_equal(lg->y + lg->h, l.status.y);      /* down to the status line */
+    assert_true(lg->h >= content / 2);
+    assert_int_equal(ev->y + ev->h, lg->y);            /* right under Events */
+    in = input(159, 48, PANE_ARTIFACTS);
+    layout_compute(&in, &l);
+    assert_int_equal(l.pane[PANE_LOGS].h, 0);
+    in = input(160, 47, PANE_ARTIFACTS);
+    layout_compute(&in, &l);
+    assert_int_equal(l.pane[PANE_LOGS].h, 0);
+}
+
+/* Focused on a small screen, Logs takes the content area alone; zoom does
+ * the same for any focused pane. */
+static void test_logs_alone_and_zoom(void **state)
+{
+    layout_in_t in = input(100, 30, PANE_LOGS);
+    layout_t l;
+    layout_compute(&in, &l);
+    check_tiles(&in, &l);
+    int content = l.status.y - l.header.h;
+    assert_int_equal(l.pane[PANE_LOGS].h, content);
+    assert_int_equal(l.pane[PANE_LOGS].w, 100);
+    for (int p = 0; p < PANE__COUNT; p++)
+        if (p != PANE_LOGS)
+            assert_int_equal(l.pane[p].h, 0);
+    in = input(200, 60, PANE_EVENTS);
+    in.zoom = true;
+    layout_compute(&in, &l);
+    check_tiles(&in, &l);
+    assert_int_equal(l.pane[PANE_EVENTS].h, l.status.y - l.header.h);
+    assert_int_equal(l.pane[PANE_EVENTS].w, 200);
+    assert_int_equal(l.pane[PANE_LOGS].h, 0);
+    assert_int_equal(l.split_x, -1);
+}
+
 /* Wide: Skaffold's panes on the left, BuildKit's on the right, all shown. */
 static void test_buildkit_wide(void **state)
 {
@@ -196,11 +244,12 @@ static void test_buildkit_wide(void **state)
     assert_true(l.two_columns);
     assert_int_equal(l.split_x, 72);
     for (int p = 0; p < PANE__COUNT; p++) {
-        if (p == PANE_DEBUG)
+        if (p == PANE_DEBUG || p == PANE_LOGS) /* Logs: not beside BuildKit */
             continue;
         assert_true(l.pane[p].h >= 2);
         assert_true(is_bk(p) ? l.pane[p].x == 73 : l.pane[p].x == 0);
     }
+    assert_int_equal(l.pane[PANE_LOGS].h, 0);
     assert_int_equal(layout_hit(&l, l.pane[PANE_BUILD].y + 1, 100), PANE_BUILD);
 }
 
@@ -243,6 +292,8 @@ int main(void)
         cmocka_unit_test(test_buildkit_80x24),
         cmocka_unit_test(test_buildkit_120x40),
         cmocka_unit_test(test_buildkit_wide),
+        cmocka_unit_test(test_logs_in_wide_layout),
+        cmocka_unit_test(test_logs_alone_and_zoom),
         cmocka_unit_test(test_buildkit_replay_alone),
         cmocka_unit_test(test_buildkit_degenerate_sizes),
     };

@@ -1,0 +1,412 @@
+/* The Logs view's actions: filters (source, level, solo, mute), the / text
+ * (search or filter, plain or regular expression), n/N, wrap, timestamps,
+ * the selection and its copy (OSC 52), saving the shown lines, and the jump
+ * from another pane's selection. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include "core/sgr.h"
+#include "core/textsafe.h"
+#include "skaffold/viewmodel.h"
+#include "ui/app.h"
+#include "ui/draw.h"
+#include "ui/logs_priv.h"
+#include "ui/logs_view.h"
+#include "ui/osc52.h"
+
+
+static const char *const source_names[] = {"all", "Skaffold", "application"};
+static const int levels[] = {-1, 1, 2, 3};
+static const char *const level_names[] = {"all", "info", "warn", "error"};
+#define N_LEVELS (sizeof levels / sizeof levels[0])
+
+static int source_of(const log_filter_t *f)
+{
+    return f->sources == 1u << LOG_SKAFFOLD ? 1 : f->sources == 1u << LOG_APP ? 2 : 0;
+}
+
+static size_t level_at(const log_filter_t *f)
+{
+    for (size_t i = 0; i < N_LEVELS; i++)
+        if (levels[i] == f->min_level)
+            return i;
+    return 0;
+}
+
+static const char *key_kind_name(log_key_kind_t k)
+{
+    switch (k) {
+    case LOG_KEY_TASK: return "task";
+    case LOG_KEY_SUBJECT: return "";
+    case LOG_KEY_POD: return "pod ";
+    case LOG_KEY_CONTAINER: return "container ";
+    }
+    return "";
+}
+
+static void describe_keys(strbuf_t *sb, const char *what, const log_key_t *k, size_t n)
+{
+    if (!n)
+        return;
+    sb_printf(sb, " %s ", what);
+    for (size_t i = 0; i < n; i++)
+        sb_printf(sb, "%s%s%s", i ? "," : "", key_kind_name(k[i].kind), k[i].value);
+}
+
+/* The title's summary: "shown/total, N dropped" and what filters. */
+void lv_describe(const ui_t *ui, view_t *v, char *buf, size_t len)
+{
+    lv_priv_t *p = lv_priv(ui, v);
+    const logs_t *l = model_logs(ui->model);
+    lv_sync(ui, v);
+    strbuf_t sb;
+    sb_init(&sb);
+    sb_printf(&sb, "%zu/%zu", logs_index_count(&p->idx), logs_count(l));
+    if (logs_dropped(l))
+        sb_printf(&sb, ", %llu dropped", (unsigned long long)logs_dropped(l));
+    if (lv_below(ui, v))
+        sb_printf(&sb, ", %zu below", lv_below(ui, v));
+    if (source_of(&p->f))
+        sb_printf(&sb, " %s only", source_names[source_of(&p->f)]);
+    if (level_at(&p->f))
+        sb_printf(&sb, " level>=%s", level_names[level_at(&p->f)]);
+    if (p->f.iteration >= 0)
+        sb_printf(&sb, " iter %d", p->f.iteration);
+    describe_keys(&sb, "solo", p->f.solo, p->f.n_solo);
+    describe_keys(&sb, "mute", p->f.mute, p->f.n_mute);
+    if (p->text[0])
+        sb_printf(&sb, " %s%s%s%s", p->only ? "" : "find ", p->regex ? "re/" : "/", p->text,
+                  p->regex ? "/" : "");
+    if (p->wrap)
+        sb_adds(&sb, " wrap");
+    sb_addc(&sb, 0);
+    snprintf(buf, len, "%s", sb.data);
+    sb_free(&sb);
+}
+
+/* ---- filters --------------------------------------------------------------- */
+
+/* Sets the / text on hl, and on f when only matching lines show. 0, or -1
+ * with the error in the status line (the filters unchanged). */
+static int apply_text(ui_t *ui, lv_priv_t *p, const char *text)
+{
+    char err[256];
+    const char *t = text && *text ? text : NULL;
+    if (log_filter_set_text(&p->hl, t, p->regex, err, sizeof err)) {
+        ui_message(ui, true, "regular expression: %s", err);
+        return -1;
+    }
+    log_filter_set_text(&p->f, p->only ? t : NULL, p->regex, err, sizeof err);
+    snprintf(p->text, sizeof p->text, "%s", t ? t : "");
+    lv_filter_changed(p);
+    return 0;
+}
+
+/* The key of the line under the cursor that solo and mute use: an
+ * application line's pod, a Skaffold line's subject (artifact, resource),
+ * else its task. */
+static bool line_key(const log_line_t *line, log_key_kind_t *kind, const char **value)
+{
+    if (!line)
+        return false;
+    if (line->src == LOG_APP) {
+        *kind = LOG_KEY_POD;
+        *value = line->pod;
+    } else if (line->subject && *line->subject) {
+        *kind = LOG_KEY_SUBJECT;
+        *value = line->subject;
+    } else {
+        *kind = LOG_KEY_TASK;
+        *value = line->task;
+    }
+    return *value && **value;
+}
+
+static int solo_mute(ui_t *ui, view_t *v, bool solo)
+{
+    lv_priv_t *p = lv_priv(ui, v);
+    uint64_t seq = lv_cursor(ui, v);
+    const log_line_t *line = logs_get(model_logs(ui->model), seq);
+    log_key_kind_t kind;
+    const char *value;
+    if (!line_key(line, &kind, &value)) {
+        ui_message(ui, true, "no line selected");
+        return UI_REDRAW;
+    }
+    char val[256];
+    strbuf_t safe;
+    sb_init(&safe);
+    textsafe(&safe, value, strlen(value), 60, ui_text_flags(ui));
+    snprintf(val, sizeof val, "%.*s", (int)safe.len, safe.data ? safe.data : "");
+    sb_free(&safe);
+    size_t before = solo ? p->f.n_solo : p->f.n_mute;
+    int rc = solo ? log_filter_solo(&p->f, kind, value) : log_filter_mute(&p->f, kind, value);
+    if (rc < 0) {
+        ui_message(ui, true, "at most %d %s keys: x clears them", LOG_FILTER_MAX_KEYS,
+                   solo ? "solo" : "mute");
+        return UI_REDRAW;
+    }
+    size_t after = solo ? p->f.n_solo : p->f.n_mute;
+    ui_message(ui, false, "%s%s %s%s", after < before ? "un" : "", solo ? "solo" : "mute",
+               key_kind_name(kind), val);
+    lv_filter_changed(p);
+    if (!solo)
+        lv_goto(v, 0);
+    return UI_REDRAW;
+}
+
+static void clear_filters(lv_priv_t *p)
+{
+    log_filter_free(&p->f);
+    log_filter_init(&p->f);
+    log_filter_free(&p->hl);
+    log_filter_init(&p->hl);
+    p->text[0] = 0;
+    lv_filter_changed(p);
+}
+
+static int cycle_source(ui_t *ui, lv_priv_t *p)
+{
+    int s = (source_of(&p->f) + 1) % 3;
+    p->f.sources = s == 1 ? 1u << LOG_SKAFFOLD : s == 2 ? 1u << LOG_APP : 0;
+    lv_filter_changed(p);
+    ui_message(ui, false, "lines from: %s", source_names[s]);
+    return UI_REDRAW;
+}
+
+static int cycle_level(ui_t *ui, lv_priv_t *p)
+{
+    size_t i = (level_at(&p->f) + 1) % N_LEVELS;
+    p->f.min_level = levels[i];
+    lv_filter_changed(p);
+    ui_message(ui, false, "Skaffold lines from level: %s", level_names[i]);
+    return UI_REDRAW;
+}
+
+/* ---- search ------------------------------------------------------------------ */
+
+static int next_match(ui_t *ui, view_t *v, int dir)
+{
+    lv_priv_t *p = lv_priv(ui, v);
+    const logs_t *l = model_logs(ui->model);
+    size_t n = logs_index_count(&p->idx);
+    if (!p->text[0]) {
+        ui_message(ui, false, "no search text: press / to give one");
+        return UI_REDRAW;
+    }
+    if (n == 0) {
+        ui_message(ui, true, "no line");
+        return UI_REDRAW;
+    }
+    size_t at = logs_index_lower(&p->idx, lv_cursor(ui, v));
+    for (size_t k = 1; k <= n; k++) {
+        size_t i = dir > 0 ? (at + k) % n : (at + n - k % n) % n;
+        const log_line_t *line = logs_get(l, logs_index_at(&p->idx, i));
+        if (line && log_filter_match(&p->hl, line)) {
+            lv_goto(v, logs_index_at(&p->idx, i));
+            bool wrapped = dir > 0 ? i <= at : i >= at;
+            if (wrapped)
+                ui_message(ui, false, "search wrapped");
+            return UI_REDRAW;
+        }
+    }
+    ui_message(ui, true, "no line matches '%s'", p->text);
+    return UI_REDRAW;
+}
+
+static int start_prompt(ui_t *ui, lv_priv_t *p, lv_prompt_t kind)
+{
+    p->prompt = kind;
+    ui->prompt_mode = UI_PROMPT_PANE;
+    ui->prompting = true;
+    if (kind == LV_PROMPT_SEARCH) {
+        snprintf(p->saved_text, sizeof p->saved_text, "%s", p->text);
+        snprintf(ui->prompt, sizeof ui->prompt, "%s", p->text);
+        snprintf(ui->prompt_label, sizeof ui->prompt_label, "%s%s ",
+                 p->only ? "filter" : "find", p->regex ? " (regex) /" : " /");
+    } else {
+        snprintf(ui->prompt, sizeof ui->prompt, "skview-logs.txt");
+        snprintf(ui->prompt_label, sizeof ui->prompt_label, "save the shown lines to: ");
+    }
+    return UI_REDRAW;
+}
+
+static int save_lines(ui_t *ui, view_t *v, const char *path);
+
+int lv_prompt(ui_t *ui, view_t *v, int done)
+{
+    lv_priv_t *p = lv_priv(ui, v);
+    if (p->prompt == LV_PROMPT_SAVE) {
+        if (done > 0)
+            return save_lines(ui, v, ui->prompt);
+        if (done < 0)
+            ui_message(ui, false, "not saved");
+        return UI_REDRAW;
+    }
+    if (done < 0) {
+        apply_text(ui, p, p->saved_text);
+        return UI_REDRAW;
+    }
+    if (apply_text(ui, p, ui->prompt) == 0 && done == 0)
+        ui->msg[0] = 0;
+    if (done > 0 && p->text[0]) {
+        lv_sync(ui, v);
+        ui_message(ui, false, "%zu line%s shown", logs_index_count(&p->idx), logs_index_count(&p->idx) == 1 ? "" : "s");
+    }
+    return UI_REDRAW;
+}
+
+/* ---- copy and save ------------------------------------------------------- */
+
+/* The selection (mark to cursor, or the cursor's line) as plain lines:
+ * no escape sequence, controls made visible. Returns the line count. */
+static size_t selection_text(ui_t *ui, view_t *v, strbuf_t *out)
+{
+    lv_priv_t *p = lv_priv(ui, v);
+    const logs_t *l = model_logs(ui->model);
+    uint64_t cur = lv_cursor(ui, v), lo = cur, hi = cur;
+    if (p->mark)
+        lo = p->mark < cur ? p->mark : cur, hi = p->mark < cur ? cur : p->mark;
+    strbuf_t plain;
+    sb_init(&plain);
+    size_t n = 0;
+    for (size_t i = logs_index_lower(&p->idx, lo); i < logs_index_count(&p->idx); i++) {
+        uint64_t seq = logs_index_at(&p->idx, i);
+        const log_line_t *line = seq <= hi ? logs_get(l, seq) : NULL;
+        if (!line)
+            break;
+        sb_reset(&plain);
+        sgr_strip(&plain, line->text, line->len);
+        textsafe(out, plain.data ? plain.data : "", plain.len, 0, 0);
+        sb_addc(out, '\n');
+        n++;
+    }
+    sb_free(&plain);
+    return n;
+}
+
+static int copy_selection(ui_t *ui, view_t *v)
+{
+    strbuf_t text;
+    sb_init(&text);
+    size_t n = selection_text(ui, v, &text);
+    if (n == 0) {
+        ui_message(ui, true, "no line selected");
+    } else if (text.len > OSC52_MAX) {
+        ui_message(ui, true, "%zu lines are %zu bytes: too many for OSC 52 (up to %d); save them "
+                   "with o", n, text.len, OSC52_MAX);
+    } else {
+        osc52_copy(ui, text.data, text.len);
+        ui_message(ui, false, "copied %zu line%s (OSC 52)", n, n == 1 ? "" : "s");
+        lv_priv(ui, v)->mark = 0;
+    }
+    sb_free(&text);
+    return UI_REDRAW;
+}
+
+static int save_lines(ui_t *ui, view_t *v, const char *path)
+{
+    lv_priv_t *p = lv_priv(ui, v);
+    const logs_t *l = model_logs(ui->model);
+    lv_sync(ui, v);
+    FILE *f = *path ? fopen(path, "w") : NULL;
+    if (!f) {
+        ui_message(ui, true, "cannot save to '%s': %s", path, *path ? strerror(errno) : "no path");
+        return UI_REDRAW;
+    }
+    strbuf_t sb;
+    sb_init(&sb);
+    size_t n = 0;
+    for (size_t i = 0; i < logs_index_count(&p->idx); i++) {
+        const log_line_t *line = logs_get(l, logs_index_at(&p->idx, i));
+        if (!line)
+            continue;
+        sb_reset(&sb);
+        lv_plain(line, p->times, &sb);
+        sb_addc(&sb, '\n');
+        if (fwrite(sb.data, 1, sb.len, f) != sb.len)
+            break;
+        n++;
+    }
+    sb_free(&sb);
+    bool ok = !ferror(f);
+    ok = fclose(f) == 0 && ok;
+    if (ok)
+        ui_message(ui, false, "saved %zu line%s to %s", n, n == 1 ? "" : "s", path);
+    else
+        ui_message(ui, true, "cannot save to '%s': %s", path, strerror(errno));
+    return UI_REDRAW;
+}
+
+/* ---- the action switch ------------------------------------------------------ */
+
+static int toggle(ui_t *ui, bool *flag, const char *what)
+{
+    *flag = !*flag;
+    ui_message(ui, false, "%s %s", what, *flag ? "on" : "off");
+    return UI_REDRAW;
+}
+
+static int mark(ui_t *ui, view_t *v)
+{
+    lv_priv_t *p = lv_priv(ui, v);
+    if (p->mark) {
+        p->mark = 0;
+        ui_message(ui, false, "selection dropped");
+        return UI_REDRAW;
+    }
+    p->mark = lv_cursor(ui, v);
+    lv_goto(v, p->mark);
+    p->mark = p->cur;
+    ui_message(ui, false, "selection started: move, then y copies");
+    return UI_REDRAW;
+}
+
+static int details(ui_t *ui, view_t *v)
+{
+    sb_reset(&ui->popup);
+    ui->popup_title[0] = 0;
+    v->ops->details(ui, v, 0, &ui->popup, ui->popup_title, sizeof ui->popup_title);
+    ui->popup_top = 0;
+    ui->overlay = UI_OVERLAY_DETAILS;
+    return UI_REDRAW;
+}
+
+int lv_action(ui_t *ui, view_t *v, action_t a)
+{
+    lv_priv_t *p = lv_priv(ui, v);
+    lv_sync(ui, v);
+    switch (a) {
+    case ACT_FILTER: return start_prompt(ui, p, LV_PROMPT_SEARCH);
+    case ACT_LOG_SAVE: return start_prompt(ui, p, LV_PROMPT_SAVE);
+    case ACT_NEXT_MATCH: return next_match(ui, v, 1);
+    case ACT_PREV_MATCH: return next_match(ui, v, -1);
+    case ACT_LOG_SOLO: return solo_mute(ui, v, true);
+    case ACT_LOG_MUTE: return solo_mute(ui, v, false);
+    case ACT_LOG_SOURCE: return cycle_source(ui, p);
+    case ACT_LOG_LEVEL: return cycle_level(ui, p);
+    case ACT_LOG_CLEAR:
+        clear_filters(p);
+        ui_message(ui, false, "log filters cleared");
+        return UI_REDRAW;
+    case ACT_LOG_REGEX:
+        p->regex = !p->regex;
+        apply_text(ui, p, p->text);
+        ui_message(ui, false, "the / text is %s", p->regex ? "a regular expression" : "plain text");
+        return UI_REDRAW;
+    case ACT_LOG_ONLY:
+        p->only = !p->only;
+        apply_text(ui, p, p->text);
+        ui_message(ui, false, "%s", p->only ? "only lines matching the / text" : "every line, matches marked (n/N)");
+        return UI_REDRAW;
+    case ACT_LOG_WRAP: return toggle(ui, &p->wrap, "wrap");
+    case ACT_LOG_TIMES: return toggle(ui, &p->times, "timestamps");
+    case ACT_LOG_MARK: return mark(ui, v);
+    case ACT_LOG_COPY: return copy_selection(ui, v);
+    case ACT_DETAILS: return details(ui, v);
+    case ACT_LOG_JUMP:
+        ui_message(ui, false, "J jumps here from Artifacts, Resources, Errors or Timeline");
+        return UI_REDRAW;
+    default: return UI_PASS;
+    }
+}

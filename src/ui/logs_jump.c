@@ -1,0 +1,147 @@
+/* log-jump: from the selection of another pane to its lines in the Logs
+ * view. An artifact: its build output (subject); a resource: its status
+ * check lines and its pods' logs (a deployment: the pods listed under it);
+ * an error: its subject's (or task's) lines in its iteration, at the last
+ * one; an iteration of the Timeline: its lines, from the first one. The
+ * filter (it replaces the view's, / text included) is tried first
+ * (logs_find): with no line to show, the view stays as it was and the
+ * status line says so. */
+#include <stdio.h>
+#include <string.h>
+#include "skaffold/viewmodel.h"
+#include "ui/app.h"
+#include "ui/logs_priv.h"
+#include "ui/logs_view.h"
+
+typedef struct jump {
+    log_filter_t f;
+    bool from_first;           /* position at the first line, not the last */
+    char what[160];
+} jump_t;
+
+static const char *phase_task(phase_t ph)
+{
+    switch (ph) {
+    case PHASE_BUILD: return "Build";
+    case PHASE_TEST: return "Test";
+    case PHASE_DEPLOY: return "Deploy";
+    case PHASE_STATUSCHECK: case PHASE_RESOURCE: return "StatusCheck";
+    case PHASE_SYNC: return "Sync";
+    default: return NULL;
+    }
+}
+
+/* The selected row of pane id, or false when it has none. */
+static bool selected_row(ui_t *ui, pane_id_t id, size_t *row)
+{
+    view_t *v = &ui->views[id];
+    view_settle(ui, v);
+    if (view_rows(ui, v) == 0)
+        return false;
+    *row = view_source_row(v, v->cursor);
+    return true;
+}
+
+static bool from_artifact(ui_t *ui, jump_t *j)
+{
+    size_t row;
+    vm_artifact_t a;
+    if (!selected_row(ui, PANE_ARTIFACTS, &row) || !vm_artifact_at(ui->model, row, &a))
+        return false;
+    log_filter_solo(&j->f, LOG_KEY_SUBJECT, a.name);
+    snprintf(j->what, sizeof j->what, "artifact %s", a.name);
+    return true;
+}
+
+static bool from_resource(ui_t *ui, jump_t *j)
+{
+    size_t row;
+    int depth;
+    if (!selected_row(ui, PANE_RESOURCES, &row))
+        return false;
+    const model_resource_t *r = model_resource_tree_at(ui->model, row, &depth);
+    if (!r)
+        return false;
+    log_filter_solo(&j->f, LOG_KEY_SUBJECT, r->name);
+    if (!strncmp(r->name, "pod/", 4))
+        log_filter_solo(&j->f, LOG_KEY_POD, r->name + 4);
+    for (size_t i = 0; i < model_resource_count(ui->model); i++) {
+        const model_resource_t *pod = model_resource_at(ui->model, i);
+        if (model_resource_owner(ui->model, pod) == r && !strncmp(pod->name, "pod/", 4))
+            log_filter_solo(&j->f, LOG_KEY_POD, pod->name + 4);
+    }
+    snprintf(j->what, sizeof j->what, "%s", r->name);
+    return true;
+}
+
+static bool from_error(ui_t *ui, jump_t *j)
+{
+    const model_error_t *e = errors_pane_selected(ui);
+    if (!e)
+        return false;
+    const char *task = phase_task(e->phase);
+    if (e->subject && *e->subject)
+        log_filter_solo(&j->f, LOG_KEY_SUBJECT, e->subject);
+    else if (task)
+        log_filter_solo(&j->f, LOG_KEY_TASK, task);
+    j->f.iteration = e->iteration;
+    snprintf(j->what, sizeof j->what, "the %s error of iteration %d", phase_name(e->phase),
+             e->iteration);
+    return true;
+}
+
+static bool from_iteration(ui_t *ui, jump_t *j)
+{
+    size_t row;
+    if (!selected_row(ui, PANE_TIMELINE, &row) || row >= model_iteration_count(ui->model))
+        return false;
+    const iteration_t *it = model_iteration(ui->model, row);
+    j->f.iteration = it->number;
+    j->from_first = true;
+    snprintf(j->what, sizeof j->what, "iteration %d", it->number);
+    return true;
+}
+
+/* Puts j's filter into the view in place of its filters and / text. */
+static void apply(ui_t *ui, view_t *v, jump_t *j, uint64_t seq)
+{
+    lv_priv_t *p = lv_priv(ui, v);
+    log_filter_free(&p->f);
+    p->f = j->f;
+    log_filter_init(&j->f);
+    p->text[0] = 0;
+    log_filter_set_text(&p->hl, NULL, false, NULL, 0);
+    lv_filter_changed(p);
+    lv_goto(v, j->from_first ? seq : 0);
+    ui->focus = PANE_LOGS;
+    ui_message(ui, false, "logs of %s (x clears the filter)", j->what);
+}
+
+int logs_view_jump(ui_t *ui)
+{
+    jump_t j = {.from_first = false};
+    log_filter_init(&j.f);
+    bool ok;
+    switch (ui->focus) {
+    case PANE_ARTIFACTS: ok = from_artifact(ui, &j); break;
+    case PANE_RESOURCES: ok = from_resource(ui, &j); break;
+    case PANE_ERRORS: ok = from_error(ui, &j); break;
+    case PANE_TIMELINE: ok = from_iteration(ui, &j); break;
+    default:
+        ui_message(ui, false, "J jumps to the logs of the selected artifact, resource, error or "
+                              "iteration");
+        log_filter_free(&j.f);
+        return UI_REDRAW;
+    }
+    const logs_t *l = model_logs(ui->model);
+    uint64_t seq = ok ? logs_find(l, &j.f, j.from_first ? logs_first(l) : logs_last(l), j.from_first)
+                      : 0;
+    if (!ok)
+        ui_message(ui, true, "nothing selected");
+    else if (!seq)
+        ui_message(ui, true, "no log lines for %s", j.what);
+    else
+        apply(ui, &ui->views[PANE_LOGS], &j, seq);
+    log_filter_free(&j.f);
+    return UI_REDRAW;
+}

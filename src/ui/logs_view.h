@@ -1,0 +1,17 @@
+/* The Logs view (pane_logs.c, logs_act.c) as the rest of the UI sees it. */
+#ifndef SKVIEW_UI_LOGS_VIEW_H
+#define SKVIEW_UI_LOGS_VIEW_H
+
+#include "skaffold/model.h"
+
+typedef struct ui ui_t;
+
+/* log-jump: the lines of what the focused pane has selected (an artifact,
+ * a resource, an error, an iteration) in the Logs view, which takes the
+ * focus. Returns UI_* flags. */
+int logs_view_jump(ui_t *ui);
+
+/* pane_errors.c: the error under the Errors pane's cursor, NULL if none. */
+const model_error_t *errors_pane_selected(ui_t *ui);
+
+#endif

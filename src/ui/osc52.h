@@ -1,0 +1,19 @@
+/* The clipboard through the terminal: OSC 52 ("ESC ] 52 ; c ; BASE64 BEL"),
+ * which xterm, tmux (set-clipboard), iTerm2, kitty and others put on the
+ * system clipboard. Shared by the Ports pane (a URL) and the Logs view
+ * (the selected lines). */
+#ifndef SKVIEW_UI_OSC52_H
+#define SKVIEW_UI_OSC52_H
+
+#include <stddef.h>
+
+typedef struct ui ui_t;
+
+/* What terminals take in one sequence, about (bytes before encoding). */
+#define OSC52_MAX 100000
+
+/* Writes text[0..len) to the clipboard. The caller has made it safe (no
+ * control characters it would not want pasted). */
+void osc52_copy(ui_t *ui, const char *text, size_t len);
+
+#endif
