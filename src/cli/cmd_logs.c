@@ -9,7 +9,8 @@
  * have been quiet (LOGS_QUIET_MS), as `events -a` does. With --follow it
  * reconnects for ever; a reconnect replays (Events: everything since start;
  * ApplicationLogs: the current dev loop's lines), and the replay of lines
- * already printed is recognised and skipped (session/v2seen.h). */
+ * already printed is recognised and skipped (sources/dedup.h, as the
+ * recorder does). */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -22,15 +23,16 @@
 #include "cli/logprint.h"
 #include "core/textsafe.h"
 #include "skaffold/logs.h"
+#include "sources/dedup.h"
 #include "sources/logreader.h"
 #include "transport/addr.h"
 #include "transport/client.h"
-#include "session/v2seen.h"
 
 /* Without --follow: both v2 streams quiet this long, as `events -a`. (A
  * shorter pause for ApplicationLogs would end a running application's
  * lines sooner, but also cuts a burst short on a busy machine.) */
 #define LOGS_QUIET_MS 300
+#define LOGS_APPLOG_DEDUP (1u << 20) /* --follow: application lines remembered */
 #define LOGS_V2_WAIT_MS 5000     /* connected, but no v2 answer for this long: give up */
 #define LOGS_TICK_MS 50          /* quiet detection / --follow flush */
 #define LOGS_MAX_KEYS 16
@@ -276,7 +278,7 @@ typedef struct logs_live {
     bool connected, lost, stopping;
     v2_avail_t v2;
     uint64_t last_ms[2], connected_ms; /* last_ms by v2_stream_t */
-    v2seen_t seen[2];            /* by v2_stream_t */
+    dedup_t seen[2];             /* --follow: what a reconnect replays, by v2_stream_t */
     int rc;
 } logs_live_t;
 
@@ -312,13 +314,17 @@ static int live_on_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
     if (l->stopping)
         return 0;
     l->last_ms[stream] = uv_now(l->loop);
-    v2seen_kind_t k = l->args->follow ? v2seen_check(&l->seen[stream], ev) : V2SEEN_NEW;
-    if (k == V2SEEN_OLD)
+    dedup_kind_t k = l->args->follow ? dedup_check_msg(&l->seen[stream], &ev->base) : DEDUP_NEW;
+    if (k == DEDUP_OLD)
         return 0;
-    if (k == V2SEEN_NEW_SESSION) {
+    if (k == DEDUP_NEW_SESSION || k == DEDUP_DIVERGED) {
         logprint_flush(l->p);
-        fflush(stdout);
-        fprintf(stderr, "skview: logs: --- a new session (another history) on %s ---\n", l->addr);
+        fflush(stdout); /* the boundary sits between the two sessions */
+        if (k == DEDUP_NEW_SESSION)
+            fprintf(stderr, "skview: logs: --- a new session (another history) on %s ---\n", l->addr);
+        else
+            fprintf(stderr, "skview: logs: the replayed v2 Events differ from event %zu on\n",
+                    dedup_matched(&l->seen[stream]) + 1);
     }
     print_event(l->args, l->p, ev);
     if (l->p->failed)
@@ -328,7 +334,7 @@ static int live_on_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
 
 static void live_on_v2_reset(void *ctx, v2_stream_t stream)
 {
-    v2seen_reset(&((logs_live_t *)ctx)->seen[stream]);
+    dedup_reset(&((logs_live_t *)ctx)->seen[stream]);
 }
 
 static void live_on_v2_avail(void *ctx, v2_avail_t avail, const char *detail)
@@ -438,8 +444,10 @@ static int logs_live(const logs_args_t *a, logprint_t *p, const char *addr)
         return EXIT_RUNTIME;
     }
     logs_live_t l = {.loop = &loop, .addr = addr, .args = a, .p = p, .rc = EXIT_RUNTIME};
-    v2seen_init(&l.seen[V2_EVENTS], V2SEEN_ALL);
-    v2seen_init(&l.seen[V2_APPLOGS], V2SEEN_TAIL);
+    /* Events replays everything since start; ApplicationLogs the current
+     * dev loop's lines: a tail of what was printed (dedup.h). */
+    dedup_init(&l.seen[V2_EVENTS]);
+    dedup_init_tail(&l.seen[V2_APPLOGS], LOGS_APPLOG_DEDUP);
     /* --follow outlives the server: it reconnects and goes on where it was. */
     live_opts_t o = {.addr = addr, .reconnect = a->follow};
     live_callbacks_t cb = {.ctx = &l, .on_v2 = live_on_v2, .on_v2_reset = live_on_v2_reset,
@@ -455,7 +463,7 @@ static int logs_live(const logs_args_t *a, logprint_t *p, const char *addr)
     if ((rc = uv_loop_close(&loop)) < 0)
         fprintf(stderr, "skview: logs: uv_loop_close: %s\n", uv_strerror(rc));
     for (int i = 0; i < 2; i++)
-        v2seen_free(&l.seen[i]);
+        dedup_free(&l.seen[i]);
     return l.rc;
 }
 
