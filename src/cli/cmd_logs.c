@@ -25,6 +25,7 @@
 #include "skaffold/logs.h"
 #include "sources/dedup.h"
 #include "sources/logreader.h"
+#include "sources/logset.h"
 #include "transport/addr.h"
 #include "transport/client.h"
 
@@ -499,28 +500,35 @@ static void file_on_warning(void *ctx, const char *where, const char *msg)
     file_on_error(ctx, where, msg, true);
 }
 
+/* A v2 file, a recording, or a v1 log F with the F.v2 beside it
+ * (logset.h, as replay and `state` read it). */
 static int logs_file(const logs_args_t *a, logprint_t *p)
 {
     char err[512];
     logreader_opts_t o = {.strict = a->strict};
-    logreader_t *r = logreader_open(a->path, &o, err, sizeof err);
-    if (!r) {
+    logset_t *set = logset_open(a->path, &o, true, err, sizeof err);
+    if (!set) {
         fprintf(stderr, "skview: %s\n", err);
         return EXIT_RUNTIME;
     }
     logs_file_t f = {.args = a, .p = p};
     source_sink_t sink = {.ctx = &f, .on_v2 = file_on_v2, .on_error = file_on_error,
                           .on_warning = file_on_warning};
-    int rc = logreader_pump(r, &sink);
-    if (logreader_skipped(r) && !a->strict)
-        fprintf(stderr, "skview: %s: skipped %llu malformed line(s) of %llu\n", logreader_path(r),
-                (unsigned long long)logreader_skipped(r), (unsigned long long)logreader_line(r));
+    int rc = logset_pump(set, &sink);
+    for (size_t i = 0; i < logset_count(set); i++) {
+        logreader_t *r = logset_reader(set, i);
+        if (logreader_skipped(r) && !a->strict)
+            fprintf(stderr, "skview: %s: skipped %llu malformed %s of %llu\n", logreader_path(r),
+                    (unsigned long long)logreader_skipped(r),
+                    logreader_format(r) == LOG_RECORDING ? "record(s)" : "line(s)",
+                    (unsigned long long)logreader_line(r));
+    }
     if (rc == 0 && !f.v2 && !p->failed) {
         fprintf(stderr, "skview: logs: %s: no v2 events in it (Skaffold 2.x writes them to FILE.v2 "
-                        "beside --event-log-file's FILE)\n", logreader_path(r));
+                        "beside --event-log-file's FILE)\n", a->path);
         rc = 1;
     }
-    logreader_close(r);
+    logset_close(set);
     return rc == 3 ? EXIT_MALFORMED : rc ? EXIT_RUNTIME : EXIT_OK;
 }
 
