@@ -16,7 +16,9 @@
 #  - reconnects under --follow: the same server behind a TCP proxy killed
 #    and restarted prints nothing twice (the replayed Events and the
 #    current dev loop's application lines) and goes on with new lines; a
-#    restarted server (another history) is printed after a boundary line.
+#    restarted server (another history) is printed after a boundary line;
+#    the viewer's --record through the same reconnects holds each Skaffold
+#    line and application line once, and the v1 mirror.
 source "$(dirname "$0")/../lib.sh"
 source tests/fault_lib.sh
 
@@ -156,8 +158,14 @@ proxy=$!; at_exit "kill $proxy"
 wait_for 5 grep -q '^listening on' "$TMP/proxy.out"
 "$SKVIEW" logs -a "127.0.0.1:$pport" --follow --json >"$TMP/follow.json" 2>"$TMP/follow.err" &
 follower=$!; at_exit "kill $follower"
+# The viewer records the same: v1 and both v2 streams, each replay once.
+$TM new-session -d -s rec -x 160 -y 48 \
+  "'$SKVIEW' -a 127.0.0.1:$pport --no-config --record '$TMP/rec.skvr'; echo \$? >'$TMP/rec.rc'; sleep 600"
 lines_at_least() { [ "$(wc -l <"$1")" -ge "$2" ]; }
+recorded_sk() { "$SKVIEW" logs "$TMP/rec.skvr" --skaffold 2>/dev/null | wc -l; }
+rec_has_all() { [ "$(recorded_sk)" -ge "$(wc -l <"$TMP/peer.sk")" ]; }
 wait_for 10 lines_at_least "$TMP/follow.json" "$(wc -l <"$TMP/peer.sk")"
+wait_for 10 rec_has_all
 for i in 1 2; do
   before=$(wc -l <"$TMP/follow.json")
   kill -KILL "$proxy"; wait "$proxy" 2>/dev/null
@@ -177,6 +185,21 @@ check_eq "after 2 reconnects: no application line twice (the replayed dev loop)"
 jq -S -c 'select(.source == "app")' "$TMP/follow.json" | fields >"$TMP/follow.app"
 prefix_check "after 2 reconnects: the application lines are the peer's, then more" "$TMP/peer.app" "$TMP/follow.app"
 check_eq "no boundary line (the same session)" 0 "$(grep -c 'new session' "$TMP/follow.err")"
+keys rec q
+wait_for 5 test -s "$TMP/rec.rc"
+check_eq "viewer --record: exits 0" 0 "$(cat "$TMP/rec.rc" 2>/dev/null)"
+"$SKVIEW" logs "$TMP/rec.skvr" --json >"$TMP/rec.json" 2>"$TMP/rec.err"
+check_eq "the recording reads cleanly" "" "$(cat "$TMP/rec.err")"
+jq -S -c 'select(.source == "skaffold")' "$TMP/rec.json" | fields >"$TMP/rec.sk"
+same_check "the recording after 2 reconnects: Skaffold's lines once each" "$TMP/peer.sk" "$TMP/rec.sk"
+dups=$(jq -c 'select(.source == "app") | [.time, .pod, .container, .text]' "$TMP/rec.json" | sort | uniq -d | wc -l)
+check_eq "the recording after 2 reconnects: no application line twice" 0 "$dups"
+jq -S -c 'select(.source == "app")' "$TMP/rec.json" | fields >"$TMP/rec.app"
+prefix_check "the recording: the application lines are the peer's, then more" "$TMP/peer.app" "$TMP/rec.app"
+# (autoTrigger is the server's alone: no event carries it; mirror_fidelity.sh)
+no_auto() { jq -S -c 'del(.. | .autoTrigger?)'; }
+check_eq "the recording: v1 too (its State == GetState but autoTrigger)" \
+  "$("$SKVIEW" ctl -a "$a" state | no_auto)" "$("$SKVIEW" state "$TMP/rec.skvr" | no_auto)"
 
 # A restarted server is another history: a boundary line, then its lines.
 kill "$v2_sim"; wait "$v2_sim" 2>/dev/null
