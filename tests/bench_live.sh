@@ -68,7 +68,9 @@ if ! "$BUILD/skview-sim" --help 2>&1 | grep -q -- '--log-flood'; then
   exit 0
 fi
 kill "$sim" 2>/dev/null; wait "$sim" 2>/dev/null
-"$BUILD/skview-sim" --port 0 --no-generate --step 0 --log-flood "$LOG_N" >"$TMP/sim2.out" 2>&1 &
+# The flood follows the first dev loop; --log-interval 0: no other lines.
+"$BUILD/skview-sim" --port 0 --seed 7 --step 0 --idle-after 1 --log-interval 0 --log-flood "$LOG_N" \
+  >"$TMP/sim2.out" 2>&1 &
 sim=$!
 for _ in $(seq 100); do grep -q '^listening on' "$TMP/sim2.out" && break; sleep 0.1; done
 addr=$(sed -n 's/^listening on //p' "$TMP/sim2.out")
@@ -129,5 +131,5 @@ applogs=$(sed -n 's/.*applogs \([0-9]*\) applogs_s \([0-9.]*\).*/\1/p' "$TMP/tui
 secs=$(sed -n 's/.*applogs_s \([0-9.]*\).*/\1/p' "$TMP/tui.stats")
 frames=$(sed -n 's/^frames \([0-9]*\).*/\1/p' "$TMP/tui.stats")
 awk -v n="$applogs" -v s="$secs" -v f="$frames" -v u="$us" -v y="$sy" -v m="$mem" -v e="$el" 'BEGIN {
-  printf "log flood, viewer (160x48): %d lines folded in %.2f s = %.0f lines/s; %d frames in %.1f s (%.1f/s);" \
-         " CPU %.2f s user + %.2f s sys; peak %.1f MiB\n", n, s, s > 0 ? n / s : 0, f, e, e > 0 ? f / e : 0, u, y, m / 1024 }'
+  printf "log flood, viewer (160x48): %d lines folded in %.2f s = %.0f lines/s; %d frames in %.1f s (%.1f/s); ", n, s, (s > 0 ? n / s : 0), f, e, (e > 0 ? f / e : 0)
+  printf "CPU %.2f s user + %.2f s sys; peak %.1f MiB\n", u, y, m / 1024 }'

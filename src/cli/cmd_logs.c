@@ -6,10 +6,11 @@
  *
  * Live: the v2 Events and ApplicationLogs streams of the live client
  * (transport/client.h). Without --follow the command ends once the streams
- * have been quiet for LOGS_QUIET_MS, as `events -a` does. With --follow it
+ * have been quiet (LOGS_QUIET_MS), as `events -a` does. With --follow it
  * reconnects for ever; a reconnect replays (Events: everything since start;
  * ApplicationLogs: the current dev loop's lines), and the replay of lines
- * already printed is recognised and skipped (session/v2seen.h). */
+ * already printed is recognised and skipped (sources/dedup.h, as the
+ * recorder does). */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -22,12 +23,17 @@
 #include "cli/logprint.h"
 #include "core/textsafe.h"
 #include "skaffold/logs.h"
+#include "sources/dedup.h"
 #include "sources/logreader.h"
+#include "sources/logset.h"
 #include "transport/addr.h"
 #include "transport/client.h"
-#include "session/v2seen.h"
 
-#define LOGS_QUIET_MS 300        /* without --follow: end after this much quiet */
+/* Without --follow: both v2 streams quiet this long, as `events -a`. (A
+ * shorter pause for ApplicationLogs would end a running application's
+ * lines sooner, but also cuts a burst short on a busy machine.) */
+#define LOGS_QUIET_MS 300
+#define LOGS_APPLOG_DEDUP (1u << 20) /* --follow: application lines remembered */
 #define LOGS_V2_WAIT_MS 5000     /* connected, but no v2 answer for this long: give up */
 #define LOGS_TICK_MS 50          /* quiet detection / --follow flush */
 #define LOGS_MAX_KEYS 16
@@ -143,7 +149,7 @@ static int parse_args(int argc, char **argv, logs_args_t *a)
 
 /* ---- which lines pass -----------------------------------------------------------
  * Keys of one kind are alternatives (--pod a --pod b); kinds are all
- * required. --artifact matches the subject of Build and Test lines,
+ * required. --artifact matches the subject of Build, Test and Sync lines,
  * --resource that of the other tasks ("web" matches "deployment/web").
  * --task, --artifact and --resource select Skaffold's lines,
  * --pod and --container the application's: with keys of one side only,
@@ -199,11 +205,11 @@ static bool task_match(const logs_args_t *a, const char *task_id, const char *na
     return !a->n_keys[KEY_TASK];
 }
 
-/* A build's and a test's subject is an artifact; other tasks' a resource
- * ("deployment/web", "pod/web-1") or a deployer's index. */
+/* A build's, a test's and a sync's subject is an artifact; other tasks' a
+ * resource ("deployment/web", "pod/web-1") or a deployer's index. */
 static bool is_artifact_task(const char *task)
 {
-    return !strcmp(task, "Build") || !strcmp(task, "Test");
+    return !strcmp(task, "Build") || !strcmp(task, "Test") || !strcmp(task, "Sync");
 }
 
 static bool pass_skaffold(const logs_args_t *a, const Proto__V2__SkaffoldLogEvent *s, const char *task,
@@ -272,8 +278,8 @@ typedef struct logs_live {
     uv_signal_t sigint, sigterm;
     bool connected, lost, stopping;
     v2_avail_t v2;
-    uint64_t last_ms, connected_ms;
-    v2seen_t seen[2];            /* by v2_stream_t */
+    uint64_t last_ms[2], connected_ms; /* last_ms by v2_stream_t */
+    dedup_t seen[2];             /* --follow: what a reconnect replays, by v2_stream_t */
     int rc;
 } logs_live_t;
 
@@ -308,14 +314,18 @@ static int live_on_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
     logs_live_t *l = ctx;
     if (l->stopping)
         return 0;
-    l->last_ms = uv_now(l->loop);
-    v2seen_kind_t k = l->args->follow ? v2seen_check(&l->seen[stream], ev) : V2SEEN_NEW;
-    if (k == V2SEEN_OLD)
+    l->last_ms[stream] = uv_now(l->loop);
+    dedup_kind_t k = l->args->follow ? dedup_check_msg(&l->seen[stream], &ev->base) : DEDUP_NEW;
+    if (k == DEDUP_OLD)
         return 0;
-    if (k == V2SEEN_NEW_SESSION) {
+    if (k == DEDUP_NEW_SESSION || k == DEDUP_DIVERGED) {
         logprint_flush(l->p);
-        fflush(stdout);
-        fprintf(stderr, "skview: logs: --- a new session (another history) on %s ---\n", l->addr);
+        fflush(stdout); /* the boundary sits between the two sessions */
+        if (k == DEDUP_NEW_SESSION)
+            fprintf(stderr, "skview: logs: --- a new session (another history) on %s ---\n", l->addr);
+        else
+            fprintf(stderr, "skview: logs: the replayed v2 Events differ from event %zu on\n",
+                    dedup_matched(&l->seen[stream]) + 1);
     }
     print_event(l->args, l->p, ev);
     if (l->p->failed)
@@ -325,7 +335,7 @@ static int live_on_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
 
 static void live_on_v2_reset(void *ctx, v2_stream_t stream)
 {
-    v2seen_reset(&((logs_live_t *)ctx)->seen[stream]);
+    dedup_reset(&((logs_live_t *)ctx)->seen[stream]);
 }
 
 static void live_on_v2_avail(void *ctx, v2_avail_t avail, const char *detail)
@@ -364,7 +374,7 @@ static void live_on_conn(void *ctx, live_conn_t conn, const char *detail, uint64
         fprintf(stderr, "skview: logs: reconnected to %s\n", l->addr);
     } else if (conn == LIVE_CONNECTED && !l->connected) {
         l->connected = true;
-        l->last_ms = l->connected_ms = uv_now(l->loop);
+        l->last_ms[V2_EVENTS] = l->last_ms[V2_APPLOGS] = l->connected_ms = uv_now(l->loop);
     } else if (conn == LIVE_RECONNECTING && !l->connected) {
         say_error(l->addr, detail); /* --follow needs a first connection */
         live_stop(l, EXIT_RUNTIME);
@@ -394,7 +404,8 @@ static void live_on_timer(uv_timer_t *t)
     uint64_t now = uv_now(l->loop);
     if (!l->connected || l->stopping)
         return;
-    if (l->v2 == V2_AVAILABLE && now - l->last_ms >= LOGS_QUIET_MS) {
+    if (l->v2 == V2_AVAILABLE && now - l->last_ms[V2_EVENTS] >= LOGS_QUIET_MS &&
+        now - l->last_ms[V2_APPLOGS] >= LOGS_QUIET_MS) {
         live_stop(l, EXIT_OK);
     } else if (l->v2 == V2_UNKNOWN && now - l->connected_ms >= LOGS_V2_WAIT_MS) {
         say_error(l->addr, "no answer on the v2 streams");
@@ -434,8 +445,10 @@ static int logs_live(const logs_args_t *a, logprint_t *p, const char *addr)
         return EXIT_RUNTIME;
     }
     logs_live_t l = {.loop = &loop, .addr = addr, .args = a, .p = p, .rc = EXIT_RUNTIME};
-    v2seen_init(&l.seen[V2_EVENTS], V2SEEN_ALL);
-    v2seen_init(&l.seen[V2_APPLOGS], V2SEEN_TAIL);
+    /* Events replays everything since start; ApplicationLogs the current
+     * dev loop's lines: a tail of what was printed (dedup.h). */
+    dedup_init(&l.seen[V2_EVENTS]);
+    dedup_init_tail(&l.seen[V2_APPLOGS], LOGS_APPLOG_DEDUP);
     /* --follow outlives the server: it reconnects and goes on where it was. */
     live_opts_t o = {.addr = addr, .reconnect = a->follow};
     live_callbacks_t cb = {.ctx = &l, .on_v2 = live_on_v2, .on_v2_reset = live_on_v2_reset,
@@ -451,7 +464,7 @@ static int logs_live(const logs_args_t *a, logprint_t *p, const char *addr)
     if ((rc = uv_loop_close(&loop)) < 0)
         fprintf(stderr, "skview: logs: uv_loop_close: %s\n", uv_strerror(rc));
     for (int i = 0; i < 2; i++)
-        v2seen_free(&l.seen[i]);
+        dedup_free(&l.seen[i]);
     return l.rc;
 }
 
@@ -487,28 +500,35 @@ static void file_on_warning(void *ctx, const char *where, const char *msg)
     file_on_error(ctx, where, msg, true);
 }
 
+/* A v2 file, a recording, or a v1 log F with the F.v2 beside it
+ * (logset.h, as replay and `state` read it). */
 static int logs_file(const logs_args_t *a, logprint_t *p)
 {
     char err[512];
     logreader_opts_t o = {.strict = a->strict};
-    logreader_t *r = logreader_open(a->path, &o, err, sizeof err);
-    if (!r) {
+    logset_t *set = logset_open(a->path, &o, true, err, sizeof err);
+    if (!set) {
         fprintf(stderr, "skview: %s\n", err);
         return EXIT_RUNTIME;
     }
     logs_file_t f = {.args = a, .p = p};
     source_sink_t sink = {.ctx = &f, .on_v2 = file_on_v2, .on_error = file_on_error,
                           .on_warning = file_on_warning};
-    int rc = logreader_pump(r, &sink);
-    if (logreader_skipped(r) && !a->strict)
-        fprintf(stderr, "skview: %s: skipped %llu malformed line(s) of %llu\n", logreader_path(r),
-                (unsigned long long)logreader_skipped(r), (unsigned long long)logreader_line(r));
+    int rc = logset_pump(set, &sink);
+    for (size_t i = 0; i < logset_count(set); i++) {
+        logreader_t *r = logset_reader(set, i);
+        if (logreader_skipped(r) && !a->strict)
+            fprintf(stderr, "skview: %s: skipped %llu malformed %s of %llu\n", logreader_path(r),
+                    (unsigned long long)logreader_skipped(r),
+                    logreader_format(r) == LOG_RECORDING ? "record(s)" : "line(s)",
+                    (unsigned long long)logreader_line(r));
+    }
     if (rc == 0 && !f.v2 && !p->failed) {
         fprintf(stderr, "skview: logs: %s: no v2 events in it (Skaffold 2.x writes them to FILE.v2 "
-                        "beside --event-log-file's FILE)\n", logreader_path(r));
+                        "beside --event-log-file's FILE)\n", a->path);
         rc = 1;
     }
-    logreader_close(r);
+    logset_close(set);
     return rc == 3 ? EXIT_MALFORMED : rc ? EXIT_RUNTIME : EXIT_OK;
 }
 

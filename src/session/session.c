@@ -100,15 +100,20 @@ static void live_reset(void *ctx)
     changed(s);
 }
 
+/* A write failed: the recording stops, the session goes on. */
+static void record_failed(session_t *s)
+{
+    say(s, true, "recording stopped: %s", strerror(errno));
+    recorder_close(&s->rec);
+    s->recording = false;
+}
+
 static int live_entry(void *ctx, const Proto__LogEntry *e)
 {
     session_t *s = ctx;
     model_fold(s->model, e);
-    if (s->recording && recorder_entry(&s->rec, e) < 0) {
-        say(s, true, "recording stopped: %s", strerror(errno));
-        recorder_close(&s->rec);
-        s->recording = false;
-    }
+    if (s->recording && recorder_entry(&s->rec, e) < 0)
+        record_failed(s);
     changed(s);
     return 0;
 }
@@ -118,14 +123,20 @@ static int live_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
 {
     session_t *s = ctx;
     model_fold_v2(s->model, ev, (int)stream);
+    if (s->recording && recorder_v2(&s->rec, ev, stream) < 0)
+        record_failed(s);
     changed(s);
     return 0;
 }
 
+/* That v2 stream replays what the server keeps: its part of the model is
+ * folded again; the recorder skips what it already wrote. */
 static void live_v2_reset(void *ctx, v2_stream_t stream)
 {
     session_t *s = ctx;
     model_clear_v2(s->model, (int)stream);
+    if (s->recording)
+        recorder_v2_reset(&s->rec, stream);
     changed(s);
 }
 

@@ -95,7 +95,8 @@ void session_init(session_t *s, uv_loop_t *loop, const model_opts_t *mo, const s
 /* After the loop ended: frees the model, closes the recorder. */
 void session_fini(session_t *s);
 
-/* Records the live stream to path (before session_live_start). -1 with err
+/* Records the live stream (v1 entries and both v2 streams, each replay
+ * written once) to path (before session_live_start). -1 with err
  * filled when it cannot be opened; *note says what was found there. */
 int session_record(session_t *s, const char *path, const char **note, char *err, size_t errlen);
 /* Connects to Skaffold at addr, reconnecting for ever: v1 Events (the

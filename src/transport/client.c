@@ -175,8 +175,9 @@ static void v2_ended(void *arg, const eng_end_t *end)
     }
     /* Lost with the connection: its reconnect opens the v2 streams again.
      * Failed alone (the Events call goes on): after the connection's
-     * backoff delay. */
-    if (c->stream && !uv_is_active((uv_handle_t *)&c->v2_retry)) {
+     * backoff delay. Ended cleanly alone: the server meant it (Skaffold
+     * ends its streams only when it exits); the next reconnect asks again. */
+    if (end->code != GRPC_STATUS_OK && c->stream && !uv_is_active((uv_handle_t *)&c->v2_retry)) {
         int rc = uv_timer_start(&c->v2_retry, v2_retry_fire, eng_backoff_next(c->eng), 0);
         if (rc < 0)
             fprintf(stderr, "skview: live: uv_timer_start: %s\n", uv_strerror(rc));

@@ -48,8 +48,9 @@
  * 2.x): the other v2 stream is cancelled and neither is asked again until
  * the next reconnect of the whole connection, while v1 goes on. A v2
  * stream that fails while Events stays connected is opened again after
- * the connection's backoff delay (engine.h); when the connection is lost,
- * the reconnect opens all three. Without reconnect, such a failure goes to
+ * the connection's backoff delay (engine.h); one the server ends cleanly
+ * (status OK) is not, until the next reconnect; when the connection is
+ * lost, the reconnect opens all three. Without reconnect, such a failure goes to
  * on_error (where "v2 Events" or "v2 ApplicationLogs", fatal). Control
  * calls stay on v1: Skaffold 2.x wires no runner to the v2 ones.
  *

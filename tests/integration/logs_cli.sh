@@ -3,6 +3,11 @@
 # what is wrong and prints nothing on stdout; an unreachable address or an
 # unreadable file exits 1 naming it; a file without v2 events (a v1 log)
 # exits 1 saying where Skaffold writes them.
+# Files: each v2 form in tests/data (F.v2, the gateway's /v2/events and
+# /v2/applicationLogs captures, F with its F.v2 beside it) prints the lines
+# tests/v2_peer.py (python3-protobuf's JSON reader, its own line assembly)
+# finds in it; a malformed line is skipped and said (exit 3 with --strict);
+# hostile escape sequences in a message come out inert, none in a pipe.
 source "$(dirname "$0")/../lib.sh"
 
 # usage NAME MESSAGE ARGS...: exit 2, that one line on stderr, nothing on stdout.
@@ -46,4 +51,41 @@ check_eq "a v1 log: says where v2 events are" \
   "skview: logs: $v1log: no v2 events in it (Skaffold 2.x writes them to FILE.v2 beside --event-log-file's FILE)" \
   "$(cat "$TMP/err")"
 check_eq "a v1 log: no output" "" "$(cat "$TMP/out")"
+
+# ---- files ---------------------------------------------------------------------------
+PB2="$TMP/pb2"; mkdir -p "$PB2"
+protoc -Iproto -I/usr/include --python_out="$PB2" proto/skaffold.proto proto/v2/skaffold_v2.proto ||
+  { echo "not ok protoc --python_out"; exit 1; }
+expected() { /usr/bin/python3 tests/v2_peer.py --file "$1" "$PB2" 2>/dev/null | jq -S -c .; }
+got() { "$SKVIEW" logs "$@" --json 2>"$TMP/err" | jq -S -c '{source, task_id, subject, pod, container, level, text}'; }
+same() { # NAME EXPECTED ACTUAL
+  if [ -n "$2" ] && [ "$2" == "$3" ]; then ok "$1 ($(wc -l <<<"$2") lines)"; else
+    not_ok "$1"; diff <(echo "$2") <(echo "$3") | head -5 | sed 's/^/  /'; fi
+}
+d=tests/data
+same "F.v2: Skaffold's lines with task and subject" "$(expected $d/skaffold-2x-events.jsonl.v2)" "$(got $d/skaffold-2x-events.jsonl.v2)"
+same "F (v1) reads its F.v2 beside it" "$(expected $d/skaffold-2x-events.jsonl.v2)" "$(got $d/skaffold-2x-events.jsonl)"
+same "gateway /v2/events capture" "$(expected $d/gateway-events.v2.jsonl)" "$(got $d/gateway-events.v2.jsonl)"
+check_match "gateway /v2/events capture: its error line is said" "gateway reported an error" "$(cat "$TMP/err")"
+same "gateway /v2/applicationLogs capture: pod and container" "$(expected $d/gateway-applogs.v2.jsonl)" "$(got $d/gateway-applogs.v2.jsonl)"
+same "--app --pod on a file" "$(expected $d/gateway-applogs.v2.jsonl | jq -c 'select(.pod == "leeroy-app-7f5d8c6b9-kq2vn")')" \
+  "$(got $d/gateway-applogs.v2.jsonl --app --pod leeroy-app-7f5d8c6b9-kq2vn)"
+
+# A malformed line among good ones: skipped and said; --strict stops (3).
+{ head -5 $d/skaffold-2x-events.jsonl.v2; echo '{"timestamp": "2024-11-29T08:46:41Z", "skaffoldLogEvent": {"message": 5}'
+  tail -n +6 $d/skaffold-2x-events.jsonl.v2; } >"$TMP/bad.v2"
+same "a malformed line: the others printed" "$(expected $d/skaffold-2x-events.jsonl.v2)" "$(got "$TMP/bad.v2")"
+check_match "a malformed line: said with its place" "bad.v2:6: .*skipped 1 malformed line" "$(tr '\n' ' ' <"$TMP/err")"
+"$SKVIEW" logs "$TMP/bad.v2" --strict >/dev/null 2>&1; rc=$?
+check_eq "a malformed line under --strict: exit 3" 3 "$rc"
+
+# Hostile text: an OSC title, a CSI clear, an SGR colour and a C1 CSI go
+# whole (core/sgr.h); only the letters between them come through a pipe.
+esc=$'\\u001b'
+printf '{"timestamp":"2024-11-29T08:46:40Z","skaffoldLogEvent":{"taskId":"Build-1","subtaskId":"web","level":"STANDARD","message":"a%s]0;owned%sb%s[2Jc%s[31md\\u009b1me\\n"}}\n' \
+  "$esc" '\u0007' "$esc" "$esc" >"$TMP/hostile.v2"
+"$SKVIEW" logs "$TMP/hostile.v2" >"$TMP/out" 2>"$TMP/err"; rc=$?
+check_eq "hostile: exit 0" 0 "$rc"
+check_eq "hostile: no ESC, BEL or C1 byte in a pipe" 0 "$(LC_ALL=C grep -c $'[\x1b\x07]\\|\xc2[\x80-\x9f]' "$TMP/out")"
+check_eq "hostile: the letters stay" "[Build web] abcde" "$(cat "$TMP/out")"
 finish
