@@ -7,7 +7,8 @@
 #     distinct resources, next to 100,000 events of one resource: the ratio
 #     shows whether the State's maps stay O(1) per event (they were linear
 #     scans: quadratic in keys). Target: under 10x the one-resource time.
-#  3. Live throughput (tests/bench_live.sh), when the simulator is built.
+#  3. The log ring alone (tests/bench_logs.sh): lines/s and flat memory.
+#  4. Live throughput (tests/bench_live.sh), when the simulator is built.
 set -u
 cd "$(dirname "$0")/.."
 BUILD="${BUILD:-build}"
@@ -69,6 +70,7 @@ printf '  %6s distinct resources %6.2f s   peak %6.1f MiB\n' "$K" "$kd_t" "$(awk
 printf '  %6s one resource       %6.2f s   peak %6.1f MiB\n' 1 "$k1_t" "$(awk "BEGIN{print $k1_m/1024}")"
 printf '  ratio          %6sx the one-resource time (target < 10x)\n' "$kratio"
 awk "BEGIN{exit !($kratio < 10)}" && echo "  PASS distinct keys" || { echo "  FAIL distinct keys: ${kratio}x"; fail=1; }
+BUILD="$BUILD" tests/bench_logs.sh || fail=1
 if [ -x tests/bench_live.sh ] && [ -x "$BUILD/skview-sim" ]; then
   BUILD="$BUILD" tests/bench_live.sh || fail=1
 fi

@@ -18,8 +18,10 @@ typedef struct command {
 } command_t;
 
 static const command_t commands[] = {
-    {"state", cmd_state, "state FILE|-a ADDR [--strict]  print the folded State (or the live mirror) as JSON"},
+    {"state", cmd_state, "state FILE|-a ADDR [--strict] [--timeline]  print the folded State (or the live mirror) as JSON, or its dev loops"},
     {"events", cmd_events, "events FILE|-a ADDR [--json] [--follow] [--strict]  print the event history"},
+    {"logs", cmd_logs, "logs FILE|-a ADDR [--follow] [--skaffold|--app] [--task T] [--artifact A] [--resource R]\n"
+                       "              [--pod P] [--container C] [--level L] [--json]  Skaffold's output and the app's logs (v2)"},
     {"replay", ui_cmd_replay, "replay FILE [--speed X]       replay a saved log in the TUI"},
     {"ctl", cmd_ctl, "ctl [-a ADDR] build|sync|deploy|auto-build on|off|auto-sync on|off|auto-deploy on|off|state|emit JSON|-|@FILE"},
     {"record", cmd_record, "record -a ADDR -o FILE        record the live stream until Ctrl-C"},

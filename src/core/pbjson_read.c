@@ -293,12 +293,23 @@ static void note_unknown(ctx_t *c, const ProtobufCEnumDescriptor *ed, int value)
         n += (size_t)snprintf(u->path + n, sizeof u->path - n, "%s%s", k ? "." : "", c->path[k]);
 }
 
+/* An enum value name is a protobuf identifier: only such a name can be one
+ * from a newer schema (and is written back as it came). */
+static bool enum_ident(const char *s, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (!((s[k] >= 'A' && s[k] <= 'Z') || (s[k] >= 'a' && s[k] <= 'z') || (s[k] >= '0' && s[k] <= '9') ||
+              s[k] == '_'))
+            return false;
+    return n > 0;
+}
+
 static bool parse_enum(ctx_t *c, int i, const ProtobufCEnumDescriptor *ed, int *out)
 {
     if (c->t[i].type == JSMN_STRING) {
         char name[128];
         size_t n = tok_len(&c->t[i]);
-        if (n > 0 && n < sizeof name && !memchr(c->js + c->t[i].start, '\\', n)) {
+        if (n < sizeof name && enum_ident(c->js + c->t[i].start, n)) {
             memcpy(name, c->js + c->t[i].start, n);
             name[n] = '\0';
             const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value_by_name(ed, name);
@@ -587,24 +598,47 @@ static const ProtobufCFieldDescriptor *find_field_by(const char *k, size_t n,
     return NULL;
 }
 
+/* The other direction, for the .proto names that are snake_case (v2's
+ * task_id): the key is the lowerCamel JSON name Go's jsonpb writes (taskId). */
+static bool same_camel(const char *k, size_t n, const char *name)
+{
+    size_t i = 0;
+    for (size_t j = 0; name[j]; j++, i++) {
+        char ch = name[j];
+        if (ch == '_' && name[j + 1]) {
+            ch = name[++j];
+            if (ch >= 'a' && ch <= 'z') ch = (char)(ch - 32);
+        }
+        if (i >= n || k[i] != ch)
+            return false;
+    }
+    return i == n;
+}
+
 static const ProtobufCFieldDescriptor *find_field_snake(ctx_t *c, int key,
                                                         const ProtobufCMessageDescriptor *desc)
 {
     const char *k = c->js + c->t[key].start;
     size_t n = tok_len(&c->t[key]);
-    if (c->t[key].type != JSMN_STRING || !memchr(k, '_', n))
+    if (c->t[key].type != JSMN_STRING)
         return NULL;
-    return find_field_by(k, n, desc, same_snake);
+    return find_field_by(k, n, desc, memchr(k, '_', n) ? same_snake : same_camel);
 }
 
-/* True when every field of desc is in one oneof (Skaffold's Event): a key
- * that names none of them is a kind we do not know, not an extra field. */
+/* True when every field of desc is in one oneof, beside at most its
+ * Timestamp (Skaffold's v1 Event, v2 Event): a key that names none of them
+ * is a kind we do not know, not an extra field. */
 static bool all_oneof(const ProtobufCMessageDescriptor *desc)
 {
-    for (unsigned i = 0; i < desc->n_fields; i++)
-        if (!(desc->fields[i].flags & PROTOBUF_C_FIELD_FLAG_ONEOF))
+    unsigned members = 0;
+    for (unsigned i = 0; i < desc->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &desc->fields[i];
+        if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
+            members++;
+        else if (f->type != PROTOBUF_C_TYPE_MESSAGE || f->descriptor != &google__protobuf__timestamp__descriptor)
             return false;
-    return desc->n_fields > 0;
+    }
+    return members > 0;
 }
 
 /* A key that names no field: skipped (protobuf's default), except in

@@ -201,7 +201,21 @@ static void write_field_name(strbuf_t *out, bool *first, const char *name)
     if (!*first) sb_addc(out, ',');
     *first = false;
     sb_addc(out, '"');
-    sb_adds(out, name);
+    /* The JSON name (protoc's ToJsonName): "_x" becomes "X" (v2's task_id
+     * is "taskId"); Skaffold's other names are lowerCamel already. */
+    if (!strchr(name, '_')) {
+        sb_adds(out, name);
+        sb_add(out, "\":", 2);
+        return;
+    }
+    for (const char *s = name; *s; s++) {
+        if (*s == '_' && s[1]) {
+            s++;
+            sb_addc(out, *s >= 'a' && *s <= 'z' ? (char)(*s - 32) : *s);
+        } else {
+            sb_addc(out, *s);
+        }
+    }
     sb_add(out, "\":", 2);
 }
 

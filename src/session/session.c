@@ -61,8 +61,24 @@ void session_init(session_t *s, uv_loop_t *loop, const model_opts_t *mo, const s
     s->model = model_new(mo);
 }
 
+/* SKVIEW_STATS=FILE: what the live streams delivered, appended (the
+ * viewer adds its frames): for measuring, e.g. the log flood bench. */
+static void write_stats(const session_t *s)
+{
+    const char *path = getenv("SKVIEW_STATS");
+    FILE *f = path && *path && s->client_used ? fopen(path, "a") : NULL;
+    if (!f)
+        return;
+    const live_stats_t *st = &s->state_stats;
+    double secs = (double)(st->v2_applogs_last_ns - st->v2_applogs_first_ns) / 1e9;
+    fprintf(f, "entries %llu v2events %llu applogs %llu applogs_s %.3f\n", (unsigned long long)st->entries,
+            (unsigned long long)st->v2_events, (unsigned long long)st->v2_applogs, secs);
+    fclose(f);
+}
+
 void session_fini(session_t *s)
 {
+    write_stats(s);
     model_free(s->model);
     s->model = NULL;
     if (s->recording)
@@ -95,6 +111,30 @@ static int live_entry(void *ctx, const Proto__LogEntry *e)
     }
     changed(s);
     return 0;
+}
+
+/* Skaffold 2.x's v2 streams: tasks and log lines into the same model. */
+static int live_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
+{
+    session_t *s = ctx;
+    model_fold_v2(s->model, ev, (int)stream);
+    changed(s);
+    return 0;
+}
+
+static void live_v2_reset(void *ctx, v2_stream_t stream)
+{
+    session_t *s = ctx;
+    model_clear_v2(s->model, (int)stream);
+    changed(s);
+}
+
+static void live_v2_avail(void *ctx, v2_avail_t avail, const char *detail)
+{
+    session_t *s = ctx;
+    s->v2 = avail;
+    snprintf(s->v2_detail, sizeof s->v2_detail, "%s", detail ? detail : "");
+    changed(s);
 }
 
 static uint64_t live_state_request(void *ctx)
@@ -153,7 +193,8 @@ int session_live_start(session_t *s, const char *addr)
 {
     source_sink_t cb = {.ctx = s, .on_reset = live_reset, .on_entry = live_entry,
                         .on_state_request = live_state_request, .on_state = live_state,
-                        .on_conn = live_conn};
+                        .on_conn = live_conn, .on_v2 = live_v2, .on_v2_reset = live_v2_reset,
+                        .on_v2_avail = live_v2_avail};
     live_opts_t lo = {.addr = addr, .reconnect = true};
     s->addr = addr;
     s->client = live_client_new(s->loop, &lo, &cb);
@@ -173,6 +214,17 @@ static int rp_entry(void *ctx, const Proto__LogEntry *e)
     return 0;
 }
 
+static int rp_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
+{
+    model_fold_v2(((session_t *)ctx)->model, ev, (int)stream);
+    return 0;
+}
+
+static void rp_v2_reset(void *ctx, v2_stream_t stream)
+{
+    model_clear_v2(((session_t *)ctx)->model, (int)stream);
+}
+
 static void rp_error(void *ctx, const char *where, const char *msg, bool fatal)
 {
     say(ctx, true, "%s: %s", where, msg);
@@ -186,7 +238,7 @@ static void rp_change(void *ctx)
 replay_t *session_replay_open(session_t *s, const char *path, double speed, char *err, size_t errlen)
 {
     source_sink_t cb = {.ctx = s, .on_reset = rp_reset, .on_entry = rp_entry, .on_error = rp_error,
-                        .on_change = rp_change};
+                        .on_change = rp_change, .on_v2 = rp_v2, .on_v2_reset = rp_v2_reset};
     s->replay_path = path;
     s->replay = replay_open(s->loop, path, speed, &cb, err, errlen);
     return s->replay;
@@ -202,9 +254,17 @@ static int file_entry(void *ctx, const Proto__LogEntry *e)
     return 0;
 }
 
+static int file_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
+{
+    session_t *s = ctx;
+    model_fold_v2(s->model, ev, (int)stream);
+    s->changes++;
+    return 0;
+}
+
 source_sink_t session_file_sink(session_t *s)
 {
-    return (source_sink_t){.ctx = s, .on_entry = file_entry};
+    return (source_sink_t){.ctx = s, .on_entry = file_entry, .on_v2 = file_v2};
 }
 
 /* ---- stopping ------------------------------------------------------------------- */
@@ -220,6 +280,7 @@ static void on_client_stopped(void *arg, const live_result_t *r)
 {
     session_t *s = arg;
     live_client_stats(s->client, &s->state_stats);
+    s->client_used = true;
     live_client_free(s->client);
     s->client = NULL;
     s->stopped(s->stopped_arg);

@@ -68,7 +68,15 @@ typedef struct session {
     bool stale;
     recorder_t rec;            /* --record: the same recorder as `skview record` */
     bool recording;
-    live_stats_t state_stats;  /* the client's GetState cost, for SKVIEW_STATS */
+    live_stats_t state_stats;  /* the client's counts at its stop, for SKVIEW_STATS */
+    bool client_used;          /* state_stats is set */
+    /* Whether the server serves Skaffold 2.x's v2 API (the tasks, Skaffold's
+     * output, the application's logs): V2_UNKNOWN until a v2 stream answers;
+     * V2_UNAVAILABLE means v1 alone (the header shows v2_detail, "v1 only:
+     * server has no v2 API"). Kept across a lost connection until the
+     * server says again. */
+    v2_avail_t v2;
+    char v2_detail[128];
     /* The last State reconciled (hash of its bytes) and the seq it was
      * reconciled at: the idle poll's identical answers are skipped. */
     uint64_t state_hash, state_seq;
@@ -90,16 +98,19 @@ void session_fini(session_t *s);
 /* Records the live stream to path (before session_live_start). -1 with err
  * filled when it cannot be opened; *note says what was found there. */
 int session_record(session_t *s, const char *path, const char **note, char *err, size_t errlen);
-/* Connects to Skaffold at addr, reconnecting for ever. -1 when the client
- * cannot start. */
+/* Connects to Skaffold at addr, reconnecting for ever: v1 Events (the
+ * mirror, with GetState) and, when the server has them, v2 Events and
+ * ApplicationLogs (model_fold_v2: tasks, Skaffold's output, the
+ * application's lines; a new v2 stream clears what its predecessor folded,
+ * model_clear_v2). -1 when the client cannot start. */
 int session_live_start(session_t *s, const char *addr);
 /* Opens a replay of path at speed (not started: replay_start). NULL with err
  * filled when it cannot be read. */
 replay_t *session_replay_open(session_t *s, const char *path, double speed, char *err, size_t errlen);
 
 /* The sink a file reader feeds (logreader_next/pump, as `skview state FILE`
- * does): each entry is folded into the model and counts as a change; no hook
- * is called per entry. The caller sets on_error/on_warning. */
+ * does): each entry and v2 event is folded into the model and counts as a
+ * change; no hook is called per entry. The caller sets on_error/on_warning. */
 source_sink_t session_file_sink(session_t *s);
 
 /* Stops the live client (if any): done(arg) runs on the loop thread once it

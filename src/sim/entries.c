@@ -9,6 +9,13 @@
 #include "sim/entries.h"
 #include "sim/sim_int.h"
 
+static __thread int64_t last_stamp;
+
+int64_t sim_last_stamp(void)
+{
+    return last_stamp;
+}
+
 int64_t sim_now_ns(void)
 {
     struct timespec ts;
@@ -21,6 +28,7 @@ static void entry_fill(Proto__LogEntry *e, Google__Protobuf__Timestamp *ts, Prot
 {
     ts->seconds = t_ns / 1000000000;
     ts->nanos = (int32_t)(t_ns % 1000000000);
+    last_stamp = t_ns;
     e->timestamp = ts;
     e->event = ev;
     e->entry = text;

@@ -13,13 +13,21 @@
 static const char usage[] =
     "usage: skview-sim [--port N] [--play FILE [--speed X]] [--no-generate] [--interval MS]\n"
     "                  [--step MS] [--seed N] [--calls-log FILE] [--flood N] [--exit-after N]\n"
-    "Serves proto.SkaffoldService on 127.0.0.1:N (default 50051; 0 picks a free port and\n"
-    "prints it). Without --play it acts out a built-in demo dev loop.\n"
+    "                  [--no-v2] [--log-flood N] [--log-interval MS]\n"
+    "Serves proto.SkaffoldService and Skaffold 2.x's proto.v2.SkaffoldV2Service on\n"
+    "127.0.0.1:N (default 50051; 0 picks a free port and prints it), from one history.\n"
+    "Without --play it acts out a built-in demo dev loop, with Skaffold's output and the\n"
+    "pods' logs (a line every --log-interval MS, default 300; 0: none). --no-v2 serves v1\n"
+    "only, like Skaffold 1.x (v2 calls answer UNIMPLEMENTED). --log-flood N sends N\n"
+    "application log lines on each ApplicationLogs call after the first dev loop, then\n"
+    "ends it (benchmarks).\n"
     "Skaffold's flags: [--auto-build=BOOL] [--auto-sync=BOOL] [--auto-deploy=BOOL] (default\n"
     "true; false waits for Execute), [--event-log FILE] appends the log as JSON lines like\n"
-    "--event-log-file. Tests: [--state-log FILE] appends GetState after every iteration,\n"
-    "[--iterations N] exits after N generated iterations, [--healthy] generates no\n"
-    "failure (syncs, cache hits and restarts that recover only).\n"
+    "--event-log-file (and the v2 events to FILE.v2).\n"
+    "Tests: [--state-log FILE] appends GetState after every iteration, [--iterations N]\n"
+    "exits after N generated iterations, [--idle-after N] stops changing files after N\n"
+    "(and goes on serving), [--healthy] generates no failure (syncs, cache hits and\n"
+    "restarts that recover only).\n"
     "Faults: [--burst N] adds N entries to the log at once, [--big-entry MIB] one entry\n"
     "of that size, both after the first iteration (or the played log).\n"
     "BuildKit: [--buildkit-socket PATH] [--buildkit-port N] [--buildkit-step MS] [--buildkit-old]\n"
@@ -81,7 +89,7 @@ static const char **file_opt(const char *a, sim_opts_t *o)
 static int parse_args(int argc, char **argv, sim_opts_t *o)
 {
     *o = (sim_opts_t){.port = 50051, .speed = 1, .generate = true, .interval_ms = 3000,
-                      .step_ms = 150, .seed = 1, .auto_build = true, .auto_sync = true,
+                      .step_ms = 150, .seed = 1, .log_interval_ms = 300, .auto_build = true, .auto_sync = true,
                       .auto_deploy = true};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -97,6 +105,9 @@ static int parse_args(int argc, char **argv, sim_opts_t *o)
             continue;
         } else if (!strcmp(a, "--healthy")) {
             o->healthy = true;
+            continue;
+        } else if (!strcmp(a, "--no-v2")) {
+            o->no_v2 = true;
             continue;
         } else if (ar != 1) {
             if (ar)
@@ -120,10 +131,16 @@ static int parse_args(int argc, char **argv, sim_opts_t *o)
             rc = parse_num_opt(a, v, 0xffffffffu, &n), o->seed = (unsigned)n;
         } else if (!strcmp(a, "--flood")) {
             rc = parse_num_opt(a, v, 1000000000000ull, &n), o->flood = n;
+        } else if (!strcmp(a, "--log-flood")) {
+            rc = parse_num_opt(a, v, 1000000000000ull, &n), o->log_flood = n;
+        } else if (!strcmp(a, "--log-interval")) {
+            rc = parse_num_opt(a, v, 3600000, &n), o->log_interval_ms = (unsigned)n;
         } else if (!strcmp(a, "--exit-after")) {
             rc = parse_num_opt(a, v, 1000000000000ull, &n), o->exit_after = n;
         } else if (!strcmp(a, "--burst")) {
             rc = parse_num_opt(a, v, 100000000ull, &n), o->burst = n;
+        } else if (!strcmp(a, "--idle-after")) {
+            rc = parse_num_opt(a, v, 1000000, &n), o->idle_after = (unsigned)n;
         } else if (!strcmp(a, "--iterations")) {
             rc = parse_num_opt(a, v, 1000000, &n), o->iterations = (unsigned)n;
         } else if (!strcmp(a, "--big-entry")) {
@@ -194,6 +211,13 @@ static int open_logs(void)
         return 1;
     if (sim.opts.event_log && !(sim.event_log = open_append(sim.opts.event_log, &sim.event_log_lines)))
         return 1;
+    if (sim.opts.event_log && !sim.opts.no_v2) {
+        /* Skaffold 2.x writes the v2 log beside it, as FILE.v2. */
+        char path[4096];
+        snprintf(path, sizeof path, "%s.v2", sim.opts.event_log);
+        if (!(sim.event_log2 = open_append(path, NULL)))
+            return 1;
+    }
     if (sim.opts.state_log && !(sim.state_log = open_append(sim.opts.state_log, NULL)))
         return 1;
     return 0;
@@ -213,11 +237,15 @@ int main(int argc, char **argv)
     }
     if (sim.opts.flood)
         sim_flood_init();
+    if (sim.opts.log_flood)
+        sim_logflood_init();
     grpc_init();
-    rc = sim_server_start() == 0 && sim_bk_start() == 0 && sim_scenario_start() == 0 ? 0 : 1;
+    rc = sim_server_start() == 0 && sim_bk_start() == 0 && sim_scenario_start() == 0 && sim_pods_start() == 0
+       ? 0 : 1;
     if (rc == 0)
         wait_for_end(&set);
     sim_scenario_stop();
+    sim_pods_stop();
     sim_bk_stop();
     sim_server_stop();
     sim_world_free();

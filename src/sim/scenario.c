@@ -12,6 +12,7 @@
 #include "core/status.h"
 #include "sim/entries.h"
 #include "sim/sim_int.h"
+#include "sim/story2.h"
 
 #define SIM_ARTIFACTS 3
 
@@ -158,6 +159,7 @@ static size_t pick_builds(sim_plot_t plot, size_t *which)
 
 static bool build_failed(sim_outcome_t *o)
 {
+    v2_task("Build", "Failed", NULL, &fail_build, 0);
     server_code(SIM_CODE_BUILD, fail_build.code); /* BuildSequenceFailed */
     o->ok = false;
     o->code = fail_build.code;
@@ -165,14 +167,45 @@ static bool build_failed(sim_outcome_t *o)
     return false;
 }
 
+/* A build step: the v1 BuildEvent, and the v2 Build subtask with it. */
+static void build(size_t i, const char *status, const sim_fail_t *f)
+{
+    sim_build(artifacts[i], status, f);
+    v2_build_sub(artifacts[i], "Build", status, f, sim_last_stamp());
+}
+
+/* The v2 Build task's start: the tags, the cache check of every artifact
+ * (a hit for those not rebuilt), then the builds. */
+static void build_task_start(const size_t *which, size_t n)
+{
+    bool hit[16];
+    for (size_t i = 0; i < n_artifacts; i++)
+        hit[i] = true;
+    for (size_t k = 0; k < n; k++)
+        hit[which[k]] = false;
+    v2_task("Build", "InProgress", "Build containers", NULL, 0);
+    v2_out_build_start(artifacts, n_artifacts, hit);
+    if (n)
+        v2_log("Build", NULL, V2_STANDARD, "Starting build...\n");
+}
+
+static void build_canceled(size_t i)
+{
+    v2_logf("Build", artifacts[i], V2_STANDARD, "ild -o /app ./cmd/%s\n#8 CANCELED\n", artifacts[i]);
+    build(i, "Canceled", NULL);
+    cached[i] = false;
+}
+
 static bool run_builds(sim_plot_t plot, sim_outcome_t *o)
 {
     size_t which[16], n = pick_builds(plot, which);
 
     server_reset_build(n > 0);
+    build_task_start(which, n);
     for (size_t k = 0; k < n; k++) {
         size_t i = which[k];
-        sim_build(artifacts[i], "In Progress", NULL);
+        build(i, "In Progress", NULL);
+        v2_out_build_steps(artifacts[i], rollout + 1, true);
         if (plot == PLOT_BUILD_CANCEL && k == 0 && n > 1)
             continue; /* builds in parallel with the next one */
         if (!step())
@@ -180,17 +213,20 @@ static bool run_builds(sim_plot_t plot, sim_outcome_t *o)
         bool fails = (plot == PLOT_BUILD_ERR || plot == PLOT_BUILD_CANCEL) && i == 1 % n_artifacts;
         cached[i] = !fails;
         if (fails) {
-            sim_build(artifacts[i], "Failed", &fail_build);
-            if (plot == PLOT_BUILD_CANCEL && k > 0) {
-                sim_build(artifacts[which[0]], "Canceled", NULL);
-                cached[which[0]] = false;
-            }
+            v2_out_build_error(artifacts[i]);
+            build(i, "Failed", &fail_build);
+            if (plot == PLOT_BUILD_CANCEL && k > 0)
+                build_canceled(which[0]);
             return build_failed(o);
         }
-        sim_build(artifacts[i], "Complete", NULL);
-        if (plot == PLOT_BUILD_CANCEL && k > 0)
-            sim_build(artifacts[which[0]], "Complete", NULL), cached[which[0]] = true;
+        v2_out_build_steps(artifacts[i], rollout + 1, false);
+        build(i, "Complete", NULL);
+        if (plot == PLOT_BUILD_CANCEL && k > 0) {
+            v2_out_build_steps(artifacts[which[0]], rollout + 1, false);
+            build(which[0], "Complete", NULL), cached[which[0]] = true;
+        }
     }
+    v2_task("Build", "Succeeded", NULL, NULL, 0);
     return true;
 }
 
@@ -198,10 +234,33 @@ static bool run_builds(sim_plot_t plot, sim_outcome_t *o)
 static const char *const deployments[] = {"frontend", "backend", "worker"};
 #define N_DEPLOY 3
 
+void sim_pod_name(char *buf, size_t len, size_t i, unsigned r)
+{
+    uint32_t h = (uint32_t)(r * 2654435761u + (unsigned)i * 40503u);
+    snprintf(buf, len, "pod/%s-%08x-%05x", deployments[i % N_DEPLOY], h, (h >> 7) & 0xfffff);
+}
+
 static void pod_name(char *buf, size_t len, size_t i)
 {
-    uint32_t h = (uint32_t)(rollout * 2654435761u + (unsigned)i * 40503u);
-    snprintf(buf, len, "pod/%s-%08x-%05x", deployments[i], h, (h >> 7) & 0xfffff);
+    sim_pod_name(buf, len, i, rollout);
+}
+
+/* A resource update: the v1 ResourceStatusCheckEvent, the v2 subtask and
+ * the line Skaffold prints for it under the resource. */
+static void resource(const char *res, const char *status, const char *message, const sim_fail_t *f, int code)
+{
+    sim_resource(res, status, message, f, code);
+    v2_sc_sub(res, status, message, f, code, sim_last_stamp());
+    if (!strcmp(status, "In Progress"))
+        v2_logf("Deploy", res, V2_STANDARD, " - %s: %s\n", res, f ? f->msg : message);
+    else if (!strcmp(status, "Failed"))
+        v2_logf("Deploy", res, V2_STANDARD, " - %s failed. Error: %s.\n", res, f ? f->msg : message);
+}
+
+static void debug(const char *status, const char *pod, const char *container, const char *artifact)
+{
+    sim_debug(status, pod, container, artifact);
+    v2_debug(status, pod, container, artifact, sim_last_stamp());
 }
 
 static void ports(void)
@@ -214,8 +273,12 @@ static void ports(void)
         /* The worker's pod, on a port that moves with each rollout. */
         {9100 + (int)(rollout % 3), 6060, NULL, pod + 4, "worker"},
     };
-    for (size_t i = 0; i < sizeof p / sizeof p[0]; i++)
+    v2_task("PortForward", "InProgress", "Port forward URLs", NULL, 0);
+    for (size_t i = 0; i < sizeof p / sizeof p[0]; i++) {
         sim_port(&p[i]);
+        v2_port(&p[i], sim_last_stamp());
+    }
+    v2_task("PortForward", "Succeeded", NULL, NULL, 0);
 }
 
 static void resources_start(void)
@@ -224,12 +287,12 @@ static void resources_start(void)
     for (size_t i = 0; i < N_DEPLOY; i++) {
         char dep[64];
         snprintf(dep, sizeof dep, "deployment/%s", deployments[i]);
-        sim_resource(dep, "In Progress", "waiting for rollout to finish: 0 of 1 updated replicas are available...",
-                     NULL, PROTO__STATUS_CODE__STATUSCHECK_DEPLOYMENT_ROLLOUT_PENDING);
+        resource(dep, "In Progress", "waiting for rollout to finish: 0 of 1 updated replicas are available...",
+                 NULL, PROTO__STATUS_CODE__STATUSCHECK_DEPLOYMENT_ROLLOUT_PENDING);
         pod_name(pod, sizeof pod, i);
-        sim_resource(pod, "In Progress", "creating container", NULL,
-                     i == 0 ? PROTO__STATUS_CODE__STATUSCHECK_POD_INITIALIZING
-                            : PROTO__STATUS_CODE__STATUSCHECK_CONTAINER_CREATING);
+        resource(pod, "In Progress", "creating container", NULL,
+                 i == 0 ? PROTO__STATUS_CODE__STATUSCHECK_POD_INITIALIZING
+                        : PROTO__STATUS_CODE__STATUSCHECK_CONTAINER_CREATING);
     }
 }
 
@@ -237,8 +300,8 @@ static void resources_start(void)
  * debugging container goes with the old process. */
 static void worker_restarts(const char *pod)
 {
-    sim_resource(pod, "In Progress", warn_restart.msg, &warn_restart, 0);
-    sim_debug("Terminated", pod + 4, "worker", "worker");
+    resource(pod, "In Progress", warn_restart.msg, &warn_restart, 0);
+    debug("Terminated", pod + 4, "worker", "worker");
 }
 
 static bool resources_end(sim_plot_t plot)
@@ -249,15 +312,17 @@ static bool resources_end(sim_plot_t plot)
         pod_name(pod, sizeof pod, i);
         snprintf(dep, sizeof dep, "deployment/%s", deployments[i]);
         if (plot == PLOT_CRASHLOOP && i == 2) {
-            sim_resource(pod, "Failed", warn_restart.msg, &warn_restart, 0);
-            sim_resource(dep, "Failed", warn_restart.msg, &warn_restart, 0);
+            resource(pod, "Failed", warn_restart.msg, &warn_restart, 0);
+            resource(dep, "Failed", warn_restart.msg, &warn_restart, 0);
             ok = false;
             continue;
         }
         if (plot == PLOT_RESTART && i == 2)
-            sim_debug("Started", pod + 4, "worker", "worker");
-        sim_resource(pod, "Succeeded", "Succeeded", NULL, PROTO__STATUS_CODE__STATUSCHECK_SUCCESS);
-        sim_resource(dep, "Succeeded", "Succeeded", NULL, PROTO__STATUS_CODE__STATUSCHECK_SUCCESS);
+            debug("Started", pod + 4, "worker", "worker");
+        resource(pod, "Succeeded", "Succeeded", NULL, PROTO__STATUS_CODE__STATUSCHECK_SUCCESS);
+        resource(dep, "Succeeded", "Succeeded", NULL, PROTO__STATUS_CODE__STATUSCHECK_SUCCESS);
+        v2_logf("Deploy", dep, V2_STANDARD, " - %s is ready.%s\n", dep,
+                i == 0 ? " [2/3 deployment(s) still pending]" : i == 1 ? " [1/3 deployment(s) still pending]" : "");
     }
     return ok;
 }
@@ -266,9 +331,15 @@ static bool run_statuscheck(sim_plot_t plot, sim_outcome_t *o)
 {
     char pod[96];
     sim_statuscheck("Started", NULL);
+    v2_task("StatusCheck", "InProgress", "", NULL, sim_last_stamp());
+    v2_log("Deploy", NULL, V2_STANDARD, "Waiting for deployments to stabilize...\n");
+    pthread_mutex_lock(&sim.mu);
+    sim.pods_rollout = rollout;
+    sim.pods_trouble = plot == PLOT_CRASHLOOP ? 2 : plot == PLOT_RESTART ? 1 : 0;
+    pthread_mutex_unlock(&sim.mu);
     resources_start();
     pod_name(pod, sizeof pod, 2);
-    sim_debug("Started", pod + 4, "worker", "worker");
+    debug("Started", pod + 4, "worker", "worker");
     if (!step())
         return false;
     if (plot == PLOT_RESTART || plot == PLOT_CRASHLOOP)
@@ -277,6 +348,9 @@ static bool run_statuscheck(sim_plot_t plot, sim_outcome_t *o)
         return false;
     bool ok = resources_end(plot);
     sim_statuscheck(ok ? "Succeeded" : "Failed", ok ? NULL : &fail_sc);
+    if (ok)
+        v2_log("Deploy", NULL, V2_STANDARD, "Deployments stabilized in 2.31 seconds\n");
+    v2_task("StatusCheck", ok ? "Succeeded" : "Failed", NULL, ok ? NULL : &fail_sc, sim_last_stamp());
     server_code(SIM_CODE_STATUSCHECK, ok ? PROTO__STATUS_CODE__STATUSCHECK_SUCCESS : fail_sc.code);
     if (!ok) {
         o->ok = false;
@@ -290,18 +364,31 @@ static bool run_deploy(sim_plot_t plot, sim_outcome_t *o)
 {
     server_reset_deploy();
     rollout++;
+    v2_task("Render", "InProgress", "Render manifests", NULL, 0);
+    v2_render_sub("InProgress", 0);
+    v2_render_sub("Succeeded", 0);
+    v2_task("Render", "Succeeded", NULL, NULL, 0);
+    v2_task("Deploy", "InProgress", "Deploy to cluster", NULL, 0);
+    v2_out_deploy_start(artifacts, n_artifacts, rollout);
     sim_deploy("In Progress", NULL);
+    v2_deploy_sub("In Progress", NULL, sim_last_stamp());
     if (!step())
         return false;
     if (plot == PLOT_DEPLOY_ERR) {
+        v2_out_deploy_error(&fail_deploy);
         sim_deploy("Failed", &fail_deploy);
+        v2_deploy_sub("Failed", &fail_deploy, sim_last_stamp());
+        v2_task("Deploy", "Failed", NULL, &fail_deploy, 0);
         server_code(SIM_CODE_DEPLOY, fail_deploy.code);
         o->ok = false;
         o->code = fail_deploy.code;
         o->fail = &fail_deploy;
         return false;
     }
+    v2_out_deploy_done(rollout);
     sim_deploy("Complete", NULL);
+    v2_deploy_sub("Complete", NULL, sim_last_stamp());
+    v2_task("Deploy", "Succeeded", NULL, NULL, 0);
     server_code(SIM_CODE_DEPLOY, PROTO__STATUS_CODE__DEPLOY_SUCCESS);
     if (!run_statuscheck(plot, o))
         return false;
@@ -316,11 +403,16 @@ static bool run_tests(sim_plot_t plot, sim_outcome_t *o)
     sim_state_reset_test();
     sim.unseen &= ~(unsigned)UNSEEN_TEST;
     pthread_mutex_unlock(&sim.mu);
+    v2_task("Test", "InProgress", "Test images", NULL, 0);
     sim_test("In Progress", NULL);
+    v2_test_sub("In Progress", NULL, sim_last_stamp());
+    v2_out_test(plot == PLOT_TEST_ERR);
     if (!step())
         return false;
     if (plot == PLOT_TEST_ERR) {
         sim_test("Failed", &fail_test);
+        v2_test_sub("Failed", &fail_test, sim_last_stamp());
+        v2_task("Test", "Failed", NULL, &fail_test, 0);
         server_code(SIM_CODE_TEST, fail_test.code); /* TestFailed */
         o->ok = false;
         o->code = fail_test.code;
@@ -328,24 +420,42 @@ static bool run_tests(sim_plot_t plot, sim_outcome_t *o)
         return false;
     }
     sim_test("Complete", NULL);
+    v2_test_sub("Complete", NULL, sim_last_stamp());
+    v2_task("Test", "Succeeded", NULL, NULL, 0);
     return true;
 }
 
 static bool run_sync(sim_plot_t plot, sim_outcome_t *o)
 {
     int files = 1 + (int)(rnd() % 4);
+    v2_task("Sync", "InProgress", "Sync files", NULL, 0);
+    v2_logf("Sync", "frontend", V2_STANDARD, "Syncing %d files for frontend\n", files);
     sim_sync(files, "frontend", "In Progress", NULL);
+    v2_sync(files, "frontend", "In Progress", NULL, sim_last_stamp());
     if (!step())
         return false;
     if (plot == PLOT_SYNC_ERR) {
         sim_sync(files, "frontend", "Failed", &fail_sync);
+        v2_sync(files, "frontend", "Failed", &fail_sync, sim_last_stamp());
+        v2_task("Sync", "Failed", NULL, &fail_sync, 0);
         o->ok = false;
         o->code = fail_sync.code;
         o->fail = &fail_sync;
         return false;
     }
     sim_sync(files, "frontend", "Succeeded", NULL);
+    v2_sync(files, "frontend", "Succeeded", NULL, sim_last_stamp());
+    v2_task("Sync", "Succeeded", NULL, NULL, 0);
     return true;
+}
+
+/* What the dev loop logs (a warning) when a phase fails. */
+static const char *skip_reason(const sim_fail_t *f)
+{
+    return f == &fail_build ? "Skipping test and deploy due to build error:"
+         : f == &fail_test ? "Skipping deploy due to test error:"
+         : f == &fail_sync ? "Skipping deploy due to sync error:"
+         : f == &fail_deploy ? "Skipping deploy due to error:" : "Status check failed:";
 }
 
 /* The DevLoopEvent "Failed" carries the failing phase's code. */
@@ -356,9 +466,19 @@ static void end_iteration(int it, const sim_outcome_t *o)
         f = *o->fail;
         f.code = o->code;
     }
+    if (!o->ok)
+        v2_logf("DevLoop", NULL, V2_WARN, "%s %s\n", skip_reason(o->fail), f.msg);
     sim_devloop(it, o->ok ? "Succeeded" : "Failed", o->ok ? NULL : &f);
+    v2_devloop_end(o->ok ? NULL : &f, sim_last_stamp());
+    v2_out_watching(artifacts, n_artifacts, it == 0);
+    pthread_mutex_lock(&sim.mu);
+    sim.started = true;
+    for (sim_sub_t *sub = sim.subs; sub; sub = sub->next)
+        sim_pump_locked(sub);
+    pthread_mutex_unlock(&sim.mu);
     sim_state_log(it);
-    if (sim.opts.iterations && ++generated >= sim.opts.iterations) {
+    generated++;
+    if (sim.opts.iterations && generated >= sim.opts.iterations) {
         pthread_mutex_lock(&sim.mu);
         sim_request_exit();
         pthread_mutex_unlock(&sim.mu);
@@ -371,6 +491,7 @@ static void run_iteration(unsigned phases, sim_plot_t plot)
     sim_outcome_t o = {true, 0, NULL};
 
     sim_devloop(it, "In Progress", NULL);
+    v2_devloop_start(artifacts, n_artifacts, it, sim_last_stamp());
     if (!step())
         return;
     bool ok = true;
@@ -492,8 +613,10 @@ static void story(void)
     struct timespec tick;
     tick_after(&tick, sim.opts.interval_ms);
     for (;;) {
-        /* --iterations N: N are done; the server stays up until told. */
-        bool done = sim.opts.iterations && generated >= sim.opts.iterations;
+        /* --iterations N: N are done; the server stays up until told.
+         * --idle-after N: no more file changes after N iterations. */
+        bool done = (sim.opts.iterations && generated >= sim.opts.iterations) ||
+                    (sim.opts.idle_after && generated >= sim.opts.idle_after);
         int w = wait_work(sim.opts.generate && !done ? &tick : NULL);
         if (w < 0)
             return;
@@ -601,6 +724,7 @@ static void *scenario_main(void *arg)
     } else {
         /* The first iteration builds and deploys whatever the triggers say. */
         sim_meta(artifacts, n_artifacts);
+        v2_session_start(artifacts, n_artifacts);
         run_iteration(SIM_BUILD | SIM_DEPLOY, PLOT_OK);
     }
     if (sim.opts.burst)

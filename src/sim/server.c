@@ -10,6 +10,7 @@
  * sends that queue up while a write is in progress). */
 #include <stdlib.h>
 #include <string.h>
+#include <grpc/support/alloc.h>
 #include <grpc/support/time.h>
 #include "skaffold/entryfmt.h"
 #include "transport/rpc_int.h"
@@ -18,13 +19,30 @@
 #include "sim/srv.h"
 
 typedef enum sim_method {
-    M_GETSTATE, M_EVENTS, M_EXECUTE, M_AUTOBUILD, M_AUTOSYNC, M_AUTODEPLOY, M_HANDLE, M__COUNT
+    M_GETSTATE, M_EVENTS, M_EXECUTE, M_AUTOBUILD, M_AUTOSYNC, M_AUTODEPLOY, M_HANDLE,
+    /* proto.v2.SkaffoldV2Service (not registered with --no-v2) */
+    M2_GETSTATE, M2_EVENTS, M2_APPLOGS, M2_EXECUTE, M2_AUTOBUILD, M2_AUTOSYNC, M2_AUTODEPLOY, M2_HANDLE,
+    M__COUNT
 } sim_method_t;
+
+#define V2_SERVICE "/proto.v2.SkaffoldV2Service/"
 
 static const char *const method_paths[M__COUNT] = {
     RPC_METHOD_GETSTATE, RPC_METHOD_EVENTS, RPC_METHOD_EXECUTE, RPC_METHOD_AUTOBUILD,
     RPC_METHOD_AUTOSYNC, RPC_METHOD_AUTODEPLOY, RPC_METHOD_HANDLE,
+    V2_SERVICE "GetState", V2_SERVICE "Events", V2_SERVICE "ApplicationLogs", V2_SERVICE "Execute",
+    V2_SERVICE "AutoBuild", V2_SERVICE "AutoSync", V2_SERVICE "AutoDeploy", V2_SERVICE "Handle",
 };
+
+static bool method_streams(sim_method_t m)
+{
+    return m == M_EVENTS || m == M2_EVENTS || m == M2_APPLOGS;
+}
+
+static bool method_served(sim_method_t m)
+{
+    return m < M2_GETSTATE || !sim.opts.no_v2;
+}
 
 /* One outstanding grpc_server_request_registered_call per method. */
 typedef struct sim_req {
@@ -43,34 +61,72 @@ typedef struct sim_unary {
     int cancelled;
 } sim_unary_t;
 
-/* What a handler decided. */
-typedef struct sim_answer {
-    grpc_status_code code;
-    char msg[128];
-    grpc_byte_buffer *resp;   /* NULL: an Empty */
-} sim_answer_t;
+/* A call to a method nobody registered: answered UNIMPLEMENTED, as a gRPC
+ * server without that service does (Skaffold 1.x for proto.v2). */
+typedef struct sim_generic {
+    sim_tag_t tag;
+    grpc_call *call;
+    grpc_call_details details;
+    grpc_metadata_array md;
+} sim_generic_t;
 
 static sim_req_t reqs[M__COUNT];
+static sim_generic_t generic;
 static sim_tag_t shutdown_tag = {SIM_TAG_SHUTDOWN, NULL};
 static pthread_t th_ctrl, th_stream;
 static bool server_down;
 
 /* ---- Events subscribers -------------------------------------------------- */
 
-/* Picks the next message for s: history first, then --flood entries. */
+/* What s streams: its log (base: the absolute number of log[0]), and the
+ * flood that follows it. */
+typedef struct sim_src {
+    const grpc_slice *log;
+    uint64_t base, n;
+    const grpc_slice *flood;
+    size_t n_flood;
+    uint64_t flood_total;
+    bool flood_ready;
+} sim_src_t;
+
+static sim_src_t sub_src(const sim_sub_t *s)
+{
+    switch (s->stream) {
+    case SIM_STREAM_V2:
+        return (sim_src_t){sim.hist2, 0, sim.n_hist2, NULL, 0, 0, false};
+    case SIM_STREAM_APPLOGS:
+        /* --log-flood: after the normal start (the first dev loop). */
+        return (sim_src_t){sim.applog, sim.applog_base, sim.applog_base + sim.n_applog, sim.logflood,
+                           sim.n_logflood, sim.opts.log_flood, sim.started};
+    default:
+        return (sim_src_t){sim.hist, 0, sim.n_hist, sim.flood, sim.n_flood, sim.opts.flood, true};
+    }
+}
+
+/* Picks the next message for s: its log first, then the flood. */
 static const grpc_slice *sub_next_msg(sim_sub_t *s, bool *more)
 {
-    if (s->next_idx < sim.n_hist) {
-        const grpc_slice *m = &sim.hist[s->next_idx++];
-        *more = s->next_idx < sim.n_hist || s->flood_left > 0;
+    sim_src_t src = sub_src(s);
+    if (s->next_idx < src.base)
+        s->next_idx = src.base;
+    if (s->next_idx < src.n) {
+        const grpc_slice *m = &src.log[s->next_idx++ - src.base];
+        *more = s->next_idx < src.n || s->flood_left > 0;
         return m;
     }
-    if (s->flood_left > 0) {
-        uint64_t i = sim.opts.flood - s->flood_left--;
+    if (s->flood_left > 0 && src.flood_ready) {
+        uint64_t i = src.flood_total - s->flood_left--;
         *more = s->flood_left > 0;
-        return &sim.flood[i % sim.n_flood];
+        return &src.flood[i % src.n_flood];
     }
     return NULL;
+}
+
+/* A flood ends its stream, so benchmarks see a clean end. */
+static bool sub_flooded(const sim_sub_t *s)
+{
+    return s->flood_left == 0 && (s->stream == SIM_STREAM_V1 ? sim.opts.flood
+                                  : s->stream == SIM_STREAM_APPLOGS ? sim.opts.log_flood : 0);
 }
 
 void sim_pump_locked(sim_sub_t *s)
@@ -81,9 +137,8 @@ void sim_pump_locked(sim_sub_t *s)
     const grpc_slice *msg = sub_next_msg(s, &more);
     if (msg)
         s->send_buf = grpc_raw_byte_buffer_create((grpc_slice *)msg, 1);
-    /* A flood ends the stream, so benchmarks see a clean end. */
     static const grpc_status_code ok = GRPC_STATUS_OK;
-    bool last = msg && !more && sim.opts.flood && s->flood_left == 0;
+    bool last = msg && !more && sub_flooded(s);
     grpc_op ops[3];
     size_t n = srv_send_ops(ops, &s->md_sent, msg ? s->send_buf : NULL, last ? &ok : NULL, NULL);
     s->status_sent |= last;
@@ -108,7 +163,10 @@ static void sub_maybe_free_locked(sim_sub_t *s)
             break;
         }
     grpc_call_unref(s->call);
+    bool applogs = s->stream == SIM_STREAM_APPLOGS;
     free(s);
+    if (applogs)
+        sim_v2_trim_locked();
 }
 
 static void sub_on_send(sim_sub_t *s, int success)
@@ -136,7 +194,7 @@ static void sub_on_close(sim_sub_t *s)
     pthread_mutex_unlock(&sim.mu);
 }
 
-static void sub_start(grpc_call *call)
+static void sub_start(grpc_call *call, sim_stream_t stream)
 {
     sim_sub_t *s = calloc(1, sizeof *s);
     if (!s)
@@ -144,7 +202,8 @@ static void sub_start(grpc_call *call)
     s->tag_send = (sim_tag_t){SIM_TAG_SEND, s};
     s->tag_close = (sim_tag_t){SIM_TAG_CLOSE, s};
     s->call = call;
-    s->flood_left = sim.opts.flood;
+    s->stream = stream;
+    s->flood_left = stream == SIM_STREAM_V1 ? sim.opts.flood : stream == SIM_STREAM_APPLOGS ? sim.opts.log_flood : 0;
     grpc_op op = {0};
     op.op = GRPC_OP_RECV_CLOSE_ON_SERVER;
     op.data.recv_close_on_server.cancelled = &s->cancelled;
@@ -159,19 +218,25 @@ static void sub_start(grpc_call *call)
     }
     s->next = sim.subs;
     sim.subs = s;
+    /* ApplicationLogs replays the current dev loop's lines only. */
+    if (stream == SIM_STREAM_APPLOGS)
+        s->next_idx = sim.applog_start;
     sim_pump_locked(s);
     pthread_mutex_unlock(&sim.mu);
 }
 
 /* ---- unary handlers -------------------------------------------------------- */
 
-static void answer_error(sim_answer_t *a, grpc_status_code code, const char *msg)
+void sim_answer_error(sim_answer_t *a, grpc_status_code code, const char *msg)
 {
     a->code = code;
     snprintf(a->msg, sizeof a->msg, "%s", msg);
 }
 
-static ProtobufCMessage *payload_unpack(grpc_byte_buffer *bb, const ProtobufCMessageDescriptor *d)
+#define answer_error sim_answer_error
+#define payload_unpack sim_payload_unpack
+
+ProtobufCMessage *sim_payload_unpack(grpc_byte_buffer *bb, const ProtobufCMessageDescriptor *d)
 {
     if (!bb) {
         /* An empty request arrives without a buffer: decode zero bytes. */
@@ -332,6 +397,20 @@ static void handle_unary(sim_method_t m, grpc_call *call, grpc_byte_buffer *payl
     case M_HANDLE:
         on_handle(payload, &a);
         break;
+    case M2_GETSTATE:
+        a.resp = sim_state2_pack();
+        break;
+    case M2_EXECUTE:
+        sim_v2_execute(payload, &a);
+        break;
+    case M2_AUTOBUILD:
+    case M2_AUTOSYNC:
+    case M2_AUTODEPLOY:
+        sim_v2_auto((int)(m - M2_AUTOBUILD), payload, &a);
+        break;
+    case M2_HANDLE:
+        sim_v2_handle(payload, &a);
+        break;
     default:
         break;
     }
@@ -342,7 +421,7 @@ static void handle_unary(sim_method_t m, grpc_call *call, grpc_byte_buffer *payl
 
 static int req_arm(sim_req_t *r)
 {
-    grpc_completion_queue *bound = r->method == M_EVENTS ? sim.cq_stream : sim.cq_ctrl;
+    grpc_completion_queue *bound = method_streams(r->method) ? sim.cq_stream : sim.cq_ctrl;
     return srv_request(sim.server, r->handle, &r->slot, bound, sim.cq_ctrl, &r->tag, method_paths[r->method]);
 }
 
@@ -355,12 +434,57 @@ static void req_arrived(sim_req_t *r, int success)
         return;
     if (!server_down)
         req_arm(r);
-    if (r->method == M_EVENTS)
-        sub_start(call);
+    if (method_streams(r->method))
+        sub_start(call, r->method == M_EVENTS ? SIM_STREAM_V1 : r->method == M2_EVENTS ? SIM_STREAM_V2
+                                                                                      : SIM_STREAM_APPLOGS);
     else
         handle_unary(r->method, call, payload);
     if (payload)
         grpc_byte_buffer_destroy(payload);
+}
+
+static int generic_arm(void)
+{
+    generic.call = NULL;
+    grpc_call_details_init(&generic.details);
+    grpc_metadata_array_init(&generic.md);
+    grpc_call_error e = grpc_server_request_call(sim.server, &generic.call, &generic.details, &generic.md,
+                                                 sim.cq_ctrl, sim.cq_ctrl, &generic.tag);
+    if (e != GRPC_CALL_OK) {
+        fprintf(stderr, "skview-sim: cannot request unknown calls (error %d)\n", e);
+        grpc_call_details_destroy(&generic.details);
+        grpc_metadata_array_destroy(&generic.md);
+        return -1;
+    }
+    return 0;
+}
+
+/* As Go's gRPC server words it: "unknown service S" when no method of the
+ * service is served, else "unknown method M for service S". */
+static void generic_arrived(int success)
+{
+    grpc_call *call = generic.call;
+    char *path = grpc_slice_to_c_string(generic.details.method);
+    grpc_call_details_destroy(&generic.details);
+    grpc_metadata_array_destroy(&generic.md);
+    if (!success) {
+        gpr_free(path);
+        return;
+    }
+    if (!server_down)
+        generic_arm();
+    sim_answer_t a = {GRPC_STATUS_UNIMPLEMENTED, "", NULL};
+    const char *p = path[0] == '/' ? path + 1 : path, *slash = strchr(p, '/');
+    int svc = slash ? (int)(slash - p) : (int)strlen(p);
+    static const char v1[] = "proto.SkaffoldService", v2[] = "proto.v2.SkaffoldV2Service";
+    bool known = (svc == (int)sizeof v1 - 1 && !strncmp(p, v1, sizeof v1 - 1)) ||
+                 (!sim.opts.no_v2 && svc == (int)sizeof v2 - 1 && !strncmp(p, v2, sizeof v2 - 1));
+    if (known)
+        snprintf(a.msg, sizeof a.msg, "unknown method %s for service %.*s", slash ? slash + 1 : "", svc, p);
+    else
+        snprintf(a.msg, sizeof a.msg, "unknown service %.*s", svc, p);
+    gpr_free(path);
+    unary_answer(call, &a);
 }
 
 /* ---- threads --------------------------------------------------------------------- */
@@ -371,6 +495,8 @@ static void ctrl_event(void *arg, void *tag, int success)
     sim_tag_t *t = tag;
     if (t->kind == SIM_TAG_REQUEST) {
         req_arrived(t->owner, success);
+    } else if (t->kind == SIM_TAG_GENERIC) {
+        generic_arrived(success);
     } else if (t->kind == SIM_TAG_UNARY) {
         unary_done(t->owner);
     } else if (t->kind == SIM_TAG_SHUTDOWN) {
@@ -424,14 +550,18 @@ int sim_server_start(void)
     for (int m = 0; m < M__COUNT; m++) {
         reqs[m].tag = (sim_tag_t){SIM_TAG_REQUEST, &reqs[m]};
         reqs[m].method = m;
-        reqs[m].handle = srv_method(sim.server, method_paths[m]);
+        if (method_served(m))
+            reqs[m].handle = srv_method(sim.server, method_paths[m]);
     }
+    generic.tag = (sim_tag_t){SIM_TAG_GENERIC, &generic};
     if (server_bind() != 0)
         return -1;
     grpc_server_start(sim.server);
     for (int m = 0; m < M__COUNT; m++)
-        if (req_arm(&reqs[m]) != 0)
+        if (method_served(m) && req_arm(&reqs[m]) != 0)
             return -1;
+    if (generic_arm() != 0)
+        return -1;
     if (pthread_create(&th_ctrl, NULL, ctrl_main, NULL) != 0 ||
         pthread_create(&th_stream, NULL, stream_main, NULL) != 0) {
         fprintf(stderr, "skview-sim: cannot start threads\n");

@@ -22,8 +22,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <grpc/grpc.h>
+#include "core/strbuf.h"
 #include "skaffold/model.h"
 #include "skaffold.pb-c.h"
+#include "v2/skaffold_v2.pb-c.h"
 
 typedef struct sim_opts {
     int port;
@@ -42,7 +44,11 @@ typedef struct sim_opts {
     const char *event_log;   /* --event-log FILE: the log, one JSON LogEntry a line */
     const char *state_log;   /* --state-log FILE: GetState after each iteration */
     unsigned iterations;     /* --iterations N: exit after N generated iterations */
+    unsigned idle_after;     /* --idle-after N: no file change after N iterations */
     bool healthy;            /* --healthy: a dev loop without failures */
+    bool no_v2;              /* --no-v2: no proto.v2 service (Skaffold 1.x) */
+    uint64_t log_flood;      /* --log-flood N: application log lines per ApplicationLogs call */
+    unsigned log_interval_ms;/* --log-interval MS: the pods' request logs (0 = none) */
 } sim_opts_t;
 
 typedef enum sim_tag_kind {
@@ -51,6 +57,7 @@ typedef enum sim_tag_kind {
     SIM_TAG_SEND,      /* a subscriber's send completed (stream queue) */
     SIM_TAG_CLOSE,     /* a subscriber's call closed (stream queue) */
     SIM_TAG_SHUTDOWN,  /* the server finished shutting down (control queue) */
+    SIM_TAG_GENERIC,   /* a call of a method nobody registered (control queue) */
 } sim_tag_kind_t;
 
 typedef struct sim_tag {
@@ -58,13 +65,21 @@ typedef struct sim_tag {
     void *owner;
 } sim_tag_t;
 
-/* One Events subscriber. */
+/* What a subscriber streams. */
+typedef enum sim_stream {
+    SIM_STREAM_V1,       /* proto.SkaffoldService/Events: sim.hist, then --flood */
+    SIM_STREAM_V2,       /* proto.v2 Events: sim.hist2 */
+    SIM_STREAM_APPLOGS,  /* proto.v2 ApplicationLogs: sim.applog, then --log-flood */
+} sim_stream_t;
+
+/* One Events (or ApplicationLogs) subscriber. */
 typedef struct sim_sub {
     sim_tag_t tag_send, tag_close;
     struct sim_sub *next;
     grpc_call *call;
     grpc_byte_buffer *send_buf;  /* the message in flight */
-    size_t next_idx;             /* next history entry to send */
+    sim_stream_t stream;
+    uint64_t next_idx;           /* next history entry to send (absolute for application logs) */
     uint64_t flood_left;         /* generated entries still to send */
     int cancelled;               /* from RECV_CLOSE_ON_SERVER */
     bool md_sent, send_pending, closed, status_sent, dead;
@@ -105,6 +120,23 @@ typedef struct sim {
     unsigned pending_phases;     /* SIM_* bits from Execute / Auto* on */
     bool change_pending;         /* a file change waits for a build */
     bool stopping;
+    /* The v2 service (v2.c): the Events log as packed proto.v2.Event
+     * slices, and the application logs since the first one the current dev
+     * loop keeps (applog_start); applog[0] is number applog_base. */
+    grpc_slice *hist2;
+    size_t n_hist2, cap_hist2;
+    grpc_slice *applog;
+    size_t n_applog, cap_applog;
+    uint64_t applog_base, applog_start;
+    Proto__V2__State *state2;    /* the server's v2 State (v2_state.c) */
+    int iteration2;              /* the v2 handler's iteration: DevLoop tasks so far */
+    FILE *event_log2;            /* --event-log FILE: FILE.v2 */
+    bool started;                /* the first dev loop is over (--log-flood waits for it) */
+    bool in_devloop;             /* a dev loop runs: the pods' logs are muted */
+    unsigned pods_rollout;       /* the rollout whose pods run (0: none yet) */
+    int pods_trouble;            /* the worker: 1 restarts once, 2 crash-loops */
+    grpc_slice *logflood;        /* --log-flood templates */
+    size_t n_logflood;
     sim_sub_t *subs;
     uint64_t streamed;           /* entries sent, for --exit-after */
     bool exit_requested;
@@ -132,7 +164,17 @@ void sim_state_log(int iteration);
 void sim_log_call(const char *json);
 void sim_request_exit(void);
 
+/* What a unary handler decided. */
+typedef struct sim_answer {
+    grpc_status_code code;
+    char msg[128];
+    grpc_byte_buffer *resp;   /* NULL: an Empty */
+} sim_answer_t;
+
 /* server.c */
+void sim_answer_error(sim_answer_t *a, grpc_status_code code, const char *msg);
+/* The request, decoded (an empty request arrives without a buffer). */
+ProtobufCMessage *sim_payload_unpack(grpc_byte_buffer *bb, const ProtobufCMessageDescriptor *d);
 int sim_server_start(void);
 void sim_server_stop(void);
 void sim_pump_locked(sim_sub_t *s);
@@ -141,6 +183,16 @@ void sim_flood_init(void);
 /* entries.c: fault injection for tests, run after the first iteration */
 void sim_burst(uint64_t n);
 void sim_big_entry(unsigned mib);
+
+/* state.c: protobuf-c helpers for the States: a new message, a string
+ * set (copied; "" is protobuf_c_empty_string), a deep copy, map<string,
+ * string>[key] = value (entries of descriptor d), freeing an array of messages. */
+void *sim_pb_new(const ProtobufCMessageDescriptor *d);
+void sim_pb_str(char **dst, const char *src);
+void *sim_pb_dup(const ProtobufCMessage *m);
+void sim_pb_map_set(void ***entries, size_t *n, const ProtobufCMessageDescriptor *d,
+                    const char *key, const char *value);
+void sim_pb_free_all(void **arr, size_t *n);
 
 /* state.c: the server's State, as Skaffold keeps it; callers hold sim.mu */
 void sim_state_init(char *const *artifacts, size_t n, const Proto__Metadata *md);
@@ -157,6 +209,8 @@ void sim_state_free(void);
 void sim_state_adopt_model(void);
 
 /* scenario.c */
+/* "pod/NAME" of deployment i (frontend, backend, worker) in rollout r. */
+void sim_pod_name(char *buf, size_t len, size_t i, unsigned r);
 int sim_scenario_start(void);
 void sim_scenario_stop(void);
 /* Runs the phases asked for (Execute); called with sim.mu held. */
@@ -167,5 +221,41 @@ unsigned sim_scenario_waiting_locked(void);
 
 /* entries.c: LogEntry builders with Skaffold's own sentences */
 int64_t sim_now_ns(void);
+/* The timestamp of the last entry this thread emitted (v2 events of the
+ * same step carry it too). */
+int64_t sim_last_stamp(void);
+
+/* v2.c: the v2 history; callers hold no lock. Stamps ev at t_ns (0: now),
+ * appends it to the Events log (an ApplicationLogEvent: to the application
+ * logs), folds it into the v2 State, writes it to FILE.v2 and wakes the
+ * subscribers. A DevLoop task "InProgress" empties the application logs
+ * the server keeps. */
+void sim_v2_emit(Proto__V2__Event *ev, int64_t t_ns);
+void sim_v2_free(void);
+/* Writes ev as a FILE.v2 line: jsonpb's lowerCamel names. */
+void sim_v2_json(strbuf_t *sb, const Proto__V2__Event *ev);
+/* Drops application logs that no subscriber needs any more; holds sim.mu. */
+void sim_v2_trim_locked(void);
+
+/* v2_state.c: the server's v2 State, as Skaffold 2.x keeps it
+ * (event/v2/event.go); callers hold sim.mu. */
+void sim_state2_init(char *const *artifacts, size_t n);
+void sim_state2_handle(const Proto__V2__Event *ev);
+void sim_state2_reset_build(void);
+void sim_state2_reset_deploy(void);
+grpc_byte_buffer *sim_state2_pack(void);   /* takes sim.mu itself */
+void sim_state2_free(void);
+
+/* v2_server.c: the v2 control calls. They change the v2 State the way
+ * Skaffold 2.x's v2 endpoints do and trigger nothing (Skaffold wires the
+ * runner's callbacks to the v1 service only). which: 0 build, 1 sync, 2 deploy. */
+void sim_v2_execute(grpc_byte_buffer *bb, sim_answer_t *a);
+void sim_v2_auto(int which, grpc_byte_buffer *bb, sim_answer_t *a);
+void sim_v2_handle(grpc_byte_buffer *bb, sim_answer_t *a);
+
+/* pods.c: the application logs of the deployed pods */
+int sim_pods_start(void);
+void sim_pods_stop(void);
+void sim_logflood_init(void);
 
 #endif

@@ -12,7 +12,7 @@
 
 static const char not_started[] = "Not Started";
 
-static void *xnew(const ProtobufCMessageDescriptor *d)
+void *sim_pb_new(const ProtobufCMessageDescriptor *d)
 {
     void *m = malloc(d->sizeof_message);
     if (!m)
@@ -21,7 +21,7 @@ static void *xnew(const ProtobufCMessageDescriptor *d)
     return m;
 }
 
-static void str_set(char **dst, const char *src)
+void sim_pb_str(char **dst, const char *src)
 {
     if (*dst && *dst != protobuf_c_empty_string)
         free(*dst);
@@ -30,7 +30,7 @@ static void str_set(char **dst, const char *src)
         abort();
 }
 
-static void *dup_msg(const ProtobufCMessage *m)
+void *sim_pb_dup(const ProtobufCMessage *m)
 {
     size_t n = protobuf_c_message_get_packed_size(m);
     uint8_t *buf = malloc(n ? n : 1);
@@ -44,7 +44,7 @@ static void *dup_msg(const ProtobufCMessage *m)
     return copy;
 }
 
-static void free_all(void **arr, size_t *n)
+void sim_pb_free_all(void **arr, size_t *n)
 {
     for (size_t i = 0; i < *n; i++)
         protobuf_c_message_free_unpacked(arr[i], NULL);
@@ -58,48 +58,48 @@ void sim_state_init(char *const *artifacts, size_t n, const Proto__Metadata *md)
 {
     if (sim.state)
         protobuf_c_message_free_unpacked(&sim.state->base, NULL);
-    Proto__State *s = sim.state = xnew(&proto__state__descriptor);
-    s->buildstate = xnew(&proto__build_state__descriptor);
-    s->deploystate = xnew(&proto__deploy_state__descriptor);
-    s->statuscheckstate = xnew(&proto__status_check_state__descriptor);
-    s->filesyncstate = xnew(&proto__file_sync_state__descriptor);
-    str_set(&s->deploystate->status, not_started);
-    str_set(&s->statuscheckstate->status, not_started);
-    str_set(&s->filesyncstate->status, not_started);
-    s->teststate = xnew(&proto__test_state__descriptor);
-    str_set(&s->teststate->status, not_started);
+    Proto__State *s = sim.state = sim_pb_new(&proto__state__descriptor);
+    s->buildstate = sim_pb_new(&proto__build_state__descriptor);
+    s->deploystate = sim_pb_new(&proto__deploy_state__descriptor);
+    s->statuscheckstate = sim_pb_new(&proto__status_check_state__descriptor);
+    s->filesyncstate = sim_pb_new(&proto__file_sync_state__descriptor);
+    sim_pb_str(&s->deploystate->status, not_started);
+    sim_pb_str(&s->statuscheckstate->status, not_started);
+    sim_pb_str(&s->filesyncstate->status, not_started);
+    s->teststate = sim_pb_new(&proto__test_state__descriptor);
+    sim_pb_str(&s->teststate->status, not_started);
     s->buildstate->artifacts = calloc(n ? n : 1, sizeof *s->buildstate->artifacts);
     if (!s->buildstate->artifacts)
         abort();
     for (size_t i = 0; i < n; i++) {
-        Proto__BuildState__ArtifactsEntry *e = xnew(&proto__build_state__artifacts_entry__descriptor);
-        str_set(&e->key, artifacts[i]);
-        str_set(&e->value, not_started);
+        Proto__BuildState__ArtifactsEntry *e = sim_pb_new(&proto__build_state__artifacts_entry__descriptor);
+        sim_pb_str(&e->key, artifacts[i]);
+        sim_pb_str(&e->value, not_started);
         s->buildstate->artifacts[s->buildstate->n_artifacts++] = e;
     }
     if (md)
-        s->metadata = dup_msg(&md->base);
+        s->metadata = sim_pb_dup(&md->base);
 }
 
 /* ---- handleExec ---------------------------------------------------------------- */
 
 /* map<string,string>[key] = value; entries have key field 1, value field 2. */
-static void map_set(void ***entries, size_t *n, const ProtobufCMessageDescriptor *d,
+void sim_pb_map_set(void ***entries, size_t *n, const ProtobufCMessageDescriptor *d,
                     const char *key, const char *value)
 {
     size_t ko = d->fields[0].offset, vo = d->fields[1].offset;
     key = key ? key : "";
     for (size_t i = 0; i < *n; i++)
         if (!strcmp(*(char **)((char *)(*entries)[i] + ko), key)) {
-            str_set((char **)((char *)(*entries)[i] + vo), value);
+            sim_pb_str((char **)((char *)(*entries)[i] + vo), value);
             return;
         }
     *entries = realloc(*entries, (*n + 1) * sizeof **entries);
     if (!*entries)
         abort();
-    void *e = xnew(d);
-    str_set((char **)((char *)e + ko), key);
-    str_set((char **)((char *)e + vo), value);
+    void *e = sim_pb_new(d);
+    sim_pb_str((char **)((char *)e + ko), key);
+    sim_pb_str((char **)((char *)e + vo), value);
     (*entries)[(*n)++] = e;
 }
 
@@ -108,15 +108,15 @@ static void port_set(Proto__State *s, const Proto__PortEvent *p)
     for (size_t i = 0; i < s->n_forwardedports; i++)
         if (s->forwardedports[i]->key == p->localport) {
             protobuf_c_message_free_unpacked(&s->forwardedports[i]->value->base, NULL);
-            s->forwardedports[i]->value = dup_msg(&p->base);
+            s->forwardedports[i]->value = sim_pb_dup(&p->base);
             return;
         }
     s->forwardedports = realloc(s->forwardedports, (s->n_forwardedports + 1) * sizeof *s->forwardedports);
     if (!s->forwardedports)
         abort();
-    Proto__State__ForwardedPortsEntry *e = xnew(&proto__state__forwarded_ports_entry__descriptor);
+    Proto__State__ForwardedPortsEntry *e = sim_pb_new(&proto__state__forwarded_ports_entry__descriptor);
     e->key = p->localport;
-    e->value = dup_msg(&p->base);
+    e->value = sim_pb_dup(&p->base);
     s->forwardedports[s->n_forwardedports++] = e;
 }
 
@@ -134,7 +134,7 @@ static void debug_event(Proto__State *s, const Proto__DebuggingContainerEvent *d
                                          (s->n_debuggingcontainers + 1) * sizeof *s->debuggingcontainers);
         if (!s->debuggingcontainers)
             abort();
-        s->debuggingcontainers[s->n_debuggingcontainers++] = dup_msg(&d->base);
+        s->debuggingcontainers[s->n_debuggingcontainers++] = sim_pb_dup(&d->base);
     } else if (k == STATUS_TERMINATED) {
         size_t kept = 0;
         for (size_t i = 0; i < s->n_debuggingcontainers; i++) {
@@ -154,32 +154,32 @@ void sim_state_handle(const Proto__Event *ev)
         return;
     switch (ev->event_type_case) {
     case PROTO__EVENT__EVENT_TYPE_BUILD_EVENT:
-        map_set((void ***)&s->buildstate->artifacts, &s->buildstate->n_artifacts,
+        sim_pb_map_set((void ***)&s->buildstate->artifacts, &s->buildstate->n_artifacts,
                 &proto__build_state__artifacts_entry__descriptor, ev->buildevent->artifact,
                 ev->buildevent->status);
         break;
     case PROTO__EVENT__EVENT_TYPE_DEPLOY_EVENT:
-        str_set(&s->deploystate->status, ev->deployevent->status);
+        sim_pb_str(&s->deploystate->status, ev->deployevent->status);
         break;
     case PROTO__EVENT__EVENT_TYPE_PORT_EVENT:
         port_set(s, ev->portevent);
         break;
     case PROTO__EVENT__EVENT_TYPE_STATUS_CHECK_EVENT:
-        str_set(&s->statuscheckstate->status, ev->statuscheckevent->status);
+        sim_pb_str(&s->statuscheckstate->status, ev->statuscheckevent->status);
         break;
     case PROTO__EVENT__EVENT_TYPE_RESOURCE_STATUS_CHECK_EVENT:
-        map_set((void ***)&s->statuscheckstate->resources, &s->statuscheckstate->n_resources,
+        sim_pb_map_set((void ***)&s->statuscheckstate->resources, &s->statuscheckstate->n_resources,
                 &proto__status_check_state__resources_entry__descriptor,
                 ev->resourcestatuscheckevent->resource, ev->resourcestatuscheckevent->status);
         break;
     case PROTO__EVENT__EVENT_TYPE_FILE_SYNC_EVENT:
-        str_set(&s->filesyncstate->status, ev->filesyncevent->status);
+        sim_pb_str(&s->filesyncstate->status, ev->filesyncevent->status);
         break;
     case PROTO__EVENT__EVENT_TYPE_DEBUGGING_CONTAINER_EVENT:
         debug_event(s, ev->debuggingcontainerevent);
         break;
     case PROTO__EVENT__EVENT_TYPE_TEST_EVENT:
-        str_set(&s->teststate->status, ev->testevent->status);
+        sim_pb_str(&s->teststate->status, ev->testevent->status);
         break;
     default:
         break;
@@ -191,21 +191,21 @@ void sim_state_handle(const Proto__Event *ev)
 void sim_state_reset_deploy(void)
 {
     Proto__State *s = sim.state;
-    str_set(&s->deploystate->status, not_started);
+    sim_pb_str(&s->deploystate->status, not_started);
     s->deploystate->statuscode = 0;
-    str_set(&s->statuscheckstate->status, not_started);
+    sim_pb_str(&s->statuscheckstate->status, not_started);
     s->statuscheckstate->statuscode = 0;
-    free_all((void **)s->statuscheckstate->resources, &s->statuscheckstate->n_resources);
+    sim_pb_free_all((void **)s->statuscheckstate->resources, &s->statuscheckstate->n_resources);
     s->statuscheckstate->resources = NULL;
-    free_all((void **)s->forwardedports, &s->n_forwardedports);
+    sim_pb_free_all((void **)s->forwardedports, &s->n_forwardedports);
     s->forwardedports = NULL;
-    free_all((void **)s->debuggingcontainers, &s->n_debuggingcontainers);
+    sim_pb_free_all((void **)s->debuggingcontainers, &s->n_debuggingcontainers);
     s->debuggingcontainers = NULL;
 }
 
 void sim_state_reset_test(void)
 {
-    str_set(&sim.state->teststate->status, not_started);
+    sim_pb_str(&sim.state->teststate->status, not_started);
     sim.state->teststate->statuscode = 0;
 }
 
@@ -213,9 +213,9 @@ void sim_state_reset_build(void)
 {
     Proto__State *s = sim.state;
     for (size_t i = 0; i < s->buildstate->n_artifacts; i++)
-        str_set(&s->buildstate->artifacts[i]->value, not_started);
+        sim_pb_str(&s->buildstate->artifacts[i]->value, not_started);
     s->buildstate->statuscode = 0;
-    str_set(&s->filesyncstate->status, not_started);
+    sim_pb_str(&s->filesyncstate->status, not_started);
     sim_state_reset_test();
     sim_state_reset_deploy();
 }
@@ -284,5 +284,5 @@ void sim_state_free(void)
 void sim_state_adopt_model(void)
 {
     sim_state_free();
-    sim.state = dup_msg(&model_state(sim.model)->base);
+    sim.state = sim_pb_dup(&model_state(sim.model)->base);
 }

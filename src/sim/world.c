@@ -32,6 +32,7 @@ void sim_world_free(void)
     free(sim.flood);
     model_free(sim.model);
     sim_state_free();
+    sim_v2_free();
     if (sim.calls_log)
         fclose(sim.calls_log);
     if (sim.event_log)

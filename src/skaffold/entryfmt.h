@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include "skaffold.pb-c.h"
+#include "v2/skaffold_v2.pb-c.h"
 #include "core/pbjson.h"
 
 /* "meta", "build", "deploy", "port", "statuscheck", "resource", "sync",
@@ -21,5 +22,28 @@ void entry_format_line(strbuf_t *out, const Proto__LogEntry *e);
  * canonical JSON, or the human line made terminal-safe. scratch is reused
  * working space. */
 void entry_render(strbuf_t *out, strbuf_t *scratch, const Proto__LogEntry *e, bool json);
+
+/* ---- v2 events (Skaffold 2.x): the same for a proto.v2 Event ----------------
+ * Kinds: "meta", "task", "build" (BuildSubtaskEvent), "test", "render",
+ * "deploy", "verify", "exec", "statuscheck", "port", "sync", "debug",
+ * "cloudrun", "termination", "log" (Skaffold's output), "app" (an
+ * application's log line), or "none". */
+const char *entry_v2_kind(const Proto__V2__Event *ev);
+/* The event as a sentence, made from its fields (v2 carries none):
+ *   task        "Build-2 Failed: BUILD_DOCKER_NO_SPACE_ERR: docker build: ..."
+ *   build       "Build-1 web Cache Failed (miss)", "Build-1 web Build InProgress"
+ *   statuscheck "StatusCheck-1 deployment/web InProgress: waiting for rollout ..."
+ *   log         "[Build-1 web] Building [web]..." (its message without the
+ *               final newline; the subtask "-1" is none)
+ *   app         "[web-7d9c6b5f4-x2lqz web] GET / 200"
+ * Raw text: the message may hold escape sequences and newlines. */
+void entry_v2_text(strbuf_t *out, const Proto__V2__Event *ev);
+/* "2024-11-29T08:46:40.411Z  task         Build-1 InProgress" */
+void entry_v2_format_line(strbuf_t *out, const Proto__V2__Event *ev);
+/* One output line of `skview events` for a v2 event, with its newline:
+ * canonical JSON (lowerCamel, as Skaffold's F.v2), or the line above made
+ * terminal-safe: colour sequences dropped, every other control shown inert,
+ * a newline inside a message as U+2424. */
+void entry_v2_render(strbuf_t *out, strbuf_t *scratch, const Proto__V2__Event *ev, bool json);
 
 #endif

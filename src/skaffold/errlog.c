@@ -149,6 +149,21 @@ static model_error_t *errlog_repeat_of(const errlog_t *el, phase_t p, const char
     return NULL;
 }
 
+/* The open phase error of the session that says exactly this, if any (an
+ * error that repeats keeps the iteration of its first report, so the
+ * iteration is not compared). */
+static model_error_t *errlog_restated(const errlog_t *el, int code, const char *message,
+                                      uint32_t session)
+{
+    for (size_t i = el->n_open; i-- > 0;) {
+        model_error_t *e = (model_error_t *)errlog_by_id(el, el->open[i]);
+        if (e->phase != PHASE_DEVLOOP && e->session == session &&
+            e->code == code && strcmp(e->message, message) == 0)
+            return e;
+    }
+    return NULL;
+}
+
 static void errlog_open_push(errlog_t *el, uint64_t id)
 {
     el->open = model_grow(el->open, &el->open_alloc, el->n_open + 1, sizeof *el->open, el->cap);
@@ -247,6 +262,10 @@ uint64_t errlog_fold(errlog_t *el, const Proto__Event *ev, const char *entry,
         rep->repeats++;
         return rep->id;
     }
+    /* Skaffold ends a failed iteration with a DevLoopEvent carrying the
+     * phase's own error again: that is the same failure, not a second row. */
+    if (s.phase == PHASE_DEVLOOP && (rep = errlog_restated(el, w.code, w.message, session)))
+        return rep->id;
     model_error_t *e = errlog_slot(el);
     e->id = el->next_id++;
     e->seq = seq;
@@ -277,9 +296,68 @@ const model_error_t *errlog_by_id(const errlog_t *el, uint64_t id)
     if (el->count == 0)
         return NULL;
     uint64_t first = errlog_oldest(el, 0)->id;
-    if (id < first || id - first >= el->count)
+    if (id < first)
         return NULL;
-    return errlog_oldest(el, (size_t)(id - first));
+    if (!el->gaps)
+        return id - first < el->count ? errlog_oldest(el, (size_t)(id - first)) : NULL;
+    size_t lo = 0, hi = el->count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        model_error_t *e = errlog_oldest(el, mid);
+        if (e->id == id)
+            return e;
+        if (e->id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+static bool ids_has(const uint64_t *ids, size_t n, uint64_t id)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ids[mid] == id)
+            return true;
+        if (ids[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return false;
+}
+
+/* Rewrites the ring oldest first from slot 0 without the retracted errors;
+ * the open list loses them too. */
+void errlog_retract(errlog_t *el, const uint64_t *ids, size_t n)
+{
+    if (n == 0 || el->count == 0)
+        return;
+    model_error_t *ring = xcalloc(el->alloc, sizeof *ring);
+    size_t kept = 0;
+    for (size_t i = 0; i < el->count; i++) {
+        model_error_t *e = errlog_oldest(el, i);
+        if (ids_has(ids, n, e->id))
+            errlog_error_free(e);
+        else
+            ring[kept++] = *e;
+    }
+    if (kept == el->count) {
+        free(ring);
+        return;
+    }
+    free(el->ring);
+    el->ring = ring;
+    el->head = 0;
+    el->count = kept;
+    el->gaps = true;
+    size_t open_kept = 0;
+    for (size_t i = 0; i < el->n_open; i++)
+        if (!ids_has(ids, n, el->open[i]))
+            el->open[open_kept++] = el->open[i];
+    el->n_open = open_kept;
 }
 
 size_t errlog_unresolved(const errlog_t *el)

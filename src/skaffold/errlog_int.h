@@ -1,6 +1,7 @@
 /* Private to src/model: the error list, a ring of the newest errors_cap
- * errors. Ids are consecutive and only the oldest is ever evicted, so an id
- * maps straight to its slot. */
+ * errors. Ids increase; while they are consecutive (only the oldest ever
+ * evicted) an id maps straight to its slot. Retracting errors (errlog_retract:
+ * v2 errors that v1 takes over) leaves gaps; lookups then search. */
 #ifndef SKVIEW_ERRLOG_INT_H
 #define SKVIEW_ERRLOG_INT_H
 
@@ -16,6 +17,7 @@ typedef struct errlog {
      * and scanning them all on every success event cost 60% of a 1M fold. */
     uint64_t *open;
     size_t n_open, open_alloc;
+    bool gaps;               /* ids are no longer consecutive */
 } errlog_t;
 
 void errlog_init(errlog_t *el, size_t cap);
@@ -30,5 +32,8 @@ size_t errlog_count(const errlog_t *el);
 const model_error_t *errlog_at(const errlog_t *el, size_t newest_i);
 const model_error_t *errlog_by_id(const errlog_t *el, uint64_t id);
 size_t errlog_unresolved(const errlog_t *el);
+/* Removes the errors with these ids (ascending; ids no longer held are
+ * skipped). The others keep their ids and order. */
+void errlog_retract(errlog_t *el, const uint64_t *ids, size_t n);
 
 #endif

@@ -28,8 +28,10 @@
  * dropped, so memory stays flat however long a session runs. Seqs increase
  * from 1 and are never reused, so a reader can hold a position across
  * drops (logs_get returns NULL for a dropped seq). Strings that repeat
- * (task, subject, pod, container, prefix) are interned; line text is owned
- * by the line. */
+ * (task, subject, pod, container, prefix) are interned, and kept only while
+ * a held line uses them (so the names are bounded by the held lines); line
+ * text is owned by the line. At most LOGS_MAX_PENDING origins hold a
+ * partial line at once: one more finishes the oldest partial line. */
 #ifndef SKVIEW_LOGS_H
 #define SKVIEW_LOGS_H
 
@@ -39,6 +41,7 @@
 
 #define LOGS_DEFAULT_CAP 100000
 #define LOGS_MAX_LINE 65536
+#define LOGS_MAX_PENDING 64
 
 typedef enum log_src {
     LOG_SKAFFOLD,                /* Skaffold's own output */
@@ -79,17 +82,18 @@ void logs_free(logs_t *l);
  * (src < 0); seqs keep increasing. Partial lines of that source go too. */
 void logs_clear(logs_t *l, int src);
 
-/* Adds a Skaffold message (a SkaffoldLogEvent). iteration < 0: taken from
- * task_id. session: the model's current session. */
+/* Adds a Skaffold message (a SkaffoldLogEvent). The iteration is taken
+ * from task_id (-1 when it names none). session: the model's current
+ * session. */
 void logs_add_skaffold(logs_t *l, int64_t time_ns, const char *task_id, const char *subtask_id,
                        int level, const char *msg, size_t len, uint32_t session);
 /* Adds an application message (an ApplicationLogEvent). */
 void logs_add_app(logs_t *l, int64_t time_ns, const char *pod, const char *container,
                   const char *prefix, const char *msg, size_t len, int32_t iteration, uint32_t session);
 
-/* What is held: seqs first..last (first > last when empty; some in between
- * may be gone only by dropping from the front, so every seq in range is
- * held). */
+/* What is held: seqs first..last (first > last when empty). Lines go by
+ * dropping from the front, so every seq in range is held, except lines a
+ * logs_clear of one source removed: logs_get is NULL for those. */
 uint64_t logs_first(const logs_t *l);
 uint64_t logs_last(const logs_t *l);
 size_t logs_count(const logs_t *l);

@@ -11,7 +11,8 @@
 #include "skaffold/model.h"
 #include "skaffold/model_int.h"
 
-static const char not_started[] = "Not Started";
+static const char not_started_v1[] = "Not Started";
+static const char not_started_v2[] = "NotStarted";
 
 /* Replaces a string field; "" shares protobuf_c_empty_string, which
  * free_unpacked knows not to free. */
@@ -34,7 +35,7 @@ static void *pb_new(const ProtobufCMessageDescriptor *d)
 
 /* Skaffold's empty State parts, for a new mirror and for a server State that
  * lacks one (so readers can rely on the parts being there). */
-static void mirror_complete(Proto__State *s)
+static void mirror_complete(Proto__State *s, const char *not_started)
 {
     if (s->buildstate == NULL)
         s->buildstate = pb_new(&proto__build_state__descriptor);
@@ -329,6 +330,7 @@ static void mirror_empty_rollout(mirror_t *mr)
 static void mirror_reset_deploy(mirror_t *mr)
 {
     Proto__State *s = mr->s;
+    const char *not_started = mr->not_started;
     pb_str_set(&s->deploystate->status, not_started);
     s->deploystate->statuscode = 0;
     pb_str_set(&s->statuscheckstate->status, not_started);
@@ -338,7 +340,7 @@ static void mirror_reset_deploy(mirror_t *mr)
 
 static void mirror_reset_test(mirror_t *mr)
 {
-    pb_str_set(&mr->s->teststate->status, not_started);
+    pb_str_set(&mr->s->teststate->status, mr->not_started);
     mr->s->teststate->statuscode = 0;
 }
 
@@ -347,9 +349,9 @@ static void mirror_reset_build(mirror_t *mr)
     Proto__BuildState *b = mr->s->buildstate;
     strmap_ref_t a = arts_ref(mr);
     for (size_t i = 0; i < b->n_artifacts; i++)
-        pb_str_set(strmap_value_at(&a, i), not_started);
+        pb_str_set(strmap_value_at(&a, i), mr->not_started);
     b->statuscode = 0;
-    pb_str_set(&mr->s->filesyncstate->status, not_started);
+    pb_str_set(&mr->s->filesyncstate->status, mr->not_started);
     mirror_reset_test(mr);
     mirror_reset_deploy(mr);
 }
@@ -361,9 +363,12 @@ static void mirror_reset_session(mirror_t *mr)
     Proto__State *s = mr->s;
     bool ab = s->buildstate->autotrigger, ad = s->deploystate->autotrigger;
     bool as = s->filesyncstate->autotrigger;
+    const char *ns = mr->not_started;
 
     mirror_free(mr);
     mirror_init(mr);
+    if (ns == not_started_v2)
+        mirror_use_v2_strings(mr);
     mr->s->buildstate->autotrigger = ab;
     mr->s->deploystate->autotrigger = ad;
     mr->s->filesyncstate->autotrigger = as;
@@ -484,7 +489,7 @@ void mirror_adopt(mirror_t *mr, Proto__State *s)
 {
     if (mr->s != NULL)
         protobuf_c_message_free_unpacked(&mr->s->base, NULL);
-    mirror_complete(s);
+    mirror_complete(s, mr->not_started);
     mr->s = s;
     mirror_reindex(mr);
 }
@@ -492,6 +497,7 @@ void mirror_adopt(mirror_t *mr, Proto__State *s)
 void mirror_init(mirror_t *mr)
 {
     memset(mr, 0, sizeof *mr);
+    mr->not_started = not_started_v1;
     keyidx_init(&mr->arts);
     keyidx_init(&mr->res);
     keyidx_init(&mr->ports);
@@ -506,4 +512,177 @@ void mirror_free(mirror_t *mr)
     keyidx_free(&mr->res);
     keyidx_free(&mr->ports);
     memset(mr, 0, sizeof *mr);
+}
+
+/* ---- v2 events (a FILE.v2 alone) --------------------------------------------------- */
+
+static void v2_str_renamed(char **status, const char *from, const char *to)
+{
+    if (*status != NULL && strcmp(*status, from) == 0)
+        pb_str_set(status, to);
+}
+
+void mirror_use_v2_strings(mirror_t *mr)
+{
+    Proto__State *s = mr->s;
+    strmap_ref_t a = arts_ref(mr);
+
+    mr->not_started = not_started_v2;
+    v2_str_renamed(&s->deploystate->status, not_started_v1, not_started_v2);
+    v2_str_renamed(&s->statuscheckstate->status, not_started_v1, not_started_v2);
+    v2_str_renamed(&s->filesyncstate->status, not_started_v1, not_started_v2);
+    v2_str_renamed(&s->teststate->status, not_started_v1, not_started_v2);
+    for (size_t i = 0; i < s->buildstate->n_artifacts; i++)
+        v2_str_renamed(strmap_value_at(&a, i), not_started_v1, not_started_v2);
+}
+
+/* The v1 PortEvent a v2 PortForwardEvent says (v2 has no remotePort: the
+ * target port's number stands for it). Strings are borrowed. */
+static void v2_port(mirror_t *mr, const Proto__V2__PortForwardEvent *p)
+{
+    Proto__PortEvent pe = PROTO__PORT_EVENT__INIT;
+    Proto__IntOrString tp = PROTO__INT_OR_STRING__INIT;
+
+    pe.localport = p->localport;
+    pe.podname = p->podname;
+    pe.containername = p->containername;
+    pe.namespace_ = p->namespace_;
+    pe.portname = p->portname;
+    pe.resourcetype = p->resourcetype;
+    pe.resourcename = p->resourcename;
+    pe.address = p->address;
+    if (p->targetport != NULL) {
+        tp.type = p->targetport->type;
+        tp.intval = p->targetport->intval;
+        tp.strval = p->targetport->strval;
+        pe.targetport = &tp;
+        pe.remoteport = p->targetport->intval;
+    }
+    mirror_port(mr, &pe);
+}
+
+static void v2_debug(mirror_t *mr, const Proto__V2__DebuggingContainerEvent *d)
+{
+    Proto__DebuggingContainerEvent de = PROTO__DEBUGGING_CONTAINER_EVENT__INIT;
+    size_t n = d->n_debugports;
+    Proto__DebuggingContainerEvent__DebugPortsEntry *ents = n ? xcalloc(n, sizeof *ents) : NULL;
+    Proto__DebuggingContainerEvent__DebugPortsEntry **ptrs = n ? xcalloc(n, sizeof *ptrs) : NULL;
+
+    de.status = d->status;
+    de.podname = d->podname;
+    de.containername = d->containername;
+    de.namespace_ = d->namespace_;
+    de.artifact = d->artifact;
+    de.runtime = d->runtime;
+    de.workingdir = d->workingdir;
+    for (size_t i = 0; i < n; i++) {
+        protobuf_c_message_init(&proto__debugging_container_event__debug_ports_entry__descriptor,
+                                &ents[i]);
+        ents[i].key = d->debugports[i]->key;
+        ents[i].value = d->debugports[i]->value;
+        ptrs[i] = &ents[i];
+    }
+    de.n_debugports = n;
+    de.debugports = ptrs;
+    mirror_debug(mr, &de);
+    free(ptrs);
+    free(ents);
+}
+
+/* builders: one per builder type, with how many artifacts use it. */
+static void v2_builders(Proto__BuildMetadata *b, const Proto__V2__BuildMetadata *v2)
+{
+    b->builders = v2->n_artifacts ? xcalloc(v2->n_artifacts, sizeof *b->builders) : NULL;
+    for (size_t i = 0; i < v2->n_artifacts; i++) {
+        int type = v2->artifacts[i]->type;
+        size_t j = 0;
+        while (j < b->n_builders && (int)b->builders[j]->type != type)
+            j++;
+        if (j == b->n_builders) {
+            b->builders[j] = pb_new(&proto__build_metadata__image_builder__descriptor);
+            b->builders[j]->type = type;
+            b->n_builders++;
+        }
+        b->builders[j]->count++;
+    }
+}
+
+/* The v1 Metadata of a v2 one: deploy, test and additional have the same
+ * wire form in both, so they travel packed; the build part is counted. */
+static Proto__Metadata *v2_metadata(const Proto__V2__Metadata *md)
+{
+    Proto__V2__Metadata rest = *md;
+    rest.build = NULL;
+    rest.render = NULL;
+    rest.runid = (char *)protobuf_c_empty_string;
+    size_t n = protobuf_c_message_get_packed_size(&rest.base);
+    uint8_t *buf = xmalloc(n ? n : 1);
+    protobuf_c_message_pack(&rest.base, buf);
+    Proto__Metadata *v1 = proto__metadata__unpack(NULL, n, buf);
+    free(buf);
+    if (v1 == NULL)
+        v1 = pb_new(&proto__metadata__descriptor);
+    if (md->build != NULL) {
+        v1->build = pb_new(&proto__build_metadata__descriptor);
+        v1->build->numberofartifacts = (int32_t)md->build->n_artifacts;
+        v1->build->type = md->build->type;
+        v2_builders(v1->build, md->build);
+    }
+    return v1;
+}
+
+/* InitializeState: the configured artifacts, not started until they build. */
+static void v2_meta(mirror_t *mr, const Proto__V2__MetaEvent *me)
+{
+    if (me->metadata == NULL)
+        return;
+    if (mr->s->metadata != NULL)
+        protobuf_c_message_free_unpacked(&mr->s->metadata->base, NULL);
+    mr->s->metadata = v2_metadata(me->metadata);
+    const Proto__V2__BuildMetadata *b = me->metadata->build;
+    strmap_ref_t a = arts_ref(mr);
+    for (size_t i = 0; b != NULL && i < b->n_artifacts; i++)
+        if (strmap_find(&a, b->artifacts[i]->name) < 0)
+            strmap_set(&a, b->artifacts[i]->name, mr->not_started);
+}
+
+void mirror_fold_v2(mirror_t *mr, const Proto__V2__Event *ev)
+{
+    Proto__State *s = mr->s;
+    const Proto__V2__BuildSubtaskEvent *b = ev->buildsubtaskevent;
+    const Proto__V2__StatusCheckSubtaskEvent *r = ev->statuschecksubtaskevent;
+    strmap_ref_t m;
+
+    switch (ev->event_type_case) {
+    case PROTO__V2__EVENT__EVENT_TYPE_BUILD_SUBTASK_EVENT:
+        if (strcmp(model_nz(b->step), "Build") != 0)
+            break; /* the cache check is no build status */
+        m = arts_ref(mr);
+        strmap_set(&m, b->artifact, b->status);
+        break;
+    case PROTO__V2__EVENT__EVENT_TYPE_TEST_EVENT:
+        pb_str_set(&s->teststate->status, ev->testevent->status);
+        break;
+    case PROTO__V2__EVENT__EVENT_TYPE_DEPLOY_SUBTASK_EVENT:
+        pb_str_set(&s->deploystate->status, ev->deploysubtaskevent->status);
+        break;
+    case PROTO__V2__EVENT__EVENT_TYPE_PORT_EVENT:
+        v2_port(mr, ev->portevent);
+        break;
+    case PROTO__V2__EVENT__EVENT_TYPE_STATUS_CHECK_SUBTASK_EVENT:
+        m = res_ref(mr);
+        strmap_set(&m, r->resource, r->status);
+        break;
+    case PROTO__V2__EVENT__EVENT_TYPE_FILE_SYNC_EVENT:
+        pb_str_set(&s->filesyncstate->status, ev->filesyncevent->status);
+        break;
+    case PROTO__V2__EVENT__EVENT_TYPE_DEBUGGING_CONTAINER_EVENT:
+        v2_debug(mr, ev->debuggingcontainerevent);
+        break;
+    case PROTO__V2__EVENT__EVENT_TYPE_META_EVENT:
+        v2_meta(mr, ev->metaevent);
+        break;
+    default:
+        break; /* tasks, render, verify, exec, logs: no v1 State field */
+    }
 }

@@ -8,11 +8,13 @@
 
 #include "core/keyidx.h"
 #include "skaffold.pb-c.h"
+#include "v2/skaffold_v2.pb-c.h"
 
 typedef struct mirror {
     Proto__State *s;
     keyidx_t arts, res, ports;
     size_t arts_alloc, res_alloc, ports_alloc, debug_alloc;
+    const char *not_started;     /* "Not Started" (v1) or "NotStarted" (v2) */
 } mirror_t;
 
 /* Skaffold's resets (pkg/skaffold/event/event.go), as bits so that the
@@ -37,6 +39,22 @@ void mirror_reset(mirror_t *mr, unsigned resets);
 /* Applies one event by Skaffold's handleExec rules, and the statusCode its
  * phase function sets in the same step. */
 void mirror_fold(mirror_t *mr, const Proto__Event *ev);
+/* From now on the mirror holds v2's strings ("NotStarted" where v1 says
+ * "Not Started", also in every reset); the statuses already "Not Started"
+ * are rewritten. For a mirror fed by v2 events alone. */
+void mirror_use_v2_strings(mirror_t *mr);
+/* Applies one v2 event by the v2 server's rules (skaffold-v2-wire.md), to
+ * the v1 State's fields: a BuildSubtaskEvent of step "Build" sets
+ * buildState.artifacts[artifact], TestEvent testState.status,
+ * DeploySubtaskEvent deployState.status, PortForwardEvent
+ * forwardedPorts[localPort] (as a v1 PortEvent: remotePort is the
+ * targetPort's number), StatusCheckSubtaskEvent
+ * statusCheckState.resources[resource], FileSyncEvent fileSyncState.status,
+ * DebuggingContainerEvent as v1's, MetaEvent the metadata (the v1 form:
+ * numberOfArtifacts and builders counted from the artifacts, which also
+ * enter buildState.artifacts as not started when absent). No statusCode and
+ * no statusCheckState.status: the v2 server sets neither. */
+void mirror_fold_v2(mirror_t *mr, const Proto__V2__Event *ev);
 /* The position of a resource in statusCheckState.resources, or -1. */
 long mirror_resource_pos(const mirror_t *mr, const char *name);
 

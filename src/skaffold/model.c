@@ -5,32 +5,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "skaffold/errlog_int.h"
-#include "skaffold/history_int.h"
-#include "skaffold/mirror_int.h"
 #include "skaffold/model.h"
 #include "skaffold/model_int.h"
-#include "skaffold/resets_int.h"
-#include "skaffold/resources_int.h"
-#include "skaffold/timeline_int.h"
-
-struct model {
-    model_opts_t opts;
-    mirror_t mirror;
-    resets_t resets;
-    uint64_t seq, generation;
-    uint64_t undecodable;   /* history entries reconcile could not decode */
-    char *version;
-    bool terminated;
-    char *term_status;
-    int64_t last_time;
-    reslist_t res;
-    uint64_t *sessions;     /* seq of the first entry of session i + 1 */
-    size_t n_sessions, sessions_alloc;
-    hist_t hist;
-    tl_t tl;
-    errlog_t errs;
-};
+#include "skaffold/modelstate_int.h"
 
 /* ---- allocation ------------------------------------------------------------ */
 
@@ -99,6 +76,17 @@ static void str_replace(char **dst, const char *src)
     *dst = xstrdup(src ? src : "");
 }
 
+void model_set_version(model_t *m, const char *version)
+{
+    str_replace(&m->version, version);
+}
+
+void model_set_terminated(model_t *m, const char *status)
+{
+    m->terminated = true;
+    str_replace(&m->term_status, status);
+}
+
 /* ---- life cycle ---------------------------------------------------------------- */
 
 static size_t cap_or(size_t cap, size_t dflt)
@@ -111,7 +99,7 @@ static void model_init_parts(model_t *m)
     mirror_init(&m->mirror);
     resets_init(&m->resets);
     reslist_init(&m->res);
-    m->n_sessions = 0;
+    m->v1_session = 0;
     m->version = xstrdup("");
     m->term_status = xstrdup("");
     hist_init(&m->hist, m->opts.history_cap);
@@ -140,6 +128,8 @@ model_t *model_new(const model_opts_t *opts)
     m->opts.timeline_cap = cap_or(o.timeline_cap, MODEL_TIMELINE_DEFAULT);
     m->opts.errors_cap = cap_or(o.errors_cap, MODEL_ERRORS_DEFAULT);
     model_init_parts(m);
+    tasks_init(&m->tasks, m->opts.timeline_cap);
+    m->logs = logs_new(o.logs_cap);
     return m;
 }
 
@@ -148,6 +138,9 @@ void model_free(model_t *m)
     if (m == NULL)
         return;
     model_free_parts(m);
+    tasks_free(&m->tasks);
+    logs_free(m->logs);
+    tl_view_free(&m->view);
     free(m->sessions);
     free(m);
 }
@@ -159,7 +152,26 @@ void model_clear(model_t *m)
     m->terminated = false;
     m->last_time = 0;
     model_init_parts(m);
+    /* What v2 folded stays (its stream replays on its own, model_clear_v2):
+     * its sessions, with no v1 entry in them now; the errors it raised went
+     * with the list, the mirror it built with the mirror. */
+    m->n_sessions = 0;
+    model_session_reach(m, m->tasks.session, UINT64_MAX);
+    m->tasks.n_errs = 0;
+    tl_forget_errors(&m->tasks.tl);
+    m->tasks.mirror_used = false;
+    model_timeline_changed(m);
     m->generation++;
+}
+
+void model_mirror_restart(model_t *m)
+{
+    mirror_free(&m->mirror);
+    mirror_init(&m->mirror);
+    reslist_clear(&m->res);
+    str_replace(&m->version, "");
+    m->terminated = false;
+    str_replace(&m->term_status, "");
 }
 
 /* ---- folding ------------------------------------------------------------------- */
@@ -167,27 +179,33 @@ void model_clear(model_t *m)
 /* What the model keeps about the session itself, outside the State. */
 static void model_fold_session(model_t *m, const Proto__Event *ev)
 {
-    if (ev->event_type_case == PROTO__EVENT__EVENT_TYPE_META_EVENT) {
-        str_replace(&m->version, ev->metaevent->entry);
-    } else if (ev->event_type_case == PROTO__EVENT__EVENT_TYPE_TERMINATION_EVENT) {
-        m->terminated = true;
-        str_replace(&m->term_status, ev->terminationevent->status);
-    }
+    if (ev->event_type_case == PROTO__EVENT__EVENT_TYPE_META_EVENT)
+        model_set_version(m, ev->metaevent->entry);
+    else if (ev->event_type_case == PROTO__EVENT__EVENT_TYPE_TERMINATION_EVENT)
+        model_set_terminated(m, ev->terminationevent->status);
 }
 
-/* A new session starts with this entry (the first one, or a MetaEvent
- * after others). */
+void model_session_reach(model_t *m, uint32_t k, uint64_t seq)
+{
+    while (m->n_sessions < k) {
+        m->sessions = model_grow(m->sessions, &m->sessions_alloc, m->n_sessions + 1,
+                                 sizeof *m->sessions, 0);
+        m->sessions[m->n_sessions++] = UINT64_MAX;
+    }
+    if (k >= 1 && seq != UINT64_MAX)
+        m->sessions[k - 1] = seq;
+}
+
+/* v1 enters its next session with this entry (the first one, or a
+ * MetaEvent after others); v2 may have started it already. */
 static void model_session_start(model_t *m, uint64_t seq, int64_t t)
 {
-    m->sessions = model_grow(m->sessions, &m->sessions_alloc, m->n_sessions + 1,
-                             sizeof *m->sessions, 0);
-    m->sessions[m->n_sessions++] = seq;
-    tl_set_session(&m->tl, (uint32_t)m->n_sessions, t);
+    m->v1_session++;
+    model_session_reach(m, m->v1_session, seq);
+    tl_set_session(&m->tl, m->v1_session, t);
 }
 
-/* The resets the server applied before ev, to the mirror and to what
- * follows the State (the resource details). */
-static void model_apply_resets(model_t *m, unsigned resets)
+void model_apply_resets(model_t *m, unsigned resets)
 {
     if (resets == 0)
         return;
@@ -205,13 +223,16 @@ static void model_apply_resets(model_t *m, unsigned resets)
 int model_fold(model_t *m, const Proto__LogEntry *e)
 {
     const Proto__Event *ev = e->event;
+    if (m->seq == 0)
+        tasks_v1_arrives(m);
     uint64_t seq = m->seq++;
     int64_t t = model_time_ns(e);
     bool has_event = ev != NULL && ev->event_type_case != PROTO__EVENT__EVENT_TYPE__NOT_SET;
     unsigned resets = has_event ? resets_before(&m->resets, ev) : 0;
 
     m->generation++;
-    if (m->n_sessions == 0 || (resets & MIRROR_RESET_SESSION))
+    model_timeline_changed(m);
+    if (m->v1_session == 0 || (resets & MIRROR_RESET_SESSION))
         model_session_start(m, seq, t);
     if (!m->opts.no_history)
         hist_push(&m->hist, e, (uint8_t)resets);
@@ -228,7 +249,7 @@ int model_fold(model_t *m, const Proto__LogEntry *e)
      * opened or ended; then the error, so the timeline can point at it. */
     tl_fold(&m->tl, ev, t);
     uint64_t eid = errlog_fold(&m->errs, ev, model_nz(e->entry), seq, t, tl_current_number(&m->tl),
-                               (uint32_t)m->n_sessions);
+                               m->v1_session);
     tl_note_error(&m->tl, eid);
     return 0;
 }
@@ -307,19 +328,35 @@ int64_t model_last_time(const model_t *m)
     return m->last_time;
 }
 
+/* The timeline readers see: v1's alone until a session has tasks; then
+ * built on demand after a change (a cache inside the model, like the
+ * resource tree). */
+static const tl_view_t *model_view(const model_t *m)
+{
+    model_t *mm = (model_t *)m;
+    if (!mm->view.valid)
+        tl_view_build(&mm->view, &mm->tl, &mm->tasks.tl, mm->tasks.has_tasks, mm->tasks.n_has,
+                      mm->seq > 0, mm->opts.timeline_cap);
+    return &mm->view;
+}
+
 size_t model_iteration_count(const model_t *m)
 {
-    return m->tl.n;
+    return m->tasks.sessions_with_tasks ? model_view(m)->n : m->tl.n;
 }
 
 const iteration_t *model_iteration(const model_t *m, size_t i)
 {
-    return tl_at(&m->tl, i);
+    if (!m->tasks.sessions_with_tasks)
+        return tl_at(&m->tl, i);
+    const tl_view_t *vw = model_view(m);
+    return i < vw->n ? vw->v[i] : NULL;
 }
 
 const iteration_t *model_current_iteration(const model_t *m)
 {
-    return m->tl.n ? tl_at(&m->tl, m->tl.n - 1) : NULL;
+    size_t n = model_iteration_count(m);
+    return n ? model_iteration(m, n - 1) : NULL;
 }
 
 size_t model_error_count(const model_t *m)

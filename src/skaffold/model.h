@@ -154,7 +154,9 @@ typedef struct iteration {
     int32_t number;              /* DevLoopEvent.iteration (0 = initial loop) */
     bool implicit;               /* opened without a DevLoopEvent */
     span_t span;                 /* the whole iteration */
-    artifact_span_t *builds;     /* one per artifact built in it */
+    artifact_span_t *builds;     /* one per artifact built in it, or (v2)
+                                  * cache-checked: a cache hit has an empty
+                                  * span (status STATUS_NONE) */
     size_t n_builds;
     span_t test, deploy, statuscheck, sync;
     span_t render, verify, exec; /* v2 tasks only (Render, Verify, Exec) */
@@ -207,7 +209,9 @@ typedef struct model_resource {
 
 model_t *model_new(const model_opts_t *opts);
 void model_free(model_t *m);
-/* Forgets everything (state, timeline, errors, history) but the options. */
+/* Forgets everything v1 entries built (state, timeline, errors, history)
+ * but the options. What v2 events built (tasks, log lines, endpoints) stays
+ * until model_clear_v2, since each stream replays on its own. */
 void model_clear(model_t *m);
 
 /* Folds one entry. Returns 0, or -1 if the entry has no event (still counted
@@ -302,6 +306,9 @@ void model_clear_v2(model_t *m, int stream);
 const logs_t *model_logs(const model_t *m);
 /* Whether the current session's timeline comes from v2 tasks. */
 bool model_has_tasks(const model_t *m);
+/* Endpoints, oldest first: one per service and session, the newest
+ * MODEL_ENDPOINTS_MAX (a stream naming ever new services stays bounded). */
+#define MODEL_ENDPOINTS_MAX 1000
 size_t model_endpoint_count(const model_t *m);
 const model_endpoint_t *model_endpoint_at(const model_t *m, size_t i);
 Proto__LogEntry *model_history_get(const model_t *m, uint64_t seq, ProtobufCAllocator *alloc);

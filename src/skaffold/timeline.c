@@ -15,8 +15,10 @@ void tl_init(tl_t *tl, size_t cap)
 
 static void tl_iter_free(tl_iter_t *ti)
 {
-    for (size_t i = 0; i < ti->it.n_builds; i++)
+    for (size_t i = 0; i < ti->it.n_builds; i++) {
         free(ti->it.builds[i].artifact);
+        free(ti->it.builds[i].platforms);
+    }
     free(ti->it.builds);
     free(ti);
 }
@@ -119,8 +121,8 @@ static artifact_span_t *tl_build_span(tl_iter_t *ti, const char *artifact, bool 
     it->builds = model_grow(it->builds, &ti->builds_alloc, it->n_builds + 1,
                             sizeof *it->builds, 0);
     artifact_span_t *b = &it->builds[it->n_builds++];
+    memset(b, 0, sizeof *b);
     b->artifact = xstrdup(artifact);
-    memset(&b->span, 0, sizeof b->span);
     return b;
 }
 
@@ -216,16 +218,16 @@ static void tl_phase(tl_t *tl, phase_t p, const char *artifact, const char *stat
     tl->touched = ti;
 }
 
-static void tl_devloop(tl_t *tl, const Proto__DevLoopEvent *d, int64_t t)
+/* A dev loop's start or end (v1 DevLoopEvent, v2 DevLoop task). */
+static void tl_devloop_k(tl_t *tl, int32_t number, status_kind_t k, int64_t t)
 {
-    status_kind_t k = status_kind(d->status);
     tl_iter_t *cur = tl_cur(tl);
 
     if (k == STATUS_IN_PROGRESS || k == STATUS_STARTED) {
-        bool same = cur && cur->open && !cur->it.implicit && cur->it.number == d->iteration;
+        bool same = cur && cur->open && !cur->it.implicit && cur->it.number == number;
         if (!same) {
             tl_close(cur, t);
-            cur = tl_open(tl, d->iteration, false, t);
+            cur = tl_open(tl, number, false, t);
         }
         tl->touched = cur;
         return;
@@ -234,12 +236,17 @@ static void tl_devloop(tl_t *tl, const Proto__DevLoopEvent *d, int64_t t)
         return;
     /* An end without its start (the start fell out of a bounded replay). */
     if (cur == NULL || !cur->open)
-        cur = tl_open(tl, d->iteration, false, t);
+        cur = tl_open(tl, number, false, t);
     cur->open = false;
     cur->it.span.end_ns = t;
     cur->it.span.status = k;
     tl->touched = cur;
     tl->ended = true;
+}
+
+static void tl_devloop(tl_t *tl, const Proto__DevLoopEvent *d, int64_t t)
+{
+    tl_devloop_k(tl, d->iteration, status_kind(d->status), t);
 }
 
 void tl_fold(tl_t *tl, const Proto__Event *ev, int64_t t)
@@ -290,4 +297,194 @@ void tl_note_error(tl_t *tl, uint64_t error_id)
         ti->it.error_id = error_id;
     else if (ti->it.span.status != STATUS_SUCCEEDED)
         ti->it.error_id = ti->last_error;
+}
+
+/* ---- v2 tasks ------------------------------------------------------------------ */
+
+void tl_begin(tl_t *tl)
+{
+    tl->touched = NULL;
+    tl->ended = false;
+}
+
+void tl_task_devloop(tl_t *tl, int32_t number, status_kind_t k, int64_t t)
+{
+    tl_devloop_k(tl, number, k, t);
+}
+
+/* The iteration a task of iteration `number` belongs to: the open one (as
+ * v1 phase events go to the open iteration), the closed one of that number
+ * (a late event), or a new implicit one (tasks without a DevLoop task:
+ * `skaffold run`, `build`, `deploy`). */
+static tl_iter_t *tl_for_task(tl_t *tl, int32_t number, int64_t t)
+{
+    tl_iter_t *cur = tl_cur(tl);
+
+    if (cur && cur->open && (!cur->it.implicit || cur->it.number == number))
+        return cur;
+    if (cur && !cur->open && !cur->it.implicit && cur->it.number == number)
+        return cur;
+    tl_close(cur, t);
+    return tl_open(tl, number, true, t);
+}
+
+static span_t *tl_task_span(tl_iter_t *ti, tl_span_id_t id)
+{
+    switch (id) {
+    case TL_SPAN_TEST:
+        return &ti->it.test;
+    case TL_SPAN_DEPLOY:
+        return &ti->it.deploy;
+    case TL_SPAN_STATUSCHECK:
+        return &ti->it.statuscheck;
+    case TL_SPAN_SYNC:
+        return &ti->it.sync;
+    case TL_SPAN_RENDER:
+        return &ti->it.render;
+    case TL_SPAN_VERIFY:
+        return &ti->it.verify;
+    default:
+        return &ti->it.exec;
+    }
+}
+
+/* The phase whose rule an implicit iteration's outcome follows. */
+static phase_t tl_span_phase(tl_span_id_t id)
+{
+    switch (id) {
+    case TL_SPAN_TEST:
+    case TL_SPAN_VERIFY:
+        return PHASE_TEST;
+    case TL_SPAN_STATUSCHECK:
+        return PHASE_STATUSCHECK;
+    case TL_SPAN_SYNC:
+        return PHASE_SYNC;
+    default:
+        return PHASE_DEPLOY;
+    }
+}
+
+void tl_task_phase(tl_t *tl, tl_span_id_t id, int32_t number, status_kind_t k, int64_t t)
+{
+    tl_iter_t *ti = tl_for_task(tl, number, t);
+
+    span_update(tl_task_span(ti, id), k, t);
+    tl_implicit_outcome(tl, ti, tl_span_phase(id), k, t);
+    tl->touched = ti;
+}
+
+static cache_result_t tl_cache_result(cache_result_t was, status_kind_t k)
+{
+    switch (k) {
+    case STATUS_IN_PROGRESS:
+    case STATUS_STARTED:
+        return CACHE_CHECKING;
+    case STATUS_SUCCEEDED:
+        return CACHE_HIT;
+    case STATUS_FAILED:
+        return CACHE_MISS;
+    default:
+        return was;
+    }
+}
+
+void tl_task_build(tl_t *tl, int32_t number, const char *artifact, bool cache_step,
+                   status_kind_t k, const char *platforms, int64_t t)
+{
+    tl_iter_t *ti = tl_for_task(tl, number, t);
+    artifact_span_t *b = tl_build_span(ti, artifact, true);
+
+    if (platforms != NULL && *platforms != '\0' &&
+        (b->platforms == NULL || strcmp(b->platforms, platforms) != 0)) {
+        free(b->platforms);
+        b->platforms = xstrdup(platforms);
+    }
+    if (cache_step) {
+        /* A miss is the cache's answer, not a failure of the build. */
+        b->cache = tl_cache_result(b->cache, k);
+    } else {
+        span_update(&b->span, k, t);
+        tl_implicit_outcome(tl, ti, PHASE_BUILD, k, t);
+    }
+    tl->touched = ti;
+}
+
+void tl_close_open(tl_t *tl, int64_t t)
+{
+    tl_close(tl_cur(tl), t);
+}
+
+void tl_forget_errors(tl_t *tl)
+{
+    for (size_t i = 0; i < tl->n; i++) {
+        tl->iters[i]->it.error_id = 0;
+        tl->iters[i]->last_error = 0;
+    }
+}
+
+/* ---- the view: v1's iterations or the tasks', session by session ------------------ */
+
+void tl_view_free(tl_view_t *vw)
+{
+    free(vw->v);
+    memset(vw, 0, sizeof *vw);
+}
+
+static bool tl_has_tasks(const uint8_t *tasks, size_t n, uint32_t session)
+{
+    return session >= 1 && session <= n && tasks[session - 1];
+}
+
+static void tl_view_push(tl_view_t *vw, const iteration_t *it)
+{
+    vw->v = model_grow(vw->v, &vw->alloc, vw->n + 1, sizeof *vw->v, 0);
+    vw->v[vw->n++] = it;
+}
+
+/* (session, number) order, for matching a tasks iteration to v1's. */
+static int tl_cmp(const iteration_t *a, uint32_t session, int32_t number)
+{
+    if (a->session != session)
+        return a->session < session ? -1 : 1;
+    return a->number < number ? -1 : a->number > number;
+}
+
+/* The error that ended a tasks iteration is the one v1 raised for the
+ * same iteration, when v1 keeps the errors. */
+static void tl_view_relink(const tl_t *v1, tl_t *v2)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < v2->n; i++) {
+        iteration_t *it = &v2->iters[i]->it;
+        while (k < v1->n && tl_cmp(&v1->iters[k]->it, it->session, it->number) < 0)
+            k++;
+        bool match = k < v1->n && tl_cmp(&v1->iters[k]->it, it->session, it->number) == 0;
+        it->error_id = match ? v1->iters[k]->it.error_id : 0;
+    }
+}
+
+void tl_view_build(tl_view_t *vw, const tl_t *v1, tl_t *v2, const uint8_t *tasks, size_t n_tasks,
+                   bool relink, size_t cap)
+{
+    size_t i = 0, j = 0;
+
+    if (relink)
+        tl_view_relink(v1, v2);
+    vw->n = 0;
+    for (;;) {
+        while (i < v1->n && tl_has_tasks(tasks, n_tasks, v1->iters[i]->it.session))
+            i++;
+        while (j < v2->n && !tl_has_tasks(tasks, n_tasks, v2->iters[j]->it.session))
+            j++;
+        if (i == v1->n && j == v2->n)
+            break;
+        bool from_v1 = j == v2->n ||
+                       (i < v1->n && v1->iters[i]->it.session < v2->iters[j]->it.session);
+        tl_view_push(vw, from_v1 ? &v1->iters[i++]->it : &v2->iters[j++]->it);
+    }
+    if (vw->n > cap) {
+        memmove(vw->v, vw->v + (vw->n - cap), cap * sizeof *vw->v);
+        vw->n = cap;
+    }
+    vw->valid = true;
 }

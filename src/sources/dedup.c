@@ -1,5 +1,6 @@
 /* Recognising a replayed history: see dedup.h. */
 #include <stdlib.h>
+#include <string.h>
 #include "sources/dedup.h"
 
 void dedup_init(dedup_t *d)
@@ -14,10 +15,17 @@ void dedup_free(dedup_t *d)
     *d = (dedup_t){0};
 }
 
+void dedup_init_tail(dedup_t *d, size_t cap)
+{
+    *d = (dedup_t){0};
+    d->tail_cap = cap < 2 ? 2 : cap;
+}
+
 void dedup_reset(dedup_t *d)
 {
     d->at = 0;
     d->replaying = d->n > 0;
+    d->searching = d->replaying && d->tail_cap;
 }
 
 size_t dedup_matched(const dedup_t *d)
@@ -25,10 +33,10 @@ size_t dedup_matched(const dedup_t *d)
     return d->at;
 }
 
-/* FNV-1a over the packed entry, mixed with its length. */
-static uint64_t entry_hash(dedup_t *d, const Proto__LogEntry *e)
+/* FNV-1a over the packed message, mixed with its length. */
+static uint64_t entry_hash(dedup_t *d, const ProtobufCMessage *e)
 {
-    size_t n = protobuf_c_message_get_packed_size(&e->base);
+    size_t n = protobuf_c_message_get_packed_size(e);
     if (n > d->buf_cap) {
         d->buf_cap = n * 2;
         free(d->buf);
@@ -36,7 +44,7 @@ static uint64_t entry_hash(dedup_t *d, const Proto__LogEntry *e)
         if (!d->buf)
             abort();
     }
-    protobuf_c_message_pack(&e->base, d->buf);
+    protobuf_c_message_pack(e, d->buf);
     uint64_t h = 0xcbf29ce484222325ull;
     for (size_t i = 0; i < n; i++)
         h = (h ^ d->buf[i]) * 0x100000001b3ull;
@@ -45,6 +53,12 @@ static uint64_t entry_hash(dedup_t *d, const Proto__LogEntry *e)
 
 static void remember(dedup_t *d, uint64_t h)
 {
+    if (d->tail_cap && d->n == d->tail_cap) { /* drop the oldest half */
+        size_t drop = d->n / 2;
+        memmove(d->hashes, d->hashes + drop, (d->n - drop) * sizeof *d->hashes);
+        d->n -= drop;
+        d->at = d->at > drop ? d->at - drop : 0;
+    }
     if (d->n == d->cap) {
         d->cap = d->cap ? 2 * d->cap : 1024;
         d->hashes = realloc(d->hashes, d->cap * sizeof *d->hashes);
@@ -54,9 +68,36 @@ static void remember(dedup_t *d, uint64_t h)
     d->hashes[d->n++] = h;
 }
 
+/* A tail dedup: the replay may begin at any message kept. */
+static dedup_kind_t check_tail(dedup_t *d, uint64_t h)
+{
+    if (d->searching) {
+        d->searching = 0;
+        for (size_t i = d->n; i-- > 0;)
+            if (d->hashes[i] == h) {
+                d->at = i + 1;
+                return DEDUP_OLD;
+            }
+        d->replaying = 0;
+    } else if (d->replaying && d->at < d->n && d->hashes[d->at] == h) {
+        d->at++;
+        return DEDUP_OLD;
+    }
+    d->replaying = 0;
+    remember(d, h);
+    return DEDUP_NEW;
+}
+
 dedup_kind_t dedup_check(dedup_t *d, const Proto__LogEntry *e)
 {
+    return dedup_check_msg(d, &e->base);
+}
+
+dedup_kind_t dedup_check_msg(dedup_t *d, const ProtobufCMessage *e)
+{
     uint64_t h = entry_hash(d, e);
+    if (d->tail_cap)
+        return check_tail(d, h);
     dedup_kind_t k = DEDUP_NEW;
     if (d->replaying && d->at < d->n) {
         if (d->hashes[d->at] == h) {

@@ -36,6 +36,12 @@ typedef enum dedup_kind {
     DEDUP_DIVERGED,
 } dedup_kind_t;
 
+/* A tail dedup (dedup_init_tail) serves a stream whose replay starts
+ * anywhere in what was seen: v2 ApplicationLogs replays the current dev
+ * loop's lines only. After a reset its first message is looked up among the
+ * hashes kept (the last `cap`, oldest dropped first); found, the replay
+ * continues from there (DEDUP_OLD while it matches); not found, it is new.
+ * It never reports DEDUP_NEW_SESSION or DEDUP_DIVERGED: what differs is new. */
 typedef struct dedup {
     uint64_t *hashes;      /* of the session's entries, in order */
     size_t n, cap;
@@ -44,6 +50,8 @@ typedef struct dedup {
     uint8_t *buf;          /* packing scratch */
     size_t buf_cap;
     uint64_t sessions;     /* DEDUP_NEW_SESSION seen */
+    size_t tail_cap;       /* a tail dedup: hashes kept; 0 for the history kind */
+    int searching;         /* tail: the first message after a reset not looked up yet */
 } dedup_t;
 
 void dedup_init(dedup_t *d);
@@ -51,6 +59,10 @@ void dedup_free(dedup_t *d);
 /* A new stream begins: what follows is compared with the session seen. */
 void dedup_reset(dedup_t *d);
 dedup_kind_t dedup_check(dedup_t *d, const Proto__LogEntry *e);
+/* The same for any message (v2 Events). */
+dedup_kind_t dedup_check_msg(dedup_t *d, const ProtobufCMessage *m);
+/* A tail dedup keeping the last cap hashes (at least 2). */
+void dedup_init_tail(dedup_t *d, size_t cap);
 /* Entries of the replay in progress that matched so far. */
 size_t dedup_matched(const dedup_t *d);
 

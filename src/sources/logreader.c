@@ -22,7 +22,9 @@ struct logreader {
     char *buf;               /* unread bytes are buf[pos..len) */
     size_t pos, len, cap;
     bool eof, io_error, stopped;
-    uint64_t line, skipped, entries;
+    uint64_t line, skipped, entries, v2_events;
+    uint64_t valid;          /* lines or records read well (the first decides gateway) */
+    bool decided;            /* JSON lines: v1 or v2 known */
     uint64_t offset;         /* file offset of buf[0] */
     pbjson_parser_t *json;
     rec_stream_t rec;        /* recordings: the records after the magic */
@@ -39,6 +41,8 @@ const char *log_format_name(log_format_t f)
     case LOG_JSONL: return "Skaffold event log (JSON lines)";
     case LOG_GATEWAY: return "HTTP gateway capture";
     case LOG_RECORDING: return "skview recording";
+    case LOG_V2_JSONL: return "Skaffold v2 event log (JSON lines)";
+    case LOG_V2_GATEWAY: return "HTTP gateway capture (v2)";
     default: return "unknown";
     }
 }
@@ -109,15 +113,43 @@ static bool not_a_log(logreader_t *r, char *errbuf, size_t errlen)
     return false;
 }
 
+bool log_format_is_v2(log_format_t f)
+{
+    return f == LOG_V2_JSONL || f == LOG_V2_GATEWAY;
+}
+
+/* JSON lines: the version, from the first lines already read that tell it
+ * (nothing is consumed); else the first such line read decides. */
+static void detect_version(logreader_t *r)
+{
+    size_t pos = 0;
+    for (int k = 0; k < 64 && pos < r->len && !r->decided; k++) {
+        char *nl = memchr(r->buf + pos, '\n', r->len - pos);
+        if (!nl && !r->eof)
+            break; /* a line cut by the end of the buffer */
+        size_t n = nl ? (size_t)(nl - (r->buf + pos)) : r->len - pos;
+        if (!logreader_is_blank(r->buf + pos, n)) {
+            log_format_t f = logreader_classify(r->json, &r->arena, r->buf + pos, n);
+            arena_reset(&r->arena);
+            if (f != LOG_UNKNOWN) {
+                r->format = f;
+                r->decided = true;
+            }
+        }
+        pos += n + 1;
+    }
+}
+
 /* The format, from the first bytes (kept for the reader: detection consumes
  * nothing). A UTF-8 byte-order mark is skipped. */
 static void detect(logreader_t *r)
 {
     while (r->len < RECORDING_MAGIC_LEN && fill(r, READ_CHUNK) > 0) {}
     r->format = recording_is_magic(r->buf, r->len) ? LOG_RECORDING : LOG_JSONL;
-    if (r->format == LOG_RECORDING) {
+    if (r->format == LOG_RECORDING)
         r->pos = RECORDING_MAGIC_LEN;
-    }
+    else
+        detect_version(r);
 }
 
 logreader_t *logreader_open(const char *path, const logreader_opts_t *opts, char *errbuf,
@@ -219,6 +251,14 @@ static int report_line(logreader_t *r, const source_sink_t *sink, const char *ms
     return report(r, sink, where, msg);
 }
 
+static void skip_bom(const char **s, size_t *n)
+{
+    if (*n >= 3 && !memcmp(*s, "\xef\xbb\xbf", 3)) { /* a UTF-8 byte-order mark (editors on Windows) */
+        *s += 3;
+        *n -= 3;
+    }
+}
+
 /* A parsed entry must carry something: an {"error": ...} line of the gateway
  * or an unrelated JSON object parses as an empty LogEntry. */
 static bool entry_is_empty(const Proto__LogEntry *e)
@@ -237,10 +277,7 @@ const Proto__LogEntry *logreader_parse_line(pbjson_parser_t *p, arena_t *arena, 
                                             size_t n, bool *unwrapped, pbjson_err_t *err)
 {
     err->gateway_error = false;
-    if (n >= 3 && !memcmp(s, "\xef\xbb\xbf", 3)) { /* a UTF-8 byte-order mark (editors on Windows) */
-        s += 3;
-        n -= 3;
-    }
+    skip_bom(&s, &n);
     const Proto__LogEntry *e = (const void *)pbjson_parse(
         p, s, n, &proto__log_entry__descriptor, arena, "result", unwrapped, err);
     if (e && entry_is_empty(e)) {
@@ -252,6 +289,39 @@ const Proto__LogEntry *logreader_parse_line(pbjson_parser_t *p, arena_t *arena, 
         return NULL;
     }
     return e;
+}
+
+const Proto__V2__Event *logreader_parse_v2_line(pbjson_parser_t *p, arena_t *arena, const char *s,
+                                                size_t n, bool *unwrapped, pbjson_err_t *err)
+{
+    err->gateway_error = false;
+    skip_bom(&s, &n);
+    const Proto__V2__Event *ev = (const void *)pbjson_parse(
+        p, s, n, &proto__v2__event__descriptor, arena, "result", unwrapped, err);
+    if (ev && ev->event_type_case != PROTO__V2__EVENT__EVENT_TYPE__NOT_SET)
+        return ev;
+    /* {"error": ...} names no kind: it fails as one, or parses empty */
+    pbjson_err_t gw = {0};
+    if (pbjson_stream_error(p, s, n, &gw)) {
+        *err = gw;
+        err->gateway_error = true;
+        return NULL;
+    }
+    if (ev)
+        snprintf(err->msg, sizeof err->msg, "not a v2 Event (no event kind)");
+    return NULL;
+}
+
+log_format_t logreader_classify(pbjson_parser_t *p, arena_t *arena, const char *s, size_t n)
+{
+    pbjson_err_t err;
+    bool unwrapped;
+    const Proto__LogEntry *e = logreader_parse_line(p, arena, s, n, &unwrapped, &err);
+    if (e && (e->event || (e->entry && *e->entry)))
+        return LOG_JSONL;
+    if (logreader_parse_v2_line(p, arena, s, n, &unwrapped, &err))
+        return LOG_V2_JSONL;
+    return LOG_UNKNOWN;
 }
 
 /* The next line as [*s, *s+*n) without its newline; false at the end. */
@@ -279,7 +349,51 @@ static bool next_line(logreader_t *r, char **s, size_t *n, bool *too_long)
     }
 }
 
-static int next_json(logreader_t *r, const source_sink_t *sink, const Proto__LogEntry **out)
+/* An undecided file's line that is no v1 entry but names an event kind we
+ * do not know ("fooEvent", "foo_event"): a v2 Event from a newer Skaffold
+ * is more likely than a v1 entry holding only its timestamp. */
+static bool unknown_v2_kind(const pbjson_err_t *err)
+{
+    return !strncmp(err->msg, "unknown Event kind", 18) &&
+           (strstr(err->msg, "Event\" (") || strstr(err->msg, "_event\" ("));
+}
+
+/* One JSON line as the version the file holds; an undecided file's line that
+ * is either decides it. Returns true with *it filled. */
+static bool parse_json(logreader_t *r, const char *s, size_t n, log_item_t *it, bool *unwrapped,
+                       pbjson_err_t *err)
+{
+    if (!r->decided) {
+        log_format_t f = logreader_classify(r->json, &r->arena, s, n);
+        arena_reset(&r->arena);
+        if (f != LOG_UNKNOWN) {
+            r->format = f;
+            r->decided = true;
+        }
+    }
+    memset(it, 0, sizeof *it);
+    if (log_format_is_v2(r->format)) {
+        it->v2 = logreader_parse_v2_line(r->json, &r->arena, s, n, unwrapped, err);
+        if (it->v2 && it->v2->event_type_case == PROTO__V2__EVENT__EVENT_TYPE_APPLICATION_LOG_EVENT)
+            it->stream = V2_APPLOGS;
+        if (!it->v2 && (strstr(err->msg, "kind \"event\" (") || strstr(err->msg, "kind \"entry\" (")))
+            snprintf(err->msg, sizeof err->msg, "a v1 LogEntry in a v2 event log (its v1 file is F, "
+                     "the v2 one F.v2)");
+        return it->v2 != NULL;
+    }
+    it->entry = logreader_parse_line(r->json, &r->arena, s, n, unwrapped, err);
+    if (it->entry && !r->decided && !it->entry->event && !(it->entry->entry && *it->entry->entry)) {
+        pbjson_err_t v2err;
+        bool u2;
+        if (!logreader_parse_v2_line(r->json, &r->arena, s, n, &u2, &v2err) && unknown_v2_kind(&v2err)) {
+            *err = v2err;
+            it->entry = NULL;
+        }
+    }
+    return it->entry != NULL;
+}
+
+static int next_json(logreader_t *r, const source_sink_t *sink, log_item_t *out)
 {
     char *s;
     size_t n;
@@ -293,23 +407,23 @@ static int next_json(logreader_t *r, const source_sink_t *sink, const Proto__Log
         arena_reset(&r->arena);
         pbjson_err_t err;
         bool unwrapped;
-        const Proto__LogEntry *e = logreader_parse_line(r->json, &r->arena, s, n, &unwrapped, &err);
-        if (!e && err.gateway_error) {
-            warn_line(r, sink, r->line, err.msg);
-            continue;
-        }
-        if (!e) {
+        if (!parse_json(r, s, n, out, &unwrapped, &err)) {
+            if (err.gateway_error) {
+                warn_line(r, sink, r->line, err.msg);
+                continue;
+            }
             if (report_line(r, sink, err.msg) < 0) return -1;
             continue;
         }
-        if (unwrapped && r->format == LOG_JSONL && r->line == 1 + r->skipped) r->format = LOG_GATEWAY;
+        if (unwrapped && r->valid == 0)
+            r->format = log_format_is_v2(r->format) ? LOG_V2_GATEWAY : LOG_GATEWAY;
+        r->valid++;
         for (int k = 0; k < err.n_unknown && k < PBJSON_MAX_UNKNOWN; k++)
             if (enum_seen_add(&r->seen, err.unknown[k].ed, err.unknown[k].value)) {
                 char msg[300];
                 logreader_unknown_msg(&err.unknown[k], msg, sizeof msg);
                 warn_line(r, sink, r->line, msg);
             }
-        *out = e;
         return 1;
     }
     return r->io_error ? -1 : 0;
@@ -320,7 +434,33 @@ static ssize_t read_fd(void *ctx, void *buf, size_t n)
     return read(*(int *)ctx, buf, n);
 }
 
-static int next_record(logreader_t *r, const source_sink_t *sink, const Proto__LogEntry **out)
+/* A record's payload as what its kind says: false for a kind this reader
+ * passes over (BuildKit's, or one newer than skview), with *bad set when it
+ * does not decode. */
+static bool decode_record(logreader_t *r, const unsigned char *body, uint32_t len, log_item_t *it,
+                          bool *bad)
+{
+    memset(it, 0, sizeof *it);
+    *bad = false;
+    switch (body[0]) {
+    case RECORD_LOG_ENTRY:
+        it->entry = (const void *)protobuf_c_message_unpack(&proto__log_entry__descriptor,
+                                                            &r->arena.pb, len, body + 1);
+        *bad = !it->entry;
+        return true;
+    case RECORD_V2_EVENT:
+    case RECORD_V2_APPLOG:
+        it->v2 = (const void *)protobuf_c_message_unpack(&proto__v2__event__descriptor, &r->arena.pb,
+                                                         len, body + 1);
+        it->stream = body[0] == RECORD_V2_APPLOG ? V2_APPLOGS : V2_EVENTS;
+        *bad = !it->v2;
+        return true;
+    default:
+        return false;
+    }
+}
+
+static int next_record(logreader_t *r, const source_sink_t *sink, log_item_t *out)
 {
     if (!r->rec_started) { /* the bytes detection read go first */
         rec_stream_init(&r->rec, read_fd, &r->fd, r->buf + r->pos, r->len - r->pos, r->offset + r->pos);
@@ -344,35 +484,61 @@ static int next_record(logreader_t *r, const source_sink_t *sink, const Proto__L
             if (report(r, sink, where, msg) < 0) return -1;
             continue;
         }
-        if (body[0] != RECORD_LOG_ENTRY) continue; /* another stream's record (BuildKit) */
         arena_reset(&r->arena);
-        const Proto__LogEntry *e = (const void *)protobuf_c_message_unpack(
-            &proto__log_entry__descriptor, &r->arena.pb, len, body + 1);
-        if (!e) {
+        bool bad;
+        if (!decode_record(r, body, len, out, &bad))
+            continue; /* another stream's record (BuildKit), or a newer kind */
+        if (bad) {
             snprintf(where, sizeof where, "%s:record %llu", r->path, (unsigned long long)r->line);
-            if (report(r, sink, where, "record does not decode as a LogEntry") < 0) return -1;
+            if (report(r, sink, where, body[0] == RECORD_LOG_ENTRY ? "record does not decode as a LogEntry"
+                                                                   : "record does not decode as a v2 Event") < 0)
+                return -1;
             continue;
         }
-        *out = e;
+        r->valid++;
         return 1;
     }
 }
 
-int logreader_next(logreader_t *r, const source_sink_t *sink, const Proto__LogEntry **out)
+int logreader_next_item(logreader_t *r, const source_sink_t *sink, log_item_t *out)
 {
     if (r->stopped) return -1;
     return r->format == LOG_RECORDING ? next_record(r, sink, out) : next_json(r, sink, out);
 }
 
+int logreader_next(logreader_t *r, const source_sink_t *sink, const Proto__LogEntry **out)
+{
+    log_item_t it;
+    int rc;
+    while ((rc = logreader_next_item(r, sink, &it)) == 1)
+        if (it.entry) {
+            *out = it.entry;
+            return 1;
+        }
+    return rc;
+}
+
+/* The parallel pump reads v1 JSON lines only. */
+static bool parallel(const logreader_t *r)
+{
+    return r->decided && (r->format == LOG_JSONL || r->format == LOG_GATEWAY) && r->line == 0 &&
+           logpar_wanted(r->fd, &r->opts);
+}
+
 int logreader_pump(logreader_t *r, const source_sink_t *sink)
 {
-    const Proto__LogEntry *e;
+    log_item_t it;
     int rc, status = 0;
-    if (r->format != LOG_RECORDING && r->line == 0 && logpar_wanted(r->fd, &r->opts))
+    if (parallel(r))
         return logpar_pump(r, sink);
-    while ((rc = logreader_next(r, sink, &e)) == 1) {
+    while ((rc = logreader_next_item(r, sink, &it)) == 1) {
         r->entries++;
-        if (sink->on_entry && (status = sink->on_entry(sink->ctx, e)) != 0) break;
+        if (it.v2) {
+            r->v2_events++;
+            if (sink->on_v2 && (status = sink->on_v2(sink->ctx, it.v2, it.stream)) != 0) break;
+        } else if (sink->on_entry && (status = sink->on_entry(sink->ctx, it.entry)) != 0) {
+            break;
+        }
     }
     if (rc < 0) {
         status = r->stopped ? 3 : 1;
@@ -386,8 +552,11 @@ log_format_t logreader_format(const logreader_t *r) { return r->format; }
 uint64_t logreader_line(const logreader_t *r) { return r->line; }
 uint64_t logreader_skipped(const logreader_t *r) { return r->skipped; }
 uint64_t logreader_entries(const logreader_t *r) { return r->entries; }
+uint64_t logreader_v2_events(const logreader_t *r) { return r->v2_events; }
 const char *logreader_path(const logreader_t *r) { return r->path; }
 const char *logreader_error(const logreader_t *r) { return r->err[0] ? r->err : NULL; }
+bool logreader_stopped(const logreader_t *r) { return r->stopped; }
+const char *logreader_io_error(const logreader_t *r) { return r->io_error ? r->ioerr : NULL; }
 
 int logreader_fd(const logreader_t *r) { return r->fd; }
 const logreader_opts_t *logreader_opts(const logreader_t *r) { return &r->opts; }

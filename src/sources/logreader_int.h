@@ -13,6 +13,14 @@
 const Proto__LogEntry *logreader_parse_line(pbjson_parser_t *p, arena_t *arena, const char *s,
                                             size_t n, bool *unwrapped, pbjson_err_t *err);
 bool logreader_is_blank(const char *s, size_t n);
+/* The same for a v2 Event (Skaffold's F.v2 or a gateway /v2 capture): NULL
+ * with err filled when the line is none, or is a gateway error. */
+const Proto__V2__Event *logreader_parse_v2_line(pbjson_parser_t *p, arena_t *arena, const char *s,
+                                                size_t n, bool *unwrapped, pbjson_err_t *err);
+/* Which version the JSON line is: LOG_JSONL (v1), LOG_V2_JSONL, or
+ * LOG_UNKNOWN when it tells neither (malformed, a gateway error, a bare
+ * timestamp). Uses the arena. */
+log_format_t logreader_classify(pbjson_parser_t *p, arena_t *arena, const char *s, size_t n);
 
 /* Enum values newer than the schema are warned about once per (enum,
  * value), at their first line. */

@@ -9,7 +9,8 @@
  * recorded from where it differs.
  *
  * Use: recorder_open(); on each new stream (the live client's on_reset)
- * recorder_reset(); each entry through recorder_entry(); recorder_close(). */
+ * recorder_reset(); each entry through recorder_entry(); the v2 streams
+ * likewise (recorder_v2_reset, recorder_v2); recorder_close(). */
 #ifndef SKVIEW_LIVE_RECORDER_H
 #define SKVIEW_LIVE_RECORDER_H
 
@@ -17,10 +18,12 @@
 #include <stdint.h>
 #include "sources/recording.h"
 #include "sources/dedup.h"
+#include "sources/source.h"
 
 typedef struct recorder {
     recording_writer_t w;
     dedup_t dedup;
+    dedup_t v2dedup[2];    /* per v2 stream: Events (history), ApplicationLogs (tail) */
     uint64_t written;      /* entries written by this recorder */
     uint64_t skipped;      /* replayed entries already recorded */
     int open;
@@ -35,6 +38,15 @@ void recorder_reset(recorder_t *r);
  * dedup_check said, or -1 with errno set when the write failed (the
  * recorder stays open; the caller decides to close it). */
 int recorder_entry(recorder_t *r, const Proto__LogEntry *e);
+/* The v2 streams (Skaffold 2.x): recorder_v2_reset() when that stream
+ * begins again (the live client's on_v2_reset), recorder_v2() for each event
+ * (RECORD_V2_EVENT or RECORD_V2_APPLOG). A reconnect's replay is recognised
+ * as for v1: Events replays the whole history, ApplicationLogs the current
+ * dev loop's lines (the last RECORDER_APPLOG_DEDUP are remembered). Returns
+ * as recorder_entry. */
+#define RECORDER_APPLOG_DEDUP (1u << 20)
+void recorder_v2_reset(recorder_t *r, v2_stream_t stream);
+int recorder_v2(recorder_t *r, const Proto__V2__Event *ev, v2_stream_t stream);
 const char *recorder_path(const recorder_t *r);
 /* Closes the file and frees everything; 0, or -1 with errno set. */
 int recorder_close(recorder_t *r);

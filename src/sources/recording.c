@@ -78,7 +78,7 @@ int recording_check(const void *buf, size_t n, uint32_t *len)
 int recording_plausible(const void *buf)
 {
     const unsigned char *p = buf;
-    return le32(p) <= RECORDING_MAX && (p[8] == RECORD_LOG_ENTRY || p[8] == RECORD_BUILDKIT_STATUS);
+    return le32(p) <= RECORDING_MAX && p[8] >= RECORD_LOG_ENTRY && p[8] <= RECORD_KIND_MAX;
 }
 
 /* The offset of the next whole, valid record after off, or size when none. */

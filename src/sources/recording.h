@@ -5,7 +5,7 @@
  *   file header, once:  "SKVREC\x01\n"                 (8 bytes, magic+version)
  *   then records:       u32 length  (of payload, at most RECORDING_MAX)
  *                       u32 crc32c  (of kind byte + payload)
- *                       u8  kind    (RECORD_LOG_ENTRY, RECORD_BUILDKIT_STATUS)
+ *                       u8  kind    (enum record_kind)
  *                       payload     (the packed protobuf message)
  * A record is written with one write() call, so a crash can leave only the
  * last record torn (cut short). Damage elsewhere (a flipped bit on disk) is
@@ -31,9 +31,15 @@
 #define RECORDING_HEADER_LEN 9 /* length + crc + kind */
 #define RECORDING_MAX (64u << 20)
 
+/* Kinds a reader does not know (a newer skview's) are whole records with a
+ * valid CRC: readers pass over them like another stream's (the readers
+ * before v2 pass over RECORD_V2_* so). */
 enum record_kind {
     RECORD_LOG_ENTRY = 1,        /* proto.LogEntry */
     RECORD_BUILDKIT_STATUS = 2,  /* moby.buildkit.v1.StatusResponse */
+    RECORD_V2_EVENT = 3,         /* proto.v2.Event of the v2 Events stream */
+    RECORD_V2_APPLOG = 4,        /* proto.v2.Event of the v2 ApplicationLogs stream */
+    RECORD_KIND_MAX = 4,
 };
 
 typedef struct recording_writer {

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "sources/logreader.h"
+#include "sources/logset.h"
 #include "sources/pacer.h"
 #include "sources/replay.h"
 #include "skaffold/model.h"
@@ -21,8 +21,9 @@ struct replay {
     pacer_t pacer;                 /* the timer, the speed, paused */
     source_sink_t cb;
     char *path;
-    logreader_t *reader;
-    const Proto__LogEntry *next;   /* peeked, valid until the next pull */
+    logset_t *reader;              /* the file, and its F.v2 beside a v1 log */
+    log_item_t next;               /* peeked, valid until the next pull */
+    bool has_next;
     uint64_t pos, total;
     marks_t iters, errors;         /* entry numbers of iteration starts, errors */
     bool ended, playing;
@@ -52,6 +53,32 @@ static bool starts_iteration(const Proto__LogEntry *e)
            status_kind(ev->devloopevent->status) == STATUS_IN_PROGRESS;
 }
 
+static bool v2_task_is(const Proto__V2__Event *ev, const char *status)
+{
+    return ev->event_type_case == PROTO__V2__EVENT__EVENT_TYPE_TASK_EVENT && ev->taskevent->status &&
+           !strcmp(ev->taskevent->status, status);
+}
+
+/* A v2 DevLoop task starting: where an iteration starts when the file has
+ * no v1 entries. */
+static bool v2_starts_iteration(const Proto__V2__Event *ev)
+{
+    return v2_task_is(ev, "InProgress") && ev->taskevent->task && !strcmp(ev->taskevent->task, "DevLoop");
+}
+
+bool replay_v2_is_error(const Proto__V2__Event *ev)
+{
+    if (v2_task_is(ev, "Failed"))
+        return !ev->taskevent->task || strcmp(ev->taskevent->task, "DevLoop") != 0;
+    return ev->event_type_case == PROTO__V2__EVENT__EVENT_TYPE_STATUS_CHECK_SUBTASK_EVENT &&
+           ev->statuschecksubtaskevent->status && !strcmp(ev->statuschecksubtaskevent->status, "Failed");
+}
+
+static int64_t item_ns(const log_item_t *it)
+{
+    return pacer_ts_ns(it->entry ? it->entry->timestamp : it->v2->timestamp);
+}
+
 static void sink_error(void *ctx, const char *where, const char *msg, bool fatal)
 {
     replay_t *r = ctx;
@@ -59,34 +86,53 @@ static void sink_error(void *ctx, const char *where, const char *msg, bool fatal
         r->cb.on_error(r->cb.ctx, where, msg, fatal);
 }
 
-/* Pulls the next entry into r->next; marks the end. */
+/* Pulls the next item into r->next; marks the end. */
 static void pull(replay_t *r)
 {
     source_sink_t sink = {.ctx = r, .on_error = sink_error};
-    const Proto__LogEntry *e = NULL;
-    int rc = r->reader ? logreader_next(r->reader, &sink, &e) : 0;
-    r->next = rc == 1 ? e : NULL;
+    int rc = r->reader ? logset_next(r->reader, &sink, &r->next) : 0;
+    r->has_next = rc == 1;
     r->ended = rc != 1;
 }
 
 static void on_tick(pacer_t *p);
 
-/* Reads the whole file once: its length, iteration starts and errors. */
+/* Reads the whole file once: its length, iteration starts and errors. The
+ * v1 entries mark them; a file without v1 entries (F.v2 alone, a v2 capture)
+ * has them from its tasks. */
 static int scan(replay_t *r, char *err, size_t errlen)
 {
-    logreader_t *lr = logreader_open(r->path, &ropts, err, errlen);
-    if (!lr)
+    logset_t *ls = logset_open(r->path, &ropts, true, err, errlen);
+    if (!ls)
         return -1;
-    const Proto__LogEntry *e;
-    uint64_t n = 0;
-    while (logreader_next(lr, NULL, &e) == 1) {
-        if (starts_iteration(e))
-            marks_add(&r->iters, n);
-        if (replay_entry_is_error(e))
-            marks_add(&r->errors, n);
+    marks_t v2iters = {0}, v2errors = {0};
+    log_item_t it;
+    uint64_t n = 0, v1 = 0;
+    while (logset_next(ls, NULL, &it) == 1) {
+        if (it.entry) {
+            v1++;
+            if (starts_iteration(it.entry))
+                marks_add(&r->iters, n);
+            if (replay_entry_is_error(it.entry))
+                marks_add(&r->errors, n);
+        } else {
+            if (v2_starts_iteration(it.v2))
+                marks_add(&v2iters, n);
+            if (replay_v2_is_error(it.v2))
+                marks_add(&v2errors, n);
+        }
         n++;
     }
-    logreader_close(lr);
+    logset_close(ls);
+    if (v1 == 0) {
+        free(r->iters.at);
+        free(r->errors.at);
+        r->iters = v2iters;
+        r->errors = v2errors;
+    } else {
+        free(v2iters.at);
+        free(v2errors.at);
+    }
     if (r->iters.n == 0 && n > 0)
         marks_add(&r->iters, 0); /* no DevLoopEvent (old Skaffold): one iteration */
     r->total = n;
@@ -98,14 +144,18 @@ static int rewind_reader(replay_t *r)
 {
     char err[256];
     if (r->reader)
-        logreader_close(r->reader);
-    r->reader = logreader_open(r->path, &ropts, err, sizeof err);
+        logset_close(r->reader);
+    r->reader = logset_open(r->path, &ropts, true, err, sizeof err);
     r->pos = 0;
     pacer_rewind(&r->pacer);
     if (!r->reader && r->cb.on_error)
         r->cb.on_error(r->cb.ctx, r->path, err, true);
     if (r->cb.on_reset)
         r->cb.on_reset(r->cb.ctx);
+    if (r->cb.on_v2_reset) {
+        r->cb.on_v2_reset(r->cb.ctx, V2_EVENTS);
+        r->cb.on_v2_reset(r->cb.ctx, V2_APPLOGS);
+    }
     pull(r);
     return r->reader ? 0 : -1;
 }
@@ -119,7 +169,7 @@ replay_t *replay_open(uv_loop_t *loop, const char *path, double speed,
     r->loop = loop;
     r->cb = *cb;
     r->path = strdup(path);
-    if (scan(r, err, errlen) || !(r->reader = logreader_open(path, &ropts, err, errlen))) {
+    if (scan(r, err, errlen) || !(r->reader = logset_open(path, &ropts, true, err, errlen))) {
         free(r->iters.at);
         free(r->errors.at);
         free(r->path);
@@ -129,7 +179,7 @@ replay_t *replay_open(uv_loop_t *loop, const char *path, double speed,
     int rc = pacer_init(&r->pacer, loop, speed, false, on_tick, r);
     if (rc < 0) {
         snprintf(err, errlen, "%s: replay timer: %s", path, uv_strerror(rc));
-        logreader_close(r->reader);
+        logset_close(r->reader);
         free(r->iters.at);
         free(r->errors.at);
         free(r->path);
@@ -152,19 +202,21 @@ static void on_closed(uv_handle_t *h)
 void replay_close(replay_t *r)
 {
     if (r->reader)
-        logreader_close(r->reader);
+        logset_close(r->reader);
     r->reader = NULL;
     pacer_close(&r->pacer, on_closed);
 }
 
-/* Delivers the peeked entry and peeks the next one. */
+/* Delivers the peeked item and peeks the next one. */
 static void deliver(replay_t *r)
 {
-    if (!r->next)
+    if (!r->has_next)
         return;
-    pacer_delivered(&r->pacer, pacer_ts_ns(r->next->timestamp));
-    if (r->cb.on_entry)
-        r->cb.on_entry(r->cb.ctx, r->next);
+    pacer_delivered(&r->pacer, item_ns(&r->next));
+    if (r->next.entry && r->cb.on_entry)
+        r->cb.on_entry(r->cb.ctx, r->next.entry);
+    else if (r->next.v2 && r->cb.on_v2)
+        r->cb.on_v2(r->cb.ctx, r->next.v2, r->next.stream);
     r->pos++;
     pull(r);
 }
@@ -181,7 +233,7 @@ static void on_tick(pacer_t *p)
 {
     replay_t *r = pacer_data(p);
     if (pacer_at_max(p)) {
-        for (int i = 0; i < PACER_MAX_BATCH && r->next; i++)
+        for (int i = 0; i < PACER_MAX_BATCH && r->has_next; i++)
             deliver(r);
     } else {
         deliver(r);
@@ -194,9 +246,9 @@ static void on_tick(pacer_t *p)
 static void schedule(replay_t *r)
 {
     int rc;
-    if (!r->playing || !r->next)
+    if (!r->playing || !r->has_next)
         pacer_stop(&r->pacer);
-    else if ((rc = pacer_arm(&r->pacer, pacer_ts_ns(r->next->timestamp))) < 0) {
+    else if ((rc = pacer_arm(&r->pacer, item_ns(&r->next))) < 0) {
         r->playing = false;
         if (r->cb.on_error)
             r->cb.on_error(r->cb.ctx, "replay timer", uv_strerror(rc), false);
@@ -243,7 +295,7 @@ void replay_slower(replay_t *r)
 int replay_step(replay_t *r)
 {
     pacer_set_paused(&r->pacer, true);
-    if (!r->next)
+    if (!r->has_next)
         return -1;
     deliver(r);
     changed(r);
@@ -254,7 +306,7 @@ void replay_seek(replay_t *r, uint64_t pos)
 {
     if (pos < r->pos)
         rewind_reader(r);
-    while (r->pos < pos && r->next)
+    while (r->pos < pos && r->has_next)
         deliver(r);
     schedule(r);
     changed(r);
@@ -311,7 +363,7 @@ int replay_next_error(replay_t *r)
 
 uint64_t replay_pos(const replay_t *r) { return r->pos; }
 uint64_t replay_total(const replay_t *r) { return r->total; }
-bool replay_ended(const replay_t *r) { return !r->next; }
+bool replay_ended(const replay_t *r) { return !r->has_next; }
 
 size_t replay_iteration(const replay_t *r)
 {

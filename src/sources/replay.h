@@ -1,15 +1,19 @@
-/* A replay source on libuv: pulls entries from a saved log with
- * logreader_next() and paces them by their timestamps, scaled by a speed
+/* A replay source on libuv: pulls entries and v2 events from a saved log
+ * (logset.h: a v1 log F with the F.v2 beside it merged by timestamp, F.v2
+ * or a gateway capture alone, or a recording holding both) and paces them
+ * by their timestamps, scaled by a speed
  * (0.5x to 64x, or max). It can pause, step one entry, and seek: to the next
- * or previous dev-loop iteration, to the next error, to an entry number, to
- * the end. Seeking backwards calls on_reset and folds again from the start.
+ * or previous dev-loop iteration, to the next error, to an item number, to
+ * the end. Seeking backwards calls on_reset and on_v2_reset (both streams)
+ * and folds again from the start. Positions count items: v1 entries and
+ * v2 events alike.
  *
  * The file is scanned once when opened, so the replay knows its length, where
  * each iteration starts and where errors are. Pacing (speeds, pause, the cap
  * on long gaps, PACER_MAX_GAP_MS) is the one pacer's, live/pacer.h.
  *
  * The replay takes the one sink (io/source.h) and calls on_reset, on_entry,
- * on_error (a malformed line, skipped, or an I/O error) and on_change
+ * on_v2_reset, on_v2 (with the stream each event came from), on_error (a malformed line, skipped, or an I/O error) and on_change
  * (position, pause state or speed changed: the viewer redraws). Callbacks
  * run on the loop thread. The entry passed to on_entry is valid only during
  * the call. */
@@ -61,5 +65,10 @@ size_t replay_iterations(const replay_t *r);
  * that repeats a still-open error adds no row to the Errors pane (the pane
  * counts it on that row, "x2"): session_next_error skips those. */
 bool replay_entry_is_error(const Proto__LogEntry *e);
+/* For files without v1 entries (F.v2 alone, a v2 capture): the v2 event is
+ * a failure to stop at: a task Failed (but DevLoop's, which repeats its
+ * phase's) or a resource's status check Failed. Iterations start at the
+ * DevLoop task's InProgress there. */
+bool replay_v2_is_error(const Proto__V2__Event *ev);
 
 #endif

@@ -51,6 +51,7 @@ static void stream_md(void *arg)
 }
 
 static void deliver_entry(live_client_t *c, const Proto__LogEntry *e);
+static void v2_open_all(live_client_t *c);
 
 static void stream_msg(void *arg, const ProtobufCMessage *m)
 {
@@ -86,14 +87,131 @@ static void stream_open(live_client_t *c)
         .on_md = stream_md, .on_msg = stream_msg, .on_end = stream_ended, .arg = c,
     };
     c->stream = eng_call(c->eng, &req);
-    if (!c->stream)
+    if (!c->stream) {
         retry_schedule(c, "INTERNAL: Events: cannot start the call");
+        return;
+    }
+    v2_open_all(c);
 }
 
-/* The engine's backoff timer fired: subscribe again. */
+/* The engine's backoff timer fired: subscribe again. This is a reconnect
+ * of the whole connection: a server that said UNIMPLEMENTED to v2 may have
+ * been replaced, so v2 is asked again. */
 static void stream_retry(void *arg)
 {
-    stream_open(arg);
+    live_client_t *c = arg;
+    c->v2_off = false;
+    stream_open(c);
+}
+
+/* --- the v2 streams (Skaffold 2.x) ------------------------------------------- */
+
+static const char *const v2_methods[] = {RPC_METHOD_V2_EVENTS, RPC_METHOD_V2_APPLOGS};
+static const char *const v2_names[] = {"v2 Events", "v2 ApplicationLogs"};
+
+static void v2_retry_fire(uv_timer_t *t);
+
+#define V2_UNAVAILABLE_TEXT "v1 only: server has no v2 API"
+
+static void v2_avail_set(live_client_t *c, v2_avail_t avail, const char *detail)
+{
+    if (c->v2_avail == avail)
+        return;
+    c->v2_avail = avail;
+    if (c->cb.on_v2_avail)
+        c->cb.on_v2_avail(c->cb.ctx, avail, detail);
+}
+
+static void v2_msg(void *arg, const ProtobufCMessage *m)
+{
+    live_v2_t *v = arg;
+    live_client_t *c = v->c;
+    if (v->reset_pending) {
+        v->reset_pending = false;
+        if (c->cb.on_v2_reset)
+            c->cb.on_v2_reset(c->cb.ctx, v->which);
+    }
+    v2_avail_set(c, V2_AVAILABLE, NULL);
+    if (v->which == V2_EVENTS) {
+        c->stats.v2_events++;
+    } else {
+        c->stats.v2_applogs_last_ns = uv_hrtime();
+        if (!c->stats.v2_applogs++)
+            c->stats.v2_applogs_first_ns = c->stats.v2_applogs_last_ns;
+    }
+    c->cb.on_v2(c->cb.ctx, (const Proto__V2__Event *)m, v->which);
+}
+
+static void v2_unimplemented(live_client_t *c)
+{
+    c->v2_off = true;
+    for (int i = 0; i < 2; i++)
+        eng_cancel(c->v2[i].call);
+    v2_avail_set(c, V2_UNAVAILABLE, V2_UNAVAILABLE_TEXT);
+}
+
+static void v2_ended(void *arg, const eng_end_t *end)
+{
+    live_v2_t *v = arg;
+    live_client_t *c = v->c;
+    v->call = NULL;
+    if (c->stopping || c->v2_off)
+        return;
+    if (end->code == GRPC_STATUS_UNIMPLEMENTED) {
+        v2_unimplemented(c);
+        return;
+    }
+    if (!c->opts.reconnect) {
+        /* The Events stream reports a connection that failed or ended (its
+         * on_conn); a v2 stream that fails on a live connection is said
+         * here. */
+        bool connected = c->stream && eng_conn(c->eng) == LIVE_CONNECTED;
+        if (end->code != GRPC_STATUS_OK && connected && c->cb.on_error) {
+            char *detail = eng_status_text(end->code, end->details);
+            c->cb.on_error(c->cb.ctx, v2_names[v->which], detail, true);
+            free(detail);
+        }
+        return;
+    }
+    /* Lost with the connection: its reconnect opens the v2 streams again.
+     * Failed alone (the Events call goes on): after the connection's
+     * backoff delay. */
+    if (c->stream && !uv_is_active((uv_handle_t *)&c->v2_retry)) {
+        int rc = uv_timer_start(&c->v2_retry, v2_retry_fire, eng_backoff_next(c->eng), 0);
+        if (rc < 0)
+            fprintf(stderr, "skview: live: uv_timer_start: %s\n", uv_strerror(rc));
+    }
+}
+
+/* Opens the v2 stream unless it is open, unwanted or known to be absent. */
+static void v2_open(live_client_t *c, v2_stream_t which)
+{
+    live_v2_t *v = &c->v2[which];
+    if (!c->cb.on_v2 || c->v2_off || v->call || c->stopping)
+        return;
+    v->reset_pending = true;
+    Google__Protobuf__Empty empty = GOOGLE__PROTOBUF__EMPTY__INIT;
+    eng_req_t req = {
+        .method = v2_methods[which], .request = &empty.base,
+        .response = &proto__v2__event__descriptor,
+        .on_msg = v2_msg, .on_end = v2_ended, .arg = v,
+    };
+    v->call = eng_call(c->eng, &req);
+    if (!v->call && c->cb.on_error)
+        c->cb.on_error(c->cb.ctx, v2_names[which], "INTERNAL: cannot start the call", !c->opts.reconnect);
+}
+
+static void v2_open_all(live_client_t *c)
+{
+    v2_open(c, V2_EVENTS);
+    v2_open(c, V2_APPLOGS);
+}
+
+static void v2_retry_fire(uv_timer_t *t)
+{
+    live_client_t *c = t->data;
+    if (!c->stopping && c->stream)
+        v2_open_all(c);
 }
 
 /* --- unary calls ----------------------------------------------------------- */
@@ -314,6 +432,8 @@ live_client_t *live_client_new(uv_loop_t *loop, const live_opts_t *opts, const l
     if (cb)
         c->cb = *cb;
     int rc = uv_timer_init(loop, &c->sync);
+    if (rc == 0)
+        rc = uv_timer_init(loop, &c->v2_retry);
     if (rc < 0 || !(c->eng = eng_new(loop, c->addr, "live"))) {
         if (rc < 0)
             fprintf(stderr, "skview: live: uv_timer_init: %s\n", uv_strerror(rc));
@@ -321,7 +441,9 @@ live_client_t *live_client_new(uv_loop_t *loop, const live_opts_t *opts, const l
          * while libuv may still reference it. */
         return NULL;
     }
-    c->sync.data = c;
+    c->sync.data = c->v2_retry.data = c;
+    for (int i = 0; i < 2; i++)
+        c->v2[i] = (live_v2_t){.c = c, .which = (v2_stream_t)i};
     eng_conn_watch(c->eng, conn_changed, stream_retry, c);
     eng_on_drained(c->eng, on_drained, c);
     return c;
@@ -337,19 +459,21 @@ int live_client_start(live_client_t *c)
     return 0;
 }
 
-static void on_sync_closed(uv_handle_t *h)
+static void on_timer_closed(uv_handle_t *h)
 {
     live_client_t *c = h->data;
-    c->sync_closed = true;
+    if (++c->closed_timers < 2)
+        return;
     if (c->stop_done)
         c->stop_done(c->stop_arg, NULL);
 }
 
-/* The engine is gone (calls, channel, thread): close our own timer. */
+/* The engine is gone (calls, channel, thread): close our own timers. */
 static void engine_stopped(void *arg)
 {
     live_client_t *c = arg;
-    uv_close((uv_handle_t *)&c->sync, on_sync_closed);
+    uv_close((uv_handle_t *)&c->sync, on_timer_closed);
+    uv_close((uv_handle_t *)&c->v2_retry, on_timer_closed);
 }
 
 void live_client_stop(live_client_t *c, live_done_cb done, void *arg)
@@ -360,6 +484,7 @@ void live_client_stop(live_client_t *c, live_done_cb done, void *arg)
     c->stop_done = done;
     c->stop_arg = arg;
     uv_timer_stop(&c->sync);
+    uv_timer_stop(&c->v2_retry);
     eng_stop(c->eng, engine_stopped, c);
 }
 
@@ -368,7 +493,7 @@ void live_client_free(live_client_t *c)
     if (!c)
         return;
     /* Freeing a running client would leave the thread and handles behind. */
-    if (!c->sync_closed) {
+    if (c->closed_timers < 2) {
         fprintf(stderr, "skview: live: live_client_free before stop completed\n");
         abort();
     }

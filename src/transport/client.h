@@ -33,6 +33,26 @@
  * one of the client's own answered after more than 4096 entries arrived
  * (another follows once the stream is quiet).
  *
+ * Skaffold 2.x (v2): when the consumer sets on_v2, the client also opens
+ * the v2 Events and ApplicationLogs streams (/proto.v2.SkaffoldV2Service/)
+ * on the same channel, each time it (re)subscribes to Events, with the
+ * same decoding on the completion-queue thread and the same flow control.
+ * Each delivers through on_v2(ev, V2_EVENTS or V2_APPLOGS), after
+ * on_v2_reset(stream) just before the first event of each new call (both
+ * replay: Events everything since start, ApplicationLogs the current dev
+ * loop's lines). on_v2_avail(V2_AVAILABLE) comes with the first event of
+ * any v2 stream (a Go server sends a stream's headers with its first
+ * message, and a trailers-only UNIMPLEMENTED also completes the headers,
+ * so they prove nothing); on_v2_avail(V2_UNAVAILABLE, "v1 only: server has
+ * no v2 API") once when a v2 stream ends UNIMPLEMENTED (a Skaffold before
+ * 2.x): the other v2 stream is cancelled and neither is asked again until
+ * the next reconnect of the whole connection, while v1 goes on. A v2
+ * stream that fails while Events stays connected is opened again after
+ * the connection's backoff delay (engine.h); when the connection is lost,
+ * the reconnect opens all three. Without reconnect, such a failure goes to
+ * on_error (where "v2 Events" or "v2 ApplicationLogs", fatal). Control
+ * calls stay on v1: Skaffold 2.x wires no runner to the v2 ones.
+ *
  * The control calls also work on a client that was never started (headless
  * commands use it so: new -> call -> stop in its done callback). */
 #ifndef SKVIEW_LIVE_CLIENT_H
@@ -74,6 +94,9 @@ typedef struct live_stats {
     uint64_t state_bytes;        /* their request + answer payload bytes */
     uint64_t auto_calls;         /* of those, sent by the client to reconcile */
     uint64_t entries;            /* Events entries delivered */
+    uint64_t v2_events;          /* v2 Events events delivered */
+    uint64_t v2_applogs;         /* v2 ApplicationLogs events delivered */
+    uint64_t v2_applogs_first_ns, v2_applogs_last_ns; /* uv_hrtime() of the first and last */
 } live_stats_t;
 typedef void (*live_done_cb)(void *arg, const live_result_t *result);
 

@@ -40,6 +40,14 @@ typedef struct live_unary {
     uint64_t entries_at_send;    /* live_client.stats.entries when sent */
 } live_unary_t;
 
+/* One v2 stream (client.h): Events or ApplicationLogs. */
+typedef struct live_v2 {
+    struct live_client *c;
+    v2_stream_t which;
+    eng_call_t *call;            /* the current call, or NULL */
+    bool reset_pending;          /* on_v2_reset before its first event */
+} live_v2_t;
+
 /* Everything here is touched on the loop thread only; the engine owns the
  * channel, the completion-queue thread and the connection's backoff. */
 struct live_client {
@@ -49,7 +57,6 @@ struct live_client {
     live_callbacks_t cb;
     eng_t *eng;
     uv_timer_t sync;             /* the next reconciling GetState */
-    bool sync_closed;
     eng_call_t *stream;          /* the current Events call, or NULL */
     bool started, stopping;
     /* The consumer's on_reset waits until the new stream delivers its first
@@ -60,6 +67,13 @@ struct live_client {
     uint64_t iter_end_ms;
     unsigned auto_inflight;      /* automatic GetStates in flight */
     uint64_t entries_drained;    /* stats.entries when the engine last drained */
+    /* Skaffold 2.x's v2 streams, opened beside Events when cb.on_v2 is set. */
+    live_v2_t v2[2];             /* by v2_stream_t */
+    v2_avail_t v2_avail;         /* what on_v2_avail said last */
+    /* UNIMPLEMENTED: no v2 until the next reconnect of the whole connection. */
+    bool v2_off;
+    uv_timer_t v2_retry;         /* a v2 stream failed alone: open it again */
+    unsigned closed_timers;      /* sync and v2_retry, once stopped */
     live_stats_t stats;
     live_done_cb stop_done;
     void *stop_arg;

@@ -16,6 +16,10 @@
 #define RPC_METHOD_AUTOSYNC RPC_SERVICE "AutoSync"
 #define RPC_METHOD_AUTODEPLOY RPC_SERVICE "AutoDeploy"
 #define RPC_METHOD_HANDLE RPC_SERVICE "Handle"
+/* Skaffold 2.x's second service (skaffold_v2.proto), on the same port. */
+#define RPC_V2_SERVICE "/proto.v2.SkaffoldV2Service/"
+#define RPC_METHOD_V2_EVENTS RPC_V2_SERVICE "Events"
+#define RPC_METHOD_V2_APPLOGS RPC_V2_SERVICE "ApplicationLogs"
 
 /* The receive limit both ends use: Skaffold's default is 4 MiB, skview takes
  * more so that a huge State never breaks the mirror. */

@@ -46,7 +46,7 @@ check_screen "Enter opens the details" live "(phase:|no row|nothing selected)"
 keys live Escape
 
 # Help lists every action (taller window), and the layout follows a resize.
-$TM resize-window -t live: -x 100 -y 60
+$TM resize-window -t live: -x 100 -y 110
 check_screen "resize: the layout grows" live "5 Events"
 keys live '?'
 wait_screen 5 live "Help: keys"

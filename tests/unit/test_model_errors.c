@@ -329,6 +329,35 @@ static void error_iteration_is_the_one_the_entry_went_to(void **state)
     assert_int_equal(newest(m)->iteration, 3);
 }
 
+/* Skaffold ends a failed iteration with a DevLoopEvent that carries the
+ * failed phase's error again: one failure, one row, and the iteration
+ * points at it. A dev-loop error that says something else is its own row. */
+static void devloop_failure_restating_the_phase_error_is_that_row(void **state)
+{
+    model_t *m = *state;
+
+    fold(m, ev_devloop(1, "In Progress", NULL));
+    fold(m, ev_build_ae("app", "Failed", fx_ae(PROTO__STATUS_CODE__BUILD_USER_ERROR, "go build: exit 2", 0)));
+    uint64_t build_id = newest(m)->id;
+    fold(m, ev_devloop(1, "Failed", fx_ae(PROTO__STATUS_CODE__BUILD_USER_ERROR, "go build: exit 2", 0)));
+    assert_int_equal(model_error_count(m), 1);
+    assert_int_equal(newest(m)->phase, PHASE_BUILD);
+    assert_int_equal(newest(m)->repeats, 0);
+    assert_int_equal(model_current_iteration(m)->error_id, build_id);
+    /* Another iteration failing the same way restates its own build error. */
+    fold(m, ev_devloop(2, "In Progress", NULL));
+    fold(m, ev_build_ae("app", "Failed", fx_ae(PROTO__STATUS_CODE__BUILD_USER_ERROR, "go build: exit 2", 0)));
+    fold(m, ev_devloop(2, "Failed", fx_ae(PROTO__STATUS_CODE__BUILD_USER_ERROR, "go build: exit 2", 0)));
+    assert_int_equal(model_error_count(m), 1);
+    assert_int_equal(newest(m)->repeats, 1);
+    /* A dev-loop failure with words of its own is a row. */
+    fold(m, ev_devloop(3, "In Progress", NULL));
+    fold(m, ev_deploy("Failed", fx_ae(PROTO__STATUS_CODE__DEPLOY_UNKNOWN, "helm: timed out", 0)));
+    fold(m, ev_devloop(3, "Failed", fx_ae(PROTO__STATUS_CODE__DEVINIT_UNKNOWN, "cancelled", 0)));
+    assert_int_equal(model_error_count(m), 3);
+    assert_int_equal(newest(m)->phase, PHASE_DEVLOOP);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, fx_teardown_model)
 
 int main(void)
@@ -350,6 +379,7 @@ int main(void)
         T(errors_are_listed_newest_first),
         cmocka_unit_test(error_cap_keeps_the_newest_and_ids_stay_addressable),
         T(error_iteration_is_the_one_the_entry_went_to),
+        T(devloop_failure_restating_the_phase_error_is_that_row),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,545 @@
+/* `skview logs -a ADDR | FILE`: Skaffold's own output and the application's
+ * logs (Skaffold 2.x's v2 API) as lines, each with where it came from.
+ *
+ * Lines, prefixes, colour and JSON: logprint.h. Here: the options, which
+ * lines pass, and the two sources.
+ *
+ * Live: the v2 Events and ApplicationLogs streams of the live client
+ * (transport/client.h). Without --follow the command ends once the streams
+ * have been quiet for LOGS_QUIET_MS, as `events -a` does. With --follow it
+ * reconnects for ever; a reconnect replays (Events: everything since start;
+ * ApplicationLogs: the current dev loop's lines), and the replay of lines
+ * already printed is recognised and skipped (session/v2seen.h). */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <uv.h>
+#include "cli/cli.h"
+#include "cli/logprint.h"
+#include "core/textsafe.h"
+#include "skaffold/logs.h"
+#include "sources/logreader.h"
+#include "transport/addr.h"
+#include "transport/client.h"
+#include "session/v2seen.h"
+
+#define LOGS_QUIET_MS 300        /* without --follow: end after this much quiet */
+#define LOGS_V2_WAIT_MS 5000     /* connected, but no v2 answer for this long: give up */
+#define LOGS_TICK_MS 50          /* quiet detection / --follow flush */
+#define LOGS_MAX_KEYS 16
+
+/* ---- options ----------------------------------------------------------------- */
+
+typedef enum key_kind { KEY_TASK, KEY_ARTIFACT, KEY_RESOURCE, KEY_POD, KEY_CONTAINER, KEY__COUNT } key_kind_t;
+
+typedef struct logs_args {
+    const char *addr, *path;
+    bool follow, json, color, strict;
+    unsigned sources;            /* 1 << LOG_SKAFFOLD | 1 << LOG_APP */
+    const char *keys[KEY__COUNT][LOGS_MAX_KEYS];
+    size_t n_keys[KEY__COUNT];
+    int min_level;               /* rank (level_rank); -1 = all */
+} logs_args_t;
+
+static const char *const key_opts[KEY__COUNT] = {"--task", "--artifact", "--resource", "--pod", "--container"};
+
+/* Severity order of Skaffold's LogLevel numbers (logs.h): TRACE lowest,
+ * STANDARD (plain console output) as INFO. */
+static int level_rank(int level)
+{
+    static const int rank[] = {1, 2, 3, 4, 5, 6, 0, 2}; /* DEBUG..PANIC, TRACE, STANDARD */
+    return level >= 0 && level < 8 ? rank[level] : 2;
+}
+
+static int parse_level(const char *s)
+{
+    if (!strcasecmp(s, "warning"))
+        s = "WARN";
+    for (unsigned i = 0; i < proto__log_level__descriptor.n_values; i++) {
+        const ProtobufCEnumValue *v = &proto__log_level__descriptor.values[i];
+        if (!strcasecmp(s, v->name))
+            return level_rank(v->value);
+    }
+    return -1;
+}
+
+static int add_key(logs_args_t *a, key_kind_t k, const char *v)
+{
+    if (!*v)
+        return usage_error("logs: %s needs a value", key_opts[k]);
+    if (a->n_keys[k] == LOGS_MAX_KEYS)
+        return usage_error("logs: at most %d %s", LOGS_MAX_KEYS, key_opts[k]);
+    a->keys[k][a->n_keys[k]++] = v;
+    return EXIT_OK;
+}
+
+/* One option with a value: "--pod P" or "--pod=P". Returns 1 when s is not
+ * one of them, else an exit status. */
+static int parse_valued(logs_args_t *a, int argc, char **argv, int *i)
+{
+    const char *s = argv[*i], *v = NULL;
+    static const char *const others[] = {"-a", "--addr", "--level"};
+    const char *name = NULL;
+    for (int k = 0; k < KEY__COUNT + 3 && !name; k++) {
+        const char *o = k < KEY__COUNT ? key_opts[k] : others[k - KEY__COUNT];
+        size_t n = strlen(o);
+        if (!strcmp(s, o)) {
+            if (++*i == argc)
+                return usage_error("logs: %s needs a value", s);
+            name = o, v = argv[*i];
+        } else if (!strncmp(s, o, n) && s[n] == '=' && o[1] == '-') {
+            name = o, v = s + n + 1;
+        }
+    }
+    if (!name)
+        return 1;
+    if (!*v)
+        return usage_error("logs: %s needs a value", name);
+    for (int k = 0; k < KEY__COUNT; k++)
+        if (name == key_opts[k])
+            return add_key(a, (key_kind_t)k, v);
+    if (!strcmp(name, "--level")) {
+        if ((a->min_level = parse_level(v)) < 0)
+            return usage_error("logs: --level: '%s' is not a level (trace, debug, info, warn, error, fatal, panic)", v);
+        return EXIT_OK;
+    }
+    a->addr = v;
+    return EXIT_OK;
+}
+
+static int parse_args(int argc, char **argv, logs_args_t *a)
+{
+    memset(a, 0, sizeof *a);
+    a->min_level = -1;
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        int rc = parse_valued(a, argc, argv, &i);
+        if (rc != 1) {
+            if (rc)
+                return rc;
+        } else if (!strcmp(s, "--follow") || !strcmp(s, "-f")) a->follow = true;
+        else if (!strcmp(s, "--json")) a->json = true;
+        else if (!strcmp(s, "--strict")) a->strict = true;
+        else if (!strcmp(s, "--skaffold")) a->sources |= 1u << LOG_SKAFFOLD;
+        else if (!strcmp(s, "--app")) a->sources |= 1u << LOG_APP;
+        else if (s[0] == '-' && s[1]) return usage_error("logs: unknown option '%s'", s);
+        else if (a->path) return usage_error("logs: one FILE only ('%s')", s);
+        else a->path = s;
+    }
+    if (a->sources == (1u << LOG_SKAFFOLD | 1u << LOG_APP))
+        return usage_error("logs: --skaffold and --app exclude each other (give neither for both)");
+    if (!a->path && !a->addr)
+        return usage_error("logs: missing -a ADDR or FILE");
+    if (a->path && a->addr)
+        return usage_error("logs: give FILE or -a ADDR, not both");
+    if (a->follow && !a->addr)
+        return usage_error("logs: --follow needs -a ADDR");
+    return EXIT_OK;
+}
+
+/* ---- which lines pass -----------------------------------------------------------
+ * Keys of one kind are alternatives (--pod a --pod b); kinds are all
+ * required. --artifact matches the subject of Build and Test lines,
+ * --resource that of the other tasks ("web" matches "deployment/web").
+ * --task, --artifact and --resource select Skaffold's lines,
+ * --pod and --container the application's: with keys of one side only,
+ * the other side's lines are not shown; with both, each side by its own. */
+
+static bool any_keys(const logs_args_t *a, key_kind_t from, key_kind_t to)
+{
+    for (int k = from; k <= (int)to; k++)
+        if (a->n_keys[k])
+            return true;
+    return false;
+}
+
+static bool key_match(const logs_args_t *a, key_kind_t k, const char *v, bool (*eq)(const char *, const char *))
+{
+    if (!a->n_keys[k])
+        return true;
+    for (size_t i = 0; i < a->n_keys[k]; i++)
+        if (eq(a->keys[k][i], v))
+            return true;
+    return false;
+}
+
+static bool eq_exact(const char *key, const char *v) { return !strcmp(key, v); }
+
+/* "web" names "deployment/web" and "pod/web" too. */
+static bool eq_resource(const char *key, const char *v)
+{
+    const char *slash = strchr(v, '/');
+    return !strcmp(key, v) || (slash && !strchr(key, '/') && !strcmp(key, slash + 1));
+}
+
+/* The task name of a task_id ("Build" of "Build-3"), into buf. */
+static const char *task_name(const char *task_id, char *buf, size_t n)
+{
+    const char *dash = strrchr(task_id, '-');
+    size_t len = strlen(task_id);
+    if (dash && dash[1] && strspn(dash + 1, "0123456789") == strlen(dash + 1))
+        len = (size_t)(dash - task_id);
+    if (len >= n)
+        len = n - 1;
+    memcpy(buf, task_id, len);
+    buf[len] = '\0';
+    return buf;
+}
+
+/* --task matches the name ("build", any case) or the whole id ("Build-2"). */
+static bool task_match(const logs_args_t *a, const char *task_id, const char *name)
+{
+    for (size_t i = 0; i < a->n_keys[KEY_TASK]; i++)
+        if (!strcasecmp(a->keys[KEY_TASK][i], name) || !strcmp(a->keys[KEY_TASK][i], task_id))
+            return true;
+    return !a->n_keys[KEY_TASK];
+}
+
+/* A build's and a test's subject is an artifact; other tasks' a resource
+ * ("deployment/web", "pod/web-1") or a deployer's index. */
+static bool is_artifact_task(const char *task)
+{
+    return !strcmp(task, "Build") || !strcmp(task, "Test");
+}
+
+static bool pass_skaffold(const logs_args_t *a, const Proto__V2__SkaffoldLogEvent *s, const char *task,
+                          const char *subject)
+{
+    if (a->sources && !(a->sources & 1u << LOG_SKAFFOLD))
+        return false;
+    if (a->min_level >= 0 && level_rank(s->level) < a->min_level)
+        return false;
+    if (!any_keys(a, KEY_TASK, KEY_RESOURCE))
+        return !any_keys(a, KEY_POD, KEY_CONTAINER);
+    bool art = is_artifact_task(task);
+    if ((a->n_keys[KEY_ARTIFACT] && !art) || (a->n_keys[KEY_RESOURCE] && art))
+        return false;
+    return task_match(a, s->task_id, task) && key_match(a, KEY_ARTIFACT, subject, eq_exact) &&
+           key_match(a, KEY_RESOURCE, subject, eq_resource);
+}
+
+static bool pass_app(const logs_args_t *a, const Proto__V2__ApplicationLogEvent *l)
+{
+    if (a->sources && !(a->sources & 1u << LOG_APP))
+        return false;
+    if (!any_keys(a, KEY_POD, KEY_CONTAINER))
+        return !any_keys(a, KEY_TASK, KEY_RESOURCE);
+    return key_match(a, KEY_POD, l->podname, eq_exact) && key_match(a, KEY_CONTAINER, l->containername, eq_exact);
+}
+
+/* ---- which events print ----------------------------------------------------- */
+
+static int64_t event_ns(const Proto__V2__Event *ev)
+{
+    return ev->timestamp ? ev->timestamp->seconds * 1000000000 + ev->timestamp->nanos : 0;
+}
+
+/* One v2 event, of any stream: its log lines, if it has any that pass. */
+static void print_event(const logs_args_t *a, logprint_t *p, const Proto__V2__Event *ev)
+{
+    if (ev->event_type_case == PROTO__V2__EVENT__EVENT_TYPE_APPLICATION_LOG_EVENT) {
+        const Proto__V2__ApplicationLogEvent *l = ev->applicationlogevent;
+        if (!pass_app(a, l))
+            return;
+        logprint_meta_t m = {LOG_APP, "", "", "", l->podname, l->containername, l->prefix, LOG_LEVEL_STANDARD,
+                         event_ns(ev)};
+        logprint_message(p, &m, l->message, strlen(l->message));
+    } else if (ev->event_type_case == PROTO__V2__EVENT__EVENT_TYPE_SKAFFOLD_LOG_EVENT) {
+        const Proto__V2__SkaffoldLogEvent *s = ev->skaffoldlogevent;
+        char task[64];
+        const char *subject = strcmp(s->subtask_id, "-1") ? s->subtask_id : "";
+        task_name(s->task_id, task, sizeof task);
+        if (!pass_skaffold(a, s, task, subject))
+            return;
+        logprint_meta_t m = {LOG_SKAFFOLD, task, s->task_id, subject, "", "", "", s->level, event_ns(ev)};
+        logprint_message(p, &m, s->message, strlen(s->message));
+    }
+}
+
+/* ---- live -------------------------------------------------------------------------- */
+
+typedef struct logs_live {
+    uv_loop_t *loop;
+    const char *addr;
+    const logs_args_t *args;
+    logprint_t *p;
+    live_client_t *client;
+    uv_timer_t timer;
+    uv_signal_t sigint, sigterm;
+    bool connected, lost, stopping;
+    v2_avail_t v2;
+    uint64_t last_ms, connected_ms;
+    v2seen_t seen[2];            /* by v2_stream_t */
+    int rc;
+} logs_live_t;
+
+static void say_error(const char *what, const char *msg)
+{
+    strbuf_t safe;
+    sb_init(&safe);
+    textsafe(&safe, msg ? msg : "", msg ? strlen(msg) : 0, 0, 0);
+    fprintf(stderr, "skview: logs: %s%s%s\n", what, *what ? ": " : "", safe.data ? safe.data : "");
+    sb_free(&safe);
+}
+
+static void live_stopped(void *arg, const live_result_t *r)
+{
+    logs_live_t *l = arg;
+    uv_close((uv_handle_t *)&l->timer, NULL);
+    uv_close((uv_handle_t *)&l->sigint, NULL);
+    uv_close((uv_handle_t *)&l->sigterm, NULL);
+}
+
+static void live_stop(logs_live_t *l, int rc)
+{
+    if (l->stopping)
+        return;
+    l->stopping = true;
+    l->rc = rc;
+    live_client_stop(l->client, live_stopped, l);
+}
+
+static int live_on_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
+{
+    logs_live_t *l = ctx;
+    if (l->stopping)
+        return 0;
+    l->last_ms = uv_now(l->loop);
+    v2seen_kind_t k = l->args->follow ? v2seen_check(&l->seen[stream], ev) : V2SEEN_NEW;
+    if (k == V2SEEN_OLD)
+        return 0;
+    if (k == V2SEEN_NEW_SESSION) {
+        logprint_flush(l->p);
+        fflush(stdout);
+        fprintf(stderr, "skview: logs: --- a new session (another history) on %s ---\n", l->addr);
+    }
+    print_event(l->args, l->p, ev);
+    if (l->p->failed)
+        live_stop(l, EXIT_RUNTIME);
+    return 0;
+}
+
+static void live_on_v2_reset(void *ctx, v2_stream_t stream)
+{
+    v2seen_reset(&((logs_live_t *)ctx)->seen[stream]);
+}
+
+static void live_on_v2_avail(void *ctx, v2_avail_t avail, const char *detail)
+{
+    logs_live_t *l = ctx;
+    l->v2 = avail;
+    if (avail != V2_UNAVAILABLE || l->stopping)
+        return;
+    logprint_flush(l->p);
+    fflush(stdout);
+    fprintf(stderr, "skview: logs: %s: %s (a Skaffold before 2.x): no logs to show; `skview events -a %s` "
+                    "shows its v1 events\n", l->addr, detail ? detail : "no v2 API", l->addr);
+    live_stop(l, EXIT_RUNTIME);
+}
+
+static void live_on_error(void *ctx, const char *where, const char *msg, bool fatal)
+{
+    logs_live_t *l = ctx;
+    if (l->stopping)
+        return;
+    char what[300];
+    snprintf(what, sizeof what, "%s: %s", l->addr, where);
+    say_error(what, msg);
+    if (fatal)
+        live_stop(l, EXIT_RUNTIME);
+}
+
+static void live_on_conn(void *ctx, live_conn_t conn, const char *detail, uint64_t retry_ms)
+{
+    logs_live_t *l = ctx;
+    if (l->stopping)
+        return;
+    if (conn == LIVE_CONNECTED && l->lost) {
+        l->lost = false;
+        logprint_flush(l->p);
+        fprintf(stderr, "skview: logs: reconnected to %s\n", l->addr);
+    } else if (conn == LIVE_CONNECTED && !l->connected) {
+        l->connected = true;
+        l->last_ms = l->connected_ms = uv_now(l->loop);
+    } else if (conn == LIVE_RECONNECTING && !l->connected) {
+        say_error(l->addr, detail); /* --follow needs a first connection */
+        live_stop(l, EXIT_RUNTIME);
+    } else if (conn == LIVE_RECONNECTING && !l->lost) {
+        char what[300];
+        logprint_flush(l->p);
+        fflush(stdout);
+        snprintf(what, sizeof what, "%s: connection lost; retrying in %.1f s", l->addr, (double)retry_ms / 1000);
+        say_error(what, detail);
+        l->lost = true;
+    } else if (conn == LIVE_STOPPED) {
+        /* NULL detail: the server ended the stream cleanly. */
+        if (detail)
+            say_error(l->addr, detail);
+        live_stop(l, detail ? EXIT_RUNTIME : EXIT_OK);
+    }
+}
+
+static void live_on_timer(uv_timer_t *t)
+{
+    logs_live_t *l = t->data;
+    logprint_flush(l->p);
+    if (l->args->follow) {
+        fflush(stdout);
+        return;
+    }
+    uint64_t now = uv_now(l->loop);
+    if (!l->connected || l->stopping)
+        return;
+    if (l->v2 == V2_AVAILABLE && now - l->last_ms >= LOGS_QUIET_MS) {
+        live_stop(l, EXIT_OK);
+    } else if (l->v2 == V2_UNKNOWN && now - l->connected_ms >= LOGS_V2_WAIT_MS) {
+        say_error(l->addr, "no answer on the v2 streams");
+        live_stop(l, EXIT_RUNTIME);
+    }
+}
+
+static void live_on_signal(uv_signal_t *s, int signum)
+{
+    live_stop(s->data, EXIT_OK);
+}
+
+static int live_handles(logs_live_t *l)
+{
+    int rc;
+    if ((rc = uv_timer_init(l->loop, &l->timer)) < 0 || (rc = uv_signal_init(l->loop, &l->sigint)) < 0 ||
+        (rc = uv_signal_init(l->loop, &l->sigterm)) < 0) {
+        fprintf(stderr, "skview: logs: libuv: %s\n", uv_strerror(rc));
+        return -1;
+    }
+    l->timer.data = l->sigint.data = l->sigterm.data = l;
+    if ((rc = uv_timer_start(&l->timer, live_on_timer, LOGS_TICK_MS, LOGS_TICK_MS)) < 0 ||
+        (rc = uv_signal_start(&l->sigint, live_on_signal, SIGINT)) < 0 ||
+        (rc = uv_signal_start(&l->sigterm, live_on_signal, SIGTERM)) < 0) {
+        fprintf(stderr, "skview: logs: libuv: %s\n", uv_strerror(rc));
+        return -1;
+    }
+    return 0;
+}
+
+static int logs_live(const logs_args_t *a, logprint_t *p, const char *addr)
+{
+    uv_loop_t loop;
+    int rc = uv_loop_init(&loop);
+    if (rc < 0) {
+        fprintf(stderr, "skview: logs: uv_loop_init: %s\n", uv_strerror(rc));
+        return EXIT_RUNTIME;
+    }
+    logs_live_t l = {.loop = &loop, .addr = addr, .args = a, .p = p, .rc = EXIT_RUNTIME};
+    v2seen_init(&l.seen[V2_EVENTS], V2SEEN_ALL);
+    v2seen_init(&l.seen[V2_APPLOGS], V2SEEN_TAIL);
+    /* --follow outlives the server: it reconnects and goes on where it was. */
+    live_opts_t o = {.addr = addr, .reconnect = a->follow};
+    live_callbacks_t cb = {.ctx = &l, .on_v2 = live_on_v2, .on_v2_reset = live_on_v2_reset,
+                           .on_v2_avail = live_on_v2_avail, .on_conn = live_on_conn, .on_error = live_on_error};
+    l.client = live_client_new(&loop, &o, &cb);
+    if (!l.client || live_handles(&l) != 0 || live_client_start(l.client) != 0) {
+        fprintf(stderr, "skview: logs: cannot start the client\n");
+        abort(); /* handles may be half set up; nothing sensible to unwind */
+    }
+    uv_run(&loop, UV_RUN_DEFAULT);
+    live_client_free(l.client);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    if ((rc = uv_loop_close(&loop)) < 0)
+        fprintf(stderr, "skview: logs: uv_loop_close: %s\n", uv_strerror(rc));
+    for (int i = 0; i < 2; i++)
+        v2seen_free(&l.seen[i]);
+    return l.rc;
+}
+
+/* ---- FILE ---------------------------------------------------------------------------- */
+
+typedef struct logs_file {
+    const logs_args_t *args;
+    logprint_t *p;
+    uint64_t v2;                 /* v2 events read */
+} logs_file_t;
+
+static int file_on_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
+{
+    logs_file_t *f = ctx;
+    f->v2++;
+    print_event(f->args, f->p, ev);
+    return f->p->failed;
+}
+
+static void file_on_error(void *ctx, const char *where, const char *msg, bool fatal)
+{
+    char what[512];
+    snprintf(what, sizeof what, "%s", where);
+    strbuf_t safe;
+    sb_init(&safe);
+    textsafe(&safe, msg, strlen(msg), 0, 0);
+    fprintf(stderr, "%s: %s%s\n", what, safe.data ? safe.data : "", fatal ? "" : " (skipped)");
+    sb_free(&safe);
+}
+
+static void file_on_warning(void *ctx, const char *where, const char *msg)
+{
+    file_on_error(ctx, where, msg, true);
+}
+
+static int logs_file(const logs_args_t *a, logprint_t *p)
+{
+    char err[512];
+    logreader_opts_t o = {.strict = a->strict};
+    logreader_t *r = logreader_open(a->path, &o, err, sizeof err);
+    if (!r) {
+        fprintf(stderr, "skview: %s\n", err);
+        return EXIT_RUNTIME;
+    }
+    logs_file_t f = {.args = a, .p = p};
+    source_sink_t sink = {.ctx = &f, .on_v2 = file_on_v2, .on_error = file_on_error,
+                          .on_warning = file_on_warning};
+    int rc = logreader_pump(r, &sink);
+    if (logreader_skipped(r) && !a->strict)
+        fprintf(stderr, "skview: %s: skipped %llu malformed line(s) of %llu\n", logreader_path(r),
+                (unsigned long long)logreader_skipped(r), (unsigned long long)logreader_line(r));
+    if (rc == 0 && !f.v2 && !p->failed) {
+        fprintf(stderr, "skview: logs: %s: no v2 events in it (Skaffold 2.x writes them to FILE.v2 "
+                        "beside --event-log-file's FILE)\n", logreader_path(r));
+        rc = 1;
+    }
+    logreader_close(r);
+    return rc == 3 ? EXIT_MALFORMED : rc ? EXIT_RUNTIME : EXIT_OK;
+}
+
+/* ---- the command --------------------------------------------------------------------- */
+
+int cmd_logs(int argc, char **argv)
+{
+    logs_args_t a;
+    int rc = parse_args(argc, argv, &a);
+    if (rc)
+        return rc;
+    const char *nc = getenv("NO_COLOR");
+    a.color = !a.json && isatty(STDOUT_FILENO) && !(nc && *nc);
+    const char *addr = NULL;
+    if (a.addr && !(addr = addr_resolve(a.addr)))
+        return EXIT_USAGE;
+    signal(SIGPIPE, SIG_IGN);
+    logprint_t p;
+    logprint_init(&p, a.json, a.color);
+    rc = addr ? logs_live(&a, &p, addr) : logs_file(&a, &p);
+    logprint_finish(&p);
+    if (!p.failed && fflush(stdout) != 0) {
+        p.failed = true;
+        p.write_errno = errno;
+        if (errno != EPIPE)
+            perror("skview: logs: stdout");
+    }
+    /* A reader that went away (a pager quit, `| head`) is not an error. */
+    if (p.failed && p.write_errno != EPIPE && rc == EXIT_OK)
+        rc = EXIT_RUNTIME;
+    logprint_stats(&p);
+    logprint_free(&p);
+    return rc;
+}

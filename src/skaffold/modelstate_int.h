@@ -1,0 +1,62 @@
+/* Private to src/skaffold: the model's own state, shared by model.c (v1
+ * entries, readers) and tasks.c (v2 events), and the steps both folds take.
+ *
+ * Sessions: each stream counts its own (v1: a MetaEvent after other
+ * entries; v2: see tasks.c), and the model has as many as the stream that
+ * is furthest: a session one stream started is the same session when the
+ * other stream reaches it, so v1 and v2 of one Skaffold process, however
+ * interleaved, make one session. sessions[k - 1] is the seq of the first v1
+ * entry of session k, UINT64_MAX while only v2 has reached it. */
+#ifndef SKVIEW_MODELSTATE_INT_H
+#define SKVIEW_MODELSTATE_INT_H
+
+#include "skaffold/errlog_int.h"
+#include "skaffold/history_int.h"
+#include "skaffold/mirror_int.h"
+#include "skaffold/model.h"
+#include "skaffold/resets_int.h"
+#include "skaffold/resources_int.h"
+#include "skaffold/tasks_int.h"
+#include "skaffold/timeline_int.h"
+
+struct model {
+    model_opts_t opts;
+    mirror_t mirror;
+    resets_t resets;
+    uint64_t seq, generation;
+    uint64_t undecodable;   /* history entries reconcile could not decode */
+    char *version;
+    bool terminated;
+    char *term_status;
+    int64_t last_time;
+    reslist_t res;
+    uint64_t *sessions;     /* seq of the first v1 entry of session i + 1 */
+    size_t n_sessions, sessions_alloc;
+    uint32_t v1_session;    /* the session v1 entries are in (0: none yet) */
+    hist_t hist;
+    tl_t tl;                /* the timeline from v1 events */
+    errlog_t errs;
+    tasks_t tasks;          /* what v2 events build */
+    logs_t *logs;
+    tl_view_t view;         /* the timeline readers see (tasks or v1) */
+};
+
+/* Makes sure the model has session k (creating the missing ones); a v1
+ * seq (not UINT64_MAX) records where v1 entered it. */
+void model_session_reach(model_t *m, uint32_t k, uint64_t seq);
+/* The resets the server applied before an event, to the mirror and to
+ * what follows the State (resources, version, termination). */
+void model_apply_resets(model_t *m, unsigned resets);
+/* The session's own facts: Skaffold's version sentence, its termination. */
+void model_set_version(model_t *m, const char *version);
+void model_set_terminated(model_t *m, const char *status);
+/* A fresh State mirror (and resources, version, termination): v1 takes
+ * over from a mirror that v2 events built. */
+void model_mirror_restart(model_t *m);
+/* Something the timeline shows changed. */
+static inline void model_timeline_changed(model_t *m)
+{
+    m->view.valid = false;
+}
+
+#endif
