@@ -64,6 +64,21 @@ sleep 0.5
 shoot help live
 $TM send-keys -t live: q
 
+# Skaffold 2.x: the Logs view beside the panes (160x48 and up), then
+# zoomed to the whole screen with the application's lines only.
+COLS=160 ROWS=48
+start logs "$SKVIEW -a $addr --no-config"
+wait_text logs "L Logs" 10
+sleep 6
+shoot logs
+$TM send-keys -t logs: L z
+sleep 0.3
+$TM send-keys -t logs: a a
+sleep 1
+shoot logs-app logs
+$TM send-keys -t logs: q q
+COLS=120 ROWS=36
+
 # A replay of the recording, paused mid-way.
 start replay "$SKVIEW replay $TMP/rec.skv --no-config --at iter:3 --speed 8"
 wait_text replay "replay" 10
