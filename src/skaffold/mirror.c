@@ -26,13 +26,6 @@ static void pb_str_set(char **dst, const char *src)
     *dst = src && *src ? xstrdup(src) : (char *)protobuf_c_empty_string;
 }
 
-static void *pb_new(const ProtobufCMessageDescriptor *d)
-{
-    void *msg = xmalloc(d->sizeof_message);
-    protobuf_c_message_init(d, msg);
-    return msg;
-}
-
 /* Skaffold's empty State parts, for a new mirror and for a server State that
  * lacks one (so readers can rely on the parts being there). */
 static void mirror_complete(Proto__State *s, const char *not_started)

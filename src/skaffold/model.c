@@ -39,20 +39,82 @@ int64_t model_time_ns(const Proto__LogEntry *e)
     return ns;
 }
 
-ProtobufCMessage *pb_dup(const ProtobufCMessage *msg)
+void *pb_new(const ProtobufCMessageDescriptor *d)
 {
-    if (msg == NULL)
-        return NULL;
+    void *msg = xmalloc(d->sizeof_message);
+    protobuf_c_message_init(d, msg);
+    return msg;
+}
+
+/* The unknown-field counts of msg and every message below it, in a fixed
+ * walk order: saved and zeroed (restore false), or put back (true). */
+typedef struct unk_saved {
+    size_t *at, n, alloc;
+} unk_saved_t;
+
+static void unknowns_walk(ProtobufCMessage *m, unk_saved_t *sv, bool restore)
+{
+    if (restore) {
+        m->n_unknown_fields = sv->at[sv->n++];
+    } else {
+        if (sv->n == sv->alloc) {
+            sv->alloc = sv->alloc ? 2 * sv->alloc : 16;
+            sv->at = xrealloc(sv->at, sv->alloc * sizeof *sv->at);
+        }
+        sv->at[sv->n++] = m->n_unknown_fields;
+        m->n_unknown_fields = 0;
+    }
+    const ProtobufCMessageDescriptor *d = m->descriptor;
+    for (unsigned i = 0; i < d->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &d->fields[i];
+        if (f->type != PROTOBUF_C_TYPE_MESSAGE)
+            continue;
+        char *base = (char *)m;
+        if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+            size_t count = *(size_t *)(base + f->quantifier_offset);
+            ProtobufCMessage **arr = *(ProtobufCMessage ***)(base + f->offset);
+            for (size_t k = 0; k < count; k++)
+                unknowns_walk(arr[k], sv, restore);
+            continue;
+        }
+        if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) && *(uint32_t *)(base + f->quantifier_offset) != f->id)
+            continue;
+        ProtobufCMessage *sub = *(ProtobufCMessage **)(base + f->offset);
+        if (sub)
+            unknowns_walk(sub, sv, restore);
+    }
+}
+
+static ProtobufCMessage *pack_unpack(const ProtobufCMessage *msg)
+{
     size_t n = protobuf_c_message_get_packed_size(msg);
     uint8_t *buf = xmalloc(n);
     protobuf_c_message_pack(msg, buf);
     ProtobufCMessage *copy = protobuf_c_message_unpack(msg->descriptor, NULL, n, buf);
     free(buf);
-    if (copy == NULL) {
-        fprintf(stderr, "skview: pb_dup: cannot decode a %s it encoded\n", msg->descriptor->name);
-        abort();
-    }
     return copy;
+}
+
+ProtobufCMessage *pb_dup(const ProtobufCMessage *msg)
+{
+    if (msg == NULL)
+        return NULL;
+    ProtobufCMessage *copy = pack_unpack(msg);
+    if (copy != NULL)
+        return copy;
+    /* Hostile input: unknown fields that protobuf-c kept but cannot read
+     * back once packed (a known field's number with another wire type).
+     * Copy without the unknown fields (the counts are put back at once:
+     * msg is the caller's, on this thread). */
+    unk_saved_t sv = {0};
+    unknowns_walk((ProtobufCMessage *)msg, &sv, false);
+    copy = pack_unpack(msg);
+    sv.n = 0;
+    unknowns_walk((ProtobufCMessage *)msg, &sv, true);
+    free(sv.at);
+    /* Never NULL: the known fields of a decoded message pack back, but an
+     * empty message is what a caller gets rather than an abort. */
+    return copy ? copy : pb_new(msg->descriptor);
 }
 
 const char *phase_name(phase_t p)

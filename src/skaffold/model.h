@@ -314,7 +314,12 @@ const model_endpoint_t *model_endpoint_at(const model_t *m, size_t i);
 Proto__LogEntry *model_history_get(const model_t *m, uint64_t seq, ProtobufCAllocator *alloc);
 size_t model_history_bytes(const model_t *m);
 
-/* Deep copy of any message (pack + unpack, malloc'd). */
+/* Deep copy of any message (pack + unpack, malloc'd); never NULL for a
+ * message. Unknown fields that protobuf-c cannot read back once packed
+ * (hostile input) are left out of the copy. */
 ProtobufCMessage *pb_dup(const ProtobufCMessage *msg);
+/* A new message of that type with its defaults (malloc'd, freed with
+ * protobuf_c_message_free_unpacked). */
+void *pb_new(const ProtobufCMessageDescriptor *d);
 
 #endif
