@@ -291,13 +291,18 @@ uint64_t model_history_first(const model_t *m);
  *     events give for the same session, plus what only v2 says: the cache
  *     check per artifact, platforms, the render, verify and exec phases;
  *   - cloudRunReadyEvent: an endpoint;
- *   - when the session has no v1 entries (a FILE.v2 alone), the v2 events
- *     also fold into the State mirror (the v1 State's fields, by the
- *     server's v2 rules) and raise the errors, so the panes show the same;
- *     with v1 entries, v1 keeps the mirror and the errors (no duplicates).
- * A metaEvent starts a new session as v1's does (when v1 entries did not
- * already start it). Returns 0; -1 for an event with no event_type (counted
- * as undecodable). */
+ *   - until the model has seen v1 (a FILE.v2 alone; v2 first on a live
+ *     connection), the v2 events also fold into the State mirror (the v1
+ *     State's fields, by the server's v2 rules, v2's strings) and raise
+ *     the errors, so the panes show the same; the first v1 entry or
+ *     GetState takes both over (the mirror afresh, v2's errors retracted)
+ *     and keeps them through model_clear: no duplicates.
+ * A metaEvent outside a dev loop starts a new session as v1's does
+ * (Skaffold 2.x also logs one right after each DevLoop task starts: no new
+ * session); v1 and v2 of one Skaffold process share their sessions, v2
+ * joining the one v1 began at its time. Returns 0; -1 for an event with no
+ * event_type (counted as undecodable). Application log lines and Skaffold's
+ * output move the log's generation (logs_generation) as well. */
 int model_fold_v2(model_t *m, const Proto__V2__Event *ev, int stream);
 /* A v2 stream replays: forget what it folded (Events: tasks and Skaffold's
  * lines; ApplicationLogs: the application's lines). */
