@@ -250,6 +250,19 @@ void sim_devloop(int iteration, const char *status, const sim_fail_t *f)
                        : !strcmp(status, "Succeeded") ? "Update succeeded" : "Update failed");
 }
 
+/* What the server says it is: Skaffold 2.x, or a 1.x from before the v2
+ * service (2021) with --no-v2. */
+const char *sim_starting(void)
+{
+    return sim.opts.no_v2
+        ? "Starting Skaffold: &{Version:v1.20.0 ConfigVersion:skaffold/v2beta11 GitVersion: "
+          "GitCommit:7d4ba29a1c2e8d0f5f3c2b1a0e9d8c7b6a5f4e3d BuildDate:2021-02-02T19:05:01Z "
+          "GoVersion:go1.15.6 Compiler:gc Platform:linux/amd64}"
+        : "Starting Skaffold: &{Version:v2.10.1 ConfigVersion:skaffold/v4beta9 GitVersion: "
+          "GitCommit:3f4c2a1b9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b BuildDate:2024-01-09T17:01:19Z "
+          "GoVersion:go1.21.5 Compiler:gc Platform:linux/amd64 User:}";
+}
+
 void sim_meta(char *const *names, size_t n)
 {
     int artifacts = (int)n;
@@ -283,9 +296,7 @@ void sim_meta(char *const *names, size_t n)
     md.build = &bm;
     md.deploy = &dm;
     md.test = &tm;
-    me.entry = (char *)"Starting Skaffold: &{Version:v1.39.2 ConfigVersion:skaffold/v2beta29 GitVersion: "
-                       "GitCommit:7d4ba29a1c2e8d0f5f3c2b1a0e9d8c7b6a5f4e3d BuildDate:2022-08-09T19:05:01Z "
-                       "GoVersion:go1.18.5 Compiler:gc Platform:linux/amd64 User:}";
+    me.entry = (char *)sim_starting();
     me.metadata = &md;
     ev.event_type_case = PROTO__EVENT__EVENT_TYPE_META_EVENT;
     ev.metaevent = &me;

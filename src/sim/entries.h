@@ -32,6 +32,9 @@ void sim_say(Proto__Event *ev, const char *fmt, ...) __attribute__((format(print
 grpc_slice sim_entry_pack(Proto__Event *ev, const char *text, int64_t t_ns);
 Proto__ActionableErr *sim_err_fill(sim_err_t *x, int code, const char *msg, int scode, const char *action);
 
+/* The MetaEvent's "Starting Skaffold: &{Version:...}" (v1 and v2 alike):
+ * a 2.x version, or a 1.x one from before the v2 service with --no-v2. */
+const char *sim_starting(void);
 /* InitializeState with these artifacts, then the MetaEvent. */
 void sim_meta(char *const *names, size_t n);
 void sim_build(const char *artifact, const char *status, const sim_fail_t *f);

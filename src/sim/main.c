@@ -237,8 +237,6 @@ int main(int argc, char **argv)
     }
     if (sim.opts.flood)
         sim_flood_init();
-    if (sim.opts.log_flood)
-        sim_logflood_init();
     grpc_init();
     rc = sim_server_start() == 0 && sim_bk_start() == 0 && sim_scenario_start() == 0 && sim_pods_start() == 0
        ? 0 : 1;

@@ -42,8 +42,13 @@ static void say(size_t i, const char *msg)
 
 static void boot(size_t i)
 {
-    static const char *const lines[3][2] = {
-        {"2026/11/29 12:00:00 frontend v1.8.0 starting", "Listening on :8080"},
+    char stamp[64];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(stamp, sizeof stamp, "%Y/%m/%d %H:%M:%S frontend v1.8.0 starting", &tm);
+    const char *const lines[3][2] = {
+        {stamp, "Listening on :8080"},
         {"level=info msg=\"connected to postgres\" host=db:5432 pool=10",
          "level=info msg=\"serving\" addr=:8081 version=v1.8.0"},
         {"worker v1.8.0 starting (queue=jobs, concurrency=4)", "connected to redis://redis:6379/0"},
@@ -190,7 +195,8 @@ void sim_pods_stop(void)
 }
 
 /* --log-flood: ~150-byte ApplicationLogEvents of a load generator's pod,
- * every eighth coloured by the app, packed once. */
+ * every eighth coloured by the app, packed once when the first dev loop
+ * ends (stamped then, 1 us apart). */
 void sim_logflood_init(void)
 {
     static const char pod[] = "loadgen-7d9f8b6c5-x2x4z";

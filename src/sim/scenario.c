@@ -471,6 +471,9 @@ static void end_iteration(int it, const sim_outcome_t *o)
     sim_devloop(it, o->ok ? "Succeeded" : "Failed", o->ok ? NULL : &f);
     v2_devloop_end(o->ok ? NULL : &f, sim_last_stamp());
     v2_out_watching(artifacts, n_artifacts, it == 0);
+    /* --log-flood starts now, its lines stamped now (packed once). */
+    if (sim.opts.log_flood && !sim.logflood)
+        sim_logflood_init();
     pthread_mutex_lock(&sim.mu);
     sim.started = true;
     for (sim_sub_t *sub = sim.subs; sub; sub = sub->next)
@@ -717,6 +720,10 @@ static void *scenario_main(void *arg)
 {
     (void)arg;
     if (sim.opts.play) {
+        /* The v2 State from the configuration; a played v1 log has no v2 side. */
+        pthread_mutex_lock(&sim.mu);
+        sim_state2_init(artifacts, n_artifacts);
+        pthread_mutex_unlock(&sim.mu);
         if (play() != 0) {
             sim_request_exit();
             return NULL;

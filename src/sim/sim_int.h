@@ -228,14 +228,15 @@ int64_t sim_last_stamp(void);
 /* v2.c: the v2 history; callers hold no lock. Stamps ev at t_ns (0: now),
  * appends it to the Events log (an ApplicationLogEvent: to the application
  * logs), folds it into the v2 State, writes it to FILE.v2 and wakes the
- * subscribers. A DevLoop task "InProgress" empties the application logs
- * the server keeps. */
+ * subscribers. */
 void sim_v2_emit(Proto__V2__Event *ev, int64_t t_ns);
 void sim_v2_free(void);
 /* Writes ev as a FILE.v2 line: jsonpb's lowerCamel names. */
 void sim_v2_json(strbuf_t *sb, const Proto__V2__Event *ev);
 /* Drops application logs that no subscriber needs any more; holds sim.mu. */
 void sim_v2_trim_locked(void);
+/* A dev loop starts: ApplicationLogs replays from here on; holds sim.mu. */
+void sim_v2_applogs_reset_locked(void);
 
 /* v2_state.c: the server's v2 State, as Skaffold 2.x keeps it
  * (event/v2/event.go); callers hold sim.mu. */

@@ -123,9 +123,7 @@ static void meta(void)
 {
     Proto__V2__MetaEvent me = PROTO__V2__META_EVENT__INIT;
     Proto__V2__Event ev = PROTO__V2__EVENT__INIT;
-    me.entry = (char *)"Starting Skaffold: &{Version:v2.10.1 ConfigVersion:skaffold/v4beta9 GitVersion: "
-                       "GitCommit:3f4c2a1b9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b BuildDate:2024-01-09T17:01:19Z "
-                       "GoVersion:go1.21.5 Compiler:gc Platform:linux/amd64 User:}";
+    me.entry = (char *)sim_starting();
     ev.event_type_case = PROTO__V2__EVENT__EVENT_TYPE_META_EVENT;
     ev.metaevent = &me;
     /* LogMetaEvent sends the State's metadata; the State is only read here
@@ -153,6 +151,7 @@ void v2_devloop_start(char *const *artifacts, size_t n, int it, int64_t t)
     sim_state2_init(artifacts, n);
     sim.iteration2 = it + 1;
     sim.in_devloop = true;
+    sim_v2_applogs_reset_locked();
     pthread_mutex_unlock(&sim.mu);
     v2_task("DevLoop", "InProgress", "", NULL, t);
     meta();
@@ -165,6 +164,12 @@ void v2_devloop_end(const sim_fail_t *f, int64_t t)
     sim.in_devloop = false;
     pthread_cond_broadcast(&sim.cond);
     pthread_mutex_unlock(&sim.mu);
+}
+
+/* The worker is built for two platforms, the others for the host's. */
+static const char *platforms_of(const char *artifact)
+{
+    return !strcmp(artifact, "worker") ? "linux/amd64,linux/arm64" : "linux/amd64";
 }
 
 void v2_build_sub(const char *artifact, const char *step, const char *status, const sim_fail_t *f, int64_t t)
@@ -180,6 +185,10 @@ void v2_build_sub(const char *artifact, const char *step, const char *status, co
     b.step = (char *)step;
     b.status = (char *)v2_status(status);
     b.actionableerr = err_of(&x, f);
+    if (!strcmp(step, "Build")) {
+        b.hostplatform = (char *)"linux/amd64";
+        b.targetplatforms = (char *)platforms_of(artifact);
+    }
     ev.event_type_case = PROTO__V2__EVENT__EVENT_TYPE_BUILD_SUBTASK_EVENT;
     ev.buildsubtaskevent = &b;
     sim_v2_emit(&ev, t);
@@ -393,7 +402,8 @@ void v2_out_build_steps(const char *artifact, unsigned rollout, bool first_half)
     char d[24];
     digest(d, sizeof d, artifact, rollout);
     if (first_half) {
-        v2_logf("Build", artifact, V2_STANDARD, "Building [%s]...\nTarget platforms: [linux/amd64]\n", artifact);
+        v2_logf("Build", artifact, V2_STANDARD, "Building [%s]...\nTarget platforms: [%s]\n", artifact,
+                platforms_of(artifact));
         v2_log("Build", artifact, V2_STANDARD, "#0 building with \"default\" instance using docker driver\n\n"
                                                  "#1 [internal] load build definition from Dockerfile\n"
                                                  "#1 transferring dockerfile: 412B done\n#1 DONE 0.0s\n\n");

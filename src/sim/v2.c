@@ -91,10 +91,12 @@ void sim_v2_trim_locked(void)
     sim.applog_base += drop;
 }
 
-static bool is_devloop_start(const Proto__V2__Event *ev)
+/* TaskInProgress(DevLoop) empties the application logs the server keeps
+ * (a DevLoop task sent through Handle does not: it only joins the log). */
+void sim_v2_applogs_reset_locked(void)
 {
-    return ev->event_type_case == PROTO__V2__EVENT__EVENT_TYPE_TASK_EVENT &&
-           !strcmp(ev->taskevent->task, "DevLoop") && !strcmp(ev->taskevent->status, "InProgress");
+    sim.applog_start = sim.applog_base + sim.n_applog;
+    sim_v2_trim_locked();
 }
 
 void sim_v2_emit(Proto__V2__Event *ev, int64_t t_ns)
@@ -111,11 +113,6 @@ void sim_v2_emit(Proto__V2__Event *ev, int64_t t_ns)
     if (ev->event_type_case == PROTO__V2__EVENT__EVENT_TYPE_APPLICATION_LOG_EVENT) {
         push(&sim.applog, &sim.n_applog, &sim.cap_applog, s);
     } else {
-        if (is_devloop_start(ev)) {
-            /* The server keeps the current dev loop's application logs only. */
-            sim.applog_start = sim.applog_base + sim.n_applog;
-            sim_v2_trim_locked();
-        }
         push(&sim.hist2, &sim.n_hist2, &sim.cap_hist2, s);
         sim_state2_handle(ev);
         event_log2_write(ev);

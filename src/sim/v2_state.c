@@ -9,10 +9,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "transport/rpc_int.h"
 #include "sim/sim_int.h"
 
 static const char not_started[] = "NotStarted";
+
+/* A UUID-shaped id, one per process as Skaffold's run id is one per run
+ * (a restarted server is another run, whatever its --seed). */
+static const char *run_id(void)
+{
+    static char id[40];
+    if (!id[0]) {
+        uint64_t x = (uint64_t)sim_now_ns() ^ ((uint64_t)getpid() << 32);
+        x *= 0x9E3779B97F4A7C15ull;
+        snprintf(id, sizeof id, "%08x-%04x-4%03x-9%03x-%012llx", (unsigned)(x >> 32), (unsigned)(x >> 16) & 0xffff,
+                 (unsigned)x & 0xfff, (unsigned)(x >> 20) & 0xfff, (unsigned long long)(x * 0xBF58476D1CE4E5B9ull) & 0xffffffffffffull);
+    }
+    return id;
+}
 
 /* Skaffold's initializeMetadata: the artifacts (docker, with their
  * context), a local build, one helm deployer on minikube, the run id. */
@@ -45,10 +60,7 @@ static Proto__V2__Metadata *metadata_new(char *const *artifacts, size_t n)
     md->deploy->deployers[0] = helm;
     md->deploy->n_deployers = 1;
     md->deploy->cluster = PROTO__CLUSTER_TYPE__MINIKUBE;
-    char run_id[40];
-    unsigned s = sim.opts.seed;
-    snprintf(run_id, sizeof run_id, "%08x-5a1f-4c3e-9b7d-%012x", s * 2654435761u, s ^ 0x5eed5u);
-    sim_pb_str(&md->runid, run_id);
+    sim_pb_str(&md->runid, run_id());
     return md;
 }
 

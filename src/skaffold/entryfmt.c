@@ -1,6 +1,7 @@
 /* How a LogEntry reads to a person; see entryfmt.h. */
 #include <string.h>
 #include "skaffold/entryfmt.h"
+#include "core/sgr.h"
 #include "core/textsafe.h"
 
 typedef struct kind_info {
@@ -330,8 +331,16 @@ void entry_v2_render(strbuf_t *out, strbuf_t *scratch, const Proto__V2__Event *e
     if (json) {
         pbjson_write(out, &ev->base);
     } else {
+        /* Skaffold's console colours go (a pipe gets none, as `skview logs`
+         * prints); whatever else the message holds shows inert. The
+         * stripped text passes through out's tail to scratch. */
         sb_reset(scratch);
         entry_v2_format_line(scratch, ev);
+        size_t at = out->len;
+        sgr_strip(out, scratch->data, scratch->len);
+        sb_reset(scratch);
+        sb_add(scratch, out->data + at, out->len - at);
+        out->len = at;
         textsafe(out, scratch->data, scratch->len, 0, 0);
     }
     sb_addc(out, '\n');

@@ -42,8 +42,9 @@ void entry_v2_text(strbuf_t *out, const Proto__V2__Event *ev);
 void entry_v2_format_line(strbuf_t *out, const Proto__V2__Event *ev);
 /* One output line of `skview events` for a v2 event, with its newline:
  * canonical JSON (lowerCamel, as Skaffold's F.v2), or the line above made
- * terminal-safe: colour sequences dropped, every other control shown inert,
- * a newline inside a message as U+2424. */
+ * terminal-safe: escape sequences dropped (sgr_strip: colours and every
+ * other sequence), any other control shown inert, a newline inside a
+ * message as U+2424. */
 void entry_v2_render(strbuf_t *out, strbuf_t *scratch, const Proto__V2__Event *ev, bool json);
 
 #endif

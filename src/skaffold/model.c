@@ -155,8 +155,10 @@ void model_clear(model_t *m)
     /* What v2 folded stays (its stream replays on its own, model_clear_v2):
      * its sessions, with no v1 entry in them now; the errors it raised went
      * with the list, the mirror it built with the mirror. */
-    m->n_sessions = 0;
-    model_session_reach(m, m->tasks.session, UINT64_MAX);
+    if (m->n_sessions > m->tasks.session)
+        m->n_sessions = m->tasks.session;
+    for (size_t i = 0; i < m->n_sessions; i++)
+        m->sessions[i].seq = UINT64_MAX;
     m->tasks.n_errs = 0;
     tl_forget_errors(&m->tasks.tl);
     m->tasks.mirror_used = false;
@@ -185,15 +187,31 @@ static void model_fold_session(model_t *m, const Proto__Event *ev)
         model_set_terminated(m, ev->terminationevent->status);
 }
 
-void model_session_reach(model_t *m, uint32_t k, uint64_t seq)
+void model_session_reach(model_t *m, uint32_t k, uint64_t seq, int64_t t)
 {
     while (m->n_sessions < k) {
         m->sessions = model_grow(m->sessions, &m->sessions_alloc, m->n_sessions + 1,
                                  sizeof *m->sessions, 0);
-        m->sessions[m->n_sessions++] = UINT64_MAX;
+        m->sessions[m->n_sessions++] = (model_session_t){ UINT64_MAX, t };
     }
-    if (k >= 1 && seq != UINT64_MAX)
-        m->sessions[k - 1] = seq;
+    if (k < 1)
+        return;
+    model_session_t *s = &m->sessions[k - 1];
+    if (seq != UINT64_MAX)
+        s->seq = seq;
+    if (t != 0 && (s->t0 == 0 || t < s->t0))
+        s->t0 = t;
+}
+
+uint32_t model_session_match(const model_t *m, uint32_t after, int64_t t)
+{
+    const int64_t slack = 1000000000; /* 1 s */
+    int64_t by = t > INT64_MAX - slack ? INT64_MAX : t + slack;
+    if (t != 0)
+        for (size_t k = m->n_sessions; k > after; k--)
+            if (m->sessions[k - 1].t0 != 0 && m->sessions[k - 1].t0 <= by)
+                return (uint32_t)k;
+    return after + 1;
 }
 
 /* v1 enters its next session with this entry (the first one, or a
@@ -201,7 +219,7 @@ void model_session_reach(model_t *m, uint32_t k, uint64_t seq)
 static void model_session_start(model_t *m, uint64_t seq, int64_t t)
 {
     m->v1_session++;
-    model_session_reach(m, m->v1_session, seq);
+    model_session_reach(m, m->v1_session, seq, t);
     tl_set_session(&m->tl, m->v1_session, t);
 }
 
@@ -223,7 +241,7 @@ void model_apply_resets(model_t *m, unsigned resets)
 int model_fold(model_t *m, const Proto__LogEntry *e)
 {
     const Proto__Event *ev = e->event;
-    if (m->seq == 0)
+    if (!m->v1_seen)
         tasks_v1_arrives(m);
     uint64_t seq = m->seq++;
     int64_t t = model_time_ns(e);
@@ -277,6 +295,8 @@ static void model_refold(model_t *m, uint64_t seq)
 
 void model_reconcile(model_t *m, const Proto__State *server, uint64_t since_seq)
 {
+    if (!m->v1_seen)
+        tasks_v1_arrives(m);
     mirror_adopt(&m->mirror, (Proto__State *)pb_dup(&server->base));
     /* Entries older than the history keeps are gone; what is left is the best
      * that can be re-applied. */
@@ -336,7 +356,7 @@ static const tl_view_t *model_view(const model_t *m)
     model_t *mm = (model_t *)m;
     if (!mm->view.valid)
         tl_view_build(&mm->view, &mm->tl, &mm->tasks.tl, mm->tasks.has_tasks, mm->tasks.n_has,
-                      mm->seq > 0, mm->opts.timeline_cap);
+                      mm->v1_seen, mm->opts.timeline_cap);
     return &mm->view;
 }
 
@@ -415,7 +435,7 @@ uint32_t model_session_of(const model_t *m, uint64_t seq)
     /* The number of sessions that started at or before seq. */
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (m->sessions[mid] <= seq)
+        if (m->sessions[mid].seq <= seq)
             lo = mid + 1;
         else
             hi = mid;

@@ -5,8 +5,10 @@
  * entries; v2: see tasks.c), and the model has as many as the stream that
  * is furthest: a session one stream started is the same session when the
  * other stream reaches it, so v1 and v2 of one Skaffold process, however
- * interleaved, make one session. sessions[k - 1] is the seq of the first v1
- * entry of session k, UINT64_MAX while only v2 has reached it. */
+ * interleaved, make one session. sessions[k - 1] holds the seq of the first
+ * v1 entry of session k (UINT64_MAX while only v2 has reached it) and when
+ * the session began (the earliest first event of either stream), by which a
+ * stream that joins late finds its session (tasks.c). */
 #ifndef SKVIEW_MODELSTATE_INT_H
 #define SKVIEW_MODELSTATE_INT_H
 
@@ -19,6 +21,11 @@
 #include "skaffold/tasks_int.h"
 #include "skaffold/timeline_int.h"
 
+typedef struct model_session {
+    uint64_t seq;           /* first v1 entry; UINT64_MAX: none yet */
+    int64_t t0;             /* ns; 0 if unknown */
+} model_session_t;
+
 struct model {
     model_opts_t opts;
     mirror_t mirror;
@@ -30,9 +37,11 @@ struct model {
     char *term_status;
     int64_t last_time;
     reslist_t res;
-    uint64_t *sessions;     /* seq of the first v1 entry of session i + 1 */
+    model_session_t *sessions;  /* session i + 1 */
     size_t n_sessions, sessions_alloc;
     uint32_t v1_session;    /* the session v1 entries are in (0: none yet) */
+    bool v1_seen;           /* a v1 entry or a GetState came, ever (model_clear
+                             * keeps it: v1 replays, it does not go away) */
     hist_t hist;
     tl_t tl;                /* the timeline from v1 events */
     errlog_t errs;
@@ -42,8 +51,14 @@ struct model {
 };
 
 /* Makes sure the model has session k (creating the missing ones); a v1
- * seq (not UINT64_MAX) records where v1 entered it. */
-void model_session_reach(model_t *m, uint32_t k, uint64_t seq);
+ * seq (not UINT64_MAX) records where v1 entered it, t (0: unknown) when. */
+void model_session_reach(model_t *m, uint32_t k, uint64_t seq, int64_t t);
+/* The session a stream's next session (after `after`) beginning at t is:
+ * the newest one after `after` that the other stream began by t (give or
+ * take a second: Skaffold logs v1's MetaEvent, then v2's), else after + 1.
+ * So v2 joining late (a live v1 already past a runner restart; a log whose
+ * first sessions are Skaffold 1.x's, without v2) lands in its own session. */
+uint32_t model_session_match(const model_t *m, uint32_t after, int64_t t);
 /* The resets the server applied before an event, to the mirror and to
  * what follows the State (resources, version, termination). */
 void model_apply_resets(model_t *m, unsigned resets);

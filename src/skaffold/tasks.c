@@ -7,6 +7,7 @@
 #include <strings.h>
 #include "skaffold/model_int.h"
 #include "skaffold/modelstate_int.h"
+#include "skaffold/v1view_int.h"
 
 /* ---- life cycle ------------------------------------------------------------------ */
 
@@ -70,6 +71,7 @@ void tasks_v1_arrives(model_t *m)
     if (m->tasks.mirror_used)
         model_mirror_restart(m);
     m->tasks.mirror_used = false;
+    m->v1_seen = true;
 }
 
 /* ---- names and numbers --------------------------------------------------------------- */
@@ -100,13 +102,6 @@ static int32_t tasks_number_of(const tasks_t *tk, const char *task_id)
         return tl_current_number(&tk->tl);
     return tasks_number(tk, (int32_t)n);
 }
-
-typedef enum task_kind {
-    TASK_OTHER,              /* Init, DevInit, PortForward, Cleanup, unknown */
-    TASK_DEVLOOP,
-    TASK_BUILD,
-    TASK_PHASE,              /* has a span: see tasks_span */
-} task_kind_t;
 
 static const struct {
     const char *name;
@@ -155,14 +150,14 @@ static void tasks_new_session(model_t *m, int64_t t)
 {
     tasks_t *tk = &m->tasks;
 
-    tk->session++;
+    tk->session = model_session_match(m, tk->session, t);
     tk->any = false;
     tk->loop_open = tk->loop_seen = false;
     tk->built = tk->tested = false;
     tk->offset = 0;
     free(tk->run_id);
     tk->run_id = xstrdup("");
-    model_session_reach(m, tk->session, UINT64_MAX);
+    model_session_reach(m, tk->session, UINT64_MAX, t);
     tl_set_session(&tk->tl, tk->session, t);
 }
 
@@ -205,141 +200,7 @@ static unsigned tasks_resets(tasks_t *tk, task_kind_t kind, tl_span_id_t span, i
     return 0;
 }
 
-/* ---- errors: v2 events as the v1 events that say the same ------------------------------ */
-
-typedef struct v1_view {
-    Proto__Event ev;
-    union {
-        Proto__BuildEvent build;
-        Proto__DeployEvent deploy;
-        Proto__StatusCheckEvent check;
-        Proto__ResourceStatusCheckEvent res;
-        Proto__FileSyncEvent sync;
-        Proto__TestEvent test;
-        Proto__DevLoopEvent loop;
-        Proto__TerminationEvent term;
-    } u;
-    Proto__ActionableErr *ae;    /* a v1 copy of the v2 ActionableErr */
-    char entry[160];             /* the sentence when the error says nothing */
-} v1_view_t;
-
-/* ActionableErr and Suggestion have the same wire form in v1 and v2. */
-static Proto__ActionableErr *v1_ae(const Proto__V2__ActionableErr *ae)
-{
-    if (ae == NULL)
-        return NULL;
-    size_t n = protobuf_c_message_get_packed_size(&ae->base);
-    uint8_t *buf = xmalloc(n ? n : 1);
-    protobuf_c_message_pack(&ae->base, buf);
-    Proto__ActionableErr *v1 = proto__actionable_err__unpack(NULL, n, buf);
-    free(buf);
-    return v1;
-}
-
-static void v1_view_free(v1_view_t *v)
-{
-    if (v->ae != NULL)
-        protobuf_c_message_free_unpacked(&v->ae->base, NULL);
-}
-
-static void v1_event(v1_view_t *v, Proto__Event__EventTypeCase c,
-                     const ProtobufCMessageDescriptor *d, const Proto__V2__ActionableErr *ae)
-{
-    protobuf_c_message_init(&proto__event__descriptor, &v->ev);
-    protobuf_c_message_init(d, &v->u);
-    v->ev.event_type_case = c;
-    v->ev.buildevent = &v->u.build; /* every member of the oneof is a pointer */
-    v->ae = v1_ae(ae);
-}
-
-/* The v1 event a TaskEvent stands for in the error list: the dev loop, and
- * the phases v1 reports as a whole (the build is per artifact, through its
- * subtasks). Render, Verify and Exec have no v1 event: only their failures
- * count, as a deploy's, a test's and a dev loop's. */
-static bool v1_of_task(v1_view_t *v, const Proto__V2__TaskEvent *te, task_kind_t kind,
-                       tl_span_id_t span, int32_t number)
-{
-    bool failed = status_kind(te->status) == STATUS_FAILED;
-
-    snprintf(v->entry, sizeof v->entry, "%s failed", model_nz(te->task));
-    if (kind == TASK_DEVLOOP) {
-        v1_event(v, PROTO__EVENT__EVENT_TYPE_DEV_LOOP_EVENT, &proto__dev_loop_event__descriptor,
-                 te->actionableerr);
-        v->u.loop.iteration = number;
-        v->u.loop.status = te->status;
-        v->u.loop.err = v->ae;
-        return true;
-    }
-    if (kind != TASK_PHASE || span == TL_SPAN_SYNC)
-        return false; /* a sync's errors come with its FileSyncEvents */
-    if ((span == TL_SPAN_RENDER || span == TL_SPAN_VERIFY || span == TL_SPAN_EXEC) && !failed)
-        return false;
-    if (span == TL_SPAN_TEST || span == TL_SPAN_VERIFY) {
-        v1_event(v, PROTO__EVENT__EVENT_TYPE_TEST_EVENT, &proto__test_event__descriptor,
-                 te->actionableerr);
-        v->u.test.status = te->status;
-        v->u.test.actionableerr = v->ae;
-    } else if (span == TL_SPAN_STATUSCHECK) {
-        v1_event(v, PROTO__EVENT__EVENT_TYPE_STATUS_CHECK_EVENT,
-                 &proto__status_check_event__descriptor, te->actionableerr);
-        v->u.check.status = te->status;
-        v->u.check.actionableerr = v->ae;
-    } else if (span == TL_SPAN_EXEC) {
-        v1_event(v, PROTO__EVENT__EVENT_TYPE_DEV_LOOP_EVENT, &proto__dev_loop_event__descriptor,
-                 te->actionableerr);
-        v->u.loop.iteration = number;
-        v->u.loop.status = te->status;
-        v->u.loop.err = v->ae;
-    } else {
-        v1_event(v, PROTO__EVENT__EVENT_TYPE_DEPLOY_EVENT, &proto__deploy_event__descriptor,
-                 te->actionableerr);
-        v->u.deploy.status = te->status;
-        v->u.deploy.actionableerr = v->ae;
-    }
-    return true;
-}
-
-static void v1_of_build(v1_view_t *v, const Proto__V2__BuildSubtaskEvent *b)
-{
-    snprintf(v->entry, sizeof v->entry, "Build failed for artifact %s", model_nz(b->artifact));
-    v1_event(v, PROTO__EVENT__EVENT_TYPE_BUILD_EVENT, &proto__build_event__descriptor,
-             b->actionableerr);
-    v->u.build.artifact = b->artifact;
-    v->u.build.status = b->status;
-    v->u.build.actionableerr = v->ae;
-}
-
-static void v1_of_resource(v1_view_t *v, const Proto__V2__StatusCheckSubtaskEvent *r)
-{
-    snprintf(v->entry, sizeof v->entry, "Resource %s failed", model_nz(r->resource));
-    v1_event(v, PROTO__EVENT__EVENT_TYPE_RESOURCE_STATUS_CHECK_EVENT,
-             &proto__resource_status_check_event__descriptor, r->actionableerr);
-    v->u.res.resource = r->resource;
-    v->u.res.status = r->status;
-    v->u.res.message = r->message;
-    v->u.res.statuscode = r->statuscode;
-    v->u.res.actionableerr = v->ae;
-}
-
-static void v1_of_sync(v1_view_t *v, const Proto__V2__FileSyncEvent *f)
-{
-    snprintf(v->entry, sizeof v->entry, "File sync failed for %s", model_nz(f->image));
-    v1_event(v, PROTO__EVENT__EVENT_TYPE_FILE_SYNC_EVENT, &proto__file_sync_event__descriptor,
-             f->actionableerr);
-    v->u.sync.filecount = f->filecount;
-    v->u.sync.image = f->image;
-    v->u.sync.status = f->status;
-    v->u.sync.actionableerr = v->ae;
-}
-
-static void v1_of_termination(v1_view_t *v, const Proto__V2__TerminationEvent *te)
-{
-    snprintf(v->entry, sizeof v->entry, "Skaffold terminated: %s", model_nz(te->status));
-    v1_event(v, PROTO__EVENT__EVENT_TYPE_TERMINATION_EVENT,
-             &proto__termination_event__descriptor, te->err);
-    v->u.term.status = te->status;
-    v->u.term.err = v->ae;
-}
+/* ---- errors ------------------------------------------------------------------------ */
 
 /* The ids the error list evicted need no retracting: when the list is
  * full, the oldest go, so memory stays flat however long the log. */
@@ -358,7 +219,7 @@ static void tasks_errs_trim(model_t *m)
 }
 
 /* Raises or resolves through the v1 error list; remembers what it raised. */
-static uint64_t tasks_raise(model_t *m, const v1_view_t *v, int64_t t)
+static uint64_t tasks_raise(model_t *m, const v1view_t *v, int64_t t)
 {
     tasks_t *tk = &m->tasks;
     uint64_t id = errlog_fold(&m->errs, &v->ev, v->entry, m->seq, t, tl_current_number(&tk->tl),
@@ -379,7 +240,7 @@ typedef struct v2_step {
     int64_t t;
     bool own;                    /* v2 keeps the mirror and the errors */
     unsigned resets;
-    v1_view_t v1;
+    v1view_t v1;
     bool has_v1;                 /* v1 holds an event for the error list */
 } v2_step_t;
 
@@ -406,7 +267,7 @@ static void tasks_task(v2_step_t *st)
         tl_task_devloop(&tk->tl, number, k, st->t);
     else if (kind == TASK_PHASE)
         tl_task_phase(&tk->tl, span, number, k, st->t);
-    st->has_v1 = v1_of_task(&st->v1, te, kind, span, number);
+    st->has_v1 = v1view_task(&st->v1, te, kind, span, number);
 }
 
 static void tasks_build(v2_step_t *st)
@@ -418,7 +279,7 @@ static void tasks_build(v2_step_t *st)
     tl_task_build(&tk->tl, tasks_number_of(tk, b->task_id), model_nz(b->artifact), cache,
                   status_kind(b->status), b->targetplatforms, st->t);
     if (!cache) {
-        v1_of_build(&st->v1, b);
+        v1view_build(&st->v1, b);
         st->has_v1 = true;
     }
 }
@@ -465,18 +326,18 @@ static void tasks_dispatch(v2_step_t *st)
         tasks_build(st);
         break;
     case PROTO__V2__EVENT__EVENT_TYPE_STATUS_CHECK_SUBTASK_EVENT:
-        v1_of_resource(&st->v1, ev->statuschecksubtaskevent);
+        v1view_resource(&st->v1, ev->statuschecksubtaskevent);
         st->has_v1 = true;
         break;
     case PROTO__V2__EVENT__EVENT_TYPE_FILE_SYNC_EVENT:
         /* As v1's FileSyncEvents do, whether or not a Sync task wraps them. */
         tl_task_phase(&m->tasks.tl, TL_SPAN_SYNC, tasks_number_of(&m->tasks, ev->filesyncevent->task_id),
                       status_kind(ev->filesyncevent->status), st->t);
-        v1_of_sync(&st->v1, ev->filesyncevent);
+        v1view_sync(&st->v1, ev->filesyncevent);
         st->has_v1 = true;
         break;
     case PROTO__V2__EVENT__EVENT_TYPE_TERMINATION_EVENT:
-        v1_of_termination(&st->v1, ev->terminationevent);
+        v1view_termination(&st->v1, ev->terminationevent);
         st->has_v1 = true;
         break;
     case PROTO__V2__EVENT__EVENT_TYPE_CLOUD_RUN_READY_EVENT:
@@ -518,7 +379,7 @@ static void tasks_own(v2_step_t *st)
 static void tasks_fold(model_t *m, const Proto__V2__Event *ev, int64_t t)
 {
     tasks_t *tk = &m->tasks;
-    v2_step_t st = { .m = m, .ev = ev, .t = t, .own = m->seq == 0 };
+    v2_step_t st = { .m = m, .ev = ev, .t = t, .own = !m->v1_seen };
     unsigned session_reset = 0;
 
     if (tasks_session_begins(tk, ev)) {
@@ -537,7 +398,7 @@ static void tasks_fold(model_t *m, const Proto__V2__Event *ev, int64_t t)
     uint64_t eid = st.own && st.has_v1 ? tasks_raise(m, &st.v1, t) : 0;
     tl_note_error(&tk->tl, eid);
     if (st.has_v1)
-        v1_view_free(&st.v1);
+        v1view_free(&st.v1);
     /* A flood of Skaffold's output lines leaves the timeline alone. */
     if (ev->event_type_case != PROTO__V2__EVENT__EVENT_TYPE_SKAFFOLD_LOG_EVENT)
         model_timeline_changed(m);
@@ -586,7 +447,7 @@ void model_clear_v2(model_t *m, int stream)
     }
     logs_clear(m->logs, LOG_SKAFFOLD);
     tasks_retract_errors(m);
-    if (tk->mirror_used && m->seq == 0)
+    if (tk->mirror_used && !m->v1_seen)
         model_mirror_restart(m);
     size_t cap = tk->tl.cap;
     tasks_free(tk);

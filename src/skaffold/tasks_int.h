@@ -13,11 +13,13 @@
  * counting, so each session after the first numbers its iterations from
  * its first DevLoop task (as v1's restart from 0 does).
  *
- * Who owns what. v1 entries own the mirror and the errors: while the model
- * has folded none (a FILE.v2 alone, or v2 arriving first on a live
+ * Who owns what. v1 owns the mirror and the errors: until the model has
+ * seen v1 at all (a FILE.v2 alone, or v2 arriving first on a live
  * connection), v2 events fold into the mirror and raise the errors, and
- * the first v1 entry takes both over (the mirror starts afresh and the
- * errors v2 raised are retracted: v1 replays them from its start). */
+ * the first v1 entry or GetState takes both over (the mirror starts afresh
+ * and the errors v2 raised are retracted: v1 replays them from its start).
+ * Once seen, v1 keeps them through model_clear (its stream replays; a
+ * v1 Events stream that delivers nothing yet still has GetState). */
 #ifndef SKVIEW_TASKS_INT_H
 #define SKVIEW_TASKS_INT_H
 
@@ -25,6 +27,14 @@
 #include <stdint.h>
 #include "skaffold/model.h"
 #include "skaffold/timeline_int.h"
+
+/* What a TaskEvent's task is to the timeline (tasks.c names them). */
+typedef enum task_kind {
+    TASK_OTHER,              /* Init, DevInit, PortForward, Cleanup, unknown */
+    TASK_DEVLOOP,
+    TASK_BUILD,
+    TASK_PHASE,              /* has a span (tl_span_id_t) */
+} task_kind_t;
 
 typedef struct tasks {
     tl_t tl;                 /* the timeline from tasks */

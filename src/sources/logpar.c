@@ -48,7 +48,7 @@ typedef struct batch {
     char *buf;                /* the bytes read for this batch */
     size_t buf_cap;
     arena_t arena;
-    const Proto__LogEntry **ents;
+    log_item_t *ents;
     bool *unwrapped;
     size_t n, cap;
     perr_t *errs;
@@ -59,6 +59,7 @@ typedef struct batch {
 
 typedef struct par {
     int fd;
+    bool v2;                  /* the file's lines are v2 Events */
     size_t size, batch_bytes;
     pthread_mutex_t mu;
     pthread_cond_t ready, freed;
@@ -87,14 +88,14 @@ static void *grow(void *p, size_t *cap, size_t need, size_t elem)
     return q;
 }
 
-static void add_entry(batch_t *b, const Proto__LogEntry *e, bool unwrapped)
+static void add_entry(batch_t *b, const log_item_t *e, bool unwrapped)
 {
     size_t cap = b->cap;
     b->ents = grow(b->ents, &cap, b->n + 1, sizeof *b->ents);
     cap = b->cap;
     b->unwrapped = grow(b->unwrapped, &cap, b->n + 1, sizeof *b->unwrapped);
     b->cap = cap;
-    b->ents[b->n] = e;
+    b->ents[b->n] = *e;
     b->unwrapped[b->n++] = unwrapped;
 }
 
@@ -130,13 +131,27 @@ static size_t batch_read(par_t *p, batch_t *b, size_t at, size_t off, size_t n)
     return got;
 }
 
-static void parse_line_into(batch_t *b, pbjson_parser_t *json, const char *s, size_t n)
+/* One line as the version the file holds (decided before the pump). */
+static bool parse_item(batch_t *b, pbjson_parser_t *json, bool v2, const char *s, size_t n, log_item_t *it,
+                       bool *unwrapped, pbjson_err_t *err)
+{
+    memset(it, 0, sizeof *it);
+    if (!v2)
+        return (it->entry = logreader_parse_line(json, &b->arena, s, n, unwrapped, err)) != NULL;
+    it->v2 = logreader_parse_v2_line(json, &b->arena, s, n, unwrapped, err);
+    if (it->v2 && it->v2->event_type_case == PROTO__V2__EVENT__EVENT_TYPE_APPLICATION_LOG_EVENT)
+        it->stream = V2_APPLOGS;
+    return it->v2 != NULL;
+}
+
+static void parse_line_into(batch_t *b, pbjson_parser_t *json, bool v2, const char *s, size_t n)
 {
     b->lines++;
     if (logreader_is_blank(s, n)) return;
     pbjson_err_t err;
     bool unwrapped;
-    const Proto__LogEntry *e = logreader_parse_line(json, &b->arena, s, n, &unwrapped, &err);
+    log_item_t item;
+    const log_item_t *e = parse_item(b, json, v2, s, n, &item, &unwrapped, &err) ? &item : NULL;
     for (int k = 0; e && k < err.n_unknown && k < PBJSON_MAX_UNKNOWN; k++)
         if (enum_seen_add(&b->seen, err.unknown[k].ed, err.unknown[k].value)) {
             char msg[300];
@@ -169,7 +184,7 @@ static void parse_batch(par_t *p, batch_t *b, pbjson_parser_t *json)
             len += more;
         }
         size_t n = nl ? (size_t)(nl - (b->buf + pos)) : len - pos;
-        parse_line_into(b, json, b->buf + pos, n);
+        parse_line_into(b, json, p->v2, b->buf + pos, n);
         pos += n + 1;
     }
 }
@@ -243,7 +258,7 @@ static void release(par_t *p, batch_t *b)
 
 /* What the consumer has seen so far. */
 typedef struct tally {
-    uint64_t lines, skipped, entries;
+    uint64_t lines, skipped, entries, v2_events;
     log_format_t format;
     char last_error[700];
     int status;
@@ -275,8 +290,14 @@ static bool emit_batch(logreader_t *r, const source_sink_t *sink, tally_t *t, co
         while (ei < b->nerr && b->errs[ei].before == i)
             if (!emit_error(r, sink, t, &b->errs[ei++])) return false;
         if (i == b->n) break;
-        if (t->entries++ == 0 && b->unwrapped[i]) t->format = LOG_GATEWAY;
-        if (sink->on_entry && (t->status = sink->on_entry(sink->ctx, b->ents[i])) != 0) return false;
+        const log_item_t *it = &b->ents[i];
+        if (t->entries++ == 0 && b->unwrapped[i]) t->format = it->v2 ? LOG_V2_GATEWAY : LOG_GATEWAY;
+        if (it->v2) {
+            t->v2_events++;
+            if (sink->on_v2 && (t->status = sink->on_v2(sink->ctx, it->v2, it->stream)) != 0) return false;
+        } else if (sink->on_entry && (t->status = sink->on_entry(sink->ctx, it->entry)) != 0) {
+            return false;
+        }
     }
     t->lines += b->lines;
     return true;
@@ -318,12 +339,13 @@ int logpar_pump(logreader_t *r, const source_sink_t *sink)
     posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     par_t p;
     par_init(&p, fd, size, logreader_opts(r)->batch_bytes);
+    p.v2 = log_format_is_v2(logreader_format(r)); /* before the workers start */
     int nw = logreader_opts(r)->threads > 1 ? logreader_opts(r)->threads : 2;
     if (nw > MAX_WORKERS) nw = MAX_WORKERS;
     pthread_t th[MAX_WORKERS];
     for (int i = 0; i < nw; i++)
         if (pthread_create(&th[i], NULL, worker, &p) != 0) abort();
-    tally_t t = {.format = LOG_JSONL};
+    tally_t t = {.format = logreader_format(r)};
     batch_t *b;
     for (uint64_t seq = 0; (b = wait_batch(&p, seq)) != NULL; seq++) {
         bool go = emit_batch(r, sink, &t, b);
@@ -337,7 +359,8 @@ int logpar_pump(logreader_t *r, const source_sink_t *sink)
     for (int i = 0; i < nw; i++) pthread_join(th[i], NULL);
     par_destroy(&p);
     enum_seen_free(&t.seen);
-    logreader_account(r, t.lines, t.skipped, t.entries, t.format, t.last_error[0] ? t.last_error : NULL);
+    logreader_account(r, t.lines, t.skipped, t.entries, t.v2_events, t.format,
+                      t.last_error[0] ? t.last_error : NULL);
     if (sink->on_end) sink->on_end(sink->ctx, t.status);
     return t.status;
 }

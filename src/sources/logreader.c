@@ -309,6 +309,9 @@ const Proto__V2__Event *logreader_parse_v2_line(pbjson_parser_t *p, arena_t *are
     }
     if (ev)
         snprintf(err->msg, sizeof err->msg, "not a v2 Event (no event kind)");
+    else if (strstr(err->msg, "kind \"event\" (") || strstr(err->msg, "kind \"entry\" ("))
+        snprintf(err->msg, sizeof err->msg, "a v1 LogEntry in a v2 event log (its v1 file is F, "
+                 "the v2 one F.v2)");
     return NULL;
 }
 
@@ -376,9 +379,6 @@ static bool parse_json(logreader_t *r, const char *s, size_t n, log_item_t *it, 
         it->v2 = logreader_parse_v2_line(r->json, &r->arena, s, n, unwrapped, err);
         if (it->v2 && it->v2->event_type_case == PROTO__V2__EVENT__EVENT_TYPE_APPLICATION_LOG_EVENT)
             it->stream = V2_APPLOGS;
-        if (!it->v2 && (strstr(err->msg, "kind \"event\" (") || strstr(err->msg, "kind \"entry\" (")))
-            snprintf(err->msg, sizeof err->msg, "a v1 LogEntry in a v2 event log (its v1 file is F, "
-                     "the v2 one F.v2)");
         return it->v2 != NULL;
     }
     it->entry = logreader_parse_line(r->json, &r->arena, s, n, unwrapped, err);
@@ -518,11 +518,10 @@ int logreader_next(logreader_t *r, const source_sink_t *sink, const Proto__LogEn
     return rc;
 }
 
-/* The parallel pump reads v1 JSON lines only. */
+/* The parallel pump reads JSON lines whose version the first lines told. */
 static bool parallel(const logreader_t *r)
 {
-    return r->decided && (r->format == LOG_JSONL || r->format == LOG_GATEWAY) && r->line == 0 &&
-           logpar_wanted(r->fd, &r->opts);
+    return r->decided && r->format != LOG_RECORDING && r->line == 0 && logpar_wanted(r->fd, &r->opts);
 }
 
 int logreader_pump(logreader_t *r, const source_sink_t *sink)
@@ -563,9 +562,10 @@ const logreader_opts_t *logreader_opts(const logreader_t *r) { return &r->opts; 
 
 /* The parallel pump reports its totals here, so the accessors stay true. */
 void logreader_account(logreader_t *r, uint64_t lines, uint64_t skipped, uint64_t entries,
-                       log_format_t format, const char *last_error)
+                       uint64_t v2_events, log_format_t format, const char *last_error)
 {
     r->entries = entries;
+    r->v2_events = v2_events;
     r->line = lines;
     r->skipped = skipped;
     r->format = format;

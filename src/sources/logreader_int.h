@@ -37,13 +37,14 @@ void logreader_unknown_msg(const pbjson_unknown_t *u, char *buf, size_t n);
 /* True when the parallel pump applies: a regular file, large enough (or
  * threads forced above 1). */
 bool logpar_wanted(int fd, const logreader_opts_t *opts);
-/* The parallel logreader_pump for JSON lines; same contract. */
+/* The parallel logreader_pump for JSON lines of a version decided at open
+ * (v1 or v2); same contract. */
 int logpar_pump(logreader_t *r, const source_sink_t *sink);
 
 /* What logpar needs of the reader. */
 int logreader_fd(const logreader_t *r);
 const logreader_opts_t *logreader_opts(const logreader_t *r);
 void logreader_account(logreader_t *r, uint64_t lines, uint64_t skipped, uint64_t entries,
-                       log_format_t format, const char *last_error);
+                       uint64_t v2_events, log_format_t format, const char *last_error);
 
 #endif

@@ -97,6 +97,26 @@ static void pull(replay_t *r)
 
 static void on_tick(pacer_t *p);
 
+/* F with its F.v2: an iteration starts with v1's DevLoopEvent and v2's
+ * DevLoop task, which may come in either order; seeking to it must deliver
+ * both (once a session has tasks, the timeline moves with the task). When
+ * both count the same iterations, each starts at the later of the two; when
+ * they differ (a file cut short), the tasks' marks win, as the timeline's. */
+static void merge_iteration_marks(marks_t *v1, const marks_t *v2)
+{
+    if (v2->n == 0)
+        return;
+    if (v1->n != v2->n) {
+        v1->n = 0;
+        for (size_t i = 0; i < v2->n; i++)
+            marks_add(v1, v2->at[i]);
+        return;
+    }
+    for (size_t i = 0; i < v1->n; i++)
+        if (v2->at[i] > v1->at[i])
+            v1->at[i] = v2->at[i];
+}
+
 /* Reads the whole file once: its length, iteration starts and errors. The
  * v1 entries mark them; a file without v1 entries (F.v2 alone, a v2 capture)
  * has them from its tasks. */
@@ -130,6 +150,7 @@ static int scan(replay_t *r, char *err, size_t errlen)
         r->iters = v2iters;
         r->errors = v2errors;
     } else {
+        merge_iteration_marks(&r->iters, &v2iters);
         free(v2iters.at);
         free(v2errors.at);
     }

@@ -68,7 +68,8 @@ bool replay_entry_is_error(const Proto__LogEntry *e);
 /* For files without v1 entries (F.v2 alone, a v2 capture): the v2 event is
  * a failure to stop at: a task Failed (but DevLoop's, which repeats its
  * phase's) or a resource's status check Failed. Iterations start at the
- * DevLoop task's InProgress there. */
+ * DevLoop task's InProgress there; with both (F and its F.v2), after both
+ * of an iteration's starts. */
 bool replay_v2_is_error(const Proto__V2__Event *ev);
 
 #endif

@@ -63,6 +63,9 @@ static int draw_source(ui_t *ui, int y, int x, int w)
     if (ui->session.recording)
         snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "REC ");
     int cx = x + draw_text(ui, y, x, w, role, buf);
+    /* A server without Skaffold 2.x's v2 API: no tasks, no output, no logs. */
+    if (ui->session.v2 == V2_UNAVAILABLE)
+        cx += draw_text(ui, y, cx, x + w - cx, ROLE_HEADER_LABEL, " v1 only ");
     /* Skaffold's API has no TLS: anything but loopback travels in clear. */
     if (live_addr_is_remote(ui->session.addr))
         cx += draw_text(ui, y, cx, x + w - cx, ROLE_CONN_BAD, " ! plaintext, not loopback ");

@@ -90,8 +90,9 @@ void lv_describe(const ui_t *ui, view_t *v, char *buf, size_t len)
  * with the error in the status line (the filters unchanged). */
 static int apply_text(ui_t *ui, lv_priv_t *p, const char *text)
 {
-    char err[256];
-    const char *t = text && *text ? text : NULL;
+    char err[256], copy[sizeof p->text];
+    snprintf(copy, sizeof copy, "%s", text ? text : ""); /* text may be p->text */
+    const char *t = *copy ? copy : NULL;
     if (log_filter_set_text(&p->hl, t, p->regex, err, sizeof err)) {
         ui_message(ui, true, "regular expression: %s", err);
         return -1;

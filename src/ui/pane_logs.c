@@ -177,8 +177,11 @@ static void draw_empty(ui_t *ui, view_t *v, rect_t r)
 {
     const logs_t *l = model_logs(ui->model);
     const char *s = logs_count(l) ? "(no line passes the filters: x clears them)"
-                                  : "(no log lines yet: Skaffold 2.x sends its output and the "
-                                    "application's logs on its v2 API)";
+                    : ui->session.v2 == V2_UNAVAILABLE
+                        ? "(no log lines: this server has no v2 API (v1 only), which carries "
+                          "Skaffold's output and the application's logs)"
+                        : "(no log lines yet: Skaffold 2.x sends its output and the "
+                          "application's logs on its v2 API)";
     for (int i = 0; i < r.h; i++)
         draw_fill(ui, r.y + i, r.x, r.w, ROLE_DEFAULT);
     draw_text(ui, r.y, r.x + 2, r.w - 2, ROLE_DIM, s);

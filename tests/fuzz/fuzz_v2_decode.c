@@ -1,5 +1,6 @@
 /* libFuzzer: a v2 Event from the wire (protobuf, as the live v2 streams and
- * recordings carry it) decoded, printed as `skview events` prints it, written
+ * recordings carry it) decoded, folded into the model on both streams,
+ * printed as `skview events` prints it, written
  * as JSON and read back, and written to a recording and read back: nothing
  * may crash, leak or disagree. */
 #define _GNU_SOURCE
@@ -12,6 +13,7 @@
 #include "sources/logreader_int.h"
 #include "sources/recording.h"
 #include "skaffold/entryfmt.h"
+#include "skaffold/model.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -57,6 +59,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     Proto__V2__Event *ev = proto__v2__event__unpack(NULL, size, data);
     if (!ev)
         return 0;
+    /* Folded on both streams, alone (FILE.v2 rules), then cleared. */
+    model_t *m = model_new(&(model_opts_t){.history_cap = 4, .timeline_cap = 4, .errors_cap = 4,
+                                           .logs_cap = 16});
+    model_fold_v2(m, ev, V2_EVENTS);
+    model_fold_v2(m, ev, V2_APPLOGS);
+    model_fold_v2(m, ev, V2_EVENTS);
+    model_clear_v2(m, V2_APPLOGS);
+    model_clear_v2(m, V2_EVENTS);
+    model_free(m);
     strbuf_t out, scratch;
     sb_init(&out);
     sb_init(&scratch);

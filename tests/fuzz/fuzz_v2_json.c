@@ -1,5 +1,6 @@
 /* libFuzzer: one line of a v2 file form (F.v2, a gateway /v2 capture):
- * classified, parsed, printed as `skview events` prints it (text and JSON),
+ * classified, parsed, folded (the FILE.v2-alone rules: the mirror too),
+ * printed as `skview events` prints it (text and JSON),
  * and our JSON read back. A refusal always says why; the text line never
  * holds a byte a terminal acts on. */
 #include <stdint.h>
@@ -7,6 +8,7 @@
 #include <string.h>
 #include "sources/logreader_int.h"
 #include "skaffold/entryfmt.h"
+#include "skaffold/model.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -34,6 +36,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bool unwrapped;
     const Proto__V2__Event *ev = logreader_parse_v2_line(p, &a, (const char *)data, size, &unwrapped, &err);
     if (ev) {
+        model_t *m = model_new(&(model_opts_t){.history_cap = 2, .timeline_cap = 2, .errors_cap = 2,
+                                               .logs_cap = 8});
+        model_fold_v2(m, ev, ev->event_type_case == PROTO__V2__EVENT__EVENT_TYPE_APPLICATION_LOG_EVENT);
+        strbuf_t st;
+        sb_init(&st);
+        pbjson_write(&st, &model_state(m)->base);
+        sb_free(&st);
+        model_free(m);
         strbuf_t out, scratch;
         sb_init(&out);
         sb_init(&scratch);

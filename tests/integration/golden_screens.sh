@@ -12,9 +12,11 @@ SIM=tests/data/sim-session.jsonl           # skview-sim: 12 iterations, every fa
 BK=tests/data/bk-failed-build.rawjson      # BuildKit: a failed build with logs
 TWO=tests/data/two-sessions.jsonl          # SIM then V2 appended: two Skaffold sessions in one file
 HELM="$DATA/skaffold-v1.29-helm-events.jsonl"
+APPLOGS=tests/data/gateway-applogs.v2.jsonl  # a gateway capture of /v2/applicationLogs
 GW="$DATA/http-gateway-getting-started.jsonl"
 
-# NAME|LOCALE|SIZE|FILE|ARGS...: one screen each.
+# NAME|LOCALE|SIZE|FILE|ARGS...[|KEYS]: one screen each; KEYS, the keys
+# pressed before the dump (space-separated, as --keys takes them).
 cases=(
   "v2-all|C.UTF-8|120x40|$V2|--at END"
   "v2-mid-iteration|C.UTF-8|120x40|$V2|--at iter:2"
@@ -28,6 +30,15 @@ cases=(
   "v2-help|C.UTF-8|100x40|$V2|--at END --keys ?"
   "v2-ascii|C|100x30|$V2|--at END"
   "v2-narrow|C.UTF-8|40x20|$V2|--at END"
+  "v2-logs|C.UTF-8|120x40|$V2|--at END --focus logs"
+  "v2-logs-wide|C.UTF-8|160x48|$V2|--at END"
+  "v2-logs-wrap-times|C.UTF-8|80x30|$V2|--at END --focus logs|w t"
+  "v2-logs-jump-artifact|C.UTF-8|120x30|$V2|--at END --keys J"
+  "v2-logs-jump-error|C.UTF-8|120x30|$V2|--at END --focus errors|G J"
+  "v2-logs-filtered|C.UTF-8|120x30|$V2|--at END --focus logs|a v / d e p l o y Enter"
+  "v2-logs-zoom|C.UTF-8|160x48|$V2|--at END --focus logs --keys z"
+  "applogs|C.UTF-8|120x30|$APPLOGS|--at END --focus logs"
+  "applogs-ascii|C|100x30|$APPLOGS|--at END --focus logs|g s"
   "sim-all|C.UTF-8|120x40|$SIM|--at END"
   "sim-debug|C.UTF-8|100x30|$SIM|--at iter:8 --focus debug"
   "sim-resources|C.UTF-8|100x30|$SIM|--at iter:8 --focus resources"
@@ -41,9 +52,11 @@ cases=(
 )
 mkdir -p "$G"
 for c in "${cases[@]}"; do
-  IFS='|' read -r name locale size file args <<<"$c"
+  IFS='|' read -r name locale size file args keys <<<"$c"
+  kargs=()
+  [ -n "$keys" ] && kargs=(--keys "$keys")
   # shellcheck disable=SC2086 # args are words
-  got=$(LC_ALL=$locale TZ=UTC "$SKVIEW" replay "$file" --dump-screen --size "$size" --no-config $args 2>"$TMP/$name.err")
+  got=$(LC_ALL=$locale TZ=UTC "$SKVIEW" replay "$file" --dump-screen --size "$size" --no-config $args "${kargs[@]}" 2>"$TMP/$name.err")
   rc=$?
   check_eq "$name: dump exits 0, nothing on stderr" "0 " "$rc $(cat "$TMP/$name.err")"
   if [ "${GOLDEN_UPDATE:-0}" = 1 ]; then

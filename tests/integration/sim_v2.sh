@@ -201,6 +201,15 @@ check_eq "... none from before the last DevLoop task" 0 \
   "$(jq -r --arg t "$loop_ts" 'select(.timestamp < $t) | .timestamp' "$TMP/replay.jsonl" | wc -l)"
 kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null
 
+# ---- 2b. FILE.v2 is appended to, one session after the other --------------------------
+cp "$F.v2" "$TMP/first.v2"
+n_old=$(wc -l <"$F.v2")
+timeout 60 "$SKSIM" --port 0 --step 5 --iterations 1 --log-interval 0 --event-log "$F" >/dev/null 2>&1
+check_cmd "FILE.v2 appended: the first session kept" cmp -s "$TMP/first.v2" <(head -n "$n_old" "$F.v2")
+check_cmd "FILE.v2 appended: the second session follows, from its MetaEvent" \
+  test "$(tail -n +"$((n_old + 1))" "$F.v2" | head -1 | jq -r 'keys_unsorted[1]')" == metaEvent
+check_eq "FILE.v2 appended: every line parses" "$(wc -l <"$F.v2")" "$(jq -c . "$F.v2" | wc -l)"
+
 # ---- 3. --no-v2: Skaffold 1.x -------------------------------------------------------
 start_sim --no-v2 --step 10 --event-log "$TMP/old.jsonl"
 for c in events applogs state; do
@@ -213,13 +222,16 @@ kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null
 
 # ---- 4. --log-flood N ----------------------------------------------------------------
 FLOOD=20000
-start_sim --log-flood $FLOOD --step 10 --log-interval 25
-client "$ADDR" applogs 5000 >"$TMP/flood.jsonl"
+start_sim --log-flood $FLOOD --step 60 --log-interval 25
+client "$ADDR" applogs 5000 >"$TMP/flood.jsonl"  # connects before the first dev loop ends
 check_eq "--log-flood: the stream ends with OK" "end 0" "$(tail -1 "$TMP/flood.jsonl")"
 check_eq "--log-flood: $FLOOD load generator lines" "$FLOOD" "$(grep -c '"podName":"loadgen-' "$TMP/flood.jsonl")"
-first_flood=$(grep -n '"podName":"loadgen-' "$TMP/flood.jsonl" | head -1 | cut -d: -f1)
-started_ts=$(client "$ADDR" events 300 | jq -r 'select(.taskEvent.task == "DevLoop" and .taskEvent.status != "InProgress") | .timestamp' | head -1)
-check_cmd "--log-flood: after the first dev loop ended" test -n "$started_ts" -a -n "$first_flood"
+check_eq "--log-flood: application log events only" "$(($(wc -l <"$TMP/flood.jsonl") - 1))" \
+  "$(grep -c '"applicationLogEvent"' "$TMP/flood.jsonl")"
+loop1_end=$(client "$ADDR" events 300 | jq -r 'select(.taskEvent.id == "DevLoop-1" and .taskEvent.status != "InProgress") | .timestamp')
+check_eq "--log-flood: after the normal start (no flood line before DevLoop-1 ended at $loop1_end)" 0 \
+  "$(jq -r --arg t "$loop1_end" 'select(.applicationLogEvent.podName | startswith("loadgen-")?) | select(.timestamp < $t) | .timestamp' \
+     <(head -n -1 "$TMP/flood.jsonl") | wc -l)"
 kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null
 
 finish

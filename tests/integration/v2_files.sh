@@ -24,6 +24,21 @@ check_match "F.v2: a cache check reads hit or miss" 'build        Build-1 web Ca
 check_match "F.v2: Skaffold's output under its task and artifact" \
   'log          \[Build-2 web\] #4 0\.913 cmd/web/main\.go:41:6: declared and not used: reqID' "$(cat "$TMP/v2.txt")"
 check_eq "F.v2: no escape byte reaches stdout" "0" "$(grep -c $'\e' "$TMP/v2.txt")"
+check_eq "F.v2: each coloured message printed with its colours dropped" "ok $(grep -c '\\u001b\[' "$V2")" \
+  "$(python3 - "$V2" "$TMP/v2.txt" <<'PY'
+import json, re, sys
+src, out = open(sys.argv[1]).read().splitlines(), open(sys.argv[2]).read().splitlines()
+n, bad = 0, []
+for line, printed in zip(src, out):
+    ev = json.loads(line)
+    msg = (ev.get("skaffoldLogEvent") or {}).get("message", "")
+    if "\x1b[" not in msg: continue
+    n += 1
+    plain = re.sub("\x1b\\[[0-9;]*m", "", msg).rstrip("\n").replace("\n", "\u2424")
+    if not printed.endswith(plain) or "\u241b" in printed: bad.append(printed)
+print("ok %d" % n if not bad else "bad: %r" % bad[:2])
+PY
+)"
 
 # F itself stays v1: events prints the file given.
 check_eq "F: events prints F's entries only" "$(grep -c . "$F")" "$("$SKVIEW" events "$F" | wc -l)"
@@ -54,6 +69,8 @@ check_match "app logs: pod and container before the message" \
   'app          \[leeroy-app-7f5d8c6b9-kq2vn leeroy-app\] panic: runtime error' "$(cat "$TMP/gwa.txt")"
 check_eq "app logs: no ESC or BEL reaches stdout (an OSC in a message)" "0 0" \
   "$(grep -c $'\e' "$TMP/gwa.txt") $(grep -c $'\a' "$TMP/gwa.txt")"
+check_eq "app logs: the OSC title sequence dropped whole" "1 0" \
+  "$(grep -c '10.96.41.7:50051: connection reset by peer$' "$TMP/gwa.txt") $(grep -c pwned "$TMP/gwa.txt")"
 
 # Malformed lines: FILE:LINE, skipped, counted; --strict stops with 3.
 bad="$TMP/bad.v2"
@@ -73,7 +90,30 @@ printf 'garbage\n{"timestamp":"2024-11-29T08:46:41Z","fooEvent":{}}\n' >"$TMP/no
 "$SKVIEW" events "$TMP/none.v2" >/dev/null 2>"$TMP/err"; rc=$?
 check_eq "nothing valid: exit 1" 1 "$rc"
 
+# state F.v2 alone: the v2 events fold into the mirror by the v2 server's rules;
+# what v2 says alike (artifacts, resources, ports, metadata) equals F's v1 fold.
+"$SKVIEW" state "$V2" >"$TMP/v2state.json" 2>"$TMP/err"; rc=$?
+check_eq "state F.v2: exit 0, quiet" "0 " "$rc $(cat "$TMP/err")"
+check_eq "state F.v2: the same artifacts, resources, ports and deployers as F" "same" "$(python3 - "$TMP/v2state.json" tests/golden/skaffold-2x-events.state.json <<'PY'
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+pick = lambda s: (sorted(s["buildState"]["artifacts"]), sorted(s["statusCheckState"]["resources"].items()),
+                  s["forwardedPorts"], s["metadata"]["deploy"], s["metadata"]["build"]["numberOfArtifacts"])
+print("same" if pick(a) == pick(b) else "differs: %r vs %r" % (pick(a), pick(b)))
+PY
+)"
+check_eq "state F.v2: its statuses in v2's spelling (no space)" "0" "$(grep -c '"[A-Za-z]* [A-Za-z]*"' "$TMP/v2state.json")"
+
 # state reads F with its F.v2: the v1 mirror of F is what it was.
 check_eq "state F (with F.v2 beside it): the v1 golden" "$(cat tests/golden/skaffold-2x-events.state.json)" \
   "$("$SKVIEW" state "$F")"
+# A session skview-sim wrote as F and F.v2 (as `skaffold dev --event-log-file F`).
+ev="$TMP/sim.jsonl"
+timeout 60 "$SKSIM" --port 0 --step 0 --interval 1 --seed 3 --iterations 6 --event-log "$ev" >"$TMP/sim.out" 2>&1
+check_eq "sim: F and F.v2 written" "yes yes" "$([ -s "$ev" ] && echo yes) $([ -s "$ev.v2" ] && echo yes)"
+check_eq "sim F.v2: --json gives its lines back byte for byte" "$(cat "$ev.v2")" "$("$SKVIEW" events --json "$ev.v2")"
+check_eq "sim F.v2: read whole, nothing reported" "$(grep -c . "$ev.v2") " \
+  "$("$SKVIEW" events "$ev.v2" 2>"$TMP/err" | wc -l) $(cat "$TMP/err")"
+with=$("$SKVIEW" state "$ev"); mv "$ev.v2" "$TMP/aside.v2"; without=$("$SKVIEW" state "$ev"); mv "$TMP/aside.v2" "$ev.v2"
+check_eq "sim: state F with its F.v2 keeps F's v1 mirror" "$without" "$with"
 finish

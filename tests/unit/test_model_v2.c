@@ -555,30 +555,6 @@ static size_t story_failures(st_kind_t kind)
     return n;
 }
 
-/* How many dev-loop failures restate an error of a phase of their own
- * iteration (the same code and words; the Build task's own failure is not
- * one, it raises none): those are that phase's row, not one of their own. */
-static size_t story_restated_loops(void)
-{
-    size_t n = 0, since = 0;
-    for (size_t i = 0; i < N_STEPS; i++) {
-        const step_t *st = &story_steps[i];
-        if (st->kind == ST_LOOP && st->o == O_START) {
-            since = i;
-        } else if (st->kind == ST_LOOP && st->o == O_FAIL) {
-            for (size_t j = since; j < i; j++) {
-                const step_t *p = &story_steps[j];
-                if (p->o == O_FAIL && p->kind != ST_BUILD && p->kind != ST_LOOP && !p->subject &&
-                    p->code == st->code) {
-                    n++;
-                    break;
-                }
-            }
-        }
-    }
-    return n;
-}
-
 /* The time of the nth (from 0) step of that kind and outcome. */
 static int64_t story_time(st_kind_t kind, outcome_t o, size_t nth)
 {
@@ -587,6 +563,37 @@ static int64_t story_time(st_kind_t kind, outcome_t o, size_t nth)
             return (int64_t)(i + 1) * SEC;
     fail_msg("the story has no such step");
     return 0;
+}
+
+/* Whether the failed dev loop of step i restates a failure of its loop
+ * (same code and text): Skaffold's DevLoopEvent repeats the phase's error,
+ * which the model keeps as that one error. */
+static bool story_restates(size_t i)
+{
+    char text[96];
+    int code = story_steps[i].code;
+    snprintf(text, sizeof text, "%s", failure_text(&story_steps[i]));
+    while (i-- > 0 && !(story_steps[i].kind == ST_LOOP && story_steps[i].o == O_START)) {
+        const step_t *st = &story_steps[i];
+        if (st->o == O_FAIL && st->kind != ST_BUILD && st->code == code &&
+            strcmp(failure_text(st), text) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The errors the story raises: every failure but the Build task's (its
+ * artifact's stands for it) and the dev loops that restate one. */
+static size_t story_errors(st_kind_t kind)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < N_STEPS; i++) {
+        const step_t *st = &story_steps[i];
+        if (st->o != O_FAIL || st->kind == ST_BUILD || (kind != ST__ANY && st->kind != kind))
+            continue;
+        n += !(st->kind == ST_LOOP && story_restates(i));
+    }
+    return n;
 }
 
 static size_t story_count(st_kind_t kind, outcome_t o)
@@ -640,8 +647,7 @@ static void timeline_from_tasks_equals_timeline_from_v1(void **state)
     assert_int_equal(model_iteration_count(f->v1), story_count(ST_LOOP, O_START));
     assert_timelines_equal(f->v1, f->v2);
     /* A FILE.v2 alone raises the same errors. */
-    assert_int_equal(model_error_count(f->v1),
-                     story_failures(ST__ANY) - story_failures(ST_BUILD) - story_restated_loops());
+    assert_int_equal(model_error_count(f->v1), story_errors(ST__ANY));
     assert_errors_equal(f->v1, f->v2);
     assert_int_equal(model_session(f->v2), story_count(ST_META, O_START));
 }
@@ -826,6 +832,49 @@ static void v1_and_v2_of_one_process_share_a_session(void **state)
     assert_int_equal(model_iteration_count(f->both), 1);
 }
 
+/* The step that begins the story's second session. */
+static size_t story_second_session(void)
+{
+    size_t seen = 0;
+    for (size_t i = 0; i < N_STEPS; i++)
+        if (story_steps[i].kind == ST_META && seen++ == 1)
+            return i;
+    fail_msg("the story has one session");
+    return 0;
+}
+
+static void a_log_whose_first_session_has_no_v2_keeps_it_v1s(void **state)
+{
+    fx_t *f = *state;
+    size_t second = story_second_session();
+
+    /* Skaffold 1.x wrote the first session (no FILE.v2 then), 2.x the
+     * second: the v2 events join the second session by their time. */
+    for (size_t i = 0; i < f->story->n; i++)
+        if (f->story->r[i].v1 != NULL || f->story->r[i].step >= second)
+            story_fold_rec(f->both, &f->story->r[i]);
+    assert_int_equal(model_session(f->both), 2);
+    assert_true(model_has_tasks(f->both));
+    assert_timelines_equal(f->v1, f->both);
+    assert_errors_equal(f->v1, f->both);
+    /* Only the second session's iterations come from tasks: the render
+     * step is v2's alone. */
+    assert_int_equal(model_iteration(f->both, 0)->render.status, STATUS_NONE);
+}
+
+static void v2_joining_after_v1_passed_a_restart_finds_its_session(void **state)
+{
+    fx_t *f = *state;
+
+    /* A live v1 stream replayed both runners before v2's first event. */
+    story_fold(f->both, f->story, ONLY_V1);
+    story_fold(f->both, f->story, ONLY_V2);
+    assert_int_equal(model_session(f->both), model_session(f->v1));
+    assert_timelines_equal(f->v1, f->both);
+    assert_int_equal(model_iteration(f->both, 0)->render.status, STATUS_SUCCEEDED);
+    assert_int_equal(model_iteration(f->both, 0)->session, 1);
+}
+
 /* ---- errors ------------------------------------------------------------------------- */
 
 static void a_failed_task_raises_its_actionable_err_once(void **state)
@@ -848,8 +897,9 @@ static void a_failed_task_raises_its_actionable_err_once(void **state)
             assert_true(e->resolved); /* app built again later */
         }
     }
-    assert_int_equal(builds, story_failures(ST_ART));
-    assert_int_equal(loops, story_failures(ST_LOOP) - story_restated_loops());
+    assert_int_equal(builds, story_errors(ST_ART));
+    assert_int_equal(loops, story_errors(ST_LOOP));
+    assert_true(story_errors(ST_LOOP) < story_failures(ST_LOOP)); /* one restates its phase's */
     /* The failed iteration points at the dev loop's error. */
     const iteration_t *it = model_iteration(f->v2, 2);
     assert_int_equal(it->span.status, STATUS_FAILED);
@@ -971,6 +1021,28 @@ static void v2_ports_and_debugging_containers_fold_as_v1(void **state)
     assert_int_equal(s->debuggingcontainers[0]->debugports[0]->value, 56268);
 }
 
+static void a_get_state_takes_the_mirror_over_from_v2(void **state)
+{
+    fx_t *f = *state;
+
+    /* v2 came first on a live connection; v1's stream brings nothing yet,
+     * but GetState answers: the mirror is the server's from then on. */
+    story_fold(f->both, f->story, ONLY_V2);
+    assert_int_not_equal(model_error_count(f->both), 0);
+    model_reconcile(f->both, model_state(f->v1), model_seq(f->both));
+    assert_int_equal(model_error_count(f->both), 0);
+    size_t n = model_state(f->both)->buildstate->n_artifacts;
+    assert_int_equal(n, model_state(f->v1)->buildstate->n_artifacts);
+    fold2_at(f->both, 1000 * SEC, v2_build("brand-new", 9, "Build", "InProgress", "", NULL));
+    assert_null(st_artifact(f->both, "brand-new"));
+    assert_int_equal(model_state(f->both)->buildstate->n_artifacts, n);
+    /* ... and through v1's reconnects (model_clear). */
+    model_clear(f->both);
+    fold2_at(f->both, 1001 * SEC, v2_build("app", 9, "Build", "Failed", "", v2_ae(1, "x", NULL)));
+    assert_int_equal(model_state(f->both)->buildstate->n_artifacts, 0);
+    assert_int_equal(model_error_count(f->both), 0);
+}
+
 /* ---- endpoints ---------------------------------------------------------------------- */
 
 static Proto__V2__Event *v2_cloud_run(const char *resource, const char *url, const char *rev)
@@ -1012,6 +1084,127 @@ static void endpoints_stay_bounded(void **state)
     }
     assert_int_equal(model_endpoint_count(f->v2), MODEL_ENDPOINTS_MAX);
     assert_string_equal(model_endpoint_at(f->v2, 0)->resource, "service/s1");
+}
+
+/* ---- Skaffold's output and the application's ------------------------------------------- */
+
+static Proto__V2__Event *v2_skaffold_log(const char *task, const char *subtask, int level, const char *msg)
+{
+    Proto__V2__SkaffoldLogEvent *l = fx_new(&proto__v2__skaffold_log_event__descriptor);
+    l->task_id = fx_str(task);
+    l->subtask_id = fx_str(subtask);
+    l->level = level;
+    l->message = fx_str(msg);
+    return v2_event(PROTO__V2__EVENT__EVENT_TYPE_SKAFFOLD_LOG_EVENT, l);
+}
+
+static Proto__V2__Event *v2_app_log(const char *pod, const char *container, const char *msg)
+{
+    Proto__V2__ApplicationLogEvent *a = fx_new(&proto__v2__application_log_event__descriptor);
+    char prefix[64];
+    snprintf(prefix, sizeof prefix, "[%s]", container);
+    a->podname = fx_str(pod);
+    a->containername = fx_str(container);
+    a->prefix = fx_str(prefix);
+    a->message = fx_str(msg);
+    return v2_event(PROTO__V2__EVENT__EVENT_TYPE_APPLICATION_LOG_EVENT, a);
+}
+
+/* The newest line held (a clear of one source leaves holes). */
+static const log_line_t *newest_line(const model_t *m)
+{
+    const logs_t *l = model_logs(m);
+    for (uint64_t seq = logs_last(l); seq >= logs_first(l) && seq > 0; seq--)
+        if (logs_get(l, seq) != NULL)
+            return logs_get(l, seq);
+    return NULL;
+}
+
+static void skaffold_output_goes_to_the_log_attributed(void **state)
+{
+    fx_t *f = *state;
+
+    fold2_at(f->v2, 1 * SEC, v2_task("DevLoop", 1, "InProgress", NULL));
+    fold2_at(f->v2, 2 * SEC, v2_skaffold_log("Build-1", "app", PROTO__LOG_LEVEL__STANDARD,
+                                             "Building [app]...\nTarget platforms: [linux/amd64]\n"));
+    assert_int_equal(logs_count(model_logs(f->v2)), 2);
+    const log_line_t *line = newest_line(f->v2);
+    assert_non_null(line);
+    assert_int_equal(line->src, LOG_SKAFFOLD);
+    assert_string_equal(line->text, "Target platforms: [linux/amd64]");
+    assert_string_equal(line->task, "Build");
+    assert_string_equal(line->subject, "app");
+    assert_int_equal(line->iteration, model_current_iteration(f->v2)->number);
+    assert_int_equal(line->session, model_session(f->v2));
+    assert_int_equal(line->time_ns, 2 * SEC);
+    /* Output lines leave the timeline as it was. */
+    assert_int_equal(model_iteration_count(f->v2), 1);
+    /* An application line belongs to the dev loop running when it came. */
+    fold2_at(f->v2, 3 * SEC, v2_task("DevLoop", 1, "Succeeded", NULL));
+    fold2_at(f->v2, 4 * SEC, v2_task("DevLoop", 2, "InProgress", NULL));
+    Proto__V2__Event *ev = v2_app_log("app-1", "app", "ready\n");
+    v2_stamp(ev, 5 * SEC);
+    assert_int_equal(model_fold_v2(f->v2, ev, 1), 0);
+    protobuf_c_message_free_unpacked(&ev->base, NULL);
+    assert_int_equal(newest_line(f->v2)->iteration, 1);
+    assert_int_equal(model_current_iteration(f->v2)->number, 1);
+}
+
+static void application_lines_belong_to_the_current_dev_loop(void **state)
+{
+    fx_t *f = *state;
+
+    story_fold(f->both, f->story, ONLY_V1 | ONLY_V2);
+    Proto__V2__Event *ev = v2_app_log("app-7f9c-k1", "app", "listening on :8080\n");
+    v2_stamp(ev, 100 * SEC);
+    assert_int_equal(model_fold_v2(f->both, ev, 1), 0);
+    protobuf_c_message_free_unpacked(&ev->base, NULL);
+    const log_line_t *line = newest_line(f->both);
+    assert_non_null(line);
+    assert_int_equal(line->src, LOG_APP);
+    assert_string_equal(line->pod, "app-7f9c-k1");
+    assert_string_equal(line->container, "app");
+    assert_string_equal(line->prefix, "[app]");
+    assert_string_equal(line->text, "listening on :8080");
+    assert_int_equal(line->iteration, model_current_iteration(f->both)->number);
+    assert_int_equal(line->session, model_session(f->both));
+}
+
+static void clearing_a_stream_forgets_its_lines_only(void **state)
+{
+    fx_t *f = *state;
+
+    fold2_at(f->v2, 1 * SEC, v2_skaffold_log("Build-1", "-1", PROTO__LOG_LEVEL__INFO, "one\n"));
+    Proto__V2__Event *ev = v2_app_log("p", "c", "two\n");
+    v2_stamp(ev, 2 * SEC);
+    assert_int_equal(model_fold_v2(f->v2, ev, 1), 0);
+    protobuf_c_message_free_unpacked(&ev->base, NULL);
+    assert_int_equal(logs_count(model_logs(f->v2)), 2);
+    model_clear_v2(f->v2, 1);
+    assert_int_equal(logs_count(model_logs(f->v2)), 1);
+    assert_int_equal(newest_line(f->v2)->src, LOG_SKAFFOLD);
+    model_clear_v2(f->v2, 0);
+    assert_int_equal(logs_count(model_logs(f->v2)), 0);
+    /* model_clear (v1's replay) keeps v2's lines. */
+    fold2_at(f->v2, 3 * SEC, v2_skaffold_log("Build-1", "-1", PROTO__LOG_LEVEL__INFO, "three\n"));
+    model_clear(f->v2);
+    assert_int_equal(logs_count(model_logs(f->v2)), 1);
+}
+
+static void the_log_keeps_logs_cap_lines(void **state)
+{
+    model_opts_t o = { .logs_cap = 3 };
+    model_t *m = model_new(&o);
+    char msg[32];
+
+    (void)state;
+    for (int i = 0; i < 5; i++) {
+        snprintf(msg, sizeof msg, "line %d\n", i);
+        fold2_at(m, (i + 1) * SEC, v2_skaffold_log("Deploy-1", "0", PROTO__LOG_LEVEL__STANDARD, msg));
+    }
+    assert_int_equal(logs_count(model_logs(m)), o.logs_cap);
+    assert_string_equal(newest_line(m)->text, "line 4");
+    model_free(m);
 }
 
 /* ---- clearing ----------------------------------------------------------------------- */
@@ -1132,12 +1325,19 @@ int main(void)
         cmocka_unit_test_setup_teardown(the_meta_event_of_each_dev_loop_starts_no_session, setup, teardown),
         cmocka_unit_test_setup_teardown(a_restarted_runner_numbers_its_loops_from_zero, setup, teardown),
         cmocka_unit_test_setup_teardown(v1_and_v2_of_one_process_share_a_session, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_log_whose_first_session_has_no_v2_keeps_it_v1s, setup, teardown),
+        cmocka_unit_test_setup_teardown(v2_joining_after_v1_passed_a_restart_finds_its_session, setup, teardown),
         cmocka_unit_test_setup_teardown(a_failed_task_raises_its_actionable_err_once, setup, teardown),
         cmocka_unit_test_setup_teardown(render_verify_exec_failures_are_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(v2_alone_folds_the_mirror_with_v2_strings, setup, teardown),
         cmocka_unit_test_setup_teardown(v2_ports_and_debugging_containers_fold_as_v1, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_get_state_takes_the_mirror_over_from_v2, setup, teardown),
         cmocka_unit_test_setup_teardown(cloud_run_ready_adds_an_endpoint, setup, teardown),
         cmocka_unit_test_setup_teardown(endpoints_stay_bounded, setup, teardown),
+        cmocka_unit_test_setup_teardown(skaffold_output_goes_to_the_log_attributed, setup, teardown),
+        cmocka_unit_test_setup_teardown(application_lines_belong_to_the_current_dev_loop, setup, teardown),
+        cmocka_unit_test_setup_teardown(clearing_a_stream_forgets_its_lines_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(the_log_keeps_logs_cap_lines, setup, teardown),
         cmocka_unit_test_setup_teardown(clear_v2_gives_the_timeline_back_to_v1, setup, teardown),
         cmocka_unit_test_setup_teardown(clear_v2_of_a_v2_alone_model_forgets_what_it_raised, setup, teardown),
         cmocka_unit_test_setup_teardown(model_clear_keeps_the_tasks, setup, teardown),

@@ -83,10 +83,16 @@ static void on_warning(void *ctx, const char *where, const char *msg)
 
 static void on_end(void *ctx, int status) { ((collect_t *)ctx)->end_status = status; }
 
+static int pump_opts(const char *path, logreader_opts_t o, collect_t *c, log_format_t *fmt);
+
 static int pump(const char *path, bool strict, collect_t *c, log_format_t *fmt)
 {
+    return pump_opts(path, (logreader_opts_t){.strict = strict, .threads = 1}, c, fmt);
+}
+
+static int pump_opts(const char *path, logreader_opts_t o, collect_t *c, log_format_t *fmt)
+{
     char err[512];
-    logreader_opts_t o = {.strict = strict, .threads = 1};
     logreader_t *r = logreader_open(path, &o, err, sizeof err);
     assert_non_null(r);
     memset(c, 0, sizeof *c);
@@ -399,6 +405,44 @@ static void version_decided_by_first_telling_line(void **state)
     unlink(path);
 }
 
+/* The parallel pump (two workers, small batches) gives what the sequential
+ * reader gives: the same events per stream and kind, the same errors and
+ * warnings at the same lines, in the same order. */
+static void parallel_pump_matches_sequential(void **state)
+{
+    (void)state;
+    size_t n1, n2;
+    char *a = slurp(FILE_V2, &n1), *g = slurp(GW_APPLOGS, &n2);
+    strbuf_t b;
+    sb_init(&b);
+    for (int k = 0; k < 4; k++) {
+        sb_add(&b, a, n1);
+        sb_add(&b, bad_lines, sizeof bad_lines - 1);
+        sb_add(&b, g, n2);
+    }
+    char path[] = "/tmp/skview-v2-XXXXXX";
+    fixture_write(path, b.data, b.len);
+    for (int strict = 0; strict < 2; strict++) {
+        collect_t seq, par;
+        log_format_t fs, fp;
+        int rs = pump_opts(path, (logreader_opts_t){.strict = strict, .threads = 1}, &seq, &fs);
+        int rp = pump_opts(path, (logreader_opts_t){.strict = strict, .threads = 2, .batch_bytes = 4096}, &par, &fp);
+        assert_int_equal(rs, rp);
+        assert_int_equal(fs, fp);
+        assert_int_equal(seq.v2[V2_EVENTS], par.v2[V2_EVENTS]);
+        assert_int_equal(seq.v2[V2_APPLOGS], par.v2[V2_APPLOGS]);
+        assert_memory_equal(seq.kinds, par.kinds, sizeof seq.kinds);
+        assert_string_equal(seq.trace.data, par.trace.data);
+        if (!strict) assert_int_equal(seq.v2[V2_APPLOGS], 4 * count_lines(GW_APPLOGS, NULL));
+        done(&seq);
+        done(&par);
+    }
+    unlink(path);
+    sb_free(&b);
+    free(a);
+    free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -412,6 +456,7 @@ int main(void)
         cmocka_unit_test(malformed_lines_name_their_line),
         cmocka_unit_test(strict_stops_at_the_first),
         cmocka_unit_test(version_decided_by_first_telling_line),
+        cmocka_unit_test(parallel_pump_matches_sequential),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

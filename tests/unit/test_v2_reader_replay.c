@@ -24,6 +24,7 @@ typedef struct seen {
     int64_t last_ns;
     bool out_of_order;
     uint64_t v1hash, v2hash;   /* of each stream's sequence, in delivery order */
+    int v1_loops, v2_loops;    /* dev loops started: v1 DevLoopEvents, v2 DevLoop tasks */
 } seen_t;
 
 static uint64_t mix(uint64_t h, const ProtobufCMessage *m)
@@ -51,6 +52,9 @@ static int on_entry(void *ctx, const Proto__LogEntry *e)
     seen_t *s = ctx;
     s->entries++;
     at(s, e->timestamp);
+    if (e->event && e->event->event_type_case == PROTO__EVENT__EVENT_TYPE_DEV_LOOP_EVENT &&
+        !strcmp(e->event->devloopevent->status, "In Progress"))
+        s->v1_loops++;
     s->v1hash = mix(s->v1hash, &e->base);
     return 0;
 }
@@ -61,6 +65,9 @@ static int on_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t st)
     assert_int_equal(st, V2_EVENTS);
     s->v2++;
     at(s, ev->timestamp);
+    if (ev->event_type_case == PROTO__V2__EVENT__EVENT_TYPE_TASK_EVENT && !strcmp(ev->taskevent->task, "DevLoop") &&
+        !strcmp(ev->taskevent->status, "InProgress"))
+        s->v2_loops++;
     s->v2hash = mix(s->v2hash, &ev->base);
     return 0;
 }
@@ -144,6 +151,28 @@ static void seeking_back_resets_both_streams(void **state)
     close_replay(&loop, r);
 }
 
+/* Seeking to an iteration of F with its F.v2 delivers both its starts:
+ * v1's DevLoopEvent and v2's DevLoop task, whichever comes second. */
+static void iteration_seek_delivers_both_starts(void **state)
+{
+    (void)state;
+    uv_loop_t loop;
+    seen_t s;
+    replay_t *r = open_replay(&loop, FILE_V1, &s);
+    int n = 0;
+    while (replay_next_iteration(r) == 0) {
+        n++;
+        assert_int_equal(s.v1_loops, n);
+        assert_int_equal(s.v2_loops, n);
+        assert_int_equal(replay_iteration(r), (size_t)n);
+    }
+    assert_int_equal((size_t)n, replay_iterations(r));
+    assert_true(n > 1);
+    assert_int_equal(replay_prev_iteration(r), 0);
+    assert_int_equal(s.v1_loops - s.v2_loops, 0);
+    close_replay(&loop, r);
+}
+
 /* Counts the lines of path holding every needle given. */
 static int lines_with(const char *path, const char *a, const char *b, const char *not)
 {
@@ -211,6 +240,7 @@ int main(void)
         cmocka_unit_test(v1_with_sibling_plays_merged),
         cmocka_unit_test(seeking_back_resets_both_streams),
         cmocka_unit_test(v2_alone_has_iterations_from_tasks),
+        cmocka_unit_test(iteration_seek_delivers_both_starts),
         cmocka_unit_test(logset_sibling_rule),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
