@@ -101,6 +101,7 @@ static void stream_retry(void *arg)
 {
     live_client_t *c = arg;
     c->v2_off = false;
+    c->v2_attempt = 0;
     stream_open(c);
 }
 
@@ -132,6 +133,7 @@ static void v2_msg(void *arg, const ProtobufCMessage *m)
             c->cb.on_v2_reset(c->cb.ctx, v->which);
     }
     v2_avail_set(c, V2_AVAILABLE, NULL);
+    c->v2_attempt = 0;
     if (v->which == V2_EVENTS) {
         c->stats.v2_events++;
     } else {
@@ -174,11 +176,14 @@ static void v2_ended(void *arg, const eng_end_t *end)
         return;
     }
     /* Lost with the connection: its reconnect opens the v2 streams again.
-     * Failed alone (the Events call goes on): after the connection's
-     * backoff delay. Ended cleanly alone: the server meant it (Skaffold
-     * ends its streams only when it exits); the next reconnect asks again. */
+     * Failed alone (the Events call goes on): after a delay on the
+     * connection's schedule, counted apart (when the connection is lost,
+     * its calls end in any order: a v2 failure must not lengthen the
+     * reconnect's delay). Ended cleanly alone: the server meant it
+     * (Skaffold ends its streams only when it exits); the next reconnect
+     * asks again. */
     if (end->code != GRPC_STATUS_OK && c->stream && !uv_is_active((uv_handle_t *)&c->v2_retry)) {
-        int rc = uv_timer_start(&c->v2_retry, v2_retry_fire, eng_backoff_next(c->eng), 0);
+        int rc = uv_timer_start(&c->v2_retry, v2_retry_fire, eng_backoff_delay(c->eng, c->v2_attempt++), 0);
         if (rc < 0)
             fprintf(stderr, "skview: live: uv_timer_start: %s\n", uv_strerror(rc));
     }

@@ -48,7 +48,8 @@
  * 2.x): the other v2 stream is cancelled and neither is asked again until
  * the next reconnect of the whole connection, while v1 goes on. A v2
  * stream that fails while Events stays connected is opened again after
- * the connection's backoff delay (engine.h); one the server ends cleanly
+ * a delay on the connection's schedule (engine.h), counted apart from the
+ * connection's attempts; one the server ends cleanly
  * (status OK) is not, until the next reconnect; when the connection is
  * lost, the reconnect opens all three. Without reconnect, such a failure goes to
  * on_error (where "v2 Events" or "v2 ApplicationLogs", fatal). Control

@@ -73,6 +73,7 @@ struct live_client {
     /* UNIMPLEMENTED: no v2 until the next reconnect of the whole connection. */
     bool v2_off;
     uv_timer_t v2_retry;         /* a v2 stream failed alone: open it again */
+    unsigned v2_attempt;         /* its failures since a v2 event or a reconnect */
     unsigned closed_timers;      /* sync and v2_retry, once stopped */
     live_stats_t stats;
     live_done_cb stop_done;

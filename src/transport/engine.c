@@ -517,17 +517,21 @@ void eng_conn_up(eng_t *e)
     eng_conn_set(e, LIVE_CONNECTED, NULL, 0);
 }
 
-uint64_t eng_backoff_next(eng_t *e)
+uint64_t eng_backoff_delay(eng_t *e, unsigned attempt)
 {
     double base = ENG_BACKOFF_INITIAL_MS;
-    for (unsigned i = 0; i < e->attempt && base < ENG_BACKOFF_MAX_MS; i++)
+    for (unsigned i = 0; i < attempt && base < ENG_BACKOFF_MAX_MS; i++)
         base *= ENG_BACKOFF_FACTOR;
     if (base > ENG_BACKOFF_MAX_MS)
         base = ENG_BACKOFF_MAX_MS;
-    e->attempt++;
     /* +-20% jitter so that many clients do not retry in lock step. */
     double j = 1.0 - ENG_BACKOFF_JITTER + 2 * ENG_BACKOFF_JITTER * ((double)rand_r(&e->seed) / RAND_MAX);
     return (uint64_t)(base * j);
+}
+
+uint64_t eng_backoff_next(eng_t *e)
+{
+    return eng_backoff_delay(e, e->attempt++);
 }
 
 static void on_retry(uv_timer_t *t)

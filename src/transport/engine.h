@@ -102,6 +102,9 @@ void eng_conn_up(eng_t *e);
 void eng_conn_lost(eng_t *e, const char *detail);
 /* The next backoff delay in ms (counts an attempt). */
 uint64_t eng_backoff_next(eng_t *e);
+/* The delay after `attempt` failed attempts on the same schedule, for a
+ * call that keeps its own count (it does not count one of the connection's). */
+uint64_t eng_backoff_delay(eng_t *e, unsigned attempt);
 
 /* The keepalive period: SKVIEW_KEEPALIVE_MS, else 6 minutes. */
 int eng_keepalive_ms(void);

@@ -145,6 +145,7 @@ check_eq "--no-v2: state -a (v1) equals GetState" "$("$SKVIEW" ctl -a "$v1" stat
 start_ui nov2 "$v1"
 if wait_for 15 mirror_settled nov2 "$v1"; then ok "--no-v2: the viewer's mirror equals GetState (v1 alone)"; else
   not_ok "--no-v2: the viewer's mirror equals GetState (v1 alone)"; fi
+check_screen "--no-v2: the viewer's header says v1 only" 10 nov2 "v1 only"
 check_cmd "--no-v2: the viewer runs on" alive nov2
 keys nov2 q
 wait_for 5 test -s "$TMP/nov2.rc"
