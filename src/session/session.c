@@ -59,6 +59,7 @@ void session_init(session_t *s, uv_loop_t *loop, const model_opts_t *mo, const s
     s->loop = loop;
     s->hooks = *hooks;
     s->model = model_new(mo);
+    dedup_init_tail(&s->applogs_seen, mo && mo->logs_cap ? mo->logs_cap : LOGS_DEFAULT_CAP);
 }
 
 /* SKVIEW_STATS=FILE: what the live streams delivered, appended (the
@@ -79,6 +80,7 @@ static void write_stats(const session_t *s)
 void session_fini(session_t *s)
 {
     write_stats(s);
+    dedup_free(&s->applogs_seen);
     model_free(s->model);
     s->model = NULL;
     if (s->recording)
@@ -122,19 +124,27 @@ static int live_entry(void *ctx, const Proto__LogEntry *e)
 static int live_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
 {
     session_t *s = ctx;
-    model_fold_v2(s->model, ev, (int)stream);
+    /* An application line the reconnect replays is already on screen. */
+    if (stream != V2_APPLOGS || dedup_check_msg(&s->applogs_seen, &ev->base) != DEDUP_OLD)
+        model_fold_v2(s->model, ev, (int)stream);
     if (s->recording && recorder_v2(&s->rec, ev, stream) < 0)
         record_failed(s);
     changed(s);
     return 0;
 }
 
-/* That v2 stream replays what the server keeps: its part of the model is
- * folded again; the recorder skips what it already wrote. */
+/* That v2 stream replays what the server keeps. Events replays its whole
+ * history: its part of the model is folded again. ApplicationLogs replays
+ * only the current dev loop's lines: the lines held stay (the earlier
+ * loops' are nowhere else) and the replay's lines already held are skipped.
+ * The recorder skips what it already wrote. */
 static void live_v2_reset(void *ctx, v2_stream_t stream)
 {
     session_t *s = ctx;
-    model_clear_v2(s->model, (int)stream);
+    if (stream == V2_APPLOGS)
+        dedup_reset(&s->applogs_seen);
+    else
+        model_clear_v2(s->model, (int)stream);
     if (s->recording)
         recorder_v2_reset(&s->rec, stream);
     changed(s);

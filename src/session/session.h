@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <uv.h>
 #include "transport/client.h"
+#include "sources/dedup.h"
 #include "sources/recorder.h"
 #include "sources/replay.h"
 #include "skaffold/model.h"
@@ -77,6 +78,11 @@ typedef struct session {
      * server says again. */
     v2_avail_t v2;
     char v2_detail[128];
+    /* The application lines folded, by hash (a tail dedup): on a reconnect
+     * ApplicationLogs replays the current dev loop's lines, which the Logs
+     * view already holds; the earlier loops' lines, which the server no
+     * longer has, are kept rather than cleared. */
+    dedup_t applogs_seen;
     /* The last State reconciled (hash of its bytes) and the seq it was
      * reconciled at: the idle poll's identical answers are skipped. */
     uint64_t state_hash, state_seq;
