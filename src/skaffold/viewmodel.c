@@ -23,6 +23,26 @@ size_t vm_port_count(const model_t *m)
     return model_state(m)->n_forwardedports;
 }
 
+size_t vm_endpoint_count(const model_t *m)
+{
+    size_t n = 0;
+    uint32_t session = model_session(m);
+    for (size_t i = 0; i < model_endpoint_count(m); i++)
+        n += model_endpoint_at(m, i)->session == session;
+    return n;
+}
+
+const model_endpoint_t *vm_endpoint_at(const model_t *m, size_t i)
+{
+    uint32_t session = model_session(m);
+    for (size_t k = 0; k < model_endpoint_count(m); k++) {
+        const model_endpoint_t *e = model_endpoint_at(m, k);
+        if (e->session == session && i-- == 0)
+            return e;
+    }
+    return NULL;
+}
+
 bool vm_port_at(const model_t *m, size_t i, vm_port_t *out)
 {
     if (i >= vm_port_count(m))

@@ -36,6 +36,11 @@ typedef struct vm_port {
 
 size_t vm_port_count(const model_t *m);
 bool vm_port_at(const model_t *m, size_t i, vm_port_t *out);
+/* Cloud Run services ready at a URL (Skaffold 2.x's CloudRunReadyEvent):
+ * the current session's, in the order they first became ready. The Ports
+ * pane lists them after the forwarded ports. */
+size_t vm_endpoint_count(const model_t *m);
+const model_endpoint_t *vm_endpoint_at(const model_t *m, size_t i);
 
 /* ---- Debugging containers ------------------------------------------------- */
 typedef struct vm_debug {

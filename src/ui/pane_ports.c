@@ -1,5 +1,6 @@
 /* Ports: forwarded ports (local address:port, resource, namespace, target
- * port); `o` copies the URL to the clipboard with OSC 52. */
+ * port), then the Cloud Run services ready at a URL (Skaffold 2.x); `o`
+ * copies the URL to the clipboard with OSC 52. */
 #include <stdio.h>
 #include <string.h>
 #include "core/textsafe.h"
@@ -10,7 +11,25 @@
 
 static size_t port_count(const ui_t *ui, view_t *v)
 {
-    return vm_port_count(ui->model);
+    return vm_port_count(ui->model) + vm_endpoint_count(ui->model);
+}
+
+/* The endpoint at row, or NULL when the row is a forwarded port. */
+static const model_endpoint_t *row_endpoint(const ui_t *ui, size_t row)
+{
+    size_t n = vm_port_count(ui->model);
+    return row < n ? NULL : vm_endpoint_at(ui->model, row - n);
+}
+
+static void endpoint_draw(ui_t *ui, const model_endpoint_t *e, int y, int x, int w, bool sel)
+{
+    int uw = w >= 80 ? 54 : w / 2, nw = w >= 80 ? 14 : 0;
+    draw_text(ui, y, x + 1, uw - 1, draw_role(sel, ROLE_OK), e->url);
+    int cx = x + 1 + uw;
+    if (nw)
+        draw_text(ui, y, cx, nw - 1, draw_role(sel, ROLE_DIM), "cloud run"), cx += nw;
+    cx += draw_text(ui, y, cx, 2, draw_role(sel, ROLE_DIM), draw_glyph(ui, GLYPH_ARROW)) + 1;
+    draw_text(ui, y, cx, x + w - cx, draw_role(sel, ROLE_DEFAULT), e->resource);
 }
 
 static void port_local(const vm_port_t *p, char *buf, size_t len)
@@ -29,6 +48,13 @@ static void port_target(const vm_port_t *p, char *buf, size_t len)
 static void port_draw(ui_t *ui, view_t *v, size_t row, int y, int x, int w, bool sel)
 {
     vm_port_t port, *p = &port;
+    const model_endpoint_t *e = row_endpoint(ui, row);
+    if (e) {
+        if (sel)
+            draw_fill(ui, y, x, w, ROLE_CURSOR);
+        endpoint_draw(ui, e, y, x, w, sel);
+        return;
+    }
     if (!vm_port_at(ui->model, row, p))
         return;
     char local[300], target[300], res[600];
@@ -51,6 +77,11 @@ static void port_draw(ui_t *ui, view_t *v, size_t row, int y, int x, int w, bool
 static void port_text(const ui_t *ui, view_t *v, size_t row, strbuf_t *out)
 {
     vm_port_t port, *p = &port;
+    const model_endpoint_t *e = row_endpoint(ui, row);
+    if (e) {
+        sb_printf(out, "%s cloud run %s %s", e->url, e->resource, e->revision);
+        return;
+    }
     if (!vm_port_at(ui->model, row, p))
         return;
     sb_printf(out, "%d %s %s %s %s", p->local_port, p->resource_type, p->resource_name, p->pod,
@@ -60,6 +91,13 @@ static void port_text(const ui_t *ui, view_t *v, size_t row, strbuf_t *out)
 static void port_details(const ui_t *ui, view_t *v, size_t row, strbuf_t *out, char *title, size_t tlen)
 {
     vm_port_t port, *p = &port;
+    const model_endpoint_t *e = row_endpoint(ui, row);
+    if (e) {
+        snprintf(title, tlen, "Cloud Run service");
+        sb_printf(out, "URL:          %s\nresource:     %s\nrevision:     %s\n", e->url, e->resource,
+                  e->revision);
+        return;
+    }
     if (!vm_port_at(ui->model, row, p))
         return;
     char local[300], target[300];
@@ -85,14 +123,22 @@ static int port_copy(ui_t *ui, view_t *v, action_t a)
         return UI_REDRAW;
     }
     vm_port_t port, *p = &port;
-    if (!vm_port_at(ui->model, view_source_row(v, v->cursor), p))
-        return UI_REDRAW;
-    char local[300], url[320];
-    port_local(p, local, sizeof local);
+    size_t row = view_source_row(v, v->cursor);
+    const model_endpoint_t *e = row_endpoint(ui, row);
+    char local[300], url[1100];
     strbuf_t safe;
     sb_init(&safe);
-    textsafe(&safe, local, strlen(local), 0, TEXTSAFE_ASCII);
-    snprintf(url, sizeof url, "http://%.*s", (int)safe.len, safe.data);
+    if (e) {
+        textsafe(&safe, e->url, strlen(e->url), 0, TEXTSAFE_ASCII);
+        snprintf(url, sizeof url, "%.*s", (int)safe.len, safe.data ? safe.data : "");
+    } else if (vm_port_at(ui->model, row, p)) {
+        port_local(p, local, sizeof local);
+        textsafe(&safe, local, strlen(local), 0, TEXTSAFE_ASCII);
+        snprintf(url, sizeof url, "http://%.*s", (int)safe.len, safe.data ? safe.data : "");
+    } else {
+        sb_free(&safe);
+        return UI_REDRAW;
+    }
     osc52_copy(ui, url, strlen(url));
     ui_message(ui, false, "copied %s", url);
     sb_free(&safe);
@@ -101,7 +147,11 @@ static int port_copy(ui_t *ui, view_t *v, action_t a)
 
 static void port_summary(const ui_t *ui, view_t *v, char *buf, size_t len)
 {
-    snprintf(buf, len, "%zu", port_count(ui, v));
+    size_t eps = vm_endpoint_count(ui->model);
+    if (eps)
+        snprintf(buf, len, "%zu, %zu Cloud Run", vm_port_count(ui->model), eps);
+    else
+        snprintf(buf, len, "%zu", vm_port_count(ui->model));
 }
 
 static const action_t port_hints[] = {ACT_COPY_URL, ACT_DETAILS, ACT_NONE};
