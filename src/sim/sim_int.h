@@ -192,6 +192,9 @@ void sim_pb_str(char **dst, const char *src);
 void *sim_pb_dup(const ProtobufCMessage *m);
 void sim_pb_map_set(void ***entries, size_t *n, const ProtobufCMessageDescriptor *d,
                     const char *key, const char *value);
+/* map<int32, Message>[key] = a deep copy of value (forwardedPorts). */
+void sim_pb_map_set_msg(void ***entries, size_t *n, const ProtobufCMessageDescriptor *d, int32_t key,
+                        const ProtobufCMessage *value);
 void sim_pb_free_all(void **arr, size_t *n);
 
 /* state.c: the server's State, as Skaffold keeps it; callers hold sim.mu */

@@ -103,21 +103,32 @@ void sim_pb_map_set(void ***entries, size_t *n, const ProtobufCMessageDescriptor
     (*entries)[(*n)++] = e;
 }
 
-static void port_set(Proto__State *s, const Proto__PortEvent *p)
+/* map<int32,Message>[key] = a copy of value; the same entry layout. */
+void sim_pb_map_set_msg(void ***entries, size_t *n, const ProtobufCMessageDescriptor *d, int32_t key,
+                        const ProtobufCMessage *value)
 {
-    for (size_t i = 0; i < s->n_forwardedports; i++)
-        if (s->forwardedports[i]->key == p->localport) {
-            protobuf_c_message_free_unpacked(&s->forwardedports[i]->value->base, NULL);
-            s->forwardedports[i]->value = sim_pb_dup(&p->base);
+    size_t ko = d->fields[0].offset, vo = d->fields[1].offset;
+    for (size_t i = 0; i < *n; i++) {
+        char *e = (*entries)[i];
+        if (*(int32_t *)(e + ko) == key) {
+            protobuf_c_message_free_unpacked(*(ProtobufCMessage **)(e + vo), NULL);
+            *(ProtobufCMessage **)(e + vo) = sim_pb_dup(value);
             return;
         }
-    s->forwardedports = realloc(s->forwardedports, (s->n_forwardedports + 1) * sizeof *s->forwardedports);
-    if (!s->forwardedports)
+    }
+    *entries = realloc(*entries, (*n + 1) * sizeof **entries);
+    if (!*entries)
         abort();
-    Proto__State__ForwardedPortsEntry *e = sim_pb_new(&proto__state__forwarded_ports_entry__descriptor);
-    e->key = p->localport;
-    e->value = sim_pb_dup(&p->base);
-    s->forwardedports[s->n_forwardedports++] = e;
+    char *e = sim_pb_new(d);
+    *(int32_t *)(e + ko) = key;
+    *(ProtobufCMessage **)(e + vo) = sim_pb_dup(value);
+    (*entries)[(*n)++] = e;
+}
+
+static void port_set(Proto__State *s, const Proto__PortEvent *p)
+{
+    sim_pb_map_set_msg((void ***)&s->forwardedports, &s->n_forwardedports,
+                       &proto__state__forwarded_ports_entry__descriptor, p->localport, &p->base);
 }
 
 static bool same_container(const Proto__DebuggingContainerEvent *a, const Proto__DebuggingContainerEvent *b)

@@ -161,19 +161,8 @@ void sim_state2_reset_deploy(void)
 
 static void port_set(Proto__V2__State *s, const Proto__V2__PortForwardEvent *p)
 {
-    for (size_t i = 0; i < s->n_forwardedports; i++)
-        if (s->forwardedports[i]->key == p->localport) {
-            protobuf_c_message_free_unpacked(&s->forwardedports[i]->value->base, NULL);
-            s->forwardedports[i]->value = sim_pb_dup(&p->base);
-            return;
-        }
-    s->forwardedports = realloc(s->forwardedports, (s->n_forwardedports + 1) * sizeof *s->forwardedports);
-    if (!s->forwardedports)
-        abort();
-    Proto__V2__State__ForwardedPortsEntry *e = sim_pb_new(&proto__v2__state__forwarded_ports_entry__descriptor);
-    e->key = p->localport;
-    e->value = sim_pb_dup(&p->base);
-    s->forwardedports[s->n_forwardedports++] = e;
+    sim_pb_map_set_msg((void ***)&s->forwardedports, &s->n_forwardedports,
+                       &proto__v2__state__forwarded_ports_entry__descriptor, p->localport, &p->base);
 }
 
 static void debug_event(Proto__V2__State *s, const Proto__V2__DebuggingContainerEvent *d)
