@@ -33,3 +33,10 @@ check_restored() {
   wait_for 10 test -s "$TMP/$2.after"
   check_eq "$1: terminal modes restored" "$(cat "$TMP/$2.before" 2>/dev/null)" "$(cat "$TMP/$2.after" 2>/dev/null)"
 }
+# logs_save S PATH: the Logs view's shown lines saved with o to PATH; echoes
+# how many were saved (-1 when the status line does not say so for PATH).
+logs_save() {
+  keys "$1" o C-u; keys "$1" -l "$2"; keys "$1" Enter
+  wait_screen 5 "$1" "saved [0-9]+ lines? to $2" || { echo -1; return; }
+  screen "$1" | sed -n "s|.*saved \([0-9]*\) lines\? to $2.*|\1|p" | head -1
+}

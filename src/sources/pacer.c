@@ -14,7 +14,6 @@ int pacer_init(pacer_t *p, uv_loop_t *loop, double speed, bool paused, pacer_tic
     for (size_t i = 0; i < N_SPEEDS; i++)
         if (speeds[i] == speed)
             p->speed_i = i;
-    p->timer.data = data;
     int rc = uv_timer_init(loop, &p->timer);
     p->timer.data = data;
     return rc;

@@ -17,12 +17,6 @@ settled_not_screen() { sleep 0.5; check_not_screen "$@"; }
 title() { screen "$1" | grep -m1 -o 'L Logs .*'; }
 # body S: the Logs view's rows when it has the whole screen (zoom).
 body() { screen "$1" | sed -n '4,$p' | sed '$d'; }
-# save S PATH: the shown lines saved with o; echoes how many were saved.
-save() {
-  keys "$1" o C-u; keys "$1" -l "$2"; keys "$1" Enter
-  wait_screen 5 "$1" "saved [0-9]+ lines? to" || { echo -1; return; }
-  screen "$1" | sed -n 's/.*saved \([0-9]*\) lines\? to.*/\1/p' | head -1
-}
 
 # ---- live: the simulator's dev loop and pods -------------------------------------
 start_sim --seed 7 --interval 600 --log-interval 300
@@ -74,14 +68,14 @@ wait_screen 5 live "pod: +[a-z0-9-]+"
 pod=$(screen live | sed -n 's/.*pod: *\([a-z0-9-]*\).*/\1/p' | head -1)
 keys live Escape s
 check_screen "s: solo the line's pod" live "solo pod $pod"
-n=$(save live "$TMP/solo.txt")
+n=$(logs_save live "$TMP/solo.txt")
 check_cmd "solo: saved lines ($n)" test "$n" -gt 0
 check_eq "solo: every saved line is $pod's" "" "$(grep -v "^\[$pod " "$TMP/solo.txt")"
 keys live s
 check_screen "s again: unsolo" live "unsolo pod $pod"
 keys live m
 check_screen "m: mute the pod" live "mute pod $pod"
-save live "$TMP/mute.txt" >/dev/null
+logs_save live "$TMP/mute.txt" >/dev/null
 check_eq "mute: no saved line is $pod's" "" "$(grep "^\[$pod " "$TMP/mute.txt")"
 check_cmd "mute: other pods' lines saved" test -s "$TMP/mute.txt"
 keys live x
@@ -176,11 +170,11 @@ check_cmd "the title-setting OSC did not set the title ($ptitle)" test "${ptitle
 check_match "SGR red became the terminal's red" $'\e\\[31mred text' "$(cap rep)"
 check_match "SGR 38;5;208 became colour 208" $'\e\\[38;5;208morange' "$(cap rep)"
 check_match "SGR bold green: bold and green" $'\e\\[1m\e\\[32mgreen bold|\e\\[32m\e\\[1mgreen bold' "$(cap rep)"
-n=$(save rep "$TMP/all.txt")
+n=$(logs_save rep "$TMP/all.txt")
 check_eq "save: every line, as skview logs prints them" "$("$SKVIEW" logs "$TMP/h.v2")" "$(cat "$TMP/all.txt")"
 keys rep v v v
 check_screen "v v v: errors only" rep "level>=error"
-save rep "$TMP/err.txt" >/dev/null
+logs_save rep "$TMP/err.txt" >/dev/null
 check_eq "save at level error = skview logs --level error" "$("$SKVIEW" logs "$TMP/h.v2" --level error)" "$(cat "$TMP/err.txt")"
 keys rep o C-u; keys rep -l "/nonexistent/dir/x.txt"; keys rep Enter
 check_screen "save to a path that cannot be written: the error" rep "cannot save to '/nonexistent/dir/x.txt': No such file"

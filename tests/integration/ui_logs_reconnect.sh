@@ -10,12 +10,6 @@ source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../tmux_lib.sh"
 echo "# faults injected: 1"
 
-# save S PATH: the shown lines saved with o; echoes how many were saved.
-save() {
-  keys "$1" o C-u; keys "$1" -l "$2"; keys "$1" Enter
-  wait_screen 5 "$1" "saved [0-9]+ lines? to $2" || { echo -1; return; }
-  screen "$1" | sed -n "s|.*saved \([0-9]*\) lines\? to $2.*|\1|p" | head -1
-}
 shown() { screen "$1" | grep -m1 -o 'L Logs *[0-9]*/' | sed 's|L Logs *||; s|/||'; }
 
 sport=$(free_port); pport=$(free_port)
@@ -38,14 +32,14 @@ wait_for 20 test "$(shown v)" -ge 30
 kill -KILL "$proxy"; wait "$proxy" 2>/dev/null
 check_screen "disconnected: the header says so" v "disconnected"
 
-held=$(save v "$TMP/before.txt")
+held=$(logs_save v "$TMP/before.txt")
 check_cmd "disconnected: lines held ($held)" test "$held" -gt 0
 sleep 2.5
 python3 tests/tcp_proxy.py "$pport" "$sport" >"$TMP/proxy.out" 2>&1 &
 proxy=$!; at_exit "kill $proxy"
 check_screen "reconnected" v "connected 127.0.0.1:$pport"
 sleep 1.5
-n=$(save v "$TMP/after.txt")
+n=$(logs_save v "$TMP/after.txt")
 check_cmd "reconnected: the lines held before are still there ($held -> $n)" test "$n" -ge "$held"
 check_eq "reconnected: the held lines come first, unchanged" "$(cat "$TMP/before.txt")" "$(head -n "$held" "$TMP/after.txt")"
 sleep 0.5
