@@ -3,7 +3,9 @@
  * hand-over queue, backoff), so every callback runs on the loop thread.
  *
  * Address: "unix:///path" (the default, unix:///run/buildkit/buildkitd.sock),
- * "tcp://host:port" or "host:port"; the connection helpers of buildctl
+ * "tcp://host:port" or "host:port"; "docker" or "docker://PATH" for the
+ * BuildKit inside a Docker daemon (docker.h: $DOCKER_HOST, else
+ * /var/run/docker.sock; a new /grpc upgrade per connection); the connection helpers of buildctl
  * (docker-container://, kube-pod://, ssh://, npipe://) are not supported and
  * are refused with a sentence saying so. Messages up to 16 MiB are accepted,
  * as BuildKit's own client does. No call needs request metadata.
