@@ -589,7 +589,7 @@ static int cmd_status(bk_cmd_t *k)
         k->recording = true;
     }
     k->progress = bk_progress_new(NULL);
-    k->plain = plain && !a->json ? bk_plain_new(bk_tflags) : NULL;
+    k->plain = plain && !a->json ? bk_plain_new(bk_tflags, k->progress) : NULL;
     int rc = run_call(k, status_start);
     bk_progress_free(k->progress);
     bk_plain_free(k->plain);
@@ -613,7 +613,7 @@ static int cmd_show(bk_cmd_t *k)
         return EXIT_RUNTIME;
     }
     bk_progress_t *p = bk_progress_new(NULL);
-    bk_plain_t *pl = plain ? bk_plain_new(bk_tflags) : NULL;
+    bk_plain_t *pl = plain ? bk_plain_new(bk_tflags, p) : NULL;
     const Moby__Buildkit__V1__StatusResponse *m;
     int rc;
     while ((rc = bk_reader_next(r, &m, err, sizeof err)) != BK_READ_END && rc != BK_READ_FAIL) {
