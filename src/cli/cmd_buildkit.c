@@ -164,6 +164,7 @@ struct bk_cmd {
     Moby__Buildkit__V1__PruneRequest prune;
     Moby__Buildkit__V1__BuildHistoryRequest history;
     const char *ref;
+    char version[64];            /* the daemon's BuildKit version, "" if it does not say */
     unsigned count;
     int64_t bytes;
     recording_writer_t rec;
@@ -418,9 +419,52 @@ static int prune_confirm(bk_cmd_t *k)
     return EXIT_OK;
 }
 
+static void version_msg(void *arg, const ProtobufCMessage *m)
+{
+    bk_cmd_t *k = arg;
+    const Moby__Buildkit__V1__ListWorkersResponse *r = (const void *)m;
+    if (r->n_record && r->record[0]->buildkitversion && r->record[0]->buildkitversion->version)
+        snprintf(k->version, sizeof k->version, "%s", r->record[0]->buildkitversion->version);
+}
+
+static bk_call_t *version_start(bk_cmd_t *k) { return bk_list_workers(k->client, version_msg, plain_end, k); }
+
+/* Whether "vMAJOR.MINOR..." is at least v0.minor. */
+static bool version_at_least(const char *v, int minor)
+{
+    int maj, min;
+    return sscanf(v, "v%d.%d", &maj, &min) == 2 && (maj > 0 || min >= minor);
+}
+
+/* --max-used-space and --min-free-space are fields 5 and 6 of v0.17: an
+ * older daemon ignores them and prunes with the other options alone, so they
+ * are refused before anything is removed. Workers say the version (v0.11+;
+ * none at all means older). */
+static int prune_check_daemon(bk_cmd_t *k)
+{
+    const bk_args_t *a = k->args;
+    if (!a->max_used && !a->min_free)
+        return EXIT_OK;
+    int rc = run_call(k, version_start);
+    if (rc != EXIT_OK)
+        return rc;
+    if (version_at_least(k->version, 17))
+        return EXIT_OK;
+    strbuf_t m;
+    sb_init(&m);
+    sb_printf(&m, "%s needs BuildKit v0.17 or later; this daemon is %s, which would ignore it and prune with "
+              "the other options alone: nothing removed", a->max_used ? "--max-used-space" : "--min-free-space",
+              k->version[0] ? k->version : "older than v0.11");
+    say(k->what, m.data); /* the version came from the daemon: say() makes it inert */
+    sb_free(&m);
+    return EXIT_RUNTIME;
+}
+
 static int cmd_prune(bk_cmd_t *k)
 {
     int rc = prune_parse(k);
+    if (rc == EXIT_OK)
+        rc = prune_check_daemon(k);
     if (rc == EXIT_OK)
         rc = prune_confirm(k);
     return rc == EXIT_OK ? run_call(k, prune_start) : rc;
@@ -462,7 +506,7 @@ static void plain_feed(bk_plain_t *pl, const Moby__Buildkit__V1__StatusResponse 
 }
 
 /* The final frame (tty) or the closing lines (plain), and exit 1 when a step
- * failed (as buildctl does). now: the clock live, the file's last time for
+ * failed (as buildctl does) or the build was canceled. now: the clock live, the file's last time for
  * a file. */
 static int print_final(const bk_progress_t *p, bk_plain_t *pl, const bk_args_t *a, const char *what,
                        bk_time_t now)
@@ -477,12 +521,15 @@ static int print_final(const bk_progress_t *p, bk_plain_t *pl, const bk_args_t *
         fwrite(b.data, 1, b.len, stdout);
     sb_free(&b);
     const bk_vertex_t *f = bk_progress_failed(p);
-    if (!f)
+    if (!f && !bk_progress_canceled(p))
         return EXIT_OK;
     fflush(stdout);
     strbuf_t m;
     sb_init(&m);
-    sb_printf(&m, "build failed: %s: %s", f->name, f->error);
+    if (f)
+        sb_printf(&m, "build failed: %s: %s", f->name, f->error);
+    else
+        sb_adds(&m, "build canceled"); /* it did not finish: not a success */
     say(what, m.data);
     sb_free(&m);
     return EXIT_RUNTIME;
