@@ -5,7 +5,7 @@
  *   skview buildkit prune [--all] [--filter F]... [--keep-duration DUR] [--keep-bytes N]
  *                         [--max-used-space N] [--min-free-space N] [--yes|--force|-f] [--json]
  *   skview buildkit status REF|--ref-file FILE [--progress tty|plain|rawjson] [--json]
- *                          [--record FILE] [--width N]
+ *                          [--record FILE] [--width N] [--wait DUR]
  *   skview buildkit history [--active] [--json]
  *   skview buildkit info [--json]
  *   skview buildkit show FILE [--progress tty|plain]  (a rawjson file or recording, rendered)
@@ -13,7 +13,10 @@
  * status and show print BuildKit's tty display's end frame when standard
  * output is a terminal, else its plain progress (model/bk_plain.h: every log
  * line of every step, as `docker buildx build --progress=plain`); --progress
- * chooses, rawjson being --json.
+ * chooses, rawjson being --json. A ref the daemon does not know yet ("no
+ * such job": its build has not started) is an error at once, or with --wait
+ * DUR is asked for again with backoff until DUR passed ("waiting for build
+ * REF" once on stderr), so that status can be started before the build.
  *
  * ADDR: --buildkit, else $BUILDKIT_HOST, else unix:///run/buildkit/buildkitd.sock.
  * Each command runs one libuv loop around one call. Failures are one line,
@@ -63,6 +66,7 @@ static const bk_opt_t bk_opts[] = {
     OPT("--max-used-space", OPT_VALUE, max_used, C_PRUNE),
     OPT("--min-free-space", OPT_VALUE, min_free, C_PRUNE),
     OPT("--ref-file", OPT_VALUE, ref_file, C_STATUS),
+    OPT("--wait", OPT_VALUE, wait, C_STATUS),
     OPT("--record", OPT_VALUE, record, C_STATUS),
     OPT("--width", OPT_VALUE, width, C_STATUS | C_SHOW),
     OPT("--active", OPT_FLAG, active, C_HISTORY),
@@ -96,6 +100,7 @@ static const char bk_usage[] =
     "  prune [--all] [--filter F]... [--keep-duration DUR] [--keep-bytes N]\n"
     "        [--max-used-space N] [--min-free-space N] [--yes|--force|-f] [--json]\n"
     "  status REF|--ref-file FILE [--progress tty|plain|rawjson] [--json] [--record FILE] [--width N]\n"
+    "         [--wait DUR]                                  (wait up to DUR for the build to start)\n"
     "  history [--active] [--json]                           builds the daemon knows (v0.11+)\n"
     "  info [--json]                                         the daemon's version (v0.11+)\n"
     "  show FILE [--progress tty|plain] [--width N]          a rawjson file or skview recording\n"
@@ -171,6 +176,12 @@ struct bk_cmd {
     bool recording;
     uv_signal_t sigint;
     bool sig_ok, interrupted;
+    /* status --wait: the build's ref is asked for again until it starts */
+    uv_timer_t wait_timer;
+    bool wait_ok, waiting, wait_said;
+    int64_t wait_ns;             /* --wait */
+    uint64_t wait_until;         /* uv_now() limit */
+    unsigned attempts, msgs;
 };
 
 static void say(const char *what, const char *msg)
@@ -201,16 +212,22 @@ static void end_common(bk_cmd_t *k, int code, const char *msg)
     }
     if (k->sig_ok && !uv_is_closing((uv_handle_t *)&k->sigint))
         uv_close((uv_handle_t *)&k->sigint, on_closed);
+    if (k->wait_ok && !uv_is_closing((uv_handle_t *)&k->wait_timer))
+        uv_close((uv_handle_t *)&k->wait_timer, on_closed);
     bk_client_stop(k->client, NULL, NULL);
 }
 
 /* Ctrl-C cancels the call (the daemon sees the stream end) instead of
- * killing the process in the middle of a write or a recording. */
+ * killing the process in the middle of a write or a recording. Between two
+ * tries of --wait no call is open: the command ends here. */
 static void on_sigint(uv_signal_t *s, int sig)
 {
     bk_cmd_t *k = s->data;
     k->interrupted = true;
-    bk_client_stop(k->client, NULL, NULL);
+    if (k->waiting)
+        end_common(k, 0, "");
+    else
+        bk_client_stop(k->client, NULL, NULL);
 }
 
 static int run_call(bk_cmd_t *k, bk_start_fn start)
@@ -539,6 +556,7 @@ static void status_msg(void *arg, const ProtobufCMessage *m)
 {
     bk_cmd_t *k = arg;
     const Moby__Buildkit__V1__StatusResponse *r = (const void *)m;
+    k->msgs++;
     if (k->recording && recording_write(&k->rec, RECORD_BUILDKIT_STATUS, m) != 0) {
         perror("skview: buildkit status: --record");
         k->recording = false;
@@ -559,9 +577,13 @@ static void status_msg(void *arg, const ProtobufCMessage *m)
         plain_feed(k->plain, r);
 }
 
+static bool status_retry(bk_cmd_t *k, int code, const char *msg);
+
 static void status_end(void *arg, int code, const char *msg)
 {
     bk_cmd_t *k = arg;
+    if (status_retry(k, code, msg))
+        return;
     if (code == 0 && !k->args->json) {
         k->rc = print_final(k->progress, k->plain, k->args, k->what, now_ns());
     } else if (k->plain) {
@@ -584,6 +606,57 @@ static void status_end(void *arg, int code, const char *msg)
 }
 
 static bk_call_t *status_start(bk_cmd_t *k) { return bk_status(k->client, k->ref, status_msg, status_end, k); }
+
+static void on_wait_timer(uv_timer_t *t)
+{
+    bk_cmd_t *k = t->data;
+    k->waiting = false;
+    if (!status_start(k))
+        end_common(k, 1, "INTERNAL: cannot start the call");
+}
+
+/* The wait is over: the failure says so, with the daemon's answer. */
+static void wait_expired(bk_cmd_t *k, const char *msg)
+{
+    strbuf_t m, d;
+    sb_init(&m);
+    sb_init(&d);
+    bk_format_duration(&d, k->wait_ns);
+    sb_printf(&m, "build %s did not start within %s (%s)", k->ref, d.data, msg);
+    end_common(k, 1, m.data);
+    sb_free(&m);
+    sb_free(&d);
+}
+
+/* --wait: a ref the daemon does not know yet ("no such job", before any
+ * message) is asked for again after the engine's backoff, until the limit.
+ * Returns whether the end was taken care of. */
+static bool status_retry(bk_cmd_t *k, int code, const char *msg)
+{
+    if (!k->wait_ns || code == 0 || k->msgs || k->interrupted || !strstr(msg, "no such job"))
+        return false;
+    uint64_t now = uv_now(&k->loop);
+    if (!k->wait_until)
+        k->wait_until = now + (uint64_t)(k->wait_ns / 1000000);
+    if (now >= k->wait_until || (!k->wait_ok && uv_timer_init(&k->loop, &k->wait_timer) < 0)) {
+        wait_expired(k, msg);
+        return true;
+    }
+    k->wait_ok = true;
+    k->wait_timer.data = k;
+    if (!k->wait_said) {
+        strbuf_t m;
+        sb_init(&m);
+        sb_printf(&m, "waiting for build %s", k->ref);
+        say(k->what, m.data);
+        sb_free(&m);
+        k->wait_said = true;
+    }
+    uint64_t d = bk_client_backoff(k->client, k->attempts++);
+    k->waiting = true;
+    uv_timer_start(&k->wait_timer, on_wait_timer, d < k->wait_until - now ? d : k->wait_until - now, 0);
+    return true;
+}
 
 /* The ref in a file as buildctl --ref-file writes it (the ref alone) or a
  * buildx ref "builder/node/ref" (the last part). */
@@ -626,6 +699,8 @@ static int cmd_status(bk_cmd_t *k)
         return usage_error("buildkit status: give one REF or --ref-file FILE (see `skview buildkit history`)");
     }
     k->ref = ref;
+    if (a->wait && (!bk_parse_duration(a->wait, &k->wait_ns) || k->wait_ns <= 0))
+        return usage_error("buildkit status: bad --wait '%s' (e.g. 30s, 5m)", a->wait);
     if (a->record) {
         char err[1200];
         const char *note;

@@ -110,6 +110,8 @@ void bk_client_watch(bk_client_t *c, eng_conn_cb on_conn, void (*retry)(void *),
 
 void bk_rpc_cancel(bk_call_t *call) { eng_cancel(call); }
 
+uint64_t bk_client_backoff(bk_client_t *c, unsigned attempt) { return eng_backoff_delay(c->eng, attempt); }
+
 const char *bk_client_addr(const bk_client_t *c) { return c->addr; }
 
 static void ctx_md(void *arg)
