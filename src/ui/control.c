@@ -32,7 +32,7 @@ static int session_cmd_of(action_t a)
 
 int control_action(ui_t *ui, action_t a)
 {
-    if (ui->bk && !ui->bk->live) { /* a BuildKit replay has its own keys */
+    if (ui->bk && !ui->bk->s->live) { /* a BuildKit replay has its own keys */
         int r = bk_replay_control(ui, a);
         if (r != UI_PASS)
             return r;

@@ -127,15 +127,15 @@ static void draw_bk_replay(ui_t *ui, rect_t r)
     bk_replay_describe(ui, pos, sizeof pos);
     int x = r.x + draw_text(ui, r.y, r.x, r.w, ROLE_REPLAY, pos);
     x += draw_text(ui, r.y, x + 1, r.x + r.w - x - 1, ROLE_HEADER_LABEL, "BuildKit ") + 1;
-    draw_text(ui, r.y, x, r.x + r.w - x, ROLE_HEADER_VALUE, b->ref);
+    draw_text(ui, r.y, x, r.x + r.w - x, ROLE_HEADER_VALUE, b->m->ref);
     if (r.h < 2)
         return;
-    const bk_vertex_t *f = bk_progress_failed(b->progress);
+    const bk_vertex_t *f = bk_progress_failed(b->m->progress);
     if (f)
         draw_fmt(ui, r.y + 1, r.x, r.w, ROLE_CONN_BAD, " %s failed: %s ", draw_glyph(ui, GLYPH_FAIL), f->name);
     else
         draw_text(ui, r.y + 1, r.x, r.w, ROLE_HEADER_LABEL,
-                  b->status_ended && bk_progress_done(b->progress) ? " build finished " : " build running ");
+                  b->m->status_ended && bk_progress_done(b->m->progress) ? " build finished " : " build running ");
 }
 
 /* Live: the daemon, its version, and whether it can list builds. */
@@ -143,14 +143,14 @@ static void draw_bk_live(ui_t *ui, rect_t r, int x)
 {
     ui_bk_t *b = ui->bk;
     char buf[400];
-    bool bad = b->no_history || b->conn == LIVE_RECONNECTING;
-    if (b->conn == LIVE_RECONNECTING) /* as the Skaffold side: lost, and why */
+    bool bad = b->m->no_history || b->s->conn == LIVE_RECONNECTING;
+    if (b->s->conn == LIVE_RECONNECTING) /* as the Skaffold side: lost, and why */
         snprintf(buf, sizeof buf, " %s BuildKit reconnecting in %.1fs %s ", draw_glyph(ui, GLYPH_CIRCLE),
-                 b->retry_ms / 1000.0, b->addr);
-    else if (b->no_history)
+                 b->s->retry_ms / 1000.0, b->s->addr);
+    else if (b->m->no_history)
         snprintf(buf, sizeof buf, " BuildKit < v0.11: no build history, give --ref ");
     else
-        snprintf(buf, sizeof buf, " BuildKit %s %s ", b->version[0] ? b->version : "", b->addr);
+        snprintf(buf, sizeof buf, " BuildKit %s %s ", b->m->version[0] ? b->m->version : "", b->s->addr);
     draw_right(ui, r.y, x, r.x + r.w - x, bad ? ROLE_CONN_BAD : ROLE_HEADER_VALUE, buf);
 }
 
@@ -160,7 +160,7 @@ void header_draw(ui_t *ui, rect_t r)
         return;
     for (int i = 0; i < r.h; i++)
         draw_fill(ui, r.y + i, r.x, r.w, ROLE_HEADER);
-    if (ui->bk && !ui->bk->live) {
+    if (ui->bk && !ui->bk->s->live) {
         draw_bk_replay(ui, r);
         return;
     }
