@@ -7,10 +7,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <uv.h>
-#include "sources/recording.h"
-#include "transport/client.h"
-#include "sources/recorder.h"
-#include "sources/replay.h"
 #include "skaffold/model.h"
 #include "core/pbjson.h"
 #include "session/session.h"

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "skaffold/viewmodel.h"
+#include "session/session_io.h"
 #include "ui/app.h"
 #include "ui/bk.h"
 #include "ui/draw.h"
@@ -22,18 +23,17 @@ static void skaffold_version(const char *sentence, char *buf, size_t len)
 /* The connection or replay part; returns the x after it. */
 static int draw_source(ui_t *ui, int y, int x, int w)
 {
-    if (ui->source == UI_SOURCE_REPLAY && ui->session.replay) {
-        replay_t *r = ui->session.replay;
+    session_replay_info_t r;
+    if (ui->source == UI_SOURCE_REPLAY && session_replay_info(&ui->session, &r)) {
         char sp[16], buf[160];
-        if (replay_speed(r) == 0)
+        if (r.speed == 0)
             snprintf(sp, sizeof sp, "max");
         else
-            snprintf(sp, sizeof sp, "%gx", replay_speed(r));
+            snprintf(sp, sizeof sp, "%gx", r.speed);
         snprintf(buf, sizeof buf, " %s %s %llu/%llu %s iter %zu/%zu ",
-                 draw_glyph(ui, replay_paused(r) || replay_ended(r) ? GLYPH_PAUSE : GLYPH_PLAY),
-                 replay_ended(r) ? "replay ended" : replay_paused(r) ? "replay paused" : "replaying",
-                 (unsigned long long)replay_pos(r), (unsigned long long)replay_total(r), sp,
-                 replay_iteration(r), replay_iterations(r));
+                 draw_glyph(ui, r.paused || r.ended ? GLYPH_PAUSE : GLYPH_PLAY),
+                 r.ended ? "replay ended" : r.paused ? "replay paused" : "replaying",
+                 (unsigned long long)r.pos, (unsigned long long)r.total, sp, r.iteration, r.iterations);
         return x + draw_text(ui, y, x, w, ROLE_REPLAY, buf);
     }
     char buf[400];
@@ -67,7 +67,7 @@ static int draw_source(ui_t *ui, int y, int x, int w)
     if (ui->session.v2 == V2_UNAVAILABLE)
         cx += draw_text(ui, y, cx, x + w - cx, ROLE_HEADER_LABEL, " v1 only ");
     /* Skaffold's API has no TLS: anything but loopback travels in clear. */
-    if (live_addr_is_remote(ui->session.addr))
+    if (session_addr_is_remote(ui->session.addr))
         cx += draw_text(ui, y, cx, x + w - cx, ROLE_CONN_BAD, " ! plaintext, not loopback ");
     return cx;
 }

@@ -20,9 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "core/common.h"
-#include "transport/addr.h"
-#include "transport/engine.h"
-#include "sources/input.h"
+#include "session/session_io.h"
 #include "core/textsafe.h"
 #include "core/xalloc.h"
 #include "ui/app.h"
@@ -349,7 +347,7 @@ static void term_restore(void)
     if (!term_active)
         return;
     term_active = false;
-    eng_log_quiet(false);
+    session_quiet_logs(false);
     endwin();
     if (title_pushed)
         termout_write(TITLE_POP, strlen(TITLE_POP));
@@ -413,7 +411,7 @@ static int term_start(ui_t *ui)
         return -1;
     }
     term_active = true;
-    eng_log_quiet(true);  /* gRPC's log lines would be drawn over the screen */
+    session_quiet_logs(true);  /* gRPC's log lines would be drawn over the screen */
     atexit(term_restore);
     if (!term_can_draw()) {
         term_restore();
@@ -719,7 +717,7 @@ int ui_cmd_live(int argc, char **argv)
     int rc = parse_opts(argc, argv, false, &o);
     if (rc)
         return rc == -2 ? EXIT_OK : rc;
-    const char *addr = addr_resolve(o.addr);
+    const char *addr = session_addr_resolve(o.addr);
     if (!addr)
         return EXIT_USAGE;
     ui_t ui;
@@ -746,37 +744,10 @@ int ui_cmd_live(int argc, char **argv)
 
 /* ---- replay --------------------------------------------------------------- */
 
-/* --at error:N: just after the Nth error of the Errors pane; a usage error
- * naming their count when there are fewer. */
-static int seek_error(ui_t *ui, unsigned long n)
-{
-    for (unsigned long k = 0; k < n; k++)
-        if (session_next_error(&ui->session))
-            return usage_error("--at error:%lu: %s holds %lu error%s", n, ui->session.replay_path,
-                                   k, k == 1 ? "" : "s");
-    return 0;
-}
-
-/* --at: "END", an entry number, "iter:N" (start of the Nth iteration) or
- * "error:N" (just after the Nth error). */
+/* --at: BuildKit's or Skaffold's replay (session_io.h says how). */
 static int seek_at(ui_t *ui, const char *at)
 {
-    if (ui->bk)
-        return bk_ui_replay_seek(ui, at);
-    replay_t *r = ui->session.replay;
-    unsigned long n;
-    if (!strcmp(at, "END") || !strcmp(at, "end"))
-        replay_seek_end(r);
-    else if (sscanf(at, "iter:%lu", &n) == 1)
-        while (n-- > 0 && !replay_next_iteration(r))
-            ;
-    else if (sscanf(at, "error:%lu", &n) == 1)
-        return seek_error(ui, n);
-    else if (sscanf(at, "%lu", &n) == 1)
-        replay_seek(r, n);
-    else
-        return usage_error("--at: END, N, iter:N or error:N");
-    return 0;
+    return ui->bk ? bk_ui_replay_seek(ui, at) : session_replay_seek_at(&ui->session, at);
 }
 
 /* Presses the space-separated key names in keys, as a user would. */
@@ -839,7 +810,7 @@ int ui_cmd_replay(int argc, char **argv)
     /* A BuildKit build (rawjson, or a recording of a Status stream) plays in
      * the Build pane; anything else is a Skaffold log. Both read their file
      * several times: a pipe or FIFO is spooled first (io/input.h). */
-    bool spooled = input_spool(o.file, err, sizeof err) == 0;
+    bool spooled = session_spool(o.file, err, sizeof err) == 0;
     bool bk = spooled && bk_ui_is_file(o.file);
     bool opened = !spooled ? false : bk ? bk_ui_replay_open(&ui, o.file, o.speed, tail, err, sizeof err) == 0
                      : session_replay_open(&ui.session, o.file, o.speed, err, sizeof err) != NULL;
@@ -861,8 +832,7 @@ int ui_cmd_replay(int argc, char **argv)
         if (bk) {
             bk_ui_replay_start(&ui, o.paused || o.at);
         } else {
-            replay_set_paused(ui.session.replay, o.paused || o.at);
-            replay_start(ui.session.replay);
+            session_replay_start(&ui.session, o.paused || o.at);
         }
         rc = run_interactive(&ui);
     }
