@@ -1,7 +1,7 @@
 /* `skview buildkit`: BuildKit's Control API from the command line.
  *
- *   skview buildkit [--buildkit ADDR] du [--sort size|last-used] [--filter F]... [--json]
- *   skview buildkit workers [--json]
+ *   skview buildkit [--buildkit ADDR] du [--sort size|last-used] [--filter F]... [--json] [--record FILE]
+ *   skview buildkit workers [--json] [--record FILE]
  *   skview buildkit prune [--all] [--filter F]... [--keep-duration DUR] [--keep-bytes N]
  *                         [--max-used-space N] [--min-free-space N] [--yes|--force|-f] [--json]
  *   skview buildkit status REF|--ref-file FILE [--progress tty|plain|rawjson] [--json]
@@ -63,7 +63,7 @@ static const bk_opt_t bk_opts[] = {
     OPT("--max-used-space", OPT_VALUE, max_used, C_PRUNE),
     OPT("--min-free-space", OPT_VALUE, min_free, C_PRUNE),
     OPT("--ref-file", OPT_VALUE, ref_file, C_STATUS),
-    OPT("--record", OPT_VALUE, record, C_STATUS),
+    OPT("--record", OPT_VALUE, record, C_STATUS | C_DU | C_WORKERS),
     OPT("--width", OPT_VALUE, width, C_STATUS | C_SHOW),
     OPT("--active", OPT_FLAG, active, C_HISTORY),
 };
@@ -100,6 +100,8 @@ static const char bk_usage[] =
     "  info [--json]                                         the daemon's version (v0.11+)\n"
     "  show FILE [--progress tty|plain] [--width N]          a rawjson file or skview recording\n"
     "status and show: the tty display's end frame on a terminal, else plain progress\n"
+    "--record FILE (status, du, workers): the answers appended to a recording that\n"
+    "`skview replay` shows in the Build, Cache and Workers panes\n"
     "ADDR: unix:///path, tcp://host:port or host:port (default $BUILDKIT_HOST, else\n"
     BK_DEFAULT_ADDR ").\n";
 
@@ -181,6 +183,30 @@ static void say(const char *what, const char *msg)
     sb_free(&b);
 }
 
+/* --record: the answer appended to the recording (status, du, workers;
+ * `skview replay` shows them in the Build, Cache and Workers panes). */
+static void record(bk_cmd_t *k, int kind, const ProtobufCMessage *m)
+{
+    if (k->recording && recording_write(&k->rec, kind, m) != 0) {
+        fprintf(stderr, "skview: %s: --record: %s\n", k->what, strerror(errno));
+        k->recording = false;
+    }
+}
+
+static int record_open(bk_cmd_t *k)
+{
+    char err[1200];
+    const char *note;
+    if (!k->args->record)
+        return 0;
+    if (recording_open_append(&k->rec, k->args->record, &note, err, sizeof err) != 0) {
+        fprintf(stderr, "skview: %s: %s\n", k->what, err);
+        return EXIT_RUNTIME;
+    }
+    k->recording = true;
+    return 0;
+}
+
 static int64_t now_ns(void)
 {
     struct timespec ts;
@@ -252,6 +278,7 @@ static int run_call(bk_cmd_t *k, bk_start_fn start)
 
 static void du_msg(void *arg, const ProtobufCMessage *m)
 {
+    record(arg, RECORD_BUILDKIT_DU, m);
     bk_cache_load(&((bk_cmd_t *)arg)->cache, (const Moby__Buildkit__V1__DiskUsageResponse *)m);
 }
 
@@ -296,9 +323,13 @@ static int cmd_du(bk_cmd_t *k)
     bk_cache_sort_t by;
     if (k->args->sort && !bk_cache_sort_parse(k->args->sort, &by))
         return usage_error("buildkit du: --sort is size or last-used, not '%s'", k->args->sort);
+    if (record_open(k))
+        return EXIT_RUNTIME;
     bk_cache_init(&k->cache);
     int rc = run_call(k, du_start);
     bk_cache_free(&k->cache);
+    if (k->recording || k->args->record)
+        recording_close(&k->rec);
     return rc;
 }
 
@@ -308,6 +339,7 @@ static void workers_msg(void *arg, const ProtobufCMessage *m)
 {
     bk_cmd_t *k = arg;
     const Moby__Buildkit__V1__ListWorkersResponse *r = (const void *)m;
+    record(k, RECORD_BUILDKIT_WORKERS, m);
     for (size_t i = 0; i < r->n_record; i++) {
         if (k->args->json) {
             bk_print_json(stdout, &r->record[i]->base);
@@ -322,6 +354,16 @@ static void workers_msg(void *arg, const ProtobufCMessage *m)
 static void plain_end(void *arg, int code, const char *msg) { end_common(arg, code, msg); }
 
 static bk_call_t *workers_start(bk_cmd_t *k) { return bk_list_workers(k->client, workers_msg, plain_end, k); }
+
+static int cmd_workers(bk_cmd_t *k)
+{
+    if (record_open(k))
+        return EXIT_RUNTIME;
+    int rc = run_call(k, workers_start);
+    if (k->recording || k->args->record)
+        recording_close(&k->rec);
+    return rc;
+}
 
 static void info_msg(void *arg, const ProtobufCMessage *m)
 {
@@ -492,10 +534,7 @@ static void status_msg(void *arg, const ProtobufCMessage *m)
 {
     bk_cmd_t *k = arg;
     const Moby__Buildkit__V1__StatusResponse *r = (const void *)m;
-    if (k->recording && recording_write(&k->rec, RECORD_BUILDKIT_STATUS, m) != 0) {
-        perror("skview: buildkit status: --record");
-        k->recording = false;
-    }
+    record(k, RECORD_BUILDKIT_STATUS, m);
     if (k->args->json) {
         strbuf_t b;
         sb_init(&b);
@@ -579,15 +618,8 @@ static int cmd_status(bk_cmd_t *k)
         return usage_error("buildkit status: give one REF or --ref-file FILE (see `skview buildkit history`)");
     }
     k->ref = ref;
-    if (a->record) {
-        char err[1200];
-        const char *note;
-        if (recording_open_append(&k->rec, a->record, &note, err, sizeof err) != 0) {
-            fprintf(stderr, "skview: buildkit status: %s\n", err);
-            return EXIT_RUNTIME;
-        }
-        k->recording = true;
-    }
+    if (record_open(k))
+        return EXIT_RUNTIME;
     k->progress = bk_progress_new(NULL);
     k->plain = plain && !a->json ? bk_plain_new(bk_tflags) : NULL;
     int rc = run_call(k, status_start);
@@ -675,7 +707,7 @@ int cmd_buildkit(int argc, char **argv)
     k.args = &args;
     switch (cmd) {
     case C_DU: return cmd_du(&k);
-    case C_WORKERS: return run_call(&k, workers_start);
+    case C_WORKERS: return cmd_workers(&k);
     case C_PRUNE: return cmd_prune(&k);
     case C_STATUS: return cmd_status(&k);
     case C_HISTORY: return run_call(&k, history_start);

@@ -358,6 +358,18 @@ static void replay_status(void *ctx, const Moby__Buildkit__V1__StatusResponse *m
     bk_model_status(&s->model, m);
 }
 
+static void replay_du(void *ctx, const Moby__Buildkit__V1__DiskUsageResponse *m)
+{
+    bk_session_t *s = ctx;
+    bk_model_du(&s->model, m);
+}
+
+static void replay_workers(void *ctx, const Moby__Buildkit__V1__ListWorkersResponse *m)
+{
+    bk_session_t *s = ctx;
+    bk_model_workers(&s->model, m);
+}
+
 static void replay_message(void *ctx, bool error, const char *text)
 {
     say(ctx, error, "%s", text);
@@ -377,8 +389,8 @@ bk_session_t *bk_session_replay(uv_loop_t *loop, const char *path, double speed,
 {
     bk_session_t *s = session_new(loop, false, tail_lines, hooks);
     snprintf(s->model.ref, sizeof s->model.ref, "%s", path);
-    bk_sink_t sink = {.ctx = s, .on_reset = replay_reset, .on_status = replay_status,
-                      .on_message = replay_message, .on_change = replay_change};
+    bk_sink_t sink = {.ctx = s, .on_reset = replay_reset, .on_status = replay_status, .on_du = replay_du,
+                      .on_workers = replay_workers, .on_message = replay_message, .on_change = replay_change};
     s->replay = bk_replay_open(loop, path, speed, &sink, err, errlen);
     if (!s->replay) {
         bk_session_free(s);

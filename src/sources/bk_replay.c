@@ -52,9 +52,10 @@ bool bk_replay_is_file(const char *path)
     char head[512] = {0};
     size_t n = fread(head, 1, sizeof head - 1, f);
     fclose(f);
-    if (recording_is_magic(head, n))  /* the kind byte of the first record */
-        return n > RECORDING_MAGIC_LEN + 8 && head[RECORDING_MAGIC_LEN + 8] == RECORD_BUILDKIT_STATUS;
-    return rawjson_head(head);
+    if (!recording_is_magic(head, n))
+        return rawjson_head(head);
+    int kind = n > RECORDING_MAGIC_LEN + 8 ? head[RECORDING_MAGIC_LEN + 8] : 0; /* the first record's */
+    return kind == RECORD_BUILDKIT_STATUS || kind == RECORD_BUILDKIT_DU || kind == RECORD_BUILDKIT_WORKERS;
 }
 
 /* ---- messages --------------------------------------------------------------- */
@@ -108,18 +109,34 @@ static void changed(bk_replay_t *r)
         r->sink.on_change(r->sink.ctx);
 }
 
-/* Reads the next good message into r->next (NULL at the end). */
+/* Hands an answer recorded beside the build (DiskUsage, ListWorkers) on as
+ * it is read: it carries no time to pace it by. */
+static void answer(bk_replay_t *r, const bk_msg_t *m)
+{
+    if (m->kind == RECORD_BUILDKIT_DU && r->sink.on_du)
+        r->sink.on_du(r->sink.ctx, (const Moby__Buildkit__V1__DiskUsageResponse *)m->m);
+    else if (m->kind == RECORD_BUILDKIT_WORKERS && r->sink.on_workers)
+        r->sink.on_workers(r->sink.ctx, (const Moby__Buildkit__V1__ListWorkersResponse *)m->m);
+}
+
+/* Reads the next good Status message into r->next (NULL at the end). */
 static void read_ahead(bk_replay_t *r)
 {
     char err[600];
+    bk_msg_t m;
     int rc;
     r->next = NULL;
-    while ((rc = bk_reader_next(r->reader, &r->next, err, sizeof err)) == BK_READ_BAD)
-        say(r, true, "%s", err);
+    while ((rc = bk_reader_next_any(r->reader, &m, err, sizeof err)) == BK_READ_BAD ||
+           (rc == BK_READ_MSG && m.kind != RECORD_BUILDKIT_STATUS)) {
+        if (rc == BK_READ_BAD)
+            say(r, true, "%s", err);
+        else
+            answer(r, &m);
+    }
     if (rc == BK_READ_FAIL)
         say(r, true, "%s", err);
-    if (rc != BK_READ_MSG)
-        r->next = NULL;
+    if (rc == BK_READ_MSG)
+        r->next = (const Moby__Buildkit__V1__StatusResponse *)m.m;
 }
 
 /* Folds r->next and reads the one after. false at the end. */

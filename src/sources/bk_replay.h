@@ -11,6 +11,8 @@
  *   on_reset   before the first message, and before folding again after a
  *              seek backwards: forget what was folded.
  *   on_status  one StatusResponse, valid during the call.
+ *   on_du, on_workers  a DiskUsage or ListWorkers answer a recording holds
+ *              beside the build, as it is read (they carry no time).
  *   on_message one sentence for the status line (a bad line skipped, "paused
  *              at an error"); error tells whether it is a problem.
  *   on_change  the position, pause state or speed moved (after folds). */
@@ -26,6 +28,8 @@ typedef struct bk_sink {
     void *ctx;
     void (*on_reset)(void *ctx);
     void (*on_status)(void *ctx, const Moby__Buildkit__V1__StatusResponse *m);
+    void (*on_du)(void *ctx, const Moby__Buildkit__V1__DiskUsageResponse *m);
+    void (*on_workers)(void *ctx, const Moby__Buildkit__V1__ListWorkersResponse *m);
     void (*on_message)(void *ctx, bool error, const char *text);
     void (*on_change)(void *ctx);
 } bk_sink_t;
@@ -49,7 +53,7 @@ typedef struct bk_replay_info {
 typedef struct bk_replay bk_replay_t;
 
 /* Whether the file holds BuildKit progress (rawjson, or a recording whose
- * first record is a Status message) rather than a Skaffold log. */
+ * first record is BuildKit's: Status, DiskUsage or ListWorkers) rather than a Skaffold log. */
 bool bk_replay_is_file(const char *path);
 /* Opens and scans path, paused, the first message read ahead (on_reset
  * called). NULL with err filled. */

@@ -60,9 +60,12 @@ bool bk_ui_wanted(const bk_ui_opts_t *o)
 
 bool bk_ui_present(ui_t *ui, int pane)
 {
-    if (!ui->bk)
+    ui_bk_t *b = ui->bk;
+    if (!b)
         return false;
-    return pane == PANE_BUILD || ui->bk->s->live;
+    /* A replay has Cache and Workers when its recording holds their answers. */
+    return pane == PANE_BUILD || b->s->live || (pane == PANE_CACHE && b->m->du_loaded) ||
+           (pane == PANE_WORKERS && b->m->workers_loaded);
 }
 
 bk_time_t bk_ui_now(const ui_t *ui)
