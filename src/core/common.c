@@ -13,3 +13,12 @@ int usage_error(const char *fmt, ...)
     va_end(ap);
     return EXIT_USAGE;
 }
+
+void message_vsend(message_fn on_message, void *ctx, bool error, const char *fmt, va_list ap)
+{
+    char text[700];
+    if (!on_message)
+        return;
+    vsnprintf(text, sizeof text, fmt, ap);
+    on_message(ctx, error, text);
+}

@@ -20,13 +20,10 @@ static void changed(bk_session_t *s)
 static void say(bk_session_t *s, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void say(bk_session_t *s, bool error, const char *fmt, ...)
 {
-    char text[700];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
+    message_vsend(s->hooks.on_message, s->hooks.ctx, error, fmt, ap);
     va_end(ap);
-    if (s->hooks.on_message)
-        s->hooks.on_message(s->hooks.ctx, error, text);
 }
 
 /* Copies the failure into a pane's error slot and the status line. */
@@ -129,21 +126,34 @@ static void du_msg(void *arg, const ProtobufCMessage *m)
     bk_model_du(&s->model, (const Moby__Buildkit__V1__DiskUsageResponse *)m);
 }
 
+/* The end of a one-answer call (DiskUsage, ListWorkers): no longer
+ * running, the failure in its pane's slot. */
+static void answered(bk_session_t *s, bool *running, char *err, const char *what, int code, const char *msg)
+{
+    *running = false;
+    if (failed(code))
+        call_failed(s, err, what, msg);
+    changed(s);
+}
+
+/* Whether a one-answer call may start (not already running); clears its error. */
+static bool may_ask(bool running, char *err)
+{
+    if (!running)
+        err[0] = 0;
+    return !running;
+}
+
 static void du_end(void *arg, int code, const char *msg)
 {
     bk_session_t *s = arg;
-    s->model.du_running = false;
-    if (failed(code))
-        call_failed(s, s->model.du_err, "du", msg);
-    changed(s);
+    answered(s, &s->model.du_running, s->model.du_err, "du", code, msg);
 }
 
 static void refresh_cache(bk_session_t *s)
 {
-    if (s->model.du_running || !s->client)
-        return;
-    s->model.du_err[0] = 0;
-    s->model.du_running = bk_disk_usage(s->client, NULL, 0, du_msg, du_end, s) != NULL;
+    if (s->client && may_ask(s->model.du_running, s->model.du_err))
+        s->model.du_running = bk_disk_usage(s->client, NULL, 0, du_msg, du_end, s) != NULL;
 }
 
 static void workers_msg(void *arg, const ProtobufCMessage *m)
@@ -155,18 +165,13 @@ static void workers_msg(void *arg, const ProtobufCMessage *m)
 static void workers_end(void *arg, int code, const char *msg)
 {
     bk_session_t *s = arg;
-    s->model.workers_running = false;
-    if (failed(code))
-        call_failed(s, s->model.workers_err, "workers", msg);
-    changed(s);
+    answered(s, &s->model.workers_running, s->model.workers_err, "workers", code, msg);
 }
 
 static void refresh_workers(bk_session_t *s)
 {
-    if (s->model.workers_running)
-        return;
-    s->model.workers_err[0] = 0;
-    s->model.workers_running = bk_list_workers(s->client, workers_msg, workers_end, s) != NULL;
+    if (may_ask(s->model.workers_running, s->model.workers_err))
+        s->model.workers_running = bk_list_workers(s->client, workers_msg, workers_end, s) != NULL;
 }
 
 static void info_msg(void *arg, const ProtobufCMessage *m)

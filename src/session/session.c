@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/common.h"
 #include "skaffold/viewmodel.h"
 #include "session/session.h"
 
@@ -44,13 +45,10 @@ static void changed(session_t *s)
 static void say(session_t *s, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void say(session_t *s, bool error, const char *fmt, ...)
 {
-    char text[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
+    message_vsend(s->hooks.on_message, s->hooks.ctx, error, fmt, ap);
     va_end(ap);
-    if (s->hooks.on_message)
-        s->hooks.on_message(s->hooks.ctx, error, text);
 }
 
 void session_init(session_t *s, uv_loop_t *loop, const model_opts_t *mo, const session_hooks_t *hooks)

@@ -94,13 +94,10 @@ static bool msg_fails(const Moby__Buildkit__V1__StatusResponse *m)
 static void say(bk_replay_t *r, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void say(bk_replay_t *r, bool error, const char *fmt, ...)
 {
-    char text[700];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
+    message_vsend(r->sink.on_message, r->sink.ctx, error, fmt, ap);
     va_end(ap);
-    if (r->sink.on_message)
-        r->sink.on_message(r->sink.ctx, error, text);
 }
 
 static void changed(bk_replay_t *r)
