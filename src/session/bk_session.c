@@ -423,6 +423,11 @@ bool bk_session_replay_info(const bk_session_t *s, bk_replay_info_t *out)
     return true;
 }
 
+bool bk_session_is_replay(const bk_session_t *s)
+{
+    return s && !s->live;
+}
+
 bool bk_session_is_file(const char *path)
 {
     return bk_replay_is_file(path);

@@ -86,6 +86,8 @@ void bk_session_replay_start(bk_session_t *s, bool paused);
 int bk_session_replay_seek(bk_session_t *s, const char *at);
 /* Where the replay stands (false without one). */
 bool bk_session_replay_info(const bk_session_t *s, bk_replay_info_t *out);
+/* Whether s replays a file (false for NULL and for a daemon). */
+bool bk_session_is_replay(const bk_session_t *s);
 /* Whether the file is BuildKit progress rather than a Skaffold log. */
 bool bk_session_is_file(const char *path);
 

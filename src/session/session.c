@@ -7,6 +7,7 @@
 #include <string.h>
 #include "core/common.h"
 #include "skaffold/viewmodel.h"
+#include "session/bk_session.h"
 #include "session/session.h"
 
 static const char *const cmd_names[] = {
@@ -435,12 +436,8 @@ static int replay_command(session_t *s, session_cmd_t cmd)
 int session_command(session_t *s, session_cmd_t cmd)
 {
     bool devloop = cmd <= SESSION_CMD_AUTO_DEPLOY;
-    if (devloop && s->replay) {
-        say(s, true, "replay is read-only");
-        return -1;
-    }
-    if (devloop && !s->client) {
-        say(s, true, "not connected");
+    if (devloop && !s->client) { /* decided here alone, for both kinds of replay */
+        say(s, true, "%s", s->replay || bk_session_is_replay(s->bk) ? "replay is read-only" : "not connected");
         return -1;
     }
     if (cmd <= SESSION_CMD_DEPLOY)

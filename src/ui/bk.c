@@ -37,6 +37,7 @@ static void attach(ui_t *ui, bk_session_t *s)
     b->m = &s->model;
     b->expanded = -1;
     ui->bk = b;
+    ui->session.bk = s;
 }
 
 int bk_ui_parse_tail(const char *s, unsigned *out)
@@ -177,6 +178,7 @@ void bk_ui_free(ui_t *ui)
     if (!ui->bk)
         return;
     bk_session_free(ui->bk->s);
+    ui->session.bk = NULL;
     free(ui->bk);
     ui->bk = NULL;
 }

@@ -39,10 +39,6 @@ int control_action(ui_t *ui, action_t a)
     }
     bool devloop = a == ACT_BUILD || a == ACT_SYNC || a == ACT_DEPLOY || a == ACT_AUTO_BUILD ||
                    a == ACT_AUTO_SYNC || a == ACT_AUTO_DEPLOY;
-    if (devloop && ui->source == UI_SOURCE_REPLAY) {
-        ui_message(ui, true, "replay is read-only");
-        return UI_REDRAW;
-    }
     int cmd = session_cmd_of(a);
     if (devloop || (ui->source == UI_SOURCE_REPLAY && ui->session.replay)) {
         if (cmd < 0)
