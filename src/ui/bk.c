@@ -123,7 +123,7 @@ static int read_ref_file(const char *path, char *out, size_t n)
 
 int bk_ui_live(ui_t *ui, const bk_ui_opts_t *o)
 {
-    char ref[256] = "", err[600];
+    char ref[512] = "", err[600];
     if (o->ref_file && read_ref_file(o->ref_file, ref, sizeof ref))
         return -1;
     if (o->ref)
