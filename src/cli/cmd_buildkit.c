@@ -151,6 +151,9 @@ static int parse_args(int argc, char **argv, bk_args_t *a, unsigned *cmd, const 
 /* ---- one call on one loop ---------------------------------------------------- */
 
 typedef struct bk_cmd bk_cmd_t;
+
+/* textsafe flags of the output (bk_text_init: ASCII outside UTF-8 locales). */
+static int tflags;
 typedef bk_call_t *(*bk_start_fn)(bk_cmd_t *k);
 
 struct bk_cmd {
@@ -178,7 +181,7 @@ static void say(const char *what, const char *msg)
 {
     strbuf_t b;
     sb_init(&b);
-    bk_safe(&b, msg, 0);
+    bk_safe(&b, msg, 0, tflags);
     fprintf(stderr, "skview: %s: %s\n", what, b.data ? b.data : "");
     sb_free(&b);
 }
@@ -291,7 +294,7 @@ static void du_end(void *arg, int code, const char *msg)
             bk_cache_sort_parse(k->args->sort, &by);
         bk_cache_sort(&k->cache, by);
         if (!k->args->json)
-            bk_print_du(stdout, &k->cache, now_ns());
+            bk_print_du(stdout, &k->cache, now_ns(), tflags);
     }
     end_common(k, code, msg);
 }
@@ -347,7 +350,7 @@ static void workers_msg(void *arg, const ProtobufCMessage *m)
         }
         if (i)
             fputc('\n', stdout);
-        bk_print_worker(stdout, r->record[i]);
+        bk_print_worker(stdout, r->record[i], tflags);
     }
 }
 
@@ -376,11 +379,11 @@ static void info_msg(void *arg, const ProtobufCMessage *m)
     strbuf_t b;
     sb_init(&b);
     if (r->buildkitversion) {
-        bk_safe(&b, r->buildkitversion->package, 0);
+        bk_safe(&b, r->buildkitversion->package, 0, tflags);
         sb_addc(&b, ' ');
-        bk_safe(&b, r->buildkitversion->version, 0);
+        bk_safe(&b, r->buildkitversion->version, 0, tflags);
         sb_addc(&b, ' ');
-        bk_safe(&b, r->buildkitversion->revision, 0);
+        bk_safe(&b, r->buildkitversion->revision, 0, tflags);
     }
     printf("BuildKit: %s\n", b.data ? b.data : "(unknown)");
     sb_free(&b);
@@ -399,7 +402,7 @@ static void prune_msg(void *arg, const ProtobufCMessage *m)
     if (k->args->json)
         bk_print_json(stdout, m);
     else
-        bk_print_removed(stdout, r);
+        bk_print_removed(stdout, r, tflags);
     fflush(stdout); /* each record as it streams back */
 }
 
@@ -514,7 +517,7 @@ static int print_final(const bk_progress_t *p, bk_plain_t *pl, const bk_args_t *
     if (pl)
         bk_plain_finish(pl, &b);
     else
-        bk_progress_render(p, render_width(a), now, BK_RENDER_FINAL | (bk_tflags ? BK_RENDER_ASCII : 0), &b);
+        bk_progress_render(p, render_width(a), now, BK_RENDER_FINAL | (tflags ? BK_RENDER_ASCII : 0), &b);
     if (b.len)
         fwrite(b.data, 1, b.len, stdout);
     sb_free(&b);
@@ -567,7 +570,7 @@ static void status_end(void *arg, int code, const char *msg)
         /* Ctrl-C: the frame as it stands, running steps with their tails. */
         strbuf_t b;
         sb_init(&b);
-        bk_progress_render(k->progress, render_width(k->args), now_ns(), bk_tflags ? BK_RENDER_ASCII : 0, &b);
+        bk_progress_render(k->progress, render_width(k->args), now_ns(), tflags ? BK_RENDER_ASCII : 0, &b);
         if (b.len)
             fwrite(b.data, 1, b.len, stdout);
         sb_free(&b);
@@ -621,7 +624,7 @@ static int cmd_status(bk_cmd_t *k)
     if (record_open(k))
         return EXIT_RUNTIME;
     k->progress = bk_progress_new(NULL);
-    k->plain = plain && !a->json ? bk_plain_new(bk_tflags) : NULL;
+    k->plain = plain && !a->json ? bk_plain_new(tflags) : NULL;
     int rc = run_call(k, status_start);
     bk_progress_free(k->progress);
     bk_plain_free(k->plain);
@@ -645,7 +648,7 @@ static int cmd_show(bk_cmd_t *k)
         return EXIT_RUNTIME;
     }
     bk_progress_t *p = bk_progress_new(NULL);
-    bk_plain_t *pl = plain ? bk_plain_new(bk_tflags) : NULL;
+    bk_plain_t *pl = plain ? bk_plain_new(tflags) : NULL;
     const Moby__Buildkit__V1__StatusResponse *m;
     int rc;
     while ((rc = bk_reader_next(r, &m, err, sizeof err)) != BK_READ_END && rc != BK_READ_FAIL) {
@@ -674,7 +677,7 @@ static void history_msg(void *arg, const ProtobufCMessage *m)
     if (k->args->json)
         bk_print_json(stdout, m);
     else
-        bk_print_history(stdout, (const Moby__Buildkit__V1__BuildHistoryEvent *)m, k->count == 0);
+        bk_print_history(stdout, (const Moby__Buildkit__V1__BuildHistoryEvent *)m, k->count == 0, tflags);
     k->count++;
 }
 
@@ -696,7 +699,7 @@ int cmd_buildkit(int argc, char **argv)
     int rc = parse_args(argc, argv, &args, &cmd, &name);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
-    bk_text_init();
+    tflags = bk_text_init();
     if (args.n_pos && cmd != C_STATUS && cmd != C_SHOW)
         return usage_error("buildkit %s: unexpected argument '%s'", name, args.pos[0]);
     char what[64];
