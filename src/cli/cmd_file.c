@@ -1,5 +1,6 @@
 /* `skview state FILE` and `skview events FILE|-a ADDR`: the headless views of
  * a saved log, the contract users and the other parts script against. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,13 +23,18 @@ typedef struct file_args {
 } file_args_t;
 
 /* Parses FILE and the flags `want` allows ("j" --json, "f" --follow, "a" -a,
- * "t" --timeline). */
+ * "t" --timeline); a word after "--" is the FILE whatever it looks like. */
 static int parse_args(int argc, char **argv, const char *want, file_args_t *a)
 {
     memset(a, 0, sizeof *a);
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
-        if (!strcmp(s, "--strict")) a->strict = true;
+        arg_kind_t kind = arg_kind(argc, argv, i);
+        if (kind == ARG_END) continue;
+        if (kind == ARG_OPERAND) {
+            if (a->path) return usage_error("%s: one FILE only ('%s')", argv[0], s);
+            a->path = s;
+        } else if (!strcmp(s, "--strict")) a->strict = true;
         else if (!strcmp(s, "--json") && strchr(want, 'j')) a->json = true;
         else if (!strcmp(s, "--follow") && strchr(want, 'f')) a->follow = true;
         else if (!strcmp(s, "--timeline") && strchr(want, 't')) a->timeline = true;
@@ -36,13 +42,21 @@ static int parse_args(int argc, char **argv, const char *want, file_args_t *a)
             if (++i == argc) return usage_error("%s: %s needs an address", argv[0], s);
             a->addr = argv[i];
         } else if (!strncmp(s, "--addr=", 7) && strchr(want, 'a')) a->addr = s + 7;
-        else if (s[0] == '-' && s[1]) return usage_error("%s: unknown option '%s'", argv[0], s);
-        else if (a->path) return usage_error("%s: one FILE only ('%s')", argv[0], s);
-        else a->path = s;
+        else return usage_error("%s: unknown option '%s'", argv[0], s);
     }
     if (!a->path && !a->addr) return usage_error("%s: missing FILE", argv[0]);
     if (a->path && a->addr) return usage_error("%s: give FILE or -a ADDR, not both", argv[0]);
     return EXIT_OK;
+}
+
+/* Writes the line to stdout; nonzero (and said why) when that failed: the
+ * reading stops. */
+static int put_line(const strbuf_t *line)
+{
+    if (fwrite(line->data, 1, line->len, stdout) == line->len)
+        return 0;
+    cli_write_failed("events", errno);
+    return 1;
 }
 
 /* Where malformed lines are reported: "FILE:LINE: what is wrong". */
@@ -51,7 +65,7 @@ static void print_error(void *ctx, const char *where, const char *msg, bool fata
     strbuf_t safe;
     sb_init(&safe);
     textsafe(&safe, msg, strlen(msg), 0, 0);
-    fprintf(stderr, "%s: %s%s\n", where, safe.data ? safe.data : "", fatal ? "" : " (skipped)");
+    say_line("%s: %s%s", where, safe.data ? safe.data : "", fatal ? "" : " (skipped)");
     sb_free(&safe);
 }
 
@@ -62,7 +76,7 @@ static void print_warning(void *ctx, const char *where, const char *msg)
     strbuf_t safe;
     sb_init(&safe);
     textsafe(&safe, msg, strlen(msg), 0, 0);
-    fprintf(stderr, "%s: %s\n", where, safe.data ? safe.data : "");
+    say_line("%s: %s", where, safe.data ? safe.data : "");
     sb_free(&safe);
 }
 
@@ -76,7 +90,7 @@ static int read_file(const file_args_t *a, source_sink_t *sink, bool sibling)
     logreader_opts_t o = {.strict = a->strict};
     logset_t *set = logset_open(a->path, &o, sibling, err, sizeof err);
     if (!set) {
-        fprintf(stderr, "skview: %s\n", err);
+        say_line("skview: %s", err);
         return EXIT_RUNTIME;
     }
     sink->on_error = print_error;
@@ -88,12 +102,12 @@ static int read_file(const file_args_t *a, source_sink_t *sink, bool sibling)
         const char *unit = logreader_format(r) == LOG_RECORDING ? "record(s)" : "line(s)";
         skipped += logreader_skipped(r);
         if (logreader_skipped(r) && !a->strict)
-            fprintf(stderr, "skview: %s: skipped %llu malformed %s of %llu\n", logreader_path(r),
+            say_line("skview: %s: skipped %llu malformed %s of %llu", logreader_path(r),
                     (unsigned long long)logreader_skipped(r), unit, (unsigned long long)logreader_line(r));
     }
     if (rc == 0 && skipped && logset_items(set) == 0) {
         logreader_t *r = logset_reader(set, 0);
-        fprintf(stderr, "skview: %s: no valid entry in it, only malformed %s\n", logreader_path(r),
+        say_line("skview: %s: no valid entry in it, only malformed %s", logreader_path(r),
                 logreader_format(r) == LOG_RECORDING ? "record(s)" : "line(s)");
         rc = 1;
     }
@@ -200,8 +214,7 @@ static int print_entry(void *ctx, const Proto__LogEntry *e)
     printer_t *p = ctx;
     sb_reset(&p->line);
     entry_render(&p->line, &p->safe, e, p->json);
-    fwrite(p->line.data, 1, p->line.len, stdout);
-    return 0;
+    return put_line(&p->line);
 }
 
 static int print_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
@@ -209,8 +222,7 @@ static int print_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
     printer_t *p = ctx;
     sb_reset(&p->line);
     entry_v2_render(&p->line, &p->safe, ev, p->json);
-    fwrite(p->line.data, 1, p->line.len, stdout);
-    return 0;
+    return put_line(&p->line);
 }
 
 int cmd_events(int argc, char **argv)
@@ -232,9 +244,5 @@ int cmd_events(int argc, char **argv)
     rc = read_file(&a, &sink, false);
     sb_free(&p.line);
     sb_free(&p.safe);
-    if (fflush(stdout) != 0 && rc == EXIT_OK) {
-        perror("skview: events: stdout");
-        rc = EXIT_RUNTIME;
-    }
-    return rc;
+    return cli_flush("events", rc);
 }

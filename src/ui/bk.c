@@ -312,7 +312,7 @@ static int read_ref_file(const char *path, char *out, size_t n)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
-        fprintf(stderr, "skview: --ref-file %s: %s\n", path, strerror(errno));
+        say_line("skview: --ref-file %s: %s", path, strerror(errno));
         return -1;
     }
     char line[512] = "";
@@ -323,7 +323,7 @@ static int read_ref_file(const char *path, char *out, size_t n)
     const char *slash = strrchr(line, '/');
     snprintf(out, n, "%s", slash ? slash + 1 : line);
     if (!*out) {
-        fprintf(stderr, "skview: --ref-file %s: no ref in the file\n", path);
+        say_line("skview: --ref-file %s: no ref in the file", path);
         return -1;
     }
     return 0;
@@ -340,7 +340,7 @@ int bk_ui_live(ui_t *ui, const bk_ui_opts_t *o)
     b->addr = bk_addr(o->addr);
     b->client = bk_client_new(ui->loop, b->addr, err, sizeof err);
     if (!b->client) {
-        fprintf(stderr, "skview: --buildkit: %s\n", err);
+        say_line("skview: --buildkit: %s", err);
         return -1;
     }
     bk_client_watch(b->client, bk_conn_changed, bk_reconnect, ui);
