@@ -42,6 +42,8 @@ static void close_loop(uv_loop_t *loop)
 
 /* ---- skview ctl ---------------------------------------------------------------- */
 
+#define CTL_ALREADY_EXISTS 6  /* grpc_status_code GRPC_STATUS_ALREADY_EXISTS */
+
 typedef enum ctl_op { CTL_EXECUTE, CTL_AUTO, CTL_STATE, CTL_EMIT } ctl_op_t;
 
 typedef struct ctl {
@@ -71,6 +73,11 @@ static void ctl_done(void *arg, const live_result_t *r)
         k->rc = EXIT_OK;
         if (k->op == CTL_STATE)
             fwrite(k->state_json.data, 1, k->state_json.len, stdout);
+    } else if (r->code == CTL_ALREADY_EXISTS && k->op == CTL_AUTO) {
+        /* Skaffold's answer to a trigger already as asked: the state the
+         * user wants holds, which is what a script needs to know. */
+        say_line("skview: %s: already %s", k->what, k->enabled ? "on" : "off");
+        k->rc = EXIT_OK;
     } else {
         say_error(k->what, r->message);
         k->rc = EXIT_RUNTIME;
