@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "cli/tlprint.h"
 #include "transport/addr.h"
 #include "skaffold/entryfmt.h"
 #include "sources/logreader.h"
@@ -115,73 +116,23 @@ static int read_file(const file_args_t *a, source_sink_t *sink, bool sibling)
     return rc == 3 ? EXIT_MALFORMED : rc ? EXIT_RUNTIME : EXIT_OK;
 }
 
-/* ---- --timeline: one line per iteration and per step that ran ---- */
-
-static void tl_time(strbuf_t *out, int64_t ns)
+/* --timeline: the dev loops (cli/tlprint.h). */
+static void print_timeline(const model_t *m, bool json)
 {
-    if (ns == 0) sb_adds(out, " -");
-    else sb_printf(out, " %lld.%09lld", (long long)(ns / 1000000000), (long long)(ns % 1000000000));
-}
-
-/* "status start end", the status as one word ("in_progress"). */
-static void tl_span(strbuf_t *out, const span_t *sp)
-{
-    sb_addc(out, ' ');
-    for (const char *c = status_kind_name(sp->status); *c; c++) sb_addc(out, *c == ' ' ? '_' : *c);
-    tl_time(out, sp->start_ns);
-    tl_time(out, sp->end_ns);
-}
-
-static void tl_step(strbuf_t *out, const char *name, const span_t *sp)
-{
-    if (sp->status == STATUS_NONE) return;
-    sb_printf(out, "  %s", name);
-    tl_span(out, sp);
-    sb_addc(out, '\n');
-}
-
-static void tl_iteration(strbuf_t *out, const model_t *m, const iteration_t *it, strbuf_t *safe)
-{
-    const model_error_t *e = it->error_id ? model_error_by_id(m, it->error_id) : NULL;
-    sb_printf(out, "iteration %d session %u %s", it->number, it->session, it->implicit ? "implicit" : "explicit");
-    tl_span(out, &it->span);
-    sb_printf(out, " error %s\n", e ? status_code_name(e->code) : "-");
-    for (size_t i = 0; i < it->n_builds; i++) {
-        const artifact_span_t *b = &it->builds[i];
-        static const char *const cache[] = {"-", "checking", "hit", "miss"};
-        sb_reset(safe);
-        textsafe(safe, b->artifact, strlen(b->artifact), 0, 0);
-        sb_printf(out, "  build %s", safe->data ? safe->data : "");
-        tl_span(out, &b->span);
-        sb_printf(out, " cache %s\n", cache[b->cache]);
-    }
-    tl_step(out, "test", &it->test);
-    tl_step(out, "render", &it->render);
-    tl_step(out, "deploy", &it->deploy);
-    tl_step(out, "statuscheck", &it->statuscheck);
-    tl_step(out, "sync", &it->sync);
-    tl_step(out, "verify", &it->verify);
-    tl_step(out, "exec", &it->exec);
-}
-
-static void print_timeline(const model_t *m)
-{
-    strbuf_t out, safe;
+    strbuf_t out;
     sb_init(&out);
-    sb_init(&safe);
-    for (size_t i = 0; i < model_iteration_count(m); i++)
-        tl_iteration(&out, m, model_iteration(m, i), &safe);
+    tlprint(&out, m, json);
     if (out.len) fwrite(out.data, 1, out.len, stdout);
     sb_free(&out);
-    sb_free(&safe);
 }
 
 int cmd_state(int argc, char **argv)
 {
     file_args_t a;
-    int rc = parse_args(argc, argv, "at", &a);
+    int rc = parse_args(argc, argv, "atj", &a);
     if (rc) return rc;
     if (a.addr && a.timeline) return usage_error("state: --timeline needs a FILE");
+    if (a.json && !a.timeline) return usage_error("state: --json goes with --timeline (the State is JSON already)");
     if (a.addr) return state_live(addr_resolve(a.addr));
     /* The viewer's session, fed by the file; printing the State needs no
      * history. */
@@ -191,7 +142,7 @@ int cmd_state(int argc, char **argv)
     source_sink_t sink = session_file_sink(&ses);
     rc = read_file(&a, &sink, true);
     if (rc == EXIT_OK && a.timeline) {
-        print_timeline(ses.model);
+        print_timeline(ses.model, a.json);
     } else if (rc == EXIT_OK) {
         strbuf_t out;
         sb_init(&out);
