@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "cli/filereport.h"
 #include "cli/tlprint.h"
 #include "transport/addr.h"
 #include "skaffold/entryfmt.h"
@@ -60,60 +61,11 @@ static int put_line(const strbuf_t *line)
     return 1;
 }
 
-/* Where malformed lines are reported: "FILE:LINE: what is wrong". */
-static void print_error(void *ctx, const char *where, const char *msg, bool fatal)
-{
-    strbuf_t safe;
-    sb_init(&safe);
-    textsafe(&safe, msg, strlen(msg), 0, 0);
-    say_line("%s: %s%s", where, safe.data ? safe.data : "", fatal ? "" : " (skipped)");
-    sb_free(&safe);
-}
-
-/* What the source read but reports (an error the gateway wrote into its
- * stream, an enum value newer than our schema): nothing lost, not counted. */
-static void print_warning(void *ctx, const char *where, const char *msg)
-{
-    strbuf_t safe;
-    sb_init(&safe);
-    textsafe(&safe, msg, strlen(msg), 0, 0);
-    say_line("%s: %s", where, safe.data ? safe.data : "");
-    sb_free(&safe);
-}
-
-/* Reads the whole file through sink (with sibling, a v1 log's F.v2 too,
- * merged by time: logset.h); says how many lines of each were skipped.
- * Returns the exit status: a file of malformed lines only, with no valid
- * entry in it, is a runtime error (1), not an empty log. */
+/* Reads the whole file through sink (with sibling, a v1 log's F.v2 too);
+ * what could not be read is said as cli/filereport.h says. */
 static int read_file(const file_args_t *a, source_sink_t *sink, bool sibling)
 {
-    char err[512];
-    logreader_opts_t o = {.strict = a->strict};
-    logset_t *set = logset_open(a->path, &o, sibling, err, sizeof err);
-    if (!set) {
-        say_line("skview: %s", err);
-        return EXIT_RUNTIME;
-    }
-    sink->on_error = print_error;
-    sink->on_warning = print_warning;
-    int rc = logset_pump(set, sink);
-    uint64_t skipped = 0;
-    for (size_t i = 0; i < logset_count(set); i++) {
-        logreader_t *r = logset_reader(set, i);
-        const char *unit = logreader_format(r) == LOG_RECORDING ? "record(s)" : "line(s)";
-        skipped += logreader_skipped(r);
-        if (logreader_skipped(r) && !a->strict)
-            say_line("skview: %s: skipped %llu malformed %s of %llu", logreader_path(r),
-                    (unsigned long long)logreader_skipped(r), unit, (unsigned long long)logreader_line(r));
-    }
-    if (rc == 0 && skipped && logset_items(set) == 0) {
-        logreader_t *r = logset_reader(set, 0);
-        say_line("skview: %s: no valid entry in it, only malformed %s", logreader_path(r),
-                logreader_format(r) == LOG_RECORDING ? "record(s)" : "line(s)");
-        rc = 1;
-    }
-    logset_close(set);
-    return rc == 3 ? EXIT_MALFORMED : rc ? EXIT_RUNTIME : EXIT_OK;
+    return filereport_read(a->path, a->strict, sibling, sink, NULL);
 }
 
 /* --timeline: the dev loops (cli/tlprint.h). */

@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include <uv.h>
 #include "cli/cli.h"
+#include "cli/filereport.h"
 #include "cli/logprint.h"
 #include "core/textsafe.h"
 #include "skaffold/logs.h"
@@ -492,52 +493,19 @@ static int file_on_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
     return f->p->failed;
 }
 
-static void file_on_error(void *ctx, const char *where, const char *msg, bool fatal)
-{
-    char what[512];
-    snprintf(what, sizeof what, "%s", where);
-    strbuf_t safe;
-    sb_init(&safe);
-    textsafe(&safe, msg, strlen(msg), 0, 0);
-    say_line("%s: %s%s", what, safe.data ? safe.data : "", fatal ? "" : " (skipped)");
-    sb_free(&safe);
-}
-
-static void file_on_warning(void *ctx, const char *where, const char *msg)
-{
-    file_on_error(ctx, where, msg, true);
-}
-
 /* A v2 file, a recording, or a v1 log F with the F.v2 beside it
  * (logset.h, as replay and `state` read it). */
 static int logs_file(const logs_args_t *a, logprint_t *p)
 {
-    char err[512];
-    logreader_opts_t o = {.strict = a->strict};
-    logset_t *set = logset_open(a->path, &o, true, err, sizeof err);
-    if (!set) {
-        say_line("skview: %s", err);
-        return EXIT_RUNTIME;
-    }
     logs_file_t f = {.args = a, .p = p};
-    source_sink_t sink = {.ctx = &f, .on_v2 = file_on_v2, .on_error = file_on_error,
-                          .on_warning = file_on_warning};
-    int rc = logset_pump(set, &sink);
-    for (size_t i = 0; i < logset_count(set); i++) {
-        logreader_t *r = logset_reader(set, i);
-        if (logreader_skipped(r) && !a->strict)
-            say_line("skview: %s: skipped %llu malformed %s of %llu", logreader_path(r),
-                    (unsigned long long)logreader_skipped(r),
-                    logreader_format(r) == LOG_RECORDING ? "record(s)" : "line(s)",
-                    (unsigned long long)logreader_line(r));
-    }
-    if (rc == 0 && !f.v2 && !p->failed) {
+    source_sink_t sink = {.ctx = &f, .on_v2 = file_on_v2};
+    int rc = filereport_read(a->path, a->strict, true, &sink, NULL);
+    if (rc == EXIT_OK && !f.v2 && !p->failed) {
         say_line("skview: logs: %s: no v2 events in it (Skaffold 2.x writes them to FILE.v2 "
-                        "beside --event-log-file's FILE)", a->path);
-        rc = 1;
+                 "beside --event-log-file's FILE)", a->path);
+        rc = EXIT_RUNTIME;
     }
-    logset_close(set);
-    return rc == 3 ? EXIT_MALFORMED : rc ? EXIT_RUNTIME : EXIT_OK;
+    return rc;
 }
 
 /* ---- the command --------------------------------------------------------------------- */
