@@ -212,8 +212,13 @@ screenshots: deps all
 	$(Q)$(MAKE) --no-print-directory deps DEB_PKGS="chromium fonts-dejavu-core"
 	$(Q)BUILD=$(BUILD) tools/screenshots.sh
 
-run: deps all
-	$(Q)BUILD=$(BUILD) tools/run.sh
+# `make run ARGS='--auto-build=false'`: ARGS go to the simulator (Skaffold's
+# flags, as to `skaffold dev`), SKVIEW_ARGS to the viewer. The build runs
+# on every core unless -j was given.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+run: deps
+	$(Q)$(MAKE) --no-print-directory $(if $(filter -j%,$(MAKEFLAGS)),,-j$(JOBS)) all
+	$(Q)BUILD=$(BUILD) SKVIEW_ARGS='$(SKVIEW_ARGS)' tools/run.sh $(ARGS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/skview/themes
