@@ -87,7 +87,7 @@ SIM_OBJ    := $(call objs,$(SIM_SRC))
 TEST_SRC   := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 
-.PHONY: all deps test suite unit integration run bench clean install asan valgrind check screenshots fuzz golden
+.PHONY: all deps test suite unit integration run bench clean install asan valgrind check screenshots fuzz golden docs
 all: $(BUILD)/skview $(BUILD)/skview-sim
 
 # ---- dependencies ------------------------------------------------------------
@@ -211,6 +211,11 @@ bench: deps all
 screenshots: deps all
 	$(Q)$(MAKE) --no-print-directory deps DEB_PKGS="chromium fonts-dejavu-core"
 	$(Q)BUILD=$(BUILD) tools/screenshots.sh
+
+# The key tables of doc/keys.md and doc/skview.1, from the binding table
+# (`skview keys`); tests/integration/docs.sh fails when they drift.
+docs: all
+	$(Q)BUILD=$(BUILD) tools/gen_docs.sh
 
 # `make run ARGS='--auto-build=false'`: ARGS go to the simulator (Skaffold's
 # flags, as to `skaffold dev`), SKVIEW_ARGS to the viewer. The build runs

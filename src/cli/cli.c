@@ -18,6 +18,7 @@
 #include "cli/cli.h"
 #include "transport/addr.h"
 #include "cli/cmds.h"
+#include "ui/keydoc.h"
 #include "ui/ui.h"
 
 typedef struct command {
@@ -68,6 +69,37 @@ static const char record_help[] =
     "  -a, --addr ADDR   the server (default $SKVIEW_ADDR, else " SKVIEW_DEFAULT_ADDR ")\n"
     "  -o, --output FILE the recording (appended to when it exists)\n";
 
+static const char keys_help[] =
+    "  --config     the bind lines, a config to start from (the default)\n"
+    "  --markdown   the tables of doc/keys.md      --man  the KEYS section of skview(1)\n";
+
+/* skview keys: the default bindings, from the table the viewer uses. */
+static int cmd_keys(int argc, char **argv)
+{
+    keydoc_format_t fmt = KEYDOC_CONFIG;
+    for (int i = 1; i < argc; i++) {
+        arg_kind_t kind = arg_kind(argc, argv, i);
+        if (kind == ARG_END)
+            continue;
+        if (kind == ARG_OPERAND)
+            return usage_error("keys: unexpected argument '%s'", argv[i]);
+        if (!strcmp(argv[i], "--config"))
+            fmt = KEYDOC_CONFIG;
+        else if (!strcmp(argv[i], "--markdown"))
+            fmt = KEYDOC_MARKDOWN;
+        else if (!strcmp(argv[i], "--man"))
+            fmt = KEYDOC_MAN;
+        else
+            return usage_error("keys: unknown option '%s'", argv[i]);
+    }
+    strbuf_t out;
+    sb_init(&out);
+    keydoc(&out, fmt);
+    fwrite(out.data, 1, out.len, stdout);
+    sb_free(&out);
+    return cli_flush("keys", EXIT_OK);
+}
+
 static const command_t commands[] = {
     {"state", cmd_state, "state FILE|-a ADDR [--strict] [--timeline [--json]]  the folded State as JSON, or its dev loops",
      state_help, NULL},
@@ -82,6 +114,8 @@ static const command_t commands[] = {
     {"record", cmd_record, "record -a ADDR -o FILE        record the live stream until Ctrl-C", record_help, NULL},
     {"buildkit", cmd_buildkit, "buildkit [--buildkit ADDR] du|workers|prune|status|history|info|show ... [--json]  BuildKit's Control API",
      NULL, cmd_buildkit_help},
+    {"keys", cmd_keys, "keys [--config|--markdown|--man]  the default key bindings (a config, doc/keys.md, skview(1))",
+     keys_help, NULL},
 };
 
 static void print_help(FILE *f)
