@@ -92,7 +92,7 @@ SIM_OBJ    := $(call objs,$(SIM_SRC))
 TEST_SRC   := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 
-.PHONY: all deps test suite unit integration run bench clean install asan valgrind check screenshots fuzz golden
+.PHONY: all deps test suite unit integration run bench clean install asan valgrind check screenshots fuzz golden docs
 all: $(BUILD)/skview $(BUILD)/skview-sim
 
 # ---- dependencies ------------------------------------------------------------
@@ -221,8 +221,18 @@ screenshots: deps all
 	$(Q)$(MAKE) --no-print-directory deps DEB_PKGS="chromium fonts-dejavu-core"
 	$(Q)BUILD=$(BUILD) tools/screenshots.sh
 
-run: deps all
-	$(Q)BUILD=$(BUILD) tools/run.sh
+# The key tables of doc/keys.md and doc/skview.1, from the binding table
+# (`skview keys`); tests/integration/docs.sh fails when they drift.
+docs: all
+	$(Q)BUILD=$(BUILD) tools/gen_docs.sh
+
+# `make run ARGS='--auto-build=false'`: ARGS go to the simulator (Skaffold's
+# flags, as to `skaffold dev`), SKVIEW_ARGS to the viewer. The build runs
+# on every core unless -j was given.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+run: deps
+	$(Q)$(MAKE) --no-print-directory $(if $(filter -j%,$(MAKEFLAGS)),,-j$(JOBS)) all
+	$(Q)BUILD=$(BUILD) SKVIEW_ARGS='$(SKVIEW_ARGS)' tools/run.sh $(ARGS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/skview/themes

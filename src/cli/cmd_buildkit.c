@@ -105,6 +105,11 @@ static const char bk_usage[] =
     "ADDR: unix:///path, tcp://host:port or host:port (default $BUILDKIT_HOST, else\n"
     BK_DEFAULT_ADDR ").\n";
 
+void cmd_buildkit_help(FILE *f)
+{
+    fputs(bk_usage, f);
+}
+
 /* Options may come before or after the command name. */
 static int parse_args(int argc, char **argv, bk_args_t *a, unsigned *cmd, const char **cmd_name)
 {
@@ -116,7 +121,10 @@ static int parse_args(int argc, char **argv, bk_args_t *a, unsigned *cmd, const 
             fputs(bk_usage, stdout);
             return -1;
         }
-        if (s[0] != '-' || !s[1]) {
+        arg_kind_t kind = arg_kind(argc, argv, i);
+        if (kind == ARG_END)
+            continue;
+        if (kind == ARG_OPERAND) {
             for (size_t k = 0; !*cmd && k < sizeof bk_cmds / sizeof bk_cmds[0]; k++)
                 if (!strcmp(s, bk_cmds[k].name)) {
                     *cmd = bk_cmds[k].bit;
@@ -179,11 +187,7 @@ struct bk_cmd {
 
 static void say(const char *what, const char *msg)
 {
-    strbuf_t b;
-    sb_init(&b);
-    bk_safe(&b, msg, 0, tflags);
-    fprintf(stderr, "skview: %s: %s\n", what, b.data ? b.data : "");
-    sb_free(&b);
+    say_line("skview: %s: %s", what, msg ? msg : "");
 }
 
 /* --record: the answer appended to the recording (status, du, workers;
@@ -191,7 +195,7 @@ static void say(const char *what, const char *msg)
 static void record(bk_cmd_t *k, int kind, const ProtobufCMessage *m)
 {
     if (k->recording && recording_write(&k->rec, kind, m) != 0) {
-        fprintf(stderr, "skview: %s: --record: %s\n", k->what, strerror(errno));
+        say_line("skview: %s: --record: %s", k->what, strerror(errno));
         k->recording = false;
     }
 }
@@ -203,7 +207,7 @@ static int record_open(bk_cmd_t *k)
     if (!k->args->record)
         return 0;
     if (recording_open_append(&k->rec, k->args->record, &note, err, sizeof err) != 0) {
-        fprintf(stderr, "skview: %s: %s\n", k->what, err);
+        say_line("skview: %s: %s", k->what, err);
         return EXIT_RUNTIME;
     }
     k->recording = true;
@@ -586,7 +590,7 @@ static int read_ref_file(const char *path, char *out, size_t n)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
-        fprintf(stderr, "skview: buildkit status: %s: %s\n", path, strerror(errno));
+        say_line("skview: buildkit status: %s: %s", path, strerror(errno));
         return EXIT_RUNTIME;
     }
     char line[512] = "";
@@ -597,7 +601,7 @@ static int read_ref_file(const char *path, char *out, size_t n)
     const char *slash = strrchr(line, '/');
     snprintf(out, n, "%s", slash ? slash + 1 : line);
     if (!*out) {
-        fprintf(stderr, "skview: buildkit status: %s: no ref in the file\n", path);
+        say_line("skview: buildkit status: %s: no ref in the file", path);
         return EXIT_RUNTIME;
     }
     return EXIT_OK;
@@ -644,7 +648,7 @@ static int cmd_show(bk_cmd_t *k)
     char err[1200];
     bk_reader_t *r = bk_reader_open(k->args->pos[0], err, sizeof err);
     if (!r) {
-        fprintf(stderr, "skview: buildkit show: %s\n", err);
+        say_line("skview: buildkit show: %s", err);
         return EXIT_RUNTIME;
     }
     bk_progress_t *p = bk_progress_new(NULL);
@@ -657,11 +661,11 @@ static int cmd_show(bk_cmd_t *k)
             if (pl)
                 plain_feed(pl, m);
         } else {
-            fprintf(stderr, "skview: %s\n", err);
+            say_line("skview: %s", err);
         }
     }
     if (rc == BK_READ_FAIL)
-        fprintf(stderr, "skview: %s\n", err);
+        say_line("skview: %s", err);
     int out = print_final(p, pl, k->args, k->what, bk_progress_last_time(p));
     bk_progress_free(p);
     bk_plain_free(pl);

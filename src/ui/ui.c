@@ -130,14 +130,19 @@ static int parse_opts(int argc, char **argv, bool replay, ui_opts_t *o)
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
             return usage(replay), -2;
+        arg_kind_t kind = arg_kind(argc, argv, i);
         const opt_def_t *d = NULL;
-        for (size_t k = 0; k < sizeof opt_defs / sizeof opt_defs[0]; k++)
+        for (size_t k = 0; kind == ARG_OPTION && k < sizeof opt_defs / sizeof opt_defs[0]; k++)
             if (!strcmp(argv[i], opt_defs[k].name) || (opt_defs[k].alias && !strcmp(argv[i], opt_defs[k].alias)))
                 d = &opt_defs[k];
-        if (!d && replay && (argv[i][0] != '-' || !strcmp(argv[i], "-")) && !o->file) {
+        if (kind == ARG_END)
+            continue;
+        if (kind == ARG_OPERAND && replay && !o->file) {
             o->file = argv[i];
             continue;
         }
+        if (kind == ARG_OPERAND)
+            return usage_error("%s: unexpected argument '%s'", replay ? "replay" : "skview", argv[i]);
         if (!d || !opt_applies(d, replay))
             return usage_error("%s: unknown option '%s'", replay ? "replay" : "skview", argv[i]);
         if (d->kind == OPT_BOOL) {
@@ -407,7 +412,7 @@ static int term_start(ui_t *ui)
      * as we set it. libuv's handler replaces this one in start_handles(). */
     signal(SIGTSTP, SIG_IGN);
     if (!newterm(NULL, stdout, stdin)) {
-        fprintf(stderr, "skview: cannot use terminal type '%s'\n", getenv("TERM") ? getenv("TERM") : "");
+        say_line("skview: cannot use terminal type '%s'", getenv("TERM") ? getenv("TERM") : "");
         return -1;
     }
     term_active = true;
@@ -415,8 +420,8 @@ static int term_start(ui_t *ui)
     atexit(term_restore);
     if (!term_can_draw()) {
         term_restore();
-        fprintf(stderr, "skview: terminal type '%s' cannot move the cursor; the viewer needs "
-                        "one that can (e.g. TERM=xterm-256color)\n", getenv("TERM") ? getenv("TERM") : "");
+        say_line("skview: terminal type '%s' cannot move the cursor; the viewer needs "
+                 "one that can (e.g. TERM=xterm-256color)", getenv("TERM") ? getenv("TERM") : "");
         return -1;
     }
     static const int fatal[] = {SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL};
@@ -670,7 +675,7 @@ static int run_interactive(ui_t *ui)
     char err[256];
     if (start_handles(ui, err, sizeof err)) {
         shutdown_ui(ui);  /* restores the terminal first */
-        fprintf(stderr, "skview: %s\n", err);
+        say_line("skview: %s", err);
         return EXIT_RUNTIME;
     }
     frame(ui);
@@ -686,7 +691,7 @@ static int start_recording(ui_t *ui, const char *path)
     char err[512];
     const char *note = NULL;
     if (session_record(&ui->session, path, &note, err, sizeof err)) {
-        fprintf(stderr, "skview: %s\n", err);
+        say_line("skview: %s", err);
         return -1;
     }
     if (note)
@@ -733,7 +738,7 @@ int ui_cmd_live(int argc, char **argv)
         return EXIT_RUNTIME;
     }
     if (session_live_start(&ui.session, addr)) {
-        fprintf(stderr, "skview: cannot start the client for %s\n", addr);
+        say_line("skview: cannot start the client for %s", addr);
         ui_fini(&ui);
         return EXIT_RUNTIME;
     }
@@ -815,7 +820,7 @@ int ui_cmd_replay(int argc, char **argv)
     bool opened = !spooled ? false : bk ? bk_ui_replay_open(&ui, o.file, o.speed, tail, err, sizeof err) == 0
                      : session_replay_open(&ui.session, o.file, o.speed, err, sizeof err) != NULL;
     if (!opened) {
-        fprintf(stderr, "skview: %s\n", err);
+        say_line("skview: %s", err);
         close_handles(&ui);
         ui_fini(&ui);
         return EXIT_RUNTIME;
