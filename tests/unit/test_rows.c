@@ -4,7 +4,11 @@
  * by name, ports by number), never by the mirror's order. Each test folds
  * events, then reconciles with the same State shuffled many times, then
  * goes through resets, reconnects and rollouts; the rows expected are
- * written once, from the order the events were folded in. */
+ * written once, from the order the events were folded in.
+ * The view engine keeps the cursor on its item (ops->row_key) in every live
+ * list: an error when a newer one lands above it, an event or an iteration
+ * when the oldest are trimmed, a pod replaced in a rollout (to the new pod
+ * of its deployment, or the deployment), whatever order GetState gave. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +18,8 @@
 #include <cmocka.h>
 #include "skaffold/viewmodel.h"
 #include "model_fixture.h"
+#include "ui/app.h"
+#include "ui/logs_view.h"
 
 #define SHUFFLES 40
 
@@ -224,6 +230,181 @@ static void debug_ports_by_name(void **state)
     model_free(m);
 }
 
+/* ---- the selection follows its item --------------------------------------- */
+
+typedef struct fx_ui {
+    ui_t ui;
+    view_t *v;
+} fx_ui_t;
+
+static void ui_open(fx_ui_t *f, pane_id_t pane, const model_opts_t *opts)
+{
+    memset(&f->ui, 0, sizeof f->ui);
+    f->ui.model = model_new(opts);
+    f->v = &f->ui.views[pane];
+    view_init(f->v, pane);
+}
+
+static void ui_close(fx_ui_t *f)
+{
+    view_free(f->v);
+    model_free(f->ui.model);
+}
+
+/* A frame: the engine fits the cursor to the rows, as view_draw does. */
+static void frame(fx_ui_t *f)
+{
+    view_clamp(&f->ui, f->v, 10);
+}
+
+/* The key of the row under the cursor (ops->row_key). */
+static const char *cursor_key(fx_ui_t *f, char *buf, size_t len)
+{
+    strbuf_t k, p;
+    sb_init(&k);
+    sb_init(&p);
+    f->v->ops->row_key(&f->ui, f->v, view_source_row(f->v, f->v->cursor), &k, &p);
+    snprintf(buf, len, "%.*s", (int)k.len, k.data ? k.data : "");
+    sb_free(&k);
+    sb_free(&p);
+    return buf;
+}
+
+/* Puts the cursor on the row whose key is want, as a user would (j). */
+static void select_key(fx_ui_t *f, const char *want)
+{
+    char buf[256];
+    f->v->cursor = 0;
+    f->v->follow = false;
+    frame(f);
+    for (size_t i = 0; i < view_rows(&f->ui, f->v); i++) {
+        if (!strcmp(cursor_key(f, buf, sizeof buf), want))
+            return;
+        view_action(&f->ui, f->v, ACT_MOVE_DOWN);
+    }
+    fail_msg("no row %s", want);
+}
+
+static void fold_error(model_t *m, int iteration, const char *artifact)
+{
+    fold(m, ev_devloop(iteration, "In Progress", NULL));
+    fold(m, ev_build(artifact, "In Progress"));
+    fold(m, ev_build_ae(artifact, "Failed", fx_ae(101, "no docker", 2, 1, "start docker", 2, "retry")));
+    fold(m, ev_devloop(iteration, "Failed", NULL));
+}
+
+/* Select a build error, the next iteration fails too (its error lands
+ * above): the cursor and J stay on the error selected. */
+static void errors_selection_follows_its_error(void **state)
+{
+    fx_ui_t f;
+    char buf[256];
+    ui_open(&f, PANE_ERRORS, NULL);
+    fold_error(f.ui.model, 0, "api");
+    frame(&f);
+    uint64_t first = model_error_at(f.ui.model, 0)->id;
+    snprintf(buf, sizeof buf, "%llu/1", (unsigned long long)first);
+    select_key(&f, buf); /* its message line */
+    fold_error(f.ui.model, 1, "web");
+    assert_true(model_error_at(f.ui.model, 0)->id != first);
+    assert_int_equal(errors_pane_selected(&f.ui)->id, first);
+    char got[256];
+    frame(&f);
+    assert_string_equal(cursor_key(&f, got, sizeof got), buf);
+    assert_true(f.v->cursor > 1);
+    /* And a key pressed between two frames moves from there. */
+    view_action(&f.ui, f.v, ACT_MOVE_UP);
+    fold_error(f.ui.model, 2, "db");
+    snprintf(buf, sizeof buf, "%llu/0", (unsigned long long)first);
+    frame(&f);
+    assert_string_equal(cursor_key(&f, got, sizeof got), buf);
+    ui_close(&f);
+}
+
+static void fold_rollout(model_t *m, const char *web_pod, const char *api_pod, bool with_web)
+{
+    fold(m, ev_deploy("In Progress", NULL));
+    if (with_web)
+        fold(m, ev_resource("deployment/web", "In Progress", "", 0, NULL));
+    fold(m, ev_resource("deployment/api", "In Progress", "", 0, NULL));
+    fold(m, ev_resource(api_pod, "In Progress", "", 0, NULL));
+    if (web_pod)
+        fold(m, ev_resource(web_pod, "In Progress", "", 0, NULL));
+}
+
+/* A pod through shuffled reconciles, then replaced in a rollout: to the
+ * new pod of its deployment; with no pod yet, to the deployment. A
+ * deployment selected stays selected through a redeploy (not row 0). */
+static void resources_selection_follows_rollouts(void **state)
+{
+    fx_ui_t f;
+    char buf[256];
+    ui_open(&f, PANE_RESOURCES, NULL);
+    fold_rollout(f.ui.model, "pod/web-5d4f9c7b8-aaaaa", "pod/api-7c9d8b5f6-bbbbb", true);
+    select_key(&f, "pod/web-5d4f9c7b8-aaaaa");
+    for (int i = 0; i < SHUFFLES; i++) {
+        reconcile_shuffled(f.ui.model);
+        frame(&f);
+        assert_string_equal(cursor_key(&f, buf, sizeof buf), "pod/web-5d4f9c7b8-aaaaa");
+    }
+    fold_rollout(f.ui.model, "pod/web-6e5a0d8c9-ccccc", "pod/api-8d0e9c6a7-ddddd", true);
+    frame(&f);
+    assert_string_equal(cursor_key(&f, buf, sizeof buf), "pod/web-6e5a0d8c9-ccccc");
+    fold_rollout(f.ui.model, NULL, "pod/api-9e1f0d7b8-eeeee", true);
+    frame(&f);
+    assert_string_equal(cursor_key(&f, buf, sizeof buf), "deployment/web");
+    /* Emptied by the reset (a frame in between), then back. */
+    select_key(&f, "deployment/api");
+    fold(f.ui.model, ev_deploy("In Progress", NULL));
+    frame(&f);
+    assert_int_equal(view_rows(&f.ui, f.v), 0);
+    fold_rollout(f.ui.model, "pod/web-7f6b1e9d0-fffff", "pod/api-0f2a1e8c9-ggggg", true);
+    frame(&f);
+    assert_string_equal(cursor_key(&f, buf, sizeof buf), "deployment/api");
+    ui_close(&f);
+}
+
+/* Not following, the history trimmed under the cursor: still the same
+ * entry. */
+static void events_selection_follows_its_entry(void **state)
+{
+    fx_ui_t f;
+    char buf[256];
+    model_opts_t o = {.history_cap = 20};
+    ui_open(&f, PANE_EVENTS, &o);
+    for (int i = 0; i < 10; i++)
+        fold(f.ui.model, ev_build("app", i % 2 ? "Complete" : "In Progress"));
+    select_key(&f, "8");
+    for (int i = 0; i < 15; i++)
+        fold(f.ui.model, ev_build("app", i % 2 ? "Complete" : "In Progress"));
+    frame(&f);
+    assert_true(model_history_first(f.ui.model) > 0);
+    assert_string_equal(cursor_key(&f, buf, sizeof buf), "8");
+    assert_int_equal(f.v->cursor, 8 - model_history_first(f.ui.model));
+    ui_close(&f);
+}
+
+/* The timeline keeps its newest iterations: the one selected stays (not
+ * the newest: the cursor there follows the new ones, like tail -f). */
+static void timeline_selection_follows_its_iteration(void **state)
+{
+    fx_ui_t f;
+    char buf[256];
+    model_opts_t o = {.timeline_cap = 3};
+    ui_open(&f, PANE_TIMELINE, &o);
+    for (int i = 0; i < 3; i++) {
+        fold(f.ui.model, ev_devloop(i, "In Progress", NULL));
+        fold(f.ui.model, ev_devloop(i, "Succeeded", NULL));
+    }
+    select_key(&f, "1/1");
+    assert_int_equal(f.v->cursor, 1);
+    fold(f.ui.model, ev_devloop(3, "In Progress", NULL));
+    frame(&f);
+    assert_string_equal(cursor_key(&f, buf, sizeof buf), "1/1");
+    assert_int_equal(f.v->cursor, 0);
+    ui_close(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -231,6 +412,10 @@ int main(void)
         cmocka_unit_test(ports_hold_their_rows),
         cmocka_unit_test(resources_hold_their_rows),
         cmocka_unit_test(debug_ports_by_name),
+        cmocka_unit_test(errors_selection_follows_its_error),
+        cmocka_unit_test(resources_selection_follows_rollouts),
+        cmocka_unit_test(events_selection_follows_its_entry),
+        cmocka_unit_test(timeline_selection_follows_its_iteration),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
