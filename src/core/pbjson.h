@@ -106,6 +106,10 @@ ProtobufCMessage *pbjson_parse_keys(pbjson_parser_t *p, const char *json, size_t
  * error: CODE NAME: MESSAGE" and returns true. */
 bool pbjson_stream_error(pbjson_parser_t *p, const char *json, size_t len, pbjson_err_t *err);
 
+/* protoc-c marks no map entries, so recognise the shape protoc gives them:
+ * a nested message "<Field>Entry" with exactly key=1 and value=2. */
+bool pbjson_is_map_entry(const ProtobufCMessageDescriptor *d);
+
 /* Appends msg as compact canonical JSON. */
 void pbjson_write(strbuf_t *out, const ProtobufCMessage *msg);
 

@@ -185,6 +185,7 @@ model_t *model_new(const model_opts_t *opts)
     m->opts.timeline_cap = cap_or(o.timeline_cap, MODEL_TIMELINE_DEFAULT);
     m->opts.errors_cap = cap_or(o.errors_cap, MODEL_ERRORS_DEFAULT);
     model_init_parts(m);
+    model_rows_init(m);
     tasks_init(&m->tasks, m->opts.timeline_cap);
     m->logs = logs_new(o.logs_cap);
     return m;
@@ -195,6 +196,7 @@ void model_free(model_t *m)
     if (m == NULL)
         return;
     model_free_parts(m);
+    model_rows_free(m);
     tasks_free(&m->tasks);
     logs_free(m->logs);
     tl_view_free(&m->view);
@@ -317,6 +319,7 @@ int model_fold(model_t *m, const Proto__LogEntry *e)
         return -1;
     model_apply_resets(m, resets);
     mirror_fold(&m->mirror, ev);
+    model_rows_note(m, false);
     model_fold_session(m, ev);
     if (ev->event_type_case == PROTO__EVENT__EVENT_TYPE_RESOURCE_STATUS_CHECK_EVENT)
         reslist_fold(&m->res, ev->resourcestatuscheckevent, t);
@@ -363,6 +366,7 @@ void model_reconcile(model_t *m, const Proto__State *server, uint64_t since_seq)
     for (; seq < m->seq; seq++)
         model_refold(m, seq);
     reslist_sync(&m->res, m->mirror.s->statuscheckstate);
+    model_rows_note(m, true);
     m->generation++;
 }
 
@@ -478,7 +482,8 @@ const model_resource_t *model_resource_owner(const model_t *m, const model_resou
 
 const model_resource_t *model_resource_tree_at(const model_t *m, size_t i, int *depth)
 {
-    return reslist_tree_at((reslist_t *)&m->res, i, depth);
+    model_t *w = (model_t *)m; /* the tree is a reader's cache */
+    return reslist_tree_at(&w->res, &w->rows[ROWS_RES].rank, i, depth);
 }
 
 uint32_t model_session(const model_t *m)
