@@ -52,6 +52,8 @@ struct ui {
     view_t views[PANE__COUNT];
     int focus;
     bool zoom;                 /* the focused pane alone, full screen */
+    int focus_back;            /* focused before Logs: where leaving the Logs
+                                * view goes when Logs has no place in the layout */
 
     /* The session (session.h) owns the sources (live client or replay,
      * recorder), the model and the commands; the viewer reads it and sends
@@ -108,6 +110,8 @@ void ui_term_write(ui_t *ui, const char *seq, size_t len);
 
 /* render.c: one full frame into the curses screen (no refresh). */
 void ui_render(ui_t *ui);
+/* render.c: the layout for the size, focus and zoom of now (ui->layout). */
+void ui_layout(ui_t *ui);
 /* Whether pane p exists now (Debugging: containers; BuildKit's: bk.h). */
 bool ui_pane_present(ui_t *ui, int p);
 /* Whether something on screen moves by itself (spinner, countdown). */

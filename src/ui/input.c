@@ -45,6 +45,28 @@ static int focus_step(ui_t *ui, int dir)
     return UI_REDRAW;
 }
 
+/* Whether one pane is alone on the screen (zoom, or the Logs view below
+ * 160x48), for the keys of now (the frame on screen may be older). */
+static bool alone(ui_t *ui)
+{
+    ui_layout(ui);
+    return ui->layout.alone;
+}
+
+/* Leaves the pane alone on the screen for the layout. When Logs has no
+ * place there, the focus goes back to the pane focused before it. */
+static int leave_alone(ui_t *ui)
+{
+    ui->zoom = false;
+    ui->msg[0] = 0;
+    ui_layout(ui);
+    if (ui->layout.alone && ui->focus == PANE_LOGS) {
+        ui->focus = ui->focus_back != PANE_LOGS ? ui->focus_back : PANE_ARTIFACTS;
+        ui_layout(ui); /* picks a present pane if that one is gone */
+    }
+    return UI_REDRAW;
+}
+
 /* ---- the filter prompt ---------------------------------------------------- */
 
 static void prompt_start(ui_t *ui)
@@ -184,11 +206,13 @@ int input_dispatch(ui_t *ui, action_t a)
     if (action_focus_pane(a) >= 0)
         return focus(ui, action_focus_pane(a));
     switch (a) {
-    case ACT_QUIT:
-        if (ui->zoom) /* q leaves the full-screen view first */
-            return ui->zoom = false, UI_REDRAW;
-        return UI_QUIT;
-    case ACT_ZOOM: ui->zoom = !ui->zoom; return UI_REDRAW;
+    case ACT_QUIT: /* q leaves the full-screen view first */
+        return alone(ui) ? leave_alone(ui) : UI_QUIT;
+    case ACT_ZOOM:
+        if (alone(ui))
+            return leave_alone(ui);
+        ui->zoom = true;
+        return UI_REDRAW;
     case ACT_LOG_JUMP: return logs_view_jump(ui);
     case ACT_HELP: ui->overlay = UI_OVERLAY_HELP; ui->popup_top = 0; return UI_REDRAW;
     case ACT_DETAILS: details_open(ui); return UI_REDRAW;
@@ -230,11 +254,8 @@ int input_key(ui_t *ui, int key)
         }
         return ui->overlay == UI_OVERLAY_HELP ? help_action(ui, a) : details_action(ui, a);
     }
-    if (key == 27 && ui->zoom) { /* Esc leaves the full-screen view */
-        ui->zoom = false;
-        ui->msg[0] = 0;
-        return UI_REDRAW;
-    }
+    if (key == 27 && alone(ui)) /* Esc leaves the full-screen view */
+        return leave_alone(ui);
     if (key == 27 && ui->msg[0]) {
         ui->msg[0] = 0;
         return UI_REDRAW;
@@ -244,5 +265,8 @@ int input_key(ui_t *ui, int key)
         ui_message(ui, false, "%s is not bound (? for help)", keys_name(key, name, sizeof name));
         return UI_REDRAW;
     }
-    return input_dispatch(ui, a);
+    int before = ui->focus, r = input_dispatch(ui, a);
+    if (ui->focus == PANE_LOGS && before != PANE_LOGS)
+        ui->focus_back = before;
+    return r;
 }

@@ -135,6 +135,7 @@ static void right_with_logs(const layout_in_t *in, layout_t *out, int y, int x, 
 static void alone(layout_t *out, int p, int top, int h, int cols)
 {
     out->pane[p] = (rect_t){top, 0, h, cols};
+    out->alone = true;
 }
 
 void layout_compute(const layout_in_t *in_all, layout_t *out)

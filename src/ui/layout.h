@@ -45,6 +45,9 @@ typedef struct layout {
     rect_t header, status;
     rect_t pane[PANE__COUNT];       /* title row included; h == 0: not shown */
     bool two_columns;
+    bool alone;                     /* one pane alone in the content area: zoom,
+                                     * or Logs focused below 160x48 (Esc, z and q
+                                     * go back to the layout) */
     int split_x;                    /* the column between two columns; -1: none */
 } layout_t;
 

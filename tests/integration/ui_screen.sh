@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The screen in tmux against skview-sim (issue 16's "The screen"): the Logs
+# view below 160x48 and zoom leave with Esc, z and q; ...
+source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../tmux_lib.sh"
+
+start_sim --seed 7 --interval 400
+start_ui live "$SKVIEW" -a "$ADDR" --no-config --focus ports
+check_screen "live: connected" live "connected $ADDR"
+
+# third_line TEXT: a pattern for a screen whose third line (under the
+# header) starts with TEXT.
+third_line() { printf '^[^\n]*\n[^\n]*\n%s' "$1"; }
+
+# ---- the Logs view below 160x48 and zoom ----------------------------------------
+# At 100x30 Logs has no place in the layout: L shows it alone, and Esc, z
+# and q go back to the layout with the focus where it was (Ports: its o hint).
+for k in Escape z q; do
+  keys live L
+  check_screen "100x30: L shows the Logs view alone" live "$(third_line '─ L Logs')"
+  keys live "$k"
+  check_screen "100x30: $k in the Logs view goes back to the layout" live "─ 1 Artifacts"
+  check_screen "100x30: $k gives the focus back to Ports" live "o copy-url"
+done
+check_cmd "q in the Logs view did not quit" test ! -e "$TMP/live.rc"
+# z zooms a pane of the layout; z, Esc and q come back.
+for k in z Escape q; do
+  keys live 2 z
+  check_screen "z: Resources alone" live "$(third_line '─ 2 Resources')"
+  keys live "$k"
+  check_screen "zoom: $k goes back to the layout" live "─ 1 Artifacts"
+done
+check_cmd "q in a zoomed pane did not quit" test ! -e "$TMP/live.rc"
+
+keys live q
+check_restored "q" live
+check_eq "q exits 0" 0 "$(cat "$TMP/live.rc" 2>/dev/null)"
+finish
