@@ -1,12 +1,26 @@
 #!/usr/bin/env bash
 # The screen in tmux against skview-sim (issue 16's "The screen"): the Logs
-# view below 160x48 and zoom leave with Esc, z and q; ...
+# view below 160x48 and zoom leave with Esc, z and q; an artifact not
+# rebuilt in this loop; ...
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../tmux_lib.sh"
 
 start_sim --seed 7 --interval 400
-start_ui live "$SKVIEW" -a "$ADDR" --no-config --focus ports
+start_ui live env SKVIEW_DUMP_STATE="$TMP/mirror.json" "$SKVIEW" -a "$ADDR" --no-config --focus ports
 check_screen "live: connected" live "connected $ADDR"
+
+# ---- an artifact the loop did not rebuild ---------------------------------------
+# Skaffold resets every artifact to Not Started in each dev loop and builds
+# what changed: once the loop has deployed, the others read "not rebuilt"
+# and when they were last built; the mirror keeps Skaffold's "Not Started".
+if wait_screen 60 live "not rebuilt +[0-9]+[smhd] ago"; then
+  ok "an artifact not rebuilt in this loop says so, and when it was last built"
+  name=$(screen live | sed -n 's/^ . \([a-z]*\) .*not rebuilt.*/\1/p' | head -1)
+  check_cmd "the mirror keeps Skaffold's status for $name" wait_for 20 grep -Eq "\"$name\" *: *\"Not Started\"" "$TMP/mirror.json"
+else
+  not_ok "an artifact not rebuilt in this loop says so, and when it was last built"; screen live | sed 's/^/  | /'
+fi
+check_not_screen "no 'Not Started' with an old build's duration" live "Not Started +[0-9.]+m?s "
 
 # third_line TEXT: a pattern for a screen whose third line (under the
 # header) starts with TEXT.
