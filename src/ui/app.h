@@ -20,6 +20,8 @@
 
 #define UI_FRAME_MS 33         /* at most 30 frames per second */
 #define UI_ANIM_MS 125         /* spinner and countdown, only while running */
+#define UI_MSG_MS 5000         /* a message on the status line, then gone */
+#define UI_MSG_ERROR_MS 10000  /* an error message */
 #define UI_SIGNALS 5           /* WINCH INT TERM HUP TSTP */
 
 typedef enum ui_source {
@@ -60,9 +62,12 @@ struct ui {
      * it commands. model is the session's, for the panes to read. */
     session_t session;
 
-    /* status line: the result of the last action */
+    /* status line: the result of the last action, until it expires
+     * (UI_MSG_MS, UI_MSG_ERROR_MS after it was set) */
     char msg[512];
     bool msg_error;
+    uint64_t msg_ms;           /* uv_now when set */
+    uv_timer_t msg_timer;      /* the redraw when it expires */
 
     /* overlays and the filter prompt */
     ui_overlay_t overlay;
@@ -102,6 +107,8 @@ struct ui {
 /* ui.c */
 void ui_request_redraw(ui_t *ui);
 void ui_message(ui_t *ui, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Whether the status line's message is older than its time on screen. */
+bool ui_message_expired(const ui_t *ui);
 /* "Now" for durations: the newest entry's time in a replay, the clock live. */
 int64_t ui_now_ns(const ui_t *ui);
 int ui_text_flags(const ui_t *ui);

@@ -24,15 +24,22 @@ static int draw_source(ui_t *ui, int y, int x, int w)
 {
     if (ui->source == UI_SOURCE_REPLAY && ui->session.replay) {
         replay_t *r = ui->session.replay;
-        char sp[16], buf[160];
+        char sp[16], it[24], buf[160];
         if (replay_speed(r) == 0)
             snprintf(sp, sizeof sp, "max");
         else
             snprintf(sp, sizeof sp, "%gx", replay_speed(r));
-        snprintf(buf, sizeof buf, " %s %s %llu/%llu %s iter %zu/%zu ",
+        /* Skaffold's number, as the line below says it, then which of the
+         * file's iterations that is. */
+        const iteration_t *cur = model_current_iteration(ui->model);
+        if (cur)
+            snprintf(it, sizeof it, "iter %d", cur->number);
+        else
+            snprintf(it, sizeof it, "iter -");
+        snprintf(buf, sizeof buf, " %s %s %llu/%llu %s %s (%zu of %zu) ",
                  draw_glyph(ui, replay_paused(r) || replay_ended(r) ? GLYPH_PAUSE : GLYPH_PLAY),
                  replay_ended(r) ? "replay ended" : replay_paused(r) ? "replay paused" : "replaying",
-                 (unsigned long long)replay_pos(r), (unsigned long long)replay_total(r), sp,
+                 (unsigned long long)replay_pos(r), (unsigned long long)replay_total(r), sp, it,
                  replay_iteration(r), replay_iterations(r));
         return x + draw_text(ui, y, x, w, ROLE_REPLAY, buf);
     }

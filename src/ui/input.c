@@ -256,7 +256,7 @@ int input_key(ui_t *ui, int key)
     }
     if (key == 27 && alone(ui)) /* Esc leaves the full-screen view */
         return leave_alone(ui);
-    if (key == 27 && ui->msg[0]) {
+    if (key == 27 && ui->msg[0] && !ui_message_expired(ui)) {
         ui->msg[0] = 0;
         return UI_REDRAW;
     }

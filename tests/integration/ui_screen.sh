@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The screen in tmux against skview-sim (issue 16's "The screen"): the Logs
 # view below 160x48 and zoom leave with Esc, z and q; an artifact not
-# rebuilt in this loop; ...
+# rebuilt in this loop; status-line hints that fit the mode, messages that
+# expire, the replay header's iteration count; ...
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../tmux_lib.sh"
 
@@ -25,6 +26,11 @@ check_not_screen "no 'Not Started' with an old build's duration" live "Not Start
 # third_line TEXT: a pattern for a screen whose third line (under the
 # header) starts with TEXT.
 third_line() { printf '^[^\n]*\n[^\n]*\n%s' "$1"; }
+# wait_not_screen SECONDS SESSION REGEX: until the screen no longer matches.
+wait_not_screen() {
+  local end=$((SECONDS + $1))
+  while [[ "$(screen "$2")" =~ $3 ]]; do [ $SECONDS -ge $end ] && return 1; sleep 0.2; done
+}
 
 # ---- the Logs view below 160x48 and zoom ----------------------------------------
 # At 100x30 Logs has no place in the layout: L shows it alone, and Esc, z
@@ -46,7 +52,32 @@ for k in z Escape q; do
 done
 check_cmd "q in a zoomed pane did not quit" test ! -e "$TMP/live.rc"
 
+# ---- the status line ----------------------------------------------------------
+# Live, the hints offer no replay keys; a message goes after a few seconds.
+keys live 6
+check_screen "live Timeline: hints" live "Enter details"
+check_not_screen "live: no replay key among the hints" live "next-iteration|Space pause|next-error"
+keys live '#'
+check_screen "a message on the status line" live "# is not bound"
+check_cmd "the message is gone after a few seconds" wait_not_screen 30 live "# is not bound"
+
 keys live q
 check_restored "q" live
 check_eq "q exits 0" 0 "$(cat "$TMP/live.rc" 2>/dev/null)"
+
+# ---- replays ----------------------------------------------------------------------
+# A replay offers no dev-loop keys, and counts iterations one way: Skaffold's
+# number above and below, then which of the file's iterations it is.
+start_ui replay "$SKVIEW" replay tests/data/skaffold-2x-events.jsonl --at END --no-config --focus artifacts
+check_screen "replay: the header counts iterations as the line below" replay "^ [^"$'\n'"]*iter 3 \(4 of 4\)[^"$'\n'"]*"$'\n'" iter 3 "
+check_screen "replay Artifacts: hints" replay "Enter details"
+check_not_screen "replay: no b or B among the hints" replay " b build| B auto-build"
+keys replay q
+check_restored "replay q" replay
+# A BuildKit replay holds one build: no l (pick a build) and no ].
+start_ui bkreplay "$SKVIEW" replay tests/data/bk-failed-build.rawjson --at END --no-config
+check_screen "BuildKit replay: hints" bkreplay "Enter expand"
+check_not_screen "BuildKit replay: no l or ] among the hints" bkreplay "pick-build|next-iteration"
+keys bkreplay q
+check_restored "BuildKit replay q" bkreplay
 finish
