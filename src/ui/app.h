@@ -16,6 +16,7 @@
 #include "session/session.h"
 #include "ui/config.h"
 #include "ui/layout.h"
+#include "ui/prompt_hist.h"
 #include "ui/view.h"
 
 #define UI_FRAME_MS 33         /* at most 30 frames per second */
@@ -77,8 +78,10 @@ struct ui {
     bool prompting;
     ui_prompt_mode_t prompt_mode;
     char prompt_label[256];
-    char prompt[128];
-    char prompt_saved[128];
+    char prompt[PROMPT_HIST_LEN];
+    char prompt_saved[PROMPT_HIST_LEN];
+    bool prompt_history;       /* Up/Down walk prompt_hist, Enter adds to it */
+    prompt_hist_t prompt_hist; /* the / texts, shared by every pane */
 
     /* BuildKit (bk.h): NULL unless in use; bk_gen counts its changes so the
      * view engine's filter index sees them. */
@@ -130,6 +133,10 @@ void statusline_draw(ui_t *ui, rect_t r);
 
 /* input.c: one key or mouse event from curses; returns UI_* flags. */
 int input_key(ui_t *ui, int key);
+/* Opens the prompt in mode (label and text are the caller's) in place of
+ * the message; history: a / prompt, with Up/Down through the texts given
+ * before. */
+void ui_prompt_open(ui_t *ui, ui_prompt_mode_t mode, bool history);
 int input_dispatch(ui_t *ui, action_t a);
 
 /* help.c, details.c: overlays */

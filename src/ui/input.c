@@ -69,14 +69,39 @@ static int leave_alone(ui_t *ui)
 
 /* ---- the filter prompt ---------------------------------------------------- */
 
+void ui_prompt_open(ui_t *ui, ui_prompt_mode_t mode, bool history)
+{
+    ui->prompt_mode = mode;
+    ui->prompting = true;
+    ui->prompt_history = history;
+    ui->msg[0] = 0; /* the line is the prompt's; its right end says what is wrong */
+    prompt_hist_begin(&ui->prompt_hist);
+}
+
 static void prompt_start(ui_t *ui)
 {
     view_t *v = &ui->views[ui->focus];
     snprintf(ui->prompt_saved, sizeof ui->prompt_saved, "%s", v->filter);
     snprintf(ui->prompt, sizeof ui->prompt, "%s", v->filter);
     snprintf(ui->prompt_label, sizeof ui->prompt_label, "filter /");
-    ui->prompt_mode = UI_PROMPT_FILTER;
-    ui->prompting = true;
+    ui_prompt_open(ui, UI_PROMPT_FILTER, true);
+}
+
+/* Enter or Esc closes the prompt; Enter keeps a / text in the history. */
+static void prompt_close(ui_t *ui, int key)
+{
+    if (key == '\n' && ui->prompt_history)
+        prompt_hist_push(&ui->prompt_hist, ui->prompt);
+    ui->prompt_history = false;
+    ui->prompting = false;
+}
+
+/* Up (older) or Down (newer) through the history: UI_DONE at either end. */
+static bool prompt_walk(ui_t *ui, int key)
+{
+    return ui->prompt_history && (key == (KEYS_FN | KEY_UP) || key == (KEYS_FN | KEY_DOWN)) &&
+           prompt_hist_move(&ui->prompt_hist, key == (KEYS_FN | KEY_UP) ? 1 : -1, ui->prompt,
+                            sizeof ui->prompt);
 }
 
 /* Removes the last UTF-8 character of the prompt. */
@@ -127,12 +152,12 @@ static int prompt_key(ui_t *ui, int key)
     if (ui->prompt_mode == UI_PROMPT_CONFIRM)
         return bk_prune_confirm_key(ui, key);
     if (ui->prompt_mode == UI_PROMPT_PANE && (key == 27 || key == '\n')) {
-        ui->prompting = false;
+        prompt_close(ui, key);
         return v->ops->prompt ? v->ops->prompt(ui, v, key == 27 ? -1 : 1) : UI_REDRAW;
     }
     bool filter = ui->prompt_mode == UI_PROMPT_FILTER;
     if (key == 27) {
-        ui->prompting = false;
+        prompt_close(ui, key);
         if (filter)
             view_set_filter(ui, v, ui->prompt_saved);
         else
@@ -140,7 +165,7 @@ static int prompt_key(ui_t *ui, int key)
         return UI_REDRAW;
     }
     if (key == '\n') {
-        ui->prompting = false;
+        prompt_close(ui, key);
         if (!filter)
             return bk_prune_options_done(ui);
         if (ui->prompt[0])
@@ -149,7 +174,9 @@ static int prompt_key(ui_t *ui, int key)
             ui_message(ui, false, "filter cleared");
         return UI_REDRAW;
     }
-    if (key == (KEYS_FN | KEY_BACKSPACE))
+    if (prompt_walk(ui, key))
+        ;
+    else if (key == (KEYS_FN | KEY_BACKSPACE))
         prompt_backspace(ui);
     else if (key == 21) /* C-u */
         ui->prompt[0] = 0;

@@ -218,8 +218,7 @@ static int next_match(ui_t *ui, view_t *v, int dir)
 static int start_prompt(ui_t *ui, lv_priv_t *p, lv_prompt_t kind)
 {
     p->prompt = kind;
-    ui->prompt_mode = UI_PROMPT_PANE;
-    ui->prompting = true;
+    ui_prompt_open(ui, UI_PROMPT_PANE, kind == LV_PROMPT_SEARCH);
     if (kind == LV_PROMPT_SEARCH) {
         snprintf(p->saved_text, sizeof p->saved_text, "%s", p->text);
         snprintf(ui->prompt, sizeof ui->prompt, "%s", p->text);
@@ -248,7 +247,12 @@ int lv_prompt(ui_t *ui, view_t *v, int done)
         apply_text(ui, p, p->saved_text);
         return UI_REDRAW;
     }
-    if (apply_text(ui, p, ui->prompt) == 0 && done == 0)
+    int bad = apply_text(ui, p, ui->prompt);
+    if (bad && done > 0) { /* an invalid regex: the prompt stays, to fix it */
+        ui->prompting = ui->prompt_history = true;
+        return UI_REDRAW;
+    }
+    if (!bad && done == 0)
         ui->msg[0] = 0;
     if (done > 0 && p->text[0]) {
         lv_sync(ui, v);

@@ -630,6 +630,7 @@ static int ui_init(ui_t *ui, const ui_opts_t *o, ui_source_t source)
         dump_state_path = NULL;
     sb_init(&ui->scratch);
     sb_init(&ui->popup);
+    prompt_hist_init(&ui->prompt_hist);
     config_init(&ui->cfg);
     if (load_config(ui, o)) {
         config_free(&ui->cfg);

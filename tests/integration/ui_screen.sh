@@ -2,7 +2,8 @@
 # The screen in tmux against skview-sim (issue 16's "The screen"): the Logs
 # view below 160x48 and zoom leave with Esc, z and q; an artifact not
 # rebuilt in this loop; status-line hints that fit the mode, messages that
-# expire, the replay header's iteration count; ...
+# expire, the replay header's iteration count; / history and an invalid
+# regex; ...
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../tmux_lib.sh"
 
@@ -51,6 +52,26 @@ for k in z Escape q; do
   check_screen "zoom: $k goes back to the layout" live "─ 1 Artifacts"
 done
 check_cmd "q in a zoomed pane did not quit" test ! -e "$TMP/live.rc"
+
+# ---- / history and an invalid regex ------------------------------------------------
+keys live 5 /; keys live -l "kind:build"; keys live Enter
+keys live / C-u; keys live -l "deploy"; keys live Enter
+keys live / C-u Up
+check_screen "/ Up: the last text given" live "filter /deploy +Enter apply"
+keys live Up
+check_screen "/ Up again: the one before" live "filter /kind:build +Enter"
+keys live Down Down
+check_screen "/ Down past the newest: the line being edited" live "filter / +Enter apply"
+keys live Escape
+# The Logs search as a regular expression: Enter on an invalid one keeps
+# the prompt and its text, and says what is wrong.
+keys live L R / C-u; keys live -l "(err"; keys live Enter
+check_screen "Logs: an invalid regex keeps its text" live "/ \(err +regular expression: "
+keys live BSpace BSpace BSpace BSpace; keys live -l "err|warn"; keys live Enter
+check_screen "Logs: fixed, the search applies" live "lines? shown"
+keys live / Up
+check_screen "Logs: / Up has the Logs search too" live "/ err\|warn +Enter"
+keys live Escape R Escape
 
 # ---- the status line ----------------------------------------------------------
 # Live, the hints offer no replay keys; a message goes after a few seconds.
