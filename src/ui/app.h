@@ -75,6 +75,8 @@ struct ui {
     strbuf_t popup;            /* details text (raw; sanitised when drawn) */
     char popup_title[160];
     int popup_top;
+    int popup_anchor;          /* the popup's line (before wrapping) to open
+                                * at, once wrapped; -1: none */
     bool prompting;
     ui_prompt_mode_t prompt_mode;
     char prompt_label[256];

@@ -9,6 +9,7 @@
 #include "ui/draw.h"
 #include "ui/keys.h"
 #include "ui/logs_view.h"
+#include "ui/osc52.h"
 
 #define WHEEL_ROWS 3
 
@@ -247,6 +248,9 @@ int input_dispatch(ui_t *ui, action_t a)
     case ACT_REDRAW: if (!ui->headless) clearok(curscr, TRUE); return UI_REDRAW;
     case ACT_FOCUS_NEXT: return focus_step(ui, 1);
     case ACT_FOCUS_PREV: return focus_step(ui, -1);
+    case ACT_COPY:
+        ui_message(ui, false, "y copies in the Errors pane, the Logs view and popups");
+        return UI_REDRAW;
     case ACT_COPY_URL:
         ui_message(ui, false, "select a port in the Ports pane to copy its URL");
         return UI_REDRAW;
@@ -277,6 +281,10 @@ int input_key(ui_t *ui, int key)
     if (ui->overlay != UI_OVERLAY_NONE) {
         if (key == 27 || a == ACT_QUIT || a == ACT_HELP || (a == ACT_DETAILS && ui->overlay == UI_OVERLAY_DETAILS)) {
             ui->overlay = UI_OVERLAY_NONE;
+            return UI_REDRAW;
+        }
+        if (ui->overlay == UI_OVERLAY_DETAILS && (a == ACT_COPY || a == ACT_LOG_COPY)) {
+            osc52_copy_text(ui, ui->popup.data, ui->popup.len, "the details");
             return UI_REDRAW;
         }
         return ui->overlay == UI_OVERLAY_HELP ? help_action(ui, a) : details_action(ui, a);

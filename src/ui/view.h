@@ -102,6 +102,8 @@ struct view {
     uint64_t idx_gen;          /* model generation the index was built at */
     bool idx_valid;
     int body_h;                /* body rows at the last draw */
+    size_t anchor;             /* ops->details may set it: the byte of its text
+                                * where the popup opens (SIZE_MAX: the top) */
 };
 
 void view_init(view_t *v, pane_id_t id);

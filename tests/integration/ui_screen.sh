@@ -3,7 +3,8 @@
 # view below 160x48 and zoom leave with Esc, z and q; an artifact not
 # rebuilt in this loop; status-line hints that fit the mode, messages that
 # expire, the replay header's iteration count; / history and an invalid
-# regex; ...
+# regex; y in the Errors pane and popups, popups that wrap at words and
+# open at a build's first error line; ...
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../tmux_lib.sh"
 
@@ -101,4 +102,27 @@ check_screen "BuildKit replay: hints" bkreplay "Enter expand"
 check_not_screen "BuildKit replay: no l or ] among the hints" bkreplay "pick-build|next-iteration"
 keys bkreplay q
 check_restored "BuildKit replay q" bkreplay
+
+# ---- y copies (OSC 52, which tmux takes into a paste buffer) -----------------------
+# and the details popup: wrapped at word boundaries; a build error's opens at
+# its first error line.
+start_ui copy "$SKVIEW" replay tests/data/skaffold-2x-events.jsonl --at END --no-config --focus errors
+$TM set -g set-clipboard on
+check_screen "copy: the errors" copy "BUILD_DOCKER_NO_SPACE_ERR"
+# buffer_after KEYS...: the paste buffer after the keys (a new one each time).
+buffer_after() {
+  $TM delete-buffer 2>/dev/null
+  keys copy "$@"
+  wait_for 10 $TM show-buffer
+  $TM show-buffer 2>/dev/null
+}
+check_eq "y on an error copies its code and message" 'TEST_USER_CONFIG_ERR: expanding test file paths: no files match "structure-test/*.yaml"' "$(buffer_after g y)"
+check_eq "y on a suggestion copies its command" "docker system prune" "$(buffer_after g j j j j j y)"
+check_screen "the status line says what was copied" copy "copied the suggested command: docker system prune"
+keys copy Enter
+check_screen "a build error's popup opens at its first error line" copy "│ +#4 0\.913 cmd/web/main\.go:41:6: declared and not used"
+check_screen "the popup wraps at a word boundary" copy "unused docker +│"$'\n'" *│ data +│"
+check_match "y in the popup copies its text" "^phase: +build"$'\n'".*docker system prune" "$(buffer_after y)"
+keys copy Escape q
+check_restored "copy q" copy
 finish
