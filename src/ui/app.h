@@ -35,6 +35,7 @@ typedef enum ui_prompt_mode {
     UI_PROMPT_PRUNE,           /* prune options (bk_prune.c) */
     UI_PROMPT_CONFIRM,         /* y/N before pruning */
     UI_PROMPT_PANE,            /* the focused pane's own prompt (view_ops.prompt) */
+    UI_PROMPT_ASK,             /* a yes/no question: y answers yes, any other key no */
 } ui_prompt_mode_t;
 
 typedef enum ui_overlay {
@@ -84,6 +85,7 @@ struct ui {
     char prompt_saved[PROMPT_HIST_LEN];
     bool prompt_history;       /* Up/Down walk prompt_hist, Enter adds to it */
     prompt_hist_t prompt_hist; /* the / texts, shared by every pane */
+    int (*ask)(ui_t *ui, bool yes); /* UI_PROMPT_ASK's answer; prompt kept */
 
     /* BuildKit (bk.h): NULL unless in use; bk_gen counts its changes so the
      * view engine's filter index sees them. */
@@ -135,6 +137,9 @@ void statusline_draw(ui_t *ui, rect_t r);
 
 /* input.c: one key or mouse event from curses; returns UI_* flags. */
 int input_key(ui_t *ui, int key);
+/* Asks question (the label) on the status line; the next key answers:
+ * answer(ui, yes) with yes for y, and ui->prompt as it was. */
+void ui_ask(ui_t *ui, const char *question, int (*answer)(ui_t *ui, bool yes));
 /* Opens the prompt in mode (label and text are the caller's) in place of
  * the message; history: a / prompt, with Up/Down through the texts given
  * before. */

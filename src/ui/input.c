@@ -88,6 +88,13 @@ static void prompt_start(ui_t *ui)
     ui_prompt_open(ui, UI_PROMPT_FILTER, true);
 }
 
+void ui_ask(ui_t *ui, const char *question, int (*answer)(ui_t *ui, bool yes))
+{
+    snprintf(ui->prompt_label, sizeof ui->prompt_label, "%s", question);
+    ui->ask = answer;
+    ui_prompt_open(ui, UI_PROMPT_ASK, false);
+}
+
 /* Enter or Esc closes the prompt; Enter keeps a / text in the history. */
 static void prompt_close(ui_t *ui, int key)
 {
@@ -152,6 +159,10 @@ static int prompt_key(ui_t *ui, int key)
     view_t *v = &ui->views[ui->focus];
     if (ui->prompt_mode == UI_PROMPT_CONFIRM)
         return bk_prune_confirm_key(ui, key);
+    if (ui->prompt_mode == UI_PROMPT_ASK) {
+        prompt_close(ui, key);
+        return ui->ask(ui, key == 'y' || key == 'Y');
+    }
     if (ui->prompt_mode == UI_PROMPT_PANE && (key == 27 || key == '\n')) {
         prompt_close(ui, key);
         return v->ops->prompt ? v->ops->prompt(ui, v, key == 27 ? -1 : 1) : UI_REDRAW;

@@ -75,7 +75,8 @@ void statusline_draw(ui_t *ui, rect_t r)
     int x = r.x, end = r.x + r.w;
     if (ui->prompting) {
         x += draw_text(ui, r.y, x, end - x, ROLE_HINT_KEY, ui->prompt_label);
-        x += draw_text(ui, r.y, x, end - x - 1, ROLE_STATUS, ui->prompt);
+        if (ui->prompt_mode != UI_PROMPT_ASK)
+            x += draw_text(ui, r.y, x, end - x - 1, ROLE_STATUS, ui->prompt);
         draw_text(ui, r.y, x, 1, ROLE_CURSOR, " ");
         /* What is wrong with the text (an invalid regex) instead of the keys. */
         if (ui->msg_error && ui->msg[0] && !ui_message_expired(ui)) {
@@ -85,7 +86,8 @@ void statusline_draw(ui_t *ui, rect_t r)
             return;
         }
         draw_right(ui, r.y, x + 2, end - x - 2, ROLE_STATUS,
-                   ui->prompt_mode == UI_PROMPT_CONFIRM ? "y prune  other keys cancel "
+                   ui->prompt_mode == UI_PROMPT_ASK     ? "y yes  other keys no "
+                   : ui->prompt_mode == UI_PROMPT_CONFIRM ? "y prune  other keys cancel "
                    : ui->prompt_mode == UI_PROMPT_PRUNE ? "Enter next  Esc cancel "
                    : ui->prompt_history                 ? "Enter apply  Up/Down history  Esc cancel "
                                                         : "Enter apply  Esc cancel ");

@@ -4,7 +4,7 @@
 # rebuilt in this loop; status-line hints that fit the mode, messages that
 # expire, the replay header's iteration count; / history and an invalid
 # regex; y in the Errors pane and popups, popups that wrap at words and
-# open at a build's first error line; ...
+# open at a build's first error line; o asks before it overwrites; ...
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../tmux_lib.sh"
 
@@ -123,6 +123,25 @@ keys copy Enter
 check_screen "a build error's popup opens at its first error line" copy "│ +#4 0\.913 cmd/web/main\.go:41:6: declared and not used"
 check_screen "the popup wraps at a word boundary" copy "unused docker +│"$'\n'" *│ data +│"
 check_match "y in the popup copies its text" "^phase: +build"$'\n'".*docker system prune" "$(buffer_after y)"
-keys copy Escape q
+keys copy Escape
+
+# ---- o in Logs asks before it overwrites a file --------------------------------------
+echo KEEP > "$TMP/keep.txt"
+keys copy L o C-u; keys copy -l "$TMP/keep.txt"; keys copy Enter
+check_screen "o on an existing file asks first" copy "'$TMP/keep.txt' exists: overwrite it\? +y yes  other keys no"
+keys copy n
+check_screen "n: not saved" copy "not saved: '$TMP/keep.txt' is left as it was"
+check_eq "n: the file is as it was" KEEP "$(cat "$TMP/keep.txt")"
+keys copy o C-u; keys copy -l "$TMP/keep.txt"; keys copy Enter
+check_screen "asked again" copy "exists: overwrite it\?"
+keys copy Escape
+check_eq "Esc: the file is as it was" KEEP "$(cat "$TMP/keep.txt")"
+keys copy o C-u; keys copy -l "$TMP/keep.txt"; keys copy Enter
+check_screen "asked a third time" copy "exists: overwrite it\?"
+keys copy y
+check_screen "y: saved over it" copy "saved [0-9]+ lines to $TMP/keep.txt"
+n=$(screen copy | sed -n "s|.*saved \([0-9]*\) lines to $TMP/keep.txt.*|\1|p" | head -1)
+check_eq "y: the file holds the lines said" "${n:-?}" "$(grep -vc '^KEEP$' "$TMP/keep.txt")"
+keys copy q q
 check_restored "copy q" copy
 finish
