@@ -51,6 +51,7 @@ const char keys_default_config[] =
     "bind generic [ prev-iteration\n"
     "bind generic e next-error\n"
     "bind ports o copy-url\n"
+    "bind generic y copy\n"
     "bind generic l pick-build\n"
     "bind build Enter expand\n"
     "bind cache P prune\n"

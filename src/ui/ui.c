@@ -181,6 +181,28 @@ int64_t ui_now_ns(const ui_t *ui)
     return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+static uint64_t msg_life(const ui_t *ui)
+{
+    return ui->msg_error ? UI_MSG_ERROR_MS : UI_MSG_MS;
+}
+
+static void on_msg_expired(uv_timer_t *t)
+{
+    ui_request_redraw(t->data);
+}
+
+static void ui_timer_start(ui_t *ui, uv_timer_t *t, uv_timer_cb cb, uint64_t timeout, uint64_t repeat);
+
+/* The message's time on screen starts now (once the loop is there: a config
+ * problem said before it starts with it). */
+static void msg_clock(ui_t *ui)
+{
+    if (!ui->msg_timer.data)
+        return;
+    ui->msg_ms = uv_now(ui->loop);
+    ui_timer_start(ui, &ui->msg_timer, on_msg_expired, msg_life(ui), 0);
+}
+
 void ui_message(ui_t *ui, bool error, const char *fmt, ...)
 {
     va_list ap;
@@ -188,6 +210,13 @@ void ui_message(ui_t *ui, bool error, const char *fmt, ...)
     vsnprintf(ui->msg, sizeof ui->msg, fmt, ap);
     va_end(ap);
     ui->msg_error = error;
+    msg_clock(ui);
+}
+
+bool ui_message_expired(const ui_t *ui)
+{
+    /* --dump-screen draws once, with no time passing */
+    return ui->msg_timer.data && !ui->headless && uv_now(ui->loop) - ui->msg_ms >= msg_life(ui);
 }
 
 void ui_term_write(ui_t *ui, const char *seq, size_t len)
@@ -520,6 +549,7 @@ static void close_handles(ui_t *ui)
     uv_close((uv_handle_t *)&ui->frame_timer, on_closed);
     uv_close((uv_handle_t *)&ui->anim_timer, on_closed);
     uv_close((uv_handle_t *)&ui->crash_timer, on_closed);
+    uv_close((uv_handle_t *)&ui->msg_timer, on_closed);
     if (ui->input.data) { /* start_handles() ran */
         termout_close();
         uv_close((uv_handle_t *)&ui->input, on_closed);
@@ -546,6 +576,7 @@ static void shutdown_ui(ui_t *ui)
     term_restore();
     uv_timer_stop(&ui->frame_timer);
     uv_timer_stop(&ui->anim_timer);
+    uv_timer_stop(&ui->msg_timer);
     session_stop(&ui->session, on_sources_stopped, ui);
 }
 
@@ -602,6 +633,7 @@ static int ui_init(ui_t *ui, const ui_opts_t *o, ui_source_t source)
         dump_state_path = NULL;
     sb_init(&ui->scratch);
     sb_init(&ui->popup);
+    prompt_hist_init(&ui->prompt_hist);
     config_init(&ui->cfg);
     if (load_config(ui, o)) {
         config_free(&ui->cfg);
@@ -630,7 +662,9 @@ static int ui_init(ui_t *ui, const ui_opts_t *o, ui_source_t source)
     (void)uv_timer_init(ui->loop, &ui->frame_timer);
     (void)uv_timer_init(ui->loop, &ui->anim_timer);
     (void)uv_timer_init(ui->loop, &ui->crash_timer);
-    ui->frame_timer.data = ui->anim_timer.data = ui;
+    (void)uv_timer_init(ui->loop, &ui->msg_timer);
+    ui->frame_timer.data = ui->anim_timer.data = ui->msg_timer.data = ui;
+    msg_clock(ui);
     arm_debug_crash(ui);
     return 0;
 }
