@@ -3,6 +3,7 @@
 #ifndef SKVIEW_UI_APP_H
 #define SKVIEW_UI_APP_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -70,7 +71,7 @@ struct ui {
     bool prompting;
     ui_prompt_mode_t prompt_mode;
     char prompt_label[256];
-    char prompt[128];
+    char prompt[PATH_MAX + 4]; /* a path of PATH_MAX bytes or more is refused */
     char prompt_saved[128];
 
     /* BuildKit (bk.h): NULL unless in use; bk_gen counts its changes so the
