@@ -6,12 +6,12 @@ PREFIX  ?= /usr/local
 BUILD   ?= build
 CC      ?= cc
 SAN     ?=
-PKGS    := grpc libprotobuf-c libuv ncursesw cmocka
+PKGS    := grpc libprotobuf-c libuv ncursesw cmocka libpcre2-8
 
 # Debian packages the build and the tests need; `make deps` installs the missing ones.
 DEB_PKGS := build-essential pkg-config libgrpc-dev libprotobuf-c-dev protobuf-c-compiler \
             libprotobuf-dev protobuf-compiler libuv1-dev libncurses-dev libcmocka-dev \
-            libjsmn-dev jq tmux python3 python3-grpcio python3-protobuf valgrind clang libclang-rt-14-dev procps time
+            libjsmn-dev libpcre2-dev jq tmux python3 python3-grpcio python3-protobuf valgrind clang libclang-rt-14-dev procps time
 
 ifeq ($(V),1)
 Q :=
@@ -25,7 +25,7 @@ GEN      := $(BUILD)/gen
 OBJ      := $(BUILD)/obj
 WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs-only-L $(PKGS) 2>/dev/null) -lgrpc -lgpr -lprotobuf-c -luv $(shell pkg-config --libs ncursesw 2>/dev/null) -lpthread -lm
+PKG_LIBS   := $(shell pkg-config --libs-only-L $(PKGS) 2>/dev/null) -lgrpc -lgpr -lprotobuf-c -luv $(shell pkg-config --libs ncursesw libpcre2-8 2>/dev/null) -lpthread -lm
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
 ALL_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_XOPEN_SOURCE_EXTENDED $(WARN) $(CFLAGS) $(PKG_CFLAGS) -I$(GEN) -Isrc -MMD -MP
