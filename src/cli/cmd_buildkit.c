@@ -1,7 +1,7 @@
 /* `skview buildkit`: BuildKit's Control API from the command line.
  *
- *   skview buildkit [--buildkit ADDR] du [--sort size|last-used] [--filter F]... [--json]
- *   skview buildkit workers [--json]
+ *   skview buildkit [--buildkit ADDR] du [--sort size|last-used] [--filter F]... [--json] [--record FILE]
+ *   skview buildkit workers [--json] [--record FILE]
  *   skview buildkit prune [--all] [--filter F]... [--keep-duration DUR] [--keep-bytes N]
  *                         [--max-used-space N] [--min-free-space N] [--yes|--force|-f] [--json]
  *   skview buildkit status REF|--ref-file FILE [--progress tty|plain|rawjson] [--json]
@@ -67,7 +67,7 @@ static const bk_opt_t bk_opts[] = {
     OPT("--min-free-space", OPT_VALUE, min_free, C_PRUNE),
     OPT("--ref-file", OPT_VALUE, ref_file, C_STATUS),
     OPT("--wait", OPT_VALUE, wait, C_STATUS),
-    OPT("--record", OPT_VALUE, record, C_STATUS),
+    OPT("--record", OPT_VALUE, record, C_STATUS | C_DU | C_WORKERS),
     OPT("--width", OPT_VALUE, width, C_STATUS | C_SHOW),
     OPT("--active", OPT_FLAG, active, C_HISTORY),
 };
@@ -105,8 +105,15 @@ static const char bk_usage[] =
     "  info [--json]                                         the daemon's version (v0.11+)\n"
     "  show FILE [--progress tty|plain] [--width N]          a rawjson file or skview recording\n"
     "status and show: the tty display's end frame on a terminal, else plain progress\n"
+    "--record FILE (status, du, workers): the answers appended to a recording that\n"
+    "`skview replay` shows in the Build, Cache and Workers panes\n"
     "ADDR: unix:///path, tcp://host:port or host:port (default $BUILDKIT_HOST, else\n"
     BK_DEFAULT_ADDR ").\n";
+
+void cmd_buildkit_help(FILE *f)
+{
+    fputs(bk_usage, f);
+}
 
 /* Options may come before or after the command name. */
 static int parse_args(int argc, char **argv, bk_args_t *a, unsigned *cmd, const char **cmd_name)
@@ -119,7 +126,10 @@ static int parse_args(int argc, char **argv, bk_args_t *a, unsigned *cmd, const 
             fputs(bk_usage, stdout);
             return -1;
         }
-        if (s[0] != '-' || !s[1]) {
+        arg_kind_t kind = arg_kind(argc, argv, i);
+        if (kind == ARG_END)
+            continue;
+        if (kind == ARG_OPERAND) {
             for (size_t k = 0; !*cmd && k < sizeof bk_cmds / sizeof bk_cmds[0]; k++)
                 if (!strcmp(s, bk_cmds[k].name)) {
                     *cmd = bk_cmds[k].bit;
@@ -154,6 +164,9 @@ static int parse_args(int argc, char **argv, bk_args_t *a, unsigned *cmd, const 
 /* ---- one call on one loop ---------------------------------------------------- */
 
 typedef struct bk_cmd bk_cmd_t;
+
+/* textsafe flags of the output (bk_text_init: ASCII outside UTF-8 locales). */
+static int tflags;
 typedef bk_call_t *(*bk_start_fn)(bk_cmd_t *k);
 
 struct bk_cmd {
@@ -186,11 +199,31 @@ struct bk_cmd {
 
 static void say(const char *what, const char *msg)
 {
-    strbuf_t b;
-    sb_init(&b);
-    bk_safe(&b, msg, 0);
-    fprintf(stderr, "skview: %s: %s\n", what, b.data ? b.data : "");
-    sb_free(&b);
+    say_line("skview: %s: %s", what, msg ? msg : "");
+}
+
+/* --record: the answer appended to the recording (status, du, workers;
+ * `skview replay` shows them in the Build, Cache and Workers panes). */
+static void record(bk_cmd_t *k, int kind, const ProtobufCMessage *m)
+{
+    if (k->recording && recording_write(&k->rec, kind, m) != 0) {
+        say_line("skview: %s: --record: %s", k->what, strerror(errno));
+        k->recording = false;
+    }
+}
+
+static int record_open(bk_cmd_t *k)
+{
+    char err[1200];
+    const char *note;
+    if (!k->args->record)
+        return 0;
+    if (recording_open_append(&k->rec, k->args->record, &note, err, sizeof err) != 0) {
+        say_line("skview: %s: %s", k->what, err);
+        return EXIT_RUNTIME;
+    }
+    k->recording = true;
+    return 0;
 }
 
 static int64_t now_ns(void)
@@ -270,6 +303,7 @@ static int run_call(bk_cmd_t *k, bk_start_fn start)
 
 static void du_msg(void *arg, const ProtobufCMessage *m)
 {
+    record(arg, RECORD_BUILDKIT_DU, m);
     bk_cache_load(&((bk_cmd_t *)arg)->cache, (const Moby__Buildkit__V1__DiskUsageResponse *)m);
 }
 
@@ -282,7 +316,7 @@ static void du_end(void *arg, int code, const char *msg)
             bk_cache_sort_parse(k->args->sort, &by);
         bk_cache_sort(&k->cache, by);
         if (!k->args->json)
-            bk_print_du(stdout, &k->cache, now_ns());
+            bk_print_du(stdout, &k->cache, now_ns(), tflags);
     }
     end_common(k, code, msg);
 }
@@ -314,9 +348,13 @@ static int cmd_du(bk_cmd_t *k)
     bk_cache_sort_t by;
     if (k->args->sort && !bk_cache_sort_parse(k->args->sort, &by))
         return usage_error("buildkit du: --sort is size or last-used, not '%s'", k->args->sort);
+    if (record_open(k))
+        return EXIT_RUNTIME;
     bk_cache_init(&k->cache);
     int rc = run_call(k, du_start);
     bk_cache_free(&k->cache);
+    if (k->recording || k->args->record)
+        recording_close(&k->rec);
     return rc;
 }
 
@@ -326,6 +364,7 @@ static void workers_msg(void *arg, const ProtobufCMessage *m)
 {
     bk_cmd_t *k = arg;
     const Moby__Buildkit__V1__ListWorkersResponse *r = (const void *)m;
+    record(k, RECORD_BUILDKIT_WORKERS, m);
     for (size_t i = 0; i < r->n_record; i++) {
         if (k->args->json) {
             bk_print_json(stdout, &r->record[i]->base);
@@ -333,13 +372,23 @@ static void workers_msg(void *arg, const ProtobufCMessage *m)
         }
         if (i)
             fputc('\n', stdout);
-        bk_print_worker(stdout, r->record[i]);
+        bk_print_worker(stdout, r->record[i], tflags);
     }
 }
 
 static void plain_end(void *arg, int code, const char *msg) { end_common(arg, code, msg); }
 
 static bk_call_t *workers_start(bk_cmd_t *k) { return bk_list_workers(k->client, workers_msg, plain_end, k); }
+
+static int cmd_workers(bk_cmd_t *k)
+{
+    if (record_open(k))
+        return EXIT_RUNTIME;
+    int rc = run_call(k, workers_start);
+    if (k->recording || k->args->record)
+        recording_close(&k->rec);
+    return rc;
+}
 
 static void info_msg(void *arg, const ProtobufCMessage *m)
 {
@@ -352,11 +401,11 @@ static void info_msg(void *arg, const ProtobufCMessage *m)
     strbuf_t b;
     sb_init(&b);
     if (r->buildkitversion) {
-        bk_safe(&b, r->buildkitversion->package, 0);
+        bk_safe(&b, r->buildkitversion->package, 0, tflags);
         sb_addc(&b, ' ');
-        bk_safe(&b, r->buildkitversion->version, 0);
+        bk_safe(&b, r->buildkitversion->version, 0, tflags);
         sb_addc(&b, ' ');
-        bk_safe(&b, r->buildkitversion->revision, 0);
+        bk_safe(&b, r->buildkitversion->revision, 0, tflags);
     }
     printf("BuildKit: %s\n", b.data ? b.data : "(unknown)");
     sb_free(&b);
@@ -375,7 +424,7 @@ static void prune_msg(void *arg, const ProtobufCMessage *m)
     if (k->args->json)
         bk_print_json(stdout, m);
     else
-        bk_print_removed(stdout, r);
+        bk_print_removed(stdout, r, tflags);
     fflush(stdout); /* each record as it streams back */
 }
 
@@ -533,7 +582,7 @@ static int print_final(const bk_progress_t *p, bk_plain_t *pl, const bk_args_t *
     if (pl)
         bk_plain_finish(pl, &b);
     else
-        bk_progress_render(p, render_width(a), now, BK_RENDER_FINAL | (bk_tflags ? BK_RENDER_ASCII : 0), &b);
+        bk_progress_render(p, render_width(a), now, BK_RENDER_FINAL | (tflags ? BK_RENDER_ASCII : 0), &b);
     if (b.len)
         fwrite(b.data, 1, b.len, stdout);
     sb_free(&b);
@@ -557,10 +606,7 @@ static void status_msg(void *arg, const ProtobufCMessage *m)
     bk_cmd_t *k = arg;
     const Moby__Buildkit__V1__StatusResponse *r = (const void *)m;
     k->msgs++;
-    if (k->recording && recording_write(&k->rec, RECORD_BUILDKIT_STATUS, m) != 0) {
-        perror("skview: buildkit status: --record");
-        k->recording = false;
-    }
+    record(k, RECORD_BUILDKIT_STATUS, m);
     if (k->args->json) {
         strbuf_t b;
         sb_init(&b);
@@ -597,7 +643,7 @@ static void status_end(void *arg, int code, const char *msg)
         /* Ctrl-C: the frame as it stands, running steps with their tails. */
         strbuf_t b;
         sb_init(&b);
-        bk_progress_render(k->progress, render_width(k->args), now_ns(), bk_tflags ? BK_RENDER_ASCII : 0, &b);
+        bk_progress_render(k->progress, render_width(k->args), now_ns(), tflags ? BK_RENDER_ASCII : 0, &b);
         if (b.len)
             fwrite(b.data, 1, b.len, stdout);
         sb_free(&b);
@@ -664,7 +710,7 @@ static int read_ref_file(const char *path, char *out, size_t n)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
-        fprintf(stderr, "skview: buildkit status: %s: %s\n", path, strerror(errno));
+        say_line("skview: buildkit status: %s: %s", path, strerror(errno));
         return EXIT_RUNTIME;
     }
     char line[512] = "";
@@ -675,7 +721,7 @@ static int read_ref_file(const char *path, char *out, size_t n)
     const char *slash = strrchr(line, '/');
     snprintf(out, n, "%s", slash ? slash + 1 : line);
     if (!*out) {
-        fprintf(stderr, "skview: buildkit status: %s: no ref in the file\n", path);
+        say_line("skview: buildkit status: %s: no ref in the file", path);
         return EXIT_RUNTIME;
     }
     return EXIT_OK;
@@ -701,17 +747,10 @@ static int cmd_status(bk_cmd_t *k)
     k->ref = ref;
     if (a->wait && (!bk_parse_duration(a->wait, &k->wait_ns) || k->wait_ns <= 0))
         return usage_error("buildkit status: bad --wait '%s' (e.g. 30s, 5m)", a->wait);
-    if (a->record) {
-        char err[1200];
-        const char *note;
-        if (recording_open_append(&k->rec, a->record, &note, err, sizeof err) != 0) {
-            fprintf(stderr, "skview: buildkit status: %s\n", err);
-            return EXIT_RUNTIME;
-        }
-        k->recording = true;
-    }
+    if (record_open(k))
+        return EXIT_RUNTIME;
     k->progress = bk_progress_new(NULL);
-    k->plain = plain && !a->json ? bk_plain_new(bk_tflags, k->progress) : NULL;
+    k->plain = plain && !a->json ? bk_plain_new(tflags, k->progress) : NULL;
     int rc = run_call(k, status_start);
     bk_progress_free(k->progress);
     bk_plain_free(k->plain);
@@ -731,11 +770,11 @@ static int cmd_show(bk_cmd_t *k)
     char err[1200];
     bk_reader_t *r = bk_reader_open(k->args->pos[0], err, sizeof err);
     if (!r) {
-        fprintf(stderr, "skview: buildkit show: %s\n", err);
+        say_line("skview: buildkit show: %s", err);
         return EXIT_RUNTIME;
     }
     bk_progress_t *p = bk_progress_new(NULL);
-    bk_plain_t *pl = plain ? bk_plain_new(bk_tflags, p) : NULL;
+    bk_plain_t *pl = plain ? bk_plain_new(tflags, p) : NULL;
     const Moby__Buildkit__V1__StatusResponse *m;
     int rc;
     while ((rc = bk_reader_next(r, &m, err, sizeof err)) != BK_READ_END && rc != BK_READ_FAIL) {
@@ -744,11 +783,11 @@ static int cmd_show(bk_cmd_t *k)
             if (pl)
                 plain_feed(pl, m);
         } else {
-            fprintf(stderr, "skview: %s\n", err);
+            say_line("skview: %s", err);
         }
     }
     if (rc == BK_READ_FAIL)
-        fprintf(stderr, "skview: %s\n", err);
+        say_line("skview: %s", err);
     int out = print_final(p, pl, k->args, k->what, bk_progress_last_time(p));
     bk_progress_free(p);
     bk_plain_free(pl);
@@ -764,7 +803,7 @@ static void history_msg(void *arg, const ProtobufCMessage *m)
     if (k->args->json)
         bk_print_json(stdout, m);
     else
-        bk_print_history(stdout, (const Moby__Buildkit__V1__BuildHistoryEvent *)m, k->count == 0);
+        bk_print_history(stdout, (const Moby__Buildkit__V1__BuildHistoryEvent *)m, k->count == 0, tflags);
     k->count++;
 }
 
@@ -786,7 +825,7 @@ int cmd_buildkit(int argc, char **argv)
     int rc = parse_args(argc, argv, &args, &cmd, &name);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
-    bk_text_init();
+    tflags = bk_text_init();
     if (args.n_pos && cmd != C_STATUS && cmd != C_SHOW)
         return usage_error("buildkit %s: unexpected argument '%s'", name, args.pos[0]);
     char what[64];
@@ -797,7 +836,7 @@ int cmd_buildkit(int argc, char **argv)
     k.args = &args;
     switch (cmd) {
     case C_DU: return cmd_du(&k);
-    case C_WORKERS: return run_call(&k, workers_start);
+    case C_WORKERS: return cmd_workers(&k);
     case C_PRUNE: return cmd_prune(&k);
     case C_STATUS: return cmd_status(&k);
     case C_HISTORY: return run_call(&k, history_start);
