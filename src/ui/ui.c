@@ -197,7 +197,9 @@ static void ui_timer_start(ui_t *ui, uv_timer_t *t, uv_timer_cb cb, uint64_t tim
  * problem said before it starts with it). */
 static void msg_clock(ui_t *ui)
 {
-    if (!ui->msg_timer.data)
+    /* A message while shutting down (a call's end) starts no timer: the
+     * closing one would refuse and say so, without end. */
+    if (!ui->msg_timer.data || uv_is_closing((uv_handle_t *)&ui->msg_timer))
         return;
     ui->msg_ms = uv_now(ui->loop);
     ui_timer_start(ui, &ui->msg_timer, on_msg_expired, msg_life(ui), 0);
