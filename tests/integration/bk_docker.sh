@@ -42,6 +42,11 @@ out=$(unshare -m bash -c 'mount -t tmpfs tmpfs /run && touch /run/docker.sock &&
   "$DOCKER_SOCK" "$SKVIEW" 2>&1 | head -1)
 check_eq "--buildkit docker without DOCKER_HOST: /var/run/docker.sock" "ID:		moby" "$out"
 
+err=$(bk history 2>&1); rc=$?
+check_eq "history on v0.8: only a ref works" "1 skview: buildkit history: UNIMPLEMENTED: this daemon has no build history (BuildKit < v0.11): give --ref" "$rc $err"
+err=$(bk info 2>&1); rc=$?
+check_eq "info on v0.8: no Info call" "1 skview: buildkit info: UNIMPLEMENTED: this daemon has no Info call (BuildKit < v0.11)" "$rc $err"
+
 err=$("$SKVIEW" buildkit --buildkit "docker://$TMP/none.sock" du 2>&1); rc=$?
 check_eq "no daemon: one line naming the socket, exit 1" "1 skview: buildkit du: UNAVAILABLE: no Docker daemon at $TMP/none.sock (No such file or directory; is dockerd running? DOCKER_HOST or docker://PATH names another socket)" "$rc $err"
 err=$(DOCKER_HOST=tcp://127.0.0.1:2375 bk du 2>&1); rc=$?
