@@ -53,7 +53,7 @@ allowed() {
 EXCEPTIONS='
 src/cli/cli.c transport
 src/cli/cmd_buildkit.c sources transport
-src/cli/cmd_file.c sources transport
+src/cli/cmd_file.c transport
 src/cli/cmd_logs.c sources transport
 src/cli/cmds.c sources transport
 src/cli/filereport.c sources

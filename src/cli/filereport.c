@@ -51,7 +51,7 @@ static bool summarise(logset_t *set, bool strict)
     return none && said.errors;
 }
 
-int filereport_read(const char *path, bool strict, bool sibling, source_sink_t *sink, uint64_t *items)
+int filereport_read(const char *path, bool strict, bool sibling, struct source_sink *sink, uint64_t *items)
 {
     char err[512];
     logreader_opts_t o = {.strict = strict};

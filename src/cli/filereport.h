@@ -15,7 +15,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "sources/source.h"
+
+struct source_sink; /* sources/source.h: cli reads files through the sink only */
 
 #define FILEREPORT_SHOWN 3
 #define FILEREPORT_SHOWN_S "3"
@@ -25,6 +26,6 @@
  * here. Returns the exit status: EXIT_MALFORMED under --strict, EXIT_RUNTIME
  * for an unreadable file, a stop asked by the sink, or a file of malformed
  * lines only; *items (may be NULL) is what was read. */
-int filereport_read(const char *path, bool strict, bool sibling, source_sink_t *sink, uint64_t *items);
+int filereport_read(const char *path, bool strict, bool sibling, struct source_sink *sink, uint64_t *items);
 
 #endif
