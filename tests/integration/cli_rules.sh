@@ -99,6 +99,8 @@ for b in 90 98 9d 9e 9f; do
   check_eq "logs: a raw 0x$b keeps the rest of the line" "[p app] A�B C D visible?" "$("$SKVIEW" logs "$TMP/c1.jsonl.v2")"
   check_eq "logs --json: a raw 0x$b keeps the rest of the line" 'A\ufffdB C D visible?' \
     "$("$SKVIEW" logs --json "$TMP/c1.jsonl.v2" | grep -o 'A[^"]*visible?')"
+  check_match "the Logs view: a raw 0x$b keeps the rest of the line" "p app +A�B C D visible\?" \
+    "$("$SKVIEW" replay --dump-screen --at END --focus logs "$TMP/c1.jsonl.v2")"
 done
 
 # ---- times past 2262 ----------------------------------------------------------------------
