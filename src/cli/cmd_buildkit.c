@@ -473,7 +473,7 @@ static int prune_confirm(bk_cmd_t *k)
         fprintf(stderr, "skview: buildkit prune: refusing to prune without --yes (standard input is not a terminal)\n");
         return EXIT_USAGE;
     }
-    fprintf(stderr, "Prune the build cache of %s (%s%s%zu filter%s)? [y/N] ", bk_addr(k->args->addr),
+    say_prompt("Prune the build cache of %s (%s%s%zu filter%s)? [y/N] ", bk_addr(k->args->addr),
             k->args->all ? "all records" : "unused records",
             k->args->keep_duration || k->args->keep_bytes ? ", with keep limits, " : ", ", k->args->n_filters,
             k->args->n_filters == 1 ? "" : "s");

@@ -28,6 +28,8 @@ int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * of acting on the terminal. The one rule for every message that quotes
  * something the user or a peer gave. */
 void say_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same without the newline: a question asked on stderr ("...? [y/N] "). */
+void say_prompt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* A word of a command line, as every command's parser reads it: an option
  * ("-x", "--x", "--x=V"), an operand (a word without a leading '-', "-"
