@@ -1,15 +1,17 @@
 /* Reading a whole file for a headless command (state, events, logs), and
  * saying what in it could not be read, once and briefly.
  *
- * The first FILEREPORT_SHOWN malformed lines are said as they come
- * ("FILE:LINE: what is wrong (skipped)"); after them, nothing more line
- * by line. Warnings (an error the gateway wrote into its stream, an enum
- * value newer than our schema, each value once: nothing lost) are all said. At
- * the end one line per file sums up: "skipped N malformed line(s) of M",
- * or, when nothing valid was read at all, that the file is not an event
- * log of the kind asked for, with the count (a README given as a log is one
- * error with three reasons, not 300 lines). Under --strict the first
- * malformed line is the error (exit 3). Every line is terminal-safe. */
+ * The first FILEREPORT_SHOWN malformed lines are told, then only counted;
+ * what is told is said at the end, when it is known whether the file held
+ * anything valid. With valid entries: "FILE:LINE: what is wrong (skipped)"
+ * for each told, then "skview: FILE: skipped N malformed line(s) of M".
+ * With none, the file is in another format: one error, "skview: FILE: not
+ * an event log: no valid entry, N malformed line(s) of M (line 1: invalid
+ * JSON; line 3: ...; ...)" (a README given as a log, not 300 lines).
+ * Warnings (an error the gateway wrote into its stream, an enum value newer
+ * than our schema, each value once: nothing lost) are all said as they come.
+ * Under --strict the first malformed line is the error (exit 3), said at
+ * once. Every line is terminal-safe. */
 #ifndef SKVIEW_FILEREPORT_H
 #define SKVIEW_FILEREPORT_H
 
