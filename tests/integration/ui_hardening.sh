@@ -35,7 +35,7 @@ for pane in 6:Timeline:Iteration 4:Errors:Error; do
 done
 # The same while the replay plays at full speed, as in the report.
 start_ui burstfast "$SKVIEW" replay "$log" --speed 64 --no-config
-check_screen "burst at 64x: playing" burstfast "iter ([1-9][0-9])/"
+check_screen "burst at 64x: playing" burstfast "iter ([1-9][0-9]) \\("
 keys burstfast 6 G
 sleep 0.2
 burst burstfast $'[[[[\r'
