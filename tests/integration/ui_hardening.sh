@@ -23,7 +23,7 @@ for pane in 6:Timeline:Iteration 4:Errors:Error; do
   IFS=: read -r key name title <<< "$pane"
   s="burst$key"
   start_ui "$s" "$SKVIEW" replay "$log" --paused --at "iter:$((iters - 1))" --no-config
-  check_screen "burst $name: paused late in the log" "$s" "replay paused .* iter $((iters - 1))/$iters"
+  check_screen "burst $name: paused late in the log" "$s" "replay paused .* iter [0-9]+ \\($((iters - 1)) of $iters\\)"
   keys "$s" "$key" G
   sleep 0.3
   burst "$s" $'[[[[\r'
