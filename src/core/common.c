@@ -1,5 +1,6 @@
 /* The one usage-error printer, the one stderr line printer and the
  * command-line word classifier (core/common.h). */
+#include <langinfo.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -7,6 +8,15 @@
 #include "core/common.h"
 #include "core/strbuf.h"
 #include "core/textsafe.h"
+
+/* Whether stderr's terminal takes UTF-8 (the locale's character set, once
+ * cli_main has set LC_CTYPE): else ASCII only, since a control picture's
+ * bytes (E2 90 9B) hold 0x9b, a CSI to an 8-bit terminal. */
+static int say_flags(void)
+{
+    const char *cs = nl_langinfo(CODESET);
+    return cs && (!strcmp(cs, "UTF-8") || !strcmp(cs, "utf8")) ? 0 : TEXTSAFE_ASCII;
+}
 
 /* prefix + the message + suffix, terminal-safe, on stderr; newline when nl. */
 static void vsay(const char *prefix, const char *fmt, va_list ap, const char *suffix, bool nl)
@@ -17,7 +27,7 @@ static void vsay(const char *prefix, const char *fmt, va_list ap, const char *su
     sb_adds(&raw, prefix);
     sb_vprintf(&raw, fmt, ap);
     sb_adds(&raw, suffix);
-    textsafe(&safe, raw.data ? raw.data : "", raw.len, 0, TEXTSAFE_NEWLINES);
+    textsafe(&safe, raw.data ? raw.data : "", raw.len, 0, TEXTSAFE_NEWLINES | say_flags());
     if (nl)
         sb_addc(&safe, '\n');
     fwrite(safe.data, 1, safe.len, stderr);

@@ -3,6 +3,7 @@
  * and that a message quoting a word makes it terminal-safe as a whole. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <locale.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,10 +67,15 @@ static void say_path(void)
 static void quoted_words_are_inert(void **state)
 {
     (void)state;
+    assert_non_null(setlocale(LC_CTYPE, "C.UTF-8"));
     assert_string_equal(captured(say_unknown),
                         "skview: unknown command 'x\xe2\x90\x9b]0;t\xe2\x90\x87\xe2\x90\x9b[2J' (see skview --help)\n");
     assert_string_equal(captured(say_path),
                         "skview: /tmp/a\xe2\x90\x9b[31mb\xef\xbf\xbd" "c: No such file or directory\n");
+    /* Not UTF-8: ASCII only (a picture's bytes E2 90 9B hold a C1 CSI). */
+    setlocale(LC_CTYPE, "C");
+    assert_string_equal(captured(say_unknown), "skview: unknown command 'x^[]0;t^G^[[2J' (see skview --help)\n");
+    assert_string_equal(captured(say_path), "skview: /tmp/a^[[31mb?c: No such file or directory\n");
 }
 
 int main(void)
