@@ -1,14 +1,13 @@
 /* The disk-usage table model; see bk_cache.h. */
 #include <stdlib.h>
 #include <string.h>
+#include "core/xalloc.h"
 #include "buildkit/bk_cache.h"
 
 static char *dup_str(const char *s)
 {
     size_t n = s ? strlen(s) : 0;
-    char *d = malloc(n + 1);
-    if (!d)
-        abort();
+    char *d = xmalloc(n + 1);
     if (n)
         memcpy(d, s, n);
     d[n] = '\0';
@@ -41,9 +40,7 @@ void bk_cache_add(bk_cache_t *c, const Moby__Buildkit__V1__UsageRecord *r)
 {
     if (c->n == c->cap) {
         size_t cap = c->cap ? c->cap * 2 : 32;
-        bk_usage_t *nr = realloc(c->rec, cap * sizeof *nr);
-        if (!nr)
-            abort();
+        bk_usage_t *nr = xrealloc(c->rec, cap * sizeof *nr);
         c->rec = nr;
         c->cap = cap;
     }

@@ -3,6 +3,7 @@
  * table, since every log chunk and status names its vertex. */
 #include <stdlib.h>
 #include <string.h>
+#include "core/xalloc.h"
 #include "buildkit/bk_progress_int.h"
 
 struct bk_progress {
@@ -17,22 +18,6 @@ struct bk_progress {
     uint64_t seq;
     bk_time_t last;            /* the newest time seen in any message */
 };
-
-static void *xrealloc(void *p, size_t n)
-{
-    void *q = realloc(p, n ? n : 1);
-    if (!q)
-        abort();
-    return q;
-}
-
-static char *xstrdup(const char *s)
-{
-    size_t n = strlen(s ? s : "");
-    char *d = xrealloc(NULL, n + 1);
-    memcpy(d, s ? s : "", n + 1);
-    return d;
-}
 
 /* NULL for an empty string: "not set" reads better than "". */
 static char *dup_or_null(const char *s) { return s && *s ? xstrdup(s) : NULL; }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "core/xalloc.h"
 #include "sources/input.h"
 
 #define SPOOL_MAX 8
@@ -108,7 +109,7 @@ int input_spool(const char *path, char *err, size_t errlen)
     }
     if (is_stdin)
         stdin_to_tty();
-    spooled[n_spooled].path = strdup(path);
+    spooled[n_spooled].path = xstrdup(path);
     spooled[n_spooled++].fd = fd;
     return 0;
 }
