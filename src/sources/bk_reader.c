@@ -5,7 +5,7 @@
 #include <string.h>
 #include "core/xalloc.h"
 #include "sources/bk_reader.h"
-#include "sources/input.h"
+#include "sources/spool.h"
 #include "sources/recording.h"
 
 struct bk_reader {
@@ -52,7 +52,7 @@ static bk_format_t detect(FILE *f)
 
 bk_reader_t *bk_reader_open(const char *path, char *errbuf, size_t errlen)
 {
-    FILE *f = input_fopen(path);
+    FILE *f = spool_fopen(path);
     if (!f) {
         snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
         return NULL;

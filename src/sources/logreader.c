@@ -7,7 +7,7 @@
 #include <unistd.h>
 #include "core/xalloc.h"
 #include "sources/logreader.h"
-#include "sources/input.h"
+#include "sources/spool.h"
 #include "sources/logline.h"
 #include "sources/logpar.h"
 #include "sources/recording.h"
@@ -156,7 +156,7 @@ logreader_t *logreader_open(const char *path, const logreader_opts_t *opts, char
                             size_t errlen)
 {
     bool is_stdin = !strcmp(path, "-");
-    int fd = input_open(path);
+    int fd = spool_open(path);
     if (fd < 0) {
         snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
         return NULL;

@@ -69,7 +69,7 @@ struct ui {
     char prompt[128];
     char prompt_saved[128];
 
-    /* BuildKit (bk.h): NULL unless in use; bk_gen counts its changes so the
+    /* BuildKit (ui/bk.h): NULL unless in use; bk_gen counts its changes so the
      * view engine's filter index sees them. */
     struct ui_bk *bk;
     uint64_t bk_gen;
@@ -104,7 +104,7 @@ void ui_term_write(ui_t *ui, const char *seq, size_t len);
 
 /* render.c: one full frame into the curses screen (no refresh). */
 void ui_render(ui_t *ui);
-/* Whether pane p exists now (Debugging: containers; BuildKit's: bk.h). */
+/* Whether pane p exists now (Debugging: containers; BuildKit's: ui/bk.h). */
 bool ui_pane_present(ui_t *ui, int p);
 /* Whether something on screen moves by itself (spinner, countdown). */
 bool ui_animating(ui_t *ui);
