@@ -46,7 +46,7 @@ void bk_print_du(FILE *f, const bk_cache_t *c, int64_t now_ns, int tflags)
     for (size_t i = 0; i < c->n; i++) {
         const bk_usage_t *u = &c->rec[i];
         cell(&b, u->id, 25, tflags);
-        cell(&b, u->record_type, 19, tflags);
+        cell(&b, bk_usage_type(u->record_type), 19, tflags);
         sb_reset(&t);
         bk_format_bytes(&t, u->size);
         cell(&b, t.data, 8, tflags);
@@ -88,15 +88,17 @@ static void platform_text(strbuf_t *b, const Pb__Platform *p, int tflags)
 static void print_gc(strbuf_t *b, size_t i, const Moby__Buildkit__V1__Types__GCPolicy *g, int tflags)
 {
     sb_printf(b, "GC policy rule#%zu:\n\tAll:\t\t%s\n", i, g->all ? "true" : "false");
-    if (g->n_filters) {
-        sb_adds(b, "\tFilters:\t");
-        for (size_t k = 0; k < g->n_filters; k++) {
-            if (k)
-                sb_addc(b, ' ');
-            bk_safe(b, g->filters[k], 0, tflags);
-        }
-        sb_addc(b, '\n');
+    /* dockerd sends [""]: an empty filter is no filter. */
+    bool any = false;
+    for (size_t k = 0; k < g->n_filters; k++) {
+        if (!g->filters[k] || !*g->filters[k])
+            continue;
+        sb_adds(b, any ? " " : "\tFilters:\t");
+        bk_safe(b, g->filters[k], 0, tflags);
+        any = true;
     }
+    if (any)
+        sb_addc(b, '\n');
     if (g->keepduration) {
         sb_adds(b, "\tKeep duration:\t");
         bk_format_duration(b, g->keepduration);
@@ -202,6 +204,8 @@ void bk_print_removed(FILE *f, const Moby__Buildkit__V1__UsageRecord *r, int tfl
     size_t at = b.len;
     bk_format_bytes(&b, r->size);
     cell_pad(&b, (int)(b.len - at), 8);
+    /* v0.8's Prune says neither type nor sharing: unknown, not "" and false. */
+    cell(&b, bk_usage_type(r->recordtype), 19, tflags);
     bk_safe(&b, r->description, 0, tflags);
     sb_addc(&b, '\n');
     fwrite(b.data, 1, b.len, f);

@@ -113,6 +113,11 @@ static bool not_a_log(logreader_t *r, char *errbuf, size_t errlen)
     return false;
 }
 
+bool logreader_version_known(const logreader_t *r)
+{
+    return r->decided || r->format != LOG_JSONL;
+}
+
 bool log_format_is_v2(log_format_t f)
 {
     return f == LOG_V2_JSONL || f == LOG_V2_GATEWAY;

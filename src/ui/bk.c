@@ -104,7 +104,7 @@ static int read_ref_file(const char *path, char *out, size_t n)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
-        fprintf(stderr, "skview: --ref-file %s: %s\n", path, strerror(errno));
+        say_line("skview: --ref-file %s: %s", path, strerror(errno));
         return -1;
     }
     char line[512] = "";
@@ -115,7 +115,7 @@ static int read_ref_file(const char *path, char *out, size_t n)
     const char *slash = strrchr(line, '/');
     snprintf(out, n, "%s", slash ? slash + 1 : line);
     if (!*out) {
-        fprintf(stderr, "skview: --ref-file %s: no ref in the file\n", path);
+        say_line("skview: --ref-file %s: no ref in the file", path);
         return -1;
     }
     return 0;
@@ -131,7 +131,7 @@ int bk_ui_live(ui_t *ui, const bk_ui_opts_t *o)
     session_hooks_t h = hooks(ui);
     bk_session_t *s = bk_session_live(ui->loop, o->addr, ref, o->tail_lines, &h, err, sizeof err);
     if (!s) {
-        fprintf(stderr, "skview: --buildkit: %s\n", err);
+        say_line("skview: --buildkit: %s", err);
         return -1;
     }
     attach(ui, s);

@@ -76,6 +76,10 @@ static void question(ui_t *ui)
 int bk_prune_options_done(ui_t *ui)
 {
     ui_bk_t *b = ui->bk;
+    if (strlen(ui->prompt) >= sizeof b->prune_text || strlen(ui->prompt) >= sizeof b->prune_words) {
+        ui_message(ui, true, "prune: the options are longer than %zu bytes", sizeof b->prune_text - 1);
+        return UI_REDRAW;
+    }
     snprintf(b->prune_text, sizeof b->prune_text, "%s", ui->prompt);
     /* The filters point into prune_words, which lives as long as the request. */
     char *words = b->prune_words;

@@ -25,15 +25,22 @@ static int draw_source(ui_t *ui, int y, int x, int w)
 {
     session_replay_info_t r;
     if (ui->source == UI_SOURCE_REPLAY && session_replay_info(&ui->session, &r)) {
-        char sp[16], buf[160];
+        char sp[16], it[24], buf[160];
         if (r.speed == 0)
             snprintf(sp, sizeof sp, "max");
         else
             snprintf(sp, sizeof sp, "%gx", r.speed);
-        snprintf(buf, sizeof buf, " %s %s %llu/%llu %s iter %zu/%zu ",
+        /* Skaffold's number, as the line below says it, then which of the
+         * file's iterations that is. */
+        const iteration_t *cur = model_current_iteration(ui->model);
+        if (cur)
+            snprintf(it, sizeof it, "iter %d", cur->number);
+        else
+            snprintf(it, sizeof it, "iter -");
+        snprintf(buf, sizeof buf, " %s %s %llu/%llu %s %s (%zu of %zu) ",
                  draw_glyph(ui, r.paused || r.ended ? GLYPH_PAUSE : GLYPH_PLAY),
                  r.ended ? "replay ended" : r.paused ? "replay paused" : "replaying",
-                 (unsigned long long)r.pos, (unsigned long long)r.total, sp, r.iteration, r.iterations);
+                 (unsigned long long)r.pos, (unsigned long long)r.total, sp, it, r.iteration, r.iterations);
         return x + draw_text(ui, y, x, w, ROLE_REPLAY, buf);
     }
     char buf[400];

@@ -138,7 +138,7 @@ static void cache_text(const ui_t *ui, view_t *v, size_t row, strbuf_t *out)
     const bk_usage_t *u = k == CR_RECORD ? &b->m->cache.rec[item] : k == CR_REMOVED ? &b->m->removed.rec[item] : NULL;
     if (!u)
         return;
-    sb_printf(out, "%s %s %s ", u->id, u->record_type ? u->record_type : "", u->description ? u->description : "");
+    sb_printf(out, "%s %s %s ", u->id, bk_usage_type(u->record_type), u->description ? u->description : "");
     bk_usage_flags(out, u);
 }
 
@@ -162,7 +162,7 @@ static void cache_details(const ui_t *ui, view_t *v, size_t row, strbuf_t *out, 
     }
     const bk_usage_t *u = k == CR_RECORD ? &ui->bk->m->cache.rec[item] : &ui->bk->m->removed.rec[item];
     snprintf(title, tlen, "Cache record");
-    sb_printf(out, "ID:           %s\ntype:         %s\nsize:         ", u->id, u->record_type ? u->record_type : "");
+    sb_printf(out, "ID:           %s\ntype:         %s\nsize:         ", u->id, bk_usage_type(u->record_type));
     bk_format_bytes(out, u->size);
     sb_adds(out, "\nflags:        ");
     bk_usage_flags(out, u);

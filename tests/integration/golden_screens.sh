@@ -30,6 +30,8 @@ cases=(
   "v2-events|C.UTF-8|100x30|$V2|--at END --focus events"
   "v2-timeline|C.UTF-8|100x30|$V2|--at END --focus timeline"
   "v2-error-details|C.UTF-8|100x30|$V2|--at END --focus errors --keys Enter"
+  "v2-build-error-details|C.UTF-8|100x30|$V2|--at END --focus errors|G Enter"
+  "v2-artifact-not-rebuilt|C.UTF-8|100x30|$V2|--at END --focus artifacts|j Enter"
   "v2-help|C.UTF-8|100x40|$V2|--at END --keys ?"
   "v2-ascii|C|100x30|$V2|--at END"
   "v2-narrow|C.UTF-8|40x20|$V2|--at END"
