@@ -197,7 +197,9 @@ static void ui_timer_start(ui_t *ui, uv_timer_t *t, uv_timer_cb cb, uint64_t tim
  * problem said before it starts with it). */
 static void msg_clock(ui_t *ui)
 {
-    if (!ui->msg_timer.data)
+    /* Shutting down: the timer is closing, and a message that comes as the
+     * sources stop (a cancelled build's end) is never drawn. */
+    if (!ui->msg_timer.data || ui->quit)
         return;
     ui->msg_ms = uv_now(ui->loop);
     ui_timer_start(ui, &ui->msg_timer, on_msg_expired, msg_life(ui), 0);
