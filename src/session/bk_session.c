@@ -249,14 +249,20 @@ static void prune_end(void *arg, int code, const char *msg)
     changed(s);
 }
 
-static int prune(bk_session_t *s, const Moby__Buildkit__V1__PruneRequest *req)
+static int prune(bk_session_t *s, const bk_prune_opts_t *o)
 {
     if (s->model.pruning) {
         say(s, true, "a prune is running");
         return -1;
     }
+    Moby__Buildkit__V1__PruneRequest req = MOBY__BUILDKIT__V1__PRUNE_REQUEST__INIT;
+    req.all = o->all;
+    req.filter = (char **)o->filter;  /* packed as the call starts */
+    req.n_filter = o->n_filter;
+    req.keepduration = o->keep_duration;
+    req.reservedspace = o->keep_bytes;
     bk_model_prune_begin(&s->model);
-    if (!bk_prune(s->client, req, prune_msg, prune_end, s)) {
+    if (!bk_prune(s->client, &req, prune_msg, prune_end, s)) {
         s->model.pruning = false;
         say(s, true, "prune: cannot start the call");
     } else {

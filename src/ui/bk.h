@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include "buildkit/bk_model.h"
+#include "buildkit/bk_pruneopts.h"
 #include "session/bk_session.h"
 #include "ui/app.h"
 
@@ -27,12 +28,9 @@ typedef struct ui_bk {
     long expanded;              /* vertex whose whole log is shown, or -1 */
     bool picking;               /* the Build pane lists builds instead */
 
-    /* The prune prompts: the options as typed, cut into words that the
-     * request's filters point into. */
-    Moby__Buildkit__V1__PruneRequest prune_req;
-    char *prune_filters[16];
-    char prune_text[128];
-    char prune_words[128];
+    /* The prune prompts: the options as typed, and as parsed. */
+    char prune_text[BK_PRUNE_TEXT_MAX];
+    bk_prune_opts_t prune;
 } ui_bk_t;
 
 typedef struct bk_ui_opts {

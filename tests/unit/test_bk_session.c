@@ -9,24 +9,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
+#include "hooks_fixture.h"
 #include "session/bk_session.h"
 
 #define REC "tests/data/bk-session.rec"
-
-typedef struct seen {
-    int changes;
-    char last[512];
-    bool last_error;
-} seen_t;
-
-static void on_change(void *ctx) { ((seen_t *)ctx)->changes++; }
-
-static void on_message(void *ctx, bool error, const char *msg)
-{
-    seen_t *s = ctx;
-    snprintf(s->last, sizeof s->last, "%s", msg);
-    s->last_error = error;
-}
 
 static bk_session_t *open_rec(uv_loop_t *loop, seen_t *seen)
 {
