@@ -7,8 +7,10 @@
  *
  * ui->bk is NULL unless BuildKit is in use: --buildkit ADDR, $BUILDKIT_HOST,
  * --ref/--ref-file, or `skview replay` of a BuildKit file. Then Build exists;
- * Cache and Workers exist only with a daemon. Everything runs on the loop
- * thread; every change bumps ui->bk_gen and asks for a (coalesced) redraw.
+ * Cache and Workers exist with a daemon, or in a replay of a recording that
+ * holds their answers (skview buildkit du/workers --record). Everything runs
+ * on the loop thread; every change bumps ui->bk_gen and asks for a
+ * (coalesced) redraw.
  *
  * Order of calls: bk_ui_live() or bk_ui_replay_open() after ui_init;
  * bk_ui_close() when the loop winds down; bk_ui_free() after the loop ran
