@@ -4,16 +4,6 @@
 #include "core/xalloc.h"
 #include "buildkit/bk_cache.h"
 
-static char *dup_str(const char *s)
-{
-    size_t n = s ? strlen(s) : 0;
-    char *d = xmalloc(n + 1);
-    if (n)
-        memcpy(d, s, n);
-    d[n] = '\0';
-    return d;
-}
-
 
 void bk_cache_init(bk_cache_t *c) { memset(c, 0, sizeof *c); }
 
@@ -45,10 +35,10 @@ void bk_cache_add(bk_cache_t *c, const Moby__Buildkit__V1__UsageRecord *r)
         c->cap = cap;
     }
     bk_usage_t *u = &c->rec[c->n++];
-    u->id = dup_str(r->id);
-    u->description = dup_str(r->description);
-    u->record_type = dup_str(r->recordtype);
-    u->parent = dup_str(r->n_parents ? r->parents[0] : r->parent);
+    u->id = xstrdup(r->id);
+    u->description = xstrdup(r->description);
+    u->record_type = xstrdup(r->recordtype);
+    u->parent = xstrdup(r->n_parents ? r->parents[0] : r->parent);
     u->n_parents = r->n_parents ? r->n_parents : (r->parent && *r->parent);
     u->mutable_ = r->mutable_;
     u->in_use = r->inuse;

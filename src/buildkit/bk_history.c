@@ -4,14 +4,6 @@
 #include "core/xalloc.h"
 #include "buildkit/bk_history.h"
 
-static char *dup_or_null(const char *s)
-{
-    if (!s || !*s)
-        return NULL;
-    char *d = xstrdup(s);
-    return d;
-}
-
 void bk_builds_init(bk_builds_t *h) { memset(h, 0, sizeof *h); }
 
 static void build_clear(bk_build_t *b)
@@ -55,8 +47,8 @@ static void fill(bk_build_t *b, const Moby__Buildkit__V1__BuildHistoryRecord *r,
 {
     free(b->frontend);
     free(b->error);
-    b->frontend = dup_or_null(r->frontend);
-    b->error = r->error && r->error->code ? dup_or_null(r->error->message && *r->error->message
+    b->frontend = xstrdup_or_null(r->frontend);
+    b->error = r->error && r->error->code ? xstrdup_or_null(r->error->message && *r->error->message
                                                             ? r->error->message : "failed")
                                           : NULL;
     b->active = active;

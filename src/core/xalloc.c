@@ -33,3 +33,8 @@ char *xstrdup(const char *s)
     size_t n = strlen(s ? s : "") + 1;
     return memcpy(xmalloc(n), s ? s : "", n);
 }
+
+char *xstrdup_or_null(const char *s)
+{
+    return s && *s ? xstrdup(s) : NULL;
+}

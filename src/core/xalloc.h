@@ -12,5 +12,7 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
+/* NULL for NULL or "" (a field not set), else a copy. */
+char *xstrdup_or_null(const char *s);
 
 #endif
