@@ -11,7 +11,7 @@
  *   skview buildkit show FILE [--progress tty|plain]  (a rawjson file or recording, rendered)
  *
  * status and show print BuildKit's tty display's end frame when standard
- * output is a terminal, else its plain progress (model/bk_plain.h: every log
+ * output is a terminal, else its plain progress (buildkit/bk_plain.h: every log
  * line of every step, as `docker buildx build --progress=plain`); --progress
  * chooses, rawjson being --json. A ref the daemon does not know yet ("no
  * such job": its build has not started) is an error at once, or with --wait

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/xalloc.h"
 #include "core/common.h"
 #include "skaffold/viewmodel.h"
 #include "session/bk_session.h"
@@ -165,9 +166,7 @@ static uint64_t live_state_request(void *ctx)
 static uint64_t state_hash(const Proto__State *st)
 {
     size_t n = protobuf_c_message_get_packed_size(&st->base);
-    uint8_t *buf = malloc(n ? n : 1);
-    if (!buf)
-        abort();
+    uint8_t *buf = xmalloc(n ? n : 1);
     protobuf_c_message_pack(&st->base, buf);
     uint64_t h = 0xcbf29ce484222325ull;
     for (size_t i = 0; i < n; i++)
@@ -343,9 +342,7 @@ static void on_call_done(void *arg, const live_result_t *res)
 
 static call_ctx_t *call_ctx(session_t *s, session_cmd_t cmd, bool enabled)
 {
-    call_ctx_t *c = malloc(sizeof *c);
-    if (!c)
-        abort();
+    call_ctx_t *c = xmalloc(sizeof *c);
     *c = (call_ctx_t){s, cmd, enabled};
     return c;
 }

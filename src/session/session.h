@@ -1,7 +1,7 @@
 /* The session: what the viewer watches and steers, without the screen.
  *
  * Data flows one way: a source (the live Skaffold stream, or a replay of a
- * saved log) feeds the one sink (io/source.h) of the session; the session
+ * saved log) feeds the one sink (sources/source.h) of the session; the session
  * folds each entry into its model (and its recorder, when recording), counts
  * the change and tells the viewer through on_change. The viewer pulls what it
  * draws from the session (the model, the connection, the replay position) and

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "core/xalloc.h"
 #include "skaffold/viewmodel.h"
 #include "ui/app.h"
 #include "ui/draw.h"
@@ -55,9 +56,7 @@ static ev_row_t *append_slot(ev_priv_t *p)
         }
         if (p->n == p->cap) {
             p->cap = p->cap ? p->cap * 2 : 1024;
-            p->evs = realloc(p->evs, p->cap * sizeof *p->evs);
-            if (!p->evs)
-                abort();
+            p->evs = xrealloc(p->evs, p->cap * sizeof *p->evs);
         }
     }
     return &p->evs[p->head + p->n];
@@ -70,7 +69,7 @@ static void append(const ui_t *ui, ev_priv_t *p, uint64_t seq, strbuf_t *tmp)
     if (!vm_event_get(ui->model, seq, &r->ev, tmp))
         return;
     sb_addc(tmp, 0);
-    r->text = strdup(tmp->data);
+    r->text = xstrdup(tmp->data);
     p->n++;
 }
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/xalloc.h"
 #include "ui/app.h"
 #include "ui/draw.h"
 
@@ -57,9 +58,7 @@ static void stats(const ui_t *ui, int64_t *median, int64_t *max)
     *median = *max = 0;
     if (!n)
         return;
-    int64_t *d = malloc(n * sizeof *d);
-    if (!d)
-        abort();
+    int64_t *d = xmalloc(n * sizeof *d);
     for (size_t i = 0; i < n; i++) {
         d[i] = iter_ns(ui, model_iteration(ui->model, i));
         *max = d[i] > *max ? d[i] : *max;
