@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/pbjson.h"
 #include "skaffold/model.h"
 #include "skaffold/model_int.h"
 #include "skaffold/modelstate_int.h"
@@ -29,14 +30,8 @@ int64_t model_time_ns(const Proto__LogEntry *e)
 {
     if (e->timestamp == NULL)
         return 0;
-    /* Nanoseconds since 1970 fit int64 until the year 2262; the wire can say
-     * anything (found by fuzzing: year 4042), so saturate instead of
-     * overflowing. */
-    int64_t ns;
-    if (__builtin_mul_overflow(e->timestamp->seconds, (int64_t)1000000000, &ns) ||
-        __builtin_add_overflow(ns, (int64_t)e->timestamp->nanos, &ns))
-        return e->timestamp->seconds < 0 ? INT64_MIN + 1 : INT64_MAX;
-    return ns;
+    /* Saturated past 2262 (found by fuzzing: year 4042). */
+    return pbjson_time_ns(e->timestamp->seconds, e->timestamp->nanos);
 }
 
 void *pb_new(const ProtobufCMessageDescriptor *d)

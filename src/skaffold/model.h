@@ -253,6 +253,10 @@ size_t model_unresolved_errors(const model_t *m);
  * and for whoever looks for errors in a log. */
 bool model_event_error(const Proto__Event *ev, phase_t *phase);
 bool model_entry_error(const Proto__LogEntry *e, phase_t *phase);
+/* The same rule for a v2 event (files without v1 entries): a task Failed,
+ * but DevLoop's (which repeats its phase's), or a resource's status check
+ * Failed; statuses compared by status_kind as the v1 rule compares them. */
+bool model_v2_error(const Proto__V2__Event *ev);
 
 /* The resources of the current rollout: exactly the keys of the mirror's
  * statusCheckState.resources, in the map's order (which says nothing: a

@@ -119,6 +119,8 @@ struct view {
         size_t cursor;
         bool valid;
     } sel;
+    size_t anchor;             /* ops->details may set it: the byte of its text
+                                * where the popup opens (SIZE_MAX: the top) */
 };
 
 void view_init(view_t *v, pane_id_t id);
