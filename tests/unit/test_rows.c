@@ -381,6 +381,14 @@ static void events_selection_follows_its_entry(void **state)
     assert_true(model_history_first(f.ui.model) > 0);
     assert_string_equal(cursor_key(&f, buf, sizeof buf), "8");
     assert_int_equal(f.v->cursor, 8 - model_history_first(f.ui.model));
+    /* Filtered: the same, through the filter's index. */
+    view_set_filter(&f.ui, f.v, "kind:build");
+    select_key(&f, "12");
+    for (int i = 0; i < 6; i++)
+        fold(f.ui.model, ev_build("app", i % 2 ? "Complete" : "In Progress"));
+    frame(&f);
+    assert_string_equal(cursor_key(&f, buf, sizeof buf), "12");
+    assert_int_equal(f.v->cursor, 12 - model_history_first(f.ui.model));
     ui_close(&f);
 }
 
