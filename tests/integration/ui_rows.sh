@@ -19,16 +19,19 @@ rows() {
     grep -oE '^ . (frontend|backend|worker) |(deployment|pod)/[a-z]+(-[0-9a-f]+)?|127\.0\.0\.1:[0-9]+' |
     sed -E 's/^ . ([a-z]+) $/\1/' | tr '\n' ' '
 }
-# details S: what Enter opens on the focused pane's cursor (its title line
-# and first field), then the popup closed again.
+# details S: what Enter opens on the focused pane's cursor (the popup's
+# title, and for a resource or an artifact its name), then the popup closed
+# again. (A build error's popup opens at its first error line.)
+POPUP='┌─ (Error [0-9]+|Resource|Artifact) ─'
 details() {
   keys "$1" Enter
-  wait_screen 10 "$1" "(resource|phase|artifact): " || { echo "(no popup)"; return; }
-  screen "$1" | grep -oE '(Error [0-9]+|(resource|artifact): +[^ │]+)' | tr -s ' ' | head -2 | tr '\n' ' '
+  wait_screen 20 "$1" "$POPUP" ||
+    { echo "(no popup)"; screen "$1" | sed 's/^/  | /' >&2; return; }
+  screen "$1" | grep -oE '(Error [0-9]+|(resource|artifact): +[^ │]+)' | tr -s ' ' | head -1 | tr '\n' ' '
   keys "$1" Escape
   wait_for 10 popup_closed "$1"
 }
-popup_closed() { ! [[ "$(screen "$1")" =~ (resource|artifact|phase):\  ]]; }
+popup_closed() { ! [[ "$(screen "$1")" =~ $POPUP ]]; }
 
 # ---- 1. idle: the rows hold still through the reconciles ---------------------------
 start_sim --step 10 --interval 60 --idle-after 3 --seed 5 --log-interval 0
