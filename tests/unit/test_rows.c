@@ -414,6 +414,43 @@ static void timeline_selection_follows_its_iteration(void **state)
     ui_close(&f);
 }
 
+static Proto__Event *port_of(int local, int remote, const char *pod, const char *container)
+{
+    Proto__Event *e = ev_port(local, remote, pod);
+    free(e->portevent->containername);
+    e->portevent->containername = fx_str(container);
+    return e;
+}
+
+/* A debugging container whose pod a rollout replaced: to the same
+ * container in the new pod, not to whatever took its row. And a port
+ * forwarded again on another local port: to that one. */
+static void debug_and_port_selection_follow_a_rollout(void **state)
+{
+    fx_ui_t f;
+    char buf[256];
+    ui_open(&f, PANE_DEBUG, NULL);
+    fold(f.ui.model, ev_debug("Started", "default", "web-1", "web"));
+    fold(f.ui.model, ev_debug("Started", "default", "api-1", "api"));
+    select_key(&f, "default/web-1/web");
+    fold(f.ui.model, ev_debug("Terminated", "default", "web-1", "web"));
+    fold(f.ui.model, ev_debug("Started", "default", "web-2", "web"));
+    frame(&f);
+    assert_string_equal(cursor_key(&f, buf, sizeof buf), "default/web-2/web");
+    view_free(f.v);
+    f.v = &f.ui.views[PANE_PORTS];
+    view_init(f.v, PANE_PORTS);
+    fold(f.ui.model, port_of(9000, 8080, "web-1", "web"));
+    fold(f.ui.model, port_of(9001, 8081, "api-1", "api"));
+    select_key(&f, "port 9000");
+    fold(f.ui.model, ev_deploy("In Progress", NULL));
+    fold(f.ui.model, port_of(9001, 8081, "api-2", "api"));
+    fold(f.ui.model, port_of(9002, 8080, "web-2", "web"));
+    frame(&f);
+    assert_string_equal(cursor_key(&f, buf, sizeof buf), "port 9002");
+    ui_close(&f);
+}
+
 /* BuildKit's cache records: a DiskUsage answer of records with sizes and
  * last uses (seconds). */
 static void du(bk_model_t *m, const char *const *ids, const int64_t *sizes, const int64_t *used, size_t n)
@@ -485,6 +522,7 @@ int main(void)
         cmocka_unit_test(resources_selection_follows_rollouts),
         cmocka_unit_test(events_selection_follows_its_entry),
         cmocka_unit_test(timeline_selection_follows_its_iteration),
+        cmocka_unit_test(debug_and_port_selection_follow_a_rollout),
         cmocka_unit_test(cache_selection_follows_its_record),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
