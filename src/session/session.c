@@ -7,6 +7,7 @@
 #include <string.h>
 #include "core/xalloc.h"
 #include "core/common.h"
+#include "core/pbjson.h"
 #include "skaffold/viewmodel.h"
 #include "session/bk_session.h"
 #include "session/session.h"
@@ -163,16 +164,20 @@ static uint64_t live_state_request(void *ctx)
     return model_seq(((session_t *)ctx)->model);
 }
 
+/* Of the State's value, not its bytes: GetState writes its maps in Go's
+ * random order every time, so the same State hashes alike only as
+ * canonical JSON (map keys sorted). */
 static uint64_t state_hash(const Proto__State *st)
 {
-    size_t n = protobuf_c_message_get_packed_size(&st->base);
-    uint8_t *buf = xmalloc(n ? n : 1);
-    protobuf_c_message_pack(&st->base, buf);
+    strbuf_t j;
+    sb_init(&j);
+    pbjson_write(&j, &st->base);
     uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ buf[i]) * 0x100000001b3ull;
-    free(buf);
-    return h ^ n;
+    for (size_t i = 0; i < j.len; i++)
+        h = (h ^ (uint8_t)j.data[i]) * 0x100000001b3ull;
+    h ^= j.len;
+    sb_free(&j);
+    return h;
 }
 
 static void live_state(void *ctx, const Proto__State *st, uint64_t tag)
