@@ -4,7 +4,8 @@
 # rebuilt in this loop; status-line hints that fit the mode, messages that
 # expire, the replay header's iteration count; / history and an invalid
 # regex; y in the Errors pane and popups, popups that wrap at words and
-# open at a build's first error line; o asks before it overwrites; ...
+# open at a build's first error line; o asks before it overwrites; the
+# wheel in popups and double click = Enter.
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../tmux_lib.sh"
 
@@ -144,4 +145,31 @@ n=$(screen copy | sed -n "s|.*saved \([0-9]*\) lines to $TMP/keep.txt.*|\1|p" | 
 check_eq "y: the file holds the lines said" "${n:-?}" "$(grep -vc '^KEEP$' "$TMP/keep.txt")"
 keys copy q q
 check_restored "copy q" copy
+
+# ---- the mouse (SGR reports, as xterm sends them: press M, release m) -------------
+# click X Y: a left click (press, release) at column X, row Y (from 1), as
+# one write. ESCDELAY: a report split by the load is still one. TERM: tmux
+# gives its panes "screen", whose reports are X10's, not SGR's.
+click() { keys mouse -l $'\e[<0;'"$1;$2"$'M\e[<0;'"$1;$2"m; }
+wheel() { keys mouse -l $'\e[<'"$1;10;10M"; } # 64 up, 65 down
+start_ui mouse env TERM=xterm-256color ESCDELAY=1500 "$SKVIEW" replay tests/data/skaffold-2x-events.jsonl --at END --no-config --focus errors
+check_screen "mouse: the panes" mouse "─ 2 Resources"
+click 10 7; click 10 7 # two writes, as a hand makes them
+check_screen "a double click is Enter: the row's details" mouse "┌─ Resource ─.*"$'\n'".*resource: deployment/web"
+keys mouse Escape
+keys mouse 4 G Enter
+check_screen "a long popup" mouse " 5/28 "
+wheel 64
+check_screen "the wheel up scrolls the popup" mouse " 2/28 "
+wheel 65
+check_screen "the wheel down scrolls it back" mouse " 5/28 "
+keys mouse Escape
+check_cmd "Esc closes the popup" wait_not_screen 10 mouse "┌─"
+click 10 5
+check_screen "one click focuses the pane" mouse "Enter details Space pause"
+check_not_screen "one click opens nothing" mouse "┌─"
+keys mouse Enter
+check_screen "one click selected the row (Enter opens it)" mouse "artifact: worker"
+keys mouse q q
+check_restored "mouse q" mouse
 finish
