@@ -5,7 +5,8 @@
 # expire, the replay header's iteration count; / history and an invalid
 # regex; y in the Errors pane and popups, popups that wrap at words and
 # open at a build's first error line; o asks before it overwrites; the
-# wheel in popups and double click = Enter.
+# wheel in popups and double click = Enter; no Skaffold at the address and
+# the auto flags unknown until the server says.
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../tmux_lib.sh"
 
@@ -172,4 +173,22 @@ keys mouse Enter
 check_screen "one click selected the row (Enter opens it)" mouse "artifact: worker"
 keys mouse q q
 check_restored "mouse q" mouse
+
+# ---- no Skaffold at the address yet ------------------------------------------------
+# The header says how to start one; once it is there, the auto flags come
+# from its State. A replay of events never hears them: unknown.
+port=$(free_port)
+start_ui nosk "$SKVIEW" -a "127.0.0.1:$port" --no-config
+check_screen "no Skaffold: the header says how to start one" nosk "no Skaffold at 127\.0\.0\.1:$port: start one with \`skaffold dev --rpc-port $port\`"
+"$SKSIM" --port "$port" --seed 3 > "$TMP/sim-late.out" 2>&1 &
+at_exit "kill $!"
+check_screen "a Skaffold started later: connected" nosk "connected 127\.0\.0\.1:$port"
+check_screen "its auto flags, as its State says" nosk "auto: build on sync on deploy on"
+check_not_screen "the hint is gone" nosk "no Skaffold at"
+keys nosk q
+check_restored "no Skaffold q" nosk
+start_ui autoq "$SKVIEW" replay tests/data/skaffold-2x-events.jsonl --at END --no-config
+check_screen "a replay of events: the auto flags unknown" autoq "auto: build \? sync \? deploy \? "
+keys autoq q
+check_restored "autoq q" autoq
 finish
