@@ -26,7 +26,7 @@ typedef enum action_group {
     X(QUIT,        "quit",          GROUP_GENERAL, "Quit skview") \
     X(HELP,        "help",          GROUP_GENERAL, "Show or hide this help") \
     X(DETAILS,     "details",       GROUP_GENERAL, "Details of the selected item") \
-    X(FILTER,      "filter",        GROUP_GENERAL, "Filter rows by text (kind:NAME for a kind)") \
+    X(FILTER,      "filter",        GROUP_GENERAL, "Filter rows by text (kind:NAME); Logs: search") \
     X(NEXT_MATCH,  "next-match",    GROUP_GENERAL, "Next row matching the filter") \
     X(PREV_MATCH,  "prev-match",    GROUP_GENERAL, "Previous row matching the filter") \
     X(FOLLOW,      "follow",        GROUP_GENERAL, "Follow new rows on or off") \

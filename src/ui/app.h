@@ -3,14 +3,11 @@
 #ifndef SKVIEW_UI_APP_H
 #define SKVIEW_UI_APP_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <uv.h>
-#include "sources/recording.h"
-#include "transport/client.h"
-#include "sources/recorder.h"
-#include "sources/replay.h"
 #include "skaffold/model.h"
 #include "core/pbjson.h"
 #include "session/session.h"
@@ -83,7 +80,7 @@ struct ui {
     bool prompting;
     ui_prompt_mode_t prompt_mode;
     char prompt_label[256];
-    char prompt[PROMPT_HIST_LEN];
+    char prompt[PATH_MAX + 4]; /* a path of PATH_MAX bytes or more is refused */
     char prompt_saved[PROMPT_HIST_LEN];
     bool prompt_history;       /* Up/Down walk prompt_hist, Enter adds to it */
     prompt_hist_t prompt_hist; /* the / texts, shared by every pane */

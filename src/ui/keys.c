@@ -228,6 +228,15 @@ static const binding_t *bind_get(const keymap_t *km, int s, int key)
     return NULL;
 }
 
+bool keys_binding(const keymap_t *km, int s, size_t i, int *key, action_t *a)
+{
+    if (s < 0 || s >= KEYS_SCOPES || i >= km->n[s])
+        return false;
+    *key = km->b[s][i].key;
+    *a = km->b[s][i].action;
+    return true;
+}
+
 action_t keys_lookup(const keymap_t *km, int pane, int key)
 {
     const binding_t *b = NULL;

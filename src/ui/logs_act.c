@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "core/bre.h"
 #include "core/sgr.h"
 #include "core/textsafe.h"
 #include "skaffold/viewmodel.h"
@@ -78,6 +79,9 @@ void lv_describe(const ui_t *ui, view_t *v, char *buf, size_t len)
     if (p->text[0])
         sb_printf(&sb, " %s%s%s%s", p->only ? "" : "find ", p->regex ? "re/" : "/", p->text,
                   p->regex ? "/" : "");
+    const char *spent = lv_spent(p);
+    if (spent)
+        sb_printf(&sb, " (given up: %s)", spent);
     if (p->wrap)
         sb_adds(&sb, " wrap");
     sb_addc(&sb, 0);
@@ -87,11 +91,31 @@ void lv_describe(const ui_t *ui, view_t *v, char *buf, size_t len)
 
 /* ---- filters --------------------------------------------------------------- */
 
+const char *lv_spent(const lv_priv_t *p)
+{
+    const char *e = log_filter_error(&p->f);
+    return e ? e : log_filter_error(&p->hl);
+}
+
+/* After the / text matched over the lines: says so when the regular
+ * expression was given up (core/bre.h's limits); the title keeps saying it. */
+static void tell_spent(ui_t *ui, view_t *v)
+{
+    lv_priv_t *p = lv_priv(ui, v);
+    lv_sync(ui, v);
+    if (lv_spent(p))
+        ui_message(ui, true, "regular expression given up: %s; it matches nothing", lv_spent(p));
+}
+
 /* Sets the / text on hl, and on f when only matching lines show. 0, or -1
  * with the error in the status line (the filters unchanged). */
 static int apply_text(ui_t *ui, lv_priv_t *p, const char *text)
 {
     char err[256], copy[sizeof p->text];
+    if (text && strlen(text) >= sizeof copy) {
+        ui_message(ui, true, "the / text is longer than %zu bytes", sizeof copy - 1);
+        return -1;
+    }
     snprintf(copy, sizeof copy, "%s", text ? text : ""); /* text may be p->text */
     const char *t = *copy ? copy : NULL;
     if (log_filter_set_text(&p->hl, t, p->regex, err, sizeof err)) {
@@ -201,6 +225,7 @@ static int next_match(ui_t *ui, view_t *v, int dir)
         return UI_REDRAW;
     }
     size_t at = logs_index_lower(&p->idx, lv_cursor(ui, v));
+    log_filter_pass(&p->hl, BRE_BUDGET_MS);
     for (size_t k = 1; k <= n; k++) {
         size_t i = dir > 0 ? (at + k) % n : (at + n - k % n) % n;
         const log_line_t *line = logs_get(l, logs_index_at(&p->idx, i));
@@ -213,6 +238,7 @@ static int next_match(ui_t *ui, view_t *v, int dir)
         }
     }
     ui_message(ui, true, "no line matches '%s'", p->text);
+    tell_spent(ui, v);
     return UI_REDRAW;
 }
 
@@ -276,10 +302,11 @@ int lv_prompt(ui_t *ui, view_t *v, int done)
     }
     if (!bad && done == 0)
         ui->msg[0] = 0;
-    if (done > 0 && p->text[0]) {
+    if (!bad && done > 0 && p->text[0]) {
         lv_sync(ui, v);
         ui_message(ui, false, "%zu line%s shown", logs_index_count(&p->idx), logs_index_count(&p->idx) == 1 ? "" : "s");
     }
+    tell_spent(ui, v);
     return UI_REDRAW;
 }
 
@@ -336,6 +363,11 @@ static int save_lines(ui_t *ui, view_t *v, const char *path)
     lv_priv_t *p = lv_priv(ui, v);
     const logs_t *l = model_logs(ui->model);
     lv_sync(ui, v);
+    if (strlen(path) >= PATH_MAX) {
+        ui_message(ui, true, "not saved: the path is %zu bytes, longer than PATH_MAX (%d)",
+                   strlen(path), PATH_MAX - 1);
+        return UI_REDRAW;
+    }
     FILE *f = *path ? fopen(path, "w") : NULL;
     if (!f) {
         ui_message(ui, true, "cannot save to '%s': %s", path, *path ? strerror(errno) : "no path");

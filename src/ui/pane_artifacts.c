@@ -161,6 +161,14 @@ static void art_text(const ui_t *ui, view_t *v, size_t row, strbuf_t *out)
         sb_printf(out, "%s %s%s", a.name, a.status, not_rebuilt(ui, &a, &iter) ? " " NOT_REBUILT : "");
 }
 
+/* An artifact is its name. */
+static void art_key(const ui_t *ui, view_t *v, size_t row, strbuf_t *key, strbuf_t *parent)
+{
+    vm_artifact_t a;
+    if (vm_artifact_at(ui->model, row, &a))
+        sb_adds(key, a.name);
+}
+
 static void art_details(const ui_t *ui, view_t *v, size_t row, strbuf_t *out, char *title, size_t tlen)
 {
     vm_artifact_t a;
@@ -211,6 +219,7 @@ const view_ops_t pane_artifacts_ops = {
     .count = art_count,
     .draw_row = art_draw,
     .row_text = art_text,
+    .row_key = art_key,
     .details = art_details,
     .summary = art_summary,
     .hints = art_hints,

@@ -216,6 +216,21 @@ static void err_text(const ui_t *ui, view_t *v, size_t row, strbuf_t *out)
         sb_printf(out, " %s", e->suggestions[i].action);
 }
 
+/* A line of an error is the error's id and the line; its error is the
+ * parent (the head line when the line is gone: a tail that moved on). */
+static void err_key(const ui_t *ui, view_t *v, size_t row, strbuf_t *key, strbuf_t *parent)
+{
+    const err_row_t *r = view_row(ui, v, row);
+    const model_error_t *e = r ? model_error_at(ui->model, r->err) : NULL;
+    if (!e)
+        return;
+    if (r->seq) /* a line of the build's output: its place moves as the tail does */
+        sb_printf(key, "%llu/out %llu", (unsigned long long)e->id, (unsigned long long)r->seq);
+    else
+        sb_printf(key, "%llu/%zu", (unsigned long long)e->id, r->line);
+    sb_printf(parent, "%llu", (unsigned long long)e->id);
+}
+
 static const char *err_kind(const ui_t *ui, view_t *v, size_t row)
 {
     size_t line;
@@ -347,6 +362,7 @@ const view_ops_t pane_errors_ops = {
     .build_rows = err_build_rows,
     .draw_row = err_draw,
     .row_text = err_text,
+    .row_key = err_key,
     .row_kind = err_kind,
     .details = err_details,
     .action = err_action,

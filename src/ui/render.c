@@ -10,7 +10,7 @@ bool ui_pane_present(ui_t *ui, int p)
 {
     if (pane_is_buildkit(p))
         return bk_ui_present(ui, p);
-    if (ui->bk && !ui->bk->live)
+    if (ui->bk && !ui->bk->s->live)
         return false; /* a BuildKit replay has no Skaffold side */
     const view_ops_t *ops = pane_table[p].ops;
     return !ops->present || ops->present(ui);

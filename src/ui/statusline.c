@@ -19,7 +19,7 @@ static const action_t replay_hints[] = {ACT_PAUSE, ACT_FASTER, ACT_SLOWER, ACT_S
  * list builds, refresh or prune). */
 static bool fits_mode(const ui_t *ui, action_t a)
 {
-    bool replay = ui->source == UI_SOURCE_REPLAY, bk_replay = ui->bk && !ui->bk->live;
+    bool replay = ui->source == UI_SOURCE_REPLAY, bk_replay = ui->bk && bk_session_is_replay(ui->bk->s);
     switch (action_table[a].group) {
     case GROUP_DEVLOOP: return !replay;
     case GROUP_REPLAY: return replay && !(bk_replay && (a == ACT_NEXT_ITER || a == ACT_PREV_ITER));
