@@ -222,9 +222,11 @@ static int popup_wheel(ui_t *ui, mmask_t b)
 
 /* A second press on the same cell soon after the first: a double click
  * (curses' own detection is off, mouseinterval(0), so that a single click
- * is not delayed). */
+ * is not delayed; two clicks read at once still come as DOUBLE_CLICKED). */
 static bool double_click(ui_t *ui, const MEVENT *ev)
 {
+    if (ev->bstate & BUTTON1_DOUBLE_CLICKED)
+        return ui->click_ms = 0, true;
     uint64_t now = ui->headless ? 0 : uv_now(ui->loop);
     bool twice = ui->click_ms && now - ui->click_ms <= DOUBLE_CLICK_MS && ev->y == ui->click_y &&
                  ev->x == ui->click_x;
@@ -253,7 +255,7 @@ static int mouse(ui_t *ui)
         view_scroll(ui, v, -WHEEL_ROWS);
     } else if (ev.bstate & (BUTTON5_PRESSED)) {
         view_scroll(ui, v, WHEEL_ROWS);
-    } else if (ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED)) {
+    } else if (ev.bstate & (BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON1_PRESSED)) {
         ui->focus = p;
         if (!own)
             view_click(ui, v, ev.y - ui->layout.pane[p].y - 1);

@@ -465,7 +465,9 @@ static int term_start(ui_t *ui)
     keypad(stdscr, TRUE);
     nodelay(stdscr, TRUE);
     curs_set(0);
-    mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+    /* DOUBLE_CLICKED: two clicks read at once come as one (input.c). */
+    mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED |
+              BUTTON5_PRESSED, NULL);
     mouseinterval(0);
     theme_apply(&ui->cfg.styles, theme_detect_mode());
     int rc = termout_start(ui->loop, on_drained, ui);

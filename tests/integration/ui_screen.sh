@@ -158,6 +158,10 @@ check_screen "mouse: the panes" mouse "─ 2 Resources"
 click 10 7; click 10 7 # two writes, as a hand makes them
 check_screen "a double click is Enter: the row's details" mouse "┌─ Resource ─.*"$'\n'".*resource: deployment/web"
 keys mouse Escape
+check_cmd "Esc closes it" wait_not_screen 10 mouse "┌─"
+keys mouse -l $'\e[<0;10;7M\e[<0;10;7m\e[<0;10;7M\e[<0;10;7m'
+check_screen "a double click read in one go is Enter too" mouse "┌─ Resource ─.*"$'\n'".*resource: deployment/web"
+keys mouse Escape
 keys mouse 4 G Enter
 check_screen "a long popup" mouse " 5/28 "
 wheel 64
