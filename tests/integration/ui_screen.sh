@@ -175,7 +175,13 @@ check_screen "one click focuses the pane" mouse "Enter details Space pause"
 check_not_screen "one click opens nothing" mouse "┌─"
 keys mouse Enter
 check_screen "one click selected the row (Enter opens it)" mouse "artifact: worker"
-keys mouse q q
+keys mouse Escape '?' G
+check_screen "the help says what the mouse does" mouse "Mouse.*"$'\n'".*click +Focus the pane and select the row.*"$'\n'".*double click +Details of the row \\(as Enter\\)"
+wheel 64
+check_cmd "the wheel scrolls the help too" wait_not_screen 10 mouse "wheel +Scroll the pane"
+keys mouse q
+check_cmd "q closes the help" wait_not_screen 10 mouse "Help: keys"
+keys mouse q
 check_restored "mouse q" mouse
 
 # ---- no Skaffold at the address yet ------------------------------------------------
