@@ -36,6 +36,15 @@ wait_not_screen() {
   while [[ "$(screen "$2")" =~ $3 ]]; do [ $SECONDS -ge $end ] && return 1; sleep 0.2; done
 }
 
+# ---- space goes where the content is ------------------------------------------------
+# At 160x48 Artifacts holds its three rows, Resources follows at once (the
+# blank rest goes under the Timeline); at 80x24 Resources shows 4 of its 6.
+$TM resize-window -t live: -x 160 -y 48
+check_screen "160x48: no blank row between Artifacts and Resources" live "─ 1 Artifacts[^"$'\n'"]*"$'\n'"( [^"$'\n'"]*"$'\n'"){3}─ 2 Resources"
+$TM resize-window -t live: -x 80 -y 24
+check_screen "80x24: Resources shows four rows" live "─ 2 Resources  6[^"$'\n'"]*"$'\n'"( [^"$'\n'"]*"$'\n'"){4}─ 3 Ports"
+$TM resize-window -t live: -x 100 -y 30
+
 # ---- the Logs view below 160x48 and zoom ----------------------------------------
 # At 100x30 Logs has no place in the layout: L shows it alone, and Esc, z
 # and q go back to the layout with the focus where it was (Ports: its o hint).
