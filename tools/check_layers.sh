@@ -57,6 +57,7 @@ src/cli/cmd_file.c sources transport
 src/cli/cmd_logs.c sources transport
 src/cli/cmds.c sources transport
 src/cli/filereport.c sources
+src/cli/filereport.h sources
 '
 
 # May FILE (of layer FROM) reach layer TO?

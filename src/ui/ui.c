@@ -191,16 +191,16 @@ static void on_msg_expired(uv_timer_t *t)
     ui_request_redraw(t->data);
 }
 
-static void ui_timer_start(ui_t *ui, uv_timer_t *t, uv_timer_cb cb, uint64_t timeout, uint64_t repeat);
-
 /* The message's time on screen starts now (once the loop is there: a config
  * problem said before it starts with it). */
 static void msg_clock(ui_t *ui)
 {
-    if (!ui->msg_timer.data)
+    /* Closed at quit, where a BuildKit or Skaffold side may still say
+     * something; its failure is not said (that would be a message too). */
+    if (!ui->msg_timer.data || uv_is_closing((uv_handle_t *)&ui->msg_timer))
         return;
     ui->msg_ms = uv_now(ui->loop);
-    ui_timer_start(ui, &ui->msg_timer, on_msg_expired, msg_life(ui), 0);
+    (void)uv_timer_start(&ui->msg_timer, on_msg_expired, msg_life(ui), 0);
 }
 
 void ui_message(ui_t *ui, bool error, const char *fmt, ...)
