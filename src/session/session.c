@@ -198,6 +198,7 @@ static void live_conn(void *ctx, live_conn_t conn, const char *detail, uint64_t 
 {
     session_t *s = ctx;
     s->conn = conn;
+    s->connected_once |= conn == LIVE_CONNECTED;
     if (conn == LIVE_RECONNECTING && model_seq(s->model) > 0)
         s->stale = true;
     snprintf(s->conn_detail, sizeof s->conn_detail, "%s", detail ? detail : "");

@@ -67,6 +67,7 @@ typedef struct session {
     /* The connection was lost: the model keeps the last mirror until a new
      * stream delivers its history. */
     bool stale;
+    bool connected_once;       /* a server answered at addr once */
     recorder_t rec;            /* --record: the same recorder as `skview record` */
     bool recording;
     live_stats_t state_stats;  /* the client's counts at its stop, for SKVIEW_STATS */
