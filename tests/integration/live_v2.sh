@@ -13,6 +13,8 @@
 #    terminal only SGR sequences; none with NO_COLOR;
 #  - a server without v2 (skview-sim --no-v2: UNIMPLEMENTED): logs exits 1
 #    saying so; `state -a` and the viewer's mirror still equal GetState;
+#  - a v2 stream that keeps failing (skview-sim --v2-fail applogs): the
+#    viewer's header names it with its status and a growing retry count;
 #  - reconnects under --follow: the same server behind a TCP proxy killed
 #    and restarted prints nothing twice (the replayed Events and the
 #    current dev loop's application lines) and goes on with new lines; a
@@ -150,6 +152,25 @@ check_cmd "--no-v2: the viewer runs on" alive nov2
 keys nov2 q
 wait_for 5 test -s "$TMP/nov2.rc"
 check_eq "--no-v2: the viewer exits 0" 0 "$(cat "$TMP/nov2.rc" 2>/dev/null)"
+
+# ---- 4b. a v2 stream that fails again and again (skview-sim --v2-fail) ----------------------
+# The header says which stream, its status and how many tries, from the
+# session's state; v1 goes on (the mirror still equals GetState).
+port_f=$(free_port)
+start_sim v2f "$port_f" --v2-fail applogs "${SIM_ARGS[@]}" --idle-after 2
+v2f=$(sim_addr v2f)
+start_ui v2fail "$v2f"
+check_screen "--v2-fail applogs: the header names the stream and its status" 30 v2fail \
+  "v2 ApplicationLogs: UNAVAILABLE: skview-sim --v2-fail: this stream fails failing, retrying \([0-9]+\)"
+tries() { screen v2fail | sed -n 's/.*failing, retrying (\([0-9]*\)).*/\1/p' | head -1; }
+first=$(tries)
+wait_for 60 test "$(tries)" -gt "${first:-0}"
+check_cmd "--v2-fail applogs: the count goes up with each retry (${first:-?} -> $(tries))" test "$(tries)" -gt "${first:-0}"
+check_mirror "--v2-fail applogs: v1 goes on, the mirror equals GetState" v2fail "$v2f" 30
+check_cmd "--v2-fail applogs: the viewer runs on" alive v2fail
+keys v2fail q
+wait_for 10 test -s "$TMP/v2fail.rc"
+check_eq "--v2-fail applogs: the viewer exits 0" 0 "$(cat "$TMP/v2fail.rc" 2>/dev/null)"
 
 # ---- 5. reconnects under --follow ---------------------------------------------------------
 # The same server behind a proxy: nothing printed twice, and new lines go on.
