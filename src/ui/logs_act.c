@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "core/bre.h"
 #include "core/sgr.h"
 #include "core/textsafe.h"
@@ -244,8 +245,7 @@ static int next_match(ui_t *ui, view_t *v, int dir)
 static int start_prompt(ui_t *ui, lv_priv_t *p, lv_prompt_t kind)
 {
     p->prompt = kind;
-    ui->prompt_mode = UI_PROMPT_PANE;
-    ui->prompting = true;
+    ui_prompt_open(ui, UI_PROMPT_PANE, kind == LV_PROMPT_SEARCH);
     if (kind == LV_PROMPT_SEARCH) {
         snprintf(p->saved_text, sizeof p->saved_text, "%s", p->text);
         snprintf(ui->prompt, sizeof ui->prompt, "%s", p->text);
@@ -260,12 +260,33 @@ static int start_prompt(ui_t *ui, lv_priv_t *p, lv_prompt_t kind)
 
 static int save_lines(ui_t *ui, view_t *v, const char *path);
 
+/* The answer to "overwrite?": the path is still the prompt's text. */
+static int overwrite_answer(ui_t *ui, bool yes)
+{
+    if (yes)
+        return save_lines(ui, &ui->views[PANE_LOGS], ui->prompt);
+    ui_message(ui, false, "not saved: '%s' is left as it was", ui->prompt);
+    return UI_REDRAW;
+}
+
+/* o never overwrites a file without asking. */
+static int save_asking(ui_t *ui, view_t *v, const char *path)
+{
+    struct stat st;
+    if (!*path || stat(path, &st) != 0)
+        return save_lines(ui, v, path);
+    char q[sizeof ui->prompt_label];
+    snprintf(q, sizeof q, "'%.*s' exists: overwrite it? ", (int)(sizeof q - 40), path);
+    ui_ask(ui, q, overwrite_answer);
+    return UI_REDRAW;
+}
+
 int lv_prompt(ui_t *ui, view_t *v, int done)
 {
     lv_priv_t *p = lv_priv(ui, v);
     if (p->prompt == LV_PROMPT_SAVE) {
         if (done > 0)
-            return save_lines(ui, v, ui->prompt);
+            return save_asking(ui, v, ui->prompt);
         if (done < 0)
             ui_message(ui, false, "not saved");
         return UI_REDRAW;
@@ -274,10 +295,14 @@ int lv_prompt(ui_t *ui, view_t *v, int done)
         apply_text(ui, p, p->saved_text);
         return UI_REDRAW;
     }
-    int rc = apply_text(ui, p, ui->prompt);
-    if (rc == 0 && done == 0)
+    int bad = apply_text(ui, p, ui->prompt);
+    if (bad && done > 0) { /* an invalid regex: the prompt stays, to fix it */
+        ui->prompting = ui->prompt_history = true;
+        return UI_REDRAW;
+    }
+    if (!bad && done == 0)
         ui->msg[0] = 0;
-    if (rc == 0 && done > 0 && p->text[0]) {
+    if (!bad && done > 0 && p->text[0]) {
         lv_sync(ui, v);
         ui_message(ui, false, "%zu line%s shown", logs_index_count(&p->idx), logs_index_count(&p->idx) == 1 ? "" : "s");
     }
