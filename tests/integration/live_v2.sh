@@ -232,8 +232,10 @@ wait_for 15 grep -q 'new session' "$TMP/follow.err"
 check_match "restarted server: a boundary line on stderr" "--- a new session \(another history\) on 127\.0\.0\.1:$pport ---" "$(cat "$TMP/follow.err")"
 settle "127.0.0.1:$port_v2"
 peer "127.0.0.1:$port_v2" | jq -S -c 'select(.source == "skaffold")' >"$TMP/peer2.sk"
-sleep 1
-tail -n +"$((n_before + 1))" "$TMP/follow.json" | jq -S -c 'select(.source == "skaffold")' | fields >"$TMP/follow2.sk"
+follow2() { tail -n +"$((n_before + 1))" "$TMP/follow.json" | jq -S -c 'select(.source == "skaffold")' | fields >"$TMP/follow2.sk"; }
+caught_up() { follow2; cmp -s "$TMP/peer2.sk" "$TMP/follow2.sk"; }
+wait_for 10 caught_up   # the follower has printed what the peer read (or the check shows the difference)
+follow2
 same_check "restarted server: its Skaffold lines, once each" "$TMP/peer2.sk" "$TMP/follow2.sk"
 kill "$follower"; wait "$follower"; rc=$?
 check_eq "--follow: SIGTERM exits 0" 0 "$rc"
