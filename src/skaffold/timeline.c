@@ -2,6 +2,7 @@
  * DevLoopEvents; Skaffold v0.x sends none, so phase events that find no open
  * iteration open an implicit one, and an implicit iteration gives way to the
  * next when a phase starts over (a build after the deploy, a second deploy). */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include "skaffold/model_int.h"
@@ -110,25 +111,14 @@ static bool span_started(const span_t *s)
     return s->status != STATUS_NONE && s->status != STATUS_NOT_STARTED;
 }
 
-typedef struct build_key {
-    const iteration_t *it;
-    const char *artifact;
-} build_key_t;
-
-static bool build_eq(const void *ctx, size_t pos)
-{
-    const build_key_t *k = ctx;
-    return strcmp(k->it->builds[pos].artifact, k->artifact) == 0;
-}
-
 /* The artifact's span in ti (an index: 40,000 artifacts once made the fold
  * quadratic), made when create. */
 static artifact_span_t *tl_build_span(tl_iter_t *ti, const char *artifact, bool create)
 {
     iteration_t *it = &ti->it;
-    build_key_t k = {it, artifact};
+    keyidx_str_key_t k = {it->builds, sizeof *it->builds, offsetof(artifact_span_t, artifact), artifact};
     uint32_t h = keyidx_hash_str(artifact);
-    long pos = keyidx_find(&ti->builds_ix, h, build_eq, &k);
+    long pos = keyidx_find(&ti->builds_ix, h, keyidx_str_eq, &k);
     if (pos >= 0)
         return &it->builds[pos];
     if (!create)
