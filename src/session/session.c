@@ -125,6 +125,7 @@ static int live_entry(void *ctx, const Proto__LogEntry *e)
 static int live_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
 {
     session_t *s = ctx;
+    s->v2_failures[stream == V2_APPLOGS] = 0;   /* that stream answers again */
     /* An application line the reconnect replays is already on screen. */
     if (stream != V2_APPLOGS || dedup_check_msg(&s->applogs_seen, &ev->base) != DEDUP_OLD)
         model_fold_v2(s->model, ev, (int)stream);
@@ -156,6 +157,20 @@ static void live_v2_avail(void *ctx, v2_avail_t avail, const char *detail)
     session_t *s = ctx;
     s->v2 = avail;
     snprintf(s->v2_detail, sizeof s->v2_detail, "%s", detail ? detail : "");
+    changed(s);
+}
+
+/* A problem the client recovers from: a v2 stream that failed and is
+ * retried (the connection's own state comes through live_conn). */
+static void live_error(void *ctx, const char *where, const char *msg, bool fatal)
+{
+    session_t *s = ctx;
+    (void)fatal;
+    if (strncmp(where, "v2 ", 3) != 0)
+        return;
+    int i = strcmp(where, "v2 Events") != 0;      /* else "v2 ApplicationLogs" */
+    s->v2_failures[i]++;
+    snprintf(s->v2_failure[i], sizeof s->v2_failure[i], "%s: %s", where, msg);
     changed(s);
 }
 
@@ -199,6 +214,8 @@ static void live_conn(void *ctx, live_conn_t conn, const char *detail, uint64_t 
     session_t *s = ctx;
     s->conn = conn;
     s->connected_once |= conn == LIVE_CONNECTED;
+    if (conn != LIVE_CONNECTED)   /* the connection's state says it; a reconnect reopens v2 */
+        memset(s->v2_failures, 0, sizeof s->v2_failures);
     if (conn == LIVE_RECONNECTING && model_seq(s->model) > 0)
         s->stale = true;
     snprintf(s->conn_detail, sizeof s->conn_detail, "%s", detail ? detail : "");
@@ -219,7 +236,7 @@ int session_live_start(session_t *s, const char *addr)
     source_sink_t cb = {.ctx = s, .on_reset = live_reset, .on_entry = live_entry,
                         .on_state_request = live_state_request, .on_state = live_state,
                         .on_conn = live_conn, .on_v2 = live_v2, .on_v2_reset = live_v2_reset,
-                        .on_v2_avail = live_v2_avail};
+                        .on_v2_avail = live_v2_avail, .on_error = live_error};
     live_opts_t lo = {.addr = addr, .reconnect = true};
     s->addr = addr;
     s->client = live_client_new(s->loop, &lo, &cb);

@@ -79,6 +79,12 @@ typedef struct session {
      * server says again. */
     v2_avail_t v2;
     char v2_detail[128];
+    /* A v2 stream that fails while the connection stays up (retried on the
+     * connection's schedule), by v2_stream_t: failures since that stream's
+     * last event, and the last one ("v2 ApplicationLogs: UNAVAILABLE:
+     * ..."), for the header. */
+    unsigned v2_failures[2];
+    char v2_failure[2][160];
     /* The application lines folded, by hash (a tail dedup): on a reconnect
      * ApplicationLogs replays the current dev loop's lines, which the Logs
      * view already holds; the earlier loops' lines, which the server no
