@@ -195,8 +195,8 @@ static void on_msg_expired(uv_timer_t *t)
  * problem said before it starts with it). */
 static void msg_clock(ui_t *ui)
 {
-    /* Closed at quit, where a BuildKit or Skaffold side may still say
-     * something; its failure is not said (that would be a message too). */
+    /* A message while shutting down (a call's end) starts no timer: the
+     * closing one would refuse and say so, without end. */
     if (!ui->msg_timer.data || uv_is_closing((uv_handle_t *)&ui->msg_timer))
         return;
     ui->msg_ms = uv_now(ui->loop);
