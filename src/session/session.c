@@ -120,8 +120,9 @@ static int live_entry(void *ctx, const Proto__LogEntry *e)
     return 0;
 }
 
-/* Skaffold 2.x's v2 streams: tasks and log lines into the same model. */
-static int live_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
+/* Skaffold 2.x's v2 streams: tasks and log lines into the same model, in
+ * time order across the two streams' replays (v2merge.h). */
+static void live_v2_merged(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
 {
     session_t *s = ctx;
     /* An application line the reconnect replays is already on screen. */
@@ -130,6 +131,11 @@ static int live_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
     if (s->recording && recorder_v2(&s->rec, ev, stream) < 0)
         record_failed(s);
     changed(s);
+}
+
+static int live_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
+{
+    v2merge_push(((session_t *)ctx)->v2merge, ev, stream);
     return 0;
 }
 
@@ -141,6 +147,7 @@ static int live_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
 static void live_v2_reset(void *ctx, v2_stream_t stream)
 {
     session_t *s = ctx;
+    v2merge_reset(s->v2merge, stream); /* what the old stream left goes first */
     if (stream == V2_APPLOGS)
         dedup_reset(&s->applogs_seen);
     else
@@ -218,6 +225,9 @@ int session_live_start(session_t *s, const char *addr)
                         .on_v2_avail = live_v2_avail};
     live_opts_t lo = {.addr = addr, .reconnect = true};
     s->addr = addr;
+    s->v2merge = v2merge_new(s->loop, 0, live_v2_merged, s);
+    if (!s->v2merge)
+        return -1;
     s->client = live_client_new(s->loop, &lo, &cb);
     return s->client && !live_client_start(s->client) ? 0 : -1;
 }
@@ -295,6 +305,8 @@ void session_close(session_t *s)
     if (s->replay)
         replay_close(s->replay);
     s->replay = NULL;
+    v2merge_close(s->v2merge);
+    s->v2merge = NULL;
 }
 
 static void on_client_stopped(void *arg, const live_result_t *r)

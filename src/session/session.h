@@ -24,6 +24,7 @@
 #include "sources/dedup.h"
 #include "sources/recorder.h"
 #include "sources/replay.h"
+#include "sources/v2merge.h"
 #include "skaffold/model.h"
 
 typedef struct session_hooks {
@@ -83,6 +84,10 @@ typedef struct session {
      * view already holds; the earlier loops' lines, which the server no
      * longer has, are kept rather than cleared. */
     dedup_t applogs_seen;
+    /* The two v2 streams' connect-time replays, merged by time before they
+     * are folded (Skaffold's lines of every loop and the current loop's
+     * application lines land in time order). */
+    v2merge_t *v2merge;
     /* The last State reconciled (hash of its bytes) and the seq it was
      * reconciled at: the idle poll's identical answers are skipped. */
     uint64_t state_hash, state_seq;
