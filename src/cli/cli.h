@@ -3,15 +3,24 @@
 #ifndef SKVIEW_CLI_H
 #define SKVIEW_CLI_H
 
+#include <stdio.h>
 #include "core/common.h"
 
 int cli_main(int argc, char **argv);
+/* Flushes stdout at a command's end: rc, or EXIT_RUNTIME after saying why
+ * (cli_write_failed) when a write failed. A reader that went away is no
+ * error: cli_main turns any status into 0 for it, for every command. */
+int cli_flush(const char *cmd, int rc);
+/* A write to stdout failed with errno err: says so, unless the reader went
+ * away (EPIPE, said by nobody). */
+void cli_write_failed(const char *cmd, int err);
 
 /* Commands, each parsing its own arguments (argv[0] is the command name). */
 int cmd_state(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 /* skview buildkit du|workers|prune|status ... (src/cmd_buildkit.c) */
 int cmd_buildkit(int argc, char **argv);
+void cmd_buildkit_help(FILE *f);
 /* skview logs -a ADDR|FILE ... (src/cli/cmd_logs.c): Skaffold 2.x's output and application logs */
 int cmd_logs(int argc, char **argv);
 

@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include <uv.h>
 #include "cli/cli.h"
+#include "cli/filereport.h"
 #include "cli/logprint.h"
 #include "core/textsafe.h"
 #include "skaffold/logs.h"
@@ -124,8 +125,14 @@ static int parse_args(int argc, char **argv, logs_args_t *a)
     a->min_level = -1;
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
-        int rc = parse_valued(a, argc, argv, &i);
-        if (rc != 1) {
+        arg_kind_t kind = arg_kind(argc, argv, i);
+        int rc = kind == ARG_OPTION ? parse_valued(a, argc, argv, &i) : 1;
+        if (kind == ARG_END) {
+            continue;
+        } else if (kind == ARG_OPERAND) {
+            if (a->path) return usage_error("logs: one FILE only ('%s')", s);
+            a->path = s;
+        } else if (rc != 1) {
             if (rc)
                 return rc;
         } else if (!strcmp(s, "--follow") || !strcmp(s, "-f")) a->follow = true;
@@ -133,9 +140,7 @@ static int parse_args(int argc, char **argv, logs_args_t *a)
         else if (!strcmp(s, "--strict")) a->strict = true;
         else if (!strcmp(s, "--skaffold")) a->sources |= 1u << LOG_SKAFFOLD;
         else if (!strcmp(s, "--app")) a->sources |= 1u << LOG_APP;
-        else if (s[0] == '-' && s[1]) return usage_error("logs: unknown option '%s'", s);
-        else if (a->path) return usage_error("logs: one FILE only ('%s')", s);
-        else a->path = s;
+        else return usage_error("logs: unknown option '%s'", s);
     }
     if (a->sources == (1u << LOG_SKAFFOLD | 1u << LOG_APP))
         return usage_error("logs: --skaffold and --app exclude each other (give neither for both)");
@@ -240,9 +245,11 @@ static bool pass_app(const logs_args_t *a, const Proto__V2__ApplicationLogEvent 
 
 /* ---- which events print ----------------------------------------------------- */
 
-static int64_t event_ns(const Proto__V2__Event *ev)
+/* The event's Timestamp into m (none: 1970, as before). */
+static void event_time(logprint_meta_t *m, const Proto__V2__Event *ev)
 {
-    return ev->timestamp ? ev->timestamp->seconds * 1000000000 + ev->timestamp->nanos : 0;
+    m->time_s = ev->timestamp ? ev->timestamp->seconds : 0;
+    m->time_nanos = ev->timestamp ? ev->timestamp->nanos : 0;
 }
 
 /* One v2 event, of any stream: its log lines, if it has any that pass. */
@@ -253,7 +260,8 @@ static void print_event(const logs_args_t *a, logprint_t *p, const Proto__V2__Ev
         if (!pass_app(a, l))
             return;
         logprint_meta_t m = {LOG_APP, "", "", "", l->podname, l->containername, l->prefix, LOG_LEVEL_STANDARD,
-                         event_ns(ev)};
+                             0, 0};
+        event_time(&m, ev);
         logprint_message(p, &m, l->message, strlen(l->message));
     } else if (ev->event_type_case == PROTO__V2__EVENT__EVENT_TYPE_SKAFFOLD_LOG_EVENT) {
         const Proto__V2__SkaffoldLogEvent *s = ev->skaffoldlogevent;
@@ -262,7 +270,8 @@ static void print_event(const logs_args_t *a, logprint_t *p, const Proto__V2__Ev
         task_name(s->task_id, task, sizeof task);
         if (!pass_skaffold(a, s, task, subject))
             return;
-        logprint_meta_t m = {LOG_SKAFFOLD, task, s->task_id, subject, "", "", "", s->level, event_ns(ev)};
+        logprint_meta_t m = {LOG_SKAFFOLD, task, s->task_id, subject, "", "", "", s->level, 0, 0};
+        event_time(&m, ev);
         logprint_message(p, &m, s->message, strlen(s->message));
     }
 }
@@ -287,11 +296,7 @@ typedef struct logs_live {
 
 static void say_error(const char *what, const char *msg)
 {
-    strbuf_t safe;
-    sb_init(&safe);
-    textsafe(&safe, msg ? msg : "", msg ? strlen(msg) : 0, 0, 0);
-    fprintf(stderr, "skview: logs: %s%s%s\n", what, *what ? ": " : "", safe.data ? safe.data : "");
-    sb_free(&safe);
+    say_line("skview: logs: %s%s%s", what, *what ? ": " : "", msg ? msg : "");
 }
 
 static void live_stopped(void *arg, const live_result_t *r)
@@ -326,7 +331,7 @@ static void live_print_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t str
         logprint_flush(l->p);
         fflush(stdout); /* the boundary sits between the two sessions */
         if (k == DEDUP_NEW_SESSION)
-            fprintf(stderr, "skview: logs: --- a new session (another history) on %s ---\n", l->addr);
+            say_line("skview: logs: --- a new session (another history) on %s ---", l->addr);
         else
             fprintf(stderr, "skview: logs: the replayed v2 Events differ from event %zu on\n",
                     dedup_matched(&l->seen[stream]) + 1);
@@ -361,8 +366,8 @@ static void live_on_v2_avail(void *ctx, v2_avail_t avail, const char *detail)
         return;
     logprint_flush(l->p);
     fflush(stdout);
-    fprintf(stderr, "skview: logs: %s: %s (a Skaffold before 2.x): no logs to show; `skview events -a %s` "
-                    "shows its v1 events\n", l->addr, detail ? detail : "no v2 API", l->addr);
+    say_line("skview: logs: %s: %s (a Skaffold before 2.x): no logs to show; `skview events -a %s` "
+                    "shows its v1 events", l->addr, detail ? detail : "no v2 API", l->addr);
     live_stop(l, EXIT_RUNTIME);
 }
 
@@ -386,7 +391,7 @@ static void live_on_conn(void *ctx, live_conn_t conn, const char *detail, uint64
     if (conn == LIVE_CONNECTED && l->lost) {
         l->lost = false;
         logprint_flush(l->p);
-        fprintf(stderr, "skview: logs: reconnected to %s\n", l->addr);
+        say_line("skview: logs: reconnected to %s", l->addr);
     } else if (conn == LIVE_CONNECTED && !l->connected) {
         l->connected = true;
         l->last_ms[V2_EVENTS] = l->last_ms[V2_APPLOGS] = l->connected_ms = uv_now(l->loop);
@@ -412,6 +417,10 @@ static void live_on_timer(uv_timer_t *t)
 {
     logs_live_t *l = t->data;
     logprint_flush(l->p);
+    if (l->p->failed) {
+        live_stop(l, EXIT_RUNTIME); /* cli_main: 0 when the reader went away */
+        return;
+    }
     if (l->args->follow) {
         fflush(stdout);
         return;
@@ -500,52 +509,19 @@ static int file_on_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
     return f->p->failed;
 }
 
-static void file_on_error(void *ctx, const char *where, const char *msg, bool fatal)
-{
-    char what[512];
-    snprintf(what, sizeof what, "%s", where);
-    strbuf_t safe;
-    sb_init(&safe);
-    textsafe(&safe, msg, strlen(msg), 0, 0);
-    fprintf(stderr, "%s: %s%s\n", what, safe.data ? safe.data : "", fatal ? "" : " (skipped)");
-    sb_free(&safe);
-}
-
-static void file_on_warning(void *ctx, const char *where, const char *msg)
-{
-    file_on_error(ctx, where, msg, true);
-}
-
 /* A v2 file, a recording, or a v1 log F with the F.v2 beside it
  * (logset.h, as replay and `state` read it). */
 static int logs_file(const logs_args_t *a, logprint_t *p)
 {
-    char err[512];
-    logreader_opts_t o = {.strict = a->strict};
-    logset_t *set = logset_open(a->path, &o, true, err, sizeof err);
-    if (!set) {
-        fprintf(stderr, "skview: %s\n", err);
-        return EXIT_RUNTIME;
-    }
     logs_file_t f = {.args = a, .p = p};
-    source_sink_t sink = {.ctx = &f, .on_v2 = file_on_v2, .on_error = file_on_error,
-                          .on_warning = file_on_warning};
-    int rc = logset_pump(set, &sink);
-    for (size_t i = 0; i < logset_count(set); i++) {
-        logreader_t *r = logset_reader(set, i);
-        if (logreader_skipped(r) && !a->strict)
-            fprintf(stderr, "skview: %s: skipped %llu malformed %s of %llu\n", logreader_path(r),
-                    (unsigned long long)logreader_skipped(r),
-                    logreader_format(r) == LOG_RECORDING ? "record(s)" : "line(s)",
-                    (unsigned long long)logreader_line(r));
+    source_sink_t sink = {.ctx = &f, .on_v2 = file_on_v2};
+    int rc = filereport_read(a->path, a->strict, true, &sink, NULL);
+    if (rc == EXIT_OK && !f.v2 && !p->failed) {
+        say_line("skview: logs: %s: no v2 events in it (Skaffold 2.x writes them to FILE.v2 "
+                 "beside --event-log-file's FILE)", a->path);
+        rc = EXIT_RUNTIME;
     }
-    if (rc == 0 && !f.v2 && !p->failed) {
-        fprintf(stderr, "skview: logs: %s: no v2 events in it (Skaffold 2.x writes them to FILE.v2 "
-                        "beside --event-log-file's FILE)\n", a->path);
-        rc = 1;
-    }
-    logset_close(set);
-    return rc == 3 ? EXIT_MALFORMED : rc ? EXIT_RUNTIME : EXIT_OK;
+    return rc;
 }
 
 /* ---- the command --------------------------------------------------------------------- */
@@ -561,7 +537,6 @@ int cmd_logs(int argc, char **argv)
     const char *addr = NULL;
     if (a.addr && !(addr = addr_resolve(a.addr)))
         return EXIT_USAGE;
-    signal(SIGPIPE, SIG_IGN);
     logprint_t p;
     logprint_init(&p, a.json, a.color);
     rc = addr ? logs_live(&a, &p, addr) : logs_file(&a, &p);
@@ -569,12 +544,10 @@ int cmd_logs(int argc, char **argv)
     if (!p.failed && fflush(stdout) != 0) {
         p.failed = true;
         p.write_errno = errno;
-        if (errno != EPIPE)
-            perror("skview: logs: stdout");
+        cli_write_failed("logs", errno);
     }
-    /* A reader that went away (a pager quit, `| head`) is not an error. */
-    if (p.failed && p.write_errno != EPIPE && rc == EXIT_OK)
-        rc = EXIT_RUNTIME;
+    if (p.failed && rc == EXIT_OK)
+        rc = EXIT_RUNTIME; /* cli_main: 0 when the reader went away */
     logprint_stats(&p);
     logprint_free(&p);
     return rc;

@@ -25,15 +25,10 @@
  * came after it was asked, so the mirror is the server's State as of now). */
 #define STATE_MAX_WAIT_MS 5000
 
-/* Prints "skview: WHAT: MSG" with MSG made terminal-safe (it comes from the
- * server). */
+/* Prints "skview: WHAT: MSG", terminal-safe (say_line). */
 static void say_error(const char *what, const char *msg)
 {
-    strbuf_t safe;
-    sb_init(&safe);
-    textsafe(&safe, msg ? msg : "", msg ? strlen(msg) : 0, 0, 0);
-    fprintf(stderr, "skview: %s: %s\n", what, safe.data ? safe.data : "");
-    sb_free(&safe);
+    say_line("skview: %s: %s", what, msg ? msg : "");
 }
 
 static void close_loop(uv_loop_t *loop)
@@ -46,6 +41,8 @@ static void close_loop(uv_loop_t *loop)
 }
 
 /* ---- skview ctl ---------------------------------------------------------------- */
+
+#define CTL_ALREADY_EXISTS 6  /* grpc_status_code GRPC_STATUS_ALREADY_EXISTS */
 
 typedef enum ctl_op { CTL_EXECUTE, CTL_AUTO, CTL_STATE, CTL_EMIT } ctl_op_t;
 
@@ -76,6 +73,11 @@ static void ctl_done(void *arg, const live_result_t *r)
         k->rc = EXIT_OK;
         if (k->op == CTL_STATE)
             fwrite(k->state_json.data, 1, k->state_json.len, stdout);
+    } else if (r->code == CTL_ALREADY_EXISTS && k->op == CTL_AUTO) {
+        /* Skaffold's answer to a trigger already as asked: the state the
+         * user wants holds, which is what a script needs to know. */
+        say_line("skview: %s: already %s", k->what, k->enabled ? "on" : "off");
+        k->rc = EXIT_OK;
     } else {
         say_error(k->what, r->message);
         k->rc = EXIT_RUNTIME;
@@ -121,7 +123,7 @@ static char *emit_read(const char *arg, arena_t *arena)
     bool is_stdin = !strcmp(arg, "-");
     FILE *f = is_stdin ? stdin : fopen(arg + 1, "rb");
     if (!f) {
-        fprintf(stderr, "skview: ctl emit: %s: %s\n", arg + 1, strerror(errno));
+        say_line("skview: ctl emit: %s: %s", arg + 1, strerror(errno));
         return NULL;
     }
     strbuf_t b;
@@ -136,7 +138,7 @@ static char *emit_read(const char *arg, arena_t *arena)
     char *text = bad || big ? NULL : arena_strndup(arena, b.data ? b.data : "", b.len);
     sb_free(&b);
     if (bad || big)
-        fprintf(stderr, "skview: ctl emit: %s: %s\n", is_stdin ? "standard input" : arg + 1,
+        say_line("skview: ctl emit: %s: %s", is_stdin ? "standard input" : arg + 1,
                 big ? "larger than 64 MiB" : strerror(errno));
     return text;
 }
@@ -229,18 +231,21 @@ static int ctl_parse_args(int argc, char **argv, const char **addr, const char *
     *n = 0;
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
-        if ((!strcmp(s, "-a") || !strcmp(s, "--addr")) && *n == 0) {
+        arg_kind_t kind = arg_kind(argc, argv, i);
+        if (kind == ARG_END)
+            continue;
+        if (kind == ARG_OPERAND || *n > 0) {
+            if (*n == 2)
+                return usage_error("ctl: too many arguments ('%s')", s);
+            words[(*n)++] = s;
+        } else if (!strcmp(s, "-a") || !strcmp(s, "--addr")) {
             if (++i == argc)
                 return usage_error("ctl: %s needs an address", s);
             *addr = argv[i];
-        } else if (!strncmp(s, "--addr=", 7) && *n == 0) {
+        } else if (!strncmp(s, "--addr=", 7)) {
             *addr = s + 7;
-        } else if (s[0] == '-' && s[1] && *n == 0) {
-            return usage_error("ctl: unknown option '%s'", s);
-        } else if (*n == 2) {
-            return usage_error("ctl: too many arguments ('%s')", s);
         } else {
-            words[(*n)++] = s;
+            return usage_error("ctl: unknown option '%s'", s);
         }
     }
     if (*n == 0)
@@ -262,9 +267,9 @@ static int ctl_run(ctl_t *k, const char *addr)
     k->client = live_client_new(&loop, &o, &cb);
     k->rc = EXIT_RUNTIME;
     if (!k->client) {
-        fprintf(stderr, "skview: %s: cannot create the client\n", k->what);
+        say_line("skview: %s: cannot create the client", k->what);
     } else if (ctl_send(k) != 0) {
-        fprintf(stderr, "skview: %s: cannot start the call\n", k->what);
+        say_line("skview: %s: cannot start the call", k->what);
         live_client_stop(k->client, NULL, NULL);
     }
     (void)uv_run(&loop, UV_RUN_DEFAULT);  /* ends when every handle closed */
@@ -351,7 +356,7 @@ static bool events_is_new(events_t *ev, const Proto__LogEntry *e)
     if (k == DEDUP_NEW_SESSION || k == DEDUP_DIVERGED) {
         fflush(stdout); /* the boundary sits between the two sessions */
         if (k == DEDUP_NEW_SESSION)
-            fprintf(stderr, "skview: events: --- a new session (another history) on %s ---\n",
+            say_line("skview: events: --- a new session (another history) on %s ---",
                     ev->addr);
         else
             fprintf(stderr, "skview: events: the replayed history differs from entry %zu on\n",
@@ -368,9 +373,8 @@ static int events_on_entry(void *ctx, const Proto__LogEntry *e)
     sb_reset(&ev->line);
     entry_render(&ev->line, &ev->safe, e, ev->json); /* as `skview events FILE` */
     if (fwrite(ev->line.data, 1, ev->line.len, stdout) != ev->line.len) {
-        if (errno != EPIPE)
-            perror("skview: events: stdout");
-        events_stop(ev, EXIT_RUNTIME);
+        cli_write_failed("events", errno);
+        events_stop(ev, EXIT_RUNTIME); /* cli_main: 0 when the reader went away */
     }
     ev->count++;
     ev->last_ms = uv_now(ev->loop);
@@ -381,7 +385,10 @@ static void events_on_timer(uv_timer_t *t)
 {
     events_t *ev = t->data;
     if (ev->follow) {
-        fflush(stdout);
+        if (fflush(stdout) != 0) { /* the reader went away, or worse */
+            cli_write_failed("events", errno);
+            events_stop(ev, EXIT_RUNTIME);
+        }
         return;
     }
     if (ev->connected && uv_now(ev->loop) - ev->last_ms >= EVENTS_QUIET_MS)
@@ -393,7 +400,7 @@ static void events_on_conn(void *ctx, live_conn_t conn, const char *detail, uint
     events_t *ev = ctx;
     if (conn == LIVE_CONNECTED && ev->lost) {
         ev->lost = false;
-        fprintf(stderr, "skview: events: reconnected to %s\n", ev->addr);
+        say_line("skview: events: reconnected to %s", ev->addr);
     } else if (conn == LIVE_CONNECTED && !ev->connected) {
         ev->connected = true;
         ev->last_ms = uv_now(ev->loop);
@@ -442,7 +449,6 @@ int events_live(const char *addr, bool json, bool follow)
 {
     static char outbuf[1 << 16];
     setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
-    signal(SIGPIPE, SIG_IGN);
     uv_loop_t loop;
     if (uv_loop_init(&loop) < 0)
         return EXIT_RUNTIME;
@@ -462,10 +468,7 @@ int events_live(const char *addr, bool json, bool follow)
     (void)uv_run(&loop, UV_RUN_DEFAULT);  /* ends when every handle closed */
     live_client_free(ev.client);
     close_loop(&loop);
-    if (fflush(stdout) != 0 && ev.rc == EXIT_OK && errno != EPIPE) {
-        perror("skview: events: stdout");
-        ev.rc = EXIT_RUNTIME;
-    }
+    ev.rc = cli_flush("events", ev.rc);
     setvbuf(stdout, NULL, _IOLBF, 0);
     sb_free(&ev.line);
     sb_free(&ev.safe);
@@ -589,18 +592,14 @@ int state_live(const char *addr)
                            .on_conn = mirror_on_conn};
     m.client = live_client_new(&loop, &o, &cb);
     if (!m.client || live_client_start(m.client) != 0) {
-        fprintf(stderr, "skview: state: cannot start the client for %s\n", addr);
+        say_line("skview: state: cannot start the client for %s", addr);
         abort(); /* handles may be half set up; nothing sensible to unwind */
     }
     (void)uv_run(&loop, UV_RUN_DEFAULT);  /* ends when every handle closed */
     live_client_free(m.client);
     close_loop(&loop);
     model_free(m.model);
-    if (fflush(stdout) != 0 && m.rc == EXIT_OK) {
-        perror("skview: state: stdout");
-        m.rc = EXIT_RUNTIME;
-    }
-    return m.rc;
+    return cli_flush("state", m.rc);
 }
 
 /* ---- skview record ---------------------------------------------------------------- */
@@ -645,7 +644,7 @@ static int record_on_entry(void *ctx, const Proto__LogEntry *e)
         return 0;
     int k = recorder_entry(&r->rec, e);
     if (k < 0) {
-        fprintf(stderr, "skview: record: %s: %s\n", r->path, strerror(errno));
+        say_line("skview: record: %s: %s", r->path, strerror(errno));
         record_stop(r, EXIT_RUNTIME);
     } else if (k == DEDUP_NEW_SESSION) {
         fprintf(stderr, "skview: record: --- a new session (another history): recorded whole "
@@ -680,7 +679,12 @@ static int record_parse(int argc, char **argv, const char **addr, const char **o
 {
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
-        if (!strcmp(s, "-a") || !strcmp(s, "--addr") || !strcmp(s, "-o") || !strcmp(s, "--output")) {
+        arg_kind_t kind = arg_kind(argc, argv, i);
+        if (kind == ARG_END)
+            continue;
+        if (kind == ARG_OPERAND) {
+            return usage_error("record: unexpected argument '%s'", s);
+        } else if (!strcmp(s, "-a") || !strcmp(s, "--addr") || !strcmp(s, "-o") || !strcmp(s, "--output")) {
             if (++i == argc)
                 return usage_error("record: %s needs a value", s);
             *(s[1] == 'a' || s[2] == 'a' ? addr : out) = argv[i];
@@ -689,7 +693,7 @@ static int record_parse(int argc, char **argv, const char **addr, const char **o
         } else if (!strncmp(s, "--output=", 9)) {
             *out = s + 9;
         } else {
-            return usage_error("record: unexpected argument '%s'", s);
+            return usage_error("record: unknown option '%s'", s);
         }
     }
     if (!*out)
@@ -722,11 +726,11 @@ int cmd_record(int argc, char **argv)
     record_t r = {.path = out, .rc = EXIT_OK};
     char err[512];
     if (recorder_open(&r.rec, out, &note, err, sizeof err) != 0) {
-        fprintf(stderr, "skview: record: %s\n", err);
+        say_line("skview: record: %s", err);
         return EXIT_RUNTIME;
     }
     if (note)
-        fprintf(stderr, "skview: record: %s: %s\n", out, note);
+        say_line("skview: record: %s: %s", out, note);
     uv_loop_t loop;
     if (uv_loop_init(&loop) < 0)
         return EXIT_RUNTIME;
@@ -744,12 +748,12 @@ int cmd_record(int argc, char **argv)
     close_loop(&loop);
     uint64_t written = r.rec.written, skipped = r.rec.skipped;
     if (recorder_close(&r.rec) != 0 && r.rc == EXIT_OK) {
-        fprintf(stderr, "skview: record: %s: %s\n", out, strerror(errno));
+        say_line("skview: record: %s: %s", out, strerror(errno));
         r.rc = EXIT_RUNTIME;
     }
-    fprintf(stderr, "skview: record: %llu entries written to %s", (unsigned long long)written, out);
+    char also[80] = "";
     if (skipped)
-        fprintf(stderr, " (%llu replayed entries already recorded)", (unsigned long long)skipped);
-    fputc('\n', stderr);
+        snprintf(also, sizeof also, " (%llu replayed entries already recorded)", (unsigned long long)skipped);
+    say_line("skview: record: %llu entries written to %s%s", (unsigned long long)written, out, also);
     return r.rc;
 }
