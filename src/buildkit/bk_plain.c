@@ -1,6 +1,7 @@
 /* BuildKit's plain progress; see bk_plain.h. */
 #include <stdlib.h>
 #include <string.h>
+#include "core/xalloc.h"
 #include "buildkit/bk_plain.h"
 #include "buildkit/bk_progress.h"
 #include "core/textsafe.h"
@@ -36,9 +37,7 @@ struct bk_plain {
 
 bk_plain_t *bk_plain_new(int tflags, const bk_progress_t *model)
 {
-    bk_plain_t *p = calloc(1, sizeof *p);
-    if (!p)
-        abort();
+    bk_plain_t *p = xcalloc(1, sizeof *p);
     p->tflags = tflags;
     p->model = model;
     return p;
@@ -74,14 +73,10 @@ static pvertex_t *vertex(bk_plain_t *p, const char *digest)
             return p->v[i];
     if (p->n == p->cap) {
         p->cap = p->cap ? 2 * p->cap : 32;
-        p->v = realloc(p->v, p->cap * sizeof *p->v);
-        if (!p->v)
-            abort();
+        p->v = xrealloc(p->v, p->cap * sizeof *p->v);
     }
-    pvertex_t *v = calloc(1, sizeof *v);
-    if (!v)
-        abort();
-    v->digest = strdup(digest);
+    pvertex_t *v = xcalloc(1, sizeof *v);
+    v->digest = xstrdup(digest);
     sb_init(&v->partial);
     sb_init(&v->pending);
     p->v[p->n++] = v;
@@ -124,11 +119,9 @@ static void fold_status(bk_plain_t *p, const Moby__Buildkit__V1__VertexStatus *s
     if (st && (!completed || st->completed_printed))
         return;
     if (!st) {
-        v->st = realloc(v->st, (v->n_st + 1) * sizeof *v->st);
-        if (!v->st)
-            abort();
+        v->st = xrealloc(v->st, (v->n_st + 1) * sizeof *v->st);
         st = &v->st[v->n_st++];
-        st->id = strdup(s->id);
+        st->id = xstrdup(s->id);
         st->completed_printed = false;
     }
     st->completed_printed = completed;

@@ -11,7 +11,7 @@
  *   skview buildkit show FILE [--progress tty|plain]  (a rawjson file or recording, rendered)
  *
  * status and show print BuildKit's tty display's end frame when standard
- * output is a terminal, else its plain progress (model/bk_plain.h: every log
+ * output is a terminal, else its plain progress (buildkit/bk_plain.h: every log
  * line of every step, as `docker buildx build --progress=plain`); --progress
  * chooses, rawjson being --json. A ref the daemon does not know yet ("no
  * such job": its build has not started) is an error at once, or with --wait
@@ -475,7 +475,7 @@ static int prune_confirm(bk_cmd_t *k)
         fprintf(stderr, "skview: buildkit prune: refusing to prune without --yes (standard input is not a terminal)\n");
         return EXIT_USAGE;
     }
-    fprintf(stderr, "Prune the build cache of %s (%s%s%zu filter%s)? [y/N] ", bk_addr(k->args->addr),
+    say_prompt("Prune the build cache of %s (%s%s%zu filter%s)? [y/N] ", bk_addr(k->args->addr),
             k->args->all ? "all records" : "unused records",
             k->args->keep_duration || k->args->keep_bytes ? ", with keep limits, " : ", ", k->args->n_filters,
             k->args->n_filters == 1 ? "" : "s");

@@ -50,6 +50,32 @@ static bk_session_t *session_new(uv_loop_t *loop, bool live, unsigned tail_lines
     return s;
 }
 
+/* ---- the sink: every answer, a daemon's or a replay's, into the model ------------- */
+
+static void sink_reset(void *ctx)
+{
+    bk_session_t *s = ctx;
+    bk_model_status_reset(&s->model, s->model.ref);
+}
+
+static void sink_status(void *ctx, const Moby__Buildkit__V1__StatusResponse *m)
+{
+    bk_session_t *s = ctx;
+    bk_model_status(&s->model, m);
+}
+
+static void sink_du(void *ctx, const Moby__Buildkit__V1__DiskUsageResponse *m)
+{
+    bk_session_t *s = ctx;
+    bk_model_du(&s->model, m);
+}
+
+static void sink_workers(void *ctx, const Moby__Buildkit__V1__ListWorkersResponse *m)
+{
+    bk_session_t *s = ctx;
+    bk_model_workers(&s->model, m);
+}
+
 /* ---- Status(ref) ------------------------------------------------------------ */
 
 static void refresh_cache(bk_session_t *s);
@@ -67,7 +93,7 @@ static void status_msg(void *arg, const ProtobufCMessage *m)
     status_ctx_t *c = arg;
     if (c->gen != c->s->status_gen)
         return;
-    bk_model_status(&c->s->model, (const Moby__Buildkit__V1__StatusResponse *)m);
+    sink_status(c->s, (const Moby__Buildkit__V1__StatusResponse *)m);
     changed(c->s);
 }
 
@@ -167,7 +193,7 @@ static void on_wait(uv_timer_t *t)
 static void du_msg(void *arg, const ProtobufCMessage *m)
 {
     bk_session_t *s = arg;
-    bk_model_du(&s->model, (const Moby__Buildkit__V1__DiskUsageResponse *)m);
+    sink_du(s, (const Moby__Buildkit__V1__DiskUsageResponse *)m);
 }
 
 /* The end of a one-answer call (DiskUsage, ListWorkers): no longer
@@ -203,7 +229,7 @@ static void refresh_cache(bk_session_t *s)
 static void workers_msg(void *arg, const ProtobufCMessage *m)
 {
     bk_session_t *s = arg;
-    bk_model_workers(&s->model, (const Moby__Buildkit__V1__ListWorkersResponse *)m);
+    sink_workers(s, (const Moby__Buildkit__V1__ListWorkersResponse *)m);
 }
 
 static void workers_end(void *arg, int code, const char *msg)
@@ -293,14 +319,20 @@ static void prune_end(void *arg, int code, const char *msg)
     changed(s);
 }
 
-static int prune(bk_session_t *s, const Moby__Buildkit__V1__PruneRequest *req)
+static int prune(bk_session_t *s, const bk_prune_opts_t *o)
 {
     if (s->model.pruning) {
         say(s, true, "a prune is running");
         return -1;
     }
+    Moby__Buildkit__V1__PruneRequest req = MOBY__BUILDKIT__V1__PRUNE_REQUEST__INIT;
+    req.all = o->all;
+    req.filter = (char **)o->filter;  /* packed as the call starts */
+    req.n_filter = o->n_filter;
+    req.keepduration = o->keep_duration;
+    req.reservedspace = o->keep_bytes;
     bk_model_prune_begin(&s->model);
-    if (!bk_prune(s->client, req, prune_msg, prune_end, s)) {
+    if (!bk_prune(s->client, &req, prune_msg, prune_end, s)) {
         s->model.pruning = false;
         say(s, true, "prune: cannot start the call");
     } else {
@@ -421,31 +453,7 @@ bk_time_t bk_session_now(const bk_session_t *s)
     return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* ---- the replay: the same model through the replay's sink --------------------------- */
-
-static void replay_reset(void *ctx)
-{
-    bk_session_t *s = ctx;
-    bk_model_status_reset(&s->model, s->model.ref);
-}
-
-static void replay_status(void *ctx, const Moby__Buildkit__V1__StatusResponse *m)
-{
-    bk_session_t *s = ctx;
-    bk_model_status(&s->model, m);
-}
-
-static void replay_du(void *ctx, const Moby__Buildkit__V1__DiskUsageResponse *m)
-{
-    bk_session_t *s = ctx;
-    bk_model_du(&s->model, m);
-}
-
-static void replay_workers(void *ctx, const Moby__Buildkit__V1__ListWorkersResponse *m)
-{
-    bk_session_t *s = ctx;
-    bk_model_workers(&s->model, m);
-}
+/* ---- the replay ---------------------------------------------------------------------- */
 
 static void replay_message(void *ctx, bool error, const char *text)
 {
@@ -466,8 +474,8 @@ bk_session_t *bk_session_replay(uv_loop_t *loop, const char *path, double speed,
 {
     bk_session_t *s = session_new(loop, false, tail_lines, hooks);
     snprintf(s->model.ref, sizeof s->model.ref, "%s", path);
-    bk_sink_t sink = {.ctx = s, .on_reset = replay_reset, .on_status = replay_status, .on_du = replay_du,
-                      .on_workers = replay_workers, .on_message = replay_message, .on_change = replay_change};
+    bk_sink_t sink = {.ctx = s, .on_reset = sink_reset, .on_status = sink_status, .on_du = sink_du,
+                      .on_workers = sink_workers, .on_message = replay_message, .on_change = replay_change};
     s->replay = bk_replay_open(loop, path, speed, &sink, err, errlen);
     if (!s->replay) {
         bk_session_free(s);

@@ -33,6 +33,7 @@
 #include <stdint.h>
 #include <uv.h>
 #include "buildkit/bk_model.h"
+#include "buildkit/bk_pruneopts.h"
 #include "session/session.h"
 #include "sources/bk_replay.h"
 #include "transport/bk_client.h"
@@ -45,7 +46,7 @@ typedef enum bk_session_cmd {
     BK_CMD_FOLLOW,             /* Status(arg.ref) for the Build pane; the one before is cancelled */
     BK_CMD_REFRESH,            /* DiskUsage, ListWorkers and the history again */
     BK_CMD_HISTORY,            /* listen to the builds (again, if it failed) */
-    BK_CMD_PRUNE,              /* Prune(*arg.prune); the table is asked for again at its end */
+    BK_CMD_PRUNE,              /* Prune as *arg.prune says; the table is asked for again at its end */
     BK_CMD_SORT,               /* the cache table by arg.sort */
     BK_CMD_PAUSE,              /* replay: pause or play */
     BK_CMD_FASTER,
@@ -56,7 +57,7 @@ typedef enum bk_session_cmd {
 
 typedef struct bk_cmd_arg {
     const char *ref;
-    const Moby__Buildkit__V1__PruneRequest *prune;
+    const bk_prune_opts_t *prune;
     bk_cache_sort_t sort;
 } bk_cmd_arg_t;
 
