@@ -82,6 +82,8 @@ static void note_range(model_t *m, enum model_rows w, size_t from, size_t n, ran
 
 void model_rows_note(model_t *m, bool all)
 {
+    if (m->opts.no_history)
+        return; /* a headless fold that only prints the State: no rows */
     for (int w = 0; w < ROWS__N; w++) {
         size_t n = map_count(m, w), seen = m->rows_seen[w];
         if (all)
