@@ -25,8 +25,6 @@
 #include "core/textsafe.h"
 #include "skaffold/logs.h"
 #include "sources/dedup.h"
-#include "sources/logreader.h"
-#include "sources/logset.h"
 #include "sources/v2merge.h"
 #include "transport/addr.h"
 #include "transport/client.h"

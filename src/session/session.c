@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/xalloc.h"
 #include "core/common.h"
+#include "core/pbjson.h"
 #include "skaffold/viewmodel.h"
 #include "session/bk_session.h"
 #include "session/session.h"
@@ -137,6 +139,7 @@ static bool replayed_line(session_t *s, const Proto__V2__Event *ev, v2_stream_t 
 static void live_v2_merged(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
 {
     session_t *s = ctx;
+    s->v2_failures[stream == V2_APPLOGS] = 0;   /* that stream answers again */
     if (!replayed_line(s, ev, stream))
         model_fold_v2(s->model, ev, (int)stream);
     if (s->recording && recorder_v2(&s->rec, ev, stream) < 0)
@@ -177,23 +180,39 @@ static void live_v2_avail(void *ctx, v2_avail_t avail, const char *detail)
     changed(s);
 }
 
+/* A problem the client recovers from: a v2 stream that failed and is
+ * retried (the connection's own state comes through live_conn). */
+static void live_error(void *ctx, const char *where, const char *msg, bool fatal)
+{
+    session_t *s = ctx;
+    (void)fatal;
+    if (strncmp(where, "v2 ", 3) != 0)
+        return;
+    int i = strcmp(where, "v2 Events") != 0;      /* else "v2 ApplicationLogs" */
+    s->v2_failures[i]++;
+    snprintf(s->v2_failure[i], sizeof s->v2_failure[i], "%s: %s", where, msg);
+    changed(s);
+}
+
 static uint64_t live_state_request(void *ctx)
 {
     return model_seq(((session_t *)ctx)->model);
 }
 
+/* Of the State's value, not its bytes: GetState writes its maps in Go's
+ * random order every time, so the same State hashes alike only as
+ * canonical JSON (map keys sorted). */
 static uint64_t state_hash(const Proto__State *st)
 {
-    size_t n = protobuf_c_message_get_packed_size(&st->base);
-    uint8_t *buf = malloc(n ? n : 1);
-    if (!buf)
-        abort();
-    protobuf_c_message_pack(&st->base, buf);
+    strbuf_t j;
+    sb_init(&j);
+    pbjson_write(&j, &st->base);
     uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ buf[i]) * 0x100000001b3ull;
-    free(buf);
-    return h ^ n;
+    for (size_t i = 0; i < j.len; i++)
+        h = (h ^ (uint8_t)j.data[i]) * 0x100000001b3ull;
+    h ^= j.len;
+    sb_free(&j);
+    return h;
 }
 
 static void live_state(void *ctx, const Proto__State *st, uint64_t tag)
@@ -214,6 +233,9 @@ static void live_conn(void *ctx, live_conn_t conn, const char *detail, uint64_t 
 {
     session_t *s = ctx;
     s->conn = conn;
+    s->connected_once |= conn == LIVE_CONNECTED;
+    if (conn != LIVE_CONNECTED)   /* the connection's state says it; a reconnect reopens v2 */
+        memset(s->v2_failures, 0, sizeof s->v2_failures);
     if (conn == LIVE_RECONNECTING && model_seq(s->model) > 0)
         s->stale = true;
     snprintf(s->conn_detail, sizeof s->conn_detail, "%s", detail ? detail : "");
@@ -234,7 +256,7 @@ int session_live_start(session_t *s, const char *addr)
     source_sink_t cb = {.ctx = s, .on_reset = live_reset, .on_entry = live_entry,
                         .on_state_request = live_state_request, .on_state = live_state,
                         .on_conn = live_conn, .on_v2 = live_v2, .on_v2_reset = live_v2_reset,
-                        .on_v2_avail = live_v2_avail};
+                        .on_v2_avail = live_v2_avail, .on_error = live_error};
     live_opts_t lo = {.addr = addr, .reconnect = true};
     s->addr = addr;
     s->v2merge = v2merge_new(s->loop, 0, live_v2_merged, s);
@@ -368,9 +390,7 @@ static void on_call_done(void *arg, const live_result_t *res)
 
 static call_ctx_t *call_ctx(session_t *s, session_cmd_t cmd, bool enabled)
 {
-    call_ctx_t *c = malloc(sizeof *c);
-    if (!c)
-        abort();
+    call_ctx_t *c = xmalloc(sizeof *c);
     *c = (call_ctx_t){s, cmd, enabled};
     return c;
 }

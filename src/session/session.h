@@ -1,7 +1,7 @@
 /* The session: what the viewer watches and steers, without the screen.
  *
  * Data flows one way: a source (the live Skaffold stream, or a replay of a
- * saved log) feeds the one sink (io/source.h) of the session; the session
+ * saved log) feeds the one sink (sources/source.h) of the session; the session
  * folds each entry into its model (and its recorder, when recording), counts
  * the change and tells the viewer through on_change. The viewer pulls what it
  * draws from the session (the model, the connection, the replay position) and
@@ -68,6 +68,7 @@ typedef struct session {
     /* The connection was lost: the model keeps the last mirror until a new
      * stream delivers its history. */
     bool stale;
+    bool connected_once;       /* a server answered at addr once */
     recorder_t rec;            /* --record: the same recorder as `skview record` */
     bool recording;
     live_stats_t state_stats;  /* the client's counts at its stop, for SKVIEW_STATS */
@@ -79,6 +80,12 @@ typedef struct session {
      * server says again. */
     v2_avail_t v2;
     char v2_detail[128];
+    /* A v2 stream that fails while the connection stays up (retried on the
+     * connection's schedule), by v2_stream_t: failures since that stream's
+     * last event, and the last one ("v2 ApplicationLogs: UNAVAILABLE:
+     * ..."), for the header. */
+    unsigned v2_failures[2];
+    char v2_failure[2][160];
     /* The application lines folded, by hash (a tail dedup): on a reconnect
      * ApplicationLogs replays the current dev loop's lines, which the Logs
      * view already holds; the earlier loops' lines, which the server no

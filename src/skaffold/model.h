@@ -229,6 +229,9 @@ uint64_t model_generation(const model_t *m);
 
 /* The mirror. Owned by the model; valid until the next fold/reconcile/clear. */
 const Proto__State *model_state(const model_t *m);
+/* Whether the mirror holds a State from the server (model_reconcile since
+ * the last clear): only then are its autoTrigger flags known. */
+bool model_state_known(const model_t *m);
 
 /* Skaffold's version sentence from the MetaEvent ("" if none), termination. */
 const char *model_version(const model_t *m);
