@@ -16,7 +16,6 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli/cli.h"
-#include "transport/addr.h"
 #include "cli/cmds.h"
 #include "ui/keydoc.h"
 #include "ui/ui.h"

@@ -3,8 +3,8 @@
  * read-only: every call takes a const model_t. Strings borrow from the model
  * and stay valid until its next fold or reconcile; they are raw (untrusted)
  * and the UI sanitises them when it draws. */
-#ifndef SKVIEW_MODEL_VIEWMODEL_H
-#define SKVIEW_MODEL_VIEWMODEL_H
+#ifndef SKVIEW_VIEWMODEL_H
+#define SKVIEW_VIEWMODEL_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -73,6 +73,14 @@ static int draw_source(ui_t *ui, int y, int x, int w)
     /* A server without Skaffold 2.x's v2 API: no tasks, no output, no logs. */
     if (ui->session.v2 == V2_UNAVAILABLE)
         cx += draw_text(ui, y, cx, x + w - cx, ROLE_HEADER_LABEL, " v1 only ");
+    /* A v2 stream that keeps failing: Skaffold's output or the pods' logs stop. */
+    for (int i = 0; i < 2 && ui->session.v2 != V2_UNAVAILABLE && !ui->session.stale; i++) {
+        if (!ui->session.v2_failures[i])
+            continue;
+        snprintf(buf, sizeof buf, " %s failing, retrying (%u) ", ui->session.v2_failure[i],
+                 ui->session.v2_failures[i]);
+        cx += draw_text(ui, y, cx, x + w - cx, ROLE_CONN_BAD, buf);
+    }
     /* Skaffold's API has no TLS: anything but loopback travels in clear. */
     if (session_addr_is_remote(ui->session.addr))
         cx += draw_text(ui, y, cx, x + w - cx, ROLE_CONN_BAD, " ! plaintext, not loopback ");

@@ -195,8 +195,8 @@ static void on_msg_expired(uv_timer_t *t)
  * problem said before it starts with it). */
 static void msg_clock(ui_t *ui)
 {
-    /* Closed at quit, where a BuildKit or Skaffold side may still say
-     * something; its failure is not said (that would be a message too). */
+    /* A message while shutting down (a call's end) starts no timer: the
+     * closing one would refuse and say so, without end. */
     if (!ui->msg_timer.data || uv_is_closing((uv_handle_t *)&ui->msg_timer))
         return;
     ui->msg_ms = uv_now(ui->loop);
@@ -738,7 +738,7 @@ static int start_recording(ui_t *ui, const char *path)
     return 0;
 }
 
-/* BuildKit beside Skaffold, when asked for (bk.h); its panes take the focus.
+/* BuildKit beside Skaffold, when asked for (ui/bk.h); its panes take the focus.
  * Returns 0, EXIT_USAGE for a bad option value, EXIT_RUNTIME when the ref
  * file cannot be read or the client cannot start (as `skview buildkit`). */
 static int start_buildkit(ui_t *ui, const ui_opts_t *o)
@@ -853,7 +853,7 @@ int ui_cmd_replay(int argc, char **argv)
     }
     /* A BuildKit build (rawjson, or a recording of a Status stream) plays in
      * the Build pane; anything else is a Skaffold log. Both read their file
-     * several times: a pipe or FIFO is spooled first (io/input.h). */
+     * several times: a pipe or FIFO is spooled first (session_io.h: session_spool). */
     bool spooled = session_spool(o.file, err, sizeof err) == 0;
     bool bk = spooled && bk_ui_is_file(o.file);
     bool opened = !spooled ? false : bk ? bk_ui_replay_open(&ui, o.file, o.speed, tail, err, sizeof err) == 0

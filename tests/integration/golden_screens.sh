@@ -49,6 +49,8 @@ cases=(
   "sim-debug|C.UTF-8|100x30|$SIM|--at iter:8 --focus debug"
   "sim-resources|C.UTF-8|100x30|$SIM|--at iter:8 --focus resources"
   "sim-first-error|C.UTF-8|100x30|$SIM|--at error:1 --focus errors"
+  "sim-error-followed|C.UTF-8|100x30|$SIM|--at error:1 --focus errors|g e e Enter"
+  "sim-pod-followed|C.UTF-8|100x30|$SIM|--at iter:8 --focus resources|j j j ] ] Enter"
   "two-sessions-boundary|C.UTF-8|120x40|$TWO|--at 201 --focus events"
   "two-sessions-end|C.UTF-8|120x40|$TWO|--at END"
   "helm-all|C.UTF-8|80x24|$HELM|--at END"
