@@ -16,6 +16,7 @@ typedef struct pvertex {
     char *digest;
     int index;                   /* #N; 0 until first printed */
     bool done, touched;
+    bool end_due;                /* ended: its end line waits for the next message */
     strbuf_t partial;            /* a log line still waiting for its newline */
     strbuf_t pending;            /* lines to print (without the "#N " prefix) */
     char *tail[BK_PLAIN_ERROR_LINES];   /* the last log lines, for the error block */
@@ -214,8 +215,12 @@ static void print_end(const bk_vertex_t *mv, int index, int tflags, strbuf_t *ou
     }
 }
 
+static void end_now(bk_plain_t *p, pvertex_t *v, strbuf_t *out);
+
 static void print_head(bk_plain_t *p, pvertex_t *v, const bk_vertex_t *mv, strbuf_t *out)
 {
+    if (p->current && p->current->end_due)
+        end_now(p, p->current, out);
     if (p->current && !p->current->done)
         sb_printf(out, "#%d ...\n", p->current->index);
     if (!v->index)
@@ -234,7 +239,7 @@ static void print_vertex(bk_plain_t *p, pvertex_t *v, strbuf_t *out)
 {
     v->touched = false;
     const bk_vertex_t *mv = model_of(p, v);
-    bool ends = !v->done && ended(mv);
+    bool ends = !v->done && !v->end_due && ended(mv);
     if (!mv || (!v->pending.len && !ends))
         return;
     if (p->current != v)
@@ -246,15 +251,38 @@ static void print_vertex(bk_plain_t *p, pvertex_t *v, strbuf_t *out)
         s = nl + 1;
     }
     sb_reset(&v->pending);
-    if (!ends)
+    v->end_due |= ends;
+}
+
+/* The end line of a step that ended, as the model says now. A step that
+ * started again has not ended: its end comes later. */
+static void end_now(bk_plain_t *p, pvertex_t *v, strbuf_t *out)
+{
+    const bk_vertex_t *mv = model_of(p, v);
+    v->end_due = false;
+    if (!ended(mv))
         return;
+    if (p->current != v)
+        print_head(p, v, mv, out);
     print_end(mv, v->index, p->tflags, out);
     v->done = true;
     p->current = NULL;
 }
 
+/* BuildKit v0.8 reports a step completed and, in the very next message,
+ * again as cached: a step's end line waits until other lines are printed or
+ * the next message came, so that plain says CACHED where the tty display
+ * does (the model has folded the whole message by then). */
+static void flush_ends(bk_plain_t *p, strbuf_t *out)
+{
+    for (size_t i = 0; i < p->n; i++)
+        if (p->v[i]->end_due)
+            end_now(p, p->v[i], out);
+}
+
 void bk_plain_feed(bk_plain_t *p, const Moby__Buildkit__V1__StatusResponse *m, strbuf_t *out)
 {
+    flush_ends(p, out);
     for (size_t i = 0; i < m->n_vertexes; i++)
         fold_vertex(p, m->vertexes[i]);
     for (size_t i = 0; i < m->n_statuses; i++)
@@ -277,6 +305,7 @@ void bk_plain_feed(bk_plain_t *p, const Moby__Buildkit__V1__StatusResponse *m, s
 
 void bk_plain_finish(bk_plain_t *p, strbuf_t *out)
 {
+    flush_ends(p, out);
     for (size_t i = 0; i < p->n; i++) {
         pvertex_t *v = p->v[i];
         if (v->partial.len) {
@@ -286,6 +315,7 @@ void bk_plain_finish(bk_plain_t *p, strbuf_t *out)
             print_vertex(p, v, out);
         }
     }
+    flush_ends(p, out);
     for (size_t i = 0; i < p->n; i++) {
         pvertex_t *v = p->v[i];
         const bk_vertex_t *mv = model_of(p, v);

@@ -9,8 +9,6 @@
 #include "cli/tlprint.h"
 #include "session/session_io.h"
 #include "skaffold/entryfmt.h"
-#include "sources/logreader.h"
-#include "sources/logset.h"
 #include "cli/cmds.h"
 #include "skaffold/model.h"
 #include "core/pbjson.h"

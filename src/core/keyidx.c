@@ -14,6 +14,13 @@ uint32_t keyidx_hash_str(const char *s)
     return h;
 }
 
+bool keyidx_str_eq(const void *ctx, size_t pos)
+{
+    const keyidx_str_key_t *k = ctx;
+    const char *at = *(const char *const *)((const char *)k->base + pos * k->stride + k->offset);
+    return strcmp(at, k->key) == 0;
+}
+
 uint32_t keyidx_hash_int(int64_t v)
 {
     uint64_t x = (uint64_t)v * 0x9E3779B97F4A7C15ull;

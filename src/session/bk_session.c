@@ -78,6 +78,9 @@ static void sink_workers(void *ctx, const Moby__Buildkit__V1__ListWorkersRespons
 
 /* ---- Status(ref) ------------------------------------------------------------ */
 
+static void refresh_cache(bk_session_t *s);
+static void on_wait(uv_timer_t *t);
+
 /* One Status call; a new one cancels the old one, whose messages and end
  * are then ignored (gen no longer matches). */
 typedef struct status_ctx {
@@ -94,6 +97,21 @@ static void status_msg(void *arg, const ProtobufCMessage *m)
     changed(c->s);
 }
 
+/* A build that has not started yet ("no such job" before any message; v0.8
+ * answers so after 3 s and never recovers): asked for again after the
+ * client's backoff. Returns whether the end was taken care of. */
+static bool status_wait(bk_session_t *s, int code, const char *msg)
+{
+    bk_model_t *m = &s->model;
+    if (!failed(code) || !strstr(msg, "no such job") || bk_progress_count(m->progress) || !s->timers)
+        return false;
+    if (!m->status_waiting)
+        say(s, false, "waiting for build %s", m->ref);
+    m->status_waiting = true;
+    uv_timer_start(&s->wait, on_wait, bk_client_backoff(s->client, s->wait_attempt++), 0);
+    return true;
+}
+
 static void status_done(bk_session_t *s, int code, const char *msg)
 {
     bk_model_t *m = &s->model;
@@ -102,13 +120,21 @@ static void status_done(bk_session_t *s, int code, const char *msg)
         m->status_lost = true; /* keep the last frame, follow again once back */
         return;
     }
+    if (status_wait(s, code, msg))
+        return;
     m->status_ended = true;
-    if (failed(code))
+    m->status_waiting = false;
+    if (code == GRPC_STATUS_CANCELLED)
+        return; /* we stopped it (the viewer quits): it did not finish */
+    if (failed(code)) {
         call_failed(s, m->status_err, "status", msg);
-    else if (bk_progress_failed(m->progress))
+        return;
+    }
+    if (bk_progress_failed(m->progress))
         say(s, true, "build %s failed", m->ref);
     else
         say(s, false, "build %s finished", m->ref);
+    refresh_cache(s); /* the build's records */
 }
 
 static void status_end(void *arg, int code, const char *msg)
@@ -121,13 +147,9 @@ static void status_end(void *arg, int code, const char *msg)
     free(c);
 }
 
-static int follow(bk_session_t *s, const char *ref)
+static int follow_again(bk_session_t *s, const char *ref)
 {
     bk_model_t *m = &s->model;
-    if (!s->live) {
-        say(s, false, "a replay shows one build");
-        return -1;
-    }
     if (s->status_call && m->status_running)
         bk_rpc_cancel(s->status_call);
     s->status_gen++;
@@ -142,6 +164,28 @@ static int follow(bk_session_t *s, const char *ref)
     }
     changed(s);
     return 0;
+}
+
+/* Another build (or the same one again, r): no longer waiting. */
+static int follow(bk_session_t *s, const char *ref)
+{
+    if (!s->live) {
+        say(s, false, "a replay shows one build");
+        return -1;
+    }
+    if (s->timers)
+        uv_timer_stop(&s->wait);
+    s->wait_attempt = 0;
+    s->model.status_waiting = false;
+    return follow_again(s, ref);
+}
+
+static void on_wait(uv_timer_t *t)
+{
+    bk_session_t *s = t->data;
+    char ref[sizeof s->model.ref];
+    snprintf(ref, sizeof ref, "%s", s->model.ref);
+    follow_again(s, ref);
 }
 
 /* ---- DiskUsage, ListWorkers, Info -------------------------------------------- */
@@ -334,6 +378,28 @@ static void reconnect(void *arg)
     ask_all(arg);
 }
 
+/* An idle viewer has no stream that would notice a lost daemon: asking
+ * Workers and the Cache again notices it, and keeps them current. */
+static void on_poll(uv_timer_t *t)
+{
+    bk_session_t *s = t->data;
+    if (s->conn != LIVE_CONNECTED)
+        return; /* the retry asks everything again */
+    refresh_workers(s);
+    refresh_cache(s);
+}
+
+static void timers_start(bk_session_t *s)
+{
+    if (uv_timer_init(s->loop, &s->poll) < 0 || uv_timer_init(s->loop, &s->wait) < 0)
+        return; /* cannot fail on Linux; without them nothing polls or waits */
+    s->poll.data = s->wait.data = s;
+    s->timers = true;
+    uv_timer_start(&s->poll, on_poll, BK_SESSION_POLL_MS, BK_SESSION_POLL_MS);
+}
+
+static void timer_closed(uv_handle_t *h) { (void)h; }
+
 /* ---- start, stop ------------------------------------------------------------------- */
 
 bk_session_t *bk_session_live(uv_loop_t *loop, const char *addr, const char *ref, unsigned tail_lines,
@@ -347,6 +413,7 @@ bk_session_t *bk_session_live(uv_loop_t *loop, const char *addr, const char *ref
         return NULL;
     }
     bk_client_watch(s->client, conn_changed, reconnect, s);
+    timers_start(s);
     ask_all(s);
     if (ref && *ref)
         follow(s, ref);
@@ -359,6 +426,11 @@ void bk_session_close(bk_session_t *s)
         return;
     if (s->client)
         bk_client_stop(s->client, NULL, NULL);
+    if (s->timers) {
+        uv_close((uv_handle_t *)&s->poll, timer_closed);
+        uv_close((uv_handle_t *)&s->wait, timer_closed);
+        s->timers = false;
+    }
     bk_replay_close(s->replay);
     s->replay = NULL;
 }
@@ -472,6 +544,8 @@ static int daemon_command(bk_session_t *s, bk_session_cmd_t cmd, const bk_cmd_ar
     refresh_cache(s);
     refresh_workers(s);
     start_history(s);
+    if (s->model.ref[0] && !s->model.status_running && s->model.status_err[0])
+        follow(s, s->model.ref); /* a follow that failed is tried again */
     say(s, false, "asking %s again", s->addr);
     return 0;
 }

@@ -130,9 +130,31 @@ static bool sub_flooded(const sim_sub_t *s)
                                   : s->stream == SIM_STREAM_APPLOGS ? sim.opts.log_flood : 0);
 }
 
+/* --v2-fail: that v2 stream ends UNAVAILABLE before its first message. */
+static bool sub_fail_locked(sim_sub_t *s)
+{
+    unsigned bit = s->stream == SIM_STREAM_V2 ? 1 : s->stream == SIM_STREAM_APPLOGS ? 2 : 0;
+    if (!(sim.opts.v2_fail & bit))
+        return false;
+    static const grpc_status_code code = GRPC_STATUS_UNAVAILABLE;
+    static grpc_slice details;
+    details = grpc_slice_from_static_string("skview-sim --v2-fail: this stream fails");
+    grpc_op ops[3];
+    size_t n = srv_send_ops(ops, &s->md_sent, NULL, &code, &details);
+    s->status_sent = true;
+    if (grpc_call_start_batch(s->call, ops, n, &s->tag_send, NULL) != GRPC_CALL_OK) {
+        s->dead = true;
+        return true;
+    }
+    s->send_pending = true;
+    return true;
+}
+
 void sim_pump_locked(sim_sub_t *s)
 {
     if (s->send_pending || s->dead || s->status_sent || sim.stopping || sim.exit_requested)
+        return;
+    if (sub_fail_locked(s))
         return;
     bool more = false;
     const grpc_slice *msg = sub_next_msg(s, &more);

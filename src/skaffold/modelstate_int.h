@@ -48,6 +48,7 @@ struct model {
     model_session_t *sessions;  /* session i + 1 */
     size_t n_sessions, sessions_alloc;
     uint32_t v1_session;    /* the session v1 entries are in (0: none yet) */
+    bool state_known;       /* a GetState State is in the mirror (model_state_known) */
     bool v1_seen;           /* a v1 entry or a GetState came, ever (model_clear
                              * keeps it: v1 replays, it does not go away) */
     hist_t hist;

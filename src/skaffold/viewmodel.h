@@ -60,6 +60,7 @@ void vm_debug_ports(const model_t *m, size_t i, strbuf_t *out);
 /* ---- The header's dev-loop line ------------------------------------------ */
 typedef struct vm_loop {
     bool auto_build, auto_sync, auto_deploy;
+    bool auto_known;           /* the server said them (GetState); else unknown */
     const char *file_sync;     /* fileSyncState.status, "" if none */
     const char *test;          /* testState.status (Skaffold 2.x), "" if none */
 } vm_loop_t;

@@ -183,6 +183,11 @@ static void v2_ended(void *arg, const eng_end_t *end)
      * reconnect's delay). Ended cleanly alone: the server meant it
      * (Skaffold ends its streams only when it exits); the next reconnect
      * asks again. */
+    if (end->code != GRPC_STATUS_OK && c->stream && eng_conn(c->eng) == LIVE_CONNECTED && c->cb.on_error) {
+        char *detail = eng_status_text(end->code, end->details);  /* said; retried below */
+        c->cb.on_error(c->cb.ctx, v2_names[v->which], detail, false);
+        free(detail);
+    }
     if (end->code != GRPC_STATUS_OK && c->stream && !uv_is_active((uv_handle_t *)&c->v2_retry)) {
         int rc = uv_timer_start(&c->v2_retry, v2_retry_fire, eng_backoff_delay(c->eng, c->v2_attempt++), 0);
         if (rc < 0)

@@ -51,8 +51,10 @@
  * a delay on the connection's schedule (engine.h), counted apart from the
  * connection's attempts; one the server ends cleanly
  * (status OK) is not, until the next reconnect; when the connection is
- * lost, the reconnect opens all three. Without reconnect, such a failure goes to
- * on_error (where "v2 Events" or "v2 ApplicationLogs", fatal). Control
+ * lost, the reconnect opens all three. Each such failure is said through
+ * on_error (where "v2 Events" or "v2 ApplicationLogs", the status; not
+ * fatal: the retry follows, and a header can show a stream that keeps
+ * failing). Without reconnect, such a failure goes to on_error (fatal). Control
  * calls stay on v1: Skaffold 2.x wires no runner to the v2 ones.
  *
  * The control calls also work on a client that was never started (headless

@@ -73,6 +73,8 @@ struct ui {
     strbuf_t popup;            /* details text (raw; sanitised when drawn) */
     char popup_title[160];
     int popup_top;
+    uint64_t click_ms;         /* the last left press (uv_now), for a double click */
+    int click_y, click_x;
     int popup_anchor;          /* the popup's line (before wrapping) to open
                                 * at, once wrapped; -1: none */
     bool prompting;

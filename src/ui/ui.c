@@ -195,8 +195,8 @@ static void on_msg_expired(uv_timer_t *t)
  * problem said before it starts with it). */
 static void msg_clock(ui_t *ui)
 {
-    /* Closed at quit, where a BuildKit or Skaffold side may still say
-     * something; its failure is not said (that would be a message too). */
+    /* A message while shutting down (a call's end) starts no timer: the
+     * closing one would refuse and say so, without end. */
     if (!ui->msg_timer.data || uv_is_closing((uv_handle_t *)&ui->msg_timer))
         return;
     ui->msg_ms = uv_now(ui->loop);
@@ -435,7 +435,10 @@ static int term_start(ui_t *ui)
         fprintf(stderr, "skview: the viewer needs a terminal (try --dump-screen)\n");
         return -1;
     }
-    set_escdelay(25);
+    /* How long a lone Esc waits for the rest of a sequence: 25 ms, or
+     * $ESCDELAY (ms) as curses programs take it (for a slow link). */
+    const char *ed = getenv("ESCDELAY");
+    set_escdelay(ed && atoi(ed) > 0 ? atoi(ed) : 25);
     termout_save();
     /* Ctrl-Z is ours (suspend()): curses' handler would leave the terminal
      * as we set it. libuv's handler replaces this one in start_handles(). */
@@ -462,7 +465,9 @@ static int term_start(ui_t *ui)
     keypad(stdscr, TRUE);
     nodelay(stdscr, TRUE);
     curs_set(0);
-    mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+    /* DOUBLE_CLICKED: two clicks read at once come as one (input.c). */
+    mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED |
+              BUTTON5_PRESSED, NULL);
     mouseinterval(0);
     theme_apply(&ui->cfg.styles, theme_detect_mode());
     int rc = termout_start(ui->loop, on_drained, ui);

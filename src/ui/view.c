@@ -200,10 +200,29 @@ static sel_match_t sel_match(ui_t *ui, view_t *v, size_t i, strbuf_t *key, strbu
     return !strcmp(key->data, want_parent) ? SEL_PARENT : SEL_NONE;
 }
 
+/* The visible row of source row src (the filter index is in source
+ * order), -1 when the filter hides it. */
+static long visible_row(const view_t *v, size_t rows, long src)
+{
+    if (src < 0 || !v->filter[0])
+        return src < 0 || (size_t)src >= rows ? -1 : src;
+    size_t lo = 0, hi = rows;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v->idx[mid] < (size_t)src)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < rows && v->idx[lo] == (size_t)src ? (long)lo : -1;
+}
+
 /* The visible row that shows the remembered item, else its nearest
  * relative (a sibling before the parent); -1 when none is left. */
 static long sel_find(ui_t *ui, view_t *v, size_t rows)
 {
+    if (v->ops->find_key)
+        return visible_row(v, rows, v->ops->find_key(ui, v, v->sel.key.data));
     strbuf_t key, parent;
     sb_init(&key);
     sb_init(&parent);

@@ -247,7 +247,7 @@ check_match "skview replay --help: one column" '^[0-9]+$' "$("$SKVIEW" replay --
 # ---- 13. gRPC's own log lines stay off the screen ------------------------------
 # GRPC_VERBOSITY=debug GRPC_TRACE=api makes gRPC log every API call; headless commands show
 # those lines (made inert), the viewer none while it has the terminal.
-GRPC_VERBOSITY=debug GRPC_TRACE=api timeout 10 "$SKVIEW" ctl -a "$ADDR" state > /dev/null 2> "$TMP/grpclog.err"
+GRPC_VERBOSITY=debug GRPC_TRACE=api timeout $(wait_limit 10) "$SKVIEW" ctl -a "$ADDR" state > /dev/null 2> "$TMP/grpclog.err"
 check_match "headless: gRPC's lines on stderr, prefixed" "skview: grpc: " "$(cat "$TMP/grpclog.err")"
 start_ui grpclog env GRPC_VERBOSITY=debug GRPC_TRACE=api "$SKVIEW" -a "$ADDR" --no-config
 check_screen "viewer with GRPC_VERBOSITY=debug: connected" grpclog "iter [0-9]+"
