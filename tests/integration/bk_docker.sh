@@ -192,9 +192,12 @@ check_eq "--wait: says it waits, then follows the build to its end" "0 skview: b
 check_match "--wait: the build's steps" '#[0-9]+ \[3/3\] RUN echo step2' "$(cat "$TMP/r10.out")"
 solve_wait
 R11=$(ref 11)
-err=$(bk status "$R11" --wait 2s 2>&1); rc=$?
-check_match "--wait 2s, never started: gives up naming ref and limit" "^1 skview: buildkit status: waiting for build $R11
-skview: buildkit status: build $R11 did not start within 2s \(UNKNOWN: no such job $R11\)$" "$rc $err"
+t0=$SECONDS
+err=$(bk status "$R11" --wait 5s 2>&1); rc=$?
+check_match "--wait 5s, never started: gives up naming ref, limit and answer" "^1 skview: buildkit status: waiting for build $R11
+skview: buildkit status: build $R11 did not start within 5s \(UNKNOWN: no such job $R11\)$" "$rc $err"
+# (Without the cancel, v0.8's 3 s tries end past 11 s.)
+check_cmd "--wait 5s: the try still open at the limit is cancelled ($((SECONDS - t0)) s)" test $((SECONDS - t0)) -le 9
 
 # ---- du ------------------------------------------------------------------------------------
 json=$(bk du --json)
