@@ -236,6 +236,9 @@ static bool pass_app(const logs_args_t *a, const Proto__V2__ApplicationLogEvent 
 {
     if (a->sources && !(a->sources & 1u << LOG_APP))
         return false;
+    /* The level the line says (logs.h), as the Logs view filters it. */
+    if (a->min_level >= 0 && level_rank(logs_text_level(l->message, strlen(l->message))) < a->min_level)
+        return false;
     if (!any_keys(a, KEY_POD, KEY_CONTAINER))
         return !any_keys(a, KEY_TASK, KEY_RESOURCE);
     return key_match(a, KEY_POD, l->podname, eq_exact) && key_match(a, KEY_CONTAINER, l->containername, eq_exact);

@@ -392,11 +392,19 @@ static entry_t *line_push(logs_t *l, const origin_t *o)
     return e;
 }
 
+/* An application line's level is what its text says (logs_text_level). */
+static void text_set(entry_t *e, const char *text, size_t n)
+{
+    e->line.text = text;
+    e->line.len = (uint32_t)n;
+    if (e->line.src == LOG_APP)
+        e->line.level = (uint8_t)logs_text_level(text, n);
+}
+
 static void line_complete(logs_t *l, const origin_t *o, const char *s, size_t n)
 {
     entry_t *e = line_push(l, o);
-    e->line.text = text_store(l, s, n, &e->chunk);
-    e->line.len = (uint32_t)n;
+    text_set(e, text_store(l, s, n, &e->chunk), n);
 }
 
 /* ---- assembly ------------------------------------------------------------ */
@@ -429,8 +437,7 @@ static void pending_show(logs_t *l, pending_t *p)
         p->buf.data[--n] = '\0';
         p->cr = true;
     }
-    e->line.text = p->buf.data ? p->buf.data : empty;
-    e->line.len = (uint32_t)n;
+    text_set(e, p->buf.data ? p->buf.data : empty, n);
 }
 
 static void pending_unshow(pending_t *p)
@@ -450,8 +457,7 @@ static void pending_finish(logs_t *l, pending_t *p, bool eol)
     if (eol && n && p->buf.data[n - 1] == '\r')
         n--;
     e->line.flags &= (uint8_t)~LOG_PARTIAL;
-    e->line.text = text_store(l, p->buf.data ? p->buf.data : empty, n, &e->chunk);
-    e->line.len = (uint32_t)n;
+    text_set(e, text_store(l, p->buf.data ? p->buf.data : empty, n, &e->chunk), n);
     pending_remove(l, p);
 }
 

@@ -255,7 +255,7 @@ bool log_filter_match(const log_filter_t *f, const log_line_t *ln)
         return false;
     if (f->iteration >= 0 && ln->iteration != f->iteration)
         return false;
-    if (f->min_level >= 0 && ln->src == LOG_SKAFFOLD && level_rank(ln->level) < level_rank(f->min_level))
+    if (f->min_level >= 0 && level_rank(ln->level) < level_rank(f->min_level))
         return false;
     if (f->n_solo && !keys_any(f->solo, f->n_solo, ln))
         return false;

@@ -7,6 +7,7 @@ source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../tmux_lib.sh"
 
 title() { screen "$1" | grep -m1 -o 'L Logs .*'; }
+not() { ! "$@"; }
 # tags FILE: the distinct "[pod container]" tags of saved lines.
 tags() { sed -n 's/^\[\([^]]*\)\].*/\1/p' "$1" | sort -u; }
 workloads() { tags "$1" | sed -E 's/-[0-9a-z]{6,10}-[0-9a-z]{5} / /' | sort -u; }
@@ -28,7 +29,12 @@ check_cmd "solo $key: lines shown ($n0)" test "$n0" -ge 1
 check_eq "solo $key: only that container of that workload" "$wl $ct" "$(workloads "$TMP/s0.txt")"
 pods0=$(tags "$TMP/s0.txt" | wc -l)
 # Rollouts: the lines of the workload's next pods come in under the solo.
-rolled() { logs_save v "$TMP/s1.txt" >/dev/null; [ "$(tags "$TMP/s1.txt" | wc -l)" -gt "$pods0" ]; }
+# Each save to a new file (o asks before it overwrites one); the last in s1.txt.
+saves=0
+rolled() {
+  saves=$((saves + 1)); logs_save v "$TMP/r$saves.txt" >/dev/null; cp "$TMP/r$saves.txt" "$TMP/s1.txt"
+  [ "$(tags "$TMP/s1.txt" | wc -l)" -gt "$pods0" ]
+}
 check_cmd "solo $key: the next rollout's pod's lines keep coming" wait_for 60 rolled
 check_eq "solo $key: still only that container of that workload" "$wl $ct" "$(workloads "$TMP/s1.txt")"
 check_screen "solo $key: still following" v "L Logs .* follow"
@@ -46,10 +52,12 @@ mwl=${mkey%/*}; mct=${mkey#*/}
 sleep 0.1
 n2=$(logs_save v "$TMP/m0.txt")
 check_cmd "mute $mkey: other lines shown ($n2)" test "$n2" -ge 1
-check_cmd "mute $mkey: none of its lines" bash -c "! workloads '$TMP/m0.txt' | grep -qx '$mwl $mct'"
+# has FILE W C: a saved line of container C of workload W.
+has() { workloads "$1" | grep -qx "$2 $3"; }
+check_cmd "mute $mkey: none of its lines" not has "$TMP/m0.txt" "$mwl" "$mct"
 pods0=$(tags "$TMP/m0.txt" | wc -l)
 check_cmd "mute $mkey: the next rollout's pods' lines come" wait_for 60 rolled
-check_cmd "mute $mkey: still none of its lines" bash -c "! workloads '$TMP/s1.txt' | grep -qx '$mwl $mct'"
+check_cmd "mute $mkey: still none of its lines" not has "$TMP/s1.txt" "$mwl" "$mct"
 keys v q
 check_restored "quit" v
 finish

@@ -4,7 +4,8 @@
 #  - idle, while the viewer re-reads GetState every 1.5 s, the Artifacts,
 #    Resources and Ports rows keep their order on every frame sampled;
 #  - the cursor on a row keeps its item across those reconciles (Enter
-#    opens that item);
+#    opens that item), and across a reconnect to a restarted server (the
+#    rows in the same order too);
 #  - a pod selected in Resources: after the rollouts that replace it, Enter
 #    opens the new pod of its deployment, or the deployment, never another
 #    deployment's resource;
@@ -70,6 +71,20 @@ keys idle 1
 check_eq "Artifacts: the same artifact after more GetStates" "$a_sel" "$(details idle)"
 keys idle 2
 check_eq "Resources: the same pod after more GetStates" "$r_sel" "$(details idle)"
+
+# A reconnect: the server restarts (the same story), the viewer replays its
+# history into a cleared model; the rows and the cursor come back as they were.
+port=${ADDR##*:}
+kill "$SIM_PID"
+check_screen "reconnect: the viewer lost the server" idle "disconnected|reconnecting|retrying"
+start_sim --port "$port" --step 10 --interval 60 --idle-after 3 --seed 5 --log-interval 0
+back() { [[ "$(screen idle)" =~ connected\ 127 ]] && [ "$(rows idle | wc -w)" -eq "$(wc -w <<<"$first")" ]; }
+check_cmd "reconnect: connected again, every row back" wait_for 60 back
+check_cmd "reconnect: the server is idle" quiesce
+check_eq "reconnect: the rows in the same order" "$(sed 's/127.0.0.1:[0-9]* //' <<<"$first")" \
+  "$(rows idle | sed 's/127.0.0.1:[0-9]* //')"
+keys idle 2
+check_eq "reconnect: the same pod selected" "$r_sel" "$(details idle)"
 keys idle q
 check_restored "idle: q" idle
 

@@ -563,8 +563,8 @@ static void filter_sources_levels_iterations(void **state)
                                         s->app_db, s->colour, s->iter2, 0});
     f.min_level = 6;                              /* TRACE is lowest: everything */
     assert_passing(s, &f, all);
-    f.min_level = 5;                              /* PANIC: no Skaffold line; app lines pass */
-    assert_passing(s, &f, (uint64_t[]){s->app_web, s->app_db, 0});
+    f.min_level = 5;                              /* PANIC: no line (the app's say none: INFO) */
+    assert_passing(s, &f, (uint64_t[]){0});
     f.min_level = -1;
     f.iteration = 1;                              /* "Build-2" */
     assert_passing(s, &f, (uint64_t[]){s->iter2, 0});
@@ -793,6 +793,68 @@ static void workload_keys_follow_rollouts(void **state)
     logs_free(l);
 }
 
+/* The level an application's line says it has. */
+static void text_levels(void **state)
+{
+    (void)state;
+    static const struct { const char *text; int level; } cases[] = {
+        {"level=info msg=\"request\" method=GET", 1},
+        {"time=2024-01-02T10:00:00Z level=WARN msg=slow", 2},
+        {"ts=1 lvl=error caller=main.go:10", 3},
+        {"{\"time\":\"2024\",\"level\":\"error\",\"msg\":\"x\"}", 3},
+        {"{\"severity\": \"DEBUG\", \"message\": \"x\"}", 0},
+        {"W1207 10:00:00.123456       1 reflector.go:424] watch ended", 2},
+        {"E1207 10:00:00.123456       1 main.go:1] failed", 3},
+        {"I1207 10:00:00.123456       1 main.go:1] ok", 1},
+        {"\033[33mWARN\033[0m GET /api/v1/items/7 200 (slow)", 2},
+        {"[ERROR] connection refused", 3},
+        {"2024/01/02 10:00:00 INFO listening", 1},
+        {"2024-01-02T10:00:00.123Z TRACE enter", 6},
+        {"panic: runtime error: index out of range", 5},
+        {"FATAL: cannot start", 4},
+        {"GET /api/items 200 3.1ms", LOG_LEVEL_STANDARD},
+        {"Error handling is hard", LOG_LEVEL_STANDARD},    /* a word, not a marker */
+        {"clevel=error", LOG_LEVEL_STANDARD},              /* not a key */
+        {"level=loud", LOG_LEVEL_STANDARD},
+        {"INFORMATION", LOG_LEVEL_STANDARD},
+        {"Istanbul", LOG_LEVEL_STANDARD},
+        {"", LOG_LEVEL_STANDARD},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int got = logs_text_level(cases[i].text, strlen(cases[i].text));
+        if (got != cases[i].level)
+            fail_msg("\"%s\": level %d, want %d", cases[i].text, got, cases[i].level);
+    }
+}
+
+/* The level filter applies to the application's lines by what they say. */
+static void level_filter_on_application_lines(void **state)
+{
+    (void)state;
+    logs_t *l = logs_new(16);
+    logs_add_app(l, 0, "api-0", "api", "", "level=info msg=a\n", 17, 0, 1);
+    logs_add_app(l, 0, "api-0", "api", "", "level=error msg=b\n", 18, 0, 1);
+    logs_add_app(l, 0, "api-0", "api", "", "plain\n", 6, 0, 1);
+    logs_add_app(l, 0, "api-0", "api", "", "lev", 3, 0, 1);          /* partial: grows */
+    assert_int_equal(logs_get(l, logs_last(l))->level, LOG_LEVEL_STANDARD);
+    logs_add_app(l, 0, "api-0", "api", "", "el=warn\n", 8, 0, 1);
+    assert_int_equal(logs_get(l, logs_last(l))->level, 2);
+    log_filter_t f;
+    log_filter_init(&f);
+    f.min_level = 3;                                                 /* ERROR and up */
+    size_t n = 0;
+    for (uint64_t q = logs_first(l); q <= logs_last(l); q++)
+        if (log_filter_match(&f, logs_get(l, q))) {
+            assert_string_equal(logs_get(l, q)->text, "level=error msg=b");
+            n++;
+        }
+    assert_int_equal(n, 1);
+    f.min_level = 2;
+    assert_int_equal(logs_find(l, &f, logs_last(l), false), logs_last(l));
+    log_filter_free(&f);
+    logs_free(l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -816,6 +878,8 @@ int main(void)
         cmocka_unit_test(tail_of_one_build),
         cmocka_unit_test(workload_of_a_pod_name),
         cmocka_unit_test(workload_keys_follow_rollouts),
+        cmocka_unit_test(text_levels),
+        cmocka_unit_test(level_filter_on_application_lines),
     };
     return cmocka_run_group_tests_name("logs", tests, NULL, NULL);
 }
