@@ -3,6 +3,7 @@
 #ifndef SKVIEW_CLI_H
 #define SKVIEW_CLI_H
 
+#include <stdbool.h>
 #include "core/common.h"
 
 int cli_main(int argc, char **argv);
@@ -14,5 +15,15 @@ int cmd_events(int argc, char **argv);
 int cmd_buildkit(int argc, char **argv);
 /* skview logs -a ADDR|FILE ... (src/cli/cmd_logs.c): Skaffold 2.x's output and application logs */
 int cmd_logs(int argc, char **argv);
+
+/* The CLI's one printer for problems (src/cli/say.c): "skview: WHAT: TEXT"
+ * on stderr, TEXT terminal-safe (it may come from the wire, a file or the
+ * command line). */
+void cli_say(const char *what, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A session's on_message for a headless command; ctx points to the
+ * command's name (a `const char *`, or a struct whose first member is one,
+ * "events"). Output written so far is flushed first, so that a message
+ * sits where it happened. */
+void cli_on_message(void *ctx, bool error, const char *text);
 
 #endif

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
-#include "transport/addr.h"
 #include "skaffold/entryfmt.h"
 #include "sources/logreader.h"
 #include "sources/logset.h"
@@ -19,7 +18,20 @@ typedef struct file_args {
     const char *path;
     const char *addr;
     bool strict, json, follow, timeline;
+    uint32_t quiet_ms;           /* -a without --follow: --quiet MS (session.h); 0 = the default */
 } file_args_t;
+
+/* --quiet MS: how long every stream must be quiet before the history is
+ * taken for delivered (then a GetState confirms it). */
+static int parse_quiet(const char *cmd, const char *v, uint32_t *out)
+{
+    char *end;
+    unsigned long ms = v ? strtoul(v, &end, 10) : 0;
+    if (!v || !*v || *end || ms < 1 || ms > 600000)
+        return usage_error("%s: --quiet needs milliseconds (1 to 600000)", cmd);
+    *out = (uint32_t)ms;
+    return EXIT_OK;
+}
 
 /* Parses FILE and the flags `want` allows ("j" --json, "f" --follow, "a" -a,
  * "t" --timeline). */
@@ -30,7 +42,11 @@ static int parse_args(int argc, char **argv, const char *want, file_args_t *a)
         const char *s = argv[i];
         if (!strcmp(s, "--strict")) a->strict = true;
         else if (!strcmp(s, "--json") && strchr(want, 'j')) a->json = true;
-        else if (!strcmp(s, "--follow") && strchr(want, 'f')) a->follow = true;
+        else if ((!strcmp(s, "--follow") || !strcmp(s, "-f")) && strchr(want, 'f')) a->follow = true;
+        else if (!strcmp(s, "--quiet") && strchr(want, 'a')) {
+            int rc = parse_quiet(argv[0], ++i < argc ? argv[i] : NULL, &a->quiet_ms);
+            if (rc) return rc;
+        }
         else if (!strcmp(s, "--timeline") && strchr(want, 't')) a->timeline = true;
         else if ((!strcmp(s, "-a") || !strcmp(s, "--addr")) && strchr(want, 'a')) {
             if (++i == argc) return usage_error("%s: %s needs an address", argv[0], s);
@@ -168,7 +184,7 @@ int cmd_state(int argc, char **argv)
     int rc = parse_args(argc, argv, "at", &a);
     if (rc) return rc;
     if (a.addr && a.timeline) return usage_error("state: --timeline needs a FILE");
-    if (a.addr) return state_live(addr_resolve(a.addr));
+    if (a.addr) return state_live(session_addr(a.addr), a.quiet_ms);
     /* The viewer's session, fed by the file; printing the State needs no
      * history. */
     model_opts_t mo = {.no_history = true};
@@ -219,8 +235,8 @@ int cmd_events(int argc, char **argv)
     int rc = parse_args(argc, argv, "jfa", &a);
     if (rc) return rc;
     if (a.addr) {
-        const char *addr = addr_resolve(a.addr);
-        return addr ? events_live(addr, a.json, a.follow) : EXIT_USAGE;
+        const char *addr = session_addr(a.addr);
+        return addr ? events_live(addr, a.json, a.follow, a.quiet_ms) : EXIT_USAGE;
     }
     if (a.follow) return usage_error("events: --follow needs -a ADDR");
     printer_t p = {.json = a.json};

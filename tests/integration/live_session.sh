@@ -68,7 +68,7 @@ check_eq "state -a: the same JSON form as state FILE" "$("$SKVIEW" state -a "$a"
 out=$("$SKVIEW" state -a "127.0.0.1:$(free_port)" 2>&1); rc=$?
 check_eq "state -a, nobody listening: exit 1" 1 "$rc"
 check_match "state -a, nobody listening: address, RPC and status" \
-  "^skview: state -a 127\.0\.0\.1:[0-9]+: Events: UNAVAILABLE" "$out"
+  "^skview: state: 127\.0\.0\.1:[0-9]+: Events: UNAVAILABLE" "$out"
 kill "$mid_sim"
 
 # ---- 2. the viewer follows another client's toggle within 2 s ----------------------

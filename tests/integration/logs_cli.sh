@@ -40,7 +40,7 @@ check_match "help lists logs" "skview logs FILE\|-a ADDR \[--follow\]" "$("$SKVI
 port=$(free_port)
 "$SKVIEW" logs -a "127.0.0.1:$port" >"$TMP/out" 2>"$TMP/err"; rc=$?
 check_eq "nobody listening: exit 1" 1 "$rc"
-check_match "nobody listening: names the address and the status" "^skview: logs: 127\.0\.0\.1:$port: UNAVAILABLE: " "$(cat "$TMP/err")"
+check_match "nobody listening: names the address and the status" "^skview: logs: 127\.0\.0\.1:$port: Events: UNAVAILABLE: " "$(cat "$TMP/err")"
 "$SKVIEW" logs "$TMP/nonexistent" >"$TMP/out" 2>"$TMP/err"; rc=$?
 check_eq "unreadable file: exit 1" 1 "$rc"
 check_eq "unreadable file: names it" "skview: $TMP/nonexistent: No such file or directory" "$(cat "$TMP/err")"
