@@ -30,7 +30,9 @@ typedef struct recorder {
 } recorder_t;
 
 /* Opens path for appending (recording_open_append: *note says if a torn
- * tail was cut). Returns 0, or -1 with errbuf filled. */
+ * tail was cut). What the file holds already is read first: a second
+ * `record` of the same live session recognises the replay of its last
+ * session (v1 and both v2 streams) and appends only what is new. Returns 0, or -1 with errbuf filled. */
 int recorder_open(recorder_t *r, const char *path, const char **note, char *errbuf,
                   size_t errlen);
 void recorder_reset(recorder_t *r);
