@@ -289,9 +289,13 @@ static void live_on_message(void *ctx, bool error, const char *text)
     cli_on_message(ctx, error, text);
 }
 
+#define LOGS_PARTIAL_MS 200 /* --follow: a line without its "\n" waits this long for the rest */
+
 static void live_on_tick(void *ctx)
 {
     logs_live_t *l = ctx;
+    if (l->args->follow)
+        logprint_flush_partial(l->p, LOGS_PARTIAL_MS * 1000000ll);
     logprint_flush(l->p);
     if (l->args->follow)
         fflush(stdout);
