@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
-#include "transport/addr.h"
+#include "session/session.h"
 #include "cli/cmds.h"
 #include "core/pbjson.h"
 #include "core/textsafe.h"
@@ -18,9 +18,9 @@ typedef struct command {
 } command_t;
 
 static const command_t commands[] = {
-    {"state", cmd_state, "state FILE|-a ADDR [--strict] [--timeline]  print the folded State (or the live mirror) as JSON, or its dev loops"},
-    {"events", cmd_events, "events FILE|-a ADDR [--json] [--follow] [--strict]  print the event history"},
-    {"logs", cmd_logs, "logs FILE|-a ADDR [--follow] [--skaffold|--app] [--task T] [--artifact A] [--resource R]\n"
+    {"state", cmd_state, "state FILE|-a ADDR [--quiet MS] [--strict] [--timeline]  print the folded State (or the live mirror) as JSON, or its dev loops"},
+    {"events", cmd_events, "events FILE|-a ADDR [--json] [-f|--follow] [--quiet MS] [--strict]  print the event history"},
+    {"logs", cmd_logs, "logs FILE|-a ADDR [-f|--follow] [--quiet MS] [--skaffold|--app] [--task T] [--artifact A] [--resource R]\n"
                        "              [--pod P] [--container C] [--level L] [--json]  Skaffold's output and the app's logs (v2)"},
     {"replay", ui_cmd_replay, "replay FILE [--speed X]       replay a saved log in the TUI"},
     {"ctl", cmd_ctl, "ctl [-a ADDR] build|sync|deploy|auto-build on|off|auto-sync on|off|auto-deploy on|off|state|emit JSON|-|@FILE"},
@@ -38,6 +38,10 @@ static void print_help(FILE *f)
     fprintf(f, "\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  skview %s\n", commands[i].usage);
+    fprintf(f, "\n-a ADDR without --follow prints the history the server holds and ends: once every\n"
+               "stream has been quiet for --quiet MS (default %d), a GetState must agree with what\n"
+               "arrived (else it waits again); no answer for %d s is an error (exit 1).\n",
+            SESSION_QUIET_DEFAULT_MS, SESSION_FIRST_ANSWER_MS / 1000);
     fprintf(f, "\nexit status: 0 ok, 1 runtime error, 2 usage error, 3 malformed input (--strict)\n"
                "See skview(1).\n");
 }

@@ -14,6 +14,11 @@
 #include "core/pbjson.h"
 #include "core/textsafe.h"
 
+/* state -a against a stream that never goes quiet: after this long the
+ * next GetState answer is taken anyway (its reconcile folds every entry
+ * that came after it was asked: the mirror is the server's State). */
+#define STATE_MAX_WAIT_MS 5000
+
 /* ---- skview ctl ---------------------------------------------------------------- */
 
 typedef enum ctl_op { CTL_EXECUTE, CTL_AUTO, CTL_STATE, CTL_EMIT } ctl_op_t;
@@ -312,7 +317,8 @@ int state_live(const char *addr, uint32_t quiet_ms)
     const char *what = "state";
     session_t s;
     session_init(&s, NULL, NULL, &(session_hooks_t){.ctx = &what, .on_message = cli_on_message});
-    session_live_opts_t o = {.no_v2 = true, .until_history = true, .quiet_ms = quiet_ms};
+    session_live_opts_t o = {.no_v2 = true, .until_history = true, .quiet_ms = quiet_ms,
+                             .max_wait_ms = STATE_MAX_WAIT_MS};
     int rc = session_run(&s, addr, &o);
     if (rc == EXIT_OK) {
         strbuf_t out;

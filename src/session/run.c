@@ -69,6 +69,11 @@ static void on_signal(uv_signal_t *h, int signum)
 
 /* ---- the one-shot's end: quiet, then a GetState as a barrier ----------------------- */
 
+static bool waited_enough(const session_t *s)
+{
+    return s->opts.max_wait_ms && uv_now(s->loop) - s->run->start_ms >= s->opts.max_wait_ms;
+}
+
 static void probe_done(void *arg, const live_result_t *r)
 {
     session_t *s = arg;
@@ -82,6 +87,10 @@ static void probe_done(void *arg, const live_result_t *r)
         return;
     }
     run->answered = true;
+    if (waited_enough(s)) {
+        session_end(s, EXIT_OK);
+        return;
+    }
     bool v2_known = s->opts.no_v2 || !s->hooks.on_v2 || s->v2 != V2_UNKNOWN;
     if (run->probe_agreed && s->arrived == run->probe_arrived && v2_known)
         session_end(s, EXIT_OK);
@@ -139,7 +148,7 @@ static void on_tick(uv_timer_t *t)
     bool v2_waiting = !s->opts.no_v2 && s->hooks.on_v2 && s->v2 == V2_UNKNOWN;
     if ((!run->answered || v2_waiting) && now - run->start_ms >= first_ms(s))
         no_answer(s);
-    else if (!run->probing && now - run->last_ms >= quiet_ms(s))
+    else if (!run->probing && (now - run->last_ms >= quiet_ms(s) || (run->answered && waited_enough(s))))
         probe_send(s);
 }
 

@@ -74,6 +74,11 @@ typedef struct session_live_opts {
     /* until_history: no answer at all (entry, v2 event, GetState) this long
      * after the start ends the run (exit 1, saying so); 0: SESSION_FIRST_ANSWER_MS. */
     uint32_t first_answer_ms;
+    /* until_history, state -a: a stream that never goes quiet: after this
+     * long the next GetState's answer ends the run whatever arrived (its
+     * reconcile makes the mirror the server's State as of the answer). 0:
+     * never. */
+    uint32_t max_wait_ms;
 } session_live_opts_t;
 
 struct session_run;
