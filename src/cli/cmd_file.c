@@ -82,15 +82,12 @@ static void print_warning(void *ctx, const char *where, const char *msg)
     sb_free(&safe);
 }
 
-/* Reads the whole file through sink (with sibling, a v1 log's F.v2 too,
- * merged by time: logset.h); says how many lines of each were skipped.
- * Returns the exit status: a file of malformed lines only, with no valid
- * entry in it, is a runtime error (1), not an empty log. */
-static int read_file(const file_args_t *a, source_sink_t *sink, bool sibling)
+/* See cli.h. */
+int cli_read_file(const char *path, bool strict, source_sink_t *sink, bool sibling)
 {
     char err[512];
-    logreader_opts_t o = {.strict = a->strict};
-    logset_t *set = logset_open(a->path, &o, sibling, err, sizeof err);
+    logreader_opts_t o = {.strict = strict};
+    logset_t *set = logset_open(path, &o, sibling, err, sizeof err);
     if (!set) {
         fprintf(stderr, "skview: %s\n", err);
         return EXIT_RUNTIME;
@@ -103,7 +100,7 @@ static int read_file(const file_args_t *a, source_sink_t *sink, bool sibling)
         logreader_t *r = logset_reader(set, i);
         const char *unit = logreader_format(r) == LOG_RECORDING ? "record(s)" : "line(s)";
         skipped += logreader_skipped(r);
-        if (logreader_skipped(r) && !a->strict)
+        if (logreader_skipped(r) && !strict)
             fprintf(stderr, "skview: %s: skipped %llu malformed %s of %llu\n", logreader_path(r),
                     (unsigned long long)logreader_skipped(r), unit, (unsigned long long)logreader_line(r));
     }
@@ -191,7 +188,7 @@ int cmd_state(int argc, char **argv)
     session_t ses;
     session_init(&ses, NULL, &mo, &(session_hooks_t){0});
     source_sink_t sink = session_file_sink(&ses);
-    rc = read_file(&a, &sink, true);
+    rc = cli_read_file(a.path, a.strict, &sink, true);
     if (rc == EXIT_OK && a.timeline) {
         print_timeline(ses.model);
     } else if (rc == EXIT_OK) {
@@ -245,7 +242,7 @@ int cmd_events(int argc, char **argv)
     /* The file given, as it is: F's v1 entries, F.v2's v2 events (the
      * viewer and `state` read F with its F.v2). */
     source_sink_t sink = {.ctx = &p, .on_entry = print_entry, .on_v2 = print_v2};
-    rc = read_file(&a, &sink, false);
+    rc = cli_read_file(a.path, a.strict, &sink, false);
     sb_free(&p.line);
     sb_free(&p.safe);
     if (fflush(stdout) != 0 && rc == EXIT_OK) {

@@ -23,8 +23,6 @@
 #include "core/textsafe.h"
 #include "skaffold/logs.h"
 #include "session/session.h"
-#include "sources/logreader.h"
-#include "sources/logset.h"
 
 #define LOGS_MAX_KEYS 16
 
@@ -334,52 +332,19 @@ static int file_on_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
     return f->p->failed;
 }
 
-static void file_on_error(void *ctx, const char *where, const char *msg, bool fatal)
-{
-    char what[512];
-    snprintf(what, sizeof what, "%s", where);
-    strbuf_t safe;
-    sb_init(&safe);
-    textsafe(&safe, msg, strlen(msg), 0, 0);
-    fprintf(stderr, "%s: %s%s\n", what, safe.data ? safe.data : "", fatal ? "" : " (skipped)");
-    sb_free(&safe);
-}
-
-static void file_on_warning(void *ctx, const char *where, const char *msg)
-{
-    file_on_error(ctx, where, msg, true);
-}
-
 /* A v2 file, a recording, or a v1 log F with the F.v2 beside it
- * (logset.h, as replay and `state` read it). */
+ * (as replay and `state` read it). */
 static int logs_file(const logs_args_t *a, logprint_t *p)
 {
-    char err[512];
-    logreader_opts_t o = {.strict = a->strict};
-    logset_t *set = logset_open(a->path, &o, true, err, sizeof err);
-    if (!set) {
-        fprintf(stderr, "skview: %s\n", err);
-        return EXIT_RUNTIME;
-    }
     logs_file_t f = {.args = a, .p = p};
-    source_sink_t sink = {.ctx = &f, .on_v2 = file_on_v2, .on_error = file_on_error,
-                          .on_warning = file_on_warning};
-    int rc = logset_pump(set, &sink);
-    for (size_t i = 0; i < logset_count(set); i++) {
-        logreader_t *r = logset_reader(set, i);
-        if (logreader_skipped(r) && !a->strict)
-            fprintf(stderr, "skview: %s: skipped %llu malformed %s of %llu\n", logreader_path(r),
-                    (unsigned long long)logreader_skipped(r),
-                    logreader_format(r) == LOG_RECORDING ? "record(s)" : "line(s)",
-                    (unsigned long long)logreader_line(r));
+    source_sink_t sink = {.ctx = &f, .on_v2 = file_on_v2};
+    int rc = cli_read_file(a->path, a->strict, &sink, true);
+    if (rc == EXIT_OK && !f.v2 && !p->failed) {
+        cli_say("logs", "%s: no v2 events in it (Skaffold 2.x writes them to FILE.v2 beside --event-log-file's "
+                "FILE)", a->path);
+        rc = EXIT_RUNTIME;
     }
-    if (rc == 0 && !f.v2 && !p->failed) {
-        fprintf(stderr, "skview: logs: %s: no v2 events in it (Skaffold 2.x writes them to FILE.v2 "
-                        "beside --event-log-file's FILE)\n", a->path);
-        rc = 1;
-    }
-    logset_close(set);
-    return rc == 3 ? EXIT_MALFORMED : rc ? EXIT_RUNTIME : EXIT_OK;
+    return rc;
 }
 
 /* ---- the command --------------------------------------------------------------------- */

@@ -21,6 +21,7 @@ typedef struct session_run {
     bool probing;              /* a barrier GetState in flight */
     uint64_t probe_arrived;    /* s->arrived when it was sent */
     bool probe_agreed;         /* its answer agreed with the mirror */
+    bool probe_taken;          /* max_wait: its answer became the mirror */
     const session_call_t *call;
 } session_run_t;
 
@@ -87,7 +88,7 @@ static void probe_done(void *arg, const live_result_t *r)
         return;
     }
     run->answered = true;
-    if (waited_enough(s)) {
+    if (run->probe_taken) {
         session_end(s, EXIT_OK);
         return;
     }
@@ -118,6 +119,13 @@ bool run_state(session_t *s, const Proto__State *st, uint64_t tag)
         return true;
     if (!run->probing)
         return false;
+    if (waited_enough(s)) {
+        /* Whatever arrives, the server's State as of this answer: entries
+         * that came with it may be a replay's, not newer ones. */
+        model_reconcile(s->model, st, model_seq(s->model));
+        run->probe_taken = true;
+        return false;
+    }
     run->probe_agreed = tag == model_seq(s->model) && s->arrived == run->probe_arrived &&
                         session_history_agrees(model_state(s->model), st);
     return true;

@@ -16,7 +16,8 @@ PY=/usr/bin/python3
 PB2="$TMP/pb2"; mkdir -p "$PB2"
 protoc -Iproto -I/usr/include --python_out="$PB2" proto/skaffold.proto proto/v2/skaffold_v2.proto ||
   { echo "not ok protoc --python_out"; exit 1; }
-hogs() { for _ in 1 2; do timeout 120 sh -c 'while :; do :; done' & at_exit "kill $!"; done; }
+HOGS=()
+hogs() { for _ in 1 2; do timeout 300 sh -c 'while :; do :; done' & HOGS+=($!); at_exit "kill $!"; done; }
 
 # ---- a long history on a loaded machine ------------------------------------------------
 start_sim --no-generate --step 0 --seed 7 --log-interval 0 --burst 200000
@@ -38,6 +39,7 @@ done
 check_eq "loaded machine: events -a complete in 10 of 10 runs" 10 "$complete"
 check_eq "loaded machine: state -a == GetState in 10 of 10 runs" 10 "$state_ok"
 check_eq "loaded machine: logs -a complete in 10 of 10 runs" 10 "$logs_ok"
+kill "${HOGS[@]}"
 "$SKVIEW" events -a "$ADDR" --quiet 0 >/dev/null 2>"$TMP/q.err"; rc=$?
 check_eq "--quiet 0 is a usage error" 2 "$rc"
 check_match "--help says what --quiet is" "--quiet MS" "$("$SKVIEW" --help)"
@@ -116,7 +118,7 @@ check_cmd "no ApplicationLogs: Skaffold's lines printed" test -n "$out"
 check_match "no ApplicationLogs: says which stream is not served" \
   "^skview: logs: 127\.0\.0\.1:[0-9]+: v2 ApplicationLogs: UNIMPLEMENTED" "$(cat "$TMP/na.err")"
 kill "$SIM_PID"
-start_sim --no-generate --step 0 --seed 7 --log-interval 0 --no-v2-events
+start_sim --no-generate --step 0 --seed 7 --log-interval 1000 --no-v2-events
 out=$(timeout 60 "$SKVIEW" logs -a "$ADDR" --app 2>"$TMP/ne.err"); rc=$?
 check_eq "no v2 Events: exit 0" 0 "$rc"
 check_cmd "no v2 Events: the application's lines printed" test -n "$out"
