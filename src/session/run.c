@@ -50,6 +50,11 @@ static void run_stopped(void *arg)
     run->handles = 0;
 }
 
+bool run_ending(const session_t *s)
+{
+    return s->run && s->run->ending;
+}
+
 void session_end(session_t *s, int rc)
 {
     session_run_t *run = s->run;

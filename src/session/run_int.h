@@ -8,6 +8,9 @@
 
 /* A message for the command (session.c). */
 void session_say(session_t *s, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The run is ending: what still arrives is not folded nor passed on (the
+ * mirror stays the one the end was decided on). */
+bool run_ending(const session_t *s);
 /* The connection changed. */
 void run_conn(session_t *s, live_conn_t conn, const char *detail, uint64_t retry_ms);
 /* A GetState answer: false when the session must not reconcile it (a

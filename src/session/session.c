@@ -142,6 +142,8 @@ static bool hook_wants(session_t *s, int which, const ProtobufCMessage *m)
 static int live_entry(void *ctx, const Proto__LogEntry *e)
 {
     session_t *s = ctx;
+    if (run_ending(s))
+        return 0;
     model_fold(s->model, e);
     int k = s->recording ? recorder_entry(&s->rec, e) : DEDUP_NEW;
     if (k < 0)
@@ -159,6 +161,8 @@ static int live_entry(void *ctx, const Proto__LogEntry *e)
 static int live_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
 {
     session_t *s = ctx;
+    if (run_ending(s))
+        return 0;
     /* An application line the reconnect replays is already on screen. */
     bool fold = !s->opts.no_fold_v2;
     if (fold && (stream != V2_APPLOGS || dedup_check_msg(&s->applogs_seen, &ev->base) != DEDUP_OLD))

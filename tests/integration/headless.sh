@@ -20,12 +20,12 @@ HOGS=()
 hogs() { for _ in 1 2; do timeout 300 sh -c 'while :; do :; done' & HOGS+=($!); at_exit "kill $!"; done; }
 
 # ---- a long history on a loaded machine ------------------------------------------------
-start_sim --no-generate --step 0 --seed 7 --log-interval 0 --burst 200000
+start_sim --no-generate --step 0 --seed 7 --log-interval 0 --burst 1000000
 wait_for 20 "$SKVIEW" ctl -a "$ADDR" state
 # The reference: the same history with a window nobody's pause reaches.
 timeout 120 "$SKVIEW" events -a "$ADDR" --quiet 5000 > "$TMP/ref.txt"
 ref=$(wc -l < "$TMP/ref.txt")
-check_cmd "reference dump holds the burst ($ref lines)" test "$ref" -gt 200000
+check_cmd "reference dump holds the burst ($ref lines)" test "$ref" -gt 1000000
 state_ref=$("$SKVIEW" ctl -a "$ADDR" state)
 logs_ref=$(timeout 60 "$SKVIEW" logs -a "$ADDR" --quiet 5000 | wc -l)
 hogs
