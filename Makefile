@@ -6,12 +6,12 @@ PREFIX  ?= /usr/local
 BUILD   ?= build
 CC      ?= cc
 SAN     ?=
-PKGS    := grpc libprotobuf-c libuv ncursesw cmocka
+PKGS    := grpc libprotobuf-c libuv ncursesw cmocka libpcre2-8
 
 # Debian packages the build and the tests need; `make deps` installs the missing ones.
 DEB_PKGS := build-essential pkg-config libgrpc-dev libprotobuf-c-dev protobuf-c-compiler \
             libprotobuf-dev protobuf-compiler libuv1-dev libncurses-dev libcmocka-dev \
-            libjsmn-dev jq tmux python3 python3-grpcio python3-protobuf valgrind clang libclang-rt-14-dev procps time
+            libjsmn-dev libpcre2-dev jq tmux python3 python3-grpcio python3-protobuf valgrind clang libclang-rt-14-dev procps time
 
 ifeq ($(V),1)
 Q :=
@@ -25,7 +25,7 @@ GEN      := $(BUILD)/gen
 OBJ      := $(BUILD)/obj
 WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs-only-L $(PKGS) 2>/dev/null) -lgrpc -lgpr -lprotobuf-c -luv $(shell pkg-config --libs ncursesw 2>/dev/null) -lpthread -lm
+PKG_LIBS   := $(shell pkg-config --libs-only-L $(PKGS) 2>/dev/null) -lgrpc -lgpr -lprotobuf-c -luv $(shell pkg-config --libs ncursesw libpcre2-8 2>/dev/null) -lpthread -lm
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
 ALL_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_XOPEN_SOURCE_EXTENDED $(WARN) $(CFLAGS) $(PKG_CFLAGS) -I$(GEN) -Isrc -MMD -MP
@@ -52,9 +52,14 @@ GEN_C      := $(PROTO_GEN) $(WKT_GEN) $(GEN)/codes_desc.c
 GEN_H      := $(GEN_C:.c=.h)
 
 # The layers, bottom up; each folder of src/ is one static library, and a
-# layer includes and calls only the layers below it (tools/check_layers.sh,
-# run by `make test`). Each library is linked once, top down, so a call
-# upwards (a circle) fails the link.
+# layer includes and calls only the layers its allow-list names (ui reaches
+# the session and the domain, not transport or sources; tools/check_layers.sh
+# lists them). The link alone would not stop a call upwards (it resolves
+# whenever a layer above already pulled the called object in), so the
+# binaries wait for tools/check_layers.sh --symbols, which fails the build on
+# any undefined symbol of a library that another layer than an allowed one
+# defines; the includes (both forms) are checked by `make test`
+# (tests/integration/layers.sh).
 #   core       strbuf, arena, utf8, textsafe, the JSON codec, code tables
 #   domain     src/skaffold, src/buildkit: the folds and their view models
 #   sources    readers, recordings, replay and its pacer: one sink interface
@@ -87,7 +92,7 @@ SIM_OBJ    := $(call objs,$(SIM_SRC))
 TEST_SRC   := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 
-.PHONY: all deps test suite unit integration run bench clean install asan valgrind check screenshots fuzz golden
+.PHONY: all deps test suite unit integration run bench clean install asan valgrind check screenshots fuzz golden docs
 all: $(BUILD)/skview $(BUILD)/skview-sim
 
 # ---- dependencies ------------------------------------------------------------
@@ -131,11 +136,15 @@ $(foreach l,$(LAYERS),$(eval $(BUILD)/lib$(l).a: $$($(l)_OBJ)))
 $(LIBS_A):
 	$(call say,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
-$(BUILD)/skview: $(OBJ)/src/cli/main.o $(LIBS_A)
+# The wall on the objects: every call of a library points down (see above).
+$(BUILD)/layers.ok: $(LIBS_A) $(SIM_OBJ) tools/check_layers.sh
+	$(call say,LAYERS,$(BUILD))
+	$(Q)out=$$(tools/check_layers.sh --symbols $(BUILD)) || { echo "$$out" >&2; exit 1; }; touch $@
+$(BUILD)/skview: $(OBJ)/src/cli/main.o $(LIBS_A) | $(BUILD)/layers.ok
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(LDSAN) $(LDFLAGS) $^ -o $@ $(PKG_LIBS)
 # The simulator shares the gRPC engine and the codecs, not the viewer.
-$(BUILD)/skview-sim: $(SIM_OBJ) $(SIM_LIBS_A)
+$(BUILD)/skview-sim: $(SIM_OBJ) $(SIM_LIBS_A) | $(BUILD)/layers.ok
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(LDSAN) $(LDFLAGS) $^ -o $@ $(PKG_LIBS)
 
@@ -212,8 +221,18 @@ screenshots: deps all
 	$(Q)$(MAKE) --no-print-directory deps DEB_PKGS="chromium fonts-dejavu-core"
 	$(Q)BUILD=$(BUILD) tools/screenshots.sh
 
-run: deps all
-	$(Q)BUILD=$(BUILD) tools/run.sh
+# The key tables of doc/keys.md and doc/skview.1, from the binding table
+# (`skview keys`); tests/integration/docs.sh fails when they drift.
+docs: all
+	$(Q)BUILD=$(BUILD) tools/gen_docs.sh
+
+# `make run ARGS='--auto-build=false'`: ARGS go to the simulator (Skaffold's
+# flags, as to `skaffold dev`), SKVIEW_ARGS to the viewer. The build runs
+# on every core unless -j was given.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+run: deps
+	$(Q)$(MAKE) --no-print-directory $(if $(filter -j%,$(MAKEFLAGS)),,-j$(JOBS)) all
+	$(Q)BUILD=$(BUILD) SKVIEW_ARGS='$(SKVIEW_ARGS)' tools/run.sh $(ARGS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/skview/themes

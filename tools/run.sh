@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # `make run`: the simulator's demo dev loop on a free loopback port, watched
 # by skview. The simulator is always stopped on exit.
+# tools/run.sh [SIM-OPTIONS]: the options go to skview-sim (Skaffold's flags
+# such as --auto-build=false); $SKVIEW_ARGS (words) to the viewer.
 set -u
 cd "$(dirname "$0")/.."
 BUILD="${BUILD:-build}"
@@ -23,8 +25,9 @@ if [ -z "$addr" ]; then
 fi
 echo "run: skview-sim demo on $addr" >&2
 # The viewer needs a terminal; without one, show the live stream instead.
+# shellcheck disable=SC2086
 if [ -t 0 ] && [ -t 1 ]; then
-  "$BUILD/skview" -a "$addr"
+  "$BUILD/skview" -a "$addr" ${SKVIEW_ARGS:-}
 else
   "$BUILD/skview" events -a "$addr" --follow
 fi

@@ -56,6 +56,7 @@ void bk_cache_add(bk_cache_t *c, const Moby__Buildkit__V1__UsageRecord *r)
     u->mutable_ = r->mutable_;
     u->in_use = r->inuse;
     u->shared = r->shared;
+    u->typed = r->recordtype && *r->recordtype;
     u->size = r->size;
     u->usage_count = r->usagecount;
     u->created = bk_time_from_ts(r->createdat);
@@ -110,16 +111,21 @@ bool bk_cache_sort_parse(const char *s, bk_cache_sort_t *out)
 
 void bk_usage_flags(strbuf_t *out, const bk_usage_t *u)
 {
+    const char *flags[3] = {u->in_use ? "in use" : NULL,
+                            !u->typed ? "shared unknown" : u->shared ? "shared" : NULL,
+                            u->mutable_ ? "mutable" : NULL};
     size_t start = out->len;
-    if (u->in_use)
-        sb_adds(out, "in use");
-    if (u->shared)
-        sb_adds(out, out->len > start ? ", shared" : "shared");
-    if (u->mutable_)
-        sb_adds(out, out->len > start ? ", mutable" : "mutable");
+    for (int i = 0; i < 3; i++)
+        if (flags[i]) {
+            if (out->len > start)
+                sb_adds(out, ", ");
+            sb_adds(out, flags[i]);
+        }
     if (out->len == start)
         sb_addc(out, '-');
 }
+
+const char *bk_usage_type(const char *record_type) { return record_type && *record_type ? record_type : "unknown"; }
 
 void bk_format_ago(strbuf_t *out, bk_time_t t, bk_time_t now)
 {

@@ -15,6 +15,8 @@ typedef struct bk_usage {
     char *parent;              /* Parent (before v0.10) or the first of Parents */
     size_t n_parents;
     bool mutable_, in_use, shared;
+    bool typed;                /* it carries a RecordType; Prune's records from
+                                  v0.8 have none, nor Shared: both unknown */
     int64_t size, usage_count;
     bk_time_t created, last_used;   /* 0: never used */
 } bk_usage_t;
@@ -43,8 +45,11 @@ void bk_cache_load(bk_cache_t *c, const Moby__Buildkit__V1__DiskUsageResponse *r
 void bk_cache_sort(bk_cache_t *c, bk_cache_sort_t by);
 bool bk_cache_sort_parse(const char *s, bk_cache_sort_t *out);
 
-/* "in use", "shared", "mutable" joined by ", " ("-" when none). */
+/* "in use", "shared", "mutable" joined by ", " ("-" when none); "shared
+ * unknown" instead of nothing when the record did not say. */
 void bk_usage_flags(strbuf_t *out, const bk_usage_t *u);
+/* A record's type as shown: "unknown" when it carries none. */
+const char *bk_usage_type(const char *record_type);
 /* How long ago, in the largest fitting unit: "12 seconds ago", "3 hours ago",
  * "never" for 0. */
 void bk_format_ago(strbuf_t *out, bk_time_t t, bk_time_t now);

@@ -9,20 +9,18 @@
 #include "buildkit/bk_format.h"
 #include "core/textsafe.h"
 
-int bk_tflags;
-
-void bk_text_init(void)
+int bk_text_init(void)
 {
     /* textsafe measures with wcwidth(): it needs the user's locale; a
      * terminal that is not UTF-8 gets ASCII. */
     setlocale(LC_CTYPE, "");
     const char *cs = nl_langinfo(CODESET);
-    bk_tflags = cs && (!strcmp(cs, "UTF-8") || !strcmp(cs, "utf8")) ? 0 : TEXTSAFE_ASCII;
+    return cs && (!strcmp(cs, "UTF-8") || !strcmp(cs, "utf8")) ? 0 : TEXTSAFE_ASCII;
 }
 
-void bk_safe(strbuf_t *b, const char *s, int max_cols)
+void bk_safe(strbuf_t *b, const char *s, int max_cols, int tflags)
 {
-    textsafe(b, s ? s : "", s ? strlen(s) : 0, max_cols, bk_tflags);
+    textsafe(b, s ? s : "", s ? strlen(s) : 0, max_cols, tflags);
 }
 
 /* Pads the cell just written (which took cols columns) to width + 2. */
@@ -32,13 +30,13 @@ static void cell_pad(strbuf_t *b, int cols, int width)
         sb_addc(b, ' ');
 }
 
-static void cell(strbuf_t *b, const char *s, int width)
+static void cell(strbuf_t *b, const char *s, int width, int tflags)
 {
-    int cols = textsafe(b, s ? s : "", s ? strlen(s) : 0, width, bk_tflags);
+    int cols = textsafe(b, s ? s : "", s ? strlen(s) : 0, width, tflags);
     cell_pad(b, cols, width);
 }
 
-void bk_print_du(FILE *f, const bk_cache_t *c, int64_t now_ns)
+void bk_print_du(FILE *f, const bk_cache_t *c, int64_t now_ns, int tflags)
 {
     strbuf_t b, t;
     sb_init(&b);
@@ -47,21 +45,21 @@ void bk_print_du(FILE *f, const bk_cache_t *c, int64_t now_ns)
               "DESCRIPTION");
     for (size_t i = 0; i < c->n; i++) {
         const bk_usage_t *u = &c->rec[i];
-        cell(&b, u->id, 25);
-        cell(&b, u->record_type, 19);
+        cell(&b, u->id, 25, tflags);
+        cell(&b, bk_usage_type(u->record_type), 19, tflags);
         sb_reset(&t);
         bk_format_bytes(&t, u->size);
-        cell(&b, t.data, 8);
+        cell(&b, t.data, 8, tflags);
         sb_reset(&t);
         bk_usage_flags(&t, u);
-        cell(&b, t.data, 16);
+        cell(&b, t.data, 16, tflags);
         sb_reset(&t);
         bk_format_ago(&t, u->last_used, now_ns);
-        cell(&b, t.data, 15);
+        cell(&b, t.data, 15, tflags);
         sb_reset(&t);
         sb_printf(&t, "%lld", (long long)u->usage_count);
-        cell(&b, t.data, 5);
-        bk_safe(&b, u->description, 0);
+        cell(&b, t.data, 5, tflags);
+        bk_safe(&b, u->description, 0, tflags);
         sb_addc(&b, '\n');
     }
     sb_adds(&b, "Total:        ");
@@ -76,29 +74,31 @@ void bk_print_du(FILE *f, const bk_cache_t *c, int64_t now_ns)
     sb_free(&t);
 }
 
-static void platform_text(strbuf_t *b, const Pb__Platform *p)
+static void platform_text(strbuf_t *b, const Pb__Platform *p, int tflags)
 {
-    bk_safe(b, p->os, 0);
+    bk_safe(b, p->os, 0, tflags);
     sb_addc(b, '/');
-    bk_safe(b, p->architecture, 0);
+    bk_safe(b, p->architecture, 0, tflags);
     if (p->variant && *p->variant) {
         sb_addc(b, '/');
-        bk_safe(b, p->variant, 0);
+        bk_safe(b, p->variant, 0, tflags);
     }
 }
 
-static void print_gc(strbuf_t *b, size_t i, const Moby__Buildkit__V1__Types__GCPolicy *g)
+static void print_gc(strbuf_t *b, size_t i, const Moby__Buildkit__V1__Types__GCPolicy *g, int tflags)
 {
     sb_printf(b, "GC policy rule#%zu:\n\tAll:\t\t%s\n", i, g->all ? "true" : "false");
-    if (g->n_filters) {
-        sb_adds(b, "\tFilters:\t");
-        for (size_t k = 0; k < g->n_filters; k++) {
-            if (k)
-                sb_addc(b, ' ');
-            bk_safe(b, g->filters[k], 0);
-        }
-        sb_addc(b, '\n');
+    /* dockerd sends [""]: an empty filter is no filter. */
+    bool any = false;
+    for (size_t k = 0; k < g->n_filters; k++) {
+        if (!g->filters[k] || !*g->filters[k])
+            continue;
+        sb_adds(b, any ? " " : "\tFilters:\t");
+        bk_safe(b, g->filters[k], 0, tflags);
+        any = true;
     }
+    if (any)
+        sb_addc(b, '\n');
     if (g->keepduration) {
         sb_adds(b, "\tKeep duration:\t");
         bk_format_duration(b, g->keepduration);
@@ -114,38 +114,38 @@ static void print_gc(strbuf_t *b, size_t i, const Moby__Buildkit__V1__Types__GCP
         }
 }
 
-void bk_print_worker(FILE *f, const Moby__Buildkit__V1__Types__WorkerRecord *w)
+void bk_print_worker(FILE *f, const Moby__Buildkit__V1__Types__WorkerRecord *w, int tflags)
 {
     strbuf_t b;
     sb_init(&b);
     sb_adds(&b, "ID:\t\t");
-    bk_safe(&b, w->id, 0);
+    bk_safe(&b, w->id, 0, tflags);
     sb_adds(&b, "\nPlatforms:\t");
     for (size_t i = 0; i < w->n_platforms; i++) {
         if (i)
             sb_adds(&b, ",");
-        platform_text(&b, w->platforms[i]);
+        platform_text(&b, w->platforms[i], tflags);
     }
     sb_addc(&b, '\n');
     if (w->buildkitversion) {
         sb_adds(&b, "BuildKit:\t");
-        bk_safe(&b, w->buildkitversion->package, 0);
+        bk_safe(&b, w->buildkitversion->package, 0, tflags);
         sb_addc(&b, ' ');
-        bk_safe(&b, w->buildkitversion->version, 0);
+        bk_safe(&b, w->buildkitversion->version, 0, tflags);
         sb_addc(&b, ' ');
-        bk_safe(&b, w->buildkitversion->revision, 0);
+        bk_safe(&b, w->buildkitversion->revision, 0, tflags);
         sb_addc(&b, '\n');
     }
     sb_adds(&b, "Labels:\n");
     for (size_t i = 0; i < w->n_labels; i++) {
         sb_adds(&b, "\t");
-        bk_safe(&b, w->labels[i]->key, 0);
+        bk_safe(&b, w->labels[i]->key, 0, tflags);
         sb_adds(&b, ":\t");
-        bk_safe(&b, w->labels[i]->value, 0);
+        bk_safe(&b, w->labels[i]->value, 0, tflags);
         sb_addc(&b, '\n');
     }
     for (size_t i = 0; i < w->n_gcpolicy; i++)
-        print_gc(&b, i, w->gcpolicy[i]);
+        print_gc(&b, i, w->gcpolicy[i], tflags);
     fwrite(b.data, 1, b.len, f);
     sb_free(&b);
 }
@@ -159,7 +159,7 @@ static const char *event_state(const Moby__Buildkit__V1__BuildHistoryEvent *ev)
     return ev->record && ev->record->error && ev->record->error->code ? "error" : "completed";
 }
 
-void bk_print_history(FILE *f, const Moby__Buildkit__V1__BuildHistoryEvent *ev, bool header)
+void bk_print_history(FILE *f, const Moby__Buildkit__V1__BuildHistoryEvent *ev, bool header, int tflags)
 {
     strbuf_t b, t;
     sb_init(&b);
@@ -168,16 +168,16 @@ void bk_print_history(FILE *f, const Moby__Buildkit__V1__BuildHistoryEvent *ev, 
         sb_printf(&b, "%-27s%-11s%-18s%-26s%s\n", "REF", "STATUS", "STEPS", "CREATED", "DURATION");
     const Moby__Buildkit__V1__BuildHistoryRecord *r = ev->record;
     if (r) {
-        cell(&b, r->ref, 25);
-        cell(&b, event_state(ev), 9);
+        cell(&b, r->ref, 25, tflags);
+        cell(&b, event_state(ev), 9, tflags);
         sb_printf(&t, "%d/%d", r->numcompletedsteps, r->numtotalsteps);
         if (r->numcachedsteps)
             sb_printf(&t, " (%d cached)", r->numcachedsteps);
-        cell(&b, t.data, 16);
+        cell(&b, t.data, 16, tflags);
         sb_reset(&t);
         if (r->createdat)
             pbjson_format_time(&t, r->createdat->seconds, r->createdat->nanos);
-        cell(&b, t.data, 24);
+        cell(&b, t.data, 24, tflags);
         if (r->createdat && r->completedat)
             sb_printf(&b, "%.1fs", (double)(r->completedat->seconds - r->createdat->seconds) +
                                        (r->completedat->nanos - r->createdat->nanos) / 1e9);
@@ -186,7 +186,7 @@ void bk_print_history(FILE *f, const Moby__Buildkit__V1__BuildHistoryEvent *ev, 
         sb_addc(&b, '\n');
         if (r->error && r->error->message && *r->error->message) {
             sb_adds(&b, "  error: ");
-            bk_safe(&b, r->error->message, 0);
+            bk_safe(&b, r->error->message, 0, tflags);
             sb_addc(&b, '\n');
         }
     }
@@ -195,16 +195,18 @@ void bk_print_history(FILE *f, const Moby__Buildkit__V1__BuildHistoryEvent *ev, 
     sb_free(&t);
 }
 
-void bk_print_removed(FILE *f, const Moby__Buildkit__V1__UsageRecord *r)
+void bk_print_removed(FILE *f, const Moby__Buildkit__V1__UsageRecord *r, int tflags)
 {
     strbuf_t b;
     sb_init(&b);
     sb_adds(&b, "removed  ");
-    cell(&b, r->id, 25);
+    cell(&b, r->id, 25, tflags);
     size_t at = b.len;
     bk_format_bytes(&b, r->size);
     cell_pad(&b, (int)(b.len - at), 8);
-    bk_safe(&b, r->description, 0);
+    /* v0.8's Prune says neither type nor sharing: unknown, not "" and false. */
+    cell(&b, bk_usage_type(r->recordtype), 19, tflags);
+    bk_safe(&b, r->description, 0, tflags);
     sb_addc(&b, '\n');
     fwrite(b.data, 1, b.len, f);
     sb_free(&b);

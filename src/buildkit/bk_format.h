@@ -19,18 +19,18 @@ bool bk_parse_bytes(const char *s, int64_t *out);
 /* Go's time.Duration.String() form: "48h0m0s", "1.5s". */
 void bk_format_duration(strbuf_t *out, int64_t ns);
 
-/* Text forms of the answers, every daemon string through textsafe. */
-void bk_print_du(FILE *f, const bk_cache_t *c, int64_t now_ns);
-void bk_print_worker(FILE *f, const Moby__Buildkit__V1__Types__WorkerRecord *w);
-void bk_print_history(FILE *f, const Moby__Buildkit__V1__BuildHistoryEvent *ev, bool header);
-void bk_print_removed(FILE *f, const Moby__Buildkit__V1__UsageRecord *r);
+/* Text forms of the answers, every daemon string through textsafe with
+ * tflags (bk_text_init's). */
+void bk_print_du(FILE *f, const bk_cache_t *c, int64_t now_ns, int tflags);
+void bk_print_worker(FILE *f, const Moby__Buildkit__V1__Types__WorkerRecord *w, int tflags);
+void bk_print_history(FILE *f, const Moby__Buildkit__V1__BuildHistoryEvent *ev, bool header, int tflags);
+void bk_print_removed(FILE *f, const Moby__Buildkit__V1__UsageRecord *r, int tflags);
 /* A message as one JSON line (canonical protobuf JSON, BuildKit's names). */
 void bk_print_json(FILE *f, const ProtobufCMessage *m);
-/* textsafe flags for output (TEXTSAFE_ASCII outside UTF-8 locales), set by
- * bk_text_init(), which also sets LC_CTYPE from the environment. */
-extern int bk_tflags;
-void bk_text_init(void);
+/* Sets LC_CTYPE from the environment and returns the textsafe flags for
+ * output there (TEXTSAFE_ASCII outside UTF-8 locales); the caller keeps them. */
+int bk_text_init(void);
 /* Appends untrusted text made terminal-safe. */
-void bk_safe(strbuf_t *b, const char *s, int max_cols);
+void bk_safe(strbuf_t *b, const char *s, int max_cols, int tflags);
 
 #endif

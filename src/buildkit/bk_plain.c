@@ -10,11 +10,11 @@ typedef struct pstatus {
     bool completed_printed;
 } pstatus_t;
 
+/* What plain mode printed of a vertex; its state is the model's. */
 typedef struct pvertex {
-    char *digest, *name, *error;
+    char *digest;
     int index;                   /* #N; 0 until first printed */
-    bool cached, done, touched;
-    bk_time_t started, completed;
+    bool done, touched;
     strbuf_t partial;            /* a log line still waiting for its newline */
     strbuf_t pending;            /* lines to print (without the "#N " prefix) */
     char *tail[BK_PLAIN_ERROR_LINES];   /* the last log lines, for the error block */
@@ -25,6 +25,7 @@ typedef struct pvertex {
 
 struct bk_plain {
     int tflags;
+    const bk_progress_t *model;  /* the one vertex model, folded by the caller */
     pvertex_t **v;
     size_t n, cap;
     pvertex_t *current;          /* the step whose lines were printed last */
@@ -32,20 +33,19 @@ struct bk_plain {
     bool printed;                /* anything yet: groups after the first get a blank line */
 };
 
-bk_plain_t *bk_plain_new(int tflags)
+bk_plain_t *bk_plain_new(int tflags, const bk_progress_t *model)
 {
     bk_plain_t *p = calloc(1, sizeof *p);
     if (!p)
         abort();
     p->tflags = tflags;
+    p->model = model;
     return p;
 }
 
 static void vertex_free(pvertex_t *v)
 {
     free(v->digest);
-    free(v->name);
-    free(v->error);
     sb_free(&v->partial);
     sb_free(&v->pending);
     for (size_t i = 0; i < BK_PLAIN_ERROR_LINES; i++)
@@ -64,14 +64,6 @@ void bk_plain_free(bk_plain_t *p)
         vertex_free(p->v[i]);
     free(p->v);
     free(p);
-}
-
-static char *dup_or_null(const char *s)
-{
-    char *d = s && *s ? strdup(s) : NULL;
-    if (s && *s && !d)
-        abort();
-    return d;
 }
 
 static pvertex_t *vertex(bk_plain_t *p, const char *digest)
@@ -95,25 +87,22 @@ static pvertex_t *vertex(bk_plain_t *p, const char *digest)
     return v;
 }
 
-static void set_str(char **dst, const char *s)
+/* The model's vertex (NULL while the model has not seen it). */
+static const bk_vertex_t *model_of(const bk_plain_t *p, const pvertex_t *v)
 {
-    if (!s || !*s || (*dst && !strcmp(*dst, s)))
-        return;
-    free(*dst);
-    *dst = dup_or_null(s);
+    return bk_progress_vertex(p->model, (size_t)bk_progress_find(p->model, v->digest));
+}
+
+/* Ended: done, cached, failed or canceled, as every display says. */
+static bool ended(const bk_vertex_t *mv)
+{
+    bk_state_t st = mv ? bk_vertex_state(mv) : BK_PENDING;
+    return st != BK_PENDING && st != BK_RUNNING;
 }
 
 static void fold_vertex(bk_plain_t *p, const Moby__Buildkit__V1__Vertex *m)
 {
-    pvertex_t *v = vertex(p, m->digest);
-    set_str(&v->name, m->name);
-    set_str(&v->error, m->error);
-    v->cached |= m->cached;
-    if (bk_time_from_ts(m->started))
-        v->started = bk_time_from_ts(m->started);
-    if (bk_time_from_ts(m->completed))
-        v->completed = bk_time_from_ts(m->completed);
-    v->touched = true;
+    vertex(p, m->digest)->touched = true;
 }
 
 static void add_pending(bk_plain_t *p, pvertex_t *v, const char *s, size_t n)
@@ -169,7 +158,9 @@ static void fold_status(bk_plain_t *p, const Moby__Buildkit__V1__VertexStatus *s
  * progressui's precision (3 digits under 10 s, 2 under 100 s, else 1). */
 static void log_line(bk_plain_t *p, pvertex_t *v, bk_time_t t, const char *s, size_t n)
 {
-    double sec = v->started && t > v->started ? (double)(t - v->started) / 1e9 : 0;
+    const bk_vertex_t *mv = model_of(p, v);
+    bk_time_t started = mv && mv->n_iv ? mv->iv[0].start : 0;
+    double sec = started && t > started ? (double)(t - started) / 1e9 : 0;
     int prec = sec < 10 ? 3 : sec < 100 ? 2 : 1;
     strbuf_t b;
     sb_init(&b);
@@ -216,10 +207,32 @@ static void fold_warning(bk_plain_t *p, const Moby__Buildkit__V1__VertexWarning 
     v->touched = true;
 }
 
-static bool ends_with(const char *s, const char *suffix)
+static void print_end(const bk_vertex_t *mv, int index, int tflags, strbuf_t *out)
 {
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && !strcmp(s + n - k, suffix);
+    switch (bk_vertex_state(mv)) {
+    case BK_CANCELED: sb_printf(out, "#%d CANCELED\n", index); break;
+    case BK_ERROR:
+        sb_printf(out, "#%d ERROR: ", index);
+        textsafe(out, mv->error, strlen(mv->error), 0, tflags);
+        sb_addc(out, '\n');
+        break;
+    case BK_CACHED: sb_printf(out, "#%d CACHED\n", index); break;
+    default: sb_printf(out, "#%d DONE %.1fs\n", index, (double)bk_vertex_duration_ns(mv, mv->completed) / 1e9);
+    }
+}
+
+static void print_head(bk_plain_t *p, pvertex_t *v, const bk_vertex_t *mv, strbuf_t *out)
+{
+    if (p->current && !p->current->done)
+        sb_printf(out, "#%d ...\n", p->current->index);
+    if (!v->index)
+        v->index = ++p->next_index;
+    sb_printf(out, "%s#%d ", p->printed ? "\n" : "", v->index);
+    p->printed = true;
+    const char *name = mv && mv->name ? mv->name : v->digest;
+    textsafe(out, name, strlen(name), 0, p->tflags);
+    sb_addc(out, '\n');
+    p->current = v;
 }
 
 /* Prints what v has to say, switching to it first (progressui prints the
@@ -227,23 +240,12 @@ static bool ends_with(const char *s, const char *suffix)
 static void print_vertex(bk_plain_t *p, pvertex_t *v, strbuf_t *out)
 {
     v->touched = false;
-    bool ends = !v->done && (v->error || v->cached || v->completed);
-    if (!v->pending.len && !ends)
+    const bk_vertex_t *mv = model_of(p, v);
+    bool ends = !v->done && ended(mv);
+    if (!mv || (!v->pending.len && !ends))
         return;
-    if (!v->started && !v->cached && !v->error && !v->pending.len)
-        return;
-    if (p->current != v) {
-        if (p->current && !p->current->done)
-            sb_printf(out, "#%d ...\n", p->current->index);
-        if (!v->index)
-            v->index = ++p->next_index;
-        sb_printf(out, "%s#%d ", p->printed ? "\n" : "", v->index);
-        p->printed = true;
-        const char *name = v->name ? v->name : v->digest;
-        textsafe(out, name, strlen(name), 0, p->tflags);
-        sb_addc(out, '\n');
-        p->current = v;
-    }
+    if (p->current != v)
+        print_head(p, v, mv, out);
     for (const char *s = v->pending.data, *end = s + v->pending.len; s && s < end;) {
         const char *nl = memchr(s, '\n', (size_t)(end - s));
         sb_printf(out, "#%d ", v->index);
@@ -253,18 +255,7 @@ static void print_vertex(bk_plain_t *p, pvertex_t *v, strbuf_t *out)
     sb_reset(&v->pending);
     if (!ends)
         return;
-    if (v->error && ends_with(v->error, "context canceled")) {
-        sb_printf(out, "#%d CANCELED\n", v->index);
-    } else if (v->error) {
-        sb_printf(out, "#%d ERROR: ", v->index);
-        textsafe(out, v->error, strlen(v->error), 0, p->tflags);
-        sb_addc(out, '\n');
-    } else if (v->cached) {
-        sb_printf(out, "#%d CACHED\n", v->index);
-    } else {
-        double d = v->started && v->completed > v->started ? (double)(v->completed - v->started) / 1e9 : 0;
-        sb_printf(out, "#%d DONE %.1fs\n", v->index, d);
-    }
+    print_end(mv, v->index, p->tflags, out);
     v->done = true;
     p->current = NULL;
 }
@@ -285,7 +276,7 @@ void bk_plain_feed(bk_plain_t *p, const Moby__Buildkit__V1__StatusResponse *m, s
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < p->n; i++) {
             pvertex_t *v = p->v[i];
-            bool ending = v->error || v->cached || v->completed;
+            bool ending = ended(model_of(p, v));
             if (v->touched && ending == (pass == 0))
                 print_vertex(p, v, out);
         }
@@ -304,10 +295,11 @@ void bk_plain_finish(bk_plain_t *p, strbuf_t *out)
     }
     for (size_t i = 0; i < p->n; i++) {
         pvertex_t *v = p->v[i];
-        if (!v->error || ends_with(v->error, "context canceled"))
+        const bk_vertex_t *mv = model_of(p, v);
+        if (!mv || bk_vertex_state(mv) != BK_ERROR)
             continue;
         sb_adds(out, "------\n > ");
-        const char *name = v->name ? v->name : v->digest;
+        const char *name = mv->name ? mv->name : v->digest;
         textsafe(out, name, strlen(name), 0, p->tflags);
         sb_adds(out, ":\n");
         for (size_t k = 0; k < v->n_tail; k++) {

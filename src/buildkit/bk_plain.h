@@ -22,15 +22,20 @@
 #ifndef SKVIEW_BK_PLAIN_H
 #define SKVIEW_BK_PLAIN_H
 
+#include "buildkit/bk_progress.h"
 #include "buildkit/control.pb-c.h"
 #include "core/pbjson.h"
 
 typedef struct bk_plain bk_plain_t;
 
-/* tflags: textsafe flags (TEXTSAFE_ASCII for a non-UTF-8 output). */
-bk_plain_t *bk_plain_new(int tflags);
+/* tflags: textsafe flags (TEXTSAFE_ASCII for a non-UTF-8 output). model:
+ * the build's one vertex model (bk_progress.h), which decides every step's
+ * state (DONE, CACHED, ERROR, CANCELED) for plain as for the tty display; it
+ * must outlive p. */
+bk_plain_t *bk_plain_new(int tflags, const bk_progress_t *model);
 void bk_plain_free(bk_plain_t *p);
-/* Folds one message and appends the lines it causes to out. */
+/* Appends the lines one message causes to out. The caller folds m into the
+ * model first. */
 void bk_plain_feed(bk_plain_t *p, const Moby__Buildkit__V1__StatusResponse *m, strbuf_t *out);
 /* At the end of the stream: a log line left without its newline, and for
  * each failed step the block progressui closes with (its name and the last

@@ -213,6 +213,21 @@ static void interval_note(bk_vertex_t *v, bk_time_t start, bk_time_t stop)
     v->iv[v->n_iv++] = (bk_interval_t){start, stop};
 }
 
+/* Completed means done, whatever was reported before (buildx's semantics).
+ * BuildKit v0.8 merges status updates: a step reported started may come
+ * again as cached and completed with another start, which would leave the
+ * first interval open for ever (a cached step "running" 10 s, a final frame
+ * without FINISHED). Open intervals close at the completion, or for a cached
+ * step at their own start: it did no work. */
+static void intervals_close(bk_vertex_t *v)
+{
+    for (size_t i = 0; i < v->n_iv; i++) {
+        bk_interval_t *iv = &v->iv[i];
+        if (!iv->stop)
+            iv->stop = v->cached || v->completed < iv->start ? iv->start : v->completed;
+    }
+}
+
 static void fold_vertex(bk_progress_t *p, const Moby__Buildkit__V1__Vertex *m)
 {
     bk_vertex_t *v = vertex_get(p, m->digest ? m->digest : "");
@@ -237,6 +252,8 @@ static void fold_vertex(bk_progress_t *p, const Moby__Buildkit__V1__Vertex *m)
     }
     if (started)
         interval_note(v, started, v->completed);
+    if (v->completed)
+        intervals_close(v);
     note_time(p, started);
     note_time(p, v->completed);
 }
@@ -500,6 +517,14 @@ int64_t bk_progress_elapsed_ns(const bk_progress_t *p, bk_time_t now)
         return 0;
     bk_time_t end = bk_progress_done(p) ? last : now;
     return end > first ? end - first : 0;
+}
+
+const bk_vertex_t *bk_progress_canceled(const bk_progress_t *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        if (bk_vertex_state(&p->v[i]) == BK_CANCELED)
+            return &p->v[i];
+    return NULL;
 }
 
 const bk_vertex_t *bk_progress_failed(const bk_progress_t *p)

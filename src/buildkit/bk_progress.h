@@ -8,7 +8,12 @@
  *              digest updates it (name, inputs, cached, started, completed,
  *              error, progress group). A vertex that starts again after it
  *              completed gets a new interval; its time is the sum of its
- *              merged intervals, as progressui counts it.
+ *              merged intervals, as progressui counts it. A message saying
+ *              completed closes every open interval (buildx: completed
+ *              means done), so a step that v0.8 reported started and then
+ *              cached and completed with another start is done, not running.
+ *              This one model decides every display's states (tty, plain,
+ *              the Build pane).
  *   statuses   per vertex, by ID, in first-seen order (current/total bytes,
  *              started, completed).
  *   logs       per vertex, as lines. Chunks are not line-aligned: a partial
@@ -147,6 +152,8 @@ int64_t bk_progress_elapsed_ns(const bk_progress_t *p, bk_time_t now);
 bool bk_progress_done(const bk_progress_t *p);
 /* The first vertex that failed (not canceled), or NULL. */
 const bk_vertex_t *bk_progress_failed(const bk_progress_t *p);
+/* The first vertex that was canceled, or NULL: the build did not finish. */
+const bk_vertex_t *bk_progress_canceled(const bk_progress_t *p);
 
 bk_state_t bk_vertex_state(const bk_vertex_t *v);
 const char *bk_state_name(bk_state_t s);

@@ -4,25 +4,27 @@
 #define SKVIEW_CLI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include "core/common.h"
 #include "session/session.h"
 
 int cli_main(int argc, char **argv);
+/* Flushes stdout at a command's end: rc, or EXIT_RUNTIME after saying why
+ * (cli_write_failed) when a write failed. A reader that went away is no
+ * error: cli_main turns any status into 0 for it, for every command. */
+int cli_flush(const char *cmd, int rc);
+/* A write to stdout failed with errno err: says so, unless the reader went
+ * away (EPIPE, said by nobody). */
+void cli_write_failed(const char *cmd, int err);
 
 /* Commands, each parsing its own arguments (argv[0] is the command name). */
 int cmd_state(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 /* skview buildkit du|workers|prune|status ... (src/cmd_buildkit.c) */
 int cmd_buildkit(int argc, char **argv);
+void cmd_buildkit_help(FILE *f);
 /* skview logs -a ADDR|FILE ... (src/cli/cmd_logs.c): Skaffold 2.x's output and application logs */
 int cmd_logs(int argc, char **argv);
-
-/* Reads the whole file through sink (with sibling, a v1 log's F.v2 too,
- * merged by time: sources/logset.h), its problems printed as
- * "FILE:LINE: what"; says how many lines of each were skipped. Returns the
- * exit status: a file of malformed lines only, with no valid entry in it,
- * is a runtime error (1), not an empty log (src/cli/cmd_file.c). */
-int cli_read_file(const char *path, bool strict, source_sink_t *sink, bool sibling);
 
 /* The CLI's one printer for problems (src/cli/say.c): "skview: WHAT: TEXT"
  * on stderr, TEXT terminal-safe (it may come from the wire, a file or the

@@ -12,7 +12,8 @@
 #define BK_MAX_FILTERS 32
 
 typedef struct bk_args {
-    const char *addr, *sort, *ref_file, *keep_duration, *keep_bytes, *max_used, *min_free, *record, *width;
+    const char *addr, *sort, *ref_file, *keep_duration, *keep_bytes, *max_used, *min_free, *record, *width,
+               *wait;    /* status: how long to wait for the build to start */
     const char *progress;   /* tty|plain|rawjson (status, show) */
     bool json, all, yes, active;
     char *filters[BK_MAX_FILTERS];

@@ -1,11 +1,11 @@
 /* `skview buildkit`: BuildKit's Control API from the command line.
  *
- *   skview buildkit [--buildkit ADDR] du [--sort size|last-used] [--filter F]... [--json]
- *   skview buildkit workers [--json]
+ *   skview buildkit [--buildkit ADDR] du [--sort size|last-used] [--filter F]... [--json] [--record FILE]
+ *   skview buildkit workers [--json] [--record FILE]
  *   skview buildkit prune [--all] [--filter F]... [--keep-duration DUR] [--keep-bytes N]
  *                         [--max-used-space N] [--min-free-space N] [--yes|--force|-f] [--json]
  *   skview buildkit status REF|--ref-file FILE [--progress tty|plain|rawjson] [--json]
- *                          [--record FILE] [--width N]
+ *                          [--record FILE] [--width N] [--wait DUR]
  *   skview buildkit history [--active] [--json]
  *   skview buildkit info [--json]
  *   skview buildkit show FILE [--progress tty|plain]  (a rawjson file or recording, rendered)
@@ -13,7 +13,10 @@
  * status and show print BuildKit's tty display's end frame when standard
  * output is a terminal, else its plain progress (model/bk_plain.h: every log
  * line of every step, as `docker buildx build --progress=plain`); --progress
- * chooses, rawjson being --json.
+ * chooses, rawjson being --json. A ref the daemon does not know yet ("no
+ * such job": its build has not started) is an error at once, or with --wait
+ * DUR is asked for again with backoff until DUR passed ("waiting for build
+ * REF" once on stderr), so that status can be started before the build.
  *
  * ADDR: --buildkit, else $BUILDKIT_HOST, else unix:///run/buildkit/buildkitd.sock.
  * Each command runs one libuv loop around one call. Failures are one line,
@@ -63,7 +66,8 @@ static const bk_opt_t bk_opts[] = {
     OPT("--max-used-space", OPT_VALUE, max_used, C_PRUNE),
     OPT("--min-free-space", OPT_VALUE, min_free, C_PRUNE),
     OPT("--ref-file", OPT_VALUE, ref_file, C_STATUS),
-    OPT("--record", OPT_VALUE, record, C_STATUS),
+    OPT("--wait", OPT_VALUE, wait, C_STATUS),
+    OPT("--record", OPT_VALUE, record, C_STATUS | C_DU | C_WORKERS),
     OPT("--width", OPT_VALUE, width, C_STATUS | C_SHOW),
     OPT("--active", OPT_FLAG, active, C_HISTORY),
 };
@@ -96,12 +100,20 @@ static const char bk_usage[] =
     "  prune [--all] [--filter F]... [--keep-duration DUR] [--keep-bytes N]\n"
     "        [--max-used-space N] [--min-free-space N] [--yes|--force|-f] [--json]\n"
     "  status REF|--ref-file FILE [--progress tty|plain|rawjson] [--json] [--record FILE] [--width N]\n"
+    "         [--wait DUR]                                  (wait up to DUR for the build to start)\n"
     "  history [--active] [--json]                           builds the daemon knows (v0.11+)\n"
     "  info [--json]                                         the daemon's version (v0.11+)\n"
     "  show FILE [--progress tty|plain] [--width N]          a rawjson file or skview recording\n"
     "status and show: the tty display's end frame on a terminal, else plain progress\n"
+    "--record FILE (status, du, workers): the answers appended to a recording that\n"
+    "`skview replay` shows in the Build, Cache and Workers panes\n"
     "ADDR: unix:///path, tcp://host:port or host:port (default $BUILDKIT_HOST, else\n"
     BK_DEFAULT_ADDR ").\n";
+
+void cmd_buildkit_help(FILE *f)
+{
+    fputs(bk_usage, f);
+}
 
 /* Options may come before or after the command name. */
 static int parse_args(int argc, char **argv, bk_args_t *a, unsigned *cmd, const char **cmd_name)
@@ -114,7 +126,10 @@ static int parse_args(int argc, char **argv, bk_args_t *a, unsigned *cmd, const 
             fputs(bk_usage, stdout);
             return -1;
         }
-        if (s[0] != '-' || !s[1]) {
+        arg_kind_t kind = arg_kind(argc, argv, i);
+        if (kind == ARG_END)
+            continue;
+        if (kind == ARG_OPERAND) {
             for (size_t k = 0; !*cmd && k < sizeof bk_cmds / sizeof bk_cmds[0]; k++)
                 if (!strcmp(s, bk_cmds[k].name)) {
                     *cmd = bk_cmds[k].bit;
@@ -149,6 +164,9 @@ static int parse_args(int argc, char **argv, bk_args_t *a, unsigned *cmd, const 
 /* ---- one call on one loop ---------------------------------------------------- */
 
 typedef struct bk_cmd bk_cmd_t;
+
+/* textsafe flags of the output (bk_text_init: ASCII outside UTF-8 locales). */
+static int tflags;
 typedef bk_call_t *(*bk_start_fn)(bk_cmd_t *k);
 
 struct bk_cmd {
@@ -164,21 +182,48 @@ struct bk_cmd {
     Moby__Buildkit__V1__PruneRequest prune;
     Moby__Buildkit__V1__BuildHistoryRequest history;
     const char *ref;
+    char version[64];            /* the daemon's BuildKit version, "" if it does not say */
     unsigned count;
     int64_t bytes;
     recording_writer_t rec;
     bool recording;
     uv_signal_t sigint;
     bool sig_ok, interrupted;
+    /* status --wait: the build's ref is asked for again until it starts */
+    uv_timer_t wait_timer;
+    bool wait_ok, waiting, wait_said;
+    int64_t wait_ns;             /* --wait */
+    uint64_t wait_until;         /* uv_now() limit */
+    unsigned attempts, msgs;
 };
 
 static void say(const char *what, const char *msg)
 {
-    strbuf_t b;
-    sb_init(&b);
-    bk_safe(&b, msg, 0);
-    fprintf(stderr, "skview: %s: %s\n", what, b.data ? b.data : "");
-    sb_free(&b);
+    say_line("skview: %s: %s", what, msg ? msg : "");
+}
+
+/* --record: the answer appended to the recording (status, du, workers;
+ * `skview replay` shows them in the Build, Cache and Workers panes). */
+static void record(bk_cmd_t *k, int kind, const ProtobufCMessage *m)
+{
+    if (k->recording && recording_write(&k->rec, kind, m) != 0) {
+        say_line("skview: %s: --record: %s", k->what, strerror(errno));
+        k->recording = false;
+    }
+}
+
+static int record_open(bk_cmd_t *k)
+{
+    char err[1200];
+    const char *note;
+    if (!k->args->record)
+        return 0;
+    if (recording_open_append(&k->rec, k->args->record, &note, err, sizeof err) != 0) {
+        say_line("skview: %s: %s", k->what, err);
+        return EXIT_RUNTIME;
+    }
+    k->recording = true;
+    return 0;
 }
 
 static int64_t now_ns(void)
@@ -200,16 +245,22 @@ static void end_common(bk_cmd_t *k, int code, const char *msg)
     }
     if (k->sig_ok && !uv_is_closing((uv_handle_t *)&k->sigint))
         uv_close((uv_handle_t *)&k->sigint, on_closed);
+    if (k->wait_ok && !uv_is_closing((uv_handle_t *)&k->wait_timer))
+        uv_close((uv_handle_t *)&k->wait_timer, on_closed);
     bk_client_stop(k->client, NULL, NULL);
 }
 
 /* Ctrl-C cancels the call (the daemon sees the stream end) instead of
- * killing the process in the middle of a write or a recording. */
+ * killing the process in the middle of a write or a recording. Between two
+ * tries of --wait no call is open: the command ends here. */
 static void on_sigint(uv_signal_t *s, int sig)
 {
     bk_cmd_t *k = s->data;
     k->interrupted = true;
-    bk_client_stop(k->client, NULL, NULL);
+    if (k->waiting)
+        end_common(k, 0, "");
+    else
+        bk_client_stop(k->client, NULL, NULL);
 }
 
 static int run_call(bk_cmd_t *k, bk_start_fn start)
@@ -252,6 +303,7 @@ static int run_call(bk_cmd_t *k, bk_start_fn start)
 
 static void du_msg(void *arg, const ProtobufCMessage *m)
 {
+    record(arg, RECORD_BUILDKIT_DU, m);
     bk_cache_load(&((bk_cmd_t *)arg)->cache, (const Moby__Buildkit__V1__DiskUsageResponse *)m);
 }
 
@@ -264,7 +316,7 @@ static void du_end(void *arg, int code, const char *msg)
             bk_cache_sort_parse(k->args->sort, &by);
         bk_cache_sort(&k->cache, by);
         if (!k->args->json)
-            bk_print_du(stdout, &k->cache, now_ns());
+            bk_print_du(stdout, &k->cache, now_ns(), tflags);
     }
     end_common(k, code, msg);
 }
@@ -296,9 +348,13 @@ static int cmd_du(bk_cmd_t *k)
     bk_cache_sort_t by;
     if (k->args->sort && !bk_cache_sort_parse(k->args->sort, &by))
         return usage_error("buildkit du: --sort is size or last-used, not '%s'", k->args->sort);
+    if (record_open(k))
+        return EXIT_RUNTIME;
     bk_cache_init(&k->cache);
     int rc = run_call(k, du_start);
     bk_cache_free(&k->cache);
+    if (k->recording || k->args->record)
+        recording_close(&k->rec);
     return rc;
 }
 
@@ -308,6 +364,7 @@ static void workers_msg(void *arg, const ProtobufCMessage *m)
 {
     bk_cmd_t *k = arg;
     const Moby__Buildkit__V1__ListWorkersResponse *r = (const void *)m;
+    record(k, RECORD_BUILDKIT_WORKERS, m);
     for (size_t i = 0; i < r->n_record; i++) {
         if (k->args->json) {
             bk_print_json(stdout, &r->record[i]->base);
@@ -315,13 +372,23 @@ static void workers_msg(void *arg, const ProtobufCMessage *m)
         }
         if (i)
             fputc('\n', stdout);
-        bk_print_worker(stdout, r->record[i]);
+        bk_print_worker(stdout, r->record[i], tflags);
     }
 }
 
 static void plain_end(void *arg, int code, const char *msg) { end_common(arg, code, msg); }
 
 static bk_call_t *workers_start(bk_cmd_t *k) { return bk_list_workers(k->client, workers_msg, plain_end, k); }
+
+static int cmd_workers(bk_cmd_t *k)
+{
+    if (record_open(k))
+        return EXIT_RUNTIME;
+    int rc = run_call(k, workers_start);
+    if (k->recording || k->args->record)
+        recording_close(&k->rec);
+    return rc;
+}
 
 static void info_msg(void *arg, const ProtobufCMessage *m)
 {
@@ -334,11 +401,11 @@ static void info_msg(void *arg, const ProtobufCMessage *m)
     strbuf_t b;
     sb_init(&b);
     if (r->buildkitversion) {
-        bk_safe(&b, r->buildkitversion->package, 0);
+        bk_safe(&b, r->buildkitversion->package, 0, tflags);
         sb_addc(&b, ' ');
-        bk_safe(&b, r->buildkitversion->version, 0);
+        bk_safe(&b, r->buildkitversion->version, 0, tflags);
         sb_addc(&b, ' ');
-        bk_safe(&b, r->buildkitversion->revision, 0);
+        bk_safe(&b, r->buildkitversion->revision, 0, tflags);
     }
     printf("BuildKit: %s\n", b.data ? b.data : "(unknown)");
     sb_free(&b);
@@ -357,7 +424,7 @@ static void prune_msg(void *arg, const ProtobufCMessage *m)
     if (k->args->json)
         bk_print_json(stdout, m);
     else
-        bk_print_removed(stdout, r);
+        bk_print_removed(stdout, r, tflags);
     fflush(stdout); /* each record as it streams back */
 }
 
@@ -418,9 +485,52 @@ static int prune_confirm(bk_cmd_t *k)
     return EXIT_OK;
 }
 
+static void version_msg(void *arg, const ProtobufCMessage *m)
+{
+    bk_cmd_t *k = arg;
+    const Moby__Buildkit__V1__ListWorkersResponse *r = (const void *)m;
+    if (r->n_record && r->record[0]->buildkitversion && r->record[0]->buildkitversion->version)
+        snprintf(k->version, sizeof k->version, "%s", r->record[0]->buildkitversion->version);
+}
+
+static bk_call_t *version_start(bk_cmd_t *k) { return bk_list_workers(k->client, version_msg, plain_end, k); }
+
+/* Whether "vMAJOR.MINOR..." is at least v0.minor. */
+static bool version_at_least(const char *v, int minor)
+{
+    int maj, min;
+    return sscanf(v, "v%d.%d", &maj, &min) == 2 && (maj > 0 || min >= minor);
+}
+
+/* --max-used-space and --min-free-space are fields 5 and 6 of v0.17: an
+ * older daemon ignores them and prunes with the other options alone, so they
+ * are refused before anything is removed. Workers say the version (v0.11+;
+ * none at all means older). */
+static int prune_check_daemon(bk_cmd_t *k)
+{
+    const bk_args_t *a = k->args;
+    if (!a->max_used && !a->min_free)
+        return EXIT_OK;
+    int rc = run_call(k, version_start);
+    if (rc != EXIT_OK)
+        return rc;
+    if (version_at_least(k->version, 17))
+        return EXIT_OK;
+    strbuf_t m;
+    sb_init(&m);
+    sb_printf(&m, "%s needs BuildKit v0.17 or later; this daemon is %s, which would ignore it and prune with "
+              "the other options alone: nothing removed", a->max_used ? "--max-used-space" : "--min-free-space",
+              k->version[0] ? k->version : "older than v0.11");
+    say(k->what, m.data); /* the version came from the daemon: say() makes it inert */
+    sb_free(&m);
+    return EXIT_RUNTIME;
+}
+
 static int cmd_prune(bk_cmd_t *k)
 {
     int rc = prune_parse(k);
+    if (rc == EXIT_OK)
+        rc = prune_check_daemon(k);
     if (rc == EXIT_OK)
         rc = prune_confirm(k);
     return rc == EXIT_OK ? run_call(k, prune_start) : rc;
@@ -462,7 +572,7 @@ static void plain_feed(bk_plain_t *pl, const Moby__Buildkit__V1__StatusResponse 
 }
 
 /* The final frame (tty) or the closing lines (plain), and exit 1 when a step
- * failed (as buildctl does). now: the clock live, the file's last time for
+ * failed (as buildctl does) or the build was canceled. now: the clock live, the file's last time for
  * a file. */
 static int print_final(const bk_progress_t *p, bk_plain_t *pl, const bk_args_t *a, const char *what,
                        bk_time_t now)
@@ -472,17 +582,20 @@ static int print_final(const bk_progress_t *p, bk_plain_t *pl, const bk_args_t *
     if (pl)
         bk_plain_finish(pl, &b);
     else
-        bk_progress_render(p, render_width(a), now, BK_RENDER_FINAL | (bk_tflags ? BK_RENDER_ASCII : 0), &b);
+        bk_progress_render(p, render_width(a), now, BK_RENDER_FINAL | (tflags ? BK_RENDER_ASCII : 0), &b);
     if (b.len)
         fwrite(b.data, 1, b.len, stdout);
     sb_free(&b);
     const bk_vertex_t *f = bk_progress_failed(p);
-    if (!f)
+    if (!f && !bk_progress_canceled(p))
         return EXIT_OK;
     fflush(stdout);
     strbuf_t m;
     sb_init(&m);
-    sb_printf(&m, "build failed: %s: %s", f->name, f->error);
+    if (f)
+        sb_printf(&m, "build failed: %s: %s", f->name, f->error);
+    else
+        sb_adds(&m, "build canceled"); /* it did not finish: not a success */
     say(what, m.data);
     sb_free(&m);
     return EXIT_RUNTIME;
@@ -492,10 +605,8 @@ static void status_msg(void *arg, const ProtobufCMessage *m)
 {
     bk_cmd_t *k = arg;
     const Moby__Buildkit__V1__StatusResponse *r = (const void *)m;
-    if (k->recording && recording_write(&k->rec, RECORD_BUILDKIT_STATUS, m) != 0) {
-        perror("skview: buildkit status: --record");
-        k->recording = false;
-    }
+    k->msgs++;
+    record(k, RECORD_BUILDKIT_STATUS, m);
     if (k->args->json) {
         strbuf_t b;
         sb_init(&b);
@@ -512,9 +623,13 @@ static void status_msg(void *arg, const ProtobufCMessage *m)
         plain_feed(k->plain, r);
 }
 
+static bool status_retry(bk_cmd_t *k, int code, const char *msg);
+
 static void status_end(void *arg, int code, const char *msg)
 {
     bk_cmd_t *k = arg;
+    if (status_retry(k, code, msg))
+        return;
     if (code == 0 && !k->args->json) {
         k->rc = print_final(k->progress, k->plain, k->args, k->what, now_ns());
     } else if (k->plain) {
@@ -528,7 +643,7 @@ static void status_end(void *arg, int code, const char *msg)
         /* Ctrl-C: the frame as it stands, running steps with their tails. */
         strbuf_t b;
         sb_init(&b);
-        bk_progress_render(k->progress, render_width(k->args), now_ns(), bk_tflags ? BK_RENDER_ASCII : 0, &b);
+        bk_progress_render(k->progress, render_width(k->args), now_ns(), tflags ? BK_RENDER_ASCII : 0, &b);
         if (b.len)
             fwrite(b.data, 1, b.len, stdout);
         sb_free(&b);
@@ -538,13 +653,64 @@ static void status_end(void *arg, int code, const char *msg)
 
 static bk_call_t *status_start(bk_cmd_t *k) { return bk_status(k->client, k->ref, status_msg, status_end, k); }
 
+static void on_wait_timer(uv_timer_t *t)
+{
+    bk_cmd_t *k = t->data;
+    k->waiting = false;
+    if (!status_start(k))
+        end_common(k, 1, "INTERNAL: cannot start the call");
+}
+
+/* The wait is over: the failure says so, with the daemon's answer. */
+static void wait_expired(bk_cmd_t *k, const char *msg)
+{
+    strbuf_t m, d;
+    sb_init(&m);
+    sb_init(&d);
+    bk_format_duration(&d, k->wait_ns);
+    sb_printf(&m, "build %s did not start within %s (%s)", k->ref, d.data, msg);
+    end_common(k, 1, m.data);
+    sb_free(&m);
+    sb_free(&d);
+}
+
+/* --wait: a ref the daemon does not know yet ("no such job", before any
+ * message) is asked for again after the engine's backoff, until the limit.
+ * Returns whether the end was taken care of. */
+static bool status_retry(bk_cmd_t *k, int code, const char *msg)
+{
+    if (!k->wait_ns || code == 0 || k->msgs || k->interrupted || !strstr(msg, "no such job"))
+        return false;
+    uint64_t now = uv_now(&k->loop);
+    if (!k->wait_until)
+        k->wait_until = now + (uint64_t)(k->wait_ns / 1000000);
+    if (now >= k->wait_until || (!k->wait_ok && uv_timer_init(&k->loop, &k->wait_timer) < 0)) {
+        wait_expired(k, msg);
+        return true;
+    }
+    k->wait_ok = true;
+    k->wait_timer.data = k;
+    if (!k->wait_said) {
+        strbuf_t m;
+        sb_init(&m);
+        sb_printf(&m, "waiting for build %s", k->ref);
+        say(k->what, m.data);
+        sb_free(&m);
+        k->wait_said = true;
+    }
+    uint64_t d = bk_client_backoff(k->client, k->attempts++);
+    k->waiting = true;
+    uv_timer_start(&k->wait_timer, on_wait_timer, d < k->wait_until - now ? d : k->wait_until - now, 0);
+    return true;
+}
+
 /* The ref in a file as buildctl --ref-file writes it (the ref alone) or a
  * buildx ref "builder/node/ref" (the last part). */
 static int read_ref_file(const char *path, char *out, size_t n)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
-        fprintf(stderr, "skview: buildkit status: %s: %s\n", path, strerror(errno));
+        say_line("skview: buildkit status: %s: %s", path, strerror(errno));
         return EXIT_RUNTIME;
     }
     char line[512] = "";
@@ -555,7 +721,7 @@ static int read_ref_file(const char *path, char *out, size_t n)
     const char *slash = strrchr(line, '/');
     snprintf(out, n, "%s", slash ? slash + 1 : line);
     if (!*out) {
-        fprintf(stderr, "skview: buildkit status: %s: no ref in the file\n", path);
+        say_line("skview: buildkit status: %s: no ref in the file", path);
         return EXIT_RUNTIME;
     }
     return EXIT_OK;
@@ -579,17 +745,12 @@ static int cmd_status(bk_cmd_t *k)
         return usage_error("buildkit status: give one REF or --ref-file FILE (see `skview buildkit history`)");
     }
     k->ref = ref;
-    if (a->record) {
-        char err[1200];
-        const char *note;
-        if (recording_open_append(&k->rec, a->record, &note, err, sizeof err) != 0) {
-            fprintf(stderr, "skview: buildkit status: %s\n", err);
-            return EXIT_RUNTIME;
-        }
-        k->recording = true;
-    }
+    if (a->wait && (!bk_parse_duration(a->wait, &k->wait_ns) || k->wait_ns <= 0))
+        return usage_error("buildkit status: bad --wait '%s' (e.g. 30s, 5m)", a->wait);
+    if (record_open(k))
+        return EXIT_RUNTIME;
     k->progress = bk_progress_new(NULL);
-    k->plain = plain && !a->json ? bk_plain_new(bk_tflags) : NULL;
+    k->plain = plain && !a->json ? bk_plain_new(tflags, k->progress) : NULL;
     int rc = run_call(k, status_start);
     bk_progress_free(k->progress);
     bk_plain_free(k->plain);
@@ -609,11 +770,11 @@ static int cmd_show(bk_cmd_t *k)
     char err[1200];
     bk_reader_t *r = bk_reader_open(k->args->pos[0], err, sizeof err);
     if (!r) {
-        fprintf(stderr, "skview: buildkit show: %s\n", err);
+        say_line("skview: buildkit show: %s", err);
         return EXIT_RUNTIME;
     }
     bk_progress_t *p = bk_progress_new(NULL);
-    bk_plain_t *pl = plain ? bk_plain_new(bk_tflags) : NULL;
+    bk_plain_t *pl = plain ? bk_plain_new(tflags, p) : NULL;
     const Moby__Buildkit__V1__StatusResponse *m;
     int rc;
     while ((rc = bk_reader_next(r, &m, err, sizeof err)) != BK_READ_END && rc != BK_READ_FAIL) {
@@ -622,11 +783,11 @@ static int cmd_show(bk_cmd_t *k)
             if (pl)
                 plain_feed(pl, m);
         } else {
-            fprintf(stderr, "skview: %s\n", err);
+            say_line("skview: %s", err);
         }
     }
     if (rc == BK_READ_FAIL)
-        fprintf(stderr, "skview: %s\n", err);
+        say_line("skview: %s", err);
     int out = print_final(p, pl, k->args, k->what, bk_progress_last_time(p));
     bk_progress_free(p);
     bk_plain_free(pl);
@@ -642,7 +803,7 @@ static void history_msg(void *arg, const ProtobufCMessage *m)
     if (k->args->json)
         bk_print_json(stdout, m);
     else
-        bk_print_history(stdout, (const Moby__Buildkit__V1__BuildHistoryEvent *)m, k->count == 0);
+        bk_print_history(stdout, (const Moby__Buildkit__V1__BuildHistoryEvent *)m, k->count == 0, tflags);
     k->count++;
 }
 
@@ -664,7 +825,7 @@ int cmd_buildkit(int argc, char **argv)
     int rc = parse_args(argc, argv, &args, &cmd, &name);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
-    bk_text_init();
+    tflags = bk_text_init();
     if (args.n_pos && cmd != C_STATUS && cmd != C_SHOW)
         return usage_error("buildkit %s: unexpected argument '%s'", name, args.pos[0]);
     char what[64];
@@ -675,7 +836,7 @@ int cmd_buildkit(int argc, char **argv)
     k.args = &args;
     switch (cmd) {
     case C_DU: return cmd_du(&k);
-    case C_WORKERS: return run_call(&k, workers_start);
+    case C_WORKERS: return cmd_workers(&k);
     case C_PRUNE: return cmd_prune(&k);
     case C_STATUS: return cmd_status(&k);
     case C_HISTORY: return run_call(&k, history_start);

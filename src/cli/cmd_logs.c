@@ -19,6 +19,7 @@
 #include <strings.h>
 #include <unistd.h>
 #include "cli/cli.h"
+#include "session/filereport.h"
 #include "cli/logprint.h"
 #include "core/textsafe.h"
 #include "skaffold/logs.h"
@@ -120,8 +121,14 @@ static int parse_args(int argc, char **argv, logs_args_t *a)
     a->min_level = -1;
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
-        int rc = parse_valued(a, argc, argv, &i);
-        if (rc != 1) {
+        arg_kind_t kind = arg_kind(argc, argv, i);
+        int rc = kind == ARG_OPTION ? parse_valued(a, argc, argv, &i) : 1;
+        if (kind == ARG_END) {
+            continue;
+        } else if (kind == ARG_OPERAND) {
+            if (a->path) return usage_error("logs: one FILE only ('%s')", s);
+            a->path = s;
+        } else if (rc != 1) {
             if (rc)
                 return rc;
         } else if (!strcmp(s, "--follow") || !strcmp(s, "-f")) a->follow = true;
@@ -129,9 +136,7 @@ static int parse_args(int argc, char **argv, logs_args_t *a)
         else if (!strcmp(s, "--strict")) a->strict = true;
         else if (!strcmp(s, "--skaffold")) a->sources |= 1u << LOG_SKAFFOLD;
         else if (!strcmp(s, "--app")) a->sources |= 1u << LOG_APP;
-        else if (s[0] == '-' && s[1]) return usage_error("logs: unknown option '%s'", s);
-        else if (a->path) return usage_error("logs: one FILE only ('%s')", s);
-        else a->path = s;
+        else return usage_error("logs: unknown option '%s'", s);
     }
     if (a->sources == (1u << LOG_SKAFFOLD | 1u << LOG_APP))
         return usage_error("logs: --skaffold and --app exclude each other (give neither for both)");
@@ -236,9 +241,11 @@ static bool pass_app(const logs_args_t *a, const Proto__V2__ApplicationLogEvent 
 
 /* ---- which events print ----------------------------------------------------- */
 
-static int64_t event_ns(const Proto__V2__Event *ev)
+/* The event's Timestamp into m (none: 1970, as before). */
+static void event_time(logprint_meta_t *m, const Proto__V2__Event *ev)
 {
-    return ev->timestamp ? ev->timestamp->seconds * 1000000000 + ev->timestamp->nanos : 0;
+    m->time_s = ev->timestamp ? ev->timestamp->seconds : 0;
+    m->time_nanos = ev->timestamp ? ev->timestamp->nanos : 0;
 }
 
 /* One v2 event, of any stream: its log lines, if it has any that pass. */
@@ -249,7 +256,8 @@ static void print_event(const logs_args_t *a, logprint_t *p, const Proto__V2__Ev
         if (!pass_app(a, l))
             return;
         logprint_meta_t m = {LOG_APP, "", "", "", l->podname, l->containername, l->prefix, LOG_LEVEL_STANDARD,
-                         event_ns(ev)};
+                             0, 0};
+        event_time(&m, ev);
         logprint_message(p, &m, l->message, strlen(l->message));
     } else if (ev->event_type_case == PROTO__V2__EVENT__EVENT_TYPE_SKAFFOLD_LOG_EVENT) {
         const Proto__V2__SkaffoldLogEvent *s = ev->skaffoldlogevent;
@@ -258,7 +266,8 @@ static void print_event(const logs_args_t *a, logprint_t *p, const Proto__V2__Ev
         task_name(s->task_id, task, sizeof task);
         if (!pass_skaffold(a, s, task, subject))
             return;
-        logprint_meta_t m = {LOG_SKAFFOLD, task, s->task_id, subject, "", "", "", s->level, event_ns(ev)};
+        logprint_meta_t m = {LOG_SKAFFOLD, task, s->task_id, subject, "", "", "", s->level, 0, 0};
+        event_time(&m, ev);
         logprint_message(p, &m, s->message, strlen(s->message));
     }
 }
@@ -338,7 +347,7 @@ static int logs_file(const logs_args_t *a, logprint_t *p)
 {
     logs_file_t f = {.args = a, .p = p};
     source_sink_t sink = {.ctx = &f, .on_v2 = file_on_v2};
-    int rc = cli_read_file(a->path, a->strict, &sink, true);
+    int rc = filereport_read(a->path, a->strict, true, &sink, NULL);
     if (rc == EXIT_OK && !f.v2 && !p->failed) {
         cli_say("logs", "%s: no v2 events in it (Skaffold 2.x writes them to FILE.v2 beside --event-log-file's "
                 "FILE)", a->path);
@@ -360,7 +369,6 @@ int cmd_logs(int argc, char **argv)
     const char *addr = NULL;
     if (a.addr && !(addr = session_addr(a.addr)))
         return EXIT_USAGE;
-    signal(SIGPIPE, SIG_IGN);
     logprint_t p;
     logprint_init(&p, a.json, a.color);
     rc = addr ? logs_live(&a, &p, addr) : logs_file(&a, &p);
@@ -368,12 +376,10 @@ int cmd_logs(int argc, char **argv)
     if (!p.failed && fflush(stdout) != 0) {
         p.failed = true;
         p.write_errno = errno;
-        if (errno != EPIPE)
-            perror("skview: logs: stdout");
+        cli_write_failed("logs", errno);
     }
-    /* A reader that went away (a pager quit, `| head`) is not an error. */
-    if (p.failed && p.write_errno != EPIPE && rc == EXIT_OK)
-        rc = EXIT_RUNTIME;
+    if (p.failed && rc == EXIT_OK)
+        rc = EXIT_RUNTIME; /* cli_main: 0 when the reader went away */
     logprint_stats(&p);
     logprint_free(&p);
     return rc;

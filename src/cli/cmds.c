@@ -21,6 +21,8 @@
 
 /* ---- skview ctl ---------------------------------------------------------------- */
 
+#define CTL_ALREADY_EXISTS 6  /* grpc_status_code GRPC_STATUS_ALREADY_EXISTS */
+
 typedef enum ctl_op { CTL_EXECUTE, CTL_AUTO, CTL_STATE, CTL_EMIT } ctl_op_t;
 
 typedef struct ctl {
@@ -44,6 +46,12 @@ static void ctl_on_state(void *ctx, const Proto__State *st)
 static int ctl_done(void *arg, int code, const char *message)
 {
     ctl_t *k = arg;
+    if (code == CTL_ALREADY_EXISTS && k->op == CTL_AUTO) {
+        /* Skaffold's answer to a trigger already as asked: the state the
+         * user wants holds, which is what a script needs to know. */
+        cli_say(k->what, "already %s", k->enabled ? "on" : "off");
+        return EXIT_OK;
+    }
     if (code != 0) {
         cli_say(k->what, "%s", message);
         return EXIT_RUNTIME;
@@ -182,18 +190,21 @@ static int ctl_parse_args(int argc, char **argv, const char **addr, const char *
     *n = 0;
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
-        if ((!strcmp(s, "-a") || !strcmp(s, "--addr")) && *n == 0) {
+        arg_kind_t kind = arg_kind(argc, argv, i);
+        if (kind == ARG_END)
+            continue;
+        if (kind == ARG_OPERAND || *n > 0) {
+            if (*n == 2)
+                return usage_error("ctl: too many arguments ('%s')", s);
+            words[(*n)++] = s;
+        } else if (!strcmp(s, "-a") || !strcmp(s, "--addr")) {
             if (++i == argc)
                 return usage_error("ctl: %s needs an address", s);
             *addr = argv[i];
-        } else if (!strncmp(s, "--addr=", 7) && *n == 0) {
+        } else if (!strncmp(s, "--addr=", 7)) {
             *addr = s + 7;
-        } else if (s[0] == '-' && s[1] && *n == 0) {
-            return usage_error("ctl: unknown option '%s'", s);
-        } else if (*n == 2) {
-            return usage_error("ctl: too many arguments ('%s')", s);
         } else {
-            words[(*n)++] = s;
+            return usage_error("ctl: unknown option '%s'", s);
         }
     }
     if (*n == 0)
@@ -249,13 +260,12 @@ typedef struct events {
     bool failed;
 } events_t;
 
-/* stdout failed: a reader that went away (EPIPE) ends the run with 0. */
+/* stdout failed (cli_main: 0 when the reader went away). */
 static void events_failed(events_t *ev)
 {
     ev->failed = true;
-    if (errno != EPIPE)
-        cli_say("events", "stdout: %s", strerror(errno));
-    session_end(ev->s, errno == EPIPE ? EXIT_OK : EXIT_RUNTIME);
+    cli_write_failed("events", errno);
+    session_end(ev->s, EXIT_RUNTIME);
 }
 
 static void events_on_entry(void *ctx, const Proto__LogEntry *e)
@@ -280,7 +290,6 @@ int events_live(const char *addr, bool json, bool follow, uint32_t quiet_ms)
 {
     static char outbuf[1 << 16];
     setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
-    signal(SIGPIPE, SIG_IGN);
     events_t ev = {.what = "events", .json = json, .follow = follow};
     sb_init(&ev.line);
     sb_init(&ev.safe);
@@ -294,10 +303,7 @@ int events_live(const char *addr, bool json, bool follow, uint32_t quiet_ms)
                              .no_v2 = true, .until_history = !follow, .quiet_ms = quiet_ms};
     int rc = session_run(&s, addr, &o);
     session_fini(&s);
-    if (fflush(stdout) != 0 && rc == EXIT_OK && errno != EPIPE) {
-        cli_say("events", "stdout: %s", strerror(errno));
-        rc = EXIT_RUNTIME;
-    }
+    rc = cli_flush("events", rc);
     setvbuf(stdout, NULL, _IOLBF, 0);
     sb_free(&ev.line);
     sb_free(&ev.safe);
@@ -329,11 +335,7 @@ int state_live(const char *addr, uint32_t quiet_ms)
         sb_free(&out);
     }
     session_fini(&s);
-    if (fflush(stdout) != 0 && rc == EXIT_OK) {
-        cli_say("state", "stdout: %s", strerror(errno));
-        rc = EXIT_RUNTIME;
-    }
-    return rc;
+    return cli_flush("state", rc);
 }
 
 /* ---- skview record ---------------------------------------------------------------- */
@@ -344,7 +346,12 @@ static int record_parse(int argc, char **argv, const char **addr, const char **o
 {
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
-        if (!strcmp(s, "-a") || !strcmp(s, "--addr") || !strcmp(s, "-o") || !strcmp(s, "--output")) {
+        arg_kind_t kind = arg_kind(argc, argv, i);
+        if (kind == ARG_END)
+            continue;
+        if (kind == ARG_OPERAND) {
+            return usage_error("record: unexpected argument '%s'", s);
+        } else if (!strcmp(s, "-a") || !strcmp(s, "--addr") || !strcmp(s, "-o") || !strcmp(s, "--output")) {
             if (++i == argc)
                 return usage_error("record: %s needs a value", s);
             *(s[1] == 'a' || s[2] == 'a' ? addr : out) = argv[i];
@@ -353,7 +360,7 @@ static int record_parse(int argc, char **argv, const char **addr, const char **o
         } else if (!strncmp(s, "--output=", 9)) {
             *out = s + 9;
         } else {
-            return usage_error("record: unexpected argument '%s'", s);
+            return usage_error("record: unknown option '%s'", s);
         }
     }
     if (!*out)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <uv.h>
+#include "cli/cli.h"
 #include "cli/logprint.h"
 #include "core/pbjson.h"
 #include "core/textsafe.h"
@@ -37,8 +38,7 @@ void logprint_flush(logprint_t *p)
 {
     if (p->out.len && !p->failed && fwrite(p->out.data, 1, p->out.len, stdout) != p->out.len) {
         p->write_errno = errno;
-        if (errno != EPIPE)
-            perror("skview: logs: stdout");
+        cli_write_failed("logs", errno);
         p->failed = true;
     }
     sb_reset(&p->out);
@@ -137,10 +137,7 @@ static void put_json(logprint_t *p, const logprint_meta_t *m, const char *s, siz
 {
     strbuf_t *o = &p->out;
     sb_adds(o, m->src == LOG_APP ? "{\"source\":\"app\",\"time\":\"" : "{\"source\":\"skaffold\",\"time\":\"");
-    int64_t sec = m->time_ns / 1000000000, ns = m->time_ns % 1000000000;
-    if (ns < 0)
-        sec--, ns += 1000000000;
-    pbjson_format_time(o, sec, (int32_t)ns);
+    pbjson_format_time(o, m->time_s, m->time_nanos);
     sb_addc(o, '"');
     const char *fields[][2] = {{"task", m->task}, {"task_id", m->task_id}, {"subject", m->subject},
                                {"pod", m->pod}, {"container", m->container}, {"prefix", m->prefix}};
@@ -236,7 +233,7 @@ static logprint_origin_t *origin_new(logprint_t *p, const logprint_meta_t *m, un
     char *name = memcpy(o->names + la + lb, n1, l1);
     o->src = m->src;
     o->meta = (logprint_meta_t){m->src, app ? "" : name, app ? "" : o->a, app ? "" : o->b,
-                            app ? o->a : "", app ? o->b : "", app ? name : "", m->level, m->time_ns};
+                            app ? o->a : "", app ? o->b : "", app ? name : "", m->level, m->time_s, m->time_nanos};
     sb_init(&o->part);
     o->next = p->buckets[h];
     p->buckets[h] = o;

@@ -43,7 +43,8 @@ typedef struct logprint_meta {
     const char *task, *task_id, *subject;  /* Skaffold: "Build", "Build-2", "web" */
     const char *pod, *container, *prefix;  /* application */
     int level;                             /* LogLevel */
-    int64_t time_ns;
+    int64_t time_s;                        /* the wire's Timestamp as it is: */
+    int32_t time_nanos;                    /* any year prints as itself */
 } logprint_meta_t;
 
 typedef struct logprint_origin logprint_origin_t;

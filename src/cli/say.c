@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli/cli.h"
-#include "core/textsafe.h"
+#include "core/common.h"
 
 void cli_say(const char *what, const char *fmt, ...)
 {
@@ -13,11 +13,7 @@ void cli_say(const char *what, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    strbuf_t safe;
-    sb_init(&safe);
-    textsafe(&safe, text, strlen(text), 0, 0);
-    fprintf(stderr, "skview: %s: %s\n", what, safe.data ? safe.data : "");
-    sb_free(&safe);
+    say_line("skview: %s: %s", what, text); /* terminal-safe, as every quoted string */
 }
 
 void cli_on_message(void *ctx, bool error, const char *text)

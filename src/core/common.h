@@ -1,8 +1,13 @@
 /* What every layer shares with the command line: the exit statuses (part of
  * the contract users script against), the version and the default address,
- * and the one way a usage error is reported. */
+ * the one way a usage error (and any message quoting what a user or a peer
+ * gave) is reported, how a word of the command line is classified, and the
+ * one way a message is formatted for a hook. */
 #ifndef SKVIEW_COMMON_H
 #define SKVIEW_COMMON_H
+
+#include <stdarg.h>
+#include <stdbool.h>
 
 enum exit_status {
     EXIT_OK = 0,
@@ -15,7 +20,27 @@ enum exit_status {
 #define SKVIEW_DEFAULT_ADDR "127.0.0.1:50051"
 
 /* Prints "skview: " + message + " (see skview --help)" to stderr; returns
- * EXIT_USAGE. */
+ * EXIT_USAGE. The whole line is made terminal-safe, as say_line() does. */
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints the message and a newline to stderr, made terminal-safe as a
+ * whole (core/textsafe.h): a path or a word of the command line, a server's
+ * text or a file's in it shows its escape sequences (ESC as U+241B) instead
+ * of acting on the terminal. The one rule for every message that quotes
+ * something the user or a peer gave. */
+void say_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A word of a command line, as every command's parser reads it: an option
+ * ("-x", "--x", "--x=V"), an operand (a word without a leading '-', "-"
+ * alone, and every word after the first "--"), or that "--" itself, which
+ * ends the options and is skipped. */
+typedef enum arg_kind { ARG_OPTION, ARG_OPERAND, ARG_END } arg_kind_t;
+arg_kind_t arg_kind(int argc, char **argv, int i);
+
+/* A status-line message: formats fmt (cut at 700 bytes) and passes it to
+ * on_message(ctx, error, text) unless on_message is NULL. The one body of
+ * the session's and the sources' "say" functions. */
+typedef void (*message_fn)(void *ctx, bool error, const char *text);
+void message_vsend(message_fn on_message, void *ctx, bool error, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
 
 #endif

@@ -106,11 +106,21 @@ ProtobufCMessage *pbjson_parse_keys(pbjson_parser_t *p, const char *json, size_t
  * error: CODE NAME: MESSAGE" and returns true. */
 bool pbjson_stream_error(pbjson_parser_t *p, const char *json, size_t len, pbjson_err_t *err);
 
+/* protoc-c marks no map entries, so recognise the shape protoc gives them:
+ * a nested message "<Field>Entry" with exactly key=1 and value=2. */
+bool pbjson_is_map_entry(const ProtobufCMessageDescriptor *d);
+
 /* Appends msg as compact canonical JSON. */
 void pbjson_write(strbuf_t *out, const ProtobufCMessage *msg);
 
 /* Timestamps: nanoseconds since the Unix epoch <-> RFC 3339. */
 bool pbjson_parse_time(const char *s, size_t n, int64_t *seconds, int32_t *nanos);
 void pbjson_format_time(strbuf_t *out, int64_t seconds, int32_t nanos);
+/* Nanoseconds since 1970 of a Timestamp's seconds and nanos: the one
+ * conversion every part uses. They fit int64 from 1677 to 2262; the wire
+ * can say anything (year 2300, 9999, garbage), so a time outside is
+ * saturated (INT64_MAX, or INT64_MIN + 1 before), never an overflow. Keep
+ * the seconds to print such a time (pbjson_format_time). */
+int64_t pbjson_time_ns(int64_t seconds, int32_t nanos);
 
 #endif

@@ -22,13 +22,4 @@ static inline size_t pbjson_elem_size(const ProtobufCFieldDescriptor *f)
     }
 }
 
-/* protoc-c marks no map entries, so recognise the shape protoc gives them:
- * a nested message "<Field>Entry" with exactly key=1 and value=2. */
-static inline bool pbjson_is_map_entry(const ProtobufCMessageDescriptor *d)
-{
-    size_t nl = strlen(d->name);
-    return d->n_fields == 2 && d->fields[0].id == 1 && d->fields[1].id == 2 && nl > 5 &&
-           !strcmp(d->name + nl - 5, "Entry") && !strcmp(d->fields[0].name, "key");
-}
-
 #endif

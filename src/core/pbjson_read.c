@@ -756,10 +756,10 @@ static const char *jsmn_error_text(int r)
     }
 }
 
-/* The index of the value under top-level key `key` at object token 0, or -1. */
-static int find_top_key(ctx_t *c, const char *key)
+/* The value token of key in the object at token obj, or -1. */
+static int object_key(const ctx_t *c, int obj, const char *key)
 {
-    int n = c->t[0].size, at = 1;
+    int n = c->t[obj].size, at = obj + 1;
     size_t kl = strlen(key);
     for (int k = 0; k < n; k++) {
         if (!key_ok(c, at))
@@ -823,7 +823,7 @@ static ProtobufCMessage *parse_with(pbjson_parser_t *p, const char *json, size_t
     }
     int at = 0;
     if (unwrap_key) {
-        int v = find_top_key(&c, unwrap_key);
+        int v = object_key(&c, 0, unwrap_key);
         if (v >= 0) {
             at = v;
             if (unwrapped)
@@ -842,21 +842,6 @@ static const char *const grpc_code_names[] = {
     "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS",
     "UNAUTHENTICATED",
 };
-
-/* The value token of key in the object at token obj, or -1. */
-static int object_key(const ctx_t *c, int obj, const char *key)
-{
-    int n = c->t[obj].size, at = obj + 1;
-    size_t kl = strlen(key);
-    for (int k = 0; k < n; k++) {
-        if (!key_ok(c, at))
-            return -1;
-        if (tok_len(&c->t[at]) == kl && !memcmp(c->js + c->t[at].start, key, kl))
-            return at + 1;
-        at = skip(c, at + 1);
-    }
-    return -1;
-}
 
 bool pbjson_stream_error(pbjson_parser_t *p, const char *json, size_t len, pbjson_err_t *err)
 {

@@ -81,6 +81,15 @@ bool pbjson_parse_time(const char *s, size_t n, int64_t *seconds, int32_t *nanos
     return true;
 }
 
+int64_t pbjson_time_ns(int64_t seconds, int32_t nanos)
+{
+    int64_t ns;
+    if (__builtin_mul_overflow(seconds, (int64_t)1000000000, &ns) ||
+        __builtin_add_overflow(ns, (int64_t)nanos, &ns))
+        return seconds < 0 ? INT64_MIN + 1 : INT64_MAX;
+    return ns;
+}
+
 /* google.protobuf.Timestamp's valid range: 0001-01-01T00:00:00Z to
  * 9999-12-31T23:59:59.999999999Z. */
 #define TS_MIN_SECONDS (-62135596800LL)

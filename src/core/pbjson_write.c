@@ -135,6 +135,13 @@ static bool is_default(const ProtobufCFieldDescriptor *f, const void *p)
     }
 }
 
+bool pbjson_is_map_entry(const ProtobufCMessageDescriptor *d)
+{
+    size_t nl = strlen(d->name);
+    return d->n_fields == 2 && d->fields[0].id == 1 && d->fields[1].id == 2 && nl > 5 &&
+           !strcmp(d->name + nl - 5, "Entry") && !strcmp(d->fields[0].name, "key");
+}
+
 /* Map keys sort as strings, or numerically for integer keys. */
 static int cmp_entries(const void *a, const void *b)
 {

@@ -2,12 +2,12 @@
  *
  * One scanner finds every escape and control sequence; only ESC [ ... m
  * with plain numeric parameters changes the style, everything else is
- * dropped whole. C1 controls are recognised both as raw bytes that are not
- * part of valid UTF-8 (a lone 0x9b) and as U+0080..U+009F encoded (C2 9B),
- * because either form is what an 8-bit terminal would act on. A C1 CSI
- * (0x9b) is dropped like any other sequence, never applied: Skaffold and
- * coloured loggers write the 7-bit form, and a terminal in UTF-8 mode does
- * not honour the 8-bit one. */
+ * dropped whole. A C1 control is a well-formed U+0080..U+009F (C2 80..C2
+ * 9F) only: a raw byte 0x80..0x9f is invalid UTF-8 (Latin-1 text, binary),
+ * one placeholder in textsafe and never the start of a sequence, so a stray
+ * 0x90 cannot swallow the rest of a line as a "DCS string". A C1 CSI is
+ * dropped like any other sequence, never applied: Skaffold and coloured
+ * loggers write the 7-bit form. */
 #include <stdbool.h>
 #include <string.h>
 #include "core/sgr.h"
@@ -25,8 +25,9 @@ typedef struct scan {
     size_t n;
 } scan_t;
 
-/* What starts at s[i]: a C1 control (its code, *len its bytes) or C1_NONE
- * with *len the bytes of the character (1 for ASCII or an invalid byte). */
+/* What starts at s[i]: a well-formed C1 control (its code, *len its bytes)
+ * or C1_NONE with *len the bytes of the character (1 for ASCII or an
+ * invalid byte, which is text: textsafe shows it as a placeholder). */
 static int c1_at(const scan_t *sc, size_t i, size_t *len)
 {
     unsigned char b = sc->s[i];
@@ -39,7 +40,7 @@ static int c1_at(const scan_t *sc, size_t i, size_t *len)
         *len = l;
         return cp <= 0x9f ? (int)cp : C1_NONE;
     }
-    return b <= 0x9f ? b : C1_NONE;
+    return C1_NONE;
 }
 
 /* ---- applying SGR parameters --------------------------------------------- */

@@ -7,7 +7,8 @@
  * 100-107 the 16 colours, 38;5;N / 48;5;N the 256, 38;2;R;G;B / 48;2;R;G;B
  * mapped to the nearest of the 256, 39/49 default). Every other escape or
  * control sequence (CSI of another final byte, OSC up to BEL or ST, DCS,
- * lone ESC, C1 controls) is dropped whole: it is inert. The runs may still
+ * lone ESC, C1 controls encoded as UTF-8) is dropped whole: it is inert. A
+ * byte that is not valid UTF-8 (a raw 0x9b) is text, not a control. The runs may still
  * hold other control characters (tab, BS, ...) and invalid UTF-8: the
  * caller draws them through textsafe as all wire text. */
 #ifndef SKVIEW_SGR_H

@@ -4,6 +4,7 @@
 #ifndef SKVIEW_STRBUF_H
 #define SKVIEW_STRBUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 /* A growable output buffer. */
@@ -19,6 +20,7 @@ void sb_add(strbuf_t *b, const char *s, size_t n);
 void sb_adds(strbuf_t *b, const char *s);
 void sb_addc(strbuf_t *b, char c);
 void sb_printf(strbuf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_vprintf(strbuf_t *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Appends s as a JSON string literal (quotes included). */
 void sb_json_string(strbuf_t *b, const char *s, size_t n);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include "core/common.h"
 #include "skaffold/viewmodel.h"
+#include "session/bk_session.h"
 #include "session/session.h"
 #include "session/run_int.h"
 
@@ -45,13 +46,10 @@ static void changed(session_t *s)
 
 void session_say(session_t *s, bool error, const char *fmt, ...)
 {
-    char text[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
+    message_vsend(s->hooks.on_message, s->hooks.ctx, error, fmt, ap);
     va_end(ap);
-    if (s->hooks.on_message)
-        s->hooks.on_message(s->hooks.ctx, error, text);
 }
 
 void session_init(session_t *s, uv_loop_t *loop, const model_opts_t *mo, const session_hooks_t *hooks)
@@ -512,12 +510,8 @@ static int replay_command(session_t *s, session_cmd_t cmd)
 int session_command(session_t *s, session_cmd_t cmd)
 {
     bool devloop = cmd <= SESSION_CMD_AUTO_DEPLOY;
-    if (devloop && s->replay) {
-        session_say(s, true, "replay is read-only");
-        return -1;
-    }
-    if (devloop && !s->client) {
-        session_say(s, true, "not connected");
+    if (devloop && !s->client) { /* decided here alone, for both kinds of replay */
+        session_say(s, true, "%s", s->replay || bk_session_is_replay(s->bk) ? "replay is read-only" : "not connected");
         return -1;
     }
     if (cmd <= SESSION_CMD_DEPLOY)

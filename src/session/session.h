@@ -139,6 +139,9 @@ typedef struct session {
     replay_t *replay;
     const char *replay_path;
 
+    /* BuildKit's side (bk_session.h), NULL unless in use; its owner sets it. */
+    struct bk_session *bk;
+
     void (*stopped)(void *arg);
     void *stopped_arg;
 

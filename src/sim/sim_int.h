@@ -197,6 +197,11 @@ void sim_pb_map_set(void ***entries, size_t *n, const ProtobufCMessageDescriptor
 void sim_pb_map_set_msg(void ***entries, size_t *n, const ProtobufCMessageDescriptor *d, int32_t key,
                         const ProtobufCMessage *value);
 void sim_pb_free_all(void **arr, size_t *n);
+/* mapshuffle.c: every map of m (at any depth) in a fresh random order, as
+ * Go's map iteration gives it; callers hold sim.mu. sim_pack_shuffled packs
+ * a copy of a State so (every State the server sends goes through it). */
+void sim_pb_shuffle_maps(ProtobufCMessage *m);
+grpc_byte_buffer *sim_pack_shuffled(const ProtobufCMessage *state);
 
 /* state.c: the server's State, as Skaffold keeps it; callers hold sim.mu */
 void sim_state_init(char *const *artifacts, size_t n, const Proto__Metadata *md);

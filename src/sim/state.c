@@ -279,7 +279,7 @@ grpc_byte_buffer *sim_state_pack(void)
     Proto__FileSyncState fs;
     pthread_mutex_lock(&sim.mu);
     sim_state_with_flags(&st, &bs, &ds, &fs);
-    grpc_byte_buffer *bb = rpc_pack(&st.base);
+    grpc_byte_buffer *bb = sim_pack_shuffled(&st.base);
     pthread_mutex_unlock(&sim.mu);
     return bb;
 }

@@ -232,7 +232,7 @@ grpc_byte_buffer *sim_state2_pack(void)
     pthread_mutex_lock(&sim.mu);
     grpc_byte_buffer *bb;
     if (sim.state2) {
-        bb = rpc_pack(&sim.state2->base);
+        bb = sim_pack_shuffled(&sim.state2->base);
     } else {
         Proto__V2__State empty = PROTO__V2__STATE__INIT;
         bb = rpc_pack(&empty.base);

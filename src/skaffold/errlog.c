@@ -225,6 +225,15 @@ bool model_entry_error(const Proto__LogEntry *e, phase_t *phase)
     return e != NULL && model_event_error(e->event, phase);
 }
 
+bool model_v2_error(const Proto__V2__Event *ev)
+{
+    if (ev->event_type_case == PROTO__V2__EVENT__EVENT_TYPE_TASK_EVENT)
+        return status_kind(ev->taskevent->status) == STATUS_FAILED &&
+               (!ev->taskevent->task || strcmp(ev->taskevent->task, "DevLoop") != 0);
+    return ev->event_type_case == PROTO__V2__EVENT__EVENT_TYPE_STATUS_CHECK_SUBTASK_EVENT &&
+           status_kind(ev->statuschecksubtaskevent->status) == STATUS_FAILED;
+}
+
 typedef struct err_what {
     int code;
     const char *message;

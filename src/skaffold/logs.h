@@ -117,7 +117,8 @@ uint64_t logs_generation(const logs_t *l);
  *             application lines always pass
  *   iteration >= 0: only that dev loop
  *   text      substring, case-insensitive, of the text without its SGR
- *             sequences; or a POSIX extended regular expression (regex)
+ *             sequences; or a bounded regular expression (regex; core/bre.h:
+ *             PCRE2 syntax, caseless, limited in size, steps and time)
  * A key is one (what, value): the task, the subject (artifact or resource),
  * the pod or the container. */
 typedef enum log_key_kind {
@@ -156,6 +157,13 @@ int log_filter_mute(log_filter_t *f, log_key_kind_t kind, const char *value);
  * expression does not compile (the filter is then unchanged). */
 int log_filter_set_text(log_filter_t *f, const char *text, bool regex, char *err, size_t errlen);
 bool log_filter_match(const log_filter_t *f, const log_line_t *line);
+/* Starts one pass of matches over the lines (an index rebuild, a search, a
+ * frame's highlights): a regular expression may spend ms milliseconds on
+ * it (BRE_BUDGET_MS is the house value) before it is given up. */
+void log_filter_pass(const log_filter_t *f, unsigned ms);
+/* Why the regular expression was given up (a limit of core/bre.h hit), so
+ * that it matches nothing; NULL while it works (and for no regex). */
+const char *log_filter_error(const log_filter_t *f);
 /* Where text matches in line->text (byte offsets, for highlighting): up to
  * max spans; returns how many. Matches never split an SGR sequence. */
 size_t log_filter_spans(const log_filter_t *f, const log_line_t *line, size_t (*spans)[2], size_t max);

@@ -2,13 +2,15 @@
  *
  * Text is matched on the line without its escape sequences (core/sgr.h):
  * "ERROR" matches "\e[31mERR\e[0mOR". A plain substring matches ASCII
- * letters case-insensitively; a regular expression is POSIX extended with
- * REG_ICASE (so the locale decides beyond ASCII). The compiled form and a
+ * letters case-insensitively; a regular expression is a bounded one
+ * (core/bre.h: PCRE2, caseless, with limits on the pattern, each match and
+ * each pass over the lines, so a hostile pattern is refused or stops the
+ * search instead of holding the thread). The compiled form and a
  * scratch buffer for the stripped text live in the filter's private block,
  * so matching a line allocates nothing once the buffer has grown. */
-#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/bre.h"
 #include "core/sgr.h"
 #include "core/strbuf.h"
 #include "core/xalloc.h"
@@ -20,8 +22,7 @@ typedef struct plain_run {
 } plain_run_t;
 
 typedef struct filter_priv {
-    bool is_re;
-    regex_t re;
+    bre_t *re;                   /* NULL: a substring */
     char *needle;                /* substring, ASCII lower-cased */
     size_t needle_len;
     const char *s;               /* the text being matched: the line's own, */
@@ -49,8 +50,7 @@ static void priv_free(filter_priv_t *p)
 {
     if (!p)
         return;
-    if (p->is_re)
-        regfree(&p->re);
+    bre_free(p->re);
     free(p->needle);
     sb_free(&p->plain);
     free(p->runs);
@@ -101,15 +101,11 @@ int log_filter_set_text(log_filter_t *f, const char *text, bool regex, char *err
 {
     filter_priv_t *p = NULL;
     if (text && *text) {
-        p = xcalloc(1, sizeof *p);
-        int rc = regex ? regcomp(&p->re, text, REG_EXTENDED | REG_ICASE) : 0;
-        if (rc) {
-            if (err && errlen)
-                regerror(rc, &p->re, err, errlen);
-            free(p);
+        bre_t *re = regex ? bre_compile(text, err, errlen) : NULL;
+        if (regex && !re)
             return -1;
-        }
-        p->is_re = regex;
+        p = xcalloc(1, sizeof *p);
+        p->re = re;
         if (!regex) {
             p->needle_len = strlen(text);
             p->needle = xstrdup(text);
@@ -182,17 +178,13 @@ static bool next_match(filter_priv_t *p, size_t from, size_t *a, size_t *b)
 {
     const char *s = p->s;
     size_t n = p->n;
-    if (p->is_re) {
+    if (p->re) {
         while (from <= n) {
-            regmatch_t m[1];
-            if (regexec(&p->re, s + from, 1, m, from ? REG_NOTBOL : 0) != 0)
-                return false;
-            if (m[0].rm_eo > m[0].rm_so) {
-                *a = from + (size_t)m[0].rm_so;
-                *b = from + (size_t)m[0].rm_eo;
+            if (bre_find(p->re, s, n, from, a, b) != 1)
+                return false;          /* none, or spent (log_filter_error) */
+            if (*b > *a)
                 return true;
-            }
-            from += (size_t)m[0].rm_so + 1;      /* an empty match: look further on */
+            from = *a + 1;             /* an empty match: look further on */
         }
         return false;
     }
@@ -263,6 +255,19 @@ bool log_filter_match(const log_filter_t *f, const log_line_t *ln)
     return true;
 }
 
+void log_filter_pass(const log_filter_t *f, unsigned ms)
+{
+    filter_priv_t *p = f ? f->compiled : NULL;
+    if (p && p->re)
+        bre_budget(p->re, ms);
+}
+
+const char *log_filter_error(const log_filter_t *f)
+{
+    filter_priv_t *p = f ? f->compiled : NULL;
+    return p && p->re && bre_spent(p->re) ? bre_error(p->re) : NULL;
+}
+
 /* The raw offset of plain offset o (a byte inside some run). */
 static size_t raw_of(const filter_priv_t *p, size_t *run, size_t o)
 {
@@ -292,6 +297,7 @@ uint64_t logs_find(const logs_t *l, const log_filter_t *f, uint64_t from, bool f
     uint64_t first = logs_first(l), last = logs_last(l);
     if (first > last)
         return 0;
+    log_filter_pass(f, BRE_BUDGET_MS);
     if (forward) {
         for (uint64_t s = from < first ? first : from; s <= last; s++) {
             const log_line_t *ln = logs_get(l, s);

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/pbjson.h"
 #include "skaffold/model.h"
 #include "skaffold/model_int.h"
 #include "skaffold/modelstate_int.h"
@@ -29,14 +30,8 @@ int64_t model_time_ns(const Proto__LogEntry *e)
 {
     if (e->timestamp == NULL)
         return 0;
-    /* Nanoseconds since 1970 fit int64 until the year 2262; the wire can say
-     * anything (found by fuzzing: year 4042), so saturate instead of
-     * overflowing. */
-    int64_t ns;
-    if (__builtin_mul_overflow(e->timestamp->seconds, (int64_t)1000000000, &ns) ||
-        __builtin_add_overflow(ns, (int64_t)e->timestamp->nanos, &ns))
-        return e->timestamp->seconds < 0 ? INT64_MIN + 1 : INT64_MAX;
-    return ns;
+    /* Saturated past 2262 (found by fuzzing: year 4042). */
+    return pbjson_time_ns(e->timestamp->seconds, e->timestamp->nanos);
 }
 
 void *pb_new(const ProtobufCMessageDescriptor *d)
@@ -190,6 +185,7 @@ model_t *model_new(const model_opts_t *opts)
     m->opts.timeline_cap = cap_or(o.timeline_cap, MODEL_TIMELINE_DEFAULT);
     m->opts.errors_cap = cap_or(o.errors_cap, MODEL_ERRORS_DEFAULT);
     model_init_parts(m);
+    model_rows_init(m);
     tasks_init(&m->tasks, m->opts.timeline_cap);
     m->logs = logs_new(o.logs_cap);
     return m;
@@ -200,6 +196,7 @@ void model_free(model_t *m)
     if (m == NULL)
         return;
     model_free_parts(m);
+    model_rows_free(m);
     tasks_free(&m->tasks);
     logs_free(m->logs);
     tl_view_free(&m->view);
@@ -322,6 +319,7 @@ int model_fold(model_t *m, const Proto__LogEntry *e)
         return -1;
     model_apply_resets(m, resets);
     mirror_fold(&m->mirror, ev);
+    model_rows_note(m, false);
     model_fold_session(m, ev);
     if (ev->event_type_case == PROTO__EVENT__EVENT_TYPE_RESOURCE_STATUS_CHECK_EVENT)
         reslist_fold(&m->res, ev->resourcestatuscheckevent, t);
@@ -368,6 +366,7 @@ void model_reconcile(model_t *m, const Proto__State *server, uint64_t since_seq)
     for (; seq < m->seq; seq++)
         model_refold(m, seq);
     reslist_sync(&m->res, m->mirror.s->statuscheckstate);
+    model_rows_note(m, true);
     m->generation++;
 }
 
@@ -483,7 +482,8 @@ const model_resource_t *model_resource_owner(const model_t *m, const model_resou
 
 const model_resource_t *model_resource_tree_at(const model_t *m, size_t i, int *depth)
 {
-    return reslist_tree_at((reslist_t *)&m->res, i, depth);
+    model_t *w = (model_t *)m; /* the tree is a reader's cache */
+    return reslist_tree_at(&w->res, &w->rows[ROWS_RES].rank, i, depth);
 }
 
 uint32_t model_session(const model_t *m)

@@ -253,9 +253,14 @@ size_t model_unresolved_errors(const model_t *m);
  * and for whoever looks for errors in a log. */
 bool model_event_error(const Proto__Event *ev, phase_t *phase);
 bool model_entry_error(const Proto__LogEntry *e, phase_t *phase);
+/* The same rule for a v2 event (files without v1 entries): a task Failed,
+ * but DevLoop's (which repeats its phase's), or a resource's status check
+ * Failed; statuses compared by status_kind as the v1 rule compares them. */
+bool model_v2_error(const Proto__V2__Event *ev);
 
 /* The resources of the current rollout: exactly the keys of the mirror's
- * statusCheckState.resources, in its order (first seen first). */
+ * statusCheckState.resources, in the map's order (which says nothing: a
+ * GetState's is random). */
 size_t model_resource_count(const model_t *m);
 const model_resource_t *model_resource_at(const model_t *m, size_t i);
 const model_resource_t *model_resource_find(const model_t *m, const char *name);
@@ -264,7 +269,9 @@ const model_resource_t *model_resource_find(const model_t *m, const char *name);
  * else or when that deployment is not listed. */
 const model_resource_t *model_resource_owner(const model_t *m, const model_resource_t *r);
 /* The same resources in the Resources pane's order: each deployment
- * followed by its pods (*depth 1), the others in map order (*depth 0).
+ * followed by its pods (*depth 1), the others at *depth 0; each level in
+ * the order the resources were first seen (those seen together by name),
+ * which holds through reconciles, resets and reconnects, not the map's.
  * Computed on demand after a change (a cache inside the model: call it from
  * the model's thread like every accessor). */
 const model_resource_t *model_resource_tree_at(const model_t *m, size_t i, int *depth);

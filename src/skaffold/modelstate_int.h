@@ -16,10 +16,14 @@
 #include "skaffold/history_int.h"
 #include "skaffold/mirror_int.h"
 #include "skaffold/model.h"
+#include "skaffold/rank_int.h"
 #include "skaffold/resets_int.h"
 #include "skaffold/resources_int.h"
 #include "skaffold/tasks_int.h"
 #include "skaffold/timeline_int.h"
+
+/* The State maps whose rows keep a stable order (roworder.c). */
+enum model_rows { ROWS_ARTS, ROWS_RES, ROWS_PORTS, ROWS__N };
 
 typedef struct model_session {
     uint64_t seq;           /* first v1 entry; UINT64_MAX: none yet */
@@ -37,6 +41,10 @@ struct model {
     char *term_status;
     int64_t last_time;
     reslist_t res;
+    /* The rows' order (roworder.c), kept through resets, clears and
+     * reconciles, and how many keys of each map it has looked at. */
+    rank_rows_t rows[ROWS__N];
+    size_t rows_seen[ROWS__N];
     model_session_t *sessions;  /* session i + 1 */
     size_t n_sessions, sessions_alloc;
     uint32_t v1_session;    /* the session v1 entries are in (0: none yet) */
@@ -68,6 +76,15 @@ void model_set_terminated(model_t *m, const char *status);
 /* A fresh State mirror (and resources, version, termination): v1 takes
  * over from a mirror that v2 events built. */
 void model_mirror_restart(model_t *m);
+/* roworder.c: ranks the keys the maps gained: after a fold, the keys it
+ * appended (in the stream's order); after a reconcile (all), every key not
+ * ranked yet, by name, since GetState's order is random. */
+void model_rows_note(model_t *m, bool all);
+/* The position in the mirror's map of row i of the Artifacts (ROWS_ARTS)
+ * or the Ports (ROWS_PORTS); i below the map's size. */
+size_t model_rows_pos(const model_t *m, enum model_rows which, size_t i);
+void model_rows_init(model_t *m);
+void model_rows_free(model_t *m);
 /* Something the timeline shows changed. */
 static inline void model_timeline_changed(model_t *m)
 {

@@ -185,33 +185,52 @@ const model_resource_t *reslist_owner(const reslist_t *l, const model_resource_t
     return owner;
 }
 
-/* Builds the tree order: every resource in map order, except that a pod
- * whose deployment is listed comes right after it. Children are grouped by
- * a counting sort on the owner's position, so it is linear. */
-static void reslist_tree_build(reslist_t *l)
+/* The positions of the resources in rank order. */
+static size_t *reslist_ranked(const reslist_t *l, rank_t *rank)
 {
     size_t n = l->n;
-    long *owner = xmalloc((n ? n : 1) * sizeof *owner);
-    size_t *first = xcalloc(n + 1, sizeof *first), *next;
+    const char **names = xmalloc((n ? n : 1) * sizeof *names);
+    size_t *perm = xmalloc((n ? n : 1) * sizeof *perm);
+    for (size_t i = 0; i < n; i++)
+        names[i] = l->v[i].name;
+    rank_order(rank, names, n, strcmp, perm);
+    free(names);
+    return perm;
+}
 
-    l->tree = model_grow(l->tree, &l->tree_alloc, n, sizeof *l->tree, 0);
-    l->depth = xrealloc(l->depth, l->tree_alloc ? l->tree_alloc : 1);
-    for (size_t i = 0; i < n; i++) {
+/* Each resource's owner (its position, -1 for none), and in first[] where
+ * each owner's children start in the grouping (a counting sort: linear). */
+static long *reslist_owners(const reslist_t *l, size_t *first)
+{
+    long *owner = xmalloc((l->n ? l->n : 1) * sizeof *owner);
+    for (size_t i = 0; i < l->n; i++) {
         const model_resource_t *o = reslist_owner(l, &l->v[i]);
         owner[i] = o ? (long)(o - l->v) : -1;
         if (o)
             first[o - l->v + 1]++;
     }
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < l->n; i++)
         first[i + 1] += first[i];
-    next = xmalloc((n ? n : 1) * sizeof *next);
-    size_t *fill = xmalloc((n + 1) * sizeof *fill);
+    return owner;
+}
+
+/* Builds the tree order: the resources by rank, except that a pod whose
+ * deployment is listed comes right after it, among its siblings by rank. */
+static void reslist_tree_build(reslist_t *l, rank_t *rank)
+{
+    size_t n = l->n, k = 0;
+    size_t *perm = reslist_ranked(l, rank), *first = xcalloc(n + 1, sizeof *first);
+    long *owner = reslist_owners(l, first);
+    size_t *next = xmalloc((n ? n : 1) * sizeof *next), *fill = xmalloc((n + 1) * sizeof *fill);
+
+    l->tree = model_grow(l->tree, &l->tree_alloc, n, sizeof *l->tree, 0);
+    l->depth = xrealloc(l->depth, l->tree_alloc ? l->tree_alloc : 1);
     memcpy(fill, first, (n + 1) * sizeof *fill);
-    for (size_t i = 0; i < n; i++)
-        if (owner[i] >= 0)
-            next[fill[owner[i]]++] = i;
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t j = 0; j < n; j++)
+        if (owner[perm[j]] >= 0)
+            next[fill[owner[perm[j]]]++] = perm[j];
+    for (size_t j = 0; j < n; j++) {
+        size_t i = perm[j];
         if (owner[i] >= 0)
             continue;
         l->depth[k] = 0;
@@ -221,6 +240,7 @@ static void reslist_tree_build(reslist_t *l)
             l->tree[k++] = next[c];
         }
     }
+    free(perm);
     free(owner);
     free(first);
     free(next);
@@ -228,12 +248,12 @@ static void reslist_tree_build(reslist_t *l)
     l->tree_valid = true;
 }
 
-const model_resource_t *reslist_tree_at(reslist_t *l, size_t i, int *depth)
+const model_resource_t *reslist_tree_at(reslist_t *l, rank_t *rank, size_t i, int *depth)
 {
     if (i >= l->n)
         return NULL;
     if (!l->tree_valid)
-        reslist_tree_build(l);
+        reslist_tree_build(l, rank);
     if (depth != NULL)
         *depth = l->depth[i];
     return &l->v[l->tree[i]];

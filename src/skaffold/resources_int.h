@@ -6,6 +6,7 @@
 
 #include "core/keyidx.h"
 #include "skaffold/model.h"
+#include "skaffold/rank_int.h"
 
 typedef struct reslist {
     model_resource_t *v;
@@ -26,8 +27,9 @@ void reslist_fold(reslist_t *l, const Proto__ResourceStatusCheckEvent *ev, int64
 /* Makes the list hold exactly the keys of sc's map, in its order, keeping
  * the detail of those it already had. */
 void reslist_sync(reslist_t *l, const Proto__StatusCheckState *sc);
-/* The i-th resource with each deployment followed by its pods (depth 1). */
-const model_resource_t *reslist_tree_at(reslist_t *l, size_t i, int *depth);
+/* The i-th resource with each deployment followed by its pods (depth 1),
+ * each level in the order of rank (first seen, then name). */
+const model_resource_t *reslist_tree_at(reslist_t *l, rank_t *rank, size_t i, int *depth);
 /* The deployment a pod belongs to (see model_resource_owner). */
 const model_resource_t *reslist_owner(const reslist_t *l, const model_resource_t *r);
 

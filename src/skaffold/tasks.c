@@ -368,6 +368,7 @@ static void tasks_own(v2_step_t *st)
     }
     model_apply_resets(m, st->resets);
     mirror_fold_v2(&m->mirror, ev);
+    model_rows_note(m, false);
     if (ev->event_type_case == PROTO__V2__EVENT__EVENT_TYPE_STATUS_CHECK_SUBTASK_EVENT)
         reslist_fold(&m->res, &st->v1.u.res, st->t);
     else if (ev->event_type_case == PROTO__V2__EVENT__EVENT_TYPE_META_EVENT)

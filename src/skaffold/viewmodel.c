@@ -1,6 +1,10 @@
 /* View models over the mirror and the history; see viewmodel.h. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include "skaffold/entryfmt.h"
+#include "skaffold/model_int.h"
+#include "skaffold/modelstate_int.h"
 #include "skaffold/viewmodel.h"
 
 size_t vm_artifact_count(const model_t *m)
@@ -13,7 +17,7 @@ bool vm_artifact_at(const model_t *m, size_t i, vm_artifact_t *out)
 {
     if (i >= vm_artifact_count(m))
         return false;
-    const Proto__BuildState__ArtifactsEntry *a = model_state(m)->buildstate->artifacts[i];
+    const Proto__BuildState__ArtifactsEntry *a = model_state(m)->buildstate->artifacts[model_rows_pos(m, ROWS_ARTS, i)];
     *out = (vm_artifact_t){.name = a->key, .status = a->value, .kind = status_kind(a->value)};
     return true;
 }
@@ -47,7 +51,7 @@ bool vm_port_at(const model_t *m, size_t i, vm_port_t *out)
 {
     if (i >= vm_port_count(m))
         return false;
-    const Proto__PortEvent *p = model_state(m)->forwardedports[i]->value;
+    const Proto__PortEvent *p = model_state(m)->forwardedports[model_rows_pos(m, ROWS_PORTS, i)]->value;
     const Proto__IntOrString *t = p->targetport;
     *out = (vm_port_t){
         .address = p->address ? p->address : "",
@@ -82,13 +86,25 @@ bool vm_debug_at(const model_t *m, size_t i, vm_debug_t *out)
     return true;
 }
 
+static int by_port_name(const void *a, const void *b)
+{
+    const Proto__DebuggingContainerEvent__DebugPortsEntry *const *x = a, *const *y = b;
+    return strcmp(model_nz((*x)->key), model_nz((*y)->key));
+}
+
+/* debugPorts is a map: by name, whatever order GetState gave. */
 void vm_debug_ports(const model_t *m, size_t i, strbuf_t *out)
 {
     if (i >= vm_debug_count(m))
         return;
     const Proto__DebuggingContainerEvent *d = model_state(m)->debuggingcontainers[i];
-    for (size_t k = 0; k < d->n_debugports; k++)
-        sb_printf(out, "%s%s=%u", k ? " " : "", d->debugports[k]->key, d->debugports[k]->value);
+    size_t n = d->n_debugports;
+    Proto__DebuggingContainerEvent__DebugPortsEntry **v = xmalloc((n ? n : 1) * sizeof *v);
+    memcpy(v, d->debugports, n * sizeof *v);
+    qsort(v, n, sizeof *v, by_port_name);
+    for (size_t k = 0; k < n; k++)
+        sb_printf(out, "%s%s=%u", k ? " " : "", model_nz(v[k]->key), v[k]->value);
+    free(v);
 }
 
 static const char *or_empty(const char *s)

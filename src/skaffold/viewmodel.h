@@ -12,7 +12,11 @@
 #include "skaffold/model.h"
 #include "core/pbjson.h"
 
-/* ---- Artifacts: buildState.artifacts, in the mirror's order ------------- */
+/* ---- Artifacts: buildState.artifacts ---------------------------------------
+ * The State's maps (artifacts, forwardedPorts, statusCheckState.resources)
+ * come in a random order on every GetState, so rows never take the mirror's
+ * order: a key's row stays where it first appeared (those seen together by
+ * name; ports by number), through reconciles, resets and reconnects. */
 typedef struct vm_artifact {
     const char *name;
     const char *status;        /* as the server spells it */
@@ -23,7 +27,7 @@ size_t vm_artifact_count(const model_t *m);
 /* False (out untouched) when i is past the end. */
 bool vm_artifact_at(const model_t *m, size_t i, vm_artifact_t *out);
 
-/* ---- Ports: forwardedPorts ------------------------------------------------ */
+/* ---- Ports: forwardedPorts, in the same stable order --------------------- */
 typedef struct vm_port {
     const char *address;       /* "" when the server sent none */
     int32_t local_port, remote_port;
@@ -50,7 +54,7 @@ typedef struct vm_debug {
 
 size_t vm_debug_count(const model_t *m);
 bool vm_debug_at(const model_t *m, size_t i, vm_debug_t *out);
-/* Appends the debug ports of container i as "name=port name=port". */
+/* Appends the debug ports of container i as "name=port name=port", by name. */
 void vm_debug_ports(const model_t *m, size_t i, strbuf_t *out);
 
 /* ---- The header's dev-loop line ------------------------------------------ */

@@ -132,7 +132,18 @@ static ssize_t read_file(void *ctx, void *buf, size_t n)
 
 /* Records through the shared stream reader (recording.h): damaged ones in
  * the middle are skipped and reported, a torn tail ends the file. */
-static int next_record(bk_reader_t *r, const Moby__Buildkit__V1__StatusResponse **out, char *err, size_t errlen)
+/* The message type of each BuildKit record kind (NULL: not BuildKit's). */
+static const ProtobufCMessageDescriptor *kind_type(unsigned kind)
+{
+    switch (kind) {
+    case RECORD_BUILDKIT_STATUS: return &moby__buildkit__v1__status_response__descriptor;
+    case RECORD_BUILDKIT_DU: return &moby__buildkit__v1__disk_usage_response__descriptor;
+    case RECORD_BUILDKIT_WORKERS: return &moby__buildkit__v1__list_workers_response__descriptor;
+    default: return NULL;
+    }
+}
+
+static int next_record(bk_reader_t *r, bk_msg_t *out, char *err, size_t errlen)
 {
     if (!r->rec_started) {
         rec_stream_init(&r->rec, read_file, r->f, NULL, 0, RECORDING_MAGIC_LEN);
@@ -154,20 +165,36 @@ static int next_record(bk_reader_t *r, const Moby__Buildkit__V1__StatusResponse 
             snprintf(err, errlen, "%s:record %llu: %s", r->path, (unsigned long long)r->line, msg);
             return rc == REC_TORN ? BK_READ_FAIL : BK_READ_BAD;
         }
-        if (body[0] != RECORD_BUILDKIT_STATUS)
+        const ProtobufCMessageDescriptor *type = kind_type(body[0]);
+        if (!type)
             continue;
         arena_reset(&r->arena);
-        *out = (Moby__Buildkit__V1__StatusResponse *)protobuf_c_message_unpack(
-            &moby__buildkit__v1__status_response__descriptor, &r->arena.pb, len, body + 1);
-        if (*out)
+        out->kind = body[0];
+        out->m = protobuf_c_message_unpack(type, &r->arena.pb, len, body + 1);
+        if (out->m)
             return BK_READ_MSG;
-        snprintf(err, errlen, "%s:record %llu: not a StatusResponse", r->path, (unsigned long long)r->line);
+        snprintf(err, errlen, "%s:record %llu: not a %s", r->path, (unsigned long long)r->line, type->short_name);
         return BK_READ_BAD;
     }
 }
 
+int bk_reader_next_any(bk_reader_t *r, bk_msg_t *out, char *err, size_t errlen)
+{
+    *out = (bk_msg_t){RECORD_BUILDKIT_STATUS, NULL};
+    if (r->format == BK_FMT_RECORDING)
+        return next_record(r, out, err, errlen);
+    const Moby__Buildkit__V1__StatusResponse *m = NULL;
+    int rc = next_json(r, &m, err, errlen);
+    out->m = m ? &m->base : NULL;
+    return rc;
+}
+
 int bk_reader_next(bk_reader_t *r, const Moby__Buildkit__V1__StatusResponse **out, char *err, size_t errlen)
 {
-    *out = NULL;
-    return r->format == BK_FMT_RECORDING ? next_record(r, out, err, errlen) : next_json(r, out, err, errlen);
+    bk_msg_t msg;
+    int rc;
+    while ((rc = bk_reader_next_any(r, &msg, err, errlen)) == BK_READ_MSG && msg.kind != RECORD_BUILDKIT_STATUS)
+        ;
+    *out = rc == BK_READ_MSG ? (const Moby__Buildkit__V1__StatusResponse *)msg.m : NULL;
+    return rc;
 }

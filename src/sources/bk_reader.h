@@ -10,7 +10,9 @@
  *                      ranges; the other names differ from the .proto only in
  *                      case.
  *   BK_FMT_RECORDING   skview's recording (recording.h); records of kind
- *                      RECORD_BUILDKIT_STATUS are read, others skipped.
+ *                      RECORD_BUILDKIT_STATUS are read (and, by
+ *                      bk_reader_next_any, the DiskUsage and ListWorkers
+ *                      answers recorded beside them); others skipped.
  * The file is streamed, never loaded whole. Problems are "FILE:LINE: what is
  * wrong" (recordings: "FILE:record N: ..."). */
 #ifndef SKVIEW_BK_READER_H
@@ -40,6 +42,14 @@ bk_reader_t *bk_reader_open(const char *path, char *errbuf, size_t errlen);
 void bk_reader_close(bk_reader_t *r);
 int bk_reader_next(bk_reader_t *r, const Moby__Buildkit__V1__StatusResponse **out, char *err,
                    size_t errlen);
+/* A message of any BuildKit kind a recording holds (rawjson: Status only):
+ * kind is RECORD_BUILDKIT_STATUS, _DU or _WORKERS and m the message of that
+ * type, valid until the next call. Same return values as bk_reader_next. */
+typedef struct bk_msg {
+    int kind;
+    const ProtobufCMessage *m;
+} bk_msg_t;
+int bk_reader_next_any(bk_reader_t *r, bk_msg_t *out, char *err, size_t errlen);
 bk_format_t bk_reader_format(const bk_reader_t *r);
 /* Parses one rawjson line (either key style); NULL with err filled. */
 Moby__Buildkit__V1__StatusResponse *bk_rawjson_parse(pbjson_parser_t *p, const char *line, size_t n,

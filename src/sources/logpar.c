@@ -23,7 +23,8 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "sources/logreader_int.h"
+#include "sources/logline.h"
+#include "sources/logpar.h"
 
 #define NBATCH 6
 #define AUTO_MIN_SIZE (4u << 20)
@@ -137,8 +138,8 @@ static bool parse_item(batch_t *b, pbjson_parser_t *json, bool v2, const char *s
 {
     memset(it, 0, sizeof *it);
     if (!v2)
-        return (it->entry = logreader_parse_line(json, &b->arena, s, n, unwrapped, err)) != NULL;
-    it->v2 = logreader_parse_v2_line(json, &b->arena, s, n, unwrapped, err);
+        return (it->entry = logline_parse(json, &b->arena, s, n, unwrapped, err)) != NULL;
+    it->v2 = logline_parse_v2(json, &b->arena, s, n, unwrapped, err);
     if (it->v2 && it->v2->event_type_case == PROTO__V2__EVENT__EVENT_TYPE_APPLICATION_LOG_EVENT)
         it->stream = V2_APPLOGS;
     return it->v2 != NULL;
@@ -147,7 +148,7 @@ static bool parse_item(batch_t *b, pbjson_parser_t *json, bool v2, const char *s
 static void parse_line_into(batch_t *b, pbjson_parser_t *json, bool v2, const char *s, size_t n)
 {
     b->lines++;
-    if (logreader_is_blank(s, n)) return;
+    if (logline_is_blank(s, n)) return;
     pbjson_err_t err;
     bool unwrapped;
     log_item_t item;
@@ -155,7 +156,7 @@ static void parse_line_into(batch_t *b, pbjson_parser_t *json, bool v2, const ch
     for (int k = 0; e && k < err.n_unknown && k < PBJSON_MAX_UNKNOWN; k++)
         if (enum_seen_add(&b->seen, err.unknown[k].ed, err.unknown[k].value)) {
             char msg[300];
-            logreader_unknown_msg(&err.unknown[k], msg, sizeof msg);
+            logline_unknown_msg(&err.unknown[k], msg, sizeof msg);
             add_error(b, msg, true);
             b->errs[b->nerr - 1].enum_ed = err.unknown[k].ed;
             b->errs[b->nerr - 1].enum_value = err.unknown[k].value;
@@ -265,11 +266,11 @@ typedef struct tally {
     enum_seen_t seen;        /* unknown enum values warned about */
 } tally_t;
 
-static bool emit_error(logreader_t *r, const source_sink_t *sink, tally_t *t, const perr_t *e)
+static bool emit_error(const logpar_in_t *in, const source_sink_t *sink, tally_t *t, const perr_t *e)
 {
     char where[300];
-    bool fatal = logreader_opts(r)->strict;
-    snprintf(where, sizeof where, "%s:%llu", logreader_path(r), (unsigned long long)(t->lines + e->line));
+    bool fatal = in->opts->strict;
+    snprintf(where, sizeof where, "%s:%llu", in->path, (unsigned long long)(t->lines + e->line));
     if (e->warning) {
         bool first = !e->enum_ed || enum_seen_add(&t->seen, e->enum_ed, e->enum_value);
         if (first && sink->on_warning) sink->on_warning(sink->ctx, where, e->msg);
@@ -283,12 +284,12 @@ static bool emit_error(logreader_t *r, const source_sink_t *sink, tally_t *t, co
 }
 
 /* Emits one batch in file order; false to stop. */
-static bool emit_batch(logreader_t *r, const source_sink_t *sink, tally_t *t, const batch_t *b)
+static bool emit_batch(const logpar_in_t *in, const source_sink_t *sink, tally_t *t, const batch_t *b)
 {
     size_t ei = 0;
     for (size_t i = 0; i <= b->n; i++) {
         while (ei < b->nerr && b->errs[ei].before == i)
-            if (!emit_error(r, sink, t, &b->errs[ei++])) return false;
+            if (!emit_error(in, sink, t, &b->errs[ei++])) return false;
         if (i == b->n) break;
         const log_item_t *it = &b->ents[i];
         if (t->entries++ == 0 && b->unwrapped[i]) t->format = it->v2 ? LOG_V2_GATEWAY : LOG_GATEWAY;
@@ -330,25 +331,26 @@ static void par_destroy(par_t *p)
     pthread_mutex_destroy(&p->mu);
 }
 
-int logpar_pump(logreader_t *r, const source_sink_t *sink)
+int logpar_pump(const logpar_in_t *in, const source_sink_t *sink, logpar_out_t *out)
 {
     struct stat st;
-    int fd = logreader_fd(r);
+    int fd = in->fd;
+    *out = (logpar_out_t){.format = in->format};
     if (fstat(fd, &st) < 0) return 1;
     size_t size = (size_t)st.st_size;
     posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     par_t p;
-    par_init(&p, fd, size, logreader_opts(r)->batch_bytes);
-    p.v2 = log_format_is_v2(logreader_format(r)); /* before the workers start */
-    int nw = logreader_opts(r)->threads > 1 ? logreader_opts(r)->threads : 2;
+    par_init(&p, fd, size, in->opts->batch_bytes);
+    p.v2 = log_format_is_v2(in->format); /* before the workers start */
+    int nw = in->opts->threads > 1 ? in->opts->threads : 2;
     if (nw > MAX_WORKERS) nw = MAX_WORKERS;
     pthread_t th[MAX_WORKERS];
     for (int i = 0; i < nw; i++)
         if (pthread_create(&th[i], NULL, worker, &p) != 0) abort();
-    tally_t t = {.format = logreader_format(r)};
+    tally_t t = {.format = in->format};
     batch_t *b;
     for (uint64_t seq = 0; (b = wait_batch(&p, seq)) != NULL; seq++) {
-        bool go = emit_batch(r, sink, &t, b);
+        bool go = emit_batch(in, sink, &t, b);
         release(&p, b);
         if (!go) break;
     }
@@ -359,8 +361,8 @@ int logpar_pump(logreader_t *r, const source_sink_t *sink)
     for (int i = 0; i < nw; i++) pthread_join(th[i], NULL);
     par_destroy(&p);
     enum_seen_free(&t.seen);
-    logreader_account(r, t.lines, t.skipped, t.entries, t.v2_events, t.format,
-                      t.last_error[0] ? t.last_error : NULL);
+    *out = (logpar_out_t){t.lines, t.skipped, t.entries, t.v2_events, t.format, ""};
+    snprintf(out->last_error, sizeof out->last_error, "%s", t.last_error);
     if (sink->on_end) sink->on_end(sink->ctx, t.status);
     return t.status;
 }

@@ -7,7 +7,8 @@
 #include <unistd.h>
 #include "sources/logreader.h"
 #include "sources/input.h"
-#include "sources/logreader_int.h"
+#include "sources/logline.h"
+#include "sources/logpar.h"
 #include "sources/recording.h"
 #include "core/pbjson.h"
 
@@ -113,6 +114,11 @@ static bool not_a_log(logreader_t *r, char *errbuf, size_t errlen)
     return false;
 }
 
+bool logreader_version_known(const logreader_t *r)
+{
+    return r->decided || r->format != LOG_JSONL;
+}
+
 bool log_format_is_v2(log_format_t f)
 {
     return f == LOG_V2_JSONL || f == LOG_V2_GATEWAY;
@@ -128,8 +134,8 @@ static void detect_version(logreader_t *r)
         if (!nl && !r->eof)
             break; /* a line cut by the end of the buffer */
         size_t n = nl ? (size_t)(nl - (r->buf + pos)) : r->len - pos;
-        if (!logreader_is_blank(r->buf + pos, n)) {
-            log_format_t f = logreader_classify(r->json, &r->arena, r->buf + pos, n);
+        if (!logline_is_blank(r->buf + pos, n)) {
+            log_format_t f = logline_classify(r->json, &r->arena, r->buf + pos, n);
             arena_reset(&r->arena);
             if (f != LOG_UNKNOWN) {
                 r->format = f;
@@ -205,37 +211,6 @@ static int report(logreader_t *r, const source_sink_t *sink, const char *where, 
     return fatal ? -1 : 0;
 }
 
-bool enum_seen_add(enum_seen_t *s, const void *ed, int value)
-{
-    for (size_t i = 0; i < s->n; i++)
-        if (s->v[i].ed == ed && s->v[i].value == value) return false;
-    if (s->n == s->cap) {
-        s->cap = s->cap ? 2 * s->cap : 8;
-        s->v = realloc(s->v, s->cap * sizeof *s->v);
-        if (!s->v) abort();
-    }
-    s->v[s->n].ed = ed;
-    s->v[s->n++].value = value;
-    return true;
-}
-
-void enum_seen_free(enum_seen_t *s)
-{
-    free(s->v);
-    memset(s, 0, sizeof *s);
-}
-
-void logreader_unknown_msg(const pbjson_unknown_t *u, char *buf, size_t n)
-{
-    const char *name = pbjson_enum_synth_name(u->ed, u->value);
-    if (name)
-        snprintf(buf, n, "%s: %s value \"%s\" is newer than skview's schema; kept as is "
-                 "(not reported again)", u->path, u->ed->short_name, name);
-    else
-        snprintf(buf, n, "%s: %s value %d is newer than skview's schema; kept as UNKNOWN(%d) "
-                 "(not reported again)", u->path, u->ed->short_name, u->value, u->value);
-}
-
 /* Something read that is no malformed input: not counted, never fatal. */
 static void warn_line(logreader_t *r, const source_sink_t *sink, uint64_t line, const char *msg)
 {
@@ -249,82 +224,6 @@ static int report_line(logreader_t *r, const source_sink_t *sink, const char *ms
     char where[300];
     snprintf(where, sizeof where, "%s:%llu", r->path, (unsigned long long)r->line);
     return report(r, sink, where, msg);
-}
-
-static void skip_bom(const char **s, size_t *n)
-{
-    if (*n >= 3 && !memcmp(*s, "\xef\xbb\xbf", 3)) { /* a UTF-8 byte-order mark (editors on Windows) */
-        *s += 3;
-        *n -= 3;
-    }
-}
-
-/* A parsed entry must carry something: an {"error": ...} line of the gateway
- * or an unrelated JSON object parses as an empty LogEntry. */
-static bool entry_is_empty(const Proto__LogEntry *e)
-{
-    return !e->timestamp && !e->event && (!e->entry || !*e->entry);
-}
-
-bool logreader_is_blank(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r') return false;
-    return true;
-}
-
-const Proto__LogEntry *logreader_parse_line(pbjson_parser_t *p, arena_t *arena, const char *s,
-                                            size_t n, bool *unwrapped, pbjson_err_t *err)
-{
-    err->gateway_error = false;
-    skip_bom(&s, &n);
-    const Proto__LogEntry *e = (const void *)pbjson_parse(
-        p, s, n, &proto__log_entry__descriptor, arena, "result", unwrapped, err);
-    if (e && entry_is_empty(e)) {
-        if (pbjson_stream_error(p, s, n, err)) {
-            err->gateway_error = true;
-            return NULL;
-        }
-        snprintf(err->msg, sizeof err->msg, "not a LogEntry (no timestamp, event or entry)");
-        return NULL;
-    }
-    return e;
-}
-
-const Proto__V2__Event *logreader_parse_v2_line(pbjson_parser_t *p, arena_t *arena, const char *s,
-                                                size_t n, bool *unwrapped, pbjson_err_t *err)
-{
-    err->gateway_error = false;
-    skip_bom(&s, &n);
-    const Proto__V2__Event *ev = (const void *)pbjson_parse(
-        p, s, n, &proto__v2__event__descriptor, arena, "result", unwrapped, err);
-    if (ev && ev->event_type_case != PROTO__V2__EVENT__EVENT_TYPE__NOT_SET)
-        return ev;
-    /* {"error": ...} names no kind: it fails as one, or parses empty */
-    pbjson_err_t gw = {0};
-    if (pbjson_stream_error(p, s, n, &gw)) {
-        *err = gw;
-        err->gateway_error = true;
-        return NULL;
-    }
-    if (ev)
-        snprintf(err->msg, sizeof err->msg, "not a v2 Event (no event kind)");
-    else if (strstr(err->msg, "kind \"event\" (") || strstr(err->msg, "kind \"entry\" ("))
-        snprintf(err->msg, sizeof err->msg, "a v1 LogEntry in a v2 event log (its v1 file is F, "
-                 "the v2 one F.v2)");
-    return NULL;
-}
-
-log_format_t logreader_classify(pbjson_parser_t *p, arena_t *arena, const char *s, size_t n)
-{
-    pbjson_err_t err;
-    bool unwrapped;
-    const Proto__LogEntry *e = logreader_parse_line(p, arena, s, n, &unwrapped, &err);
-    if (e && (e->event || (e->entry && *e->entry)))
-        return LOG_JSONL;
-    if (logreader_parse_v2_line(p, arena, s, n, &unwrapped, &err))
-        return LOG_V2_JSONL;
-    return LOG_UNKNOWN;
 }
 
 /* The next line as [*s, *s+*n) without its newline; false at the end. */
@@ -367,7 +266,7 @@ static bool parse_json(logreader_t *r, const char *s, size_t n, log_item_t *it, 
                        pbjson_err_t *err)
 {
     if (!r->decided) {
-        log_format_t f = logreader_classify(r->json, &r->arena, s, n);
+        log_format_t f = logline_classify(r->json, &r->arena, s, n);
         arena_reset(&r->arena);
         if (f != LOG_UNKNOWN) {
             r->format = f;
@@ -376,16 +275,16 @@ static bool parse_json(logreader_t *r, const char *s, size_t n, log_item_t *it, 
     }
     memset(it, 0, sizeof *it);
     if (log_format_is_v2(r->format)) {
-        it->v2 = logreader_parse_v2_line(r->json, &r->arena, s, n, unwrapped, err);
+        it->v2 = logline_parse_v2(r->json, &r->arena, s, n, unwrapped, err);
         if (it->v2 && it->v2->event_type_case == PROTO__V2__EVENT__EVENT_TYPE_APPLICATION_LOG_EVENT)
             it->stream = V2_APPLOGS;
         return it->v2 != NULL;
     }
-    it->entry = logreader_parse_line(r->json, &r->arena, s, n, unwrapped, err);
+    it->entry = logline_parse(r->json, &r->arena, s, n, unwrapped, err);
     if (it->entry && !r->decided && !it->entry->event && !(it->entry->entry && *it->entry->entry)) {
         pbjson_err_t v2err;
         bool u2;
-        if (!logreader_parse_v2_line(r->json, &r->arena, s, n, &u2, &v2err) && unknown_v2_kind(&v2err)) {
+        if (!logline_parse_v2(r->json, &r->arena, s, n, &u2, &v2err) && unknown_v2_kind(&v2err)) {
             *err = v2err;
             it->entry = NULL;
         }
@@ -403,7 +302,7 @@ static int next_json(logreader_t *r, const source_sink_t *sink, log_item_t *out)
             if (report_line(r, sink, "line longer than 64 MiB") < 0) return -1;
             continue;
         }
-        if (logreader_is_blank(s, n)) continue;
+        if (logline_is_blank(s, n)) continue;
         arena_reset(&r->arena);
         pbjson_err_t err;
         bool unwrapped;
@@ -421,7 +320,7 @@ static int next_json(logreader_t *r, const source_sink_t *sink, log_item_t *out)
         for (int k = 0; k < err.n_unknown && k < PBJSON_MAX_UNKNOWN; k++)
             if (enum_seen_add(&r->seen, err.unknown[k].ed, err.unknown[k].value)) {
                 char msg[300];
-                logreader_unknown_msg(&err.unknown[k], msg, sizeof msg);
+                logline_unknown_msg(&err.unknown[k], msg, sizeof msg);
                 warn_line(r, sink, r->line, msg);
             }
         return 1;
@@ -524,12 +423,30 @@ static bool parallel(const logreader_t *r)
     return r->decided && r->format != LOG_RECORDING && r->line == 0 && logpar_wanted(r->fd, &r->opts);
 }
 
+/* The parallel pump over the rest of the file; its totals become the
+ * reader's, so the accessors stay true. */
+static int pump_parallel(logreader_t *r, const source_sink_t *sink)
+{
+    logpar_in_t in = {.fd = r->fd, .path = r->path, .opts = &r->opts, .format = r->format};
+    logpar_out_t out;
+    int status = logpar_pump(&in, sink, &out);
+    r->entries = out.entries;
+    r->v2_events = out.v2_events;
+    r->line = out.lines;
+    r->skipped = out.skipped;
+    r->format = out.format;
+    if (out.last_error[0]) snprintf(r->err, sizeof r->err, "%.*s", (int)sizeof r->err - 1, out.last_error);
+    r->eof = true;
+    r->pos = r->len;
+    return status;
+}
+
 int logreader_pump(logreader_t *r, const source_sink_t *sink)
 {
     log_item_t it;
     int rc, status = 0;
     if (parallel(r))
-        return logpar_pump(r, sink);
+        return pump_parallel(r, sink);
     while ((rc = logreader_next_item(r, sink, &it)) == 1) {
         r->entries++;
         if (it.v2) {
@@ -556,20 +473,3 @@ const char *logreader_path(const logreader_t *r) { return r->path; }
 const char *logreader_error(const logreader_t *r) { return r->err[0] ? r->err : NULL; }
 bool logreader_stopped(const logreader_t *r) { return r->stopped; }
 const char *logreader_io_error(const logreader_t *r) { return r->io_error ? r->ioerr : NULL; }
-
-int logreader_fd(const logreader_t *r) { return r->fd; }
-const logreader_opts_t *logreader_opts(const logreader_t *r) { return &r->opts; }
-
-/* The parallel pump reports its totals here, so the accessors stay true. */
-void logreader_account(logreader_t *r, uint64_t lines, uint64_t skipped, uint64_t entries,
-                       uint64_t v2_events, log_format_t format, const char *last_error)
-{
-    r->entries = entries;
-    r->v2_events = v2_events;
-    r->line = lines;
-    r->skipped = skipped;
-    r->format = format;
-    if (last_error) snprintf(r->err, sizeof r->err, "%s", last_error);
-    r->eof = true;
-    r->pos = r->len;
-}

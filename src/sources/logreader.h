@@ -86,6 +86,8 @@ int logreader_pump(logreader_t *r, const source_sink_t *sink);
 /* The format; for JSON lines LOG_JSONL until a line told v1 from v2 (at open
  * when one of the first lines does). */
 log_format_t logreader_format(const logreader_t *r);
+/* Whether a line told the version (JSON lines; recordings always tell). */
+bool logreader_version_known(const logreader_t *r);
 bool log_format_is_v2(log_format_t f);
 const char *log_format_name(log_format_t f);
 uint64_t logreader_line(const logreader_t *r);      /* current line (record) number */

@@ -37,6 +37,26 @@ char *logset_sibling(const char *path)
     return NULL;
 }
 
+/* Why sib cannot be path's F.v2 (the same file, or v1 lines: a copy), in
+ * errbuf; 0 when it can. */
+static int refuse_sibling(const char *path, logreader_t *sib, char *errbuf, size_t errlen)
+{
+    struct stat a, b;
+    const char *sp = logreader_path(sib);
+    if (stat(path, &a) == 0 && stat(sp, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+        snprintf(errbuf, errlen, "%s: is %s itself (a link), not the v2 events Skaffold writes "
+                 "beside it; remove it to read %s alone", sp, path, path);
+        return -1;
+    }
+    if (logreader_version_known(sib) && !log_format_is_v2(logreader_format(sib))) {
+        snprintf(errbuf, errlen, "%s: its lines are v1 entries (%s), not the v2 events Skaffold "
+                 "writes beside %s (a copy of it?); remove or rename it to read %s alone", sp,
+                 log_format_name(logreader_format(sib)), path, path);
+        return -1;
+    }
+    return 0;
+}
+
 logset_t *logset_open(const char *path, const logreader_opts_t *opts, bool sibling, char *errbuf,
                       size_t errlen)
 {
@@ -54,11 +74,12 @@ logset_t *logset_open(const char *path, const logreader_opts_t *opts, bool sibli
     if (sib) {
         s->r[1] = logreader_open(sib, opts, errbuf, errlen);
         free(sib);
-        if (!s->r[1]) {
+        if (s->r[1])
+            s->n = 2;
+        if (!s->r[1] || refuse_sibling(path, s->r[1], errbuf, errlen)) {
             logset_close(s);
             return NULL;
         }
-        s->n = 2;
     }
     for (size_t i = 0; i < s->n; i++)
         s->p[i].want = true;

@@ -8,7 +8,9 @@
  * capture or a recording (which holds both already) is read alone.
  *
  * The rule: with LOGSET_SIBLING, a path other than "-" whose lines are v1
- * (or tell nothing yet) gets PATH.v2 when that exists. Merging: each file is
+ * (or tell nothing yet) gets PATH.v2 when that exists. A PATH.v2 that is
+ * PATH itself (a link) or whose lines are v1 (a copy of PATH) is refused:
+ * merged, every entry would be folded twice. Merging: each file is
  * in its own order; the item with the earlier timestamp goes first, the v1
  * file's on a tie; an item without a timestamp goes as soon as it is next in
  * its file. Errors and warnings name their own file ("F.v2:12: ..."). */

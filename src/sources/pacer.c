@@ -1,5 +1,6 @@
 /* The replay pacer; see pacer.h. */
 #include <stdio.h>
+#include "core/pbjson.h"
 #include "sources/pacer.h"
 
 static const double speeds[] = {0.5, 1, 2, 4, 8, 16, 32, 64, 0};
@@ -31,13 +32,7 @@ void *pacer_data(const pacer_t *p)
 
 int64_t pacer_ts_ns(const Google__Protobuf__Timestamp *t)
 {
-    int64_t ns;
-    if (!t)
-        return 0;
-    if (__builtin_mul_overflow(t->seconds, (int64_t)1000000000, &ns) ||
-        __builtin_add_overflow(ns, (int64_t)t->nanos, &ns))
-        return t->seconds < 0 ? INT64_MIN + 1 : INT64_MAX;
-    return ns;
+    return t ? pbjson_time_ns(t->seconds, t->nanos) : 0;
 }
 
 uint64_t pacer_delay_ms(double speed, int64_t last_ns, int64_t next_ns)

@@ -39,7 +39,9 @@ enum record_kind {
     RECORD_BUILDKIT_STATUS = 2,  /* moby.buildkit.v1.StatusResponse */
     RECORD_V2_EVENT = 3,         /* proto.v2.Event of the v2 Events stream */
     RECORD_V2_APPLOG = 4,        /* proto.v2.Event of the v2 ApplicationLogs stream */
-    RECORD_KIND_MAX = 4,
+    RECORD_BUILDKIT_DU = 5,      /* moby.buildkit.v1.DiskUsageResponse */
+    RECORD_BUILDKIT_WORKERS = 6, /* moby.buildkit.v1.ListWorkersResponse */
+    RECORD_KIND_MAX = 6,
 };
 
 typedef struct recording_writer {

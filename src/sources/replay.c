@@ -53,25 +53,19 @@ static bool starts_iteration(const Proto__LogEntry *e)
            status_kind(ev->devloopevent->status) == STATUS_IN_PROGRESS;
 }
 
-static bool v2_task_is(const Proto__V2__Event *ev, const char *status)
-{
-    return ev->event_type_case == PROTO__V2__EVENT__EVENT_TYPE_TASK_EVENT && ev->taskevent->status &&
-           !strcmp(ev->taskevent->status, status);
-}
-
 /* A v2 DevLoop task starting: where an iteration starts when the file has
  * no v1 entries. */
 static bool v2_starts_iteration(const Proto__V2__Event *ev)
 {
-    return v2_task_is(ev, "InProgress") && ev->taskevent->task && !strcmp(ev->taskevent->task, "DevLoop");
+    return ev->event_type_case == PROTO__V2__EVENT__EVENT_TYPE_TASK_EVENT &&
+           status_kind(ev->taskevent->status) == STATUS_IN_PROGRESS && ev->taskevent->task &&
+           !strcmp(ev->taskevent->task, "DevLoop");
 }
 
+/* The Errors pane's rule for v2 events (model_v2_error). */
 bool replay_v2_is_error(const Proto__V2__Event *ev)
 {
-    if (v2_task_is(ev, "Failed"))
-        return !ev->taskevent->task || strcmp(ev->taskevent->task, "DevLoop") != 0;
-    return ev->event_type_case == PROTO__V2__EVENT__EVENT_TYPE_STATUS_CHECK_SUBTASK_EVENT &&
-           ev->statuschecksubtaskevent->status && !strcmp(ev->statuschecksubtaskevent->status, "Failed");
+    return model_v2_error(ev);
 }
 
 static int64_t item_ns(const log_item_t *it)

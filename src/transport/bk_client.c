@@ -5,6 +5,7 @@
 #include <string.h>
 #include <grpc/status.h>
 #include "transport/bk_client.h"
+#include "transport/docker.h"
 #include "transport/rpc_int.h"
 
 #define BK_SERVICE "/moby.buildkit.v1.Control/"
@@ -14,6 +15,7 @@ _Static_assert(BK_MAX_MESSAGE == RPC_MAX_MESSAGE, "the engine's channel takes Bu
 struct bk_client {
     eng_t *eng;
     char *addr;
+    char *docker_sock;          /* Docker's BuildKit: the socket dialled */
     bool watching;              /* bk_client_watch was called */
 };
 
@@ -45,13 +47,21 @@ int bk_target(const char *addr, char *out, size_t n, char *err, size_t errlen)
         snprintf(out, n, "%.*s", (int)len, t);
         return 0;
     }
+    int d = docker_addr(addr, out, n, err, errlen);
+    if (d != 0)
+        return d < 0 ? -1 : 0;
     if (sep && strncmp(addr, "unix://", 7)) {
-        snprintf(err, errlen, "%s: the %.*s:// scheme is not supported (use unix:// or tcp://; "
+        snprintf(err, errlen, "%s: the %.*s:// scheme is not supported (use unix://, tcp:// or docker://; "
                  "for a container, publish buildkitd's socket or port)", addr, (int)(sep - addr), addr);
         return -1;
     }
     snprintf(out, n, "%s", t);
     return 0;
+}
+
+static int dial_docker(void *arg, char *err, size_t errlen)
+{
+    return docker_dial(((bk_client_t *)arg)->docker_sock, err, errlen);
 }
 
 bk_client_t *bk_client_new(uv_loop_t *loop, const char *addr, char *err, size_t errlen)
@@ -62,9 +72,16 @@ bk_client_t *bk_client_new(uv_loop_t *loop, const char *addr, char *err, size_t 
     bk_client_t *c = calloc(1, sizeof *c);
     if (!c)
         abort();
-    c->eng = eng_new(loop, target, "buildkit");
+    char path[1024];
+    if (docker_addr(addr, path, sizeof path, err, errlen) == 1) {
+        c->docker_sock = strdup(path);
+        c->eng = eng_new_dialled(loop, "docker", dial_docker, c, "buildkit");
+    } else {
+        c->eng = eng_new(loop, target, "buildkit");
+    }
     if (!c->eng) {
         snprintf(err, errlen, "%s: cannot set up the client", addr);
+        free(c->docker_sock);
         free(c);
         return NULL;
     }
@@ -80,6 +97,7 @@ void bk_client_free(bk_client_t *c)
         return;
     eng_free(c->eng);
     free(c->addr);
+    free(c->docker_sock);
     free(c);
 }
 
@@ -91,6 +109,8 @@ void bk_client_watch(bk_client_t *c, eng_conn_cb on_conn, void (*retry)(void *),
 }
 
 void bk_rpc_cancel(bk_call_t *call) { eng_cancel(call); }
+
+uint64_t bk_client_backoff(bk_client_t *c, unsigned attempt) { return eng_backoff_delay(c->eng, attempt); }
 
 const char *bk_client_addr(const bk_client_t *c) { return c->addr; }
 

@@ -3,7 +3,9 @@
  * hand-over queue, backoff), so every callback runs on the loop thread.
  *
  * Address: "unix:///path" (the default, unix:///run/buildkit/buildkitd.sock),
- * "tcp://host:port" or "host:port"; the connection helpers of buildctl
+ * "tcp://host:port" or "host:port"; "docker" or "docker://PATH" for the
+ * BuildKit inside a Docker daemon (docker.h: $DOCKER_HOST, else
+ * /var/run/docker.sock; a new /grpc upgrade per connection); the connection helpers of buildctl
  * (docker-container://, kube-pod://, ssh://, npipe://) are not supported and
  * are refused with a sentence saying so. Messages up to 16 MiB are accepted,
  * as BuildKit's own client does. No call needs request metadata.
@@ -54,6 +56,9 @@ const char *bk_client_addr(const bk_client_t *c);
 void bk_client_watch(bk_client_t *c, eng_conn_cb on_conn, void (*retry)(void *arg), void *arg);
 /* Asks the server to stop a call; its on_end still follows (CANCELLED). */
 void bk_rpc_cancel(bk_call_t *call);
+/* The delay in ms before retry number `attempt` (0 first), on the engine's
+ * backoff schedule (engine.h), for a consumer that retries a call itself. */
+uint64_t bk_client_backoff(bk_client_t *c, unsigned attempt);
 
 /* Status(ref): a stream of StatusResponse until the build ends. */
 bk_call_t *bk_status(bk_client_t *c, const char *ref, bk_rpc_msg_cb on_msg, bk_rpc_end_cb on_end, void *arg);

@@ -10,11 +10,13 @@
 #include <string.h>
 #include <time.h>
 #include <grpc/grpc.h>
+#include <grpc/grpc_posix.h>
 #include <grpc/grpc_security.h>
 #include <grpc/support/log.h>
 #include <grpc/support/time.h>
 #include <stdatomic.h>
 #include "core/textsafe.h"
+#include "core/xalloc.h"
 #include "transport/engine.h"
 #include "transport/rpc_int.h"
 
@@ -66,6 +68,10 @@ struct eng {
     uv_loop_t *loop;
     const char *who;
     grpc_channel *ch;
+    char *target;                    /* the channel's name */
+    eng_dial_fn dial;                /* NULL: gRPC connects to target itself */
+    void *dial_arg;
+    bool redial;                     /* dialled: the connection is gone, dial before the next call */
     grpc_completion_queue *cq;
     uv_thread_t thread;
     bool thread_running, stopping;
@@ -299,6 +305,8 @@ static void cq_main(void *arg)
 
 /* ---- loop thread: calls ------------------------------------------------------ */
 
+static void channel_redial(eng_t *e);
+
 static void call_free(eng_call_t *c)
 {
     if (c->call)
@@ -333,6 +341,8 @@ static void call_ended(eng_t *e, eng_call_t *c)
             *p = c->next;
             break;
         }
+    if (e->dial && c->status == GRPC_STATUS_UNAVAILABLE)
+        e->redial = true; /* a channel over one descriptor never reconnects */
     char *details = rpc_slice_strdup(c->details);
     eng_end_t end = {
         .code = c->status, .details = details, .reply = c->reply ? c->reply->msg : NULL,
@@ -456,6 +466,8 @@ eng_call_t *eng_call(eng_t *e, const eng_req_t *req)
 {
     if (e->stopping || !e->ch)
         return NULL;
+    if (e->dial && e->redial)
+        channel_redial(e);
     eng_call_t *c = calloc(1, sizeof *c);
     if (!c)
         abort();
@@ -573,7 +585,20 @@ int eng_keepalive_ms(void)
     return ms > 0 && ms < 3600000 ? (int)ms : 360000;
 }
 
-static grpc_channel *channel_new(const char *target)
+/* The channel over a dialled descriptor, or, when the dial failed, a lame
+ * channel whose calls end UNAVAILABLE with the dial's sentence (the client
+ * then retries as for any lost server, and the next call dials again). */
+static grpc_channel *channel_dialled(eng_t *e, grpc_channel_credentials *creds, const grpc_channel_args *ca)
+{
+    char err[768];
+    int fd = e->dial(e->dial_arg, err, sizeof err);
+    e->redial = fd < 0;
+    if (fd < 0)
+        return grpc_lame_client_channel_create(e->target, GRPC_STATUS_UNAVAILABLE, err);
+    return grpc_channel_create_from_fd(e->target, fd, creds, ca);
+}
+
+static grpc_channel *channel_new(eng_t *e)
 {
     int keepalive = eng_keepalive_ms();
     grpc_arg args[] = {
@@ -596,9 +621,16 @@ static grpc_channel *channel_new(const char *target)
     };
     grpc_channel_args ca = {sizeof args / sizeof args[0], args};
     grpc_channel_credentials *creds = grpc_insecure_credentials_create();
-    grpc_channel *ch = grpc_channel_create(target, creds, &ca);
+    grpc_channel *ch = e->dial ? channel_dialled(e, creds, &ca) : grpc_channel_create(e->target, creds, &ca);
     grpc_channel_credentials_release(creds);
     return ch;
+}
+
+/* Calls still running on the old channel keep it alive until they end. */
+static void channel_redial(eng_t *e)
+{
+    grpc_channel_destroy(e->ch);
+    e->ch = channel_new(e);
 }
 
 static int handles_init(eng_t *e)
@@ -621,6 +653,11 @@ static int handles_init(eng_t *e)
 
 eng_t *eng_new(uv_loop_t *loop, const char *target, const char *who)
 {
+    return eng_new_dialled(loop, target, NULL, NULL, who);
+}
+
+eng_t *eng_new_dialled(uv_loop_t *loop, const char *target, eng_dial_fn dial, void *dial_arg, const char *who)
+{
     eng_t *e = calloc(1, sizeof *e);
     if (!e)
         abort();
@@ -637,9 +674,12 @@ eng_t *eng_new(uv_loop_t *loop, const char *target, const char *who)
         free(e);
         return NULL;
     }
+    e->target = xstrdup(target);
+    e->dial = dial;
+    e->dial_arg = dial_arg;
     gpr_set_log_function(eng_log);
     grpc_init();
-    e->ch = channel_new(target);
+    e->ch = channel_new(e);
     e->cq = grpc_completion_queue_create_for_next(NULL);
     int rc = uv_thread_create(&e->thread, cq_main, e);
     if (rc < 0) {
@@ -684,6 +724,7 @@ void eng_free(eng_t *e)
         abort();
     }
     uv_mutex_destroy(&e->mu);
+    free(e->target);
     free(e);
     grpc_shutdown();
 }

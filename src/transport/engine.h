@@ -9,7 +9,9 @@
  * results wait, it stops re-arming and HTTP/2 flow control holds the server
  * until the loop drained them. Every callback runs on the loop thread.
  *
- * Channel: plaintext HTTP/2 to target ("host:port", "unix:///path"); answers
+ * Channel: plaintext HTTP/2 to target ("host:port", "unix:///path"), or over
+ * a descriptor that a dialler connected (eng_new_dialled: Docker's /grpc
+ * upgrade); answers
  * up to RPC_MAX_MESSAGE; a keepalive ping every 6 minutes (SKVIEW_KEEPALIVE_MS
  * overrides it) so that a server hung after the handshake is noticed; gRPC's
  * own reconnect backoff kept short, since the clients pace retries
@@ -77,6 +79,16 @@ typedef void (*eng_conn_cb)(void *arg, live_conn_t conn, const char *detail, uin
 /* who names the client in errors ("live", "buildkit"). Calls grpc_init.
  * NULL (a sentence on stderr) when libuv refuses a handle. */
 eng_t *eng_new(uv_loop_t *loop, const char *target, const char *who);
+
+/* Connects a descriptor that speaks HTTP/2 (prior knowledge): the fd, or -1
+ * with err saying why. Runs on the loop thread and may block it briefly. */
+typedef int (*eng_dial_fn)(void *arg, char *err, size_t errlen);
+/* As eng_new, over descriptors from dial (target only names the channel).
+ * A channel over one descriptor never reconnects by itself: once a call
+ * ended UNAVAILABLE, or the dial failed, the next eng_call dials again and
+ * puts a new channel in place. A failed dial makes that channel's calls end
+ * UNAVAILABLE with dial's sentence, so consumers see it as a lost server. */
+eng_t *eng_new_dialled(uv_loop_t *loop, const char *target, eng_dial_fn dial, void *dial_arg, const char *who);
 /* NULL when the call cannot start (stopping, or gRPC refused). */
 eng_call_t *eng_call(eng_t *e, const eng_req_t *req);
 /* Asks the server to stop; on_end still follows (CANCELLED). */

@@ -26,11 +26,12 @@ typedef enum action_group {
     X(QUIT,        "quit",          GROUP_GENERAL, "Quit skview") \
     X(HELP,        "help",          GROUP_GENERAL, "Show or hide this help") \
     X(DETAILS,     "details",       GROUP_GENERAL, "Details of the selected item") \
-    X(FILTER,      "filter",        GROUP_GENERAL, "Filter rows by text (kind:NAME for a kind)") \
+    X(FILTER,      "filter",        GROUP_GENERAL, "Filter rows by text (kind:NAME); Logs: search") \
     X(NEXT_MATCH,  "next-match",    GROUP_GENERAL, "Next row matching the filter") \
     X(PREV_MATCH,  "prev-match",    GROUP_GENERAL, "Previous row matching the filter") \
     X(FOLLOW,      "follow",        GROUP_GENERAL, "Follow new rows on or off") \
     X(COPY_URL,    "copy-url",      GROUP_GENERAL, "Copy the port's URL (OSC 52)") \
+    X(COPY,        "copy",          GROUP_GENERAL, "Copy the error, the suggested command, or the popup's text (OSC 52)") \
     X(REDRAW,      "redraw",        GROUP_GENERAL, "Redraw the screen") \
     X(ZOOM,        "zoom",          GROUP_GENERAL, "The focused pane full screen, or back (Esc, q)") \
     X(FOCUS_NEXT,  "focus-next",    GROUP_MOVE,    "Focus the next pane") \

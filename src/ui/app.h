@@ -3,23 +3,23 @@
 #ifndef SKVIEW_UI_APP_H
 #define SKVIEW_UI_APP_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <uv.h>
-#include "sources/recording.h"
-#include "transport/client.h"
-#include "sources/recorder.h"
-#include "sources/replay.h"
 #include "skaffold/model.h"
 #include "core/pbjson.h"
 #include "session/session.h"
 #include "ui/config.h"
 #include "ui/layout.h"
+#include "ui/prompt_hist.h"
 #include "ui/view.h"
 
 #define UI_FRAME_MS 33         /* at most 30 frames per second */
 #define UI_ANIM_MS 125         /* spinner and countdown, only while running */
+#define UI_MSG_MS 5000         /* a message on the status line, then gone */
+#define UI_MSG_ERROR_MS 10000  /* an error message */
 #define UI_SIGNALS 5           /* WINCH INT TERM HUP TSTP */
 
 typedef enum ui_source {
@@ -32,6 +32,7 @@ typedef enum ui_prompt_mode {
     UI_PROMPT_PRUNE,           /* prune options (bk_prune.c) */
     UI_PROMPT_CONFIRM,         /* y/N before pruning */
     UI_PROMPT_PANE,            /* the focused pane's own prompt (view_ops.prompt) */
+    UI_PROMPT_ASK,             /* a yes/no question: y answers yes, any other key no */
 } ui_prompt_mode_t;
 
 typedef enum ui_overlay {
@@ -52,26 +53,36 @@ struct ui {
     view_t views[PANE__COUNT];
     int focus;
     bool zoom;                 /* the focused pane alone, full screen */
+    int focus_back;            /* focused before Logs: where leaving the Logs
+                                * view goes when Logs has no place in the layout */
 
     /* The session (session.h) owns the sources (live client or replay,
      * recorder), the model and the commands; the viewer reads it and sends
      * it commands. model is the session's, for the panes to read. */
     session_t session;
 
-    /* status line: the result of the last action */
+    /* status line: the result of the last action, until it expires
+     * (UI_MSG_MS, UI_MSG_ERROR_MS after it was set) */
     char msg[512];
     bool msg_error;
+    uint64_t msg_ms;           /* uv_now when set */
+    uv_timer_t msg_timer;      /* the redraw when it expires */
 
     /* overlays and the filter prompt */
     ui_overlay_t overlay;
     strbuf_t popup;            /* details text (raw; sanitised when drawn) */
     char popup_title[160];
     int popup_top;
+    int popup_anchor;          /* the popup's line (before wrapping) to open
+                                * at, once wrapped; -1: none */
     bool prompting;
     ui_prompt_mode_t prompt_mode;
     char prompt_label[256];
-    char prompt[128];
-    char prompt_saved[128];
+    char prompt[PATH_MAX + 4]; /* a path of PATH_MAX bytes or more is refused */
+    char prompt_saved[PROMPT_HIST_LEN];
+    bool prompt_history;       /* Up/Down walk prompt_hist, Enter adds to it */
+    prompt_hist_t prompt_hist; /* the / texts, shared by every pane */
+    int (*ask)(ui_t *ui, bool yes); /* UI_PROMPT_ASK's answer; prompt kept */
 
     /* BuildKit (bk.h): NULL unless in use; bk_gen counts its changes so the
      * view engine's filter index sees them. */
@@ -100,6 +111,8 @@ struct ui {
 /* ui.c */
 void ui_request_redraw(ui_t *ui);
 void ui_message(ui_t *ui, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Whether the status line's message is older than its time on screen. */
+bool ui_message_expired(const ui_t *ui);
 /* "Now" for durations: the newest entry's time in a replay, the clock live. */
 int64_t ui_now_ns(const ui_t *ui);
 int ui_text_flags(const ui_t *ui);
@@ -108,6 +121,8 @@ void ui_term_write(ui_t *ui, const char *seq, size_t len);
 
 /* render.c: one full frame into the curses screen (no refresh). */
 void ui_render(ui_t *ui);
+/* render.c: the layout for the size, focus and zoom of now (ui->layout). */
+void ui_layout(ui_t *ui);
 /* Whether pane p exists now (Debugging: containers; BuildKit's: bk.h). */
 bool ui_pane_present(ui_t *ui, int p);
 /* Whether something on screen moves by itself (spinner, countdown). */
@@ -119,6 +134,13 @@ void statusline_draw(ui_t *ui, rect_t r);
 
 /* input.c: one key or mouse event from curses; returns UI_* flags. */
 int input_key(ui_t *ui, int key);
+/* Asks question (the label) on the status line; the next key answers:
+ * answer(ui, yes) with yes for y, and ui->prompt as it was. */
+void ui_ask(ui_t *ui, const char *question, int (*answer)(ui_t *ui, bool yes));
+/* Opens the prompt in mode (label and text are the caller's) in place of
+ * the message; history: a / prompt, with Up/Down through the texts given
+ * before. */
+void ui_prompt_open(ui_t *ui, ui_prompt_mode_t mode, bool history);
 int input_dispatch(ui_t *ui, action_t a);
 
 /* help.c, details.c: overlays */

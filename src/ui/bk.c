@@ -1,36 +1,43 @@
-/* The viewer's BuildKit daemon side: one client, the calls behind the Build,
- * Cache and Workers panes, and the global BuildKit actions. See bk.h. */
+/* The viewer's BuildKit side: the session's BuildKit half started with the
+ * viewer's hooks, and the BuildKit actions as session commands. See bk.h. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <grpc/status.h>
 #include "core/common.h"
+#include "core/xalloc.h"
 #include "ui/bk.h"
-
-ui_bk_t *bk_ui_new(ui_t *ui, bool live, unsigned tail_lines)
-{
-    static unsigned serial;
-    ui_bk_t *b = calloc(1, sizeof *b);
-    if (!b)
-        abort();
-    b->serial = ++serial;
-    b->live = live;
-    b->expanded = -1;
-    bk_progress_opts_t po = {.tail_lines = tail_lines};
-    b->progress = bk_progress_new(&po);
-    bk_builds_init(&b->builds);
-    bk_cache_init(&b->cache);
-    bk_cache_init(&b->removed);
-    ui->bk = b;
-    return b;
-}
+#include "ui/draw.h"
 
 void bk_ui_changed(ui_t *ui)
 {
     ui->bk_gen++;
     ui_request_redraw(ui);
+}
+
+static void hook_change(void *ctx)
+{
+    bk_ui_changed(ctx);
+}
+
+static void hook_message(void *ctx, bool error, const char *text)
+{
+    ui_message(ctx, error, "%s", text);
+}
+
+static session_hooks_t hooks(ui_t *ui)
+{
+    return (session_hooks_t){.ctx = ui, .on_change = hook_change, .on_message = hook_message};
+}
+
+static void attach(ui_t *ui, bk_session_t *s)
+{
+    ui_bk_t *b = xcalloc(1, sizeof *b);
+    b->s = s;
+    b->m = &s->model;
+    b->expanded = -1;
+    ui->bk = b;
+    ui->session.bk = s;
 }
 
 int bk_ui_parse_tail(const char *s, unsigned *out)
@@ -54,255 +61,40 @@ bool bk_ui_wanted(const bk_ui_opts_t *o)
 
 bool bk_ui_present(ui_t *ui, int pane)
 {
-    if (!ui->bk)
+    ui_bk_t *b = ui->bk;
+    if (!b)
         return false;
-    return pane == PANE_BUILD || ui->bk->live;
+    /* A replay has Cache and Workers when its recording holds their answers. */
+    return pane == PANE_BUILD || b->s->live || (pane == PANE_CACHE && b->m->du_loaded) ||
+           (pane == PANE_WORKERS && b->m->workers_loaded);
 }
 
 bk_time_t bk_ui_now(const ui_t *ui)
 {
-    if (!ui->bk || !ui->bk->live)
-        return ui->bk ? bk_progress_last_time(ui->bk->progress) : 0;
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+    return ui->bk ? bk_session_now(ui->bk->s) : 0;
 }
 
 bool bk_ui_animating(ui_t *ui)
 {
     ui_bk_t *b = ui->bk;
-    if (!b || !b->live || !b->status_running || b->picking)
+    if (!b || !b->s->live || !b->m->status_running || b->picking)
         return false;
-    size_t n = bk_progress_count(b->progress);
+    size_t n = bk_progress_count(b->m->progress);
     for (size_t i = 0; i < n; i++)
-        if (bk_vertex_state(bk_progress_vertex(b->progress, i)) == BK_RUNNING)
+        if (bk_vertex_state(bk_progress_vertex(b->m->progress, i)) == BK_RUNNING)
             return true;
     return false;
-}
-
-/* Copies err into a pane's error slot and the status line. */
-static void call_failed(ui_t *ui, char *slot, const char *what, const char *msg)
-{
-    snprintf(slot, BK_UI_ERR, "%s: %s", what, msg);
-    /* A lost daemon is said once (bk_conn_changed), not by every call. */
-    if (ui->bk->conn != LIVE_RECONNECTING || strncmp(msg, "UNAVAILABLE", 11))
-        ui_message(ui, true, "buildkit %s", slot);
-}
-
-/* ---- Status(ref) ------------------------------------------------------------ */
-
-/* One Status call; a new pick cancels the old one, whose messages and end
- * are then ignored (gen no longer matches). */
-typedef struct status_ctx {
-    ui_t *ui;
-    unsigned gen;
-} status_ctx_t;
-
-static void status_msg(void *arg, const ProtobufCMessage *m)
-{
-    status_ctx_t *c = arg;
-    ui_bk_t *b = c->ui->bk;
-    if (c->gen != b->status_gen)
-        return;
-    bk_progress_fold(b->progress, (const Moby__Buildkit__V1__StatusResponse *)m);
-    bk_ui_changed(c->ui);
-}
-
-static void status_end(void *arg, int code, const char *msg)
-{
-    status_ctx_t *c = arg;
-    ui_t *ui = c->ui;
-    ui_bk_t *b = ui->bk;
-    if (c->gen == b->status_gen && code == GRPC_STATUS_UNAVAILABLE && b->conn == LIVE_RECONNECTING) {
-        /* The daemon went away: keep the last frame, follow again once back. */
-        b->status_running = false;
-        b->status_lost = true;
-        bk_ui_changed(ui);
-    } else if (c->gen == b->status_gen) {
-        b->status_running = false;
-        b->status_ended = true;
-        if (code != GRPC_STATUS_OK && code != GRPC_STATUS_CANCELLED)
-            call_failed(ui, b->status_err, "status", msg);
-        else if (bk_progress_failed(b->progress))
-            ui_message(ui, true, "build %s failed", b->ref);
-        else
-            ui_message(ui, false, "build %s finished", b->ref);
-        bk_ui_changed(ui);
-    }
-    free(c);
 }
 
 void bk_ui_follow(ui_t *ui, const char *ref)
 {
     ui_bk_t *b = ui->bk;
-    if (b->status_call && b->status_running)
-        bk_rpc_cancel(b->status_call);
-    b->status_gen++;
-    bk_progress_reset(b->progress);
-    snprintf(b->ref, sizeof b->ref, "%s", ref);
     b->expanded = -1;
     b->picking = false;
-    b->status_err[0] = 0;
-    b->status_ended = b->status_lost = false;
-    status_ctx_t *c = malloc(sizeof *c);
-    if (!c)
-        abort();
-    *c = (status_ctx_t){ui, b->status_gen};
-    b->status_call = bk_status(b->client, ref, status_msg, status_end, c);
-    b->status_running = b->status_call != NULL;
-    if (!b->status_call) {
-        free(c);
-        call_failed(ui, b->status_err, "status", "cannot start the call");
-    }
+    bk_session_command(b->s, BK_CMD_FOLLOW, &(bk_cmd_arg_t){.ref = ref});
     ui->views[PANE_BUILD].cursor = ui->views[PANE_BUILD].top = 0;
     ui->views[PANE_BUILD].follow = true;
     bk_ui_changed(ui);
-}
-
-/* ---- DiskUsage, ListWorkers, Info -------------------------------------------- */
-
-static void du_msg(void *arg, const ProtobufCMessage *m)
-{
-    ui_t *ui = arg;
-    bk_cache_load(&ui->bk->cache, (const Moby__Buildkit__V1__DiskUsageResponse *)m);
-    bk_cache_sort(&ui->bk->cache, ui->bk->sort);
-    ui->bk->du_loaded = true;
-}
-
-static void du_end(void *arg, int code, const char *msg)
-{
-    ui_t *ui = arg;
-    ui->bk->du_running = false;
-    if (code != GRPC_STATUS_OK && code != GRPC_STATUS_CANCELLED)
-        call_failed(ui, ui->bk->du_err, "du", msg);
-    bk_ui_changed(ui);
-}
-
-void bk_ui_refresh_cache(ui_t *ui)
-{
-    ui_bk_t *b = ui->bk;
-    if (b->du_running || !b->client)
-        return;
-    b->du_err[0] = 0;
-    b->du_running = bk_disk_usage(b->client, NULL, 0, du_msg, du_end, ui) != NULL;
-}
-
-/* The answer outlives the call: a deep copy through its wire form. */
-static void workers_msg(void *arg, const ProtobufCMessage *m)
-{
-    ui_t *ui = arg;
-    size_t n = protobuf_c_message_get_packed_size(m);
-    uint8_t *buf = malloc(n ? n : 1);
-    if (!buf)
-        abort();
-    protobuf_c_message_pack(m, buf);
-    if (ui->bk->workers)
-        moby__buildkit__v1__list_workers_response__free_unpacked(ui->bk->workers, NULL);
-    ui->bk->workers = moby__buildkit__v1__list_workers_response__unpack(NULL, n, buf);
-    free(buf);
-}
-
-static void workers_end(void *arg, int code, const char *msg)
-{
-    ui_t *ui = arg;
-    ui->bk->workers_running = false;
-    if (code != GRPC_STATUS_OK && code != GRPC_STATUS_CANCELLED)
-        call_failed(ui, ui->bk->workers_err, "workers", msg);
-    bk_ui_changed(ui);
-}
-
-static void refresh_workers(ui_t *ui)
-{
-    ui_bk_t *b = ui->bk;
-    if (b->workers_running)
-        return;
-    b->workers_err[0] = 0;
-    b->workers_running = bk_list_workers(b->client, workers_msg, workers_end, ui) != NULL;
-}
-
-static void info_msg(void *arg, const ProtobufCMessage *m)
-{
-    ui_t *ui = arg;
-    const Moby__Buildkit__V1__InfoResponse *r = (const void *)m;
-    if (r->buildkitversion && r->buildkitversion->version)
-        snprintf(ui->bk->version, sizeof ui->bk->version, "%s", r->buildkitversion->version);
-}
-
-/* Info is v0.11+; an older daemon's UNIMPLEMENTED just leaves no version. */
-static void info_end(void *arg, int code, const char *msg)
-{
-    bk_ui_changed(arg);
-}
-
-/* ---- ListenBuildHistory ----------------------------------------------------------- */
-
-static void history_msg(void *arg, const ProtobufCMessage *m)
-{
-    ui_t *ui = arg;
-    bk_builds_fold(&ui->bk->builds, (const Moby__Buildkit__V1__BuildHistoryEvent *)m);
-    bk_ui_changed(ui);
-}
-
-static void history_end(void *arg, int code, const char *msg)
-{
-    ui_t *ui = arg;
-    ui_bk_t *b = ui->bk;
-    b->history_running = false;
-    if (code == GRPC_STATUS_UNAVAILABLE && b->conn == LIVE_RECONNECTING) {
-        /* Listened to again once the daemon is back (bk_reconnect). */
-    } else if (code == GRPC_STATUS_UNIMPLEMENTED) {
-        /* A pre-v0.11 daemon: nothing to pick from, only a ref works. */
-        b->no_history = true;
-        if (b->picking)
-            ui_message(ui, true, "%s", BK_NO_HISTORY);
-    } else if (code != GRPC_STATUS_OK && code != GRPC_STATUS_CANCELLED) {
-        call_failed(ui, b->history_err, "history", msg);
-    }
-    bk_ui_changed(ui);
-}
-
-/* Listens for good: builds starting and finishing keep the list current. */
-static void start_history(ui_t *ui)
-{
-    ui_bk_t *b = ui->bk;
-    if (b->history_running || b->no_history)
-        return;
-    moby__buildkit__v1__build_history_request__init(&b->history_req);
-    b->history_err[0] = 0;
-    b->history_running = bk_history(b->client, &b->history_req, history_msg, history_end, ui) != NULL;
-}
-
-/* ---- the daemon's connection ----------------------------------------------------- */
-
-/* The header shows the state; the status line says why it was lost. Once
- * back, a build followed when the daemon went away is followed again. */
-static void bk_conn_changed(void *arg, live_conn_t conn, const char *detail, uint64_t retry_ms)
-{
-    ui_t *ui = arg;
-    ui_bk_t *b = ui->bk;
-    b->conn = conn;
-    b->retry_ms = retry_ms;
-    snprintf(b->conn_detail, sizeof b->conn_detail, "%s", detail ? detail : "");
-    if (conn == LIVE_RECONNECTING)
-        ui_message(ui, true, "buildkit: connection lost; retrying in %.1f s: %s", retry_ms / 1000.0,
-                   b->conn_detail);
-    if (conn == LIVE_CONNECTED && b->status_lost && b->ref[0] && !b->picking) {
-        char ref[sizeof b->ref];
-        snprintf(ref, sizeof ref, "%s", b->ref);
-        bk_ui_follow(ui, ref);
-    }
-    bk_ui_changed(ui);
-}
-
-/* The backoff is over: ask again what the connection took with it. The
- * first answer's headers report the daemon connected; a refusal, lost again. */
-static void bk_reconnect(void *arg)
-{
-    ui_t *ui = arg;
-    bk_info(ui->bk->client, info_msg, info_end, ui);
-    refresh_workers(ui);
-    bk_ui_refresh_cache(ui);
-    start_history(ui);
 }
 
 /* ---- start, stop ------------------------------------------------------------------- */
@@ -312,7 +104,7 @@ static int read_ref_file(const char *path, char *out, size_t n)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
-        fprintf(stderr, "skview: --ref-file %s: %s\n", path, strerror(errno));
+        say_line("skview: --ref-file %s: %s", path, strerror(errno));
         return -1;
     }
     char line[512] = "";
@@ -323,7 +115,7 @@ static int read_ref_file(const char *path, char *out, size_t n)
     const char *slash = strrchr(line, '/');
     snprintf(out, n, "%s", slash ? slash + 1 : line);
     if (!*out) {
-        fprintf(stderr, "skview: --ref-file %s: no ref in the file\n", path);
+        say_line("skview: --ref-file %s: no ref in the file", path);
         return -1;
     }
     return 0;
@@ -331,56 +123,99 @@ static int read_ref_file(const char *path, char *out, size_t n)
 
 int bk_ui_live(ui_t *ui, const bk_ui_opts_t *o)
 {
-    char ref[256] = "", err[600];
+    char ref[512] = "", err[600];
     if (o->ref_file && read_ref_file(o->ref_file, ref, sizeof ref))
         return -1;
     if (o->ref)
         snprintf(ref, sizeof ref, "%s", o->ref);
-    ui_bk_t *b = bk_ui_new(ui, true, o->tail_lines);
-    b->addr = bk_addr(o->addr);
-    b->client = bk_client_new(ui->loop, b->addr, err, sizeof err);
-    if (!b->client) {
-        fprintf(stderr, "skview: --buildkit: %s\n", err);
+    session_hooks_t h = hooks(ui);
+    bk_session_t *s = bk_session_live(ui->loop, o->addr, ref, o->tail_lines, &h, err, sizeof err);
+    if (!s) {
+        say_line("skview: --buildkit: %s", err);
         return -1;
     }
-    bk_client_watch(b->client, bk_conn_changed, bk_reconnect, ui);
-    bk_info(b->client, info_msg, info_end, ui);
-    refresh_workers(ui);
-    bk_ui_refresh_cache(ui);
-    start_history(ui);
-    if (ref[0]) {
-        bk_ui_follow(ui, ref);
-    } else {
-        b->picking = true; /* the list starts at the top: running builds first */
+    attach(ui, s);
+    if (!ref[0]) {
+        ui->bk->picking = true; /* the list starts at the top: running builds first */
         ui->views[PANE_BUILD].follow = false;
     }
     return 0;
 }
 
+bool bk_ui_is_file(const char *path)
+{
+    return bk_session_is_file(path);
+}
+
+int bk_ui_replay_open(ui_t *ui, const char *path, double speed, unsigned tail_lines, char *err, size_t errlen)
+{
+    session_hooks_t h = hooks(ui);
+    bk_session_t *s = bk_session_replay(ui->loop, path, speed, tail_lines, &h, err, errlen);
+    if (!s)
+        return -1;
+    attach(ui, s);
+    return 0;
+}
+
+void bk_ui_replay_start(ui_t *ui, bool paused)
+{
+    bk_session_replay_start(ui->bk->s, paused);
+}
+
+int bk_ui_replay_seek(ui_t *ui, const char *at)
+{
+    return bk_session_replay_seek(ui->bk->s, at);
+}
+
 void bk_ui_close(ui_t *ui)
 {
-    if (!ui->bk)
-        return;
-    if (ui->bk->client)
-        bk_client_stop(ui->bk->client, NULL, NULL);
-    if (ui->bk->replay)
-        bk_ui_replay_close(ui);
+    if (ui->bk)
+        bk_session_close(ui->bk->s);
 }
 
 void bk_ui_free(ui_t *ui)
 {
-    ui_bk_t *b = ui->bk;
-    if (!b)
+    if (!ui->bk)
         return;
-    bk_client_free(b->client);
-    bk_progress_free(b->progress);
-    bk_builds_free(&b->builds);
-    bk_cache_free(&b->cache);
-    bk_cache_free(&b->removed);
-    if (b->workers)
-        moby__buildkit__v1__list_workers_response__free_unpacked(b->workers, NULL);
-    free(b);
+    bk_session_free(ui->bk->s);
+    ui->session.bk = NULL;
+    free(ui->bk);
     ui->bk = NULL;
+}
+
+/* ---- the replay's keys and header --------------------------------------------------- */
+
+int bk_replay_control(ui_t *ui, action_t a)
+{
+    static const struct { action_t a; bk_session_cmd_t cmd; } keys[] = {
+        {ACT_PAUSE, BK_CMD_PAUSE}, {ACT_FASTER, BK_CMD_FASTER}, {ACT_SLOWER, BK_CMD_SLOWER},
+        {ACT_STEP, BK_CMD_STEP}, {ACT_NEXT_ERROR, BK_CMD_NEXT_ERROR},
+    };
+    if (ui->bk->s->live)
+        return UI_DONE;
+    if (a == ACT_NEXT_ITER || a == ACT_PREV_ITER) {
+        ui_message(ui, false, "a BuildKit replay holds one build");
+        return UI_REDRAW;
+    }
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        if (keys[i].a == a) {
+            bk_session_command(ui->bk->s, keys[i].cmd, NULL);
+            return UI_REDRAW;
+        }
+    }
+    return UI_PASS;
+}
+
+void bk_replay_describe(ui_t *ui, char *buf, size_t len)
+{
+    bk_replay_info_t r;
+    if (!ui->bk || !bk_session_replay_info(ui->bk->s, &r)) {
+        snprintf(buf, len, " replay ");
+        return;
+    }
+    snprintf(buf, len, " %s %s %llu/%llu %s ", draw_glyph(ui, r.paused || r.ended ? GLYPH_PAUSE : GLYPH_PLAY),
+             r.ended ? "replay ended" : r.paused ? "replay paused" : "replaying", (unsigned long long)r.pos,
+             (unsigned long long)r.total, r.speed);
 }
 
 /* ---- actions ------------------------------------------------------------------------ */
@@ -388,34 +223,20 @@ void bk_ui_free(ui_t *ui)
 static int pick_build(ui_t *ui)
 {
     ui_bk_t *b = ui->bk;
-    if (!b->live) {
+    if (!b->s->live) {
         ui_message(ui, false, "a replay shows one build");
         return UI_REDRAW;
     }
-    if (b->no_history) {
+    if (b->m->no_history) {
         ui_message(ui, true, "%s", BK_NO_HISTORY);
         return UI_REDRAW;
     }
-    start_history(ui); /* again, if it failed before */
+    bk_session_command(b->s, BK_CMD_HISTORY, NULL); /* again, if it failed before */
     b->picking = true;
     ui->focus = PANE_BUILD;
     ui->views[PANE_BUILD].cursor = ui->views[PANE_BUILD].top = 0;
     ui->views[PANE_BUILD].follow = false;
     bk_ui_changed(ui);
-    return UI_REDRAW;
-}
-
-static int refresh(ui_t *ui)
-{
-    ui_bk_t *b = ui->bk;
-    if (!b->live) {
-        ui_message(ui, false, "a replay has no daemon to ask");
-        return UI_REDRAW;
-    }
-    bk_ui_refresh_cache(ui);
-    refresh_workers(ui);
-    start_history(ui);
-    ui_message(ui, false, "asking %s again", b->addr);
     return UI_REDRAW;
 }
 
@@ -427,7 +248,7 @@ int bk_ui_action(ui_t *ui, action_t a)
     }
     switch (a) {
     case ACT_PICK_BUILD: return pick_build(ui);
-    case ACT_REFRESH: return refresh(ui);
+    case ACT_REFRESH: bk_session_command(ui->bk->s, BK_CMD_REFRESH, NULL); return UI_REDRAW;
     case ACT_PRUNE: return bk_prune_start(ui);
     default: break;
     }

@@ -4,21 +4,20 @@
  *   keep-bytes=SIZE
  * Enter with none prunes unused records), then a y/N naming what goes. The
  * records removed stream into the Cache pane; the table is asked for again
- * when the Prune ends. */
+ * when the Prune ends (both by the session: BK_CMD_PRUNE). */
 #include <stdio.h>
 #include <string.h>
-#include <grpc/status.h>
 #include "buildkit/bk_format.h"
 #include "ui/bk.h"
 
 int bk_prune_start(ui_t *ui)
 {
     ui_bk_t *b = ui->bk;
-    if (!b->live) {
+    if (!b->s->live) {
         ui_message(ui, false, "a replay has no cache to prune");
         return UI_REDRAW;
     }
-    if (b->pruning) {
+    if (b->m->pruning) {
         ui_message(ui, true, "a prune is running");
         return UI_REDRAW;
     }
@@ -77,6 +76,10 @@ static void question(ui_t *ui)
 int bk_prune_options_done(ui_t *ui)
 {
     ui_bk_t *b = ui->bk;
+    if (strlen(ui->prompt) >= sizeof b->prune_text || strlen(ui->prompt) >= sizeof b->prune_words) {
+        ui_message(ui, true, "prune: the options are longer than %zu bytes", sizeof b->prune_text - 1);
+        return UI_REDRAW;
+    }
     snprintf(b->prune_text, sizeof b->prune_text, "%s", ui->prompt);
     /* The filters point into prune_words, which lives as long as the request. */
     char *words = b->prune_words;
@@ -97,32 +100,6 @@ int bk_prune_options_done(ui_t *ui)
     return UI_REDRAW;
 }
 
-static void prune_msg(void *arg, const ProtobufCMessage *m)
-{
-    ui_t *ui = arg;
-    bk_cache_add(&ui->bk->removed, (const Moby__Buildkit__V1__UsageRecord *)m);
-    bk_ui_changed(ui);
-}
-
-static void prune_end(void *arg, int code, const char *msg)
-{
-    ui_t *ui = arg;
-    ui_bk_t *b = ui->bk;
-    b->pruning = false;
-    b->pruned = true;
-    if (code != GRPC_STATUS_OK && code != GRPC_STATUS_CANCELLED) {
-        ui_message(ui, true, "buildkit prune: %s", msg);
-    } else {
-        strbuf_t t;
-        sb_init(&t);
-        bk_format_bytes(&t, b->removed.total);
-        ui_message(ui, false, "pruned %zu record%s, %s reclaimed", b->removed.n, b->removed.n == 1 ? "" : "s", t.data);
-        sb_free(&t);
-    }
-    bk_ui_refresh_cache(ui);
-    bk_ui_changed(ui);
-}
-
 int bk_prune_confirm_key(ui_t *ui, int key)
 {
     ui_bk_t *b = ui->bk;
@@ -131,13 +108,7 @@ int bk_prune_confirm_key(ui_t *ui, int key)
         ui_message(ui, false, "prune cancelled, nothing removed");
         return UI_REDRAW;
     }
-    bk_cache_clear(&b->removed);
-    b->pruned = false;
-    b->pruning = bk_prune(b->client, &b->prune_req, prune_msg, prune_end, ui) != NULL;
-    if (!b->pruning)
-        ui_message(ui, true, "prune: cannot start the call");
-    else
-        ui_message(ui, false, "pruning...");
+    bk_session_command(b->s, BK_CMD_PRUNE, &(bk_cmd_arg_t){.prune = &b->prune_req});
     ui->views[PANE_CACHE].cursor = ui->views[PANE_CACHE].top = 0;
     bk_ui_changed(ui);
     return UI_REDRAW;

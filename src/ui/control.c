@@ -32,17 +32,13 @@ static int session_cmd_of(action_t a)
 
 int control_action(ui_t *ui, action_t a)
 {
-    if (ui->bk && !ui->bk->live) { /* a BuildKit replay has its own keys */
+    if (ui->bk && !ui->bk->s->live) { /* a BuildKit replay has its own keys */
         int r = bk_replay_control(ui, a);
         if (r != UI_PASS)
             return r;
     }
     bool devloop = a == ACT_BUILD || a == ACT_SYNC || a == ACT_DEPLOY || a == ACT_AUTO_BUILD ||
                    a == ACT_AUTO_SYNC || a == ACT_AUTO_DEPLOY;
-    if (devloop && ui->source == UI_SOURCE_REPLAY) {
-        ui_message(ui, true, "replay is read-only");
-        return UI_REDRAW;
-    }
     int cmd = session_cmd_of(a);
     if (devloop || (ui->source == UI_SOURCE_REPLAY && ui->session.replay)) {
         if (cmd < 0)

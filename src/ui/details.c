@@ -7,6 +7,15 @@
 #include "ui/app.h"
 #include "ui/draw.h"
 
+/* The line of the popup's text (before wrapping) that byte `at` is on. */
+static int line_of(const strbuf_t *text, size_t at)
+{
+    int n = 0;
+    for (size_t i = 0; i < at && i < text->len; i++)
+        n += text->data[i] == '\n';
+    return n;
+}
+
 void details_open(ui_t *ui)
 {
     view_t *v = &ui->views[ui->focus];
@@ -17,18 +26,47 @@ void details_open(ui_t *ui)
     }
     sb_reset(&ui->popup);
     ui->popup_title[0] = 0;
+    v->anchor = SIZE_MAX;
     v->ops->details(ui, v, view_source_row(v, v->cursor), &ui->popup, ui->popup_title,
                     sizeof ui->popup_title);
     ui->popup_top = 0;
+    ui->popup_anchor = v->anchor == SIZE_MAX ? -1 : line_of(&ui->popup, v->anchor);
     ui->overlay = UI_OVERLAY_DETAILS;
 }
 
-/* Wraps safe UTF-8 text into lines of at most w columns, '\n'-separated. */
-static void wrap(const char *s, size_t n, int w, strbuf_t *out)
+/* Where wrap() is on its output: the column, the lines so far, and the
+ * last space of the line being filled (its byte in out; SIZE_MAX: none)
+ * with the columns up to and including it. */
+typedef struct wrap_at {
+    int col, lines, in_lines;
+    size_t space;
+    int space_col;
+} wrap_at_t;
+
+/* Ends the output line before a character of cw columns that does not fit:
+ * at the line's last space (the word moves down), or right there. */
+static void wrap_break(strbuf_t *out, wrap_at_t *a, int w, int cw)
+{
+    if (a->space != SIZE_MAX && a->col - a->space_col + cw <= w) {
+        out->data[a->space] = '\n';
+        a->col -= a->space_col;
+    } else {
+        sb_addc(out, '\n');
+        a->col = 0;
+    }
+    a->space = SIZE_MAX;
+    a->lines++;
+}
+
+/* Wraps safe UTF-8 text into lines of at most w columns, '\n'-separated,
+ * at word boundaries (a word longer than a line is cut). Returns the output
+ * line on which input line `mark` starts (0 if there is none). */
+static int wrap(const char *s, size_t n, int w, strbuf_t *out, int mark)
 {
     mbstate_t st;
     memset(&st, 0, sizeof st);
-    int col = 0;
+    wrap_at_t a = {.space = SIZE_MAX};
+    int marked = 0;
     for (size_t i = 0; i < n;) {
         wchar_t wc;
         size_t k = mbrtowc(&wc, s + i, n - i, &st);
@@ -39,26 +77,37 @@ static void wrap(const char *s, size_t n, int w, strbuf_t *out)
         }
         int cw = wc == '\n' ? 0 : wcwidth(wc);
         cw = cw < 0 ? 1 : cw;
-        if (wc == '\n')
-            col = 0;
-        else if (col + cw > w) {
-            sb_addc(out, '\n');
-            col = 0;
+        if (wc == '\n') {
+            a = (wrap_at_t){.lines = a.lines + 1, .in_lines = a.in_lines + 1, .space = SIZE_MAX};
+            marked = a.in_lines == mark ? a.lines : marked;
+        } else if (a.col + cw > w && wc == ' ') { /* a space at the end: the break */
+            wrap_break(out, &a, w, w + 1);
+            i += k;
+            continue;
+        } else if (a.col + cw > w) {
+            wrap_break(out, &a, w, cw);
         }
+        if (wc == ' ')
+            a.space = out->len, a.space_col = a.col + 1;
         sb_add(out, s + i, k);
-        col += cw;
+        a.col += cw;
         i += k;
     }
+    return marked;
 }
 
-/* The popup's lines at width w: sanitised (newlines kept), then wrapped. */
+/* The popup's lines at width w: sanitised (newlines kept), then wrapped.
+ * The first time after it opened, popup_top goes to its anchor line. */
 static void lines(ui_t *ui, int w, strbuf_t *out)
 {
     strbuf_t safe;
     sb_init(&safe);
     textsafe(&safe, ui->popup.data ? ui->popup.data : "", ui->popup.len, 0,
              ui_text_flags(ui) | TEXTSAFE_NEWLINES);
-    wrap(safe.data ? safe.data : "", safe.len, w, out);
+    int at = wrap(safe.data ? safe.data : "", safe.len, w, out, ui->popup_anchor);
+    if (ui->popup_anchor >= 0)
+        ui->popup_top = at;
+    ui->popup_anchor = -1;
     sb_free(&safe);
 }
 

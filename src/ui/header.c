@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "skaffold/viewmodel.h"
+#include "session/session_io.h"
 #include "ui/app.h"
 #include "ui/bk.h"
 #include "ui/draw.h"
@@ -22,18 +23,24 @@ static void skaffold_version(const char *sentence, char *buf, size_t len)
 /* The connection or replay part; returns the x after it. */
 static int draw_source(ui_t *ui, int y, int x, int w)
 {
-    if (ui->source == UI_SOURCE_REPLAY && ui->session.replay) {
-        replay_t *r = ui->session.replay;
-        char sp[16], buf[160];
-        if (replay_speed(r) == 0)
+    session_replay_info_t r;
+    if (ui->source == UI_SOURCE_REPLAY && session_replay_info(&ui->session, &r)) {
+        char sp[16], it[24], buf[160];
+        if (r.speed == 0)
             snprintf(sp, sizeof sp, "max");
         else
-            snprintf(sp, sizeof sp, "%gx", replay_speed(r));
-        snprintf(buf, sizeof buf, " %s %s %llu/%llu %s iter %zu/%zu ",
-                 draw_glyph(ui, replay_paused(r) || replay_ended(r) ? GLYPH_PAUSE : GLYPH_PLAY),
-                 replay_ended(r) ? "replay ended" : replay_paused(r) ? "replay paused" : "replaying",
-                 (unsigned long long)replay_pos(r), (unsigned long long)replay_total(r), sp,
-                 replay_iteration(r), replay_iterations(r));
+            snprintf(sp, sizeof sp, "%gx", r.speed);
+        /* Skaffold's number, as the line below says it, then which of the
+         * file's iterations that is. */
+        const iteration_t *cur = model_current_iteration(ui->model);
+        if (cur)
+            snprintf(it, sizeof it, "iter %d", cur->number);
+        else
+            snprintf(it, sizeof it, "iter -");
+        snprintf(buf, sizeof buf, " %s %s %llu/%llu %s %s (%zu of %zu) ",
+                 draw_glyph(ui, r.paused || r.ended ? GLYPH_PAUSE : GLYPH_PLAY),
+                 r.ended ? "replay ended" : r.paused ? "replay paused" : "replaying",
+                 (unsigned long long)r.pos, (unsigned long long)r.total, sp, it, r.iteration, r.iterations);
         return x + draw_text(ui, y, x, w, ROLE_REPLAY, buf);
     }
     char buf[400];
@@ -67,7 +74,7 @@ static int draw_source(ui_t *ui, int y, int x, int w)
     if (ui->session.v2 == V2_UNAVAILABLE)
         cx += draw_text(ui, y, cx, x + w - cx, ROLE_HEADER_LABEL, " v1 only ");
     /* Skaffold's API has no TLS: anything but loopback travels in clear. */
-    if (live_addr_is_remote(ui->session.addr))
+    if (session_addr_is_remote(ui->session.addr))
         cx += draw_text(ui, y, cx, x + w - cx, ROLE_CONN_BAD, " ! plaintext, not loopback ");
     return cx;
 }
@@ -127,15 +134,15 @@ static void draw_bk_replay(ui_t *ui, rect_t r)
     bk_replay_describe(ui, pos, sizeof pos);
     int x = r.x + draw_text(ui, r.y, r.x, r.w, ROLE_REPLAY, pos);
     x += draw_text(ui, r.y, x + 1, r.x + r.w - x - 1, ROLE_HEADER_LABEL, "BuildKit ") + 1;
-    draw_text(ui, r.y, x, r.x + r.w - x, ROLE_HEADER_VALUE, b->ref);
+    draw_text(ui, r.y, x, r.x + r.w - x, ROLE_HEADER_VALUE, b->m->ref);
     if (r.h < 2)
         return;
-    const bk_vertex_t *f = bk_progress_failed(b->progress);
+    const bk_vertex_t *f = bk_progress_failed(b->m->progress);
     if (f)
         draw_fmt(ui, r.y + 1, r.x, r.w, ROLE_CONN_BAD, " %s failed: %s ", draw_glyph(ui, GLYPH_FAIL), f->name);
     else
         draw_text(ui, r.y + 1, r.x, r.w, ROLE_HEADER_LABEL,
-                  b->status_ended && bk_progress_done(b->progress) ? " build finished " : " build running ");
+                  b->m->status_ended && bk_progress_done(b->m->progress) ? " build finished " : " build running ");
 }
 
 /* Live: the daemon, its version, and whether it can list builds. */
@@ -143,14 +150,14 @@ static void draw_bk_live(ui_t *ui, rect_t r, int x)
 {
     ui_bk_t *b = ui->bk;
     char buf[400];
-    bool bad = b->no_history || b->conn == LIVE_RECONNECTING;
-    if (b->conn == LIVE_RECONNECTING) /* as the Skaffold side: lost, and why */
+    bool bad = b->m->no_history || b->s->conn == LIVE_RECONNECTING;
+    if (b->s->conn == LIVE_RECONNECTING) /* as the Skaffold side: lost, and why */
         snprintf(buf, sizeof buf, " %s BuildKit reconnecting in %.1fs %s ", draw_glyph(ui, GLYPH_CIRCLE),
-                 b->retry_ms / 1000.0, b->addr);
-    else if (b->no_history)
+                 b->s->retry_ms / 1000.0, b->s->addr);
+    else if (b->m->no_history)
         snprintf(buf, sizeof buf, " BuildKit < v0.11: no build history, give --ref ");
     else
-        snprintf(buf, sizeof buf, " BuildKit %s %s ", b->version[0] ? b->version : "", b->addr);
+        snprintf(buf, sizeof buf, " BuildKit %s %s ", b->m->version[0] ? b->m->version : "", b->s->addr);
     draw_right(ui, r.y, x, r.x + r.w - x, bad ? ROLE_CONN_BAD : ROLE_HEADER_VALUE, buf);
 }
 
@@ -160,7 +167,7 @@ void header_draw(ui_t *ui, rect_t r)
         return;
     for (int i = 0; i < r.h; i++)
         draw_fill(ui, r.y + i, r.x, r.w, ROLE_HEADER);
-    if (ui->bk && !ui->bk->live) {
+    if (ui->bk && !ui->bk->s->live) {
         draw_bk_replay(ui, r);
         return;
     }

@@ -9,6 +9,7 @@
 #include "ui/draw.h"
 #include "ui/keys.h"
 #include "ui/logs_view.h"
+#include "ui/osc52.h"
 
 #define WHEEL_ROWS 3
 
@@ -45,7 +46,38 @@ static int focus_step(ui_t *ui, int dir)
     return UI_REDRAW;
 }
 
+/* Whether one pane is alone on the screen (zoom, or the Logs view below
+ * 160x48), for the keys of now (the frame on screen may be older). */
+static bool alone(ui_t *ui)
+{
+    ui_layout(ui);
+    return ui->layout.alone;
+}
+
+/* Leaves the pane alone on the screen for the layout. When Logs has no
+ * place there, the focus goes back to the pane focused before it. */
+static int leave_alone(ui_t *ui)
+{
+    ui->zoom = false;
+    ui->msg[0] = 0;
+    ui_layout(ui);
+    if (ui->layout.alone && ui->focus == PANE_LOGS) {
+        ui->focus = ui->focus_back != PANE_LOGS ? ui->focus_back : PANE_ARTIFACTS;
+        ui_layout(ui); /* picks a present pane if that one is gone */
+    }
+    return UI_REDRAW;
+}
+
 /* ---- the filter prompt ---------------------------------------------------- */
+
+void ui_prompt_open(ui_t *ui, ui_prompt_mode_t mode, bool history)
+{
+    ui->prompt_mode = mode;
+    ui->prompting = true;
+    ui->prompt_history = history;
+    ui->msg[0] = 0; /* the line is the prompt's; its right end says what is wrong */
+    prompt_hist_begin(&ui->prompt_hist);
+}
 
 static void prompt_start(ui_t *ui)
 {
@@ -53,8 +85,31 @@ static void prompt_start(ui_t *ui)
     snprintf(ui->prompt_saved, sizeof ui->prompt_saved, "%s", v->filter);
     snprintf(ui->prompt, sizeof ui->prompt, "%s", v->filter);
     snprintf(ui->prompt_label, sizeof ui->prompt_label, "filter /");
-    ui->prompt_mode = UI_PROMPT_FILTER;
-    ui->prompting = true;
+    ui_prompt_open(ui, UI_PROMPT_FILTER, true);
+}
+
+void ui_ask(ui_t *ui, const char *question, int (*answer)(ui_t *ui, bool yes))
+{
+    snprintf(ui->prompt_label, sizeof ui->prompt_label, "%s", question);
+    ui->ask = answer;
+    ui_prompt_open(ui, UI_PROMPT_ASK, false);
+}
+
+/* Enter or Esc closes the prompt; Enter keeps a / text in the history. */
+static void prompt_close(ui_t *ui, int key)
+{
+    if (key == '\n' && ui->prompt_history)
+        prompt_hist_push(&ui->prompt_hist, ui->prompt);
+    ui->prompt_history = false;
+    ui->prompting = false;
+}
+
+/* Up (older) or Down (newer) through the history: UI_DONE at either end. */
+static bool prompt_walk(ui_t *ui, int key)
+{
+    return ui->prompt_history && (key == (KEYS_FN | KEY_UP) || key == (KEYS_FN | KEY_DOWN)) &&
+           prompt_hist_move(&ui->prompt_hist, key == (KEYS_FN | KEY_UP) ? 1 : -1, ui->prompt,
+                            sizeof ui->prompt);
 }
 
 /* Removes the last UTF-8 character of the prompt. */
@@ -104,13 +159,17 @@ static int prompt_key(ui_t *ui, int key)
     view_t *v = &ui->views[ui->focus];
     if (ui->prompt_mode == UI_PROMPT_CONFIRM)
         return bk_prune_confirm_key(ui, key);
+    if (ui->prompt_mode == UI_PROMPT_ASK) {
+        prompt_close(ui, key);
+        return ui->ask(ui, key == 'y' || key == 'Y');
+    }
     if (ui->prompt_mode == UI_PROMPT_PANE && (key == 27 || key == '\n')) {
-        ui->prompting = false;
+        prompt_close(ui, key);
         return v->ops->prompt ? v->ops->prompt(ui, v, key == 27 ? -1 : 1) : UI_REDRAW;
     }
     bool filter = ui->prompt_mode == UI_PROMPT_FILTER;
     if (key == 27) {
-        ui->prompting = false;
+        prompt_close(ui, key);
         if (filter)
             view_set_filter(ui, v, ui->prompt_saved);
         else
@@ -118,7 +177,7 @@ static int prompt_key(ui_t *ui, int key)
         return UI_REDRAW;
     }
     if (key == '\n') {
-        ui->prompting = false;
+        prompt_close(ui, key);
         if (!filter)
             return bk_prune_options_done(ui);
         if (ui->prompt[0])
@@ -127,7 +186,9 @@ static int prompt_key(ui_t *ui, int key)
             ui_message(ui, false, "filter cleared");
         return UI_REDRAW;
     }
-    if (key == (KEYS_FN | KEY_BACKSPACE))
+    if (prompt_walk(ui, key))
+        ;
+    else if (key == (KEYS_FN | KEY_BACKSPACE))
         prompt_backspace(ui);
     else if (key == 21) /* C-u */
         ui->prompt[0] = 0;
@@ -184,11 +245,13 @@ int input_dispatch(ui_t *ui, action_t a)
     if (action_focus_pane(a) >= 0)
         return focus(ui, action_focus_pane(a));
     switch (a) {
-    case ACT_QUIT:
-        if (ui->zoom) /* q leaves the full-screen view first */
-            return ui->zoom = false, UI_REDRAW;
-        return UI_QUIT;
-    case ACT_ZOOM: ui->zoom = !ui->zoom; return UI_REDRAW;
+    case ACT_QUIT: /* q leaves the full-screen view first */
+        return alone(ui) ? leave_alone(ui) : UI_QUIT;
+    case ACT_ZOOM:
+        if (alone(ui))
+            return leave_alone(ui);
+        ui->zoom = true;
+        return UI_REDRAW;
     case ACT_LOG_JUMP: return logs_view_jump(ui);
     case ACT_HELP: ui->overlay = UI_OVERLAY_HELP; ui->popup_top = 0; return UI_REDRAW;
     case ACT_DETAILS: details_open(ui); return UI_REDRAW;
@@ -196,6 +259,9 @@ int input_dispatch(ui_t *ui, action_t a)
     case ACT_REDRAW: if (!ui->headless) clearok(curscr, TRUE); return UI_REDRAW;
     case ACT_FOCUS_NEXT: return focus_step(ui, 1);
     case ACT_FOCUS_PREV: return focus_step(ui, -1);
+    case ACT_COPY:
+        ui_message(ui, false, "y copies in the Errors pane, the Logs view and popups");
+        return UI_REDRAW;
     case ACT_COPY_URL:
         ui_message(ui, false, "select a port in the Ports pane to copy its URL");
         return UI_REDRAW;
@@ -228,14 +294,15 @@ int input_key(ui_t *ui, int key)
             ui->overlay = UI_OVERLAY_NONE;
             return UI_REDRAW;
         }
+        if (ui->overlay == UI_OVERLAY_DETAILS && (a == ACT_COPY || a == ACT_LOG_COPY)) {
+            osc52_copy_text(ui, ui->popup.data, ui->popup.len, "the details");
+            return UI_REDRAW;
+        }
         return ui->overlay == UI_OVERLAY_HELP ? help_action(ui, a) : details_action(ui, a);
     }
-    if (key == 27 && ui->zoom) { /* Esc leaves the full-screen view */
-        ui->zoom = false;
-        ui->msg[0] = 0;
-        return UI_REDRAW;
-    }
-    if (key == 27 && ui->msg[0]) {
+    if (key == 27 && alone(ui)) /* Esc leaves the full-screen view */
+        return leave_alone(ui);
+    if (key == 27 && ui->msg[0] && !ui_message_expired(ui)) {
         ui->msg[0] = 0;
         return UI_REDRAW;
     }
@@ -244,5 +311,8 @@ int input_key(ui_t *ui, int key)
         ui_message(ui, false, "%s is not bound (? for help)", keys_name(key, name, sizeof name));
         return UI_REDRAW;
     }
-    return input_dispatch(ui, a);
+    int before = ui->focus, r = input_dispatch(ui, a);
+    if (ui->focus == PANE_LOGS && before != PANE_LOGS)
+        ui->focus_back = before;
+    return r;
 }

@@ -51,6 +51,7 @@ const char keys_default_config[] =
     "bind generic [ prev-iteration\n"
     "bind generic e next-error\n"
     "bind ports o copy-url\n"
+    "bind generic y copy\n"
     "bind generic l pick-build\n"
     "bind build Enter expand\n"
     "bind cache P prune\n"
@@ -225,6 +226,15 @@ static const binding_t *bind_get(const keymap_t *km, int s, int key)
         if (km->b[s][i].key == key)
             return &km->b[s][i];
     return NULL;
+}
+
+bool keys_binding(const keymap_t *km, int s, size_t i, int *key, action_t *a)
+{
+    if (s < 0 || s >= KEYS_SCOPES || i >= km->n[s])
+        return false;
+    *key = km->b[s][i].key;
+    *a = km->b[s][i].action;
+    return true;
 }
 
 action_t keys_lookup(const keymap_t *km, int pane, int key)

@@ -39,6 +39,9 @@ int keys_scope(const char *name);
 /* Applies one `bind` line's arguments; returns 0 or -1 with err filled. */
 int keys_bind(keymap_t *km, const char *scope, const char *key, const char *action, char *err,
               size_t errlen);
+/* The i-th binding of scope s, in the order bound (for the documents that
+ * skview keys generates); false past the last. */
+bool keys_binding(const keymap_t *km, int s, size_t i, int *key, action_t *a);
 /* The action for key in the pane (its own bindings first, then generic). */
 action_t keys_lookup(const keymap_t *km, int pane, int key);
 /* The names of the keys doing action in scope (generic included), joined

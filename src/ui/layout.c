@@ -32,28 +32,50 @@ static stack_list_t stack_list(pane_group_t g, int col)
     return l;
 }
 
-/* Body rows for each of the n panes in list, by water-filling. */
-static void fill(const layout_in_t *in, const pane_id_t *list, int n, int body, int *rows)
+/* Panes whose rows are a history that grows (iterations, errors, events,
+ * lines, build steps); the others show a state of a few rows. */
+static bool is_history(pane_id_t p)
+{
+    return p == PANE_ERRORS || p == PANE_EVENTS || p == PANE_TIMELINE || p == PANE_LOGS ||
+           p == PANE_BUILD;
+}
+
+/* Hands out body rows one at a time, round after round, to the panes of
+ * list of the kind `history` that want more; returns the rows left. */
+static int water(const layout_in_t *in, const pane_id_t *list, int n, int body, int *rows,
+                 bool history)
 {
     bool more = true;
     while (body > 0 && more) {
         more = false;
-        for (int i = 0; i < n && body > 0; i++) {
-            int turns = list[i] == (pane_id_t)in->focus ? 2 : 1;
-            for (int t = 0; t < turns && body > 0; t++) {
-                if ((size_t)rows[i] >= in->want[list[i]])
-                    break;
-                rows[i]++;
-                body--;
-                more = true;
-            }
-        }
+        for (int i = 0; i < n && body > 0; i++)
+            if (is_history(list[i]) == history && (size_t)rows[i] < in->want[list[i]])
+                rows[i]++, body--, more = true;
     }
-    for (int i = 0; i < n && body > 0; i++)
-        if (list[i] == (pane_id_t)in->focus)
-            rows[i] += body, body = 0;
-    if (body > 0 && n > 0)
-        rows[n - 1] += body;
+    return body;
+}
+
+/* Body rows for each of the n panes in list (body >= n): one each; the
+ * focused pane what it wants up to half of them; the state panes what they
+ * want, then the history panes; the rows nobody wants go to the last
+ * history pane (under its newest rows), or to the last pane. */
+static void fill(const layout_in_t *in, const pane_id_t *list, int n, int body, int *rows)
+{
+    int last = n - 1;
+    for (int i = 0; i < n; i++) {
+        rows[i] = 1;
+        if (is_history(list[i]))
+            last = i;
+    }
+    int left = body - n;
+    for (int i = 0; i < n; i++)
+        while (list[i] == (pane_id_t)in->focus && left > 0 && rows[i] < body / 2 &&
+               (size_t)rows[i] < in->want[list[i]])
+            rows[i]++, left--;
+    left = water(in, list, n, left, rows, false);
+    left = water(in, list, n, left, rows, true);
+    if (n > 0)
+        rows[last] += left;
 }
 
 /* Stacks the present panes of list in the column at (y, x, h, w). */
@@ -135,6 +157,7 @@ static void right_with_logs(const layout_in_t *in, layout_t *out, int y, int x, 
 static void alone(layout_t *out, int p, int top, int h, int cols)
 {
     out->pane[p] = (rect_t){top, 0, h, cols};
+    out->alone = true;
 }
 
 void layout_compute(const layout_in_t *in_all, layout_t *out)

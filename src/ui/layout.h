@@ -6,10 +6,13 @@
  * Resources, Ports, Debugging, Timeline | Errors, Events); below, one stack.
  * Which pane goes in which column and in what order is the registry's
  * (panes.h: group, column, rank).
- * Every shown pane has a title row; body rows go out one at a time to the
- * panes that want more (the focused pane twice per round), and what is left
- * goes to the focused pane. When even the titles do not fit, only the
- * focused pane is shown.
+ * Every shown pane has a title row and a body row; then the focused pane
+ * gets what it wants up to half the body rows, the state panes (Artifacts,
+ * Resources, Ports, Debugging, Cache, Workers) what they want, then the
+ * history panes (Errors, Events, Timeline, Build), one row at a time round
+ * after round; the rows nobody wants go to the last history pane (blank
+ * under its newest rows), or the last pane. When even the titles do not fit,
+ * only the focused pane is shown.
  *
  * With BuildKit's panes (Build, Cache, Workers) present as well as
  * Skaffold's, at 140 columns and more Skaffold's panes stack in the left
@@ -45,6 +48,9 @@ typedef struct layout {
     rect_t header, status;
     rect_t pane[PANE__COUNT];       /* title row included; h == 0: not shown */
     bool two_columns;
+    bool alone;                     /* one pane alone in the content area: zoom,
+                                     * or Logs focused below 160x48 (Esc, z and q
+                                     * go back to the layout) */
     int split_x;                    /* the column between two columns; -1: none */
 } layout_t;
 

@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include "core/bre.h"
 #include "core/sgr.h"
 #include "core/textsafe.h"
 #include "skaffold/viewmodel.h"
@@ -77,6 +79,9 @@ void lv_describe(const ui_t *ui, view_t *v, char *buf, size_t len)
     if (p->text[0])
         sb_printf(&sb, " %s%s%s%s", p->only ? "" : "find ", p->regex ? "re/" : "/", p->text,
                   p->regex ? "/" : "");
+    const char *spent = lv_spent(p);
+    if (spent)
+        sb_printf(&sb, " (given up: %s)", spent);
     if (p->wrap)
         sb_adds(&sb, " wrap");
     sb_addc(&sb, 0);
@@ -86,11 +91,31 @@ void lv_describe(const ui_t *ui, view_t *v, char *buf, size_t len)
 
 /* ---- filters --------------------------------------------------------------- */
 
+const char *lv_spent(const lv_priv_t *p)
+{
+    const char *e = log_filter_error(&p->f);
+    return e ? e : log_filter_error(&p->hl);
+}
+
+/* After the / text matched over the lines: says so when the regular
+ * expression was given up (core/bre.h's limits); the title keeps saying it. */
+static void tell_spent(ui_t *ui, view_t *v)
+{
+    lv_priv_t *p = lv_priv(ui, v);
+    lv_sync(ui, v);
+    if (lv_spent(p))
+        ui_message(ui, true, "regular expression given up: %s; it matches nothing", lv_spent(p));
+}
+
 /* Sets the / text on hl, and on f when only matching lines show. 0, or -1
  * with the error in the status line (the filters unchanged). */
 static int apply_text(ui_t *ui, lv_priv_t *p, const char *text)
 {
     char err[256], copy[sizeof p->text];
+    if (text && strlen(text) >= sizeof copy) {
+        ui_message(ui, true, "the / text is longer than %zu bytes", sizeof copy - 1);
+        return -1;
+    }
     snprintf(copy, sizeof copy, "%s", text ? text : ""); /* text may be p->text */
     const char *t = *copy ? copy : NULL;
     if (log_filter_set_text(&p->hl, t, p->regex, err, sizeof err)) {
@@ -200,6 +225,7 @@ static int next_match(ui_t *ui, view_t *v, int dir)
         return UI_REDRAW;
     }
     size_t at = logs_index_lower(&p->idx, lv_cursor(ui, v));
+    log_filter_pass(&p->hl, BRE_BUDGET_MS);
     for (size_t k = 1; k <= n; k++) {
         size_t i = dir > 0 ? (at + k) % n : (at + n - k % n) % n;
         const log_line_t *line = logs_get(l, logs_index_at(&p->idx, i));
@@ -212,14 +238,14 @@ static int next_match(ui_t *ui, view_t *v, int dir)
         }
     }
     ui_message(ui, true, "no line matches '%s'", p->text);
+    tell_spent(ui, v);
     return UI_REDRAW;
 }
 
 static int start_prompt(ui_t *ui, lv_priv_t *p, lv_prompt_t kind)
 {
     p->prompt = kind;
-    ui->prompt_mode = UI_PROMPT_PANE;
-    ui->prompting = true;
+    ui_prompt_open(ui, UI_PROMPT_PANE, kind == LV_PROMPT_SEARCH);
     if (kind == LV_PROMPT_SEARCH) {
         snprintf(p->saved_text, sizeof p->saved_text, "%s", p->text);
         snprintf(ui->prompt, sizeof ui->prompt, "%s", p->text);
@@ -234,12 +260,33 @@ static int start_prompt(ui_t *ui, lv_priv_t *p, lv_prompt_t kind)
 
 static int save_lines(ui_t *ui, view_t *v, const char *path);
 
+/* The answer to "overwrite?": the path is still the prompt's text. */
+static int overwrite_answer(ui_t *ui, bool yes)
+{
+    if (yes)
+        return save_lines(ui, &ui->views[PANE_LOGS], ui->prompt);
+    ui_message(ui, false, "not saved: '%s' is left as it was", ui->prompt);
+    return UI_REDRAW;
+}
+
+/* o never overwrites a file without asking. */
+static int save_asking(ui_t *ui, view_t *v, const char *path)
+{
+    struct stat st;
+    if (!*path || stat(path, &st) != 0)
+        return save_lines(ui, v, path);
+    char q[sizeof ui->prompt_label];
+    snprintf(q, sizeof q, "'%.*s' exists: overwrite it? ", (int)(sizeof q - 40), path);
+    ui_ask(ui, q, overwrite_answer);
+    return UI_REDRAW;
+}
+
 int lv_prompt(ui_t *ui, view_t *v, int done)
 {
     lv_priv_t *p = lv_priv(ui, v);
     if (p->prompt == LV_PROMPT_SAVE) {
         if (done > 0)
-            return save_lines(ui, v, ui->prompt);
+            return save_asking(ui, v, ui->prompt);
         if (done < 0)
             ui_message(ui, false, "not saved");
         return UI_REDRAW;
@@ -248,12 +295,18 @@ int lv_prompt(ui_t *ui, view_t *v, int done)
         apply_text(ui, p, p->saved_text);
         return UI_REDRAW;
     }
-    if (apply_text(ui, p, ui->prompt) == 0 && done == 0)
+    int bad = apply_text(ui, p, ui->prompt);
+    if (bad && done > 0) { /* an invalid regex: the prompt stays, to fix it */
+        ui->prompting = ui->prompt_history = true;
+        return UI_REDRAW;
+    }
+    if (!bad && done == 0)
         ui->msg[0] = 0;
-    if (done > 0 && p->text[0]) {
+    if (!bad && done > 0 && p->text[0]) {
         lv_sync(ui, v);
         ui_message(ui, false, "%zu line%s shown", logs_index_count(&p->idx), logs_index_count(&p->idx) == 1 ? "" : "s");
     }
+    tell_spent(ui, v);
     return UI_REDRAW;
 }
 
@@ -310,6 +363,11 @@ static int save_lines(ui_t *ui, view_t *v, const char *path)
     lv_priv_t *p = lv_priv(ui, v);
     const logs_t *l = model_logs(ui->model);
     lv_sync(ui, v);
+    if (strlen(path) >= PATH_MAX) {
+        ui_message(ui, true, "not saved: the path is %zu bytes, longer than PATH_MAX (%d)",
+                   strlen(path), PATH_MAX - 1);
+        return UI_REDRAW;
+    }
     FILE *f = *path ? fopen(path, "w") : NULL;
     if (!f) {
         ui_message(ui, true, "cannot save to '%s': %s", path, *path ? strerror(errno) : "no path");

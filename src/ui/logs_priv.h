@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "core/bre.h"
 #include "skaffold/logs.h"
 #include "ui/logs_index.h"
 #include "ui/logs_line.h"
@@ -21,7 +22,7 @@ typedef struct lv_priv {
     log_filter_t hl;           /* the / text alone: highlights, n/N */
     uint64_t fgen;             /* moves with every change of f */
     logs_index_t idx;          /* seqs passing f */
-    char text[128];            /* the / text */
+    char text[BRE_MAX_PATTERN + 1]; /* the / text (a longer one is refused) */
     bool regex;                /* the text is a regular expression */
     bool only;                 /* f holds the text too: only matching lines */
     bool wrap, times;
@@ -32,7 +33,7 @@ typedef struct lv_priv {
     uint64_t cur, top, mark;
     int top_skip;
     lv_prompt_t prompt;
-    char saved_text[128];
+    char saved_text[BRE_MAX_PATTERN + 1];
     lv_layout_t lay;
     bool ready;                /* filters initialised */
 } lv_priv_t;
@@ -54,5 +55,7 @@ void lv_goto(view_t *v, uint64_t seq);
 int lv_action(ui_t *ui, view_t *v, action_t a);
 int lv_prompt(ui_t *ui, view_t *v, int done);
 void lv_describe(const ui_t *ui, view_t *v, char *buf, size_t len);
+/* Why the / text's regular expression was given up, or NULL. */
+const char *lv_spent(const lv_priv_t *p);
 
 #endif

@@ -38,6 +38,58 @@ static int64_t span_ns(const ui_t *ui, const span_t *s)
     return s->start_ns && end > s->start_ns ? end - s->start_ns : 0;
 }
 
+/* Whether the current iteration's builds are over: a later step began, or
+ * the iteration ended. */
+static bool builds_over(const iteration_t *it)
+{
+    return it->span.end_ns || it->test.start_ns || it->deploy.start_ns ||
+           it->statuscheck.start_ns || it->render.start_ns;
+}
+
+/* Skaffold resets every artifact to "Not Started" when a dev loop starts
+ * and builds only what changed: one still not started once this loop's
+ * builds are over was not rebuilt. Its last finished build (in an earlier
+ * iteration, whose number goes to *iter), or NULL when that is not so.
+ * The mirror keeps Skaffold's status; only the pane says so. */
+static const span_t *not_rebuilt(const ui_t *ui, const vm_artifact_t *a, int *iter)
+{
+    const iteration_t *cur = model_current_iteration(ui->model);
+    if (a->kind != STATUS_NOT_STARTED || !cur || !builds_over(cur))
+        return NULL;
+    const span_t *now = build_in(cur, a->name);
+    if (now && now->start_ns)
+        return NULL;
+    const span_t *found = NULL;
+    for (size_t i = model_iteration_count(ui->model); i-- > 0;) {
+        const iteration_t *it = model_iteration(ui->model, i);
+        const span_t *s = it == cur ? NULL : build_in(it, a->name);
+        if (!s || !s->start_ns || !s->end_ns || (found && s->status != STATUS_SUCCEEDED))
+            continue;
+        found = s, *iter = it->number; /* the newest build that succeeded, else the newest */
+        if (s->status == STATUS_SUCCEEDED)
+            break;
+    }
+    return found;
+}
+
+#define NOT_REBUILT "not rebuilt"
+
+/* "12s ago", "4m ago", "2h ago", "3d ago": how long before now the span
+ * ended, in at most 7 columns. */
+static void ago(const ui_t *ui, const span_t *s, char *buf, size_t len)
+{
+    long long sec = (ui_now_ns(ui) - s->end_ns) / 1000000000LL;
+    sec = sec > 0 ? sec : 0;
+    if (sec < 60)
+        snprintf(buf, len, "%llds ago", sec);
+    else if (sec < 3600)
+        snprintf(buf, len, "%lldm ago", sec / 60);
+    else if (sec < 86400)
+        snprintf(buf, len, "%lldh ago", sec / 3600);
+    else
+        snprintf(buf, len, "%lldd ago", sec / 86400);
+}
+
 /* A sparkline of the last TREND_LEN finished builds, failures as a cross. */
 static void draw_trend(ui_t *ui, const char *artifact, int y, int x, bool sel)
 {
@@ -66,8 +118,11 @@ static void art_draw(ui_t *ui, view_t *v, size_t row, int y, int x, int w, bool 
     vm_artifact_t a;
     if (!vm_artifact_at(ui->model, row, &a))
         return;
-    status_kind_t k = a.kind;
-    role_t role = draw_status_role(k);
+    int iter;
+    const span_t *kept = not_rebuilt(ui, &a, &iter);
+    /* Not rebuilt: the icon of its last build, and when that was. */
+    status_kind_t k = kept ? kept->status : a.kind;
+    role_t role = kept ? ROLE_DIM : draw_status_role(k);
     if (sel)
         draw_fill(ui, y, x, w, ROLE_CURSOR);
     int trend_w = w >= 60 ? TREND_LEN + 1 : 0, dur_w = 8, st_w = 12;
@@ -80,13 +135,18 @@ static void art_draw(ui_t *ui, view_t *v, size_t row, int y, int x, int w, bool 
     if (w - 3 - st_w - trend_w < keep)
         st_w = w - 3 - keep > 1 ? w - 3 - keep : 1;
     int name_w = w - 2 - st_w - dur_w - trend_w - 1;
-    draw_text(ui, y, x + 1, 1, draw_role(sel, role), draw_status_icon(ui, k));
     draw_text(ui, y, x + 3, name_w - 2, draw_role(sel, ROLE_DEFAULT), a.name);
-    draw_text(ui, y, x + 2 + name_w, st_w, draw_role(sel, role), a.status);
-    const span_t *s = dur_w ? last_build(ui, a.name) : NULL;
+    draw_text(ui, y, x + 1, 1, draw_role(sel, draw_status_role(k)), draw_status_icon(ui, k));
+    draw_text(ui, y, x + 2 + name_w, st_w, draw_role(sel, role), kept ? NOT_REBUILT : a.status);
+    /* Waiting for its build in this loop: no duration of an older one. */
+    bool waiting = a.kind == STATUS_NOT_STARTED && !kept;
+    const span_t *s = dur_w && !waiting ? last_build(ui, a.name) : NULL;
     if (s) {
         char d[32];
-        draw_duration(d, sizeof d, span_ns(ui, s));
+        if (kept)
+            ago(ui, kept, d, sizeof d);
+        else
+            draw_duration(d, sizeof d, span_ns(ui, s));
         draw_right(ui, y, x + 2 + name_w + st_w, dur_w - 1, draw_role(sel, ROLE_TIME), d);
     }
     if (trend_w)
@@ -96,8 +156,17 @@ static void art_draw(ui_t *ui, view_t *v, size_t row, int y, int x, int w, bool 
 static void art_text(const ui_t *ui, view_t *v, size_t row, strbuf_t *out)
 {
     vm_artifact_t a;
+    int iter;
     if (vm_artifact_at(ui->model, row, &a))
-        sb_printf(out, "%s %s", a.name, a.status);
+        sb_printf(out, "%s %s%s", a.name, a.status, not_rebuilt(ui, &a, &iter) ? " " NOT_REBUILT : "");
+}
+
+/* An artifact is its name. */
+static void art_key(const ui_t *ui, view_t *v, size_t row, strbuf_t *key, strbuf_t *parent)
+{
+    vm_artifact_t a;
+    if (vm_artifact_at(ui->model, row, &a))
+        sb_adds(key, a.name);
 }
 
 static void art_details(const ui_t *ui, view_t *v, size_t row, strbuf_t *out, char *title, size_t tlen)
@@ -106,7 +175,18 @@ static void art_details(const ui_t *ui, view_t *v, size_t row, strbuf_t *out, ch
     if (!vm_artifact_at(ui->model, row, &a))
         return;
     snprintf(title, tlen, "Artifact");
-    sb_printf(out, "artifact: %s\nstatus:   %s\n\nbuilds (newest first):\n", a.name, a.status);
+    sb_printf(out, "artifact: %s\nstatus:   %s\n", a.name, a.status);
+    int iter;
+    const span_t *kept = not_rebuilt(ui, &a, &iter);
+    if (kept) {
+        char d[32];
+        ago(ui, kept, d, sizeof d);
+        sb_printf(out, "          not rebuilt in iteration %d (Skaffold resets every artifact to\n"
+                       "          Not Started when a dev loop starts, and builds what changed);\n"
+                       "          last built in iteration %d: %s, %s\n",
+                  model_current_iteration(ui->model)->number, iter, status_kind_name(kept->status), d);
+    }
+    sb_printf(out, "\nbuilds (newest first):\n");
     for (size_t i = model_iteration_count(ui->model); i-- > 0;) {
         const iteration_t *it = model_iteration(ui->model, i);
         const span_t *s = build_in(it, a.name);
@@ -139,6 +219,7 @@ const view_ops_t pane_artifacts_ops = {
     .count = art_count,
     .draw_row = art_draw,
     .row_text = art_text,
+    .row_key = art_key,
     .details = art_details,
     .summary = art_summary,
     .hints = art_hints,

@@ -48,7 +48,7 @@ static void push(view_t *v, enum row_kind k, size_t vertex, size_t item)
 /* The build is over: tails go, failed logs follow (as progressui's last frame). */
 static bool final(const ui_bk_t *b)
 {
-    return b->status_ended;
+    return b->m->status_ended;
 }
 
 static void add_failed_logs(view_t *view, const bk_progress_t *p)
@@ -73,17 +73,17 @@ static void build_build_rows(const ui_t *ui, view_t *v)
     if (!b)
         return;
     if (b->picking) {
-        for (size_t i = 0; i < b->builds.n; i++)
+        for (size_t i = 0; i < b->m->builds.n; i++)
             push(v, ROW_BUILD, i, 0);
         return;
     }
     build_priv_t *pv = v->priv;
     int flags = final(b) ? BK_RENDER_FINAL : 0;
-    size_t n = bk_progress_rows(b->progress, flags, b->expanded, &pv->tmp, &pv->tmp_cap);
+    size_t n = bk_progress_rows(b->m->progress, flags, b->expanded, &pv->tmp, &pv->tmp_cap);
     for (size_t i = 0; i < n; i++)
         push(v, (enum row_kind)pv->tmp[i].kind, pv->tmp[i].vertex, pv->tmp[i].item);
     if (flags & BK_RENDER_FINAL)
-        add_failed_logs(v, b->progress);
+        add_failed_logs(v, b->m->progress);
 }
 
 static role_t vertex_role(bk_state_t s)
@@ -107,7 +107,7 @@ static void model_text(const ui_t *ui, const row_t *r, int w, strbuf_t *out)
 {
     bk_row_t br = {(bk_row_kind_t)r->kind, r->vertex, r->item};
     int flags = text_flags(ui) | (final(ui->bk) ? BK_RENDER_FINAL : 0);
-    bk_progress_row_text(ui->bk->progress, &br, w, bk_ui_now(ui), flags, out);
+    bk_progress_row_text(ui->bk->m->progress, &br, w, bk_ui_now(ui), flags, out);
     if (out->len && out->data[out->len - 1] == '\n')
         out->data[--out->len] = 0;
 }
@@ -170,7 +170,7 @@ static void draw_build(ui_t *ui, const bk_build_t *bd, int y, int x, int w, bool
 
 static void draw_fail(ui_t *ui, const row_t *r, int y, int x, int w, bool sel)
 {
-    const bk_vertex_t *v = bk_progress_vertex(ui->bk->progress, r->vertex);
+    const bk_vertex_t *v = bk_progress_vertex(ui->bk->m->progress, r->vertex);
     size_t len;
     const char *line;
     switch (r->kind) {
@@ -194,14 +194,14 @@ static void build_draw(ui_t *ui, view_t *v, size_t i, int y, int x, int w, bool 
     if (sel)
         draw_fill(ui, y, x, w, ROLE_CURSOR);
     if (r->kind == ROW_BUILD) {
-        draw_build(ui, &ui->bk->builds.b[r->vertex], y, x, w, sel);
+        draw_build(ui, &ui->bk->m->builds.b[r->vertex], y, x, w, sel);
         return;
     }
     if (r->kind >= ROW_FAIL_RULE) {
         draw_fail(ui, r, y, x, w, sel);
         return;
     }
-    const bk_vertex_t *vx = bk_progress_vertex(ui->bk->progress, r->vertex);
+    const bk_vertex_t *vx = bk_progress_vertex(ui->bk->m->progress, r->vertex);
     if (r->kind == ROW_STATUS) {
         draw_status(ui, &vx->statuses[r->item], y, x, w, sel);
         return;
@@ -221,10 +221,10 @@ static void build_text(const ui_t *ui, view_t *v, size_t i, strbuf_t *out)
     if (!r)
         return;
     if (r->kind == ROW_BUILD) {
-        build_line(ui, &ui->bk->builds.b[r->vertex], out);
+        build_line(ui, &ui->bk->m->builds.b[r->vertex], out);
     } else if (r->kind >= ROW_FAIL_RULE) {
         size_t len;
-        const bk_vertex_t *vx = bk_progress_vertex(ui->bk->progress, r->vertex);
+        const bk_vertex_t *vx = bk_progress_vertex(ui->bk->m->progress, r->vertex);
         if (r->kind == ROW_FAIL_LINE) {
             const char *line = bk_log_line(&vx->log, r->item, &len);
             sb_add(out, line, len);
@@ -269,12 +269,12 @@ static void build_details(const ui_t *ui, view_t *v, size_t i, strbuf_t *out, ch
         return;
     if (r->kind == ROW_BUILD) {
         snprintf(title, tlen, "Build");
-        build_line(ui, &ui->bk->builds.b[r->vertex], out);
+        build_line(ui, &ui->bk->m->builds.b[r->vertex], out);
         sb_addc(out, '\n');
         return;
     }
     snprintf(title, tlen, "Step");
-    vertex_details(ui, bk_progress_vertex(ui->bk->progress, r->vertex), out);
+    vertex_details(ui, bk_progress_vertex(ui->bk->m->progress, r->vertex), out);
 }
 
 /* Enter: follow the picked build, or show / hide a vertex's whole log. */
@@ -287,7 +287,7 @@ static int build_expand(ui_t *ui, view_t *v)
     }
     const row_t *r = view_row(ui, v, view_source_row(v, v->cursor));
     if (r->kind == ROW_BUILD) {
-        const bk_build_t *bd = &b->builds.b[r->vertex];
+        const bk_build_t *bd = &b->m->builds.b[r->vertex];
         ui_message(ui, false, "%s build %s", bd->active ? "following" : "replaying", bd->ref);
         bk_ui_follow(ui, bd->ref);
         return UI_REDRAW;
@@ -316,19 +316,19 @@ static void build_summary(const ui_t *ui, view_t *v, char *buf, size_t len)
     ui_bk_t *b = ui->bk;
     if (!b) {
         buf[0] = 0;
-    } else if (b->picking && b->no_history) {
+    } else if (b->picking && b->m->no_history) {
         snprintf(buf, len, "%s", BK_NO_HISTORY);
     } else if (b->picking) {
-        snprintf(buf, len, "%zu builds: Enter follows one%s", b->builds.n, b->history_err[0] ? " (history failed)" : "");
+        snprintf(buf, len, "%zu builds: Enter follows one%s", b->m->builds.n, b->m->history_err[0] ? " (history failed)" : "");
     } else {
         unsigned done, total;
-        bk_progress_counts(b->progress, &done, &total);
-        bool failed = bk_progress_failed(b->progress) != NULL;
+        bk_progress_counts(b->m->progress, &done, &total);
+        bool failed = bk_progress_failed(b->m->progress) != NULL;
         bool finished = final(b) && total && done == total && !failed;
         snprintf(buf, len, "Building %.1fs (%u/%u)%s%s%s%.40s",
-                 (double)bk_progress_elapsed_ns(b->progress, bk_ui_now(ui)) / 1e9, done, total,
+                 (double)bk_progress_elapsed_ns(b->m->progress, bk_ui_now(ui)) / 1e9, done, total,
                  finished ? " FINISHED" : "", failed ? " ERROR" : "",
-                 b->live ? "  ref " : "", b->live ? b->ref : "");
+                 b->s->live ? "  ref " : "", b->s->live ? b->m->ref : "");
     }
 }
 

@@ -14,7 +14,7 @@ typedef enum cache_row { CR_REMOVED_HEAD, CR_REMOVED, CR_HEADER, CR_RECORD } cac
 
 static size_t removed_rows(const ui_bk_t *b)
 {
-    return b->pruning || b->pruned ? 1 + b->removed.n : 0;
+    return b->m->pruning || b->m->pruned ? 1 + b->m->removed.n : 0;
 }
 
 static cache_row_t row_kind(const ui_bk_t *b, size_t row, size_t *item)
@@ -31,9 +31,9 @@ static cache_row_t row_kind(const ui_bk_t *b, size_t row, size_t *item)
 static size_t cache_count(const ui_t *ui, view_t *v)
 {
     ui_bk_t *b = ui->bk;
-    if (!b || (!b->du_loaded && !removed_rows(b)))
+    if (!b || (!b->m->du_loaded && !removed_rows(b)))
         return 0;
-    return removed_rows(b) + 1 + b->cache.n;
+    return removed_rows(b) + 1 + b->m->cache.n;
 }
 
 typedef struct cols {
@@ -93,15 +93,15 @@ static void draw_removed(ui_t *ui, const ui_bk_t *b, size_t item, int y, int x, 
     if (item == (size_t)-1) {
         strbuf_t t;
         sb_init(&t);
-        sb_printf(&t, "%s %zu record%s, ", b->pruning ? "pruning:" : "pruned:", b->removed.n,
-                  b->removed.n == 1 ? "" : "s");
-        bk_format_bytes(&t, b->removed.total);
-        sb_adds(&t, b->pruning ? " so far..." : " reclaimed");
-        draw_text(ui, y, x + 1, w - 1, draw_role(sel, b->pruning ? ROLE_RUNNING : ROLE_OK), t.data);
+        sb_printf(&t, "%s %zu record%s, ", b->m->pruning ? "pruning:" : "pruned:", b->m->removed.n,
+                  b->m->removed.n == 1 ? "" : "s");
+        bk_format_bytes(&t, b->m->removed.total);
+        sb_adds(&t, b->m->pruning ? " so far..." : " reclaimed");
+        draw_text(ui, y, x + 1, w - 1, draw_role(sel, b->m->pruning ? ROLE_RUNNING : ROLE_OK), t.data);
         sb_free(&t);
         return;
     }
-    const bk_usage_t *u = &b->removed.rec[item];
+    const bk_usage_t *u = &b->m->removed.rec[item];
     strbuf_t s;
     sb_init(&s);
     bk_format_bytes(&s, u->size);
@@ -126,7 +126,7 @@ static void cache_draw(ui_t *ui, view_t *v, size_t row, int y, int x, int w, boo
         draw_cells(ui, y, x, w, draw_role(sel, ROLE_COLUMN), head);
         break;
     }
-    case CR_RECORD: draw_record(ui, &b->cache.rec[item], y, x, w, sel); break;
+    case CR_RECORD: draw_record(ui, &b->m->cache.rec[item], y, x, w, sel); break;
     }
 }
 
@@ -135,10 +135,10 @@ static void cache_text(const ui_t *ui, view_t *v, size_t row, strbuf_t *out)
     ui_bk_t *b = ui->bk;
     size_t item;
     cache_row_t k = row_kind(b, row, &item);
-    const bk_usage_t *u = k == CR_RECORD ? &b->cache.rec[item] : k == CR_REMOVED ? &b->removed.rec[item] : NULL;
+    const bk_usage_t *u = k == CR_RECORD ? &b->m->cache.rec[item] : k == CR_REMOVED ? &b->m->removed.rec[item] : NULL;
     if (!u)
         return;
-    sb_printf(out, "%s %s %s ", u->id, u->record_type ? u->record_type : "", u->description ? u->description : "");
+    sb_printf(out, "%s %s %s ", u->id, bk_usage_type(u->record_type), u->description ? u->description : "");
     bk_usage_flags(out, u);
 }
 
@@ -147,7 +147,7 @@ static const char *cache_kind(const ui_t *ui, view_t *v, size_t row)
     size_t item;
     cache_row_t k = row_kind(ui->bk, row, &item);
     if (k == CR_RECORD)
-        return ui->bk->cache.rec[item].record_type;
+        return ui->bk->m->cache.rec[item].record_type;
     return k == CR_HEADER ? "header" : "removed";
 }
 
@@ -160,9 +160,9 @@ static void cache_details(const ui_t *ui, view_t *v, size_t row, strbuf_t *out, 
         sb_adds(out, "Select a record for its details.\n");
         return;
     }
-    const bk_usage_t *u = k == CR_RECORD ? &ui->bk->cache.rec[item] : &ui->bk->removed.rec[item];
+    const bk_usage_t *u = k == CR_RECORD ? &ui->bk->m->cache.rec[item] : &ui->bk->m->removed.rec[item];
     snprintf(title, tlen, "Cache record");
-    sb_printf(out, "ID:           %s\ntype:         %s\nsize:         ", u->id, u->record_type ? u->record_type : "");
+    sb_printf(out, "ID:           %s\ntype:         %s\nsize:         ", u->id, bk_usage_type(u->record_type));
     bk_format_bytes(out, u->size);
     sb_adds(out, "\nflags:        ");
     bk_usage_flags(out, u);
@@ -174,9 +174,7 @@ static void cache_details(const ui_t *ui, view_t *v, size_t row, strbuf_t *out, 
 
 static int cache_sort(ui_t *ui, bk_cache_sort_t by)
 {
-    ui_bk_t *b = ui->bk;
-    b->sort = by;
-    bk_cache_sort(&b->cache, by);
+    bk_session_command(ui->bk->s, BK_CMD_SORT, &(bk_cmd_arg_t){.sort = by});
     ui_message(ui, false, "cache sorted by %s", by == BK_SORT_SIZE ? "size, largest first" : "last use, newest first");
     bk_ui_changed(ui);
     return UI_REDRAW;
@@ -200,19 +198,19 @@ static void cache_summary(const ui_t *ui, view_t *v, char *buf, size_t len)
         buf[0] = 0;
         return;
     }
-    if (b->du_err[0] && !b->du_loaded) {
-        snprintf(buf, len, "%s", b->du_err);
+    if (b->m->du_err[0] && !b->m->du_loaded) {
+        snprintf(buf, len, "%s", b->m->du_err);
         return;
     }
     strbuf_t t;
     sb_init(&t);
-    sb_printf(&t, "%zu records  total ", b->cache.n);
-    bk_format_bytes(&t, b->cache.total);
+    sb_printf(&t, "%zu records  total ", b->m->cache.n);
+    bk_format_bytes(&t, b->m->cache.total);
     sb_adds(&t, "  reclaimable ");
-    bk_format_bytes(&t, b->cache.reclaimable);
+    bk_format_bytes(&t, b->m->cache.reclaimable);
     sb_adds(&t, "  shared ");
-    bk_format_bytes(&t, b->cache.shared);
-    sb_printf(&t, "  by %s%s", b->sort == BK_SORT_SIZE ? "size" : "last use", b->du_running ? "  (loading)" : "");
+    bk_format_bytes(&t, b->m->cache.shared);
+    sb_printf(&t, "  by %s%s", b->m->sort == BK_SORT_SIZE ? "size" : "last use", b->m->du_running ? "  (loading)" : "");
     snprintf(buf, len, "%s", t.data);
     sb_free(&t);
 }

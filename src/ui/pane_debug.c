@@ -44,6 +44,15 @@ static void dbg_text(const ui_t *ui, view_t *v, size_t row, strbuf_t *out)
     vm_debug_ports(ui->model, row, out);
 }
 
+/* A debugging container is its namespace, pod and container (what
+ * Skaffold's "Terminated" matches). */
+static void dbg_key(const ui_t *ui, view_t *v, size_t row, strbuf_t *key, strbuf_t *parent)
+{
+    vm_debug_t d;
+    if (vm_debug_at(ui->model, row, &d))
+        sb_printf(key, "%s/%s/%s", d.namespace_, d.pod, d.container);
+}
+
 static void dbg_details(const ui_t *ui, view_t *v, size_t row, strbuf_t *out, char *title, size_t tlen)
 {
     vm_debug_t dc, *d = &dc;
@@ -70,6 +79,7 @@ const view_ops_t pane_debug_ops = {
     .count = dbg_count,
     .draw_row = dbg_draw,
     .row_text = dbg_text,
+    .row_key = dbg_key,
     .details = dbg_details,
     .summary = dbg_summary,
     .hints = dbg_hints,

@@ -7,12 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "core/codes.h"
 #include "core/sgr.h"
 #include "ui/app.h"
 #include "ui/draw.h"
 #include "ui/logs_line.h"
 #include "ui/logs_view.h"
+#include "ui/osc52.h"
 
 #define ERR_TAIL 6             /* output lines of a failed build in the pane */
 #define ERR_TAIL_DETAILS 40    /* in its details */
@@ -214,11 +216,44 @@ static void err_text(const ui_t *ui, view_t *v, size_t row, strbuf_t *out)
         sb_printf(out, " %s", e->suggestions[i].action);
 }
 
+/* A line of an error is the error's id and the line; its error is the
+ * parent (the head line when the line is gone: a tail that moved on). */
+static void err_key(const ui_t *ui, view_t *v, size_t row, strbuf_t *key, strbuf_t *parent)
+{
+    const err_row_t *r = view_row(ui, v, row);
+    const model_error_t *e = r ? model_error_at(ui->model, r->err) : NULL;
+    if (!e)
+        return;
+    if (r->seq) /* a line of the build's output: its place moves as the tail does */
+        sb_printf(key, "%llu/out %llu", (unsigned long long)e->id, (unsigned long long)r->seq);
+    else
+        sb_printf(key, "%llu/%zu", (unsigned long long)e->id, r->line);
+    sb_printf(parent, "%llu", (unsigned long long)e->id);
+}
+
 static const char *err_kind(const ui_t *ui, view_t *v, size_t row)
 {
     size_t line;
     const model_error_t *e = err_at(ui, v, row, &line);
     return e ? phase_name(e->phase) : NULL;
+}
+
+/* Whether a line of build output reports an error: it says error, fatal
+ * or failed, or gives a compiler's file:line:col: position that is not a
+ * warning. */
+static bool error_line(const char *s, size_t n)
+{
+    static const char *const words[] = {"error", "fatal", "failed"};
+    for (size_t i = 0; i < n; i++) {
+        for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
+            if (n - i >= strlen(words[k]) && !strncasecmp(s + i, words[k], strlen(words[k])))
+                return true;
+        int line, col, used = 0;
+        if (s[i] == ':' && sscanf(s + i, ":%d:%d: %n", &line, &col, &used) == 2 && used &&
+            i + (size_t)used <= n && strncasecmp(s + i + used, "warning", 7))
+            return true;
+    }
+    return false;
 }
 
 static void err_details(const ui_t *ui, view_t *v, size_t row, strbuf_t *out, char *title, size_t tlen)
@@ -248,12 +283,68 @@ static void err_details(const ui_t *ui, view_t *v, size_t row, strbuf_t *out, ch
         return; /* v1 alone: Skaffold's output is not on that API */
     sb_printf(out, "\nthe build's last %zu line%s of output:\n", n, n == 1 ? "" : "s");
     for (size_t i = 0; i < n; i++) {
+        size_t at = out->len;
         sb_adds(out, "  ");
         sgr_strip(out, tail[i]->text, tail[i]->len);
+        if (v->anchor == SIZE_MAX && error_line(out->data + at, out->len - at))
+            v->anchor = at; /* the popup opens at the first error line */
         sb_addc(out, '\n');
     }
     if (!n)
         sb_adds(out, "  (none in the log: Skaffold 2.x's v2 API sends it)\n");
+}
+
+/* The command in a suggestion: the text between its first pair of
+ * backquotes, else what follows its last ": " (Skaffold writes "Try
+ * checking container logs: kubectl logs ..."), else all of it. */
+static void suggested_command(const char *s, const char **cmd, size_t *len)
+{
+    const char *q = strchr(s, '`'), *e = q ? strchr(q + 1, '`') : NULL, *c = NULL;
+    if (e && e > q + 1) {
+        *cmd = q + 1, *len = (size_t)(e - q - 1);
+        return;
+    }
+    for (const char *p = strstr(s, ": "); p; p = strstr(p + 1, ": "))
+        c = p + 2;
+    *cmd = c && *c ? c : s;
+    *len = strlen(*cmd);
+}
+
+/* y: the selected line's error (code and message), suggested command, or
+ * line of build output, to the clipboard. */
+static int err_copy(ui_t *ui, view_t *v)
+{
+    size_t line;
+    const model_error_t *e = view_rows(ui, v) ? err_at(ui, v, view_source_row(v, v->cursor), &line) : NULL;
+    if (!e) {
+        ui_message(ui, true, "no error selected");
+        return UI_REDRAW;
+    }
+    const err_row_t *r = view_row(ui, v, view_source_row(v, v->cursor));
+    const log_line_t *out = r->seq ? logs_get(model_logs(ui->model), r->seq) : NULL;
+    strbuf_t t;
+    sb_init(&t);
+    const char *what = "the error";
+    if (out) {
+        sgr_strip(&t, out->text, out->len);
+        what = "the line of output";
+    } else if (line >= 2 && line - 2 < e->n_suggestions) {
+        const char *cmd;
+        size_t len;
+        suggested_command(e->suggestions[line - 2].action, &cmd, &len);
+        sb_add(&t, cmd, len);
+        what = "the suggested command";
+    } else {
+        sb_printf(&t, "%s: %s", status_code_name(e->code), e->message);
+    }
+    osc52_copy_text(ui, t.data, t.len, what);
+    sb_free(&t);
+    return UI_REDRAW;
+}
+
+static int err_action(ui_t *ui, view_t *v, action_t a)
+{
+    return a == ACT_COPY ? err_copy(ui, v) : UI_PASS;
 }
 
 static void err_summary(const ui_t *ui, view_t *v, char *buf, size_t len)
@@ -262,7 +353,7 @@ static void err_summary(const ui_t *ui, view_t *v, char *buf, size_t len)
     snprintf(buf, len, "%zu, %zu unresolved", n, open);
 }
 
-static const action_t err_hints[] = {ACT_DETAILS, ACT_LOG_JUMP, ACT_FILTER, ACT_NEXT_ERROR, ACT_NONE};
+static const action_t err_hints[] = {ACT_DETAILS, ACT_COPY, ACT_LOG_JUMP, ACT_FILTER, ACT_NEXT_ERROR, ACT_NONE};
 
 const view_ops_t pane_errors_ops = {
     .private_size = sizeof(err_priv_t),
@@ -271,8 +362,10 @@ const view_ops_t pane_errors_ops = {
     .build_rows = err_build_rows,
     .draw_row = err_draw,
     .row_text = err_text,
+    .row_key = err_key,
     .row_kind = err_kind,
     .details = err_details,
+    .action = err_action,
     .summary = err_summary,
     .hints = err_hints,
     .empty = "(no errors)",

@@ -172,6 +172,14 @@ static void ev_text(const ui_t *ui, view_t *v, size_t row, strbuf_t *out)
         sb_printf(out, "%s%s %s", r->ev.session_start ? "session " : "", r->ev.kind, r->text);
 }
 
+/* An event is its seq in the history. */
+static void ev_key(const ui_t *ui, view_t *v, size_t row, strbuf_t *key, strbuf_t *parent)
+{
+    const ev_row_t *r = ev_at(v, row);
+    if (r)
+        sb_printf(key, "%llu", (unsigned long long)r->ev.seq);
+}
+
 static const char *ev_kind(const ui_t *ui, view_t *v, size_t row)
 {
     const ev_row_t *r = ev_at(v, row);
@@ -206,6 +214,7 @@ const view_ops_t pane_events_ops = {
     .count = ev_count,
     .draw_row = ev_draw,
     .row_text = ev_text,
+    .row_key = ev_key,
     .row_kind = ev_kind,
     .details = ev_details,
     .summary = ev_summary,

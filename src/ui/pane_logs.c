@@ -9,6 +9,7 @@
  * Filters, search, jump, copy and save are in logs_act.c. */
 #include <stdio.h>
 #include <string.h>
+#include "core/bre.h"
 #include "core/sgr.h"
 #include "ui/app.h"
 #include "ui/draw.h"
@@ -49,6 +50,7 @@ void lv_filter_changed(lv_priv_t *p)
 void lv_sync(const ui_t *ui, view_t *v)
 {
     lv_priv_t *p = lv_priv(ui, v);
+    log_filter_pass(&p->f, BRE_BUDGET_MS);
     logs_index_update(&p->idx, model_logs(ui->model), &p->f, p->fgen);
 }
 
@@ -192,6 +194,7 @@ static void lv_draw_body(ui_t *ui, view_t *v, rect_t r, bool focused)
     lv_priv_t *p = lv_priv(ui, v);
     lv_sync(ui, v);
     frame_t fr = {ui, p, model_logs(ui->model), {0}, logs_index_count(&p->idx), 0, 0, 0, focused};
+    log_filter_pass(&p->hl, BRE_BUDGET_MS);           /* this frame's highlights */
     if (r.h <= 0)
         return;
     if (fr.n == 0 || r.w < 4) {

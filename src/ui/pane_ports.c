@@ -88,6 +88,18 @@ static void port_text(const ui_t *ui, view_t *v, size_t row, strbuf_t *out)
               p->namespace_);
 }
 
+/* A forwarded port is its local port (forwardedPorts' key); a Cloud Run
+ * service its URL. */
+static void port_key(const ui_t *ui, view_t *v, size_t row, strbuf_t *key, strbuf_t *parent)
+{
+    vm_port_t p;
+    const model_endpoint_t *e = row_endpoint(ui, row);
+    if (e)
+        sb_printf(key, "url %s", e->url);
+    else if (vm_port_at(ui->model, row, &p))
+        sb_printf(key, "port %d", p.local_port);
+}
+
 static void port_details(const ui_t *ui, view_t *v, size_t row, strbuf_t *out, char *title, size_t tlen)
 {
     vm_port_t port, *p = &port;
@@ -160,6 +172,7 @@ const view_ops_t pane_ports_ops = {
     .count = port_count,
     .draw_row = port_draw,
     .row_text = port_text,
+    .row_key = port_key,
     .details = port_details,
     .action = port_copy,
     .summary = port_summary,

@@ -47,6 +47,17 @@ static void res_text(const ui_t *ui, view_t *v, size_t row, strbuf_t *out)
     sb_printf(out, "%s %s %s %s", r->name, r->status, r->message, status_code_name(r->code));
 }
 
+/* A resource is its name; a pod belongs to its deployment, where the
+ * cursor goes when a rollout replaces the pod (to the new pod, if listed). */
+static void res_key(const ui_t *ui, view_t *v, size_t row, strbuf_t *key, strbuf_t *parent)
+{
+    const model_resource_t *r = res_row(ui, row, NULL);
+    const model_resource_t *owner = model_resource_owner(ui->model, r);
+    sb_adds(key, r->name);
+    if (owner)
+        sb_adds(parent, owner->name);
+}
+
 static void res_details(const ui_t *ui, view_t *v, size_t row, strbuf_t *out, char *title, size_t tlen)
 {
     const model_resource_t *r = res_row(ui, row, NULL);
@@ -82,6 +93,7 @@ const view_ops_t pane_resources_ops = {
     .count = res_count,
     .draw_row = res_draw,
     .row_text = res_text,
+    .row_key = res_key,
     .details = res_details,
     .summary = res_summary,
     .hints = res_hints,

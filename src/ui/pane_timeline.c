@@ -136,6 +136,14 @@ static void tl_text(const ui_t *ui, view_t *v, size_t row, strbuf_t *out)
     sb_printf(out, "#%d %s", it->number, iter_failed(it) ? "failed" : status_kind_name(it->span.status));
 }
 
+/* An iteration is its session and number. */
+static void tl_key(const ui_t *ui, view_t *v, size_t row, strbuf_t *key, strbuf_t *parent)
+{
+    const iteration_t *it = model_iteration(ui->model, row);
+    if (it)
+        sb_printf(key, "%u/%d", (unsigned)it->session, (int)it->number);
+}
+
 static void phase_line(const ui_t *ui, strbuf_t *out, const char *name, const span_t *s)
 {
     char d[32];
@@ -184,6 +192,7 @@ const view_ops_t pane_timeline_ops = {
     .count = tl_count,
     .draw_row = tl_draw,
     .row_text = tl_text,
+    .row_key = tl_key,
     .details = tl_details,
     .summary = tl_summary,
     .hints = tl_hints,

@@ -10,13 +10,13 @@ bool ui_pane_present(ui_t *ui, int p)
 {
     if (pane_is_buildkit(p))
         return bk_ui_present(ui, p);
-    if (ui->bk && !ui->bk->live)
+    if (ui->bk && !ui->bk->s->live)
         return false; /* a BuildKit replay has no Skaffold side */
     const view_ops_t *ops = pane_table[p].ops;
     return !ops->present || ops->present(ui);
 }
 
-static void compute_layout(ui_t *ui)
+void ui_layout(ui_t *ui)
 {
     layout_in_t in = {.cols = ui->cols, .rows = ui->rows, .focus = ui->focus, .zoom = ui->zoom};
     for (int p = 0; p < PANE__COUNT; p++) {
@@ -33,7 +33,7 @@ static void compute_layout(ui_t *ui)
 void ui_render(ui_t *ui)
 {
     erase();
-    compute_layout(ui);
+    ui_layout(ui);
     header_draw(ui, ui->layout.header);
     for (int p = 0; p < PANE__COUNT; p++)
         view_draw(ui, &ui->views[p], ui->layout.pane[p], p == ui->focus);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "ui/app.h"
+#include "ui/bk.h"
 #include "ui/draw.h"
 
 static const action_t live_hints[] = {ACT_BUILD, ACT_SYNC, ACT_DEPLOY, ACT_AUTO_BUILD,
@@ -12,9 +13,28 @@ static const action_t replay_hints[] = {ACT_PAUSE, ACT_FASTER, ACT_SLOWER, ACT_S
                                         ACT_NEXT_ITER, ACT_NEXT_ERROR, ACT_HELP, ACT_QUIT,
                                         ACT_NONE};
 
-/* "key label " for one action; returns the x after it, or x if it does not fit. */
+/* Whether action a does something in this mode: the dev-loop keys live
+ * only, the replay keys in a replay (a BuildKit replay holds one build: no
+ * ] or [), BuildKit's keys with BuildKit (a BuildKit replay has no daemon to
+ * list builds, refresh or prune). */
+static bool fits_mode(const ui_t *ui, action_t a)
+{
+    bool replay = ui->source == UI_SOURCE_REPLAY, bk_replay = ui->bk && bk_session_is_replay(ui->bk->s);
+    switch (action_table[a].group) {
+    case GROUP_DEVLOOP: return !replay;
+    case GROUP_REPLAY: return replay && !(bk_replay && (a == ACT_NEXT_ITER || a == ACT_PREV_ITER));
+    case GROUP_BUILDKIT:
+        return ui->bk && !(bk_replay && (a == ACT_PICK_BUILD || a == ACT_REFRESH || a == ACT_PRUNE));
+    default: return true;
+    }
+}
+
+/* "key label " for one action; returns the x after it, or x if it does not
+ * fit or does nothing in this mode. */
 static int hint(ui_t *ui, int y, int x, int end, action_t a)
 {
+    if (!fits_mode(ui, a))
+        return x;
     char keys[64];
     keys_for_action(ui->cfg.keys, ui->focus, a, "/", 1, keys, sizeof keys);
     if (!keys[0])
@@ -54,16 +74,31 @@ void statusline_draw(ui_t *ui, rect_t r)
     draw_fill(ui, r.y, r.x, r.w, ROLE_STATUS);
     int x = r.x, end = r.x + r.w;
     if (ui->prompting) {
-        x += draw_text(ui, r.y, x, end - x, ROLE_HINT_KEY, ui->prompt_label);
-        x += draw_text(ui, r.y, x, end - x - 1, ROLE_STATUS, ui->prompt);
+        /* What is wrong with the text (an invalid regex) instead of the keys;
+         * it keeps up to half the line, however long the text is. */
+        char m[600] = "";
+        if (ui->msg_error && ui->msg[0] && !ui_message_expired(ui))
+            snprintf(m, sizeof m, " %s ", ui->msg);
+        int mw = m[0] ? draw_width(ui, m) + 2 : 0;
+        if (mw > r.w / 2)
+            mw = r.w / 2;
+        x += draw_text(ui, r.y, x, end - x - mw, ROLE_HINT_KEY, ui->prompt_label);
+        if (ui->prompt_mode != UI_PROMPT_ASK)
+            x += draw_text(ui, r.y, x, end - x - mw - 1, ROLE_STATUS, ui->prompt);
         draw_text(ui, r.y, x, 1, ROLE_CURSOR, " ");
+        if (m[0]) {
+            draw_right(ui, r.y, x + 2, end - x - 2, ROLE_MSG_ERROR, m);
+            return;
+        }
         draw_right(ui, r.y, x + 2, end - x - 2, ROLE_STATUS,
-                   ui->prompt_mode == UI_PROMPT_CONFIRM ? "y prune  other keys cancel "
+                   ui->prompt_mode == UI_PROMPT_ASK     ? "y yes  other keys no "
+                   : ui->prompt_mode == UI_PROMPT_CONFIRM ? "y prune  other keys cancel "
                    : ui->prompt_mode == UI_PROMPT_PRUNE ? "Enter next  Esc cancel "
+                   : ui->prompt_history                 ? "Enter apply  Up/Down history  Esc cancel "
                                                         : "Enter apply  Esc cancel ");
         return;
     }
-    if (ui->msg[0]) {
+    if (ui->msg[0] && !ui_message_expired(ui)) {
         char m[600];
         snprintf(m, sizeof m, " %s ", ui->msg);
         x += draw_text(ui, r.y, x, end - x, ui->msg_error ? ROLE_MSG_ERROR : ROLE_MSG_OK, m) + 1;

@@ -20,9 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "core/common.h"
-#include "transport/addr.h"
-#include "transport/engine.h"
-#include "sources/input.h"
+#include "session/session_io.h"
 #include "core/textsafe.h"
 #include "core/xalloc.h"
 #include "ui/app.h"
@@ -132,14 +130,19 @@ static int parse_opts(int argc, char **argv, bool replay, ui_opts_t *o)
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
             return usage(replay), -2;
+        arg_kind_t kind = arg_kind(argc, argv, i);
         const opt_def_t *d = NULL;
-        for (size_t k = 0; k < sizeof opt_defs / sizeof opt_defs[0]; k++)
+        for (size_t k = 0; kind == ARG_OPTION && k < sizeof opt_defs / sizeof opt_defs[0]; k++)
             if (!strcmp(argv[i], opt_defs[k].name) || (opt_defs[k].alias && !strcmp(argv[i], opt_defs[k].alias)))
                 d = &opt_defs[k];
-        if (!d && replay && (argv[i][0] != '-' || !strcmp(argv[i], "-")) && !o->file) {
+        if (kind == ARG_END)
+            continue;
+        if (kind == ARG_OPERAND && replay && !o->file) {
             o->file = argv[i];
             continue;
         }
+        if (kind == ARG_OPERAND)
+            return usage_error("%s: unexpected argument '%s'", replay ? "replay" : "skview", argv[i]);
         if (!d || !opt_applies(d, replay))
             return usage_error("%s: unknown option '%s'", replay ? "replay" : "skview", argv[i]);
         if (d->kind == OPT_BOOL) {
@@ -178,6 +181,28 @@ int64_t ui_now_ns(const ui_t *ui)
     return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+static uint64_t msg_life(const ui_t *ui)
+{
+    return ui->msg_error ? UI_MSG_ERROR_MS : UI_MSG_MS;
+}
+
+static void on_msg_expired(uv_timer_t *t)
+{
+    ui_request_redraw(t->data);
+}
+
+/* The message's time on screen starts now (once the loop is there: a config
+ * problem said before it starts with it). */
+static void msg_clock(ui_t *ui)
+{
+    /* Closed at quit, where a BuildKit or Skaffold side may still say
+     * something; its failure is not said (that would be a message too). */
+    if (!ui->msg_timer.data || uv_is_closing((uv_handle_t *)&ui->msg_timer))
+        return;
+    ui->msg_ms = uv_now(ui->loop);
+    (void)uv_timer_start(&ui->msg_timer, on_msg_expired, msg_life(ui), 0);
+}
+
 void ui_message(ui_t *ui, bool error, const char *fmt, ...)
 {
     va_list ap;
@@ -185,6 +210,13 @@ void ui_message(ui_t *ui, bool error, const char *fmt, ...)
     vsnprintf(ui->msg, sizeof ui->msg, fmt, ap);
     va_end(ap);
     ui->msg_error = error;
+    msg_clock(ui);
+}
+
+bool ui_message_expired(const ui_t *ui)
+{
+    /* --dump-screen draws once, with no time passing */
+    return ui->msg_timer.data && !ui->headless && uv_now(ui->loop) - ui->msg_ms >= msg_life(ui);
 }
 
 void ui_term_write(ui_t *ui, const char *seq, size_t len)
@@ -349,7 +381,7 @@ static void term_restore(void)
     if (!term_active)
         return;
     term_active = false;
-    eng_log_quiet(false);
+    session_quiet_logs(false);
     endwin();
     if (title_pushed)
         termout_write(TITLE_POP, strlen(TITLE_POP));
@@ -409,16 +441,16 @@ static int term_start(ui_t *ui)
      * as we set it. libuv's handler replaces this one in start_handles(). */
     signal(SIGTSTP, SIG_IGN);
     if (!newterm(NULL, stdout, stdin)) {
-        fprintf(stderr, "skview: cannot use terminal type '%s'\n", getenv("TERM") ? getenv("TERM") : "");
+        say_line("skview: cannot use terminal type '%s'", getenv("TERM") ? getenv("TERM") : "");
         return -1;
     }
     term_active = true;
-    eng_log_quiet(true);  /* gRPC's log lines would be drawn over the screen */
+    session_quiet_logs(true);  /* gRPC's log lines would be drawn over the screen */
     atexit(term_restore);
     if (!term_can_draw()) {
         term_restore();
-        fprintf(stderr, "skview: terminal type '%s' cannot move the cursor; the viewer needs "
-                        "one that can (e.g. TERM=xterm-256color)\n", getenv("TERM") ? getenv("TERM") : "");
+        say_line("skview: terminal type '%s' cannot move the cursor; the viewer needs "
+                 "one that can (e.g. TERM=xterm-256color)", getenv("TERM") ? getenv("TERM") : "");
         return -1;
     }
     static const int fatal[] = {SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL};
@@ -517,6 +549,7 @@ static void close_handles(ui_t *ui)
     uv_close((uv_handle_t *)&ui->frame_timer, on_closed);
     uv_close((uv_handle_t *)&ui->anim_timer, on_closed);
     uv_close((uv_handle_t *)&ui->crash_timer, on_closed);
+    uv_close((uv_handle_t *)&ui->msg_timer, on_closed);
     if (ui->input.data) { /* start_handles() ran */
         termout_close();
         uv_close((uv_handle_t *)&ui->input, on_closed);
@@ -543,6 +576,7 @@ static void shutdown_ui(ui_t *ui)
     term_restore();
     uv_timer_stop(&ui->frame_timer);
     uv_timer_stop(&ui->anim_timer);
+    uv_timer_stop(&ui->msg_timer);
     session_stop(&ui->session, on_sources_stopped, ui);
 }
 
@@ -599,6 +633,7 @@ static int ui_init(ui_t *ui, const ui_opts_t *o, ui_source_t source)
         dump_state_path = NULL;
     sb_init(&ui->scratch);
     sb_init(&ui->popup);
+    prompt_hist_init(&ui->prompt_hist);
     config_init(&ui->cfg);
     if (load_config(ui, o)) {
         config_free(&ui->cfg);
@@ -627,7 +662,9 @@ static int ui_init(ui_t *ui, const ui_opts_t *o, ui_source_t source)
     (void)uv_timer_init(ui->loop, &ui->frame_timer);
     (void)uv_timer_init(ui->loop, &ui->anim_timer);
     (void)uv_timer_init(ui->loop, &ui->crash_timer);
-    ui->frame_timer.data = ui->anim_timer.data = ui;
+    (void)uv_timer_init(ui->loop, &ui->msg_timer);
+    ui->frame_timer.data = ui->anim_timer.data = ui->msg_timer.data = ui;
+    msg_clock(ui);
     arm_debug_crash(ui);
     return 0;
 }
@@ -672,7 +709,7 @@ static int run_interactive(ui_t *ui)
     char err[256];
     if (start_handles(ui, err, sizeof err)) {
         shutdown_ui(ui);  /* restores the terminal first */
-        fprintf(stderr, "skview: %s\n", err);
+        say_line("skview: %s", err);
         return EXIT_RUNTIME;
     }
     frame(ui);
@@ -688,7 +725,7 @@ static int start_recording(ui_t *ui, const char *path)
     char err[512];
     const char *note = NULL;
     if (session_record(&ui->session, path, &note, err, sizeof err)) {
-        fprintf(stderr, "skview: %s\n", err);
+        say_line("skview: %s", err);
         return -1;
     }
     if (note)
@@ -719,7 +756,7 @@ int ui_cmd_live(int argc, char **argv)
     int rc = parse_opts(argc, argv, false, &o);
     if (rc)
         return rc == -2 ? EXIT_OK : rc;
-    const char *addr = addr_resolve(o.addr);
+    const char *addr = session_addr_resolve(o.addr);
     if (!addr)
         return EXIT_USAGE;
     ui_t ui;
@@ -735,7 +772,7 @@ int ui_cmd_live(int argc, char **argv)
         return EXIT_RUNTIME;
     }
     if (session_live_start(&ui.session, addr)) {
-        fprintf(stderr, "skview: cannot start the client for %s\n", addr);
+        say_line("skview: cannot start the client for %s", addr);
         ui_fini(&ui);
         return EXIT_RUNTIME;
     }
@@ -746,37 +783,10 @@ int ui_cmd_live(int argc, char **argv)
 
 /* ---- replay --------------------------------------------------------------- */
 
-/* --at error:N: just after the Nth error of the Errors pane; a usage error
- * naming their count when there are fewer. */
-static int seek_error(ui_t *ui, unsigned long n)
-{
-    for (unsigned long k = 0; k < n; k++)
-        if (session_next_error(&ui->session))
-            return usage_error("--at error:%lu: %s holds %lu error%s", n, ui->session.replay_path,
-                                   k, k == 1 ? "" : "s");
-    return 0;
-}
-
-/* --at: "END", an entry number, "iter:N" (start of the Nth iteration) or
- * "error:N" (just after the Nth error). */
+/* --at: BuildKit's or Skaffold's replay (session_io.h says how). */
 static int seek_at(ui_t *ui, const char *at)
 {
-    if (ui->bk)
-        return bk_ui_replay_seek(ui, at);
-    replay_t *r = ui->session.replay;
-    unsigned long n;
-    if (!strcmp(at, "END") || !strcmp(at, "end"))
-        replay_seek_end(r);
-    else if (sscanf(at, "iter:%lu", &n) == 1)
-        while (n-- > 0 && !replay_next_iteration(r))
-            ;
-    else if (sscanf(at, "error:%lu", &n) == 1)
-        return seek_error(ui, n);
-    else if (sscanf(at, "%lu", &n) == 1)
-        replay_seek(r, n);
-    else
-        return usage_error("--at: END, N, iter:N or error:N");
-    return 0;
+    return ui->bk ? bk_ui_replay_seek(ui, at) : session_replay_seek_at(&ui->session, at);
 }
 
 /* Presses the space-separated key names in keys, as a user would. */
@@ -839,12 +849,12 @@ int ui_cmd_replay(int argc, char **argv)
     /* A BuildKit build (rawjson, or a recording of a Status stream) plays in
      * the Build pane; anything else is a Skaffold log. Both read their file
      * several times: a pipe or FIFO is spooled first (io/input.h). */
-    bool spooled = input_spool(o.file, err, sizeof err) == 0;
+    bool spooled = session_spool(o.file, err, sizeof err) == 0;
     bool bk = spooled && bk_ui_is_file(o.file);
     bool opened = !spooled ? false : bk ? bk_ui_replay_open(&ui, o.file, o.speed, tail, err, sizeof err) == 0
                      : session_replay_open(&ui.session, o.file, o.speed, err, sizeof err) != NULL;
     if (!opened) {
-        fprintf(stderr, "skview: %s\n", err);
+        say_line("skview: %s", err);
         close_handles(&ui);
         ui_fini(&ui);
         return EXIT_RUNTIME;
@@ -861,8 +871,7 @@ int ui_cmd_replay(int argc, char **argv)
         if (bk) {
             bk_ui_replay_start(&ui, o.paused || o.at);
         } else {
-            replay_set_paused(ui.session.replay, o.paused || o.at);
-            replay_start(ui.session.replay);
+            session_replay_start(&ui.session, o.paused || o.at);
         }
         rc = run_interactive(&ui);
     }

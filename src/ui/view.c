@@ -13,6 +13,8 @@ void view_init(view_t *v, pane_id_t id)
     v->id = id;
     v->ops = pane_table[id].ops;
     v->follow = v->ops->follow_default;
+    sb_init(&v->sel.key);
+    sb_init(&v->sel.parent);
     if (v->ops->private_size && !(v->priv = calloc(1, v->ops->private_size)))
         abort();
 }
@@ -28,6 +30,9 @@ void view_free(view_t *v)
     v->priv = NULL;
     free(v->cache.rows);
     memset(&v->cache, 0, sizeof v->cache);
+    sb_free(&v->sel.key);
+    sb_free(&v->sel.parent);
+    v->sel.valid = false;
 }
 
 uint64_t view_generation(const ui_t *ui)
@@ -169,12 +174,97 @@ size_t view_source_row(const view_t *v, size_t i)
     return v->filter[0] ? v->idx[i] : i;
 }
 
+/* ---- the selection follows its item ------------------------------------ */
+
+/* The key and parent of source row `row`, NUL-terminated. */
+static void sel_key_of(ui_t *ui, view_t *v, size_t row, strbuf_t *key, strbuf_t *parent)
+{
+    sb_reset(key);
+    sb_reset(parent);
+    v->ops->row_key(ui, v, row, key, parent);
+    sb_addc(key, 0);
+    sb_addc(parent, 0);
+}
+
+typedef enum sel_match { SEL_NONE, SEL_PARENT, SEL_SIBLING, SEL_ITEM } sel_match_t;
+
+/* How visible row i stands to the remembered item. */
+static sel_match_t sel_match(ui_t *ui, view_t *v, size_t i, strbuf_t *key, strbuf_t *parent)
+{
+    const char *want = v->sel.key.data, *want_parent = v->sel.parent.data;
+    sel_key_of(ui, v, view_source_row(v, i), key, parent);
+    if (!strcmp(key->data, want))
+        return SEL_ITEM;
+    if (!*want_parent)
+        return SEL_NONE;
+    if (!strcmp(parent->data, want_parent))
+        return SEL_SIBLING;
+    return !strcmp(key->data, want_parent) ? SEL_PARENT : SEL_NONE;
+}
+
+/* The visible row that shows the remembered item, else its nearest
+ * relative (a sibling before the parent); -1 when none is left. */
+static long sel_find(ui_t *ui, view_t *v, size_t rows)
+{
+    strbuf_t key, parent;
+    sb_init(&key);
+    sb_init(&parent);
+    long best = -1;
+    sel_match_t got = SEL_NONE;
+    if (v->cursor < rows && sel_match(ui, v, v->cursor, &key, &parent) == SEL_ITEM)
+        best = (long)v->cursor, got = SEL_ITEM;
+    for (size_t i = 0; i < rows && got != SEL_ITEM; i++) {
+        sel_match_t m = sel_match(ui, v, i, &key, &parent);
+        if (m > got)
+            best = (long)i, got = m;
+    }
+    sb_free(&key);
+    sb_free(&parent);
+    return best;
+}
+
+/* After the rows changed: back to the item, unless the cursor was moved on
+ * purpose since it was remembered. False when neither it nor a relative is
+ * there (the item is kept in mind for when it comes back). */
+static bool sel_follow(ui_t *ui, view_t *v, size_t rows)
+{
+    if (!v->ops->row_key || !v->sel.valid || v->follow || v->cursor != v->sel.cursor ||
+        v->sel.gen == view_generation(ui))
+        return true;
+    long at = sel_find(ui, v, rows);
+    if (at >= 0)
+        v->cursor = (size_t)at;
+    return at >= 0;
+}
+
+static void sel_remember(ui_t *ui, view_t *v, size_t rows, bool found)
+{
+    if (!v->ops->row_key)
+        return;
+    if (found && rows > 0) {
+        sel_key_of(ui, v, view_source_row(v, v->cursor), &v->sel.key, &v->sel.parent);
+        v->sel.valid = true;
+    }
+    v->sel.gen = view_generation(ui);
+    v->sel.cursor = v->cursor;
+}
+
+/* The cursor was put on a row on purpose (a key, the mouse): its item is
+ * the one to follow from now on, even if the rows change before the next
+ * frame. */
+static void sel_mark(ui_t *ui, view_t *v)
+{
+    sel_remember(ui, v, view_rows(ui, v), true);
+}
+
 void view_clamp(ui_t *ui, view_t *v, int body_h)
 {
     size_t rows = view_rows(ui, v), h = body_h > 0 ? (size_t)body_h : 1;
+    bool found = sel_follow(ui, v, rows);
     v->body_h = body_h;
     if (rows == 0) {
         v->cursor = v->top = 0;
+        sel_remember(ui, v, rows, found);
         return;
     }
     if (v->follow || v->cursor >= rows)
@@ -185,6 +275,7 @@ void view_clamp(ui_t *ui, view_t *v, int body_h)
         v->top = v->cursor - h + 1;
     if (v->top + h > rows)
         v->top = rows > h ? rows - h : 0;
+    sel_remember(ui, v, rows, found);
 }
 
 void view_settle(ui_t *ui, view_t *v)
@@ -247,10 +338,11 @@ int view_action(ui_t *ui, view_t *v, action_t a)
         v->follow = !v->follow;
         ui_message(ui, false, "follow %s", v->follow ? "on" : "off");
         break;
-    case ACT_NEXT_MATCH: return next_match(ui, v, 1);
-    case ACT_PREV_MATCH: return next_match(ui, v, -1);
+    case ACT_NEXT_MATCH: next_match(ui, v, 1); break;
+    case ACT_PREV_MATCH: next_match(ui, v, -1); break;
     default: return UI_PASS;
     }
+    sel_mark(ui, v);
     return UI_REDRAW;
 }
 
@@ -261,11 +353,13 @@ void view_click(ui_t *ui, view_t *v, int line)
         return;
     v->cursor = v->top + (size_t)line;
     v->follow = false;
+    sel_mark(ui, v);
 }
 
 void view_scroll(ui_t *ui, view_t *v, int delta)
 {
     move_by(ui, v, delta);
+    sel_mark(ui, v);
 }
 
 /* The title row: "1 Artifacts  summary  [/filter] [follow]" and a rule. */

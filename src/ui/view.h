@@ -77,6 +77,14 @@ struct view_ops {
     /* Optional: the pane's own prompt (UI_PROMPT_PANE): called after each
      * edit of ui->prompt (done 0), on Enter (1) and on Esc (-1). */
     int (*prompt)(ui_t *ui, view_t *v, int done);
+    /* Optional: the row's identity, so that the cursor stays on its item
+     * when the rows change under it (a reconcile, a newer error above it, a
+     * trimmed history, a rollout): key names the item the row shows; parent
+     * (may stay empty) the item it belongs to (a pod's deployment, an error
+     * line's error). When the item is gone, the cursor goes to another row
+     * of the same parent (the deployment's new pod), else to the parent's
+     * own row, as k9s does; with neither, it keeps its row number. */
+    void (*row_key)(const ui_t *ui, view_t *v, size_t row, strbuf_t *key, strbuf_t *parent);
     /* Text for an empty pane. */
     const char *empty;
 };
@@ -102,6 +110,17 @@ struct view {
     uint64_t idx_gen;          /* model generation the index was built at */
     bool idx_valid;
     int body_h;                /* body rows at the last draw */
+    /* The item under the cursor (ops->row_key) at generation gen, when the
+     * cursor was at row `cursor` (a cursor moved since then was moved on
+     * purpose, and keeps its new row). */
+    struct view_sel {
+        strbuf_t key, parent;
+        uint64_t gen;
+        size_t cursor;
+        bool valid;
+    } sel;
+    size_t anchor;             /* ops->details may set it: the byte of its text
+                                * where the popup opens (SIZE_MAX: the top) */
 };
 
 void view_init(view_t *v, pane_id_t id);
@@ -117,7 +136,8 @@ void *view_row_push(view_t *v);
 /* Visible rows, and the source row of visible row i. */
 size_t view_rows(ui_t *ui, view_t *v);
 size_t view_source_row(const view_t *v, size_t i);
-/* Keeps cursor and top inside the rows and the body height. */
+/* Keeps cursor and top inside the rows and the body height; first, when
+ * the rows changed, puts the cursor back on its item (ops->row_key). */
 void view_clamp(ui_t *ui, view_t *v, int body_h);
 /* view_clamp at the body height of the last frame. The dispatcher calls it
  * before every action: keys that arrive in one read (a paste, key repeat)

@@ -1,7 +1,7 @@
 /* libFuzzer: one line of either JSON log form, parsed, folded and written. */
 #include <stdint.h>
 #include <stdlib.h>
-#include "sources/logreader_int.h"
+#include "sources/logline.h"
 #include "skaffold/model.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     arena_init(&a);
     pbjson_err_t err;
     bool unwrapped;
-    const Proto__LogEntry *e = logreader_parse_line(p, &a, (const char *)data, size, &unwrapped, &err);
+    const Proto__LogEntry *e = logline_parse(p, &a, (const char *)data, size, &unwrapped, &err);
     if (e) {
         model_t *m = model_new(&(model_opts_t){.history_cap = 2, .timeline_cap = 2, .errors_cap = 2});
         model_fold(m, e);

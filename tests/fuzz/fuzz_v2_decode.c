@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
-#include "sources/logreader_int.h"
+#include "sources/logline.h"
 #include "sources/recording.h"
 #include "skaffold/entryfmt.h"
 #include "skaffold/model.h"
@@ -84,7 +84,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                                 &a, NULL, NULL, &err);
     if (!back) abort();
     if (ev->event_type_case != PROTO__V2__EVENT__EVENT_TYPE__NOT_SET &&
-        !logreader_parse_v2_line(p, &a, out.data, out.len - 1, &u, &err))
+        !logline_parse_v2(p, &a, out.data, out.len - 1, &u, &err))
         abort();
     arena_free(&a);
     pbjson_parser_free(p);

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "sources/logreader_int.h"
+#include "sources/logline.h"
 #include "skaffold/entryfmt.h"
 #include "skaffold/model.h"
 
@@ -30,11 +30,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!p) p = pbjson_parser_new();
     arena_t a;
     arena_init(&a);
-    logreader_classify(p, &a, (const char *)data, size);
+    logline_classify(p, &a, (const char *)data, size);
     arena_reset(&a);
     pbjson_err_t err;
     bool unwrapped;
-    const Proto__V2__Event *ev = logreader_parse_v2_line(p, &a, (const char *)data, size, &unwrapped, &err);
+    const Proto__V2__Event *ev = logline_parse_v2(p, &a, (const char *)data, size, &unwrapped, &err);
     if (ev) {
         model_t *m = model_new(&(model_opts_t){.history_cap = 2, .timeline_cap = 2, .errors_cap = 2,
                                                .logs_cap = 8});
@@ -55,7 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         arena_init(&b);
         pbjson_err_t err2;
         bool u2;
-        if (!logreader_parse_v2_line(p, &b, out.data, out.len - 1, &u2, &err2))
+        if (!logline_parse_v2(p, &b, out.data, out.len - 1, &u2, &err2))
             abort(); /* our own JSON must read back */
         arena_free(&b);
         sb_free(&out);

@@ -128,6 +128,16 @@ check_eq "flood: every log line, in order" "20000 0 19999 0" \
 bk status "$REF_FAIL" --record "$TMP/fail.rec" >/dev/null 2>&1
 check_eq "show: recording = live" "$(bk status "$REF_FAIL" --progress tty 2>/dev/null | tail -n +2)" "$("$SKVIEW" buildkit show --progress tty "$TMP/fail.rec" 2>/dev/null | tail -n +2)"
 check_eq "show: rawjson = live" "$(bk status "$REF_FAIL" --progress tty 2>/dev/null | tail -n +2)" "$("$SKVIEW" buildkit show --progress tty "$TMP/fail.jsonl" 2>/dev/null | tail -n +2)"
+# du and workers --record append their answers; the viewer's replay of the
+# recording shows them in the Cache and Workers panes, as the daemon sent them.
+bk du --record "$TMP/fail.rec" >/dev/null && bk workers --record "$TMP/fail.rec" >/dev/null
+scr=$(LC_ALL=C.UTF-8 "$SKVIEW" replay "$TMP/fail.rec" --dump-screen --size 120x48 --no-config --at END)
+check_match "du --record: the replay's Cache pane holds the daemon's records" \
+  "9 Cache  $(bk du --json | wc -l) records  total " "$scr"
+check_match "workers --record: the replay's Workers pane holds the daemon's worker" \
+  "0 Workers  1 .*"$'\n'" $(bk workers --json | jq -r .ID)  linux/amd64" "$scr"
+check_eq "show: the Status records alone are shown" "$(bk status "$REF_FAIL" --progress tty 2>/dev/null | tail -n +2)" \
+  "$("$SKVIEW" buildkit show --progress tty "$TMP/fail.rec" 2>/dev/null | tail -n +2)"
 # A UTF-8 byte-order mark before the first rawjson line loses nothing.
 { printf '\xef\xbb\xbf'; cat "$TMP/fail.jsonl"; } >"$TMP/bom.jsonl"
 check_eq "show: rawjson with a BOM" "$("$SKVIEW" buildkit show --progress plain "$TMP/fail.jsonl" 2>&1)" \

@@ -76,7 +76,29 @@ check_match "binary: one line" "^skview: $TMP/binary: binary data .*not an event
 printf 'not json\n{"entry": 1}\n' > "$TMP/allbad.jsonl"
 "$SKVIEW" state "$TMP/allbad.jsonl" > "$TMP/out" 2> "$TMP/err"; rc=$?
 check_eq "all lines malformed: exit 1" 1 "$rc"
-check_eq "all lines malformed: said so" "skview: $TMP/allbad.jsonl: no valid entry in it, only malformed line(s)" "$(tail -1 "$TMP/err")"
+check_eq "all lines malformed: said so" "skview: $TMP/allbad.jsonl: not an event log: no valid entry, 2 malformed line(s) of 2" "$(tail -1 "$TMP/err")"
+# A file in the wrong format (issue 16: 134 lines for one file): the first
+# three reasons and one line with the count, for every file command.
+for c in state events logs; do
+  "$SKVIEW" $c README.md >/dev/null 2>"$TMP/err"; rc=$?
+  check_eq "$c README.md: exit 1" 1 "$rc"
+  check_eq "$c README.md: four lines on stderr" 4 "$(wc -l <"$TMP/err")"
+  check_eq "$c README.md: the first reason" "README.md:1: invalid JSON (skipped)" "$(head -1 "$TMP/err")"
+  check_eq "$c README.md: one error with the count" \
+    "skview: README.md: not an event log: no valid entry, $(grep -vc '^[[:space:]]*$' README.md) malformed line(s) of $(wc -l <README.md) (the first 3 above)" \
+    "$(tail -1 "$TMP/err")"
+done
+"$SKVIEW" state tests/data/bk-failed-build.rawjson >/dev/null 2>"$TMP/err"
+check_eq "a BuildKit rawjson given to state: four lines" 4 "$(wc -l <"$TMP/err")"
+# Many malformed lines among good ones: three said, the rest counted.
+{ sed -n 1,3p "$helm"; for i in $(seq 20); do echo "bad $i"; done; sed -n 4,19p "$helm"; } >"$TMP/many.jsonl"
+"$SKVIEW" state "$TMP/many.jsonl" >"$TMP/out" 2>"$TMP/err"; rc=$?
+check_eq "20 malformed lines: exit 0, state intact" "0 $(cat tests/golden/skaffold-v1.29-helm-events.state.json)" "$rc $(cat "$TMP/out")"
+check_eq "20 malformed lines: three said, then the count" \
+"$TMP/many.jsonl:4: invalid JSON (skipped)
+$TMP/many.jsonl:5: invalid JSON (skipped)
+$TMP/many.jsonl:6: invalid JSON (skipped)
+skview: $TMP/many.jsonl: skipped 20 malformed line(s) of 39 (the first 3 above)" "$(cat "$TMP/err")"
 "$SKVIEW" events --strict "$TMP/allbad.jsonl" > /dev/null 2>&1; check_eq "all lines malformed, --strict: exit 3" 3 $?
 : > "$TMP/empty.jsonl"
 "$SKVIEW" state "$TMP/empty.jsonl" > /dev/null 2>&1; check_eq "an empty log is no error" 0 $?

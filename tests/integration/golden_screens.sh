@@ -10,6 +10,9 @@ G=tests/golden/screens
 V2=tests/data/skaffold-2x-events.jsonl      # Skaffold 2.x: tests, platforms, 2.x codes
 SIM=tests/data/sim-session.jsonl           # skview-sim: 12 iterations, every failure kind
 BK=tests/data/bk-failed-build.rawjson      # BuildKit: a failed build with logs
+# A skview recording of skview-sim's BuildKit daemon: `skview buildkit du`,
+# `workers` and `status w9z4c6b1n7v2x5m8q3k0j6h4g`, each --record'ed into it.
+BKREC=tests/data/bk-session.rec
 TWO=tests/data/two-sessions.jsonl          # SIM then V2 appended: two Skaffold sessions in one file
 HELM="$DATA/skaffold-v1.29-helm-events.jsonl"
 APPLOGS=tests/data/gateway-applogs.v2.jsonl  # a gateway capture of /v2/applicationLogs
@@ -27,6 +30,8 @@ cases=(
   "v2-events|C.UTF-8|100x30|$V2|--at END --focus events"
   "v2-timeline|C.UTF-8|100x30|$V2|--at END --focus timeline"
   "v2-error-details|C.UTF-8|100x30|$V2|--at END --focus errors --keys Enter"
+  "v2-build-error-details|C.UTF-8|100x30|$V2|--at END --focus errors|G Enter"
+  "v2-artifact-not-rebuilt|C.UTF-8|100x30|$V2|--at END --focus artifacts|j Enter"
   "v2-help|C.UTF-8|100x40|$V2|--at END --keys ?"
   "v2-ascii|C|100x30|$V2|--at END"
   "v2-narrow|C.UTF-8|40x20|$V2|--at END"
@@ -49,6 +54,11 @@ cases=(
   "gateway-all|C.UTF-8|80x24|$GW|--at END"
   "bk-build|C.UTF-8|120x40|$BK|--at END"
   "bk-build-narrow|C.UTF-8|60x20|$BK|--at END"
+  "bk-cache|C.UTF-8|120x40|$BKREC|--at END --focus cache"
+  "bk-cache-last-use|C.UTF-8|100x30|$BKREC|--at END --focus cache|u"
+  "bk-cache-ascii|C|80x24|$BKREC|--at END --focus cache"
+  "bk-workers|C.UTF-8|100x30|$BKREC|--at END --focus workers"
+  "bk-worker-details|C.UTF-8|100x30|$BKREC|--at END --focus workers|Enter"
 )
 mkdir -p "$G"
 for c in "${cases[@]}"; do

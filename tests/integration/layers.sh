@@ -1,27 +1,67 @@
 #!/usr/bin/env bash
-# The layers (see the Makefile): includes point down (tools/check_layers.sh),
-# the checker names an include that points up, and each layer library is
-# linked once, top down, so a call upwards cannot link.
+# The wall between the layers (see the Makefile and tools/check_layers.sh):
+# the includes of src/ (both forms) and the calls of the built libraries
+# point down each layer's allow-list; a planted include of either form and a
+# planted upward call are each named and fail the check; the binaries wait
+# for the symbol check; each layer library is linked once, top down.
 source "$(dirname "$0")/../lib.sh"
 
 out=$(tools/check_layers.sh 2>&1); rc=$?
 check_eq "layers: every include in src/ points down" "0 layers: every include points down" "$rc $out"
 
-# A tree with a core file that includes the UI and a transport file that
-# includes the session: both reported with file and line, exit 1.
-mkdir -p "$TMP/t/src/core" "$TMP/t/src/transport" "$TMP/t/src/ui" "$TMP/t/src/session"
-printf '#include <stdio.h>\n#include "core/strbuf.h"\n#include "ui/ui.h"\n' > "$TMP/t/src/core/a.c"
-printf '#include "skaffold.pb-c.h"\n#include "session/session.h"\n' > "$TMP/t/src/transport/b.c"
-printf '#include "transport/engine.h"\n' > "$TMP/t/src/ui/c.c"
+# A tree with includes of both forms that reach too far: core includes the
+# UI (quoted and angled), transport the session, ui transport and sources;
+# ui's session and system includes and cli's listed exception are fine.
+T="$TMP/t/src"
+mkdir -p "$T/core" "$T/transport" "$T/ui" "$T/cli"
+printf '#include <stdio.h>\n#include "core/strbuf.h"\n#include "ui/ui.h"\n#include <ui/app.h>\n' > "$T/core/a.c"
+printf '#include "skaffold.pb-c.h"\n#include "session/session.h"\n' > "$T/transport/b.c"
+printf '#include <grpc/grpc.h>\n#include "session/session.h"\n#include <transport/engine.h>\n  #  include "sources/input.h"\n' > "$T/ui/c.c"
+printf '#include "transport/bk_client.h"\n' > "$T/cli/cmd_buildkit.c"
+printf '#include "session/session.h"\n#include <transport/client.h>\n' > "$T/cli/fresh.c"
 out=$(tools/check_layers.sh "$TMP/t" 2>&1); rc=$?
-check_eq "layers: an upward include fails the check" 1 "$rc"
-check_match "layers: core including ui is named with its line" 'src/core/a.c:3: core includes "ui/ui.h"' "$out"
+check_eq "layers: an include beyond the allow-list fails the check" 1 "$rc"
+check_match "layers: core including ui is named with its line" 'src/core/a.c:3: core includes "ui/ui.h" \(core reaches no other layer\)' "$out"
+check_match "layers: the angle form is read too" 'src/core/a.c:4: core includes <ui/app.h>' "$out"
 check_match "layers: transport including session is named" 'src/transport/b.c:2: transport includes "session/session.h"' "$out"
-check_eq "layers: downward includes are not reported" 2 "$(printf '%s\n' "$out" | grep -c ':')"
+check_match "layers: ui may not include transport, whatever the form" 'src/ui/c.c:3: ui includes <transport/engine.h> \(ui reaches core, skaffold, buildkit, session\)' "$out"
+check_match "layers: ui may not include sources" 'src/ui/c.c:4: ui includes "sources/input.h"' "$out"
+check_match "layers: a cli file that is no listed exception may not include transport" 'src/cli/fresh.c:2: cli includes <transport/client.h>' "$out"
+check_eq "layers: allowed includes, system headers and the listed exceptions are not reported" 6 "$(printf '%s\n' "$out" | grep -c ':')"
+
+# The objects of this build: every undefined symbol of a layer's library is
+# defined in a layer it may reach, or in no layer (libc, gRPC, curses).
+out=$(tools/check_layers.sh --symbols "$BUILD" 2>&1); rc=$?
+check_eq "layers: every call of the built libraries points down" "0 layers: every call points down" "$rc $out"
+
+# Planted calls, with no include at all: the session calling the UI's
+# ui_render, the UI calling the Skaffold client; beside them a UI object
+# calling a session function and printf, which are fine.
+B="$TMP/b"
+mkdir -p "$B/src"
+cp "$BUILD"/lib*.a "$B/"
+printf 'void ui_render(void *);\nvoid planted_up(void) { ui_render(0); }\n' > "$B/src/planted_up.c"
+printf 'void *live_client_new(void);\nvoid planted_wire(void) { live_client_new(); }\n' > "$B/src/planted_wire.c"
+printf '#include <stdio.h>\nvoid session_fini(void *);\nvoid planted_ok(void) { session_fini(0); puts("x"); }\n' > "$B/src/planted_ok.c"
+for f in planted_up planted_wire planted_ok; do cc -c "$B/src/$f.c" -o "$B/$f.o" || not_ok "layers: cannot compile $f"; done
+ar r "$B/libsession.a" "$B/planted_up.o" 2>/dev/null
+ar r "$B/libui.a" "$B/planted_wire.o" "$B/planted_ok.o" 2>/dev/null
+out=$(tools/check_layers.sh --symbols "$B" 2>&1); rc=$?
+check_eq "layers: a planted upward call fails the symbol check" 1 "$rc"
+check_match "layers: session calling ui is named with its object" \
+  'src/session/planted_up.c: session calls ui_render, defined in libui.a \(session may not reach ui\)' "$out"
+check_match "layers: ui calling the Skaffold client is named" \
+  'src/ui/planted_wire.c: ui calls live_client_new, defined in libtransport.a \(ui may not reach transport\)' "$out"
+check_eq "layers: calls down and into system libraries are not reported" 2 "$(printf '%s\n' "$out" | grep -c ' calls ')"
+
+# The build runs the symbol check before it links either binary.
+plan=$(make -n -B BUILD="$BUILD" "$BUILD/skview" "$BUILD/skview-sim" 2>/dev/null)
+check_match "layers: make checks the symbols before linking the viewer" \
+  "tools/check_layers.sh --symbols $BUILD"$'[^\n]*\n(.*\n)*[^\n]*'"-o $BUILD/skview " "$plan"
 
 # The link: each layer library appears once on the viewer's link line, in
 # order from cli down to core.
-line=$(make -n -B BUILD="$BUILD" "$BUILD/skview" 2>/dev/null | grep -- "-o $BUILD/skview " | tail -1)
+line=$(printf '%s\n' "$plan" | grep -- "-o $BUILD/skview " | tail -1)
 libs=$(printf '%s\n' "$line" | grep -o 'lib[a-z]*\.a' | tr '\n' ' ')
 check_eq "layers: the viewer links each library once, top down" "libcli.a libui.a libsession.a libtransport.a libsources.a libdomain.a libcore.a " "$libs"
 exit $_fails

@@ -23,7 +23,7 @@ for pane in 6:Timeline:Iteration 4:Errors:Error; do
   IFS=: read -r key name title <<< "$pane"
   s="burst$key"
   start_ui "$s" "$SKVIEW" replay "$log" --paused --at "iter:$((iters - 1))" --no-config
-  check_screen "burst $name: paused late in the log" "$s" "replay paused .* iter $((iters - 1))/$iters"
+  check_screen "burst $name: paused late in the log" "$s" "replay paused .* iter [0-9]+ \\($((iters - 1)) of $iters\\)"
   keys "$s" "$key" G
   sleep 0.3
   burst "$s" $'[[[[\r'
@@ -35,7 +35,7 @@ for pane in 6:Timeline:Iteration 4:Errors:Error; do
 done
 # The same while the replay plays at full speed, as in the report.
 start_ui burstfast "$SKVIEW" replay "$log" --speed 64 --no-config
-check_screen "burst at 64x: playing" burstfast "iter ([1-9][0-9])/"
+check_screen "burst at 64x: playing" burstfast "iter ([1-9][0-9]) \\("
 keys burstfast 6 G
 sleep 0.2
 burst burstfast $'[[[[\r'

@@ -178,13 +178,23 @@ logs_save rep "$TMP/err.txt" >/dev/null
 check_eq "save at level error = skview logs --level error" "$("$SKVIEW" logs "$TMP/h.v2" --level error)" "$(cat "$TMP/err.txt")"
 keys rep o C-u; keys rep -l "/nonexistent/dir/x.txt"; keys rep Enter
 check_screen "save to a path that cannot be written: the error" rep "cannot save to '/nonexistent/dir/x.txt': No such file"
-keys rep q
+# A long path is kept whole (the prompt once kept 127 bytes and saved elsewhere);
+# one of PATH_MAX bytes or more is refused, and nothing is written.
+long="$TMP/$(printf 'n%.0s' $(seq 204))"
+keys rep o C-u; keys rep -l "$long"; keys rep Enter
+check_screen "save to a 204-byte name: saved" rep "saved [0-9]+ lines? to"
+check_eq "save to a 204-byte name: the file has that name and the lines shown" "$("$SKVIEW" logs "$TMP/h.v2" --level error)" "$(cat "$long" 2>/dev/null)"
+huge="$TMP/$(printf 'd%.0s' $(seq 200))/$(printf 'x%.0s' $(seq 4100))"
+keys rep o C-u; keys rep -l "$huge"; keys rep Enter
+check_screen "save to a path past PATH_MAX: refused with why" rep "not saved: the path is [0-9]+ bytes, longer than PATH_MAX"
+check_eq "save to a path past PATH_MAX: nothing written beside" "" "$(find "$TMP" -maxdepth 1 -name 'ddd*' -o -maxdepth 1 -name 'xxx*')"
+keys rep q q  # q leaves the Logs view (100x30), q again quits
 check_restored "replay q" rep
 NO_COLOR=1 start_ui mono env NO_COLOR=1 "$SKVIEW" replay "$TMP/h.v2" --no-config --at END --focus logs
 check_screen "NO_COLOR: the lines" mono "red text"
 check_match "NO_COLOR: no colour, the bold stays" $'\e\\[1[;0-9]*mgreen bold' "$(cap mono)"
 check_cmd "NO_COLOR: no SGR colour reaches the terminal" bash -c "! grep -q $'\e\\\\[3[0-7]m' <<<\"\$1\"" _ "$(cap mono)"
-keys mono q
+keys mono q q
 
 # ---- a server without the v2 API ------------------------------------------------------
 start_sim --seed 7 --no-v2
@@ -192,5 +202,5 @@ start_ui v1 "$SKVIEW" -a "$ADDR" --no-config
 check_screen "v1-only server: the header says so" v1 "v1 only"
 keys v1 L
 check_screen "v1 only: the Logs view says why it has no lines" v1 "no log lines: this server has no v2 API"
-keys v1 q
+keys v1 q q
 finish

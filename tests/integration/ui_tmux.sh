@@ -42,7 +42,7 @@ keys live -l "kind:build"
 keys live Enter
 check_screen "filter by kind in Events" live "/kind:build"
 keys live 4 Enter
-check_screen "Enter opens the details" live "(phase:|no row|nothing selected)"
+check_screen "Enter opens the details" live "(phase:|─ Error [0-9]+ ─|no row|nothing selected)"
 keys live Escape
 
 # Help lists every action (taller window), and the layout follows a resize.
@@ -88,11 +88,11 @@ check_screen "replay: paused at the start" replay "replay paused 0/19"
 keys replay .
 check_screen "replay: . steps one entry" replay "replay paused 1/19"
 keys replay ']'
-check_screen "replay: ] next iteration" replay "iter 1/2"
+check_screen "replay: ] next iteration" replay "iter 0 \(1 of 2\)"
 keys replay ']'
-check_screen "replay: ] again" replay "iter 2/2"
+check_screen "replay: ] again" replay "iter 1 \(2 of 2\)"
 keys replay '['
-check_screen "replay: [ previous iteration" replay "iter 1/2"
+check_screen "replay: [ previous iteration" replay "iter 0 \(1 of 2\)"
 keys replay + +
 check_screen "replay: + speeds up" replay " 4x "
 keys replay - - - - -

@@ -116,4 +116,25 @@ check_eq "sim F.v2: read whole, nothing reported" "$(grep -c . "$ev.v2") " \
   "$("$SKVIEW" events "$ev.v2" 2>"$TMP/err" | wc -l) $(cat "$TMP/err")"
 with=$("$SKVIEW" state "$ev"); mv "$ev.v2" "$TMP/aside.v2"; without=$("$SKVIEW" state "$ev"); mv "$TMP/aside.v2" "$ev.v2"
 check_eq "sim: state F with its F.v2 keeps F's v1 mirror" "$without" "$with"
+
+# An F.v2 that is F itself (a symbolic or hard link) or a copy of F (v1 lines)
+# is refused by name: merged, every entry was folded twice (a second session).
+mkdir -p "$TMP/sib"; cp "$F" "$TMP/sib/F"; alone=$("$SKVIEW" state "$TMP/sib/F")
+for how in copy symlink hardlink; do
+  rm -f "$TMP/sib/F.v2"
+  case $how in
+    copy) cp "$F" "$TMP/sib/F.v2" ;;
+    symlink) ln -s F "$TMP/sib/F.v2" ;;
+    hardlink) ln "$TMP/sib/F" "$TMP/sib/F.v2" ;;
+  esac
+  for cmd in state replay; do
+    out=$("$SKVIEW" $cmd "$TMP/sib/F" </dev/null 2>&1 >/dev/null); rc=$?
+    check_eq "F.v2 a $how of F: $cmd exits 1" 1 "$rc"
+    check_match "F.v2 a $how of F: $cmd names F.v2 and why" "sib/F\.v2: (is .*sib/F itself|its lines are v1 entries)" "$out"
+  done
+done
+rm -f "$TMP/sib/F.v2"
+check_eq "without the F.v2, F reads as before" "$alone" "$("$SKVIEW" state "$TMP/sib/F")"
+: > "$TMP/sib/F.v2"
+check_eq "an empty F.v2 (Skaffold just started) is no copy: F reads as before" "$alone" "$("$SKVIEW" state "$TMP/sib/F" 2>&1)"
 finish

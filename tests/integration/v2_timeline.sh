@@ -17,6 +17,20 @@ check_eq "v1.29 log: one build line per build" \
   "$(jq -c 'select(.event.buildEvent.status=="Complete")' "$f" | wc -l)" "$(grep -c '^  build .* succeeded' <<<"$tl")"
 check_eq "v1.29 log: every iteration succeeded" \
   "$(jq -c 'select(.event.devLoopEvent.status=="Succeeded")' "$f" | wc -l)" "$(grep -c '^iteration .* succeeded .* error -$' <<<"$tl")"
+# For a person: the start as the UTC time (as `skview events` prints it) and
+# the duration with its unit; --json keeps the numbers (issue 16).
+check_eq "v1.29 log: an iteration's start and duration" \
+  "iteration 0 session 1 explicit succeeded 2021-08-11T19:19:41.756Z 6.9s error -" "$(sed -n 1p <<<"$tl")"
+check_eq "v1.29 log: a step under a second in ms" "  deploy succeeded 2021-08-11T19:19:45.686Z 938ms" "$(sed -n 3p <<<"$tl")"
+tlj=$("$SKVIEW" state --timeline --json "$f")
+check_eq "--json: the first iteration's numbers" "0 1628709581.756663 1628709588.7344656 6.977802462 null" \
+  "$(jq -r 'select(.iteration == 0) | "\(.iteration) \(.start) \(.end) \(.duration) \(.error)"' <<<"$tlj")"
+check_eq "--json: every duration is end - start" "" \
+  "$(jq -c '.. | objects | select(has("duration")) | select(.duration != null and ((.end - .start - .duration) | fabs) > 0.000001)' <<<"$tlj")"
+check_eq "--json: a build step names its artifact and cache" '{"step":"build","artifact":"skaffold-helm","cache":"-"}' \
+  "$(jq -c '.steps[0] | {step, artifact, cache}' <<<"$tlj" | head -1)"
+"$SKVIEW" state --json "$f" >/dev/null 2>&1
+check_eq "state --json without --timeline is a usage error" 2 "$?"
 "$SKVIEW" state --timeline -a 127.0.0.1:1 >/dev/null 2>&1
 check_eq "--timeline with -a is a usage error" 2 "$?"
 
@@ -42,35 +56,40 @@ check_eq "v2 timeline: one iteration per DevLoop task" \
 check_eq "two sessions in both" "1 2" "$(awk '/^iteration/ {print $4}' "$TMP/t2" | sort -u | tr '\n' ' ' | sed 's/ $//')"
 check_cmd "some iterations failed (the comparison covers error codes)" grep -q ' error [A-Z]' "$TMP/t1"
 
-# The same timeline: v2-only lines (render, cache) aside, word for word but
-# the times, which may differ by 50 ms; a status check "started" (v1) is
-# "in progress" (v2) while it runs.
-cmp=$(python3 - "$TMP/t1" "$TMP/t2" <<'EOF'
-import re, sys
+# The same timeline: v2-only steps (render, cache) aside, word for word but
+# the times, which may differ by 50 ms (compared as the numbers --json
+# keeps); a status check "started" (v1) is "in progress" (v2) while it runs.
+"$SKVIEW" state --timeline --json "$TMP/a/events.jsonl" >"$TMP/j1"
+"$SKVIEW" state --timeline --json "$TMP/b/events.jsonl.v2" >"$TMP/j2"
+check_eq "--json: one object per iteration" "$(grep -c '^iteration' "$TMP/t2")" "$(jq -c .iteration "$TMP/j2" | wc -l)"
+cmp=$(python3 - "$TMP/j1" "$TMP/j2" <<'EOF2'
+import json, sys
+def st(s):
+    return "in_progress" if s == "started" else s
 def norm(path):
     out = []
     for line in open(path):
-        w = line.split()
-        if w[0] in ("render", "verify", "exec"):
-            continue
-        if w[0] == "build":
-            if w[2] == "none":
+        it = json.loads(line)
+        out.append(["iteration", it["iteration"], it["session"], it["implicit"], st(it["status"]),
+                    it["start"], it["end"], it["error"]])
+        for s in it["steps"]:
+            if s["step"] in ("render", "verify", "exec"):
+                continue
+            if s["step"] == "build" and s["status"] == "none":
                 continue          # a cache hit: v2 only
-            w = w[:-2]            # "cache X": v2 only
-        out.append(["in_progress" if x == "started" else x for x in w])
+            out.append([s["step"], s.get("artifact"), st(s["status"]), s["start"], s["end"]])
     return out
 a, b = norm(sys.argv[1]), norm(sys.argv[2])
 if len(a) != len(b):
     print("lines: %d vs %d" % (len(a), len(b))); sys.exit()
-t = re.compile(r"^\d+\.\d{9}$")
+num = lambda v: isinstance(v, float)
 for i, (x, y) in enumerate(zip(a, b)):
     same = len(x) == len(y) and all(
-        (abs(float(p) - float(q)) <= 0.05) if t.match(p) and t.match(q) else p == q
-        for p, q in zip(x, y))
+        abs(p - q) <= 0.05 if num(p) and num(q) else p == q for p, q in zip(x, y))
     if not same:
-        print("line %d: %s | %s" % (i + 1, " ".join(x), " ".join(y))); sys.exit()
+        print("line %d: %s | %s" % (i + 1, x, y)); sys.exit()
 print("same")
-EOF
+EOF2
 )
 check_eq "the v2 timeline is the v1 timeline" "same" "$cmp"
 # FILE read with its FILE.v2 (as Skaffold leaves them): the timeline comes

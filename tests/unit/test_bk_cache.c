@@ -86,15 +86,19 @@ static void test_sort(void **state)
 static void test_flags_and_ago(void **state)
 {
     (void)state;
-    bk_usage_t u = {.in_use = true, .shared = true};
+    bk_usage_t u = {.in_use = true, .shared = true, .typed = true};
     strbuf_t b;
     sb_init(&b);
     bk_usage_flags(&b, &u);
     assert_string_equal(b.data, "in use, shared");
     sb_reset(&b);
-    u = (bk_usage_t){0};
+    u = (bk_usage_t){.typed = true};
     bk_usage_flags(&b, &u);
     assert_string_equal(b.data, "-");
+    sb_reset(&b);
+    u = (bk_usage_t){0}; /* v0.8's Prune: no RecordType, so Shared is not said */
+    bk_usage_flags(&b, &u);
+    assert_string_equal(b.data, "shared unknown");
     sb_reset(&b);
     bk_time_t now = (T0 + 7200) * 1000000000LL;
     bk_format_ago(&b, T0 * 1000000000LL, now);

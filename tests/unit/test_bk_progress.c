@@ -225,6 +225,36 @@ static void test_intervals_and_duplicates(void **state)
     assert_int_equal(bk_progress_count(p), 1);
 }
 
+/* BuildKit v0.8 (dockerd 20.10) merges status updates: the step is reported
+ * started, then again as cached and completed with another start. */
+static void test_merged_cached_update(void **state)
+{
+    bk_progress_t *p = *state;
+    Moby__Buildkit__V1__Vertex *a[] = {fx_vertex(D1, "[1/3] FROM skview-bb:1", 1, -1, 0, NULL),
+                                       fx_vertex(D2, "[2/3] RUN echo hi", 1, 1.5, 0, NULL)};
+    Moby__Buildkit__V1__Vertex *b[] = {fx_vertex(D1, "[1/3] FROM skview-bb:1", 1.2, 1.21, 1, NULL)};
+    bk_progress_fold(p, fx_resp(2, a, 0, NULL, 0, NULL));
+    bk_progress_fold(p, fx_resp(1, b, 0, NULL, 0, NULL));
+    const bk_vertex_t *v = bk_progress_vertex(p, 0);
+    assert_int_equal(bk_vertex_state(v), BK_CACHED);
+    assert_int_equal(bk_vertex_duration_ns(v, NS(11)), 10000000); /* not 10 s */
+    unsigned done, total;
+    bk_progress_counts(p, &done, &total);
+    assert_int_equal(done, 2);
+    assert_int_equal(total, 2);
+    assert_true(bk_progress_done(p));
+    strbuf_t out;
+    sb_init(&out);
+    bk_progress_render(p, 80, NS(11), BK_RENDER_FINAL, &out);
+    assert_non_null(strstr(out.data, "(2/2) FINISHED\n"));
+    assert_non_null(strstr(out.data, " => CACHED [1/3] FROM skview-bb:1"));
+    sb_free(&out);
+    /* A later start without a completion is a real restart. */
+    Moby__Buildkit__V1__Vertex *c[] = {fx_vertex(D2, "[2/3] RUN echo hi", 3, -1, 0, NULL)};
+    bk_progress_fold(p, fx_resp(1, c, 0, NULL, 0, NULL));
+    assert_int_equal(bk_vertex_state(bk_progress_vertex(p, 1)), BK_RUNNING);
+}
+
 static void test_warnings(void **state)
 {
     bk_progress_t *p = *state;
@@ -408,6 +438,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_states, setup, teardown),
         cmocka_unit_test_setup_teardown(test_counts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_intervals_and_duplicates, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_merged_cached_update, setup, teardown),
         cmocka_unit_test_setup_teardown(test_warnings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_render_final, setup, teardown),
         cmocka_unit_test_setup_teardown(test_render_running_tail, setup, teardown),

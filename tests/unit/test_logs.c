@@ -615,7 +615,7 @@ static void filter_text_ignores_case_and_colour(void **state)
     assert_int_equal(log_filter_set_text(&f, "^(get|step) [0-9/]+", true, err, sizeof err), 0);
     assert_true(f.regex);
     assert_passing(s, &f, (uint64_t[]){s->build_web, s->app_web, 0});
-    /* A bad regex: -1, regerror's message, the filter unchanged. */
+    /* A bad regex: -1, the compiler's message, the filter unchanged. */
     err[0] = '\0';
     assert_int_equal(log_filter_set_text(&f, "(unclosed", true, err, sizeof err), -1);
     assert_true(strlen(err) > 0);

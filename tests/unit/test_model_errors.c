@@ -358,6 +358,42 @@ static void devloop_failure_restating_the_phase_error_is_that_row(void **state)
     assert_int_equal(newest(m)->phase, PHASE_DEVLOOP);
 }
 
+/* The v2 rule beside the v1 rule: statuses by status_kind (either
+ * spelling, any case), a failed task but DevLoop's, a failed status check. */
+static bool v2_task_fails(const char *task, const char *status)
+{
+    Proto__V2__TaskEvent te = PROTO__V2__TASK_EVENT__INIT;
+    Proto__V2__Event ev = PROTO__V2__EVENT__INIT;
+    te.task = (char *)task;
+    te.status = (char *)status;
+    ev.event_type_case = PROTO__V2__EVENT__EVENT_TYPE_TASK_EVENT;
+    ev.taskevent = &te;
+    return model_v2_error(&ev);
+}
+
+static bool v2_check_fails(const char *status)
+{
+    Proto__V2__StatusCheckSubtaskEvent sc = PROTO__V2__STATUS_CHECK_SUBTASK_EVENT__INIT;
+    Proto__V2__Event ev = PROTO__V2__EVENT__INIT;
+    sc.status = (char *)status;
+    ev.event_type_case = PROTO__V2__EVENT__EVENT_TYPE_STATUS_CHECK_SUBTASK_EVENT;
+    ev.statuschecksubtaskevent = &sc;
+    return model_v2_error(&ev);
+}
+
+static void v2_error_rule_is_the_status_kind_rule(void **state)
+{
+    assert_true(v2_task_fails("Build", "Failed"));
+    assert_true(v2_task_fails("Deploy", "failed"));
+    assert_true(v2_task_fails(NULL, "Error"));
+    assert_false(v2_task_fails("DevLoop", "Failed"));
+    assert_false(v2_task_fails("Build", "InProgress"));
+    assert_false(v2_task_fails("Build", NULL));
+    assert_true(v2_check_fails("Failed"));
+    assert_false(v2_check_fails("Succeeded"));
+    assert_false(v2_check_fails(NULL));
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, fx_teardown_model)
 
 int main(void)
@@ -380,6 +416,7 @@ int main(void)
         cmocka_unit_test(error_cap_keeps_the_newest_and_ids_stay_addressable),
         T(error_iteration_is_the_one_the_entry_went_to),
         T(devloop_failure_restating_the_phase_error_is_that_row),
+        cmocka_unit_test(v2_error_rule_is_the_status_kind_rule),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

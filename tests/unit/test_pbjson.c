@@ -183,6 +183,35 @@ static void timestamps_take_zero_to_nine_digits(void **state)
         assert_false(pbjson_parse_time(bad[i], strlen(bad[i]), &s, &ns));
 }
 
+/* Nanoseconds since 1970 saturate outside 1677..2262 instead of
+ * overflowing (issue 17: 2300-01-01 came out as 1715-06-13, UBSan at the
+ * product); the seconds still print the year as it is. */
+static void time_ns_saturates(void **state)
+{
+    (void)state;
+    int64_t s;
+    int32_t ns;
+    assert_int_equal(pbjson_time_ns(1628709581, 763416940), 1628709581763416940LL);
+    assert_int_equal(pbjson_time_ns(-1, 999999999), -1);
+    assert_int_equal(pbjson_time_ns(0, 0), 0);
+    assert_true(pbjson_parse_time("2262-04-11T23:47:16.854775807Z", 30, &s, &ns));
+    assert_int_equal(pbjson_time_ns(s, ns), INT64_MAX);      /* the last that fits */
+    assert_true(pbjson_parse_time("2262-04-11T23:47:16.854775808Z", 30, &s, &ns));
+    assert_int_equal(pbjson_time_ns(s, ns), INT64_MAX);      /* one past: saturated */
+    assert_true(pbjson_parse_time("2300-01-01T00:00:00Z", 20, &s, &ns));
+    assert_int_equal(pbjson_time_ns(s, ns), INT64_MAX);
+    assert_true(pbjson_parse_time("1600-01-01T00:00:00Z", 20, &s, &ns));
+    assert_int_equal(pbjson_time_ns(s, ns), INT64_MIN + 1);
+    assert_int_equal(pbjson_time_ns(INT64_MAX, 999999999), INT64_MAX);
+    assert_int_equal(pbjson_time_ns(INT64_MIN, -999999999), INT64_MIN + 1);
+    strbuf_t out;
+    sb_init(&out);
+    assert_true(pbjson_parse_time("2300-01-01T00:00:00Z", 20, &s, &ns));
+    pbjson_format_time(&out, s, ns);
+    assert_string_equal(out.data, "2300-01-01T00:00:00Z");
+    sb_free(&out);
+}
+
 static void timestamps_print_like_jsonpb(void **state)
 {
     fixture_t *f = *state;
@@ -360,6 +389,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(event_kinds_are_checked, setup, teardown),
         cmocka_unit_test_setup_teardown(unknown_keys_and_nulls_are_skipped, setup, teardown),
         cmocka_unit_test(timestamps_take_zero_to_nine_digits),
+        cmocka_unit_test(time_ns_saturates),
         cmocka_unit_test_setup_teardown(timestamps_print_like_jsonpb, setup, teardown),
         cmocka_unit_test_setup_teardown(maps_round_trip_sorted, setup, teardown),
         cmocka_unit_test_setup_teardown(oneof_false_is_kept, setup, teardown),

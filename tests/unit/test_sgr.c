@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "core/sgr.h"
+#include "core/textsafe.h"
 #include "core/utf8.h"
 
 #define MAX_RUNS 64
@@ -18,17 +19,19 @@ typedef struct runs {
     char text[MAX_RUNS][128];
     sgr_style_t style[MAX_RUNS];
     strbuf_t all;                /* every run's text, in order */
-    bool dirty;                  /* a run held ESC or a C1 control */
+    bool dirty;                  /* a run held ESC or a well-formed C1 control */
 } runs_t;
 
-/* True when s[0..n) holds ESC or a C1 control in either form. */
+/* True when s[0..n) holds ESC or a C1 control (U+0080..U+009F encoded). A
+ * raw byte 0x80..0x9f is invalid UTF-8: text, which textsafe shows as one
+ * placeholder. */
 static bool has_escape(const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;
     for (size_t i = 0; i < n;) {
         uint32_t cp;
         size_t l = u[i] >= 0x80 ? utf8_decode(u + i, n - i, &cp) : 0;
-        if (u[i] == 0x1b || (l == 0 && u[i] >= 0x80 && u[i] <= 0x9f) || (l > 0 && cp >= 0x80 && cp <= 0x9f))
+        if (u[i] == 0x1b || (l > 0 && cp >= 0x80 && cp <= 0x9f))
             return true;
         i += l ? l : 1;
     }
@@ -245,12 +248,11 @@ static void strings_are_dropped_to_their_terminator(void **state)
     const char *cases[] = {
         "a\x1b]0;title\x07" "b",             /* OSC ... BEL */
         "a\x1b]8;;http://x\x1b\\b",          /* OSC ... ST */
-        "a\x1b]0;t\x9c" "b",                 /* OSC ... C1 ST raw */
         "a\x1b]0;t\xc2\x9c" "b",             /* OSC ... C1 ST as UTF-8 */
         "a\x1b]0;\xc3\x9c\x07" "b",          /* a title with U+00DC (C3 9C) is not ended by 9C */
         "a\x1bPq#0;2;0;0;0\x07x\x1b\\b",     /* DCS: BEL does not end it */
         "a\x1bXsos\x1b\\b", "a\x1b^pm\x1b\\b", "a\x1b_apc\x1b\\b",
-        "a\x9d" "0;t\x07" "b", "a\xc2\x9d" "0;t\x1b\\b", "a\x90q\x9c" "b",
+        "a\xc2\x9d" "0;t\x1b\\b", "a\xc2\x90q\xc2\x9c" "b",
         "a\x1b]0;x\x1b[31mb",                /* ESC ends the OSC and starts the next */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -264,7 +266,7 @@ static void truncated_and_lone_sequences(void **state)
 {
     (void)state;
     const char *cases[] = {"ab\x1b", "ab\x1b[", "ab\x1b[31", "ab\x1b[38;2;1", "ab\x1b]0;never ended",
-                           "ab\x1bP", "ab\x9b", "ab\xc2\x9b" "1", "ab\x1b(", "ab\x1b]0;\x1b"};
+                           "ab\x1bP", "ab\xc2\x9b" "1", "ab\x1b(", "ab\x1b]0;\x1b"};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         runs_t *r = walks(cases[i]);
         assert_string_equal(r->all.data, "ab");
@@ -278,11 +280,11 @@ static void truncated_and_lone_sequences(void **state)
     runs_free(r);
 }
 
-static void c1_controls_in_both_forms(void **state)
+static void c1_controls_well_formed_only(void **state)
 {
     (void)state;
-    /* 8-bit CSI in both forms: dropped with its parameters, never applied. */
-    runs_t *r = walks("a\x9b" "31mb\xc2\x9b" "1mc");
+    /* The 8-bit CSI as UTF-8: dropped with its parameters, never applied. */
+    runs_t *r = walks("a\xc2\x9b" "31mb\xc2\x9b" "1mc");
     assert_string_equal(r->all.data, "abc");
     for (size_t i = 0; i < r->n; i++)
         assert_style(r->style[i], -1, -1, 0);
@@ -291,11 +293,7 @@ static void c1_controls_in_both_forms(void **state)
     for (int c = 0x80; c <= 0x9f; c++) {
         if (c == 0x90 || c == 0x98 || c == 0x9b || c == 0x9d || c == 0x9e || c == 0x9f)
             continue;
-        char raw[8] = {'a', (char)c, 'b', 0};
         char enc[8] = {'a', (char)0xc2, (char)c, 'b', 0};
-        r = walks(raw);
-        assert_string_equal(r->all.data, "ab");
-        runs_free(r);
         r = walks(enc);
         assert_string_equal(r->all.data, "ab");
         runs_free(r);
@@ -304,6 +302,34 @@ static void c1_controls_in_both_forms(void **state)
     const char *utf = "\xc3\x9b \xe2\x80\x9c" "q\xe2\x80\x9d \xf0\x9f\x98\x80";
     r = walks(utf);
     assert_string_equal(r->all.data, utf);
+    runs_free(r);
+}
+
+/* A raw byte 0x80..0x9f is invalid UTF-8 (Latin-1 text, binary), never a
+ * C1 control: it stays text (textsafe draws one placeholder for it) and
+ * nothing after it is lost. Issue 17: "A\x90B C D visible?" showed as "A". */
+static void raw_c1_bytes_are_text(void **state)
+{
+    (void)state;
+    for (int c = 0x80; c <= 0x9f; c++) {
+        char in[32];
+        snprintf(in, sizeof in, "A%cB C D visible?", c);
+        runs_t *r = walks(in);
+        assert_string_equal(r->all.data, in);
+        runs_free(r);
+        strbuf_t s, safe;
+        sb_init(&s);
+        sb_init(&safe);
+        sgr_strip(&s, in, strlen(in));
+        textsafe(&safe, s.data, s.len, 0, 0);
+        assert_string_equal(safe.data, "A\xef\xbf\xbd" "B C D visible?");
+        sb_free(&s);
+        sb_free(&safe);
+    }
+    /* Between real sequences too: the colour applies, the byte is text. */
+    runs_t *r = walks("\x1b[31mA\x9b" "31mB\x1b[0m");
+    assert_string_equal(r->all.data, "A\x9b" "31mB");
+    assert_style(r->style[0], 1, -1, 0);
     runs_free(r);
 }
 
@@ -329,7 +355,8 @@ static void huge_and_many_parameters(void **state)
 }
 
 /* Deterministic noise made of escape-prone bytes: no run ever holds ESC or
- * a C1 control (checked in collect), and nothing reads past the end. */
+ * a well-formed C1 control (checked in collect), and nothing reads past the
+ * end. */
 static void noise_never_leaks_a_control(void **state)
 {
     (void)state;
@@ -353,7 +380,13 @@ static void noise_never_leaks_a_control(void **state)
         sb_init(&s);
         sgr_strip(&s, heap, n);
         assert_int_equal(s.len, r->all.len);
-        assert_false(has_escape(s.data ? s.data : "", s.len));
+        /* Raw bytes on both sides of a dropped sequence may meet (C2 ...
+         * 9B): what reaches a terminal is textsafe's form, never a control. */
+        strbuf_t safe;
+        sb_init(&safe);
+        textsafe(&safe, s.data ? s.data : "", s.len, 0, 0);
+        assert_false(has_escape(safe.data ? safe.data : "", safe.len));
+        sb_free(&safe);
         sb_free(&s);
         runs_free(r);
         free(heap);
@@ -363,7 +396,7 @@ static void noise_never_leaks_a_control(void **state)
 static void strip_keeps_only_text(void **state)
 {
     (void)state;
-    const char *in = "\x1b[1;31mERROR\x1b[0m: \x1b]0;t\x07main.go:12: \x1b[33mundefined\x1b[m x\x9b" "2J";
+    const char *in = "\x1b[1;31mERROR\x1b[0m: \x1b]0;t\x07main.go:12: \x1b[33mundefined\x1b[m x\xc2\x9b" "2J";
     strbuf_t s;
     sb_init(&s);
     sgr_strip(&s, in, strlen(in));
@@ -384,7 +417,8 @@ int main(void)
         cmocka_unit_test(other_csi_sequences_are_dropped),
         cmocka_unit_test(strings_are_dropped_to_their_terminator),
         cmocka_unit_test(truncated_and_lone_sequences),
-        cmocka_unit_test(c1_controls_in_both_forms),
+        cmocka_unit_test(c1_controls_well_formed_only),
+        cmocka_unit_test(raw_c1_bytes_are_text),
         cmocka_unit_test(huge_and_many_parameters),
         cmocka_unit_test(noise_never_leaks_a_control),
         cmocka_unit_test(strip_keeps_only_text),

@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -134,12 +135,36 @@ static void width_matches_output(void **state)
     free(out);
 }
 
+/* Invalid UTF-8 is one placeholder per byte and loses nothing after it:
+ * a raw 0x80..0x9f (Latin-1 text, binary) is not a C1 control; Latin-1
+ * "h\xe9llo" keeps its "llo". */
+static void invalid_bytes_one_placeholder_each(void **state)
+{
+    (void)state;
+    for (int c = 0x80; c <= 0xff; c++) {
+        if (c >= 0xc2 && c <= 0xf4)
+            continue; /* lead bytes: "B" after them is no continuation, so still one each */
+        char in[32];
+        snprintf(in, sizeof in, "A%cB C D visible?", c);
+        int cols;
+        char *out = safe(in, strlen(in), 0, 0, &cols);
+        assert_string_equal(out, "A\xef\xbf\xbd" "B C D visible?");
+        assert_int_equal(cols, (int)strlen(in));
+        free(out);
+    }
+    char *out = safe("h\xe9llo \x90\x98\x9d\x9e\x9f!", 12, 0, 0, NULL);
+    assert_string_equal(out, "h\xef\xbf\xbdllo \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd!");
+    assert_inert(out);
+    free(out);
+}
+
 int main(void)
 {
     setlocale(LC_CTYPE, "C.UTF-8");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(escape_sequences_become_visible),
         cmocka_unit_test(c1_bidi_and_invalid_utf8_are_replaced),
+        cmocka_unit_test(invalid_bytes_one_placeholder_each),
         cmocka_unit_test(nul_and_newlines),
         cmocka_unit_test(wide_and_combining_keep_columns),
         cmocka_unit_test(long_strings_cut_with_ellipsis),

@@ -92,6 +92,15 @@ static void test_recording_plays_alike(void **state)
     free(b);
 }
 
+/* Skaffold's control keys in a BuildKit replay: the session's one rule
+ * (no Skaffold to ask: read-only), as in a Skaffold replay. */
+static void test_control_keys_are_read_only(void **state)
+{
+    char *s = ui_dump(json_path, "100x30", "END", "b");
+    must_have(s, "\n replay is read-only ");
+    free(s);
+}
+
 /* Converts the rawjson into a recording with the reader and the writer. */
 static void write_recording(void)
 {
@@ -139,6 +148,7 @@ int main(void)
         cmocka_unit_test(test_rawjson_running),
         cmocka_unit_test(test_expand_a_step),
         cmocka_unit_test(test_recording_plays_alike),
+        cmocka_unit_test(test_control_keys_are_read_only),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

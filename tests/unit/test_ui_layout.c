@@ -79,7 +79,9 @@ static void test_80x24_every_pane(void **state)
     assert_int_equal(l.pane[PANE_EVENTS].y + l.pane[PANE_EVENTS].h, 23);
 }
 
-static void test_focus_gets_the_rest(void **state)
+/* Rows nobody wants go under the newest rows of the last history pane
+ * (Events, at the bottom of the stack), not into the focused pane. */
+static void test_rest_goes_to_the_history(void **state)
 {
     layout_in_t in = input(80, 24, PANE_ERRORS);
     for (int p = 0; p < PANE__COUNT; p++)
@@ -87,7 +89,61 @@ static void test_focus_gets_the_rest(void **state)
     layout_t l;
     layout_compute(&in, &l);
     check_tiles(&in, &l);
-    assert_int_equal(l.pane[PANE_ERRORS].h, 21 - 5 * 2);
+    assert_int_equal(l.pane[PANE_ERRORS].h, 2);
+    assert_int_equal(l.pane[PANE_EVENTS].h, 21 - 5 * 2);
+}
+
+/* The wants of the simulator's dev loop after a few iterations: three
+ * artifacts, three deployments with a pod each, three ports, a debugging
+ * container, five errors of three rows, nine iterations, many events. */
+static layout_in_t input_live(int cols, int rows, int focus)
+{
+    layout_in_t in = input(cols, rows, focus);
+    in.present[PANE_DEBUG] = true;
+    size_t want[PANE__COUNT] = {[PANE_ARTIFACTS] = 3, [PANE_RESOURCES] = 6, [PANE_PORTS] = 3,
+                                [PANE_DEBUG] = 1, [PANE_ERRORS] = 15, [PANE_TIMELINE] = 9,
+                                [PANE_EVENTS] = 156, [PANE_LOGS] = 600};
+    for (int p = 0; p < PANE__COUNT; p++)
+        in.want[p] = want[p] ? want[p] : 1;
+    return in;
+}
+
+/* Space goes where the content is: at 80x24 the state panes (Resources)
+ * come before the histories, which keep a row each. */
+static void test_80x24_state_first(void **state)
+{
+    layout_in_t in = input_live(80, 24, PANE_ARTIFACTS);
+    layout_t l;
+    layout_compute(&in, &l);
+    check_tiles(&in, &l);
+    assert_int_equal(l.pane[PANE_ARTIFACTS].h, 1 + 3);
+    assert_int_equal(l.pane[PANE_RESOURCES].h, 1 + 4);
+    assert_int_equal(l.pane[PANE_PORTS].h, 1 + 3);
+    assert_int_equal(l.pane[PANE_DEBUG].h, 1 + 1);
+    assert_int_equal(l.pane[PANE_EVENTS].h, 2);
+    in.focus = PANE_RESOURCES; /* focused, it shows all six */
+    layout_compute(&in, &l);
+    assert_int_equal(l.pane[PANE_RESOURCES].h, 1 + 6);
+}
+
+/* At 160x48 and 200x60 Artifacts gets its three rows, not the column's
+ * blank rest: that goes to Timeline, at the bottom of the left column. */
+static void test_wide_no_blank_artifacts(void **state)
+{
+    static const int sizes[][2] = {{160, 48}, {200, 60}};
+    for (size_t k = 0; k < 2; k++) {
+        layout_in_t in = input_live(sizes[k][0], sizes[k][1], PANE_ARTIFACTS);
+        layout_t l;
+        layout_compute(&in, &l);
+        check_tiles(&in, &l);
+        assert_true(l.two_columns);
+        assert_int_equal(l.pane[PANE_ARTIFACTS].h, 1 + 3);
+        assert_int_equal(l.pane[PANE_RESOURCES].h, 1 + 6);
+        assert_int_equal(l.pane[PANE_PORTS].h, 1 + 3);
+        const rect_t *t = &l.pane[PANE_TIMELINE];
+        assert_int_equal(t->y + t->h, l.status.y);
+        assert_int_equal(t->h, sizes[k][1] - 3 - (1 + 3) - (1 + 6) - (1 + 3) - (1 + 1));
+    }
 }
 
 static void test_wide_two_columns(void **state)
@@ -285,7 +341,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_80x24_every_pane),
-        cmocka_unit_test(test_focus_gets_the_rest),
+        cmocka_unit_test(test_rest_goes_to_the_history),
+        cmocka_unit_test(test_80x24_state_first),
+        cmocka_unit_test(test_wide_no_blank_artifacts),
         cmocka_unit_test(test_wide_two_columns),
         cmocka_unit_test(test_tiny_shows_focus_only),
         cmocka_unit_test(test_degenerate_sizes),

@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "sources/logreader.h"
-#include "sources/logreader_int.h"
+#include "sources/logline.h"
 #include "core/pbjson.h"
 #include "file_fixture.h"
 
@@ -193,7 +193,7 @@ static void file_v2_round_trip(void **state)
         assert_non_null(nl);
         pbjson_err_t err;
         bool unwrapped;
-        const Proto__V2__Event *ev = logreader_parse_v2_line(p, &a, l, (size_t)(nl - l), &unwrapped, &err);
+        const Proto__V2__Event *ev = logline_parse_v2(p, &a, l, (size_t)(nl - l), &unwrapped, &err);
         assert_non_null(ev);
         assert_false(unwrapped);
         sb_reset(&out);

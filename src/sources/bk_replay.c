@@ -1,23 +1,20 @@
-/* A BuildKit build replayed from a file (rawjson or a skview recording) into
- * the Build pane, paced by the times inside the messages as Skaffold's
- * replay paces entries, with the same pacer (live/pacer.h: speeds, pause,
- * step, the cap on long gaps), next error, and --at END or a message number. The file is scanned once at
- * open (length, where errors appear) and read as a stream; seeking back
- * reopens it and folds again from the start. */
+/* A BuildKit build replayed from a file into a bk_sink_t. See bk_replay.h. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include "core/common.h"
+#include "core/xalloc.h"
+#include "buildkit/bk_progress.h"
 #include "sources/bk_reader.h"
+#include "sources/bk_replay.h"
 #include "sources/input.h"
 #include "sources/recording.h"
 #include "sources/pacer.h"
-#include "ui/bk.h"
-#include "ui/draw.h"
 
 struct bk_replay {
-    ui_t *ui;
+    bk_sink_t sink;
     pacer_t pacer;              /* the timer, the speed, paused */
     char *path;
     bk_reader_t *reader;
@@ -47,7 +44,7 @@ static bool rawjson_head(const char *s)
     return false;
 }
 
-bool bk_ui_is_file(const char *path)
+bool bk_replay_is_file(const char *path)
 {
     FILE *f = input_fopen(path);
     if (!f)
@@ -55,9 +52,10 @@ bool bk_ui_is_file(const char *path)
     char head[512] = {0};
     size_t n = fread(head, 1, sizeof head - 1, f);
     fclose(f);
-    if (recording_is_magic(head, n))  /* the kind byte of the first record */
-        return n > RECORDING_MAGIC_LEN + 8 && head[RECORDING_MAGIC_LEN + 8] == RECORD_BUILDKIT_STATUS;
-    return rawjson_head(head);
+    if (!recording_is_magic(head, n))
+        return rawjson_head(head);
+    int kind = n > RECORDING_MAGIC_LEN + 8 ? head[RECORDING_MAGIC_LEN + 8] : 0; /* the first record's */
+    return kind == RECORD_BUILDKIT_STATUS || kind == RECORD_BUILDKIT_DU || kind == RECORD_BUILDKIT_WORKERS;
 }
 
 /* ---- messages --------------------------------------------------------------- */
@@ -92,18 +90,50 @@ static bool msg_fails(const Moby__Buildkit__V1__StatusResponse *m)
     return false;
 }
 
-/* Reads the next good message into r->next (NULL at the end). */
+/* One sentence for the status line. */
+static void say(bk_replay_t *r, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void say(bk_replay_t *r, bool error, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    message_vsend(r->sink.on_message, r->sink.ctx, error, fmt, ap);
+    va_end(ap);
+}
+
+static void changed(bk_replay_t *r)
+{
+    if (r->sink.on_change)
+        r->sink.on_change(r->sink.ctx);
+}
+
+/* Hands an answer recorded beside the build (DiskUsage, ListWorkers) on as
+ * it is read: it carries no time to pace it by. */
+static void answer(bk_replay_t *r, const bk_msg_t *m)
+{
+    if (m->kind == RECORD_BUILDKIT_DU && r->sink.on_du)
+        r->sink.on_du(r->sink.ctx, (const Moby__Buildkit__V1__DiskUsageResponse *)m->m);
+    else if (m->kind == RECORD_BUILDKIT_WORKERS && r->sink.on_workers)
+        r->sink.on_workers(r->sink.ctx, (const Moby__Buildkit__V1__ListWorkersResponse *)m->m);
+}
+
+/* Reads the next good Status message into r->next (NULL at the end). */
 static void read_ahead(bk_replay_t *r)
 {
     char err[600];
+    bk_msg_t m;
     int rc;
     r->next = NULL;
-    while ((rc = bk_reader_next(r->reader, &r->next, err, sizeof err)) == BK_READ_BAD)
-        ui_message(r->ui, true, "%s", err);
+    while ((rc = bk_reader_next_any(r->reader, &m, err, sizeof err)) == BK_READ_BAD ||
+           (rc == BK_READ_MSG && m.kind != RECORD_BUILDKIT_STATUS)) {
+        if (rc == BK_READ_BAD)
+            say(r, true, "%s", err);
+        else
+            answer(r, &m);
+    }
     if (rc == BK_READ_FAIL)
-        ui_message(r->ui, true, "%s", err);
-    if (rc != BK_READ_MSG)
-        r->next = NULL;
+        say(r, true, "%s", err);
+    if (rc == BK_READ_MSG)
+        r->next = (const Moby__Buildkit__V1__StatusResponse *)m.m;
 }
 
 /* Folds r->next and reads the one after. false at the end. */
@@ -114,11 +144,10 @@ static bool fold_one(bk_replay_t *r)
         return false;
     }
     pacer_delivered(&r->pacer, msg_time(r->next));
-    bk_progress_fold(r->ui->bk->progress, r->next);
+    r->sink.on_status(r->sink.ctx, r->next);
     r->pos++;
     read_ahead(r);
     r->ended = r->next == NULL;
-    r->ui->bk->status_ended = r->ended; /* the Build pane shows the last frame */
     return true;
 }
 
@@ -131,10 +160,9 @@ static int reopen(bk_replay_t *r, char *err, size_t errlen)
     r->pos = 0;
     pacer_rewind(&r->pacer);
     r->ended = false;
-    bk_progress_reset(r->ui->bk->progress);
+    r->sink.on_reset(r->sink.ctx);
     read_ahead(r);
     r->ended = r->next == NULL;
-    r->ui->bk->status_ended = r->ended;
     return 0;
 }
 
@@ -154,8 +182,8 @@ static int scan(bk_replay_t *r, char *err, size_t errlen)
         r->total++;
         if (!msg_fails(m))
             continue;
-        if (r->n_errors == cap && !(r->errors = realloc(r->errors, (cap = cap ? cap * 2 : 8) * sizeof *r->errors)))
-            abort();
+        if (r->n_errors == cap)
+            r->errors = xrealloc(r->errors, (cap = cap ? cap * 2 : 8) * sizeof *r->errors);
         r->errors[r->n_errors++] = r->total;
     }
     bk_reader_close(rd);
@@ -170,7 +198,7 @@ static void on_tick(pacer_t *p)
 {
     bk_replay_t *r = pacer_data(p);
     fold_one(r);
-    bk_ui_changed(r->ui);
+    changed(r);
     schedule(r);
 }
 
@@ -182,32 +210,8 @@ static void schedule(bk_replay_t *r)
         pacer_stop(&r->pacer);
     else if ((rc = pacer_arm(&r->pacer, msg_time(r->next))) < 0) {
         r->ended = true;
-        ui_message(r->ui, true, "replay timer: %s", uv_strerror(rc));
+        say(r, true, "replay timer: %s", uv_strerror(rc));
     }
-}
-
-int bk_ui_replay_open(ui_t *ui, const char *path, double speed, unsigned tail_lines, char *err,
-                      size_t errlen)
-{
-    ui_bk_t *b = bk_ui_new(ui, false, tail_lines);
-    bk_replay_t *r = calloc(1, sizeof *r);
-    if (!r)
-        abort();
-    b->replay = r;
-    r->ui = ui;
-    r->path = strdup(path);
-    int rc = pacer_init(&r->pacer, ui->loop, speed, true, on_tick, r);
-    if (rc < 0) {
-        snprintf(err, errlen, "%s: replay timer: %s", path, uv_strerror(rc));
-        b->replay = NULL;  /* no timer to close */
-        free(r->path);
-        free(r);
-        return -1;
-    }
-    snprintf(b->ref, sizeof b->ref, "%s", path);
-    if (scan(r, err, errlen) || reopen(r, err, errlen))
-        return -1;
-    return 0;
 }
 
 static void on_timer_closed(uv_handle_t *h)
@@ -219,18 +223,34 @@ static void on_timer_closed(uv_handle_t *h)
     free(r);
 }
 
-void bk_ui_replay_close(ui_t *ui)
+bk_replay_t *bk_replay_open(uv_loop_t *loop, const char *path, double speed, const bk_sink_t *sink, char *err,
+                            size_t errlen)
 {
-    bk_replay_t *r = ui->bk ? ui->bk->replay : NULL;
-    if (!r)
-        return;
-    ui->bk->replay = NULL;
-    pacer_close(&r->pacer, on_timer_closed);
+    bk_replay_t *r = xcalloc(1, sizeof *r);
+    r->sink = *sink;
+    r->path = xstrdup(path);
+    int rc = pacer_init(&r->pacer, loop, speed, true, on_tick, r);
+    if (rc < 0) {
+        snprintf(err, errlen, "%s: replay timer: %s", path, uv_strerror(rc));
+        free(r->path);
+        free(r);
+        return NULL;
+    }
+    if (scan(r, err, errlen) || reopen(r, err, errlen)) {
+        bk_replay_close(r);
+        return NULL;
+    }
+    return r;
 }
 
-void bk_ui_replay_start(ui_t *ui, bool paused)
+void bk_replay_close(bk_replay_t *r)
 {
-    bk_replay_t *r = ui->bk->replay;
+    if (r)
+        pacer_close(&r->pacer, on_timer_closed);
+}
+
+void bk_replay_start(bk_replay_t *r, bool paused)
+{
     pacer_set_paused(&r->pacer, paused);
     schedule(r);
 }
@@ -239,24 +259,23 @@ static void seek(bk_replay_t *r, uint64_t pos)
 {
     char err[600];
     if (pos < r->pos && reopen(r, err, sizeof err)) {
-        ui_message(r->ui, true, "%s", err);
+        say(r, true, "%s", err);
         return;
     }
     while (r->pos < pos && fold_one(r))
         ;
-    bk_ui_changed(r->ui);
+    changed(r);
 }
 
-int bk_ui_replay_seek(ui_t *ui, const char *at)
+int bk_replay_seek_at(bk_replay_t *r, const char *at)
 {
-    bk_replay_t *r = ui->bk->replay;
     unsigned long long n;
     char extra;
     if (!strcmp(at, "END") || !strcmp(at, "end"))
         seek(r, UINT64_MAX);
     else if (sscanf(at, "error:%llu%c", &n, &extra) == 1 && n > r->n_errors)
         return usage_error("--at error:%llu: %s holds %zu error%s", n, r->path, r->n_errors,
-                               r->n_errors == 1 ? "" : "s");
+                           r->n_errors == 1 ? "" : "s");
     else if (sscanf(at, "error:%llu%c", &n, &extra) == 1)
         seek(r, n ? r->errors[n - 1] : UINT64_MAX);
     else if (sscanf(at, "%llu%c", &n, &extra) == 1)
@@ -268,59 +287,49 @@ int bk_ui_replay_seek(ui_t *ui, const char *at)
 
 /* ---- keys --------------------------------------------------------------------- */
 
-static int next_error(bk_replay_t *r)
+static void next_error(bk_replay_t *r)
 {
     for (size_t i = 0; i < r->n_errors; i++) {
         if (r->errors[i] > r->pos) {
             pacer_set_paused(&r->pacer, true);
             seek(r, r->errors[i]);
-            ui_message(r->ui, false, "paused at an error");
-            return UI_REDRAW;
+            say(r, false, "paused at an error");
+            return;
         }
     }
-    ui_message(r->ui, false, "no later error");
-    return UI_REDRAW;
+    say(r, false, "no later error");
 }
 
-int bk_replay_control(ui_t *ui, action_t a)
+void bk_replay_command(bk_replay_t *r, bk_replay_cmd_t cmd)
 {
-    bk_replay_t *r = ui->bk->replay;
-    if (!r)
-        return UI_DONE;
-    switch (a) {
-    case ACT_PAUSE:
+    switch (cmd) {
+    case BK_REPLAY_PAUSE:
         pacer_set_paused(&r->pacer, !pacer_paused(&r->pacer));
-        ui_message(ui, false, "%s", pacer_paused(&r->pacer) ? "paused" : "playing");
+        say(r, false, "%s", pacer_paused(&r->pacer) ? "paused" : "playing");
         break;
-    case ACT_FASTER: pacer_faster(&r->pacer); break;
-    case ACT_SLOWER: pacer_slower(&r->pacer); break;
-    case ACT_STEP:
+    case BK_REPLAY_FASTER: pacer_faster(&r->pacer); break;
+    case BK_REPLAY_SLOWER: pacer_slower(&r->pacer); break;
+    case BK_REPLAY_STEP:
         pacer_set_paused(&r->pacer, true);
         if (!fold_one(r))
-            ui_message(ui, false, "end of the build");
+            say(r, false, "end of the build");
         break;
-    case ACT_NEXT_ERROR: next_error(r); break;
-    case ACT_NEXT_ITER: case ACT_PREV_ITER:
-        ui_message(ui, false, "a BuildKit replay holds one build");
-        break;
-    default: return UI_PASS;
+    case BK_REPLAY_NEXT_ERROR: next_error(r); break;
     }
     schedule(r);
-    bk_ui_changed(ui);
-    return UI_REDRAW;
+    changed(r);
 }
 
-void bk_replay_describe(ui_t *ui, char *buf, size_t len)
+void bk_replay_info(const bk_replay_t *r, bk_replay_info_t *out)
 {
-    bk_replay_t *r = ui->bk ? ui->bk->replay : NULL;
-    if (!r) {
-        snprintf(buf, len, " replay ");
-        return;
-    }
-    char sp[16];
-    bool paused = pacer_paused(&r->pacer);
-    pacer_speed_name(&r->pacer, sp, sizeof sp);
-    snprintf(buf, len, " %s %s %llu/%llu %s ", draw_glyph(ui, paused || r->ended ? GLYPH_PAUSE : GLYPH_PLAY),
-             r->ended ? "replay ended" : paused ? "replay paused" : "replaying", (unsigned long long)r->pos,
-             (unsigned long long)r->total, sp);
+    out->pos = r->pos;
+    out->total = r->total;
+    out->paused = pacer_paused(&r->pacer);
+    out->ended = r->ended;
+    pacer_speed_name(&r->pacer, out->speed, sizeof out->speed);
+}
+
+bool bk_replay_ended(const bk_replay_t *r)
+{
+    return r->ended;
 }

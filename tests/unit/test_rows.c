@@ -1,0 +1,421 @@
+/* Rows that hold still: Skaffold's GetState lists its maps (artifacts,
+ * resources, forwardedPorts) in a random order every time, so the view
+ * models order rows by when their key was first seen (those seen together
+ * by name, ports by number), never by the mirror's order. Each test folds
+ * events, then reconciles with the same State shuffled many times, then
+ * goes through resets, reconnects and rollouts; the rows expected are
+ * written once, from the order the events were folded in.
+ * The view engine keeps the cursor on its item (ops->row_key) in every live
+ * list: an error when a newer one lands above it, an event or an iteration
+ * when the oldest are trimmed, a pod replaced in a rollout (to the new pod
+ * of its deployment, or the deployment), whatever order GetState gave. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "skaffold/viewmodel.h"
+#include "model_fixture.h"
+#include "ui/app.h"
+#include "ui/logs_view.h"
+
+#define SHUFFLES 40
+
+static uint64_t rng = 0x9E3779B97F4A7C15ull;
+
+static size_t pick(size_t n)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (size_t)(rng % n);
+}
+
+static void shuffle(void **v, size_t n)
+{
+    for (size_t i = n; i > 1; i--) {
+        size_t j = pick(i);
+        void *t = v[i - 1];
+        v[i - 1] = v[j];
+        v[j] = t;
+    }
+}
+
+/* A copy of the model's State with every map in a new order, as GetState. */
+static Proto__State *shuffled_state(const model_t *m)
+{
+    Proto__State *s = (Proto__State *)pb_dup(&model_state(m)->base);
+    if (s->buildstate)
+        shuffle((void **)s->buildstate->artifacts, s->buildstate->n_artifacts);
+    if (s->statuscheckstate)
+        shuffle((void **)s->statuscheckstate->resources, s->statuscheckstate->n_resources);
+    shuffle((void **)s->forwardedports, s->n_forwardedports);
+    return s;
+}
+
+static void reconcile_shuffled(model_t *m)
+{
+    Proto__State *s = shuffled_state(m);
+    model_reconcile(m, s, model_seq(m));
+    protobuf_c_message_free_unpacked(&s->base, NULL);
+}
+
+/* The artifact rows as "a b c". */
+static char *artifact_rows(const model_t *m, char *buf, size_t len)
+{
+    vm_artifact_t a;
+    size_t o = 0;
+    buf[0] = 0;
+    for (size_t i = 0; vm_artifact_at(m, i, &a); i++)
+        o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? " " : "", a.name);
+    return buf;
+}
+
+static char *port_rows(const model_t *m, char *buf, size_t len)
+{
+    vm_port_t p;
+    size_t o = 0;
+    buf[0] = 0;
+    for (size_t i = 0; vm_port_at(m, i, &p); i++)
+        o += (size_t)snprintf(buf + o, len - o, "%s%d", i ? " " : "", p.local_port);
+    return buf;
+}
+
+/* The Resources tree as "name name ...", a pod as "  name". */
+static char *resource_rows(const model_t *m, char *buf, size_t len)
+{
+    const model_resource_t *r;
+    int depth;
+    size_t o = 0;
+    buf[0] = 0;
+    for (size_t i = 0; (r = model_resource_tree_at(m, i, &depth)); i++)
+        o += (size_t)snprintf(buf + o, len - o, "%s%s%s", i ? " " : "", depth ? "+" : "", r->name);
+    return buf;
+}
+
+/* Adds an artifact to a State (as a GetState that knows more). */
+static void add_artifact(Proto__State *s, const char *name)
+{
+    Proto__BuildState *b = s->buildstate;
+    b->artifacts = realloc(b->artifacts, (b->n_artifacts + 1) * sizeof *b->artifacts);
+    Proto__BuildState__ArtifactsEntry *e = fx_new(&proto__build_state__artifacts_entry__descriptor);
+    e->key = fx_str(name);
+    e->value = fx_str("Not Started");
+    b->artifacts[b->n_artifacts++] = e;
+}
+
+static void artifacts_hold_their_rows(void **state)
+{
+    model_t *m = model_new(NULL);
+    char buf[256];
+    fold(m, ev_devloop(0, "In Progress", NULL));
+    fold(m, ev_build("web", "In Progress"));
+    fold(m, ev_build("api", "In Progress"));
+    fold(m, ev_build("db", "In Progress"));
+    assert_string_equal(artifact_rows(m, buf, sizeof buf), "web api db");
+    for (int i = 0; i < SHUFFLES; i++) {
+        reconcile_shuffled(m);
+        assert_string_equal(artifact_rows(m, buf, sizeof buf), "web api db");
+    }
+    /* Two artifacts only GetState knows (configured, never built): after
+     * the others, by name, and there to stay. */
+    Proto__State *s = shuffled_state(m);
+    add_artifact(s, "zeta");
+    add_artifact(s, "alpha");
+    model_reconcile(m, s, model_seq(m));
+    protobuf_c_message_free_unpacked(&s->base, NULL);
+    assert_string_equal(artifact_rows(m, buf, sizeof buf), "web api db alpha zeta");
+    for (int i = 0; i < SHUFFLES; i++) {
+        reconcile_shuffled(m);
+        assert_string_equal(artifact_rows(m, buf, sizeof buf), "web api db alpha zeta");
+    }
+    /* The next iteration resets the build (ResetStateOnBuild). */
+    fold(m, ev_devloop(1, "In Progress", NULL));
+    fold(m, ev_build("db", "In Progress"));
+    reconcile_shuffled(m);
+    assert_string_equal(artifact_rows(m, buf, sizeof buf), "web api db alpha zeta");
+    /* A reconnect replays the history into a cleared model. */
+    model_clear(m);
+    fold(m, ev_build("db", "Complete"));
+    fold(m, ev_build("web", "Complete"));
+    assert_string_equal(artifact_rows(m, buf, sizeof buf), "web db");
+    model_free(m);
+}
+
+static void ports_hold_their_rows(void **state)
+{
+    model_t *m = model_new(NULL);
+    char buf[256];
+    fold(m, ev_port(9001, 8081, "api"));
+    fold(m, ev_port(9000, 8080, "web"));
+    assert_string_equal(port_rows(m, buf, sizeof buf), "9001 9000");
+    for (int i = 0; i < SHUFFLES; i++) {
+        reconcile_shuffled(m);
+        assert_string_equal(port_rows(m, buf, sizeof buf), "9001 9000");
+    }
+    /* Two ports first seen together: by number (10000 after 9100). */
+    model_t *other = model_new(NULL);
+    fold(other, ev_port(10000, 80, "x"));
+    fold(other, ev_port(9100, 80, "y"));
+    fold(other, ev_port(9000, 8080, "web"));
+    fold(other, ev_port(9001, 8081, "api"));
+    Proto__State *s = shuffled_state(other);
+    model_reconcile(m, s, model_seq(m));
+    protobuf_c_message_free_unpacked(&s->base, NULL);
+    assert_string_equal(port_rows(m, buf, sizeof buf), "9001 9000 9100 10000");
+    /* A redeploy empties the ports (ResetStateOnDeploy); they come back. */
+    fold(m, ev_deploy("In Progress", NULL));
+    fold(m, ev_port(10000, 80, "x"));
+    fold(m, ev_port(9000, 8080, "web"));
+    assert_string_equal(port_rows(m, buf, sizeof buf), "9000 10000");
+    model_free(other);
+    model_free(m);
+}
+
+#define ROLLOUT1 "deployment/web +pod/web-5d4f9c7b8-aaaaa deployment/api +pod/api-7c9d8b5f6-bbbbb"
+#define ROLLOUT2 "deployment/web +pod/web-6e5a0d8c9-ccccc deployment/api +pod/api-8d0e9c6a7-ddddd"
+
+static void resources_hold_their_rows(void **state)
+{
+    model_t *m = model_new(NULL);
+    char buf[512];
+    fold(m, ev_deploy("In Progress", NULL));
+    fold(m, ev_resource("pod/web-5d4f9c7b8-aaaaa", "In Progress", "", 0, NULL));
+    fold(m, ev_resource("deployment/web", "In Progress", "", 0, NULL));
+    fold(m, ev_resource("deployment/api", "In Progress", "", 0, NULL));
+    fold(m, ev_resource("pod/api-7c9d8b5f6-bbbbb", "In Progress", "", 0, NULL));
+    assert_string_equal(resource_rows(m, buf, sizeof buf), ROLLOUT1);
+    for (int i = 0; i < SHUFFLES; i++) {
+        reconcile_shuffled(m);
+        assert_string_equal(resource_rows(m, buf, sizeof buf), ROLLOUT1);
+    }
+    /* A rollout: new pods, reported in another order; the deployments keep
+     * their rows and the new pods sit where the old ones were. */
+    fold(m, ev_deploy("In Progress", NULL));
+    fold(m, ev_resource("deployment/api", "In Progress", "", 0, NULL));
+    fold(m, ev_resource("pod/api-8d0e9c6a7-ddddd", "In Progress", "", 0, NULL));
+    fold(m, ev_resource("pod/web-6e5a0d8c9-ccccc", "In Progress", "", 0, NULL));
+    fold(m, ev_resource("deployment/web", "In Progress", "", 0, NULL));
+    assert_string_equal(resource_rows(m, buf, sizeof buf), ROLLOUT2);
+    for (int i = 0; i < SHUFFLES; i++) {
+        reconcile_shuffled(m);
+        assert_string_equal(resource_rows(m, buf, sizeof buf), ROLLOUT2);
+    }
+    model_free(m);
+}
+
+/* debugPorts is a map too: listed by name. */
+static void debug_ports_by_name(void **state)
+{
+    model_t *m = model_new(NULL);
+    Proto__Event *ev = ev_debug("Started", "default", "web-1", "app");
+    Proto__DebuggingContainerEvent *d = ev->debuggingcontainerevent;
+    static const char *const names[] = {"jdwp", "dap", "dlv"};
+    d->n_debugports = 3;
+    d->debugports = calloc(3, sizeof *d->debugports);
+    for (int i = 0; i < 3; i++) {
+        d->debugports[i] = fx_new(&proto__debugging_container_event__debug_ports_entry__descriptor);
+        d->debugports[i]->key = fx_str(names[i]);
+        d->debugports[i]->value = 5000 + i;
+    }
+    fold(m, ev);
+    strbuf_t b;
+    sb_init(&b);
+    vm_debug_ports(m, 0, &b);
+    sb_addc(&b, 0);
+    assert_string_equal(b.data, "dap=5001 dlv=5002 jdwp=5000");
+    sb_free(&b);
+    model_free(m);
+}
+
+/* ---- the selection follows its item --------------------------------------- */
+
+typedef struct fx_ui {
+    ui_t ui;
+    view_t *v;
+} fx_ui_t;
+
+static void ui_open(fx_ui_t *f, pane_id_t pane, const model_opts_t *opts)
+{
+    memset(&f->ui, 0, sizeof f->ui);
+    f->ui.model = model_new(opts);
+    f->v = &f->ui.views[pane];
+    view_init(f->v, pane);
+}
+
+static void ui_close(fx_ui_t *f)
+{
+    view_free(f->v);
+    model_free(f->ui.model);
+}
+
+/* A frame: the engine fits the cursor to the rows, as view_draw does. */
+static void frame(fx_ui_t *f)
+{
+    view_clamp(&f->ui, f->v, 10);
+}
+
+/* The key of the row under the cursor (ops->row_key). */
+static const char *cursor_key(fx_ui_t *f, char *buf, size_t len)
+{
+    strbuf_t k, p;
+    sb_init(&k);
+    sb_init(&p);
+    f->v->ops->row_key(&f->ui, f->v, view_source_row(f->v, f->v->cursor), &k, &p);
+    snprintf(buf, len, "%.*s", (int)k.len, k.data ? k.data : "");
+    sb_free(&k);
+    sb_free(&p);
+    return buf;
+}
+
+/* Puts the cursor on the row whose key is want, as a user would (j). */
+static void select_key(fx_ui_t *f, const char *want)
+{
+    char buf[256];
+    f->v->cursor = 0;
+    f->v->follow = false;
+    frame(f);
+    for (size_t i = 0; i < view_rows(&f->ui, f->v); i++) {
+        if (!strcmp(cursor_key(f, buf, sizeof buf), want))
+            return;
+        view_action(&f->ui, f->v, ACT_MOVE_DOWN);
+    }
+    fail_msg("no row %s", want);
+}
+
+static void fold_error(model_t *m, int iteration, const char *artifact)
+{
+    fold(m, ev_devloop(iteration, "In Progress", NULL));
+    fold(m, ev_build(artifact, "In Progress"));
+    fold(m, ev_build_ae(artifact, "Failed", fx_ae(101, "no docker", 2, 1, "start docker", 2, "retry")));
+    fold(m, ev_devloop(iteration, "Failed", NULL));
+}
+
+/* Select a build error, the next iteration fails too (its error lands
+ * above): the cursor and J stay on the error selected. */
+static void errors_selection_follows_its_error(void **state)
+{
+    fx_ui_t f;
+    char buf[256];
+    ui_open(&f, PANE_ERRORS, NULL);
+    fold_error(f.ui.model, 0, "api");
+    frame(&f);
+    uint64_t first = model_error_at(f.ui.model, 0)->id;
+    snprintf(buf, sizeof buf, "%llu/1", (unsigned long long)first);
+    select_key(&f, buf); /* its message line */
+    fold_error(f.ui.model, 1, "web");
+    assert_true(model_error_at(f.ui.model, 0)->id != first);
+    assert_int_equal(errors_pane_selected(&f.ui)->id, first);
+    char got[256];
+    frame(&f);
+    assert_string_equal(cursor_key(&f, got, sizeof got), buf);
+    assert_true(f.v->cursor > 1);
+    /* And a key pressed between two frames moves from there. */
+    view_action(&f.ui, f.v, ACT_MOVE_UP);
+    fold_error(f.ui.model, 2, "db");
+    snprintf(buf, sizeof buf, "%llu/0", (unsigned long long)first);
+    frame(&f);
+    assert_string_equal(cursor_key(&f, got, sizeof got), buf);
+    ui_close(&f);
+}
+
+static void fold_rollout(model_t *m, const char *web_pod, const char *api_pod, bool with_web)
+{
+    fold(m, ev_deploy("In Progress", NULL));
+    if (with_web)
+        fold(m, ev_resource("deployment/web", "In Progress", "", 0, NULL));
+    fold(m, ev_resource("deployment/api", "In Progress", "", 0, NULL));
+    fold(m, ev_resource(api_pod, "In Progress", "", 0, NULL));
+    if (web_pod)
+        fold(m, ev_resource(web_pod, "In Progress", "", 0, NULL));
+}
+
+/* A pod through shuffled reconciles, then replaced in a rollout: to the
+ * new pod of its deployment; with no pod yet, to the deployment. A
+ * deployment selected stays selected through a redeploy (not row 0). */
+static void resources_selection_follows_rollouts(void **state)
+{
+    fx_ui_t f;
+    char buf[256];
+    ui_open(&f, PANE_RESOURCES, NULL);
+    fold_rollout(f.ui.model, "pod/web-5d4f9c7b8-aaaaa", "pod/api-7c9d8b5f6-bbbbb", true);
+    select_key(&f, "pod/web-5d4f9c7b8-aaaaa");
+    for (int i = 0; i < SHUFFLES; i++) {
+        reconcile_shuffled(f.ui.model);
+        frame(&f);
+        assert_string_equal(cursor_key(&f, buf, sizeof buf), "pod/web-5d4f9c7b8-aaaaa");
+    }
+    fold_rollout(f.ui.model, "pod/web-6e5a0d8c9-ccccc", "pod/api-8d0e9c6a7-ddddd", true);
+    frame(&f);
+    assert_string_equal(cursor_key(&f, buf, sizeof buf), "pod/web-6e5a0d8c9-ccccc");
+    fold_rollout(f.ui.model, NULL, "pod/api-9e1f0d7b8-eeeee", true);
+    frame(&f);
+    assert_string_equal(cursor_key(&f, buf, sizeof buf), "deployment/web");
+    /* Emptied by the reset (a frame in between), then back. */
+    select_key(&f, "deployment/api");
+    fold(f.ui.model, ev_deploy("In Progress", NULL));
+    frame(&f);
+    assert_int_equal(view_rows(&f.ui, f.v), 0);
+    fold_rollout(f.ui.model, "pod/web-7f6b1e9d0-fffff", "pod/api-0f2a1e8c9-ggggg", true);
+    frame(&f);
+    assert_string_equal(cursor_key(&f, buf, sizeof buf), "deployment/api");
+    ui_close(&f);
+}
+
+/* Not following, the history trimmed under the cursor: still the same
+ * entry. */
+static void events_selection_follows_its_entry(void **state)
+{
+    fx_ui_t f;
+    char buf[256];
+    model_opts_t o = {.history_cap = 20};
+    ui_open(&f, PANE_EVENTS, &o);
+    for (int i = 0; i < 10; i++)
+        fold(f.ui.model, ev_build("app", i % 2 ? "Complete" : "In Progress"));
+    select_key(&f, "8");
+    for (int i = 0; i < 15; i++)
+        fold(f.ui.model, ev_build("app", i % 2 ? "Complete" : "In Progress"));
+    frame(&f);
+    assert_true(model_history_first(f.ui.model) > 0);
+    assert_string_equal(cursor_key(&f, buf, sizeof buf), "8");
+    assert_int_equal(f.v->cursor, 8 - model_history_first(f.ui.model));
+    ui_close(&f);
+}
+
+/* The timeline keeps its newest iterations: the one selected stays (not
+ * the newest: the cursor there follows the new ones, like tail -f). */
+static void timeline_selection_follows_its_iteration(void **state)
+{
+    fx_ui_t f;
+    char buf[256];
+    model_opts_t o = {.timeline_cap = 3};
+    ui_open(&f, PANE_TIMELINE, &o);
+    for (int i = 0; i < 3; i++) {
+        fold(f.ui.model, ev_devloop(i, "In Progress", NULL));
+        fold(f.ui.model, ev_devloop(i, "Succeeded", NULL));
+    }
+    select_key(&f, "1/1");
+    assert_int_equal(f.v->cursor, 1);
+    fold(f.ui.model, ev_devloop(3, "In Progress", NULL));
+    frame(&f);
+    assert_string_equal(cursor_key(&f, buf, sizeof buf), "1/1");
+    assert_int_equal(f.v->cursor, 0);
+    ui_close(&f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(artifacts_hold_their_rows),
+        cmocka_unit_test(ports_hold_their_rows),
+        cmocka_unit_test(resources_hold_their_rows),
+        cmocka_unit_test(debug_ports_by_name),
+        cmocka_unit_test(errors_selection_follows_its_error),
+        cmocka_unit_test(resources_selection_follows_rollouts),
+        cmocka_unit_test(events_selection_follows_its_entry),
+        cmocka_unit_test(timeline_selection_follows_its_iteration),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
