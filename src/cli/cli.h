@@ -26,6 +26,10 @@ void cmd_buildkit_help(FILE *f);
 /* skview logs -a ADDR|FILE ... (src/cli/cmd_logs.c): Skaffold 2.x's output and application logs */
 int cmd_logs(int argc, char **argv);
 
+/* Prints a State as `skview state` does: canonical JSON, one line
+ * (src/cli/cmd_file.c). */
+void cli_print_state(const Proto__State *st);
+
 /* The CLI's one printer for problems (src/cli/say.c): "skview: WHAT: TEXT"
  * on stderr, TEXT terminal-safe (it may come from the wire, a file or the
  * command line). */

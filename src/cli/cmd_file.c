@@ -92,6 +92,16 @@ static void print_timeline(const model_t *m, bool json)
     sb_free(&out);
 }
 
+void cli_print_state(const Proto__State *st)
+{
+    strbuf_t out;
+    sb_init(&out);
+    pbjson_write(&out, &st->base);
+    sb_addc(&out, '\n');
+    fwrite(out.data, 1, out.len, stdout);
+    sb_free(&out);
+}
+
 int cmd_state(int argc, char **argv)
 {
     file_args_t a;
@@ -110,12 +120,7 @@ int cmd_state(int argc, char **argv)
     if (rc == EXIT_OK && a.timeline) {
         print_timeline(ses.model, a.json);
     } else if (rc == EXIT_OK) {
-        strbuf_t out;
-        sb_init(&out);
-        pbjson_write(&out, &model_state(ses.model)->base);
-        sb_addc(&out, '\n');
-        fwrite(out.data, 1, out.len, stdout);
-        sb_free(&out);
+        cli_print_state(model_state(ses.model));
     }
     session_fini(&ses);
     return rc;

@@ -326,14 +326,8 @@ int state_live(const char *addr, uint32_t quiet_ms)
     session_live_opts_t o = {.no_v2 = true, .until_history = true, .quiet_ms = quiet_ms,
                              .max_wait_ms = STATE_MAX_WAIT_MS};
     int rc = session_run(&s, addr, &o);
-    if (rc == EXIT_OK) {
-        strbuf_t out;
-        sb_init(&out);
-        pbjson_write(&out, &model_state(s.model)->base);
-        sb_addc(&out, '\n');
-        fwrite(out.data, 1, out.len, stdout);
-        sb_free(&out);
-    }
+    if (rc == EXIT_OK)
+        cli_print_state(model_state(s.model));
     session_fini(&s);
     return cli_flush("state", rc);
 }
