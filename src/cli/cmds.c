@@ -383,7 +383,7 @@ int cmd_record(int argc, char **argv)
     if (note)
         cli_say("record", "%s: %s", out, note);
     rc = session_run(&s, target, &(session_live_opts_t){.reconnect = true, .say_connected = true});
-    uint64_t written = s.rec.written, skipped = s.rec.skipped;
+    uint64_t written = s.rec.written, written_v2 = s.rec.written_v2, skipped = s.rec.skipped;
     if (session_record_close(&s) != 0 && rc == EXIT_OK) {
         cli_say("record", "%s: %s", out, strerror(errno));
         rc = EXIT_RUNTIME;
@@ -392,6 +392,7 @@ int cmd_record(int argc, char **argv)
     char more[96] = "";
     if (skipped)
         snprintf(more, sizeof more, " (%llu replayed entries already recorded)", (unsigned long long)skipped);
-    cli_say("record", "%llu entries written to %s%s", (unsigned long long)written, out, more);
+    cli_say("record", "%llu entries written to %s, with %llu v2 events%s", (unsigned long long)written, out,
+            (unsigned long long)written_v2, more);
     return rc;
 }

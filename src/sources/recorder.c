@@ -134,7 +134,7 @@ int recorder_v2(recorder_t *r, const Proto__V2__Event *ev, v2_stream_t stream)
     }
     if (recording_write(&r->w, stream == V2_APPLOGS ? RECORD_V2_APPLOG : RECORD_V2_EVENT, &ev->base) != 0)
         return -1;
-    r->written++;
+    r->written_v2++;
     return k;
 }
 

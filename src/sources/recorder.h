@@ -24,7 +24,8 @@ typedef struct recorder {
     recording_writer_t w;
     dedup_t dedup;
     dedup_t v2dedup[2];    /* per v2 stream: Events (history), ApplicationLogs (tail) */
-    uint64_t written;      /* entries written by this recorder */
+    uint64_t written;      /* v1 entries written by this recorder */
+    uint64_t written_v2;   /* v2 events written by this recorder */
     uint64_t skipped;      /* replayed entries already recorded */
     int open;
 } recorder_t;

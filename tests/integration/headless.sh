@@ -72,7 +72,7 @@ check_eq "record -a: the application's lines and Skaffold's are in the recording
   "$(timeout 60 "$SKVIEW" logs -a "$ADDR" --quiet 2000 | sort)" "$("$SKVIEW" logs "$rec" | sort)"
 size=$(stat -c %s "$rec")
 record_once
-check_match "second record: nothing new written" "record: 0 entries written to .*already recorded" "$(cat "$TMP/rec.err")"
+check_match "second record: nothing new written" "record: 0 entries written to .*, with 0 v2 events .*already recorded" "$(cat "$TMP/rec.err")"
 check_eq "second record: the file did not grow" "$size" "$(stat -c %s "$rec")"
 "$SKVIEW" ctl -a "$ADDR" emit '{"buildEvent":{"artifact":"after-the-first-record","status":"Complete"}}'
 record_once

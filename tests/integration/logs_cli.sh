@@ -34,7 +34,7 @@ keys=(); for i in $(seq 17); do keys+=(--pod "p$i"); done
 usage "17 pods" "at most 16 --pod" -a 127.0.0.1:1 "${keys[@]}"
 "$SKVIEW" logs -a bad:address:: >/dev/null 2>&1; rc=$?
 check_eq "a malformed address: exit 2 (as every command)" 2 "$rc"
-check_match "help lists logs" "skview logs FILE\|-a ADDR \[--follow\]" "$("$SKVIEW" --help)"
+check_match "help lists logs" "skview logs FILE\|-a ADDR \[-f\|--follow\]" "$("$SKVIEW" --help)"
 
 # Runtime errors: exit 1, naming the place.
 port=$(free_port)
