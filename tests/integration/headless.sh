@@ -45,9 +45,10 @@ check_eq "--quiet 0 is a usage error" 2 "$rc"
 check_match "--help says what --quiet is" "--quiet MS" "$("$SKVIEW" --help)"
 kill "$SIM_PID"
 
-# ---- a slow link: 5 KB/s ------------------------------------------------------------------
+# ---- a slow link: 5 KB/s, in bursts (main: 17 of 31 entries, 6 of 164 lines) ---------------
 start_sim --no-generate --step 0 --seed 7 --log-interval 0
 direct=$(timeout 60 "$SKVIEW" events -a "$ADDR")
+direct_logs=$(timeout 60 "$SKVIEW" logs -a "$ADDR")
 port=$(free_port)
 $PY tests/tcp_proxy.py "$port" "${ADDR##*:}" 5000 > "$TMP/proxy.out" 2>&1 &
 at_exit "kill $!"
@@ -55,6 +56,9 @@ wait_for 10 grep -q '^listening on' "$TMP/proxy.out"
 slow=$(timeout 120 "$SKVIEW" events -a "127.0.0.1:$port"); rc=$?
 check_eq "slow link: events -a exit 0" 0 "$rc"
 check_eq "slow link: every entry ($(printf '%s\n' "$direct" | wc -l))" "$direct" "$slow"
+slow=$(timeout 120 "$SKVIEW" logs -a "127.0.0.1:$port"); rc=$?
+check_eq "slow link: logs -a exit 0" 0 "$rc"
+check_eq "slow link: every log line ($(printf '%s\n' "$direct_logs" | wc -l))" "$direct_logs" "$slow"
 
 # ---- record -a: both v2 streams; a second run appends nothing ------------------------------
 rec="$TMP/live.rec"
