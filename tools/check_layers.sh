@@ -79,8 +79,21 @@ check_includes() {
             fi
         done | grep . && bad=1
     done
+    stale_exceptions && bad=1
     [ "$bad" = 0 ] && echo "layers: every include points down"
     return $bad
+}
+
+# An exception whose file no longer includes anything of the layer it names
+# is said, so that the list only shrinks. True when there is one.
+stale_exceptions() {
+    printf '%s\n' "$EXCEPTIONS" | while read -r f layers; do
+        [ -f "$f" ] || continue   # gone with its exception
+        for l in $layers; do
+            grep -q "^[[:space:]]*#[[:space:]]*include[[:space:]]*[<\"]$l/" "$f" && continue
+            echo "$f: listed as reaching $l, but includes nothing of it: remove the exception"
+        done
+    done | grep .
 }
 
 # LINE FORM PATH for each #include of $1; FORM is " or <.

@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "session/filereport.h"
 #include "cli/tlprint.h"
+#include "session/session_io.h"
 #include "skaffold/entryfmt.h"
 #include "cli/cmds.h"
 #include "skaffold/model.h"
@@ -109,7 +110,7 @@ int cmd_state(int argc, char **argv)
     if (rc) return rc;
     if (a.addr && a.timeline) return usage_error("state: --timeline needs a FILE");
     if (a.json && !a.timeline) return usage_error("state: --json goes with --timeline (the State is JSON already)");
-    if (a.addr) return state_live(session_addr(a.addr), a.quiet_ms);
+    if (a.addr) return state_live(session_addr_resolve(a.addr), a.quiet_ms);
     /* The viewer's session, fed by the file; printing the State needs no
      * history. */
     model_opts_t mo = {.no_history = true};
@@ -153,7 +154,7 @@ int cmd_events(int argc, char **argv)
     int rc = parse_args(argc, argv, "jfa", &a);
     if (rc) return rc;
     if (a.addr) {
-        const char *addr = session_addr(a.addr);
+        const char *addr = session_addr_resolve(a.addr);
         return addr ? events_live(addr, a.json, a.follow, a.quiet_ms) : EXIT_USAGE;
     }
     if (a.follow) return usage_error("events: --follow needs -a ADDR");

@@ -24,6 +24,7 @@
 #include "core/textsafe.h"
 #include "skaffold/logs.h"
 #include "session/session.h"
+#include "session/session_io.h"
 
 #define LOGS_MAX_KEYS 16
 
@@ -367,7 +368,7 @@ int cmd_logs(int argc, char **argv)
     const char *nc = getenv("NO_COLOR");
     a.color = !a.json && isatty(STDOUT_FILENO) && !(nc && *nc);
     const char *addr = NULL;
-    if (a.addr && !(addr = session_addr(a.addr)))
+    if (a.addr && !(addr = session_addr_resolve(a.addr)))
         return EXIT_USAGE;
     logprint_t p;
     logprint_init(&p, a.json, a.color);

@@ -10,6 +10,7 @@
 #include "skaffold/entryfmt.h"
 #include "cli/cmds.h"
 #include "session/session.h"
+#include "session/session_io.h"
 #include "skaffold/model.h"
 #include "core/pbjson.h"
 #include "core/textsafe.h"
@@ -241,7 +242,7 @@ int cmd_ctl(int argc, char **argv)
     k.what = what;
     sb_init(&k.state_json);
     rc = ctl_parse_cmd(&k, words[0], words[1], &arena);
-    const char *target = rc == EXIT_OK ? session_addr(addr) : NULL;
+    const char *target = rc == EXIT_OK ? session_addr_resolve(addr) : NULL;
     if (rc == EXIT_OK)
         rc = target ? ctl_run(&k, target) : EXIT_USAGE;
     fflush(stdout);
@@ -319,7 +320,7 @@ int events_live(const char *addr, bool json, bool follow, uint32_t quiet_ms)
 int state_live(const char *addr, uint32_t quiet_ms)
 {
     if (!addr)
-        return EXIT_USAGE; /* session_addr() refused it and said why */
+        return EXIT_USAGE; /* session_addr_resolve() refused it and said why */
     const char *what = "state";
     session_t s;
     session_init(&s, NULL, NULL, &(session_hooks_t){.ctx = &what, .on_message = cli_on_message});
@@ -368,7 +369,7 @@ int cmd_record(int argc, char **argv)
     int rc = record_parse(argc, argv, &addr, &out);
     if (rc)
         return rc;
-    const char *target = session_addr(addr);
+    const char *target = session_addr_resolve(addr);
     if (!target)
         return EXIT_USAGE;
     const char *what = "record";

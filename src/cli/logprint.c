@@ -5,6 +5,7 @@
 #include <string.h>
 #include <uv.h>
 #include "cli/cli.h"
+#include "core/xalloc.h"
 #include "cli/logprint.h"
 #include "core/pbjson.h"
 #include "core/textsafe.h"
@@ -225,9 +226,7 @@ static logprint_origin_t *origin_new(logprint_t *p, const logprint_meta_t *m, un
     const char *a = app ? m->pod : m->task_id, *b = app ? m->container : m->subject;
     const char *n1 = app ? m->prefix : m->task;
     size_t la = strlen(a) + 1, lb = strlen(b) + 1, l1 = strlen(n1) + 1;
-    logprint_origin_t *o = calloc(1, sizeof *o + la + lb + l1);
-    if (!o)
-        abort();
+    logprint_origin_t *o = xcalloc(1, sizeof *o + la + lb + l1);
     o->a = memcpy(o->names, a, la);
     o->b = memcpy(o->names + la, b, lb);
     char *name = memcpy(o->names + la + lb, n1, l1);

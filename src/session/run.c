@@ -5,7 +5,6 @@
 #include <string.h>
 #include "core/common.h"
 #include "core/pbjson.h"
-#include "transport/addr.h"
 #include "session/run_int.h"
 
 #define RUN_TICK_MS 25
@@ -25,11 +24,6 @@ typedef struct session_run {
     const session_call_t *call;
 } session_run_t;
 
-const char *session_addr(const char *given)
-{
-    return addr_resolve(given);
-}
-
 static uint32_t quiet_ms(const session_t *s)
 {
     return s->opts.quiet_ms ? s->opts.quiet_ms : SESSION_QUIET_DEFAULT_MS;
@@ -45,6 +39,7 @@ static uint32_t first_ms(const session_t *s)
 static void run_stopped(void *arg)
 {
     session_run_t *run = arg;
+    session_close(run->s); /* the v2 merger's timer */
     for (int i = 0; i < run->handles; i++)
         uv_close(i == 0 ? (uv_handle_t *)&run->tick : (uv_handle_t *)&run->sig[i - 1], NULL);
     run->handles = 0;
@@ -60,6 +55,8 @@ void session_end(session_t *s, int rc)
     session_run_t *run = s->run;
     if (!run || run->ending)
         return;
+    if (s->v2merge)
+        v2merge_flush(s->v2merge); /* what a replay held reaches the hooks, in order */
     run->ending = true;
     run->rc = rc;
     session_stop(s, run_stopped, run);

@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/xalloc.h"
 #include "core/common.h"
+#include "core/pbjson.h"
 #include "skaffold/viewmodel.h"
 #include "session/bk_session.h"
 #include "session/session.h"
@@ -59,6 +61,7 @@ void session_init(session_t *s, uv_loop_t *loop, const model_opts_t *mo, const s
     s->hooks = *hooks;
     s->model = model_new(mo);
     dedup_init_tail(&s->applogs_seen, mo && mo->logs_cap ? mo->logs_cap : LOGS_DEFAULT_CAP);
+    dedup_init(&s->events_seen);
     dedup_init(&s->seen[0]);
     dedup_init(&s->seen[1 + V2_EVENTS]);
     dedup_init_tail(&s->seen[1 + V2_APPLOGS], RECORDER_APPLOG_DEDUP);
@@ -83,6 +86,7 @@ void session_fini(session_t *s)
 {
     write_stats(s);
     dedup_free(&s->applogs_seen);
+    dedup_free(&s->events_seen);
     for (int i = 0; i < 3; i++)
         dedup_free(&s->seen[i]);
     model_free(s->model);
@@ -91,6 +95,27 @@ void session_fini(session_t *s)
         recorder_close(&s->rec);
     s->recording = false;
     session_end(s, EXIT_RUNTIME); /* headless: `skview record` has nothing left to do */
+}
+
+/* A recorder's or a hook's dedup found a boundary: said once, headless. */
+static void say_boundary(session_t *s, int kind, const char *what, size_t matched)
+{
+    if (!s->run || (kind != DEDUP_NEW_SESSION && kind != DEDUP_DIVERGED))
+        return;
+    if (kind == DEDUP_NEW_SESSION)
+        session_say(s, false, "--- a new session (another history) on %s ---", s->addr);
+    else
+        session_say(s, false, "the replayed %s differs from entry %zu on", what, matched + 1);
+}
+
+/* skip_replayed: whether the hooks get m (not delivered before). */
+static bool hook_wants(session_t *s, int which, const ProtobufCMessage *m)
+{
+    if (!s->opts.skip_replayed)
+        return true;
+    dedup_kind_t k = dedup_check_msg(&s->seen[which], m);
+    say_boundary(s, k, which ? "v2 Events" : "history", dedup_matched(&s->seen[which]));
+    return k != DEDUP_OLD;
 }
 
 /* ---- the live source ---------------------------------------------------------- */
@@ -116,27 +141,6 @@ static void record_failed(session_t *s)
     s->recording = false;
 }
 
-/* A recorder's or a hook's dedup found a boundary: said once, headless. */
-static void say_boundary(session_t *s, int kind, const char *what, size_t matched)
-{
-    if (!s->run || (kind != DEDUP_NEW_SESSION && kind != DEDUP_DIVERGED))
-        return;
-    if (kind == DEDUP_NEW_SESSION)
-        session_say(s, false, "--- a new session (another history) on %s ---", s->addr);
-    else
-        session_say(s, false, "the replayed %s differs from entry %zu on", what, matched + 1);
-}
-
-/* skip_replayed: whether the hooks get m (not delivered before). */
-static bool hook_wants(session_t *s, int which, const ProtobufCMessage *m)
-{
-    if (!s->opts.skip_replayed)
-        return true;
-    dedup_kind_t k = dedup_check_msg(&s->seen[which], m);
-    say_boundary(s, k, which ? "v2 Events" : "history", dedup_matched(&s->seen[which]));
-    return k != DEDUP_OLD;
-}
-
 static int live_entry(void *ctx, const Proto__LogEntry *e)
 {
     session_t *s = ctx;
@@ -155,37 +159,56 @@ static int live_entry(void *ctx, const Proto__LogEntry *e)
     return 0;
 }
 
-/* Skaffold 2.x's v2 streams: tasks and log lines into the same model. */
-static int live_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
+/* A line the reconnect replays and the Logs view holds: an application
+ * line of the current loop, or any of Skaffold's lines of the same server
+ * (its whole history comes again; another server's is new). */
+static bool replayed_line(session_t *s, const Proto__V2__Event *ev, v2_stream_t stream)
+{
+    if (stream == V2_APPLOGS)
+        return dedup_check_msg(&s->applogs_seen, &ev->base) == DEDUP_OLD;
+    return dedup_check_msg(&s->events_seen, &ev->base) == DEDUP_OLD &&
+           ev->event_type_case == PROTO__V2__EVENT__EVENT_TYPE_SKAFFOLD_LOG_EVENT;
+}
+
+/* Skaffold 2.x's v2 streams: tasks and log lines into the same model, in
+ * time order across the two streams' replays (v2merge.h). */
+static void live_v2_merged(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
 {
     session_t *s = ctx;
     if (run_ending(s))
-        return 0;
-    /* An application line the reconnect replays is already on screen. */
-    bool fold = !s->opts.no_fold_v2;
-    if (fold && (stream != V2_APPLOGS || dedup_check_msg(&s->applogs_seen, &ev->base) != DEDUP_OLD))
+        return;
+    s->v2_failures[stream == V2_APPLOGS] = 0;   /* that stream answers again */
+    if (!s->opts.no_fold_v2 && !replayed_line(s, ev, stream))
         model_fold_v2(s->model, ev, (int)stream);
     if (s->recording && recorder_v2(&s->rec, ev, stream) < 0)
         record_failed(s);
-    s->arrived++;
     if (s->hooks.on_v2 && hook_wants(s, 1 + (int)stream, &ev->base))
         s->hooks.on_v2(s->hooks.ctx, ev, stream);
     changed(s);
+}
+
+static int live_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
+{
+    session_t *s = ctx;
+    s->arrived++;  /* on arrival: the one-shot's quiet (run.c) */
+    v2merge_push(s->v2merge, ev, stream);
     return 0;
 }
 
 /* That v2 stream replays what the server keeps. Events replays its whole
- * history: its part of the model is folded again. ApplicationLogs replays
- * only the current dev loop's lines: the lines held stay (the earlier
- * loops' are nowhere else) and the replay's lines already held are skipped.
- * The recorder skips what it already wrote. */
+ * history: the tasks are folded again, Skaffold's lines stay until the
+ * replay brings them (a stalled replay or another server loses none) and
+ * the replayed ones are skipped. ApplicationLogs replays only the current
+ * dev loop's lines: the lines held stay (the earlier loops' are nowhere
+ * else) and the replay's lines already held are skipped. The recorder
+ * skips what it already wrote. */
 static void live_v2_reset(void *ctx, v2_stream_t stream)
 {
     session_t *s = ctx;
-    if (stream == V2_APPLOGS)
-        dedup_reset(&s->applogs_seen);
-    else
-        model_clear_v2(s->model, (int)stream);
+    v2merge_reset(s->v2merge, stream); /* what the old stream left goes first */
+    dedup_reset(stream == V2_APPLOGS ? &s->applogs_seen : &s->events_seen);
+    if (stream == V2_EVENTS)
+        model_clear_tasks(s->model);
     if (s->recording)
         recorder_v2_reset(&s->rec, stream);
     dedup_reset(&s->seen[1 + stream]);
@@ -202,23 +225,40 @@ static void live_v2_avail(void *ctx, v2_avail_t avail, const char *detail)
     changed(s);
 }
 
+/* A problem the client recovers from: a v2 stream that failed and is
+ * retried (the connection's own state comes through live_conn). */
+static void live_error(void *ctx, const char *where, const char *msg, bool fatal)
+{
+    session_t *s = ctx;
+    if (s->run)
+        run_error(s, where, msg, fatal);
+    if (strncmp(where, "v2 ", 3) != 0)
+        return;
+    int i = strcmp(where, "v2 Events") != 0;      /* else "v2 ApplicationLogs" */
+    s->v2_failures[i]++;
+    snprintf(s->v2_failure[i], sizeof s->v2_failure[i], "%s: %s", where, msg);
+    changed(s);
+}
+
 static uint64_t live_state_request(void *ctx)
 {
     return model_seq(((session_t *)ctx)->model);
 }
 
+/* Of the State's value, not its bytes: GetState writes its maps in Go's
+ * random order every time, so the same State hashes alike only as
+ * canonical JSON (map keys sorted). */
 static uint64_t state_hash(const Proto__State *st)
 {
-    size_t n = protobuf_c_message_get_packed_size(&st->base);
-    uint8_t *buf = malloc(n ? n : 1);
-    if (!buf)
-        abort();
-    protobuf_c_message_pack(&st->base, buf);
+    strbuf_t j;
+    sb_init(&j);
+    pbjson_write(&j, &st->base);
     uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ buf[i]) * 0x100000001b3ull;
-    free(buf);
-    return h ^ n;
+    for (size_t i = 0; i < j.len; i++)
+        h = (h ^ (uint8_t)j.data[i]) * 0x100000001b3ull;
+    h ^= j.len;
+    sb_free(&j);
+    return h;
 }
 
 static void live_state(void *ctx, const Proto__State *st, uint64_t tag)
@@ -243,6 +283,9 @@ static void live_conn(void *ctx, live_conn_t conn, const char *detail, uint64_t 
 {
     session_t *s = ctx;
     s->conn = conn;
+    s->connected_once |= conn == LIVE_CONNECTED;
+    if (conn != LIVE_CONNECTED)   /* the connection's state says it; a reconnect reopens v2 */
+        memset(s->v2_failures, 0, sizeof s->v2_failures);
     if (conn == LIVE_RECONNECTING && model_seq(s->model) > 0)
         s->stale = true;
     snprintf(s->conn_detail, sizeof s->conn_detail, "%s", detail ? detail : "");
@@ -258,14 +301,6 @@ int session_record(session_t *s, const char *path, const char **note, char *err,
         return -1;
     s->recording = true;
     return 0;
-}
-
-/* A v2 stream failed without reconnect, or one is not served. */
-static void live_error(void *ctx, const char *where, const char *msg, bool fatal)
-{
-    session_t *s = ctx;
-    if (s->run)
-        run_error(s, where, msg, fatal);
 }
 
 int session_record_close(session_t *s)
@@ -291,6 +326,9 @@ int session_live_start_opts(session_t *s, const char *addr, const session_live_o
     live_opts_t lo = {.addr = addr, .reconnect = o->reconnect, .manual_state = o->until_history};
     s->opts = *o;
     s->addr = addr;
+    s->v2merge = v2merge_new(s->loop, 0, live_v2_merged, s);
+    if (!s->v2merge)
+        return -1;
     s->client = live_client_new(s->loop, &lo, &cb);
     return s->client && (o->calls_only || !live_client_start(s->client)) ? 0 : -1;
 }
@@ -368,6 +406,8 @@ void session_close(session_t *s)
     if (s->replay)
         replay_close(s->replay);
     s->replay = NULL;
+    v2merge_close(s->v2merge);
+    s->v2merge = NULL;
 }
 
 static void on_client_stopped(void *arg, const live_result_t *r)
@@ -417,9 +457,7 @@ static void on_call_done(void *arg, const live_result_t *res)
 
 static call_ctx_t *call_ctx(session_t *s, session_cmd_t cmd, bool enabled)
 {
-    call_ctx_t *c = malloc(sizeof *c);
-    if (!c)
-        abort();
+    call_ctx_t *c = xmalloc(sizeof *c);
     *c = (call_ctx_t){s, cmd, enabled};
     return c;
 }

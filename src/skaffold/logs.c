@@ -616,6 +616,43 @@ void logs_add_app(logs_t *l, int64_t time_ns, const char *pod, const char *conta
     origin_release(l, &o);
 }
 
+/* ---- pod names ------------------------------------------------------------- */
+
+/* s[0..n) reads as a generated segment of min..max characters. */
+static bool hashlike(const char *s, size_t n, size_t min, size_t max)
+{
+    bool digit = false, vowel = false;
+    if (n < min || n > max)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] >= '0' && s[i] <= '9')
+            digit = true;
+        else if (s[i] < 'a' || s[i] > 'z')
+            return false;
+        else if (strchr("aeiou", s[i]))
+            vowel = true;
+    }
+    return digit || !vowel;
+}
+
+/* The position of the last '-' in s[0..n), or n when there is none. */
+static size_t last_dash(const char *s, size_t n)
+{
+    for (size_t i = n; i-- > 0;)
+        if (s[i] == '-')
+            return i;
+    return n;
+}
+
+size_t logs_workload_len(const char *pod)
+{
+    size_t n = strlen(pod), d = last_dash(pod, n);
+    if (d == n || d == 0 || !hashlike(pod + d + 1, n - d - 1, 5, 5))
+        return n;
+    size_t d2 = last_dash(pod, d);
+    return d2 < d && d2 > 0 && hashlike(pod + d2 + 1, d - d2 - 1, 6, 10) ? d2 : d;
+}
+
 /* ---- clearing and reading -------------------------------------------------- */
 
 void logs_clear(logs_t *l, int src)

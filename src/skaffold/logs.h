@@ -120,13 +120,25 @@ uint64_t logs_generation(const logs_t *l);
  *             sequences; or a bounded regular expression (regex; core/bre.h:
  *             PCRE2 syntax, caseless, limited in size, steps and time)
  * A key is one (what, value): the task, the subject (artifact or resource),
- * the pod or the container. */
+ * the pod, the container, or a workload's containers across its pods and
+ * rollouts: "frontend" (every container of the pods of that deployment,
+ * daemonset or job) or "frontend/web" (one container of them; see
+ * logs_workload_len). */
 typedef enum log_key_kind {
     LOG_KEY_TASK,
     LOG_KEY_SUBJECT,
     LOG_KEY_POD,
     LOG_KEY_CONTAINER,
+    LOG_KEY_WORKLOAD,
 } log_key_kind_t;
+
+/* The workload part of a pod's name: its length in pod, without the pod's
+ * generated suffixes ("frontend" of "frontend-7d9f8b6c5-x2x4z", of
+ * "frontend-x2x4z"): a last segment of 5 and one before it of 6-10
+ * lowercase letters and digits that read as generated (a digit, or no
+ * vowel, as Kubernetes' alphabet has none). A name without them ("web-0",
+ * a bare pod) is all workload. */
+size_t logs_workload_len(const char *pod);
 
 #define LOG_FILTER_MAX_KEYS 16
 

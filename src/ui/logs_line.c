@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include <wchar.h>
+#include "core/xalloc.h"
 #include "core/sgr.h"
 #include "core/textsafe.h"
 #include "core/utf8.h"
@@ -30,8 +31,7 @@ static lv_seg_t *seg_new(lv_layout_t *lay, unsigned long attr)
 {
     if (lay->n == lay->cap) {
         lay->cap = lay->cap ? lay->cap * 2 : 32;
-        if (!(lay->seg = realloc(lay->seg, lay->cap * sizeof *lay->seg)))
-            abort();
+        lay->seg = xrealloc(lay->seg, lay->cap * sizeof *lay->seg);
     }
     lv_seg_t *s = &lay->seg[lay->n++];
     *s = (lv_seg_t){lay->row, lay->col, attr, lay->text.len, 0};

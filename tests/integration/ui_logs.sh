@@ -33,7 +33,9 @@ settled_not_screen "... without the other panes" live "1 Artifacts"
 # Follow: new lines come in at the bottom and push the older ones up.
 wait_for 10 test "$(body live | grep -c .)" -ge 20
 total() { title "$1" | sed -n 's|L Logs *[0-9]*/\([0-9]*\).*|\1|p'; }
-b1=$(body live); t1=$(total live); sleep 1; b2=$(body live); t2=$(total live)
+b1=$(body live); t1=$(total live)
+moved_on() { [ "$(total live)" -gt "$t1" ] && [ "$(body live)" != "$b1" ]; }
+wait_for 10 moved_on; b2=$(body live); t2=$(total live)
 check_cmd "follow: lines keep arriving ($t1 -> $t2)" test "$t2" -gt "$t1"
 check_cmd "follow: the screen shows them" test "$b1" != "$b2"
 # Paused: moving up stops following; the lines on screen stay.

@@ -735,6 +735,64 @@ static void tail_of_one_build(void **state)
     logs_free(l);
 }
 
+/* A pod's workload: without the generated suffixes a rollout changes. */
+static void workload_of_a_pod_name(void **state)
+{
+    (void)state;
+    static const struct { const char *pod, *workload; } cases[] = {
+        {"leeroy-app-7f5d8c6b9-kq2vn", "leeroy-app"},   /* a deployment's pod */
+        {"frontend-2f0a9c1e-1a2b3", "frontend"},        /* skview-sim's names */
+        {"fluentd-x2x4z", "fluentd"},                   /* a daemonset's */
+        {"my-backend-bcdfg", "my-backend"},             /* no vowel: generated */
+        {"my-backend-abcde", "my-backend-abcde"},       /* a word, not a suffix */
+        {"web-0", "web-0"},                             /* a statefulset's: stable */
+        {"db", "db"},
+        {"-x2x4z", "-x2x4z"},
+        {"", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t n = logs_workload_len(cases[i].pod);
+        assert_int_equal(n, strlen(cases[i].workload));
+        assert_memory_equal(cases[i].pod, cases[i].workload, n);
+    }
+}
+
+/* Solo and mute a workload's container: the pods of every rollout. */
+static void workload_keys_follow_rollouts(void **state)
+{
+    (void)state;
+    logs_t *l = logs_new(64);
+    static const char *const pods[] = {"web-7f5d8c6b9-kq2vn", "web-7f5d8c6b9-zz9x8", "web-5c4b7d9f8-m2n3p",
+                                       "webhook-6d7c8b9f5-q2w3e"};
+    for (size_t i = 0; i < 4; i++) {
+        logs_add_app(l, 0, pods[i], "app", "", "a line\n", 7, 0, 1);
+        logs_add_app(l, 0, pods[i], "proxy", "", "a proxy line\n", 13, 0, 1);
+    }
+    sk(l, "Deploy-1", "deployment/web", 1, "deployed\n");
+    log_filter_t f;
+    log_filter_init(&f);
+    assert_int_equal(log_filter_solo(&f, LOG_KEY_WORKLOAD, "web/app"), 0);
+    size_t n = 0, pods_seen = 0;
+    for (uint64_t q = logs_first(l); q <= logs_last(l); q++) {
+        const log_line_t *ln = logs_get(l, q);
+        if (log_filter_match(&f, ln)) {
+            n++;
+            assert_string_equal(ln->container, "app");
+            pods_seen |= 1u << (q - logs_first(l)) / 2;
+        }
+    }
+    assert_int_equal(n, 3);                  /* the three pods of two rollouts, not webhook's */
+    assert_int_equal(pods_seen, 7);
+    log_filter_solo(&f, LOG_KEY_WORKLOAD, "web/app");   /* toggled off */
+    assert_int_equal(log_filter_mute(&f, LOG_KEY_WORKLOAD, "web"), 0);
+    n = 0;
+    for (uint64_t q = logs_first(l); q <= logs_last(l); q++)
+        n += log_filter_match(&f, logs_get(l, q));
+    assert_int_equal(n, 3);                  /* webhook's two lines and Skaffold's */
+    log_filter_free(&f);
+    logs_free(l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -756,6 +814,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(spans_are_raw_offsets_around_sequences, sample_setup, sample_teardown),
         cmocka_unit_test_setup_teardown(find_backward_and_forward, sample_setup, sample_teardown),
         cmocka_unit_test(tail_of_one_build),
+        cmocka_unit_test(workload_of_a_pod_name),
+        cmocka_unit_test(workload_keys_follow_rollouts),
     };
     return cmocka_run_group_tests_name("logs", tests, NULL, NULL);
 }
