@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/common.h"
+#include "core/xalloc.h"
 #include "core/pbjson.h"
 #include "session/run_int.h"
 
@@ -349,10 +350,7 @@ static void project(projection_t *p, const Proto__State *in, const Proto__BuildS
 static Proto__BuildState__ArtifactsEntry **arts_for(const Proto__State *st)
 {
     size_t n = st->buildstate ? st->buildstate->n_artifacts : 0;
-    Proto__BuildState__ArtifactsEntry **a = malloc((n ? n : 1) * sizeof *a);
-    if (!a)
-        abort();
-    return a;
+    return xcalloc(n ? n : 1, sizeof(Proto__BuildState__ArtifactsEntry *));
 }
 
 bool session_history_agrees(const Proto__State *mirror, const Proto__State *server)

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "core/xalloc.h"
 #include "sources/logreader.h"
 #include "sources/recorder.h"
 
@@ -40,9 +41,7 @@ static int seed_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
     if (stream == V2_EVENTS) {
         if (sd->n == sd->cap) {
             sd->cap = sd->cap ? 2 * sd->cap : 1024;
-            sd->v2_ns = realloc(sd->v2_ns, sd->cap * sizeof *sd->v2_ns);
-            if (!sd->v2_ns)
-                abort();
+            sd->v2_ns = xrealloc(sd->v2_ns, sd->cap * sizeof *sd->v2_ns);
         }
         sd->v2_ns[sd->n++] = ts_ns(ev->timestamp);
     }
