@@ -7,7 +7,8 @@
 # Docker; workers (GC rules), du (filters, sorts), prune (filters, keep
 # options, options v0.8 cannot honour); status of running, failed, canceled
 # and cached builds in every output mode, one vertex model for tty and
-# plain, and a ref given before its build starts (--wait).
+# plain, a hung dockerd noticed by the keepalive over the upgraded
+# connection, and a ref given before its build starts (--wait).
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../docker_lib.sh"
 
@@ -159,6 +160,21 @@ R9=$(ref 9)
 cancel_run "$R9" tty
 check_eq "canceled build, tty: exit 1, 'build canceled'" "1 skview: buildkit status: build canceled" "$rc $err"
 check_match "canceled build, tty: CANCELED line" ' => CANCELED \[2/2\] RUN echo long && sleep 120' "$out"
+
+# ---- a hung dockerd: the keepalive (shortened) notices over the upgraded connection -----
+R12=$(ref 12)
+dk_solve "$R12" long --cancel-when "$TMP/cancel.$R12"
+SKVIEW_KEEPALIVE_MS=1000 bk status "$R12" --wait 60s --progress plain >"$TMP/$R12.out" 2>"$TMP/$R12.err" &
+pid=$!
+wait_for 60 grep -q 'long' "$TMP/$R12.out"
+kill -STOP "$DOCKERD_PID"
+t0=$SECONDS
+wait "$pid"; rc=$?
+kill -CONT "$DOCKERD_PID"
+check_eq "hung dockerd: the keepalive ends the stream" "1 skview: buildkit status: UNAVAILABLE: keepalive watchdog timeout" "$rc $(cat "$TMP/$R12.err")"
+check_cmd "hung dockerd: within seconds ($((SECONDS - t0)) s)" test $((SECONDS - t0)) -le 15
+touch "$TMP/cancel.$R12"
+solve_wait
 
 # ---- a ref given before its build starts --------------------------------------------
 R10=$(ref 10)

@@ -95,7 +95,17 @@ check_screen "x clears the filters" live "log filters cleared"
 
 # Search: matches highlighted, n/N move between matching lines.
 # cursor S: the screen row (from 1) of the Logs view's cursor (black on cyan).
-cursor() { sleep 0.3; cap "$1" | sed -n '4,$p' | grep -n $'\e\\[46m' | head -1 | cut -d: -f1; }
+cursor() { cap "$1" | sed -n '4,$p' | grep -n $'\e\\[46m' | head -1 | cut -d: -f1; }
+# settled_cursor S: the cursor's row once two looks 0.3 s apart agree (the
+# keys sent before are drawn, however busy the machine).
+settled_cursor() {
+  local a b end=$((SECONDS + $(wait_limit 5)))
+  while [ $SECONDS -lt $end ]; do
+    a=$(cursor "$1"); sleep 0.3; b=$(cursor "$1")
+    [ -n "$a" ] && [ "$a" == "$b" ] && break
+  done
+  echo "$b"
+}
 keys live / ; keys live -l "get /"; keys live Enter
 check_screen "/get /: only matching lines" live "L Logs .*/get /"
 check_eq "/get /: every row matches, in any case" "" "$(body live | grep -iv 'get /' | grep -v '^ *$')"
@@ -104,12 +114,15 @@ check_match "/get /: the matches are highlighted (log-match: black on bright yel
 keys live '&'
 check_screen "&: every line, matches marked" live "find /get /"
 keys live k k k n
-cur1=$(cursor live)
+cur1=$(settled_cursor live)
 keys live n
-cur2=$(cursor live)
+below_cur1() { [ "$(cursor live)" -gt "${cur1:-0}" ]; }
+wait_for 5 below_cur1; cur2=$(cursor live)
 check_cmd "n moves the cursor to the next match ($cur1 -> $cur2)" test "${cur2:-0}" -gt "${cur1:-0}"
 check_match "n: the cursor's line matches" "GET /" "$(body live | sed -n "${cur2:-1}p")"
 keys live N
+at_cur1() { [ "$(cursor live)" == "$cur1" ]; }
+wait_for 5 at_cur1
 check_eq "N moves back" "$cur1" "$(cursor live)"
 keys live x G
 

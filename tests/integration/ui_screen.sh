@@ -132,7 +132,7 @@ check_eq "y on a suggestion copies its command" "docker system prune" "$(buffer_
 check_screen "the status line says what was copied" copy "copied the suggested command: docker system prune"
 keys copy Enter
 check_screen "a build error's popup opens at its first error line" copy "│ +#4 0\.913 cmd/web/main\.go:41:6: declared and not used"
-check_screen "the popup wraps at a word boundary" copy "unused docker +│"$'\n'" *│ data +│"
+check_screen "the popup wraps at a word boundary, under the item's first word" copy "unused docker +│"$'\n'" *│     data +│"
 check_match "y in the popup copies its text" "^phase: +build"$'\n'".*docker system prune" "$(buffer_after y)"
 keys copy Escape
 
