@@ -60,12 +60,14 @@ start_sim() {
   wait_for 10 grep -q '^listening on' "$out" || { echo "skview-sim did not start:"; cat "$out"; exit 1; }
   ADDR=$(sed -n 's/^listening on //p' "$out")
 }
-# quiesce: waits (at most 10 s) until two GetState answers 0.3 s apart agree.
+# quiesce: waits (at most 10 s) until two GetState answers QUIESCE seconds
+# apart agree (default 0.3: longer than a simulator's step between entries
+# must be given by a script whose simulator steps slower).
 quiesce() {
   local a b end=$((SECONDS + $(wait_limit 10)))
   a=$("$SKVIEW" ctl -a "$ADDR" state 2>/dev/null)
   while [ $SECONDS -lt $end ]; do
-    sleep 0.3
+    sleep "${QUIESCE:-0.3}"
     b=$("$SKVIEW" ctl -a "$ADDR" state 2>/dev/null)
     [ -n "$b" ] && [ "$a" == "$b" ] && return 0
     a=$b

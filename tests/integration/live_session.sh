@@ -34,7 +34,10 @@ start_proxy() {
 stop_proxy() { local p; p=$(eval echo "\$${1}_proxy"); kill -KILL "$p"; wait "$p" 2>/dev/null; }
 # The server's whole history as JSON lines.
 server_events() { timeout $(wait_limit 20) "$SKVIEW" events -a "$1" --json; }
-# The server's State, once it has not changed for 0.3 s.
+# The mid-session simulators below step 150 x WAIT_SCALE ms at most between
+# entries: the State is settled once it has not changed for twice that.
+QUIESCE=$(awk -v s="$WAIT_SCALE" 'BEGIN { print 0.3 * s }')
+# The server's State, once it has not changed for QUIESCE s.
 settled_state() { ADDR=$1 quiesce && "$SKVIEW" ctl -a "$1" state | canon; }
 # mirror_equals ADDR: `state -a` equals GetState taken before and after it.
 mirror_equals() {
