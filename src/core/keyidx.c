@@ -1,4 +1,4 @@
-/* The hash index beside the model's arrays (see keyidx_int.h). */
+/* The hash index beside the model's arrays (see core/keyidx.h). */
 #include <stdlib.h>
 #include <string.h>
 #include "core/keyidx.h"

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <grpc/support/alloc.h>
 #include <grpc/support/time.h>
+#include "core/xalloc.h"
 #include "skaffold/entryfmt.h"
 #include "transport/rpc_int.h"
 #include "core/pbjson.h"
@@ -218,9 +219,7 @@ static void sub_on_close(sim_sub_t *s)
 
 static void sub_start(grpc_call *call, sim_stream_t stream)
 {
-    sim_sub_t *s = calloc(1, sizeof *s);
-    if (!s)
-        abort();
+    sim_sub_t *s = xcalloc(1, sizeof *s);
     s->tag_send = (sim_tag_t){SIM_TAG_SEND, s};
     s->tag_close = (sim_tag_t){SIM_TAG_CLOSE, s};
     s->call = call;
@@ -365,9 +364,7 @@ static void on_handle(grpc_byte_buffer *bb, sim_answer_t *a)
 
 static void unary_answer(grpc_call *call, sim_answer_t *a)
 {
-    sim_unary_t *u = calloc(1, sizeof *u);
-    if (!u)
-        abort();
+    sim_unary_t *u = xcalloc(1, sizeof *u);
     u->tag = (sim_tag_t){SIM_TAG_UNARY, u};
     u->call = call;
     if (a->code == GRPC_STATUS_OK && !a->resp) {

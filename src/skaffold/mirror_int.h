@@ -2,7 +2,7 @@
  * resets, shared by model_fold and model_reconcile so that the rules have
  * one code path. The State's three maps and its debugging containers have a
  * hash index beside them
- * (keyidx_int.h) and grow by doubling, so a fold is O(1) per event however
+ * (core/keyidx.h) and grow by doubling, so a fold is O(1) per event however
  * many distinct keys a session has. */
 #ifndef SKVIEW_MIRROR_INT_H
 #define SKVIEW_MIRROR_INT_H

@@ -59,8 +59,8 @@
  *
  * The control calls also work on a client that was never started (headless
  * commands use it so: new -> call -> stop in its done callback). */
-#ifndef SKVIEW_LIVE_CLIENT_H
-#define SKVIEW_LIVE_CLIENT_H
+#ifndef SKVIEW_CLIENT_H
+#define SKVIEW_CLIENT_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -84,7 +84,7 @@ typedef struct live_result {
 } live_result_t;
 
 /* The callbacks of a live source: the one sink every source takes (see
- * io/source.h). The client calls on_reset, on_entry, on_state_request,
+ * sources/source.h). The client calls on_reset, on_entry, on_state_request,
  * on_state and on_conn. Without reconnect, on_conn(LIVE_STOPPED) comes with
  * detail NULL when the server ended the stream cleanly (status OK), with the
  * failure otherwise. */

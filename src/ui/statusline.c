@@ -74,19 +74,19 @@ void statusline_draw(ui_t *ui, rect_t r)
     draw_fill(ui, r.y, r.x, r.w, ROLE_STATUS);
     int x = r.x, end = r.x + r.w;
     if (ui->prompting) {
-        /* What is wrong with the text (an invalid regex, too long) instead of
-         * the keys; a long text is cut to leave it room (half the line). */
-        bool err = ui->msg_error && ui->msg[0] && !ui_message_expired(ui);
-        char m[600];
-        snprintf(m, sizeof m, " %s ", err ? ui->msg : "");
-        int room = err ? (int)strlen(m) + 3 : 0;
-        x += draw_text(ui, r.y, x, end - x, ROLE_HINT_KEY, ui->prompt_label);
-        if (room > (end - x) / 2)
-            room = (end - x) / 2;
+        /* What is wrong with the text (an invalid regex) instead of the keys;
+         * it keeps up to half the line, however long the text is. */
+        char m[600] = "";
+        if (ui->msg_error && ui->msg[0] && !ui_message_expired(ui))
+            snprintf(m, sizeof m, " %s ", ui->msg);
+        int mw = m[0] ? draw_width(ui, m) + 2 : 0;
+        if (mw > r.w / 2)
+            mw = r.w / 2;
+        x += draw_text(ui, r.y, x, end - x - mw, ROLE_HINT_KEY, ui->prompt_label);
         if (ui->prompt_mode != UI_PROMPT_ASK)
-            x += draw_text(ui, r.y, x, end - x - 1 - room, ROLE_STATUS, ui->prompt);
+            x += draw_text(ui, r.y, x, end - x - mw - 1, ROLE_STATUS, ui->prompt);
         draw_text(ui, r.y, x, 1, ROLE_CURSOR, " ");
-        if (err) {
+        if (m[0]) {
             draw_right(ui, r.y, x + 2, end - x - 2, ROLE_MSG_ERROR, m);
             return;
         }

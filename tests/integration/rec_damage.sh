@@ -46,11 +46,13 @@ damage() {
   "$SKVIEW" events --json "$f" >"$TMP/out.json" 2>"$TMP/err"; local rc=$?
   check_eq "$name: events exits 0" 0 "$rc"
   check_eq "$name: every intact record is read" "$expect" "$(cat "$TMP/out.json")"
-  for i in "${skip[@]}"; do
+  # The first three are said as they come; the rest only in the count.
+  for i in "${skip[@]:0:3}"; do
     read -r off len <<<"$(rec "$i")"
     check_match "$name: record $i reported at its byte offset $off" "damaged record at byte $off[^0-9]" "$(cat "$TMP/err")"
   done
   check_match "$name: counted" "skipped ${#skip[@]} malformed record" "$(tail -1 "$TMP/err")"
+  [ ${#skip[@]} -le 3 ] || check_eq "$name: one line per record said, then the count" 4 "$(wc -l <"$TMP/err")"
   "$SKVIEW" state "$f" >/dev/null 2>&1; check_eq "$name: state exits 0" 0 $?
   # Resuming the recording on the damaged file keeps every intact record.
   local size; size=$(stat -c %s "$f")

@@ -23,7 +23,7 @@ for pane in 6:Timeline:Iteration 4:Errors:Error; do
   IFS=: read -r key name title <<< "$pane"
   s="burst$key"
   start_ui "$s" "$SKVIEW" replay "$log" --paused --at "iter:$((iters - 1))" --no-config
-  check_screen "burst $name: paused late in the log" "$s" "replay paused .* iter $((iters - 1))/$iters"
+  check_screen "burst $name: paused late in the log" "$s" "replay paused .* iter [0-9]+ \\($((iters - 1)) of $iters\\)"
   keys "$s" "$key" G
   sleep 0.3
   burst "$s" $'[[[[\r'
@@ -35,7 +35,7 @@ for pane in 6:Timeline:Iteration 4:Errors:Error; do
 done
 # The same while the replay plays at full speed, as in the report.
 start_ui burstfast "$SKVIEW" replay "$log" --speed 64 --no-config
-check_screen "burst at 64x: playing" burstfast "iter ([1-9][0-9])/"
+check_screen "burst at 64x: playing" burstfast "iter ([1-9][0-9]) \\("
 keys burstfast 6 G
 sleep 0.2
 burst burstfast $'[[[[\r'
@@ -212,7 +212,7 @@ for t in 2021-01-01T00:00:01.250Z 2300-01-01T01:02:03.123Z 1600-06-01T04:05:06.7
   printf '{"timestamp":"%s","event":{"buildEvent":{"artifact":"a","status":"Complete"}},"entry":"at %s"}\n' "$t" "$t"
 done > "$far"
 start_ui far "$SKVIEW" replay "$far" --speed 64 --focus events --no-config
-# Two forward gaps of centuries, each cut to PACER_MAX_GAP_MS (2 s, live/pacer.h).
+# Two forward gaps of centuries, each cut to PACER_MAX_GAP_MS (2 s, sources/pacer.h).
 wait_screen 30 far "replay ended 5/5"
 check_screen "far times: the replay plays to the end" far "replay ended 5/5"
 for t in $(grep -o '"timestamp":"[^"]*"' "$far" | cut -d'"' -f4); do

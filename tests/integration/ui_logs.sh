@@ -61,24 +61,34 @@ keys live v
 check_screen "v: Skaffold's lines from info" live "level>=info"
 keys live v v v
 settled_not_screen "v cycles back to all levels" live "level>="
+# The level filter reads the application's lines too (logfmt, JSON, klog,
+# a leading WARN): at warn and up no line that says info, nor a plain one.
+keys live a a v v
+check_screen "application only, level>=warn" live "level>=warn.*application only|application only.*level>=warn"
+wait_for 30 bash -c "$(declare -f screen); TM='$TM'; screen live | grep -q 'WARN'"
+n=$(logs_save live "$TMP/warn.txt")
+check_cmd "level>=warn: the lines that say warn ($n)" test "$n" -gt 0
+check_eq "level>=warn: no line that says info or nothing" "" "$(grep -Ev '\] (WARN|ERROR|panic:)|level=(warn|error)' "$TMP/warn.txt")"
+keys live v v a
+check_screen "back to all levels and lines" live "lines from: all"
 
-# Solo and mute the selected line's pod, checked on the saved lines.
+# Solo and mute the selected line's container of its workload (its pods
+# across rollouts: ui_logs_solo), checked on the saved lines.
 keys live a a k                                     # application only, paused
 wait_screen 5 live "application only"
-keys live Enter
-wait_screen 5 live "pod: +[a-z0-9-]+"
-pod=$(screen live | sed -n 's/.*pod: *\([a-z0-9-]*\).*/\1/p' | head -1)
-keys live Escape s
-check_screen "s: solo the line's pod" live "solo pod $pod"
+keys live s
+check_screen "s: solo the line's container of its workload" live "solo [a-z]+/[a-z]+"
+key=$(screen live | grep -m1 -o 'solo [a-z]*/[a-z]*' | sed 's/solo //')
+wl=${key%/*}; ct=${key#*/}
 n=$(logs_save live "$TMP/solo.txt")
 check_cmd "solo: saved lines ($n)" test "$n" -gt 0
-check_eq "solo: every saved line is $pod's" "" "$(grep -v "^\[$pod " "$TMP/solo.txt")"
+check_eq "solo: every saved line is $key's" "" "$(grep -Ev "^\[$wl-[0-9a-z]+-[0-9a-z]+ $ct\] " "$TMP/solo.txt")"
 keys live s
-check_screen "s again: unsolo" live "unsolo pod $pod"
+check_screen "s again: unsolo" live "unsolo $key"
 keys live m
-check_screen "m: mute the pod" live "mute pod $pod"
+check_screen "m: mute it" live "mute $key"
 logs_save live "$TMP/mute.txt" >/dev/null
-check_eq "mute: no saved line is $pod's" "" "$(grep "^\[$pod " "$TMP/mute.txt")"
+check_eq "mute: no saved line is $key's" "" "$(grep -E "^\[$wl-[0-9a-z]+-[0-9a-z]+ $ct\] " "$TMP/mute.txt")"
 check_cmd "mute: other pods' lines saved" test -s "$TMP/mute.txt"
 keys live x
 check_screen "x clears the filters" live "log filters cleared"

@@ -42,7 +42,7 @@ keys live -l "kind:build"
 keys live Enter
 check_screen "filter by kind in Events" live "/kind:build"
 keys live 4 Enter
-check_screen "Enter opens the details" live "(phase:|no row|nothing selected)"
+check_screen "Enter opens the details" live "(phase:|─ Error [0-9]+ ─|no row|nothing selected)"
 keys live Escape
 
 # Help lists every action (taller window), and the layout follows a resize.
