@@ -42,6 +42,8 @@ static bool method_streams(sim_method_t m)
 
 static bool method_served(sim_method_t m)
 {
+    if ((m == M2_EVENTS && sim.opts.no_v2_events) || (m == M2_APPLOGS && sim.opts.no_v2_applogs))
+        return false;
     return m < M2_GETSTATE || !sim.opts.no_v2;
 }
 

@@ -165,6 +165,12 @@ void v2merge_push(v2merge_t *m, const Proto__V2__Event *ev, v2_stream_t stream)
     m->last_ms[stream] = uv_now(m->loop);
     if (m->replaying[stream] && ev->timestamp && t >= m->began_ns[stream])
         m->replaying[stream] = false;            /* a live event: the replay is over */
+    int o = !stream;
+    if (!m->q[0].n && !m->q[1].n && (!m->replaying[o] || t <= m->last_t[o])) {
+        m->out(m->ctx, ev, stream);              /* nothing to wait for: no copy */
+        release(m);
+        return;
+    }
     q_push(&m->q[stream], (Proto__V2__Event *)pb_dup(&ev->base), t);
     release(m);
 }

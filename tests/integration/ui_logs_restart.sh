@@ -58,7 +58,8 @@ kill "$simpid"; wait "$simpid" 2>/dev/null
 check_screen "the server is gone" v "disconnected|reconnecting|retry"
 sim 12 3
 check_screen "connected to the new server" v "connected 127.0.0.1:$pport"
-wait_for 30 test "$(shown v)" -gt "$held"
+more() { [ "$(shown v)" -gt "$held" ]; }
+wait_for 30 more
 settle v
 n=$(logs_save v "$TMP/after.txt")
 check_cmd "restart: the new session's lines added ($held -> $n)" test "$n" -gt "$held"
