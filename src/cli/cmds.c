@@ -18,7 +18,7 @@
 /* state -a against a stream that never goes quiet: after this long the
  * next GetState answer is taken anyway (its reconcile folds every entry
  * that came after it was asked: the mirror is the server's State). */
-#define STATE_MAX_WAIT_MS 5000
+#define STATE_MAX_WAIT_MS 15000
 
 /* ---- skview ctl ---------------------------------------------------------------- */
 
