@@ -11,7 +11,8 @@ PKGS    := grpc libprotobuf-c libuv ncursesw cmocka libpcre2-8
 # Debian packages the build and the tests need; `make deps` installs the missing ones.
 DEB_PKGS := build-essential pkg-config libgrpc-dev libprotobuf-c-dev protobuf-c-compiler \
             libprotobuf-dev protobuf-compiler libuv1-dev libncurses-dev libcmocka-dev \
-            libjsmn-dev libpcre2-dev jq tmux python3 python3-grpcio python3-protobuf valgrind clang libclang-rt-14-dev procps time
+            libjsmn-dev libpcre2-dev jq tmux python3 python3-grpcio python3-protobuf valgrind clang libclang-rt-14-dev procps time \
+            docker.io busybox-static curl
 
 ifeq ($(V),1)
 Q :=

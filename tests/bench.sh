@@ -8,6 +8,11 @@
 #     distinct resources, next to 100,000 events of one resource: the ratio
 #     shows whether the State's maps stay O(1) per event (they were linear
 #     scans: quadratic in keys). Target: under 10x the one-resource time.
+#  2b. Distinct keys per keyed collection (tests/gen_log.py keys KIND N):
+#     artifacts, debugging containers, ports, resources (v1 and v2), errors,
+#     tasks and log origins, each folded with N and 4N distinct keys; the
+#     ratio of the times is ~4 when a fold is O(1) per event (a linear scan
+#     per event makes it ~16). Target: under 8.
 #  3. The log ring alone (tests/bench_logs.sh): lines/s and flat memory.
 #  4. Live throughput (tests/bench_live.sh), when the simulator is built.
 set -u
@@ -74,6 +79,25 @@ printf '  %6s distinct resources %6.2f s   peak %6.1f MiB\n' "$K" "$kd_t" "$(awk
 printf '  %6s one resource       %6.2f s   peak %6.1f MiB\n' 1 "$k1_t" "$(awk "BEGIN{print $k1_m/1024}")"
 printf '  ratio          %6sx the one-resource time (target < 10x)\n' "$kratio"
 awk "BEGIN{exit !($kratio < 10)}" && echo "  PASS distinct keys" || { echo "  FAIL distinct keys: ${kratio}x"; fail=1; }
+# keys_case KIND: `skview state` (origins: `skview logs`) on KQ and 4*KQ keys.
+KQ="${BENCH_KEYS_Q:-50000}"
+keys_case() {
+  local kind=$1 ext=jsonl cmd=state f1 f4 t1 t4 m1 m4 r
+  case $kind in *-v2) ext=jsonl.v2 ;; esac
+  case $kind in origins*) cmd=logs ;; esac
+  f1="$dir/keyq-$kind-$KQ.$ext"; f4="$dir/keyq-$kind-$((4 * KQ)).$ext"
+  [ -s "$f1" ] || python3 tests/gen_log.py keys "$kind" "$KQ" > "$f1"
+  [ -s "$f4" ] || python3 tests/gen_log.py keys "$kind" "$((4 * KQ))" > "$f4"
+  read -r t1 m1 < <(measure "$BUILD/skview" "$cmd" "$f1")
+  read -r t4 m4 < <(measure "$BUILD/skview" "$cmd" "$f4")
+  r=$(awk "BEGIN{printf \"%.1f\", $t4 / ($t1 > 0.01 ? $t1 : 0.01)}")
+  printf '  %-13s %6.2f s / %6.2f s   ratio %5sx' "$kind" "$t1" "$t4" "$r"
+  awk "BEGIN{exit !($r < 8)}" && echo "   PASS" || { echo "   FAIL (quadratic?)"; fail=1; }
+}
+printf 'bench: distinct keys, %s then %s keys (time of 4x keys / 1x keys; linear ~4, target < 8)\n' "$KQ" "$((4 * KQ))"
+for kind in $(python3 -c 'import sys; sys.path.insert(0, "tests"); import gen_log; print(" ".join(gen_log.KEY_KINDS))'); do
+  keys_case "$kind"
+done
 BUILD="$BUILD" tests/bench_logs.sh || fail=1
 if [ -x tests/bench_live.sh ] && [ -x "$BUILD/skview-sim" ]; then
   BUILD="$BUILD" tests/bench_live.sh || fail=1

@@ -41,9 +41,14 @@ check_cmd() {
 }
 # A free TCP port on loopback.
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+# Every wait below is for a condition; its limit only bounds a failure, so it
+# is generous: SECONDS times WAIT_SCALE (default 4), for a machine whose cores
+# are busy with other work (under ASan the viewer is several times slower).
+WAIT_SCALE=${WAIT_SCALE:-4}
+wait_limit() { echo $(( ${1%.*} * WAIT_SCALE )); }
 # wait_for SECONDS COMMAND...: retries the command every 0.1 s.
 wait_for() {
-  local end=$((SECONDS + $1)); shift
+  local end=$((SECONDS + $(wait_limit "$1"))); shift
   until "$@" >/dev/null 2>&1; do [ $SECONDS -ge $end ] && return 1; sleep 0.1; done
 }
 # start_sim ARGS...: skview-sim on a free loopback port; sets SIM_PID and ADDR.
@@ -57,7 +62,7 @@ start_sim() {
 }
 # quiesce: waits (at most 10 s) until two GetState answers 0.3 s apart agree.
 quiesce() {
-  local a b end=$((SECONDS + 10))
+  local a b end=$((SECONDS + $(wait_limit 10)))
   a=$("$SKVIEW" ctl -a "$ADDR" state 2>/dev/null)
   while [ $SECONDS -lt $end ]; do
     sleep 0.3

@@ -22,7 +22,7 @@ EOS
 screen() { $TM capture-pane -p -t "$1:"; }
 # wait_screen SECONDS SESSION REGEX
 wait_screen() {
-  local end=$((SECONDS + $1))
+  local end=$((SECONDS + $(wait_limit "$1")))
   until [[ "$(screen "$2")" =~ $3 ]]; do [ $SECONDS -ge $end ] && return 1; sleep 0.1; done
 }
 keys() { local w=$1; shift; $TM send-keys -t "$w:" "$@"; }

@@ -51,57 +51,75 @@ allowed() {
 # the file readers themselves (issue 18 item 2, moving onto the session on
 # the headless branch); remove each line once its file no longer needs it.
 EXCEPTIONS='
-src/cli/cli.c transport
 src/cli/cmd_buildkit.c sources transport
-src/cli/cmd_file.c sources transport
 src/cli/cmd_logs.c sources transport
 src/cli/cmds.c sources transport
 src/cli/filereport.c sources
-src/cli/filereport.h sources
 '
-
-# May FILE (of layer FROM) reach layer TO?
-may_reach() {
-    for l in $(allowed "$2"); do [ "$l" = "$3" ] && return 0; done
-    printf '%s\n' "$EXCEPTIONS" | grep -q "^$1 .*\\b$3\\b"
-}
 
 check_includes() {
     cd "${1:-$(dirname "$0")/..}" || exit 2
     bad=0
-    for f in $(find src -name '*.[ch]' | sort); do
-        layer=${f#src/}; layer=${layer%%/*}
-        if [ -z "$(allowed "$layer")" ]; then
-            echo "$f: not in a layer folder (src/core, src/skaffold, ...)"; bad=1; continue
-        fi
-        includes "$f" | while read -r n form inc; do
-            case $inc in *.pb-c.h|codes_desc.h) continue ;; */*) ;; *) continue ;; esac
-            to=${inc%%/*}
-            if [ -z "$(allowed "$to")" ]; then
-                [ "$form" = '<' ] && continue   # a system or package header
-                echo "$f:$n: includes \"$inc\", which is in no layer"
-            elif ! may_reach "$f" "$layer" "$to"; then
-                echo "$f:$n: $layer includes $(quote "$form" "$inc") ($(reach "$layer"))"
-            fi
-        done | grep . && bad=1
-    done
+    # One pass over every file: the rules first (allow LAYER REACHED...,
+    # except FILE LAYERS...), then "file FILE" and FILE LINE FORM PATH per
+    # include.
+    { rules; includes; } | awk '
+        $1 == "allow" { known[$2] = 1; for (i = 3; i <= NF; i++) ok[$2, $i] = 1; msg[$2] = reach($2); next }
+        $1 == "except" { for (i = 3; i <= NF; i++) exc[$2, $i] = 1; next }
+        $1 == "file" {
+            if (!known[layer($2)]) { print $2 ": not in a layer folder (src/core, src/skaffold, ...)"; bad = 1 }
+            next
+        }
+        {
+            f = $1; l = layer(f); inc = $4
+            if (!known[l] || inc ~ /\.pb-c\.h$/ || inc == "codes_desc.h" || inc !~ /\//) next
+            to = inc; sub(/\/.*/, "", to)
+            q = $3 == "<" ? "<" inc ">" : "\"" inc "\""
+            if (!known[to]) {
+                if ($3 != "<") { print f ":" $2 ": includes " q ", which is in no layer"; bad = 1 }
+            } else if (!ok[l, to] && !exc[f, to]) {
+                print f ":" $2 ": " l " includes " q " (" msg[l] ")"; bad = 1
+            }
+        }
+        function layer(f) { sub(/^src\//, "", f); sub(/\/.*/, "", f); return f }
+        # "ui reaches core, skaffold, ..." from the allow rule being read.
+        function reach(l,    r, i) {
+            r = ""
+            for (i = 3; i <= NF; i++) if ($i != l && $i != "domain") r = r (r == "" ? "" : ", ") $i
+            return l " reaches " (r == "" ? "no other layer" : r)
+        }
+        END { exit bad }' || bad=1
+    stale_exceptions && bad=1
     [ "$bad" = 0 ] && echo "layers: every include points down"
     return $bad
 }
 
-# LINE FORM PATH for each #include of $1; FORM is " or <.
+# The allow-lists and the exceptions, as the awk passes read them.
+rules() {
+    for l in core skaffold buildkit domain sources transport session ui cli sim; do echo "allow $l $(allowed "$l")"; done
+    printf '%s\n' "$EXCEPTIONS" | awk 'NF { $1 = "except " $1; print }'
+}
+
+# "file FILE" for each source file of src/, then "FILE LINE FORM PATH" for
+# each #include of them; FORM is " or <.
 includes() {
-    grep -n '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]' "$1" |
-        sed 's/^\([0-9]*\):[[:space:]]*#[[:space:]]*include[[:space:]]*\([<"]\)\([^>"]*\)[>"].*/\1 \2 \3/'
+    find src -name '*.[ch]' | sort | sed 's/^/file /'
+    find src -name '*.[ch]' -print0 | sort -z | xargs -0 grep -Hn '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]' |
+        sed 's/^\([^:]*\):\([0-9]*\):[[:space:]]*#[[:space:]]*include[[:space:]]*\([<"]\)\([^>"]*\)[>"].*/\1 \2 \3 \4/'
 }
 
-# "ui reaches core, skaffold, ..." for a message.
-reach() {
-    r=$(for l in $(allowed "$1"); do [ "$l" != "$1" ] && [ "$l" != domain ] && echo "$l"; done | paste -sd, - | sed 's/,/, /g')
-    echo "$1 reaches ${r:-no other layer}"
+# An exception whose file no longer includes anything of the layer it names
+# is said, so that the list only shrinks. True when there is one.
+stale_exceptions() {
+    printf '%s\n' "$EXCEPTIONS" | while read -r f layers; do
+        [ -f "$f" ] || continue   # gone with its exception
+        for l in $layers; do
+            grep -q "^[[:space:]]*#[[:space:]]*include[[:space:]]*[<\"]$l/" "$f" && continue
+            echo "$f: listed as reaching $l, but includes nothing of it: remove the exception"
+        done
+    done | grep .
 }
 
-quote() { if [ "$1" = '<' ]; then echo "<$2>"; else echo "\"$2\""; fi; }
 
 # Symbols: "LAYER FILE SYMBOL" for each undefined symbol of each object of
 # BUILD's layer libraries and simulator; "LAYER - SYMBOL" for each defined.
@@ -131,9 +149,7 @@ dirs_of() { case $1 in domain) echo "src/skaffold src/buildkit" ;; *) echo "src/
 
 check_symbols() {
     [ -f "$1/libcore.a" ] || { echo "check_layers: no $1/libcore.a (build first)"; exit 2; }
-    rules=$(for l in core domain sources transport session ui cli sim; do echo "allow $l $(allowed "$l")"; done
-            printf '%s\n' "$EXCEPTIONS" | awk 'NF { $1 = "except " $1; print }')
-    { printf '%s\n' "$rules"; symbols "$1"; } | awk '
+    { rules; symbols "$1"; } | awk '
         $1 == "allow" { for (i = 3; i <= NF; i++) ok[$2, $i] = 1; next }
         $1 == "except" { for (i = 3; i <= NF; i++) exc[$2, $i] = 1; next }
         $2 == "-" { if (!($3 in home)) home[$3] = $1; next }

@@ -1,19 +1,8 @@
 /* The disk-usage table model; see bk_cache.h. */
 #include <stdlib.h>
 #include <string.h>
+#include "core/xalloc.h"
 #include "buildkit/bk_cache.h"
-
-static char *dup_str(const char *s)
-{
-    size_t n = s ? strlen(s) : 0;
-    char *d = malloc(n + 1);
-    if (!d)
-        abort();
-    if (n)
-        memcpy(d, s, n);
-    d[n] = '\0';
-    return d;
-}
 
 
 void bk_cache_init(bk_cache_t *c) { memset(c, 0, sizeof *c); }
@@ -41,17 +30,15 @@ void bk_cache_add(bk_cache_t *c, const Moby__Buildkit__V1__UsageRecord *r)
 {
     if (c->n == c->cap) {
         size_t cap = c->cap ? c->cap * 2 : 32;
-        bk_usage_t *nr = realloc(c->rec, cap * sizeof *nr);
-        if (!nr)
-            abort();
+        bk_usage_t *nr = xrealloc(c->rec, cap * sizeof *nr);
         c->rec = nr;
         c->cap = cap;
     }
     bk_usage_t *u = &c->rec[c->n++];
-    u->id = dup_str(r->id);
-    u->description = dup_str(r->description);
-    u->record_type = dup_str(r->recordtype);
-    u->parent = dup_str(r->n_parents ? r->parents[0] : r->parent);
+    u->id = xstrdup(r->id);
+    u->description = xstrdup(r->description);
+    u->record_type = xstrdup(r->recordtype);
+    u->parent = xstrdup(r->n_parents ? r->parents[0] : r->parent);
     u->n_parents = r->n_parents ? r->n_parents : (r->parent && *r->parent);
     u->mutable_ = r->mutable_;
     u->in_use = r->inuse;

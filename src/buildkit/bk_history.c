@@ -1,17 +1,8 @@
 /* The fold of build-history events; see bk_history.h. */
 #include <stdlib.h>
 #include <string.h>
+#include "core/xalloc.h"
 #include "buildkit/bk_history.h"
-
-static char *dup_or_null(const char *s)
-{
-    if (!s || !*s)
-        return NULL;
-    char *d = strdup(s);
-    if (!d)
-        abort();
-    return d;
-}
 
 void bk_builds_init(bk_builds_t *h) { memset(h, 0, sizeof *h); }
 
@@ -42,17 +33,13 @@ static bk_build_t *add(bk_builds_t *h, const char *ref)
 {
     if (h->n == h->cap) {
         size_t cap = h->cap ? h->cap * 2 : 16;
-        bk_build_t *nb = realloc(h->b, cap * sizeof *nb);
-        if (!nb)
-            abort();
+        bk_build_t *nb = xrealloc(h->b, cap * sizeof *nb);
         h->b = nb;
         h->cap = cap;
     }
     bk_build_t *b = &h->b[h->n++];
     memset(b, 0, sizeof *b);
-    b->ref = strdup(ref);
-    if (!b->ref)
-        abort();
+    b->ref = xstrdup(ref);
     return b;
 }
 
@@ -60,8 +47,8 @@ static void fill(bk_build_t *b, const Moby__Buildkit__V1__BuildHistoryRecord *r,
 {
     free(b->frontend);
     free(b->error);
-    b->frontend = dup_or_null(r->frontend);
-    b->error = r->error && r->error->code ? dup_or_null(r->error->message && *r->error->message
+    b->frontend = xstrdup_or_null(r->frontend);
+    b->error = r->error && r->error->code ? xstrdup_or_null(r->error->message && *r->error->message
                                                             ? r->error->message : "failed")
                                           : NULL;
     b->active = active;

@@ -9,6 +9,7 @@
  * overwrites exactly one character. */
 #include <stdlib.h>
 #include <string.h>
+#include "core/xalloc.h"
 #include "buildkit/bk_progress_int.h"
 
 void bk_log_init(bk_log_t *l)
@@ -43,9 +44,7 @@ static void lines_push(bk_log_t *l, bk_line_t line)
             l->first = 0;
         } else {
             size_t cap = l->cap ? l->cap * 2 : 16;
-            bk_line_t *nl = realloc(l->lines, cap * sizeof *nl);
-            if (!nl)
-                abort();
+            bk_line_t *nl = xrealloc(l->lines, cap * sizeof *nl);
             l->lines = nl;
             l->cap = cap;
         }
@@ -74,9 +73,7 @@ static void end_line(bk_log_t *l, size_t max)
 {
     bk_line_t line;
     line.len = l->partial.len;
-    line.text = malloc(line.len + 1);
-    if (!line.text)
-        abort();
+    line.text = xmalloc(line.len + 1);
     if (line.len)
         memcpy(line.text, l->partial.data, line.len);
     line.text[line.len] = '\0';

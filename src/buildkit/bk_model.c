@@ -121,7 +121,8 @@ static void gc_text(const Moby__Buildkit__V1__Types__GCPolicy *g, size_t i, strb
         bk_format_bytes(out, vals[k]);
     }
     for (size_t k = 0; k < g->n_filters; k++)
-        sb_printf(out, ", filter %s", g->filters[k]);
+        if (g->filters[k] && *g->filters[k]) /* dockerd sends [""]: no filter */
+            sb_printf(out, ", filter %s", g->filters[k]);
 }
 
 /* Takes t's text as the next line (t is emptied). */

@@ -45,6 +45,7 @@ typedef struct bk_model {
     bk_progress_t *progress;
     char ref[256];
     bool status_running, status_ended, status_lost;
+    bool status_waiting;       /* the daemon knows no such job yet: asked again */
     char status_err[BK_MODEL_ERR];
 
     /* The daemon's builds (ListenBuildHistory). */

@@ -1,6 +1,7 @@
 /* BuildKit's plain progress; see bk_plain.h. */
 #include <stdlib.h>
 #include <string.h>
+#include "core/xalloc.h"
 #include "buildkit/bk_plain.h"
 #include "buildkit/bk_progress.h"
 #include "core/textsafe.h"
@@ -15,6 +16,7 @@ typedef struct pvertex {
     char *digest;
     int index;                   /* #N; 0 until first printed */
     bool done, touched;
+    bool end_due;                /* ended: its end line waits for the next message */
     strbuf_t partial;            /* a log line still waiting for its newline */
     strbuf_t pending;            /* lines to print (without the "#N " prefix) */
     char *tail[BK_PLAIN_ERROR_LINES];   /* the last log lines, for the error block */
@@ -35,9 +37,7 @@ struct bk_plain {
 
 bk_plain_t *bk_plain_new(int tflags, const bk_progress_t *model)
 {
-    bk_plain_t *p = calloc(1, sizeof *p);
-    if (!p)
-        abort();
+    bk_plain_t *p = xcalloc(1, sizeof *p);
     p->tflags = tflags;
     p->model = model;
     return p;
@@ -73,14 +73,10 @@ static pvertex_t *vertex(bk_plain_t *p, const char *digest)
             return p->v[i];
     if (p->n == p->cap) {
         p->cap = p->cap ? 2 * p->cap : 32;
-        p->v = realloc(p->v, p->cap * sizeof *p->v);
-        if (!p->v)
-            abort();
+        p->v = xrealloc(p->v, p->cap * sizeof *p->v);
     }
-    pvertex_t *v = calloc(1, sizeof *v);
-    if (!v)
-        abort();
-    v->digest = strdup(digest);
+    pvertex_t *v = xcalloc(1, sizeof *v);
+    v->digest = xstrdup(digest);
     sb_init(&v->partial);
     sb_init(&v->pending);
     p->v[p->n++] = v;
@@ -123,11 +119,9 @@ static void fold_status(bk_plain_t *p, const Moby__Buildkit__V1__VertexStatus *s
     if (st && (!completed || st->completed_printed))
         return;
     if (!st) {
-        v->st = realloc(v->st, (v->n_st + 1) * sizeof *v->st);
-        if (!v->st)
-            abort();
+        v->st = xrealloc(v->st, (v->n_st + 1) * sizeof *v->st);
         st = &v->st[v->n_st++];
-        st->id = strdup(s->id);
+        st->id = xstrdup(s->id);
         st->completed_printed = false;
     }
     st->completed_printed = completed;
@@ -221,8 +215,12 @@ static void print_end(const bk_vertex_t *mv, int index, int tflags, strbuf_t *ou
     }
 }
 
+static void end_now(bk_plain_t *p, pvertex_t *v, strbuf_t *out);
+
 static void print_head(bk_plain_t *p, pvertex_t *v, const bk_vertex_t *mv, strbuf_t *out)
 {
+    if (p->current && p->current->end_due)
+        end_now(p, p->current, out);
     if (p->current && !p->current->done)
         sb_printf(out, "#%d ...\n", p->current->index);
     if (!v->index)
@@ -241,7 +239,7 @@ static void print_vertex(bk_plain_t *p, pvertex_t *v, strbuf_t *out)
 {
     v->touched = false;
     const bk_vertex_t *mv = model_of(p, v);
-    bool ends = !v->done && ended(mv);
+    bool ends = !v->done && !v->end_due && ended(mv);
     if (!mv || (!v->pending.len && !ends))
         return;
     if (p->current != v)
@@ -253,15 +251,38 @@ static void print_vertex(bk_plain_t *p, pvertex_t *v, strbuf_t *out)
         s = nl + 1;
     }
     sb_reset(&v->pending);
-    if (!ends)
+    v->end_due |= ends;
+}
+
+/* The end line of a step that ended, as the model says now. A step that
+ * started again has not ended: its end comes later. */
+static void end_now(bk_plain_t *p, pvertex_t *v, strbuf_t *out)
+{
+    const bk_vertex_t *mv = model_of(p, v);
+    v->end_due = false;
+    if (!ended(mv))
         return;
+    if (p->current != v)
+        print_head(p, v, mv, out);
     print_end(mv, v->index, p->tflags, out);
     v->done = true;
     p->current = NULL;
 }
 
+/* BuildKit v0.8 reports a step completed and, in the very next message,
+ * again as cached: a step's end line waits until other lines are printed or
+ * the next message came, so that plain says CACHED where the tty display
+ * does (the model has folded the whole message by then). */
+static void flush_ends(bk_plain_t *p, strbuf_t *out)
+{
+    for (size_t i = 0; i < p->n; i++)
+        if (p->v[i]->end_due)
+            end_now(p, p->v[i], out);
+}
+
 void bk_plain_feed(bk_plain_t *p, const Moby__Buildkit__V1__StatusResponse *m, strbuf_t *out)
 {
+    flush_ends(p, out);
     for (size_t i = 0; i < m->n_vertexes; i++)
         fold_vertex(p, m->vertexes[i]);
     for (size_t i = 0; i < m->n_statuses; i++)
@@ -284,6 +305,7 @@ void bk_plain_feed(bk_plain_t *p, const Moby__Buildkit__V1__StatusResponse *m, s
 
 void bk_plain_finish(bk_plain_t *p, strbuf_t *out)
 {
+    flush_ends(p, out);
     for (size_t i = 0; i < p->n; i++) {
         pvertex_t *v = p->v[i];
         if (v->partial.len) {
@@ -293,6 +315,7 @@ void bk_plain_finish(bk_plain_t *p, strbuf_t *out)
             print_vertex(p, v, out);
         }
     }
+    flush_ends(p, out);
     for (size_t i = 0; i < p->n; i++) {
         pvertex_t *v = p->v[i];
         const bk_vertex_t *mv = model_of(p, v);

@@ -3,6 +3,7 @@
  * table, since every log chunk and status names its vertex. */
 #include <stdlib.h>
 #include <string.h>
+#include "core/xalloc.h"
 #include "buildkit/bk_progress_int.h"
 
 struct bk_progress {
@@ -18,24 +19,6 @@ struct bk_progress {
     bk_time_t last;            /* the newest time seen in any message */
 };
 
-static void *xrealloc(void *p, size_t n)
-{
-    void *q = realloc(p, n ? n : 1);
-    if (!q)
-        abort();
-    return q;
-}
-
-static char *xstrdup(const char *s)
-{
-    size_t n = strlen(s ? s : "");
-    char *d = xrealloc(NULL, n + 1);
-    memcpy(d, s ? s : "", n + 1);
-    return d;
-}
-
-/* NULL for an empty string: "not set" reads better than "". */
-static char *dup_or_null(const char *s) { return s && *s ? xstrdup(s) : NULL; }
 
 static char *bytes_dup(ProtobufCBinaryData b)
 {
@@ -237,7 +220,7 @@ static void fold_vertex(bk_progress_t *p, const Moby__Buildkit__V1__Vertex *m)
         return;
     vertex_clear_fields(v);
     v->name = xstrdup(m->name);
-    v->error = dup_or_null(m->error);
+    v->error = xstrdup_or_null(m->error);
     v->cached = m->cached;
     v->started = started;
     v->completed = ts_ns(m->completed);
@@ -275,7 +258,7 @@ static void fold_status(bk_progress_t *p, const Moby__Buildkit__V1__VertexStatus
         s->id = xstrdup(m->id);
     }
     free(s->name);
-    s->name = dup_or_null(m->name);
+    s->name = xstrdup_or_null(m->name);
     s->current = m->current;
     s->total = m->total;
     s->timestamp = ts_ns(m->timestamp);
@@ -327,7 +310,7 @@ static void fold_warning(bk_progress_t *p, const Moby__Buildkit__V1__VertexWarni
     w->detail = xrealloc(NULL, m->n_detail * sizeof *w->detail);
     for (size_t i = 0; i < m->n_detail; i++)
         w->detail[i] = bytes_dup(m->detail[i]);
-    w->url = dup_or_null(m->url);
+    w->url = xstrdup_or_null(m->url);
     long vi = bk_progress_find(p, m->vertex);
     if (vi >= 0)
         p->v[vi].warnings++;

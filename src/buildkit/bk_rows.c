@@ -2,6 +2,7 @@
  * bk_progress.h. */
 #include <stdlib.h>
 #include <string.h>
+#include "core/xalloc.h"
 #include "buildkit/bk_progress.h"
 
 typedef struct rows {
@@ -13,9 +14,7 @@ static void add(rows_t *rs, bk_row_kind_t kind, size_t vertex, size_t item)
 {
     if (rs->n == rs->cap) {
         size_t cap = rs->cap ? rs->cap * 2 : 64;
-        bk_row_t *nr = realloc(rs->r, cap * sizeof *nr);
-        if (!nr)
-            abort();
+        bk_row_t *nr = xrealloc(rs->r, cap * sizeof *nr);
         rs->r = nr;
         rs->cap = cap;
     }

@@ -16,7 +16,6 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli/cli.h"
-#include "transport/addr.h"
 #include "cli/cmds.h"
 #include "ui/keydoc.h"
 #include "ui/ui.h"
@@ -54,7 +53,7 @@ static const char logs_help[] =
     "  --skaffold      Skaffold's own lines only      --app  the application's lines only\n"
     "  --task T, --artifact A, --resource R   Skaffold's lines of that task/artifact/resource\n"
     "  --pod P, --container C                 the application's lines of that pod/container\n"
-    "  --level L       Skaffold's lines of level L and above (trace..panic)\n"
+    "  --level L       lines of level L and above (trace..panic; the app's by what they say)\n"
     "  --json          one JSON object per line\n"
     "  --strict        stop at the first malformed line (exit 3)\n";
 static const char ctl_help[] =

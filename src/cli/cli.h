@@ -18,7 +18,7 @@ void cli_write_failed(const char *cmd, int err);
 /* Commands, each parsing its own arguments (argv[0] is the command name). */
 int cmd_state(int argc, char **argv);
 int cmd_events(int argc, char **argv);
-/* skview buildkit du|workers|prune|status ... (src/cmd_buildkit.c) */
+/* skview buildkit du|workers|prune|status ... (src/cli/cmd_buildkit.c) */
 int cmd_buildkit(int argc, char **argv);
 void cmd_buildkit_help(FILE *f);
 /* skview logs -a ADDR|FILE ... (src/cli/cmd_logs.c): Skaffold 2.x's output and application logs */

@@ -11,14 +11,15 @@
  *   skview buildkit show FILE [--progress tty|plain]  (a rawjson file or recording, rendered)
  *
  * status and show print BuildKit's tty display's end frame when standard
- * output is a terminal, else its plain progress (model/bk_plain.h: every log
+ * output is a terminal, else its plain progress (buildkit/bk_plain.h: every log
  * line of every step, as `docker buildx build --progress=plain`); --progress
  * chooses, rawjson being --json. A ref the daemon does not know yet ("no
  * such job": its build has not started) is an error at once, or with --wait
  * DUR is asked for again with backoff until DUR passed ("waiting for build
  * REF" once on stderr), so that status can be started before the build.
  *
- * ADDR: --buildkit, else $BUILDKIT_HOST, else unix:///run/buildkit/buildkitd.sock.
+ * ADDR: --buildkit, else $BUILDKIT_HOST, else unix:///run/buildkit/buildkitd.sock;
+ * "docker" or "docker://PATH" for the BuildKit inside a Docker daemon.
  * Each command runs one libuv loop around one call. Failures are one line,
  * "skview: buildkit CMD: STATUS: message", exit 1; usage errors exit 2. */
 #include <errno.h>
@@ -108,7 +109,8 @@ static const char bk_usage[] =
     "--record FILE (status, du, workers): the answers appended to a recording that\n"
     "`skview replay` shows in the Build, Cache and Workers panes\n"
     "ADDR: unix:///path, tcp://host:port or host:port (default $BUILDKIT_HOST, else\n"
-    BK_DEFAULT_ADDR ").\n";
+    BK_DEFAULT_ADDR "); docker for Docker's BuildKit ($DOCKER_HOST, else\n"
+    "/var/run/docker.sock), docker://PATH for the one on that socket.\n";
 
 void cmd_buildkit_help(FILE *f)
 {
@@ -473,7 +475,7 @@ static int prune_confirm(bk_cmd_t *k)
         fprintf(stderr, "skview: buildkit prune: refusing to prune without --yes (standard input is not a terminal)\n");
         return EXIT_USAGE;
     }
-    fprintf(stderr, "Prune the build cache of %s (%s%s%zu filter%s)? [y/N] ", bk_addr(k->args->addr),
+    say_prompt("Prune the build cache of %s (%s%s%zu filter%s)? [y/N] ", bk_addr(k->args->addr),
             k->args->all ? "all records" : "unused records",
             k->args->keep_duration || k->args->keep_bytes ? ", with keep limits, " : ", ", k->args->n_filters,
             k->args->n_filters == 1 ? "" : "s");

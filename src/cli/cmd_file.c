@@ -7,10 +7,8 @@
 #include "cli/cli.h"
 #include "cli/filereport.h"
 #include "cli/tlprint.h"
-#include "transport/addr.h"
+#include "session/session_io.h"
 #include "skaffold/entryfmt.h"
-#include "sources/logreader.h"
-#include "sources/logset.h"
 #include "cli/cmds.h"
 #include "skaffold/model.h"
 #include "core/pbjson.h"
@@ -85,7 +83,7 @@ int cmd_state(int argc, char **argv)
     if (rc) return rc;
     if (a.addr && a.timeline) return usage_error("state: --timeline needs a FILE");
     if (a.json && !a.timeline) return usage_error("state: --json goes with --timeline (the State is JSON already)");
-    if (a.addr) return state_live(addr_resolve(a.addr));
+    if (a.addr) return state_live(session_addr_resolve(a.addr));
     /* The viewer's session, fed by the file; printing the State needs no
      * history. */
     model_opts_t mo = {.no_history = true};
@@ -134,7 +132,7 @@ int cmd_events(int argc, char **argv)
     int rc = parse_args(argc, argv, "jfa", &a);
     if (rc) return rc;
     if (a.addr) {
-        const char *addr = addr_resolve(a.addr);
+        const char *addr = session_addr_resolve(a.addr);
         return addr ? events_live(addr, a.json, a.follow) : EXIT_USAGE;
     }
     if (a.follow) return usage_error("events: --follow needs -a ADDR");

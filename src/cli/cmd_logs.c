@@ -25,8 +25,7 @@
 #include "core/textsafe.h"
 #include "skaffold/logs.h"
 #include "sources/dedup.h"
-#include "sources/logreader.h"
-#include "sources/logset.h"
+#include "sources/v2merge.h"
 #include "transport/addr.h"
 #include "transport/client.h"
 
@@ -237,6 +236,9 @@ static bool pass_app(const logs_args_t *a, const Proto__V2__ApplicationLogEvent 
 {
     if (a->sources && !(a->sources & 1u << LOG_APP))
         return false;
+    /* The level the line says (logs.h), as the Logs view filters it. */
+    if (a->min_level >= 0 && level_rank(logs_text_level(l->message, strlen(l->message))) < a->min_level)
+        return false;
     if (!any_keys(a, KEY_POD, KEY_CONTAINER))
         return !any_keys(a, KEY_TASK, KEY_RESOURCE);
     return key_match(a, KEY_POD, l->podname, eq_exact) && key_match(a, KEY_CONTAINER, l->containername, eq_exact);
@@ -285,10 +287,11 @@ typedef struct logs_live {
     live_client_t *client;
     uv_timer_t timer;
     uv_signal_t sigint, sigterm;
-    bool connected, lost, stopping;
+    bool connected, lost, stopping, draining;
     v2_avail_t v2;
     uint64_t last_ms[2], connected_ms; /* last_ms by v2_stream_t */
     dedup_t seen[2];             /* --follow: what a reconnect replays, by v2_stream_t */
+    v2merge_t *merge;            /* the two streams' replays in time order */
     int rc;
 } logs_live_t;
 
@@ -303,26 +306,28 @@ static void live_stopped(void *arg, const live_result_t *r)
     uv_close((uv_handle_t *)&l->timer, NULL);
     uv_close((uv_handle_t *)&l->sigint, NULL);
     uv_close((uv_handle_t *)&l->sigterm, NULL);
+    v2merge_close(l->merge);
 }
 
 static void live_stop(logs_live_t *l, int rc)
 {
     if (l->stopping)
         return;
-    l->stopping = true;
+    l->stopping = l->draining = true;
     l->rc = rc;
+    v2merge_flush(l->merge);    /* what a replay held is printed, in order */
+    l->draining = false;
     live_client_stop(l->client, live_stopped, l);
 }
 
-static int live_on_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
+static void live_print_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
 {
     logs_live_t *l = ctx;
-    if (l->stopping)
-        return 0;
-    l->last_ms[stream] = uv_now(l->loop);
+    if (l->stopping && !l->draining)
+        return;
     dedup_kind_t k = l->args->follow ? dedup_check_msg(&l->seen[stream], &ev->base) : DEDUP_NEW;
     if (k == DEDUP_OLD)
-        return 0;
+        return;
     if (k == DEDUP_NEW_SESSION || k == DEDUP_DIVERGED) {
         logprint_flush(l->p);
         fflush(stdout); /* the boundary sits between the two sessions */
@@ -335,12 +340,23 @@ static int live_on_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
     print_event(l->args, l->p, ev);
     if (l->p->failed)
         live_stop(l, EXIT_RUNTIME);
+}
+
+static int live_on_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
+{
+    logs_live_t *l = ctx;
+    if (l->stopping)
+        return 0;
+    l->last_ms[stream] = uv_now(l->loop);
+    v2merge_push(l->merge, ev, stream);
     return 0;
 }
 
 static void live_on_v2_reset(void *ctx, v2_stream_t stream)
 {
-    dedup_reset(&((logs_live_t *)ctx)->seen[stream]);
+    logs_live_t *l = ctx;
+    v2merge_reset(l->merge, stream);
+    dedup_reset(&l->seen[stream]);
 }
 
 static void live_on_v2_avail(void *ctx, v2_avail_t avail, const char *detail)
@@ -462,8 +478,9 @@ static int logs_live(const logs_args_t *a, logprint_t *p, const char *addr)
     live_opts_t o = {.addr = addr, .reconnect = a->follow};
     live_callbacks_t cb = {.ctx = &l, .on_v2 = live_on_v2, .on_v2_reset = live_on_v2_reset,
                            .on_v2_avail = live_on_v2_avail, .on_conn = live_on_conn, .on_error = live_on_error};
+    l.merge = v2merge_new(&loop, 0, live_print_v2, &l);
     l.client = live_client_new(&loop, &o, &cb);
-    if (!l.client || live_handles(&l) != 0 || live_client_start(l.client) != 0) {
+    if (!l.merge || !l.client || live_handles(&l) != 0 || live_client_start(l.client) != 0) {
         fprintf(stderr, "skview: logs: cannot start the client\n");
         abort(); /* handles may be half set up; nothing sensible to unwind */
     }

@@ -1,6 +1,6 @@
-/* Headless commands that talk to a live server (src/live/cmds.c). */
-#ifndef SKVIEW_LIVE_CMDS_H
-#define SKVIEW_LIVE_CMDS_H
+/* Headless commands that talk to a live server (src/cli/cmds.c). */
+#ifndef SKVIEW_CMDS_H
+#define SKVIEW_CMDS_H
 
 #include <stdbool.h>
 

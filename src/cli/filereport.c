@@ -1,21 +1,33 @@
 /* Reading a whole file and saying what could not be read (cli/filereport.h). */
 #include <stdio.h>
+#include <string.h>
 #include "cli/filereport.h"
 #include "core/common.h"
+#include "core/strbuf.h"
 #include "sources/logreader.h"
 #include "sources/logset.h"
 
-/* One command reads one set of files: the counts of what was said. */
-static struct { uint64_t errors; } said;
+/* One command reads one set of files: the first malformed lines' reports,
+ * held until the end (whether anything valid came decides their form), and
+ * how many there were. */
+static struct {
+    strbuf_t first[FILEREPORT_SHOWN];   /* "WHERE: WHAT" */
+    uint64_t errors;
+} said;
 
 static void on_error(void *ctx, const char *where, const char *msg, bool fatal)
 {
-    if (fatal || said.errors++ < FILEREPORT_SHOWN)
-        say_line("%s: %s%s", where, msg, fatal ? "" : " (skipped)");
+    if (fatal) {
+        say_line("%s: %s", where, msg);
+    } else if (said.errors++ < FILEREPORT_SHOWN) {
+        strbuf_t *b = &said.first[said.errors - 1];
+        sb_init(b);
+        sb_printf(b, "%s: %s", where, msg);
+    }
 }
 
 /* Warnings are few: the reader says each unknown enum value once, and a
- * gateway's error is news. All are said. */
+ * gateway's error is news. All are said as they come. */
 static void on_warning(void *ctx, const char *where, const char *msg)
 {
     say_line("%s: %s", where, msg);
@@ -26,32 +38,56 @@ static const char *unit(const logreader_t *r)
     return logreader_format(r) == LOG_RECORDING ? "record(s)" : "line(s)";
 }
 
-/* "(the first 3 above)" when some were left unsaid. */
-static const char *shown_note(uint64_t n)
+/* The held reports of file r: each on its line ("F:4: what (skipped)"), or
+ * into one ("line 4: what; line 5: what; ...") when joined. */
+static void held(const logreader_t *r, strbuf_t *joined)
 {
-    return n > FILEREPORT_SHOWN ? " (the first " FILEREPORT_SHOWN_S " above)" : "";
+    const char *path = logreader_path(r);
+    size_t plen = strlen(path);
+    for (uint64_t i = 0; i < said.errors && i < FILEREPORT_SHOWN; i++) {
+        const char *t = said.first[i].data;
+        if (strncmp(t, path, plen) || t[plen] != ':')
+            continue;
+        if (!joined)
+            say_line("%s (skipped)", t);
+        else
+            sb_printf(joined, "%sline %s", joined->len ? "; " : "", t + plen + 1);
+    }
 }
 
-/* The summary line of each file; true when nothing valid was read. */
+/* What was skipped in file r: the reports held, then the count. A file with
+ * nothing valid in it gets one line: what it is not, the count, the reasons. */
+static void summarise_file(const logreader_t *r, bool none)
+{
+    unsigned long long n = logreader_skipped(r), of = logreader_line(r);
+    const char *more = n > FILEREPORT_SHOWN ? "; ..." : "";
+    if (!none) {
+        held(r, NULL);
+        say_line("skview: %s: skipped %llu malformed %s of %llu%s", logreader_path(r), n, unit(r), of,
+                 n > FILEREPORT_SHOWN ? " (the first " FILEREPORT_SHOWN_S " above)" : "");
+        return;
+    }
+    strbuf_t reasons;
+    sb_init(&reasons);
+    held(r, &reasons);
+    say_line("skview: %s: not an event log: no valid entry, %llu malformed %s of %llu (%s%s)", logreader_path(r),
+             n, unit(r), of, reasons.data ? reasons.data : "", more);
+    sb_free(&reasons);
+}
+
+/* The summary of each file; true when nothing valid was read. */
 static bool summarise(logset_t *set, bool strict)
 {
     bool none = logset_items(set) == 0;
-    for (size_t i = 0; i < logset_count(set); i++) {
-        logreader_t *r = logset_reader(set, i);
-        unsigned long long n = logreader_skipped(r), of = logreader_line(r);
-        if (!n || strict)
-            continue;
-        if (none)
-            say_line("skview: %s: not an event log: no valid entry, %llu malformed %s of %llu%s",
-                     logreader_path(r), n, unit(r), of, shown_note(said.errors));
-        else
-            say_line("skview: %s: skipped %llu malformed %s of %llu%s", logreader_path(r), n, unit(r), of,
-                     shown_note(said.errors));
-    }
+    for (size_t i = 0; i < logset_count(set); i++)
+        if (logreader_skipped(logset_reader(set, i)) && !strict)
+            summarise_file(logset_reader(set, i), none);
+    for (uint64_t i = 0; i < said.errors && i < FILEREPORT_SHOWN; i++)
+        sb_free(&said.first[i]);
     return none && said.errors;
 }
 
-int filereport_read(const char *path, bool strict, bool sibling, source_sink_t *sink, uint64_t *items)
+int filereport_read(const char *path, bool strict, bool sibling, struct source_sink *sink, uint64_t *items)
 {
     char err[512];
     logreader_opts_t o = {.strict = strict};

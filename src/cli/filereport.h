@@ -1,21 +1,24 @@
 /* Reading a whole file for a headless command (state, events, logs), and
  * saying what in it could not be read, once and briefly.
  *
- * The first FILEREPORT_SHOWN malformed lines are said as they come
- * ("FILE:LINE: what is wrong (skipped)"); after them, nothing more line
- * by line. Warnings (an error the gateway wrote into its stream, an enum
- * value newer than our schema, each value once: nothing lost) are all said. At
- * the end one line per file sums up: "skipped N malformed line(s) of M",
- * or, when nothing valid was read at all, that the file is not an event
- * log of the kind asked for, with the count (a README given as a log is one
- * error with three reasons, not 300 lines). Under --strict the first
- * malformed line is the error (exit 3). Every line is terminal-safe. */
+ * The first FILEREPORT_SHOWN malformed lines are told, then only counted;
+ * what is told is said at the end, when it is known whether the file held
+ * anything valid. With valid entries: "FILE:LINE: what is wrong (skipped)"
+ * for each told, then "skview: FILE: skipped N malformed line(s) of M".
+ * With none, the file is in another format: one error, "skview: FILE: not
+ * an event log: no valid entry, N malformed line(s) of M (line 1: invalid
+ * JSON; line 3: ...; ...)" (a README given as a log, not 300 lines).
+ * Warnings (an error the gateway wrote into its stream, an enum value newer
+ * than our schema, each value once: nothing lost) are all said as they come.
+ * Under --strict the first malformed line is the error (exit 3), said at
+ * once. Every line is terminal-safe. */
 #ifndef SKVIEW_FILEREPORT_H
 #define SKVIEW_FILEREPORT_H
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "sources/source.h"
+
+struct source_sink; /* sources/source.h: cli reads files through the sink only */
 
 #define FILEREPORT_SHOWN 3
 #define FILEREPORT_SHOWN_S "3"
@@ -25,6 +28,6 @@
  * here. Returns the exit status: EXIT_MALFORMED under --strict, EXIT_RUNTIME
  * for an unreadable file, a stop asked by the sink, or a file of malformed
  * lines only; *items (may be NULL) is what was read. */
-int filereport_read(const char *path, bool strict, bool sibling, source_sink_t *sink, uint64_t *items);
+int filereport_read(const char *path, bool strict, bool sibling, struct source_sink *sink, uint64_t *items);
 
 #endif

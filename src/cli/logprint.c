@@ -5,6 +5,7 @@
 #include <string.h>
 #include <uv.h>
 #include "cli/cli.h"
+#include "core/xalloc.h"
 #include "cli/logprint.h"
 #include "core/pbjson.h"
 #include "core/textsafe.h"
@@ -192,9 +193,7 @@ static logprint_origin_t *origin_get(logprint_t *p, const logprint_meta_t *m)
             return o;
     const char *n1 = app ? m->prefix : m->task;
     size_t la = strlen(a) + 1, lb = strlen(b) + 1, l1 = strlen(n1) + 1;
-    logprint_origin_t *o = calloc(1, sizeof *o + la + lb + l1);
-    if (!o)
-        abort();
+    logprint_origin_t *o = xcalloc(1, sizeof *o + la + lb + l1);
     o->a = memcpy(o->names, a, la);
     o->b = memcpy(o->names + la, b, lb);
     char *name = memcpy(o->names + la + lb, n1, l1);
@@ -250,9 +249,7 @@ void logprint_message(logprint_t *p, const logprint_meta_t *m, const char *s, si
 void logprint_finish(logprint_t *p)
 {
     size_t k = 0, n = p->n_partial;
-    logprint_origin_t **list = calloc(n ? n : 1, sizeof *list);
-    if (!list)
-        abort();
+    logprint_origin_t **list = xcalloc(n ? n : 1, sizeof *list);
     for (logprint_origin_t *o = p->origins; o && k < n; o = o->older)
         if (o->part.len)
             list[k++] = o;

@@ -30,13 +30,20 @@ static void put_secs(strbuf_t *out, int64_t ns)
               (unsigned long long)(a % 1000000000u));
 }
 
+/* A time the model holds as it came: not 0 (unknown) nor saturated (a
+ * year before 1677 or after 2262, pbjson_time_ns), whose value is lost. */
+static bool known(int64_t ns)
+{
+    return ns && ns != INT64_MAX && ns != INT64_MIN + 1;
+}
+
 /* " START DURATION" for a person. */
 static void text_span(strbuf_t *out, const span_t *sp)
 {
     sb_addc(out, ' ');
     put_status(out, sp->status);
-    if (!sp->start_ns) {
-        sb_adds(out, " - -");
+    if (!known(sp->start_ns)) {
+        sb_adds(out, sp->start_ns ? " out-of-range -" : " - -");
         return;
     }
     int64_t sec = sp->start_ns / 1000000000, ns = sp->start_ns % 1000000000;
@@ -45,8 +52,8 @@ static void text_span(strbuf_t *out, const span_t *sp)
     sb_addc(out, ' ');
     pbjson_format_time(out, sec, (int32_t)(ns - ns % 1000000));
     char d[32] = "-";
-    if (sp->end_ns && sp->end_ns >= sp->start_ns)
-        draw_duration(d, sizeof d, sp->end_ns - sp->start_ns);
+    if (known(sp->end_ns) && sp->end_ns >= sp->start_ns)
+        draw_duration(d, sizeof d, pbjson_time_span(sp->start_ns, sp->end_ns));
     sb_printf(out, " %s", d);
 }
 
@@ -55,12 +62,12 @@ static void json_span(strbuf_t *out, const span_t *sp)
     sb_adds(out, ",\"status\":\"");
     put_status(out, sp->status);
     sb_adds(out, "\",\"start\":");
-    sp->start_ns ? put_secs(out, sp->start_ns) : sb_adds(out, "null");
+    known(sp->start_ns) ? put_secs(out, sp->start_ns) : sb_adds(out, "null");
     sb_adds(out, ",\"end\":");
-    sp->end_ns ? put_secs(out, sp->end_ns) : sb_adds(out, "null");
+    known(sp->end_ns) ? put_secs(out, sp->end_ns) : sb_adds(out, "null");
     sb_adds(out, ",\"duration\":");
-    if (sp->start_ns && sp->end_ns && sp->end_ns >= sp->start_ns)
-        put_secs(out, sp->end_ns - sp->start_ns);
+    if (known(sp->start_ns) && known(sp->end_ns) && sp->end_ns >= sp->start_ns)
+        put_secs(out, pbjson_time_span(sp->start_ns, sp->end_ns));
     else
         sb_adds(out, "null");
 }

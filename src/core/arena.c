@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/xalloc.h"
 #include "core/arena.h"
 
 #define ARENA_CHUNK (64 * 1024)
@@ -20,11 +21,7 @@ static void pb_free(void *ctx, void *p) { (void)ctx; (void)p; }
 
 static arena_chunk_t *chunk_new(size_t cap)
 {
-    arena_chunk_t *c = malloc(sizeof *c + cap);
-    if (!c) {
-        fprintf(stderr, "skview: out of memory (%zu bytes)\n", cap);
-        abort();
-    }
+    arena_chunk_t *c = xmalloc(sizeof *c + cap);
     c->next = NULL;
     c->cap = cap;
     return c;

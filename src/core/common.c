@@ -1,13 +1,25 @@
 /* The one usage-error printer, the one stderr line printer and the
  * command-line word classifier (core/common.h). */
+#include <langinfo.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include "core/common.h"
 #include "core/strbuf.h"
 #include "core/textsafe.h"
 
-static void vsay(const char *prefix, const char *fmt, va_list ap, const char *suffix)
+/* Whether stderr's terminal takes UTF-8 (the locale's character set, once
+ * cli_main has set LC_CTYPE): else ASCII only, since a control picture's
+ * bytes (E2 90 9B) hold 0x9b, a CSI to an 8-bit terminal. */
+static int say_flags(void)
+{
+    const char *cs = nl_langinfo(CODESET);
+    return cs && (!strcmp(cs, "UTF-8") || !strcmp(cs, "utf8")) ? 0 : TEXTSAFE_ASCII;
+}
+
+/* prefix + the message + suffix, terminal-safe, on stderr; newline when nl. */
+static void vsay(const char *prefix, const char *fmt, va_list ap, const char *suffix, bool nl)
 {
     strbuf_t raw, safe;
     sb_init(&raw);
@@ -15,8 +27,9 @@ static void vsay(const char *prefix, const char *fmt, va_list ap, const char *su
     sb_adds(&raw, prefix);
     sb_vprintf(&raw, fmt, ap);
     sb_adds(&raw, suffix);
-    textsafe(&safe, raw.data ? raw.data : "", raw.len, 0, TEXTSAFE_NEWLINES);
-    sb_addc(&safe, '\n');
+    textsafe(&safe, raw.data ? raw.data : "", raw.len, 0, TEXTSAFE_NEWLINES | say_flags());
+    if (nl)
+        sb_addc(&safe, '\n');
     fwrite(safe.data, 1, safe.len, stderr);
     sb_free(&raw);
     sb_free(&safe);
@@ -26,15 +39,24 @@ void say_line(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsay("", fmt, ap, "");
+    vsay("", fmt, ap, "", true);
     va_end(ap);
+}
+
+void say_prompt(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsay("", fmt, ap, "", false);
+    va_end(ap);
+    fflush(stderr);
 }
 
 int usage_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsay("skview: ", fmt, ap, " (see skview --help)");
+    vsay("skview: ", fmt, ap, " (see skview --help)", true);
     va_end(ap);
     return EXIT_USAGE;
 }

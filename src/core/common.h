@@ -24,10 +24,12 @@ enum exit_status {
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints the message and a newline to stderr, made terminal-safe as a
  * whole (core/textsafe.h): a path or a word of the command line, a server's
- * text or a file's in it shows its escape sequences (ESC as U+241B) instead
- * of acting on the terminal. The one rule for every message that quotes
+ * text or a file's in it shows its escape sequences (ESC as U+241B; "^[" when
+ * the locale is not UTF-8) instead of acting on the terminal. The one rule for every message that quotes
  * something the user or a peer gave. */
 void say_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same without the newline: a question asked on stderr ("...? [y/N] "). */
+void say_prompt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* A word of a command line, as every command's parser reads it: an option
  * ("-x", "--x", "--x=V"), an operand (a word without a leading '-', "-"

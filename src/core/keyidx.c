@@ -1,4 +1,4 @@
-/* The hash index beside the model's arrays (see keyidx_int.h). */
+/* The hash index beside the model's arrays (see core/keyidx.h). */
 #include <stdlib.h>
 #include <string.h>
 #include "core/keyidx.h"
@@ -12,6 +12,13 @@ uint32_t keyidx_hash_str(const char *s)
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
         h = (h ^ *p) * 16777619u;
     return h;
+}
+
+bool keyidx_str_eq(const void *ctx, size_t pos)
+{
+    const keyidx_str_key_t *k = ctx;
+    const char *at = *(const char *const *)((const char *)k->base + pos * k->stride + k->offset);
+    return strcmp(at, k->key) == 0;
 }
 
 uint32_t keyidx_hash_int(int64_t v)

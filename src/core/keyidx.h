@@ -28,6 +28,16 @@ typedef struct keyidx {
 /* Does the array element at pos have the key looked for? */
 typedef bool keyidx_eq_fn(const void *ctx, size_t pos);
 
+/* The usual key: a string at a fixed place in each array element (a
+ * struct's char * field, or the array's own char *). ctx for keyidx_str_eq,
+ * made afresh for each lookup (the array may have moved). */
+typedef struct keyidx_str_key {
+    const void *base;        /* the array */
+    size_t stride, offset;   /* element size; where the char * is in it */
+    const char *key;
+} keyidx_str_key_t;
+bool keyidx_str_eq(const void *ctx, size_t pos);
+
 uint32_t keyidx_hash_str(const char *s);
 uint32_t keyidx_hash_int(int64_t v);
 void keyidx_init(keyidx_t *ix);

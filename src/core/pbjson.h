@@ -122,5 +122,9 @@ void pbjson_format_time(strbuf_t *out, int64_t seconds, int32_t nanos);
  * saturated (INT64_MAX, or INT64_MIN + 1 before), never an overflow. Keep
  * the seconds to print such a time (pbjson_format_time). */
 int64_t pbjson_time_ns(int64_t seconds, int32_t nanos);
+/* The nanoseconds from start to end (two such times), saturated at
+ * INT64_MAX (a year-1600 start and a year-2300 end differ by more than
+ * int64 holds); 0 when end is not after start. */
+int64_t pbjson_time_span(int64_t start, int64_t end);
 
 #endif

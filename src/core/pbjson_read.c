@@ -13,6 +13,7 @@
 #define JSMN_STATIC
 #define JSMN_STRICT
 #include <jsmn.h>
+#include "core/xalloc.h"
 #include "google/protobuf/timestamp.pb-c.h"
 #include "core/pbjson.h"
 #include "core/pbjson_int.h"
@@ -43,13 +44,9 @@ typedef struct ctx {
 
 pbjson_parser_t *pbjson_parser_new(void)
 {
-    pbjson_parser_t *p = calloc(1, sizeof *p);
-    if (!p)
-        abort();
+    pbjson_parser_t *p = xcalloc(1, sizeof *p);
     p->ntoks = 256;
-    p->toks = malloc(p->ntoks * sizeof *p->toks);
-    if (!p->toks)
-        abort();
+    p->toks = xmalloc(p->ntoks * sizeof *p->toks);
     return p;
 }
 
@@ -255,9 +252,7 @@ static int synth_intern(const ProtobufCEnumDescriptor *ed, const char *name)
         if (synth.v[k].ed == ed && !strcmp(synth.v[k].name, name))
             value = PBJSON_ENUM_SYNTH_BASE + (int)k;
     if (value < 0 && synth.n < PBJSON_ENUM_SYNTH_MAX) {
-        char *copy = strdup(name);
-        if (!copy)
-            abort();
+        char *copy = xstrdup(name);
         synth.v[synth.n].ed = ed;
         synth.v[synth.n].name = copy;
         value = PBJSON_ENUM_SYNTH_BASE + (int)synth.n++;
@@ -738,9 +733,7 @@ static int tokenize(pbjson_parser_t *p, const char *json, size_t len)
         int r = jsmn_parse(&jp, json, len, p->toks, p->ntoks);
         if (r != JSMN_ERROR_NOMEM || p->ntoks >= MAX_TOKENS)
             return r;
-        jsmntok_t *t = realloc(p->toks, 2 * p->ntoks * sizeof *t);
-        if (!t)
-            abort();
+        jsmntok_t *t = xrealloc(p->toks, 2 * p->ntoks * sizeof *t);
         p->toks = t;
         p->ntoks *= 2;
     }

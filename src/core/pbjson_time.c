@@ -90,6 +90,14 @@ int64_t pbjson_time_ns(int64_t seconds, int32_t nanos)
     return ns;
 }
 
+int64_t pbjson_time_span(int64_t start, int64_t end)
+{
+    int64_t d;
+    if (end <= start)
+        return 0;
+    return __builtin_sub_overflow(end, start, &d) ? INT64_MAX : d;
+}
+
 /* google.protobuf.Timestamp's valid range: 0001-01-01T00:00:00Z to
  * 9999-12-31T23:59:59.999999999Z. */
 #define TS_MIN_SECONDS (-62135596800LL)

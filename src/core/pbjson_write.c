@@ -2,6 +2,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/xalloc.h"
 #include "google/protobuf/timestamp.pb-c.h"
 #include "core/pbjson.h"
 #include "core/pbjson_int.h"
@@ -160,9 +161,7 @@ static int cmp_entries(const void *a, const void *b)
 
 static void write_map(strbuf_t *out, ProtobufCMessage *const *arr, size_t n)
 {
-    ProtobufCMessage **sorted = malloc(n * sizeof *sorted);
-    if (!sorted)
-        abort();
+    ProtobufCMessage **sorted = xmalloc(n * sizeof *sorted);
     memcpy(sorted, arr, n * sizeof *sorted);
     qsort(sorted, n, sizeof *sorted, cmp_entries);
     sb_addc(out, '{');

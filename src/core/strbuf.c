@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/xalloc.h"
 #include "core/strbuf.h"
 
 void sb_init(strbuf_t *b)
@@ -31,12 +32,7 @@ static void sb_grow(strbuf_t *b, size_t extra)
     size_t cap = b->cap ? b->cap : 256;
     while (cap < b->len + extra + 1)
         cap *= 2;
-    char *d = realloc(b->data, cap);
-    if (!d) {
-        fprintf(stderr, "skview: out of memory (%zu bytes)\n", cap);
-        abort();
-    }
-    b->data = d;
+    b->data = xrealloc(b->data, cap);
     b->cap = cap;
 }
 

@@ -30,6 +30,11 @@ void *xrealloc(void *p, size_t n)
 
 char *xstrdup(const char *s)
 {
-    size_t n = strlen(s) + 1;
-    return memcpy(xmalloc(n), s, n);
+    size_t n = strlen(s ? s : "") + 1;
+    return memcpy(xmalloc(n), s ? s : "", n);
+}
+
+char *xstrdup_or_null(const char *s)
+{
+    return s && *s ? xstrdup(s) : NULL;
 }

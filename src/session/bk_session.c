@@ -50,7 +50,36 @@ static bk_session_t *session_new(uv_loop_t *loop, bool live, unsigned tail_lines
     return s;
 }
 
+/* ---- the sink: every answer, a daemon's or a replay's, into the model ------------- */
+
+static void sink_reset(void *ctx)
+{
+    bk_session_t *s = ctx;
+    bk_model_status_reset(&s->model, s->model.ref);
+}
+
+static void sink_status(void *ctx, const Moby__Buildkit__V1__StatusResponse *m)
+{
+    bk_session_t *s = ctx;
+    bk_model_status(&s->model, m);
+}
+
+static void sink_du(void *ctx, const Moby__Buildkit__V1__DiskUsageResponse *m)
+{
+    bk_session_t *s = ctx;
+    bk_model_du(&s->model, m);
+}
+
+static void sink_workers(void *ctx, const Moby__Buildkit__V1__ListWorkersResponse *m)
+{
+    bk_session_t *s = ctx;
+    bk_model_workers(&s->model, m);
+}
+
 /* ---- Status(ref) ------------------------------------------------------------ */
+
+static void refresh_cache(bk_session_t *s);
+static void on_wait(uv_timer_t *t);
 
 /* One Status call; a new one cancels the old one, whose messages and end
  * are then ignored (gen no longer matches). */
@@ -64,8 +93,23 @@ static void status_msg(void *arg, const ProtobufCMessage *m)
     status_ctx_t *c = arg;
     if (c->gen != c->s->status_gen)
         return;
-    bk_model_status(&c->s->model, (const Moby__Buildkit__V1__StatusResponse *)m);
+    sink_status(c->s, (const Moby__Buildkit__V1__StatusResponse *)m);
     changed(c->s);
+}
+
+/* A build that has not started yet ("no such job" before any message; v0.8
+ * answers so after 3 s and never recovers): asked for again after the
+ * client's backoff. Returns whether the end was taken care of. */
+static bool status_wait(bk_session_t *s, int code, const char *msg)
+{
+    bk_model_t *m = &s->model;
+    if (!failed(code) || !strstr(msg, "no such job") || bk_progress_count(m->progress) || !s->timers)
+        return false;
+    if (!m->status_waiting)
+        say(s, false, "waiting for build %s", m->ref);
+    m->status_waiting = true;
+    uv_timer_start(&s->wait, on_wait, bk_client_backoff(s->client, s->wait_attempt++), 0);
+    return true;
 }
 
 static void status_done(bk_session_t *s, int code, const char *msg)
@@ -76,13 +120,21 @@ static void status_done(bk_session_t *s, int code, const char *msg)
         m->status_lost = true; /* keep the last frame, follow again once back */
         return;
     }
+    if (status_wait(s, code, msg))
+        return;
     m->status_ended = true;
-    if (failed(code))
+    m->status_waiting = false;
+    if (code == GRPC_STATUS_CANCELLED)
+        return; /* we stopped it (the viewer quits): it did not finish */
+    if (failed(code)) {
         call_failed(s, m->status_err, "status", msg);
-    else if (bk_progress_failed(m->progress))
+        return;
+    }
+    if (bk_progress_failed(m->progress))
         say(s, true, "build %s failed", m->ref);
     else
         say(s, false, "build %s finished", m->ref);
+    refresh_cache(s); /* the build's records */
 }
 
 static void status_end(void *arg, int code, const char *msg)
@@ -95,13 +147,9 @@ static void status_end(void *arg, int code, const char *msg)
     free(c);
 }
 
-static int follow(bk_session_t *s, const char *ref)
+static int follow_again(bk_session_t *s, const char *ref)
 {
     bk_model_t *m = &s->model;
-    if (!s->live) {
-        say(s, false, "a replay shows one build");
-        return -1;
-    }
     if (s->status_call && m->status_running)
         bk_rpc_cancel(s->status_call);
     s->status_gen++;
@@ -118,12 +166,34 @@ static int follow(bk_session_t *s, const char *ref)
     return 0;
 }
 
+/* Another build (or the same one again, r): no longer waiting. */
+static int follow(bk_session_t *s, const char *ref)
+{
+    if (!s->live) {
+        say(s, false, "a replay shows one build");
+        return -1;
+    }
+    if (s->timers)
+        uv_timer_stop(&s->wait);
+    s->wait_attempt = 0;
+    s->model.status_waiting = false;
+    return follow_again(s, ref);
+}
+
+static void on_wait(uv_timer_t *t)
+{
+    bk_session_t *s = t->data;
+    char ref[sizeof s->model.ref];
+    snprintf(ref, sizeof ref, "%s", s->model.ref);
+    follow_again(s, ref);
+}
+
 /* ---- DiskUsage, ListWorkers, Info -------------------------------------------- */
 
 static void du_msg(void *arg, const ProtobufCMessage *m)
 {
     bk_session_t *s = arg;
-    bk_model_du(&s->model, (const Moby__Buildkit__V1__DiskUsageResponse *)m);
+    sink_du(s, (const Moby__Buildkit__V1__DiskUsageResponse *)m);
 }
 
 /* The end of a one-answer call (DiskUsage, ListWorkers): no longer
@@ -159,7 +229,7 @@ static void refresh_cache(bk_session_t *s)
 static void workers_msg(void *arg, const ProtobufCMessage *m)
 {
     bk_session_t *s = arg;
-    bk_model_workers(&s->model, (const Moby__Buildkit__V1__ListWorkersResponse *)m);
+    sink_workers(s, (const Moby__Buildkit__V1__ListWorkersResponse *)m);
 }
 
 static void workers_end(void *arg, int code, const char *msg)
@@ -249,14 +319,20 @@ static void prune_end(void *arg, int code, const char *msg)
     changed(s);
 }
 
-static int prune(bk_session_t *s, const Moby__Buildkit__V1__PruneRequest *req)
+static int prune(bk_session_t *s, const bk_prune_opts_t *o)
 {
     if (s->model.pruning) {
         say(s, true, "a prune is running");
         return -1;
     }
+    Moby__Buildkit__V1__PruneRequest req = MOBY__BUILDKIT__V1__PRUNE_REQUEST__INIT;
+    req.all = o->all;
+    req.filter = (char **)o->filter;  /* packed as the call starts */
+    req.n_filter = o->n_filter;
+    req.keepduration = o->keep_duration;
+    req.reservedspace = o->keep_bytes;
     bk_model_prune_begin(&s->model);
-    if (!bk_prune(s->client, req, prune_msg, prune_end, s)) {
+    if (!bk_prune(s->client, &req, prune_msg, prune_end, s)) {
         s->model.pruning = false;
         say(s, true, "prune: cannot start the call");
     } else {
@@ -302,6 +378,28 @@ static void reconnect(void *arg)
     ask_all(arg);
 }
 
+/* An idle viewer has no stream that would notice a lost daemon: asking
+ * Workers and the Cache again notices it, and keeps them current. */
+static void on_poll(uv_timer_t *t)
+{
+    bk_session_t *s = t->data;
+    if (s->conn != LIVE_CONNECTED)
+        return; /* the retry asks everything again */
+    refresh_workers(s);
+    refresh_cache(s);
+}
+
+static void timers_start(bk_session_t *s)
+{
+    if (uv_timer_init(s->loop, &s->poll) < 0 || uv_timer_init(s->loop, &s->wait) < 0)
+        return; /* cannot fail on Linux; without them nothing polls or waits */
+    s->poll.data = s->wait.data = s;
+    s->timers = true;
+    uv_timer_start(&s->poll, on_poll, BK_SESSION_POLL_MS, BK_SESSION_POLL_MS);
+}
+
+static void timer_closed(uv_handle_t *h) { (void)h; }
+
 /* ---- start, stop ------------------------------------------------------------------- */
 
 bk_session_t *bk_session_live(uv_loop_t *loop, const char *addr, const char *ref, unsigned tail_lines,
@@ -315,6 +413,7 @@ bk_session_t *bk_session_live(uv_loop_t *loop, const char *addr, const char *ref
         return NULL;
     }
     bk_client_watch(s->client, conn_changed, reconnect, s);
+    timers_start(s);
     ask_all(s);
     if (ref && *ref)
         follow(s, ref);
@@ -327,6 +426,11 @@ void bk_session_close(bk_session_t *s)
         return;
     if (s->client)
         bk_client_stop(s->client, NULL, NULL);
+    if (s->timers) {
+        uv_close((uv_handle_t *)&s->poll, timer_closed);
+        uv_close((uv_handle_t *)&s->wait, timer_closed);
+        s->timers = false;
+    }
     bk_replay_close(s->replay);
     s->replay = NULL;
 }
@@ -349,31 +453,7 @@ bk_time_t bk_session_now(const bk_session_t *s)
     return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* ---- the replay: the same model through the replay's sink --------------------------- */
-
-static void replay_reset(void *ctx)
-{
-    bk_session_t *s = ctx;
-    bk_model_status_reset(&s->model, s->model.ref);
-}
-
-static void replay_status(void *ctx, const Moby__Buildkit__V1__StatusResponse *m)
-{
-    bk_session_t *s = ctx;
-    bk_model_status(&s->model, m);
-}
-
-static void replay_du(void *ctx, const Moby__Buildkit__V1__DiskUsageResponse *m)
-{
-    bk_session_t *s = ctx;
-    bk_model_du(&s->model, m);
-}
-
-static void replay_workers(void *ctx, const Moby__Buildkit__V1__ListWorkersResponse *m)
-{
-    bk_session_t *s = ctx;
-    bk_model_workers(&s->model, m);
-}
+/* ---- the replay ---------------------------------------------------------------------- */
 
 static void replay_message(void *ctx, bool error, const char *text)
 {
@@ -394,8 +474,8 @@ bk_session_t *bk_session_replay(uv_loop_t *loop, const char *path, double speed,
 {
     bk_session_t *s = session_new(loop, false, tail_lines, hooks);
     snprintf(s->model.ref, sizeof s->model.ref, "%s", path);
-    bk_sink_t sink = {.ctx = s, .on_reset = replay_reset, .on_status = replay_status, .on_du = replay_du,
-                      .on_workers = replay_workers, .on_message = replay_message, .on_change = replay_change};
+    bk_sink_t sink = {.ctx = s, .on_reset = sink_reset, .on_status = sink_status, .on_du = sink_du,
+                      .on_workers = sink_workers, .on_message = replay_message, .on_change = replay_change};
     s->replay = bk_replay_open(loop, path, speed, &sink, err, errlen);
     if (!s->replay) {
         bk_session_free(s);
@@ -464,6 +544,8 @@ static int daemon_command(bk_session_t *s, bk_session_cmd_t cmd, const bk_cmd_ar
     refresh_cache(s);
     refresh_workers(s);
     start_history(s);
+    if (s->model.ref[0] && !s->model.status_running && s->model.status_err[0])
+        follow(s, s->model.ref); /* a follow that failed is tried again */
     say(s, false, "asking %s again", s->addr);
     return 0;
 }

@@ -12,7 +12,14 @@
  *
  * Live: the calls are opened at start and again after the daemon was lost
  * and is back (the client's backoff); a build followed when the daemon went
- * away is followed again. Replay: only the Build pane's data; the replay
+ * away is followed again. Every BK_SESSION_POLL_MS while connected, Workers
+ * and the Cache are asked for again: a daemon that restarted under an idle
+ * viewer (no stream open, as with v0.8, which has no history to listen to)
+ * is noticed, shown reconnecting, and everything is asked again once back.
+ * The Cache is also asked again when a followed build ends. A ref the daemon
+ * does not know yet ("no such job": its build has not started) is asked for
+ * again with the client's backoff ("waiting for build REF") until it starts
+ * or another build is followed. Replay: only the Build pane's data; the replay
  * commands move it.
  *
  * Life cycle: bk_session_live() or bk_session_replay() -> commands ->
@@ -26,18 +33,20 @@
 #include <stdint.h>
 #include <uv.h>
 #include "buildkit/bk_model.h"
+#include "buildkit/bk_pruneopts.h"
 #include "session/session.h"
 #include "sources/bk_replay.h"
 #include "transport/bk_client.h"
 
 #define BK_SESSION_ERR 300
+#define BK_SESSION_POLL_MS 5000   /* Cache and Workers asked again; the connection watched */
 
 /* The commands a viewer sends. */
 typedef enum bk_session_cmd {
     BK_CMD_FOLLOW,             /* Status(arg.ref) for the Build pane; the one before is cancelled */
     BK_CMD_REFRESH,            /* DiskUsage, ListWorkers and the history again */
     BK_CMD_HISTORY,            /* listen to the builds (again, if it failed) */
-    BK_CMD_PRUNE,              /* Prune(*arg.prune); the table is asked for again at its end */
+    BK_CMD_PRUNE,              /* Prune as *arg.prune says; the table is asked for again at its end */
     BK_CMD_SORT,               /* the cache table by arg.sort */
     BK_CMD_PAUSE,              /* replay: pause or play */
     BK_CMD_FASTER,
@@ -48,7 +57,7 @@ typedef enum bk_session_cmd {
 
 typedef struct bk_cmd_arg {
     const char *ref;
-    const Moby__Buildkit__V1__PruneRequest *prune;
+    const bk_prune_opts_t *prune;
     bk_cache_sort_t sort;
 } bk_cmd_arg_t;
 
@@ -67,6 +76,9 @@ typedef struct bk_session {
     bk_call_t *status_call;    /* valid while model.status_running */
     unsigned status_gen;       /* the current Status call; older ends are ignored */
     Moby__Buildkit__V1__BuildHistoryRequest history_req;
+    uv_timer_t poll, wait;     /* the poll; the next try of a ref not started */
+    bool timers;               /* both initialised (closed by bk_session_close) */
+    unsigned wait_attempt;
 
     /* replay */
     bk_replay_t *replay;

@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/xalloc.h"
 #include "core/common.h"
+#include "core/pbjson.h"
 #include "skaffold/viewmodel.h"
 #include "session/bk_session.h"
 #include "session/session.h"
@@ -59,6 +61,7 @@ void session_init(session_t *s, uv_loop_t *loop, const model_opts_t *mo, const s
     s->hooks = *hooks;
     s->model = model_new(mo);
     dedup_init_tail(&s->applogs_seen, mo && mo->logs_cap ? mo->logs_cap : LOGS_DEFAULT_CAP);
+    dedup_init(&s->events_seen);
 }
 
 /* SKVIEW_STATS=FILE: what the live streams delivered, appended (the
@@ -80,6 +83,7 @@ void session_fini(session_t *s)
 {
     write_stats(s);
     dedup_free(&s->applogs_seen);
+    dedup_free(&s->events_seen);
     model_free(s->model);
     s->model = NULL;
     if (s->recording)
@@ -119,31 +123,50 @@ static int live_entry(void *ctx, const Proto__LogEntry *e)
     return 0;
 }
 
-/* Skaffold 2.x's v2 streams: tasks and log lines into the same model. */
-static int live_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
+/* A line the reconnect replays and the Logs view holds: an application
+ * line of the current loop, or any of Skaffold's lines of the same server
+ * (its whole history comes again; another server's is new). */
+static bool replayed_line(session_t *s, const Proto__V2__Event *ev, v2_stream_t stream)
+{
+    if (stream == V2_APPLOGS)
+        return dedup_check_msg(&s->applogs_seen, &ev->base) == DEDUP_OLD;
+    return dedup_check_msg(&s->events_seen, &ev->base) == DEDUP_OLD &&
+           ev->event_type_case == PROTO__V2__EVENT__EVENT_TYPE_SKAFFOLD_LOG_EVENT;
+}
+
+/* Skaffold 2.x's v2 streams: tasks and log lines into the same model, in
+ * time order across the two streams' replays (v2merge.h). */
+static void live_v2_merged(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
 {
     session_t *s = ctx;
-    /* An application line the reconnect replays is already on screen. */
-    if (stream != V2_APPLOGS || dedup_check_msg(&s->applogs_seen, &ev->base) != DEDUP_OLD)
+    s->v2_failures[stream == V2_APPLOGS] = 0;   /* that stream answers again */
+    if (!replayed_line(s, ev, stream))
         model_fold_v2(s->model, ev, (int)stream);
     if (s->recording && recorder_v2(&s->rec, ev, stream) < 0)
         record_failed(s);
     changed(s);
+}
+
+static int live_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
+{
+    v2merge_push(((session_t *)ctx)->v2merge, ev, stream);
     return 0;
 }
 
 /* That v2 stream replays what the server keeps. Events replays its whole
- * history: its part of the model is folded again. ApplicationLogs replays
- * only the current dev loop's lines: the lines held stay (the earlier
- * loops' are nowhere else) and the replay's lines already held are skipped.
- * The recorder skips what it already wrote. */
+ * history: the tasks are folded again, Skaffold's lines stay until the
+ * replay brings them (a stalled replay or another server loses none) and
+ * the replayed ones are skipped. ApplicationLogs replays only the current
+ * dev loop's lines: the lines held stay (the earlier loops' are nowhere
+ * else) and the replay's lines already held are skipped. The recorder
+ * skips what it already wrote. */
 static void live_v2_reset(void *ctx, v2_stream_t stream)
 {
     session_t *s = ctx;
-    if (stream == V2_APPLOGS)
-        dedup_reset(&s->applogs_seen);
-    else
-        model_clear_v2(s->model, (int)stream);
+    v2merge_reset(s->v2merge, stream); /* what the old stream left goes first */
+    dedup_reset(stream == V2_APPLOGS ? &s->applogs_seen : &s->events_seen);
+    if (stream == V2_EVENTS)
+        model_clear_tasks(s->model);
     if (s->recording)
         recorder_v2_reset(&s->rec, stream);
     changed(s);
@@ -157,23 +180,39 @@ static void live_v2_avail(void *ctx, v2_avail_t avail, const char *detail)
     changed(s);
 }
 
+/* A problem the client recovers from: a v2 stream that failed and is
+ * retried (the connection's own state comes through live_conn). */
+static void live_error(void *ctx, const char *where, const char *msg, bool fatal)
+{
+    session_t *s = ctx;
+    (void)fatal;
+    if (strncmp(where, "v2 ", 3) != 0)
+        return;
+    int i = strcmp(where, "v2 Events") != 0;      /* else "v2 ApplicationLogs" */
+    s->v2_failures[i]++;
+    snprintf(s->v2_failure[i], sizeof s->v2_failure[i], "%s: %s", where, msg);
+    changed(s);
+}
+
 static uint64_t live_state_request(void *ctx)
 {
     return model_seq(((session_t *)ctx)->model);
 }
 
+/* Of the State's value, not its bytes: GetState writes its maps in Go's
+ * random order every time, so the same State hashes alike only as
+ * canonical JSON (map keys sorted). */
 static uint64_t state_hash(const Proto__State *st)
 {
-    size_t n = protobuf_c_message_get_packed_size(&st->base);
-    uint8_t *buf = malloc(n ? n : 1);
-    if (!buf)
-        abort();
-    protobuf_c_message_pack(&st->base, buf);
+    strbuf_t j;
+    sb_init(&j);
+    pbjson_write(&j, &st->base);
     uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ buf[i]) * 0x100000001b3ull;
-    free(buf);
-    return h ^ n;
+    for (size_t i = 0; i < j.len; i++)
+        h = (h ^ (uint8_t)j.data[i]) * 0x100000001b3ull;
+    h ^= j.len;
+    sb_free(&j);
+    return h;
 }
 
 static void live_state(void *ctx, const Proto__State *st, uint64_t tag)
@@ -194,6 +233,9 @@ static void live_conn(void *ctx, live_conn_t conn, const char *detail, uint64_t 
 {
     session_t *s = ctx;
     s->conn = conn;
+    s->connected_once |= conn == LIVE_CONNECTED;
+    if (conn != LIVE_CONNECTED)   /* the connection's state says it; a reconnect reopens v2 */
+        memset(s->v2_failures, 0, sizeof s->v2_failures);
     if (conn == LIVE_RECONNECTING && model_seq(s->model) > 0)
         s->stale = true;
     snprintf(s->conn_detail, sizeof s->conn_detail, "%s", detail ? detail : "");
@@ -214,9 +256,12 @@ int session_live_start(session_t *s, const char *addr)
     source_sink_t cb = {.ctx = s, .on_reset = live_reset, .on_entry = live_entry,
                         .on_state_request = live_state_request, .on_state = live_state,
                         .on_conn = live_conn, .on_v2 = live_v2, .on_v2_reset = live_v2_reset,
-                        .on_v2_avail = live_v2_avail};
+                        .on_v2_avail = live_v2_avail, .on_error = live_error};
     live_opts_t lo = {.addr = addr, .reconnect = true};
     s->addr = addr;
+    s->v2merge = v2merge_new(s->loop, 0, live_v2_merged, s);
+    if (!s->v2merge)
+        return -1;
     s->client = live_client_new(s->loop, &lo, &cb);
     return s->client && !live_client_start(s->client) ? 0 : -1;
 }
@@ -294,6 +339,8 @@ void session_close(session_t *s)
     if (s->replay)
         replay_close(s->replay);
     s->replay = NULL;
+    v2merge_close(s->v2merge);
+    s->v2merge = NULL;
 }
 
 static void on_client_stopped(void *arg, const live_result_t *r)
@@ -343,9 +390,7 @@ static void on_call_done(void *arg, const live_result_t *res)
 
 static call_ctx_t *call_ctx(session_t *s, session_cmd_t cmd, bool enabled)
 {
-    call_ctx_t *c = malloc(sizeof *c);
-    if (!c)
-        abort();
+    call_ctx_t *c = xmalloc(sizeof *c);
     *c = (call_ctx_t){s, cmd, enabled};
     return c;
 }

@@ -1,7 +1,7 @@
 /* The session: what the viewer watches and steers, without the screen.
  *
  * Data flows one way: a source (the live Skaffold stream, or a replay of a
- * saved log) feeds the one sink (io/source.h) of the session; the session
+ * saved log) feeds the one sink (sources/source.h) of the session; the session
  * folds each entry into its model (and its recorder, when recording), counts
  * the change and tells the viewer through on_change. The viewer pulls what it
  * draws from the session (the model, the connection, the replay position) and
@@ -24,6 +24,7 @@
 #include "sources/dedup.h"
 #include "sources/recorder.h"
 #include "sources/replay.h"
+#include "sources/v2merge.h"
 #include "skaffold/model.h"
 
 typedef struct session_hooks {
@@ -67,6 +68,7 @@ typedef struct session {
     /* The connection was lost: the model keeps the last mirror until a new
      * stream delivers its history. */
     bool stale;
+    bool connected_once;       /* a server answered at addr once */
     recorder_t rec;            /* --record: the same recorder as `skview record` */
     bool recording;
     live_stats_t state_stats;  /* the client's counts at its stop, for SKVIEW_STATS */
@@ -78,11 +80,24 @@ typedef struct session {
      * server says again. */
     v2_avail_t v2;
     char v2_detail[128];
+    /* A v2 stream that fails while the connection stays up (retried on the
+     * connection's schedule), by v2_stream_t: failures since that stream's
+     * last event, and the last one ("v2 ApplicationLogs: UNAVAILABLE:
+     * ..."), for the header. */
+    unsigned v2_failures[2];
+    char v2_failure[2][160];
     /* The application lines folded, by hash (a tail dedup): on a reconnect
      * ApplicationLogs replays the current dev loop's lines, which the Logs
      * view already holds; the earlier loops' lines, which the server no
      * longer has, are kept rather than cleared. */
     dedup_t applogs_seen;
+    /* The v2 Events folded (a history dedup): a reconnect replays them all;
+     * Skaffold's lines held stay and their replay is skipped. */
+    dedup_t events_seen;
+    /* The two v2 streams' connect-time replays, merged by time before they
+     * are folded (Skaffold's lines of every loop and the current loop's
+     * application lines land in time order). */
+    v2merge_t *v2merge;
     /* The last State reconciled (hash of its bytes) and the seq it was
      * reconciled at: the idle poll's identical answers are skipped. */
     uint64_t state_hash, state_seq;
@@ -111,8 +126,9 @@ int session_record(session_t *s, const char *path, const char **note, char *err,
 /* Connects to Skaffold at addr, reconnecting for ever: v1 Events (the
  * mirror, with GetState) and, when the server has them, v2 Events and
  * ApplicationLogs (model_fold_v2: tasks, Skaffold's output, the
- * application's lines; a new v2 stream clears what its predecessor folded,
- * model_clear_v2). -1 when the client cannot start. */
+ * application's lines; a new v2 Events stream folds the tasks again,
+ * model_clear_tasks, and the log lines held stay, see live_v2_reset).
+ * -1 when the client cannot start. */
 int session_live_start(session_t *s, const char *addr);
 /* Opens a replay of path at speed (not started: replay_start). NULL with err
  * filled when it cannot be read. */

@@ -3,7 +3,7 @@
 #include <string.h>
 #include "core/common.h"
 #include "session/session_io.h"
-#include "sources/input.h"
+#include "sources/spool.h"
 #include "transport/addr.h"
 #include "transport/engine.h"
 
@@ -54,7 +54,7 @@ void session_replay_start(session_t *s, bool paused)
 
 int session_spool(const char *path, char *err, size_t errlen)
 {
-    return input_spool(path, err, errlen);
+    return spool_copy(path, err, errlen);
 }
 
 const char *session_addr_resolve(const char *given)

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <grpc/support/time.h>
+#include "core/xalloc.h"
 #include "transport/rpc_int.h"
 #include "sim/bk_sim.h"
 #include "sim/srv.h"
@@ -320,9 +321,7 @@ static int req_arm(bk_req_t *r)
 
 static void spawn(bk_req_t *r)
 {
-    bk_sc_t *c = calloc(1, sizeof *c);
-    if (!c)
-        abort();
+    bk_sc_t *c = xcalloc(1, sizeof *c);
     c->call = r->slot.call;
     c->cq = r->cq;
     c->payload = r->slot.payload;

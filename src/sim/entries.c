@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "core/xalloc.h"
 #include "transport/rpc_int.h"
 #include "sim/entries.h"
 #include "sim/sim_int.h"
@@ -317,9 +318,7 @@ void sim_flood_init(void)
     static const char *const arts[] = {"frontend", "backend", "worker", "gcr.io/skview-demo/api"};
     static const char *const st[] = {"In Progress", "Complete"};
     sim.n_flood = 256;
-    sim.flood = calloc(sim.n_flood, sizeof *sim.flood);
-    if (!sim.flood)
-        abort();
+    sim.flood = xcalloc(sim.n_flood, sizeof *sim.flood);
     int64_t t = sim_now_ns();
     for (size_t i = 0; i < sim.n_flood; i++) {
         const char *a = arts[i % 4], *s = st[(i / 4) % 2];
@@ -345,9 +344,7 @@ void sim_burst(uint64_t n)
 {
     if (!sim.flood)
         sim_flood_init();
-    Proto__LogEntry **dec = calloc(sim.n_flood, sizeof *dec);
-    if (!dec)
-        abort();
+    Proto__LogEntry **dec = xcalloc(sim.n_flood, sizeof *dec);
     for (size_t i = 0; i < sim.n_flood; i++) {
         const grpc_slice *s = &sim.flood[i];
         dec[i] = proto__log_entry__unpack(NULL, GRPC_SLICE_LENGTH(*s), GRPC_SLICE_START_PTR(*s));
@@ -380,19 +377,15 @@ void sim_big_entry(unsigned mib)
 {
     static const char head[] = "Build completed for artifact frontend, with a huge sentence: ";
     size_t len = (size_t)mib << 20;
-    char *text = malloc(len + 1);
-    if (!text)
-        abort();
+    char *text = xmalloc(len + 1);
     memset(text, '.', len);
     memcpy(text, head, len < sizeof head - 1 ? len : sizeof head - 1);
     text[len] = '\0';
     pthread_mutex_lock(&sim.mu);
     const Proto__BuildState *bs = model_state(sim.model)->buildstate;
-    char *artifact = strdup(bs && bs->n_artifacts ? bs->artifacts[0]->key : "frontend");
-    char *status = strdup(bs && bs->n_artifacts ? bs->artifacts[0]->value : "Complete");
+    char *artifact = xstrdup(bs && bs->n_artifacts ? bs->artifacts[0]->key : "frontend");
+    char *status = xstrdup(bs && bs->n_artifacts ? bs->artifacts[0]->value : "Complete");
     pthread_mutex_unlock(&sim.mu);
-    if (!artifact || !status)
-        abort();
     Proto__BuildEvent b = PROTO__BUILD_EVENT__INIT;
     Proto__Event ev = PROTO__EVENT__INIT;
     b.artifact = artifact;

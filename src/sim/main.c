@@ -29,7 +29,8 @@ static const char usage[] =
     "(and goes on serving), [--healthy] generates no failure (syncs, cache hits and\n"
     "restarts that recover only).\n"
     "Faults: [--burst N] adds N entries to the log at once, [--big-entry MIB] one entry\n"
-    "of that size, both after the first iteration (or the played log).\n"
+    "of that size, both after the first iteration (or the played log), [--v2-fail\n"
+    "events|applogs|both] ends each call of that v2 stream UNAVAILABLE at once.\n"
     "BuildKit: [--buildkit-socket PATH] [--buildkit-port N] [--buildkit-step MS] [--buildkit-old]\n"
     "serves moby.buildkit.v1.Control there too (see src/sim/bk_sim.h).\n";
 
@@ -117,6 +118,10 @@ static int parse_args(int argc, char **argv, sim_opts_t *o)
             if (!v)
                 return bad_usage("missing value for", a);
             *file = v;
+        } else if (!strcmp(a, "--v2-fail")) {
+            if (!v || (o->v2_fail = !strcmp(v, "events") ? 1 : !strcmp(v, "applogs") ? 2
+                                  : !strcmp(v, "both") ? 3 : 0) == 0)
+                return bad_usage("bad value for", a);
         } else if (!strcmp(a, "--speed")) {
             char *end;
             if (!v || (o->speed = strtod(v, &end), end == v || *end || o->speed < 0))

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "core/xalloc.h"
 #include "transport/rpc_int.h"
 #include "sim/sim_int.h"
 #include "sim/story2.h"
@@ -201,9 +202,7 @@ void sim_logflood_init(void)
 {
     static const char pod[] = "loadgen-7d9f8b6c5-x2x4z";
     sim.n_logflood = 256;
-    sim.logflood = calloc(sim.n_logflood, sizeof *sim.logflood);
-    if (!sim.logflood)
-        abort();
+    sim.logflood = xcalloc(sim.n_logflood, sizeof *sim.logflood);
     int64_t t = sim_now_ns();
     for (size_t i = 0; i < sim.n_logflood; i++) {
         char msg[160], rich[200];

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "core/xalloc.h"
 #include "sources/logreader.h"
 #include "core/status.h"
 #include "sim/entries.h"
@@ -654,7 +655,7 @@ static void play_note_artifacts(void)
         n_artifacts = 0;
         for (size_t i = 0; i < bs->n_artifacts && n_artifacts < 16; i++) {
             cached[n_artifacts] = status_kind(bs->artifacts[i]->value) == STATUS_SUCCEEDED;
-            artifacts[n_artifacts++] = strdup(bs->artifacts[i]->key);
+            artifacts[n_artifacts++] = xstrdup(bs->artifacts[i]->key);
         }
     }
     /* The server goes on from the played log's State. */
@@ -748,7 +749,7 @@ int sim_scenario_start(void)
     rng = sim.opts.seed * 0x9E3779B97F4A7C15ull + 0x2545F4914F6CDD1Dull;
     sim.playing = sim.opts.play != NULL;
     for (size_t i = 0; i < SIM_ARTIFACTS; i++)
-        artifacts[i] = strdup(demo[i]);
+        artifacts[i] = xstrdup(demo[i]);
     n_artifacts = SIM_ARTIFACTS;
     if (pthread_create(&th, NULL, scenario_main, NULL) != 0) {
         fprintf(stderr, "skview-sim: cannot start the scenario thread\n");

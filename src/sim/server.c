@@ -12,6 +12,7 @@
 #include <string.h>
 #include <grpc/support/alloc.h>
 #include <grpc/support/time.h>
+#include "core/xalloc.h"
 #include "skaffold/entryfmt.h"
 #include "transport/rpc_int.h"
 #include "core/pbjson.h"
@@ -129,6 +130,26 @@ static bool sub_flooded(const sim_sub_t *s)
                                   : s->stream == SIM_STREAM_APPLOGS ? sim.opts.log_flood : 0);
 }
 
+/* --v2-fail: that v2 stream ends UNAVAILABLE before its first message. */
+static bool sub_fail_locked(sim_sub_t *s)
+{
+    unsigned bit = s->stream == SIM_STREAM_V2 ? 1 : s->stream == SIM_STREAM_APPLOGS ? 2 : 0;
+    if (!(sim.opts.v2_fail & bit))
+        return false;
+    static const grpc_status_code code = GRPC_STATUS_UNAVAILABLE;
+    static grpc_slice details;
+    details = grpc_slice_from_static_string("skview-sim --v2-fail: this stream fails");
+    grpc_op ops[3];
+    size_t n = srv_send_ops(ops, &s->md_sent, NULL, &code, &details);
+    s->status_sent = true;
+    if (grpc_call_start_batch(s->call, ops, n, &s->tag_send, NULL) != GRPC_CALL_OK) {
+        s->dead = true;
+        return true;
+    }
+    s->send_pending = true;
+    return true;
+}
+
 /* In a flood, the transport may hold a message for the next ones (one write
  * for many, not one per message), except every SIM_FLOOD_FLUSH-th and the
  * last, which carries the status: nothing waits for more than that. */
@@ -137,6 +158,8 @@ static bool sub_flooded(const sim_sub_t *s)
 void sim_pump_locked(sim_sub_t *s)
 {
     if (s->send_pending || s->dead || s->status_sent || sim.stopping || sim.exit_requested)
+        return;
+    if (sub_fail_locked(s))
         return;
     bool more = false;
     const grpc_slice *msg = sub_next_msg(s, &more);
@@ -203,9 +226,7 @@ static void sub_on_close(sim_sub_t *s)
 
 static void sub_start(grpc_call *call, sim_stream_t stream)
 {
-    sim_sub_t *s = calloc(1, sizeof *s);
-    if (!s)
-        abort();
+    sim_sub_t *s = xcalloc(1, sizeof *s);
     s->tag_send = (sim_tag_t){SIM_TAG_SEND, s};
     s->tag_close = (sim_tag_t){SIM_TAG_CLOSE, s};
     s->call = call;
@@ -350,9 +371,7 @@ static void on_handle(grpc_byte_buffer *bb, sim_answer_t *a)
 
 static void unary_answer(grpc_call *call, sim_answer_t *a)
 {
-    sim_unary_t *u = calloc(1, sizeof *u);
-    if (!u)
-        abort();
+    sim_unary_t *u = xcalloc(1, sizeof *u);
     u->tag = (sim_tag_t){SIM_TAG_UNARY, u};
     u->call = call;
     if (a->code == GRPC_STATUS_OK && !a->resp) {

@@ -6,6 +6,7 @@
  * searched linearly (a server has a handful of keys). Callers hold sim.mu. */
 #include <stdlib.h>
 #include <string.h>
+#include "core/xalloc.h"
 #include "transport/rpc_int.h"
 #include "core/status.h"
 #include "sim/sim_int.h"
@@ -14,9 +15,7 @@ static const char not_started[] = "Not Started";
 
 void *sim_pb_new(const ProtobufCMessageDescriptor *d)
 {
-    void *m = malloc(d->sizeof_message);
-    if (!m)
-        abort();
+    void *m = xmalloc(d->sizeof_message);
     protobuf_c_message_init(d, m);
     return m;
 }
@@ -25,17 +24,13 @@ void sim_pb_str(char **dst, const char *src)
 {
     if (*dst && *dst != protobuf_c_empty_string)
         free(*dst);
-    *dst = src && *src ? strdup(src) : (char *)protobuf_c_empty_string;
-    if (!*dst)
-        abort();
+    *dst = src && *src ? xstrdup(src) : (char *)protobuf_c_empty_string;
 }
 
 void *sim_pb_dup(const ProtobufCMessage *m)
 {
     size_t n = protobuf_c_message_get_packed_size(m);
-    uint8_t *buf = malloc(n ? n : 1);
-    if (!buf)
-        abort();
+    uint8_t *buf = xmalloc(n ? n : 1);
     protobuf_c_message_pack(m, buf);
     void *copy = protobuf_c_message_unpack(m->descriptor, NULL, n, buf);
     free(buf);
@@ -68,9 +63,7 @@ void sim_state_init(char *const *artifacts, size_t n, const Proto__Metadata *md)
     sim_pb_str(&s->filesyncstate->status, not_started);
     s->teststate = sim_pb_new(&proto__test_state__descriptor);
     sim_pb_str(&s->teststate->status, not_started);
-    s->buildstate->artifacts = calloc(n ? n : 1, sizeof *s->buildstate->artifacts);
-    if (!s->buildstate->artifacts)
-        abort();
+    s->buildstate->artifacts = xcalloc(n ? n : 1, sizeof *s->buildstate->artifacts);
     for (size_t i = 0; i < n; i++) {
         Proto__BuildState__ArtifactsEntry *e = sim_pb_new(&proto__build_state__artifacts_entry__descriptor);
         sim_pb_str(&e->key, artifacts[i]);
@@ -94,9 +87,7 @@ void sim_pb_map_set(void ***entries, size_t *n, const ProtobufCMessageDescriptor
             sim_pb_str((char **)((char *)(*entries)[i] + vo), value);
             return;
         }
-    *entries = realloc(*entries, (*n + 1) * sizeof **entries);
-    if (!*entries)
-        abort();
+    *entries = xrealloc(*entries, (*n + 1) * sizeof **entries);
     void *e = sim_pb_new(d);
     sim_pb_str((char **)((char *)e + ko), key);
     sim_pb_str((char **)((char *)e + vo), value);
@@ -116,9 +107,7 @@ void sim_pb_map_set_msg(void ***entries, size_t *n, const ProtobufCMessageDescri
             return;
         }
     }
-    *entries = realloc(*entries, (*n + 1) * sizeof **entries);
-    if (!*entries)
-        abort();
+    *entries = xrealloc(*entries, (*n + 1) * sizeof **entries);
     char *e = sim_pb_new(d);
     *(int32_t *)(e + ko) = key;
     *(ProtobufCMessage **)(e + vo) = sim_pb_dup(value);
@@ -141,10 +130,8 @@ static void debug_event(Proto__State *s, const Proto__DebuggingContainerEvent *d
 {
     status_kind_t k = status_kind(d->status);
     if (k == STATUS_STARTED) {
-        s->debuggingcontainers = realloc(s->debuggingcontainers,
+        s->debuggingcontainers = xrealloc(s->debuggingcontainers,
                                          (s->n_debuggingcontainers + 1) * sizeof *s->debuggingcontainers);
-        if (!s->debuggingcontainers)
-            abort();
         s->debuggingcontainers[s->n_debuggingcontainers++] = sim_pb_dup(&d->base);
     } else if (k == STATUS_TERMINATED) {
         size_t kept = 0;

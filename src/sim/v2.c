@@ -5,6 +5,7 @@
  * its v2 events one after the other, with the same timestamp. */
 #include <stdlib.h>
 #include <string.h>
+#include "core/xalloc.h"
 #include "transport/rpc_int.h"
 #include "core/pbjson.h"
 #include "sim/sim_int.h"
@@ -13,9 +14,7 @@ static void push(grpc_slice **arr, size_t *n, size_t *cap, grpc_slice s)
 {
     if (*n == *cap) {
         *cap = *cap ? 2 * *cap : 1024;
-        *arr = realloc(*arr, *cap * sizeof **arr);
-        if (!*arr)
-            abort();
+        *arr = xrealloc(*arr, *cap * sizeof **arr);
     }
     (*arr)[(*n)++] = s;
 }

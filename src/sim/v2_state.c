@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "core/xalloc.h"
 #include "transport/rpc_int.h"
 #include "sim/sim_int.h"
 
@@ -36,9 +37,7 @@ static Proto__V2__Metadata *metadata_new(char *const *artifacts, size_t n)
     Proto__V2__Metadata *md = sim_pb_new(&proto__v2__metadata__descriptor);
     md->build = sim_pb_new(&proto__v2__build_metadata__descriptor);
     md->build->type = PROTO__BUILD_TYPE__LOCAL;
-    md->build->artifacts = calloc(n ? n : 1, sizeof *md->build->artifacts);
-    if (!md->build->artifacts)
-        abort();
+    md->build->artifacts = xcalloc(n ? n : 1, sizeof *md->build->artifacts);
     for (size_t i = 0; i < n; i++) {
         Proto__V2__BuildMetadata__Artifact *a = sim_pb_new(&proto__v2__build_metadata__artifact__descriptor);
         char ctx[96];
@@ -54,9 +53,7 @@ static Proto__V2__Metadata *metadata_new(char *const *artifacts, size_t n)
     Proto__V2__DeployMetadata__Deployer *helm = sim_pb_new(&proto__v2__deploy_metadata__deployer__descriptor);
     helm->type = PROTO__DEPLOYER_TYPE__HELM;
     helm->count = 1;
-    md->deploy->deployers = malloc(sizeof *md->deploy->deployers);
-    if (!md->deploy->deployers)
-        abort();
+    md->deploy->deployers = xmalloc(sizeof *md->deploy->deployers);
     md->deploy->deployers[0] = helm;
     md->deploy->n_deployers = 1;
     md->deploy->cluster = PROTO__CLUSTER_TYPE__MINIKUBE;
@@ -98,9 +95,7 @@ static Proto__V2__State *state_empty(Proto__V2__BuildState__ArtifactsEntry **art
 
 static Proto__V2__BuildState__ArtifactsEntry **arts_not_started(char *const *names, size_t n)
 {
-    Proto__V2__BuildState__ArtifactsEntry **arts = calloc(n ? n : 1, sizeof *arts);
-    if (!arts)
-        abort();
+    Proto__V2__BuildState__ArtifactsEntry **arts = xcalloc(n ? n : 1, sizeof *arts);
     for (size_t i = 0; i < n; i++) {
         arts[i] = sim_pb_new(&proto__v2__build_state__artifacts_entry__descriptor);
         sim_pb_str(&arts[i]->key, names[i]);
@@ -129,9 +124,7 @@ void sim_state2_reset_build(void)
     if (!old)
         return;
     size_t n = old->buildstate->n_artifacts;
-    char **names = calloc(n ? n : 1, sizeof *names);
-    if (!names)
-        abort();
+    char **names = xcalloc(n ? n : 1, sizeof *names);
     for (size_t i = 0; i < n; i++)
         names[i] = old->buildstate->artifacts[i]->key;
     Proto__V2__State *s = state_empty(arts_not_started(names, n), n, sim_pb_dup(&old->metadata->base),
@@ -168,10 +161,8 @@ static void port_set(Proto__V2__State *s, const Proto__V2__PortForwardEvent *p)
 static void debug_event(Proto__V2__State *s, const Proto__V2__DebuggingContainerEvent *d)
 {
     if (!strcmp(d->status, "Started")) {
-        s->debuggingcontainers = realloc(s->debuggingcontainers,
+        s->debuggingcontainers = xrealloc(s->debuggingcontainers,
                                          (s->n_debuggingcontainers + 1) * sizeof *s->debuggingcontainers);
-        if (!s->debuggingcontainers)
-            abort();
         s->debuggingcontainers[s->n_debuggingcontainers++] = sim_pb_dup(&d->base);
     } else if (!strcmp(d->status, "Terminated")) {
         size_t kept = 0;

@@ -4,6 +4,7 @@
  * --state-log). */
 #include <stdlib.h>
 #include <string.h>
+#include "core/xalloc.h"
 #include "transport/rpc_int.h"
 #include "core/pbjson.h"
 #include "core/status.h"
@@ -69,9 +70,7 @@ void sim_append_locked(grpc_slice s, const Proto__LogEntry *e)
 {
     if (sim.n_hist == sim.cap_hist) {
         sim.cap_hist = sim.cap_hist ? 2 * sim.cap_hist : 1024;
-        sim.hist = realloc(sim.hist, sim.cap_hist * sizeof *sim.hist);
-        if (!sim.hist)
-            abort();
+        sim.hist = xrealloc(sim.hist, sim.cap_hist * sizeof *sim.hist);
     }
     sim.hist[sim.n_hist++] = s;
     model_fold(sim.model, e);

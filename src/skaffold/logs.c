@@ -392,11 +392,19 @@ static entry_t *line_push(logs_t *l, const origin_t *o)
     return e;
 }
 
+/* An application line's level is what its text says (logs_text_level). */
+static void text_set(entry_t *e, const char *text, size_t n)
+{
+    e->line.text = text;
+    e->line.len = (uint32_t)n;
+    if (e->line.src == LOG_APP)
+        e->line.level = (uint8_t)logs_text_level(text, n);
+}
+
 static void line_complete(logs_t *l, const origin_t *o, const char *s, size_t n)
 {
     entry_t *e = line_push(l, o);
-    e->line.text = text_store(l, s, n, &e->chunk);
-    e->line.len = (uint32_t)n;
+    text_set(e, text_store(l, s, n, &e->chunk), n);
 }
 
 /* ---- assembly ------------------------------------------------------------ */
@@ -429,8 +437,7 @@ static void pending_show(logs_t *l, pending_t *p)
         p->buf.data[--n] = '\0';
         p->cr = true;
     }
-    e->line.text = p->buf.data ? p->buf.data : empty;
-    e->line.len = (uint32_t)n;
+    text_set(e, p->buf.data ? p->buf.data : empty, n);
 }
 
 static void pending_unshow(pending_t *p)
@@ -450,8 +457,7 @@ static void pending_finish(logs_t *l, pending_t *p, bool eol)
     if (eol && n && p->buf.data[n - 1] == '\r')
         n--;
     e->line.flags &= (uint8_t)~LOG_PARTIAL;
-    e->line.text = text_store(l, p->buf.data ? p->buf.data : empty, n, &e->chunk);
-    e->line.len = (uint32_t)n;
+    text_set(e, text_store(l, p->buf.data ? p->buf.data : empty, n, &e->chunk), n);
     pending_remove(l, p);
 }
 
@@ -614,6 +620,43 @@ void logs_add_app(logs_t *l, int64_t time_ns, const char *pod, const char *conta
     };
     add_message(l, &o, msg, len);
     origin_release(l, &o);
+}
+
+/* ---- pod names ------------------------------------------------------------- */
+
+/* s[0..n) reads as a generated segment of min..max characters. */
+static bool hashlike(const char *s, size_t n, size_t min, size_t max)
+{
+    bool digit = false, vowel = false;
+    if (n < min || n > max)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] >= '0' && s[i] <= '9')
+            digit = true;
+        else if (s[i] < 'a' || s[i] > 'z')
+            return false;
+        else if (strchr("aeiou", s[i]))
+            vowel = true;
+    }
+    return digit || !vowel;
+}
+
+/* The position of the last '-' in s[0..n), or n when there is none. */
+static size_t last_dash(const char *s, size_t n)
+{
+    for (size_t i = n; i-- > 0;)
+        if (s[i] == '-')
+            return i;
+    return n;
+}
+
+size_t logs_workload_len(const char *pod)
+{
+    size_t n = strlen(pod), d = last_dash(pod, n);
+    if (d == n || d == 0 || !hashlike(pod + d + 1, n - d - 1, 5, 5))
+        return n;
+    size_t d2 = last_dash(pod, d);
+    return d2 < d && d2 > 0 && hashlike(pod + d2 + 1, d - d2 - 1, 6, 10) ? d2 : d;
 }
 
 /* ---- clearing and reading -------------------------------------------------- */

@@ -50,8 +50,18 @@ typedef enum log_src {
 
 /* Levels are Skaffold's LogLevel numbers (proto.LogLevel: DEBUG 0, INFO 1,
  * WARN 2, ERROR 3, FATAL 4, PANIC 5, TRACE 6, STANDARD 7 = plain console
- * output). Application lines have LOG_LEVEL_STANDARD. */
+ * output). An application line has the level its text says
+ * (logs_text_level), else LOG_LEVEL_STANDARD. */
 #define LOG_LEVEL_STANDARD 7
+
+/* The level an application's line says it has, by the common markers:
+ * logfmt `level=warn` (or `lvl=`), JSON `"level":"warn"` (or
+ * `"severity"`), klog's `W1207 10:00:00.000` prefix, a leading level word
+ * in capitals (`WARN ...`, `[ERROR] ...`, also after a date and time, and
+ * SGR colours around it) or Go's `panic: `. Values in any case: trace,
+ * debug, info, warn(ing), err(or), fatal, crit(ical), panic. LOG_LEVEL_STANDARD
+ * when it says none. Looks at the first 512 bytes. */
+int logs_text_level(const char *s, size_t n);
 
 enum log_flags {
     LOG_PARTIAL = 1,             /* no "\n" yet: may still grow */
@@ -112,21 +122,34 @@ uint64_t logs_generation(const logs_t *l);
  *   sources   bit (1 << LOG_SKAFFOLD) | (1 << LOG_APP); 0 = both
  *   solo      when any solo key is set, only lines matching one of them
  *   mute      lines matching any mute key are hidden
- *   min_level Skaffold lines below it (DEBUG < INFO < WARN < ERROR < FATAL <
- *             PANIC; TRACE lowest, STANDARD counts as INFO) are hidden;
- *             application lines always pass
+ *   min_level lines below it (DEBUG < INFO < WARN < ERROR < FATAL <
+ *             PANIC; TRACE lowest, STANDARD counts as INFO) are hidden:
+ *             Skaffold's by their level, the application's by the level
+ *             their text says (logs_text_level; none counts as INFO)
  *   iteration >= 0: only that dev loop
  *   text      substring, case-insensitive, of the text without its SGR
  *             sequences; or a bounded regular expression (regex; core/bre.h:
  *             PCRE2 syntax, caseless, limited in size, steps and time)
  * A key is one (what, value): the task, the subject (artifact or resource),
- * the pod or the container. */
+ * the pod, the container, or a workload's containers across its pods and
+ * rollouts: "frontend" (every container of the pods of that deployment,
+ * daemonset or job) or "frontend/web" (one container of them; see
+ * logs_workload_len). */
 typedef enum log_key_kind {
     LOG_KEY_TASK,
     LOG_KEY_SUBJECT,
     LOG_KEY_POD,
     LOG_KEY_CONTAINER,
+    LOG_KEY_WORKLOAD,
 } log_key_kind_t;
+
+/* The workload part of a pod's name: its length in pod, without the pod's
+ * generated suffixes ("frontend" of "frontend-7d9f8b6c5-x2x4z", of
+ * "frontend-x2x4z"): a last segment of 5 and one before it of 6-10
+ * lowercase letters and digits that read as generated (a digit, or no
+ * vowel, as Kubernetes' alphabet has none). A name without them ("web-0",
+ * a bare pod) is all workload. */
+size_t logs_workload_len(const char *pod);
 
 #define LOG_FILTER_MAX_KEYS 16
 

@@ -212,15 +212,30 @@ static const char *key_field(const log_line_t *ln, log_key_kind_t kind)
     case LOG_KEY_SUBJECT: return ln->subject;
     case LOG_KEY_POD: return ln->pod;
     case LOG_KEY_CONTAINER: return ln->container;
+    case LOG_KEY_WORKLOAD: return "";
     }
     return "";
 }
 
+/* key "workload" or "workload/container" names ln's pod's workload (and
+ * container): whatever pod a rollout gives it. */
+static bool workload_is(const log_line_t *ln, const char *key)
+{
+    if (ln->src != LOG_APP)
+        return false;
+    size_t w = logs_workload_len(ln->pod);
+    const char *slash = strchr(key, '/');
+    size_t kw = slash ? (size_t)(slash - key) : strlen(key);
+    return kw == w && !memcmp(key, ln->pod, w) && (!slash || !strcmp(slash + 1, ln->container));
+}
+
 static bool keys_any(const log_key_t *keys, size_t n, const log_line_t *ln)
 {
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(key_field(ln, keys[i].kind), keys[i].value) == 0)
+    for (size_t i = 0; i < n; i++) {
+        if (keys[i].kind == LOG_KEY_WORKLOAD ? workload_is(ln, keys[i].value)
+                                             : !strcmp(key_field(ln, keys[i].kind), keys[i].value))
             return true;
+    }
     return false;
 }
 
@@ -240,7 +255,7 @@ bool log_filter_match(const log_filter_t *f, const log_line_t *ln)
         return false;
     if (f->iteration >= 0 && ln->iteration != f->iteration)
         return false;
-    if (f->min_level >= 0 && ln->src == LOG_SKAFFOLD && level_rank(ln->level) < level_rank(f->min_level))
+    if (f->min_level >= 0 && level_rank(ln->level) < level_rank(f->min_level))
         return false;
     if (f->n_solo && !keys_any(f->solo, f->n_solo, ln))
         return false;

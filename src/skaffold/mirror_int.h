@@ -1,7 +1,8 @@
 /* Private to src/model: the State mirror, its fold rules and Skaffold's
  * resets, shared by model_fold and model_reconcile so that the rules have
- * one code path. The State's three maps have a hash index beside them
- * (keyidx_int.h) and grow by doubling, so a fold is O(1) per event however
+ * one code path. The State's three maps and its debugging containers have a
+ * hash index beside them
+ * (core/keyidx.h) and grow by doubling, so a fold is O(1) per event however
  * many distinct keys a session has. */
 #ifndef SKVIEW_MIRROR_INT_H
 #define SKVIEW_MIRROR_INT_H
@@ -13,6 +14,7 @@
 typedef struct mirror {
     Proto__State *s;
     keyidx_t arts, res, ports;
+    keyidx_t debug;              /* debuggingContainers by namespace, pod, container */
     size_t arts_alloc, res_alloc, ports_alloc, debug_alloc;
     const char *not_started;     /* "Not Started" (v1) or "NotStarted" (v2) */
 } mirror_t;

@@ -210,6 +210,7 @@ void model_clear(model_t *m)
     m->seq = 0;
     m->terminated = false;
     m->last_time = 0;
+    m->state_known = false;
     model_init_parts(m);
     /* What v2 folded stays (its stream replays on its own, model_clear_v2):
      * its sessions, with no v1 entry in them now; the errors it raised went
@@ -229,6 +230,7 @@ void model_mirror_restart(model_t *m)
 {
     mirror_free(&m->mirror);
     mirror_init(&m->mirror);
+    m->state_known = false;
     reslist_clear(&m->res);
     str_replace(&m->version, "");
     m->terminated = false;
@@ -366,8 +368,14 @@ void model_reconcile(model_t *m, const Proto__State *server, uint64_t since_seq)
     for (; seq < m->seq; seq++)
         model_refold(m, seq);
     reslist_sync(&m->res, m->mirror.s->statuscheckstate);
+    m->state_known = true;
     model_rows_note(m, true);
     m->generation++;
+}
+
+bool model_state_known(const model_t *m)
+{
+    return m->state_known;
 }
 
 /* ---- readers ------------------------------------------------------------------- */

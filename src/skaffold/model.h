@@ -229,6 +229,9 @@ uint64_t model_generation(const model_t *m);
 
 /* The mirror. Owned by the model; valid until the next fold/reconcile/clear. */
 const Proto__State *model_state(const model_t *m);
+/* Whether the mirror holds a State from the server (model_reconcile since
+ * the last clear): only then are its autoTrigger flags known. */
+bool model_state_known(const model_t *m);
 
 /* Skaffold's version sentence from the MetaEvent ("" if none), termination. */
 const char *model_version(const model_t *m);
@@ -314,6 +317,10 @@ int model_fold_v2(model_t *m, const Proto__V2__Event *ev, int stream);
 /* A v2 stream replays: forget what it folded (Events: tasks and Skaffold's
  * lines; ApplicationLogs: the application's lines). */
 void model_clear_v2(model_t *m, int stream);
+/* A live v2 Events stream replays while the lines it gave stay on screen:
+ * forget what it folded except Skaffold's lines (the caller skips the
+ * replay of the lines it holds, and keeps an ended session's). */
+void model_clear_tasks(model_t *m);
 /* The log ring (never NULL). Mutable for the session only (clear). */
 const logs_t *model_logs(const model_t *m);
 /* Whether the current session's timeline comes from v2 tasks. */

@@ -48,6 +48,7 @@ struct model {
     model_session_t *sessions;  /* session i + 1 */
     size_t n_sessions, sessions_alloc;
     uint32_t v1_session;    /* the session v1 entries are in (0: none yet) */
+    bool state_known;       /* a GetState State is in the mirror (model_state_known) */
     bool v1_seen;           /* a v1 entry or a GetState came, ever (model_clear
                              * keeps it: v1 replays, it does not go away) */
     hist_t hist;
@@ -78,7 +79,9 @@ void model_set_terminated(model_t *m, const char *status);
 void model_mirror_restart(model_t *m);
 /* roworder.c: ranks the keys the maps gained: after a fold, the keys it
  * appended (in the stream's order); after a reconcile (all), every key not
- * ranked yet, by name, since GetState's order is random. */
+ * ranked yet, by name, since GetState's order is random. Nothing for a
+ * model without history (a headless fold that only prints the State); a
+ * reader would rank what it reads, by name. */
 void model_rows_note(model_t *m, bool all);
 /* The position in the mirror's map of row i of the Artifacts (ROWS_ARTS)
  * or the Ports (ROWS_PORTS); i below the map's size. */

@@ -74,7 +74,7 @@ static int by_rank(const void *a, const void *b)
 
 void rank_note(rank_t *r, const char *const *keys, size_t n, rank_cmp_fn *cmp)
 {
-    const char **fresh = xmalloc((n ? n : 1) * sizeof *fresh);
+    const char *few[8], **fresh = n <= 8 ? few : xmalloc(n * sizeof *fresh);
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
         if (rank_find(r, keys[i]) < 0)
@@ -84,16 +84,36 @@ void rank_note(rank_t *r, const char *const *keys, size_t n, rank_cmp_fn *cmp)
         qsort(fresh, k, sizeof *fresh, batch_order);
     for (size_t i = 0; i < k; i++)
         rank_add(r, fresh[i]);
-    free(fresh);
+    if (fresh != few)
+        free(fresh);
+}
+
+/* Whether v is already in rank order (a list kept in first-seen order,
+ * the common case): no sort then. */
+static bool rank_sorted(const ranked_t *v, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (v[i - 1].rank > v[i].rank)
+            return false;
+    return true;
 }
 
 void rank_order(rank_t *r, const char *const *keys, size_t n, rank_cmp_fn *cmp, size_t *perm)
 {
-    rank_note(r, keys, n, cmp);
     ranked_t *v = xmalloc((n ? n : 1) * sizeof *v);
-    for (size_t i = 0; i < n; i++)
+    bool unseen = false;
+    for (size_t i = 0; i < n; i++) {
         v[i] = (ranked_t){ rank_find(r, keys[i]), i };
-    qsort(v, n, sizeof *v, by_rank);
+        unseen |= v[i].rank < 0;
+    }
+    if (unseen) {
+        rank_note(r, keys, n, cmp);
+        for (size_t i = 0; i < n; i++)
+            if (v[i].rank < 0)
+                v[i].rank = rank_find(r, keys[i]);
+    }
+    if (!rank_sorted(v, n))
+        qsort(v, n, sizeof *v, by_rank);
     for (size_t i = 0; i < n; i++)
         perm[i] = v[i].pos;
     free(v);

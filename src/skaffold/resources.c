@@ -1,4 +1,5 @@
 /* Per-resource detail (see resources_int.h). */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include "skaffold/model_int.h"
@@ -39,16 +40,6 @@ void reslist_free(reslist_t *l)
     reslist_init(l);
 }
 
-typedef struct res_key {
-    const reslist_t *l;
-    const char *name;
-} res_key_t;
-
-static bool res_eq(const void *ctx, size_t pos)
-{
-    const res_key_t *k = ctx;
-    return strcmp(k->l->v[pos].name, k->name) == 0;
-}
 
 /* Up to this many resources are found by comparing; the index exists only
  * beyond. */
@@ -56,15 +47,15 @@ static bool res_eq(const void *ctx, size_t pos)
 
 model_resource_t *reslist_find(const reslist_t *l, const char *name)
 {
-    res_key_t k = { l, name };
+    keyidx_str_key_t k = {l->v, sizeof *l->v, offsetof(model_resource_t, name), name};
     /* A rollout's handful of resources: comparing beats hashing. */
     if (l->n <= RES_SCAN_MAX) {
         for (size_t i = 0; i < l->n; i++)
-            if (res_eq(&k, i))
+            if (keyidx_str_eq(&k, i))
                 return &l->v[i];
         return NULL;
     }
-    long pos = keyidx_find(&l->ix, keyidx_hash_str(name), res_eq, &k);
+    long pos = keyidx_find(&l->ix, keyidx_hash_str(name), keyidx_str_eq, &k);
     return pos < 0 ? NULL : &l->v[pos];
 }
 

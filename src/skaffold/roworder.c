@@ -67,6 +67,12 @@ static const char **map_keys(const model_t *m, enum model_rows w, size_t from, s
 /* Ranks entries [from, n) of the map. */
 static void note_range(model_t *m, enum model_rows w, size_t from, size_t n, rank_cmp_fn *cmp)
 {
+    if (n == from + 1) { /* a fold's one key: no allocation */
+        char one[16];
+        const char *key = map_key(m, w, from, one);
+        rank_note(&m->rows[w].rank, &key, 1, cmp);
+        return;
+    }
     char (*num)[16];
     const char **keys = map_keys(m, w, from, n, &num);
     rank_note(&m->rows[w].rank, keys, n > from ? n - from : 0, cmp);
@@ -76,6 +82,8 @@ static void note_range(model_t *m, enum model_rows w, size_t from, size_t n, ran
 
 void model_rows_note(model_t *m, bool all)
 {
+    if (m->opts.no_history)
+        return; /* a headless fold that only prints the State: no rows */
     for (int w = 0; w < ROWS__N; w++) {
         size_t n = map_count(m, w), seen = m->rows_seen[w];
         if (all)

@@ -439,14 +439,17 @@ int model_fold_v2(model_t *m, const Proto__V2__Event *ev, int stream)
 
 void model_clear_v2(model_t *m, int stream)
 {
+    logs_clear(m->logs, stream != 0 ? LOG_APP : LOG_SKAFFOLD);
+    if (stream == 0)
+        model_clear_tasks(m);
+    m->generation++;
+}
+
+void model_clear_tasks(model_t *m)
+{
     tasks_t *tk = &m->tasks;
 
     m->generation++;
-    if (stream != 0) {
-        logs_clear(m->logs, LOG_APP);
-        return;
-    }
-    logs_clear(m->logs, LOG_SKAFFOLD);
     tasks_retract_errors(m);
     if (tk->mirror_used && !m->v1_seen)
         model_mirror_restart(m);

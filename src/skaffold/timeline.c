@@ -2,6 +2,7 @@
  * DevLoopEvents; Skaffold v0.x sends none, so phase events that find no open
  * iteration open an implicit one, and an implicit iteration gives way to the
  * next when a phase starts over (a build after the deploy, a second deploy). */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include "skaffold/model_int.h"
@@ -20,6 +21,7 @@ static void tl_iter_free(tl_iter_t *ti)
         free(ti->it.builds[i].platforms);
     }
     free(ti->it.builds);
+    keyidx_free(&ti->builds_ix);
     free(ti);
 }
 
@@ -109,17 +111,21 @@ static bool span_started(const span_t *s)
     return s->status != STATUS_NONE && s->status != STATUS_NOT_STARTED;
 }
 
+/* The artifact's span in ti (an index: 40,000 artifacts once made the fold
+ * quadratic), made when create. */
 static artifact_span_t *tl_build_span(tl_iter_t *ti, const char *artifact, bool create)
 {
     iteration_t *it = &ti->it;
-
-    for (size_t i = 0; i < it->n_builds; i++)
-        if (strcmp(it->builds[i].artifact, artifact) == 0)
-            return &it->builds[i];
+    keyidx_str_key_t k = {it->builds, sizeof *it->builds, offsetof(artifact_span_t, artifact), artifact};
+    uint32_t h = keyidx_hash_str(artifact);
+    long pos = keyidx_find(&ti->builds_ix, h, keyidx_str_eq, &k);
+    if (pos >= 0)
+        return &it->builds[pos];
     if (!create)
         return NULL;
     it->builds = model_grow(it->builds, &ti->builds_alloc, it->n_builds + 1,
                             sizeof *it->builds, 0);
+    keyidx_add(&ti->builds_ix, h, it->n_builds);
     artifact_span_t *b = &it->builds[it->n_builds++];
     memset(b, 0, sizeof *b);
     b->artifact = xstrdup(artifact);

@@ -3,11 +3,13 @@
 #define SKVIEW_TIMELINE_INT_H
 
 #include <stdbool.h>
+#include "core/keyidx.h"
 #include "skaffold/model.h"
 
 typedef struct tl_iter {
     iteration_t it;          /* what readers see */
     size_t builds_alloc;
+    keyidx_t builds_ix;      /* it.builds by artifact (keyidx.h) */
     bool open;               /* still taking phase events */
     uint64_t last_error;     /* newest error raised in it, for error_id */
 } tl_iter_t;

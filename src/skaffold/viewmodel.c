@@ -119,6 +119,7 @@ void vm_loop(const model_t *m, vm_loop_t *out)
         .auto_build = s->buildstate && s->buildstate->autotrigger,
         .auto_sync = s->filesyncstate && s->filesyncstate->autotrigger,
         .auto_deploy = s->deploystate && s->deploystate->autotrigger,
+        .auto_known = model_state_known(m),
         .file_sync = s->filesyncstate ? or_empty(s->filesyncstate->status) : "",
         .test = s->teststate ? or_empty(s->teststate->status) : "",
     };

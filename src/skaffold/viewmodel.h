@@ -3,8 +3,8 @@
  * read-only: every call takes a const model_t. Strings borrow from the model
  * and stay valid until its next fold or reconcile; they are raw (untrusted)
  * and the UI sanitises them when it draws. */
-#ifndef SKVIEW_MODEL_VIEWMODEL_H
-#define SKVIEW_MODEL_VIEWMODEL_H
+#ifndef SKVIEW_VIEWMODEL_H
+#define SKVIEW_VIEWMODEL_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -60,6 +60,7 @@ void vm_debug_ports(const model_t *m, size_t i, strbuf_t *out);
 /* ---- The header's dev-loop line ------------------------------------------ */
 typedef struct vm_loop {
     bool auto_build, auto_sync, auto_deploy;
+    bool auto_known;           /* the server said them (GetState); else unknown */
     const char *file_sync;     /* fileSyncState.status, "" if none */
     const char *test;          /* testState.status (Skaffold 2.x), "" if none */
 } vm_loop_t;

@@ -3,8 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/xalloc.h"
 #include "sources/bk_reader.h"
-#include "sources/input.h"
+#include "sources/spool.h"
 #include "sources/recording.h"
 
 struct bk_reader {
@@ -51,16 +52,14 @@ static bk_format_t detect(FILE *f)
 
 bk_reader_t *bk_reader_open(const char *path, char *errbuf, size_t errlen)
 {
-    FILE *f = input_fopen(path);
+    FILE *f = spool_fopen(path);
     if (!f) {
         snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
         return NULL;
     }
-    bk_reader_t *r = calloc(1, sizeof *r);
-    if (!r)
-        abort();
+    bk_reader_t *r = xcalloc(1, sizeof *r);
     r->f = f;
-    r->path = strdup(path);
+    r->path = xstrdup(path);
     arena_init(&r->arena);
     r->parser = pbjson_parser_new();
     r->format = detect(f);

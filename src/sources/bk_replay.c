@@ -9,7 +9,7 @@
 #include "buildkit/bk_progress.h"
 #include "sources/bk_reader.h"
 #include "sources/bk_replay.h"
-#include "sources/input.h"
+#include "sources/spool.h"
 #include "sources/recording.h"
 #include "sources/pacer.h"
 
@@ -46,7 +46,7 @@ static bool rawjson_head(const char *s)
 
 bool bk_replay_is_file(const char *path)
 {
-    FILE *f = input_fopen(path);
+    FILE *f = spool_fopen(path);
     if (!f)
         return false;
     char head[512] = {0};

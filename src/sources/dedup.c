@@ -1,6 +1,7 @@
 /* Recognising a replayed history: see dedup.h. */
 #include <stdlib.h>
 #include <string.h>
+#include "core/xalloc.h"
 #include "sources/dedup.h"
 
 void dedup_init(dedup_t *d)
@@ -40,9 +41,7 @@ static uint64_t entry_hash(dedup_t *d, const ProtobufCMessage *e)
     if (n > d->buf_cap) {
         d->buf_cap = n * 2;
         free(d->buf);
-        d->buf = malloc(d->buf_cap);
-        if (!d->buf)
-            abort();
+        d->buf = xmalloc(d->buf_cap);
     }
     protobuf_c_message_pack(e, d->buf);
     uint64_t h = 0xcbf29ce484222325ull;
@@ -61,9 +60,7 @@ static void remember(dedup_t *d, uint64_t h)
     }
     if (d->n == d->cap) {
         d->cap = d->cap ? 2 * d->cap : 1024;
-        d->hashes = realloc(d->hashes, d->cap * sizeof *d->hashes);
-        if (!d->hashes)
-            abort();
+        d->hashes = xrealloc(d->hashes, d->cap * sizeof *d->hashes);
     }
     d->hashes[d->n++] = h;
 }

@@ -22,8 +22,8 @@
  *                      are new (the consumer should say so).
  * The entry after a reset that matches is followed by more DEDUP_OLD until
  * the replay reaches what was seen, then DEDUP_NEW. */
-#ifndef SKVIEW_LIVE_DEDUP_H
-#define SKVIEW_LIVE_DEDUP_H
+#ifndef SKVIEW_DEDUP_H
+#define SKVIEW_DEDUP_H
 
 #include <stddef.h>
 #include <stdint.h>

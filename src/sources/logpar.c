@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "core/xalloc.h"
 #include "sources/logline.h"
 #include "sources/logpar.h"
 
@@ -83,10 +84,8 @@ static void *grow(void *p, size_t *cap, size_t need, size_t elem)
     if (need <= *cap) return p;
     size_t c = *cap ? *cap * 2 : 1024;
     while (c < need) c *= 2;
-    void *q = realloc(p, c * elem);
-    if (!q) abort();
     *cap = c;
-    return q;
+    return xrealloc(p, c * elem);
 }
 
 static void add_entry(batch_t *b, const log_item_t *e, bool unwrapped)
@@ -118,9 +117,7 @@ static size_t batch_read(par_t *p, batch_t *b, size_t at, size_t off, size_t n)
     if (at + n + 1 > b->buf_cap) {
         size_t cap = b->buf_cap ? b->buf_cap : 4096;
         while (cap < at + n + 1) cap *= 2;
-        char *nb = realloc(b->buf, cap);
-        if (!nb) abort();
-        b->buf = nb;
+        b->buf = xrealloc(b->buf, cap);
         b->buf_cap = cap;
     }
     size_t got = 0;

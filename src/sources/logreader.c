@@ -5,8 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "core/xalloc.h"
 #include "sources/logreader.h"
-#include "sources/input.h"
+#include "sources/spool.h"
 #include "sources/logline.h"
 #include "sources/logpar.h"
 #include "sources/recording.h"
@@ -61,9 +62,7 @@ static size_t fill(logreader_t *r, size_t want)
     if (r->len + want > r->cap) {
         size_t cap = r->cap;
         while (cap < r->len + want) cap *= 2;
-        char *b = realloc(r->buf, cap + 1);
-        if (!b) abort();
-        r->buf = b;
+        r->buf = xrealloc(r->buf, cap + 1);
         r->cap = cap;
     }
     size_t added = 0;
@@ -162,19 +161,17 @@ logreader_t *logreader_open(const char *path, const logreader_opts_t *opts, char
                             size_t errlen)
 {
     bool is_stdin = !strcmp(path, "-");
-    int fd = input_open(path);
+    int fd = spool_open(path);
     if (fd < 0) {
         snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
         return NULL;
     }
-    logreader_t *r = calloc(1, sizeof *r);
-    if (!r) abort();
+    logreader_t *r = xcalloc(1, sizeof *r);
     r->fd = fd;
-    r->path = strdup(is_stdin ? "<stdin>" : path);
+    r->path = xstrdup(is_stdin ? "<stdin>" : path);
     if (opts) r->opts = *opts;
     r->cap = READ_CHUNK;
-    r->buf = malloc(r->cap + 1);
-    if (!r->buf || !r->path) abort();
+    r->buf = xmalloc(r->cap + 1);
     r->json = pbjson_parser_new();
     arena_init(&r->arena);
     detect(r);

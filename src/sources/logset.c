@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "core/xalloc.h"
 #include "sources/logset.h"
 #include "sources/pacer.h"
 
@@ -25,9 +26,7 @@ char *logset_sibling(const char *path)
     if (!strcmp(path, "-"))
         return NULL;
     size_t n = strlen(path);
-    char *sib = malloc(n + 4);
-    if (!sib)
-        abort();
+    char *sib = xmalloc(n + 4);
     memcpy(sib, path, n);
     memcpy(sib + n, ".v2", 4);
     struct stat st;
@@ -60,9 +59,7 @@ static int refuse_sibling(const char *path, logreader_t *sib, char *errbuf, size
 logset_t *logset_open(const char *path, const logreader_opts_t *opts, bool sibling, char *errbuf,
                       size_t errlen)
 {
-    logset_t *s = calloc(1, sizeof *s);
-    if (!s)
-        abort();
+    logset_t *s = xcalloc(1, sizeof *s);
     s->r[0] = logreader_open(path, opts, errbuf, errlen);
     if (!s->r[0]) {
         free(s);

@@ -1,6 +1,6 @@
 /* The one replay pacer: what plays a saved stream back at the pace it was
- * written, for both replays (Skaffold logs, live/replay.c, and BuildKit
- * builds in the Build pane, ui/bk_replay.c).
+ * written, for both replays (Skaffold logs, sources/replay.c, and BuildKit
+ * builds in the Build pane, sources/bk_replay.c).
  *
  * The owner reads ahead one item and knows its time; the pacer knows the
  * time of the last item delivered, the speed and whether playback is paused,
@@ -25,8 +25,8 @@
  * longer wait shows a screen that does not move; a night of silence in a log
  * (or centuries between two hostile timestamps) must not stall a replay, and
  * 2 s is still long enough to see that there was a pause. */
-#ifndef SKVIEW_LIVE_PACER_H
-#define SKVIEW_LIVE_PACER_H
+#ifndef SKVIEW_PACER_H
+#define SKVIEW_PACER_H
 
 #include <stdbool.h>
 #include <stddef.h>

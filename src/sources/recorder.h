@@ -11,8 +11,8 @@
  * Use: recorder_open(); on each new stream (the live client's on_reset)
  * recorder_reset(); each entry through recorder_entry(); the v2 streams
  * likewise (recorder_v2_reset, recorder_v2); recorder_close(). */
-#ifndef SKVIEW_LIVE_RECORDER_H
-#define SKVIEW_LIVE_RECORDER_H
+#ifndef SKVIEW_RECORDER_H
+#define SKVIEW_RECORDER_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "core/xalloc.h"
 #include "sources/recording.h"
 
 /* CRC-32C (Castagnoli), reflected, table-driven. */
@@ -200,7 +201,7 @@ int recording_open_append(recording_writer_t *w, const char *path, const char **
             *note = note_buf;
     }
     w->fd = fd;
-    w->path = strdup(path);
+    w->path = xstrdup(path);
     return 0;
 }
 
@@ -209,8 +210,8 @@ int recording_write(recording_writer_t *w, int kind, const ProtobufCMessage *msg
     size_t len = protobuf_c_message_get_packed_size(msg);
     if (len > RECORDING_MAX) { errno = EMSGSIZE; return -1; }
     unsigned char stackbuf[4096], *buf = stackbuf;
-    if (len + RECORDING_HEADER_LEN > sizeof stackbuf && !(buf = malloc(len + RECORDING_HEADER_LEN)))
-        return -1;
+    if (len + RECORDING_HEADER_LEN > sizeof stackbuf)
+        buf = xmalloc(len + RECORDING_HEADER_LEN);
     buf[8] = (unsigned char)kind;
     protobuf_c_message_pack(msg, buf + RECORDING_HEADER_LEN);
     put_le32(buf, (uint32_t)len);
@@ -243,9 +244,7 @@ void rec_stream_init(rec_stream_t *s, ssize_t (*read_fn)(void *, void *, size_t)
     s->read = read_fn;
     s->ctx = ctx;
     s->cap = npre > REC_CHUNK ? npre : REC_CHUNK;
-    s->buf = malloc(s->cap);
-    if (!s->buf)
-        abort();
+    s->buf = xmalloc(s->cap);
     if (npre)
         memcpy(s->buf, pre, npre);
     s->len = npre;
@@ -275,9 +274,7 @@ static bool rs_have(rec_stream_t *s, size_t n)
             size_t cap = s->cap;
             while (cap < s->len + want)
                 cap *= 2;
-            unsigned char *b = realloc(s->buf, cap);
-            if (!b)
-                abort();
+            unsigned char *b = xrealloc(s->buf, cap);
             s->buf = b;
             s->cap = cap;
         }

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/xalloc.h"
 #include "sources/logset.h"
 #include "sources/pacer.h"
 #include "sources/replay.h"
@@ -33,9 +34,7 @@ static void marks_add(marks_t *m, uint64_t at)
 {
     if (m->n == m->cap) {
         m->cap = m->cap ? m->cap * 2 : 64;
-        m->at = realloc(m->at, m->cap * sizeof *m->at);
-        if (!m->at)
-            abort();
+        m->at = xrealloc(m->at, m->cap * sizeof *m->at);
     }
     m->at[m->n++] = at;
 }
@@ -178,12 +177,10 @@ static int rewind_reader(replay_t *r)
 replay_t *replay_open(uv_loop_t *loop, const char *path, double speed,
                       const source_sink_t *cb, char *err, size_t errlen)
 {
-    replay_t *r = calloc(1, sizeof *r);
-    if (!r)
-        abort();
+    replay_t *r = xcalloc(1, sizeof *r);
     r->loop = loop;
     r->cb = *cb;
-    r->path = strdup(path);
+    r->path = xstrdup(path);
     if (scan(r, err, errlen) || !(r->reader = logset_open(path, &ropts, true, err, errlen))) {
         free(r->iters.at);
         free(r->errors.at);

@@ -10,15 +10,15 @@
  *
  * The file is scanned once when opened, so the replay knows its length, where
  * each iteration starts and where errors are. Pacing (speeds, pause, the cap
- * on long gaps, PACER_MAX_GAP_MS) is the one pacer's, live/pacer.h.
+ * on long gaps, PACER_MAX_GAP_MS) is the one pacer's, sources/pacer.h.
  *
- * The replay takes the one sink (io/source.h) and calls on_reset, on_entry,
+ * The replay takes the one sink (sources/source.h) and calls on_reset, on_entry,
  * on_v2_reset, on_v2 (with the stream each event came from), on_error (a malformed line, skipped, or an I/O error) and on_change
  * (position, pause state or speed changed: the viewer redraws). Callbacks
  * run on the loop thread. The entry passed to on_entry is valid only during
  * the call. */
-#ifndef SKVIEW_LIVE_REPLAY_H
-#define SKVIEW_LIVE_REPLAY_H
+#ifndef SKVIEW_REPLAY_H
+#define SKVIEW_REPLAY_H
 
 #include <stdbool.h>
 #include <stdint.h>

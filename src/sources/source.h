@@ -21,7 +21,7 @@
  *             consumer passes its model_seq()).
  *   on_conn   (live only) connection changes; detail names the cause
  *             ("UNAVAILABLE: Connection refused"), retry_ms the delay before
- *             the next attempt (see live/client.h).
+ *             the next attempt (see transport/client.h).
  *   on_change (replay only) position, pause state or speed changed: the
  *             viewer redraws.
  *   on_error  for each problem the source recovered from or stopped at; where

@@ -11,8 +11,8 @@
  * Rejected (a usage error naming the address): an empty address, a port out
  * of range or not a number (99999 would otherwise wrap to another port),
  * an empty host, a bare IPv6 address with what looks like a port. */
-#ifndef SKVIEW_LIVE_ADDR_H
-#define SKVIEW_LIVE_ADDR_H
+#ifndef SKVIEW_ADDR_H
+#define SKVIEW_ADDR_H
 
 #include <stdbool.h>
 #include <stddef.h>

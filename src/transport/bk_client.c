@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <grpc/status.h>
+#include "core/xalloc.h"
 #include "transport/bk_client.h"
 #include "transport/docker.h"
 #include "transport/rpc_int.h"
@@ -69,12 +70,10 @@ bk_client_t *bk_client_new(uv_loop_t *loop, const char *addr, char *err, size_t 
     char target[1024];
     if (bk_target(addr, target, sizeof target, err, errlen) != 0)
         return NULL;
-    bk_client_t *c = calloc(1, sizeof *c);
-    if (!c)
-        abort();
+    bk_client_t *c = xcalloc(1, sizeof *c);
     char path[1024];
     if (docker_addr(addr, path, sizeof path, err, errlen) == 1) {
-        c->docker_sock = strdup(path);
+        c->docker_sock = xstrdup(path);
         c->eng = eng_new_dialled(loop, "docker", dial_docker, c, "buildkit");
     } else {
         c->eng = eng_new(loop, target, "buildkit");
@@ -85,7 +84,7 @@ bk_client_t *bk_client_new(uv_loop_t *loop, const char *addr, char *err, size_t 
         free(c);
         return NULL;
     }
-    c->addr = strdup(addr);
+    c->addr = xstrdup(addr);
     return c;
 }
 
@@ -140,9 +139,7 @@ static char *end_message(const bk_ctx_t *x, const eng_end_t *end, int *code)
     } else {
         return eng_status_text(*code, end->details);
     }
-    char *out = strdup(buf);
-    if (!out)
-        abort();
+    char *out = xstrdup(buf);
     return out;
 }
 
@@ -167,9 +164,7 @@ static bk_call_t *call(bk_client_t *c, const char *method, const ProtobufCMessag
                        const ProtobufCMessageDescriptor *resp, bool stream, bk_rpc_msg_cb on_msg,
                        bk_rpc_end_cb on_end, void *arg)
 {
-    bk_ctx_t *x = malloc(sizeof *x);
-    if (!x)
-        abort();
+    bk_ctx_t *x = xmalloc(sizeof *x);
     *x = (bk_ctx_t){c, on_msg, on_end, arg, NULL, resp->name};
     if (!strcmp(method, BK_SERVICE "ListenBuildHistory"))
         x->unimplemented = BK_NO_HISTORY;

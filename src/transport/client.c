@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include <grpc/status.h>
+#include "core/xalloc.h"
 #include "transport/client.h"
 #include "transport/client_int.h"
 #include "transport/rpc_int.h"
@@ -182,6 +183,11 @@ static void v2_ended(void *arg, const eng_end_t *end)
      * reconnect's delay). Ended cleanly alone: the server meant it
      * (Skaffold ends its streams only when it exits); the next reconnect
      * asks again. */
+    if (end->code != GRPC_STATUS_OK && c->stream && eng_conn(c->eng) == LIVE_CONNECTED && c->cb.on_error) {
+        char *detail = eng_status_text(end->code, end->details);  /* said; retried below */
+        c->cb.on_error(c->cb.ctx, v2_names[v->which], detail, false);
+        free(detail);
+    }
     if (end->code != GRPC_STATUS_OK && c->stream && !uv_is_active((uv_handle_t *)&c->v2_retry)) {
         int rc = uv_timer_start(&c->v2_retry, v2_retry_fire, eng_backoff_delay(c->eng, c->v2_attempt++), 0);
         if (rc < 0)
@@ -231,9 +237,7 @@ static int unary_send(live_client_t *c, live_unary_kind_t kind, const char *meth
 {
     if (c->stopping)
         return -1;
-    live_unary_t *u = calloc(1, sizeof *u);
-    if (!u)
-        abort();
+    live_unary_t *u = xcalloc(1, sizeof *u);
     *u = (live_unary_t){c, kind, done, arg, 0, c->epoch, automatic, c->stats.entries};
     if (kind == LIVE_UNARY_STATE && c->cb.on_state_request)
         u->state_tag = c->cb.on_state_request(c->cb.ctx);
@@ -324,9 +328,7 @@ static void unary_ended(void *arg, const eng_end_t *end)
     if (code == GRPC_STATUS_OK && u->kind == LIVE_UNARY_STATE && !c->stopping)
         code = unary_deliver_state(c, u, end);
     if (code == GRPC_STATUS_INTERNAL && end->code == GRPC_STATUS_OK) {
-        msg = strdup("INTERNAL: GetState: the answer is not a State");
-        if (!msg)
-            abort();
+        msg = xstrdup("INTERNAL: GetState: the answer is not a State");
     } else {
         msg = eng_status_text(code, end->details);
     }
@@ -426,12 +428,10 @@ live_client_t *live_client_new(uv_loop_t *loop, const live_opts_t *opts, const l
 {
     if (!opts || !opts->addr)
         return NULL;
-    live_client_t *c = calloc(1, sizeof *c);
-    if (!c)
-        abort();
+    live_client_t *c = xcalloc(1, sizeof *c);
     c->loop = loop;
     c->opts = *opts;
-    c->addr = strdup(opts->addr);
+    c->addr = xstrdup(opts->addr);
     c->opts.addr = c->addr;
     if (!c->opts.deadline_ms)
         c->opts.deadline_ms = LIVE_DEADLINE_DEFAULT_MS;

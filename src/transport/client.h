@@ -51,14 +51,16 @@
  * a delay on the connection's schedule (engine.h), counted apart from the
  * connection's attempts; one the server ends cleanly
  * (status OK) is not, until the next reconnect; when the connection is
- * lost, the reconnect opens all three. Without reconnect, such a failure goes to
- * on_error (where "v2 Events" or "v2 ApplicationLogs", fatal). Control
+ * lost, the reconnect opens all three. Each such failure is said through
+ * on_error (where "v2 Events" or "v2 ApplicationLogs", the status; not
+ * fatal: the retry follows, and a header can show a stream that keeps
+ * failing). Without reconnect, such a failure goes to on_error (fatal). Control
  * calls stay on v1: Skaffold 2.x wires no runner to the v2 ones.
  *
  * The control calls also work on a client that was never started (headless
  * commands use it so: new -> call -> stop in its done callback). */
-#ifndef SKVIEW_LIVE_CLIENT_H
-#define SKVIEW_LIVE_CLIENT_H
+#ifndef SKVIEW_CLIENT_H
+#define SKVIEW_CLIENT_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -82,7 +84,7 @@ typedef struct live_result {
 } live_result_t;
 
 /* The callbacks of a live source: the one sink every source takes (see
- * io/source.h). The client calls on_reset, on_entry, on_state_request,
+ * sources/source.h). The client calls on_reset, on_entry, on_state_request,
  * on_state and on_conn. Without reconnect, on_conn(LIVE_STOPPED) comes with
  * detail NULL when the server ended the stream cleanly (status OK), with the
  * failure otherwise. */

@@ -98,7 +98,7 @@ static int read_head(int fd, char *buf, size_t cap, const char **why)
         struct pollfd p = {fd, POLLIN, 0};
         long left = ms_left(&end);
         if (left <= 0 || poll(&p, 1, (int)left) == 0) {
-            *why = "no answer within 5 s";
+            *why = "no answer within " DOCKER_DIAL_TIMEOUT_TEXT;
             return -1;
         }
         ssize_t r = read(fd, buf + len, 1);
@@ -158,10 +158,15 @@ static int upgrade(int fd, const char *path, char *err, size_t errlen)
         }
         off += (size_t)w;
     }
-    char head[4096];
+    char head[4096] = "";
     const char *why = "";
-    if (read_head(fd, head, sizeof head, &why) < 0) {
-        snprintf(err, errlen, "%s does not answer as a Docker daemon (%s)", path, why);
+    if (read_head(fd, head, sizeof head, &why) < 0 && strncmp(head, "HTTP/1.", 7)) {
+        char line[96];
+        status_line(head, line, sizeof line);
+        if (*line)
+            snprintf(err, errlen, "%s does not answer as a Docker daemon (it said '%s')", path, line);
+        else
+            snprintf(err, errlen, "%s does not answer as a Docker daemon (%s)", path, why);
         return -1;
     }
     return check_head(path, head, err, errlen);

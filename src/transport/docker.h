@@ -21,6 +21,7 @@
 
 #define DOCKER_DEFAULT_SOCK "/var/run/docker.sock"
 #define DOCKER_DIAL_TIMEOUT_MS 5000
+#define DOCKER_DIAL_TIMEOUT_TEXT "5 s"
 
 /* 1 with the socket's path in path when addr names Docker's BuildKit, 0 when
  * it is another kind of address, -1 with err filled when it names Docker

@@ -15,6 +15,7 @@
 #include <grpc/support/log.h>
 #include <grpc/support/time.h>
 #include <stdatomic.h>
+#include "core/xalloc.h"
 #include "core/textsafe.h"
 #include "core/xalloc.h"
 #include "transport/engine.h"
@@ -100,9 +101,7 @@ struct eng {
 
 static eng_chunk_t *chunk_new(size_t cap, eng_chunk_t *next)
 {
-    eng_chunk_t *ch = malloc(sizeof *ch + cap);
-    if (!ch)
-        abort();
+    eng_chunk_t *ch = xmalloc(sizeof *ch + cap);
     ch->next = next;
     ch->used = 0;
     ch->cap = cap;
@@ -173,9 +172,7 @@ static void ev_append_locked(eng_t *e, eng_ev_t *ev)
 
 static void ev_push_locked(eng_t *e, eng_ev_kind_t kind, eng_call_t *c)
 {
-    eng_ev_t *ev = malloc(sizeof *ev);
-    if (!ev)
-        abort();
+    eng_ev_t *ev = xmalloc(sizeof *ev);
     *ev = (eng_ev_t){NULL, kind, c, NULL, NULL};
     ev_append_locked(e, ev);
 }
@@ -501,9 +498,7 @@ eng_call_t *eng_call(eng_t *e, const eng_req_t *req)
         return NULL;
     if (e->dial && e->redial)
         channel_redial(e);
-    eng_call_t *c = calloc(1, sizeof *c);
-    if (!c)
-        abort();
+    eng_call_t *c = xcalloc(1, sizeof *c);
     c->e = e;
     c->req = *req;
     c->tag_md = (eng_tag_t){ENG_TAG_MD, c};
@@ -691,9 +686,7 @@ eng_t *eng_new(uv_loop_t *loop, const char *target, const char *who)
 
 eng_t *eng_new_dialled(uv_loop_t *loop, const char *target, eng_dial_fn dial, void *dial_arg, const char *who)
 {
-    eng_t *e = calloc(1, sizeof *e);
-    if (!e)
-        abort();
+    eng_t *e = xcalloc(1, sizeof *e);
     e->loop = loop;
     e->who = who;
     e->conn = LIVE_STOPPED;
@@ -765,16 +758,12 @@ void eng_free(eng_t *e)
 char *eng_status_text(int code, const char *details)
 {
     if (code == 0) {
-        char *s = strdup("");
-        if (!s)
-            abort();
+        char *s = xstrdup("");
         return s;
     }
     const char *name = rpc_status_name(code);
     size_t n = strlen(name) + strlen(details) + 3;
-    char *out = malloc(n);
-    if (!out)
-        abort();
+    char *out = xmalloc(n);
     snprintf(out, n, *details ? "%s: %s" : "%s%s", name, details);
     return out;
 }

@@ -47,7 +47,7 @@
 #define ENG_STABLE_MS 5000             /* a connection this old resets the backoff */
 
 /* A subscription's connection: live_conn_t, defined with the one source
- * sink (io/source.h, on_conn). */
+ * sink (sources/source.h, on_conn). */
 typedef struct eng eng_t;
 typedef struct eng_call eng_call_t;
 

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <grpc/byte_buffer_reader.h>
 #include <grpc/slice.h>
+#include "core/xalloc.h"
 #include "transport/rpc_int.h"
 
 static const char *const status_names[] = {
@@ -62,9 +63,7 @@ ProtobufCMessage *rpc_unpack(grpc_byte_buffer *bb, const ProtobufCMessageDescrip
 char *rpc_slice_strdup(grpc_slice s)
 {
     size_t n = GRPC_SLICE_LENGTH(s);
-    char *p = malloc(n + 1);
-    if (!p)
-        abort();
+    char *p = xmalloc(n + 1);
     memcpy(p, GRPC_SLICE_START_PTR(s), n);
     p[n] = '\0';
     return p;

@@ -63,11 +63,11 @@ typedef enum action_group {
     X(SORT_LAST_USED, "sort-last-used", GROUP_BUILDKIT, "Sort the cache by last use") \
     X(REFRESH,     "refresh",       GROUP_BUILDKIT, "Ask the daemon again (cache, workers, builds)") \
     X(LOG_JUMP,    "log-jump",      GROUP_LOGS,    "Logs of the selected artifact, resource, error or iteration") \
-    X(LOG_SOLO,    "log-solo",      GROUP_LOGS,    "Solo the line's container or artifact/resource (again: unsolo)") \
-    X(LOG_MUTE,    "log-mute",      GROUP_LOGS,    "Mute the line's container or artifact/resource (again: unmute)") \
+    X(LOG_SOLO,    "log-solo",      GROUP_LOGS,    "Solo the line's container (all its pods) or subject") \
+    X(LOG_MUTE,    "log-mute",      GROUP_LOGS,    "Mute the line's container (all its pods) or subject") \
     X(LOG_CLEAR,   "log-clear",     GROUP_LOGS,    "Clear the log filters (solo, mute, source, level, text)") \
     X(LOG_SOURCE,  "log-source",    GROUP_LOGS,    "Lines from: all, Skaffold, the application (cycle)") \
-    X(LOG_LEVEL,   "log-level",     GROUP_LOGS,    "Skaffold lines from: all, info, warn, error (cycle)") \
+    X(LOG_LEVEL,   "log-level",     GROUP_LOGS,    "Lines from level: all, info, warn, error (cycle)") \
     X(LOG_REGEX,   "log-regex",     GROUP_LOGS,    "The / text is a regular expression, or plain text") \
     X(LOG_ONLY,    "log-only-matches", GROUP_LOGS, "Only lines matching the / text, or all with matches marked") \
     X(LOG_WRAP,    "log-wrap",      GROUP_LOGS,    "Wrap long lines on or off") \

@@ -73,6 +73,8 @@ struct ui {
     strbuf_t popup;            /* details text (raw; sanitised when drawn) */
     char popup_title[160];
     int popup_top;
+    uint64_t click_ms;         /* the last left press (uv_now), for a double click */
+    int click_y, click_x;
     int popup_anchor;          /* the popup's line (before wrapping) to open
                                 * at, once wrapped; -1: none */
     bool prompting;
@@ -84,7 +86,7 @@ struct ui {
     prompt_hist_t prompt_hist; /* the / texts, shared by every pane */
     int (*ask)(ui_t *ui, bool yes); /* UI_PROMPT_ASK's answer; prompt kept */
 
-    /* BuildKit (bk.h): NULL unless in use; bk_gen counts its changes so the
+    /* BuildKit (ui/bk.h): NULL unless in use; bk_gen counts its changes so the
      * view engine's filter index sees them. */
     struct ui_bk *bk;
     uint64_t bk_gen;
@@ -123,7 +125,7 @@ void ui_term_write(ui_t *ui, const char *seq, size_t len);
 void ui_render(ui_t *ui);
 /* render.c: the layout for the size, focus and zoom of now (ui->layout). */
 void ui_layout(ui_t *ui);
-/* Whether pane p exists now (Debugging: containers; BuildKit's: bk.h). */
+/* Whether pane p exists now (Debugging: containers; BuildKit's: ui/bk.h). */
 bool ui_pane_present(ui_t *ui, int p);
 /* Whether something on screen moves by itself (spinner, countdown). */
 bool ui_animating(ui_t *ui);

@@ -7,8 +7,10 @@
  *
  * ui->bk is NULL unless BuildKit is in use: --buildkit ADDR, $BUILDKIT_HOST,
  * --ref/--ref-file, or `skview replay` of a BuildKit file. Then Build exists;
- * Cache and Workers exist only with a daemon. Everything runs on the loop
- * thread; every change bumps ui->bk_gen and asks for a (coalesced) redraw.
+ * Cache and Workers exist with a daemon, or in a replay of a recording that
+ * holds their answers (skview buildkit du/workers --record). Everything runs
+ * on the loop thread; every change bumps ui->bk_gen and asks for a
+ * (coalesced) redraw.
  *
  * Order of calls: bk_ui_live() or bk_ui_replay_open() after ui_init;
  * bk_ui_close() when the loop winds down; bk_ui_free() after the loop ran
@@ -18,6 +20,7 @@
 
 #include <stdbool.h>
 #include "buildkit/bk_model.h"
+#include "buildkit/bk_pruneopts.h"
 #include "session/bk_session.h"
 #include "ui/app.h"
 
@@ -27,12 +30,9 @@ typedef struct ui_bk {
     long expanded;              /* vertex whose whole log is shown, or -1 */
     bool picking;               /* the Build pane lists builds instead */
 
-    /* The prune prompts: the options as typed, cut into words that the
-     * request's filters point into. */
-    Moby__Buildkit__V1__PruneRequest prune_req;
-    char *prune_filters[16];
-    char prune_text[128];
-    char prune_words[128];
+    /* The prune prompts: the options as typed, and as parsed. */
+    char prune_text[BK_PRUNE_TEXT_MAX];
+    bk_prune_opts_t prune;
 } ui_bk_t;
 
 typedef struct bk_ui_opts {

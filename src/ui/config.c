@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "core/xalloc.h"
 #include "ui/config.h"
 
 #define MAX_ARGS 16
@@ -146,9 +147,7 @@ int config_parse(ui_config_t *c, const char *text, size_t len, const char *file,
         while (j < len && text[j] != '\n')
             j++;
         lineno++;
-        char *line = malloc(j - i + 1);
-        if (!line)
-            abort();
+        char *line = xmalloc(j - i + 1);
         memcpy(line, text + i, j - i);
         line[j - i] = 0;
         char err[512];
@@ -186,9 +185,7 @@ static int read_all(FILE *f, char **text, size_t *len)
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && *len < (1u << 20)) {
         if (*len + n > cap) {
             cap = (*len + n) * 2;
-            *text = realloc(*text, cap);
-            if (!*text)
-                abort();
+            *text = xrealloc(*text, cap);
         }
         memcpy(*text + *len, chunk, n);
         *len += n;

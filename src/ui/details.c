@@ -1,5 +1,6 @@
 /* The details popup: the full text of the selected item (an error's whole
  * message and suggestions, every field of an event), wrapped and scrollable. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <wchar.h>
@@ -34,38 +35,67 @@ void details_open(ui_t *ui)
     ui->overlay = UI_OVERLAY_DETAILS;
 }
 
-/* Where wrap() is on its output: the column, the lines so far, and the
- * last space of the line being filled (its byte in out; SIZE_MAX: none)
- * with the columns up to and including it. */
+/* Where wrap() is on its output: the column, the lines so far, the last
+ * space of the line being filled (its byte in out; SIZE_MAX: none) with the
+ * columns up to and including it, and the hanging indent of the input line
+ * (its leading spaces, and two more after a "- " bullet) while `lead`. */
 typedef struct wrap_at {
     int col, lines, in_lines;
     size_t space;
     int space_col;
+    int indent;
+    bool lead;
 } wrap_at_t;
 
+/* n spaces into out at byte at (the bytes after it move right). */
+static void insert_spaces(strbuf_t *out, size_t at, int n)
+{
+    size_t tail = out->len - at;
+    for (int k = 0; k < n; k++)
+        sb_addc(out, ' ');
+    memmove(out->data + at + n, out->data + at, tail);
+    memset(out->data + at, ' ', (size_t)n);
+}
+
 /* Ends the output line before a character of cw columns that does not fit:
- * at the line's last space (the word moves down), or right there. */
+ * at the line's last space (the word moves down), or right there; the next
+ * line starts at the hanging indent. */
 static void wrap_break(strbuf_t *out, wrap_at_t *a, int w, int cw)
 {
-    if (a->space != SIZE_MAX && a->col - a->space_col + cw <= w) {
+    int ind = a->indent < w / 2 ? a->indent : 0;
+    if (a->space != SIZE_MAX && a->col - a->space_col + ind + cw <= w) {
         out->data[a->space] = '\n';
-        a->col -= a->space_col;
+        insert_spaces(out, a->space + 1, ind);
+        a->col += ind - a->space_col;
     } else {
         sb_addc(out, '\n');
-        a->col = 0;
+        insert_spaces(out, out->len, ind);
+        a->col = ind;
     }
     a->space = SIZE_MAX;
     a->lines++;
 }
 
+/* Counts the leading spaces (and a bullet) of an input line. */
+static void wrap_lead(wrap_at_t *a, const char *s, size_t n, wchar_t wc)
+{
+    if (!a->lead)
+        return;
+    if (wc == ' ')
+        a->indent++;
+    else
+        a->lead = false, a->indent += wc == '-' && n > 1 && s[1] == ' ' ? 2 : 0;
+}
+
 /* Wraps safe UTF-8 text into lines of at most w columns, '\n'-separated,
- * at word boundaries (a word longer than a line is cut). Returns the output
- * line on which input line `mark` starts (0 if there is none). */
+ * at word boundaries (a word longer than a line is cut), continuation lines
+ * under the first word. Returns the output line on which input line `mark`
+ * starts (0 if there is none). */
 static int wrap(const char *s, size_t n, int w, strbuf_t *out, int mark)
 {
     mbstate_t st;
     memset(&st, 0, sizeof st);
-    wrap_at_t a = {.space = SIZE_MAX};
+    wrap_at_t a = {.space = SIZE_MAX, .lead = true};
     int marked = 0;
     for (size_t i = 0; i < n;) {
         wchar_t wc;
@@ -77,8 +107,10 @@ static int wrap(const char *s, size_t n, int w, strbuf_t *out, int mark)
         }
         int cw = wc == '\n' ? 0 : wcwidth(wc);
         cw = cw < 0 ? 1 : cw;
+        wrap_lead(&a, s + i, n - i, wc);
         if (wc == '\n') {
-            a = (wrap_at_t){.lines = a.lines + 1, .in_lines = a.in_lines + 1, .space = SIZE_MAX};
+            a = (wrap_at_t){.lines = a.lines + 1, .in_lines = a.in_lines + 1, .space = SIZE_MAX,
+                            .lead = true};
             marked = a.in_lines == mark ? a.lines : marked;
         } else if (a.col + cw > w && wc == ' ') { /* a space at the end: the break */
             wrap_break(out, &a, w, w + 1);
@@ -87,7 +119,7 @@ static int wrap(const char *s, size_t n, int w, strbuf_t *out, int mark)
         } else if (a.col + cw > w) {
             wrap_break(out, &a, w, cw);
         }
-        if (wc == ' ')
+        if (wc == ' ' && !a.lead)
             a.space = out->len, a.space_col = a.col + 1;
         sb_add(out, s + i, k);
         a.col += cw;

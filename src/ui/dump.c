@@ -5,14 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
+#include "core/xalloc.h"
 #include "ui/app.h"
 
 int dump_screen(ui_t *ui, FILE *out)
 {
-    wchar_t *line = calloc((size_t)ui->cols + 1, sizeof *line);
-    char *mb = malloc(((size_t)ui->cols + 1) * MB_LEN_MAX + 1);
-    if (!line || !mb)
-        abort();
+    wchar_t *line = xcalloc((size_t)ui->cols + 1, sizeof *line);
+    char *mb = xmalloc(((size_t)ui->cols + 1) * MB_LEN_MAX + 1);
     for (int y = 0; y < ui->rows; y++) {
         int n = mvwinnwstr(stdscr, y, 0, line, ui->cols);
         if (n < 0)

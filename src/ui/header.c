@@ -73,16 +73,48 @@ static int draw_source(ui_t *ui, int y, int x, int w)
     /* A server without Skaffold 2.x's v2 API: no tasks, no output, no logs. */
     if (ui->session.v2 == V2_UNAVAILABLE)
         cx += draw_text(ui, y, cx, x + w - cx, ROLE_HEADER_LABEL, " v1 only ");
+    /* A v2 stream that keeps failing: Skaffold's output or the pods' logs stop. */
+    for (int i = 0; i < 2 && ui->session.v2 != V2_UNAVAILABLE && !ui->session.stale; i++) {
+        if (!ui->session.v2_failures[i])
+            continue;
+        snprintf(buf, sizeof buf, " %s failing, retrying (%u) ", ui->session.v2_failure[i],
+                 ui->session.v2_failures[i]);
+        cx += draw_text(ui, y, cx, x + w - cx, ROLE_CONN_BAD, buf);
+    }
     /* Skaffold's API has no TLS: anything but loopback travels in clear. */
     if (session_addr_is_remote(ui->session.addr))
         cx += draw_text(ui, y, cx, x + w - cx, ROLE_CONN_BAD, " ! plaintext, not loopback ");
     return cx;
 }
 
-static int draw_auto(ui_t *ui, int y, int x, int w, const char *name, bool on)
+/* An auto trigger: on, off, or ? until the server says (events do not). */
+static int draw_auto(ui_t *ui, int y, int x, int w, const char *name, bool on, bool known)
 {
     int cx = x + draw_fmt(ui, y, x, w, ROLE_HEADER_LABEL, "%s ", name);
-    return cx + draw_text(ui, y, cx, x + w - cx, on ? ROLE_AUTO_ON : ROLE_AUTO_OFF, on ? "on " : "off ");
+    return cx + draw_text(ui, y, cx, x + w - cx, on && known ? ROLE_AUTO_ON : ROLE_AUTO_OFF,
+                          !known ? "? " : on ? "on " : "off ");
+}
+
+/* The port of "HOST:PORT" (digits after the last ':'), or "PORT". */
+static void port_of(const char *addr, char *buf, size_t len)
+{
+    const char *c = addr ? strrchr(addr, ':') : NULL;
+    bool digits = c && c[1] && strspn(c + 1, "0123456789") == strlen(c + 1);
+    snprintf(buf, len, "%s", digits ? c + 1 : "PORT");
+}
+
+/* Live, once an attempt failed and before any server answered at the
+ * address: how to start one. */
+static bool draw_no_skaffold(ui_t *ui, int y, int x, int w)
+{
+    if (ui->source != UI_SOURCE_LIVE || ui->session.connected_once ||
+        ui->session.conn != LIVE_RECONNECTING)
+        return false;
+    char port[32];
+    port_of(ui->session.addr, port, sizeof port);
+    draw_fmt(ui, y, x, w, ROLE_CONN_BAD, " no Skaffold at %s: start one with `skaffold dev --rpc-port %s` ",
+             ui->session.addr ? ui->session.addr : "", port);
+    return true;
 }
 
 static int draw_iteration(ui_t *ui, int y, int x, int w)
@@ -103,11 +135,13 @@ static void draw_loop_line(ui_t *ui, int y, int x, int w)
     vm_loop_t s;
     vm_loop(ui->model, &s);
     int end = x + w;
+    if (draw_no_skaffold(ui, y, x, w))
+        return;
     x = draw_iteration(ui, y, x, w);
     x += draw_text(ui, y, x, end - x, ROLE_HEADER_LABEL, " auto: ");
-    x = draw_auto(ui, y, x, end - x, "build", s.auto_build);
-    x = draw_auto(ui, y, x, end - x, "sync", s.auto_sync);
-    x = draw_auto(ui, y, x, end - x, "deploy", s.auto_deploy);
+    x = draw_auto(ui, y, x, end - x, "build", s.auto_build, s.auto_known);
+    x = draw_auto(ui, y, x, end - x, "sync", s.auto_sync, s.auto_known);
+    x = draw_auto(ui, y, x, end - x, "deploy", s.auto_deploy, s.auto_known);
     const char *sync = s.file_sync;
     x += draw_fmt(ui, y, x, end - x, ROLE_HEADER_LABEL, " file sync: ");
     x += draw_text(ui, y, x, end - x, ROLE_HEADER_VALUE, *sync ? sync : "-");

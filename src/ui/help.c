@@ -5,11 +5,19 @@
 #include "ui/app.h"
 #include "ui/draw.h"
 
+/* What the mouse does (no action: it is not rebindable). */
+static const char *const mouse_help[][2] = {
+    {"click", "Focus the pane and select the row"},
+    {"double click", "Details of the row (as Enter)"},
+    {"wheel", "Scroll the pane, or the popup over it"},
+};
+#define N_MOUSE (int)(sizeof mouse_help / sizeof mouse_help[0])
+
 /* Lines of the help text: group headings, one per action, a blank line
- * between groups (none after the last, so the list fits 60 rows). */
+ * after each group, then the mouse's heading and lines. */
 static int help_lines(void)
 {
-    return ACT__COUNT - 1 + GROUP__COUNT * 2 - 1;
+    return ACT__COUNT - 1 + GROUP__COUNT * 2 + 1 + N_MOUSE;
 }
 
 /* Draws line i of the help at y; returns whether it was drawn. */
@@ -35,6 +43,14 @@ static void help_line(ui_t *ui, int i, int y, int x, int w)
         }
         if (line++ == i)
             return; /* blank line after a group */
+    }
+    if (line++ == i) {
+        draw_text(ui, y, x, w, ROLE_TITLE, "Mouse");
+        return;
+    }
+    if (i - line >= 0 && i - line < N_MOUSE) {
+        draw_text(ui, y, x + 2, 35, ROLE_HINT_KEY, mouse_help[i - line][0]);
+        draw_text(ui, y, x + 38, w - 38, ROLE_POPUP, mouse_help[i - line][1]);
     }
 }
 

@@ -12,6 +12,7 @@
 #include "ui/osc52.h"
 
 #define WHEEL_ROWS 3
+#define DOUBLE_CLICK_MS 500
 
 /* Folds the many codes terminals send for one key onto one. */
 static int normalize(int key)
@@ -205,11 +206,42 @@ static int prompt_key(ui_t *ui, int key)
 
 /* ---- mouse ---------------------------------------------------------------- */
 
+/* The wheel in a popup scrolls it. */
+static int popup_wheel(ui_t *ui, mmask_t b)
+{
+    action_t a = b & BUTTON4_PRESSED ? ACT_MOVE_UP : ACT_MOVE_DOWN;
+    if (!(b & (BUTTON4_PRESSED | BUTTON5_PRESSED)))
+        return UI_DONE;
+    for (int i = 0; i < WHEEL_ROWS; i++)
+        if (ui->overlay == UI_OVERLAY_HELP)
+            help_action(ui, a);
+        else
+            details_action(ui, a);
+    return UI_REDRAW;
+}
+
+/* A second press on the same cell soon after the first: a double click
+ * (curses' own detection is off, mouseinterval(0), so that a single click
+ * is not delayed; two clicks read at once still come as DOUBLE_CLICKED). */
+static bool double_click(ui_t *ui, const MEVENT *ev)
+{
+    if (ev->bstate & BUTTON1_DOUBLE_CLICKED)
+        return ui->click_ms = 0, true;
+    uint64_t now = ui->headless ? 0 : uv_now(ui->loop);
+    bool twice = ui->click_ms && now - ui->click_ms <= DOUBLE_CLICK_MS && ev->y == ui->click_y &&
+                 ev->x == ui->click_x;
+    ui->click_ms = twice ? 0 : now ? now : 1;
+    ui->click_y = ev->y, ui->click_x = ev->x;
+    return twice;
+}
+
 static int mouse(ui_t *ui)
 {
     MEVENT ev;
-    if (getmouse(&ev) != OK || ui->overlay != UI_OVERLAY_NONE)
+    if (getmouse(&ev) != OK)
         return UI_DONE;
+    if (ui->overlay != UI_OVERLAY_NONE)
+        return popup_wheel(ui, ev.bstate);
     int p = layout_hit(&ui->layout, ev.y, ev.x);
     if (p < 0)
         return UI_DONE;
@@ -223,10 +255,12 @@ static int mouse(ui_t *ui)
         view_scroll(ui, v, -WHEEL_ROWS);
     } else if (ev.bstate & (BUTTON5_PRESSED)) {
         view_scroll(ui, v, WHEEL_ROWS);
-    } else if (ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED)) {
+    } else if (ev.bstate & (BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON1_PRESSED)) {
         ui->focus = p;
         if (!own)
             view_click(ui, v, ev.y - ui->layout.pane[p].y - 1);
+        if (double_click(ui, &ev)) /* = Enter */
+            return input_dispatch(ui, ACT_DETAILS);
     }
     return UI_REDRAW;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
+#include "core/xalloc.h"
 #include "ui/keys.h"
 
 /* The default bindings, in the config syntax (see keys.h). */
@@ -108,7 +109,7 @@ static const struct {
 
 keymap_t *keys_new(void)
 {
-    return calloc(1, sizeof(keymap_t));
+    return xcalloc(1, sizeof(keymap_t));
 }
 
 void keys_free(keymap_t *km)
@@ -195,9 +196,7 @@ static void bind_set(keymap_t *km, int s, int key, action_t a)
     }
     if (km->n[s] == km->cap[s]) {
         km->cap[s] = km->cap[s] ? km->cap[s] * 2 : 32;
-        km->b[s] = realloc(km->b[s], km->cap[s] * sizeof(binding_t));
-        if (!km->b[s])
-            abort();
+        km->b[s] = xrealloc(km->b[s], km->cap[s] * sizeof(binding_t));
     }
     km->b[s][km->n[s]++] = (binding_t){key, a};
 }

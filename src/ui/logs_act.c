@@ -42,6 +42,7 @@ static const char *key_kind_name(log_key_kind_t k)
     case LOG_KEY_SUBJECT: return "";
     case LOG_KEY_POD: return "pod ";
     case LOG_KEY_CONTAINER: return "container ";
+    case LOG_KEY_WORKLOAD: return "";
     }
     return "";
 }
@@ -129,15 +130,17 @@ static int apply_text(ui_t *ui, lv_priv_t *p, const char *text)
 }
 
 /* The key of the line under the cursor that solo and mute use: an
- * application line's pod, a Skaffold line's subject (artifact, resource),
- * else its task. */
-static bool line_key(const log_line_t *line, log_key_kind_t *kind, const char **value)
+ * application line's container of its workload ("frontend/web", whatever
+ * pod a rollout gives it; buf holds it), a Skaffold line's subject
+ * (artifact, resource), else its task. */
+static bool line_key(const log_line_t *line, log_key_kind_t *kind, const char **value, char *buf, size_t n)
 {
     if (!line)
         return false;
     if (line->src == LOG_APP) {
-        *kind = LOG_KEY_POD;
-        *value = line->pod;
+        *kind = LOG_KEY_WORKLOAD;
+        snprintf(buf, n, "%.*s/%s", (int)logs_workload_len(line->pod), line->pod, line->container);
+        *value = buf;
     } else if (line->subject && *line->subject) {
         *kind = LOG_KEY_SUBJECT;
         *value = line->subject;
@@ -155,7 +158,8 @@ static int solo_mute(ui_t *ui, view_t *v, bool solo)
     const log_line_t *line = logs_get(model_logs(ui->model), seq);
     log_key_kind_t kind;
     const char *value;
-    if (!line_key(line, &kind, &value)) {
+    char key[512];
+    if (!line_key(line, &kind, &value, key, sizeof key)) {
         ui_message(ui, true, "no line selected");
         return UI_REDRAW;
     }

@@ -1,6 +1,7 @@
 /* The Logs view's index of passing seqs; see logs_index.h. */
 #include <stdlib.h>
 #include <string.h>
+#include "core/xalloc.h"
 #include "ui/logs_index.h"
 
 void logs_index_init(logs_index_t *x)
@@ -23,8 +24,7 @@ static void push(logs_index_t *x, uint64_t seq)
         }
         if (x->n == x->cap) {
             x->cap = x->cap ? x->cap * 2 : 1024;
-            if (!(x->seq = realloc(x->seq, x->cap * sizeof *x->seq)))
-                abort();
+            x->seq = xrealloc(x->seq, x->cap * sizeof *x->seq);
         }
     }
     x->seq[x->head + x->n++] = seq;

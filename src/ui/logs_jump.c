@@ -62,14 +62,14 @@ static bool from_resource(ui_t *ui, jump_t *j)
     const model_resource_t *r = model_resource_tree_at(ui->model, row, &depth);
     if (!r)
         return false;
+    /* A pod: its lines; a deployment (any workload): its containers'
+     * lines across its pods and rollouts. */
+    const char *slash = strchr(r->name, '/');
     log_filter_solo(&j->f, LOG_KEY_SUBJECT, r->name);
     if (!strncmp(r->name, "pod/", 4))
         log_filter_solo(&j->f, LOG_KEY_POD, r->name + 4);
-    for (size_t i = 0; i < model_resource_count(ui->model); i++) {
-        const model_resource_t *pod = model_resource_at(ui->model, i);
-        if (model_resource_owner(ui->model, pod) == r && !strncmp(pod->name, "pod/", 4))
-            log_filter_solo(&j->f, LOG_KEY_POD, pod->name + 4);
-    }
+    else if (slash && slash[1])
+        log_filter_solo(&j->f, LOG_KEY_WORKLOAD, slash + 1);
     snprintf(j->what, sizeof j->what, "%s", r->name);
     return true;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include <wchar.h>
+#include "core/xalloc.h"
 #include "core/sgr.h"
 #include "core/textsafe.h"
 #include "core/utf8.h"
@@ -30,8 +31,7 @@ static lv_seg_t *seg_new(lv_layout_t *lay, unsigned long attr)
 {
     if (lay->n == lay->cap) {
         lay->cap = lay->cap ? lay->cap * 2 : 32;
-        if (!(lay->seg = realloc(lay->seg, lay->cap * sizeof *lay->seg)))
-            abort();
+        lay->seg = xrealloc(lay->seg, lay->cap * sizeof *lay->seg);
     }
     lv_seg_t *s = &lay->seg[lay->n++];
     *s = (lv_seg_t){lay->row, lay->col, attr, lay->text.len, 0};
@@ -77,6 +77,35 @@ static void emit_raw(lv_layout_t *lay, unsigned long attr, const char *s, size_t
     emit(lay, attr, lay->tmp.data ? lay->tmp.data : "", lay->tmp.len);
 }
 
+/* The byte where the last cols columns of s[0..n) begin (at a character). */
+static size_t tail_start(const char *s, size_t n, int cols, int flags)
+{
+    size_t t = 0;
+    while (t < n && textsafe_width(s + t, n - t, flags) > cols) {
+        t++;
+        while (t < n && ((unsigned char)s[t] & 0xC0) == 0x80)
+            t++;
+    }
+    return t;
+}
+
+/* s made safe, cut in the middle when wider than max_cols: its start, an
+ * ellipsis, its end. */
+static void emit_mid(lv_layout_t *lay, unsigned long attr, const char *s, size_t n, int max_cols)
+{
+    int flags = lay->o->text_flags;
+    if (max_cols < 5 || textsafe_width(s, n, flags) <= max_cols) {
+        emit_raw(lay, attr, s, n, max_cols);
+        return;
+    }
+    int head = (max_cols - 1) / 2;
+    size_t t = tail_start(s, n, max_cols - 1 - head, flags);
+    sb_reset(&lay->tmp);
+    textsafe(&lay->tmp, s, n, head + 1, flags);  /* head columns and the ellipsis */
+    textsafe(&lay->tmp, s + t, n - t, 0, flags);
+    emit(lay, attr, lay->tmp.data ? lay->tmp.data : "", lay->tmp.len);
+}
+
 static unsigned ta_of_sgr(uint8_t a)
 {
     return (a & SGR_BOLD ? TA_BOLD : 0) | (a & SGR_DIM ? TA_DIM : 0) |
@@ -103,8 +132,9 @@ static role_t text_role(const log_line_t *line)
 static role_t app_role(const log_line_t *line)
 {
     unsigned h = 2166136261u;
-    for (const char *s = line->pod; *s; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
+    size_t w = logs_workload_len(line->pod); /* the same across rollouts */
+    for (size_t i = 0; i < w; i++)
+        h = (h ^ (unsigned char)line->pod[i]) * 16777619u;
     for (const char *s = line->container; *s; s++)
         h = (h ^ (unsigned char)*s) * 16777619u;
     return (role_t)(ROLE_ANSI_1 + (int)(h % 6));
@@ -179,7 +209,7 @@ void lv_layout_line(lv_layout_t *lay, const log_line_t *line, const lv_opts_t *o
         lv_tag(line, &tag);
         int start = lay->col;
         role_t r = line->src == LOG_APP ? app_role(line) : ROLE_LOG_SKAFFOLD;
-        emit_raw(lay, theme_attr(cur ? ROLE_CURSOR : marked ? ROLE_LOG_SELECT : r),
+        emit_mid(lay, theme_attr(cur ? ROLE_CURSOR : marked ? ROLE_LOG_SELECT : r),
                  tag.data ? tag.data : "", tag.len, o->tag_w - 1);
         sb_free(&tag);
         lay->col = start + o->tag_w;
@@ -208,10 +238,14 @@ void lv_layout_draw(const lv_layout_t *lay, int y, int x, int skip, int max)
 void lv_tag(const log_line_t *line, strbuf_t *out)
 {
     if (line->src == LOG_APP) {
-        if (line->prefix && *line->prefix)
+        size_t w = logs_workload_len(line->pod), np = strlen(line->pod);
+        const char *at = np && line->prefix ? strstr(line->prefix, line->pod) : NULL;
+        if (at)
+            sb_printf(out, "%.*s%.*s%s", (int)(at - line->prefix), line->prefix, (int)w, line->pod, at + np);
+        else if (line->prefix && *line->prefix)
             sb_adds(out, line->prefix);
         else
-            sb_printf(out, "%s %s", line->pod, line->container);
+            sb_printf(out, "%.*s %s", (int)w, line->pod, line->container);
         return;
     }
     sb_adds(out, line->task && *line->task ? line->task : "skaffold");

@@ -59,8 +59,11 @@ void lv_layout_line(lv_layout_t *lay, const log_line_t *line, const lv_opts_t *o
 /* Draws rows [skip, skip + max) of the layout at (y, x). */
 void lv_layout_draw(const lv_layout_t *lay, int y, int x, int skip, int max);
 
-/* The line's source tag: "pod container" (or the server's prefix) of an
- * application line, "Task subject" of Skaffold's. Raw (untrusted). */
+/* The line's source tag: "workload container" (or the server's prefix,
+ * with the pod's name in it as its workload's: the hash a rollout changes
+ * goes) of an application line, "Task subject" of Skaffold's. Raw
+ * (untrusted). Drawn cut in the middle when too wide, so that the end (the
+ * resource's name, the container) stays. */
 void lv_tag(const log_line_t *line, strbuf_t *out);
 /* HH:MM:SS.mmm in local time; "--:--:--.---" without a time. */
 void lv_time(int64_t ns, char *buf, size_t len);

@@ -35,7 +35,7 @@ static const span_t *last_build(const ui_t *ui, const char *artifact)
 static int64_t span_ns(const ui_t *ui, const span_t *s)
 {
     int64_t end = s->end_ns ? s->end_ns : ui_now_ns(ui);
-    return s->start_ns && end > s->start_ns ? end - s->start_ns : 0;
+    return s->start_ns ? pbjson_time_span(s->start_ns, end) : 0;
 }
 
 /* Whether the current iteration's builds are over: a later step began, or
@@ -78,8 +78,7 @@ static const span_t *not_rebuilt(const ui_t *ui, const vm_artifact_t *a, int *it
  * ended, in at most 7 columns. */
 static void ago(const ui_t *ui, const span_t *s, char *buf, size_t len)
 {
-    long long sec = (ui_now_ns(ui) - s->end_ns) / 1000000000LL;
-    sec = sec > 0 ? sec : 0;
+    long long sec = pbjson_time_span(s->end_ns, ui_now_ns(ui)) / 1000000000LL;
     if (sec < 60)
         snprintf(buf, len, "%llds ago", sec);
     else if (sec < 3600)
@@ -109,7 +108,7 @@ static void draw_trend(ui_t *ui, const char *artifact, int y, int x, bool sel)
             draw_text(ui, y, x + k, 1, draw_role(sel, ROLE_FAILED), draw_glyph(ui, GLYPH_FAIL));
         else
             draw_text(ui, y, x + k, 1, draw_role(sel, ROLE_INFO),
-                      draw_spark(ui, (int)(span_ns(ui, s) * 7 / max)));
+                      draw_spark(ui, (int)((double)span_ns(ui, s) * 7 / (double)max)));
     }
 }
 

@@ -320,6 +320,8 @@ static void build_summary(const ui_t *ui, view_t *v, char *buf, size_t len)
         snprintf(buf, len, "%s", BK_NO_HISTORY);
     } else if (b->picking) {
         snprintf(buf, len, "%zu builds: Enter follows one%s", b->m->builds.n, b->m->history_err[0] ? " (history failed)" : "");
+    } else if (b->m->status_waiting) {
+        snprintf(buf, len, "waiting for build %.40s to start", b->m->ref);
     } else {
         unsigned done, total;
         bk_progress_counts(b->m->progress, &done, &total);

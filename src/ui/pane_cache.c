@@ -151,6 +151,19 @@ static const char *cache_kind(const ui_t *ui, view_t *v, size_t row)
     return k == CR_HEADER ? "header" : "removed";
 }
 
+/* A record is its ID (a refresh re-sorts them, a Prune lists the removed
+ * above); the header and the removed list's head are themselves. */
+static void cache_key(const ui_t *ui, view_t *v, size_t row, strbuf_t *key, strbuf_t *parent)
+{
+    size_t item;
+    switch (row_kind(ui->bk, row, &item)) {
+    case CR_REMOVED_HEAD: sb_adds(key, "removed"); break;
+    case CR_REMOVED: sb_printf(key, "removed %s", ui->bk->m->removed.rec[item].id); break;
+    case CR_HEADER: sb_adds(key, "header"); break;
+    case CR_RECORD: sb_printf(key, "record %s", ui->bk->m->cache.rec[item].id); break;
+    }
+}
+
 static void cache_details(const ui_t *ui, view_t *v, size_t row, strbuf_t *out, char *title, size_t tlen)
 {
     size_t item;
@@ -222,6 +235,7 @@ const view_ops_t pane_cache_ops = {
     .draw_row = cache_draw,
     .row_text = cache_text,
     .row_kind = cache_kind,
+    .row_key = cache_key,
     .details = cache_details,
     .action = cache_action,
     .summary = cache_summary,

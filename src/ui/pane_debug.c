@@ -45,12 +45,15 @@ static void dbg_text(const ui_t *ui, view_t *v, size_t row, strbuf_t *out)
 }
 
 /* A debugging container is its namespace, pod and container (what
- * Skaffold's "Terminated" matches). */
+ * Skaffold's "Terminated" matches); the same container of the same
+ * artifact in the pod a rollout puts in its place is its sibling. */
 static void dbg_key(const ui_t *ui, view_t *v, size_t row, strbuf_t *key, strbuf_t *parent)
 {
     vm_debug_t d;
-    if (vm_debug_at(ui->model, row, &d))
-        sb_printf(key, "%s/%s/%s", d.namespace_, d.pod, d.container);
+    if (!vm_debug_at(ui->model, row, &d))
+        return;
+    sb_printf(key, "%s/%s/%s", d.namespace_, d.pod, d.container);
+    sb_printf(parent, "%s/%s/%s", d.namespace_, d.artifact, d.container);
 }
 
 static void dbg_details(const ui_t *ui, view_t *v, size_t row, strbuf_t *out, char *title, size_t tlen)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "core/xalloc.h"
 #include "skaffold/viewmodel.h"
 #include "ui/app.h"
 #include "ui/draw.h"
@@ -55,9 +56,7 @@ static ev_row_t *append_slot(ev_priv_t *p)
         }
         if (p->n == p->cap) {
             p->cap = p->cap ? p->cap * 2 : 1024;
-            p->evs = realloc(p->evs, p->cap * sizeof *p->evs);
-            if (!p->evs)
-                abort();
+            p->evs = xrealloc(p->evs, p->cap * sizeof *p->evs);
         }
     }
     return &p->evs[p->head + p->n];
@@ -70,7 +69,7 @@ static void append(const ui_t *ui, ev_priv_t *p, uint64_t seq, strbuf_t *tmp)
     if (!vm_event_get(ui->model, seq, &r->ev, tmp))
         return;
     sb_addc(tmp, 0);
-    r->text = strdup(tmp->data);
+    r->text = xstrdup(tmp->data);
     p->n++;
 }
 
@@ -180,6 +179,23 @@ static void ev_key(const ui_t *ui, view_t *v, size_t row, strbuf_t *key, strbuf_
         sb_printf(key, "%llu", (unsigned long long)r->ev.seq);
 }
 
+/* The rows are in seq order, with gaps (an entry the history no longer
+ * decodes): a binary search. */
+static long ev_find(const ui_t *ui, view_t *v, const char *key)
+{
+    ev_priv_t *p = v->priv;
+    uint64_t seq = strtoull(key, NULL, 10);
+    size_t lo = 0, hi = p->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (p->evs[p->head + mid].ev.seq < seq)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < p->n && p->evs[p->head + lo].ev.seq == seq ? (long)lo : -1;
+}
+
 static const char *ev_kind(const ui_t *ui, view_t *v, size_t row)
 {
     const ev_row_t *r = ev_at(v, row);
@@ -215,6 +231,7 @@ const view_ops_t pane_events_ops = {
     .draw_row = ev_draw,
     .row_text = ev_text,
     .row_key = ev_key,
+    .find_key = ev_find,
     .row_kind = ev_kind,
     .details = ev_details,
     .summary = ev_summary,

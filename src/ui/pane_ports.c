@@ -88,16 +88,19 @@ static void port_text(const ui_t *ui, view_t *v, size_t row, strbuf_t *out)
               p->namespace_);
 }
 
-/* A forwarded port is its local port (forwardedPorts' key); a Cloud Run
- * service its URL. */
+/* A forwarded port is its local port (forwardedPorts' key), and the same
+ * container's remote port forwarded on another local port is its sibling;
+ * a Cloud Run service is its URL. */
 static void port_key(const ui_t *ui, view_t *v, size_t row, strbuf_t *key, strbuf_t *parent)
 {
     vm_port_t p;
     const model_endpoint_t *e = row_endpoint(ui, row);
-    if (e)
+    if (e) {
         sb_printf(key, "url %s", e->url);
-    else if (vm_port_at(ui->model, row, &p))
+    } else if (vm_port_at(ui->model, row, &p)) {
         sb_printf(key, "port %d", p.local_port);
+        sb_printf(parent, "%s/%s %d", p.namespace_, p.container, p.remote_port);
+    }
 }
 
 static void port_details(const ui_t *ui, view_t *v, size_t row, strbuf_t *out, char *title, size_t tlen)

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/xalloc.h"
 #include "ui/app.h"
 #include "ui/draw.h"
 
@@ -22,7 +23,7 @@ static int64_t end_of(const ui_t *ui, const span_t *s)
 static int64_t iter_ns(const ui_t *ui, const iteration_t *it)
 {
     int64_t e = end_of(ui, &it->span);
-    return it->span.start_ns && e > it->span.start_ns ? e - it->span.start_ns : 0;
+    return it->span.start_ns ? pbjson_time_span(it->span.start_ns, e) : 0;
 }
 
 /* The build phase: from the first artifact's start to the last one's end. */
@@ -57,9 +58,7 @@ static void stats(const ui_t *ui, int64_t *median, int64_t *max)
     *median = *max = 0;
     if (!n)
         return;
-    int64_t *d = malloc(n * sizeof *d);
-    if (!d)
-        abort();
+    int64_t *d = xmalloc(n * sizeof *d);
     for (size_t i = 0; i < n; i++) {
         d[i] = iter_ns(ui, model_iteration(ui->model, i));
         *max = d[i] > *max ? d[i] : *max;
@@ -77,7 +76,7 @@ static bool iter_failed(const iteration_t *it)
 static bool iter_slow(const ui_t *ui, const iteration_t *it, int64_t median)
 {
     int64_t d = iter_ns(ui, it);
-    return model_iteration_count(ui->model) >= 3 && d > 1000000000LL && d * 2 > median * 3;
+    return model_iteration_count(ui->model) >= 3 && d > 1000000000LL && (double)d * 2 > (double)median * 3;
 }
 
 /* One phase as a bar at its place on the scale. */
@@ -87,8 +86,10 @@ static void draw_phase(ui_t *ui, const iteration_t *it, const span_t *s, int64_t
     if (!s->start_ns || scale <= 0)
         return;
     int64_t e = end_of(ui, s);
-    int a = (int)((s->start_ns - it->span.start_ns) * w / scale);
-    int b = (int)((e - it->span.start_ns) * w / scale);
+    /* In double: a span of centuries (times from the wire) times w would
+     * overflow int64. */
+    int a = (int)((double)pbjson_time_span(it->span.start_ns, s->start_ns) * w / (double)scale);
+    int b = (int)((double)pbjson_time_span(it->span.start_ns, e) * w / (double)scale);
     a = a < 0 ? 0 : a >= w ? w - 1 : a;
     b = b <= a ? a + 1 : b > w ? w : b;
     draw_repeat(ui, y, x + a, b - a, s->status == STATUS_FAILED ? ROLE_FAILED : role, GLYPH_BAR);
@@ -151,7 +152,7 @@ static void phase_line(const ui_t *ui, strbuf_t *out, const char *name, const sp
         sb_printf(out, "  %-13s -\n", name);
         return;
     }
-    draw_duration(d, sizeof d, end_of(ui, s) - s->start_ns);
+    draw_duration(d, sizeof d, pbjson_time_span(s->start_ns, end_of(ui, s)));
     sb_printf(out, "  %-13s %-8s %s\n", name, d, status_kind_name(s->status));
 }
 

@@ -11,7 +11,7 @@
  *   key     the default focus key, in the config syntax; also its number
  *   group   PANE_GROUP_SKAFFOLD, or PANE_GROUP_BUILDKIT: shown only when
  *           BuildKit is in use (--buildkit, BUILDKIT_HOST, --ref or a
- *           BuildKit replay; see bk.h)
+ *           BuildKit replay; see ui/bk.h)
  *   column  LEFT or RIGHT: its column when Skaffold's panes alone take two
  *   rank    its place in its group's stack, top first (layout.h)
  * The order of the lines is the focus order (Tab). */

@@ -195,8 +195,8 @@ static void on_msg_expired(uv_timer_t *t)
  * problem said before it starts with it). */
 static void msg_clock(ui_t *ui)
 {
-    /* Closed at quit, where a BuildKit or Skaffold side may still say
-     * something; its failure is not said (that would be a message too). */
+    /* A message while shutting down (a call's end) starts no timer: the
+     * closing one would refuse and say so, without end. */
     if (!ui->msg_timer.data || uv_is_closing((uv_handle_t *)&ui->msg_timer))
         return;
     ui->msg_ms = uv_now(ui->loop);
@@ -435,7 +435,10 @@ static int term_start(ui_t *ui)
         fprintf(stderr, "skview: the viewer needs a terminal (try --dump-screen)\n");
         return -1;
     }
-    set_escdelay(25);
+    /* How long a lone Esc waits for the rest of a sequence: 25 ms, or
+     * $ESCDELAY (ms) as curses programs take it (for a slow link). */
+    const char *ed = getenv("ESCDELAY");
+    set_escdelay(ed && atoi(ed) > 0 ? atoi(ed) : 25);
     termout_save();
     /* Ctrl-Z is ours (suspend()): curses' handler would leave the terminal
      * as we set it. libuv's handler replaces this one in start_handles(). */
@@ -462,7 +465,9 @@ static int term_start(ui_t *ui)
     keypad(stdscr, TRUE);
     nodelay(stdscr, TRUE);
     curs_set(0);
-    mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+    /* DOUBLE_CLICKED: two clicks read at once come as one (input.c). */
+    mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED |
+              BUTTON5_PRESSED, NULL);
     mouseinterval(0);
     theme_apply(&ui->cfg.styles, theme_detect_mode());
     int rc = termout_start(ui->loop, on_drained, ui);
@@ -733,7 +738,7 @@ static int start_recording(ui_t *ui, const char *path)
     return 0;
 }
 
-/* BuildKit beside Skaffold, when asked for (bk.h); its panes take the focus.
+/* BuildKit beside Skaffold, when asked for (ui/bk.h); its panes take the focus.
  * Returns 0, EXIT_USAGE for a bad option value, EXIT_RUNTIME when the ref
  * file cannot be read or the client cannot start (as `skview buildkit`). */
 static int start_buildkit(ui_t *ui, const ui_opts_t *o)
@@ -848,7 +853,7 @@ int ui_cmd_replay(int argc, char **argv)
     }
     /* A BuildKit build (rawjson, or a recording of a Status stream) plays in
      * the Build pane; anything else is a Skaffold log. Both read their file
-     * several times: a pipe or FIFO is spooled first (io/input.h). */
+     * several times: a pipe or FIFO is spooled first (session_io.h: session_spool). */
     bool spooled = session_spool(o.file, err, sizeof err) == 0;
     bool bk = spooled && bk_ui_is_file(o.file);
     bool opened = !spooled ? false : bk ? bk_ui_replay_open(&ui, o.file, o.speed, tail, err, sizeof err) == 0

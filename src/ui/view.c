@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "core/xalloc.h"
 #include "ui/app.h"
 #include "ui/draw.h"
 #include "ui/keys.h"
@@ -15,8 +16,8 @@ void view_init(view_t *v, pane_id_t id)
     v->follow = v->ops->follow_default;
     sb_init(&v->sel.key);
     sb_init(&v->sel.parent);
-    if (v->ops->private_size && !(v->priv = calloc(1, v->ops->private_size)))
-        abort();
+    if (v->ops->private_size)
+        v->priv = xcalloc(1, v->ops->private_size);
 }
 
 void view_free(view_t *v)
@@ -47,8 +48,7 @@ void *view_row_push(view_t *v)
     size_t size = v->ops->row_size;
     if (c->n == c->cap) {
         c->cap = c->cap ? c->cap * 2 : 64;
-        if (!(c->rows = realloc(c->rows, c->cap * size)))
-            abort();
+        c->rows = xrealloc(c->rows, c->cap * size);
     }
     void *row = c->rows + c->n++ * size;
     memset(row, 0, size);
@@ -120,9 +120,7 @@ static void idx_push(view_t *v, size_t row)
 {
     if (v->n_idx == v->cap_idx) {
         v->cap_idx = v->cap_idx ? v->cap_idx * 2 : 256;
-        v->idx = realloc(v->idx, v->cap_idx * sizeof *v->idx);
-        if (!v->idx)
-            abort();
+        v->idx = xrealloc(v->idx, v->cap_idx * sizeof *v->idx);
     }
     v->idx[v->n_idx++] = row;
 }
@@ -202,10 +200,29 @@ static sel_match_t sel_match(ui_t *ui, view_t *v, size_t i, strbuf_t *key, strbu
     return !strcmp(key->data, want_parent) ? SEL_PARENT : SEL_NONE;
 }
 
+/* The visible row of source row src (the filter index is in source
+ * order), -1 when the filter hides it. */
+static long visible_row(const view_t *v, size_t rows, long src)
+{
+    if (src < 0 || !v->filter[0])
+        return src < 0 || (size_t)src >= rows ? -1 : src;
+    size_t lo = 0, hi = rows;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v->idx[mid] < (size_t)src)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < rows && v->idx[lo] == (size_t)src ? (long)lo : -1;
+}
+
 /* The visible row that shows the remembered item, else its nearest
  * relative (a sibling before the parent); -1 when none is left. */
 static long sel_find(ui_t *ui, view_t *v, size_t rows)
 {
+    if (v->ops->find_key)
+        return visible_row(v, rows, v->ops->find_key(ui, v, v->sel.key.data));
     strbuf_t key, parent;
     sb_init(&key);
     sb_init(&parent);

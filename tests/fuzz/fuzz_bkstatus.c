@@ -2,11 +2,14 @@
  * rawjson lines (both key styles) and, whole, as a protobuf StatusResponse;
  * everything that parses is folded into one progress model with tiny bounds
  * (so the trimming paths run), rendered narrow and wide, and written back as
- * rawjson. */
+ * rawjson. The input is also read whole as a DiskUsage and a ListWorkers
+ * answer (what a recording holds beside the build) and folded into the
+ * BuildKit model: the cache table sorted both ways, the Workers view model. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "sources/bk_reader.h"
+#include "buildkit/bk_model.h"
 #include "buildkit/bk_progress.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -15,6 +18,24 @@ static void use(bk_progress_t *p, const Moby__Buildkit__V1__StatusResponse *m, s
 {
     bk_progress_fold(p, m);
     bk_rawjson_write(out, m);
+}
+
+/* The other answers a recording holds, into the model. */
+static void answers(const uint8_t *data, size_t size, arena_t *a)
+{
+    bk_model_t mo;
+    bk_model_init(&mo, 2);
+    const ProtobufCMessage *du = protobuf_c_message_unpack(&moby__buildkit__v1__disk_usage_response__descriptor,
+                                                           &a->pb, size, data);
+    if (du) {
+        bk_model_du(&mo, (const Moby__Buildkit__V1__DiskUsageResponse *)du);
+        bk_model_sort(&mo, BK_SORT_LAST_USED);
+    }
+    const ProtobufCMessage *w = protobuf_c_message_unpack(&moby__buildkit__v1__list_workers_response__descriptor,
+                                                          &a->pb, size, data);
+    if (w)
+        bk_model_workers(&mo, (const Moby__Buildkit__V1__ListWorkersResponse *)w);
+    bk_model_fini(&mo);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -44,6 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         &moby__buildkit__v1__status_response__descriptor, &a.pb, size, data);
     if (m)
         use(p, m, &out);
+    answers(data, size, &a);
     bk_progress_render(p, 40, 1714557601000000000LL, 0, &out);
     bk_progress_render(p, 200, 1714557601000000000LL, BK_RENDER_FINAL | BK_RENDER_ASCII, &out);
     sb_free(&out);

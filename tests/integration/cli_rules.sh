@@ -76,6 +76,10 @@ inert_run "buildkit: unknown command" buildkit "$evil"
 inert_run "logs -a ADDR prefix" logs -a "unix:///nonexistent/$evil"
 inert_run "record -o PATH" record -a 127.0.0.1:1 -o "/nonexistent/$evil"
 inert_run "ctl emit @FILE" ctl -a 127.0.0.1:1 emit "@/nonexistent/$evil"
+# Outside a UTF-8 locale the message is ASCII: a control picture's bytes
+# (E2 90 9B) would hold 0x9b, a CSI to an 8-bit terminal.
+LC_ALL=C "$SKVIEW" state "/nonexistent/$evil" 2>"$TMP/err"
+check_eq "in the C locale: ASCII only, ESC as ^[" "skview: /nonexistent/x^[]0;pwned^G^[[2J: No such file or directory" "$(cat "$TMP/err")"
 
 # ---- the locale ------------------------------------------------------------------------
 printf '%s\n' '{"timestamp":"2026-11-20T09:00:01Z","applicationLogEvent":{"containerName":"app","podName":"web-1","message":"h\u00e9llo\n"}}' \
@@ -99,6 +103,8 @@ for b in 90 98 9d 9e 9f; do
   check_eq "logs: a raw 0x$b keeps the rest of the line" "[p app] A�B C D visible?" "$("$SKVIEW" logs "$TMP/c1.jsonl.v2")"
   check_eq "logs --json: a raw 0x$b keeps the rest of the line" 'A\ufffdB C D visible?' \
     "$("$SKVIEW" logs --json "$TMP/c1.jsonl.v2" | grep -o 'A[^"]*visible?')"
+  check_match "the Logs view: a raw 0x$b keeps the rest of the line" "p app +A�B C D visible\?" \
+    "$("$SKVIEW" replay --dump-screen --at END --focus logs "$TMP/c1.jsonl.v2")"
 done
 
 # ---- times past 2262 ----------------------------------------------------------------------

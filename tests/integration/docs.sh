@@ -51,8 +51,16 @@ for o in $(grep -o -- '--[a-z][a-z-]*' <<<"$help" | sort -u); do
   check_cmd "man: the option $o" grep -qF -- "$(sed 's/-/\\-/g' <<<"$o")" <<<"$man"
 done
 
+# Every key the README's key table names (its first column) is bound, by
+# the name the config uses; its Logs rows name every key of the Logs scope.
+keys=$(awk '{print $3}' <<<"$cfg" | sort -u)
+table=$(awk '/^\| key \| action \|$/ {t = 1; next} t && !/^\|/ {exit} t' README.md)
+check_cmd "README has its key table" test -n "$table"
+for k in $(awk -F' [|] ' '{print $1}' <<<"$table" | grep -o '`[^`]*`' | tr -d '`' | sort -u); do
+  check_cmd "README: the key $k is bound" grep -qxF -- "$k" <<<"$keys"
+done
 # The README's Logs rows name every key of the Logs scope.
-readme=$(grep '^| Logs:' README.md)
+readme=$(grep '^| Logs:' <<<"$table")
 for k in $(awk '$2 == "logs" {print $3}' <<<"$cfg"); do
   check_cmd "README: the Logs key $k" grep -qF "\`$k\`" <<<"$readme"
 done

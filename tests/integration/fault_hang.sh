@@ -24,7 +24,7 @@ kill -CONT "$SIM_PID"
 check_cmd "the server back: follow reconnects" wait_for 30 grep -q reconnected "$TMP/err"
 "$SKVIEW" ctl -a "$ADDR" emit '{"buildEvent":{"artifact":"after-the-hang","status":"Complete"}}'
 check_cmd "a new entry arrives" wait_for 10 grep -q "after-the-hang" "$TMP/out"
-kill -INT $ev; timeout 10 tail --pid=$ev -f /dev/null; wait $ev; rc=$?
+kill -INT $ev; timeout $(wait_limit 10) tail --pid=$ev -f /dev/null; wait $ev; rc=$?
 check_eq "SIGINT ends it with 0" 0 "$rc"
-check_eq "nothing printed twice, nothing missed" "$(timeout 20 "$SKVIEW" events -a "$ADDR")" "$(cat "$TMP/out")"
+check_eq "nothing printed twice, nothing missed" "$(timeout $(wait_limit 20) "$SKVIEW" events -a "$ADDR")" "$(cat "$TMP/out")"
 finish

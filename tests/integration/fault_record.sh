@@ -54,7 +54,7 @@ check_eq "torn tail: one record fewer than the whole file" \
 rec2=$!
 at_exit "kill -KILL $rec2"
 wait_for 10 grep -q connected "$TMP/resume.err"
-kill -TERM $rec2; timeout 10 tail --pid=$rec2 -f /dev/null; wait $rec2; rc=$?
+kill -TERM $rec2; timeout $(wait_limit 10) tail --pid=$rec2 -f /dev/null; wait $rec2; rc=$?
 check_eq "resume: exit 0" 0 "$rc"
 check_match "resume: says it cut the torn tail" "torn" "$(head -1 "$TMP/resume.err")"
 check_reads "resumed" "$TMP/torn.rec"

@@ -49,7 +49,7 @@ check_mirror "15 MiB: mirror == GetState" big15 "$a15"
 check_screen "15 MiB: the huge entry is listed" 5 big15 "with a huge sentence"
 s=$(screen big15 | head -1)
 check_match "15 MiB: still connected" "connected $a15" "$s"
-n=$(timeout 20 "$SKVIEW" events -a "$a15" --json | tail -1 | wc -c)
+n=$(timeout $(wait_limit 20) "$SKVIEW" events -a "$a15" --json | tail -1 | wc -c)
 check_cmd "15 MiB: events -a gets the whole entry ($n bytes)" test "$n" -gt $((15 << 20))
 quit big20
 quit big15

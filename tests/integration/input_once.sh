@@ -2,7 +2,7 @@
 # Inputs that can be read only once (standard input as "-", a FIFO, bash's
 # <(...) pipe) work for state, events and replay alike, and give what the
 # same bytes give as a regular file. The replay needs several passes: the
-# input is spooled once (io/input.h), format detection included.
+# input is spooled once (sources/spool.h), format detection included.
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../tmux_lib.sh"
 

@@ -74,7 +74,7 @@ check_eq "missing enabled: logged" '{"method":"AutoBuild","enabled_present":fals
 
 # Nobody listening: one line, exit 1.
 port=$(free_port)
-err=$(timeout 20 "$SKVIEW" ctl -a "127.0.0.1:$port" build 2>&1); rc=$?
+err=$(timeout $(wait_limit 20) "$SKVIEW" ctl -a "127.0.0.1:$port" build 2>&1); rc=$?
 check_eq "refused: exit 1" 1 "$rc"
 check_eq "refused: one line" 1 "$(printf '%s\n' "$err" | wc -l)"
 check_match "refused: UNAVAILABLE" "^skview: ctl build: UNAVAILABLE: " "$err"
@@ -106,7 +106,7 @@ wait_for 10 grep -q ready "$TMP/peer.out"
 err=$("$SKVIEW" ctl -a "127.0.0.1:$pport" auto-build off 2>&1); rc=$?
 check_eq "INVALID_ARGUMENT reported" "1 skview: ctl auto-build: INVALID_ARGUMENT: missing required boolean parameter 'enabled'" "$rc $err"
 start=$SECONDS
-err=$(timeout 20 "$SKVIEW" ctl -a "127.0.0.1:$pport" build 2>&1); rc=$?
+err=$(timeout $(wait_limit 20) "$SKVIEW" ctl -a "127.0.0.1:$pport" build 2>&1); rc=$?
 check_match "deadline: DEADLINE_EXCEEDED after 5 s" "^1 skview: ctl build: DEADLINE_EXCEEDED" "$rc $err"
 check_cmd "deadline: within 4-8 s" test $((SECONDS - start)) -ge 4 -a $((SECONDS - start)) -le 8
 finish

@@ -9,14 +9,15 @@ event_part() { jq -S -c 'walk(if type=="object" then del(.autoTrigger, .statusCo
 connects_at_least() { [ "$(grep -c connected "$1")" -ge "$2" ]; }
 count_is() { [ "$(count "$1")" -eq "$2" ]; }
 # stop_record PID: SIGTERM, then its exit status.
-stop_record() { kill -TERM "$1"; timeout 10 tail --pid="$1" -f /dev/null; wait "$1"; }
+stop_record() { kill -TERM "$1"; timeout $(wait_limit 10) tail --pid="$1" -f /dev/null; wait "$1"; }
 
 # 1. SIGTERM in the middle of a fast stream: what was received is on disk.
 start_sim --port 0 --no-generate --step 0 --flood 3000000
 "$SKVIEW" record -a "$ADDR" -o "$TMP/big.rec" 2>"$TMP/big.err" &
 rec=$!; at_exit "kill $rec"
 wait_for 10 grep -q connected "$TMP/big.err"
-sleep 0.7
+count_over() { [ "$(count "$1")" -gt "$2" ]; }
+wait_for 30 count_over "$TMP/big.rec" 1000   # mid-stream: past 1000 entries, whatever the load
 stop_record $rec; rc=$?
 check_eq "SIGTERM: exit 0" 0 "$rc"
 n=$(sed -n 's/.*: \([0-9]*\) entries written to.*/\1/p' "$TMP/big.err")
@@ -28,12 +29,12 @@ kill $SIM_PID
 # 2. The stream ends (a flood closes it) and record reconnects to the same
 #    server: the replayed history is not written twice.
 start_sim --port 0 --no-generate --step 0 --flood 20000
-timeout 20 "$SKVIEW" events -a "$ADDR" >"$TMP/all.txt"
+timeout $(wait_limit 20) "$SKVIEW" events -a "$ADDR" >"$TMP/all.txt"
 total=$(wc -l <"$TMP/all.txt")
 "$SKVIEW" record -a "$ADDR" -o "$TMP/same.rec" 2>"$TMP/same.err" &
 rec=$!; at_exit "kill $rec"
 check_cmd "same server: reconnected" wait_for 15 connects_at_least "$TMP/same.err" 2
-sleep 0.5
+wait_for 30 count_is "$TMP/same.rec" "$total"   # a duplicate would come after: see below
 stop_record $rec
 check_eq "same server: no duplicates" "$total" "$(count "$TMP/same.rec")"
 check_match "same server: replay skipped" "\([0-9]+ replayed entries already recorded\)" "$(cat "$TMP/same.err")"

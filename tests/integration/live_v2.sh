@@ -13,6 +13,8 @@
 #    terminal only SGR sequences; none with NO_COLOR;
 #  - a server without v2 (skview-sim --no-v2: UNIMPLEMENTED): logs exits 1
 #    saying so; `state -a` and the viewer's mirror still equal GetState;
+#  - a v2 stream that keeps failing (skview-sim --v2-fail applogs): the
+#    viewer's header names it with its status and a growing retry count;
 #  - reconnects under --follow: the same server behind a TCP proxy killed
 #    and restarted prints nothing twice (the replayed Events and the
 #    current dev loop's application lines) and goes on with new lines; a
@@ -151,6 +153,25 @@ keys nov2 q
 wait_for 5 test -s "$TMP/nov2.rc"
 check_eq "--no-v2: the viewer exits 0" 0 "$(cat "$TMP/nov2.rc" 2>/dev/null)"
 
+# ---- 4b. a v2 stream that fails again and again (skview-sim --v2-fail) ----------------------
+# The header says which stream, its status and how many tries, from the
+# session's state; v1 goes on (the mirror still equals GetState).
+port_f=$(free_port)
+start_sim v2f "$port_f" --v2-fail applogs "${SIM_ARGS[@]}" --idle-after 2
+v2f=$(sim_addr v2f)
+start_ui v2fail "$v2f"
+check_screen "--v2-fail applogs: the header names the stream and its status" 30 v2fail \
+  "v2 ApplicationLogs: UNAVAILABLE: skview-sim --v2-fail: this stream fails failing, retrying \([0-9]+\)"
+tries() { screen v2fail | sed -n 's/.*failing, retrying (\([0-9]*\)).*/\1/p' | head -1; }
+first=$(tries)
+wait_for 60 test "$(tries)" -gt "${first:-0}"
+check_cmd "--v2-fail applogs: the count goes up with each retry (${first:-?} -> $(tries))" test "$(tries)" -gt "${first:-0}"
+check_mirror "--v2-fail applogs: v1 goes on, the mirror equals GetState" v2fail "$v2f" 30
+check_cmd "--v2-fail applogs: the viewer runs on" alive v2fail
+keys v2fail q
+wait_for 10 test -s "$TMP/v2fail.rc"
+check_eq "--v2-fail applogs: the viewer exits 0" 0 "$(cat "$TMP/v2fail.rc" 2>/dev/null)"
+
 # ---- 5. reconnects under --follow ---------------------------------------------------------
 # The same server behind a proxy: nothing printed twice, and new lines go on.
 pport=$(free_port)
@@ -211,8 +232,10 @@ wait_for 15 grep -q 'new session' "$TMP/follow.err"
 check_match "restarted server: a boundary line on stderr" "--- a new session \(another history\) on 127\.0\.0\.1:$pport ---" "$(cat "$TMP/follow.err")"
 settle "127.0.0.1:$port_v2"
 peer "127.0.0.1:$port_v2" | jq -S -c 'select(.source == "skaffold")' >"$TMP/peer2.sk"
-sleep 1
-tail -n +"$((n_before + 1))" "$TMP/follow.json" | jq -S -c 'select(.source == "skaffold")' | fields >"$TMP/follow2.sk"
+follow2() { tail -n +"$((n_before + 1))" "$TMP/follow.json" | jq -S -c 'select(.source == "skaffold")' | fields >"$TMP/follow2.sk"; }
+caught_up() { follow2; cmp -s "$TMP/peer2.sk" "$TMP/follow2.sk"; }
+wait_for 10 caught_up   # the follower has printed what the peer read (or the check shows the difference)
+follow2
 same_check "restarted server: its Skaffold lines, once each" "$TMP/peer2.sk" "$TMP/follow2.sk"
 kill "$follower"; wait "$follower"; rc=$?
 check_eq "--follow: SIGTERM exits 0" 0 "$rc"

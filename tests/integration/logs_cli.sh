@@ -70,6 +70,13 @@ check_match "gateway /v2/events capture: its error line is said" "gateway report
 same "gateway /v2/applicationLogs capture: pod and container" "$(expected $d/gateway-applogs.v2.jsonl)" "$(got $d/gateway-applogs.v2.jsonl)"
 same "--app --pod on a file" "$(expected $d/gateway-applogs.v2.jsonl | jq -c 'select(.pod == "leeroy-app-7f5d8c6b9-kq2vn")')" \
   "$(got $d/gateway-applogs.v2.jsonl --app --pod leeroy-app-7f5d8c6b9-kq2vn)"
+# --level reads the level an application line says (here Go's panic; the
+# plain lines count as info).
+check_eq "--app --level warn: the lines that say warn and up" \
+  "$(expected $d/gateway-applogs.v2.jsonl | jq -r 'select(.text | startswith("panic: ")) | .text')" \
+  "$(got $d/gateway-applogs.v2.jsonl --app --level warn | jq -r .text)"
+check_eq "--app --level info: every line" "$(expected $d/gateway-applogs.v2.jsonl | wc -l)" \
+  "$(got $d/gateway-applogs.v2.jsonl --app --level info | wc -l)"
 
 # A malformed line among good ones: skipped and said; --strict stops (3).
 { head -5 $d/skaffold-2x-events.jsonl.v2; echo '{"timestamp": "2024-11-29T08:46:41Z", "skaffoldLogEvent": {"message": 5}'

@@ -212,7 +212,7 @@ for t in 2021-01-01T00:00:01.250Z 2300-01-01T01:02:03.123Z 1600-06-01T04:05:06.7
   printf '{"timestamp":"%s","event":{"buildEvent":{"artifact":"a","status":"Complete"}},"entry":"at %s"}\n' "$t" "$t"
 done > "$far"
 start_ui far "$SKVIEW" replay "$far" --speed 64 --focus events --no-config
-# Two forward gaps of centuries, each cut to PACER_MAX_GAP_MS (2 s, live/pacer.h).
+# Two forward gaps of centuries, each cut to PACER_MAX_GAP_MS (2 s, sources/pacer.h).
 wait_screen 30 far "replay ended 5/5"
 check_screen "far times: the replay plays to the end" far "replay ended 5/5"
 for t in $(grep -o '"timestamp":"[^"]*"' "$far" | cut -d'"' -f4); do
@@ -247,7 +247,7 @@ check_match "skview replay --help: one column" '^[0-9]+$' "$("$SKVIEW" replay --
 # ---- 13. gRPC's own log lines stay off the screen ------------------------------
 # GRPC_VERBOSITY=debug GRPC_TRACE=api makes gRPC log every API call; headless commands show
 # those lines (made inert), the viewer none while it has the terminal.
-GRPC_VERBOSITY=debug GRPC_TRACE=api timeout 10 "$SKVIEW" ctl -a "$ADDR" state > /dev/null 2> "$TMP/grpclog.err"
+GRPC_VERBOSITY=debug GRPC_TRACE=api timeout $(wait_limit 10) "$SKVIEW" ctl -a "$ADDR" state > /dev/null 2> "$TMP/grpclog.err"
 check_match "headless: gRPC's lines on stderr, prefixed" "skview: grpc: " "$(cat "$TMP/grpclog.err")"
 start_ui grpclog env GRPC_VERBOSITY=debug GRPC_TRACE=api "$SKVIEW" -a "$ADDR" --no-config
 check_screen "viewer with GRPC_VERBOSITY=debug: connected" grpclog "iter [0-9]+"

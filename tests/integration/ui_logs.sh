@@ -33,7 +33,9 @@ settled_not_screen "... without the other panes" live "1 Artifacts"
 # Follow: new lines come in at the bottom and push the older ones up.
 wait_for 10 test "$(body live | grep -c .)" -ge 20
 total() { title "$1" | sed -n 's|L Logs *[0-9]*/\([0-9]*\).*|\1|p'; }
-b1=$(body live); t1=$(total live); sleep 1; b2=$(body live); t2=$(total live)
+b1=$(body live); t1=$(total live)
+moved_on() { [ "$(total live)" -gt "$t1" ] && [ "$(body live)" != "$b1" ]; }
+wait_for 10 moved_on; b2=$(body live); t2=$(total live)
 check_cmd "follow: lines keep arriving ($t1 -> $t2)" test "$t2" -gt "$t1"
 check_cmd "follow: the screen shows them" test "$b1" != "$b2"
 # Paused: moving up stops following; the lines on screen stay.
@@ -59,31 +61,51 @@ keys live v
 check_screen "v: Skaffold's lines from info" live "level>=info"
 keys live v v v
 settled_not_screen "v cycles back to all levels" live "level>="
+# The level filter reads the application's lines too (logfmt, JSON, klog,
+# a leading WARN): at warn and up no line that says info, nor a plain one.
+keys live a a v v
+check_screen "application only, level>=warn" live "level>=warn.*application only|application only.*level>=warn"
+wait_for 30 bash -c "$(declare -f screen); TM='$TM'; screen live | grep -q 'WARN'"
+n=$(logs_save live "$TMP/warn.txt")
+check_cmd "level>=warn: the lines that say warn ($n)" test "$n" -gt 0
+check_eq "level>=warn: no line that says info or nothing" "" "$(grep -Ev '\] (WARN|ERROR|panic:)|level=(warn|error)' "$TMP/warn.txt")"
+keys live v v a
+check_screen "back to all levels and lines" live "lines from: all"
 
-# Solo and mute the selected line's pod, checked on the saved lines.
+# Solo and mute the selected line's container of its workload (its pods
+# across rollouts: ui_logs_solo), checked on the saved lines.
 keys live a a k                                     # application only, paused
 wait_screen 5 live "application only"
-keys live Enter
-wait_screen 5 live "pod: +[a-z0-9-]+"
-pod=$(screen live | sed -n 's/.*pod: *\([a-z0-9-]*\).*/\1/p' | head -1)
-keys live Escape s
-check_screen "s: solo the line's pod" live "solo pod $pod"
+keys live s
+check_screen "s: solo the line's container of its workload" live "solo [a-z]+/[a-z]+"
+key=$(screen live | grep -m1 -o 'solo [a-z]*/[a-z]*' | sed 's/solo //')
+wl=${key%/*}; ct=${key#*/}
 n=$(logs_save live "$TMP/solo.txt")
 check_cmd "solo: saved lines ($n)" test "$n" -gt 0
-check_eq "solo: every saved line is $pod's" "" "$(grep -v "^\[$pod " "$TMP/solo.txt")"
+check_eq "solo: every saved line is $key's" "" "$(grep -Ev "^\[$wl-[0-9a-z]+-[0-9a-z]+ $ct\] " "$TMP/solo.txt")"
 keys live s
-check_screen "s again: unsolo" live "unsolo pod $pod"
+check_screen "s again: unsolo" live "unsolo $key"
 keys live m
-check_screen "m: mute the pod" live "mute pod $pod"
+check_screen "m: mute it" live "mute $key"
 logs_save live "$TMP/mute.txt" >/dev/null
-check_eq "mute: no saved line is $pod's" "" "$(grep "^\[$pod " "$TMP/mute.txt")"
+check_eq "mute: no saved line is $key's" "" "$(grep -E "^\[$wl-[0-9a-z]+-[0-9a-z]+ $ct\] " "$TMP/mute.txt")"
 check_cmd "mute: other pods' lines saved" test -s "$TMP/mute.txt"
 keys live x
 check_screen "x clears the filters" live "log filters cleared"
 
 # Search: matches highlighted, n/N move between matching lines.
 # cursor S: the screen row (from 1) of the Logs view's cursor (black on cyan).
-cursor() { sleep 0.3; cap "$1" | sed -n '4,$p' | grep -n $'\e\\[46m' | head -1 | cut -d: -f1; }
+cursor() { cap "$1" | sed -n '4,$p' | grep -n $'\e\\[46m' | head -1 | cut -d: -f1; }
+# settled_cursor S: the cursor's row once two looks 0.3 s apart agree (the
+# keys sent before are drawn, however busy the machine).
+settled_cursor() {
+  local a b end=$((SECONDS + $(wait_limit 5)))
+  while [ $SECONDS -lt $end ]; do
+    a=$(cursor "$1"); sleep 0.3; b=$(cursor "$1")
+    [ -n "$a" ] && [ "$a" == "$b" ] && break
+  done
+  echo "$b"
+}
 keys live / ; keys live -l "get /"; keys live Enter
 check_screen "/get /: only matching lines" live "L Logs .*/get /"
 check_eq "/get /: every row matches, in any case" "" "$(body live | grep -iv 'get /' | grep -v '^ *$')"
@@ -92,12 +114,15 @@ check_match "/get /: the matches are highlighted (log-match: black on bright yel
 keys live '&'
 check_screen "&: every line, matches marked" live "find /get /"
 keys live k k k n
-cur1=$(cursor live)
+cur1=$(settled_cursor live)
 keys live n
-cur2=$(cursor live)
+below_cur1() { [ "$(cursor live)" -gt "${cur1:-0}" ]; }
+wait_for 5 below_cur1; cur2=$(cursor live)
 check_cmd "n moves the cursor to the next match ($cur1 -> $cur2)" test "${cur2:-0}" -gt "${cur1:-0}"
 check_match "n: the cursor's line matches" "GET /" "$(body live | sed -n "${cur2:-1}p")"
 keys live N
+at_cur1() { [ "$(cursor live)" == "$cur1" ]; }
+wait_for 5 at_cur1
 check_eq "N moves back" "$cur1" "$(cursor live)"
 keys live x G
 

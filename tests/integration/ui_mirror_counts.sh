@@ -70,7 +70,8 @@ wait_for 60 at_least "$hst" 20
 for t in auto-build auto-sync auto-deploy; do "$SKVIEW" ctl -a "$ADDR" "$t" off >/dev/null; done
 quiesce
 "$SKVIEW" record -a "$ADDR" -o "$TMP/healthy.rec" 2>/dev/null & rec=$!
-sleep 1; kill -TERM $rec; wait $rec
+has_restart() { grep -q STATUSCHECK_CONTAINER_RESTARTING <("$SKVIEW" events --json "$TMP/healthy.rec" 2>/dev/null); }
+wait_for 10 has_restart; kill -TERM $rec; wait $rec
 check_cmd "healthy session: it had progress codes and a restart warning" \
   grep -q STATUSCHECK_CONTAINER_RESTARTING <("$SKVIEW" events --json "$TMP/healthy.rec")
 check_eq "healthy session: nothing failed on the wire" "" \

@@ -4,7 +4,9 @@
 # rebuilt in this loop; status-line hints that fit the mode, messages that
 # expire, the replay header's iteration count; / history and an invalid
 # regex; y in the Errors pane and popups, popups that wrap at words and
-# open at a build's first error line; o asks before it overwrites; ...
+# open at a build's first error line; o asks before it overwrites; the
+# wheel in popups and double click = Enter; no Skaffold at the address and
+# the auto flags unknown until the server says.
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../tmux_lib.sh"
 
@@ -33,6 +35,15 @@ wait_not_screen() {
   local end=$((SECONDS + $1))
   while [[ "$(screen "$2")" =~ $3 ]]; do [ $SECONDS -ge $end ] && return 1; sleep 0.2; done
 }
+
+# ---- space goes where the content is ------------------------------------------------
+# At 160x48 Artifacts holds its three rows, Resources follows at once (the
+# blank rest goes under the Timeline); at 80x24 Resources shows 4 of its 6.
+$TM resize-window -t live: -x 160 -y 48
+check_screen "160x48: no blank row between Artifacts and Resources" live "─ 1 Artifacts[^"$'\n'"]*"$'\n'"( [^"$'\n'"]*"$'\n'"){3}─ 2 Resources"
+$TM resize-window -t live: -x 80 -y 24
+check_screen "80x24: Resources shows four rows" live "─ 2 Resources  6[^"$'\n'"]*"$'\n'"( [^"$'\n'"]*"$'\n'"){4}─ 3 Ports"
+$TM resize-window -t live: -x 100 -y 30
 
 # ---- the Logs view below 160x48 and zoom ----------------------------------------
 # At 100x30 Logs has no place in the layout: L shows it alone, and Esc, z
@@ -121,7 +132,7 @@ check_eq "y on a suggestion copies its command" "docker system prune" "$(buffer_
 check_screen "the status line says what was copied" copy "copied the suggested command: docker system prune"
 keys copy Enter
 check_screen "a build error's popup opens at its first error line" copy "│ +#4 0\.913 cmd/web/main\.go:41:6: declared and not used"
-check_screen "the popup wraps at a word boundary" copy "unused docker +│"$'\n'" *│ data +│"
+check_screen "the popup wraps at a word boundary, under the item's first word" copy "unused docker +│"$'\n'" *│     data +│"
 check_match "y in the popup copies its text" "^phase: +build"$'\n'".*docker system prune" "$(buffer_after y)"
 keys copy Escape
 
@@ -144,4 +155,59 @@ n=$(screen copy | sed -n "s|.*saved \([0-9]*\) lines to $TMP/keep.txt.*|\1|p" | 
 check_eq "y: the file holds the lines said" "${n:-?}" "$(grep -vc '^KEEP$' "$TMP/keep.txt")"
 keys copy q q
 check_restored "copy q" copy
+
+# ---- the mouse (SGR reports, as xterm sends them: press M, release m) -------------
+# click X Y: a left click (press, release) at column X, row Y (from 1), as
+# one write. ESCDELAY: a report split by the load is still one. TERM: tmux
+# gives its panes "screen", whose reports are X10's, not SGR's.
+click() { keys mouse -l $'\e[<0;'"$1;$2"$'M\e[<0;'"$1;$2"m; }
+wheel() { keys mouse -l $'\e[<'"$1;10;10M"; } # 64 up, 65 down
+start_ui mouse env TERM=xterm-256color ESCDELAY=1500 "$SKVIEW" replay tests/data/skaffold-2x-events.jsonl --at END --no-config --focus errors
+check_screen "mouse: the panes" mouse "─ 2 Resources"
+click 10 7; click 10 7 # two writes, as a hand makes them
+check_screen "a double click is Enter: the row's details" mouse "┌─ Resource ─.*"$'\n'".*resource: deployment/web"
+keys mouse Escape
+check_cmd "Esc closes it" wait_not_screen 10 mouse "┌─"
+keys mouse -l $'\e[<0;10;7M\e[<0;10;7m\e[<0;10;7M\e[<0;10;7m'
+check_screen "a double click read in one go is Enter too" mouse "┌─ Resource ─.*"$'\n'".*resource: deployment/web"
+keys mouse Escape
+keys mouse 4 G Enter
+check_screen "a long popup" mouse " 5/28 "
+wheel 64
+check_screen "the wheel up scrolls the popup" mouse " 2/28 "
+wheel 65
+check_screen "the wheel down scrolls it back" mouse " 5/28 "
+keys mouse Escape
+check_cmd "Esc closes the popup" wait_not_screen 10 mouse "┌─"
+click 10 5
+check_screen "one click focuses the pane" mouse "Enter details Space pause"
+check_not_screen "one click opens nothing" mouse "┌─"
+keys mouse Enter
+check_screen "one click selected the row (Enter opens it)" mouse "artifact: worker"
+keys mouse Escape '?' G
+check_screen "the help says what the mouse does" mouse "Mouse.*"$'\n'".*click +Focus the pane and select the row.*"$'\n'".*double click +Details of the row \\(as Enter\\)"
+wheel 64
+check_cmd "the wheel scrolls the help too" wait_not_screen 10 mouse "wheel +Scroll the pane"
+keys mouse q
+check_cmd "q closes the help" wait_not_screen 10 mouse "Help: keys"
+keys mouse q
+check_restored "mouse q" mouse
+
+# ---- no Skaffold at the address yet ------------------------------------------------
+# The header says how to start one; once it is there, the auto flags come
+# from its State. A replay of events never hears them: unknown.
+port=$(free_port)
+start_ui nosk "$SKVIEW" -a "127.0.0.1:$port" --no-config
+check_screen "no Skaffold: the header says how to start one" nosk "no Skaffold at 127\.0\.0\.1:$port: start one with \`skaffold dev --rpc-port $port\`"
+"$SKSIM" --port "$port" --seed 3 > "$TMP/sim-late.out" 2>&1 &
+at_exit "kill $!"
+check_screen "a Skaffold started later: connected" nosk "connected 127\.0\.0\.1:$port"
+check_screen "its auto flags, as its State says" nosk "auto: build on sync on deploy on"
+check_not_screen "the hint is gone" nosk "no Skaffold at"
+keys nosk q
+check_restored "no Skaffold q" nosk
+start_ui autoq "$SKVIEW" replay tests/data/skaffold-2x-events.jsonl --at END --no-config
+check_screen "a replay of events: the auto flags unknown" autoq "auto: build \? sync \? deploy \? "
+keys autoq q
+check_restored "autoq q" autoq
 finish

@@ -29,6 +29,17 @@ check_eq "--json: every duration is end - start" "" \
   "$(jq -c '.. | objects | select(has("duration")) | select(.duration != null and ((.end - .start - .duration) | fabs) > 0.000001)' <<<"$tlj")"
 check_eq "--json: a build step names its artifact and cache" '{"step":"build","artifact":"skaffold-helm","cache":"-"}' \
   "$(jq -c '.steps[0] | {step, artifact, cache}' <<<"$tlj" | head -1)"
+# Times from the wire before 1677 or after 2262 cannot be held in
+# nanoseconds: said as such, never a wrong date nor an overflow (issue 17).
+printf '%s\n' '{"timestamp":"1600-01-01T00:00:00Z","event":{"devLoopEvent":{"iteration":1,"status":"In Progress"}}}' \
+  '{"timestamp":"2300-01-01T00:00:01Z","event":{"devLoopEvent":{"iteration":1,"status":"Succeeded"}}}' \
+  '{"timestamp":"2000-01-01T00:00:00Z","event":{"devLoopEvent":{"iteration":2,"status":"In Progress"}}}' \
+  '{"timestamp":"2000-01-01T00:00:01.5Z","event":{"devLoopEvent":{"iteration":2,"status":"Succeeded"}}}' >"$TMP/far.jsonl"
+check_eq "times past 2262: out-of-range, the others as they are" \
+"iteration 1 session 1 explicit succeeded out-of-range - error -
+iteration 2 session 1 explicit succeeded 2000-01-01T00:00:00Z 1.5s error -" "$("$SKVIEW" state --timeline "$TMP/far.jsonl" 2>&1)"
+check_eq "times past 2262 in --json: null" "null null null 946684800 1.5" \
+  "$("$SKVIEW" state --timeline --json "$TMP/far.jsonl" | jq -r '"\(.start) \(.end) \(.duration)"' | tr '\n' ' ' | awk '{print $1, $2, $3, $4, $6}')"
 "$SKVIEW" state --json "$f" >/dev/null 2>&1
 check_eq "state --json without --timeline is a usage error" 2 "$?"
 "$SKVIEW" state --timeline -a 127.0.0.1:1 >/dev/null 2>&1

@@ -96,9 +96,14 @@ static void test_flags_and_ago(void **state)
     bk_usage_flags(&b, &u);
     assert_string_equal(b.data, "-");
     sb_reset(&b);
-    u = (bk_usage_t){0}; /* v0.8's Prune: no RecordType, so Shared is not said */
+    /* A record without RecordType (v0.8's Prune) does not say whether it
+     * was shared: not "-". */
+    u = (bk_usage_t){.mutable_ = true};
     bk_usage_flags(&b, &u);
-    assert_string_equal(b.data, "shared unknown");
+    assert_string_equal(b.data, "shared unknown, mutable");
+    assert_string_equal(bk_usage_type(NULL), "unknown");
+    assert_string_equal(bk_usage_type(""), "unknown");
+    assert_string_equal(bk_usage_type("regular"), "regular");
     sb_reset(&b);
     bk_time_t now = (T0 + 7200) * 1000000000LL;
     bk_format_ago(&b, T0 * 1000000000LL, now);

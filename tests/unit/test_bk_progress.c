@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <cmocka.h>
+#include "buildkit/bk_plain.h"
 #include "buildkit/bk_progress.h"
 #include "bk_fixture.h"
 
@@ -255,6 +256,32 @@ static void test_merged_cached_update(void **state)
     assert_int_equal(bk_vertex_state(bk_progress_vertex(p, 1)), BK_RUNNING);
 }
 
+/* Plain mode on v0.8's stream: the context's load completed, then at once
+ * again as cached; plain says CACHED as the tty display does, once. */
+static void test_plain_merged_cached(void **state)
+{
+    bk_progress_t *p = *state;
+    bk_plain_t *pl = bk_plain_new(0, p);
+    Moby__Buildkit__V1__Vertex *msgs[][1] = {
+        {fx_vertex(D1, "[internal] load remote build context", 1, -1, 0, NULL)},
+        {fx_vertex(D1, "[internal] load remote build context", 1, 1.004, 0, NULL)},
+        {fx_vertex(D1, "[internal] load remote build context", 1.005, 1.006, 1, NULL)},
+        {fx_vertex(D2, "copy /context /", 1.01, 1.1, 0, NULL)},
+    };
+    strbuf_t out;
+    sb_init(&out);
+    for (size_t i = 0; i < 4; i++) {
+        Moby__Buildkit__V1__StatusResponse *r = fx_resp(1, msgs[i], 0, NULL, 0, NULL);
+        bk_progress_fold(p, r);
+        bk_plain_feed(pl, r, &out);
+    }
+    bk_plain_finish(pl, &out);
+    assert_string_equal(out.data, "#1 [internal] load remote build context\n#1 CACHED\n\n"
+                                  "#2 copy /context /\n#2 DONE 0.1s\n");
+    sb_free(&out);
+    bk_plain_free(pl);
+}
+
 static void test_warnings(void **state)
 {
     bk_progress_t *p = *state;
@@ -439,6 +466,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_counts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_intervals_and_duplicates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_merged_cached_update, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_plain_merged_cached, setup, teardown),
         cmocka_unit_test_setup_teardown(test_warnings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_render_final, setup, teardown),
         cmocka_unit_test_setup_teardown(test_render_running_tail, setup, teardown),

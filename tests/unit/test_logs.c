@@ -563,8 +563,8 @@ static void filter_sources_levels_iterations(void **state)
                                         s->app_db, s->colour, s->iter2, 0});
     f.min_level = 6;                              /* TRACE is lowest: everything */
     assert_passing(s, &f, all);
-    f.min_level = 5;                              /* PANIC: no Skaffold line; app lines pass */
-    assert_passing(s, &f, (uint64_t[]){s->app_web, s->app_db, 0});
+    f.min_level = 5;                              /* PANIC: no line (the app's say none: INFO) */
+    assert_passing(s, &f, (uint64_t[]){0});
     f.min_level = -1;
     f.iteration = 1;                              /* "Build-2" */
     assert_passing(s, &f, (uint64_t[]){s->iter2, 0});
@@ -735,6 +735,126 @@ static void tail_of_one_build(void **state)
     logs_free(l);
 }
 
+/* A pod's workload: without the generated suffixes a rollout changes. */
+static void workload_of_a_pod_name(void **state)
+{
+    (void)state;
+    static const struct { const char *pod, *workload; } cases[] = {
+        {"leeroy-app-7f5d8c6b9-kq2vn", "leeroy-app"},   /* a deployment's pod */
+        {"frontend-2f0a9c1e-1a2b3", "frontend"},        /* skview-sim's names */
+        {"fluentd-x2x4z", "fluentd"},                   /* a daemonset's */
+        {"my-backend-bcdfg", "my-backend"},             /* no vowel: generated */
+        {"my-backend-abcde", "my-backend-abcde"},       /* a word, not a suffix */
+        {"web-0", "web-0"},                             /* a statefulset's: stable */
+        {"db", "db"},
+        {"-x2x4z", "-x2x4z"},
+        {"", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t n = logs_workload_len(cases[i].pod);
+        assert_int_equal(n, strlen(cases[i].workload));
+        assert_memory_equal(cases[i].pod, cases[i].workload, n);
+    }
+}
+
+/* Solo and mute a workload's container: the pods of every rollout. */
+static void workload_keys_follow_rollouts(void **state)
+{
+    (void)state;
+    logs_t *l = logs_new(64);
+    static const char *const pods[] = {"web-7f5d8c6b9-kq2vn", "web-7f5d8c6b9-zz9x8", "web-5c4b7d9f8-m2n3p",
+                                       "webhook-6d7c8b9f5-q2w3e"};
+    for (size_t i = 0; i < 4; i++) {
+        logs_add_app(l, 0, pods[i], "app", "", "a line\n", 7, 0, 1);
+        logs_add_app(l, 0, pods[i], "proxy", "", "a proxy line\n", 13, 0, 1);
+    }
+    sk(l, "Deploy-1", "deployment/web", 1, "deployed\n");
+    log_filter_t f;
+    log_filter_init(&f);
+    assert_int_equal(log_filter_solo(&f, LOG_KEY_WORKLOAD, "web/app"), 0);
+    size_t n = 0, pods_seen = 0;
+    for (uint64_t q = logs_first(l); q <= logs_last(l); q++) {
+        const log_line_t *ln = logs_get(l, q);
+        if (log_filter_match(&f, ln)) {
+            n++;
+            assert_string_equal(ln->container, "app");
+            pods_seen |= 1u << (q - logs_first(l)) / 2;
+        }
+    }
+    assert_int_equal(n, 3);                  /* the three pods of two rollouts, not webhook's */
+    assert_int_equal(pods_seen, 7);
+    log_filter_solo(&f, LOG_KEY_WORKLOAD, "web/app");   /* toggled off */
+    assert_int_equal(log_filter_mute(&f, LOG_KEY_WORKLOAD, "web"), 0);
+    n = 0;
+    for (uint64_t q = logs_first(l); q <= logs_last(l); q++)
+        n += log_filter_match(&f, logs_get(l, q));
+    assert_int_equal(n, 3);                  /* webhook's two lines and Skaffold's */
+    log_filter_free(&f);
+    logs_free(l);
+}
+
+/* The level an application's line says it has. */
+static void text_levels(void **state)
+{
+    (void)state;
+    static const struct { const char *text; int level; } cases[] = {
+        {"level=info msg=\"request\" method=GET", 1},
+        {"time=2024-01-02T10:00:00Z level=WARN msg=slow", 2},
+        {"ts=1 lvl=error caller=main.go:10", 3},
+        {"{\"time\":\"2024\",\"level\":\"error\",\"msg\":\"x\"}", 3},
+        {"{\"severity\": \"DEBUG\", \"message\": \"x\"}", 0},
+        {"W1207 10:00:00.123456       1 reflector.go:424] watch ended", 2},
+        {"E1207 10:00:00.123456       1 main.go:1] failed", 3},
+        {"I1207 10:00:00.123456       1 main.go:1] ok", 1},
+        {"\033[33mWARN\033[0m GET /api/v1/items/7 200 (slow)", 2},
+        {"[ERROR] connection refused", 3},
+        {"2024/01/02 10:00:00 INFO listening", 1},
+        {"2024-01-02T10:00:00.123Z TRACE enter", 6},
+        {"panic: runtime error: index out of range", 5},
+        {"FATAL: cannot start", 4},
+        {"GET /api/items 200 3.1ms", LOG_LEVEL_STANDARD},
+        {"Error handling is hard", LOG_LEVEL_STANDARD},    /* a word, not a marker */
+        {"clevel=error", LOG_LEVEL_STANDARD},              /* not a key */
+        {"level=loud", LOG_LEVEL_STANDARD},
+        {"INFORMATION", LOG_LEVEL_STANDARD},
+        {"Istanbul", LOG_LEVEL_STANDARD},
+        {"", LOG_LEVEL_STANDARD},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int got = logs_text_level(cases[i].text, strlen(cases[i].text));
+        if (got != cases[i].level)
+            fail_msg("\"%s\": level %d, want %d", cases[i].text, got, cases[i].level);
+    }
+}
+
+/* The level filter applies to the application's lines by what they say. */
+static void level_filter_on_application_lines(void **state)
+{
+    (void)state;
+    logs_t *l = logs_new(16);
+    logs_add_app(l, 0, "api-0", "api", "", "level=info msg=a\n", 17, 0, 1);
+    logs_add_app(l, 0, "api-0", "api", "", "level=error msg=b\n", 18, 0, 1);
+    logs_add_app(l, 0, "api-0", "api", "", "plain\n", 6, 0, 1);
+    logs_add_app(l, 0, "api-0", "api", "", "lev", 3, 0, 1);          /* partial: grows */
+    assert_int_equal(logs_get(l, logs_last(l))->level, LOG_LEVEL_STANDARD);
+    logs_add_app(l, 0, "api-0", "api", "", "el=warn\n", 8, 0, 1);
+    assert_int_equal(logs_get(l, logs_last(l))->level, 2);
+    log_filter_t f;
+    log_filter_init(&f);
+    f.min_level = 3;                                                 /* ERROR and up */
+    size_t n = 0;
+    for (uint64_t q = logs_first(l); q <= logs_last(l); q++)
+        if (log_filter_match(&f, logs_get(l, q))) {
+            assert_string_equal(logs_get(l, q)->text, "level=error msg=b");
+            n++;
+        }
+    assert_int_equal(n, 1);
+    f.min_level = 2;
+    assert_int_equal(logs_find(l, &f, logs_last(l), false), logs_last(l));
+    log_filter_free(&f);
+    logs_free(l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -756,6 +876,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(spans_are_raw_offsets_around_sequences, sample_setup, sample_teardown),
         cmocka_unit_test_setup_teardown(find_backward_and_forward, sample_setup, sample_teardown),
         cmocka_unit_test(tail_of_one_build),
+        cmocka_unit_test(workload_of_a_pod_name),
+        cmocka_unit_test(workload_keys_follow_rollouts),
+        cmocka_unit_test(text_levels),
+        cmocka_unit_test(level_filter_on_application_lines),
     };
     return cmocka_run_group_tests_name("logs", tests, NULL, NULL);
 }

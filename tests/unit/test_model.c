@@ -147,6 +147,61 @@ static void debugging_container_terminated_removes_every_duplicate(void **state)
     assert_int_equal(model_state(m)->n_debuggingcontainers, 0);
 }
 
+/* The containers' index (mirror.c): past a few hundred, a Started finds
+ * its container again, a Terminated removes only it and keeps the order,
+ * and the index follows the moved positions. */
+static void debugging_containers_index_follows_starts_and_stops(void **state)
+{
+    model_t *m = *state;
+    char pod[32];
+    for (int i = 0; i < 300; i++) {
+        snprintf(pod, sizeof pod, "pod-%d", i);
+        fold(m, ev_debug("Started", "default", pod, "app"));
+    }
+    fold(m, ev_debug("Started", "default", "pod-7", "app"));          /* again: replaced */
+    const Proto__State *s = model_state(m);
+    assert_int_equal(s->n_debuggingcontainers, 300);
+    assert_string_equal(s->debuggingcontainers[7]->podname, "pod-7");
+    fold(m, ev_debug("Terminated", "default", "pod-3", "app"));
+    fold(m, ev_debug("Terminated", "default", "pod-1000", "app"));    /* not there */
+    s = model_state(m);
+    assert_int_equal(s->n_debuggingcontainers, 299);
+    assert_string_equal(s->debuggingcontainers[3]->podname, "pod-4");  /* order kept */
+    fold(m, ev_debug("Started", "default", "pod-250", "app"));        /* found at its new place */
+    s = model_state(m);
+    assert_int_equal(s->n_debuggingcontainers, 299);
+    assert_string_equal(s->debuggingcontainers[249]->podname, "pod-250");
+    fold(m, ev_debug("Started", "default", "pod-3", "app"));          /* back: at the end */
+    s = model_state(m);
+    assert_int_equal(s->n_debuggingcontainers, 300);
+    assert_string_equal(s->debuggingcontainers[299]->podname, "pod-3");
+    for (size_t i = 0; i < s->n_debuggingcontainers; i++)
+        for (size_t j = i + 1; j < s->n_debuggingcontainers; j++)
+            assert_string_not_equal(s->debuggingcontainers[i]->podname, s->debuggingcontainers[j]->podname);
+}
+
+/* The iteration's builds by artifact (timeline.c's index): each artifact
+ * once, in the order first built, its span moved by its own events. */
+static void iteration_builds_index_keeps_one_span_per_artifact(void **state)
+{
+    model_t *m = *state;
+    char art[32];
+    fold(m, ev_devloop(0, "In Progress", NULL));
+    for (int i = 0; i < 200; i++) {
+        snprintf(art, sizeof art, "art-%d", i);
+        fold(m, ev_build(art, "In Progress"));
+    }
+    fold(m, ev_build("art-150", "Complete"));
+    const iteration_t *it = model_current_iteration(m);
+    assert_non_null(it);
+    assert_int_equal(it->n_builds, 200);
+    for (size_t i = 0; i < it->n_builds; i++) {
+        snprintf(art, sizeof art, "art-%zu", i);
+        assert_string_equal(it->builds[i].artifact, art);
+        assert_int_equal(it->builds[i].span.status, i == 150 ? STATUS_SUCCEEDED : STATUS_IN_PROGRESS);
+    }
+}
+
 static void meta_event_sets_metadata_and_version(void **state)
 {
     model_t *m = *state;
@@ -557,6 +612,8 @@ int main(void)
         T(file_sync_event_sets_sync_status),
         T(debugging_container_started_then_terminated_removes_only_it),
         T(debugging_container_terminated_removes_every_duplicate),
+        T(debugging_containers_index_follows_starts_and_stops),
+        T(iteration_builds_index_keeps_one_span_per_artifact),
         T(meta_event_sets_metadata_and_version),
         T(meta_event_without_metadata_keeps_the_metadata),
         T(devloop_and_termination_change_no_state_field),

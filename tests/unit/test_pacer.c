@@ -1,4 +1,4 @@
-/* The one replay pacer (live/pacer.h): the delay rule both replays use, the
+/* The one replay pacer (sources/pacer.h): the delay rule both replays use, the
  * speed table, and time arithmetic at the ends of int64. */
 #include <setjmp.h>
 #include <stdarg.h>

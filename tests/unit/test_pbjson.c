@@ -204,6 +204,11 @@ static void time_ns_saturates(void **state)
     assert_int_equal(pbjson_time_ns(s, ns), INT64_MIN + 1);
     assert_int_equal(pbjson_time_ns(INT64_MAX, 999999999), INT64_MAX);
     assert_int_equal(pbjson_time_ns(INT64_MIN, -999999999), INT64_MIN + 1);
+    /* Spans between such times: saturated too, never an overflow. */
+    assert_int_equal(pbjson_time_span(INT64_MIN + 1, INT64_MAX), INT64_MAX);
+    assert_int_equal(pbjson_time_span(-5, 7), 12);
+    assert_int_equal(pbjson_time_span(7, 5), 0);
+    assert_int_equal(pbjson_time_span(INT64_MAX, INT64_MIN + 1), 0);
     strbuf_t out;
     sb_init(&out);
     assert_true(pbjson_parse_time("2300-01-01T00:00:00Z", 20, &s, &ns));

@@ -19,6 +19,7 @@
 #include "skaffold/viewmodel.h"
 #include "model_fixture.h"
 #include "ui/app.h"
+#include "ui/bk.h"
 #include "ui/logs_view.h"
 
 #define SHUFFLES 40
@@ -381,6 +382,14 @@ static void events_selection_follows_its_entry(void **state)
     assert_true(model_history_first(f.ui.model) > 0);
     assert_string_equal(cursor_key(&f, buf, sizeof buf), "8");
     assert_int_equal(f.v->cursor, 8 - model_history_first(f.ui.model));
+    /* Filtered: the same, through the filter's index. */
+    view_set_filter(&f.ui, f.v, "kind:build");
+    select_key(&f, "12");
+    for (int i = 0; i < 6; i++)
+        fold(f.ui.model, ev_build("app", i % 2 ? "Complete" : "In Progress"));
+    frame(&f);
+    assert_string_equal(cursor_key(&f, buf, sizeof buf), "12");
+    assert_int_equal(f.v->cursor, 12 - model_history_first(f.ui.model));
     ui_close(&f);
 }
 
@@ -405,6 +414,103 @@ static void timeline_selection_follows_its_iteration(void **state)
     ui_close(&f);
 }
 
+static Proto__Event *port_of(int local, int remote, const char *pod, const char *container)
+{
+    Proto__Event *e = ev_port(local, remote, pod);
+    free(e->portevent->containername);
+    e->portevent->containername = fx_str(container);
+    return e;
+}
+
+/* A debugging container whose pod a rollout replaced: to the same
+ * container in the new pod, not to whatever took its row. And a port
+ * forwarded again on another local port: to that one. */
+static void debug_and_port_selection_follow_a_rollout(void **state)
+{
+    fx_ui_t f;
+    char buf[256];
+    ui_open(&f, PANE_DEBUG, NULL);
+    fold(f.ui.model, ev_debug("Started", "default", "web-1", "web"));
+    fold(f.ui.model, ev_debug("Started", "default", "api-1", "api"));
+    select_key(&f, "default/web-1/web");
+    fold(f.ui.model, ev_debug("Terminated", "default", "web-1", "web"));
+    fold(f.ui.model, ev_debug("Started", "default", "web-2", "web"));
+    frame(&f);
+    assert_string_equal(cursor_key(&f, buf, sizeof buf), "default/web-2/web");
+    view_free(f.v);
+    f.v = &f.ui.views[PANE_PORTS];
+    view_init(f.v, PANE_PORTS);
+    fold(f.ui.model, port_of(9000, 8080, "web-1", "web"));
+    fold(f.ui.model, port_of(9001, 8081, "api-1", "api"));
+    select_key(&f, "port 9000");
+    fold(f.ui.model, ev_deploy("In Progress", NULL));
+    fold(f.ui.model, port_of(9001, 8081, "api-2", "api"));
+    fold(f.ui.model, port_of(9002, 8080, "web-2", "web"));
+    frame(&f);
+    assert_string_equal(cursor_key(&f, buf, sizeof buf), "port 9002");
+    ui_close(&f);
+}
+
+/* BuildKit's cache records: a DiskUsage answer of records with sizes and
+ * last uses (seconds). */
+static void du(bk_model_t *m, const char *const *ids, const int64_t *sizes, const int64_t *used, size_t n)
+{
+    Moby__Buildkit__V1__DiskUsageResponse r = MOBY__BUILDKIT__V1__DISK_USAGE_RESPONSE__INIT;
+    Moby__Buildkit__V1__UsageRecord rec[8], *recs[8];
+    Google__Protobuf__Timestamp ts[8];
+    for (size_t i = 0; i < n; i++) {
+        moby__buildkit__v1__usage_record__init(&rec[i]);
+        google__protobuf__timestamp__init(&ts[i]);
+        ts[i].seconds = used[i];
+        rec[i].id = (char *)ids[i];
+        rec[i].size = sizes[i];
+        rec[i].lastusedat = &ts[i];
+        recs[i] = &rec[i];
+    }
+    r.n_record = n;
+    r.record = recs;
+    bk_model_du(m, &r);
+}
+
+/* The Cache pane: a record selected stays selected when a refresh re-sorts
+ * the records, when the sort changes and when a Prune lists what it
+ * removed above the table. */
+static void cache_selection_follows_its_record(void **state)
+{
+    fx_ui_t f;
+    char buf[256];
+    bk_model_t bm;
+    ui_bk_t b = {.m = &bm, .expanded = -1};
+    bk_model_init(&bm, 10);
+    ui_open(&f, PANE_CACHE, NULL);
+    f.ui.bk = &b;
+    static const char *const ids[] = {"aaa", "bbb", "ccc"};
+    du(&bm, ids, (const int64_t[]){300, 200, 100}, (const int64_t[]){10, 20, 30}, 3);
+    f.ui.bk_gen++;
+    select_key(&f, "record bbb");
+    du(&bm, ids, (const int64_t[]){100, 200, 300}, (const int64_t[]){10, 20, 30}, 3);
+    f.ui.bk_gen++;
+    frame(&f);
+    assert_string_equal(cursor_key(&f, buf, sizeof buf), "record bbb");
+    bk_model_sort(&bm, BK_SORT_LAST_USED);
+    du(&bm, ids, (const int64_t[]){100, 200, 300}, (const int64_t[]){10, 50, 30}, 3);
+    f.ui.bk_gen++;
+    frame(&f);
+    assert_string_equal(cursor_key(&f, buf, sizeof buf), "record bbb");
+    assert_int_equal(f.v->cursor, 1); /* the header, then bbb: used last */
+    bk_model_prune_begin(&bm);
+    Moby__Buildkit__V1__UsageRecord gone = MOBY__BUILDKIT__V1__USAGE_RECORD__INIT;
+    gone.id = "ddd";
+    bk_model_pruned(&bm, &gone);
+    f.ui.bk_gen++;
+    frame(&f);
+    assert_string_equal(cursor_key(&f, buf, sizeof buf), "record bbb");
+    assert_int_equal(f.v->cursor, 3); /* the removed list's head and ddd above */
+    view_free(f.v);
+    model_free(f.ui.model);
+    bk_model_fini(&bm);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -416,6 +522,8 @@ int main(void)
         cmocka_unit_test(resources_selection_follows_rollouts),
         cmocka_unit_test(events_selection_follows_its_entry),
         cmocka_unit_test(timeline_selection_follows_its_iteration),
+        cmocka_unit_test(debug_and_port_selection_follow_a_rollout),
+        cmocka_unit_test(cache_selection_follows_its_record),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

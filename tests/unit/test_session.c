@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "hooks_fixture.h"
 #include "file_fixture.h"
 #include "session/session.h"
 
@@ -23,21 +24,6 @@ static const char text[] =
     E("00.030", "\"devLoopEvent\":{\"iteration\":0,\"status\":\"Failed\"}")
     E("00.040", "\"devLoopEvent\":{\"iteration\":1,\"status\":\"In Progress\"}")
     E("00.050", "\"buildEvent\":{\"artifact\":\"a\",\"status\":\"Complete\"}");
-
-typedef struct seen {
-    int changes;
-    char last[512];
-    bool last_error;
-} seen_t;
-
-static void on_change(void *ctx) { ((seen_t *)ctx)->changes++; }
-
-static void on_message(void *ctx, bool error, const char *msg)
-{
-    seen_t *s = ctx;
-    snprintf(s->last, sizeof s->last, "%s", msg);
-    s->last_error = error;
-}
 
 static void done(void *arg) { *(bool *)arg = true; }
 

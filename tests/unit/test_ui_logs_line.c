@@ -137,6 +137,30 @@ static void test_plain_as_skview_logs(void **state)
     sb_free(&sb);
 }
 
+/* The source column keeps what tells lines apart: a pod's name goes as its
+ * workload's (a rollout changes the hash), a long tag is cut in the middle
+ * so its end (the resource, the container) stays. */
+static void test_tag_keeps_the_end(void **state)
+{
+    lv_layout_t lay;
+    lv_layout_init(&lay);
+    lv_opts_t o = {.w = 80, .tag_w = 24};
+    char row[256]; /* the segments joined: the tag's padding is not text */
+    logs_add_skaffold(ring, 1, "Deploy-1", "deployment/frontend-canary", 7, "ok\n", 3, 1);
+    lv_layout_line(&lay, logs_get(ring, logs_last(ring)), &o);
+    row_text(&lay, 0, row, sizeof row);
+    assert_string_equal(row, "Deploy depl\u2026tend-canary" "ok");
+    logs_add_app(ring, 1, "api-0969517f-x2x4z", "api", "[api-0969517f-x2x4z api]", "up\n", 3, 0, 1);
+    lv_layout_line(&lay, logs_get(ring, logs_last(ring)), &o);
+    row_text(&lay, 0, row, sizeof row);
+    assert_string_equal(row, "[api api]" "up");
+    logs_add_app(ring, 1, "checkout-service-5c4b7d9f8-m2n3p", "istio-proxy", "", "up\n", 3, 0, 1);
+    lv_layout_line(&lay, logs_get(ring, logs_last(ring)), &o);
+    row_text(&lay, 0, row, sizeof row);
+    assert_string_equal(row, "checkout-se\u2026istio-proxy" "up");
+    lv_layout_free(&lay);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -144,6 +168,7 @@ int main(void)
         cmocka_unit_test(test_wrap_and_cut),
         cmocka_unit_test(test_matches_marked),
         cmocka_unit_test(test_plain_as_skview_logs),
+        cmocka_unit_test(test_tag_keeps_the_end),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,4 +1,4 @@
-/* The view models (model/viewmodel.h) the panes read instead of wire
+/* The view models (skaffold/viewmodel.h) the panes read instead of wire
  * structs, and the view engine's private blocks and row cache (ui/view.h).
  * Expected values come from the events folded and from the model's own
  * accessors. */

@@ -1,4 +1,4 @@
-/* Read-once inputs spooled to a temporary file; see input.h. */
+/* Read-once inputs spooled to a temporary file; see spool.h. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -6,7 +6,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "sources/input.h"
+#include "core/xalloc.h"
+#include "sources/spool.h"
 
 #define SPOOL_MAX 8
 
@@ -17,7 +18,7 @@ static struct spooled {
 } spooled[SPOOL_MAX];
 static size_t n_spooled;
 
-bool input_is_once(const char *path)
+bool spool_is_once(const char *path)
 {
     struct stat st;
     if (!strcmp(path, "-"))
@@ -81,9 +82,9 @@ static void stdin_to_tty(void)
     }
 }
 
-int input_spool(const char *path, char *err, size_t errlen)
+int spool_copy(const char *path, char *err, size_t errlen)
 {
-    if (find(path) || !input_is_once(path))
+    if (find(path) || !spool_is_once(path))
         return 0;
     if (n_spooled == SPOOL_MAX) {
         snprintf(err, errlen, "%s: too many read-once inputs", path);
@@ -108,12 +109,12 @@ int input_spool(const char *path, char *err, size_t errlen)
     }
     if (is_stdin)
         stdin_to_tty();
-    spooled[n_spooled].path = strdup(path);
+    spooled[n_spooled].path = xstrdup(path);
     spooled[n_spooled++].fd = fd;
     return 0;
 }
 
-int input_open(const char *path)
+int spool_open(const char *path)
 {
     const struct spooled *s = find(path);
     if (s) {
@@ -135,9 +136,9 @@ int input_open(const char *path)
     return open(path, O_RDONLY | O_CLOEXEC);
 }
 
-FILE *input_fopen(const char *path)
+FILE *spool_fopen(const char *path)
 {
-    int fd = input_open(path);
+    int fd = spool_open(path);
     FILE *f = fd < 0 ? NULL : fdopen(fd, "rb");
     if (fd >= 0 && !f)
         close(fd);

@@ -1,0 +1,195 @@
+/* The v2 replays merged by time (sources/v2merge.h).
+ *
+ * Each stream's held events wait in a ring, in arrival order. Releasing
+ * is a two-way merge of the rings' fronts: with both non-empty the older
+ * front goes; with one empty, its front goes once the other stream cannot
+ * deliver anything older (it is live, or its replay, which comes in time
+ * order, is already past that time). */
+#include <stdlib.h>
+#include <time.h>
+#include "core/xalloc.h"
+#include "skaffold/model.h"
+#include "sources/pacer.h"
+#include "sources/v2merge.h"
+
+typedef struct held {
+    Proto__V2__Event *ev;
+    int64_t t;
+} held_t;
+
+typedef struct queue {
+    held_t *q;
+    size_t head, n, cap;
+} queue_t;
+
+struct v2merge {
+    uv_loop_t *loop;
+    uv_timer_t timer;
+    uint64_t quiet_ms;
+    v2merge_out_fn out;
+    void *ctx;
+    queue_t q[2];
+    bool replaying[2];
+    bool window;                 /* a replay under way, or events held */
+    int64_t began_ns[2];         /* wall clock at the stream's reset */
+    int64_t last_t[2];           /* newest event time of the stream's replay */
+    uint64_t last_ms[2];         /* loop time of its last event (or reset) */
+};
+
+static int64_t wall_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void q_push(queue_t *q, Proto__V2__Event *ev, int64_t t)
+{
+    if (q->n == q->cap) {
+        size_t cap = q->cap ? q->cap * 2 : 256;
+        held_t *n = xmalloc(cap * sizeof *n);
+        for (size_t i = 0; i < q->n; i++)
+            n[i] = q->q[(q->head + i) % q->cap];
+        free(q->q);
+        q->q = n, q->cap = cap, q->head = 0;
+    }
+    q->q[(q->head + q->n++) % q->cap] = (held_t){ev, t};
+}
+
+static const held_t *q_front(const queue_t *q)
+{
+    return q->n ? &q->q[q->head] : NULL;
+}
+
+static void q_free(queue_t *q)
+{
+    for (size_t i = 0; i < q->n; i++)
+        protobuf_c_message_free_unpacked(&q->q[(q->head + i) % q->cap].ev->base, NULL);
+    free(q->q);
+    *q = (queue_t){0};
+}
+
+/* Hands the front of stream s's ring on. */
+static void deliver(v2merge_t *m, int s)
+{
+    queue_t *q = &m->q[s];
+    Proto__V2__Event *ev = q->q[q->head].ev;
+    q->head = (q->head + 1) % q->cap;
+    q->n--;
+    m->out(m->ctx, ev, (v2_stream_t)s);
+    protobuf_c_message_free_unpacked(&ev->base, NULL);
+}
+
+/* The stream whose front may go now, or -1. force: the older front even
+ * when the other stream may still deliver something older. */
+static int next_stream(const v2merge_t *m, bool force)
+{
+    const held_t *a = q_front(&m->q[0]), *b = q_front(&m->q[1]);
+    if (a && b)
+        return b->t < a->t;
+    int s = a ? 0 : b ? 1 : -1;
+    if (s < 0 || force)
+        return s;
+    int o = !s;
+    return !m->replaying[o] || q_front(&m->q[s])->t <= m->last_t[o] ? s : -1;
+}
+
+static void release(v2merge_t *m)
+{
+    int s;
+    while ((s = next_stream(m, false)) >= 0)
+        deliver(m, s);
+    while (m->q[0].n + m->q[1].n > V2MERGE_MAX_HELD)
+        deliver(m, next_stream(m, true));
+    if (m->window && !m->replaying[0] && !m->replaying[1]) {
+        m->window = false;
+        uv_timer_stop(&m->timer);
+    }
+}
+
+static void on_tick(uv_timer_t *t)
+{
+    v2merge_t *m = t->data;
+    uint64_t now = uv_now(m->loop);
+    for (int s = 0; s < 2; s++)
+        if (m->replaying[s] && now - m->last_ms[s] >= m->quiet_ms)
+            m->replaying[s] = false;
+    release(m);
+}
+
+/* Stream s (re)starts its replay now. */
+static void replay_begins(v2merge_t *m, int s)
+{
+    m->replaying[s] = true;
+    m->began_ns[s] = wall_ns();
+    m->last_t[s] = INT64_MIN;
+    m->last_ms[s] = uv_now(m->loop);
+}
+
+v2merge_t *v2merge_new(uv_loop_t *loop, uint64_t quiet_ms, v2merge_out_fn out, void *ctx)
+{
+    v2merge_t *m = xcalloc(1, sizeof *m);
+    *m = (v2merge_t){.loop = loop, .quiet_ms = quiet_ms ? quiet_ms : V2MERGE_QUIET_MS, .out = out, .ctx = ctx};
+    if (uv_timer_init(loop, &m->timer) < 0) {
+        free(m);
+        return NULL;
+    }
+    m->timer.data = m;
+    return m;
+}
+
+void v2merge_reset(v2merge_t *m, v2_stream_t stream)
+{
+    while (m->q[stream].n)
+        deliver(m, stream);
+    if (!m->window) {
+        /* The other stream is taken to replay too until it says otherwise
+         * (it resets just before its first event) or stays quiet. */
+        m->window = true;
+        replay_begins(m, !stream);
+        uint64_t tick = m->quiet_ms / 4 ? m->quiet_ms / 4 : 1;
+        uv_timer_start(&m->timer, on_tick, tick, tick);
+    }
+    replay_begins(m, stream);
+}
+
+void v2merge_push(v2merge_t *m, const Proto__V2__Event *ev, v2_stream_t stream)
+{
+    if (!m->window) {
+        m->out(m->ctx, ev, stream);
+        return;
+    }
+    int64_t t = ev->timestamp ? pacer_ts_ns(ev->timestamp) : m->last_t[stream];
+    if (t > m->last_t[stream])
+        m->last_t[stream] = t;
+    m->last_ms[stream] = uv_now(m->loop);
+    if (m->replaying[stream] && ev->timestamp && t >= m->began_ns[stream])
+        m->replaying[stream] = false;            /* a live event: the replay is over */
+    q_push(&m->q[stream], (Proto__V2__Event *)pb_dup(&ev->base), t);
+    release(m);
+}
+
+void v2merge_flush(v2merge_t *m)
+{
+    m->replaying[0] = m->replaying[1] = false;
+    release(m);
+}
+
+size_t v2merge_held(const v2merge_t *m)
+{
+    return m->q[0].n + m->q[1].n;
+}
+
+static void on_closed(uv_handle_t *h)
+{
+    v2merge_t *m = h->data;
+    q_free(&m->q[0]);
+    q_free(&m->q[1]);
+    free(m);
+}
+
+void v2merge_close(v2merge_t *m)
+{
+    if (m)
+        uv_close((uv_handle_t *)&m->timer, on_closed);
+}

@@ -1,0 +1,193 @@
+/* The v2 replays merged by time: what each stream replays comes out oldest
+ * first across the two streams, each stream in its own order; an event is
+ * held only while the other stream may still bring an older one; a live
+ * event or a quiet stream ends its replay; outside a replay nothing waits. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <cmocka.h>
+#include "sources/v2merge.h"
+
+#define MAXOUT 64
+
+typedef struct got {
+    char text[MAXOUT][32];       /* the messages delivered, in order */
+    int stream[MAXOUT];
+    size_t n;
+} got_t;
+
+static void out(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
+{
+    got_t *g = ctx;
+    assert_true(g->n < MAXOUT);
+    const char *msg = ev->event_type_case == PROTO__V2__EVENT__EVENT_TYPE_APPLICATION_LOG_EVENT
+                          ? ev->applicationlogevent->message
+                          : ev->skaffoldlogevent->message;
+    snprintf(g->text[g->n], sizeof g->text[0], "%s", msg);
+    g->stream[g->n++] = (int)stream;
+}
+
+/* An event of stream s at sec seconds since the epoch (0: no timestamp). */
+static void push(v2merge_t *m, v2_stream_t s, int64_t sec, const char *msg)
+{
+    Google__Protobuf__Timestamp ts = GOOGLE__PROTOBUF__TIMESTAMP__INIT;
+    Proto__V2__Event ev = PROTO__V2__EVENT__INIT;
+    Proto__V2__ApplicationLogEvent a = PROTO__V2__APPLICATION_LOG_EVENT__INIT;
+    Proto__V2__SkaffoldLogEvent k = PROTO__V2__SKAFFOLD_LOG_EVENT__INIT;
+    ts.seconds = sec;
+    ev.timestamp = sec ? &ts : NULL;
+    if (s == V2_APPLOGS) {
+        a.message = (char *)msg;
+        ev.event_type_case = PROTO__V2__EVENT__EVENT_TYPE_APPLICATION_LOG_EVENT;
+        ev.applicationlogevent = &a;
+    } else {
+        k.message = (char *)msg;
+        ev.event_type_case = PROTO__V2__EVENT__EVENT_TYPE_SKAFFOLD_LOG_EVENT;
+        ev.skaffoldlogevent = &k;
+    }
+    v2merge_push(m, &ev, s);
+}
+
+static char *joined(const got_t *g)
+{
+    static char buf[MAXOUT * 33];
+    buf[0] = '\0';
+    for (size_t i = 0; i < g->n; i++) {
+        strcat(buf, i ? " " : "");
+        strcat(buf, g->text[i]);
+    }
+    return buf;
+}
+
+static void finish(uv_loop_t *loop, v2merge_t *m)
+{
+    v2merge_close(m);
+    uv_run(loop, UV_RUN_DEFAULT);
+    assert_int_equal(uv_loop_close(loop), 0);
+}
+
+#define PAST 1600000000          /* 2020: every replayed event is older than now */
+
+static void nothing_waits_outside_a_replay(void **state)
+{
+    (void)state;
+    uv_loop_t loop;
+    got_t g = {0};
+    uv_loop_init(&loop);
+    v2merge_t *m = v2merge_new(&loop, 50, out, &g);
+    push(m, V2_APPLOGS, PAST + 9, "a9");
+    push(m, V2_EVENTS, PAST + 1, "e1");
+    assert_string_equal(joined(&g), "a9 e1"); /* no reset: arrival order, at once */
+    assert_int_equal(v2merge_held(m), 0);
+    finish(&loop, m);
+}
+
+static void replays_come_out_by_time(void **state)
+{
+    (void)state;
+    uv_loop_t loop;
+    got_t g = {0};
+    uv_loop_init(&loop);
+    v2merge_t *m = v2merge_new(&loop, 10000, out, &g);
+    /* The current loop's application lines come first, as on a real connect. */
+    v2merge_reset(m, V2_APPLOGS);
+    push(m, V2_APPLOGS, PAST + 40, "a40");
+    push(m, V2_APPLOGS, PAST + 42, "a42");
+    assert_int_equal(g.n, 0);                /* Events may still bring older lines */
+    v2merge_reset(m, V2_EVENTS);
+    push(m, V2_EVENTS, PAST + 1, "e1");
+    push(m, V2_EVENTS, PAST + 20, "e20");
+    assert_string_equal(joined(&g), "e1 e20");  /* older than anything held of the other */
+    push(m, V2_EVENTS, PAST + 41, "e41");
+    /* a40 is older; e41 is older than a42, and what ApplicationLogs
+     * replays after a42 comes later still. */
+    assert_string_equal(joined(&g), "e1 e20 a40 e41");
+    push(m, V2_EVENTS, PAST + 42, "e42");    /* a tie: Events first... */
+    push(m, V2_EVENTS, PAST + 50, "e50");
+    assert_string_equal(joined(&g), "e1 e20 a40 e41 e42 a42");
+    assert_int_equal(v2merge_held(m), 1);
+    v2merge_flush(m);                        /* ...and the rest when told */
+    assert_string_equal(joined(&g), "e1 e20 a40 e41 e42 a42 e50");
+    assert_int_equal(g.stream[2], V2_APPLOGS);
+    assert_int_equal(g.stream[6], V2_EVENTS);
+    push(m, V2_APPLOGS, PAST + 3, "a3");     /* the replay is over: at once */
+    assert_string_equal(g.text[7], "a3");
+    finish(&loop, m);
+}
+
+static void a_live_event_ends_its_replay(void **state)
+{
+    (void)state;
+    uv_loop_t loop;
+    got_t g = {0};
+    uv_loop_init(&loop);
+    v2merge_t *m = v2merge_new(&loop, 100000, out, &g);
+    int64_t now = (int64_t)time(NULL);
+    v2merge_reset(m, V2_EVENTS);
+    push(m, V2_EVENTS, PAST + 1, "e1");
+    v2merge_reset(m, V2_APPLOGS);
+    push(m, V2_APPLOGS, PAST + 5, "a5");
+    assert_string_equal(joined(&g), "e1");
+    push(m, V2_APPLOGS, now + 60, "alive");  /* stamped after the replay began */
+    push(m, V2_EVENTS, PAST + 7, "e7");
+    assert_string_equal(joined(&g), "e1 a5 e7");
+    push(m, V2_EVENTS, now + 61, "elive");   /* both live: everything goes */
+    assert_string_equal(joined(&g), "e1 a5 e7 alive elive");
+    assert_int_equal(v2merge_held(m), 0);
+    push(m, V2_EVENTS, PAST + 8, "e8");
+    assert_int_equal(g.n, 6);
+    finish(&loop, m);
+}
+
+static void quiet_ends_the_replay(void **state)
+{
+    (void)state;
+    uv_loop_t loop;
+    got_t g = {0};
+    uv_loop_init(&loop);
+    v2merge_t *m = v2merge_new(&loop, 20, out, &g);
+    v2merge_reset(m, V2_EVENTS);             /* ApplicationLogs never says a word */
+    push(m, V2_EVENTS, PAST + 1, "e1");
+    push(m, V2_EVENTS, 0, "e-untimed");      /* takes its stream's last time */
+    push(m, V2_EVENTS, PAST + 2, "e2");
+    assert_int_equal(g.n, 0);
+    while (v2merge_held(m))                  /* both quiet: the timer lets all go */
+        uv_run(&loop, UV_RUN_ONCE);
+    assert_string_equal(joined(&g), "e1 e-untimed e2");
+    finish(&loop, m);
+}
+
+static void a_reset_delivers_its_streams_held_events_first(void **state)
+{
+    (void)state;
+    uv_loop_t loop;
+    got_t g = {0};
+    uv_loop_init(&loop);
+    v2merge_t *m = v2merge_new(&loop, 100000, out, &g);
+    v2merge_reset(m, V2_EVENTS);
+    v2merge_reset(m, V2_APPLOGS);
+    push(m, V2_APPLOGS, PAST + 5, "a5");
+    push(m, V2_EVENTS, PAST + 9, "e9");
+    assert_string_equal(joined(&g), "a5");
+    v2merge_reset(m, V2_EVENTS);             /* a new Events stream: e9 belongs to the old one */
+    assert_string_equal(joined(&g), "a5 e9");
+    push(m, V2_EVENTS, PAST + 1, "e1");
+    assert_string_equal(joined(&g), "a5 e9 e1");
+    finish(&loop, m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(nothing_waits_outside_a_replay),
+        cmocka_unit_test(replays_come_out_by_time),
+        cmocka_unit_test(a_live_event_ends_its_replay),
+        cmocka_unit_test(quiet_ends_the_replay),
+        cmocka_unit_test(a_reset_delivers_its_streams_held_events_first),
+    };
+    return cmocka_run_group_tests_name("v2merge", tests, NULL, NULL);
+}
