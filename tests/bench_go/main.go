@@ -3,12 +3,15 @@
 // prints its CPU per message beside skview's.
 //
 // usage: bench_go events|applogs ADDR [QUIET_MS]
-//   events   v1 /proto.SkaffoldService/Events, each message a LogEntry
-//   applogs  v2 /proto.v2.SkaffoldV2Service/ApplicationLogs, each an Event
-//            whose line (pod, container, message) it takes as a consumer would
+//
+//	events   v1 /proto.SkaffoldService/Events, each message a LogEntry
+//	applogs  v2 /proto.v2.SkaffoldV2Service/ApplicationLogs, each an Event
+//	         whose line (pod, container, message) it takes as a consumer would
+//
 // It stops at the end of the stream, or, like `skview logs -a`, once no
 // message came for QUIET_MS (default 300) after the first. Prints one line:
-//   go: N entries in T s = R entries/s, CPU U s user + S s sys
+//
+//	go: N entries in T s = R entries/s, CPU U s user + S s sys
 package main
 
 import (
@@ -30,6 +33,17 @@ import (
 
 type recv func() (int, error)
 
+// taking wraps a stream's Recv: each message decoded, then take's bytes of it.
+func taking[T any](next func() (T, error), take func(T) int) recv {
+	return func() (int, error) {
+		m, err := next()
+		if err != nil {
+			return 0, err
+		}
+		return take(m), nil
+	}
+}
+
 // open starts the stream that kind names and returns its receive function,
 // which decodes one message and returns the bytes taken from it.
 func open(ctx context.Context, cc *grpc.ClientConn, kind string) (recv, error) {
@@ -39,26 +53,16 @@ func open(ctx context.Context, cc *grpc.ClientConn, kind string) (recv, error) {
 		if err != nil {
 			return nil, err
 		}
-		return func() (int, error) {
-			e, err := s.Recv()
-			if err != nil {
-				return 0, err
-			}
-			return len(e.GetEntry()), nil
-		}, nil
+		return taking(s.Recv, func(e *pb.LogEntry) int { return len(e.GetEntry()) }), nil
 	case "applogs":
 		s, err := pbv2.NewSkaffoldV2ServiceClient(cc).ApplicationLogs(ctx, &emptypb.Empty{})
 		if err != nil {
 			return nil, err
 		}
-		return func() (int, error) {
-			e, err := s.Recv()
-			if err != nil {
-				return 0, err
-			}
+		return taking(s.Recv, func(e *pbv2.Event) int {
 			a := e.GetApplicationLogEvent()
-			return len(a.GetPodName()) + len(a.GetContainerName()) + len(a.GetMessage()), nil
-		}, nil
+			return len(a.GetPodName()) + len(a.GetContainerName()) + len(a.GetMessage())
+		}), nil
 	}
 	return nil, fmt.Errorf("unknown stream %q (events or applogs)", kind)
 }
