@@ -234,27 +234,10 @@ static void wake_loop(eng_t *e)
     }
 }
 
-/* Re-arms c outside mu: grpc_call_start_batch can write to the socket, and
- * holding mu meanwhile made the loop thread wait on it once per message.
- * Safe: only this thread arms a call that is not stalled, and the call cannot
- * end (nor be freed) while its RECV_MESSAGE is not over. */
-static void cq_rearm(eng_t *e, eng_call_t *c)
-{
-    grpc_op op = {0};
-    op.op = GRPC_OP_RECV_MESSAGE;
-    op.data.recv_message.recv_message = &c->recv_buf;
-    if (grpc_call_start_batch(c->call, &op, 1, &c->tag_recv, NULL) == GRPC_CALL_OK)
-        return;
-    uv_mutex_lock(&e->mu);
-    c->recv_ended = true; /* only when the call is already over */
-    maybe_end_locked(e, c);
-    uv_mutex_unlock(&e->mu);
-}
-
 static void cq_recv(eng_t *e, eng_call_t *c, int success)
 {
     eng_ev_t *ev = NULL;
-    bool ended = !success || !c->recv_buf, rearm = false;
+    bool ended = !success || !c->recv_buf;
     if (!ended) {
         c->recv_bytes += grpc_byte_buffer_length(c->recv_buf);
         ev = ev_decode(c, c->recv_buf);
@@ -271,13 +254,14 @@ static void cq_recv(eng_t *e, eng_call_t *c, int success)
             c->bad++;
         /* Re-arm at once (the fast path); when the loop is behind, stop and
          * let HTTP/2 flow control hold the server until it drains. */
-        rearm = e->q_len < ENG_QUEUE_CAP;
-        c->stalled = !rearm;
+        if (e->q_len < ENG_QUEUE_CAP)
+            arm_locked(c);
+        else
+            c->stalled = true;
     }
     maybe_end_locked(e, c);
     uv_mutex_unlock(&e->mu);
-    if (rearm)
-        cq_rearm(e, c);
+    wake_loop(e);
 }
 
 static void cq_flag(eng_t *e, eng_call_t *c, eng_tag_kind_t kind, int success)
@@ -292,40 +276,23 @@ static void cq_flag(eng_t *e, eng_call_t *c, eng_tag_kind_t kind, int success)
     }
     maybe_end_locked(e, c);
     uv_mutex_unlock(&e->mu);
+    wake_loop(e);
 }
-
-static void cq_handle(eng_t *e, grpc_event ev)
-{
-    eng_tag_t *t = ev.tag;
-    if (t->kind == ENG_TAG_RECV)
-        cq_recv(e, t->call, ev.success);
-    else
-        cq_flag(e, t->call, t->kind, ev.success);
-}
-
-/* The completion-queue thread hands over in batches: after a completion it
- * takes those already there (a zero wait) and wakes the loop once, when none
- * is left or ENG_WAKE_BATCH are queued. A wake-up per message cost the loop
- * three locks of mu per message, and both threads a futex round per lock. */
-#define ENG_WAKE_BATCH 64
 
 static void cq_main(void *arg)
 {
     eng_t *e = arg;
-    unsigned unsaid = 0;
     for (;;) {
-        gpr_timespec until = unsaid ? gpr_time_0(GPR_CLOCK_MONOTONIC) : gpr_inf_future(GPR_CLOCK_REALTIME);
-        grpc_event ev = grpc_completion_queue_next(e->cq, until, NULL);
+        grpc_event ev = grpc_completion_queue_next(e->cq, gpr_inf_future(GPR_CLOCK_REALTIME), NULL);
         if (ev.type == GRPC_QUEUE_SHUTDOWN)
             break;
-        if (ev.type == GRPC_OP_COMPLETE) {
-            cq_handle(e, ev);
-            unsaid++;
-        }
-        if (unsaid && (ev.type == GRPC_QUEUE_TIMEOUT || unsaid >= ENG_WAKE_BATCH)) {
-            unsaid = 0;
-            wake_loop(e);
-        }
+        if (ev.type != GRPC_OP_COMPLETE)
+            continue;
+        eng_tag_t *t = ev.tag;
+        if (t->kind == ENG_TAG_RECV)
+            cq_recv(e, t->call, ev.success);
+        else
+            cq_flag(e, t->call, t->kind, ev.success);
     }
     uv_mutex_lock(&e->mu);
     ev_push_locked(e, ENG_EV_EXIT, NULL);
