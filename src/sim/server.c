@@ -42,6 +42,8 @@ static bool method_streams(sim_method_t m)
 
 static bool method_served(sim_method_t m)
 {
+    if ((m == M2_EVENTS && sim.opts.no_v2_events) || (m == M2_APPLOGS && sim.opts.no_v2_applogs))
+        return false;
     return m < M2_GETSTATE || !sim.opts.no_v2;
 }
 
@@ -150,11 +152,6 @@ static bool sub_fail_locked(sim_sub_t *s)
     return true;
 }
 
-/* In a flood, the transport may hold a message for the next ones (one write
- * for many, not one per message), except every SIM_FLOOD_FLUSH-th and the
- * last, which carries the status: nothing waits for more than that. */
-#define SIM_FLOOD_FLUSH 32
-
 void sim_pump_locked(sim_sub_t *s)
 {
     if (s->send_pending || s->dead || s->status_sent || sim.stopping || sim.exit_requested)
@@ -172,8 +169,6 @@ void sim_pump_locked(sim_sub_t *s)
     s->status_sent |= last;
     if (n == 0)
         return;
-    if (msg && more && ops[0].op == GRPC_OP_SEND_MESSAGE && s->next_idx >= sub_src(s).n && s->flood_left % SIM_FLOOD_FLUSH)
-        ops[n - 1].flags |= GRPC_WRITE_BUFFER_HINT;
     if (grpc_call_start_batch(s->call, ops, n, &s->tag_send, NULL) != GRPC_CALL_OK) {
         fprintf(stderr, "skview-sim: Events: cannot send to a subscriber\n");
         s->dead = true;
