@@ -47,14 +47,11 @@ allowed() {
 
 # Known exceptions, the one place they are listed: FILE and the layers it
 # may reach beyond its own allow-list, for includes and symbols alike.
-# cli's headless commands still drive the Skaffold and BuildKit clients and
-# the file readers themselves (issue 18 item 2, moving onto the session on
-# the headless branch); remove each line once its file no longer needs it.
+# cli's BuildKit command still drives its client and reader itself (the
+# Skaffold commands run on the session since the headless branch); remove
+# the line once it no longer needs them.
 EXCEPTIONS='
 src/cli/cmd_buildkit.c sources transport
-src/cli/cmd_logs.c sources transport
-src/cli/cmds.c sources transport
-src/cli/filereport.c sources
 '
 
 check_includes() {

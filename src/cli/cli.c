@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli/cli.h"
+#include "session/session.h"
 #include "cli/cmds.h"
 #include "ui/keydoc.h"
 #include "ui/ui.h"
@@ -37,19 +38,25 @@ static void replay_help(FILE *f)
 static const char state_help[] =
     "  FILE            an event log (- for standard input), with FILE.v2 beside it if there is one\n"
     "  -a, --addr ADDR the live server's State, as the viewer mirrors it\n"
+    "  --quiet MS      with -a: the quiet before GetState confirms the history (default 300)\n"
     "  --timeline      one line per dev-loop iteration and per step: status, start, duration\n"
     "  --json          with --timeline: one JSON object per iteration, times and durations as numbers\n"
     "  --strict        stop at the first malformed line (exit 3)\n";
 static const char events_help[] =
     "  FILE            an event log (- for standard input); FILE.v2 prints Skaffold 2.x's v2 events\n"
-    "  -a, --addr ADDR the live server's event stream (ends once it has been quiet)\n"
-    "  --follow        with -a: keep following, across reconnects, until Ctrl-C\n"
+    "  -a, --addr ADDR the live server's history (ends once it has been delivered: see --quiet)\n"
+    "  -f, --follow    with -a: keep following, across reconnects, until Ctrl-C\n"
+    "  --quiet MS      with -a: every stream quiet this long (default 300), then a GetState\n"
+    "                  must agree with what arrived, else it waits again; no answer in 10 s\n"
+    "                  is an error (exit 1)\n"
     "  --json          one LogEntry per line as Skaffold writes them\n"
     "  --strict        stop at the first malformed line (exit 3)\n";
 static const char logs_help[] =
     "  FILE            FILE.v2, a recording, or FILE with its FILE.v2\n"
     "  -a, --addr ADDR the live server's v2 Events and ApplicationLogs streams\n"
-    "  -f, --follow    with -a: keep following, across reconnects, until Ctrl-C\n"
+    "  -f, --follow    with -a: keep following, across reconnects, until Ctrl-C; a line\n"
+    "                  without its newline (a prompt) shows after 200 ms\n"
+    "  --quiet MS      with -a: the quiet before GetState confirms the history (default 300)\n"
     "  --skaffold      Skaffold's own lines only      --app  the application's lines only\n"
     "  --task T, --artifact A, --resource R   Skaffold's lines of that task/artifact/resource\n"
     "  --pod P, --container C                 the application's lines of that pod/container\n"
@@ -100,11 +107,11 @@ static int cmd_keys(int argc, char **argv)
 }
 
 static const command_t commands[] = {
-    {"state", cmd_state, "state FILE|-a ADDR [--strict] [--timeline [--json]]  the folded State as JSON, or its dev loops",
+    {"state", cmd_state, "state FILE|-a ADDR [--quiet MS] [--strict] [--timeline [--json]]  the folded State as JSON, or its dev loops",
      state_help, NULL},
-    {"events", cmd_events, "events FILE|-a ADDR [--json] [--follow] [--strict]  print the event history",
+    {"events", cmd_events, "events FILE|-a ADDR [--json] [-f|--follow] [--quiet MS] [--strict]  print the event history",
      events_help, NULL},
-    {"logs", cmd_logs, "logs FILE|-a ADDR [--follow] [--skaffold|--app] [--task T] [--artifact A] [--resource R]\n"
+    {"logs", cmd_logs, "logs FILE|-a ADDR [-f|--follow] [--quiet MS] [--skaffold|--app] [--task T] [--artifact A] [--resource R]\n"
                        "              [--pod P] [--container C] [--level L] [--json]  Skaffold's output and the app's logs (v2)",
      logs_help, NULL},
     {"replay", ui_cmd_replay, "replay FILE [--speed X]       replay a saved log in the TUI", NULL, replay_help},
@@ -127,6 +134,10 @@ static void print_help(FILE *f)
     fprintf(f, "\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  skview %s\n", commands[i].usage);
+    fprintf(f, "\n-a ADDR without --follow prints the history the server holds and ends: once every\n"
+               "stream has been quiet for --quiet MS (default %d), a GetState must agree with what\n"
+               "arrived (else it waits again); no answer for %d s is an error (exit 1).\n",
+            SESSION_QUIET_DEFAULT_MS, SESSION_FIRST_ANSWER_MS / 1000);
     fprintf(f, "\n\"--\" ends the options: every word after it is an operand (a FILE named -x).\n"
                "exit status: 0 ok (also when the reader of the output went away), 1 runtime error,\n"
                "2 usage error, 3 malformed input (--strict)\n"

@@ -192,8 +192,10 @@ struct bk_cmd {
     uv_signal_t sigint;
     bool sig_ok, interrupted;
     /* status --wait: the build's ref is asked for again until it starts */
-    uv_timer_t wait_timer;
-    bool wait_ok, waiting, wait_said;
+    uv_timer_t wait_timer;       /* the next try, or the current try's deadline */
+    bool wait_ok, waiting, wait_said, wait_expired;
+    bk_call_t *call;             /* the current Status try */
+    char last_msg[256];          /* the daemon's last "no such job" */
     int64_t wait_ns;             /* --wait */
     uint64_t wait_until;         /* uv_now() limit */
     unsigned attempts, msgs;
@@ -653,7 +655,35 @@ static void status_end(void *arg, int code, const char *msg)
     end_common(k, code, msg);
 }
 
-static bk_call_t *status_start(bk_cmd_t *k) { return bk_status(k->client, k->ref, status_msg, status_end, k); }
+static void on_wait_deadline(uv_timer_t *t);
+
+/* One Status try. With --wait, the limit is counted from the first try and
+ * a try still unanswered then is cancelled (v0.8 keeps each one 3 s). */
+static bk_call_t *status_start(bk_cmd_t *k)
+{
+    k->call = bk_status(k->client, k->ref, status_msg, status_end, k);
+    if (!k->call || !k->wait_ns)
+        return k->call;
+    uint64_t now = uv_now(&k->loop);
+    if (!k->wait_until)
+        k->wait_until = now + (uint64_t)(k->wait_ns / 1000000);
+    if (!k->wait_ok && uv_timer_init(&k->loop, &k->wait_timer) == 0) {
+        k->wait_ok = true;
+        k->wait_timer.data = k;
+    }
+    if (k->wait_ok)
+        uv_timer_start(&k->wait_timer, on_wait_deadline, now < k->wait_until ? k->wait_until - now : 0, 0);
+    return k->call;
+}
+
+static void on_wait_deadline(uv_timer_t *t)
+{
+    bk_cmd_t *k = t->data;
+    if (k->msgs)
+        return; /* the build started: followed to its end */
+    k->wait_expired = true;
+    bk_rpc_cancel(k->call);
+}
 
 static void on_wait_timer(uv_timer_t *t)
 {
@@ -663,14 +693,16 @@ static void on_wait_timer(uv_timer_t *t)
         end_common(k, 1, "INTERNAL: cannot start the call");
 }
 
-/* The wait is over: the failure says so, with the daemon's answer. */
-static void wait_expired(bk_cmd_t *k, const char *msg)
+/* The wait is over: the failure says so, with the daemon's last answer. */
+static void wait_expired(bk_cmd_t *k)
 {
     strbuf_t m, d;
     sb_init(&m);
     sb_init(&d);
     bk_format_duration(&d, k->wait_ns);
-    sb_printf(&m, "build %s did not start within %s (%s)", k->ref, d.data, msg);
+    sb_printf(&m, "build %s did not start within %s", k->ref, d.data);
+    if (k->last_msg[0])
+        sb_printf(&m, " (%s)", k->last_msg);
     end_common(k, 1, m.data);
     sb_free(&m);
     sb_free(&d);
@@ -681,17 +713,20 @@ static void wait_expired(bk_cmd_t *k, const char *msg)
  * Returns whether the end was taken care of. */
 static bool status_retry(bk_cmd_t *k, int code, const char *msg)
 {
-    if (!k->wait_ns || code == 0 || k->msgs || k->interrupted || !strstr(msg, "no such job"))
+    if (!k->wait_ns || k->msgs || k->interrupted)
         return false;
-    uint64_t now = uv_now(&k->loop);
-    if (!k->wait_until)
-        k->wait_until = now + (uint64_t)(k->wait_ns / 1000000);
-    if (now >= k->wait_until || (!k->wait_ok && uv_timer_init(&k->loop, &k->wait_timer) < 0)) {
-        wait_expired(k, msg);
+    if (k->wait_expired) { /* the deadline cancelled the try */
+        wait_expired(k);
         return true;
     }
-    k->wait_ok = true;
-    k->wait_timer.data = k;
+    if (code == 0 || !strstr(msg, "no such job"))
+        return false;
+    snprintf(k->last_msg, sizeof k->last_msg, "%s", msg);
+    uint64_t now = uv_now(&k->loop);
+    if (now >= k->wait_until || !k->wait_ok) {
+        wait_expired(k);
+        return true;
+    }
     if (!k->wait_said) {
         strbuf_t m;
         sb_init(&m);

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
-#include "cli/filereport.h"
+#include "session/filereport.h"
 #include "cli/tlprint.h"
 #include "session/session_io.h"
 #include "skaffold/entryfmt.h"
@@ -20,7 +20,20 @@ typedef struct file_args {
     const char *path;
     const char *addr;
     bool strict, json, follow, timeline;
+    uint32_t quiet_ms;           /* -a without --follow: --quiet MS (session.h); 0 = the default */
 } file_args_t;
+
+/* --quiet MS: how long every stream must be quiet before the history is
+ * taken for delivered (then a GetState confirms it). */
+static int parse_quiet(const char *cmd, const char *v, uint32_t *out)
+{
+    char *end;
+    unsigned long ms = v ? strtoul(v, &end, 10) : 0;
+    if (!v || !*v || *end || ms < 1 || ms > 600000)
+        return usage_error("%s: --quiet needs milliseconds (1 to 600000)", cmd);
+    *out = (uint32_t)ms;
+    return EXIT_OK;
+}
 
 /* Parses FILE and the flags `want` allows ("j" --json, "f" --follow, "a" -a,
  * "t" --timeline); a word after "--" is the FILE whatever it looks like. */
@@ -36,7 +49,11 @@ static int parse_args(int argc, char **argv, const char *want, file_args_t *a)
             a->path = s;
         } else if (!strcmp(s, "--strict")) a->strict = true;
         else if (!strcmp(s, "--json") && strchr(want, 'j')) a->json = true;
-        else if (!strcmp(s, "--follow") && strchr(want, 'f')) a->follow = true;
+        else if ((!strcmp(s, "--follow") || !strcmp(s, "-f")) && strchr(want, 'f')) a->follow = true;
+        else if (!strcmp(s, "--quiet") && strchr(want, 'a')) {
+            int rc = parse_quiet(argv[0], ++i < argc ? argv[i] : NULL, &a->quiet_ms);
+            if (rc) return rc;
+        }
         else if (!strcmp(s, "--timeline") && strchr(want, 't')) a->timeline = true;
         else if ((!strcmp(s, "-a") || !strcmp(s, "--addr")) && strchr(want, 'a')) {
             if (++i == argc) return usage_error("%s: %s needs an address", argv[0], s);
@@ -60,7 +77,7 @@ static int put_line(const strbuf_t *line)
 }
 
 /* Reads the whole file through sink (with sibling, a v1 log's F.v2 too);
- * what could not be read is said as cli/filereport.h says. */
+ * what could not be read is said as session/filereport.h says. */
 static int read_file(const file_args_t *a, source_sink_t *sink, bool sibling)
 {
     return filereport_read(a->path, a->strict, sibling, sink, NULL);
@@ -76,6 +93,16 @@ static void print_timeline(const model_t *m, bool json)
     sb_free(&out);
 }
 
+void cli_print_state(const Proto__State *st)
+{
+    strbuf_t out;
+    sb_init(&out);
+    pbjson_write(&out, &st->base);
+    sb_addc(&out, '\n');
+    fwrite(out.data, 1, out.len, stdout);
+    sb_free(&out);
+}
+
 int cmd_state(int argc, char **argv)
 {
     file_args_t a;
@@ -83,7 +110,7 @@ int cmd_state(int argc, char **argv)
     if (rc) return rc;
     if (a.addr && a.timeline) return usage_error("state: --timeline needs a FILE");
     if (a.json && !a.timeline) return usage_error("state: --json goes with --timeline (the State is JSON already)");
-    if (a.addr) return state_live(session_addr_resolve(a.addr));
+    if (a.addr) return state_live(session_addr_resolve(a.addr), a.quiet_ms);
     /* The viewer's session, fed by the file; printing the State needs no
      * history. */
     model_opts_t mo = {.no_history = true};
@@ -94,12 +121,7 @@ int cmd_state(int argc, char **argv)
     if (rc == EXIT_OK && a.timeline) {
         print_timeline(ses.model, a.json);
     } else if (rc == EXIT_OK) {
-        strbuf_t out;
-        sb_init(&out);
-        pbjson_write(&out, &model_state(ses.model)->base);
-        sb_addc(&out, '\n');
-        fwrite(out.data, 1, out.len, stdout);
-        sb_free(&out);
+        cli_print_state(model_state(ses.model));
     }
     session_fini(&ses);
     return rc;
@@ -133,7 +155,7 @@ int cmd_events(int argc, char **argv)
     if (rc) return rc;
     if (a.addr) {
         const char *addr = session_addr_resolve(a.addr);
-        return addr ? events_live(addr, a.json, a.follow) : EXIT_USAGE;
+        return addr ? events_live(addr, a.json, a.follow, a.quiet_ms) : EXIT_USAGE;
     }
     if (a.follow) return usage_error("events: --follow needs -a ADDR");
     printer_t p = {.json = a.json};

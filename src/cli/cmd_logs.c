@@ -4,13 +4,13 @@
  * Lines, prefixes, colour and JSON: logprint.h. Here: the options, which
  * lines pass, and the two sources.
  *
- * Live: the v2 Events and ApplicationLogs streams of the live client
- * (transport/client.h). Without --follow the command ends once the streams
- * have been quiet (LOGS_QUIET_MS), as `events -a` does. With --follow it
- * reconnects for ever; a reconnect replays (Events: everything since start;
- * ApplicationLogs: the current dev loop's lines), and the replay of lines
- * already printed is recognised and skipped (sources/dedup.h, as the
- * recorder does). */
+ * Live: the v2 Events and ApplicationLogs streams of the session
+ * (session_run). Without --follow the command ends once the history has
+ * been delivered (session.h, until_history), as `events -a` does. With
+ * --follow it reconnects for ever; a reconnect replays (Events: everything
+ * since start; ApplicationLogs: the current dev loop's lines), and the
+ * replay of lines already printed is recognised and skipped (the session's
+ * skip_replayed). */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,24 +18,14 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
-#include <uv.h>
 #include "cli/cli.h"
-#include "cli/filereport.h"
+#include "session/filereport.h"
 #include "cli/logprint.h"
 #include "core/textsafe.h"
 #include "skaffold/logs.h"
-#include "sources/dedup.h"
-#include "sources/v2merge.h"
-#include "transport/addr.h"
-#include "transport/client.h"
+#include "session/session.h"
+#include "session/session_io.h"
 
-/* Without --follow: both v2 streams quiet this long, as `events -a`. (A
- * shorter pause for ApplicationLogs would end a running application's
- * lines sooner, but also cuts a burst short on a busy machine.) */
-#define LOGS_QUIET_MS 300
-#define LOGS_APPLOG_DEDUP (1u << 20) /* --follow: application lines remembered */
-#define LOGS_V2_WAIT_MS 5000     /* connected, but no v2 answer for this long: give up */
-#define LOGS_TICK_MS 50          /* quiet detection / --follow flush */
 #define LOGS_MAX_KEYS 16
 
 /* ---- options ----------------------------------------------------------------- */
@@ -49,6 +39,7 @@ typedef struct logs_args {
     const char *keys[KEY__COUNT][LOGS_MAX_KEYS];
     size_t n_keys[KEY__COUNT];
     int min_level;               /* rank (level_rank); -1 = all */
+    uint32_t quiet_ms;           /* --quiet MS; 0 = the default */
 } logs_args_t;
 
 static const char *const key_opts[KEY__COUNT] = {"--task", "--artifact", "--resource", "--pod", "--container"};
@@ -88,9 +79,9 @@ static int add_key(logs_args_t *a, key_kind_t k, const char *v)
 static int parse_valued(logs_args_t *a, int argc, char **argv, int *i)
 {
     const char *s = argv[*i], *v = NULL;
-    static const char *const others[] = {"-a", "--addr", "--level"};
+    static const char *const others[] = {"-a", "--addr", "--level", "--quiet"};
     const char *name = NULL;
-    for (int k = 0; k < KEY__COUNT + 3 && !name; k++) {
+    for (int k = 0; k < KEY__COUNT + 4 && !name; k++) {
         const char *o = k < KEY__COUNT ? key_opts[k] : others[k - KEY__COUNT];
         size_t n = strlen(o);
         if (!strcmp(s, o)) {
@@ -111,6 +102,14 @@ static int parse_valued(logs_args_t *a, int argc, char **argv, int *i)
     if (!strcmp(name, "--level")) {
         if ((a->min_level = parse_level(v)) < 0)
             return usage_error("logs: --level: '%s' is not a level (trace, debug, info, warn, error, fatal, panic)", v);
+        return EXIT_OK;
+    }
+    if (!strcmp(name, "--quiet")) {
+        char *end;
+        unsigned long ms = strtoul(v, &end, 10);
+        if (*end || ms < 1 || ms > 600000)
+            return usage_error("logs: --quiet needs milliseconds (1 to 600000)");
+        a->quiet_ms = (uint32_t)ms;
         return EXIT_OK;
     }
     a->addr = v;
@@ -280,218 +279,54 @@ static void print_event(const logs_args_t *a, logprint_t *p, const Proto__V2__Ev
 /* ---- live -------------------------------------------------------------------------- */
 
 typedef struct logs_live {
-    uv_loop_t *loop;
-    const char *addr;
+    const char *what;            /* first: cli_on_message's name */
     const logs_args_t *args;
     logprint_t *p;
-    live_client_t *client;
-    uv_timer_t timer;
-    uv_signal_t sigint, sigterm;
-    bool connected, lost, stopping, draining;
-    v2_avail_t v2;
-    uint64_t last_ms[2], connected_ms; /* last_ms by v2_stream_t */
-    dedup_t seen[2];             /* --follow: what a reconnect replays, by v2_stream_t */
-    v2merge_t *merge;            /* the two streams' replays in time order */
-    int rc;
+    session_t *s;
 } logs_live_t;
 
-static void say_error(const char *what, const char *msg)
-{
-    say_line("skview: logs: %s%s%s", what, *what ? ": " : "", msg ? msg : "");
-}
-
-static void live_stopped(void *arg, const live_result_t *r)
-{
-    logs_live_t *l = arg;
-    uv_close((uv_handle_t *)&l->timer, NULL);
-    uv_close((uv_handle_t *)&l->sigint, NULL);
-    uv_close((uv_handle_t *)&l->sigterm, NULL);
-    v2merge_close(l->merge);
-}
-
-static void live_stop(logs_live_t *l, int rc)
-{
-    if (l->stopping)
-        return;
-    l->stopping = l->draining = true;
-    l->rc = rc;
-    v2merge_flush(l->merge);    /* what a replay held is printed, in order */
-    l->draining = false;
-    live_client_stop(l->client, live_stopped, l);
-}
-
-static void live_print_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
+static void live_on_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
 {
     logs_live_t *l = ctx;
-    if (l->stopping && !l->draining)
-        return;
-    dedup_kind_t k = l->args->follow ? dedup_check_msg(&l->seen[stream], &ev->base) : DEDUP_NEW;
-    if (k == DEDUP_OLD)
-        return;
-    if (k == DEDUP_NEW_SESSION || k == DEDUP_DIVERGED) {
-        logprint_flush(l->p);
-        fflush(stdout); /* the boundary sits between the two sessions */
-        if (k == DEDUP_NEW_SESSION)
-            say_line("skview: logs: --- a new session (another history) on %s ---", l->addr);
-        else
-            fprintf(stderr, "skview: logs: the replayed v2 Events differ from event %zu on\n",
-                    dedup_matched(&l->seen[stream]) + 1);
-    }
     print_event(l->args, l->p, ev);
     if (l->p->failed)
-        live_stop(l, EXIT_RUNTIME);
+        session_end(l->s, l->p->write_errno == EPIPE ? EXIT_OK : EXIT_RUNTIME);
 }
 
-static int live_on_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
+/* A message sits after the lines printed before it. */
+static void live_on_message(void *ctx, bool error, const char *text)
 {
-    logs_live_t *l = ctx;
-    if (l->stopping)
-        return 0;
-    l->last_ms[stream] = uv_now(l->loop);
-    v2merge_push(l->merge, ev, stream);
-    return 0;
+    logprint_flush(((logs_live_t *)ctx)->p);
+    cli_on_message(ctx, error, text);
 }
 
-static void live_on_v2_reset(void *ctx, v2_stream_t stream)
-{
-    logs_live_t *l = ctx;
-    v2merge_reset(l->merge, stream);
-    dedup_reset(&l->seen[stream]);
-}
+#define LOGS_PARTIAL_MS 200 /* --follow: a line without its "\n" waits this long for the rest */
 
-static void live_on_v2_avail(void *ctx, v2_avail_t avail, const char *detail)
+static void live_on_tick(void *ctx)
 {
     logs_live_t *l = ctx;
-    l->v2 = avail;
-    if (avail != V2_UNAVAILABLE || l->stopping)
-        return;
+    if (l->args->follow)
+        logprint_flush_partial(l->p, LOGS_PARTIAL_MS * 1000000ll);
     logprint_flush(l->p);
-    fflush(stdout);
-    say_line("skview: logs: %s: %s (a Skaffold before 2.x): no logs to show; `skview events -a %s` "
-                    "shows its v1 events", l->addr, detail ? detail : "no v2 API", l->addr);
-    live_stop(l, EXIT_RUNTIME);
-}
-
-static void live_on_error(void *ctx, const char *where, const char *msg, bool fatal)
-{
-    logs_live_t *l = ctx;
-    if (l->stopping)
-        return;
-    char what[300];
-    snprintf(what, sizeof what, "%s: %s", l->addr, where);
-    say_error(what, msg);
-    if (fatal)
-        live_stop(l, EXIT_RUNTIME);
-}
-
-static void live_on_conn(void *ctx, live_conn_t conn, const char *detail, uint64_t retry_ms)
-{
-    logs_live_t *l = ctx;
-    if (l->stopping)
-        return;
-    if (conn == LIVE_CONNECTED && l->lost) {
-        l->lost = false;
-        logprint_flush(l->p);
-        say_line("skview: logs: reconnected to %s", l->addr);
-    } else if (conn == LIVE_CONNECTED && !l->connected) {
-        l->connected = true;
-        l->last_ms[V2_EVENTS] = l->last_ms[V2_APPLOGS] = l->connected_ms = uv_now(l->loop);
-    } else if (conn == LIVE_RECONNECTING && !l->connected) {
-        say_error(l->addr, detail); /* --follow needs a first connection */
-        live_stop(l, EXIT_RUNTIME);
-    } else if (conn == LIVE_RECONNECTING && !l->lost) {
-        char what[300];
-        logprint_flush(l->p);
+    if (l->args->follow)
         fflush(stdout);
-        snprintf(what, sizeof what, "%s: connection lost; retrying in %.1f s", l->addr, (double)retry_ms / 1000);
-        say_error(what, detail);
-        l->lost = true;
-    } else if (conn == LIVE_STOPPED) {
-        /* NULL detail: the server ended the stream cleanly. */
-        if (detail)
-            say_error(l->addr, detail);
-        live_stop(l, detail ? EXIT_RUNTIME : EXIT_OK);
-    }
-}
-
-static void live_on_timer(uv_timer_t *t)
-{
-    logs_live_t *l = t->data;
-    logprint_flush(l->p);
-    if (l->p->failed) {
-        live_stop(l, EXIT_RUNTIME); /* cli_main: 0 when the reader went away */
-        return;
-    }
-    if (l->args->follow) {
-        fflush(stdout);
-        return;
-    }
-    uint64_t now = uv_now(l->loop);
-    if (!l->connected || l->stopping)
-        return;
-    if (l->v2 == V2_AVAILABLE && now - l->last_ms[V2_EVENTS] >= LOGS_QUIET_MS &&
-        now - l->last_ms[V2_APPLOGS] >= LOGS_QUIET_MS) {
-        live_stop(l, EXIT_OK);
-    } else if (l->v2 == V2_UNKNOWN && now - l->connected_ms >= LOGS_V2_WAIT_MS) {
-        say_error(l->addr, "no answer on the v2 streams");
-        live_stop(l, EXIT_RUNTIME);
-    }
-}
-
-static void live_on_signal(uv_signal_t *s, int signum)
-{
-    live_stop(s->data, EXIT_OK);
-}
-
-static int live_handles(logs_live_t *l)
-{
-    int rc;
-    if ((rc = uv_timer_init(l->loop, &l->timer)) < 0 || (rc = uv_signal_init(l->loop, &l->sigint)) < 0 ||
-        (rc = uv_signal_init(l->loop, &l->sigterm)) < 0) {
-        fprintf(stderr, "skview: logs: libuv: %s\n", uv_strerror(rc));
-        return -1;
-    }
-    l->timer.data = l->sigint.data = l->sigterm.data = l;
-    if ((rc = uv_timer_start(&l->timer, live_on_timer, LOGS_TICK_MS, LOGS_TICK_MS)) < 0 ||
-        (rc = uv_signal_start(&l->sigint, live_on_signal, SIGINT)) < 0 ||
-        (rc = uv_signal_start(&l->sigterm, live_on_signal, SIGTERM)) < 0) {
-        fprintf(stderr, "skview: logs: libuv: %s\n", uv_strerror(rc));
-        return -1;
-    }
-    return 0;
 }
 
 static int logs_live(const logs_args_t *a, logprint_t *p, const char *addr)
 {
-    uv_loop_t loop;
-    int rc = uv_loop_init(&loop);
-    if (rc < 0) {
-        fprintf(stderr, "skview: logs: uv_loop_init: %s\n", uv_strerror(rc));
-        return EXIT_RUNTIME;
-    }
-    logs_live_t l = {.loop = &loop, .addr = addr, .args = a, .p = p, .rc = EXIT_RUNTIME};
-    /* Events replays everything since start; ApplicationLogs the current
-     * dev loop's lines: a tail of what was printed (dedup.h). */
-    dedup_init(&l.seen[V2_EVENTS]);
-    dedup_init_tail(&l.seen[V2_APPLOGS], LOGS_APPLOG_DEDUP);
-    /* --follow outlives the server: it reconnects and goes on where it was. */
-    live_opts_t o = {.addr = addr, .reconnect = a->follow};
-    live_callbacks_t cb = {.ctx = &l, .on_v2 = live_on_v2, .on_v2_reset = live_on_v2_reset,
-                           .on_v2_avail = live_on_v2_avail, .on_conn = live_on_conn, .on_error = live_on_error};
-    l.merge = v2merge_new(&loop, 0, live_print_v2, &l);
-    l.client = live_client_new(&loop, &o, &cb);
-    if (!l.merge || !l.client || live_handles(&l) != 0 || live_client_start(l.client) != 0) {
-        fprintf(stderr, "skview: logs: cannot start the client\n");
-        abort(); /* handles may be half set up; nothing sensible to unwind */
-    }
-    uv_run(&loop, UV_RUN_DEFAULT);
-    live_client_free(l.client);
-    uv_run(&loop, UV_RUN_DEFAULT);
-    if ((rc = uv_loop_close(&loop)) < 0)
-        fprintf(stderr, "skview: logs: uv_loop_close: %s\n", uv_strerror(rc));
-    for (int i = 0; i < 2; i++)
-        dedup_free(&l.seen[i]);
-    return l.rc;
+    logs_live_t l = {.what = "logs", .args = a, .p = p};
+    session_t s;
+    session_init(&s, NULL, NULL, &(session_hooks_t){.ctx = &l, .on_message = live_on_message,
+                                                     .on_v2 = live_on_v2, .on_tick = live_on_tick});
+    l.s = &s;
+    /* --follow outlives the server: it reconnects and goes on where it
+     * was; a reconnect's replay (Events: everything since start;
+     * ApplicationLogs: the current dev loop's lines) is not printed again. */
+    session_live_opts_t o = {.reconnect = a->follow, .first_must_connect = a->follow, .skip_replayed = a->follow,
+                             .no_fold_v2 = true, .until_history = !a->follow, .quiet_ms = a->quiet_ms};
+    int rc = session_run(&s, addr, &o);
+    session_fini(&s);
+    return rc;
 }
 
 /* ---- FILE ---------------------------------------------------------------------------- */
@@ -511,15 +346,15 @@ static int file_on_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
 }
 
 /* A v2 file, a recording, or a v1 log F with the F.v2 beside it
- * (logset.h, as replay and `state` read it). */
+ * (as replay and `state` read it). */
 static int logs_file(const logs_args_t *a, logprint_t *p)
 {
     logs_file_t f = {.args = a, .p = p};
     source_sink_t sink = {.ctx = &f, .on_v2 = file_on_v2};
     int rc = filereport_read(a->path, a->strict, true, &sink, NULL);
     if (rc == EXIT_OK && !f.v2 && !p->failed) {
-        say_line("skview: logs: %s: no v2 events in it (Skaffold 2.x writes them to FILE.v2 "
-                 "beside --event-log-file's FILE)", a->path);
+        cli_say("logs", "%s: no v2 events in it (Skaffold 2.x writes them to FILE.v2 beside --event-log-file's "
+                "FILE)", a->path);
         rc = EXIT_RUNTIME;
     }
     return rc;
@@ -536,7 +371,7 @@ int cmd_logs(int argc, char **argv)
     const char *nc = getenv("NO_COLOR");
     a.color = !a.json && isatty(STDOUT_FILENO) && !(nc && *nc);
     const char *addr = NULL;
-    if (a.addr && !(addr = addr_resolve(a.addr)))
+    if (a.addr && !(addr = session_addr_resolve(a.addr)))
         return EXIT_USAGE;
     logprint_t p;
     logprint_init(&p, a.json, a.color);

@@ -1,44 +1,24 @@
-/* Headless commands on a live server: `skview ctl`, `skview record` and
- * `skview events -a ADDR`. Each runs a libuv loop around one live client. */
+/* Headless commands on a live server: `skview ctl`, `skview record`,
+ * `skview events -a ADDR` and `skview state -a ADDR`. Each runs the session
+ * (session_run: one loop, signals, when to stop) with its own hooks. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
-#include <uv.h>
 #include "cli/cli.h"
-#include "transport/addr.h"
 #include "skaffold/entryfmt.h"
-#include "sources/recording.h"
-#include "transport/client.h"
 #include "cli/cmds.h"
-#include "sources/recorder.h"
+#include "session/session.h"
+#include "session/session_io.h"
 #include "skaffold/model.h"
 #include "core/pbjson.h"
 #include "core/textsafe.h"
 
-#define EVENTS_QUIET_MS 300  /* events without --follow: end after this much quiet */
-#define EVENTS_FLUSH_MS 100  /* --follow: flush buffered output this often */
-#define STATE_QUIET_MS 200   /* state -a: no entry for this long before the answer */
 /* state -a against a stream that never goes quiet: after this long the
- * next answer is taken anyway (the reconcile has folded every entry that
- * came after it was asked, so the mirror is the server's State as of now). */
+ * next GetState answer is taken anyway (its reconcile folds every entry
+ * that came after it was asked: the mirror is the server's State). */
 #define STATE_MAX_WAIT_MS 5000
-
-/* Prints "skview: WHAT: MSG", terminal-safe (say_line). */
-static void say_error(const char *what, const char *msg)
-{
-    say_line("skview: %s: %s", what, msg ? msg : "");
-}
-
-static void close_loop(uv_loop_t *loop)
-{
-    /* Every handle is closed by now; run once more for their callbacks. */
-    (void)uv_run(loop, UV_RUN_DEFAULT);  /* ends when every handle closed */
-    int rc = uv_loop_close(loop);
-    if (rc < 0)
-        fprintf(stderr, "skview: uv_loop_close: %s\n", uv_strerror(rc));
-}
 
 /* ---- skview ctl ---------------------------------------------------------------- */
 
@@ -53,12 +33,10 @@ typedef struct ctl {
     live_trigger_t trigger;
     bool enabled;
     Proto__Event *event;     /* CTL_EMIT */
-    live_client_t *client;
     strbuf_t state_json;
-    int rc;
 } ctl_t;
 
-static void ctl_on_state(void *ctx, const Proto__State *st, uint64_t tag)
+static void ctl_on_state(void *ctx, const Proto__State *st)
 {
     ctl_t *k = ctx;
     sb_reset(&k->state_json);
@@ -66,39 +44,22 @@ static void ctl_on_state(void *ctx, const Proto__State *st, uint64_t tag)
     sb_addc(&k->state_json, '\n');
 }
 
-static void ctl_done(void *arg, const live_result_t *r)
+static int ctl_done(void *arg, int code, const char *message)
 {
     ctl_t *k = arg;
-    if (r->code == 0) {
-        k->rc = EXIT_OK;
-        if (k->op == CTL_STATE)
-            fwrite(k->state_json.data, 1, k->state_json.len, stdout);
-    } else if (r->code == CTL_ALREADY_EXISTS && k->op == CTL_AUTO) {
+    if (code == CTL_ALREADY_EXISTS && k->op == CTL_AUTO) {
         /* Skaffold's answer to a trigger already as asked: the state the
          * user wants holds, which is what a script needs to know. */
-        say_line("skview: %s: already %s", k->what, k->enabled ? "on" : "off");
-        k->rc = EXIT_OK;
-    } else {
-        say_error(k->what, r->message);
-        k->rc = EXIT_RUNTIME;
+        cli_say(k->what, "already %s", k->enabled ? "on" : "off");
+        return EXIT_OK;
     }
-    live_client_stop(k->client, NULL, NULL);
-}
-
-static int ctl_send(ctl_t *k)
-{
-    live_client_t *c = k->client;
-    switch (k->op) {
-    case CTL_EXECUTE:
-        return live_execute(c, k->build, k->sync, k->deploy, ctl_done, k);
-    case CTL_AUTO:
-        return live_auto(c, k->trigger, k->enabled, ctl_done, k);
-    case CTL_STATE:
-        return live_get_state(c, ctl_done, k);
-    case CTL_EMIT:
-        return live_handle(c, k->event, ctl_done, k);
+    if (code != 0) {
+        cli_say(k->what, "%s", message);
+        return EXIT_RUNTIME;
     }
-    return -1;
+    if (k->op == CTL_STATE)
+        fwrite(k->state_json.data, 1, k->state_json.len, stdout);
+    return EXIT_OK;
 }
 
 static int ctl_parse_onoff(ctl_t *k, const char *cmd, const char *arg)
@@ -123,7 +84,7 @@ static char *emit_read(const char *arg, arena_t *arena)
     bool is_stdin = !strcmp(arg, "-");
     FILE *f = is_stdin ? stdin : fopen(arg + 1, "rb");
     if (!f) {
-        say_line("skview: ctl emit: %s: %s", arg + 1, strerror(errno));
+        cli_say("ctl emit", "%s: %s", arg + 1, strerror(errno));
         return NULL;
     }
     strbuf_t b;
@@ -138,8 +99,7 @@ static char *emit_read(const char *arg, arena_t *arena)
     char *text = bad || big ? NULL : arena_strndup(arena, b.data ? b.data : "", b.len);
     sb_free(&b);
     if (bad || big)
-        say_line("skview: ctl emit: %s: %s", is_stdin ? "standard input" : arg + 1,
-                big ? "larger than 64 MiB" : strerror(errno));
+        cli_say("ctl emit", "%s: %s", is_stdin ? "standard input" : arg + 1, big ? "larger than 64 MiB" : strerror(errno));
     return text;
 }
 
@@ -256,26 +216,15 @@ static int ctl_parse_args(int argc, char **argv, const char **addr, const char *
 
 static int ctl_run(ctl_t *k, const char *addr)
 {
-    uv_loop_t loop;
-    int rc = uv_loop_init(&loop);
-    if (rc < 0) {
-        fprintf(stderr, "skview: %s: uv_loop_init: %s\n", k->what, uv_strerror(rc));
-        return EXIT_RUNTIME;
-    }
-    live_opts_t o = {.addr = addr, .reconnect = false};
-    live_callbacks_t cb = {.ctx = k, .on_state = ctl_on_state};
-    k->client = live_client_new(&loop, &o, &cb);
-    k->rc = EXIT_RUNTIME;
-    if (!k->client) {
-        say_line("skview: %s: cannot create the client", k->what);
-    } else if (ctl_send(k) != 0) {
-        say_line("skview: %s: cannot start the call", k->what);
-        live_client_stop(k->client, NULL, NULL);
-    }
-    (void)uv_run(&loop, UV_RUN_DEFAULT);  /* ends when every handle closed */
-    live_client_free(k->client);
-    close_loop(&loop);
-    return k->rc;
+    static const session_call_kind_t kinds[] = {[CTL_EXECUTE] = SESSION_CALL_EXECUTE, [CTL_AUTO] = SESSION_CALL_AUTO,
+                                                [CTL_STATE] = SESSION_CALL_STATE, [CTL_EMIT] = SESSION_CALL_EMIT};
+    session_t s;
+    session_init(&s, NULL, NULL, &(session_hooks_t){.ctx = k, .on_message = cli_on_message, .on_state = ctl_on_state});
+    session_call_t call = {kinds[k->op], k->build, k->sync, k->deploy, k->trigger, k->enabled, k->event,
+                           ctl_done, k};
+    int rc = session_run_call(&s, addr, &call);
+    session_fini(&s);
+    return rc;
 }
 
 int cmd_ctl(int argc, char **argv)
@@ -293,7 +242,7 @@ int cmd_ctl(int argc, char **argv)
     k.what = what;
     sb_init(&k.state_json);
     rc = ctl_parse_cmd(&k, words[0], words[1], &arena);
-    const char *target = rc == EXIT_OK ? addr_resolve(addr) : NULL;
+    const char *target = rc == EXIT_OK ? session_addr_resolve(addr) : NULL;
     if (rc == EXIT_OK)
         rc = target ? ctl_run(&k, target) : EXIT_USAGE;
     fflush(stdout);
@@ -305,376 +254,89 @@ int cmd_ctl(int argc, char **argv)
 /* ---- skview events -a ADDR -------------------------------------------------------- */
 
 typedef struct events {
-    uv_loop_t *loop;
-    const char *addr;
-    live_client_t *client;
-    uv_timer_t timer;        /* quiet detection, or periodic flush with --follow */
-    uv_signal_t sigint, sigterm;
-    bool json, follow, connected, stopping;
-    bool lost;               /* --follow: the connection was lost */
-    uint64_t last_ms;        /* loop time of the last entry */
-    uint64_t count;
-    dedup_t dedup;           /* --follow: a replay after a reconnect prints nothing twice */
+    const char *what;        /* first: cli_on_message's name */
+    session_t *s;
+    bool json, follow;
     strbuf_t line, safe;
-    int rc;
+    bool failed;
 } events_t;
 
-static void events_close_cb(uv_handle_t *h)
+/* stdout failed (cli_main: 0 when the reader went away). */
+static void events_failed(events_t *ev)
 {
-    (void)h;
+    ev->failed = true;
+    cli_write_failed("events", errno);
+    session_end(ev->s, EXIT_RUNTIME);
 }
 
-static void events_stopped(void *arg, const live_result_t *r)
-{
-    events_t *ev = arg;
-    uv_close((uv_handle_t *)&ev->timer, events_close_cb);
-    uv_close((uv_handle_t *)&ev->sigint, events_close_cb);
-    uv_close((uv_handle_t *)&ev->sigterm, events_close_cb);
-}
-
-static void events_stop(events_t *ev, int rc)
-{
-    if (ev->stopping)
-        return;
-    ev->stopping = true;
-    ev->rc = rc;
-    live_client_stop(ev->client, events_stopped, ev);
-}
-
-static void events_on_reset(void *ctx)
-{
-    dedup_reset(&((events_t *)ctx)->dedup);
-}
-
-/* --follow after a reconnect: false for the replay of what was printed; a
- * new session gets a boundary line on stderr first. */
-static bool events_is_new(events_t *ev, const Proto__LogEntry *e)
-{
-    dedup_kind_t k = dedup_check(&ev->dedup, e);
-    if (k == DEDUP_OLD)
-        return false;
-    if (k == DEDUP_NEW_SESSION || k == DEDUP_DIVERGED) {
-        fflush(stdout); /* the boundary sits between the two sessions */
-        if (k == DEDUP_NEW_SESSION)
-            say_line("skview: events: --- a new session (another history) on %s ---",
-                    ev->addr);
-        else
-            fprintf(stderr, "skview: events: the replayed history differs from entry %zu on\n",
-                    dedup_matched(&ev->dedup) + 1);
-    }
-    return true;
-}
-
-static int events_on_entry(void *ctx, const Proto__LogEntry *e)
+static void events_on_entry(void *ctx, const Proto__LogEntry *e)
 {
     events_t *ev = ctx;
-    if (ev->stopping || (ev->follow && !events_is_new(ev, e)))
-        return 0;
+    if (ev->failed)
+        return;
     sb_reset(&ev->line);
     entry_render(&ev->line, &ev->safe, e, ev->json); /* as `skview events FILE` */
-    if (fwrite(ev->line.data, 1, ev->line.len, stdout) != ev->line.len) {
-        cli_write_failed("events", errno);
-        events_stop(ev, EXIT_RUNTIME); /* cli_main: 0 when the reader went away */
-    }
-    ev->count++;
-    ev->last_ms = uv_now(ev->loop);
-    return 0;
+    if (fwrite(ev->line.data, 1, ev->line.len, stdout) != ev->line.len)
+        events_failed(ev);
 }
 
-static void events_on_timer(uv_timer_t *t)
-{
-    events_t *ev = t->data;
-    if (ev->follow) {
-        if (fflush(stdout) != 0) { /* the reader went away, or worse */
-            cli_write_failed("events", errno);
-            events_stop(ev, EXIT_RUNTIME);
-        }
-        return;
-    }
-    if (ev->connected && uv_now(ev->loop) - ev->last_ms >= EVENTS_QUIET_MS)
-        events_stop(ev, EXIT_OK);
-}
-
-static void events_on_conn(void *ctx, live_conn_t conn, const char *detail, uint64_t retry_ms)
+static void events_on_tick(void *ctx)
 {
     events_t *ev = ctx;
-    if (conn == LIVE_CONNECTED && ev->lost) {
-        ev->lost = false;
-        say_line("skview: events: reconnected to %s", ev->addr);
-    } else if (conn == LIVE_CONNECTED && !ev->connected) {
-        ev->connected = true;
-        ev->last_ms = uv_now(ev->loop);
-    } else if (conn == LIVE_RECONNECTING && !ev->stopping && !ev->connected) {
-        say_error("events", detail); /* --follow needs a first connection */
-        events_stop(ev, EXIT_RUNTIME);
-    } else if (conn == LIVE_RECONNECTING && !ev->stopping && !ev->lost) {
-        char what[96];
-        fflush(stdout);
-        snprintf(what, sizeof what, "events: connection lost; retrying in %.1f s", (double)retry_ms / 1000);
-        say_error(what, detail);
-        ev->lost = true;
-    } else if (conn == LIVE_STOPPED && !ev->stopping) {
-        /* NULL detail: the server ended the stream cleanly. */
-        if (detail)
-            say_error("events", detail);
-        events_stop(ev, detail ? EXIT_RUNTIME : EXIT_OK);
-    }
+    if (ev->follow && !ev->failed && fflush(stdout) != 0)
+        events_failed(ev);
 }
 
-static void events_on_signal(uv_signal_t *s, int signum)
-{
-    events_stop(s->data, EXIT_OK);
-}
-
-static int events_handles(events_t *ev)
-{
-    int rc;
-    if ((rc = uv_timer_init(ev->loop, &ev->timer)) < 0 || (rc = uv_signal_init(ev->loop, &ev->sigint)) < 0 ||
-        (rc = uv_signal_init(ev->loop, &ev->sigterm)) < 0) {
-        fprintf(stderr, "skview: events: libuv: %s\n", uv_strerror(rc));
-        return -1;
-    }
-    ev->timer.data = ev->sigint.data = ev->sigterm.data = ev;
-    uint64_t every = ev->follow ? EVENTS_FLUSH_MS : 50;
-    if ((rc = uv_timer_start(&ev->timer, events_on_timer, every, every)) < 0 ||
-        (rc = uv_signal_start(&ev->sigint, events_on_signal, SIGINT)) < 0 ||
-        (rc = uv_signal_start(&ev->sigterm, events_on_signal, SIGTERM)) < 0) {
-        fprintf(stderr, "skview: events: libuv: %s\n", uv_strerror(rc));
-        return -1;
-    }
-    return 0;
-}
-
-int events_live(const char *addr, bool json, bool follow)
+int events_live(const char *addr, bool json, bool follow, uint32_t quiet_ms)
 {
     static char outbuf[1 << 16];
     setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
-    uv_loop_t loop;
-    if (uv_loop_init(&loop) < 0)
-        return EXIT_RUNTIME;
-    events_t ev = {.loop = &loop, .addr = addr, .json = json, .follow = follow, .rc = EXIT_RUNTIME};
+    events_t ev = {.what = "events", .json = json, .follow = follow};
     sb_init(&ev.line);
     sb_init(&ev.safe);
-    dedup_init(&ev.dedup);
-    /* --follow outlives the server: it reconnects and goes on where it was. */
-    live_opts_t o = {.addr = addr, .reconnect = follow};
-    live_callbacks_t cb = {.ctx = &ev, .on_reset = events_on_reset, .on_entry = events_on_entry,
-                           .on_conn = events_on_conn};
-    ev.client = live_client_new(&loop, &o, &cb);
-    if (!ev.client || events_handles(&ev) != 0 || live_client_start(ev.client) != 0) {
-        fprintf(stderr, "skview: events: cannot start the client\n");
-        abort(); /* handles may be half set up; nothing sensible to unwind */
-    }
-    (void)uv_run(&loop, UV_RUN_DEFAULT);  /* ends when every handle closed */
-    live_client_free(ev.client);
-    close_loop(&loop);
-    ev.rc = cli_flush("events", ev.rc);
+    session_t s;
+    session_init(&s, NULL, NULL, &(session_hooks_t){.ctx = &ev, .on_message = cli_on_message,
+                                                     .on_entry = events_on_entry, .on_tick = events_on_tick});
+    ev.s = &s;
+    /* --follow outlives the server: it reconnects and goes on where it was,
+     * printing nothing twice. Without, the history and then the end. */
+    session_live_opts_t o = {.reconnect = follow, .first_must_connect = follow, .skip_replayed = follow,
+                             .no_v2 = true, .until_history = !follow, .quiet_ms = quiet_ms};
+    int rc = session_run(&s, addr, &o);
+    session_fini(&s);
+    rc = cli_flush("events", rc);
     setvbuf(stdout, NULL, _IOLBF, 0);
     sb_free(&ev.line);
     sb_free(&ev.safe);
-    dedup_free(&ev.dedup);
-    return ev.rc;
+    return rc;
 }
 
 /* ---- skview state -a ADDR ------------------------------------------------------- */
 
 /* skview's own live mirror, as the viewer keeps it: the stream folded, then
- * reconciled with GetState (the client sends one once the stream has been
- * quiet, client.h). Printed once an answer arrives with the stream still
- * quiet and no entry since the request: then nothing is missing. */
-typedef struct mirror {
-    uv_loop_t *loop;
-    live_client_t *client;
-    model_t *model;
-    const char *addr;
-    uint64_t last_entry_ms, connected_ms;
-    uv_timer_t deadline;         /* STATE_MAX_WAIT_MS after connecting: ask anyway */
-    bool printed, stopping;
-    int rc;
-} mirror_t;
-
-static void mirror_stop(mirror_t *m, int rc)
-{
-    if (m->stopping)
-        return;
-    m->stopping = true;
-    m->rc = rc;
-    uv_close((uv_handle_t *)&m->deadline, NULL);
-    live_client_stop(m->client, NULL, NULL);
-}
-
-/* The stream has not been quiet since connecting: a GetState of our own,
- * whose answer mirror_on_state takes as it comes. */
-static void mirror_on_deadline(uv_timer_t *t)
-{
-    mirror_t *m = t->data;
-    if (!m->stopping && live_get_state(m->client, NULL, NULL) != 0) {
-        char what[300];
-        snprintf(what, sizeof what, "state -a %s: GetState", m->addr);
-        say_error(what, "the call could not be sent");
-        mirror_stop(m, EXIT_RUNTIME);
-    }
-}
-
-static void mirror_on_reset(void *ctx)
-{
-    model_clear(((mirror_t *)ctx)->model);
-}
-
-static int mirror_on_entry(void *ctx, const Proto__LogEntry *e)
-{
-    mirror_t *m = ctx;
-    model_fold(m->model, e);
-    m->last_entry_ms = uv_now(m->loop);
-    return 0;
-}
-
-static uint64_t mirror_on_request(void *ctx)
-{
-    return model_seq(((mirror_t *)ctx)->model);
-}
-
-static void mirror_on_state(void *ctx, const Proto__State *st, uint64_t tag)
-{
-    mirror_t *m = ctx;
-    model_reconcile(m->model, st, tag);
-    uint64_t now = uv_now(m->loop);
-    bool waited = m->connected_ms && now - m->connected_ms >= STATE_MAX_WAIT_MS;
-    if (m->stopping || (!waited && (tag != model_seq(m->model) || now - m->last_entry_ms < STATE_QUIET_MS)))
-        return;
-    strbuf_t out;
-    sb_init(&out);
-    pbjson_write(&out, &model_state(m->model)->base);
-    sb_addc(&out, '\n');
-    fwrite(out.data, 1, out.len, stdout);
-    sb_free(&out);
-    m->printed = true;
-    mirror_stop(m, EXIT_OK);
-}
-
-static void mirror_on_conn(void *ctx, live_conn_t conn, const char *detail, uint64_t retry_ms)
-{
-    mirror_t *m = ctx;
-    if (conn == LIVE_CONNECTED) {
-        m->last_entry_ms = m->connected_ms = uv_now(m->loop);
-        int rc = uv_timer_start(&m->deadline, mirror_on_deadline, STATE_MAX_WAIT_MS, 0);
-        if (rc < 0) {
-            char what[300];
-            snprintf(what, sizeof what, "state -a %s: timer", m->addr);
-            say_error(what, uv_strerror(rc));
-            mirror_stop(m, EXIT_RUNTIME);
-        }
-    } else if (conn == LIVE_STOPPED && !m->stopping) {
-        char what[300];
-        snprintf(what, sizeof what, "state -a %s: Events", m->addr);
-        say_error(what, detail ? detail : "the server ended the stream before its state could be read");
-        mirror_stop(m, EXIT_RUNTIME);
-    }
-}
-
-int state_live(const char *addr)
+ * reconciled with the GetState that ends the run (session_run's
+ * until_history: the history delivered, the mirror agreeing with the
+ * server's State). */
+int state_live(const char *addr, uint32_t quiet_ms)
 {
     if (!addr)
-        return EXIT_USAGE; /* addr_resolve() refused it and said why */
-    uv_loop_t loop;
-    int rc = uv_loop_init(&loop);
-    if (rc < 0) {
-        fprintf(stderr, "skview: state: uv_loop_init: %s\n", uv_strerror(rc));
-        return EXIT_RUNTIME;
-    }
-    mirror_t m = {.loop = &loop, .addr = addr, .rc = EXIT_RUNTIME};
-    (void)uv_timer_init(&loop, &m.deadline);  /* always 0 */
-    m.deadline.data = &m;
-    m.model = model_new(NULL);
-    live_opts_t o = {.addr = addr, .reconnect = false};
-    live_callbacks_t cb = {.ctx = &m, .on_reset = mirror_on_reset, .on_entry = mirror_on_entry,
-                           .on_state_request = mirror_on_request, .on_state = mirror_on_state,
-                           .on_conn = mirror_on_conn};
-    m.client = live_client_new(&loop, &o, &cb);
-    if (!m.client || live_client_start(m.client) != 0) {
-        say_line("skview: state: cannot start the client for %s", addr);
-        abort(); /* handles may be half set up; nothing sensible to unwind */
-    }
-    (void)uv_run(&loop, UV_RUN_DEFAULT);  /* ends when every handle closed */
-    live_client_free(m.client);
-    close_loop(&loop);
-    model_free(m.model);
-    return cli_flush("state", m.rc);
+        return EXIT_USAGE; /* session_addr_resolve() refused it and said why */
+    const char *what = "state";
+    session_t s;
+    session_init(&s, NULL, NULL, &(session_hooks_t){.ctx = &what, .on_message = cli_on_message});
+    session_live_opts_t o = {.no_v2 = true, .until_history = true, .quiet_ms = quiet_ms,
+                             .max_wait_ms = STATE_MAX_WAIT_MS};
+    int rc = session_run(&s, addr, &o);
+    if (rc == EXIT_OK)
+        cli_print_state(model_state(s.model));
+    session_fini(&s);
+    return cli_flush("state", rc);
 }
 
 /* ---- skview record ---------------------------------------------------------------- */
 
-/* A reconnect replays the server's whole history: the recorder (recorder.h)
- * writes each entry of a session once, and a new session after the old one. */
-typedef struct record {
-    uv_loop_t *loop;
-    live_client_t *client;
-    uv_signal_t sigint, sigterm;
-    recorder_t rec;
-    const char *path;
-    bool stopping;
-    int rc;
-} record_t;
-
-static void record_stopped(void *arg, const live_result_t *res)
-{
-    record_t *r = arg;
-    uv_close((uv_handle_t *)&r->sigint, NULL);
-    uv_close((uv_handle_t *)&r->sigterm, NULL);
-}
-
-static void record_stop(record_t *r, int rc)
-{
-    if (r->stopping)
-        return;
-    r->stopping = true;
-    r->rc = rc;
-    live_client_stop(r->client, record_stopped, r);
-}
-
-static void record_on_reset(void *ctx)
-{
-    recorder_reset(&((record_t *)ctx)->rec);
-}
-
-static int record_on_entry(void *ctx, const Proto__LogEntry *e)
-{
-    record_t *r = ctx;
-    if (r->stopping)
-        return 0;
-    int k = recorder_entry(&r->rec, e);
-    if (k < 0) {
-        say_line("skview: record: %s: %s", r->path, strerror(errno));
-        record_stop(r, EXIT_RUNTIME);
-    } else if (k == DEDUP_NEW_SESSION) {
-        fprintf(stderr, "skview: record: --- a new session (another history): recorded whole "
-                        "after the previous one ---\n");
-    } else if (k == DEDUP_DIVERGED) {
-        fprintf(stderr, "skview: record: the replayed history differs from entry %zu on: "
-                        "recording from there\n", dedup_matched(&r->rec.dedup) + 1);
-    }
-    return 0;
-}
-
-static void record_on_conn(void *ctx, live_conn_t conn, const char *detail, uint64_t retry_ms)
-{
-    record_t *r = ctx;
-    if (r->stopping)
-        return;
-    if (conn == LIVE_CONNECTED) {
-        fprintf(stderr, "skview: record: connected\n");
-    } else if (conn == LIVE_RECONNECTING) {
-        char what[64];
-        snprintf(what, sizeof what, "record: retrying in %.1f s", (double)retry_ms / 1000);
-        say_error(what, detail);
-    }
-}
-
-static void record_on_signal(uv_signal_t *s, int signum)
-{
-    record_stop(s->data, EXIT_OK);
-}
-
+/* The session records (session_record: v1 and both v2 streams, a reconnect's
+ * replay written once) and reconnects for ever, until SIGINT or SIGTERM. */
 static int record_parse(int argc, char **argv, const char **addr, const char **out)
 {
     for (int i = 1; i < argc; i++) {
@@ -701,59 +363,37 @@ static int record_parse(int argc, char **argv, const char **addr, const char **o
     return EXIT_OK;
 }
 
-static int record_handles(record_t *r)
-{
-    int rc;
-    if ((rc = uv_signal_init(r->loop, &r->sigint)) < 0 || (rc = uv_signal_init(r->loop, &r->sigterm)) < 0 ||
-        (rc = uv_signal_start(&r->sigint, record_on_signal, SIGINT)) < 0 ||
-        (rc = uv_signal_start(&r->sigterm, record_on_signal, SIGTERM)) < 0) {
-        fprintf(stderr, "skview: record: libuv: %s\n", uv_strerror(rc));
-        return -1;
-    }
-    r->sigint.data = r->sigterm.data = r;
-    return 0;
-}
-
 int cmd_record(int argc, char **argv)
 {
     const char *addr = NULL, *out = NULL, *note = NULL;
     int rc = record_parse(argc, argv, &addr, &out);
     if (rc)
         return rc;
-    const char *target = addr_resolve(addr);
+    const char *target = session_addr_resolve(addr);
     if (!target)
         return EXIT_USAGE;
-    record_t r = {.path = out, .rc = EXIT_OK};
+    const char *what = "record";
+    session_t s;
+    session_init(&s, NULL, NULL, &(session_hooks_t){.ctx = &what, .on_message = cli_on_message});
     char err[512];
-    if (recorder_open(&r.rec, out, &note, err, sizeof err) != 0) {
-        say_line("skview: record: %s", err);
+    if (session_record(&s, out, &note, err, sizeof err) != 0) {
+        cli_say("record", "%s", err);
+        session_fini(&s);
         return EXIT_RUNTIME;
     }
     if (note)
-        say_line("skview: record: %s: %s", out, note);
-    uv_loop_t loop;
-    if (uv_loop_init(&loop) < 0)
-        return EXIT_RUNTIME;
-    r.loop = &loop;
-    live_opts_t o = {.addr = target, .reconnect = true};
-    live_callbacks_t cb = {.ctx = &r, .on_reset = record_on_reset, .on_entry = record_on_entry,
-                           .on_conn = record_on_conn};
-    r.client = live_client_new(&loop, &o, &cb);
-    if (!r.client || record_handles(&r) != 0 || live_client_start(r.client) != 0) {
-        fprintf(stderr, "skview: record: cannot start the client\n");
-        abort();
+        cli_say("record", "%s: %s", out, note);
+    rc = session_run(&s, target, &(session_live_opts_t){.reconnect = true, .say_connected = true});
+    uint64_t written = s.rec.written, written_v2 = s.rec.written_v2, skipped = s.rec.skipped;
+    if (session_record_close(&s) != 0 && rc == EXIT_OK) {
+        cli_say("record", "%s: %s", out, strerror(errno));
+        rc = EXIT_RUNTIME;
     }
-    (void)uv_run(&loop, UV_RUN_DEFAULT);  /* ends when every handle closed */
-    live_client_free(r.client);
-    close_loop(&loop);
-    uint64_t written = r.rec.written, skipped = r.rec.skipped;
-    if (recorder_close(&r.rec) != 0 && r.rc == EXIT_OK) {
-        say_line("skview: record: %s: %s", out, strerror(errno));
-        r.rc = EXIT_RUNTIME;
-    }
-    char also[80] = "";
+    session_fini(&s);
+    char more[96] = "";
     if (skipped)
-        snprintf(also, sizeof also, " (%llu replayed entries already recorded)", (unsigned long long)skipped);
-    say_line("skview: record: %llu entries written to %s%s", (unsigned long long)written, out, also);
-    return r.rc;
+        snprintf(more, sizeof more, " (%llu replayed entries already recorded)", (unsigned long long)skipped);
+    cli_say("record", "%llu entries written to %s, with %llu v2 events%s", (unsigned long long)written, out,
+            (unsigned long long)written_v2, more);
+    return rc;
 }

@@ -15,7 +15,8 @@
 
 /* An origin's text so far without its "\n" (a message cut mid-line). */
 struct logprint_origin {
-    logprint_origin_t *next, *older; /* bucket chain; all origins, newest first */
+    logprint_origin_t *next, *older, *newer; /* bucket chain; all origins, newest first */
+    int64_t part_ns;                 /* mono_ns() of the partial line's last piece */
     char *a, *b;                     /* task_id + subject, or pod + container */
     log_src_t src;
     strbuf_t part;
@@ -183,14 +184,46 @@ static unsigned origin_hash(log_src_t src, const char *a, const char *b)
     return h % LOGPRINT_BUCKETS;
 }
 
-static logprint_origin_t *origin_get(logprint_t *p, const logprint_meta_t *m)
+static logprint_origin_t *origin_find(logprint_t *p, const logprint_meta_t *m, unsigned *h)
 {
     bool app = m->src == LOG_APP;
     const char *a = app ? m->pod : m->task_id, *b = app ? m->container : m->subject;
-    unsigned h = origin_hash(m->src, a, b);
-    for (logprint_origin_t *o = p->buckets[h]; o; o = o->next)
+    *h = origin_hash(m->src, a, b);
+    for (logprint_origin_t *o = p->buckets[*h]; o; o = o->next)
         if (o->src == m->src && !strcmp(o->a, a) && !strcmp(o->b, b))
             return o;
+    return NULL;
+}
+
+static void origin_unlink(logprint_t *p, logprint_origin_t *o)
+{
+    logprint_origin_t **pp = &p->buckets[origin_hash(o->src, o->a, o->b)];
+    while (*pp != o)
+        pp = &(*pp)->next;
+    *pp = o->next;
+    *(o->newer ? &o->newer->older : &p->origins) = o->older;
+    *(o->older ? &o->older->newer : &p->oldest) = o->newer;
+    p->n_partial--;
+    sb_free(&o->part);
+    free(o);
+}
+
+/* Its partial line printed as it is; the origin goes (only origins with a
+ * partial line are kept). */
+static void origin_emit(logprint_t *p, logprint_origin_t *o)
+{
+    emit_line(p, &o->meta, o->part.data ? o->part.data : "", o->part.len);
+    origin_unlink(p, o);
+}
+
+/* A new partial line's origin; at most LOGS_MAX_PENDING of them, as the
+ * log ring keeps (one more prints the oldest partial line). */
+static logprint_origin_t *origin_new(logprint_t *p, const logprint_meta_t *m, unsigned h)
+{
+    if (p->n_partial >= LOGS_MAX_PENDING)
+        origin_emit(p, p->oldest);
+    bool app = m->src == LOG_APP;
+    const char *a = app ? m->pod : m->task_id, *b = app ? m->container : m->subject;
     const char *n1 = app ? m->prefix : m->task;
     size_t la = strlen(a) + 1, lb = strlen(b) + 1, l1 = strlen(n1) + 1;
     logprint_origin_t *o = xcalloc(1, sizeof *o + la + lb + l1);
@@ -199,20 +232,15 @@ static logprint_origin_t *origin_get(logprint_t *p, const logprint_meta_t *m)
     char *name = memcpy(o->names + la + lb, n1, l1);
     o->src = m->src;
     o->meta = (logprint_meta_t){m->src, app ? "" : name, app ? "" : o->a, app ? "" : o->b,
-                            app ? o->a : "", app ? o->b : "", app ? name : "", m->level, 0, 0};
+                            app ? o->a : "", app ? o->b : "", app ? name : "", m->level, m->time_s, m->time_nanos};
     sb_init(&o->part);
     o->next = p->buckets[h];
     p->buckets[h] = o;
     o->older = p->origins;
+    *(p->origins ? &p->origins->newer : &p->oldest) = o;
     p->origins = o;
+    p->n_partial++;
     return o;
-}
-
-static void origin_emit(logprint_t *p, logprint_origin_t *o)
-{
-    emit_line(p, &o->meta, o->part.data ? o->part.data : "", o->part.len);
-    sb_reset(&o->part);
-    p->n_partial--;
 }
 
 /* A message of one origin: its whole lines are printed, the rest waits. */
@@ -223,39 +251,43 @@ void logprint_message(logprint_t *p, const logprint_meta_t *m, const char *s, si
         emit_line(p, m, s, n - 1);
         return;
     }
-    logprint_origin_t *o = origin_get(p, m);
+    unsigned h;
+    logprint_origin_t *o = origin_find(p, m, &h);
     while (n) {
         nl = memchr(s, '\n', n);
         size_t piece = nl ? (size_t)(nl - s) : n;
-        if (!o->part.len && nl) {
+        if (!o && nl) {
             emit_line(p, m, s, piece);
         } else if (piece || nl) {
-            if (!o->part.len) {
-                p->n_partial++;
-                o->meta.level = m->level;
-                o->meta.time_s = m->time_s;
-                o->meta.time_nanos = m->time_nanos;
-            }
+            if (!o)
+                o = origin_new(p, m, h);
             sb_add(&o->part, s, piece);
-            if (nl || o->part.len >= LOGS_MAX_LINE)
+            o->part_ns = mono_ns();
+            if (nl || o->part.len >= LOGS_MAX_LINE) {
                 origin_emit(p, o);
+                o = NULL;
+            }
         }
         s += piece + (nl != NULL);
         n -= piece + (nl != NULL);
     }
 }
 
+void logprint_flush_partial(logprint_t *p, int64_t age_ns)
+{
+    int64_t now = mono_ns();
+    for (logprint_origin_t *o = p->oldest, *newer; o; o = newer) {
+        newer = o->newer;
+        if (now - o->part_ns >= age_ns)
+            origin_emit(p, o);
+    }
+}
+
 /* The input ended: the lines still without their "\n", oldest origin first. */
 void logprint_finish(logprint_t *p)
 {
-    size_t k = 0, n = p->n_partial;
-    logprint_origin_t **list = xcalloc(n ? n : 1, sizeof *list);
-    for (logprint_origin_t *o = p->origins; o && k < n; o = o->older)
-        if (o->part.len)
-            list[k++] = o;
-    while (k)
-        origin_emit(p, list[--k]);
-    free(list);
+    while (p->oldest)
+        origin_emit(p, p->oldest);
     logprint_flush(p);
 }
 
@@ -271,11 +303,8 @@ void logprint_init(logprint_t *p, bool json, bool color)
 
 void logprint_free(logprint_t *p)
 {
-    for (logprint_origin_t *o = p->origins, *next; o; o = next) {
-        next = o->older;
-        sb_free(&o->part);
-        free(o);
-    }
+    while (p->oldest)
+        origin_unlink(p, p->oldest);
     sb_free(&p->out);
     sb_free(&p->tmp);
     sb_free(&p->safe);

@@ -5,8 +5,12 @@
  * part of one): text is assembled per origin (Skaffold: task_id + subject;
  * application: pod + container) and cut at "\n" ("\r\n" loses its "\r"),
  * as the log ring does (skaffold/logs.h). A piece still without its "\n"
- * waits for the rest; logprint_finish prints what is left, oldest origin
- * first. A partial line longer than LOGS_MAX_LINE is printed there.
+ * waits for the rest, or until logprint_flush_partial finds it old enough
+ * (a prompt, a progress bar: `logs -f` shows it after a short delay);
+ * logprint_finish prints what is left, oldest origin first. A partial
+ * line longer than LOGS_MAX_LINE is printed there. Only origins with a
+ * partial line are kept, at most LOGS_MAX_PENDING (as the ring): one more
+ * prints the oldest partial line.
  *
  * Text: "[pod container] " before an application line (Skaffold's
  * --log-prefix=podAndContainer), "[Task subject] " or "[Task] " before one
@@ -49,7 +53,8 @@ typedef struct logprint {
     bool json, color;
     strbuf_t out, tmp, safe;
     logprint_origin_t *buckets[LOGPRINT_BUCKETS];
-    logprint_origin_t *origins;    /* newest first */
+    logprint_origin_t *origins;    /* with a partial line, newest first */
+    logprint_origin_t *oldest;
     size_t n_partial;              /* origins with a partial line */
     uint64_t lines;                /* printed */
     int64_t first_ns, last_ns;     /* uv_hrtime() of the first and last line */
@@ -62,6 +67,8 @@ void logprint_init(logprint_t *p, bool json, bool color);
 /* One message (a SkaffoldLogEvent's or an ApplicationLogEvent's). */
 void logprint_message(logprint_t *p, const logprint_meta_t *m, const char *s, size_t n);
 void logprint_flush(logprint_t *p);
+/* Prints the partial lines whose last piece is at least age_ns old. */
+void logprint_flush_partial(logprint_t *p, int64_t age_ns);
 /* The input ended: the partial lines, then flush. */
 void logprint_finish(logprint_t *p);
 void logprint_free(logprint_t *p);

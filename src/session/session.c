@@ -11,6 +11,7 @@
 #include "skaffold/viewmodel.h"
 #include "session/bk_session.h"
 #include "session/session.h"
+#include "session/run_int.h"
 
 static const char *const cmd_names[] = {
     [SESSION_CMD_BUILD] = "build",
@@ -45,8 +46,7 @@ static void changed(session_t *s)
         s->hooks.on_change(s->hooks.ctx);
 }
 
-static void say(session_t *s, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void say(session_t *s, bool error, const char *fmt, ...)
+void session_say(session_t *s, bool error, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -62,6 +62,9 @@ void session_init(session_t *s, uv_loop_t *loop, const model_opts_t *mo, const s
     s->model = model_new(mo);
     dedup_init_tail(&s->applogs_seen, mo && mo->logs_cap ? mo->logs_cap : LOGS_DEFAULT_CAP);
     dedup_init(&s->events_seen);
+    dedup_init(&s->seen[0]);
+    dedup_init(&s->seen[1 + V2_EVENTS]);
+    dedup_init_tail(&s->seen[1 + V2_APPLOGS], RECORDER_APPLOG_DEDUP);
 }
 
 /* SKVIEW_STATS=FILE: what the live streams delivered, appended (the
@@ -84,11 +87,35 @@ void session_fini(session_t *s)
     write_stats(s);
     dedup_free(&s->applogs_seen);
     dedup_free(&s->events_seen);
+    for (int i = 0; i < 3; i++)
+        dedup_free(&s->seen[i]);
     model_free(s->model);
     s->model = NULL;
     if (s->recording)
         recorder_close(&s->rec);
     s->recording = false;
+    session_end(s, EXIT_RUNTIME); /* headless: `skview record` has nothing left to do */
+}
+
+/* A recorder's or a hook's dedup found a boundary: said once, headless. */
+static void say_boundary(session_t *s, int kind, const char *what, size_t matched)
+{
+    if (!s->run || (kind != DEDUP_NEW_SESSION && kind != DEDUP_DIVERGED))
+        return;
+    if (kind == DEDUP_NEW_SESSION)
+        session_say(s, false, "--- a new session (another history) on %s ---", s->addr);
+    else
+        session_say(s, false, "the replayed %s differs from entry %zu on", what, matched + 1);
+}
+
+/* skip_replayed: whether the hooks get m (not delivered before). */
+static bool hook_wants(session_t *s, int which, const ProtobufCMessage *m)
+{
+    if (!s->opts.skip_replayed)
+        return true;
+    dedup_kind_t k = dedup_check_msg(&s->seen[which], m);
+    say_boundary(s, k, which ? "v2 Events" : "history", dedup_matched(&s->seen[which]));
+    return k != DEDUP_OLD;
 }
 
 /* ---- the live source ---------------------------------------------------------- */
@@ -102,13 +129,14 @@ static void live_reset(void *ctx)
     s->state_seq = UINT64_MAX; /* the next State is reconciled whatever it is */
     if (s->recording)
         recorder_reset(&s->rec);
+    dedup_reset(&s->seen[0]);
     changed(s);
 }
 
 /* A write failed: the recording stops, the session goes on. */
 static void record_failed(session_t *s)
 {
-    say(s, true, "recording stopped: %s", strerror(errno));
+    session_say(s, true, "recording stopped: %s", strerror(errno));
     recorder_close(&s->rec);
     s->recording = false;
 }
@@ -116,9 +144,17 @@ static void record_failed(session_t *s)
 static int live_entry(void *ctx, const Proto__LogEntry *e)
 {
     session_t *s = ctx;
+    if (run_ending(s))
+        return 0;
     model_fold(s->model, e);
-    if (s->recording && recorder_entry(&s->rec, e) < 0)
+    int k = s->recording ? recorder_entry(&s->rec, e) : DEDUP_NEW;
+    if (k < 0)
         record_failed(s);
+    else if (s->recording)
+        say_boundary(s, k, "history", dedup_matched(&s->rec.dedup));
+    s->arrived++;
+    if (s->hooks.on_entry && hook_wants(s, 0, &e->base))
+        s->hooks.on_entry(s->hooks.ctx, e);
     changed(s);
     return 0;
 }
@@ -139,17 +175,23 @@ static bool replayed_line(session_t *s, const Proto__V2__Event *ev, v2_stream_t 
 static void live_v2_merged(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
 {
     session_t *s = ctx;
+    if (run_ending(s))
+        return;
     s->v2_failures[stream == V2_APPLOGS] = 0;   /* that stream answers again */
-    if (!replayed_line(s, ev, stream))
+    if (!s->opts.no_fold_v2 && !replayed_line(s, ev, stream))
         model_fold_v2(s->model, ev, (int)stream);
     if (s->recording && recorder_v2(&s->rec, ev, stream) < 0)
         record_failed(s);
+    if (s->hooks.on_v2 && hook_wants(s, 1 + (int)stream, &ev->base))
+        s->hooks.on_v2(s->hooks.ctx, ev, stream);
     changed(s);
 }
 
 static int live_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
 {
-    v2merge_push(((session_t *)ctx)->v2merge, ev, stream);
+    session_t *s = ctx;
+    s->arrived++;  /* on arrival: the one-shot's quiet (run.c) */
+    v2merge_push(s->v2merge, ev, stream);
     return 0;
 }
 
@@ -169,6 +211,7 @@ static void live_v2_reset(void *ctx, v2_stream_t stream)
         model_clear_tasks(s->model);
     if (s->recording)
         recorder_v2_reset(&s->rec, stream);
+    dedup_reset(&s->seen[1 + stream]);
     changed(s);
 }
 
@@ -177,6 +220,8 @@ static void live_v2_avail(void *ctx, v2_avail_t avail, const char *detail)
     session_t *s = ctx;
     s->v2 = avail;
     snprintf(s->v2_detail, sizeof s->v2_detail, "%s", detail ? detail : "");
+    if (s->run)
+        run_v2_avail(s, avail, detail);
     changed(s);
 }
 
@@ -185,7 +230,8 @@ static void live_v2_avail(void *ctx, v2_avail_t avail, const char *detail)
 static void live_error(void *ctx, const char *where, const char *msg, bool fatal)
 {
     session_t *s = ctx;
-    (void)fatal;
+    if (s->run)
+        run_error(s, where, msg, fatal);
     if (strncmp(where, "v2 ", 3) != 0)
         return;
     int i = strcmp(where, "v2 Events") != 0;      /* else "v2 ApplicationLogs" */
@@ -218,6 +264,10 @@ static uint64_t state_hash(const Proto__State *st)
 static void live_state(void *ctx, const Proto__State *st, uint64_t tag)
 {
     session_t *s = ctx;
+    if (s->hooks.on_state)
+        s->hooks.on_state(s->hooks.ctx, st);
+    if (s->run && !run_state(s, st, tag))
+        return;
     uint64_t h = state_hash(st);
     /* The same State as last time, and nothing folded since: reconciling
      * again would change nothing, so the idle poll costs no frame. */
@@ -240,6 +290,8 @@ static void live_conn(void *ctx, live_conn_t conn, const char *detail, uint64_t 
         s->stale = true;
     snprintf(s->conn_detail, sizeof s->conn_detail, "%s", detail ? detail : "");
     s->retry_at_ms = uv_now(s->loop) + retry_ms;
+    if (s->run)
+        run_conn(s, conn, detail, retry_ms);
     changed(s);
 }
 
@@ -251,19 +303,34 @@ int session_record(session_t *s, const char *path, const char **note, char *err,
     return 0;
 }
 
+int session_record_close(session_t *s)
+{
+    bool was = s->recording;
+    s->recording = false;
+    return was ? recorder_close(&s->rec) : 0;
+}
+
 int session_live_start(session_t *s, const char *addr)
+{
+    return session_live_start_opts(s, addr, &(session_live_opts_t){.reconnect = true});
+}
+
+int session_live_start_opts(session_t *s, const char *addr, const session_live_opts_t *o)
 {
     source_sink_t cb = {.ctx = s, .on_reset = live_reset, .on_entry = live_entry,
                         .on_state_request = live_state_request, .on_state = live_state,
-                        .on_conn = live_conn, .on_v2 = live_v2, .on_v2_reset = live_v2_reset,
+                        .on_conn = live_conn, .on_v2 = o->no_v2 ? NULL : live_v2, .on_v2_reset = live_v2_reset,
                         .on_v2_avail = live_v2_avail, .on_error = live_error};
-    live_opts_t lo = {.addr = addr, .reconnect = true};
+    /* A one-shot's GetStates are its own barriers (run.c): none of the
+     * client's, which would reconcile a stalled replay's mirror. */
+    live_opts_t lo = {.addr = addr, .reconnect = o->reconnect, .manual_state = o->until_history};
+    s->opts = *o;
     s->addr = addr;
     s->v2merge = v2merge_new(s->loop, 0, live_v2_merged, s);
     if (!s->v2merge)
         return -1;
     s->client = live_client_new(s->loop, &lo, &cb);
-    return s->client && !live_client_start(s->client) ? 0 : -1;
+    return s->client && (o->calls_only || !live_client_start(s->client)) ? 0 : -1;
 }
 
 /* ---- the replay source -------------------------------------------------------- */
@@ -292,7 +359,7 @@ static void rp_v2_reset(void *ctx, v2_stream_t stream)
 
 static void rp_error(void *ctx, const char *where, const char *msg, bool fatal)
 {
-    say(ctx, true, "%s: %s", where, msg);
+    session_say(ctx, true, "%s: %s", where, msg);
 }
 
 static void rp_change(void *ctx)
@@ -377,13 +444,13 @@ static void on_call_done(void *arg, const live_result_t *res)
     session_t *s = c->s;
     const char *what = session_cmd_name(c->cmd);
     if (!res)
-        say(s, true, "%s: cancelled", what);
+        session_say(s, true, "%s: cancelled", what);
     else if (res->code != 0)
-        say(s, true, "%s", res->message && *res->message ? res->message : "call failed");
+        session_say(s, true, "%s", res->message && *res->message ? res->message : "call failed");
     else if (c->cmd <= SESSION_CMD_DEPLOY)
-        say(s, false, "%s requested", what);
+        session_say(s, false, "%s requested", what);
     else
-        say(s, false, "%s %s", what + strlen("toggle-"), c->enabled ? "on" : "off");
+        session_say(s, false, "%s %s", what + strlen("toggle-"), c->enabled ? "on" : "off");
     free(c);
     changed(s);
 }
@@ -401,10 +468,10 @@ static int execute(session_t *s, session_cmd_t cmd)
     if (live_execute(s->client, cmd == SESSION_CMD_BUILD, cmd == SESSION_CMD_SYNC,
                      cmd == SESSION_CMD_DEPLOY, on_call_done, c)) {
         free(c);
-        say(s, true, "%s: not connected", session_cmd_name(cmd));
+        session_say(s, true, "%s: not connected", session_cmd_name(cmd));
         return -1;
     }
-    say(s, false, "%s...", session_cmd_name(cmd));
+    session_say(s, false, "%s...", session_cmd_name(cmd));
     return 0;
 }
 
@@ -423,10 +490,10 @@ static int toggle(session_t *s, session_cmd_t cmd)
     call_ctx_t *c = call_ctx(s, cmd, !cur);
     if (live_auto(s->client, which, !cur, on_call_done, c)) {
         free(c);
-        say(s, true, "%s: not connected", session_cmd_name(cmd));
+        session_say(s, true, "%s: not connected", session_cmd_name(cmd));
         return -1;
     }
-    say(s, false, "%s %s...", session_cmd_name(cmd) + strlen("toggle-"), !cur ? "on" : "off");
+    session_say(s, false, "%s %s...", session_cmd_name(cmd) + strlen("toggle-"), !cur ? "on" : "off");
     return 0;
 }
 
@@ -453,25 +520,25 @@ static int replay_command(session_t *s, session_cmd_t cmd)
     switch (cmd) {
     case SESSION_CMD_PAUSE:
         replay_set_paused(r, !replay_paused(r));
-        say(s, false, "%s", replay_paused(r) ? "paused" : "playing");
+        session_say(s, false, "%s", replay_paused(r) ? "paused" : "playing");
         break;
     case SESSION_CMD_FASTER: replay_faster(r); break;
     case SESSION_CMD_SLOWER: replay_slower(r); break;
     case SESSION_CMD_STEP:
         if ((rc = replay_step(r)))
-            say(s, false, "end of the log");
+            session_say(s, false, "end of the log");
         break;
     case SESSION_CMD_NEXT_ITER:
         if ((rc = replay_next_iteration(r)))
-            say(s, false, "no later iteration");
+            session_say(s, false, "no later iteration");
         break;
     case SESSION_CMD_PREV_ITER:
         if ((rc = replay_prev_iteration(r)))
-            say(s, false, "no earlier iteration");
+            session_say(s, false, "no earlier iteration");
         break;
     case SESSION_CMD_NEXT_ERROR:
         rc = session_next_error(s);
-        say(s, false, "%s", rc ? "no later error" : "paused at an error");
+        session_say(s, false, "%s", rc ? "no later error" : "paused at an error");
         break;
     default: return -1;
     }
@@ -482,7 +549,7 @@ int session_command(session_t *s, session_cmd_t cmd)
 {
     bool devloop = cmd <= SESSION_CMD_AUTO_DEPLOY;
     if (devloop && !s->client) { /* decided here alone, for both kinds of replay */
-        say(s, true, "%s", s->replay || bk_session_is_replay(s->bk) ? "replay is read-only" : "not connected");
+        session_say(s, true, "%s", s->replay || bk_session_is_replay(s->bk) ? "replay is read-only" : "not connected");
         return -1;
     }
     if (cmd <= SESSION_CMD_DEPLOY)
@@ -490,7 +557,7 @@ int session_command(session_t *s, session_cmd_t cmd)
     if (devloop)
         return toggle(s, cmd);
     if (!s->replay) {
-        say(s, false, "%s works in a replay (skview replay FILE)", session_cmd_name(cmd));
+        session_say(s, false, "%s works in a replay (skview replay FILE)", session_cmd_name(cmd));
         return -1;
     }
     return replay_command(s, cmd);

@@ -13,6 +13,12 @@
  * session_stop(done) -> (done) session_close() -> the loop runs until every
  * handle is closed -> session_fini().
  *
+ * Headless commands (ctl, record, events -a, state -a, logs -a) run the
+ * same session through session_run(): one loop with SIGINT/SIGTERM, the
+ * options below (reconnecting, when to stop, which streams) and the per-entry
+ * hooks; every problem reaches the command as a message (on_message), which
+ * it prints with the CLI's one printer.
+ *
  * Everything runs on the loop thread. */
 #ifndef SKVIEW_SESSION_H
 #define SKVIEW_SESSION_H
@@ -34,7 +40,49 @@ typedef struct session_hooks {
     /* The outcome of a command, or a problem of a source: one line for the
      * status line. error tells whether it is a failure. */
     void (*on_message)(void *ctx, bool error, const char *text);
+    /* Headless (session_run): each v1 entry and v2 event as it is folded,
+     * after the model has it (with skip_replayed, only those not delivered
+     * before). A hook may end the run (session_end). NULL: not wanted. */
+    void (*on_entry)(void *ctx, const Proto__LogEntry *e);
+    void (*on_v2)(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream);
+    /* Every GetState answer, as the server sent it (ctl state). */
+    void (*on_state)(void *ctx, const Proto__State *st);
+    /* Headless: every few tens of ms (a --follow flushes its output). */
+    void (*on_tick)(void *ctx);
 } session_hooks_t;
+
+/* How a live session runs (session_live_start_opts, session_run). The viewer
+ * reconnects for ever with v2 and reconciles; a one-shot command sets
+ * until_history. */
+#define SESSION_QUIET_DEFAULT_MS 300
+#define SESSION_FIRST_ANSWER_MS 10000
+typedef struct session_live_opts {
+    bool reconnect;          /* a lost connection is retried for ever; false: it ends the run (exit 1) */
+    bool first_must_connect; /* with reconnect: the first attempt failing ends the run (--follow) */
+    bool no_v2;              /* v1 only (events, state) */
+    bool no_fold_v2;         /* v2 events reach the hooks, not the model (logs -a: no log ring) */
+    bool skip_replayed;      /* a reconnect's replay of what the hooks had reaches them no more */
+    bool say_connected;      /* a message on each connection (record) */
+    bool calls_only;         /* no stream: control calls only (session_run_call) */
+    /* One-shot: the run ends (0) once the server's history has been
+     * delivered: every stream quiet for quiet_ms, then a GetState sent as a
+     * barrier (its answer comes after whatever the server sent before it)
+     * answers with nothing arrived meanwhile and the folded mirror agrees
+     * with it where events decide (session_history_agrees); a disagreement
+     * is reconciled and the next quiet window asks again. */
+    bool until_history;
+    uint32_t quiet_ms;       /* 0: SESSION_QUIET_DEFAULT_MS */
+    /* until_history: no answer at all (entry, v2 event, GetState) this long
+     * after the start ends the run (exit 1, saying so); 0: SESSION_FIRST_ANSWER_MS. */
+    uint32_t first_answer_ms;
+    /* until_history, state -a: a stream that never goes quiet: after this
+     * long the next GetState's answer ends the run whatever arrived (its
+     * reconcile makes the mirror the server's State as of the answer). 0:
+     * never. */
+    uint32_t max_wait_ms;
+} session_live_opts_t;
+
+struct session_run;
 
 /* The commands a viewer (or a headless command) sends. */
 typedef enum session_cmd {
@@ -111,6 +159,12 @@ typedef struct session {
 
     void (*stopped)(void *arg);
     void *stopped_arg;
+
+    /* headless */
+    session_live_opts_t opts;
+    struct session_run *run;   /* session_run's state, NULL in the viewer */
+    dedup_t seen[3];           /* skip_replayed: v1, v2 Events, v2 ApplicationLogs */
+    uint64_t arrived;          /* entries and v2 events that reached the session */
 } session_t;
 
 /* The model is created with mo. loop may be NULL for a session fed only
@@ -123,6 +177,9 @@ void session_fini(session_t *s);
  * written once) to path (before session_live_start). -1 with err
  * filled when it cannot be opened; *note says what was found there. */
 int session_record(session_t *s, const char *path, const char **note, char *err, size_t errlen);
+/* Closes the recording now (`skview record`, for its exit status): 0, or
+ * -1 with errno set. */
+int session_record_close(session_t *s);
 /* Connects to Skaffold at addr, reconnecting for ever: v1 Events (the
  * mirror, with GetState) and, when the server has them, v2 Events and
  * ApplicationLogs (model_fold_v2: tasks, Skaffold's output, the
@@ -130,6 +187,40 @@ int session_record(session_t *s, const char *path, const char **note, char *err,
  * model_clear_tasks, and the log lines held stay, see live_v2_reset).
  * -1 when the client cannot start. */
 int session_live_start(session_t *s, const char *addr);
+int session_live_start_opts(session_t *s, const char *addr, const session_live_opts_t *o);
+
+/* A headless run on a loop of its own (s was initialised with loop NULL):
+ * connects to addr (session_live_start_opts), runs until the run ends
+ * (until_history done, a failure, the server's clean end, SIGINT/SIGTERM,
+ * session_end), stops the client and closes the loop. Returns the exit
+ * status: 0, or 1 after a message (on_message) saying why. The model
+ * stays readable until session_fini. */
+int session_run(session_t *s, const char *addr, const session_live_opts_t *o);
+/* Ends the run with rc (the first call wins); from a hook. */
+void session_end(session_t *s, int rc);
+
+/* One control call, headless (ctl): the call's outcome through done(arg,
+ * code, message) (code 0 = OK; message "NAME: server message"), a GetState
+ * answer also through on_state. Returns 0, or 1 after a message. */
+typedef enum session_call_kind { SESSION_CALL_EXECUTE, SESSION_CALL_AUTO, SESSION_CALL_STATE, SESSION_CALL_EMIT } session_call_kind_t;
+typedef struct session_call {
+    session_call_kind_t kind;
+    bool build, sync, deploy;      /* EXECUTE */
+    live_trigger_t trigger;        /* AUTO */
+    bool enabled;
+    const Proto__Event *event;     /* EMIT */
+    int (*done)(void *arg, int code, const char *message);  /* returns the exit status */
+    void *arg;
+} session_call_t;
+int session_run_call(session_t *s, const char *addr, const session_call_t *call);
+
+
+/* Whether the mirror folded from events says what the server's State says,
+ * where events decide: the phases' statuses, the resources, the forwarded
+ * ports, the debugging containers, and the artifacts the mirror knows (the
+ * autoTrigger flags, the metadata and the never-built artifacts are the
+ * server's alone). */
+bool session_history_agrees(const Proto__State *mirror, const Proto__State *server);
 /* Opens a replay of path at speed (not started: replay_start). NULL with err
  * filled when it cannot be read. */
 replay_t *session_replay_open(session_t *s, const char *path, double speed, char *err, size_t errlen);

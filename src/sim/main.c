@@ -30,7 +30,8 @@ static const char usage[] =
     "restarts that recover only).\n"
     "Faults: [--burst N] adds N entries to the log at once, [--big-entry MIB] one entry\n"
     "of that size, both after the first iteration (or the played log), [--v2-fail\n"
-    "events|applogs|both] ends each call of that v2 stream UNAVAILABLE at once.\n"
+    "events|applogs|both] ends each call of that v2 stream UNAVAILABLE at once;\n"
+    "[--no-v2-events] or [--no-v2-applogs] answers UNIMPLEMENTED on that v2 stream alone.\n"
     "BuildKit: [--buildkit-socket PATH] [--buildkit-port N] [--buildkit-step MS] [--buildkit-old]\n"
     "serves moby.buildkit.v1.Control there too (see src/sim/bk_sim.h).\n";
 
@@ -109,6 +110,9 @@ static int parse_args(int argc, char **argv, sim_opts_t *o)
             continue;
         } else if (!strcmp(a, "--no-v2")) {
             o->no_v2 = true;
+            continue;
+        } else if (!strcmp(a, "--no-v2-events") || !strcmp(a, "--no-v2-applogs")) {
+            *(a[10] == 'e' ? &o->no_v2_events : &o->no_v2_applogs) = true;
             continue;
         } else if (ar != 1) {
             if (ar)

@@ -47,6 +47,7 @@ typedef struct sim_opts {
     unsigned idle_after;     /* --idle-after N: no file change after N iterations */
     bool healthy;            /* --healthy: a dev loop without failures */
     bool no_v2;              /* --no-v2: no proto.v2 service (Skaffold 1.x) */
+    bool no_v2_events, no_v2_applogs; /* --no-v2-events, --no-v2-applogs: that v2 stream UNIMPLEMENTED (faults) */
     unsigned v2_fail;        /* --v2-fail: 1 Events, 2 ApplicationLogs end UNAVAILABLE at once */
     uint64_t log_flood;      /* --log-flood N: application log lines per ApplicationLogs call */
     unsigned log_interval_ms;/* --log-interval MS: the pods' request logs (0 = none) */

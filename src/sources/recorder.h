@@ -24,13 +24,16 @@ typedef struct recorder {
     recording_writer_t w;
     dedup_t dedup;
     dedup_t v2dedup[2];    /* per v2 stream: Events (history), ApplicationLogs (tail) */
-    uint64_t written;      /* entries written by this recorder */
+    uint64_t written;      /* v1 entries written by this recorder */
+    uint64_t written_v2;   /* v2 events written by this recorder */
     uint64_t skipped;      /* replayed entries already recorded */
     int open;
 } recorder_t;
 
 /* Opens path for appending (recording_open_append: *note says if a torn
- * tail was cut). Returns 0, or -1 with errbuf filled. */
+ * tail was cut). What the file holds already is read first: a second
+ * `record` of the same live session recognises the replay of its last
+ * session (v1 and both v2 streams) and appends only what is new. Returns 0, or -1 with errbuf filled. */
 int recorder_open(recorder_t *r, const char *path, const char **note, char *errbuf,
                   size_t errlen);
 void recorder_reset(recorder_t *r);

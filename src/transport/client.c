@@ -98,9 +98,18 @@ static void stream_open(live_client_t *c)
 /* The engine's backoff timer fired: subscribe again. This is a reconnect
  * of the whole connection: a server that said UNIMPLEMENTED to v2 may have
  * been replaced, so v2 is asked again. */
+static void v2_forget(live_v2_t *v)
+{
+    free(v->why);
+    v->why = NULL;
+    v->unimplemented = v->told = false;
+}
+
 static void stream_retry(void *arg)
 {
     live_client_t *c = arg;
+    for (int i = 0; i < 2; i++)
+        v2_forget(&c->v2[i]);
     c->v2_off = false;
     c->v2_attempt = 0;
     stream_open(c);
@@ -124,6 +133,20 @@ static void v2_avail_set(live_client_t *c, v2_avail_t avail, const char *detail)
         c->cb.on_v2_avail(c->cb.ctx, avail, detail);
 }
 
+/* One v2 stream is not served while the other answers (a server with one
+ * of them): said once the other has delivered, as a non-fatal error. */
+static void v2_tell_partial(live_client_t *c)
+{
+    for (int i = 0; i < 2; i++) {
+        live_v2_t *v = &c->v2[i];
+        if (!v->unimplemented || v->told || c->v2_avail != V2_AVAILABLE)
+            continue;
+        v->told = true;
+        if (c->cb.on_error)
+            c->cb.on_error(c->cb.ctx, v2_names[i], v->why ? v->why : "UNIMPLEMENTED", false);
+    }
+}
+
 static void v2_msg(void *arg, const ProtobufCMessage *m)
 {
     live_v2_t *v = arg;
@@ -134,6 +157,7 @@ static void v2_msg(void *arg, const ProtobufCMessage *m)
             c->cb.on_v2_reset(c->cb.ctx, v->which);
     }
     v2_avail_set(c, V2_AVAILABLE, NULL);
+    v2_tell_partial(c);
     c->v2_attempt = 0;
     if (v->which == V2_EVENTS) {
         c->stats.v2_events++;
@@ -161,7 +185,13 @@ static void v2_ended(void *arg, const eng_end_t *end)
     if (c->stopping || c->v2_off)
         return;
     if (end->code == GRPC_STATUS_UNIMPLEMENTED) {
-        v2_unimplemented(c);
+        v->unimplemented = true;
+        free(v->why);
+        v->why = eng_status_text(end->code, end->details);
+        if (c->v2[!v->which].unimplemented)
+            v2_unimplemented(c); /* neither: a Skaffold before 2.x */
+        else
+            v2_tell_partial(c);
         return;
     }
     if (!c->opts.reconnect) {
@@ -199,7 +229,7 @@ static void v2_ended(void *arg, const eng_end_t *end)
 static void v2_open(live_client_t *c, v2_stream_t which)
 {
     live_v2_t *v = &c->v2[which];
-    if (!c->cb.on_v2 || c->v2_off || v->call || c->stopping)
+    if (!c->cb.on_v2 || c->v2_off || v->call || c->stopping || v->unimplemented)
         return;
     v->reset_pending = true;
     Google__Protobuf__Empty empty = GOOGLE__PROTOBUF__EMPTY__INIT;
@@ -336,7 +366,7 @@ static void unary_ended(void *arg, const eng_end_t *end)
     if (u->done)
         u->done(u->arg, &r);
     /* Control calls change server-only fields (auto triggers, resets). */
-    if (code == GRPC_STATUS_OK && u->kind == LIVE_UNARY_CONTROL && !c->stopping)
+    if (code == GRPC_STATUS_OK && u->kind == LIVE_UNARY_CONTROL && !c->stopping && !c->opts.manual_state)
         sync_send(c);
     free(msg);
     free(u);
@@ -368,7 +398,7 @@ static void on_sync(uv_timer_t *t)
 /* (Re)starts the timer; only consumers of on_state get GetStates. */
 static void sync_arm(live_client_t *c, uint64_t ms)
 {
-    if (!c->cb.on_state || c->stopping)
+    if (!c->cb.on_state || c->stopping || c->opts.manual_state)
         return;
     int rc = uv_timer_start(&c->sync, on_sync, ms, 0);
     if (rc < 0)
@@ -504,6 +534,8 @@ void live_client_free(live_client_t *c)
         abort();
     }
     eng_free(c->eng);
+    for (int i = 0; i < 2; i++)
+        v2_forget(&c->v2[i]);
     free(c->addr);
     free(c);
 }

@@ -108,6 +108,7 @@ typedef struct live_opts {
     const char *addr;          /* required */
     bool reconnect;            /* false: report the first failure and stop (ctl, events) */
     uint32_t deadline_ms;      /* unary calls; 0 = 5000 */
+    bool manual_state;         /* no GetState of the client's own: only the consumer's (one-shot commands) */
 } live_opts_t;
 
 live_client_t *live_client_new(uv_loop_t *loop, const live_opts_t *opts,

@@ -46,6 +46,9 @@ typedef struct live_v2 {
     v2_stream_t which;
     eng_call_t *call;            /* the current call, or NULL */
     bool reset_pending;          /* on_v2_reset before its first event */
+    bool unimplemented;          /* answered UNIMPLEMENTED (until the next reconnect) */
+    bool told;                   /* ... and on_error said so */
+    char *why;                   /* that status, said once the other stream answers */
 } live_v2_t;
 
 /* Everything here is touched on the loop thread only; the engine owns the

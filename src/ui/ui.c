@@ -65,7 +65,7 @@ static const opt_def_t opt_defs[] = {
     {"--size", NULL, OPT_SIZE, 0, true, false, "WxH", "screen size for --dump-screen"},
     {"--keys", NULL, OPT_STR, O(keys), true, false, "\"K...\"", "keys to press before the dump"},
     {"--focus", NULL, OPT_STR, O(focus), false, false, "PANE", "pane focused at start"},
-    {"--buildkit", NULL, OPT_STR, O(buildkit), false, true, "ADDR", "BuildKit too (default $BUILDKIT_HOST)"},
+    {"--buildkit", NULL, OPT_STR, O(buildkit), false, true, "ADDR", "BuildKit too (default $BUILDKIT_HOST; docker: Docker's own)"},
     {"--ref", NULL, OPT_STR, O(ref), false, true, "REF", "follow that BuildKit build"},
     {"--ref-file", NULL, OPT_STR, O(ref_file), false, true, "FILE", "the build ref in a file"},
     {"--log-tail", NULL, OPT_STR, O(log_tail), false, false, "N", "log lines of a running step (6)"},

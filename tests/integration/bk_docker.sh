@@ -20,8 +20,8 @@ RUN echo hello && sleep 1
 RUN echo step2' >/dev/null
 dk_context fail 'FROM skview-bb:1
 RUN echo bad && false' >/dev/null
-dk_context long 'FROM skview-bb:1
-RUN echo long && sleep 120' >/dev/null
+dk_context hang 'FROM skview-bb:1
+RUN echo hang && sleep 121' >/dev/null
 # Refs as buildctl makes them: 25 characters of base36.
 ref() { printf 'skv%022d' "$1"; }
 # solve_wait REF: waits for the Solve call to end; solved REF: its outcome.
@@ -134,16 +134,22 @@ check_eq "failed build, rawjson: exit 0 (the stream is the answer), the error in
 solve_wait
 
 # ---- canceled: the Solve call is cancelled once the step runs -------------------------
-# cancel_run REF MODE: follows the long build in MODE, cancels it once its log
-# line is out (plain, rawjson) or after its start (tty); sets rc, out, err.
+# cancel_run REF MODE: follows a long build of its own (its RUN names the
+# ref) in MODE and cancels it once the step runs: its log line is out on a
+# second, plain Status stream (tty and rawjson print no plain text as it
+# goes); sets rc, out, err.
 cancel_run() {
   local r=$1 mode=$2
-  dk_solve "$r" long --cancel-when "$TMP/cancel.$r"
+  dk_context "c$r" "FROM skview-bb:1
+RUN echo long $r && sleep 120" >/dev/null
+  dk_solve "$r" "c$r" --cancel-when "$TMP/cancel.$r"
   COLUMNS=80 bk status "$r" --wait 60s --progress "$mode" >"$TMP/$r.out" 2>"$TMP/$r.err" &
   local pid=$!
-  if [ "$mode" = tty ]; then wait_for 60 grep -q 'load metadata' "$TMP/solve.$r" "$DK/log"; sleep 1
-  else wait_for 60 grep -q 'long' "$TMP/$r.out"; fi
+  bk status "$r" --wait 60s --progress plain >"$TMP/$r.obs" 2>&1 &
+  local obs=$!
+  wait_for 60 grep -q "[0-9] long $r" "$TMP/$r.obs"
   touch "$TMP/cancel.$r"
+  wait "$obs"
   wait "$pid"; rc=$?
   out=$(cat "$TMP/$r.out"); err=$(cat "$TMP/$r.err")
   solve_wait
@@ -151,7 +157,7 @@ cancel_run() {
 R7=$(ref 7)
 cancel_run "$R7" plain
 check_eq "canceled build, plain: exit 1, 'build canceled'" "1 skview: buildkit status: build canceled" "$rc $err"
-check_match "canceled build, plain: the step CANCELED" $'#5 [0-9.]+ long\n#5 CANCELED' "$out"
+check_match "canceled build, plain: the step CANCELED" "#5 [0-9.]+ long $R7"$'\n#5 CANCELED' "$out"
 R8=$(ref 8)
 cancel_run "$R8" rawjson
 check_eq "canceled build, rawjson: exit 0, the cancel in the stream" "0 context canceled" \
@@ -159,14 +165,14 @@ check_eq "canceled build, rawjson: exit 0, the cancel in the stream" "0 context 
 R9=$(ref 9)
 cancel_run "$R9" tty
 check_eq "canceled build, tty: exit 1, 'build canceled'" "1 skview: buildkit status: build canceled" "$rc $err"
-check_match "canceled build, tty: CANCELED line" ' => CANCELED \[2/2\] RUN echo long && sleep 120' "$out"
+check_match "canceled build, tty: CANCELED line" " => CANCELED \\[2/2\\] RUN echo long $R9 && sleep 120" "$out"
 
 # ---- a hung dockerd: the keepalive (shortened) notices over the upgraded connection -----
 R12=$(ref 12)
-dk_solve "$R12" long --cancel-when "$TMP/cancel.$R12"
+dk_solve "$R12" hang --cancel-when "$TMP/cancel.$R12"
 SKVIEW_KEEPALIVE_MS=1000 bk status "$R12" --wait 60s --progress plain >"$TMP/$R12.out" 2>"$TMP/$R12.err" &
 pid=$!
-wait_for 60 grep -q 'long' "$TMP/$R12.out"
+wait_for 60 grep -q 'hang' "$TMP/$R12.out"
 kill -STOP "$DOCKERD_PID"
 t0=$SECONDS
 wait "$pid"; rc=$?
@@ -186,9 +192,12 @@ check_eq "--wait: says it waits, then follows the build to its end" "0 skview: b
 check_match "--wait: the build's steps" '#[0-9]+ \[3/3\] RUN echo step2' "$(cat "$TMP/r10.out")"
 solve_wait
 R11=$(ref 11)
-err=$(bk status "$R11" --wait 2s 2>&1); rc=$?
-check_match "--wait 2s, never started: gives up naming ref and limit" "^1 skview: buildkit status: waiting for build $R11
-skview: buildkit status: build $R11 did not start within 2s \(UNKNOWN: no such job $R11\)$" "$rc $err"
+t0=$SECONDS
+err=$(bk status "$R11" --wait 5s 2>&1); rc=$?
+check_match "--wait 5s, never started: gives up naming ref, limit and answer" "^1 skview: buildkit status: waiting for build $R11
+skview: buildkit status: build $R11 did not start within 5s \(UNKNOWN: no such job $R11\)$" "$rc $err"
+# (Without the cancel, v0.8's 3 s tries end past 11 s.)
+check_cmd "--wait 5s: the try still open at the limit is cancelled ($((SECONDS - t0)) s)" test $((SECONDS - t0)) -le 9
 
 # ---- du ------------------------------------------------------------------------------------
 json=$(bk du --json)

@@ -74,7 +74,7 @@ kill $SIM_PID
 timeout $(wait_limit 10) tail --pid=$ev -f /dev/null
 wait $ev; rc=$?
 check_eq "server gone: exit 1" 1 "$rc"
-check_match "server gone: one line naming the status" "^skview: events: (UNAVAILABLE|CANCELLED|INTERNAL|UNKNOWN)" "$(cat "$TMP/gone.err")"
+check_match "server gone: one line naming the status" "^skview: events: 127\.0\.0\.1:[0-9]+: Events: (UNAVAILABLE|CANCELLED|INTERNAL|UNKNOWN)" "$(cat "$TMP/gone.err")"
 
 # A stream that never goes quiet: state -a still answers (it asks GetState
 # itself after a while and takes that answer), with the server's State.

@@ -15,7 +15,9 @@ source "$(dirname "$0")/../lib.sh"
 source tests/fault_lib.sh
 
 canon() { jq -S -c .; }
-count() { "$SKVIEW" events "$1" 2>/dev/null | wc -l; }
+# A recording's v1 entries (record writes both v2 streams too).
+v1_entries() { "$SKVIEW" events --json "$1" 2>/dev/null | grep -E '^\{("timestamp":"[^"]*",)?"(event|entry)":'; }
+count() { v1_entries "$1" | wc -l; }
 # Conditions for wait_for (evaluated on each try).
 count_is() { [ "$(count "$1")" -eq "$2" ]; }
 count_at_least() { [ "$(count "$1")" -ge "$2" ]; }
@@ -72,7 +74,7 @@ check_eq "state -a: the same JSON form as state FILE" "$("$SKVIEW" state -a "$a"
 out=$("$SKVIEW" state -a "127.0.0.1:$(free_port)" 2>&1); rc=$?
 check_eq "state -a, nobody listening: exit 1" 1 "$rc"
 check_match "state -a, nobody listening: address, RPC and status" \
-  "^skview: state -a 127\.0\.0\.1:[0-9]+: Events: UNAVAILABLE" "$out"
+  "^skview: state: 127\.0\.0\.1:[0-9]+: Events: UNAVAILABLE" "$out"
 kill "$mid_sim"
 
 # ---- 2. the viewer follows another client's toggle within 2 s ----------------------
@@ -126,7 +128,7 @@ wait_for 10 lines_are "$TMP/follow.jsonl" "$n_server"
 kill -TERM $rec; timeout $(wait_limit 10) tail --pid=$rec -f /dev/null; wait $rec
 kill -INT $fol; timeout $(wait_limit 10) tail --pid=$fol -f /dev/null; wait $fol; rc=$?
 check_eq "same session: events --follow exits 0 on SIGINT" 0 "$rc"
-"$SKVIEW" events --json "$TMP/same.rec" >"$TMP/same.rec.jsonl"
+v1_entries "$TMP/same.rec" >"$TMP/same.rec.jsonl"
 check_cmd "same session: entries logged while away were recorded ($n_before of $n_server before)" \
   test "$n_server" -gt "$n_before"
 check_eq "same session: recording == the server's history (no duplicate, no gap)" \
@@ -161,7 +163,7 @@ check_cmd "new session: recorded whole after the old one" wait_for 20 count_is "
 check_cmd "new session: events --follow prints it whole" wait_for 20 lines_are "$TMP/two.txt" $((n_one + n_two))
 kill -TERM $rec; timeout $(wait_limit 10) tail --pid=$rec -f /dev/null; wait $rec
 kill -INT $fol; timeout $(wait_limit 10) tail --pid=$fol -f /dev/null; wait $fol
-"$SKVIEW" events --json "$TMP/two.rec" >"$TMP/two.rec.jsonl"
+v1_entries "$TMP/two.rec" >"$TMP/two.rec.jsonl"
 check_eq "new session: the recording is the old history then the new one" \
   "$(cat "$TMP/one.jsonl" "$TMP/two.server.jsonl")" "$(cat "$TMP/two.rec.jsonl")"
 check_eq "new session: it starts with its MetaEvent" "metaEvent" \

@@ -34,13 +34,13 @@ keys=(); for i in $(seq 17); do keys+=(--pod "p$i"); done
 usage "17 pods" "at most 16 --pod" -a 127.0.0.1:1 "${keys[@]}"
 "$SKVIEW" logs -a bad:address:: >/dev/null 2>&1; rc=$?
 check_eq "a malformed address: exit 2 (as every command)" 2 "$rc"
-check_match "help lists logs" "skview logs FILE\|-a ADDR \[--follow\]" "$("$SKVIEW" --help)"
+check_match "help lists logs" "skview logs FILE\|-a ADDR \[-f\|--follow\]" "$("$SKVIEW" --help)"
 
 # Runtime errors: exit 1, naming the place.
 port=$(free_port)
 "$SKVIEW" logs -a "127.0.0.1:$port" >"$TMP/out" 2>"$TMP/err"; rc=$?
 check_eq "nobody listening: exit 1" 1 "$rc"
-check_match "nobody listening: names the address and the status" "^skview: logs: 127\.0\.0\.1:$port: UNAVAILABLE: " "$(cat "$TMP/err")"
+check_match "nobody listening: names the address and the status" "^skview: logs: 127\.0\.0\.1:$port: Events: UNAVAILABLE: " "$(cat "$TMP/err")"
 "$SKVIEW" logs "$TMP/nonexistent" >"$TMP/out" 2>"$TMP/err"; rc=$?
 check_eq "unreadable file: exit 1" 1 "$rc"
 check_eq "unreadable file: names it" "skview: $TMP/nonexistent: No such file or directory" "$(cat "$TMP/err")"

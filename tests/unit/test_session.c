@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include "hooks_fixture.h"
 #include "file_fixture.h"
+#include "core/pbjson.h"
 #include "session/session.h"
 
 static char path[64] = "/tmp/skview-test-session-XXXXXX";
@@ -45,7 +46,7 @@ static void test_replay_commands(void **state)
     seen_t seen = {0};
     char err[256];
     uv_loop_init(&loop);
-    session_init(&s, &loop, &(model_opts_t){0}, &(session_hooks_t){&seen, on_change, on_message});
+    session_init(&s, &loop, &(model_opts_t){0}, &(session_hooks_t){.ctx = &seen, .on_change = on_change, .on_message = on_message});
     assert_non_null(session_replay_open(&s, path, 1, err, sizeof err));
 
     uint64_t c0 = session_changes(&s);
@@ -74,13 +75,48 @@ static void test_no_source(void **state)
     session_t s;
     seen_t seen = {0};
     uv_loop_init(&loop);
-    session_init(&s, &loop, NULL, &(session_hooks_t){&seen, on_change, on_message});
+    session_init(&s, &loop, NULL, &(session_hooks_t){.ctx = &seen, .on_change = on_change, .on_message = on_message});
     assert_int_equal(session_command(&s, SESSION_CMD_AUTO_SYNC), -1);
     assert_string_equal(seen.last, "not connected");
     assert_int_equal(session_command(&s, SESSION_CMD_PAUSE), -1);
     assert_string_equal(seen.last, "pause works in a replay (skview replay FILE)");
     assert_int_equal(session_changes(&s), 0);
     finish(&loop, &s);
+}
+
+/* The one-shot's end: the mirror agrees with GetState where events decide;
+ * the autoTrigger flags, the metadata and never-built artifacts are the
+ * server's alone, a phase or a resource is not. */
+static Proto__State *state_of(const char *json, arena_t *arena)
+{
+    pbjson_parser_t *p = pbjson_parser_new();
+    pbjson_err_t err;
+    Proto__State *st = (Proto__State *)pbjson_parse(p, json, strlen(json), &proto__state__descriptor, arena, NULL, NULL, &err);
+    pbjson_parser_free(p);
+    assert_non_null(st);
+    return st;
+}
+
+static void test_history_agrees(void **unused)
+{
+    arena_t arena;
+    arena_init(&arena);
+    Proto__State *mirror = state_of("{\"buildState\":{\"artifacts\":{\"a\":\"Complete\"}},"
+                                    "\"deployState\":{\"status\":\"Complete\"},"
+                                    "\"statusCheckState\":{\"resources\":{\"deployment/web\":\"Succeeded\"}}}", &arena);
+    Proto__State *server = state_of("{\"buildState\":{\"artifacts\":{\"b\":\"Not Started\",\"a\":\"Complete\"},"
+                                    "\"autoTrigger\":true},\"deployState\":{\"status\":\"Complete\",\"autoTrigger\":true},"
+                                    "\"statusCheckState\":{\"resources\":{\"deployment/web\":\"Succeeded\"}},"
+                                    "\"metadata\":{\"build\":{\"numberOfArtifacts\":2}}}", &arena);
+    assert_true(session_history_agrees(mirror, server));
+    Proto__State *behind = state_of("{\"buildState\":{\"artifacts\":{\"a\":\"In Progress\"}},"
+                                    "\"deployState\":{\"status\":\"Complete\"},"
+                                    "\"statusCheckState\":{\"resources\":{\"deployment/web\":\"Succeeded\"}}}", &arena);
+    assert_false(session_history_agrees(behind, server));
+    Proto__State *no_res = state_of("{\"buildState\":{\"artifacts\":{\"a\":\"Complete\"}},"
+                                    "\"deployState\":{\"status\":\"Complete\"}}", &arena);
+    assert_false(session_history_agrees(no_res, server));
+    arena_free(&arena);
 }
 
 static int setup(void **state)
@@ -100,6 +136,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_replay_commands),
         cmocka_unit_test(test_no_source),
+        cmocka_unit_test(test_history_agrees),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,7 +1,7 @@
-/* Reading a whole file and saying what could not be read (cli/filereport.h). */
+/* Reading a whole file and saying what could not be read (session/filereport.h). */
 #include <stdio.h>
 #include <string.h>
-#include "cli/filereport.h"
+#include "session/filereport.h"
 #include "core/common.h"
 #include "core/strbuf.h"
 #include "sources/logreader.h"
