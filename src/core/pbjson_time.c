@@ -103,6 +103,15 @@ int64_t pbjson_time_span(int64_t start, int64_t end)
 #define TS_MIN_SECONDS (-62135596800LL)
 #define TS_MAX_SECONDS (253402300799LL)
 
+/* Writes v as exactly w decimal digits (zero-padded) at p; returns the end.
+ * The time is printed once per entry: no printf on that path. */
+static char *put_digits(char *p, uint32_t v, int w)
+{
+    for (int i = w - 1; i >= 0; i--, v /= 10)
+        p[i] = (char)('0' + v % 10);
+    return p + w;
+}
+
 void pbjson_format_time(strbuf_t *out, int64_t seconds, int32_t nanos)
 {
     /* A peer may send any numbers; what we print stays a valid RFC 3339 time
@@ -118,16 +127,23 @@ void pbjson_format_time(strbuf_t *out, int64_t seconds, int32_t nanos)
     int64_t y;
     unsigned m, d;
     civil_from_days(days, &y, &m, &d);
-    sb_printf(out, "%04lld-%02u-%02uT%02u:%02u:%02u", (long long)y, m, d, (unsigned)(rem / 3600),
-              (unsigned)(rem / 60 % 60), (unsigned)(rem % 60));
+    char b[40], *p = b;
+    p = put_digits(p, (uint32_t)y, 4), *p++ = '-';
+    p = put_digits(p, m, 2), *p++ = '-';
+    p = put_digits(p, d, 2), *p++ = 'T';
+    p = put_digits(p, (uint32_t)(rem / 3600), 2), *p++ = ':';
+    p = put_digits(p, (uint32_t)(rem / 60 % 60), 2), *p++ = ':';
+    p = put_digits(p, (uint32_t)(rem % 60), 2);
     if (nanos > 0) {
         /* Go's jsonpb: 3, 6 or 9 digits, as few as represent the value. */
+        *p++ = '.';
         if (nanos % 1000000 == 0)
-            sb_printf(out, ".%03d", nanos / 1000000);
+            p = put_digits(p, (uint32_t)nanos / 1000000, 3);
         else if (nanos % 1000 == 0)
-            sb_printf(out, ".%06d", nanos / 1000);
+            p = put_digits(p, (uint32_t)nanos / 1000, 6);
         else
-            sb_printf(out, ".%09d", nanos);
+            p = put_digits(p, (uint32_t)nanos, 9);
     }
-    sb_addc(out, 'Z');
+    *p++ = 'Z';
+    sb_add(out, b, (size_t)(p - b));
 }

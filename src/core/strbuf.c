@@ -54,16 +54,23 @@ void sb_addc(strbuf_t *b, char c)
     b->data[b->len] = '\0';
 }
 
+/* Formats once into the spare room (64 bytes at least), again only when the
+ * text did not fit: one vsnprintf per call, not two, on the hot paths. */
 void sb_vprintf(strbuf_t *b, const char *fmt, va_list ap)
 {
     va_list again;
     va_copy(again, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    if (n >= 0) {
+    sb_grow(b, 64);
+    size_t room = b->cap - b->len;
+    int n = vsnprintf(b->data + b->len, room, fmt, ap);
+    if (n >= 0 && (size_t)n >= room) {
         sb_grow(b, (size_t)n);
         vsnprintf(b->data + b->len, (size_t)n + 1, fmt, again);
-        b->len += (size_t)n;
     }
+    if (n >= 0)
+        b->len += (size_t)n;
+    else
+        b->data[b->len] = '\0';
     va_end(again);
 }
 

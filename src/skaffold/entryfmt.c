@@ -99,12 +99,20 @@ void entry_format_line(strbuf_t *out, const Proto__LogEntry *e)
         /* Milliseconds, always three digits so that columns line up; the
          * JSON output keeps all nine. */
         pbjson_format_time(out, e->timestamp->seconds, 0);
+        int ms = e->timestamp->nanos / 1000000;
+        ms = ms < 0 ? 0 : ms > 999 ? 999 : ms;
+        char b[5] = {'.', (char)('0' + ms / 100), (char)('0' + ms / 10 % 10), (char)('0' + ms % 10), 'Z'};
         out->len--; /* the 'Z' */
-        sb_printf(out, ".%03dZ", e->timestamp->nanos / 1000000);
+        sb_add(out, b, sizeof b);
     } else {
         sb_adds(out, "-                       ");
     }
-    sb_printf(out, "  %-11s  ", entry_kind(e));
+    /* "  %-11s  " without printf: this runs once per printed entry. */
+    const char *kind = entry_kind(e);
+    size_t klen = strlen(kind);
+    sb_add(out, "  ", 2);
+    sb_add(out, kind, klen);
+    sb_add(out, "             ", klen < 11 ? 13 - klen : 2);
     entry_text(out, e);
 }
 
