@@ -245,7 +245,7 @@ static long sel_find(ui_t *ui, view_t *v, size_t rows)
  * there (the item is kept in mind for when it comes back). */
 static bool sel_follow(ui_t *ui, view_t *v, size_t rows)
 {
-    if (!v->ops->row_key || !v->sel.valid || v->follow || v->cursor != v->sel.cursor ||
+    if (!v->ops->row_key || !v->sel.valid || !v->sel.chosen || v->follow || v->cursor != v->sel.cursor ||
         v->sel.gen == view_generation(ui))
         return true;
     long at = sel_find(ui, v, rows);
@@ -271,6 +271,7 @@ static void sel_remember(ui_t *ui, view_t *v, size_t rows, bool found)
  * frame. */
 static void sel_mark(ui_t *ui, view_t *v)
 {
+    v->sel.chosen = true;
     sel_remember(ui, v, view_rows(ui, v), true);
 }
 

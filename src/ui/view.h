@@ -122,6 +122,9 @@ struct view {
         uint64_t gen;
         size_t cursor;
         bool valid;
+        bool chosen;           /* a key or the mouse put the cursor on a row:
+                                * until then it keeps its row (the newest
+                                * error, the first artifact) */
     } sel;
     size_t anchor;             /* ops->details may set it: the byte of its text
                                 * where the popup opens (SIZE_MAX: the top) */

@@ -275,9 +275,8 @@ static const char *cursor_key(fx_ui_t *f, char *buf, size_t len)
 static void select_key(fx_ui_t *f, const char *want)
 {
     char buf[256];
-    f->v->cursor = 0;
-    f->v->follow = false;
     frame(f);
+    view_action(&f->ui, f->v, ACT_MOVE_FIRST); /* g: a row chosen, as a user does */
     for (size_t i = 0; i < view_rows(&f->ui, f->v); i++) {
         if (!strcmp(cursor_key(f, buf, sizeof buf), want))
             return;
@@ -319,6 +318,24 @@ static void errors_selection_follows_its_error(void **state)
     snprintf(buf, sizeof buf, "%llu/0", (unsigned long long)first);
     frame(&f);
     assert_string_equal(cursor_key(&f, got, sizeof got), buf);
+    ui_close(&f);
+}
+
+/* A cursor nobody put anywhere stays on the first row: an unfocused Errors
+ * pane shows the newest error, not the first one it ever held. */
+static void errors_unchosen_cursor_keeps_the_newest(void **state)
+{
+    (void)state;
+    fx_ui_t f;
+    ui_open(&f, PANE_ERRORS, NULL);
+    fold_error(f.ui.model, 0, "api");
+    frame(&f);
+    uint64_t first = model_error_at(f.ui.model, 0)->id;
+    fold_error(f.ui.model, 1, "web");
+    frame(&f);
+    assert_int_equal(f.v->cursor, 0);
+    assert_true(errors_pane_selected(&f.ui)->id != first);
+    assert_int_equal(errors_pane_selected(&f.ui)->id, model_error_at(f.ui.model, 0)->id);
     ui_close(&f);
 }
 
@@ -519,6 +536,7 @@ int main(void)
         cmocka_unit_test(resources_hold_their_rows),
         cmocka_unit_test(debug_ports_by_name),
         cmocka_unit_test(errors_selection_follows_its_error),
+        cmocka_unit_test(errors_unchosen_cursor_keeps_the_newest),
         cmocka_unit_test(resources_selection_follows_rollouts),
         cmocka_unit_test(events_selection_follows_its_entry),
         cmocka_unit_test(timeline_selection_follows_its_iteration),
