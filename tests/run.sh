@@ -12,7 +12,8 @@ cd "$(dirname "$0")/.."
 export BUILD="${BUILD:-build}" LC_ALL=C.UTF-8 TZ=UTC
 unit_only=0
 [ "${1:-}" = --unit-only ] && { unit_only=1; shift; }
-passed=0 failed=0 failures=()
+passed=0 failed=0 failures=() failouts=""
+t_all=$SECONDS
 vg=()
 if [ "${VALGRIND:-0}" = 1 ]; then
   vg=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect
@@ -25,7 +26,8 @@ for t in "$@"; do
   f=$(printf '%s\n' "$out" | grep -c '^\[  FAILED  \]')
   if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
   passed=$((passed + p)); failed=$((failed + f))
-  if [ $rc -ne 0 ]; then failures+=("$name"); printf '%s\n' "$out" | tail -40; fi
+  if [ $rc -ne 0 ]; then failures+=("$name"); printf '%s\n' "$out" | tail -40
+    failouts+="== $name"$'\n'"$(printf '%s\n' "$out" | grep '^\[  FAILED  \]\|^\[  ERROR   \]' | head -20)"$'\n'; fi
   printf '  %-28s %3d passed, %d failed\n' "$name" "$p" "$f"
 done
 if [ $unit_only = 0 ]; then
@@ -34,17 +36,22 @@ if [ $unit_only = 0 ]; then
     [ -n "${ONLY:-}" ] && [[ "$s" != *${ONLY}* ]] && continue
     if [ "${VALGRIND:-0}" = 1 ] && [[ " ${VALGRIND_SCRIPTS:-cli_file fuzz_corpus} " != *" $(basename "$s" .sh) "* ]]; then continue; fi
     name=$(basename "$s" .sh)
+    t0=$SECONDS
     out=$(timeout 600 bash "$s" 2>&1); rc=$?
     p=$(printf '%s\n' "$out" | grep -c '^ok ')
     f=$(printf '%s\n' "$out" | grep -c '^not ok ')
     if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
     passed=$((passed + p)); failed=$((failed + f))
-    if [ $rc -ne 0 ]; then failures+=("$name"); printf '%s\n' "$out" | grep -v '^ok ' | tail -40; fi
-    printf '  %-28s %3d passed, %d failed\n' "$name" "$p" "$f"
+    if [ $rc -ne 0 ]; then failures+=("$name"); printf '%s\n' "$out" | grep -v '^ok ' | tail -40
+      failouts+="== $name (exit $rc)"$'\n'"$(printf '%s\n' "$out" | grep -v '^ok ' | tail -12)"$'\n'; fi
+    printf '  %-28s %3d passed, %d failed  %4ds\n' "$name" "$p" "$f" $((SECONDS - t0))
     # Notes a script reports ("# faults injected: N") go into the log.
     printf '%s\n' "$out" | grep '^# ' | sed 's/^/  /'
   done
 fi
+# What failed is said again at the end, where a CI log's tail shows it.
+[ -n "$failouts" ] && printf '%s' "$failouts"
 [ ${#failures[@]} -gt 0 ] && echo "failed: ${failures[*]}"
+echo "time: $((SECONDS - t_all)) s"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
