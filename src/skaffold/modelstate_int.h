@@ -49,6 +49,8 @@ struct model {
     model_session_t *sessions;  /* session i + 1 */
     size_t n_sessions, sessions_alloc;
     uint32_t v1_session;    /* the session v1 entries are in (0: none yet) */
+    uint32_t session_floor; /* sessions of servers gone (model_new_server): a
+                             * stream's next session comes after them */
     bool state_known;       /* a GetState State is in the mirror (model_state_known) */
     bool v1_seen;           /* a v1 entry or a GetState came, ever (model_clear
                              * keeps it: v1 replays, it does not go away) */
