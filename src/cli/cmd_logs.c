@@ -5,7 +5,7 @@
  * lines pass, and the two sources.
  *
  * Live: the v2 Events and ApplicationLogs streams of the session
- * (session_run). Without --follow the command ends once the history has
+ * (session_run), and no v1 Events stream: nothing here needs it. Without --follow the command ends once the history has
  * been delivered (session.h, until_history), as `events -a` does. With
  * --follow it reconnects for ever; a reconnect replays (Events: everything
  * since start; ApplicationLogs: the current dev loop's lines), and the
@@ -323,7 +323,8 @@ static int logs_live(const logs_args_t *a, logprint_t *p, const char *addr)
      * was; a reconnect's replay (Events: everything since start;
      * ApplicationLogs: the current dev loop's lines) is not printed again. */
     session_live_opts_t o = {.reconnect = a->follow, .first_must_connect = a->follow, .skip_replayed = a->follow,
-                             .no_fold_v2 = true, .until_history = !a->follow, .quiet_ms = a->quiet_ms};
+                             .no_fold_v2 = true, .no_v1 = true, .until_history = !a->follow,
+                             .quiet_ms = a->quiet_ms};
     int rc = session_run(&s, addr, &o);
     session_fini(&s);
     return rc;

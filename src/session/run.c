@@ -17,6 +17,7 @@ typedef struct session_run {
     int handles;               /* initialised, closed at the end */
     int rc;
     bool ending, connected, lost, answered;
+    bool flushing, ended_in_flush; /* session_end hands the merger's events to the hooks */
     uint64_t start_ms, last_ms, last_arrived;
     bool probing;              /* a barrier GetState in flight */
     uint64_t probe_arrived;    /* s->arrived when it was sent */
@@ -48,18 +49,28 @@ static void run_stopped(void *arg)
 
 bool run_ending(const session_t *s)
 {
-    return s->run && s->run->ending;
+    const session_run_t *run = s->run;
+    return run && run->ending && !(run->flushing && !run->ended_in_flush);
 }
 
 void session_end(session_t *s, int rc)
 {
     session_run_t *run = s->run;
-    if (!run || run->ending)
+    if (!run)
         return;
-    if (s->v2merge)
-        v2merge_flush(s->v2merge); /* what a replay held reaches the hooks, in order */
+    if (run->ending) {
+        run->ended_in_flush |= run->flushing; /* a hook of the flush: no more to the hooks */
+        return;
+    }
     run->ending = true;
     run->rc = rc;
+    /* What a replay held reaches the hooks, in order; a hook may end the run
+     * from there (a closed pipe): the first call has ended it. */
+    if (s->v2merge) {
+        run->flushing = true;
+        v2merge_flush(s->v2merge);
+        run->flushing = false;
+    }
     session_stop(s, run_stopped, run);
 }
 
@@ -129,8 +140,9 @@ bool run_state(session_t *s, const Proto__State *st, uint64_t tag)
         run->probe_taken = true;
         return false;
     }
+    /* Without v1 the mirror holds nothing to compare. */
     run->probe_agreed = tag == model_seq(s->model) && s->arrived == run->probe_arrived &&
-                        session_history_agrees(model_state(s->model), st);
+                        (s->opts.no_v1 || session_history_agrees(model_state(s->model), st));
     return true;
 }
 

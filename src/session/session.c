@@ -343,7 +343,8 @@ int session_live_start_opts(session_t *s, const char *addr, const session_live_o
                         .on_v2_avail = live_v2_avail, .on_error = live_error};
     /* A one-shot's GetStates are its own barriers (run.c): none of the
      * client's, which would reconcile a stalled replay's mirror. */
-    live_opts_t lo = {.addr = addr, .reconnect = o->reconnect, .manual_state = o->until_history};
+    live_opts_t lo = {.addr = addr, .reconnect = o->reconnect, .manual_state = o->until_history,
+                      .no_v1 = o->no_v1};
     s->opts = *o;
     s->addr = addr;
     s->v2merge = v2merge_new(s->loop, 0, live_v2_merged, s);

@@ -61,6 +61,8 @@ typedef struct session_live_opts {
     bool first_must_connect; /* with reconnect: the first attempt failing ends the run (--follow) */
     bool no_v2;              /* v1 only (events, state) */
     bool no_fold_v2;         /* v2 events reach the hooks, not the model (logs -a: no log ring) */
+    bool no_v1;              /* v2 only, no v1 Events stream (logs -a); the barrier GetState
+                              * asks only that nothing arrived meanwhile */
     bool skip_replayed;      /* a reconnect's replay of what the hooks had reaches them no more */
     bool say_connected;      /* a message on each connection (record) */
     bool calls_only;         /* no stream: control calls only (session_run_call) */

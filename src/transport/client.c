@@ -53,19 +53,17 @@ static void stream_md(void *arg)
 
 static void deliver_entry(live_client_t *c, const Proto__LogEntry *e);
 static void v2_open_all(live_client_t *c);
+static eng_call_t *anchor(const live_client_t *c);
 
 static void stream_msg(void *arg, const ProtobufCMessage *m)
 {
     deliver_entry(arg, (const Proto__LogEntry *)m);
 }
 
-static void stream_ended(void *arg, const eng_end_t *end)
+/* The call the connection stands on ended (not stopping): the connection
+ * is lost, or over. */
+static void conn_ended(live_client_t *c, const eng_end_t *end)
 {
-    live_client_t *c = arg;
-    c->stream = NULL; /* one Events call at a time: this one */
-    uv_timer_stop(&c->sync);
-    if (c->stopping)
-        return;
     /* A server that ends the stream cleanly has gone away too (Skaffold only
      * closes it when it exits): headless users get NULL, the TUI retries. */
     bool clean = end->code == GRPC_STATUS_OK;
@@ -78,8 +76,23 @@ static void stream_ended(void *arg, const eng_end_t *end)
     free(detail);
 }
 
+static void stream_ended(void *arg, const eng_end_t *end)
+{
+    live_client_t *c = arg;
+    c->stream = NULL; /* one Events call at a time: this one */
+    uv_timer_stop(&c->sync);
+    if (!c->stopping)
+        conn_ended(c, end);
+}
+
 static void stream_open(live_client_t *c)
 {
+    if (c->opts.no_v1) {
+        v2_open_all(c);
+        if (!anchor(c))
+            retry_schedule(c, "INTERNAL: v2 Events: cannot start the call");
+        return;
+    }
     c->reset_pending = true;
     Google__Protobuf__Empty empty = GOOGLE__PROTOBUF__EMPTY__INIT;
     eng_req_t req = {
@@ -156,6 +169,8 @@ static void v2_msg(void *arg, const ProtobufCMessage *m)
         if (c->cb.on_v2_reset)
             c->cb.on_v2_reset(c->cb.ctx, v->which);
     }
+    if (c->opts.no_v1 && v->which == V2_EVENTS && eng_conn(c->eng) != LIVE_CONNECTED && !c->stopping)
+        eng_conn_up(c->eng); /* v2 Events stands for the Events stream */
     v2_avail_set(c, V2_AVAILABLE, NULL);
     v2_tell_partial(c);
     c->v2_attempt = 0;
@@ -184,6 +199,10 @@ static void v2_ended(void *arg, const eng_end_t *end)
     v->call = NULL;
     if (c->stopping || c->v2_off)
         return;
+    if (c->opts.no_v1 && v->which == V2_EVENTS && end->code != GRPC_STATUS_UNIMPLEMENTED) {
+        conn_ended(c, end); /* it stands for Events */
+        return;
+    }
     if (end->code == GRPC_STATUS_UNIMPLEMENTED) {
         v->unimplemented = true;
         free(v->why);
@@ -198,7 +217,7 @@ static void v2_ended(void *arg, const eng_end_t *end)
         /* The Events stream reports a connection that failed or ended (its
          * on_conn); a v2 stream that fails on a live connection is said
          * here. */
-        bool connected = c->stream && eng_conn(c->eng) == LIVE_CONNECTED;
+        bool connected = anchor(c) && eng_conn(c->eng) == LIVE_CONNECTED;
         if (end->code != GRPC_STATUS_OK && connected && c->cb.on_error) {
             char *detail = eng_status_text(end->code, end->details);
             c->cb.on_error(c->cb.ctx, v2_names[v->which], detail, true);
@@ -213,16 +232,22 @@ static void v2_ended(void *arg, const eng_end_t *end)
      * reconnect's delay). Ended cleanly alone: the server meant it
      * (Skaffold ends its streams only when it exits); the next reconnect
      * asks again. */
-    if (end->code != GRPC_STATUS_OK && c->stream && eng_conn(c->eng) == LIVE_CONNECTED && c->cb.on_error) {
+    if (end->code != GRPC_STATUS_OK && anchor(c) && eng_conn(c->eng) == LIVE_CONNECTED && c->cb.on_error) {
         char *detail = eng_status_text(end->code, end->details);  /* said; retried below */
         c->cb.on_error(c->cb.ctx, v2_names[v->which], detail, false);
         free(detail);
     }
-    if (end->code != GRPC_STATUS_OK && c->stream && !uv_is_active((uv_handle_t *)&c->v2_retry)) {
+    if (end->code != GRPC_STATUS_OK && anchor(c) && !uv_is_active((uv_handle_t *)&c->v2_retry)) {
         int rc = uv_timer_start(&c->v2_retry, v2_retry_fire, eng_backoff_delay(c->eng, c->v2_attempt++), 0);
         if (rc < 0)
             fprintf(stderr, "skview: live: uv_timer_start: %s\n", uv_strerror(rc));
     }
+}
+
+/* The call the connection stands on: Events, or v2 Events without v1. */
+static eng_call_t *anchor(const live_client_t *c)
+{
+    return c->opts.no_v1 ? c->v2[V2_EVENTS].call : c->stream;
 }
 
 /* Opens the v2 stream unless it is open, unwanted or known to be absent. */
@@ -252,7 +277,7 @@ static void v2_open_all(live_client_t *c)
 static void v2_retry_fire(uv_timer_t *t)
 {
     live_client_t *c = t->data;
-    if (!c->stopping && c->stream)
+    if (!c->stopping && anchor(c))
         v2_open_all(c);
 }
 

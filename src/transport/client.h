@@ -109,6 +109,10 @@ typedef struct live_opts {
     bool reconnect;            /* false: report the first failure and stop (ctl, events) */
     uint32_t deadline_ms;      /* unary calls; 0 = 5000 */
     bool manual_state;         /* no GetState of the client's own: only the consumer's (one-shot commands) */
+    /* v2 only (logs -a): no v1 Events stream; v2 Events stands for it (its
+     * first event is the connection up, its end the connection's, said as
+     * "Events"), and a server without v2 ends the run through on_v2_avail. */
+    bool no_v1;
 } live_opts_t;
 
 live_client_t *live_client_new(uv_loop_t *loop, const live_opts_t *opts,

@@ -8,6 +8,7 @@
 #  - record -a writes both v2 streams; a second record -o of the same
 #    session appends nothing;
 #  - one v2 stream UNIMPLEMENTED: logs uses the other and says which fails;
+#  - logs -a opens no v1 Events stream;
 #  - logs -f prints a line without its newline after a short delay;
 #  - events -f follows.
 source "$(dirname "$0")/../lib.sh"
@@ -26,6 +27,9 @@ kill "$SIM_PID"
 start_sim --no-generate --step 0 --seed 7 --log-interval 0
 direct=$(timeout 60 "$SKVIEW" events -a "$ADDR")
 direct_logs=$(timeout 60 "$SKVIEW" logs -a "$ADDR")
+# logs -a needs v2 alone: no v1 Events stream (SKVIEW_STATS: what the streams delivered).
+SKVIEW_STATS="$TMP/stats" timeout 60 "$SKVIEW" logs -a "$ADDR" >/dev/null
+check_match "logs -a: no v1 Events stream, v2 events" "^entries 0 v2events [1-9]" "$(cat "$TMP/stats")"
 port=$(free_port)
 $PY tests/tcp_proxy.py "$port" "${ADDR##*:}" 5000 > "$TMP/proxy.out" 2>&1 &
 at_exit "kill $!"
