@@ -15,6 +15,7 @@
 #include <cmocka.h>
 #include "sources/bk_reader.h"
 #include "sources/recording.h"
+#include "buildkit/bk_format.h"
 #include "buildkit/bk_progress.h"
 #include "skaffold.pb-c.h"
 
