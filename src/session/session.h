@@ -108,7 +108,7 @@ typedef struct session {
     session_hooks_t hooks;
 
     /* live */
-    live_client_t *client;
+    sk_client_t *client;
     const char *addr;
     live_conn_t conn;
     char conn_detail[256];
@@ -119,7 +119,7 @@ typedef struct session {
     bool connected_once;       /* a server answered at addr once */
     recorder_t rec;            /* --record: the same recorder as `skview record` */
     bool recording;
-    live_stats_t state_stats;  /* the client's counts at its stop, for SKVIEW_STATS */
+    sk_client_stats_t state_stats;  /* the client's counts at its stop, for SKVIEW_STATS */
     bool client_used;          /* state_stats is set */
     /* Whether the server serves Skaffold 2.x's v2 API (the tasks, Skaffold's
      * output, the application's logs): V2_UNKNOWN until a v2 stream answers;
@@ -206,7 +206,7 @@ typedef enum session_call_kind { SESSION_CALL_EXECUTE, SESSION_CALL_AUTO, SESSIO
 typedef struct session_call {
     session_call_kind_t kind;
     bool build, sync, deploy;      /* EXECUTE */
-    live_trigger_t trigger;        /* AUTO */
+    sk_trigger_t trigger;        /* AUTO */
     bool enabled;
     const Proto__Event *event;     /* EMIT */
     int (*done)(void *arg, int code, const char *message);  /* returns the exit status */

@@ -52,7 +52,7 @@ bk_client_t *bk_client_new(uv_loop_t *loop, const char *addr, char *err, size_t 
 void bk_client_stop(bk_client_t *c, void (*done)(void *arg), void *arg);
 void bk_client_free(bk_client_t *c);
 const char *bk_client_addr(const bk_client_t *c);
-/* Follows the connection (see above); on_conn as live_callbacks_t's. */
+/* Follows the connection (see above); on_conn as sk_client_callbacks_t's. */
 void bk_client_watch(bk_client_t *c, eng_conn_cb on_conn, void (*retry)(void *arg), void *arg);
 /* Asks the server to stop a call; its on_end still follows (CANCELLED). */
 void bk_rpc_cancel(bk_call_t *call);

@@ -55,7 +55,7 @@ B="$TMP/b"
 mkdir -p "$B/src"
 cp "$BUILD"/lib*.a "$B/"
 printf 'void ui_render(void *);\nvoid planted_up(void) { ui_render(0); }\n' > "$B/src/planted_up.c"
-printf 'void *live_client_new(void);\nvoid planted_wire(void) { live_client_new(); }\n' > "$B/src/planted_wire.c"
+printf 'void *sk_client_new(void);\nvoid planted_wire(void) { sk_client_new(); }\n' > "$B/src/planted_wire.c"
 printf '#include <stdio.h>\nvoid session_fini(void *);\nvoid planted_ok(void) { session_fini(0); puts("x"); }\n' > "$B/src/planted_ok.c"
 for f in planted_up planted_wire planted_ok; do cc -c "$B/src/$f.c" -o "$B/$f.o" || not_ok "layers: cannot compile $f"; done
 ar r "$B/libsession.a" "$B/planted_up.o" 2>/dev/null
@@ -65,7 +65,7 @@ check_eq "layers: a planted upward call fails the symbol check" 1 "$rc"
 check_match "layers: session calling ui is named with its object" \
   'src/session/planted_up.c: session calls ui_render, defined in libui.a \(session may not reach ui\)' "$out"
 check_match "layers: ui calling the Skaffold client is named" \
-  'src/ui/planted_wire.c: ui calls live_client_new, defined in libtransport.a \(ui may not reach transport\)' "$out"
+  'src/ui/planted_wire.c: ui calls sk_client_new, defined in libtransport.a \(ui may not reach transport\)' "$out"
 check_eq "layers: calls down and into system libraries are not reported" 2 "$(printf '%s\n' "$out" | grep -c ' calls ')"
 
 # The build runs the symbol check before it links either binary.
