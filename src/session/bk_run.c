@@ -9,7 +9,7 @@
 #include "core/common.h"
 #include "session/bk_run.h"
 #include "sources/bk_reader.h"
-#include "sources/recording.h"
+#include "sources/rec_format.h"
 
 typedef struct bk_run {
     const bk_run_opts_t *o;

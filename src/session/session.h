@@ -28,7 +28,7 @@
 #include <uv.h>
 #include "transport/client.h"
 #include "sources/dedup.h"
-#include "sources/recorder.h"
+#include "sources/rec_live.h"
 #include "sources/replay.h"
 #include "sources/v2merge.h"
 #include "skaffold/model.h"

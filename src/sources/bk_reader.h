@@ -9,7 +9,7 @@
  *                      "sourceInfo" onto VertexWarning.info, "range" onto
  *                      ranges; the other names differ from the .proto only in
  *                      case.
- *   BK_FMT_RECORDING   skview's recording (recording.h); records of kind
+ *   BK_FMT_RECORDING   skview's recording (rec_format.h); records of kind
  *                      RECORD_BUILDKIT_STATUS are read (and, by
  *                      bk_reader_next_any, the DiskUsage and ListWorkers
  *                      answers recorded beside them); others skipped.

@@ -1,6 +1,7 @@
-/* Recording a live Skaffold stream: one recorder for `skview record` and the
- * viewer's --record, so both write each entry of a session once however
- * often the connection is lost (dedup.h recognises the replayed history).
+/* Recording a live Skaffold stream (recorder_*, on rec_format.h's writer):
+ * one recorder for `skview record` and the viewer's --record, so both write
+ * each entry of a session once however often the connection is lost
+ * (dedup.h recognises the replayed history).
  *
  * A new session (another Skaffold process: another history) is appended
  * after the old one; it starts with its own MetaEvent, which is where a
@@ -11,12 +12,12 @@
  * Use: recorder_open(); on each new stream (the live client's on_reset)
  * recorder_reset(); each entry through recorder_entry(); the v2 streams
  * likewise (recorder_v2_reset, recorder_v2); recorder_close(). */
-#ifndef SKVIEW_RECORDER_H
-#define SKVIEW_RECORDER_H
+#ifndef SKVIEW_REC_LIVE_H
+#define SKVIEW_REC_LIVE_H
 
 #include <stddef.h>
 #include <stdint.h>
-#include "sources/recording.h"
+#include "sources/rec_format.h"
 #include "sources/dedup.h"
 #include "sources/source.h"
 
