@@ -168,7 +168,7 @@ static void on_wait_deadline(uv_timer_t *t)
  * a try still unanswered then is cancelled (v0.8 keeps each one 3 s). */
 static bk_call_t *status_start(bk_run_t *r)
 {
-    r->call = bk_status(r->client, r->o->ref, on_msg, on_end, r);
+    r->call = bk_client_status(r->client, r->o->ref, on_msg, on_end, r);
     if (!r->call || !r->o->wait_ns)
         return r->call;
     uint64_t now = uv_now(&r->loop);
@@ -240,12 +240,12 @@ static bk_call_t *start(bk_run_t *r)
 {
     const bk_run_opts_t *o = r->o;
     switch (o->call) {
-    case BK_RUN_DU: return bk_disk_usage(r->client, o->filters, o->n_filters, on_msg, on_end, r);
-    case BK_RUN_WORKERS: return bk_list_workers(r->client, on_msg, on_end, r);
-    case BK_RUN_INFO: return bk_info(r->client, on_msg, on_end, r);
+    case BK_RUN_DU: return bk_client_disk_usage(r->client, o->filters, o->n_filters, on_msg, on_end, r);
+    case BK_RUN_WORKERS: return bk_client_list_workers(r->client, on_msg, on_end, r);
+    case BK_RUN_INFO: return bk_client_info(r->client, on_msg, on_end, r);
     case BK_RUN_PRUNE:
         bk_model_prune_begin(r->model);
-        return bk_prune(r->client, o->prune, on_msg, on_end, r);
+        return bk_client_prune(r->client, o->prune, on_msg, on_end, r);
     case BK_RUN_STATUS:
         bk_model_status_reset(r->model, o->ref);
         return status_start(r);
@@ -253,7 +253,7 @@ static bk_call_t *start(bk_run_t *r)
         moby__buildkit__v1__build_history_request__init(&r->history);
         r->history.activeonly = o->active;
         r->history.earlyexit = true; /* the list as it is now, then end */
-        return bk_history(r->client, &r->history, on_msg, on_end, r);
+        return bk_client_history(r->client, &r->history, on_msg, on_end, r);
     }
     return NULL;
 }

@@ -1,6 +1,6 @@
-/* The live client: Skaffold's methods on the gRPC engine (engine.h), the
- * Events subscription with its reconnects, and the GetState reconciling; see
- * client.h. Everything here runs on the loop thread. */
+/* The Skaffold client (sk_client_*): Skaffold's methods on the gRPC engine
+ * (engine.h), the Events subscription with its reconnects, and the GetState
+ * reconciling; see client.h. Everything here runs on the loop thread. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

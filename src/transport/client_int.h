@@ -1,4 +1,4 @@
-/* Private structures of the live client (src/transport/client.c). */
+/* Private structures of the Skaffold client (src/transport/client.c). */
 #ifndef SKVIEW_CLIENT_INT_H
 #define SKVIEW_CLIENT_INT_H
 
