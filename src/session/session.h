@@ -230,7 +230,7 @@ replay_t *session_replay_open(session_t *s, const char *path, double speed, char
  * change; no hook is called per entry. The caller sets on_error/on_warning. */
 source_sink_t session_file_sink(session_t *s);
 
-/* Stops the live client (if any): done(arg) runs on the loop thread once it
+/* Stops the Skaffold client (if any): done(arg) runs on the loop thread once it
  * is gone (at once without one). */
 void session_stop(session_t *s, void (*done)(void *arg), void *arg);
 /* Closes the replay's handles (the loop then ends); after session_stop's

@@ -9,7 +9,7 @@
  * recorded history part-way (not expected from one Skaffold process) is
  * recorded from where it differs.
  *
- * Use: recorder_open(); on each new stream (the live client's on_reset)
+ * Use: recorder_open(); on each new stream (the Skaffold client's on_reset)
  * recorder_reset(); each entry through recorder_entry(); the v2 streams
  * likewise (recorder_v2_reset, recorder_v2); recorder_close(). */
 #ifndef SKVIEW_REC_LIVE_H
@@ -43,7 +43,7 @@ void recorder_reset(recorder_t *r);
  * recorder stays open; the caller decides to close it). */
 int recorder_entry(recorder_t *r, const Proto__LogEntry *e);
 /* The v2 streams (Skaffold 2.x): recorder_v2_reset() when that stream
- * begins again (the live client's on_v2_reset), recorder_v2() for each event
+ * begins again (the Skaffold client's on_v2_reset), recorder_v2() for each event
  * (RECORD_V2_EVENT or RECORD_V2_APPLOG). A reconnect's replay is recognised
  * as for v1: Events replays the whole history, ApplicationLogs the current
  * dev loop's lines (the last RECORDER_APPLOG_DEDUP are remembered). Returns

@@ -1,4 +1,4 @@
-/* Address helpers of the live client: the one check of user-given addresses
+/* Address helpers of the Skaffold client: the one check of user-given addresses
  * (see addr.h), and is a target loopback or remote? */
 #include <arpa/inet.h>
 #include <ctype.h>
