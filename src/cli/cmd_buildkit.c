@@ -29,7 +29,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include "cli/cli.h"
 #include "cli/cmd_bk.h"
@@ -191,13 +190,6 @@ static int run_call(bk_cmd_t *k, bk_run_call_t call, answer_fn on_answer, end_fn
     return bk_run(&k->run, &k->model, &h);
 }
 
-static int64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 static void put(strbuf_t *b)
 {
     if (b->len)
@@ -212,7 +204,7 @@ static int du_end(void *ctx, const bk_model_t *model, int code, bool interrupted
     bk_cmd_t *k = ctx;
     (void)interrupted;
     if (code == 0 && !k->args->json)
-        bk_print_du(stdout, &model->cache, now_ns(), tflags);
+        bk_print_du(stdout, &model->cache, wall_ns(), tflags);
     return EXIT_OK;
 }
 
@@ -474,11 +466,11 @@ static int status_end(void *ctx, const bk_model_t *model, int code, bool interru
     strbuf_t b;
     sb_init(&b);
     if (code == 0 && !k->args->json)
-        return print_final(k, now_ns());
+        return print_final(k, wall_ns());
     if (k->plain) /* what the plain lines still owe */
         bk_plain_finish(k->plain, &b);
     else if (interrupted && !k->args->json) /* Ctrl-C: the frame as it stands, running steps with their tails */
-        bk_progress_render(model->progress, render_width(k->args), now_ns(), tflags ? BK_RENDER_ASCII : 0, &b);
+        bk_progress_render(model->progress, render_width(k->args), wall_ns(), tflags ? BK_RENDER_ASCII : 0, &b);
     put(&b);
     return EXIT_OK;
 }

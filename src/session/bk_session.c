@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <grpc/status.h>
 #include "core/common.h"
 #include "core/xalloc.h"
@@ -448,9 +447,7 @@ bk_time_t bk_session_now(const bk_session_t *s)
 {
     if (!s->live)
         return bk_progress_last_time(s->model.progress);
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+    return wall_ns();
 }
 
 /* ---- the replay ---------------------------------------------------------------------- */
