@@ -113,17 +113,17 @@ static void close_handle(bool ok, uv_handle_t *h)
         uv_close(h, on_closed);
 }
 
-/* The exit status, the failure said, the handles closed: the loop runs out. */
-static void finish(bk_run_t *r, int code, const char *msg)
+/* The exit status (ok_rc for an OK end), the failure said, the handles
+ * closed: the loop runs out. */
+static void finish(bk_run_t *r, int code, const char *msg, int ok_rc)
 {
-    int hook_rc = r->h->on_end ? r->h->on_end(r->h->ctx, r->model, code, r->interrupted) : EXIT_OK;
     if (r->interrupted) {
         r->rc = 130; /* as a shell reports SIGINT */
     } else if (code != 0) {
         say(r->h, true, "%s", msg ? msg : "");
         r->rc = EXIT_RUNTIME;
     } else {
-        r->rc = hook_rc;
+        r->rc = ok_rc;
     }
     close_handle(r->sig_ok, (uv_handle_t *)&r->sigint);
     close_handle(r->wait_ok, (uv_handle_t *)&r->wait_timer);
@@ -137,7 +137,8 @@ static void on_end(void *arg, int code, const char *msg)
     bk_run_t *r = arg;
     if (r->o->call == BK_RUN_STATUS && status_retry(r, code, msg))
         return;
-    finish(r, code, msg);
+    int rc = r->h->on_end ? r->h->on_end(r->h->ctx, r->model, code, r->interrupted) : EXIT_OK;
+    finish(r, code, msg, rc);
 }
 
 /* Ctrl-C cancels the call instead of killing the process in the middle of
@@ -148,7 +149,7 @@ static void on_sigint(uv_signal_t *s, int sig)
     bk_run_t *r = s->data;
     r->interrupted = true;
     if (r->waiting)
-        finish(r, 0, "");
+        finish(r, 0, "", EXIT_OK);
     else
         bk_client_stop(r->client, NULL, NULL);
 }
@@ -188,7 +189,7 @@ static void on_wait_timer(uv_timer_t *t)
     bk_run_t *r = t->data;
     r->waiting = false;
     if (!status_start(r))
-        finish(r, 1, "INTERNAL: cannot start the call");
+        finish(r, 1, "INTERNAL: cannot start the call", EXIT_OK);
 }
 
 /* The wait is over: the failure says so, with the daemon's last answer. */
@@ -201,7 +202,7 @@ static void wait_expired(bk_run_t *r)
     sb_printf(&m, "build %s did not start within %s", r->o->ref, d.data);
     if (r->last_msg[0])
         sb_printf(&m, " (%s)", r->last_msg);
-    finish(r, 1, m.data);
+    finish(r, 1, m.data, EXIT_OK);
     sb_free(&m);
     sb_free(&d);
 }
@@ -287,7 +288,7 @@ static int run_loop(bk_run_t *r)
     }
     signal_start(r);
     if (!start(r))
-        finish(r, 1, "INTERNAL: cannot start the call");
+        finish(r, 1, "INTERNAL: cannot start the call", EXIT_OK);
     (void)uv_run(&r->loop, UV_RUN_DEFAULT); /* ends when every handle closed */
     bk_client_free(r->client);
     if ((rc = uv_loop_close(&r->loop)) < 0)

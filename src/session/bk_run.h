@@ -61,7 +61,8 @@ typedef struct bk_run_hooks {
     /* The call ended, once, before its failure (if any) is said: code 0
      * for OK, else a gRPC status; interrupted by SIGINT. Returns the exit
      * status of an OK end (0, or 1 after a message); ignored otherwise.
-     * NULL: 0. */
+     * NULL: 0. Not called when the run ends with no call to end (the call
+     * could not start; a wait given up or interrupted between two tries). */
     int (*on_end)(void *ctx, const bk_model_t *model, int code, bool interrupted);
 } bk_run_hooks_t;
 
