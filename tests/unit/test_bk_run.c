@@ -53,9 +53,29 @@ static int got_end(void *ctx, const bk_model_t *model, int code, bool interrupte
     return EXIT_OK;
 }
 
-static bk_run_hooks_t hooks_for(got_t *g)
+/* Each test: the hooks above and a fresh model. */
+typedef struct fx {
+    got_t g;
+    bk_run_hooks_t h;
+    bk_model_t m;
+} fx_t;
+
+static int setup(void **state)
 {
-    return (bk_run_hooks_t){.ctx = g, .on_message = got_message, .on_answer = got_answer, .on_end = got_end};
+    fx_t *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    f->h = (bk_run_hooks_t){.ctx = &f->g, .on_message = got_message, .on_answer = got_answer, .on_end = got_end};
+    bk_model_init(&f->m, 0);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx_t *f = *state;
+    bk_model_fini(&f->m);
+    free(f);
+    return 0;
 }
 
 /* The Status messages of path, counted by the reader alone. */
@@ -78,31 +98,25 @@ static unsigned status_messages(const char *path)
  * its end (the recorded build succeeded). */
 static void test_recording(void **state)
 {
-    (void)state;
-    got_t g = {0};
-    bk_run_hooks_t h = hooks_for(&g);
-    bk_model_t m;
+    fx_t *f = *state;
     char err[512];
-    bk_model_init(&m, 0);
-    assert_int_equal(bk_run_file(REC, &m, &h, err, sizeof err), EXIT_OK);
+    assert_int_equal(bk_run_file(REC, &f->m, &f->h, err, sizeof err), EXIT_OK);
     unsigned expect = status_messages(REC);
     assert_true(expect > 10);
-    assert_int_equal(g.answers, expect);
-    assert_int_equal(g.messages, 0);
-    assert_int_equal(g.ends, 0); /* a file has no call to end */
+    assert_int_equal(f->g.answers, expect);
+    assert_int_equal(f->g.messages, 0);
+    assert_int_equal(f->g.ends, 0); /* a file has no call to end */
     unsigned done, total;
-    bk_progress_counts(m.progress, &done, &total);
+    bk_progress_counts(f->m.progress, &done, &total);
     assert_true(total > 0);
     assert_int_equal(done, total);
-    assert_null(bk_progress_failed(m.progress));
-    bk_model_fini(&m);
+    assert_null(bk_progress_failed(f->m.progress));
 }
 
 /* A torn line in the middle of a rawjson file: said with its file and line,
  * passed; the lines after it are still folded (the failed step found). */
 static void test_rawjson_torn_line(void **state)
 {
-    (void)state;
     char path[] = "/tmp/skview-bk-run-XXXXXX";
     int fd = mkstemp(path);
     assert_true(fd >= 0);
@@ -117,54 +131,40 @@ static void test_rawjson_torn_line(void **state)
     fclose(in);
     fclose(out);
 
-    got_t g = {0};
-    bk_run_hooks_t h = hooks_for(&g);
-    bk_model_t m;
+    fx_t *f = *state;
     char err[512], want[600];
-    bk_model_init(&m, 0);
-    assert_int_equal(bk_run_file(path, &m, &h, err, sizeof err), EXIT_OK);
-    assert_int_equal(g.messages, 1);
-    assert_true(g.seen.last_error);
+    assert_int_equal(bk_run_file(path, &f->m, &f->h, err, sizeof err), EXIT_OK);
+    assert_int_equal(f->g.messages, 1);
+    assert_true(f->g.seen.last_error);
     snprintf(want, sizeof want, "%s:3: ", path);
-    assert_memory_equal(g.seen.last, want, strlen(want));
-    assert_int_equal(g.answers, status_messages(RAWJSON));
-    const bk_vertex_t *f = bk_progress_failed(m.progress);
-    assert_non_null(f);
-    assert_non_null(strstr(f->error, "did not complete successfully"));
-    bk_model_fini(&m);
+    assert_memory_equal(f->g.seen.last, want, strlen(want));
+    assert_int_equal(f->g.answers, status_messages(RAWJSON));
+    const bk_vertex_t *failed = bk_progress_failed(f->m.progress);
+    assert_non_null(failed);
+    assert_non_null(strstr(failed->error, "did not complete successfully"));
     unlink(path);
 }
 
 /* A file that cannot be opened: -1 and the reason, nothing said or folded. */
 static void test_no_file(void **state)
 {
-    (void)state;
-    got_t g = {0};
-    bk_run_hooks_t h = hooks_for(&g);
-    bk_model_t m;
+    fx_t *f = *state;
     char err[512];
-    bk_model_init(&m, 0);
-    assert_int_equal(bk_run_file("tests/data/no-such.rec", &m, &h, err, sizeof err), -1);
+    assert_int_equal(bk_run_file("tests/data/no-such.rec", &f->m, &f->h, err, sizeof err), -1);
     assert_non_null(strstr(err, "tests/data/no-such.rec: No such file or directory"));
-    assert_int_equal(g.messages + g.answers, 0);
-    bk_model_fini(&m);
+    assert_int_equal(f->g.messages + f->g.answers, 0);
 }
 
 /* An address no client can use: 2 (a usage error) and the sentence why,
  * before any call (on_end not called). */
 static void test_bad_address(void **state)
 {
-    (void)state;
-    got_t g = {0};
-    bk_run_hooks_t h = hooks_for(&g);
-    bk_model_t m;
-    bk_model_init(&m, 0);
+    fx_t *f = *state;
     bk_run_opts_t o = {.addr = "ssh://builder.example", .call = BK_RUN_INFO};
-    assert_int_equal(bk_run(&o, &m, &h), EXIT_USAGE);
-    assert_int_equal(g.messages, 1);
-    assert_non_null(strstr(g.seen.last, "ssh://"));
-    assert_int_equal(g.ends, 0);
-    bk_model_fini(&m);
+    assert_int_equal(bk_run(&o, &f->m, &f->h), EXIT_USAGE);
+    assert_int_equal(f->g.messages, 1);
+    assert_non_null(strstr(f->g.seen.last, "ssh://"));
+    assert_int_equal(f->g.ends, 0);
 }
 
 /* No daemon on the socket: the call ends UNAVAILABLE, on_end sees it, the
@@ -172,54 +172,44 @@ static void test_bad_address(void **state)
  * (opened before the call) and holds no answer. */
 static void test_no_daemon(void **state)
 {
-    (void)state;
     char dir[] = "/tmp/skview-bk-run-XXXXXX", addr[600], rec[600];
     assert_non_null(mkdtemp(dir));
     snprintf(addr, sizeof addr, "unix://%s/buildkitd.sock", dir);
     snprintf(rec, sizeof rec, "%s/du.rec", dir);
-    got_t g = {0};
-    bk_run_hooks_t h = hooks_for(&g);
-    bk_model_t m;
-    bk_model_init(&m, 0);
+    fx_t *f = *state;
     bk_run_opts_t o = {.addr = addr, .call = BK_RUN_DU, .record = rec};
-    assert_int_equal(bk_run(&o, &m, &h), EXIT_RUNTIME);
-    assert_int_equal(g.ends, 1);
-    assert_int_equal(g.end_code, 14); /* GRPC_STATUS_UNAVAILABLE */
-    assert_int_equal(g.messages, 1);
-    assert_non_null(strstr(g.seen.last, "UNAVAILABLE"));
-    assert_false(m.du_loaded);
+    assert_int_equal(bk_run(&o, &f->m, &f->h), EXIT_RUNTIME);
+    assert_int_equal(f->g.ends, 1);
+    assert_int_equal(f->g.end_code, 14); /* GRPC_STATUS_UNAVAILABLE */
+    assert_int_equal(f->g.messages, 1);
+    assert_non_null(strstr(f->g.seen.last, "UNAVAILABLE"));
+    assert_false(f->m.du_loaded);
     assert_int_equal(access(rec, F_OK), 0);
     unlink(rec);
     rmdir(dir);
-    bk_model_fini(&m);
 }
 
 /* A recording that cannot be written: said with its path, exit 1, no call. */
 static void test_record_unwritable(void **state)
 {
-    (void)state;
-    got_t g = {0};
-    bk_run_hooks_t h = hooks_for(&g);
-    bk_model_t m;
-    bk_model_init(&m, 0);
+    fx_t *f = *state;
     bk_run_opts_t o = {.addr = "unix:///nonexistent/buildkitd.sock", .call = BK_RUN_WORKERS,
                        .record = "/nonexistent/dir/w.rec"};
-    assert_int_equal(bk_run(&o, &m, &h), EXIT_RUNTIME);
-    assert_int_equal(g.messages, 1);
-    assert_non_null(strstr(g.seen.last, "/nonexistent/dir/w.rec"));
-    assert_int_equal(g.ends, 0);
-    bk_model_fini(&m);
+    assert_int_equal(bk_run(&o, &f->m, &f->h), EXIT_RUNTIME);
+    assert_int_equal(f->g.messages, 1);
+    assert_non_null(strstr(f->g.seen.last, "/nonexistent/dir/w.rec"));
+    assert_int_equal(f->g.ends, 0);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_recording),
-        cmocka_unit_test(test_rawjson_torn_line),
-        cmocka_unit_test(test_no_file),
-        cmocka_unit_test(test_bad_address),
-        cmocka_unit_test(test_no_daemon),
-        cmocka_unit_test(test_record_unwritable),
+        cmocka_unit_test_setup_teardown(test_recording, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rawjson_torn_line, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_address, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_daemon, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_record_unwritable, setup, teardown),
     };
     return cmocka_run_group_tests_name("bk_run", tests, NULL, NULL);
 }
