@@ -3,7 +3,7 @@
 # socket: du, workers, info, history, status (text and rawjson, a >4 MiB
 # message, a log split mid-line and mid-UTF-8), prune, recordings and
 # rawjson files read back, and the one-line errors.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 SOCK="$TMP/buildkitd.sock"
 # start_sim ARGS...: skview-sim with BuildKit on $SOCK; sets SIM_PID.
@@ -94,7 +94,7 @@ for ref in "$REF_OK" "$REF_FAIL"; do
   bk status "$ref" >"$TMP/$ref.plain" 2>/dev/null; rc=$?
   check_eq "plain $ref: exit status as with tty" "$(bk status "$ref" --progress tty >/dev/null 2>&1; echo $?)" "$rc"
   check_eq "plain $ref: --progress plain is the default off a terminal" "$(cat "$TMP/$ref.plain")" "$(bk status "$ref" --progress plain 2>/dev/null)"
-  summary=$(python3 tests/bk_plain_check.py "$TMP/$ref.jsonl" "$TMP/$ref.plain")
+  summary=$(python3 tests/tools/bk_plain_check.py "$TMP/$ref.jsonl" "$TMP/$ref.plain")
   check_match "plain $ref: every step's log lines and end, as the rawjson has them" '^steps [0-9]+ logs [0-9]+$' "$summary"
   check_eq "plain $ref: --progress rawjson is --json" "$(cat "$TMP/$ref.jsonl")" "$(bk status "$ref" --progress rawjson 2>/dev/null)"
 done

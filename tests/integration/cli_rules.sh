@@ -10,7 +10,7 @@
 #   nor 1, file and live;
 # - a stray byte 0x90 in invalid UTF-8 loses nothing after it (one U+FFFD);
 # - a time after 2262 prints as itself in --json.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 helm="$DATA/skaffold-v1.29-helm-events.jsonl"
 v2="$PWD/tests/data/skaffold-2x-events.jsonl.v2"

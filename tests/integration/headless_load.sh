@@ -6,7 +6,7 @@
 # line in 10 of 10 (on a 200,000-entry history, to stay in the runner's
 # time under ASan). The end is a GetState barrier that agrees with the
 # mirror (session.h, until_history).
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 HOGS=()
 hogs() { for _ in 1 2; do timeout 600 sh -c 'while :; do :; done' & HOGS+=($!); at_exit "kill $!"; done; }
 

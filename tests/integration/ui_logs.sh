@@ -8,8 +8,8 @@
 # terminal as colour attributes and no other escape sequence acts (a
 # title-setting OSC, a clear-screen CSI); against a v1-only server, the
 # header's "v1 only" note.
-source "$(dirname "$0")/../lib.sh"
-source "$(dirname "$0")/../tmux_lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
+source "$(dirname "$0")/../lib/tmux_lib.sh"
 
 cap() { $TM capture-pane -p -e -t "$1:"; }          # with colour attributes
 # A negative check looks once: let the keys sent before it be drawn first.

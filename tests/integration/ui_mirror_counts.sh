@@ -5,8 +5,8 @@
 # Ports, Debugging, which is hidden while it has none) and the header's auto flags equal the simulator's
 # GetState; and a session without failures (progress codes and a restart
 # that recovers only) shows no error at all. Real simulator, real tmux.
-source "$(dirname "$0")/../lib.sh"
-source "$(dirname "$0")/../tmux_lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
+source "$(dirname "$0")/../lib/tmux_lib.sh"
 
 iters() { wc -l <"$1" 2>/dev/null || echo 0; }
 at_least() { [ "$(iters "$1")" -ge "$2" ]; }

@@ -2,9 +2,9 @@
 # The real viewer in tmux against skview-sim: panes, control keys and the
 # calls they make, help, resize, replay controls, hostile logs, and the
 # terminal restored on q, SIGINT, SIGTERM and SIGHUP.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
-source "$(dirname "$0")/../tmux_lib.sh"
+source "$(dirname "$0")/../lib/tmux_lib.sh"
 
 # ---- live against the simulator ------------------------------------------------
 "$SKSIM" --port 0 --seed 7 --interval 400 --calls-log "$TMP/calls.log" > "$TMP/sim.out" 2>&1 &

@@ -1,7 +1,7 @@
 # Shared helpers for the integration scripts (bash). Each check prints
 # "ok NAME" or "not ok NAME" with both values; the runner counts them.
 set -u
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 BUILD="${BUILD:-build}"
 SKVIEW="$PWD/$BUILD/skview"
 SKSIM="$PWD/$BUILD/skview-sim"
