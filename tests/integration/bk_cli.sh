@@ -172,7 +172,11 @@ check_cmd "live: paced (>= 1.2 s at half speed, took ${ms} ms)" test "$ms" -ge 1
 # (the running step with its log tail), the recording stays readable.
 "$SKVIEW" buildkit --buildkit "unix://$SOCK" status "$REF_LIVE" --progress tty --record "$TMP/int.rec" >"$TMP/int.out" 2>&1 &
 CP=$!  # skview itself, not a subshell: the signal must reach it
-sleep 0.8; kill -INT "$CP"; wait "$CP"; rc=$?
+# Interrupted once the running step's log is in (read back from the
+# recording), not after a fixed time a busy machine may not keep.
+rec_has_log() { "$SKVIEW" buildkit show --progress plain "$TMP/int.rec" 2>/dev/null | grep -q 'go: downloading'; }
+wait_for 20 rec_has_log
+kill -INT "$CP"; wait "$CP"; rc=$?
 check_eq "Ctrl-C: exit 130" 130 "$rc"
 check_match "Ctrl-C: the frame so far" '^\[\+\] Building [0-9.]+s \([0-9]+/12\)$' "$(head -1 "$TMP/int.out")"
 check_match "Ctrl-C: a log tail of the running step" ' => => # go: downloading' "$(cat "$TMP/int.out")"
