@@ -83,4 +83,4 @@ check_match "layers: make checks the symbols before linking the viewer" \
 line=$(printf '%s\n' "$plan" | grep -- "-o $BUILD/skview " | tail -1)
 libs=$(printf '%s\n' "$line" | grep -o 'lib[a-z]*\.a' | tr '\n' ' ')
 check_eq "layers: the viewer links each library once, top down" "libcli.a libui.a libsession.a libtransport.a libsources.a libdomain.a libcore.a " "$libs"
-exit $_fails
+finish

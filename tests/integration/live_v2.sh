@@ -164,7 +164,7 @@ check_screen "--v2-fail applogs: the header names the stream and its status" 30 
   "v2 ApplicationLogs: UNAVAILABLE: skview-sim --v2-fail: this stream fails failing, retrying \([0-9]+\)"
 tries() { screen v2fail | sed -n 's/.*failing, retrying (\([0-9]*\)).*/\1/p' | head -1; }
 first=$(tries)
-wait_for 60 test "$(tries)" -gt "${first:-0}"
+wait_until 60 'test "$(tries)" -gt "${first:-0}"'
 check_cmd "--v2-fail applogs: the count goes up with each retry (${first:-?} -> $(tries))" test "$(tries)" -gt "${first:-0}"
 check_mirror "--v2-fail applogs: v1 goes on, the mirror equals GetState" v2fail "$v2f" 30
 check_cmd "--v2-fail applogs: the viewer runs on" alive v2fail
@@ -195,7 +195,7 @@ for i in 1 2; do
   sleep 1
   python3 tests/tools/tcp_proxy.py "$pport" "$port_v2" >"$TMP/proxy.out" 2>&1 &
   proxy=$!; at_exit "kill $proxy"
-  wait_for 15 test "$(grep -c reconnected "$TMP/follow.err")" -ge "$i"
+  wait_until 15 'test "$(grep -c reconnected "$TMP/follow.err")" -ge "$i"'
   check_eq "proxy restart $i: reconnected" "$i" "$(grep -c 'reconnected to' "$TMP/follow.err")"
   wait_for 5 lines_at_least "$TMP/follow.json" $((before + 2))
   check_cmd "proxy restart $i: new application lines follow" lines_at_least "$TMP/follow.json" $((before + 2))

@@ -61,7 +61,7 @@ damage() {
   wait_for 10 grep -q connected "$TMP/resume.err"
   # Connected is said before the replayed history is written: under load
   # the stop could come first. Stop once something was appended.
-  wait_for 10 test "$(stat -c %s "$f")" -gt "$size"
+  wait_until 10 'test "$(stat -c %s "$f")" -gt "$size"'
   kill -TERM $r2; wait $r2 2>/dev/null
   local now; now=$(stat -c %s "$f")
   check_cmd "$name: record -o never shortens the file ($size -> $now)" test "$now" -gt "$size"

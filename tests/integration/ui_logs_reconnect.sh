@@ -26,7 +26,7 @@ start_ui v "$SKVIEW" -a "127.0.0.1:$pport" --no-config
 $TM resize-window -t v: -x 160 -y 48
 keys v L a a                                     # the Logs view, application lines
 check_screen "before: the application's lines" v "application only"
-wait_for 20 test "$(shown v)" -ge 30
+wait_until 20 'test "$(shown v)" -ge 30'
 # Dev loops pass while the viewer is away (one every 0.7 s or so): the
 # server's buffer of application lines is emptied at each start.
 kill -KILL "$proxy"; wait "$proxy" 2>/dev/null
