@@ -62,6 +62,7 @@ void session_init(session_t *s, uv_loop_t *loop, const model_opts_t *mo, const s
     s->model = model_new(mo);
     dedup_init_tail(&s->applogs_seen, mo && mo->logs_cap ? mo->logs_cap : LOGS_DEFAULT_CAP);
     dedup_init(&s->events_seen);
+    dedup_init(&s->history_first);
     dedup_init(&s->seen[0]);
     dedup_init(&s->seen[1 + V2_EVENTS]);
     dedup_init_tail(&s->seen[1 + V2_APPLOGS], RECORDER_APPLOG_DEDUP);
@@ -87,6 +88,7 @@ void session_fini(session_t *s)
     write_stats(s);
     dedup_free(&s->applogs_seen);
     dedup_free(&s->events_seen);
+    dedup_free(&s->history_first);
     for (int i = 0; i < 3; i++)
         dedup_free(&s->seen[i]);
     model_free(s->model);
@@ -120,11 +122,23 @@ static bool hook_wants(session_t *s, int which, const ProtobufCMessage *m)
 
 /* ---- the live source ---------------------------------------------------------- */
 
+/* A stream's history is another Skaffold's (dedup kind k of its first
+ * entry): said to the model once a connection. */
+static void new_server(session_t *s, dedup_kind_t k)
+{
+    if (k != DEDUP_NEW_SESSION || s->server_told)
+        return;
+    s->server_told = true;
+    model_new_server(s->model);
+}
+
 /* A new stream delivers its history: the last mirror goes. */
 static void live_reset(void *ctx)
 {
     session_t *s = ctx;
     model_clear(s->model);
+    dedup_reset(&s->history_first);
+    s->first_pending = true;
     s->stale = false;
     s->state_seq = UINT64_MAX; /* the next State is reconciled whatever it is */
     if (s->recording)
@@ -146,6 +160,9 @@ static int live_entry(void *ctx, const Proto__LogEntry *e)
     session_t *s = ctx;
     if (run_ending(s))
         return 0;
+    if (s->first_pending)
+        new_server(s, dedup_check(&s->history_first, e));
+    s->first_pending = false;
     model_fold(s->model, e);
     int k = s->recording ? recorder_entry(&s->rec, e) : DEDUP_NEW;
     if (k < 0)
@@ -166,8 +183,9 @@ static bool replayed_line(session_t *s, const Proto__V2__Event *ev, v2_stream_t 
 {
     if (stream == V2_APPLOGS)
         return dedup_check_msg(&s->applogs_seen, &ev->base) == DEDUP_OLD;
-    return dedup_check_msg(&s->events_seen, &ev->base) == DEDUP_OLD &&
-           ev->event_type_case == PROTO__V2__EVENT__EVENT_TYPE_SKAFFOLD_LOG_EVENT;
+    dedup_kind_t k = dedup_check_msg(&s->events_seen, &ev->base);
+    new_server(s, k);
+    return k == DEDUP_OLD && ev->event_type_case == PROTO__V2__EVENT__EVENT_TYPE_SKAFFOLD_LOG_EVENT;
 }
 
 /* Skaffold 2.x's v2 streams: tasks and log lines into the same model, in
@@ -284,6 +302,8 @@ static void live_conn(void *ctx, live_conn_t conn, const char *detail, uint64_t 
     session_t *s = ctx;
     s->conn = conn;
     s->connected_once |= conn == LIVE_CONNECTED;
+    if (conn != LIVE_CONNECTED)
+        s->server_told = false;   /* the next connection may reach another server */
     if (conn != LIVE_CONNECTED)   /* the connection's state says it; a reconnect reopens v2 */
         memset(s->v2_failures, 0, sizeof s->v2_failures);
     if (conn == LIVE_RECONNECTING && model_seq(s->model) > 0)

@@ -142,6 +142,12 @@ typedef struct session {
     /* The v2 Events folded (a history dedup): a reconnect replays them all;
      * Skaffold's lines held stay and their replay is skipped. */
     dedup_t events_seen;
+    /* The first v1 entry of the history (a dedup fed only that entry after
+     * each reset): another one is another Skaffold at the address, whose
+     * sessions the model numbers after the ones it holds (model_new_server),
+     * once a connection (server_told) whichever stream tells first. */
+    dedup_t history_first;
+    bool first_pending, server_told;
     /* The two v2 streams' connect-time replays, merged by time before they
      * are folded (Skaffold's lines of every loop and the current loop's
      * application lines land in time order). */

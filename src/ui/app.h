@@ -133,6 +133,10 @@ bool ui_animating(ui_t *ui);
 /* header.c, statusline.c */
 void header_draw(ui_t *ui, rect_t r);
 void statusline_draw(ui_t *ui, rect_t r);
+/* statusline.c: why action a does nothing in the viewer's mode (live or
+ * replay, BuildKit or not), or NULL when it does something (the hints and
+ * the help show what applies). */
+const char *ui_action_off(const ui_t *ui, action_t a);
 
 /* input.c: one key or mouse event from curses; returns UI_* flags. */
 int input_key(ui_t *ui, int key);
