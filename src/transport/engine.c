@@ -86,6 +86,7 @@ struct eng {
     size_t n_spare;                  /* mu */
     eng_chunk_t *cq_spare;           /* completion-queue thread's own */
     eng_chunk_t *loop_spare;         /* loop thread's, handed back per batch */
+    eng_ev_t *pend;                  /* loop thread: taken, left for its next turn */
     size_t n_loop_spare;
     eng_call_t *calls;
     void (*drained)(void *);
@@ -109,6 +110,7 @@ struct eng {
  * malloc on one thread and free on the other each. */
 #define ENG_CHUNK_STD 2048
 #define ENG_SPARE_MAX 1024
+#define ENG_TURN_MAX 512
 
 static eng_chunk_t *chunk_new(size_t cap, eng_chunk_t *next)
 {
@@ -502,6 +504,11 @@ static void resume_stalled(eng_t *e)
  * ENG_QUEUE_CAP answers, as it stops re-arming at that. */
 static eng_ev_t *take_queue(eng_t *e)
 {
+    if (e->pend) {
+        eng_ev_t *ev = e->pend;
+        e->pend = NULL;
+        return ev;
+    }
     uv_mutex_lock(&e->mu);
     eng_ev_t *ev = e->q_head;
     e->q_head = e->q_tail = NULL;
@@ -518,14 +525,18 @@ static bool queue_empty(eng_t *e)
     return empty;
 }
 
-/* One hand-over per wake-up: what arrives meanwhile waits for the next turn
- * of the loop, so the terminal's input and the timers run between two
- * batches of a flood, not after the whole of it. */
+/* At most ENG_TURN_MAX answers per turn of the loop, and what arrives
+ * meanwhile waits for a later turn: the terminal's input and the timers run
+ * between two slices of a flood, not after the whole of it. */
 static void on_async(uv_async_t *h)
 {
     eng_t *e = h->data;
     eng_ev_t *ev = take_queue(e);
-    while (ev) {
+    for (unsigned n = 0; ev; n++) {
+        if (n == ENG_TURN_MAX) {
+            e->pend = ev;
+            break;
+        }
         eng_ev_t *next = ev->next;
         bool exit = ev->kind == ENG_EV_EXIT;
         if (!dispatch(e, ev))
@@ -536,7 +547,7 @@ static void on_async(uv_async_t *h)
     }
     spare_hand_back(e);
     resume_stalled(e);
-    if (!queue_empty(e))
+    if (e->pend || !queue_empty(e))
         wake_loop(e); /* the rest in the loop's next turn */
     if (e->drained)
         e->drained(e->drained_arg);
