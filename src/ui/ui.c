@@ -2,7 +2,8 @@
  * terminal, the libuv loop, frame pacing and the two sources.
  *
  * Frames: a change asks for a redraw; redraws are coalesced by one one-shot
- * timer so there are at most 30 frames a second, and no timer runs while
+ * timer so there are at most 30 frames a second (a key's answer is drawn at
+ * once, the flood's frames 35 ms apart), and no timer runs while
  * nothing changes (the spinner's timer runs only while something is in
  * progress on screen). The terminal is restored on every way out: normal
  * exit, SIGINT, SIGTERM, SIGHUP (through libuv) and fatal signals and exit()
