@@ -82,6 +82,12 @@ struct eng {
     uv_mutex_t mu;
     eng_ev_t *q_head, *q_tail;       /* mu */
     size_t q_len;                    /* mu */
+    eng_chunk_t *spare;              /* mu: decode chunks the loop handed back */
+    size_t n_spare;                  /* mu */
+    eng_chunk_t *cq_spare;           /* completion-queue thread's own */
+    eng_chunk_t *loop_spare;         /* loop thread's, handed back per batch */
+    eng_ev_t *pend;                  /* loop thread: taken, left for its next turn */
+    size_t n_loop_spare;
     eng_call_t *calls;
     void (*drained)(void *);
     void *drained_arg;
@@ -98,6 +104,13 @@ struct eng {
 };
 
 /* ---- the hand-over queue (completion-queue thread -> loop thread) ------- */
+
+/* Decode chunks of this size go back to the completion-queue thread for
+ * reuse (at most ENG_SPARE_MAX wait there): a flood's answers then cost no
+ * malloc on one thread and free on the other each. */
+#define ENG_CHUNK_STD 2048
+#define ENG_SPARE_MAX 1024
+#define ENG_TURN_MAX 512
 
 static eng_chunk_t *chunk_new(size_t cap, eng_chunk_t *next)
 {
@@ -128,7 +141,25 @@ static void chunk_free(void *ctx, void *p)
     (void)p; /* released all at once by ev_free */
 }
 
-static void ev_free(eng_ev_t *ev)
+/* A chunk for an answer of packed bytes: a spare one when it fits
+ * (completion-queue thread). */
+static eng_chunk_t *chunk_for(eng_t *e, size_t packed)
+{
+    size_t cap = sizeof(eng_ev_t) + 4 * packed + 512;
+    if (cap > ENG_CHUNK_STD)
+        return chunk_new(cap, NULL);
+    eng_chunk_t *ch = e->cq_spare;
+    if (!ch)
+        return chunk_new(ENG_CHUNK_STD, NULL);
+    e->cq_spare = ch->next;
+    ch->next = NULL;
+    ch->used = 0;
+    return ch;
+}
+
+/* Loop thread: ev's chunks of the standard size are kept for
+ * spare_hand_back, the others freed. */
+static void ev_recycle(eng_t *e, eng_ev_t *ev)
 {
     eng_chunk_t *ch = ev->chunks;
     if (!ch) {
@@ -137,9 +168,57 @@ static void ev_free(eng_ev_t *ev)
     }
     while (ch) { /* ev itself lives in the last chunk */
         eng_chunk_t *next = ch->next;
+        if (ch->cap == ENG_CHUNK_STD && e->n_loop_spare < ENG_SPARE_MAX) {
+            ch->next = e->loop_spare;
+            e->loop_spare = ch;
+            e->n_loop_spare++;
+        } else {
+            free(ch);
+        }
+        ch = next;
+    }
+}
+
+static void chunks_free(eng_chunk_t *ch)
+{
+    while (ch) {
+        eng_chunk_t *next = ch->next;
         free(ch);
         ch = next;
     }
+}
+
+static void ev_free(eng_ev_t *ev)
+{
+    if (ev->chunks)
+        chunks_free(ev->chunks); /* ev itself lives in the last chunk */
+    else
+        free(ev);
+}
+
+/* Loop thread, once per batch: the kept chunks go to the completion-queue
+ * thread's side (what would pass ENG_SPARE_MAX is freed). */
+static void spare_hand_back(eng_t *e)
+{
+    eng_chunk_t *list = e->loop_spare, *extra = NULL;
+    size_t n = e->n_loop_spare;
+    e->loop_spare = NULL;
+    e->n_loop_spare = 0;
+    if (!list)
+        return;
+    uv_mutex_lock(&e->mu);
+    if (e->n_spare + n <= ENG_SPARE_MAX) {
+        eng_chunk_t *tail = list;
+        while (tail->next)
+            tail = tail->next;
+        tail->next = e->spare;
+        e->spare = list;
+        e->n_spare += n;
+    } else {
+        extra = list;
+    }
+    uv_mutex_unlock(&e->mu);
+    chunks_free(extra);
 }
 
 /* Decodes one answer into an event node that owns all its memory; NULL if
@@ -147,7 +226,7 @@ static void ev_free(eng_ev_t *ev)
 static eng_ev_t *ev_decode(eng_call_t *c, grpc_byte_buffer *bb)
 {
     size_t packed = grpc_byte_buffer_length(bb);
-    eng_chunk_t *head = chunk_new(sizeof(eng_ev_t) + 4 * packed + 512, NULL);
+    eng_chunk_t *head = chunk_for(c->e, packed);
     ProtobufCAllocator a = {chunk_alloc, chunk_free, &head};
     eng_ev_t *ev = chunk_alloc(&head, sizeof *ev);
     ProtobufCMessage *m = rpc_unpack(bb, c->req.response, &a);
@@ -245,6 +324,11 @@ static void cq_recv(eng_t *e, eng_call_t *c, int success)
         c->recv_buf = NULL;
     }
     uv_mutex_lock(&e->mu);
+    if (!e->cq_spare) { /* the loop's spare chunks, all at once */
+        e->cq_spare = e->spare;
+        e->spare = NULL;
+        e->n_spare = 0;
+    }
     if (ended) {
         c->recv_ended = true;
     } else {
@@ -416,28 +500,55 @@ static void resume_stalled(eng_t *e)
     uv_mutex_unlock(&e->mu);
 }
 
+/* Takes what the completion-queue thread handed over: at most
+ * ENG_QUEUE_CAP answers, as it stops re-arming at that. */
+static eng_ev_t *take_queue(eng_t *e)
+{
+    if (e->pend) {
+        eng_ev_t *ev = e->pend;
+        e->pend = NULL;
+        return ev;
+    }
+    uv_mutex_lock(&e->mu);
+    eng_ev_t *ev = e->q_head;
+    e->q_head = e->q_tail = NULL;
+    e->q_len = 0;
+    uv_mutex_unlock(&e->mu);
+    return ev;
+}
+
+static bool queue_empty(eng_t *e)
+{
+    uv_mutex_lock(&e->mu);
+    bool empty = e->q_head == NULL;
+    uv_mutex_unlock(&e->mu);
+    return empty;
+}
+
+/* At most ENG_TURN_MAX answers per turn of the loop, and what arrives
+ * meanwhile waits for a later turn: the terminal's input and the timers run
+ * between two slices of a flood, not after the whole of it. */
 static void on_async(uv_async_t *h)
 {
     eng_t *e = h->data;
-    for (;;) {
-        uv_mutex_lock(&e->mu);
-        eng_ev_t *ev = e->q_head;
-        e->q_head = e->q_tail = NULL;
-        e->q_len = 0;
-        uv_mutex_unlock(&e->mu);
-        if (!ev)
+    eng_ev_t *ev = take_queue(e);
+    for (unsigned n = 0; ev; n++) {
+        if (n == ENG_TURN_MAX) {
+            e->pend = ev;
             break;
-        while (ev) {
-            eng_ev_t *next = ev->next;
-            bool exit = ev->kind == ENG_EV_EXIT;
-            if (!dispatch(e, ev))
-                ev_free(ev);
-            ev = next;
-            if (exit)
-                return; /* the handles are closing; nothing follows EXIT */
         }
-        resume_stalled(e);
+        eng_ev_t *next = ev->next;
+        bool exit = ev->kind == ENG_EV_EXIT;
+        if (!dispatch(e, ev))
+            ev_recycle(e, ev);
+        ev = next;
+        if (exit)
+            return; /* the handles are closing; nothing follows EXIT */
     }
+    spare_hand_back(e);
+    resume_stalled(e);
+    if (e->pend || !queue_empty(e))
+        wake_loop(e); /* the rest in the loop's next turn */
     if (e->drained)
         e->drained(e->drained_arg);
 }
@@ -717,6 +828,9 @@ void eng_free(eng_t *e)
         abort();
     }
     uv_mutex_destroy(&e->mu);
+    chunks_free(e->spare);
+    chunks_free(e->cq_spare);
+    chunks_free(e->loop_spare);
     free(e->target);
     free(e);
     grpc_shutdown();
