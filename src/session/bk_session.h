@@ -19,7 +19,10 @@
  * The Cache is also asked again when a followed build ends. A ref the daemon
  * does not know yet ("no such job": its build has not started) is asked for
  * again with the client's backoff ("waiting for build REF") until it starts
- * or another build is followed. Replay: only the Build pane's data; the replay
+ * or another build is followed. Without a ref (or BK_CMD_FOLLOW_ALL) every
+ * build is followed: the newest running one in the history, and when it
+ * ends the next one running or to start (model.follow_all); following one
+ * build (BK_CMD_FOLLOW) ends that. Replay: only the Build pane's data; the replay
  * commands move it.
  *
  * Life cycle: bk_session_live() or bk_session_replay() -> commands ->
@@ -44,6 +47,8 @@
 /* The commands a viewer sends. */
 typedef enum bk_session_cmd {
     BK_CMD_FOLLOW,             /* Status(arg.ref) for the Build pane; the one before is cancelled */
+    BK_CMD_FOLLOW_ALL,         /* every build: arg.ref if given, else the newest running one; when it
+                                  ends, the next one that runs (BuildKit v0.11+: the history) */
     BK_CMD_REFRESH,            /* DiskUsage, ListWorkers and the history again */
     BK_CMD_HISTORY,            /* listen to the builds (again, if it failed) */
     BK_CMD_PRUNE,              /* Prune as *arg.prune says; the table is asked for again at its end */

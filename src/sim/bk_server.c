@@ -144,11 +144,38 @@ static int64_t now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* A dev-loop build: its script paced from its start (what is due at once,
+ * as v0.11+ replays to a late reader), the rest at once when it ended. */
+static void devloop_status(bk_sc_t *c, const char *ref, int64_t t0, bool fails)
+{
+    unsigned scale = sim_bk_opts.step_ms ? sim_bk_opts.step_ms : 100;
+    sim_bk_step_t *steps;
+    size_t n = sim_bk_script(&c->arena, fails ? SIM_BK_REF_FAIL : SIM_BK_REF_OK, t0, scale, &steps);
+    bool ended = false;
+    for (size_t i = 0; i < n; i++) {
+        int64_t due = t0 + (int64_t)steps[i].at_ms * scale / 100 * 1000000LL;
+        while (!ended && sim_bk_opts.step_ms && now_ns() < due) {
+            if (!pause_ms(c, 20))
+                return;
+            sim_bk_devloop_build(ref, &t0, &fails, &ended);
+        }
+        if (!send_msg(c, &steps[i].msg->base))
+            return;
+    }
+    finish(c, GRPC_STATUS_OK, NULL);
+}
+
 static void on_status(bk_sc_t *c)
 {
     Moby__Buildkit__V1__StatusRequest *req = (void *)request(c, &moby__buildkit__v1__status_request__descriptor);
     if (!req) {
         finish(c, GRPC_STATUS_INVALID_ARGUMENT, "cannot decode StatusRequest");
+        return;
+    }
+    int64_t dl_t0;
+    bool dl_fails, dl_ended;
+    if (sim_bk_devloop_build(req->ref, &dl_t0, &dl_fails, &dl_ended)) {
+        devloop_status(c, req->ref, dl_t0, dl_fails);
         return;
     }
     bool live = !strcmp(req->ref, SIM_BK_REF_LIVE);
@@ -217,6 +244,15 @@ static bool history_wanted(const Moby__Buildkit__V1__BuildHistoryRequest *req, c
     return !*req->ref || !strcmp(req->ref, ev->record->ref);
 }
 
+static bool send_events(bk_sc_t *c, const Moby__Buildkit__V1__BuildHistoryRequest *req,
+                        Moby__Buildkit__V1__BuildHistoryEvent **ev, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (history_wanted(req, ev[i]) && !send_msg(c, &ev[i]->base))
+            return false;
+    return true;
+}
+
 static void on_history(bk_sc_t *c)
 {
     Moby__Buildkit__V1__BuildHistoryRequest *req =
@@ -227,14 +263,15 @@ static void on_history(bk_sc_t *c)
     }
     Moby__Buildkit__V1__BuildHistoryEvent **ev;
     size_t n = sim_bk_history(&c->arena, &ev);
-    for (size_t i = 0; i < n; i++)
-        if (history_wanted(req, ev[i]) && !send_msg(c, &ev[i]->base))
+    if (!send_events(c, req, ev, n))
+        return;
+    uint64_t gen = 0;
+    for (bool first = true; first || !req->earlyexit; first = false) { /* live: the dev loop's builds */
+        n = sim_bk_devloop_events(&c->arena, first, &gen, &ev);
+        if (!send_events(c, req, ev, n) || (!req->earlyexit && !pause_ms(c, 50)))
             return;
-    if (!req->earlyexit) /* live events follow: none come, wait for the client to go */
-        while (pause_ms(c, 60000))
-            ;
-    if (!c->closed)
-        finish(c, GRPC_STATUS_OK, NULL);
+    }
+    finish(c, GRPC_STATUS_OK, NULL);
 }
 
 static void on_unknown(bk_sc_t *c)

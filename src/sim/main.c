@@ -247,6 +247,7 @@ int main(int argc, char **argv)
     if (sim.opts.flood)
         sim_flood_init();
     grpc_init();
+    sim_bk_opts.dev_loop = sim.opts.generate;
     rc = sim_server_start() == 0 && sim_bk_start() == 0 && sim_scenario_start() == 0 && sim_pods_start() == 0
        ? 0 : 1;
     if (rc == 0)

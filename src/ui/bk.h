@@ -29,6 +29,7 @@ typedef struct ui_bk {
     const bk_model_t *m;        /* s->model: what the panes draw */
     long expanded;              /* vertex whose whole log is shown, or -1 */
     bool picking;               /* the Build pane lists builds instead */
+    bool pick_until_build;      /* the list shown until the first build is followed (no --ref) */
 
     /* The prune prompts: the options as typed, and as parsed. */
     char prune_text[BK_PRUNE_TEXT_MAX];
@@ -76,6 +77,11 @@ void bk_ui_changed(ui_t *ui);
 /* Follows ref in the Build pane (a pick, --ref): a session command, and
  * the pane back at its top, following. */
 void bk_ui_follow(ui_t *ui, const char *ref);
+/* Enter or J on the selected artifact: the Build pane follows the BuildKit
+ * build that exports its image (then every build), focused. UI_PASS when
+ * BuildKit is not in use or no build exports it (the key does what it does
+ * elsewhere). */
+int bk_ui_artifact(ui_t *ui);
 
 /* bk_prune.c: the two prompts before a Prune, and the command. */
 int bk_prune_start(ui_t *ui);
