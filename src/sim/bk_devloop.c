@@ -7,7 +7,8 @@
  * the scripted build (the failing one for a build that fails) paced from
  * its start, the rest at once when Skaffold's build ends. Listeners of the
  * history get every start and end as they happen (generation numbers).
- * The last DL_MAX builds are kept. Shared under a mutex. */
+ * The last DL_MAX builds are kept. Shared under a mutex. Only with
+ * --buildkit-dev-loop. */
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -51,6 +52,8 @@ static void make_ref(char *out, unsigned n)
 
 void sim_bk_build_started(const char *artifact, const char *tag, bool fails)
 {
+    if (!sim_bk_opts.dev_loop)
+        return;
     pthread_mutex_lock(&dl.mu);
     if (dl.n == DL_MAX)
         memmove(dl.b, dl.b + 1, --dl.n * sizeof dl.b[0]);

@@ -145,7 +145,8 @@ static int64_t now_ns(void)
 }
 
 /* A dev-loop build: its script paced from its start (what is due at once,
- * as v0.11+ replays to a late reader), the rest at once when it ended. */
+ * as v0.11+ replays to a late reader), the rest at once when it ended; the
+ * last message waits for its end. */
 static void devloop_status(bk_sc_t *c, const char *ref, int64_t t0, bool fails)
 {
     unsigned scale = sim_bk_opts.step_ms ? sim_bk_opts.step_ms : 100;
@@ -154,7 +155,7 @@ static void devloop_status(bk_sc_t *c, const char *ref, int64_t t0, bool fails)
     bool ended = false;
     for (size_t i = 0; i < n; i++) {
         int64_t due = t0 + (int64_t)steps[i].at_ms * scale / 100 * 1000000LL;
-        while (!ended && sim_bk_opts.step_ms && now_ns() < due) {
+        while (!ended && sim_bk_opts.step_ms && (now_ns() < due || i == n - 1)) {
             if (!pause_ms(c, 20))
                 return;
             sim_bk_devloop_build(ref, &t0, &fails, &ended);
@@ -424,8 +425,10 @@ static void *notify_main(void *arg)
 int sim_bk_parse_arg(int argc, char **argv, int i)
 {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-    if (!strcmp(a, "--buildkit-old")) {
-        sim_bk_opts.old = true;
+    bool *flag = !strcmp(a, "--buildkit-old") ? &sim_bk_opts.old
+               : !strcmp(a, "--buildkit-dev-loop") ? &sim_bk_opts.dev_loop : NULL;
+    if (flag) {
+        *flag = true;
         return 1;
     }
     bool sock = !strcmp(a, "--buildkit-socket"), port = !strcmp(a, "--buildkit-port"),

@@ -15,7 +15,7 @@
  *                 end with NOT_FOUND "no such job REF".
  *   DiskUsage, Prune (removes matching records, streams each), ListWorkers,
  *   Info and ListenBuildHistory (absent with --buildkit-old: UNIMPLEMENTED).
- *   The dev loop's builds (bk_devloop.c) are builds of this daemon too:
+ *   With --buildkit-dev-loop the dev loop's builds (bk_devloop.c) are builds of this daemon too:
  *   their refs answer Status, and the history lists them as they start and
  *   end, named by the image Skaffold tagged. */
 #ifndef SKVIEW_SIM_BK_SIM_H
@@ -38,8 +38,8 @@ typedef struct sim_bk_opts {
     int port;                /* --buildkit-port N (0 picks one); -1 = none */
     bool old;                /* --buildkit-old: a pre-v0.11 daemon */
     unsigned step_ms;        /* --buildkit-step MS: 100 = real time, 0 = no pauses */
-    bool dev_loop;           /* the scenario builds (not --no-generate): its builds are the running
-                                ones, SIM_BK_REF_LIVE is listed as finished */
+    bool dev_loop;           /* --buildkit-dev-loop: the scenario's builds are builds of this daemon,
+                                the running ones (SIM_BK_REF_LIVE is listed as finished) */
 } sim_bk_opts_t;
 
 extern sim_bk_opts_t sim_bk_opts;

@@ -33,7 +33,8 @@ static const char usage[] =
     "events|applogs|both] ends each call of that v2 stream UNAVAILABLE at once;\n"
     "[--no-v2-events] or [--no-v2-applogs] answers UNIMPLEMENTED on that v2 stream alone.\n"
     "BuildKit: [--buildkit-socket PATH] [--buildkit-port N] [--buildkit-step MS] [--buildkit-old]\n"
-    "serves moby.buildkit.v1.Control there too (see src/sim/bk_sim.h).\n";
+    "[--buildkit-dev-loop] serves moby.buildkit.v1.Control there too (see src/sim/bk_sim.h);\n"
+    "--buildkit-dev-loop: the dev loop's builds are its builds (history, Status).\n";
 
 static int bad_usage(const char *what, const char *arg)
 {
@@ -247,7 +248,6 @@ int main(int argc, char **argv)
     if (sim.opts.flood)
         sim_flood_init();
     grpc_init();
-    sim_bk_opts.dev_loop = sim.opts.generate;
     rc = sim_server_start() == 0 && sim_bk_start() == 0 && sim_scenario_start() == 0 && sim_pods_start() == 0
        ? 0 : 1;
     if (rc == 0)

@@ -105,9 +105,9 @@ static void follow_cmd(ui_t *ui, bk_session_cmd_t cmd, const char *ref)
     bk_ui_changed(ui);
 }
 
-void bk_ui_follow(ui_t *ui, const char *ref)
+void bk_ui_follow(ui_t *ui, const char *ref, bool running)
 {
-    follow_cmd(ui, BK_CMD_FOLLOW, ref);
+    follow_cmd(ui, running ? BK_CMD_FOLLOW_ALL : BK_CMD_FOLLOW, ref);
 }
 
 int bk_ui_artifact(ui_t *ui)
@@ -131,7 +131,7 @@ int bk_ui_artifact(ui_t *ui)
     char ref[sizeof b->m->ref];
     snprintf(ref, sizeof ref, "%s", bd->ref);
     ui_message(ui, false, "%s build %s of %s", bd->active ? "following" : "replaying", ref, image);
-    follow_cmd(ui, BK_CMD_FOLLOW_ALL, ref);
+    bk_ui_follow(ui, ref, bd->active);
     ui->focus = PANE_BUILD;
     return UI_REDRAW;
 }

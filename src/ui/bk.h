@@ -74,11 +74,12 @@ bk_time_t bk_ui_now(const ui_t *ui);
 /* Something changed: bump the generation, ask for a redraw. */
 void bk_ui_changed(ui_t *ui);
 
-/* Follows ref in the Build pane (a pick, --ref): a session command, and
- * the pane back at its top, following. */
-void bk_ui_follow(ui_t *ui, const char *ref);
+/* Follows ref in the Build pane (a pick, an artifact's build): a session
+ * command, and the pane back at its top, following. A running build is
+ * followed and then every build after it; a finished one is shown alone. */
+void bk_ui_follow(ui_t *ui, const char *ref, bool running);
 /* Enter or J on the selected artifact: the Build pane follows the BuildKit
- * build that exports its image (then every build), focused. UI_PASS when
+ * build that exports its image (see bk_ui_follow), focused. UI_PASS when
  * BuildKit is not in use or no build exports it (the key does what it does
  * elsewhere). */
 int bk_ui_artifact(ui_t *ui);

@@ -289,7 +289,7 @@ static int build_expand(ui_t *ui, view_t *v)
     if (r->kind == ROW_BUILD) {
         const bk_build_t *bd = &b->m->builds.b[r->vertex];
         ui_message(ui, false, "%s build %s", bd->active ? "following" : "replaying", bd->ref);
-        bk_ui_follow(ui, bd->ref);
+        bk_ui_follow(ui, bd->ref, bd->active);
         return UI_REDRAW;
     }
     long vi = (long)r->vertex;

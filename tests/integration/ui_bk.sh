@@ -20,6 +20,8 @@ bk_ready "$TMP/bkd.sock"
 BK="unix://$TMP/bkd.sock"
 start_ui live "$SKVIEW" -a "$ADDR" --buildkit "$BK" --no-config
 check_screen "header: Skaffold connected, BuildKit's version and address" live "connected $ADDR.*BuildKit v0\.13\.2 unix:///tmp/"
+check_screen "no --ref: the running build is followed" live "8 Build  Building [0-9.]+s \([0-9]+/12\)  ref $REF_LIVE  \(every build\)"
+keys live l
 check_screen "history: the running build first" live "8 Build  4 builds.*"$'\n'" running +$REF_LIVE +7/12 steps"
 check_screen "history: finished and failed builds" live "failed +$REF_FAIL +10/12 steps.* process \"/bin/sh.*"$'\n'" completed +$REF_OK +12/12 steps \(2 cached\)"
 
