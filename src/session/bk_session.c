@@ -46,6 +46,7 @@ static bk_session_t *session_new(uv_loop_t *loop, bool live, unsigned tail_lines
     s->loop = loop;
     s->live = live;
     s->hooks = *hooks;
+    s->shown = BK_SHOWN_CACHE | BK_SHOWN_WORKERS;
     bk_model_init(&s->model, tail_lines);
     return s;
 }
@@ -135,7 +136,8 @@ static void status_done(bk_session_t *s, int code, const char *msg)
         say(s, true, "build %s failed", m->ref);
     else
         say(s, false, "build %s finished", m->ref);
-    refresh_cache(s); /* the build's records */
+    if (s->shown & BK_SHOWN_CACHE)
+        refresh_cache(s); /* the build's records */
     follow_next(s);
 }
 
@@ -419,14 +421,33 @@ static void reconnect(void *arg)
 }
 
 /* An idle viewer has no stream that would notice a lost daemon: asking
- * Workers and the Cache again notices it, and keeps them current. */
+ * Workers and the Cache again (those shown) notices it, and keeps them
+ * current; with neither shown and no stream, the lightest call does. */
 static void on_poll(uv_timer_t *t)
 {
     bk_session_t *s = t->data;
     if (s->conn != LIVE_CONNECTED)
         return; /* the retry asks everything again */
-    refresh_workers(s);
-    refresh_cache(s);
+    if (s->shown & BK_SHOWN_WORKERS)
+        refresh_workers(s);
+    if (s->shown & BK_SHOWN_CACHE)
+        refresh_cache(s);
+    if (!s->shown && !s->model.history_running && !s->model.status_running)
+        bk_info(s->client, info_msg, info_end, s);
+}
+
+/* The panes on screen: those that appear are asked at once. */
+static int shown(bk_session_t *s, unsigned now)
+{
+    unsigned appeared = now & ~s->shown;
+    s->shown = now;
+    if (!s->live || s->conn != LIVE_CONNECTED)
+        return 0; /* the start or the retry asks everything */
+    if (appeared & BK_SHOWN_WORKERS)
+        refresh_workers(s);
+    if (appeared & BK_SHOWN_CACHE)
+        refresh_cache(s);
+    return 0;
 }
 
 static void timers_start(bk_session_t *s)
@@ -600,6 +621,8 @@ int bk_session_command(bk_session_t *s, bk_session_cmd_t cmd, const bk_cmd_arg_t
         bk_model_sort(&s->model, arg->sort);
         changed(s);
         return 0;
+    case BK_CMD_SHOWN:
+        return shown(s, arg->shown);
     case BK_CMD_FOLLOW: case BK_CMD_FOLLOW_ALL: case BK_CMD_REFRESH: case BK_CMD_HISTORY: case BK_CMD_PRUNE:
         return daemon_command(s, cmd, arg);
     default:

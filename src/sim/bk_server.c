@@ -63,6 +63,7 @@ static struct {
     pthread_cond_t cond;
     int workers;                 /* mu */
     bool stopping, started, down; /* mu */
+    FILE *calls;                 /* --buildkit-calls-log */
 } bk = {.mu = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
 
 static int tag_close, tag_op, tag_shutdown;
@@ -306,6 +307,10 @@ static void *worker_main(void *arg)
     grpc_op op = {0};
     op.op = GRPC_OP_RECV_CLOSE_ON_SERVER;
     op.data.recv_close_on_server.cancelled = &c->cancelled;
+    if (bk.calls) { /* one line a call, for the tests that count them */
+        fprintf(bk.calls, "%s\n", method_names[c->method]);
+        fflush(bk.calls);
+    }
     if (grpc_call_start_batch(c->call, &op, 1, &tag_close, NULL) == GRPC_CALL_OK) {
         handlers[c->method](c);
         if (!c->closed)
@@ -432,15 +437,15 @@ int sim_bk_parse_arg(int argc, char **argv, int i)
         return 1;
     }
     bool sock = !strcmp(a, "--buildkit-socket"), port = !strcmp(a, "--buildkit-port"),
-         step = !strcmp(a, "--buildkit-step");
-    if (!sock && !port && !step)
+         step = !strcmp(a, "--buildkit-step"), calls = !strcmp(a, "--buildkit-calls-log");
+    if (!sock && !port && !step && !calls)
         return 0;
     if (!v) {
         fprintf(stderr, "skview-sim: missing value for %s\n", a);
         return -1;
     }
-    if (sock) {
-        sim_bk_opts.socket = v;
+    if (sock || calls) {
+        *(sock ? &sim_bk_opts.socket : &sim_bk_opts.calls_log) = v;
         return 2;
     }
     char *end;
@@ -493,6 +498,10 @@ int sim_bk_start(void)
 {
     if (!sim_bk_opts.socket && sim_bk_opts.port < 0)
         return 0;
+    if (sim_bk_opts.calls_log && !(bk.calls = fopen(sim_bk_opts.calls_log, "a"))) {
+        fprintf(stderr, "skview-sim: --buildkit-calls-log %s: %s\n", sim_bk_opts.calls_log, strerror(errno));
+        return -1;
+    }
     bk.ncq = grpc_completion_queue_create_for_next(NULL);
     bk.server = srv_new(bk.ncq);
     /* Info and history are v0.11: an "old" daemon does not know them. */

@@ -38,6 +38,7 @@ typedef struct sim_bk_opts {
     int port;                /* --buildkit-port N (0 picks one); -1 = none */
     bool old;                /* --buildkit-old: a pre-v0.11 daemon */
     unsigned step_ms;        /* --buildkit-step MS: 100 = real time, 0 = no pauses */
+    const char *calls_log;   /* --buildkit-calls-log FILE: each call's method, a line each */
     bool dev_loop;           /* --buildkit-dev-loop: the scenario's builds are builds of this daemon,
                                 the running ones (SIM_BK_REF_LIVE is listed as finished) */
 } sim_bk_opts_t;

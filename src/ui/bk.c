@@ -44,6 +44,7 @@ static void attach(ui_t *ui, bk_session_t *s)
     b->s = s;
     b->m = &s->model;
     b->expanded = -1;
+    b->shown = BK_SHOWN_CACHE | BK_SHOWN_WORKERS;
     ui->bk = b;
     ui->session.bk = s;
 }
@@ -75,6 +76,19 @@ bool bk_ui_present(ui_t *ui, int pane)
     /* A replay has Cache and Workers when its recording holds their answers. */
     return pane == PANE_BUILD || b->s->live || (pane == PANE_CACHE && b->m->du_loaded) ||
            (pane == PANE_WORKERS && b->m->workers_loaded);
+}
+
+void bk_ui_shown(ui_t *ui)
+{
+    ui_bk_t *b = ui->bk;
+    if (!b || !b->s->live)
+        return;
+    unsigned shown = (ui->layout.pane[PANE_CACHE].h > 0 ? BK_SHOWN_CACHE : 0) |
+                     (ui->layout.pane[PANE_WORKERS].h > 0 ? BK_SHOWN_WORKERS : 0);
+    if (shown != b->shown) {
+        b->shown = shown;
+        bk_session_command(b->s, BK_CMD_SHOWN, &(bk_cmd_arg_t){.shown = shown});
+    }
 }
 
 bk_time_t bk_ui_now(const ui_t *ui)

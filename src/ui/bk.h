@@ -30,6 +30,7 @@ typedef struct ui_bk {
     long expanded;              /* vertex whose whole log is shown, or -1 */
     bool picking;               /* the Build pane lists builds instead */
     bool pick_until_build;      /* the list shown until the first build is followed (no --ref) */
+    unsigned shown;             /* BK_SHOWN_*: what the session was last told is on screen */
 
     /* The prune prompts: the options as typed, and as parsed. */
     char prune_text[BK_PRUNE_TEXT_MAX];
@@ -65,6 +66,9 @@ int bk_replay_control(ui_t *ui, action_t a);
 void bk_replay_describe(ui_t *ui, char *buf, size_t len);
 
 bool bk_ui_present(ui_t *ui, int pane);
+/* After a layout: tells the session whether Cache and Workers are on screen
+ * (they are polled only then). */
+void bk_ui_shown(ui_t *ui);
 /* True while a build runs on screen (its timers move). */
 bool bk_ui_animating(ui_t *ui);
 /* pick-build, expand, prune, sort-*, refresh outside their panes. */
