@@ -137,7 +137,7 @@ int bk_ui_artifact(ui_t *ui)
     const char *image = a.name;
     if (b->m->no_history) {
         ui_message(ui, true, "%s", BK_NO_FOLLOW_ALL);
-        return UI_REDRAW;
+        return UI_PASS; /* and what the key does elsewhere */
     }
     const bk_build_t *bd = bk_builds_for_image(&b->m->builds, image);
     if (!bd)

@@ -89,6 +89,10 @@ check_screen "workers: version, labels and GC policies" live "BuildKit github\.c
 keys live 1
 check_screen "1: Skaffold's panes" live "1 Artifacts"
 check_not_screen "1: BuildKit's panes give way below 140 columns" live "8 Build"
+# No build exports an artifact's image here: Enter keeps its details.
+keys live g Enter
+check_screen "Enter on an artifact no build exports: its details" live "│ artifact: [a-z]+ .*"$'\n'".*│ status: "
+keys live Enter
 keys live q
 wait_for 10 test -s "$TMP/live.after"
 check_eq "q exits 0" 0 "$(cat "$TMP/live.rc" 2>/dev/null)"

@@ -71,6 +71,7 @@ check_screen "no --ref on v0.8: the status line says only --ref works" nohist "B
 check_screen "no --ref on v0.8: the Build pane says so" nohist "8 Build  this daemon has no build history \(BuildKit < v0\.11\): give --ref"
 keys nohist 1 g
 check_screen "the dev loop's artifacts" nohist "1 Artifacts  3"
-keys nohist J
-check_screen "J on an artifact on v0.8: its build cannot be found, only --ref works" nohist "BuildKit < v0\.11 has no build history: no build followed nor linked; only --ref works"
+keys nohist Escape Enter
+check_screen "Enter on an artifact on v0.8: its build cannot be found, only --ref works" nohist "BuildKit < v0\.11 has no build history: no build followed nor linked; only --ref works"
+check_screen "...and its details as before" nohist "│ artifact: [a-z]+ .*"$'\n'".*│ status: "
 finish

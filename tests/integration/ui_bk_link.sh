@@ -36,7 +36,7 @@ check_screen "frontend's build ended: the next one (backend's) is followed" live
 
 # J on frontend (finished) while backend builds: frontend's steps, alone.
 keys live 1 g j
-check_screen "the Artifacts pane: frontend selected" live "▶? ?[^ ]* frontend +Complete"
+check_screen "the Artifacts pane: frontend built" live " frontend +Complete"
 keys live J
 check_screen "J on frontend: its finished build in the Build pane" live "8 Build  Building [0-9.]+s \(12/12\) FINISHED  ref $REF_F  "
 check_screen "J on frontend: its steps" live " => \[builder 4/4\] RUN go build -o /out/app ./cmd/app +[0-9.]+s"
@@ -48,7 +48,7 @@ check_not_screen "worker's build starting does not take frontend's place" live "
 
 # Enter on worker while it builds: its build live, then every build.
 keys live 1 g j j
-check_screen "the Artifacts pane: worker selected" live "worker +In Progress"
+check_screen "the Artifacts pane: worker being built" live "worker +In Progress"
 keys live Enter
 check_screen "Enter on worker: its build followed" live "following build $REF_W of worker"
 check_screen "Enter on worker: live, not finished yet" live "8 Build  Building [0-9.]+s \(([0-9]|1[01])/12\)  ref $REF_W  \(every build\)"
