@@ -5,7 +5,8 @@
  * writes it ("docker.io/library/frontend:v1.8.0-3f2a1b0"), and, once it
  * ends, the exporter response's "image.name" and digest. Its Status plays
  * the scripted build (the failing one for a build that fails) paced from
- * its start, the rest at once when Skaffold's build ends. Listeners of the
+ * its start and stretched to last as long as Skaffold's build is to last,
+ * the rest at once if Skaffold's build ends sooner. Listeners of the
  * history get every start and end as they happen (generation numbers).
  * The last DL_MAX builds are kept. Shared under a mutex. Only with
  * --buildkit-dev-loop. */
@@ -20,6 +21,7 @@
 typedef struct dl_build {
     char ref[26], image[200], artifact[160];
     int64_t t0, t1;            /* ns; t1 = 0 while running */
+    unsigned expect_ms;        /* how long Skaffold's build is to last (0: unknown) */
     bool fails, ok;
     uint64_t gen_start, gen_end;
 } dl_build_t;
@@ -50,7 +52,7 @@ static void make_ref(char *out, unsigned n)
     out[25] = 0;
 }
 
-void sim_bk_build_started(const char *artifact, const char *tag, bool fails)
+void sim_bk_build_started(const char *artifact, const char *tag, bool fails, unsigned expect_ms)
 {
     if (!sim_bk_opts.dev_loop)
         return;
@@ -64,6 +66,7 @@ void sim_bk_build_started(const char *artifact, const char *tag, bool fails)
     snprintf(b->image, sizeof b->image, "%s%s", strchr(tag, '/') ? "" : "docker.io/library/", tag);
     b->t0 = now_ns();
     b->fails = fails;
+    b->expect_ms = expect_ms;
     b->gen_start = ++dl.gen;
     pthread_mutex_unlock(&dl.mu);
 }
@@ -91,12 +94,12 @@ static const dl_build_t *find(const char *ref)
     return NULL;
 }
 
-bool sim_bk_devloop_build(const char *ref, int64_t *t0, bool *fails, bool *ended)
+bool sim_bk_devloop_build(const char *ref, sim_bk_devloop_t *out)
 {
     pthread_mutex_lock(&dl.mu);
     const dl_build_t *b = find(ref);
     if (b)
-        *t0 = b->t0, *fails = b->fails, *ended = b->t1 != 0;
+        *out = (sim_bk_devloop_t){b->t0, b->expect_ms, b->fails, b->t1 != 0};
     pthread_mutex_unlock(&dl.mu);
     return b != NULL;
 }

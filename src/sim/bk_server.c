@@ -145,21 +145,34 @@ static int64_t now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* A dev-loop build's script: stretched to last as long as Skaffold's build
+ * (else paced by --buildkit-step); *scale is the percent used. */
+static size_t devloop_script(bk_sc_t *c, const sim_bk_devloop_t *d, unsigned *scale, sim_bk_step_t **steps)
+{
+    const char *ref = d->fails ? SIM_BK_REF_FAIL : SIM_BK_REF_OK;
+    size_t n = sim_bk_script(&c->arena, ref, d->t0, 100, steps);
+    *scale = sim_bk_opts.step_ms ? sim_bk_opts.step_ms : 100;
+    if (d->expect_ms && n && (*steps)[n - 1].at_ms) {
+        unsigned stretched = d->expect_ms * 100 / (*steps)[n - 1].at_ms;
+        *scale = stretched ? stretched : 1;
+    }
+    return *scale == 100 ? n : sim_bk_script(&c->arena, ref, d->t0, *scale, steps);
+}
+
 /* A dev-loop build: its script paced from its start (what is due at once,
  * as v0.11+ replays to a late reader), the rest at once when it ended; the
  * last message waits for its end. */
-static void devloop_status(bk_sc_t *c, const char *ref, int64_t t0, bool fails)
+static void devloop_status(bk_sc_t *c, const char *ref, sim_bk_devloop_t d)
 {
-    unsigned scale = sim_bk_opts.step_ms ? sim_bk_opts.step_ms : 100;
+    unsigned scale;
     sim_bk_step_t *steps;
-    size_t n = sim_bk_script(&c->arena, fails ? SIM_BK_REF_FAIL : SIM_BK_REF_OK, t0, scale, &steps);
-    bool ended = false;
+    size_t n = devloop_script(c, &d, &scale, &steps);
     for (size_t i = 0; i < n; i++) {
-        int64_t due = t0 + (int64_t)steps[i].at_ms * scale / 100 * 1000000LL;
-        while (!ended && sim_bk_opts.step_ms && (now_ns() < due || i == n - 1)) {
+        int64_t due = d.t0 + (int64_t)steps[i].at_ms * scale / 100 * 1000000LL;
+        while (!d.ended && (now_ns() < due || i == n - 1)) {
             if (!pause_ms(c, 20))
                 return;
-            sim_bk_devloop_build(ref, &t0, &fails, &ended);
+            sim_bk_devloop_build(ref, &d);
         }
         if (!send_msg(c, &steps[i].msg->base))
             return;
@@ -174,10 +187,9 @@ static void on_status(bk_sc_t *c)
         finish(c, GRPC_STATUS_INVALID_ARGUMENT, "cannot decode StatusRequest");
         return;
     }
-    int64_t dl_t0;
-    bool dl_fails, dl_ended;
-    if (sim_bk_devloop_build(req->ref, &dl_t0, &dl_fails, &dl_ended)) {
-        devloop_status(c, req->ref, dl_t0, dl_fails);
+    sim_bk_devloop_t dl;
+    if (sim_bk_devloop_build(req->ref, &dl)) {
+        devloop_status(c, req->ref, dl);
         return;
     }
     bool live = !strcmp(req->ref, SIM_BK_REF_LIVE);

@@ -78,11 +78,16 @@ Moby__Buildkit__V1__BuildHistoryEvent *sim_bk_hist_event(arena_t *a, int type, c
 
 /* bk_devloop.c: the scenario's Skaffold builds as BuildKit builds. tag is
  * the image as Skaffold tagged it ("frontend:v1.8.0-3f2a1b0"); fails picks
- * the failing script. */
-void sim_bk_build_started(const char *artifact, const char *tag, bool fails);
+ * the failing script; expect_ms is how long Skaffold's build is to last. */
+void sim_bk_build_started(const char *artifact, const char *tag, bool fails, unsigned expect_ms);
 void sim_bk_build_ended(const char *artifact, bool ok);
-/* Whether ref is one of them: its start, script and whether it ended. */
-bool sim_bk_devloop_build(const char *ref, int64_t *t0, bool *fails, bool *ended);
+/* Whether ref is one of them, and how it stands. */
+typedef struct sim_bk_devloop {
+    int64_t t0;              /* its start, ns */
+    unsigned expect_ms;
+    bool fails, ended;
+} sim_bk_devloop_t;
+bool sim_bk_devloop_build(const char *ref, sim_bk_devloop_t *out);
 /* History events: first, every build as it stands; then those after *gen
  * (the last generation seen, updated). */
 size_t sim_bk_devloop_events(arena_t *a, bool first, uint64_t *gen, Moby__Buildkit__V1__BuildHistoryEvent ***out);

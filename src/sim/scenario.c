@@ -184,7 +184,7 @@ static void build_start(size_t i, bool fails)
 {
     char tag[200];
     v2_image_tag(tag, sizeof tag, artifacts[i]);
-    sim_bk_build_started(artifacts[i], tag, fails);
+    sim_bk_build_started(artifacts[i], tag, fails, sim.opts.step_ms); /* a build lasts a step */
     build(i, "In Progress", NULL);
 }
 

@@ -19,9 +19,9 @@ print(refs[-1] if refs else "")' "$1"
 }
 has_ref() { [ -n "$(ref_of "$1")" ]; }
 
-# Each Skaffold build lasts 6 s (frontend, backend, worker in turn); the
-# BuildKit script would take 7.8 s, so each build's rest comes when Skaffold's ends.
-start_sim --buildkit-socket "$TMP/bkd.sock" --buildkit-dev-loop --buildkit-step 300 --step 6000 --idle-after 1
+# Each Skaffold build lasts 6 s (frontend, backend, worker in turn), and so
+# does the BuildKit build that makes its image.
+start_sim --buildkit-socket "$TMP/bkd.sock" --buildkit-dev-loop --step 6000 --idle-after 1
 bk_ready "$TMP/bkd.sock"
 BK="unix://$TMP/bkd.sock"
 start_ui live "$SKVIEW" -a "$ADDR" --buildkit "$BK" --no-config
