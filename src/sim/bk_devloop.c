@@ -98,8 +98,10 @@ bool sim_bk_devloop_build(const char *ref, sim_bk_devloop_t *out)
 {
     pthread_mutex_lock(&dl.mu);
     const dl_build_t *b = find(ref);
-    if (b)
-        *out = (sim_bk_devloop_t){b->t0, b->expect_ms, b->fails, b->t1 != 0};
+    if (b) {
+        *out = (sim_bk_devloop_t){b->t0, b->expect_ms, b->fails, b->t1 != 0, ""};
+        snprintf(out->image, sizeof out->image, "%s", b->image);
+    }
     pthread_mutex_unlock(&dl.mu);
     return b != NULL;
 }

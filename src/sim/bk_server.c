@@ -145,6 +145,17 @@ static int64_t now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* The exporter's "naming to" step names the build's image. */
+static void name_image(bk_sc_t *c, sim_bk_step_t *steps, size_t n, const char *image)
+{
+    char *text = arena_alloc(&c->arena, strlen(image) + 12);
+    sprintf(text, "naming to %s", image);
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < steps[i].msg->n_statuses; k++)
+            if (!strncmp(steps[i].msg->statuses[k]->id, "naming to ", 10))
+                steps[i].msg->statuses[k]->id = text;
+}
+
 /* A dev-loop build's script: stretched to last as long as Skaffold's build
  * (else paced by --buildkit-step); *scale is the percent used. */
 static size_t devloop_script(bk_sc_t *c, const sim_bk_devloop_t *d, unsigned *scale, sim_bk_step_t **steps)
@@ -156,7 +167,10 @@ static size_t devloop_script(bk_sc_t *c, const sim_bk_devloop_t *d, unsigned *sc
         unsigned stretched = d->expect_ms * 100 / (*steps)[n - 1].at_ms;
         *scale = stretched ? stretched : 1;
     }
-    return *scale == 100 ? n : sim_bk_script(&c->arena, ref, d->t0, *scale, steps);
+    if (*scale != 100)
+        n = sim_bk_script(&c->arena, ref, d->t0, *scale, steps);
+    name_image(c, *steps, n, d->image);
+    return n;
 }
 
 /* A dev-loop build: its script paced from its start (what is due at once,

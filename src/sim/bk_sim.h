@@ -86,6 +86,7 @@ typedef struct sim_bk_devloop {
     int64_t t0;              /* its start, ns */
     unsigned expect_ms;
     bool fails, ended;
+    char image[200];         /* what it exports, as the history names it */
 } sim_bk_devloop_t;
 bool sim_bk_devloop_build(const char *ref, sim_bk_devloop_t *out);
 /* History events: first, every build as it stands; then those after *gen

@@ -40,6 +40,7 @@ check_screen "the Artifacts pane: frontend built" live " frontend +Complete"
 keys live J
 check_screen "J on frontend: its finished build in the Build pane" live "8 Build  Building [0-9.]+s \(12/12\) FINISHED  ref $REF_F  "
 check_screen "J on frontend: its steps" live " => \[builder 4/4\] RUN go build -o /out/app ./cmd/app +[0-9.]+s"
+check_screen "J on frontend: the image it exported, as Skaffold tagged it" live " => => naming to docker\.io/library/frontend:v1\.8\.0-[0-9a-f]{7} "
 check_not_screen "J on frontend: no longer every build" live "ref $REF_F  \(every build\)"
 wait_for 20 has_ref worker
 REF_W=$(ref_of worker)
