@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # The docker dial (connect, POST /grpc, wait for the 101) runs off the
 # viewer's loop: against a socket that accepts and never answers
-# (tests/mute_socket.py), the viewer draws and answers keys while the dial
+# (tests/tools/mute_socket.py), the viewer draws and answers keys while the dial
 # still waits on its first connection, then says why it gave up and dials
 # again, still answering keys.
-source "$(dirname "$0")/../lib.sh"
-source "$(dirname "$0")/../tmux_lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
+source "$(dirname "$0")/../lib/tmux_lib.sh"
 echo "# faults injected: 1"
 PEER="$TMP/peer.out"
-python3 "$(dirname "$0")/../mute_socket.py" "$TMP/mute.sock" >"$PEER" 2>&1 &
+python3 "$(dirname "$0")/../tools/mute_socket.py" "$TMP/mute.sock" >"$PEER" 2>&1 &
 at_exit "kill $!"
 wait_for 10 grep -q '^listening on' "$PEER" || { echo "mute_socket.py did not start:"; cat "$PEER"; exit 1; }
 start_sim --no-generate

@@ -6,8 +6,8 @@
 # the running build, and the next one when it ends; J on a finished
 # artifact shows its build alone (no longer following every build); Enter
 # on an artifact being built follows its build live, then every build.
-source "$(dirname "$0")/../lib.sh"
-source "$(dirname "$0")/../tmux_lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
+source "$(dirname "$0")/../lib/tmux_lib.sh"
 bk_ready() { wait_for 10 "$SKVIEW" buildkit --buildkit "unix://$1" workers || { echo "no BuildKit on $1"; exit 1; }; }
 # ref_of IMAGE: the ref of the newest build exporting docker.io/library/IMAGE ("" if none yet).
 ref_of() {

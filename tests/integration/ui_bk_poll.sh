@@ -5,8 +5,8 @@
 # with Info, whose calls mark the poll's ticks. Hidden (a Skaffold pane
 # focused at 100 columns): two ticks pass with no DiskUsage nor
 # ListWorkers; shown again (8): both asked at once, then again a tick later.
-source "$(dirname "$0")/../lib.sh"
-source "$(dirname "$0")/../tmux_lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
+source "$(dirname "$0")/../lib/tmux_lib.sh"
 CALLS="$TMP/calls.log"
 count() { grep -Fcx "$1" "$CALLS"; }
 INFO="(unknown)"   # Info on a pre-v0.11 daemon: an unknown method (UNIMPLEMENTED)
