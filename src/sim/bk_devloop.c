@@ -99,7 +99,7 @@ bool sim_bk_devloop_build(const char *ref, sim_bk_devloop_t *out)
     pthread_mutex_lock(&dl.mu);
     const dl_build_t *b = find(ref);
     if (b) {
-        *out = (sim_bk_devloop_t){b->t0, b->expect_ms, b->fails, b->t1 != 0, ""};
+        *out = (sim_bk_devloop_t){b->t0, b->t1, b->expect_ms, b->fails, b->t1 != 0, b->ok, ""};
         snprintf(out->image, sizeof out->image, "%s", b->image);
     }
     pthread_mutex_unlock(&dl.mu);
@@ -114,7 +114,9 @@ static Moby__Buildkit__V1__BuildHistoryEvent *event(arena_t *a, const dl_build_t
                        .created_ns = b->t0, .completed_ns = complete ? b->t1 : 0, .cached = 2, .total = 12,
                        .done = complete ? (b->ok ? 12 : 10) : 0};
     if (complete && !b->ok)
-        h.error = "process \"/bin/sh -c go build -o /out/app ./cmd/app\" did not complete successfully: exit code: 1";
+        h.error = b->fails ? "process \"/bin/sh -c go build -o /out/app ./cmd/app\" did not complete successfully: "
+                             "exit code: 1"
+                           : "context canceled";
     return sim_bk_hist_event(a, type, &h);
 }
 

@@ -308,7 +308,7 @@ static Google__Protobuf__Timestamp *secs(arena_t *a, int64_t s)
     return t;
 }
 
-static Google__Protobuf__Timestamp *ns_ts(arena_t *a, int64_t ns)
+Google__Protobuf__Timestamp *sim_bk_ts(arena_t *a, int64_t ns)
 {
     Google__Protobuf__Timestamp *t = secs(a, ns / 1000000000LL);
     t->nanos = (int32_t)(ns % 1000000000LL);
@@ -357,8 +357,8 @@ Moby__Buildkit__V1__BuildHistoryEvent *sim_bk_hist_event(arena_t *a, int type, c
     r->frontend = "dockerfile.v0";
     PUSH(a, r, frontendattrs, moby__buildkit__v1__build_history_record__frontend_attrs_entry__init_kv(
                                   a, "filename", "Dockerfile"));
-    r->createdat = ns_ts(a, h->created_ns);
-    r->completedat = h->completed_ns ? ns_ts(a, h->completed_ns) : NULL;
+    r->createdat = sim_bk_ts(a, h->created_ns);
+    r->completedat = h->completed_ns ? sim_bk_ts(a, h->completed_ns) : NULL;
     r->numcachedsteps = h->cached;
     r->numtotalsteps = h->total;
     r->numcompletedsteps = h->done;

@@ -173,9 +173,43 @@ static size_t devloop_script(bk_sc_t *c, const sim_bk_devloop_t *d, unsigned *sc
     return n;
 }
 
+/* A canceled build's last message: every step sent as started and not
+ * completed (steps[0..sent)) ends at `at` with "context canceled", as
+ * BuildKit ends them when its client goes. */
+static Moby__Buildkit__V1__StatusResponse *canceled(bk_sc_t *c, const sim_bk_step_t *steps, size_t sent,
+                                                    int64_t at)
+{
+    Moby__Buildkit__V1__StatusResponse *m = arena_alloc(&c->arena, sizeof *m);
+    moby__buildkit__v1__status_response__init(m);
+    m->vertexes = arena_alloc(&c->arena, 64 * sizeof *m->vertexes);
+    for (size_t i = sent; i-- > 0;) /* the newest state of each vertex */
+        for (size_t k = 0; k < steps[i].msg->n_vertexes && m->n_vertexes < 64; k++) {
+            const Moby__Buildkit__V1__Vertex *v = steps[i].msg->vertexes[k];
+            bool seen = false;
+            for (size_t j = 0; j < m->n_vertexes && !seen; j++)
+                seen = !strcmp(m->vertexes[j]->digest, v->digest);
+            if (!seen)
+                m->vertexes[m->n_vertexes++] = (Moby__Buildkit__V1__Vertex *)v;
+        }
+    size_t n = 0;
+    for (size_t j = 0; j < m->n_vertexes; j++) {
+        const Moby__Buildkit__V1__Vertex *v = m->vertexes[j];
+        if (!v->started || v->completed)
+            continue;
+        Moby__Buildkit__V1__Vertex *x = arena_alloc(&c->arena, sizeof *x);
+        *x = *v;
+        x->completed = sim_bk_ts(&c->arena, at);
+        x->error = "context canceled";
+        m->vertexes[n++] = x;
+    }
+    m->n_vertexes = n;
+    return m;
+}
+
 /* A dev-loop build: its script paced from its start (what is due at once,
- * as v0.11+ replays to a late reader), the rest at once when it ended; the
- * last message waits for its end. */
+ * as v0.11+ replays to a late reader), the rest at once when it ended (or,
+ * canceled, its running steps canceled); the last message waits for its
+ * end. */
 static void devloop_status(bk_sc_t *c, const char *ref, sim_bk_devloop_t d)
 {
     unsigned scale;
@@ -187,6 +221,11 @@ static void devloop_status(bk_sc_t *c, const char *ref, sim_bk_devloop_t d)
             if (!pause_ms(c, 20))
                 return;
             sim_bk_devloop_build(ref, &d);
+        }
+        if (d.ended && !d.ok && !d.fails && due > d.t1) { /* canceled before this step */
+            if (send_msg(c, &canceled(c, steps, i, d.t1)->base))
+                finish(c, GRPC_STATUS_OK, NULL);
+            return;
         }
         if (!send_msg(c, &steps[i].msg->base))
             return;

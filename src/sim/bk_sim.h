@@ -75,6 +75,8 @@ typedef struct sim_bk_hist {
     int cached, total, done;
 } sim_bk_hist_t;
 Moby__Buildkit__V1__BuildHistoryEvent *sim_bk_hist_event(arena_t *a, int type, const sim_bk_hist_t *h);
+/* ns since the epoch as a Timestamp in arena. */
+Google__Protobuf__Timestamp *sim_bk_ts(arena_t *a, int64_t ns);
 
 /* bk_devloop.c: the scenario's Skaffold builds as BuildKit builds. tag is
  * the image as Skaffold tagged it ("frontend:v1.8.0-3f2a1b0"); fails picks
@@ -83,9 +85,9 @@ void sim_bk_build_started(const char *artifact, const char *tag, bool fails, uns
 void sim_bk_build_ended(const char *artifact, bool ok);
 /* Whether ref is one of them, and how it stands. */
 typedef struct sim_bk_devloop {
-    int64_t t0;              /* its start, ns */
+    int64_t t0, t1;          /* its start and end (0: running), ns */
     unsigned expect_ms;
-    bool fails, ended;
+    bool fails, ended, ok;   /* ended and not ok, not scripted to fail: canceled */
     char image[200];         /* what it exports, as the history names it */
 } sim_bk_devloop_t;
 bool sim_bk_devloop_build(const char *ref, sim_bk_devloop_t *out);

@@ -179,12 +179,13 @@ static void build(size_t i, const char *status, const sim_fail_t *f)
 }
 
 /* A build starts: Skaffold's events, and the BuildKit build that makes the
- * image it tagged (fails: the build will fail). */
-static void build_start(size_t i, bool fails)
+ * image it tagged (fails: the build will fail; it is to last that many
+ * steps). */
+static void build_start(size_t i, bool fails, unsigned steps)
 {
     char tag[200];
     v2_image_tag(tag, sizeof tag, artifacts[i]);
-    sim_bk_build_started(artifacts[i], tag, fails, sim.opts.step_ms); /* a build lasts a step */
+    sim_bk_build_started(artifacts[i], tag, fails, steps * sim.opts.step_ms);
     build(i, "In Progress", NULL);
 }
 
@@ -219,9 +220,10 @@ static bool run_builds(sim_plot_t plot, sim_outcome_t *o)
     for (size_t k = 0; k < n; k++) {
         size_t i = which[k];
         bool fails = (plot == PLOT_BUILD_ERR || plot == PLOT_BUILD_CANCEL) && i == 1 % n_artifacts;
-        build_start(i, fails);
+        bool parallel = plot == PLOT_BUILD_CANCEL && k == 0 && n > 1;
+        build_start(i, fails, parallel ? 2 : 1); /* the parallel one is canceled after one */
         v2_out_build_steps(artifacts[i], rollout + 1, true);
-        if (plot == PLOT_BUILD_CANCEL && k == 0 && n > 1)
+        if (parallel)
             continue; /* builds in parallel with the next one */
         if (!step())
             return false;
