@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <grpc/status.h>
 #include "core/common.h"
 #include "core/xalloc.h"
@@ -160,7 +159,7 @@ static int follow_again(bk_session_t *s, const char *ref)
     bk_model_status_reset(m, ref);
     status_ctx_t *c = xmalloc(sizeof *c);
     *c = (status_ctx_t){s, s->status_gen};
-    s->status_call = bk_status(s->client, ref, status_msg, status_end, c);
+    s->status_call = bk_client_status(s->client, ref, status_msg, status_end, c);
     m->status_running = s->status_call != NULL;
     if (!s->status_call) {
         free(c);
@@ -261,7 +260,7 @@ static void du_end(void *arg, int code, const char *msg)
 static void refresh_cache(bk_session_t *s)
 {
     if (s->client && may_ask(s->model.du_running, s->model.du_err))
-        s->model.du_running = bk_disk_usage(s->client, NULL, 0, du_msg, du_end, s) != NULL;
+        s->model.du_running = bk_client_disk_usage(s->client, NULL, 0, du_msg, du_end, s) != NULL;
 }
 
 static void workers_msg(void *arg, const ProtobufCMessage *m)
@@ -279,7 +278,7 @@ static void workers_end(void *arg, int code, const char *msg)
 static void refresh_workers(bk_session_t *s)
 {
     if (may_ask(s->model.workers_running, s->model.workers_err))
-        s->model.workers_running = bk_list_workers(s->client, workers_msg, workers_end, s) != NULL;
+        s->model.workers_running = bk_client_list_workers(s->client, workers_msg, workers_end, s) != NULL;
 }
 
 static void info_msg(void *arg, const ProtobufCMessage *m)
@@ -330,7 +329,7 @@ static void start_history(bk_session_t *s)
         return;
     moby__buildkit__v1__build_history_request__init(&s->history_req);
     m->history_err[0] = 0;
-    m->history_running = bk_history(s->client, &s->history_req, history_msg, history_end, s) != NULL;
+    m->history_running = bk_client_history(s->client, &s->history_req, history_msg, history_end, s) != NULL;
 }
 
 /* ---- Prune ---------------------------------------------------------------------- */
@@ -374,7 +373,7 @@ static int prune(bk_session_t *s, const bk_prune_opts_t *o)
     req.keepduration = o->keep_duration;
     req.reservedspace = o->keep_bytes;
     bk_model_prune_begin(&s->model);
-    if (!bk_prune(s->client, &req, prune_msg, prune_end, s)) {
+    if (!bk_client_prune(s->client, &req, prune_msg, prune_end, s)) {
         s->model.pruning = false;
         say(s, true, "prune: cannot start the call");
     } else {
@@ -409,7 +408,7 @@ static void conn_changed(void *arg, live_conn_t conn, const char *detail, uint64
  * connected; a refusal, lost again). */
 static void ask_all(bk_session_t *s)
 {
-    bk_info(s->client, info_msg, info_end, s);
+    bk_client_info(s->client, info_msg, info_end, s);
     refresh_workers(s);
     refresh_cache(s);
     start_history(s);
@@ -511,9 +510,7 @@ bk_time_t bk_session_now(const bk_session_t *s)
 {
     if (!s->live)
         return bk_progress_last_time(s->model.progress);
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+    return wall_ns();
 }
 
 /* ---- the replay ---------------------------------------------------------------------- */

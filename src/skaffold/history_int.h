@@ -1,4 +1,4 @@
-/* Private to src/model: the event history, a bounded ring of packed LogEntry
+/* Private to src/skaffold: the event history, a bounded ring of packed LogEntry
  * messages. Packed protobuf is about a tenth of the unpacked tree, which is
  * what keeps 100,000 entries near 15 MB. Each slot is one malloc'd blob: a
  * 4-byte length, one byte of the resets inferred before the entry (what
