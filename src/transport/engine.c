@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <grpc/grpc.h>
 #include <grpc/grpc_posix.h>
 #include <grpc/grpc_security.h>
@@ -53,7 +54,9 @@ struct eng_call {
     eng_t *e;
     eng_call_t *next;                /* in e->calls, loop thread only */
     eng_req_t req;
-    grpc_call *call;
+    grpc_call *call;                 /* NULL while the descriptor is being dialled */
+    gpr_timespec deadline;
+    bool cancel_pending;             /* cancelled before it started (a dial was running) */
     eng_tag_t tag_md, tag_recv, tag_status;
     grpc_metadata_array md_initial, md_trailing;
     grpc_byte_buffer *send_buf, *recv_buf;
@@ -73,6 +76,10 @@ struct eng {
     eng_dial_fn dial;                /* NULL: gRPC connects to target itself */
     void *dial_arg;
     bool redial;                     /* dialled: the connection is gone, dial before the next call */
+    bool dialing, cq_shut;           /* a dial runs on libuv's pool; the queue was shut down */
+    uv_work_t dial_work;
+    int dial_fd;                     /* the dial's result, and its sentence when -1 */
+    char dial_err[768];
     grpc_completion_queue *cq;
     uv_thread_t thread;
     bool thread_running, stopping;
@@ -408,10 +415,12 @@ static void call_free(eng_call_t *c)
  * completion-queue thread then drains it and posts ENG_EV_EXIT. */
 static void check_stopped(eng_t *e)
 {
-    if (!e->stopping || e->calls || !e->ch)
+    if (!e->stopping || e->calls || e->dialing || e->cq_shut)
         return;
-    grpc_channel_destroy(e->ch);
+    if (e->ch)
+        grpc_channel_destroy(e->ch);
     e->ch = NULL;
+    e->cq_shut = true;
     grpc_completion_queue_shutdown(e->cq);
 }
 
@@ -570,11 +579,22 @@ static int start_batches(eng_call_t *c)
     return 0;
 }
 
+/* Starts c on the channel: 0, or -1 with nothing pending. */
+static int call_start(eng_t *e, eng_call_t *c)
+{
+    grpc_slice m = grpc_slice_from_static_string(c->req.method);
+    c->call = grpc_channel_create_call(e->ch, NULL, GRPC_PROPAGATE_DEFAULTS, e->cq, m, NULL, c->deadline, NULL);
+    uv_mutex_lock(&e->mu);
+    int rc = c->call ? start_batches(c) : -1;
+    uv_mutex_unlock(&e->mu);
+    return rc;
+}
+
 eng_call_t *eng_call(eng_t *e, const eng_req_t *req)
 {
-    if (e->stopping || !e->ch)
+    if (e->stopping || (!e->ch && !e->dialing))
         return NULL;
-    if (e->dial && e->redial)
+    if (e->dial && e->redial && !e->dialing)
         channel_redial(e);
     eng_call_t *c = xcalloc(1, sizeof *c);
     c->e = e;
@@ -586,19 +606,14 @@ eng_call_t *eng_call(eng_t *e, const eng_req_t *req)
     grpc_metadata_array_init(&c->md_trailing);
     c->details = grpc_empty_slice();
     c->send_buf = rpc_pack(req->request);
-    gpr_timespec deadline = req->deadline_ms
+    c->deadline = req->deadline_ms
         ? gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC), gpr_time_from_millis(req->deadline_ms, GPR_TIMESPAN))
         : gpr_inf_future(GPR_CLOCK_REALTIME);
-    grpc_slice m = grpc_slice_from_static_string(req->method);
-    c->call = grpc_channel_create_call(e->ch, NULL, GRPC_PROPAGATE_DEFAULTS, e->cq, m, NULL, deadline, NULL);
-    uv_mutex_lock(&e->mu);
-    int rc = c->call ? start_batches(c) : -1;
-    uv_mutex_unlock(&e->mu);
-    if (rc != 0) {
+    if (!e->dialing && call_start(e, c) != 0) {
         call_free(c); /* nothing is pending when the first batch failed */
         return NULL;
     }
-    c->next = e->calls;
+    c->next = e->calls; /* while dialing: started once the descriptor is there */
     e->calls = c;
     return c;
 }
@@ -607,6 +622,8 @@ void eng_cancel(eng_call_t *c)
 {
     if (c && c->call)
         grpc_call_cancel(c->call, NULL);
+    else if (c)
+        c->cancel_pending = true;
 }
 
 /* ---- connection supervision ------------------------------------------------- */
@@ -691,17 +708,71 @@ int eng_keepalive_ms(void)
     return ms > 0 && ms < 3600000 ? (int)ms : 360000;
 }
 
-/* The channel over a dialled descriptor, or, when the dial failed, a lame
+/* ---- the dial, off the loop thread ------------------------------------------------ */
+
+/* The channel over the dialled descriptor, or, when the dial failed, a lame
  * channel whose calls end UNAVAILABLE with the dial's sentence (the client
  * then retries as for any lost server, and the next call dials again). */
 static grpc_channel *channel_dialled(eng_t *e, grpc_channel_credentials *creds, const grpc_channel_args *ca)
 {
-    char err[768];
-    int fd = e->dial(e->dial_arg, err, sizeof err);
-    e->redial = fd < 0;
-    if (fd < 0)
-        return grpc_lame_client_channel_create(e->target, GRPC_STATUS_UNAVAILABLE, err);
+    e->redial = e->dial_fd < 0;
+    if (e->dial_fd < 0)
+        return grpc_lame_client_channel_create(e->target, GRPC_STATUS_UNAVAILABLE, e->dial_err);
+    int fd = e->dial_fd;
+    e->dial_fd = -1;
     return grpc_channel_create_from_fd(e->target, fd, creds, ca);
+}
+
+static grpc_channel *channel_new(eng_t *e);
+
+/* A pool thread: the dial may wait (a socket that accepts and never
+ * answers) without holding the loop. */
+static void dial_run(uv_work_t *w)
+{
+    eng_t *e = w->data;
+    e->dial_fd = e->dial(e->dial_arg, e->dial_err, sizeof e->dial_err);
+}
+
+/* Ends a call that never started (stopped or cancelled while dialling). */
+static void pending_end(eng_t *e, eng_call_t *c, grpc_status_code code, const char *msg)
+{
+    c->status = code;
+    grpc_slice_unref(c->details);
+    c->details = grpc_slice_from_copied_string(msg);
+    call_ended(e, c);
+}
+
+/* Back on the loop: the channel, then the calls that waited for it. */
+static void dial_done(uv_work_t *w, int status)
+{
+    eng_t *e = w->data;
+    e->dialing = false;
+    if (e->stopping && e->dial_fd >= 0)
+        close(e->dial_fd), e->dial_fd = -1;
+    if (!e->stopping && status == 0)
+        e->ch = channel_new(e);
+    eng_call_t *next;
+    for (eng_call_t *c = e->calls; c; c = next) {
+        next = c->next;
+        if (c->call)
+            continue;
+        if (e->stopping || c->cancel_pending || !e->ch)
+            pending_end(e, c, GRPC_STATUS_CANCELLED, "cancelled while dialling");
+        else if (call_start(e, c) != 0)
+            pending_end(e, c, GRPC_STATUS_INTERNAL, "cannot start the call");
+    }
+    check_stopped(e);
+}
+
+static void dial_start(eng_t *e)
+{
+    e->dial_work.data = e;
+    e->dial_fd = -1;
+    e->dialing = uv_queue_work(e->loop, &e->dial_work, dial_run, dial_done) == 0;
+    if (!e->dialing) { /* cannot fail on Linux: dial here, as before */
+        dial_run(&e->dial_work);
+        e->ch = channel_new(e);
+    }
 }
 
 static grpc_channel *channel_new(eng_t *e)
@@ -732,11 +803,14 @@ static grpc_channel *channel_new(eng_t *e)
     return ch;
 }
 
-/* Calls still running on the old channel keep it alive until they end. */
+/* Calls still running on the old channel keep it alive until they end;
+ * the new one comes when the dial is done (dial_done). */
 static void channel_redial(eng_t *e)
 {
-    grpc_channel_destroy(e->ch);
-    e->ch = channel_new(e);
+    if (e->ch)
+        grpc_channel_destroy(e->ch);
+    e->ch = NULL;
+    dial_start(e);
 }
 
 static int handles_init(eng_t *e)
@@ -783,8 +857,11 @@ eng_t *eng_new_dialled(uv_loop_t *loop, const char *target, eng_dial_fn dial, vo
     e->dial_arg = dial_arg;
     gpr_set_log_function(eng_log);
     grpc_init();
-    e->ch = channel_new(e);
     e->cq = grpc_completion_queue_create_for_next(NULL);
+    if (dial)
+        dial_start(e); /* calls wait for the descriptor */
+    else
+        e->ch = channel_new(e);
     int rc = uv_thread_create(&e->thread, cq_main, e);
     if (rc < 0) {
         fprintf(stderr, "skview: %s: uv_thread_create: %s\n", who, uv_strerror(rc));
@@ -809,7 +886,7 @@ void eng_stop(eng_t *e, void (*done)(void *), void *arg)
     e->stop_arg = arg;
     uv_timer_stop(&e->retry);
     for (eng_call_t *c = e->calls; c; c = c->next)
-        grpc_call_cancel(c->call, NULL);
+        eng_cancel(c); /* those waiting for a dial end when it is done */
     resume_stalled(e); /* a stalled stream must see its end */
     check_stopped(e);
 }
