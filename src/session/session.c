@@ -76,7 +76,7 @@ static void write_stats(const session_t *s)
     FILE *f = path && *path && s->client_used ? fopen(path, "a") : NULL;
     if (!f)
         return;
-    const live_stats_t *st = &s->state_stats;
+    const sk_client_stats_t *st = &s->state_stats;
     double secs = (double)(st->v2_applogs_last_ns - st->v2_applogs_first_ns) / 1e9;
     fprintf(f, "entries %llu v2events %llu applogs %llu applogs_s %.3f\n", (unsigned long long)st->entries,
             (unsigned long long)st->v2_events, (unsigned long long)st->v2_applogs, secs);
@@ -343,15 +343,15 @@ int session_live_start_opts(session_t *s, const char *addr, const session_live_o
                         .on_v2_avail = live_v2_avail, .on_error = live_error};
     /* A one-shot's GetStates are its own barriers (run.c): none of the
      * client's, which would reconcile a stalled replay's mirror. */
-    live_opts_t lo = {.addr = addr, .reconnect = o->reconnect, .manual_state = o->until_history,
+    sk_client_opts_t lo = {.addr = addr, .reconnect = o->reconnect, .manual_state = o->until_history,
                       .no_v1 = o->no_v1};
     s->opts = *o;
     s->addr = addr;
     s->v2merge = v2merge_new(s->loop, 0, live_v2_merged, s);
     if (!s->v2merge)
         return -1;
-    s->client = live_client_new(s->loop, &lo, &cb);
-    return s->client && (o->calls_only || !live_client_start(s->client)) ? 0 : -1;
+    s->client = sk_client_new(s->loop, &lo, &cb);
+    return s->client && (o->calls_only || !sk_client_start(s->client)) ? 0 : -1;
 }
 
 /* ---- the replay source -------------------------------------------------------- */
@@ -431,12 +431,12 @@ void session_close(session_t *s)
     s->v2merge = NULL;
 }
 
-static void on_client_stopped(void *arg, const live_result_t *r)
+static void on_client_stopped(void *arg, const sk_result_t *r)
 {
     session_t *s = arg;
-    live_client_stats(s->client, &s->state_stats);
+    sk_client_stats(s->client, &s->state_stats);
     s->client_used = true;
-    live_client_free(s->client);
+    sk_client_free(s->client);
     s->client = NULL;
     s->stopped(s->stopped_arg);
 }
@@ -446,7 +446,7 @@ void session_stop(session_t *s, void (*done)(void *arg), void *arg)
     s->stopped = done;
     s->stopped_arg = arg;
     if (s->client)
-        live_client_stop(s->client, on_client_stopped, s);
+        sk_client_stop(s->client, on_client_stopped, s);
     else
         done(arg);
 }
@@ -459,7 +459,7 @@ typedef struct call_ctx {
     bool enabled;
 } call_ctx_t;
 
-static void on_call_done(void *arg, const live_result_t *res)
+static void on_call_done(void *arg, const sk_result_t *res)
 {
     call_ctx_t *c = arg;
     session_t *s = c->s;
@@ -486,8 +486,8 @@ static call_ctx_t *call_ctx(session_t *s, session_cmd_t cmd, bool enabled)
 static int execute(session_t *s, session_cmd_t cmd)
 {
     call_ctx_t *c = call_ctx(s, cmd, true);
-    if (live_execute(s->client, cmd == SESSION_CMD_BUILD, cmd == SESSION_CMD_SYNC,
-                     cmd == SESSION_CMD_DEPLOY, on_call_done, c)) {
+    if (sk_client_execute(s->client, cmd == SESSION_CMD_BUILD, cmd == SESSION_CMD_SYNC,
+                          cmd == SESSION_CMD_DEPLOY, on_call_done, c)) {
         free(c);
         session_say(s, true, "%s: not connected", session_cmd_name(cmd));
         return -1;
@@ -501,15 +501,15 @@ static int toggle(session_t *s, session_cmd_t cmd)
     vm_loop_t lp;
     vm_loop(s->model, &lp);
     bool cur;
-    live_trigger_t which;
+    sk_trigger_t which;
     if (cmd == SESSION_CMD_AUTO_BUILD)
-        which = LIVE_TRIGGER_BUILD, cur = lp.auto_build;
+        which = SK_TRIGGER_BUILD, cur = lp.auto_build;
     else if (cmd == SESSION_CMD_AUTO_SYNC)
-        which = LIVE_TRIGGER_SYNC, cur = lp.auto_sync;
+        which = SK_TRIGGER_SYNC, cur = lp.auto_sync;
     else
-        which = LIVE_TRIGGER_DEPLOY, cur = lp.auto_deploy;
+        which = SK_TRIGGER_DEPLOY, cur = lp.auto_deploy;
     call_ctx_t *c = call_ctx(s, cmd, !cur);
-    if (live_auto(s->client, which, !cur, on_call_done, c)) {
+    if (sk_client_auto(s->client, which, !cur, on_call_done, c)) {
         free(c);
         session_say(s, true, "%s: not connected", session_cmd_name(cmd));
         return -1;

@@ -28,7 +28,7 @@
 #include <uv.h>
 #include "transport/client.h"
 #include "sources/dedup.h"
-#include "sources/recorder.h"
+#include "sources/rec_live.h"
 #include "sources/replay.h"
 #include "sources/v2merge.h"
 #include "skaffold/model.h"
@@ -110,7 +110,7 @@ typedef struct session {
     session_hooks_t hooks;
 
     /* live */
-    live_client_t *client;
+    sk_client_t *client;
     const char *addr;
     live_conn_t conn;
     char conn_detail[256];
@@ -121,7 +121,7 @@ typedef struct session {
     bool connected_once;       /* a server answered at addr once */
     recorder_t rec;            /* --record: the same recorder as `skview record` */
     bool recording;
-    live_stats_t state_stats;  /* the client's counts at its stop, for SKVIEW_STATS */
+    sk_client_stats_t state_stats;  /* the client's counts at its stop, for SKVIEW_STATS */
     bool client_used;          /* state_stats is set */
     /* Whether the server serves Skaffold 2.x's v2 API (the tasks, Skaffold's
      * output, the application's logs): V2_UNKNOWN until a v2 stream answers;
@@ -214,7 +214,7 @@ typedef enum session_call_kind { SESSION_CALL_EXECUTE, SESSION_CALL_AUTO, SESSIO
 typedef struct session_call {
     session_call_kind_t kind;
     bool build, sync, deploy;      /* EXECUTE */
-    live_trigger_t trigger;        /* AUTO */
+    sk_trigger_t trigger;        /* AUTO */
     bool enabled;
     const Proto__Event *event;     /* EMIT */
     int (*done)(void *arg, int code, const char *message);  /* returns the exit status */
@@ -238,7 +238,7 @@ replay_t *session_replay_open(session_t *s, const char *path, double speed, char
  * change; no hook is called per entry. The caller sets on_error/on_warning. */
 source_sink_t session_file_sink(session_t *s);
 
-/* Stops the live client (if any): done(arg) runs on the loop thread once it
+/* Stops the Skaffold client (if any): done(arg) runs on the loop thread once it
  * is gone (at once without one). */
 void session_stop(session_t *s, void (*done)(void *arg), void *arg);
 /* Closes the replay's handles (the loop then ends); after session_stop's

@@ -16,7 +16,7 @@
 #include "ui/prompt_hist.h"
 #include "ui/view.h"
 
-#define UI_FRAME_MS 33         /* at most 30 frames per second */
+#define UI_FRAME_MS 35         /* under 30 frames a second, with room for a key's own frame */
 #define UI_ANIM_MS 125         /* spinner and countdown, only while running */
 #define UI_MSG_MS 5000         /* a message on the status line, then gone */
 #define UI_MSG_ERROR_MS 10000  /* an error message */

@@ -271,7 +271,11 @@ int input_dispatch(ui_t *ui, action_t a)
 {
     view_t *v = &ui->views[ui->focus];
     view_settle(ui, v);
-    int r = v->ops->action ? v->ops->action(ui, v, a) : UI_PASS;
+    int r = UI_PASS;
+    if (ui->focus == PANE_ARTIFACTS && (a == ACT_DETAILS || a == ACT_LOG_JUMP))
+        r = bk_ui_artifact(ui); /* its BuildKit build, when one exports its image */
+    if (r == UI_PASS && v->ops->action)
+        r = v->ops->action(ui, v, a);
     if (r == UI_PASS)
         r = view_action(ui, v, a);
     if (r != UI_PASS)

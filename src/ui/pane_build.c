@@ -289,7 +289,7 @@ static int build_expand(ui_t *ui, view_t *v)
     if (r->kind == ROW_BUILD) {
         const bk_build_t *bd = &b->m->builds.b[r->vertex];
         ui_message(ui, false, "%s build %s", bd->active ? "following" : "replaying", bd->ref);
-        bk_ui_follow(ui, bd->ref);
+        bk_ui_follow(ui, bd->ref, bd->active);
         return UI_REDRAW;
     }
     long vi = (long)r->vertex;
@@ -319,7 +319,9 @@ static void build_summary(const ui_t *ui, view_t *v, char *buf, size_t len)
     } else if (b->picking && b->m->no_history) {
         snprintf(buf, len, "%s", BK_NO_HISTORY);
     } else if (b->picking) {
-        snprintf(buf, len, "%zu builds: Enter follows one%s", b->m->builds.n, b->m->history_err[0] ? " (history failed)" : "");
+        snprintf(buf, len, "%zu builds: Enter follows one%s%s", b->m->builds.n,
+                 b->m->follow_all ? "; every build that runs is followed" : "",
+                 b->m->history_err[0] ? " (history failed)" : "");
     } else if (b->m->status_waiting) {
         snprintf(buf, len, "waiting for build %.40s to start", b->m->ref);
     } else {
@@ -327,10 +329,11 @@ static void build_summary(const ui_t *ui, view_t *v, char *buf, size_t len)
         bk_progress_counts(b->m->progress, &done, &total);
         bool failed = bk_progress_failed(b->m->progress) != NULL;
         bool finished = final(b) && total && done == total && !failed;
-        snprintf(buf, len, "Building %.1fs (%u/%u)%s%s%s%.40s",
+        snprintf(buf, len, "Building %.1fs (%u/%u)%s%s%s%.40s%s",
                  (double)bk_progress_elapsed_ns(b->m->progress, bk_ui_now(ui)) / 1e9, done, total,
                  finished ? " FINISHED" : "", failed ? " ERROR" : "",
-                 b->s->live ? "  ref " : "", b->s->live ? b->m->ref : "");
+                 b->s->live ? "  ref " : "", b->s->live ? b->m->ref : "",
+                 b->m->follow_all ? "  (every build)" : "");
     }
 }
 

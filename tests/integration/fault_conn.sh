@@ -6,9 +6,9 @@
 # port it connects by itself and its mirror (SKVIEW_DUMP_STATE) ends equal to
 # GetState. The three run side by side to keep the wall time down (the
 # stalled one waits out gRPC's 20 s connect timeout).
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
-source tests/fault_lib.sh
+source tests/lib/fault_lib.sh
 faults=0
 
 p_none=$(free_port); p_refuse=$(free_port); p_stall=$(free_port)
@@ -33,6 +33,8 @@ check_screen "refusing: says it is reconnecting, and why" 10 refuse \
 check_cmd "refusing: still running" alive refuse
 
 # ---- stalled: accepted, never a byte of HTTP/2 -----------------------------------
+# (waits for the first frame: under ASan the viewer may not have drawn yet)
+wait_until 10 'screen stall | head -1 | grep -q .'
 s=$(screen stall | head -1)
 check_match "stalled: not shown as connected" "connecting 127\.0\.0\.1:$p_stall" "$s"
 keys stall '?'

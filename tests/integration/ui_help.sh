@@ -3,8 +3,8 @@
 # with their help and the replay keys under "Elsewhere"; in the Logs view,
 # its own keys (s solos there: sync is not a key there); in a replay, the
 # replay keys, the dev-loop keys under "Elsewhere" (live only).
-source "$(dirname "$0")/../lib.sh"
-source "$(dirname "$0")/../tmux_lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
+source "$(dirname "$0")/../lib/tmux_lib.sh"
 
 start_sim --seed 3 --interval 400
 start_ui v "$SKVIEW" -a "$ADDR" --no-config
