@@ -432,7 +432,7 @@ static void on_poll(uv_timer_t *t)
     if (s->shown & BK_SHOWN_CACHE)
         refresh_cache(s);
     if (!s->shown && !s->model.history_running && !s->model.status_running)
-        bk_info(s->client, info_msg, info_end, s);
+        bk_client_info(s->client, info_msg, info_end, s);
 }
 
 /* The panes on screen: those that appear are asked at once. */
