@@ -236,6 +236,33 @@ static void build_text(const ui_t *ui, view_t *v, size_t i, strbuf_t *out)
     }
 }
 
+/* A row's item, so that the cursor stays on it as rows come and go (a
+ * step's log tail grows above it, a build is picked): the vertex by its
+ * digest and what of it the row is, a log line by its number in the
+ * vertex's whole log; a build of the list by its ref. */
+static void build_key(const ui_t *ui, view_t *v, size_t i, strbuf_t *key, strbuf_t *parent)
+{
+    static const char *const what[] = {"step", "status", "log", "warning", "rule", "head", "dropped", "line"};
+    const row_t *r = view_row(ui, v, i);
+    if (!r)
+        return;
+    if (r->kind == ROW_BUILD) {
+        sb_printf(key, "build %s", ui->bk->m->builds.b[r->vertex].ref);
+        return;
+    }
+    const bk_vertex_t *vx = bk_progress_vertex(ui->bk->m->progress, r->vertex);
+    const char *d = vx->digest ? vx->digest : "";
+    sb_printf(key, "%s %s", what[r->kind], d);
+    if (r->kind != ROW_VERTEX)
+        sb_printf(parent, "step %s", d);
+    if (r->kind == ROW_STATUS)
+        sb_printf(key, " %s", vx->statuses[r->item].id ? vx->statuses[r->item].id : "");
+    else if (r->kind == ROW_LOG || r->kind == ROW_FAIL_LINE)
+        sb_printf(key, " %llu", (unsigned long long)(vx->log.dropped + r->item));
+    else if (r->kind != ROW_VERTEX)
+        sb_printf(key, " %zu", r->item);
+}
+
 static const char *build_kind(const ui_t *ui, view_t *v, size_t i)
 {
     static const char *const names[] = {"step", "status", "log", "warning", "error", "error", "error", "error", "build"};
@@ -347,6 +374,7 @@ const view_ops_t pane_build_ops = {
     .draw_row = build_draw,
     .row_text = build_text,
     .row_kind = build_kind,
+    .row_key = build_key,
     .details = build_details,
     .action = build_action,
     .summary = build_summary,

@@ -55,6 +55,27 @@ static void workers_text(const ui_t *ui, view_t *v, size_t i, strbuf_t *out)
         row_line(ui, r, out);
 }
 
+/* A row's item: its worker by ID (the first word of the worker's first
+ * line) and its place among that worker's lines, so that the cursor stays
+ * on it when a refresh lists the workers in another order. */
+static void workers_key(const ui_t *ui, view_t *v, size_t i, strbuf_t *key, strbuf_t *parent)
+{
+    const wrow_t *r = view_row(ui, v, i);
+    if (!r)
+        return;
+    const bk_workers_t *w = &ui->bk->m->workers;
+    size_t head = r->line;
+    while (head > 0 && w->line[head - 1].worker == w->line[r->line].worker)
+        head--;
+    const char *id = w->line[head].text;
+    int n = (int)strcspn(id, " ");
+    sb_printf(key, "worker %.*s", n, id);
+    if (head == r->line)
+        return;
+    sb_printf(parent, "worker %.*s", n, id);
+    sb_printf(key, " %zu", r->line - head);
+}
+
 static const char *workers_kind(const ui_t *ui, view_t *v, size_t i)
 {
     static const char *const names[] = {"worker", "version", "label", "gc"};
@@ -97,6 +118,7 @@ const view_ops_t pane_workers_ops = {
     .draw_row = workers_draw,
     .row_text = workers_text,
     .row_kind = workers_kind,
+    .row_key = workers_key,
     .details = workers_details,
     .summary = workers_summary,
     .hints = workers_hints,

@@ -8,7 +8,9 @@
  * The view engine keeps the cursor on its item (ops->row_key) in every live
  * list: an error when a newer one lands above it, an event or an iteration
  * when the oldest are trimmed, a pod replaced in a rollout (to the new pod
- * of its deployment, or the deployment), whatever order GetState gave. */
+ * of its deployment, or the deployment), whatever order GetState gave; in
+ * BuildKit's panes a cache record, a step whose neighbour's log grows
+ * above it, a worker's line when a refresh lists the workers anew. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +21,7 @@
 #include "skaffold/modelstate_int.h"
 #include "skaffold/viewmodel.h"
 #include "model_fixture.h"
+#include "bk_fixture.h"
 #include "ui/app.h"
 #include "ui/bk.h"
 #include "ui/logs_view.h"
@@ -573,6 +576,90 @@ static void cache_selection_follows_its_record(void **state)
     bk_model_fini(&bm);
 }
 
+/* Workers a ListWorkers answer lists, in that order, each with one label. */
+static void workers(bk_model_t *m, const char *const *ids, size_t n)
+{
+    Moby__Buildkit__V1__ListWorkersResponse r = MOBY__BUILDKIT__V1__LIST_WORKERS_RESPONSE__INIT;
+    Moby__Buildkit__V1__Types__WorkerRecord rec[4], *recs[4];
+    Moby__Buildkit__V1__Types__WorkerRecord__LabelsEntry lab[4], *labs[4];
+    for (size_t i = 0; i < n; i++) {
+        moby__buildkit__v1__types__worker_record__init(&rec[i]);
+        moby__buildkit__v1__types__worker_record__labels_entry__init(&lab[i]);
+        lab[i].key = "org.mobyproject.buildkit.worker.hostname";
+        lab[i].value = (char *)ids[i];
+        labs[i] = &lab[i];
+        rec[i].id = (char *)ids[i];
+        rec[i].n_labels = 1;
+        rec[i].labels = &labs[i];
+        recs[i] = &rec[i];
+    }
+    r.n_record = n;
+    r.record = recs;
+    bk_model_workers(m, &r);
+}
+
+/* The Workers pane: a worker's line selected stays selected when a
+ * refresh lists the workers in another order. */
+static void workers_selection_follows_its_worker(void **state)
+{
+    fx_ui_t f;
+    char buf[256];
+    bk_model_t bm;
+    ui_bk_t b = {.m = &bm, .expanded = -1};
+    bk_model_init(&bm, 10);
+    ui_open(&f, PANE_WORKERS, NULL);
+    f.ui.bk = &b;
+    workers(&bm, (const char *const[]){"w1", "w2"}, 2);
+    f.ui.bk_gen++;
+    select_key(&f, "worker w2 1");                  /* w2's label */
+    size_t was = f.v->cursor;
+    workers(&bm, (const char *const[]){"w2", "w1"}, 2);
+    f.ui.bk_gen++;
+    frame(&f);
+    assert_string_equal(cursor_key(&f, buf, sizeof buf), "worker w2 1");
+    assert_true(f.v->cursor < was);                 /* w2 first now */
+    select_key(&f, "worker w1");
+    workers(&bm, (const char *const[]){"w1", "w2"}, 2);
+    f.ui.bk_gen++;
+    frame(&f);
+    assert_string_equal(cursor_key(&f, buf, sizeof buf), "worker w1");
+    assert_int_equal(f.v->cursor, 0);
+    view_free(f.v);
+    model_free(f.ui.model);
+    bk_model_fini(&bm);
+}
+
+/* The Build pane: a step selected stays selected while the step above it
+ * logs more lines (its tail grows above the cursor), not following. */
+static void build_selection_follows_its_step(void **state)
+{
+    fx_ui_t f;
+    char buf[256];
+    bk_model_t bm;
+    ui_bk_t b = {.m = &bm, .expanded = -1};
+    bk_model_init(&bm, 10);
+    ui_open(&f, PANE_BUILD, NULL);
+    f.ui.bk = &b;
+    bk_model_status_reset(&bm, "ref1");
+    Moby__Buildkit__V1__Vertex *v[] = {fx_vertex(D1, "[1/2] RUN make", 0, -1, 0, NULL),
+                                       fx_vertex(D2, "[2/2] COPY . .", 1, -1, 0, NULL)};
+    bk_model_status(&bm, fx_resp(2, v, 0, NULL, 0, NULL));
+    f.ui.bk_gen++;
+    select_key(&f, "step " D2);
+    f.v->follow = false;
+    size_t was = f.v->cursor;
+    Moby__Buildkit__V1__VertexLog *l[] = {fx_log(D1, "one\ntwo\nthree\n", 14)};
+    bk_model_status(&bm, fx_resp(0, NULL, 0, NULL, 1, l));
+    f.ui.bk_gen++;
+    frame(&f);
+    assert_string_equal(cursor_key(&f, buf, sizeof buf), "step " D2);
+    assert_int_equal(f.v->cursor, was + 3);         /* below D1's three lines */
+    view_free(f.v);
+    model_free(f.ui.model);
+    bk_model_fini(&bm);
+    arena_free(&fx_arena);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -588,6 +675,8 @@ int main(void)
         cmocka_unit_test(timeline_selection_follows_its_iteration),
         cmocka_unit_test(debug_and_port_selection_follow_a_rollout),
         cmocka_unit_test(cache_selection_follows_its_record),
+        cmocka_unit_test(workers_selection_follows_its_worker),
+        cmocka_unit_test(build_selection_follows_its_step),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
