@@ -537,43 +537,64 @@ static void du(bk_model_t *m, const char *const *ids, const int64_t *sizes, cons
     bk_model_du(m, &r);
 }
 
+/* A BuildKit pane over a model of its own. */
+typedef struct fx_bk {
+    fx_ui_t f;
+    bk_model_t bm;
+    ui_bk_t b;
+} fx_bk_t;
+
+static void bk_open(fx_bk_t *x, pane_id_t pane)
+{
+    x->b = (ui_bk_t){.m = &x->bm, .expanded = -1};
+    bk_model_init(&x->bm, 10);
+    ui_open(&x->f, pane, NULL);
+    x->f.ui.bk = &x->b;
+}
+
+static void bk_close(fx_bk_t *x)
+{
+    view_free(x->f.v);
+    model_free(x->f.ui.model);
+    bk_model_fini(&x->bm);
+    arena_free(&fx_arena);
+}
+
+/* BuildKit's state changed: a frame (the pane's rows are built again). */
+static void bk_changed(fx_bk_t *x)
+{
+    x->f.ui.bk_gen++;
+    frame(&x->f);
+}
+
 /* The Cache pane: a record selected stays selected when a refresh re-sorts
  * the records, when the sort changes and when a Prune lists what it
  * removed above the table. */
 static void cache_selection_follows_its_record(void **state)
 {
-    fx_ui_t f;
+    fx_bk_t x;
     char buf[256];
-    bk_model_t bm;
-    ui_bk_t b = {.m = &bm, .expanded = -1};
-    bk_model_init(&bm, 10);
-    ui_open(&f, PANE_CACHE, NULL);
-    f.ui.bk = &b;
+    bk_open(&x, PANE_CACHE);
     static const char *const ids[] = {"aaa", "bbb", "ccc"};
-    du(&bm, ids, (const int64_t[]){300, 200, 100}, (const int64_t[]){10, 20, 30}, 3);
-    f.ui.bk_gen++;
-    select_key(&f, "record bbb");
-    du(&bm, ids, (const int64_t[]){100, 200, 300}, (const int64_t[]){10, 20, 30}, 3);
-    f.ui.bk_gen++;
-    frame(&f);
-    assert_string_equal(cursor_key(&f, buf, sizeof buf), "record bbb");
-    bk_model_sort(&bm, BK_SORT_LAST_USED);
-    du(&bm, ids, (const int64_t[]){100, 200, 300}, (const int64_t[]){10, 50, 30}, 3);
-    f.ui.bk_gen++;
-    frame(&f);
-    assert_string_equal(cursor_key(&f, buf, sizeof buf), "record bbb");
-    assert_int_equal(f.v->cursor, 1); /* the header, then bbb: used last */
-    bk_model_prune_begin(&bm);
+    du(&x.bm, ids, (const int64_t[]){300, 200, 100}, (const int64_t[]){10, 20, 30}, 3);
+    bk_changed(&x);
+    select_key(&x.f, "record bbb");
+    du(&x.bm, ids, (const int64_t[]){100, 200, 300}, (const int64_t[]){10, 20, 30}, 3);
+    bk_changed(&x);
+    assert_string_equal(cursor_key(&x.f, buf, sizeof buf), "record bbb");
+    bk_model_sort(&x.bm, BK_SORT_LAST_USED);
+    du(&x.bm, ids, (const int64_t[]){100, 200, 300}, (const int64_t[]){10, 50, 30}, 3);
+    bk_changed(&x);
+    assert_string_equal(cursor_key(&x.f, buf, sizeof buf), "record bbb");
+    assert_int_equal(x.f.v->cursor, 1); /* the header, then bbb: used last */
+    bk_model_prune_begin(&x.bm);
     Moby__Buildkit__V1__UsageRecord gone = MOBY__BUILDKIT__V1__USAGE_RECORD__INIT;
     gone.id = "ddd";
-    bk_model_pruned(&bm, &gone);
-    f.ui.bk_gen++;
-    frame(&f);
-    assert_string_equal(cursor_key(&f, buf, sizeof buf), "record bbb");
-    assert_int_equal(f.v->cursor, 3); /* the removed list's head and ddd above */
-    view_free(f.v);
-    model_free(f.ui.model);
-    bk_model_fini(&bm);
+    bk_model_pruned(&x.bm, &gone);
+    bk_changed(&x);
+    assert_string_equal(cursor_key(&x.f, buf, sizeof buf), "record bbb");
+    assert_int_equal(x.f.v->cursor, 3); /* the removed list's head and ddd above */
+    bk_close(&x);
 }
 
 /* Workers a ListWorkers answer lists, in that order, each with one label. */
@@ -602,62 +623,46 @@ static void workers(bk_model_t *m, const char *const *ids, size_t n)
  * refresh lists the workers in another order. */
 static void workers_selection_follows_its_worker(void **state)
 {
-    fx_ui_t f;
+    fx_bk_t x;
     char buf[256];
-    bk_model_t bm;
-    ui_bk_t b = {.m = &bm, .expanded = -1};
-    bk_model_init(&bm, 10);
-    ui_open(&f, PANE_WORKERS, NULL);
-    f.ui.bk = &b;
-    workers(&bm, (const char *const[]){"w1", "w2"}, 2);
-    f.ui.bk_gen++;
-    select_key(&f, "worker w2 1");                  /* w2's label */
-    size_t was = f.v->cursor;
-    workers(&bm, (const char *const[]){"w2", "w1"}, 2);
-    f.ui.bk_gen++;
-    frame(&f);
-    assert_string_equal(cursor_key(&f, buf, sizeof buf), "worker w2 1");
-    assert_true(f.v->cursor < was);                 /* w2 first now */
-    select_key(&f, "worker w1");
-    workers(&bm, (const char *const[]){"w1", "w2"}, 2);
-    f.ui.bk_gen++;
-    frame(&f);
-    assert_string_equal(cursor_key(&f, buf, sizeof buf), "worker w1");
-    assert_int_equal(f.v->cursor, 0);
-    view_free(f.v);
-    model_free(f.ui.model);
-    bk_model_fini(&bm);
+    bk_open(&x, PANE_WORKERS);
+    workers(&x.bm, (const char *const[]){"w1", "w2"}, 2);
+    bk_changed(&x);
+    select_key(&x.f, "worker w2 1");                /* w2's label */
+    size_t was = x.f.v->cursor;
+    workers(&x.bm, (const char *const[]){"w2", "w1"}, 2);
+    bk_changed(&x);
+    assert_string_equal(cursor_key(&x.f, buf, sizeof buf), "worker w2 1");
+    assert_true(x.f.v->cursor < was);               /* w2 first now */
+    select_key(&x.f, "worker w1");
+    workers(&x.bm, (const char *const[]){"w1", "w2"}, 2);
+    bk_changed(&x);
+    assert_string_equal(cursor_key(&x.f, buf, sizeof buf), "worker w1");
+    assert_int_equal(x.f.v->cursor, 0);
+    bk_close(&x);
 }
 
 /* The Build pane: a step selected stays selected while the step above it
  * logs more lines (its tail grows above the cursor), not following. */
 static void build_selection_follows_its_step(void **state)
 {
-    fx_ui_t f;
+    fx_bk_t x;
     char buf[256];
-    bk_model_t bm;
-    ui_bk_t b = {.m = &bm, .expanded = -1};
-    bk_model_init(&bm, 10);
-    ui_open(&f, PANE_BUILD, NULL);
-    f.ui.bk = &b;
-    bk_model_status_reset(&bm, "ref1");
+    bk_open(&x, PANE_BUILD);
+    bk_model_status_reset(&x.bm, "ref1");
     Moby__Buildkit__V1__Vertex *v[] = {fx_vertex(D1, "[1/2] RUN make", 0, -1, 0, NULL),
                                        fx_vertex(D2, "[2/2] COPY . .", 1, -1, 0, NULL)};
-    bk_model_status(&bm, fx_resp(2, v, 0, NULL, 0, NULL));
-    f.ui.bk_gen++;
-    select_key(&f, "step " D2);
-    f.v->follow = false;
-    size_t was = f.v->cursor;
+    bk_model_status(&x.bm, fx_resp(2, v, 0, NULL, 0, NULL));
+    bk_changed(&x);
+    select_key(&x.f, "step " D2);
+    x.f.v->follow = false;
+    size_t was = x.f.v->cursor;
     Moby__Buildkit__V1__VertexLog *l[] = {fx_log(D1, "one\ntwo\nthree\n", 14)};
-    bk_model_status(&bm, fx_resp(0, NULL, 0, NULL, 1, l));
-    f.ui.bk_gen++;
-    frame(&f);
-    assert_string_equal(cursor_key(&f, buf, sizeof buf), "step " D2);
-    assert_int_equal(f.v->cursor, was + 3);         /* below D1's three lines */
-    view_free(f.v);
-    model_free(f.ui.model);
-    bk_model_fini(&bm);
-    arena_free(&fx_arena);
+    bk_model_status(&x.bm, fx_resp(0, NULL, 0, NULL, 1, l));
+    bk_changed(&x);
+    assert_string_equal(cursor_key(&x.f, buf, sizeof buf), "step " D2);
+    assert_int_equal(x.f.v->cursor, was + 3);       /* below D1's three lines */
+    bk_close(&x);
 }
 
 int main(void)
