@@ -213,7 +213,7 @@ void bk_replay_describe(ui_t *ui, char *buf, size_t len)
         snprintf(buf, len, " replay ");
         return;
     }
-    snprintf(buf, len, " %s %s %llu/%llu %s ", draw_glyph(ui, r.paused || r.ended ? GLYPH_PAUSE : GLYPH_PLAY),
+    snprintf(buf, len, " %s %s %llu/%llu %s ", draw_glyph(&ui->pc, r.paused || r.ended ? GLYPH_PAUSE : GLYPH_PLAY),
              r.ended ? "replay ended" : r.paused ? "replay paused" : "replaying", (unsigned long long)r.pos,
              (unsigned long long)r.total, r.speed);
 }

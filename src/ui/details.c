@@ -20,16 +20,20 @@ static int line_of(const strbuf_t *text, size_t at)
 void details_open(ui_t *ui)
 {
     view_t *v = &ui->views[ui->focus];
-    view_settle(ui, v);
-    if (!v->ops->details || view_rows(ui, v) == 0) {
+    view_settle(ui_ctx(ui), v);
+    if (!v->ops->details || view_rows(ui_ctx(ui), v) == 0) {
         ui_message(ui, true, "nothing selected");
         return;
     }
+    details_open_row(ui, v, view_source_row(v, v->cursor));
+}
+
+void details_open_row(ui_t *ui, view_t *v, size_t row)
+{
     sb_reset(&ui->popup);
     ui->popup_title[0] = 0;
     v->anchor = SIZE_MAX;
-    v->ops->details(ui, v, view_source_row(v, v->cursor), &ui->popup, ui->popup_title,
-                    sizeof ui->popup_title);
+    v->ops->details(ui_ctx(ui), v, row, &ui->popup, ui->popup_title, sizeof ui->popup_title);
     ui->popup_top = 0;
     ui->popup_anchor = v->anchor == SIZE_MAX ? -1 : line_of(&ui->popup, v->anchor);
     ui->overlay = UI_OVERLAY_DETAILS;
@@ -149,7 +153,7 @@ void details_draw(ui_t *ui)
     if (w < 20 || h < 4)
         w = ui->cols, h = ui->rows;
     int y = (ui->rows - h) / 2, x = (ui->cols - w) / 2;
-    draw_box(ui, y, x, h, w, ROLE_POPUP_BORDER, ui->popup_title);
+    draw_box(&ui->pc, y, x, h, w, ROLE_POPUP_BORDER, ui->popup_title);
     strbuf_t text;
     sb_init(&text);
     lines(ui, w - 4, &text);
@@ -165,11 +169,11 @@ void details_draw(ui_t *ui)
         size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
         int row = i - ui->popup_top;
         if (row >= 0 && row < h - 2)
-            draw_textn(ui, y + 1 + row, x + 2, w - 4, ROLE_POPUP, p, len);
+            draw_textn(&ui->pc, y + 1 + row, x + 2, w - 4, ROLE_POPUP, p, len);
         p += len + (nl != NULL);
     }
     if (n > h - 2)
-        draw_fmt(ui, y + h - 1, x + w - 16, 14, ROLE_POPUP_BORDER, " %d/%d ",
+        draw_fmt(&ui->pc, y + h - 1, x + w - 16, 14, ROLE_POPUP_BORDER, " %d/%d ",
                  ui->popup_top + 1, n);
     sb_free(&text);
 }

@@ -26,7 +26,7 @@ static void help_line(ui_t *ui, int i, int y, int x, int w)
     int line = 0;
     for (int g = 0; g < GROUP__COUNT; g++) {
         if (line++ == i) {
-            draw_text(ui, y, x, w, ROLE_TITLE, action_group_name((action_group_t)g));
+            draw_text(&ui->pc, y, x, w, ROLE_TITLE, action_group_name((action_group_t)g));
             return;
         }
         for (int a = 1; a < ACT__COUNT; a++) {
@@ -36,21 +36,21 @@ static void help_line(ui_t *ui, int i, int y, int x, int w)
                 continue;
             char keys[96];
             keys_for_action(ui->cfg.keys, -1, (action_t)a, " ", 3, keys, sizeof keys);
-            draw_text(ui, y, x + 2, 14, ROLE_HINT_KEY, keys[0] ? keys : "-");
-            draw_text(ui, y, x + 17, 20, ROLE_KIND, action_table[a].name);
-            draw_text(ui, y, x + 38, w - 38, ROLE_POPUP, action_table[a].help);
+            draw_text(&ui->pc, y, x + 2, 14, ROLE_HINT_KEY, keys[0] ? keys : "-");
+            draw_text(&ui->pc, y, x + 17, 20, ROLE_KIND, action_table[a].name);
+            draw_text(&ui->pc, y, x + 38, w - 38, ROLE_POPUP, action_table[a].help);
             return;
         }
         if (line++ == i)
             return; /* blank line after a group */
     }
     if (line++ == i) {
-        draw_text(ui, y, x, w, ROLE_TITLE, "Mouse");
+        draw_text(&ui->pc, y, x, w, ROLE_TITLE, "Mouse");
         return;
     }
     if (i - line >= 0 && i - line < N_MOUSE) {
-        draw_text(ui, y, x + 2, 35, ROLE_HINT_KEY, mouse_help[i - line][0]);
-        draw_text(ui, y, x + 38, w - 38, ROLE_POPUP, mouse_help[i - line][1]);
+        draw_text(&ui->pc, y, x + 2, 35, ROLE_HINT_KEY, mouse_help[i - line][0]);
+        draw_text(&ui->pc, y, x + 38, w - 38, ROLE_POPUP, mouse_help[i - line][1]);
     }
 }
 
@@ -61,7 +61,7 @@ void help_draw(ui_t *ui)
         w = ui->cols, h = ui->rows;
     }
     int y = (ui->rows - h) / 2, x = (ui->cols - w) / 2;
-    draw_box(ui, y, x, h, w, ROLE_POPUP_BORDER, "Help: keys (? or Esc closes, j/k scroll)");
+    draw_box(&ui->pc, y, x, h, w, ROLE_POPUP_BORDER, "Help: keys (? or Esc closes, j/k scroll)");
     int n = help_lines(), body = h - 2;
     if (ui->popup_top > n - body)
         ui->popup_top = n - body > 0 ? n - body : 0;

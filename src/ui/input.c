@@ -166,13 +166,13 @@ static int prompt_key(ui_t *ui, int key)
     }
     if (ui->prompt_mode == UI_PROMPT_PANE && (key == 27 || key == '\n')) {
         prompt_close(ui, key);
-        return v->ops->prompt ? v->ops->prompt(ui, v, key == 27 ? -1 : 1) : UI_REDRAW;
+        return ui_pane_prompt(ui, v, key == 27 ? PANE_PROMPT_ESC : PANE_PROMPT_ENTER);
     }
     bool filter = ui->prompt_mode == UI_PROMPT_FILTER;
     if (key == 27) {
         prompt_close(ui, key);
         if (filter)
-            view_set_filter(ui, v, ui->prompt_saved);
+            view_set_filter(ui_ctx(ui), v, ui->prompt_saved);
         else
             ui_message(ui, false, "prune cancelled, nothing removed");
         return UI_REDRAW;
@@ -182,7 +182,7 @@ static int prompt_key(ui_t *ui, int key)
         if (!filter)
             return bk_prune_options_done(ui);
         if (ui->prompt[0])
-            ui_message(ui, false, "%zu rows match", view_rows(ui, v));
+            ui_message(ui, false, "%zu rows match", view_rows(ui_ctx(ui), v));
         else
             ui_message(ui, false, "filter cleared");
         return UI_REDRAW;
@@ -198,9 +198,9 @@ static int prompt_key(ui_t *ui, int key)
     else
         return UI_DONE;
     if (filter)
-        view_set_filter(ui, v, ui->prompt);
-    else if (ui->prompt_mode == UI_PROMPT_PANE && v->ops->prompt)
-        return v->ops->prompt(ui, v, 0);
+        view_set_filter(ui_ctx(ui), v, ui->prompt);
+    else if (ui->prompt_mode == UI_PROMPT_PANE)
+        return ui_pane_prompt(ui, v, PANE_PROMPT_EDIT);
     return UI_REDRAW;
 }
 
@@ -250,15 +250,15 @@ static int mouse(ui_t *ui)
     bool own = v->ops->draw_body && v->ops->action;
     if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED) && own) {
         for (int i = 0; i < WHEEL_ROWS; i++)
-            v->ops->action(ui, v, ev.bstate & BUTTON4_PRESSED ? ACT_MOVE_UP : ACT_MOVE_DOWN);
+            ui_pane_action(ui, v, ev.bstate & BUTTON4_PRESSED ? ACT_MOVE_UP : ACT_MOVE_DOWN);
     } else if (ev.bstate & BUTTON4_PRESSED) {
-        view_scroll(ui, v, -WHEEL_ROWS);
+        view_scroll(ui_ctx(ui), v, -WHEEL_ROWS);
     } else if (ev.bstate & (BUTTON5_PRESSED)) {
-        view_scroll(ui, v, WHEEL_ROWS);
+        view_scroll(ui_ctx(ui), v, WHEEL_ROWS);
     } else if (ev.bstate & (BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON1_PRESSED)) {
         ui->focus = p;
         if (!own)
-            view_click(ui, v, ev.y - ui->layout.pane[p].y - 1);
+            view_click(ui_ctx(ui), v, ev.y - ui->layout.pane[p].y - 1);
         if (double_click(ui, &ev)) /* = Enter */
             return input_dispatch(ui, ACT_DETAILS);
     }
@@ -267,13 +267,20 @@ static int mouse(ui_t *ui)
 
 /* ---- dispatch ------------------------------------------------------------- */
 
+/* log-jump: the Logs pane shows the lines of another pane's selection. */
+static int log_jump(ui_t *ui)
+{
+    pane_req_t req;
+    pane_req_init(&req);
+    int r = logs_view_jump(ui_ctx(ui), &req);
+    return ui_req_apply(ui, &req, r);
+}
+
 int input_dispatch(ui_t *ui, action_t a)
 {
     view_t *v = &ui->views[ui->focus];
-    view_settle(ui, v);
-    int r = v->ops->action ? v->ops->action(ui, v, a) : UI_PASS;
-    if (r == UI_PASS)
-        r = view_action(ui, v, a);
+    view_settle(ui_ctx(ui), v);
+    int r = ui_pane_action(ui, v, a);
     if (r != UI_PASS)
         return r;
     if (action_focus_pane(a) >= 0)
@@ -286,7 +293,7 @@ int input_dispatch(ui_t *ui, action_t a)
             return leave_alone(ui);
         ui->zoom = true;
         return UI_REDRAW;
-    case ACT_LOG_JUMP: return logs_view_jump(ui);
+    case ACT_LOG_JUMP: return log_jump(ui);
     case ACT_HELP: ui->overlay = UI_OVERLAY_HELP; ui->popup_top = 0; return UI_REDRAW;
     case ACT_DETAILS: details_open(ui); return UI_REDRAW;
     case ACT_FILTER: prompt_start(ui); return UI_REDRAW;
@@ -315,7 +322,7 @@ int input_dispatch(ui_t *ui, action_t a)
 int input_key(ui_t *ui, int key)
 {
     key = normalize(key);
-    view_settle(ui, &ui->views[ui->focus]);
+    view_settle(ui_ctx(ui), &ui->views[ui->focus]);
     if (key == (KEYS_FN | KEY_MOUSE))
         return mouse(ui);
     if (key == (KEYS_FN | KEY_RESIZE))

@@ -4,14 +4,14 @@
 
 #include "skaffold/model.h"
 
-typedef struct ui ui_t;
+#include "ui/pane_ctx.h"
 
 /* log-jump: the lines of what the focused pane has selected (an artifact,
  * a resource, an error, an iteration) in the Logs view, which takes the
  * focus. Returns UI_* flags. */
-int logs_view_jump(ui_t *ui);
+int logs_view_jump(const pane_ctx_t *pc, pane_req_t *req);
 
 /* pane_errors.c: the error under the Errors pane's cursor, NULL if none. */
-const model_error_t *errors_pane_selected(ui_t *ui);
+const model_error_t *errors_pane_selected(const pane_ctx_t *pc);
 
 #endif
