@@ -62,8 +62,8 @@ static int leave_alone(ui_t *ui)
     ui->zoom = false;
     ui->msg[0] = 0;
     ui_layout(ui);
-    if (ui->layout.alone && ui->focus == PANE_LOGS) {
-        ui->focus = ui->focus_back != PANE_LOGS ? ui->focus_back : PANE_ARTIFACTS;
+    if (ui->layout.alone && pane_table[ui->focus].layout->big_only) {
+        ui->focus = ui->focus_back != ui->focus ? ui->focus_back : PANE_ARTIFACTS;
         ui_layout(ui); /* picks a present pane if that one is gone */
     }
     return UI_REDRAW;
@@ -267,6 +267,17 @@ static int mouse(ui_t *ui)
 
 /* ---- dispatch ------------------------------------------------------------- */
 
+/* A pane's own action (view_ops.keys) outside its pane says where it
+ * works; the others are the dev-loop and replay keys. */
+static int elsewhere(ui_t *ui, action_t a)
+{
+    int p = keys_pane_of(a);
+    if (p < 0)
+        return control_action(ui, a);
+    ui_message(ui, false, "%s works in the %s pane", action_name(a), pane_title((pane_id_t)p));
+    return UI_REDRAW;
+}
+
 /* log-jump: the Logs pane shows the lines of another pane's selection. */
 static int log_jump(ui_t *ui)
 {
@@ -307,15 +318,10 @@ int input_dispatch(ui_t *ui, action_t a)
         ui_message(ui, false, "select a port in the Ports pane to copy its URL");
         return UI_REDRAW;
     case ACT_NONE: return UI_DONE;
-    case ACT_LOG_SOLO: case ACT_LOG_MUTE: case ACT_LOG_CLEAR: case ACT_LOG_SOURCE:
-    case ACT_LOG_LEVEL: case ACT_LOG_REGEX: case ACT_LOG_ONLY: case ACT_LOG_WRAP:
-    case ACT_LOG_TIMES: case ACT_LOG_MARK: case ACT_LOG_COPY: case ACT_LOG_SAVE:
-        ui_message(ui, false, "%s works in the Logs pane", action_name(a));
-        return UI_REDRAW;
     case ACT_PICK_BUILD: case ACT_EXPAND: case ACT_PRUNE: case ACT_SORT_SIZE:
     case ACT_SORT_LAST_USED: case ACT_REFRESH:
         return bk_ui_action(ui, a);
-    default: return control_action(ui, a);
+    default: return elsewhere(ui, a);
     }
 }
 
@@ -353,7 +359,7 @@ int input_key(ui_t *ui, int key)
         return UI_REDRAW;
     }
     int before = ui->focus, r = input_dispatch(ui, a);
-    if (ui->focus == PANE_LOGS && before != PANE_LOGS)
+    if (ui->focus != before && pane_table[ui->focus].layout->big_only)
         ui->focus_back = before;
     return r;
 }

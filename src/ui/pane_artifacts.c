@@ -215,6 +215,7 @@ static void art_summary(const pane_ctx_t *pc, view_t *v, char *buf, size_t len)
 static const action_t art_hints[] = {ACT_BUILD, ACT_AUTO_BUILD, ACT_DETAILS, ACT_NONE};
 
 const view_ops_t pane_artifacts_ops = {
+    .layout = {.column = PANE_COLUMN_LEFT, .rank = 0},
     .count = art_count,
     .draw_row = art_draw,
     .row_text = art_text,

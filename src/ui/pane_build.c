@@ -336,7 +336,15 @@ static void build_summary(const pane_ctx_t *pc, view_t *v, char *buf, size_t len
 
 static const action_t build_hints[] = {ACT_EXPAND, ACT_PICK_BUILD, ACT_DETAILS, ACT_NONE};
 
+/* The pane's own default bindings (keys.h). */
+static const pane_key_t build_keys[] = {
+    {"Enter", ACT_EXPAND},
+    {NULL, ACT_NONE},
+};
+
 const view_ops_t pane_build_ops = {
+    .layout = {.column = PANE_COLUMN_LEFT, .rank = 0, .history = true},
+    .keys = build_keys,
     .private_size = sizeof(build_priv_t),
     .free_private = build_free_private,
     .row_size = sizeof(row_t),

@@ -231,7 +231,17 @@ static void cache_summary(const pane_ctx_t *pc, view_t *v, char *buf, size_t len
 
 static const action_t cache_hints[] = {ACT_SORT_SIZE, ACT_SORT_LAST_USED, ACT_PRUNE, ACT_REFRESH, ACT_NONE};
 
+/* The pane's own default bindings (keys.h). */
+static const pane_key_t cache_keys[] = {
+    {"P", ACT_PRUNE},
+    {"z", ACT_SORT_SIZE},
+    {"u", ACT_SORT_LAST_USED},
+    {NULL, ACT_NONE},
+};
+
 const view_ops_t pane_cache_ops = {
+    .layout = {.column = PANE_COLUMN_LEFT, .rank = 1},
+    .keys = cache_keys,
     .count = cache_count,
     .draw_row = cache_draw,
     .row_text = cache_text,

@@ -78,6 +78,7 @@ static void dbg_summary(const pane_ctx_t *pc, view_t *v, char *buf, size_t len)
 static const action_t dbg_hints[] = {ACT_DETAILS, ACT_NONE};
 
 const view_ops_t pane_debug_ops = {
+    .layout = {.column = PANE_COLUMN_LEFT, .rank = 3},
     .present = dbg_present,
     .count = dbg_count,
     .draw_row = dbg_draw,

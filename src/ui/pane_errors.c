@@ -355,6 +355,7 @@ static void err_summary(const pane_ctx_t *pc, view_t *v, char *buf, size_t len)
 static const action_t err_hints[] = {ACT_DETAILS, ACT_COPY, ACT_LOG_JUMP, ACT_FILTER, ACT_NEXT_ERROR, ACT_NONE};
 
 const view_ops_t pane_errors_ops = {
+    .layout = {.column = PANE_COLUMN_RIGHT, .rank = 4, .history = true},
     .private_size = sizeof(err_priv_t),
     .free_private = err_free_private,
     .row_size = sizeof(err_row_t),

@@ -225,6 +225,7 @@ static void ev_summary(const pane_ctx_t *pc, view_t *v, char *buf, size_t len)
 static const action_t ev_hints[] = {ACT_FILTER, ACT_FOLLOW, ACT_DETAILS, ACT_NONE};
 
 const view_ops_t pane_events_ops = {
+    .layout = {.column = PANE_COLUMN_RIGHT, .rank = 6, .history = true},
     .private_size = sizeof(ev_priv_t),
     .free_private = ev_free_private,
     .count = ev_count,

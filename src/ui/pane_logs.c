@@ -335,7 +335,26 @@ static void lv_summary(const pane_ctx_t *pc, view_t *v, char *buf, size_t len)
 static const action_t lv_hints[] = {ACT_FILTER, ACT_LOG_SOLO, ACT_LOG_MUTE, ACT_LOG_CLEAR,
                                     ACT_LOG_WRAP, ACT_ZOOM, ACT_NONE};
 
+/* The pane's own default bindings (keys.h). */
+static const pane_key_t logs_keys[] = {
+    {"s", ACT_LOG_SOLO},
+    {"m", ACT_LOG_MUTE},
+    {"x", ACT_LOG_CLEAR},
+    {"a", ACT_LOG_SOURCE},
+    {"v", ACT_LOG_LEVEL},
+    {"R", ACT_LOG_REGEX},
+    {"&", ACT_LOG_ONLY},
+    {"w", ACT_LOG_WRAP},
+    {"t", ACT_LOG_TIMES},
+    {"V", ACT_LOG_MARK},
+    {"y", ACT_LOG_COPY},
+    {"o", ACT_LOG_SAVE},
+    {NULL, ACT_NONE},
+};
+
 const view_ops_t pane_logs_ops = {
+    .layout = {.column = PANE_COLUMN_RIGHT, .rank = 7, .history = true, .big_only = true},
+    .keys = logs_keys,
     .private_size = sizeof(lv_priv_t),
     .free_private = lv_free_private,
     .count = lv_count,

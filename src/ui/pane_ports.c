@@ -170,7 +170,15 @@ static void port_summary(const pane_ctx_t *pc, view_t *v, char *buf, size_t len)
 
 static const action_t port_hints[] = {ACT_COPY_URL, ACT_DETAILS, ACT_NONE};
 
+/* The pane's own default bindings (keys.h). */
+static const pane_key_t ports_keys[] = {
+    {"o", ACT_COPY_URL},
+    {NULL, ACT_NONE},
+};
+
 const view_ops_t pane_ports_ops = {
+    .layout = {.column = PANE_COLUMN_LEFT, .rank = 2},
+    .keys = ports_keys,
     .count = port_count,
     .draw_row = port_draw,
     .row_text = port_text,

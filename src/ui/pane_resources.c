@@ -90,6 +90,7 @@ static void res_summary(const pane_ctx_t *pc, view_t *v, char *buf, size_t len)
 static const action_t res_hints[] = {ACT_DEPLOY, ACT_DETAILS, ACT_FILTER, ACT_NONE};
 
 const view_ops_t pane_resources_ops = {
+    .layout = {.column = PANE_COLUMN_LEFT, .rank = 1},
     .count = res_count,
     .draw_row = res_draw,
     .row_text = res_text,

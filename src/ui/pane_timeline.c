@@ -190,6 +190,7 @@ static void tl_summary(const pane_ctx_t *pc, view_t *v, char *buf, size_t len)
 static const action_t tl_hints[] = {ACT_DETAILS, ACT_NEXT_ITER, ACT_PREV_ITER, ACT_NONE};
 
 const view_ops_t pane_timeline_ops = {
+    .layout = {.column = PANE_COLUMN_LEFT, .rank = 5, .history = true},
     .count = tl_count,
     .draw_row = tl_draw,
     .row_text = tl_text,

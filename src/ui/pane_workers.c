@@ -92,6 +92,7 @@ static void workers_summary(const pane_ctx_t *pc, view_t *v, char *buf, size_t l
 static const action_t workers_hints[] = {ACT_REFRESH, ACT_DETAILS, ACT_NONE};
 
 const view_ops_t pane_workers_ops = {
+    .layout = {.column = PANE_COLUMN_LEFT, .rank = 2},
     .row_size = sizeof(wrow_t),
     .build_rows = workers_build_rows,
     .draw_row = workers_draw,

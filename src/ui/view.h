@@ -40,7 +40,21 @@ enum ui_flags {
     UI_QUIT = 2,
 };
 
+/* One of a pane's own default key bindings (view_ops.keys): key, in the
+ * config syntax (keys.h), does action in the pane. */
+typedef struct pane_key {
+    const char *key;
+    action_t action;
+} pane_key_t;
+
 struct view_ops {
+    /* Where the pane goes (panes.h, layout.h). */
+    pane_layout_t layout;
+    /* Optional: the pane's own default key bindings, {NULL}-terminated:
+     * bound in its scope after the generic defaults, before the user's
+     * config; its action handler does them. Elsewhere the action says
+     * where it works. */
+    const pane_key_t *keys;
     /* Rows the pane has now (before filtering). Optional with row_size: the
      * engine counts its cache. */
     size_t (*count)(const pane_ctx_t *c, view_t *v);
