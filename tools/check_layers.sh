@@ -5,6 +5,12 @@
 #                                           this checkout), both forms:
 #                                           "ui/app.h" and <ui/app.h> (which
 #                                           compiles with -Isrc)
+#                                           and the panes' room: a pane file
+#                                           (src/ui/pane_*.c, the Logs pane's
+#                                           src/ui/logs_*) names no ui_t and
+#                                           includes no header that does
+#                                           (ui/app.h...): it gets a
+#                                           pane_ctx_t (ui/pane_ctx.h)
 #   tools/check_layers.sh --symbols BUILD   the objects: every symbol a layer's
 #                                           library (BUILD/libLAYER.a) or the
 #                                           simulator (BUILD/obj/src/sim/*.o)
@@ -87,6 +93,7 @@ check_includes() {
         }
         END { exit bad }' || bad=1
     stale_exceptions && bad=1
+    pane_rooms && bad=1
     [ "$bad" = 0 ] && echo "layers: every include points down"
     return $bad
 }
@@ -117,6 +124,20 @@ stale_exceptions() {
     done | grep .
 }
 
+# A pane sees a pane_ctx_t, never the viewer's ui_t: a pane file that names
+# it, or includes (either form) a header of src/ui that names it outside a
+# comment, is said. True when there is one.
+pane_rooms() {
+    heavy=$(grep -l '^[^*/]*\bui_t\b' src/ui/*.h 2>/dev/null | sed 's|^src/||' | tr '\n' ' ')
+    for f in src/ui/pane_*.c src/ui/logs_*.[ch]; do
+        [ -f "$f" ] || continue
+        grep -n '\bui_t\b\|\bstruct ui\b' "$f" | sed "s|^\([0-9]*\):.*|$f:\1: a pane names ui_t (a pane gets a pane_ctx_t, ui/pane_ctx.h)|"
+        for h in $heavy; do
+            grep -n "^[[:space:]]*#[[:space:]]*include[[:space:]]*[<\"]$h[>\"]" "$f" |
+                sed "s|^\([0-9]*\):.*|$f:\1: a pane includes $h, which names ui_t|"
+        done
+    done | grep .
+}
 
 # Symbols: "LAYER FILE SYMBOL" for each undefined symbol of each object of
 # BUILD's layer libraries and simulator; "LAYER - SYMBOL" for each defined.
