@@ -1,5 +1,8 @@
-/* The viewer's state, shared by the files of src/ui. One ui_t per process;
- * everything here runs on the libuv loop thread. */
+/* The viewer's state, shared by the engine's files of src/ui (ui.c, input.c,
+ * render.c, the overlays, requests.c...). One ui_t per process; everything
+ * here runs on the libuv loop thread. A pane never sees it: the engine hands
+ * a pane a pane_ctx_t (ui_ctx) and carries out the pane_req_t it hands back
+ * (ui_req_apply); tools/check_layers.sh fails a pane file naming ui_t. */
 #ifndef SKVIEW_UI_APP_H
 #define SKVIEW_UI_APP_H
 

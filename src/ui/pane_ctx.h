@@ -66,8 +66,8 @@ typedef struct pane_req {
     bool msg_clear;            /* clear the status line's message */
     bool details;              /* open the details popup on details_row */
     size_t details_row;
-    /* The pane's prompt (UI_PROMPT_PANE) with label and text, or a yes/no
-     * question (label; the text stays); keep_prompt: Enter leaves it open. */
+    /* The pane's prompt with label and text, or a yes/no question (label;
+     * the text stays); keep_prompt: the prompt stays open after Enter. */
     bool prompt, prompt_history, ask, keep_prompt;
     char prompt_label[256];
     char prompt_text[4100];
