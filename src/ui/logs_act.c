@@ -245,9 +245,8 @@ static int next_match(const pane_ctx_t *pc, pane_req_t *req, view_t *v, int dir)
     return UI_REDRAW;
 }
 
-static int start_prompt(const pane_ctx_t *pc, pane_req_t *req, lv_priv_t *p, lv_prompt_t kind)
+static int start_prompt(pane_req_t *req, lv_priv_t *p, lv_prompt_t kind)
 {
-    (void)pc;
     p->prompt = kind;
     if (kind == LV_PROMPT_SEARCH) {
         char label[64];
@@ -438,8 +437,8 @@ int lv_action(const pane_ctx_t *pc, view_t *v, action_t a, pane_req_t *req)
     lv_priv_t *p = lv_priv(pc, v);
     lv_sync(pc, v);
     switch (a) {
-    case ACT_FILTER: return start_prompt(pc, req, p, LV_PROMPT_SEARCH);
-    case ACT_LOG_SAVE: return start_prompt(pc, req, p, LV_PROMPT_SAVE);
+    case ACT_FILTER: return start_prompt(req, p, LV_PROMPT_SEARCH);
+    case ACT_LOG_SAVE: return start_prompt(req, p, LV_PROMPT_SAVE);
     case ACT_NEXT_MATCH: return next_match(pc, req, v, 1);
     case ACT_PREV_MATCH: return next_match(pc, req, v, -1);
     case ACT_LOG_SOLO: return solo_mute(pc, req, v, true);
