@@ -1,6 +1,8 @@
 /* Drawing primitives on the screen: every string goes through textsafe(),
  * so untrusted text never reaches the terminal raw, and is cut to the room
- * it has. Glyphs come in UTF-8 and ASCII forms (non-UTF-8 locales). */
+ * it has. Glyphs come in UTF-8 and ASCII forms (non-UTF-8 locales). The
+ * surface is the pane context's (pane_ctx.h: ascii, the screen's size, a
+ * scratch buffer), so panes and the engine (&ui->pc) draw alike. */
 #ifndef SKVIEW_UI_DRAW_H
 #define SKVIEW_UI_DRAW_H
 
