@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "core/pbdump.h"
 #include "core/xalloc.h"
 #include "skaffold/viewmodel.h"
 #include "ui/draw.h"
@@ -213,7 +214,7 @@ static void ev_details(const pane_ctx_t *pc, view_t *v, size_t row, strbuf_t *ou
         sb_adds(out, "(no longer in the history)\n");
         return;
     }
-    details_dump_message(out, e, 0);
+    pb_dump_fields(out, e, 0);
     protobuf_c_message_free_unpacked(e, NULL);
 }
 

@@ -183,9 +183,6 @@ void view_draw(const pane_ctx_t *c, view_t *v, rect_t r, bool focused);
 /* Selects the row at body line `line` (mouse). */
 void view_click(const pane_ctx_t *c, view_t *v, int line);
 void view_scroll(const pane_ctx_t *c, view_t *v, int delta);
-/* details.c: every set field of a message, one "path: value" line each
- * (a pane's details text). */
-void details_dump_message(strbuf_t *out, const ProtobufCMessage *m, int indent);
 /* True when the row text matches the filter ("kind:NAME" words restrict the
  * kind, the rest must appear, case-insensitively). */
 bool view_match(const char *filter, const char *text, const char *kind);
