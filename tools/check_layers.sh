@@ -18,7 +18,11 @@
 #                                           the same layer or one it may reach,
 #                                           or in no layer at all (libc, gRPC,
 #                                           curses...): a call upwards fails
-#                                           whatever the includes say.
+#                                           whatever the includes say; and
+#                                           a pane's object (pane_*.o,
+#                                           logs_*.o of libui.a) calls
+#                                           nothing of the engine's (an
+#                                           object whose source names ui_t).
 #
 # What each layer may reach (besides itself), one allow-list per layer:
 #   core       -
@@ -184,8 +188,38 @@ check_symbols() {
         }'
 }
 
+# A pane's object calls nothing defined in an engine object of libui.a (one
+# whose source, in this checkout, names ui_t outside a comment): a pane
+# reaches the viewer through its context and its requests alone. Prints each
+# such call; true when there is one.
+pane_calls() {
+    [ -f "$1/libui.a" ] || return 1
+    engine=$(grep -l '^[^*/]*\bui_t\b' src/ui/*.c 2>/dev/null | sed 's|.*/||; s|\.c$|.o|' | tr '\n' ' ')
+    nm -g --format=posix "$1/libui.a" 2>/dev/null | awk -v engine="$engine" '
+        BEGIN { n = split(engine, e, " "); for (i = 1; i <= n; i++) eng[e[i]] = 1 }
+        /\[.*\]:$/ { o = $0; sub(/.*\[/, "", o); sub(/\]:$/, "", o); next }
+        $2 == "U" { if (o ~ /^(pane|logs)_/) use[++k] = o " " $1; next }
+        NF >= 2 && $2 ~ /^[A-TV-Z]$/ { home[$1] = o }
+        END {
+            for (i = 1; i <= k; i++) {
+                split(use[i], u, " ")
+                if (!eng[home[u[2]]]) continue
+                c = home[u[2]]; sub(/\.o$/, ".c", c); f = u[1]; sub(/\.o$/, ".c", f)
+                printf "src/ui/%s: a pane calls %s, defined in src/ui/%s (the engine: a pane gets a pane_ctx_t and hands back a pane_req_t)\n", f, u[2], c
+            }
+        }' | grep .
+}
+
 if [ "$1" = --symbols ]; then
-    check_symbols "${2:-build}"
+    out=$(check_symbols "${2:-build}"); rc=$?
+    panes=$(pane_calls "${2:-build}")
+    if [ -n "$panes" ]; then
+        [ "$rc" = 0 ] || printf '%s\n' "$out"
+        printf '%s\n' "$panes"
+        exit 1
+    fi
+    printf '%s\n' "$out"
+    exit $rc
 else
     check_includes "$1"
 fi

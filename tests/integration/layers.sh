@@ -98,6 +98,23 @@ check_match "layers: ui calling the Skaffold client is named" \
   'src/ui/planted_wire.c: ui calls live_client_new, defined in libtransport.a \(ui may not reach transport\)' "$out"
 check_eq "layers: calls down and into system libraries are not reported" 2 "$(printf '%s\n' "$out" | grep -c ' calls ')"
 
+# A pane's object calling the engine (ui_message, defined in ui.o, whose
+# source names ui_t), with no include at all, fails the symbol check; a
+# pane calling the view engine and draw.h (no ui_t there) does not.
+Q="$TMP/q"
+mkdir -p "$Q/src"
+cp "$BUILD"/lib*.a "$Q/"
+printf 'void ui_message(void *, int, const char *, ...);\nvoid planted(void) { ui_message(0, 0, "x"); }\n' > "$Q/src/pane_planted.c"
+printf 'void view_invalidate(void *);\nint draw_width(const void *, const char *);\nvoid fine(void) { view_invalidate(0); draw_width(0, ""); }\n' > "$Q/src/logs_fine.c"
+for f in pane_planted logs_fine; do cc -c "$Q/src/$f.c" -o "$Q/$f.o" || not_ok "layers: cannot compile $f"; done
+ar r "$Q/libui.a" "$Q/pane_planted.o" "$Q/logs_fine.o" 2>/dev/null
+out=$(tools/check_layers.sh --symbols "$Q" 2>&1); rc=$?
+check_eq "layers: a pane calling the engine fails the symbol check" 1 "$rc"
+check_match "layers: the pane's call is named with the engine file" \
+  'src/ui/pane_planted.c: a pane calls ui_message, defined in src/ui/ui.c' "$out"
+check_eq "layers: a pane calling the view engine and draw.h is not reported" 1 \
+  "$(printf '%s\n' "$out" | grep -c 'a pane calls')"
+
 # The build runs the symbol check before it links either binary.
 plan=$(make -n -B BUILD="$BUILD" "$BUILD/skview" "$BUILD/skview-sim" 2>/dev/null)
 check_match "layers: make checks the symbols before linking the viewer" \
