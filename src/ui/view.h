@@ -14,9 +14,11 @@
  * context (pane_ctx.h: the models, the clock, the draw surface), which it
  * only reads; an action or a prompt hands back what it wants done (focus,
  * a message, the details popup, a prompt, a copy, a BuildKit command) in a
- * pane_req_t, which the engine carries out. A pane's own key bindings
- * (bindings) and layout wishes (layout) are in its ops too, so a new pane is
- * its file plus one line of panes.h. */
+ * pane_req_t, which the engine carries out (requests.c). A pane's own key
+ * bindings (keys) and layout wishes (layout) are in its ops too, so a new
+ * pane is its file plus one line of panes.h; tools/check_layers.sh fails a
+ * pane file that names ui_t, includes a header that does, or calls the
+ * engine. */
 #ifndef SKVIEW_UI_VIEW_H
 #define SKVIEW_UI_VIEW_H
 
@@ -31,8 +33,8 @@
 
 typedef struct view view_t;
 
-/* What an action handler asks of the loop. -1 (UI_PASS) lets the engine and
- * then the flat switch in input.c handle the action. */
+/* What an action handler asks of the loop. -1 (UI_PASS) lets the view
+ * engine (view_action) and then input.c's global actions handle it. */
 enum ui_flags {
     UI_PASS = -1,
     UI_DONE = 0,
