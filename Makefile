@@ -214,13 +214,13 @@ golden: all
 	$(Q)BUILD=$(BUILD) GOLDEN_UPDATE=1 bash tests/integration/golden_screens.sh >/dev/null
 	$(Q)git status --short tests/golden/screens
 
-# The bench's peers, not make test's deps: the grpc-go client (tests/bench_go),
+# The bench's peers, not make test's deps: the grpc-go client (tests/bench/bench_go),
 # perf for profiles.
 BENCH_PKGS := golang-go golang-google-grpc-dev golang-google-protobuf-dev golang-github-golang-protobuf-1-5-dev \
               protoc-gen-go protoc-gen-go-grpc linux-perf
 bench: deps all
 	$(Q)$(MAKE) --no-print-directory deps DEB_PKGS="$(BENCH_PKGS)"
-	$(Q)BUILD=$(BUILD) tests/bench.sh
+	$(Q)BUILD=$(BUILD) tests/bench/bench.sh
 
 # PNG pictures of the real program (tmux -> HTML -> headless Chromium); not
 # part of `make test`. Installs chromium on first use.

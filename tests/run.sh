@@ -30,24 +30,51 @@ for t in "$@"; do
     failouts+="== $name"$'\n'"$(printf '%s\n' "$out" | grep '^\[  FAILED  \]\|^\[  ERROR   \]' | head -20)"$'\n'; fi
   printf '  %-28s %3d passed, %d failed\n' "$name" "$p" "$f"
 done
+# report NAME RC SECS OUTFILE: counts one script's checks and prints its line.
+report() {
+  local name=$1 rc=$2 secs=$3 out p f
+  out=$(cat "$4")
+  p=$(printf '%s\n' "$out" | grep -c '^ok ')
+  f=$(printf '%s\n' "$out" | grep -c '^not ok ')
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  passed=$((passed + p)); failed=$((failed + f))
+  if [ "$rc" -ne 0 ]; then failures+=("$name"); printf '%s\n' "$out" | grep -v '^ok ' | tail -40
+    failouts+="== $name (exit $rc)"$'\n'"$(printf '%s\n' "$out" | grep -v '^ok ' | tail -12)"$'\n'; fi
+  printf '  %-28s %3d passed, %d failed  %4ds\n' "$name" "$p" "$f" "$secs"
+  # Notes a script reports ("# faults injected: N") go into the log.
+  printf '%s\n' "$out" | grep '^# ' | sed 's/^/  /'
+}
+# reap: reports every script that has ended and was not reported yet.
+reap() {
+  local r n
+  for r in "$outdir"/*.rc; do
+    [ -e "$r" ] || continue
+    n=$(basename "$r" .rc)
+    read -r rc secs <"$r"
+    report "$n" "$rc" "$secs" "$outdir/$n.out"
+    rm -f "$r"; running=$((running - 1))
+  done
+}
 if [ $unit_only = 0 ]; then
+  # JOBS scripts at a time (default: one per core). Each uses its own
+  # temporary folder, loopback ports, tmux socket and dockerd, and waits for
+  # conditions, never for a time, so they pass side by side on busy cores.
+  jobs_max=${JOBS:-$(nproc 2>/dev/null || echo 1)}
+  [ "${VALGRIND:-0}" = 1 ] && jobs_max=1
+  outdir=$(mktemp -d /tmp/skview-run.XXXXXX)
+  running=0
   for s in tests/integration/*.sh; do
     [ -e "$s" ] || continue
     [ -n "${ONLY:-}" ] && [[ "$s" != *${ONLY}* ]] && continue
     if [ "${VALGRIND:-0}" = 1 ] && [[ " ${VALGRIND_SCRIPTS:-cli_file fuzz_corpus} " != *" $(basename "$s" .sh) "* ]]; then continue; fi
     name=$(basename "$s" .sh)
-    t0=$SECONDS
-    out=$(timeout 600 bash "$s" 2>&1); rc=$?
-    p=$(printf '%s\n' "$out" | grep -c '^ok ')
-    f=$(printf '%s\n' "$out" | grep -c '^not ok ')
-    if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-    passed=$((passed + p)); failed=$((failed + f))
-    if [ $rc -ne 0 ]; then failures+=("$name"); printf '%s\n' "$out" | grep -v '^ok ' | tail -40
-      failouts+="== $name (exit $rc)"$'\n'"$(printf '%s\n' "$out" | grep -v '^ok ' | tail -12)"$'\n'; fi
-    printf '  %-28s %3d passed, %d failed  %4ds\n' "$name" "$p" "$f" $((SECONDS - t0))
-    # Notes a script reports ("# faults injected: N") go into the log.
-    printf '%s\n' "$out" | grep '^# ' | sed 's/^/  /'
+    while [ "$running" -ge "$jobs_max" ]; do wait -n 2>/dev/null; reap; done
+    ( t0=$SECONDS; timeout 600 bash "$s" >"$outdir/$name.out" 2>&1; rc=$?
+      echo "$rc $((SECONDS - t0))" >"$outdir/$name.rc.tmp" && mv "$outdir/$name.rc.tmp" "$outdir/$name.rc" ) &
+    running=$((running + 1))
   done
+  while [ "$running" -gt 0 ]; do wait -n 2>/dev/null; reap; done
+  rm -rf "$outdir"
 fi
 # What failed is said again at the end, where a CI log's tail shows it.
 [ -n "$failouts" ] && printf '%s' "$failouts"

@@ -161,8 +161,7 @@ static bool wants_help(int argc, char **argv)
     return false;
 }
 
-/* stdout is a pipe whose reader has gone (poll says POLLERR for it). */
-static bool stdout_reader_gone(void)
+bool cli_stdout_gone(void)
 {
     struct pollfd p = {.fd = STDOUT_FILENO, .events = POLLOUT};
     return poll(&p, 1, 0) == 1 && (p.revents & POLLERR);
@@ -188,7 +187,7 @@ static int finish(int rc)
 {
     if (fflush(stdout) != 0 && errno != EPIPE && rc == EXIT_OK)
         rc = EXIT_RUNTIME; /* a command that did not flush: cannot happen, but never exit 0 */
-    if (rc != EXIT_USAGE && ferror(stdout) && stdout_reader_gone())
+    if (rc != EXIT_USAGE && ferror(stdout) && cli_stdout_gone())
         return EXIT_OK;
     return rc;
 }

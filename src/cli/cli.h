@@ -16,6 +16,10 @@ int cli_flush(const char *cmd, int rc);
 /* A write to stdout failed with errno err: says so, unless the reader went
  * away (EPIPE, said by nobody). */
 void cli_write_failed(const char *cmd, int err);
+/* stdout is a pipe whose reader has gone (poll says POLLERR for it): a
+ * --follow with nothing to write checks it, or it would outlive `| head`
+ * until its next line. */
+bool cli_stdout_gone(void);
 
 /* Commands, each parsing its own arguments (argv[0] is the command name). */
 int cmd_state(int argc, char **argv);

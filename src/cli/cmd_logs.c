@@ -308,8 +308,8 @@ static void live_on_tick(void *ctx)
     if (l->args->follow)
         logprint_flush_partial(l->p, LOGS_PARTIAL_MS * 1000000ll);
     logprint_flush(l->p);
-    if (l->args->follow)
-        fflush(stdout);
+    if (l->args->follow && fflush(stdout) == 0 && cli_stdout_gone())
+        session_end(l->s, EXIT_OK);
 }
 
 static int logs_live(const logs_args_t *a, logprint_t *p, const char *addr)

@@ -283,8 +283,12 @@ static void events_on_entry(void *ctx, const Proto__LogEntry *e)
 static void events_on_tick(void *ctx)
 {
     events_t *ev = ctx;
-    if (ev->follow && !ev->failed && fflush(stdout) != 0)
+    if (!ev->follow || ev->failed)
+        return;
+    if (fflush(stdout) != 0)
         events_failed(ev);
+    else if (cli_stdout_gone())
+        session_end(ev->s, EXIT_OK);
 }
 
 int events_live(const char *addr, bool json, bool follow, uint32_t quiet_ms)

@@ -3,7 +3,7 @@
 # $SKVIEW_ADDR check the address the same way: a bad port or an empty
 # address is a usage error (exit 2) naming it, before anything is dialled or
 # created; good forms reach the simulator.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 # Names resolve through gRPC's c-ares resolver, which leaks a few bytes of
 # its own under ASan (see tests/lsan.supp).
 export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"

@@ -2,7 +2,7 @@
 # One allocation path (core/xalloc.h): nothing in src/ calls malloc, calloc,
 # realloc or strdup itself, so out of memory is said and handled one way.
 # A call planted in a copy of a file is named with its line.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 # raw_allocs DIR: "FILE:LINE: call" for each raw allocation below DIR/src.
 raw_allocs() {

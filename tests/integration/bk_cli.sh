@@ -3,7 +3,7 @@
 # socket: du, workers, info, history, status (text and rawjson, a >4 MiB
 # message, a log split mid-line and mid-UTF-8), prune, recordings and
 # rawjson files read back, and the one-line errors.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 SOCK="$TMP/buildkitd.sock"
 # start_sim ARGS...: skview-sim with BuildKit on $SOCK; sets SIM_PID.
@@ -94,7 +94,7 @@ for ref in "$REF_OK" "$REF_FAIL"; do
   bk status "$ref" >"$TMP/$ref.plain" 2>/dev/null; rc=$?
   check_eq "plain $ref: exit status as with tty" "$(bk status "$ref" --progress tty >/dev/null 2>&1; echo $?)" "$rc"
   check_eq "plain $ref: --progress plain is the default off a terminal" "$(cat "$TMP/$ref.plain")" "$(bk status "$ref" --progress plain 2>/dev/null)"
-  summary=$(python3 tests/bk_plain_check.py "$TMP/$ref.jsonl" "$TMP/$ref.plain")
+  summary=$(python3 tests/tools/bk_plain_check.py "$TMP/$ref.jsonl" "$TMP/$ref.plain")
   check_match "plain $ref: every step's log lines and end, as the rawjson has them" '^steps [0-9]+ logs [0-9]+$' "$summary"
   check_eq "plain $ref: --progress rawjson is --json" "$(cat "$TMP/$ref.jsonl")" "$(bk status "$ref" --progress rawjson 2>/dev/null)"
 done
@@ -172,7 +172,11 @@ check_cmd "live: paced (>= 1.2 s at half speed, took ${ms} ms)" test "$ms" -ge 1
 # (the running step with its log tail), the recording stays readable.
 "$SKVIEW" buildkit --buildkit "unix://$SOCK" status "$REF_LIVE" --progress tty --record "$TMP/int.rec" >"$TMP/int.out" 2>&1 &
 CP=$!  # skview itself, not a subshell: the signal must reach it
-sleep 0.8; kill -INT "$CP"; wait "$CP"; rc=$?
+# Interrupted once the running step's log is in (read back from the
+# recording), not after a fixed time a busy machine may not keep.
+rec_has_log() { "$SKVIEW" buildkit show --progress plain "$TMP/int.rec" 2>/dev/null | grep -q 'go: downloading'; }
+wait_for 20 rec_has_log
+kill -INT "$CP"; wait "$CP"; rc=$?
 check_eq "Ctrl-C: exit 130" 130 "$rc"
 check_match "Ctrl-C: the frame so far" '^\[\+\] Building [0-9.]+s \([0-9]+/12\)$' "$(head -1 "$TMP/int.out")"
 check_match "Ctrl-C: a log tail of the running step" ' => => # go: downloading' "$(cat "$TMP/int.out")"

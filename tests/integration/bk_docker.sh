@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # skview buildkit against the BuildKit inside a real Docker daemon (Debian's
 # docker.io: dockerd 20.10, BuildKit v0.8), started by this script on its own
-# socket (tests/docker_lib.sh): --buildkit docker from DOCKER_HOST, from the
+# socket (tests/lib/docker_lib.sh): --buildkit docker from DOCKER_HOST, from the
 # default socket and as docker://PATH, the errors of a missing daemon, of a
 # denied socket, of a daemon without /grpc and of a socket that is not
 # Docker; workers (GC rules), du (filters, sorts), prune (filters, keep
@@ -9,8 +9,8 @@
 # and cached builds in every output mode, one vertex model for tty and
 # plain, a hung dockerd noticed by the keepalive over the upgraded
 # connection, and a ref given before its build starts (--wait).
-source "$(dirname "$0")/../lib.sh"
-source "$(dirname "$0")/../docker_lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
+source "$(dirname "$0")/../lib/docker_lib.sh"
 
 start_dockerd
 dk_base_image

@@ -2,7 +2,7 @@
 # A pre-v0.11 daemon (skview-sim --buildkit-old has no Info and no
 # ListenBuildHistory): history says so and points at --ref, the rest works;
 # and the TCP form of the address (tcp://host:port) on --buildkit-port.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 out="$TMP/sim.out"
 "$SKSIM" --port 0 --no-generate --buildkit-port 0 --buildkit-old --buildkit-step 0 >"$out" 2>&1 &

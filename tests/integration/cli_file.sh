@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The headless file commands against the real logs in ../shared/data:
 # state, events (text and JSON), malformed input, exit statuses.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 for f in "$DATA"/*.jsonl; do
   name=$(basename "$f" .jsonl)

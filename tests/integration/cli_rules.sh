@@ -10,7 +10,7 @@
 #   nor 1, file and live;
 # - a stray byte 0x90 in invalid UTF-8 loses nothing after it (one U+FFFD);
 # - a time after 2262 prints as itself in --json.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 helm="$DATA/skaffold-v1.29-helm-events.jsonl"
 v2="$PWD/tests/data/skaffold-2x-events.jsonl.v2"
@@ -141,4 +141,12 @@ piped "logs -a ADDR --follow" timeout 120 "$SKVIEW" logs -a "$ADDR" --follow
 piped "events -a ADDR" timeout 120 "$SKVIEW" events -a "$ADDR"
 piped "events -a ADDR --follow" timeout 120 "$SKVIEW" events -a "$ADDR" --follow
 piped "events -a ADDR --json" timeout 120 "$SKVIEW" events -a "$ADDR" --json
+# --follow on a stream gone quiet: nothing more to write, yet the reader's
+# end is noticed (a --follow used to wait for its next line, for ever).
+kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null
+start_sim --idle-after 1 --log-interval 0
+wait_for 30 "$SKVIEW" ctl -a "$ADDR" state
+quiesce
+piped "logs -a ADDR --follow, a quiet stream" timeout 60 "$SKVIEW" logs -a "$ADDR" --follow
+piped "events -a ADDR --follow, a quiet stream" timeout 60 "$SKVIEW" events -a "$ADDR" --follow
 finish

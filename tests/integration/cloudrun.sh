@@ -2,7 +2,7 @@
 # Cloud Run endpoints (Skaffold 2.x's CloudRunReadyEvent) in the Ports pane:
 # listed after the forwarded ports with their resource, in the details with
 # the revision, copied with o; a URL from the wire stays inert.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 F=tests/data/cloudrun.jsonl.v2
 dump() { "$SKVIEW" replay "$F" --at END --dump-screen --focus ports --size 100x24 "$@" 2>&1; }
 url() { jq -r 'select(.cloudRunReadyEvent) | .cloudRunReadyEvent.url' "$F" | sed -n "${1}p"; }

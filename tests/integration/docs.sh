@@ -4,7 +4,7 @@
 # generates from the binding table the viewer uses (a binding changed without
 # `make docs` fails here), and the man page names every command and every
 # option that --help lists; the README's Logs rows name every Logs key.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 out=$(BUILD="$BUILD" tools/gen_docs.sh --check 2>&1); rc=$?
 check_eq "doc/keys.md and doc/skview.1 are what skview keys generates" "0 " "$rc $out"

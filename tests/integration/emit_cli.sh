@@ -5,7 +5,7 @@
 # Event is a usage error naming the place, and nothing is sent. Proto field
 # names are read; a LogEntry given by mistake sends its event; `emit -` and
 # `emit @FILE` take events of any size.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 start_sim --no-generate --step 0 --calls-log "$TMP/calls.log"
 quiesce
 calls() { grep -c '"method":"Handle"' "$TMP/calls.log" 2>/dev/null; }

@@ -6,9 +6,9 @@
 # port it connects by itself and its mirror (SKVIEW_DUMP_STATE) ends equal to
 # GetState. The three run side by side to keep the wall time down (the
 # stalled one waits out gRPC's 20 s connect timeout).
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
-source tests/fault_lib.sh
+source tests/lib/fault_lib.sh
 faults=0
 
 p_none=$(free_port); p_refuse=$(free_port); p_stall=$(free_port)

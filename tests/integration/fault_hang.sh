@@ -4,7 +4,7 @@
 # here through SKVIEW_KEEPALIVE_MS) notices and says so; `events --follow`
 # keeps retrying, and when the server wakes up (SIGCONT) it goes on where it
 # was: nothing printed twice, nothing missed.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 echo "# faults injected: 1"
 start_sim --no-generate --step 0
 check_cmd "history arrives" sh -c "'$SKVIEW' events -a '$ADDR' > '$TMP/first' && test -s '$TMP/first'"

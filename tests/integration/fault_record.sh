@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # `skview record` killed with SIGKILL in the middle of a fast stream loses at
 # most the last, partial record: `skview events FILE` and `skview state FILE`
-# read every complete record (counted independently by tests/rec_walk.py),
+# read every complete record (counted independently by tests/tools/rec_walk.py),
 # report at most one torn record and exit 0. A recording cut inside a record
 # (what a kill during write() leaves) reads the same way.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 faults=0
 
 "$SKSIM" --port 0 --no-generate --step 0 --flood 100000000 >"$TMP/sim.out" 2>&1 &
@@ -16,7 +16,7 @@ addr=$(sed -n 's/^listening on //p' "$TMP/sim.out")
 # check_reads NAME FILE: the readers keep every complete record.
 check_reads() {
   local name=$1 f=$2 walk n tail rc_e rc_s
-  walk=$(python3 tests/rec_walk.py "$f")
+  walk=$(python3 tests/tools/rec_walk.py "$f")
   n=$(sed 's/complete \([0-9]*\) .*/\1/' <<<"$walk"); tail=${walk##* }
   "$SKVIEW" events "$f" >"$TMP/ev.txt" 2>"$TMP/ev.err"; rc_e=$?
   "$SKVIEW" state "$f" >"$TMP/st.json" 2>"$TMP/st.err"; rc_s=$?

@@ -5,8 +5,8 @@
 # client's 16 MiB limit) and one of 15 MiB (under it); a burst of 1,000,000
 # entries. skview keeps running, says what happened, recovers, and its mirror
 # ends equal to the server's GetState.
-source "$(dirname "$0")/../lib.sh"
-source tests/fault_lib.sh
+source "$(dirname "$0")/../lib/lib.sh"
+source tests/lib/fault_lib.sh
 faults=0
 
 # ---- killed mid-stream, restarted with a different history -----------------------

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every fuzz seed corpus replayed through its harness (built without
 # libFuzzer): each past crash stays a regression test.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 for h in tests/fuzz/fuzz_*.c; do
   name=$(basename "$h" .c); name=${name#fuzz_}
   bin="$BUILD/replay/$name"

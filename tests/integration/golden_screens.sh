@@ -5,7 +5,7 @@
 # A difference is a change of what users see: if it is intended, regenerate
 # with `make golden` and review the diff in git; if not, fix the code.
 # GOLDEN_UPDATE=1 writes the screens instead of comparing them.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 G=tests/golden/screens
 V2=tests/data/skaffold-2x-events.jsonl      # Skaffold 2.x: tests, platforms, 2.x codes
 SIM=tests/data/sim-session.jsonl           # skview-sim: 12 iterations, every failure kind

@@ -10,7 +10,7 @@
 #  - one v2 stream UNIMPLEMENTED: logs uses the other and says which fails;
 #  - logs -f prints a line without its newline after a short delay;
 #  - events -f follows.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 PY=/usr/bin/python3
 PB2="$TMP/pb2"; mkdir -p "$PB2"
 protoc -Iproto -I/usr/include --python_out="$PB2" proto/skaffold.proto proto/v2/skaffold_v2.proto ||
@@ -27,7 +27,7 @@ start_sim --no-generate --step 0 --seed 7 --log-interval 0
 direct=$(timeout 60 "$SKVIEW" events -a "$ADDR")
 direct_logs=$(timeout 60 "$SKVIEW" logs -a "$ADDR")
 port=$(free_port)
-$PY tests/tcp_proxy.py "$port" "${ADDR##*:}" 5000 > "$TMP/proxy.out" 2>&1 &
+$PY tests/tools/tcp_proxy.py "$port" "${ADDR##*:}" 5000 > "$TMP/proxy.out" 2>&1 &
 at_exit "kill $!"
 wait_for 10 grep -q '^listening on' "$TMP/proxy.out"
 slow=$(timeout 120 "$SKVIEW" events -a "127.0.0.1:$port"); rc=$?
@@ -108,7 +108,7 @@ check_match "no v2 Events: says which stream is not served" \
 kill "$SIM_PID"
 
 # ---- a wedged server ---------------------------------------------------------------------------------
-$PY tests/hang_peer.py > "$TMP/hang.out" 2>&1 &
+$PY tests/tools/hang_peer.py > "$TMP/hang.out" 2>&1 &
 at_exit "kill $!"
 wait_for 20 grep -q '^listening on' "$TMP/hang.out"
 hang=$(sed -n 's/^listening on //p' "$TMP/hang.out")

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Hostile strings (tests/hostile_log.py: escape sequences, C1, bidi, NUL,
+# Hostile strings (tests/tools/hostile_log.py: escape sequences, C1, bidi, NUL,
 # invalid UTF-8, wide text, 1 MB strings) in every field that is drawn:
 # every pane and its details view render them inert, with the screen at its
 # size and no line wider than the terminal; in tmux the title stays put.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 log="$TMP/hostile.jsonl"
-pairs=$(python3 tests/hostile_log.py "$log" 2>&1 >/dev/null)
+pairs=$(python3 tests/tools/hostile_log.py "$log" 2>&1 >/dev/null)
 echo "# hostile strings tried: $pairs (string, field) pairs"
 W=120 H=40
 

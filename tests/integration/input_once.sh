@@ -3,8 +3,8 @@
 # <(...) pipe) work for state, events and replay alike, and give what the
 # same bytes give as a regular file. The replay needs several passes: the
 # input is spooled once (sources/spool.h), format detection included.
-source "$(dirname "$0")/../lib.sh"
-source "$(dirname "$0")/../tmux_lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
+source "$(dirname "$0")/../lib/tmux_lib.sh"
 
 log="$DATA/skaffold-v1.29-helm-events.jsonl"
 gw="$DATA/http-gateway-getting-started.jsonl"
@@ -37,7 +37,7 @@ done
 rec="$TMP/helm.rec"
 { printf 'SKVREC\001\n'; cat tests/fuzz/corpus/recording/helm-records.bin; } > "$rec"
 want=$(via file "$rec" events --json)
-check_eq "recording: the reference has every record" "$(python3 tests/rec_walk.py "$rec" | cut -d' ' -f2)" "$(printf '%s\n' "$want" | grep -c .)"
+check_eq "recording: the reference has every record" "$(python3 tests/tools/rec_walk.py "$rec" | cut -d' ' -f2)" "$(printf '%s\n' "$want" | grep -c .)"
 bk=tests/fuzz/corpus/bkstatus/sim-fail-head.jsonl
 # The title and the status line name the file: compare the screen between them.
 norm() { sed '1d;$d'; }

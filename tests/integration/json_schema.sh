@@ -5,7 +5,7 @@
 # enum values we do not know (a number, a name) kept through events --json
 # and state, with one warning per (enum, value) at its first line, in the
 # sequential and the parallel reader alike.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 helm="$DATA/skaffold-v1.29-helm-events.jsonl"
 
 # ---- field names ------------------------------------------------------------------------------

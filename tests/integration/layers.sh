@@ -4,7 +4,7 @@
 # point down each layer's allow-list; a planted include of either form and a
 # planted upward call are each named and fail the check; the binaries wait
 # for the symbol check; each layer library is linked once, top down.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 out=$(tools/check_layers.sh 2>&1); rc=$?
 check_eq "layers: every include in src/ points down" "0 layers: every include points down" "$rc $out"
@@ -125,4 +125,4 @@ check_match "layers: make checks the symbols before linking the viewer" \
 line=$(printf '%s\n' "$plan" | grep -- "-o $BUILD/skview " | tail -1)
 libs=$(printf '%s\n' "$line" | grep -o 'lib[a-z]*\.a' | tr '\n' ' ')
 check_eq "layers: the viewer links each library once, top down" "libcli.a libui.a libsession.a libtransport.a libsources.a libdomain.a libcore.a " "$libs"
-exit $_fails
+finish

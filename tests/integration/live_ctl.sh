@@ -2,7 +2,7 @@
 # skview ctl against skview-sim (and a tiny python grpcio peer for the errors
 # the simulator never gives): each call reaches the server with the right
 # fields, failures are one line on stderr with exit 1, usage errors exit 2.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 PY=/usr/bin/python3
 
 last_call() { tail -n 1 "$TMP/calls.log"; }

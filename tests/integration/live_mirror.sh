@@ -2,7 +2,7 @@
 # The live stream mirrors the server: the State folded from
 # `skview events -a ADDR --json` equals GetState at quiescence, for the demo
 # and for a real Skaffold log played back; a recording reads back the same.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 # Events cannot carry the auto triggers: compare the rest (the statusCodes
 # the server sets beside the events follow from them).

@@ -2,7 +2,7 @@
 # skview record: SIGTERM loses nothing; a reconnect to the same server skips
 # the replayed history; a restarted server with another history is recorded
 # after the old one and folds to the new server's State.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 # A recording's v1 entries (record writes both v2 streams too).
 v1_entries() { "$SKVIEW" events --json "$1" 2>/dev/null | grep -E '^\{("timestamp":"[^"]*",)?"(event|entry)":'; }

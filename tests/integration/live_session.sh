@@ -11,8 +11,8 @@
 #  - a restarted server (another history) is recorded / printed whole after
 #    a boundary;
 #  - the viewer keeps the last state, marked stale, while disconnected.
-source "$(dirname "$0")/../lib.sh"
-source tests/fault_lib.sh
+source "$(dirname "$0")/../lib/lib.sh"
+source tests/lib/fault_lib.sh
 
 canon() { jq -S -c .; }
 # A recording's v1 entries (record writes both v2 streams too).
@@ -26,7 +26,7 @@ matches_at_least() { [ "$(grep -c -- "$2" "$1")" -ge "$3" ]; }
 auto_build_is() { [ "$(jq '.buildState.autoTrigger // false' "$1" 2>/dev/null)" = "$2" ]; }
 # start_proxy NAME LISTEN_PORT TARGET_PORT; stop_proxy NAME (SIGKILL).
 start_proxy() {
-  python3 tests/tcp_proxy.py "$2" "$3" >"$TMP/$1.proxy" 2>&1 &
+  python3 tests/tools/tcp_proxy.py "$2" "$3" >"$TMP/$1.proxy" 2>&1 &
   eval "${1}_proxy=$!"
   at_exit "kill $!"
   wait_for 5 grep -q '^listening on' "$TMP/$1.proxy"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Skaffold 2.x's v2 API live, against skview-sim on loopback. Expected lines
-# come from tests/v2_peer.py, an independent client (Python grpcio and
+# come from tests/tools/v2_peer.py, an independent client (Python grpcio and
 # python3-protobuf, its own line assembly), reading the same server:
 #  - `skview logs -a --json`: Skaffold's lines (v2 Events) equal the peer's,
 #    each with its task and artifact/resource; the application's lines
@@ -21,14 +21,14 @@
 #    restarted server (another history) is printed after a boundary line;
 #    the viewer's --record through the same reconnects holds each Skaffold
 #    line and application line once, and the v1 mirror.
-source "$(dirname "$0")/../lib.sh"
-source tests/fault_lib.sh
+source "$(dirname "$0")/../lib/lib.sh"
+source tests/lib/fault_lib.sh
 
 PB2="$TMP/pb2"
 mkdir -p "$PB2"
 protoc -Iproto -I/usr/include --python_out="$PB2" proto/skaffold.proto proto/v2/skaffold_v2.proto ||
   { echo "not ok protoc --python_out"; exit 1; }
-peer() { /usr/bin/python3 tests/v2_peer.py "$1" "$PB2" 0.5 2>"$TMP/peer.err"; }
+peer() { /usr/bin/python3 tests/tools/v2_peer.py "$1" "$PB2" 0.5 2>"$TMP/peer.err"; }
 # settle ADDR: until the sim's dev loops are over (--idle-after): Skaffold's
 # lines the same in two reads 0.5 s apart.
 settle() {
@@ -164,7 +164,7 @@ check_screen "--v2-fail applogs: the header names the stream and its status" 30 
   "v2 ApplicationLogs: UNAVAILABLE: skview-sim --v2-fail: this stream fails failing, retrying \([0-9]+\)"
 tries() { screen v2fail | sed -n 's/.*failing, retrying (\([0-9]*\)).*/\1/p' | head -1; }
 first=$(tries)
-wait_for 60 test "$(tries)" -gt "${first:-0}"
+wait_until 60 'test "$(tries)" -gt "${first:-0}"'
 check_cmd "--v2-fail applogs: the count goes up with each retry (${first:-?} -> $(tries))" test "$(tries)" -gt "${first:-0}"
 check_mirror "--v2-fail applogs: v1 goes on, the mirror equals GetState" v2fail "$v2f" 30
 check_cmd "--v2-fail applogs: the viewer runs on" alive v2fail
@@ -175,7 +175,7 @@ check_eq "--v2-fail applogs: the viewer exits 0" 0 "$(cat "$TMP/v2fail.rc" 2>/de
 # ---- 5. reconnects under --follow ---------------------------------------------------------
 # The same server behind a proxy: nothing printed twice, and new lines go on.
 pport=$(free_port)
-python3 tests/tcp_proxy.py "$pport" "$port_v2" >"$TMP/proxy.out" 2>&1 &
+python3 tests/tools/tcp_proxy.py "$pport" "$port_v2" >"$TMP/proxy.out" 2>&1 &
 proxy=$!; at_exit "kill $proxy"
 wait_for 5 grep -q '^listening on' "$TMP/proxy.out"
 "$SKVIEW" logs -a "127.0.0.1:$pport" --follow --json >"$TMP/follow.json" 2>"$TMP/follow.err" &
@@ -193,9 +193,9 @@ for i in 1 2; do
   kill -KILL "$proxy"; wait "$proxy" 2>/dev/null
   wait_for 5 grep -q "connection lost" "$TMP/follow.err"
   sleep 1
-  python3 tests/tcp_proxy.py "$pport" "$port_v2" >"$TMP/proxy.out" 2>&1 &
+  python3 tests/tools/tcp_proxy.py "$pport" "$port_v2" >"$TMP/proxy.out" 2>&1 &
   proxy=$!; at_exit "kill $proxy"
-  wait_for 15 test "$(grep -c reconnected "$TMP/follow.err")" -ge "$i"
+  wait_until 15 'test "$(grep -c reconnected "$TMP/follow.err")" -ge "$i"'
   check_eq "proxy restart $i: reconnected" "$i" "$(grep -c 'reconnected to' "$TMP/follow.err")"
   wait_for 5 lines_at_least "$TMP/follow.json" $((before + 2))
   check_cmd "proxy restart $i: new application lines follow" lines_at_least "$TMP/follow.json" $((before + 2))

@@ -5,10 +5,10 @@
 # exits 1 saying where Skaffold writes them.
 # Files: each v2 form in tests/data (F.v2, the gateway's /v2/events and
 # /v2/applicationLogs captures, F with its F.v2 beside it) prints the lines
-# tests/v2_peer.py (python3-protobuf's JSON reader, its own line assembly)
+# tests/tools/v2_peer.py (python3-protobuf's JSON reader, its own line assembly)
 # finds in it; a malformed line is skipped and said (exit 3 with --strict);
 # hostile escape sequences in a message come out inert, none in a pipe.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 # usage NAME MESSAGE ARGS...: exit 2, that one line on stderr, nothing on stdout.
 usage() {
@@ -56,7 +56,7 @@ check_eq "a v1 log: no output" "" "$(cat "$TMP/out")"
 PB2="$TMP/pb2"; mkdir -p "$PB2"
 protoc -Iproto -I/usr/include --python_out="$PB2" proto/skaffold.proto proto/v2/skaffold_v2.proto ||
   { echo "not ok protoc --python_out"; exit 1; }
-expected() { /usr/bin/python3 tests/v2_peer.py --file "$1" "$PB2" 2>/dev/null | jq -S -c .; }
+expected() { /usr/bin/python3 tests/tools/v2_peer.py --file "$1" "$PB2" 2>/dev/null | jq -S -c .; }
 got() { "$SKVIEW" logs "$@" --json 2>"$TMP/err" | jq -S -c '{source, task_id, subject, pod, container, level, text}'; }
 same() { # NAME EXPECTED ACTUAL
   if [ -n "$2" ] && [ "$2" == "$3" ]; then ok "$1 ($(wc -l <<<"$2") lines)"; else

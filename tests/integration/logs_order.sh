@@ -6,8 +6,8 @@
 # other stream that is older (beyond the sim's own jitter within a stream),
 # so the current loop's application lines come after the first loops' build
 # output and the newest lines are at the bottom.
-source "$(dirname "$0")/../lib.sh"
-source "$(dirname "$0")/../tmux_lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
+source "$(dirname "$0")/../lib/tmux_lib.sh"
 
 # worst FILE: the largest step back in time (seconds) from any line to a
 # later line of the other source, in lines "SOURCE EPOCH-SECONDS".

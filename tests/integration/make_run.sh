@@ -3,7 +3,7 @@
 # flags), the build runs in parallel, and the simulator is stopped with it.
 # Nothing is built here (a build under `make asan` would mix flags).
 # Without a terminal, run.sh shows the live stream (`events -a --follow`).
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 # make -n prints the commands and builds nothing (the sub-make gets -n too):
 # the build step asks for every core unless -j was given, and ARGS reach

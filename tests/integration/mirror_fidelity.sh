@@ -7,7 +7,7 @@
 # that no event shows (a rebuild of cache hits only, Execute, Auto*(true))
 # changes parts of the State the stream cannot know: the server names them
 # ("unseen") and they are left out of that comparison only.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 # compare_all NAME EVLOG STATELOG: every dump against the fold of its prefix.
 compare_all() {

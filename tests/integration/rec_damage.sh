@@ -4,18 +4,18 @@
 # offset and yield every intact record; `skview record -o` on the damaged file
 # keeps every intact record on disk and appends after them. Expected records
 # come from reading the undamaged original, record offsets from
-# tests/rec_walk.py (which walks lengths only).
-source "$(dirname "$0")/../lib.sh"
+# tests/tools/rec_walk.py (which walks lengths only).
+source "$(dirname "$0")/../lib/lib.sh"
 
 start_sim --step 0 --flood 400
 "$SKVIEW" record -a "$ADDR" -o "$TMP/orig.rec" 2>"$TMP/rec.err" &
 rec=$!
 at_exit "kill -KILL $rec"
-enough() { [ "$(python3 tests/rec_walk.py "$TMP/orig.rec" | cut -d' ' -f2)" -ge 300 ]; }
+enough() { [ "$(python3 tests/tools/rec_walk.py "$TMP/orig.rec" | cut -d' ' -f2)" -ge 300 ]; }
 wait_for 20 enough || { echo "not ok recording did not grow"; exit 1; }
 kill -TERM $rec; wait $rec 2>/dev/null
 "$SKVIEW" events --json "$TMP/orig.rec" >"$TMP/orig.json" 2>"$TMP/orig.err"
-python3 tests/rec_walk.py --offsets "$TMP/orig.rec" >"$TMP/offsets"
+python3 tests/tools/rec_walk.py --offsets "$TMP/orig.rec" >"$TMP/offsets"
 n=$(wc -l <"$TMP/offsets")
 check_eq "original: every record read" "$n" "$(wc -l <"$TMP/orig.json")"
 check_eq "original: nothing reported" "" "$(cat "$TMP/orig.err")"
@@ -61,7 +61,7 @@ damage() {
   wait_for 10 grep -q connected "$TMP/resume.err"
   # Connected is said before the replayed history is written: under load
   # the stop could come first. Stop once something was appended.
-  wait_for 10 test "$(stat -c %s "$f")" -gt "$size"
+  wait_until 10 'test "$(stat -c %s "$f")" -gt "$size"'
   kill -TERM $r2; wait $r2 2>/dev/null
   local now; now=$(stat -c %s "$f")
   check_cmd "$name: record -o never shortens the file ($size -> $now)" test "$now" -gt "$size"

@@ -5,7 +5,7 @@
 # idea of what an error is; error:N+1 is a usage error that says how many
 # there are. A resource "In Progress" with an image-pull code is no error, a
 # resource "Failed" is.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 SIZE=200x400   # tall and wide: every row of the Errors pane is on screen
 

@@ -3,10 +3,10 @@
 # new one on every GetState (protobuf-go writes maps as Go iterates them), v1
 # and v2 alike. The simulator must not be kinder: GetState's maps (artifacts,
 # resources, forwardedPorts) come in more than one order over 20 calls to an
-# idle server, always with the same keys. tests/map_order.py reads the raw
+# idle server, always with the same keys. tests/tools/map_order.py reads the raw
 # answer, since a generated decoder (and skview's JSON) would hand the maps
 # back in an order of its own.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 st="$TMP/states.jsonl"
 start_sim --step 10 --interval 60 --idle-after 3 --seed 5 --state-log "$st"
@@ -16,7 +16,7 @@ check_cmd "GetState settles" quiesce
 
 # orders API MAP: the distinct orders of MAP over 20 answers, one a line.
 orders() {
-  /usr/bin/python3 tests/map_order.py "$ADDR" "$1" 20 | tr ' ' '\n' | grep "^$2=" | sort -u
+  /usr/bin/python3 tests/tools/map_order.py "$ADDR" "$1" 20 | tr ' ' '\n' | grep "^$2=" | sort -u
 }
 # keysets: each order's keys sorted, so one line when they are the same set.
 keysets() { sed 's/^[^=]*=//' | tr ',' '\n' | sort | tr '\n' ' ' | sed 's/$/\n/'; }

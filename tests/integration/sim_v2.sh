@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # skview-sim serves Skaffold 2.x's proto.v2 service beside v1, from one
 # history, the way Skaffold's server does (skaffold-v2-wire.md). Checked with
-# a grpcio client (tests/sim_v2_client.py) against the real server:
+# a grpcio client (tests/tools/sim_v2_client.py) against the real server:
 #  - v2 Events replays the whole history (== FILE.v2, written as it happened),
 #    again on every new connection; FILE.v2 parses and holds no application log;
 #  - one history: each v1 DevLoopEvent has its v2 DevLoop task with iteration
@@ -19,13 +19,13 @@
 #    and trigger nothing; v1 is untouched;
 #  - --no-v2 answers UNIMPLEMENTED (12) on v2 and writes no FILE.v2; an
 #    unknown method answers 12 too; --log-flood N sends N lines, then ends.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 PB2="$TMP/pb2"
 mkdir -p "$PB2"
 protoc -Iproto -I/usr/include --python_out="$PB2" proto/skaffold.proto proto/v2/skaffold_v2.proto ||
   { not_ok "protoc --python_out"; finish; exit; }
-client() { timeout 30 /usr/bin/python3 tests/sim_v2_client.py "$PB2" "$@"; }
+client() { timeout 30 /usr/bin/python3 tests/tools/sim_v2_client.py "$PB2" "$@"; }
 canon() { jq -S -c .; }
 
 # ---- 1. a whole scripted story, then idle ------------------------------------------

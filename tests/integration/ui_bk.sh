@@ -5,9 +5,9 @@
 # its finished frame, a failed build picked from the list, the Cache pane
 # (totals, sorts, prune behind its prompts, removed records listed), the
 # Workers pane, idle CPU once the build ended, and a pre-v0.11 daemon.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
-source "$(dirname "$0")/../tmux_lib.sh"
+source "$(dirname "$0")/../lib/tmux_lib.sh"
 REF_OK=m38a1hxgttgm2qcyrjs14yf3j REF_FAIL=t1kfp0e8x0q3wby2d5v7h9n4c REF_LIVE=w9z4c6b1n7v2x5m8q3k0j6h4g
 # bk_ready SOCK: the simulator answers on its BuildKit socket (start_sim in
 # lib.sh waits for the Skaffold side only).

@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # The viewer's BuildKit panes in tmux against the BuildKit inside a real
-# Docker daemon (tests/docker_lib.sh; BuildKit v0.8, no build history):
+# Docker daemon (tests/lib/docker_lib.sh; BuildKit v0.8, no build history):
 # --buildkit docker://PATH with --ref given before the build starts (the
 # Build pane waits for it, then follows it to its FINISHED frame), the Cache
 # pane asked again when the build ends, the Workers pane, the build list
 # saying only --ref works, and dockerd restarting under the idle viewer: the
 # header shows the connection lost and back with no key pressed, and the
 # Cache pane keeps current by itself afterwards.
-source "$(dirname "$0")/../lib.sh"
-source "$(dirname "$0")/../docker_lib.sh"
-source "$(dirname "$0")/../tmux_lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
+source "$(dirname "$0")/../lib/docker_lib.sh"
+source "$(dirname "$0")/../lib/tmux_lib.sh"
 echo "# faults injected: 1"
 
 start_dockerd

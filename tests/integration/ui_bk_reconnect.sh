@@ -7,9 +7,9 @@
 # Build pane follows the build again to its end. Then a daemon that hangs
 # (SIGSTOP): the keepalive ping, shortened through SKVIEW_KEEPALIVE_MS,
 # notices, and SIGCONT brings the build back.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
-source "$(dirname "$0")/../tmux_lib.sh"
+source "$(dirname "$0")/../lib/tmux_lib.sh"
 echo "# faults injected: 2"
 REF_LIVE=w9z4c6b1n7v2x5m8q3k0j6h4g
 SOCK="$TMP/bkd.sock" BK="unix://$TMP/bkd.sock"

@@ -3,12 +3,12 @@
 # bursts (key repeat, a paste) that act between two frames, no terminal or a
 # dumb one, a terminal that stops reading, narrow windows, bad options and
 # config files, wide characters, titles and timestamps out of range.
-source "$(dirname "$0")/../lib.sh"
-source "$(dirname "$0")/../tmux_lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
+source "$(dirname "$0")/../lib/tmux_lib.sh"
 
-# A dev-loop log with many iterations and errors (tests/gen_log.py).
+# A dev-loop log with many iterations and errors (tests/tools/gen_log.py).
 log="$TMP/devloop.jsonl"
-python3 tests/gen_log.py 1200 1 > "$log"
+python3 tests/tools/gen_log.py 1200 1 > "$log"
 iters=$(grep -c '"devLoopEvent":{"iteration":[0-9]*,"status":"In Progress"' "$log")
 # alive SESSION: the viewer of that session still runs.
 alive() { kill -0 "$(cat "$TMP/$1.pid")" 2>/dev/null; }
@@ -76,13 +76,13 @@ check_screen "Ctrl-Q too" ctrls "C-q is not bound"
 keys ctrls q
 check_restored "Ctrl-S" ctrls
 check_eq "Ctrl-S: exit 0" 0 "$(cat "$TMP/ctrls.rc" 2>/dev/null)"
-# A pty nobody reads while a replay plays at 64x (tests/pty_stall.py). A
+# A pty nobody reads while a replay plays at 64x (tests/tools/pty_stall.py). A
 # viewer spinning on write() takes a whole core: hz ticks a second. One that
 # waits for the terminal takes what the replay itself costs; the bound is a
 # tenth of a core over the window, above the ticks of the same viewer while
 # read and idle.
 window=3
-python3 tests/pty_stall.py "$window" "$SKVIEW" replay "$log" --speed 64 --no-config > "$TMP/stall.out" 2>&1
+python3 tests/tools/pty_stall.py "$window" "$SKVIEW" replay "$log" --speed 64 --no-config > "$TMP/stall.out" 2>&1
 st() { sed -n "s/^$1 //p" "$TMP/stall.out"; }
 echo "# stalled terminal: $(st stalled_ticks) ticks in ${window}s (idle $(st idle_ticks), hz $(st hz), pty held $(st pending) bytes)"
 check_eq "stalled terminal: the viewer drew first" 1 "$(st saw_output)"

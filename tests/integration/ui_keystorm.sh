@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A seeded random key storm (tests/keystorm.py) into the real viewer in tmux:
+# A seeded random key storm (tests/tools/keystorm.py) into the real viewer in tmux:
 # bursts in one write, named keys, resizes, Ctrl-S/Ctrl-Q, against a replay
 # playing at 64x and against the live simulator. After the storm the viewer
 # must still run, quit on q with status 0 and leave the terminal as it was.
@@ -10,8 +10,8 @@
 # q and SIGTERM are answered, and the viewer's peak memory stays bounded.
 #   KEYSTORM_KEYS=N  keys per viewer (default 400; `make check` sends more)
 #   KEYSTORM_SEED=S  the seed (default 12; printed, so a failure replays)
-source "$(dirname "$0")/../lib.sh"
-source "$(dirname "$0")/../tmux_lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
+source "$(dirname "$0")/../lib/tmux_lib.sh"
 
 n=${KEYSTORM_KEYS:-400}
 seed=${KEYSTORM_SEED:-12}
@@ -29,7 +29,7 @@ storm() {
       R) $TM resize-window -t "$s:" -x "${arg%x*}" -y "${arg#*x}" ;;
     esac
     alive "$s" || break
-  done < <(python3 tests/keystorm.py "$2" "$n")
+  done < <(python3 tests/tools/keystorm.py "$2" "$n")
 }
 
 # quit_after SESSION NAME SEED [KEYS]: Escape out of prompts and overlays, then q.
@@ -49,7 +49,7 @@ quit_after() {
 }
 
 log="$TMP/devloop.jsonl"
-python3 tests/gen_log.py 3000 3 > "$log"
+python3 tests/tools/gen_log.py 3000 3 > "$log"
 start_ui storm-replay "$SKVIEW" replay "$log" --speed 64 --no-config
 check_screen "replay: viewer up" storm-replay "replaying"
 storm storm-replay "$seed"
@@ -86,7 +86,7 @@ for pat in "${hostile[@]}"; do
   keys storm-search / C-u; keys storm-search -l -- "$pat"; keys storm-search Enter
   while read -r kind arg; do
     [ "$kind" = K ] && keys storm-search "$arg"
-  done < <(python3 tests/keystorm.py "$((seed + 100 + k))" 20 | grep '^K' | grep -v 'F1\|Escape')
+  done < <(python3 tests/tools/keystorm.py "$((seed + 100 + k))" 20 | grep '^K' | grep -v 'F1\|Escape')
   k=$((k + 1)); total=$((total + ${#pat} + 20))
   alive storm-search || break
 done

@@ -8,8 +8,8 @@
 # terminal as colour attributes and no other escape sequence acts (a
 # title-setting OSC, a clear-screen CSI); against a v1-only server, the
 # header's "v1 only" note.
-source "$(dirname "$0")/../lib.sh"
-source "$(dirname "$0")/../tmux_lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
+source "$(dirname "$0")/../lib/tmux_lib.sh"
 
 cap() { $TM capture-pane -p -e -t "$1:"; }          # with colour attributes
 # A negative check looks once: let the keys sent before it be drawn first.
@@ -31,7 +31,7 @@ check_screen "L focuses Logs, alone on a 100x30 screen" live "L Logs .* follow"
 settled_not_screen "... without the other panes" live "1 Artifacts"
 
 # Follow: new lines come in at the bottom and push the older ones up.
-wait_for 10 test "$(body live | grep -c .)" -ge 20
+wait_until 10 'test "$(body live | grep -c .)" -ge 20'
 total() { title "$1" | sed -n 's|L Logs *[0-9]*/\([0-9]*\).*|\1|p'; }
 b1=$(body live); t1=$(total live)
 moved_on() { [ "$(total live)" -gt "$t1" ] && [ "$(body live)" != "$b1" ]; }
@@ -55,7 +55,7 @@ check_screen "a: Skaffold's lines only" live "Skaffold only"
 settled_not_screen "Skaffold only: no application line" live $'\n'" \[[a-z-]+\] "
 keys live a
 check_screen "a again: the application's lines only" live "application only"
-wait_for 5 test "$(body live | grep -c '^ \[')" -ge 10
+wait_until 5 'test "$(body live | grep -c "^ \[")" -ge 10'
 check_eq "application only: every row is a pod's" "" "$(body live | grep -v '^ \[' | grep -v '^ *$')"
 keys live a
 check_screen "a again: all lines" live "lines from: all"
@@ -120,7 +120,9 @@ check_screen "&: every line, matches marked" live "find /get /"
 # as the view may scroll under the cursor.
 row_text() { body live | sed -n "${1:-1}p"; }
 moved_from() { local c; c=$(cursor live); [ -n "$c" ] && [ "$c:$(row_text "$c")" != "$1:$2" ]; }
-keys live k k k n
+# From the top (g): near the bottom n may wrap to the first match, and N
+# then goes to the newest match, which lines arriving meanwhile change.
+keys live k g n
 cur1=$(settled_cursor live); text1=$(row_text "$cur1")
 keys live n
 wait_for 5 moved_from "$cur1" "$text1"; cur2=$(settled_cursor live)
@@ -151,8 +153,9 @@ check_eq "J: every row is $art's (its build and sync output)" "" "$(body live | 
 keys live x
 
 # Jump from an error, and the build output under a failed build.
-wait_screen 60 live "4 Errors  [1-9]"
+# (Logs has the whole 100x30 screen: Errors shows once focused.)
 keys live 4
+wait_screen 60 live "4 Errors  [1-9]"
 check_screen "Errors: a failed build shows its output" live "    │ "
 keys live J
 check_screen "J from an error: its iteration's lines" live "L Logs .*iter [0-9]+"

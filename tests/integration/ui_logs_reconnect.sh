@@ -6,8 +6,8 @@
 # connected to the server directly the whole time (checked against an
 # independent Python client in live_v2), in the same text form as the
 # Logs view's saved lines.
-source "$(dirname "$0")/../lib.sh"
-source "$(dirname "$0")/../tmux_lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
+source "$(dirname "$0")/../lib/tmux_lib.sh"
 echo "# faults injected: 1"
 
 shown() { screen "$1" | grep -m1 -o 'L Logs *[0-9]*/' | sed 's|L Logs *||; s|/||'; }
@@ -18,7 +18,7 @@ sim=$!; at_exit "kill $sim"
 wait_for 10 grep -q '^listening on' "$TMP/sim.out"
 "$SKVIEW" logs -a "127.0.0.1:$sport" --app --follow >"$TMP/ref.txt" 2>"$TMP/ref.err" &
 ref=$!; at_exit "kill $ref"
-python3 tests/tcp_proxy.py "$pport" "$sport" >"$TMP/proxy.out" 2>&1 &
+python3 tests/tools/tcp_proxy.py "$pport" "$sport" >"$TMP/proxy.out" 2>&1 &
 proxy=$!; at_exit "kill $proxy"
 wait_for 5 grep -q '^listening on' "$TMP/proxy.out"
 
@@ -26,7 +26,7 @@ start_ui v "$SKVIEW" -a "127.0.0.1:$pport" --no-config
 $TM resize-window -t v: -x 160 -y 48
 keys v L a a                                     # the Logs view, application lines
 check_screen "before: the application's lines" v "application only"
-wait_for 20 test "$(shown v)" -ge 30
+wait_until 20 'test "$(shown v)" -ge 30'
 # Dev loops pass while the viewer is away (one every 0.7 s or so): the
 # server's buffer of application lines is emptied at each start.
 kill -KILL "$proxy"; wait "$proxy" 2>/dev/null
@@ -35,7 +35,7 @@ check_screen "disconnected: the header says so" v "disconnected"
 held=$(logs_save v "$TMP/before.txt")
 check_cmd "disconnected: lines held ($held)" test "$held" -gt 0
 sleep 2.5
-python3 tests/tcp_proxy.py "$pport" "$sport" >"$TMP/proxy.out" 2>&1 &
+python3 tests/tools/tcp_proxy.py "$pport" "$sport" >"$TMP/proxy.out" 2>&1 &
 proxy=$!; at_exit "kill $proxy"
 check_screen "reconnected" v "connected 127.0.0.1:$pport"
 sleep 1.5

@@ -4,8 +4,8 @@
 # the replay brings them (each line once), and keeps them for good when the
 # replay is another server's (Skaffold restarted): the ended session's lines
 # stay above the new session's.
-source "$(dirname "$0")/../lib.sh"
-source "$(dirname "$0")/../tmux_lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
+source "$(dirname "$0")/../lib/tmux_lib.sh"
 echo "# faults injected: 2"
 
 shown() { screen "$1" | grep -m1 -o 'L Logs *[0-9]*/' | sed 's|L Logs *||; s|/||'; }
@@ -28,7 +28,7 @@ sim() { # SEED LOOPS: a simulator on $sport that stops after LOOPS dev loops, no
 
 sport=$(free_port); pport=$(free_port)
 sim 11 2
-python3 tests/tcp_proxy.py "$pport" "$sport" >"$TMP/proxy.out" 2>&1 &
+python3 tests/tools/tcp_proxy.py "$pport" "$sport" >"$TMP/proxy.out" 2>&1 &
 proxy=$!; at_exit "kill $proxy"
 wait_for 5 grep -q '^listening on' "$TMP/proxy.out"
 
@@ -44,7 +44,7 @@ check_cmd "lines held ($held)" test "$held" -ge 20
 kill -KILL "$proxy"; wait "$proxy" 2>/dev/null
 check_screen "disconnected" v "disconnected"
 check_eq "disconnected: the lines stay" "$held" "$(shown v)"
-python3 tests/tcp_proxy.py "$pport" "$sport" >"$TMP/proxy.out" 2>&1 &
+python3 tests/tools/tcp_proxy.py "$pport" "$sport" >"$TMP/proxy.out" 2>&1 &
 proxy=$!; at_exit "kill $proxy"
 check_screen "reconnected" v "connected 127.0.0.1:$pport"
 settle v

@@ -3,8 +3,8 @@
 # pod names at every deploy, as a Deployment does. `s` on a pod's line solos
 # that workload's container (its lines from the pods of every later
 # rollout keep coming and nothing else shows); `m` mutes one the same way.
-source "$(dirname "$0")/../lib.sh"
-source "$(dirname "$0")/../tmux_lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
+source "$(dirname "$0")/../lib/tmux_lib.sh"
 
 title() { screen "$1" | grep -m1 -o 'L Logs .*'; }
 not() { ! "$@"; }

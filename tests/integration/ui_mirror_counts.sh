@@ -5,8 +5,8 @@
 # Ports, Debugging, which is hidden while it has none) and the header's auto flags equal the simulator's
 # GetState; and a session without failures (progress codes and a restart
 # that recovers only) shows no error at all. Real simulator, real tmux.
-source "$(dirname "$0")/../lib.sh"
-source "$(dirname "$0")/../tmux_lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
+source "$(dirname "$0")/../lib/tmux_lib.sh"
 
 iters() { wc -l <"$1" 2>/dev/null || echo 0; }
 at_least() { [ "$(iters "$1")" -ge "$2" ]; }
@@ -47,7 +47,16 @@ check_cmd "long session: the resources are one rollout's, not every pod since th
   test "$(title_count long Resources)" -lt "$(jq -s '[.[].state.statusCheckState.resources // {} | keys[]] | unique | length' "$st")"
 # Execute deploy from another client: a rollout with pods, ports and
 # debugging containers, all of which the viewer must count as the server does.
+# The rollout takes the simulator several steps (a reset, then pods and
+# ports): wait until GetState lists them, not for a quiet moment, which a
+# descheduled simulator can give between two steps.
+rollout_listed() {
+  local st; st=$("$SKVIEW" ctl -a "$ADDR" state) || return 1
+  [ "$(jq '.statusCheckState.resources // {} | length' <<<"$st")" -gt 0 ] &&
+  [ "$(jq '.forwardedPorts // {} | length' <<<"$st")" -gt 0 ]
+}
 "$SKVIEW" ctl -a "$ADDR" deploy >/dev/null
+wait_for 30 rollout_listed
 quiesce
 if wait_for 5 counts_agree long; then ok "long session: after Execute deploy the counts equal GetState"
 else not_ok "long session: after Execute deploy the counts equal GetState"; explain long; fi

@@ -11,8 +11,8 @@
 #    deployment's resource;
 #  - a build error selected in Errors: after a newer error lands above it,
 #    Enter opens the same error.
-source "$(dirname "$0")/../lib.sh"
-source "$(dirname "$0")/../tmux_lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
+source "$(dirname "$0")/../lib/tmux_lib.sh"
 
 # rows S: the left column's Artifacts, Resources and Ports rows, in order.
 rows() {
@@ -54,7 +54,7 @@ done
 check_eq "idle: the rows never moved in $samples samples" 0 "$moved"
 [ $moved -gt 0 ] && echo "  first: $first"$'\n'"  later: $last"
 # The server did shuffle meanwhile (or the test would prove nothing).
-orders=$(/usr/bin/python3 tests/map_order.py "$ADDR" v1 10 | grep -o 'statusCheckState.resources=[^ ]*' | sort -u | wc -l)
+orders=$(/usr/bin/python3 tests/tools/map_order.py "$ADDR" v1 10 | grep -o 'statusCheckState.resources=[^ ]*' | sort -u | wc -l)
 check_cmd "the server gave the resources in $orders orders in 10 answers" test "$orders" -ge 2
 
 # The cursor on the third artifact and on a pod: Enter opens the same one

@@ -7,8 +7,8 @@
 # open at a build's first error line; o asks before it overwrites; the
 # wheel in popups and double click = Enter; no Skaffold at the address and
 # the auto flags unknown until the server says.
-source "$(dirname "$0")/../lib.sh"
-source "$(dirname "$0")/../tmux_lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
+source "$(dirname "$0")/../lib/tmux_lib.sh"
 
 start_sim --seed 7 --interval 400
 start_ui live env SKVIEW_DUMP_STATE="$TMP/mirror.json" "$SKVIEW" -a "$ADDR" --no-config --focus ports

@@ -2,9 +2,9 @@
 # The real viewer in tmux against skview-sim: panes, control keys and the
 # calls they make, help, resize, replay controls, hostile logs, and the
 # terminal restored on q, SIGINT, SIGTERM and SIGHUP.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
-source "$(dirname "$0")/../tmux_lib.sh"
+source "$(dirname "$0")/../lib/tmux_lib.sh"
 
 # ---- live against the simulator ------------------------------------------------
 "$SKSIM" --port 0 --seed 7 --interval 400 --calls-log "$TMP/calls.log" > "$TMP/sim.out" 2>&1 &
@@ -24,7 +24,7 @@ check_screen "live: an error with its code and suggestion" live "(BUILD_USER_ERR
 # Each control key makes its call.
 : > "$TMP/calls.log"
 for k in b s d B S D; do keys live "$k"; sleep 0.3; done
-wait_for 10 test "$(wc -l < "$TMP/calls.log")" -ge 6
+wait_until 10 'test "$(wc -l < "$TMP/calls.log")" -ge 6'
 check_match "b: Execute build" '"method":"Execute","build":true,"sync":false,"deploy":false' "$(sed -n 1p "$TMP/calls.log")"
 check_match "s: Execute sync" '"method":"Execute","build":false,"sync":true,"deploy":false' "$(sed -n 2p "$TMP/calls.log")"
 check_match "d: Execute deploy" '"method":"Execute","build":false,"sync":false,"deploy":true' "$(sed -n 3p "$TMP/calls.log")"

@@ -4,7 +4,7 @@
 # fields, an error line), malformed lines, strict mode, escape sequences kept
 # off the terminal, and the F + F.v2 rule (events prints the file given; state
 # and the viewer read F with its F.v2). Expected values come from the files.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 F=tests/data/skaffold-2x-events.jsonl
 V2=$F.v2
 GWE=tests/data/gateway-events.v2.jsonl

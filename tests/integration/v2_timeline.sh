@@ -6,7 +6,7 @@
 # statuses, builds per artifact and error codes, and the same times (within
 # 50 ms: a v2 task is stamped when it is emitted, beside the v1 event of the
 # same step). What only v2 says (the cache check, render) comes on top.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 # 1. A real log written by Skaffold v1.29: one iteration per DevLoopEvent.
 f="$DATA/skaffold-v1.29-helm-events.jsonl"

@@ -1,4 +1,4 @@
-# Helpers shared by tests/integration/fault_*.sh, sourced after tests/lib.sh
+# Helpers shared by tests/integration/fault_*.sh, sourced after tests/lib/lib.sh
 # (which has cd'ed to the repository root): the viewer in a private tmux
 # server with its mirror dumped (SKVIEW_DUMP_STATE), skview-sim and
 # misbehaving peers on loopback, and the "mirror == GetState" check.
@@ -43,9 +43,9 @@ start_sim() {
 }
 # The address skview-sim NAME printed.
 sim_addr() { sed -n 's/^listening on //p' "$TMP/$1.sim"; }
-# start_peer NAME MODE PORT: tests/fault_peer.py (refuse or stall).
+# start_peer NAME MODE PORT: tests/tools/fault_peer.py (refuse or stall).
 start_peer() {
-  python3 tests/fault_peer.py "$2" "$3" >"$TMP/$1.peer" 2>&1 &
+  python3 tests/tools/fault_peer.py "$2" "$3" >"$TMP/$1.peer" 2>&1 &
   eval "${1}_peer=$!"
   at_exit "kill $!"
   wait_for 5 grep -q '^listening on' "$TMP/$1.peer"

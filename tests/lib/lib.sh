@@ -1,7 +1,7 @@
 # Shared helpers for the integration scripts (bash). Each check prints
 # "ok NAME" or "not ok NAME" with both values; the runner counts them.
 set -u
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 BUILD="${BUILD:-build}"
 SKVIEW="$PWD/$BUILD/skview"
 SKSIM="$PWD/$BUILD/skview-sim"
@@ -51,6 +51,10 @@ wait_for() {
   local end=$((SECONDS + $(wait_limit "$1"))); shift
   until "$@" >/dev/null 2>&1; do [ $SECONDS -ge $end ] && return 1; sleep 0.1; done
 }
+# wait_until SECONDS 'EXPR': wait_for with a shell expression evaluated anew
+# at every try. Give it in single quotes: `wait_for 10 test "$(count)" -ge 3`
+# would count once, before the wait, and then wait its whole limit.
+wait_until() { local n=$1; shift; wait_for "$n" eval "$*"; }
 # start_sim ARGS...: skview-sim on a free loopback port; sets SIM_PID and ADDR.
 start_sim() {
   local out="$TMP/sim.$RANDOM"

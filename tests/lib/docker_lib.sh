@@ -8,7 +8,7 @@
 #                        works with network mode none)
 #   dk_context NAME DOCKERFILE   a context tarball served over HTTP; prints its URL
 #   dk_solve REF NAME [ARGS]     Control.Solve with that ref in the background
-#                        (tests/docker_solve.py); sets SOLVE_PID, output in
+#                        (tests/tools/docker_solve.py); sets SOLVE_PID, output in
 #                        $TMP/solve.REF
 # When dockerd is not installed or does not start, the script fails and
 # prints its log; SKVIEW_NO_DOCKER=1 skips it explicitly instead.
@@ -103,7 +103,7 @@ dk_context() {
 
 dk_solve() {
   local ref=$1 name=$2; shift 2
-  "$PY" "$PWD/tests/docker_solve.py" "$DOCKER_SOCK" "$ref" "http://127.0.0.1:$DK_HTTP_PORT/$name.tar" "$@" \
+  "$PY" "$PWD/tests/tools/docker_solve.py" "$DOCKER_SOCK" "$ref" "http://127.0.0.1:$DK_HTTP_PORT/$name.tar" "$@" \
     >"$TMP/solve.$ref" 2>&1 &
   SOLVE_PID=$!
   at_exit "kill $SOLVE_PID"

@@ -8,22 +8,22 @@
 #     distinct resources, next to 100,000 events of one resource: the ratio
 #     shows whether the State's maps stay O(1) per event (they were linear
 #     scans: quadratic in keys). Target: under 10x the one-resource time.
-#  2b. Distinct keys per keyed collection (tests/gen_log.py keys KIND N):
+#  2b. Distinct keys per keyed collection (tests/tools/gen_log.py keys KIND N):
 #     artifacts, debugging containers, ports, resources (v1 and v2), errors,
 #     tasks and log origins, each folded with N and 4N distinct keys; the
 #     ratio of the times is ~4 when a fold is O(1) per event (a linear scan
 #     per event makes it ~16). Target: under 8.
-#  3. The log ring alone (tests/bench_logs.sh): lines/s and flat memory.
-#  4. Live throughput (tests/bench_live.sh), when the simulator is built.
+#  3. The log ring alone (tests/bench/bench_logs.sh): lines/s and flat memory.
+#  4. Live throughput (tests/bench/bench_live.sh), when the simulator is built.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 BUILD="${BUILD:-build}"
 N="${BENCH_ENTRIES:-1000000}"
 dir="$BUILD/bench"; mkdir -p "$dir"
 log="$dir/devloop-$N.jsonl"
 if [ ! -s "$log" ]; then
   echo "bench: generating $log ($N entries)"
-  python3 tests/gen_log.py "$N" 1 > "$log.tmp" && mv "$log.tmp" "$log"
+  python3 tests/tools/gen_log.py "$N" 1 > "$log.tmp" && mv "$log.tmp" "$log"
 fi
 size=$(stat -c %s "$log")
 # measure NAME CMD...: best wall time of 3 runs and the peak RSS (KiB).
@@ -86,8 +86,8 @@ keys_case() {
   case $kind in *-v2) ext=jsonl.v2 ;; esac
   case $kind in origins*) cmd=logs ;; esac
   f1="$dir/keyq-$kind-$KQ.$ext"; f4="$dir/keyq-$kind-$((4 * KQ)).$ext"
-  [ -s "$f1" ] || python3 tests/gen_log.py keys "$kind" "$KQ" > "$f1"
-  [ -s "$f4" ] || python3 tests/gen_log.py keys "$kind" "$((4 * KQ))" > "$f4"
+  [ -s "$f1" ] || python3 tests/tools/gen_log.py keys "$kind" "$KQ" > "$f1"
+  [ -s "$f4" ] || python3 tests/tools/gen_log.py keys "$kind" "$((4 * KQ))" > "$f4"
   read -r t1 m1 < <(measure "$BUILD/skview" "$cmd" "$f1")
   read -r t4 m4 < <(measure "$BUILD/skview" "$cmd" "$f4")
   r=$(awk "BEGIN{printf \"%.1f\", $t4 / ($t1 > 0.01 ? $t1 : 0.01)}")
@@ -98,8 +98,8 @@ printf 'bench: distinct keys, %s then %s keys (time of 4x keys / 1x keys; linear
 for kind in $(python3 -c 'import sys; sys.path.insert(0, "tests"); import gen_log; print(" ".join(gen_log.KEY_KINDS))'); do
   keys_case "$kind"
 done
-BUILD="$BUILD" tests/bench_logs.sh || fail=1
-if [ -x tests/bench_live.sh ] && [ -x "$BUILD/skview-sim" ]; then
-  BUILD="$BUILD" tests/bench_live.sh || fail=1
+BUILD="$BUILD" tests/bench/bench_logs.sh || fail=1
+if [ -x tests/bench/bench_live.sh ] && [ -x "$BUILD/skview-sim" ]; then
+  BUILD="$BUILD" tests/bench/bench_live.sh || fail=1
 fi
 exit $fail

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Consumes the v2 ApplicationLogs stream of ADDR with Python grpcio and
 prints its rate: the comparison client of the log flood bench
-(tests/bench_live.sh, beside bench_client.py for v1 Events, whose consume()
+(tests/bench/bench_live.sh, beside bench_client.py for v1 Events, whose consume()
 it uses).
 
 usage: bench_logs_client.py ADDR [MAX] [PB2_DIR]

@@ -7,11 +7,11 @@
 #  - flat memory: peak RSS after 10x the lines within 10% of after 2x the
 #    cap (the ring drops, names are reclaimed).
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 BUILD="${BUILD:-build}"
 dir="$BUILD/bench"; mkdir -p "$dir"
 bin="$dir/bench_logs"
-cc -O2 -std=c11 -D_DEFAULT_SOURCE -Isrc tests/bench_logs.c -o "$bin" "$BUILD/libdomain.a" "$BUILD/libcore.a" $(pkg-config --libs libpcre2-8) || exit 1
+cc -O2 -std=c11 -D_DEFAULT_SOURCE -Isrc tests/bench/bench_logs.c -o "$bin" "$BUILD/libdomain.a" "$BUILD/libcore.a" $(pkg-config --libs libpcre2-8) || exit 1
 cap=100000
 run() { /usr/bin/time -f '%M' -o "$dir/logs_time.txt" "$bin" "$1" > "$dir/logs_out.txt" || return 1; }
 run $((2 * cap)) || exit 1

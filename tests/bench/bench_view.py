@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The viewer under a flood, for `make bench` (tests/bench_live.sh): runs
+"""The viewer under a flood, for `make bench` (tests/bench/bench_live.sh): runs
 COMMAND (the viewer, its SKVIEW_STATS set by the caller) on a 160x48 pty
 that is read all the time, and measures it with the pty and /proc, not by eye.
 

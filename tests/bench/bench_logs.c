@@ -1,4 +1,4 @@
-/* The log ring's own speed, for tests/bench_logs.sh: N application lines
+/* The log ring's own speed, for tests/bench/bench_logs.sh: N application lines
  * (8 pods, about 90 bytes each) added to a ring of the default cap, as
  * whole messages and as messages cut in two; then a substring and a regex
  * filter over the held lines. Prints "name lines_per_second" lines and the

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Live streams, for `make bench`: skview's CPU per entry next to a grpc-go
-# client's (tests/bench_go, built by tests/bench_go.sh) on the same stream of
+# client's (tests/bench/bench_go, built by tests/bench/bench_go.sh) on the same stream of
 # skview-sim in the same run, the simulator's own CPU per entry beside each
 # (it must be the faster side), then a Python grpcio client's rate.
 #  1. v1 Events: skview-sim --flood N to `skview events -a ADDR` (text to a file);
 #  2. v2 ApplicationLogs: skview-sim --log-flood N to `skview logs -a ADDR --app`
 #     (both clients stop after 300 ms without a line);
-#  3. the viewer on a 160x48 pty (tests/bench_view.py) under the log flood.
+#  3. the viewer on a 160x48 pty (tests/bench/bench_view.py) under the log flood.
 # Targets (issue 20): skview's CPU per entry at most half grpc-go's on both
 # streams; the viewer at most 30 frames/s, at most one core, a key answered
 # within 50 ms.
@@ -15,7 +15,7 @@
 #   RUNS=3         runs of each client (the median is compared)
 #   TUI=1          also measure the viewer
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 BUILD="${BUILD:-build}"
 N="${N:-1000000}"
 LOG_N="${LOG_N:-$N}"
@@ -25,7 +25,7 @@ HZ=$(getconf CLK_TCK)
 TMP=$(mktemp -d /tmp/skview-bench.XXXXXX)
 sim=
 trap '[ -n "$sim" ] && kill $sim 2>/dev/null; rm -rf "$TMP"' EXIT
-gobin=$(BUILD="$BUILD" tests/bench_go.sh) || gobin=
+gobin=$(BUILD="$BUILD" tests/bench/bench_go.sh) || gobin=
 
 # start_sim ARGS...: a simulator on a free port; sets sim and addr.
 start_sim() {
@@ -98,19 +98,19 @@ python() {
 echo "live stream, v1 Events: $N entries from skview-sim --flood"
 start_sim --no-generate --step 0 --flood "$N"
 compare "live stream, v1 Events" entry events "$BUILD/skview" events -a "$addr"
-python tests/bench_client.py entries proto/skaffold.proto
+python tests/bench/bench_client.py entries proto/skaffold.proto
 
 echo "log flood, v2 ApplicationLogs: $LOG_N lines from skview-sim --log-flood"
 # The flood follows the first dev loop; --log-interval 0: no other lines.
 start_sim --seed 7 --step 0 --idle-after 1 --log-interval 0 --log-flood "$LOG_N"
 compare "log flood, v2 ApplicationLogs" line applogs "$BUILD/skview" logs -a "$addr" --app
 grep -q $'\033' "$TMP/c.out" && { echo "  FAIL: an escape sequence in skview logs' piped output"; exit 1; }
-python tests/bench_logs_client.py lines proto/skaffold.proto proto/v2/skaffold_v2.proto
+python tests/bench/bench_logs_client.py lines proto/skaffold.proto proto/v2/skaffold_v2.proto
 
 # The viewer under the same flood on a 160x48 pty: frames (its SKVIEW_STATS),
 # CPU while busy, and 5 keys' latency (the help popup drawn after '?').
 [ "${TUI:-1}" = 1 ] || { echo "log flood, viewer: skipped (TUI=0)"; exit 0; }
-out=$(SKVIEW_STATS="$TMP/tui.stats" /usr/bin/python3 tests/bench_view.py 5 "$BUILD/skview" -a "$addr") ||
+out=$(SKVIEW_STATS="$TMP/tui.stats" /usr/bin/python3 tests/bench/bench_view.py 5 "$BUILD/skview" -a "$addr") ||
   { echo "log flood, viewer: FAIL: $out"; exit 1; }
 get() { sed -n "s/^$1 //p" <<<"$out"; }
 applogs=$(sed -n 's/.*applogs \([0-9]*\) applogs_s.*/\1/p' "$TMP/tui.stats")

@@ -1,4 +1,4 @@
-// The grpc-go peer of `make bench` (tests/bench_live.sh): reads one server
+// The grpc-go peer of `make bench` (tests/bench/bench_live.sh): reads one server
 // stream of ADDR with grpc-go and protobuf-go, decoding every message, and
 // prints its CPU per message beside skview's.
 //
