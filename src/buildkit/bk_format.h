@@ -25,6 +25,10 @@ void bk_print_du(FILE *f, const bk_cache_t *c, int64_t now_ns, int tflags);
 void bk_print_worker(FILE *f, const Moby__Buildkit__V1__Types__WorkerRecord *w, int tflags);
 void bk_print_history(FILE *f, const Moby__Buildkit__V1__BuildHistoryEvent *ev, bool header, int tflags);
 void bk_print_removed(FILE *f, const Moby__Buildkit__V1__UsageRecord *r, int tflags);
+/* Appends m as one rawjson line (BuildKit's v0.13 json tags, its field order
+ * and omitempty rules, log data as base64; sources/bk_reader.h reads it
+ * back), without the newline. */
+void bk_rawjson_write(strbuf_t *out, const Moby__Buildkit__V1__StatusResponse *m);
 /* A message as one JSON line (canonical protobuf JSON, BuildKit's names). */
 void bk_print_json(FILE *f, const ProtobufCMessage *m);
 /* Sets LC_CTYPE from the environment and returns the textsafe flags for

@@ -11,6 +11,7 @@ static void build_clear(bk_build_t *b)
     free(b->ref);
     free(b->frontend);
     free(b->error);
+    free(b->images);
 }
 
 void bk_builds_free(bk_builds_t *h)
@@ -43,10 +44,26 @@ static bk_build_t *add(bk_builds_t *h, const char *ref)
     return b;
 }
 
+/* The exported image names: Exporters[].Attrs["name"] (known from the
+ * start), else ExporterResponse["image.name"]; NULL when neither. */
+static const char *exported(const Moby__Buildkit__V1__BuildHistoryRecord *r)
+{
+    for (size_t i = 0; i < r->n_exporters; i++)
+        for (size_t k = 0; r->exporters[i] && k < r->exporters[i]->n_attrs; k++)
+            if (!strcmp(r->exporters[i]->attrs[k]->key, "name") && *r->exporters[i]->attrs[k]->value)
+                return r->exporters[i]->attrs[k]->value;
+    for (size_t i = 0; i < r->n_exporterresponse; i++)
+        if (!strcmp(r->exporterresponse[i]->key, "image.name") && *r->exporterresponse[i]->value)
+            return r->exporterresponse[i]->value;
+    return NULL;
+}
+
 static void fill(bk_build_t *b, const Moby__Buildkit__V1__BuildHistoryRecord *r, bool active)
 {
     free(b->frontend);
     free(b->error);
+    free(b->images);
+    b->images = xstrdup_or_null(exported(r));
     b->frontend = xstrdup_or_null(r->frontend);
     b->error = r->error && r->error->code ? xstrdup_or_null(r->error->message && *r->error->message
                                                             ? r->error->message : "failed")

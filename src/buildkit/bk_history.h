@@ -1,7 +1,9 @@
 /* The builds a daemon knows (v0.11+): a fold of ListenBuildHistory events,
  * for a list to pick a build from. STARTED adds or marks a build running,
  * COMPLETE marks it finished (with its error and counts), DELETED removes
- * it. Listed running builds first, then the newest first. Pure; strings are
+ * it. The images a build exports are kept as the record names them (see
+ * bk_image.h): the exporter's "name" attribute, else the exporter
+ * response's "image.name". Listed running builds first, then the newest first. Pure; strings are
  * copies, untrusted. */
 #ifndef SKVIEW_BK_HISTORY_H
 #define SKVIEW_BK_HISTORY_H
@@ -14,6 +16,7 @@
 typedef struct bk_build {
     char *ref, *frontend;
     char *error;               /* NULL when it did not fail */
+    char *images;              /* what it exports: comma-separated names, or NULL */
     bool active;
     bk_time_t created, completed;
     int cached, total, done, warnings;

@@ -46,6 +46,7 @@ typedef struct bk_model {
     char ref[256];
     bool status_running, status_ended, status_lost;
     bool status_waiting;       /* the daemon knows no such job yet: asked again */
+    bool follow_all;           /* every build is followed, one after the other (the session's choice) */
     char status_err[BK_MODEL_ERR];
 
     /* The daemon's builds (ListenBuildHistory). */

@@ -30,7 +30,7 @@ typedef struct ctl {
     const char *what;        /* "ctl auto-build", for messages */
     ctl_op_t op;
     bool build, sync, deploy;
-    live_trigger_t trigger;
+    sk_trigger_t trigger;
     bool enabled;
     Proto__Event *event;     /* CTL_EMIT */
     strbuf_t state_json;
@@ -171,7 +171,7 @@ static int ctl_parse_cmd(ctl_t *k, const char *cmd, const char *arg, arena_t *ar
     for (int i = 0; i < 3; i++)
         if (!strcmp(cmd, autos[i])) {
             k->op = CTL_AUTO;
-            k->trigger = (live_trigger_t)i;
+            k->trigger = (sk_trigger_t)i;
             return ctl_parse_onoff(k, cmd, arg);
         }
     if (!strcmp(cmd, "state")) {

@@ -1,10 +1,11 @@
-/* The one usage-error printer, the one stderr line printer and the
- * command-line word classifier (core/common.h). */
+/* The one usage-error printer, the one stderr line printer, the
+ * command-line word classifier and the wall clock (core/common.h). */
 #include <langinfo.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include "core/common.h"
 #include "core/strbuf.h"
 #include "core/textsafe.h"
@@ -87,4 +88,11 @@ arg_kind_t arg_kind(int argc, char **argv, int i)
     if (i > end || argv[i][0] != '-' || !argv[i][1])
         return ARG_OPERAND;
     return ARG_OPTION;
+}
+
+int64_t wall_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }

@@ -2,12 +2,13 @@
  * the contract users script against), the version and the default address,
  * the one way a usage error (and any message quoting what a user or a peer
  * gave) is reported, how a word of the command line is classified, and the
- * one way a message is formatted for a hook. */
+ * one way a message is formatted for a hook, and the wall clock. */
 #ifndef SKVIEW_COMMON_H
 #define SKVIEW_COMMON_H
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 enum exit_status {
     EXIT_OK = 0,
@@ -37,6 +38,10 @@ void say_prompt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * ends the options and is skipped. */
 typedef enum arg_kind { ARG_OPTION, ARG_OPERAND, ARG_END } arg_kind_t;
 arg_kind_t arg_kind(int argc, char **argv, int i);
+
+/* The wall clock in nanoseconds since the Unix epoch (durations shown
+ * against "now"). */
+int64_t wall_ns(void);
 
 /* A status-line message: formats fmt (cut at 700 bytes) and passes it to
  * on_message(ctx, error, text) unless on_message is NULL. The one body of

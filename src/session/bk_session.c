@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <grpc/status.h>
 #include "core/common.h"
 #include "core/xalloc.h"
@@ -46,6 +45,7 @@ static bk_session_t *session_new(uv_loop_t *loop, bool live, unsigned tail_lines
     s->loop = loop;
     s->live = live;
     s->hooks = *hooks;
+    s->shown = BK_SHOWN_CACHE | BK_SHOWN_WORKERS;
     bk_model_init(&s->model, tail_lines);
     return s;
 }
@@ -80,6 +80,7 @@ static void sink_workers(void *ctx, const Moby__Buildkit__V1__ListWorkersRespons
 
 static void refresh_cache(bk_session_t *s);
 static void on_wait(uv_timer_t *t);
+static void follow_next(bk_session_t *s);
 
 /* One Status call; a new one cancels the old one, whose messages and end
  * are then ignored (gen no longer matches). */
@@ -134,7 +135,9 @@ static void status_done(bk_session_t *s, int code, const char *msg)
         say(s, true, "build %s failed", m->ref);
     else
         say(s, false, "build %s finished", m->ref);
-    refresh_cache(s); /* the build's records */
+    if (s->shown & BK_SHOWN_CACHE)
+        refresh_cache(s); /* the build's records */
+    follow_next(s);
 }
 
 static void status_end(void *arg, int code, const char *msg)
@@ -156,7 +159,7 @@ static int follow_again(bk_session_t *s, const char *ref)
     bk_model_status_reset(m, ref);
     status_ctx_t *c = xmalloc(sizeof *c);
     *c = (status_ctx_t){s, s->status_gen};
-    s->status_call = bk_status(s->client, ref, status_msg, status_end, c);
+    s->status_call = bk_client_status(s->client, ref, status_msg, status_end, c);
     m->status_running = s->status_call != NULL;
     if (!s->status_call) {
         free(c);
@@ -178,6 +181,40 @@ static int follow(bk_session_t *s, const char *ref)
     s->wait_attempt = 0;
     s->model.status_waiting = false;
     return follow_again(s, ref);
+}
+
+/* Following every build: once nothing is followed, or the build followed
+ * ended, the newest running build in the history other than it. */
+static void follow_next(bk_session_t *s)
+{
+    bk_model_t *m = &s->model;
+    if (!m->follow_all || m->status_running || m->status_waiting || m->status_lost)
+        return;
+    for (size_t i = 0; i < m->builds.n && m->builds.b[i].active; i++) {
+        const bk_build_t *b = &m->builds.b[i];
+        if (strcmp(b->ref, m->ref)) {
+            char ref[sizeof m->ref];
+            snprintf(ref, sizeof ref, "%s", b->ref);
+            follow(s, ref);
+            return;
+        }
+    }
+}
+
+/* BK_CMD_FOLLOW_ALL: ref first when given, then every build that runs. */
+static int follow_all(bk_session_t *s, const char *ref)
+{
+    bk_model_t *m = &s->model;
+    if (m->no_history) {
+        say(s, true, "%s", BK_NO_HISTORY);
+        return -1;
+    }
+    m->follow_all = true;
+    if (ref && *ref)
+        return follow(s, ref);
+    follow_next(s);
+    changed(s);
+    return 0;
 }
 
 static void on_wait(uv_timer_t *t)
@@ -223,7 +260,7 @@ static void du_end(void *arg, int code, const char *msg)
 static void refresh_cache(bk_session_t *s)
 {
     if (s->client && may_ask(s->model.du_running, s->model.du_err))
-        s->model.du_running = bk_disk_usage(s->client, NULL, 0, du_msg, du_end, s) != NULL;
+        s->model.du_running = bk_client_disk_usage(s->client, NULL, 0, du_msg, du_end, s) != NULL;
 }
 
 static void workers_msg(void *arg, const ProtobufCMessage *m)
@@ -241,7 +278,7 @@ static void workers_end(void *arg, int code, const char *msg)
 static void refresh_workers(bk_session_t *s)
 {
     if (may_ask(s->model.workers_running, s->model.workers_err))
-        s->model.workers_running = bk_list_workers(s->client, workers_msg, workers_end, s) != NULL;
+        s->model.workers_running = bk_client_list_workers(s->client, workers_msg, workers_end, s) != NULL;
 }
 
 static void info_msg(void *arg, const ProtobufCMessage *m)
@@ -262,6 +299,7 @@ static void history_msg(void *arg, const ProtobufCMessage *m)
 {
     bk_session_t *s = arg;
     bk_model_history(&s->model, (const Moby__Buildkit__V1__BuildHistoryEvent *)m);
+    follow_next(s);
     changed(s);
 }
 
@@ -274,6 +312,9 @@ static void history_end(void *arg, int code, const char *msg)
         /* Listened to again once the daemon is back (reconnect). */
     } else if (code == GRPC_STATUS_UNIMPLEMENTED) {
         m->no_history = true; /* a pre-v0.11 daemon: nothing to pick from, only a ref works */
+        if (m->follow_all)
+            say(s, true, "%s", BK_NO_FOLLOW_ALL);
+        m->follow_all = false;
     } else if (failed(code)) {
         call_failed(s, m->history_err, "history", msg);
     }
@@ -288,7 +329,7 @@ static void start_history(bk_session_t *s)
         return;
     moby__buildkit__v1__build_history_request__init(&s->history_req);
     m->history_err[0] = 0;
-    m->history_running = bk_history(s->client, &s->history_req, history_msg, history_end, s) != NULL;
+    m->history_running = bk_client_history(s->client, &s->history_req, history_msg, history_end, s) != NULL;
 }
 
 /* ---- Prune ---------------------------------------------------------------------- */
@@ -332,7 +373,7 @@ static int prune(bk_session_t *s, const bk_prune_opts_t *o)
     req.keepduration = o->keep_duration;
     req.reservedspace = o->keep_bytes;
     bk_model_prune_begin(&s->model);
-    if (!bk_prune(s->client, &req, prune_msg, prune_end, s)) {
+    if (!bk_client_prune(s->client, &req, prune_msg, prune_end, s)) {
         s->model.pruning = false;
         say(s, true, "prune: cannot start the call");
     } else {
@@ -367,7 +408,7 @@ static void conn_changed(void *arg, live_conn_t conn, const char *detail, uint64
  * connected; a refusal, lost again). */
 static void ask_all(bk_session_t *s)
 {
-    bk_info(s->client, info_msg, info_end, s);
+    bk_client_info(s->client, info_msg, info_end, s);
     refresh_workers(s);
     refresh_cache(s);
     start_history(s);
@@ -379,14 +420,33 @@ static void reconnect(void *arg)
 }
 
 /* An idle viewer has no stream that would notice a lost daemon: asking
- * Workers and the Cache again notices it, and keeps them current. */
+ * Workers and the Cache again (those shown) notices it, and keeps them
+ * current; with neither shown and no stream, the lightest call does. */
 static void on_poll(uv_timer_t *t)
 {
     bk_session_t *s = t->data;
     if (s->conn != LIVE_CONNECTED)
         return; /* the retry asks everything again */
-    refresh_workers(s);
-    refresh_cache(s);
+    if (s->shown & BK_SHOWN_WORKERS)
+        refresh_workers(s);
+    if (s->shown & BK_SHOWN_CACHE)
+        refresh_cache(s);
+    if (!s->shown && !s->model.history_running && !s->model.status_running)
+        bk_client_info(s->client, info_msg, info_end, s);
+}
+
+/* The panes on screen: those that appear are asked at once. */
+static int shown(bk_session_t *s, unsigned now)
+{
+    unsigned appeared = now & ~s->shown;
+    s->shown = now;
+    if (!s->live || s->conn != LIVE_CONNECTED)
+        return 0; /* the start or the retry asks everything */
+    if (appeared & BK_SHOWN_WORKERS)
+        refresh_workers(s);
+    if (appeared & BK_SHOWN_CACHE)
+        refresh_cache(s);
+    return 0;
 }
 
 static void timers_start(bk_session_t *s)
@@ -417,6 +477,8 @@ bk_session_t *bk_session_live(uv_loop_t *loop, const char *addr, const char *ref
     ask_all(s);
     if (ref && *ref)
         follow(s, ref);
+    else
+        s->model.follow_all = true; /* every build, once the history names them */
     return s;
 }
 
@@ -448,9 +510,7 @@ bk_time_t bk_session_now(const bk_session_t *s)
 {
     if (!s->live)
         return bk_progress_last_time(s->model.progress);
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+    return wall_ns();
 }
 
 /* ---- the replay ---------------------------------------------------------------------- */
@@ -536,7 +596,8 @@ static int daemon_command(bk_session_t *s, bk_session_cmd_t cmd, const bk_cmd_ar
         return -1;
     }
     switch (cmd) {
-    case BK_CMD_FOLLOW: return follow(s, arg->ref);
+    case BK_CMD_FOLLOW: s->model.follow_all = false; return follow(s, arg->ref);
+    case BK_CMD_FOLLOW_ALL: return follow_all(s, arg ? arg->ref : NULL);
     case BK_CMD_PRUNE: return prune(s, arg->prune);
     case BK_CMD_HISTORY: start_history(s); return 0;
     default: break;
@@ -557,7 +618,9 @@ int bk_session_command(bk_session_t *s, bk_session_cmd_t cmd, const bk_cmd_arg_t
         bk_model_sort(&s->model, arg->sort);
         changed(s);
         return 0;
-    case BK_CMD_FOLLOW: case BK_CMD_REFRESH: case BK_CMD_HISTORY: case BK_CMD_PRUNE:
+    case BK_CMD_SHOWN:
+        return shown(s, arg->shown);
+    case BK_CMD_FOLLOW: case BK_CMD_FOLLOW_ALL: case BK_CMD_REFRESH: case BK_CMD_HISTORY: case BK_CMD_PRUNE:
         return daemon_command(s, cmd, arg);
     default:
         return replay_command(s, cmd);

@@ -13,13 +13,18 @@
  * Live: the calls are opened at start and again after the daemon was lost
  * and is back (the client's backoff); a build followed when the daemon went
  * away is followed again. Every BK_SESSION_POLL_MS while connected, Workers
- * and the Cache are asked for again: a daemon that restarted under an idle
- * viewer (no stream open, as with v0.8, which has no history to listen to)
- * is noticed, shown reconnecting, and everything is asked again once back.
- * The Cache is also asked again when a followed build ends. A ref the daemon
+ * and the Cache are asked for again while on screen (BK_CMD_SHOWN; asked at
+ * once when they appear); with neither shown and no stream open (v0.8 has
+ * no history to listen to) Info is asked instead: a daemon that restarted
+ * under an idle viewer is noticed, shown reconnecting, and everything is
+ * asked again once back. The Cache is also asked again when a followed
+ * build ends, if shown. A ref the daemon
  * does not know yet ("no such job": its build has not started) is asked for
  * again with the client's backoff ("waiting for build REF") until it starts
- * or another build is followed. Replay: only the Build pane's data; the replay
+ * or another build is followed. Without a ref (or BK_CMD_FOLLOW_ALL) every
+ * build is followed: the newest running one in the history, and when it
+ * ends the next one running or to start (model.follow_all); following one
+ * build (BK_CMD_FOLLOW) ends that. Replay: only the Build pane's data; the replay
  * commands move it.
  *
  * Life cycle: bk_session_live() or bk_session_replay() -> commands ->
@@ -44,6 +49,8 @@
 /* The commands a viewer sends. */
 typedef enum bk_session_cmd {
     BK_CMD_FOLLOW,             /* Status(arg.ref) for the Build pane; the one before is cancelled */
+    BK_CMD_FOLLOW_ALL,         /* every build: arg.ref if given, else the newest running one; when it
+                                  ends, the next one that runs (BuildKit v0.11+: the history) */
     BK_CMD_REFRESH,            /* DiskUsage, ListWorkers and the history again */
     BK_CMD_HISTORY,            /* listen to the builds (again, if it failed) */
     BK_CMD_PRUNE,              /* Prune as *arg.prune says; the table is asked for again at its end */
@@ -53,12 +60,18 @@ typedef enum bk_session_cmd {
     BK_CMD_SLOWER,
     BK_CMD_STEP,
     BK_CMD_NEXT_ERROR,
+    BK_CMD_SHOWN,              /* arg.shown: which of Cache and Workers are on screen */
 } bk_session_cmd_t;
+
+/* BK_CMD_SHOWN's bits. */
+#define BK_SHOWN_CACHE 1u
+#define BK_SHOWN_WORKERS 2u
 
 typedef struct bk_cmd_arg {
     const char *ref;
     const bk_prune_opts_t *prune;
     bk_cache_sort_t sort;
+    unsigned shown;            /* BK_SHOWN_* */
 } bk_cmd_arg_t;
 
 typedef struct bk_session {
@@ -79,6 +92,7 @@ typedef struct bk_session {
     uv_timer_t poll, wait;     /* the poll; the next try of a ref not started */
     bool timers;               /* both initialised (closed by bk_session_close) */
     unsigned wait_attempt;
+    unsigned shown;            /* BK_SHOWN_*: what the poll asks for (both until told) */
 
     /* replay */
     bk_replay_t *replay;

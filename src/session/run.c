@@ -78,7 +78,7 @@ static bool waited_enough(const session_t *s)
     return s->opts.max_wait_ms && uv_now(s->loop) - s->run->start_ms >= s->opts.max_wait_ms;
 }
 
-static void probe_done(void *arg, const live_result_t *r)
+static void probe_done(void *arg, const sk_result_t *r)
 {
     session_t *s = arg;
     session_run_t *run = s->run;
@@ -108,7 +108,7 @@ static void probe_send(session_t *s)
     run->probing = true;
     run->probe_agreed = false;
     run->probe_arrived = s->arrived;
-    if (live_get_state(s->client, probe_done, s) != 0) {
+    if (sk_client_get_state(s->client, probe_done, s) != 0) {
         run->probing = false;
         session_say(s, true, "%s: GetState: the call could not be sent", s->addr);
         session_end(s, EXIT_RUNTIME);
@@ -231,7 +231,7 @@ static int run_handles(session_run_t *run, uv_loop_t *loop)
     return rc < 0 ? -1 : 0;
 }
 
-static void call_done(void *arg, const live_result_t *r)
+static void call_done(void *arg, const sk_result_t *r)
 {
     session_t *s = arg;
     if (!r || s->run->ending)
@@ -242,12 +242,12 @@ static void call_done(void *arg, const live_result_t *r)
 
 static int call_send(session_t *s, const session_call_t *k)
 {
-    live_client_t *c = s->client;
+    sk_client_t *c = s->client;
     switch (k->kind) {
-    case SESSION_CALL_EXECUTE: return live_execute(c, k->build, k->sync, k->deploy, call_done, s);
-    case SESSION_CALL_AUTO: return live_auto(c, k->trigger, k->enabled, call_done, s);
-    case SESSION_CALL_STATE: return live_get_state(c, call_done, s);
-    case SESSION_CALL_EMIT: return live_handle(c, k->event, call_done, s);
+    case SESSION_CALL_EXECUTE: return sk_client_execute(c, k->build, k->sync, k->deploy, call_done, s);
+    case SESSION_CALL_AUTO: return sk_client_auto(c, k->trigger, k->enabled, call_done, s);
+    case SESSION_CALL_STATE: return sk_client_get_state(c, call_done, s);
+    case SESSION_CALL_EMIT: return sk_client_handle(c, k->event, call_done, s);
     }
     return -1;
 }

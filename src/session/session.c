@@ -62,6 +62,7 @@ void session_init(session_t *s, uv_loop_t *loop, const model_opts_t *mo, const s
     s->model = model_new(mo);
     dedup_init_tail(&s->applogs_seen, mo && mo->logs_cap ? mo->logs_cap : LOGS_DEFAULT_CAP);
     dedup_init(&s->events_seen);
+    dedup_init(&s->history_first);
     dedup_init(&s->seen[0]);
     dedup_init(&s->seen[1 + V2_EVENTS]);
     dedup_init_tail(&s->seen[1 + V2_APPLOGS], RECORDER_APPLOG_DEDUP);
@@ -75,7 +76,7 @@ static void write_stats(const session_t *s)
     FILE *f = path && *path && s->client_used ? fopen(path, "a") : NULL;
     if (!f)
         return;
-    const live_stats_t *st = &s->state_stats;
+    const sk_client_stats_t *st = &s->state_stats;
     double secs = (double)(st->v2_applogs_last_ns - st->v2_applogs_first_ns) / 1e9;
     fprintf(f, "entries %llu v2events %llu applogs %llu applogs_s %.3f\n", (unsigned long long)st->entries,
             (unsigned long long)st->v2_events, (unsigned long long)st->v2_applogs, secs);
@@ -87,6 +88,7 @@ void session_fini(session_t *s)
     write_stats(s);
     dedup_free(&s->applogs_seen);
     dedup_free(&s->events_seen);
+    dedup_free(&s->history_first);
     for (int i = 0; i < 3; i++)
         dedup_free(&s->seen[i]);
     model_free(s->model);
@@ -120,11 +122,23 @@ static bool hook_wants(session_t *s, int which, const ProtobufCMessage *m)
 
 /* ---- the live source ---------------------------------------------------------- */
 
+/* A stream's history is another Skaffold's (dedup kind k of its first
+ * entry): said to the model once a connection. */
+static void new_server(session_t *s, dedup_kind_t k)
+{
+    if (k != DEDUP_NEW_SESSION || s->server_told)
+        return;
+    s->server_told = true;
+    model_new_server(s->model);
+}
+
 /* A new stream delivers its history: the last mirror goes. */
 static void live_reset(void *ctx)
 {
     session_t *s = ctx;
     model_clear(s->model);
+    dedup_reset(&s->history_first);
+    s->first_pending = true;
     s->stale = false;
     s->state_seq = UINT64_MAX; /* the next State is reconciled whatever it is */
     if (s->recording)
@@ -146,6 +160,9 @@ static int live_entry(void *ctx, const Proto__LogEntry *e)
     session_t *s = ctx;
     if (run_ending(s))
         return 0;
+    if (s->first_pending)
+        new_server(s, dedup_check(&s->history_first, e));
+    s->first_pending = false;
     model_fold(s->model, e);
     int k = s->recording ? recorder_entry(&s->rec, e) : DEDUP_NEW;
     if (k < 0)
@@ -166,8 +183,9 @@ static bool replayed_line(session_t *s, const Proto__V2__Event *ev, v2_stream_t 
 {
     if (stream == V2_APPLOGS)
         return dedup_check_msg(&s->applogs_seen, &ev->base) == DEDUP_OLD;
-    return dedup_check_msg(&s->events_seen, &ev->base) == DEDUP_OLD &&
-           ev->event_type_case == PROTO__V2__EVENT__EVENT_TYPE_SKAFFOLD_LOG_EVENT;
+    dedup_kind_t k = dedup_check_msg(&s->events_seen, &ev->base);
+    new_server(s, k);
+    return k == DEDUP_OLD && ev->event_type_case == PROTO__V2__EVENT__EVENT_TYPE_SKAFFOLD_LOG_EVENT;
 }
 
 /* Skaffold 2.x's v2 streams: tasks and log lines into the same model, in
@@ -284,6 +302,8 @@ static void live_conn(void *ctx, live_conn_t conn, const char *detail, uint64_t 
     session_t *s = ctx;
     s->conn = conn;
     s->connected_once |= conn == LIVE_CONNECTED;
+    if (conn != LIVE_CONNECTED)
+        s->server_told = false;   /* the next connection may reach another server */
     if (conn != LIVE_CONNECTED)   /* the connection's state says it; a reconnect reopens v2 */
         memset(s->v2_failures, 0, sizeof s->v2_failures);
     if (conn == LIVE_RECONNECTING && model_seq(s->model) > 0)
@@ -323,14 +343,14 @@ int session_live_start_opts(session_t *s, const char *addr, const session_live_o
                         .on_v2_avail = live_v2_avail, .on_error = live_error};
     /* A one-shot's GetStates are its own barriers (run.c): none of the
      * client's, which would reconcile a stalled replay's mirror. */
-    live_opts_t lo = {.addr = addr, .reconnect = o->reconnect, .manual_state = o->until_history};
+    sk_client_opts_t lo = {.addr = addr, .reconnect = o->reconnect, .manual_state = o->until_history};
     s->opts = *o;
     s->addr = addr;
     s->v2merge = v2merge_new(s->loop, 0, live_v2_merged, s);
     if (!s->v2merge)
         return -1;
-    s->client = live_client_new(s->loop, &lo, &cb);
-    return s->client && (o->calls_only || !live_client_start(s->client)) ? 0 : -1;
+    s->client = sk_client_new(s->loop, &lo, &cb);
+    return s->client && (o->calls_only || !sk_client_start(s->client)) ? 0 : -1;
 }
 
 /* ---- the replay source -------------------------------------------------------- */
@@ -410,12 +430,12 @@ void session_close(session_t *s)
     s->v2merge = NULL;
 }
 
-static void on_client_stopped(void *arg, const live_result_t *r)
+static void on_client_stopped(void *arg, const sk_result_t *r)
 {
     session_t *s = arg;
-    live_client_stats(s->client, &s->state_stats);
+    sk_client_stats(s->client, &s->state_stats);
     s->client_used = true;
-    live_client_free(s->client);
+    sk_client_free(s->client);
     s->client = NULL;
     s->stopped(s->stopped_arg);
 }
@@ -425,7 +445,7 @@ void session_stop(session_t *s, void (*done)(void *arg), void *arg)
     s->stopped = done;
     s->stopped_arg = arg;
     if (s->client)
-        live_client_stop(s->client, on_client_stopped, s);
+        sk_client_stop(s->client, on_client_stopped, s);
     else
         done(arg);
 }
@@ -438,7 +458,7 @@ typedef struct call_ctx {
     bool enabled;
 } call_ctx_t;
 
-static void on_call_done(void *arg, const live_result_t *res)
+static void on_call_done(void *arg, const sk_result_t *res)
 {
     call_ctx_t *c = arg;
     session_t *s = c->s;
@@ -465,8 +485,8 @@ static call_ctx_t *call_ctx(session_t *s, session_cmd_t cmd, bool enabled)
 static int execute(session_t *s, session_cmd_t cmd)
 {
     call_ctx_t *c = call_ctx(s, cmd, true);
-    if (live_execute(s->client, cmd == SESSION_CMD_BUILD, cmd == SESSION_CMD_SYNC,
-                     cmd == SESSION_CMD_DEPLOY, on_call_done, c)) {
+    if (sk_client_execute(s->client, cmd == SESSION_CMD_BUILD, cmd == SESSION_CMD_SYNC,
+                          cmd == SESSION_CMD_DEPLOY, on_call_done, c)) {
         free(c);
         session_say(s, true, "%s: not connected", session_cmd_name(cmd));
         return -1;
@@ -480,15 +500,15 @@ static int toggle(session_t *s, session_cmd_t cmd)
     vm_loop_t lp;
     vm_loop(s->model, &lp);
     bool cur;
-    live_trigger_t which;
+    sk_trigger_t which;
     if (cmd == SESSION_CMD_AUTO_BUILD)
-        which = LIVE_TRIGGER_BUILD, cur = lp.auto_build;
+        which = SK_TRIGGER_BUILD, cur = lp.auto_build;
     else if (cmd == SESSION_CMD_AUTO_SYNC)
-        which = LIVE_TRIGGER_SYNC, cur = lp.auto_sync;
+        which = SK_TRIGGER_SYNC, cur = lp.auto_sync;
     else
-        which = LIVE_TRIGGER_DEPLOY, cur = lp.auto_deploy;
+        which = SK_TRIGGER_DEPLOY, cur = lp.auto_deploy;
     call_ctx_t *c = call_ctx(s, cmd, !cur);
-    if (live_auto(s->client, which, !cur, on_call_done, c)) {
+    if (sk_client_auto(s->client, which, !cur, on_call_done, c)) {
         free(c);
         session_say(s, true, "%s: not connected", session_cmd_name(cmd));
         return -1;

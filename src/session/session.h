@@ -28,7 +28,7 @@
 #include <uv.h>
 #include "transport/client.h"
 #include "sources/dedup.h"
-#include "sources/recorder.h"
+#include "sources/rec_live.h"
 #include "sources/replay.h"
 #include "sources/v2merge.h"
 #include "skaffold/model.h"
@@ -108,7 +108,7 @@ typedef struct session {
     session_hooks_t hooks;
 
     /* live */
-    live_client_t *client;
+    sk_client_t *client;
     const char *addr;
     live_conn_t conn;
     char conn_detail[256];
@@ -119,7 +119,7 @@ typedef struct session {
     bool connected_once;       /* a server answered at addr once */
     recorder_t rec;            /* --record: the same recorder as `skview record` */
     bool recording;
-    live_stats_t state_stats;  /* the client's counts at its stop, for SKVIEW_STATS */
+    sk_client_stats_t state_stats;  /* the client's counts at its stop, for SKVIEW_STATS */
     bool client_used;          /* state_stats is set */
     /* Whether the server serves Skaffold 2.x's v2 API (the tasks, Skaffold's
      * output, the application's logs): V2_UNKNOWN until a v2 stream answers;
@@ -142,6 +142,12 @@ typedef struct session {
     /* The v2 Events folded (a history dedup): a reconnect replays them all;
      * Skaffold's lines held stay and their replay is skipped. */
     dedup_t events_seen;
+    /* The first v1 entry of the history (a dedup fed only that entry after
+     * each reset): another one is another Skaffold at the address, whose
+     * sessions the model numbers after the ones it holds (model_new_server),
+     * once a connection (server_told) whichever stream tells first. */
+    dedup_t history_first;
+    bool first_pending, server_told;
     /* The two v2 streams' connect-time replays, merged by time before they
      * are folded (Skaffold's lines of every loop and the current loop's
      * application lines land in time order). */
@@ -206,7 +212,7 @@ typedef enum session_call_kind { SESSION_CALL_EXECUTE, SESSION_CALL_AUTO, SESSIO
 typedef struct session_call {
     session_call_kind_t kind;
     bool build, sync, deploy;      /* EXECUTE */
-    live_trigger_t trigger;        /* AUTO */
+    sk_trigger_t trigger;        /* AUTO */
     bool enabled;
     const Proto__Event *event;     /* EMIT */
     int (*done)(void *arg, int code, const char *message);  /* returns the exit status */
@@ -230,7 +236,7 @@ replay_t *session_replay_open(session_t *s, const char *path, double speed, char
  * change; no hook is called per entry. The caller sets on_error/on_warning. */
 source_sink_t session_file_sink(session_t *s);
 
-/* Stops the live client (if any): done(arg) runs on the loop thread once it
+/* Stops the Skaffold client (if any): done(arg) runs on the loop thread once it
  * is gone (at once without one). */
 void session_stop(session_t *s, void (*done)(void *arg), void *arg);
 /* Closes the replay's handles (the loop then ends); after session_stop's

@@ -64,7 +64,7 @@ const char *session_addr_resolve(const char *given)
 
 bool session_addr_is_remote(const char *addr)
 {
-    return live_addr_is_remote(addr);
+    return sk_addr_is_remote(addr);
 }
 
 void session_quiet_logs(bool quiet)

@@ -308,30 +308,68 @@ static Google__Protobuf__Timestamp *secs(arena_t *a, int64_t s)
     return t;
 }
 
-static Moby__Buildkit__V1__BuildHistoryEvent *hist_event(arena_t *a, int type, const char *ref, int64_t created,
-                                                        int64_t completed, int cached, int total, int done,
-                                                        const char *error)
+Google__Protobuf__Timestamp *sim_bk_ts(arena_t *a, int64_t ns)
+{
+    Google__Protobuf__Timestamp *t = secs(a, ns / 1000000000LL);
+    t->nanos = (int32_t)(ns % 1000000000LL);
+    return t;
+}
+
+/* The map entries a record holds: key and value, each its own type. */
+#define ENTRY(T, init) \
+    static T *init##_kv(arena_t *a, const char *k, const char *v) \
+    { \
+        T *e = zalloc(a, sizeof *e); \
+        init(e); \
+        e->key = (char *)k; \
+        e->value = (char *)v; \
+        return e; \
+    }
+ENTRY(Moby__Buildkit__V1__Exporter__AttrsEntry, moby__buildkit__v1__exporter__attrs_entry__init)
+ENTRY(Moby__Buildkit__V1__BuildHistoryRecord__ExporterResponseEntry,
+      moby__buildkit__v1__build_history_record__exporter_response_entry__init)
+ENTRY(Moby__Buildkit__V1__BuildHistoryRecord__FrontendAttrsEntry,
+      moby__buildkit__v1__build_history_record__frontend_attrs_entry__init)
+
+/* The moby exporter Docker's daemon uses for an image build, named; once
+ * complete, its response names the image and its digest. */
+static void exported(arena_t *a, Moby__Buildkit__V1__BuildHistoryRecord *r, const char *image)
+{
+    Moby__Buildkit__V1__Exporter *x = zalloc(a, sizeof *x);
+    moby__buildkit__v1__exporter__init(x);
+    x->type = "moby";
+    PUSH(a, x, attrs, moby__buildkit__v1__exporter__attrs_entry__init_kv(a, "name", image));
+    PUSH(a, r, exporters, x);
+    if (!r->completedat)
+        return;
+    PUSH(a, r, exporterresponse, moby__buildkit__v1__build_history_record__exporter_response_entry__init_kv(
+                                     a, "image.name", image));
+    PUSH(a, r, exporterresponse, moby__buildkit__v1__build_history_record__exporter_response_entry__init_kv(
+                                     a, "containerimage.digest",
+                                     "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"));
+}
+
+Moby__Buildkit__V1__BuildHistoryEvent *sim_bk_hist_event(arena_t *a, int type, const sim_bk_hist_t *h)
 {
     Moby__Buildkit__V1__BuildHistoryRecord *r = zalloc(a, sizeof *r);
     moby__buildkit__v1__build_history_record__init(r);
-    r->ref = (char *)ref;
+    r->ref = (char *)h->ref;
     r->frontend = "dockerfile.v0";
-    Moby__Buildkit__V1__BuildHistoryRecord__FrontendAttrsEntry *e = zalloc(a, sizeof *e);
-    moby__buildkit__v1__build_history_record__frontend_attrs_entry__init(e);
-    e->key = "filename";
-    e->value = "Dockerfile";
-    PUSH(a, r, frontendattrs, e);
-    r->createdat = secs(a, created);
-    r->completedat = completed ? secs(a, completed) : NULL;
-    r->numcachedsteps = cached;
-    r->numtotalsteps = total;
-    r->numcompletedsteps = done;
+    PUSH(a, r, frontendattrs, moby__buildkit__v1__build_history_record__frontend_attrs_entry__init_kv(
+                                  a, "filename", "Dockerfile"));
+    r->createdat = sim_bk_ts(a, h->created_ns);
+    r->completedat = h->completed_ns ? sim_bk_ts(a, h->completed_ns) : NULL;
+    r->numcachedsteps = h->cached;
+    r->numtotalsteps = h->total;
+    r->numcompletedsteps = h->done;
     r->numwarnings = 1;
-    if (error) {
+    if (h->image)
+        exported(a, r, h->image);
+    if (h->error) {
         r->error = zalloc(a, sizeof *r->error);
         moby__buildkit__v1__rpc_status__init(r->error);
         r->error->code = 2;
-        r->error->message = (char *)error;
+        r->error->message = (char *)h->error;
     }
     Moby__Buildkit__V1__BuildHistoryEvent *ev = zalloc(a, sizeof *ev);
     moby__buildkit__v1__build_history_event__init(ev);
@@ -340,11 +378,23 @@ static Moby__Buildkit__V1__BuildHistoryEvent *hist_event(arena_t *a, int type, c
     return ev;
 }
 
+static Moby__Buildkit__V1__BuildHistoryEvent *hist_event(arena_t *a, int type, const char *ref, int64_t created,
+                                                        int64_t completed, int cached, int total, int done,
+                                                        const char *error)
+{
+    sim_bk_hist_t h = {ref, NULL, error, created * 1000000000LL, completed * 1000000000LL, cached, total, done};
+    return sim_bk_hist_event(a, type, &h);
+}
+
 size_t sim_bk_history(arena_t *a, Moby__Buildkit__V1__BuildHistoryEvent ***out)
 {
     Moby__Buildkit__V1__BuildHistoryEvent **ev = arena_alloc(a, 4 * sizeof *ev);
-    ev[0] = hist_event(a, MOBY__BUILDKIT__V1__BUILD_HISTORY_EVENT_TYPE__STARTED, SIM_BK_REF_LIVE,
-                       HIST_T0 + 7200, 0, 2, 12, 7, NULL);
+    if (sim_bk_opts.dev_loop) /* Skaffold's builds are the running ones */
+        ev[0] = hist_event(a, MOBY__BUILDKIT__V1__BUILD_HISTORY_EVENT_TYPE__COMPLETE, SIM_BK_REF_LIVE,
+                           HIST_T0 + 7200, HIST_T0 + 7203, 2, 12, 12, NULL);
+    else
+        ev[0] = hist_event(a, MOBY__BUILDKIT__V1__BUILD_HISTORY_EVENT_TYPE__STARTED, SIM_BK_REF_LIVE,
+                           HIST_T0 + 7200, 0, 2, 12, 7, NULL);
     ev[1] = hist_event(a, MOBY__BUILDKIT__V1__BUILD_HISTORY_EVENT_TYPE__COMPLETE, SIM_BK_REF_OK, HIST_T0,
                        HIST_T0 + 3, 2, 12, 12, NULL);
     ev[2] = hist_event(a, MOBY__BUILDKIT__V1__BUILD_HISTORY_EVENT_TYPE__COMPLETE, SIM_BK_REF_FAIL,

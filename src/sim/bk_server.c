@@ -63,6 +63,7 @@ static struct {
     pthread_cond_t cond;
     int workers;                 /* mu */
     bool stopping, started, down; /* mu */
+    FILE *calls;                 /* --buildkit-calls-log */
 } bk = {.mu = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
 
 static int tag_close, tag_op, tag_shutdown;
@@ -144,11 +145,104 @@ static int64_t now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* The exporter's "naming to" step names the build's image. */
+static void name_image(bk_sc_t *c, sim_bk_step_t *steps, size_t n, const char *image)
+{
+    char *text = arena_alloc(&c->arena, strlen(image) + 12);
+    sprintf(text, "naming to %s", image);
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < steps[i].msg->n_statuses; k++)
+            if (!strncmp(steps[i].msg->statuses[k]->id, "naming to ", 10))
+                steps[i].msg->statuses[k]->id = text;
+}
+
+/* A dev-loop build's script: stretched to last as long as Skaffold's build
+ * (else paced by --buildkit-step); *scale is the percent used. */
+static size_t devloop_script(bk_sc_t *c, const sim_bk_devloop_t *d, unsigned *scale, sim_bk_step_t **steps)
+{
+    const char *ref = d->fails ? SIM_BK_REF_FAIL : SIM_BK_REF_OK;
+    size_t n = sim_bk_script(&c->arena, ref, d->t0, 100, steps);
+    *scale = sim_bk_opts.step_ms ? sim_bk_opts.step_ms : 100;
+    if (d->expect_ms && n && (*steps)[n - 1].at_ms) {
+        unsigned stretched = d->expect_ms * 100 / (*steps)[n - 1].at_ms;
+        *scale = stretched ? stretched : 1;
+    }
+    if (*scale != 100)
+        n = sim_bk_script(&c->arena, ref, d->t0, *scale, steps);
+    name_image(c, *steps, n, d->image);
+    return n;
+}
+
+/* A canceled build's last message: every step sent as started and not
+ * completed (steps[0..sent)) ends at `at` with "context canceled", as
+ * BuildKit ends them when its client goes. */
+static Moby__Buildkit__V1__StatusResponse *canceled(bk_sc_t *c, const sim_bk_step_t *steps, size_t sent,
+                                                    int64_t at)
+{
+    Moby__Buildkit__V1__StatusResponse *m = arena_alloc(&c->arena, sizeof *m);
+    moby__buildkit__v1__status_response__init(m);
+    m->vertexes = arena_alloc(&c->arena, 64 * sizeof *m->vertexes);
+    for (size_t i = sent; i-- > 0;) /* the newest state of each vertex */
+        for (size_t k = 0; k < steps[i].msg->n_vertexes && m->n_vertexes < 64; k++) {
+            const Moby__Buildkit__V1__Vertex *v = steps[i].msg->vertexes[k];
+            bool seen = false;
+            for (size_t j = 0; j < m->n_vertexes && !seen; j++)
+                seen = !strcmp(m->vertexes[j]->digest, v->digest);
+            if (!seen)
+                m->vertexes[m->n_vertexes++] = (Moby__Buildkit__V1__Vertex *)v;
+        }
+    size_t n = 0;
+    for (size_t j = 0; j < m->n_vertexes; j++) {
+        const Moby__Buildkit__V1__Vertex *v = m->vertexes[j];
+        if (!v->started || v->completed)
+            continue;
+        Moby__Buildkit__V1__Vertex *x = arena_alloc(&c->arena, sizeof *x);
+        *x = *v;
+        x->completed = sim_bk_ts(&c->arena, at);
+        x->error = "context canceled";
+        m->vertexes[n++] = x;
+    }
+    m->n_vertexes = n;
+    return m;
+}
+
+/* A dev-loop build: its script paced from its start (what is due at once,
+ * as v0.11+ replays to a late reader), the rest at once when it ended (or,
+ * canceled, its running steps canceled); the last message waits for its
+ * end. */
+static void devloop_status(bk_sc_t *c, const char *ref, sim_bk_devloop_t d)
+{
+    unsigned scale;
+    sim_bk_step_t *steps;
+    size_t n = devloop_script(c, &d, &scale, &steps);
+    for (size_t i = 0; i < n; i++) {
+        int64_t due = d.t0 + (int64_t)steps[i].at_ms * scale / 100 * 1000000LL;
+        while (!d.ended && (now_ns() < due || i == n - 1)) {
+            if (!pause_ms(c, 20))
+                return;
+            sim_bk_devloop_build(ref, &d);
+        }
+        if (d.ended && !d.ok && !d.fails && due > d.t1) { /* canceled before this step */
+            if (send_msg(c, &canceled(c, steps, i, d.t1)->base))
+                finish(c, GRPC_STATUS_OK, NULL);
+            return;
+        }
+        if (!send_msg(c, &steps[i].msg->base))
+            return;
+    }
+    finish(c, GRPC_STATUS_OK, NULL);
+}
+
 static void on_status(bk_sc_t *c)
 {
     Moby__Buildkit__V1__StatusRequest *req = (void *)request(c, &moby__buildkit__v1__status_request__descriptor);
     if (!req) {
         finish(c, GRPC_STATUS_INVALID_ARGUMENT, "cannot decode StatusRequest");
+        return;
+    }
+    sim_bk_devloop_t dl;
+    if (sim_bk_devloop_build(req->ref, &dl)) {
+        devloop_status(c, req->ref, dl);
         return;
     }
     bool live = !strcmp(req->ref, SIM_BK_REF_LIVE);
@@ -217,6 +311,15 @@ static bool history_wanted(const Moby__Buildkit__V1__BuildHistoryRequest *req, c
     return !*req->ref || !strcmp(req->ref, ev->record->ref);
 }
 
+static bool send_events(bk_sc_t *c, const Moby__Buildkit__V1__BuildHistoryRequest *req,
+                        Moby__Buildkit__V1__BuildHistoryEvent **ev, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (history_wanted(req, ev[i]) && !send_msg(c, &ev[i]->base))
+            return false;
+    return true;
+}
+
 static void on_history(bk_sc_t *c)
 {
     Moby__Buildkit__V1__BuildHistoryRequest *req =
@@ -227,14 +330,15 @@ static void on_history(bk_sc_t *c)
     }
     Moby__Buildkit__V1__BuildHistoryEvent **ev;
     size_t n = sim_bk_history(&c->arena, &ev);
-    for (size_t i = 0; i < n; i++)
-        if (history_wanted(req, ev[i]) && !send_msg(c, &ev[i]->base))
+    if (!send_events(c, req, ev, n))
+        return;
+    uint64_t gen = 0;
+    for (bool first = true; first || !req->earlyexit; first = false) { /* live: the dev loop's builds */
+        n = sim_bk_devloop_events(&c->arena, first, &gen, &ev);
+        if (!send_events(c, req, ev, n) || (!req->earlyexit && !pause_ms(c, 50)))
             return;
-    if (!req->earlyexit) /* live events follow: none come, wait for the client to go */
-        while (pause_ms(c, 60000))
-            ;
-    if (!c->closed)
-        finish(c, GRPC_STATUS_OK, NULL);
+    }
+    finish(c, GRPC_STATUS_OK, NULL);
 }
 
 static void on_unknown(bk_sc_t *c)
@@ -268,6 +372,10 @@ static void *worker_main(void *arg)
     grpc_op op = {0};
     op.op = GRPC_OP_RECV_CLOSE_ON_SERVER;
     op.data.recv_close_on_server.cancelled = &c->cancelled;
+    if (bk.calls) { /* one line a call, for the tests that count them */
+        fprintf(bk.calls, "%s\n", method_names[c->method]);
+        fflush(bk.calls);
+    }
     if (grpc_call_start_batch(c->call, &op, 1, &tag_close, NULL) == GRPC_CALL_OK) {
         handlers[c->method](c);
         if (!c->closed)
@@ -387,20 +495,22 @@ static void *notify_main(void *arg)
 int sim_bk_parse_arg(int argc, char **argv, int i)
 {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-    if (!strcmp(a, "--buildkit-old")) {
-        sim_bk_opts.old = true;
+    bool *flag = !strcmp(a, "--buildkit-old") ? &sim_bk_opts.old
+               : !strcmp(a, "--buildkit-dev-loop") ? &sim_bk_opts.dev_loop : NULL;
+    if (flag) {
+        *flag = true;
         return 1;
     }
     bool sock = !strcmp(a, "--buildkit-socket"), port = !strcmp(a, "--buildkit-port"),
-         step = !strcmp(a, "--buildkit-step");
-    if (!sock && !port && !step)
+         step = !strcmp(a, "--buildkit-step"), calls = !strcmp(a, "--buildkit-calls-log");
+    if (!sock && !port && !step && !calls)
         return 0;
     if (!v) {
         fprintf(stderr, "skview-sim: missing value for %s\n", a);
         return -1;
     }
-    if (sock) {
-        sim_bk_opts.socket = v;
+    if (sock || calls) {
+        *(sock ? &sim_bk_opts.socket : &sim_bk_opts.calls_log) = v;
         return 2;
     }
     char *end;
@@ -453,6 +563,10 @@ int sim_bk_start(void)
 {
     if (!sim_bk_opts.socket && sim_bk_opts.port < 0)
         return 0;
+    if (sim_bk_opts.calls_log && !(bk.calls = fopen(sim_bk_opts.calls_log, "a"))) {
+        fprintf(stderr, "skview-sim: --buildkit-calls-log %s: %s\n", sim_bk_opts.calls_log, strerror(errno));
+        return -1;
+    }
     bk.ncq = grpc_completion_queue_create_for_next(NULL);
     bk.server = srv_new(bk.ncq);
     /* Info and history are v0.11: an "old" daemon does not know them. */

@@ -14,7 +14,10 @@
  *                 20000 small ones as fast as they go. Unknown refs
  *                 end with NOT_FOUND "no such job REF".
  *   DiskUsage, Prune (removes matching records, streams each), ListWorkers,
- *   Info and ListenBuildHistory (absent with --buildkit-old: UNIMPLEMENTED). */
+ *   Info and ListenBuildHistory (absent with --buildkit-old: UNIMPLEMENTED).
+ *   With --buildkit-dev-loop the dev loop's builds (bk_devloop.c) are builds of this daemon too:
+ *   their refs answer Status, and the history lists them as they start and
+ *   end, named by the image Skaffold tagged. */
 #ifndef SKVIEW_SIM_BK_SIM_H
 #define SKVIEW_SIM_BK_SIM_H
 
@@ -35,6 +38,9 @@ typedef struct sim_bk_opts {
     int port;                /* --buildkit-port N (0 picks one); -1 = none */
     bool old;                /* --buildkit-old: a pre-v0.11 daemon */
     unsigned step_ms;        /* --buildkit-step MS: 100 = real time, 0 = no pauses */
+    const char *calls_log;   /* --buildkit-calls-log FILE: each call's method, a line each */
+    bool dev_loop;           /* --buildkit-dev-loop: the scenario's builds are builds of this daemon,
+                                the running ones (SIM_BK_REF_LIVE is listed as finished) */
 } sim_bk_opts_t;
 
 extern sim_bk_opts_t sim_bk_opts;
@@ -58,8 +64,36 @@ typedef struct sim_bk_step {
  * start (ns since the epoch); scale (percent) stretches the times in the
  * messages as the pauses are stretched, so they agree with the clock. */
 size_t sim_bk_script(arena_t *a, const char *ref, int64_t t0, unsigned scale, sim_bk_step_t **out);
-/* The history: finished builds and the active one. */
+/* The history: finished builds and the active one (finished too with
+ * dev_loop). */
 size_t sim_bk_history(arena_t *a, Moby__Buildkit__V1__BuildHistoryEvent ***out);
+/* One history record's fields; image: what its moby exporter names (and,
+ * once completed, its exporter response), NULL for none. */
+typedef struct sim_bk_hist {
+    const char *ref, *image, *error;
+    int64_t created_ns, completed_ns;   /* completed 0: running */
+    int cached, total, done;
+} sim_bk_hist_t;
+Moby__Buildkit__V1__BuildHistoryEvent *sim_bk_hist_event(arena_t *a, int type, const sim_bk_hist_t *h);
+/* ns since the epoch as a Timestamp in arena. */
+Google__Protobuf__Timestamp *sim_bk_ts(arena_t *a, int64_t ns);
+
+/* bk_devloop.c: the scenario's Skaffold builds as BuildKit builds. tag is
+ * the image as Skaffold tagged it ("frontend:v1.8.0-3f2a1b0"); fails picks
+ * the failing script; expect_ms is how long Skaffold's build is to last. */
+void sim_bk_build_started(const char *artifact, const char *tag, bool fails, unsigned expect_ms);
+void sim_bk_build_ended(const char *artifact, bool ok);
+/* Whether ref is one of them, and how it stands. */
+typedef struct sim_bk_devloop {
+    int64_t t0, t1;          /* its start and end (0: running), ns */
+    unsigned expect_ms;
+    bool fails, ended, ok;   /* ended and not ok, not scripted to fail: canceled */
+    char image[200];         /* what it exports, as the history names it */
+} sim_bk_devloop_t;
+bool sim_bk_devloop_build(const char *ref, sim_bk_devloop_t *out);
+/* History events: first, every build as it stands; then those after *gen
+ * (the last generation seen, updated). */
+size_t sim_bk_devloop_events(arena_t *a, bool first, uint64_t *gen, Moby__Buildkit__V1__BuildHistoryEvent ***out);
 Moby__Buildkit__V1__ListWorkersResponse *sim_bk_workers(arena_t *a, bool old);
 Moby__Buildkit__V1__Types__BuildkitVersion *sim_bk_version(arena_t *a);
 /* The cache records (a copy, in arena), and pruning them (thread-safe). */

@@ -33,7 +33,9 @@ static const char usage[] =
     "events|applogs|both] ends each call of that v2 stream UNAVAILABLE at once;\n"
     "[--no-v2-events] or [--no-v2-applogs] answers UNIMPLEMENTED on that v2 stream alone.\n"
     "BuildKit: [--buildkit-socket PATH] [--buildkit-port N] [--buildkit-step MS] [--buildkit-old]\n"
-    "serves moby.buildkit.v1.Control there too (see src/sim/bk_sim.h).\n";
+    "[--buildkit-dev-loop] [--buildkit-calls-log FILE] serves moby.buildkit.v1.Control there\n"
+    "too (see src/sim/bk_sim.h); the calls log gets each call's method, a line each;\n"
+    "--buildkit-dev-loop: the dev loop's builds are its builds (history, Status).\n";
 
 static int bad_usage(const char *what, const char *arg)
 {

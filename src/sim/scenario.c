@@ -11,6 +11,7 @@
 #include "core/xalloc.h"
 #include "sources/logreader.h"
 #include "core/status.h"
+#include "sim/bk_sim.h"
 #include "sim/entries.h"
 #include "sim/sim_int.h"
 #include "sim/story2.h"
@@ -173,6 +174,19 @@ static void build(size_t i, const char *status, const sim_fail_t *f)
 {
     sim_build(artifacts[i], status, f);
     v2_build_sub(artifacts[i], "Build", status, f, sim_last_stamp());
+    if (strcmp(status, "In Progress"))
+        sim_bk_build_ended(artifacts[i], !strcmp(status, "Complete"));
+}
+
+/* A build starts: Skaffold's events, and the BuildKit build that makes the
+ * image it tagged (fails: the build will fail; it is to last that many
+ * steps). */
+static void build_start(size_t i, bool fails, unsigned steps)
+{
+    char tag[200];
+    v2_image_tag(tag, sizeof tag, artifacts[i]);
+    sim_bk_build_started(artifacts[i], tag, fails, steps * sim.opts.step_ms);
+    build(i, "In Progress", NULL);
 }
 
 /* The v2 Build task's start: the tags, the cache check of every artifact
@@ -205,13 +219,14 @@ static bool run_builds(sim_plot_t plot, sim_outcome_t *o)
     build_task_start(which, n);
     for (size_t k = 0; k < n; k++) {
         size_t i = which[k];
-        build(i, "In Progress", NULL);
+        bool fails = (plot == PLOT_BUILD_ERR || plot == PLOT_BUILD_CANCEL) && i == 1 % n_artifacts;
+        bool parallel = plot == PLOT_BUILD_CANCEL && k == 0 && n > 1;
+        build_start(i, fails, parallel ? 2 : 1); /* the parallel one is canceled after one */
         v2_out_build_steps(artifacts[i], rollout + 1, true);
-        if (plot == PLOT_BUILD_CANCEL && k == 0 && n > 1)
+        if (parallel)
             continue; /* builds in parallel with the next one */
         if (!step())
             return false;
-        bool fails = (plot == PLOT_BUILD_ERR || plot == PLOT_BUILD_CANCEL) && i == 1 % n_artifacts;
         cached[i] = !fails;
         if (fails) {
             v2_out_build_error(artifacts[i]);

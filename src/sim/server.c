@@ -152,6 +152,11 @@ static bool sub_fail_locked(sim_sub_t *s)
     return true;
 }
 
+/* In a flood, the transport may hold a message for the next ones (one write
+ * for many, not one per message), except every SIM_FLOOD_FLUSH-th and the
+ * last, which carries the status: nothing waits for more than that. */
+#define SIM_FLOOD_FLUSH 32
+
 void sim_pump_locked(sim_sub_t *s)
 {
     if (s->send_pending || s->dead || s->status_sent || sim.stopping || sim.exit_requested)
@@ -169,6 +174,8 @@ void sim_pump_locked(sim_sub_t *s)
     s->status_sent |= last;
     if (n == 0)
         return;
+    if (msg && more && ops[0].op == GRPC_OP_SEND_MESSAGE && s->next_idx >= sub_src(s).n && s->flood_left % SIM_FLOOD_FLUSH)
+        ops[n - 1].flags |= GRPC_WRITE_BUFFER_HINT;
     if (grpc_call_start_batch(s->call, ops, n, &s->tag_send, NULL) != GRPC_CALL_OK) {
         fprintf(stderr, "skview-sim: Events: cannot send to a subscriber\n");
         s->dead = true;

@@ -374,14 +374,21 @@ static void digest(char *buf, size_t len, const char *name, unsigned rollout)
     snprintf(buf, len, "%08x%08x", h, h * 2246822519u);
 }
 
+void v2_image_tag(char *buf, size_t len, const char *artifact)
+{
+    char d[24];
+    digest(d, sizeof d, artifact, 0);
+    snprintf(buf, len, "%s:v1.8.0-%.7s", artifact, d);
+}
+
 void v2_out_build_start(char *const *artifacts, size_t n, const bool *hit)
 {
-    char msg[1024], d[24];
+    char msg[1024], tag[200];
     size_t k = 0;
     k += (size_t)snprintf(msg + k, sizeof msg - k, "Generating tags...\n");
     for (size_t i = 0; i < n && k < sizeof msg; i++) {
-        digest(d, sizeof d, artifacts[i], 0);
-        k += (size_t)snprintf(msg + k, sizeof msg - k, " - %s -> %s:v1.8.0-%.7s\n", artifacts[i], artifacts[i], d);
+        v2_image_tag(tag, sizeof tag, artifacts[i]);
+        k += (size_t)snprintf(msg + k, sizeof msg - k, " - %s -> %s\n", artifacts[i], tag);
     }
     v2_log("Build", NULL, V2_STANDARD, msg);
     v2_log("Build", NULL, V2_INFO, "Tags generated in 1.084 milliseconds\n");

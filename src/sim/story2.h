@@ -39,6 +39,8 @@ void v2_sync(int files, const char *image, const char *status, const sim_fail_t 
 void v2_debug(const char *status, const char *pod, const char *container, const char *artifact, int64_t t);
 
 /* Skaffold's console output for the phases. */
+/* The tag Skaffold gives the artifact's image ("frontend:v1.8.0-3f2a1b0"). */
+void v2_image_tag(char *buf, size_t len, const char *artifact);
 void v2_out_build_start(char *const *artifacts, size_t n, const bool *hit);
 void v2_out_build_steps(const char *artifact, unsigned rollout, bool first_half);
 void v2_out_build_error(const char *artifact);

@@ -1,4 +1,4 @@
-/* Private to src/model: the error list, a ring of the newest errors_cap
+/* Private to src/skaffold: the error list, a ring of the newest errors_cap
  * errors. Ids increase; while they are consecutive (only the oldest ever
  * evicted) an id maps straight to its slot. Retracting errors (errlog_retract:
  * v2 errors that v1 takes over) leaves gaps; lookups then search. */

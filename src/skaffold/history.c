@@ -7,6 +7,7 @@
 /* A blob: the packed length (4 bytes), the resets byte, the packed entry. */
 #define HIST_LEN_BYTES 4
 #define HIST_HEAD_BYTES 5
+#define HIST_BLOCK (64 * 1024)
 
 void hist_init(hist_t *h, size_t cap)
 {
@@ -16,22 +17,44 @@ void hist_init(hist_t *h, size_t cap)
 
 void hist_free(hist_t *h)
 {
-    for (size_t i = 0; i < h->count; i++)
-        free(h->slots[(h->head + i) % h->alloc]);
+    for (hist_block_t *b = h->oldest, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
     free(h->slots);
     hist_init(h, h->cap);
 }
 
-static uint8_t *hist_pack(const Proto__LogEntry *e, uint8_t resets, size_t *blob_len)
+/* Room for n bytes of the blob of seq, at the end of the newest block. */
+static uint8_t *hist_room(hist_t *h, size_t n, uint64_t seq)
+{
+    hist_block_t *b = h->newest;
+    if (!b || b->cap - b->used < n) {
+        size_t cap = n > HIST_BLOCK ? n : HIST_BLOCK;
+        b = xmalloc(sizeof *b + cap);
+        *b = (hist_block_t){.cap = cap};
+        if (h->newest)
+            h->newest->next = b;
+        else
+            h->oldest = b;
+        h->newest = b;
+        h->bytes += sizeof *b + cap;
+    }
+    uint8_t *p = b->data + b->used;
+    b->used += n;
+    b->last_seq = seq;
+    return p;
+}
+
+static uint8_t *hist_pack(hist_t *h, const Proto__LogEntry *e, uint8_t resets)
 {
     size_t n = protobuf_c_message_get_packed_size(&e->base);
     uint32_t n32 = (uint32_t)n;
-    uint8_t *blob = xmalloc(HIST_HEAD_BYTES + n);
+    uint8_t *blob = hist_room(h, HIST_HEAD_BYTES + n, h->first + h->count);
 
     memcpy(blob, &n32, HIST_LEN_BYTES);
     blob[HIST_LEN_BYTES] = resets;
     protobuf_c_message_pack(&e->base, blob + HIST_HEAD_BYTES);
-    *blob_len = HIST_HEAD_BYTES + n;
     return blob;
 }
 
@@ -42,25 +65,33 @@ static size_t hist_blob_len(const uint8_t *blob)
     return n32;
 }
 
+/* The oldest entry left: its block goes once no retained entry is in it. */
+static void hist_evicted(hist_t *h)
+{
+    h->first++;
+    hist_block_t *b = h->oldest;
+    if (b && b != h->newest && b->last_seq < h->first) {
+        h->oldest = b->next;
+        h->bytes -= sizeof *b + b->cap;
+        free(b);
+    }
+}
+
 void hist_push(hist_t *h, const Proto__LogEntry *e, uint8_t resets)
 {
-    size_t blob_len;
-    uint8_t *blob = hist_pack(e, resets, &blob_len);
-
     if (h->count == h->cap) {
         /* Full: the oldest slot becomes the newest. */
-        uint8_t **slot = &h->slots[h->head];
-        h->bytes -= HIST_HEAD_BYTES + hist_blob_len(*slot);
-        free(*slot);
-        *slot = blob;
+        h->count--;
+        hist_evicted(h);
+        h->slots[h->head] = hist_pack(h, e, resets);
         h->head = (h->head + 1) % h->alloc;
-        h->first++;
-    } else {
-        /* Not yet wrapped, so head is 0 and the ring can grow in place. */
-        h->slots = model_grow(h->slots, &h->alloc, h->count + 1, sizeof *h->slots, h->cap);
-        h->slots[h->count++] = blob;
+        h->count++;
+        return;
     }
-    h->bytes += blob_len;
+    /* Not yet wrapped, so head is 0 and the ring can grow in place. */
+    uint8_t *blob = hist_pack(h, e, resets);
+    h->slots = model_grow(h->slots, &h->alloc, h->count + 1, sizeof *h->slots, h->cap);
+    h->slots[h->count++] = blob;
 }
 
 const uint8_t *hist_get(const hist_t *h, uint64_t seq, size_t *len, uint8_t *resets)

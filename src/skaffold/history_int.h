@@ -1,8 +1,10 @@
-/* Private to src/model: the event history, a bounded ring of packed LogEntry
+/* Private to src/skaffold: the event history, a bounded ring of packed LogEntry
  * messages. Packed protobuf is about a tenth of the unpacked tree, which is
- * what keeps 100,000 entries near 15 MB. Each slot is one malloc'd blob: a
+ * what keeps 100,000 entries near 15 MB. Each slot points at its blob: a
  * 4-byte length, one byte of the resets inferred before the entry (what
- * model_reconcile re-applies), then the packed bytes. */
+ * model_reconcile re-applies), then the packed bytes. Blobs are appended to
+ * blocks of HIST_BLOCK bytes, freed whole once their last entry left the
+ * ring: an entry costs no malloc and its eviction touches no old memory. */
 #ifndef SKVIEW_HISTORY_INT_H
 #define SKVIEW_HISTORY_INT_H
 
@@ -10,14 +12,22 @@
 #include <stdint.h>
 #include "skaffold.pb-c.h"
 
+typedef struct hist_block {
+    struct hist_block *next;   /* the next newer block */
+    size_t used, cap;
+    uint64_t last_seq;         /* of the newest blob in it */
+    uint8_t data[];
+} hist_block_t;
+
 typedef struct hist {
     size_t cap;          /* entries retained at most */
+    hist_block_t *oldest, *newest;
     uint8_t **slots;     /* ring, grown up to cap before it wraps */
     size_t alloc;        /* slots allocated */
     size_t head;         /* slot of the oldest retained entry */
     size_t count;        /* entries retained */
     uint64_t first;      /* seq of the oldest retained entry */
-    size_t bytes;        /* bytes held in blobs */
+    size_t bytes;        /* bytes held in blocks */
 } hist_t;
 
 void hist_init(hist_t *h, size_t cap);

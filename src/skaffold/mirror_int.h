@@ -1,4 +1,4 @@
-/* Private to src/model: the State mirror, its fold rules and Skaffold's
+/* Private to src/skaffold: the State mirror, its fold rules and Skaffold's
  * resets, shared by model_fold and model_reconcile so that the rules have
  * one code path. The State's three maps and its debugging containers have a
  * hash index beside them

@@ -226,6 +226,16 @@ void model_clear(model_t *m)
     m->generation++;
 }
 
+void model_new_server(model_t *m)
+{
+    const log_line_t *last = logs_count(m->logs) ? logs_get(m->logs, logs_last(m->logs)) : NULL;
+    uint32_t held = last ? last->session : 0;
+    if (held < m->n_sessions)
+        held = (uint32_t)m->n_sessions;
+    if (m->session_floor < held)
+        m->session_floor = held;
+}
+
 void model_mirror_restart(model_t *m)
 {
     mirror_free(&m->mirror);
@@ -268,6 +278,8 @@ uint32_t model_session_match(const model_t *m, uint32_t after, int64_t t)
 {
     const int64_t slack = 1000000000; /* 1 s */
     int64_t by = t > INT64_MAX - slack ? INT64_MAX : t + slack;
+    if (after < m->session_floor)
+        after = m->session_floor;
     if (t != 0)
         for (size_t k = m->n_sessions; k > after; k--)
             if (m->sessions[k - 1].t0 != 0 && m->sessions[k - 1].t0 <= by)
@@ -279,6 +291,8 @@ uint32_t model_session_match(const model_t *m, uint32_t after, int64_t t)
  * MetaEvent after others); v2 may have started it already. */
 static void model_session_start(model_t *m, uint64_t seq, int64_t t)
 {
+    if (m->v1_session < m->session_floor)
+        m->v1_session = m->session_floor;
     m->v1_session++;
     model_session_reach(m, m->v1_session, seq, t);
     tl_set_session(&m->tl, m->v1_session, t);

@@ -213,6 +213,12 @@ void model_free(model_t *m);
  * but the options. What v2 events built (tasks, log lines, endpoints) stays
  * until model_clear_v2, since each stream replays on its own. */
 void model_clear(model_t *m);
+/* The stream now delivers another Skaffold's history (restarted at the same
+ * address; the session tells by the history's first entry): the sessions
+ * that follow are numbered after every session the model holds, the log
+ * lines kept from the server that is gone included, so the two servers'
+ * lines never share a session. */
+void model_new_server(model_t *m);
 
 /* Folds one entry. Returns 0, or -1 if the entry has no event (still counted
  * in the history). */

@@ -1,4 +1,4 @@
-/* Private to src/model: the allocation helpers the model's files share.
+/* Private to src/skaffold: the allocation helpers the model's files share.
  * The model has no way to report an allocation failure to its callers (every
  * fold must complete to keep the mirror exact), so it aborts with a message. */
 #ifndef SKVIEW_MODEL_INT_H

@@ -42,12 +42,15 @@ struct model {
     int64_t last_time;
     reslist_t res;
     /* The rows' order (roworder.c), kept through resets, clears and
-     * reconciles, and how many keys of each map it has looked at. */
+     * reconciles, how many keys of each map it has looked at, and the most
+     * a map has held (what its order keeps, besides a window of keys gone). */
     rank_rows_t rows[ROWS__N];
-    size_t rows_seen[ROWS__N];
+    size_t rows_seen[ROWS__N], rows_peak[ROWS__N];
     model_session_t *sessions;  /* session i + 1 */
     size_t n_sessions, sessions_alloc;
     uint32_t v1_session;    /* the session v1 entries are in (0: none yet) */
+    uint32_t session_floor; /* sessions of servers gone (model_new_server): a
+                             * stream's next session comes after them */
     bool state_known;       /* a GetState State is in the mirror (model_state_known) */
     bool v1_seen;           /* a v1 entry or a GetState came, ever (model_clear
                              * keeps it: v1 replays, it does not go away) */

@@ -13,8 +13,8 @@ void rank_init(rank_t *r)
 void rank_free(rank_t *r)
 {
     for (size_t i = 0; i < r->n; i++)
-        free(r->keys[i]);
-    free(r->keys);
+        free(r->v[i].key);
+    free(r->v);
     keyidx_free(&r->ix);
     rank_init(r);
 }
@@ -33,7 +33,7 @@ typedef struct rank_key {
 static bool rank_eq(const void *ctx, size_t pos)
 {
     const rank_key_t *k = ctx;
-    return strcmp(k->r->keys[pos], k->key) == 0;
+    return strcmp(k->r->v[pos].key, k->key) == 0;
 }
 
 /* The key's rank, or -1 when never seen. */
@@ -47,8 +47,8 @@ static void rank_add(rank_t *r, const char *key)
 {
     if (rank_find(r, key) >= 0)
         return; /* twice in one batch */
-    r->keys = model_grow(r->keys, &r->alloc, r->n + 1, sizeof *r->keys, 0);
-    r->keys[r->n] = xstrdup(key);
+    r->v = model_grow(r->v, &r->alloc, r->n + 1, sizeof *r->v, 0);
+    r->v[r->n] = (rank_entry_t){ xstrdup(key), r->tick };
     keyidx_add(&r->ix, keyidx_hash_str(key), r->n);
     r->n++;
 }
@@ -76,9 +76,14 @@ void rank_note(rank_t *r, const char *const *keys, size_t n, rank_cmp_fn *cmp)
 {
     const char *few[8], **fresh = n <= 8 ? few : xmalloc(n * sizeof *fresh);
     size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (rank_find(r, keys[i]) < 0)
+    r->tick++;
+    for (size_t i = 0; i < n; i++) {
+        long at = rank_find(r, keys[i]);
+        if (at < 0)
             fresh[k++] = keys[i];
+        else
+            r->v[at].seen = r->tick;
+    }
     batch_cmp = cmp;
     if (cmp != NULL)
         qsort(fresh, k, sizeof *fresh, batch_order);
@@ -86,6 +91,49 @@ void rank_note(rank_t *r, const char *const *keys, size_t n, rank_cmp_fn *cmp)
         rank_add(r, fresh[i]);
     if (fresh != few)
         free(fresh);
+}
+
+static int by_seen(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The oldest sighting a kept key may have, and how many keys seen then
+ * may stay (those of later ranks). */
+static uint64_t prune_cut(const rank_t *r, size_t keep, size_t *at_cut)
+{
+    uint64_t *seen = xmalloc(r->n * sizeof *seen);
+    for (size_t i = 0; i < r->n; i++)
+        seen[i] = r->v[i].seen;
+    qsort(seen, r->n, sizeof *seen, by_seen);
+    uint64_t cut = seen[r->n - keep];
+    *at_cut = 0;
+    for (size_t i = r->n - keep; i < r->n && seen[i] == cut; i++)
+        (*at_cut)++;
+    free(seen);
+    return cut;
+}
+
+void rank_prune(rank_t *r, size_t keep)
+{
+    if (keep >= r->n)
+        return;
+    size_t at_cut = 0, k = 0;
+    uint64_t cut = keep ? prune_cut(r, keep, &at_cut) : UINT64_MAX;
+    keyidx_clear(&r->ix);
+    for (size_t i = r->n; i-- > 0;) { /* later ranks first: they win ties */
+        rank_entry_t e = r->v[i];
+        bool stays = e.seen > cut || (e.seen == cut && at_cut > 0 && at_cut--);
+        if (stays)
+            r->v[r->n - 1 - k++] = e;
+        else
+            free(e.key);
+    }
+    memmove(r->v, r->v + r->n - k, k * sizeof *r->v);
+    r->n = k;
+    for (size_t i = 0; i < k; i++)
+        keyidx_add(&r->ix, keyidx_hash_str(r->v[i].key), i);
 }
 
 /* Whether v is already in rank order (a list kept in first-seen order,

@@ -4,7 +4,9 @@
  * rank instead: the keys are ranked when first seen, those seen together in
  * their cmp order (by name), after every key ranked before. A key keeps its
  * rank while it comes and goes (a reset empties a map, the next iteration
- * fills it again), for the life of the model. */
+ * fills it again). Keys gone for a while are forgotten (rank_prune), so a
+ * long dev loop whose rollouts bring new pod names stays bounded: a key
+ * that comes back after that is ranked again, as a new one. */
 #ifndef SKVIEW_RANK_INT_H
 #define SKVIEW_RANK_INT_H
 
@@ -13,9 +15,15 @@
 #include <stdint.h>
 #include "core/keyidx.h"
 
+typedef struct rank_entry {
+    char *key;
+    uint64_t seen;             /* the rank_note that last saw it */
+} rank_entry_t;
+
 typedef struct rank {
-    char **keys;               /* by rank */
+    rank_entry_t *v;           /* by rank */
     size_t n, alloc;
+    uint64_t tick;             /* rank_note calls */
     keyidx_t ix;
 } rank_t;
 
@@ -26,8 +34,12 @@ int rank_cmp_num(const char *a, const char *b);
 void rank_init(rank_t *r);
 void rank_free(rank_t *r);
 /* Ranks the keys of keys[0..n) not seen before: in cmp order, or in the
- * order given when cmp is NULL (keys a stream brought one by one). */
+ * order given when cmp is NULL (keys a stream brought one by one); every
+ * key of keys is seen now. */
 void rank_note(rank_t *r, const char *const *keys, size_t n, rank_cmp_fn *cmp);
+/* Keeps the `keep` keys seen last (ties: the later ranks), in their rank
+ * order, and forgets the others. */
+void rank_prune(rank_t *r, size_t keep);
 /* Ranks the keys of keys[0..n) not seen before (in cmp order), then fills
  * perm[0..n) with the positions 0..n-1 from the lowest rank up. */
 void rank_order(rank_t *r, const char *const *keys, size_t n, rank_cmp_fn *cmp, size_t *perm);

@@ -1,4 +1,4 @@
-/* Private to src/model: which of Skaffold's resets happened before an entry,
+/* Private to src/skaffold: which of Skaffold's resets happened before an entry,
  * inferred from the stream (the rules are in model.h). The server calls its
  * Reset* functions beside the events, never through one, so the mirror has
  * to see them in the order of the events around them. */

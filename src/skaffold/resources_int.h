@@ -1,4 +1,4 @@
-/* Private to src/model: per-resource detail beside the State's resources
+/* Private to src/skaffold: per-resource detail beside the State's resources
  * map (status message, code, suggestions), in the map's own order: emptied
  * by the same resets, rebuilt from the map on reconcile. */
 #ifndef SKVIEW_RESOURCES_INT_H

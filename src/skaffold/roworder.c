@@ -4,18 +4,26 @@
  * it first), so ranking what lies past the count looked at last is O(1) per
  * event; a reconcile ranks whatever GetState brought that is new, by name.
  * Whatever slips past both (a map emptied and refilled to its old size in
- * one event) is ranked by name when the rows are read. */
+ * one event) is ranked by name when the rows are read.
+ *
+ * The order forgets keys gone a while (pods of old rollouts): it keeps at
+ * most what the map held at its largest plus ROWS_GONE keys, those seen
+ * last, which covers a reset's empty map and the iteration that refills it;
+ * it prunes once it has twice that, so the work is O(log n) a key. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "skaffold/model_int.h"
 #include "skaffold/modelstate_int.h"
 
+/* Keys gone from a map that its order keeps, beyond the map's peak size. */
+#define ROWS_GONE 128
+
 void model_rows_init(model_t *m)
 {
     for (int w = 0; w < ROWS__N; w++) {
         rank_rows_init(&m->rows[w]);
-        m->rows_seen[w] = 0;
+        m->rows_seen[w] = m->rows_peak[w] = 0;
     }
 }
 
@@ -80,6 +88,20 @@ static void note_range(model_t *m, enum model_rows w, size_t from, size_t n, ran
     free(num);
 }
 
+/* Forgets the keys gone longest once the order holds twice what it keeps:
+ * the map's keys are seen again first, so none of them goes. */
+static void prune(model_t *m, enum model_rows w, size_t n)
+{
+    rank_t *r = &m->rows[w].rank;
+    if (n > m->rows_peak[w])
+        m->rows_peak[w] = n;
+    size_t keep = m->rows_peak[w] + ROWS_GONE;
+    if (r->n <= 2 * keep)
+        return;
+    note_range(m, w, 0, n, map_cmp(w));
+    rank_prune(r, keep);
+}
+
 void model_rows_note(model_t *m, bool all)
 {
     if (m->opts.no_history)
@@ -91,6 +113,7 @@ void model_rows_note(model_t *m, bool all)
         else if (n != seen)
             note_range(m, w, n > seen ? seen : 0, n, NULL);
         m->rows_seen[w] = n;
+        prune(m, w, n);
     }
 }
 

@@ -1,4 +1,4 @@
-/* Private to src/model: the dev-loop timeline, oldest iteration first. */
+/* Private to src/skaffold: the dev-loop timeline, oldest iteration first. */
 #ifndef SKVIEW_TIMELINE_INT_H
 #define SKVIEW_TIMELINE_INT_H
 

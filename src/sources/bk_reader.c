@@ -6,7 +6,7 @@
 #include "core/xalloc.h"
 #include "sources/bk_reader.h"
 #include "sources/spool.h"
-#include "sources/recording.h"
+#include "sources/rec_format.h"
 
 struct bk_reader {
     FILE *f;
@@ -129,7 +129,7 @@ static ssize_t read_file(void *ctx, void *buf, size_t n)
     return got == 0 && ferror(f) ? -1 : (ssize_t)got;
 }
 
-/* Records through the shared stream reader (recording.h): damaged ones in
+/* Records through the shared stream reader (rec_format.h): damaged ones in
  * the middle are skipped and reported, a torn tail ends the file. */
 /* The message type of each BuildKit record kind (NULL: not BuildKit's). */
 static const ProtobufCMessageDescriptor *kind_type(unsigned kind)

@@ -9,10 +9,11 @@
  *                      "sourceInfo" onto VertexWarning.info, "range" onto
  *                      ranges; the other names differ from the .proto only in
  *                      case.
- *   BK_FMT_RECORDING   skview's recording (recording.h); records of kind
+ *   BK_FMT_RECORDING   skview's recording (rec_format.h); records of kind
  *                      RECORD_BUILDKIT_STATUS are read (and, by
  *                      bk_reader_next_any, the DiskUsage and ListWorkers
  *                      answers recorded beside them); others skipped.
+ * (The rawjson writer is buildkit/bk_format.h's bk_rawjson_write.)
  * The file is streamed, never loaded whole. Problems are "FILE:LINE: what is
  * wrong" (recordings: "FILE:record N: ..."). */
 #ifndef SKVIEW_BK_READER_H
@@ -54,9 +55,5 @@ bk_format_t bk_reader_format(const bk_reader_t *r);
 /* Parses one rawjson line (either key style); NULL with err filled. */
 Moby__Buildkit__V1__StatusResponse *bk_rawjson_parse(pbjson_parser_t *p, const char *line, size_t n,
                                                      arena_t *arena, pbjson_err_t *err);
-
-/* Appends m as one rawjson line (BuildKit's v0.13 json tags, its field order
- * and omitempty rules, log data as base64), without the newline. */
-void bk_rawjson_write(strbuf_t *out, const Moby__Buildkit__V1__StatusResponse *m);
 
 #endif

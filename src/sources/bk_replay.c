@@ -10,7 +10,7 @@
 #include "sources/bk_reader.h"
 #include "sources/bk_replay.h"
 #include "sources/spool.h"
-#include "sources/recording.h"
+#include "sources/rec_format.h"
 #include "sources/pacer.h"
 
 struct bk_replay {

@@ -8,7 +8,7 @@
  *
  * A dedup_t keeps, in order, a 64-bit hash of each packed entry of the
  * current session (8 bytes per entry). Call dedup_reset() when a new stream
- * begins (the live client's on_reset), then dedup_check() on each entry:
+ * begins (the Skaffold client's on_reset), then dedup_check() on each entry:
  *
  *   DEDUP_OLD          the replay of the entry at the same index: skip it.
  *   DEDUP_NEW          an entry of the same session not seen before: write it.

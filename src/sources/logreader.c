@@ -10,7 +10,7 @@
 #include "sources/spool.h"
 #include "sources/logline.h"
 #include "sources/logpar.h"
-#include "sources/recording.h"
+#include "sources/rec_format.h"
 #include "core/pbjson.h"
 
 #define READ_CHUNK (1u << 20)

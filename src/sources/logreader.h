@@ -8,7 +8,7 @@
  *   LOG_V2_GATEWAY a capture of the gateway's /v2/events or
  *                  /v2/applicationLogs: {"result": Event} per line, proto
  *                  field names (task_id), unset fields present
- *   LOG_RECORDING  skview's own recording (see recording.h): v1 entries and
+ *   LOG_RECORDING  skview's own recording (see rec_format.h): v1 entries and
  *                  v2 events of both streams
  * Recordings are told by their first bytes. JSON lines are v1 or v2 by the
  * first line that is either (a v1 LogEntry has "event" or "entry", a v2

@@ -1,7 +1,7 @@
 /* The one interface between sources of LogEntry values and their consumers.
  *
  * Every source takes this sink: the log file readers (logreader_next/pump),
- * recordings, the live Skaffold stream (live_client_new) and a replay
+ * recordings, the live Skaffold stream (sk_client_new) and a replay
  * (replay_open). A source that has no use for a callback never calls it
  * (which ones each source calls is listed below); any callback may be NULL.
  *

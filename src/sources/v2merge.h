@@ -5,7 +5,7 @@
  * the current dev loop's application lines. They arrive interleaved in any
  * order, so a consumer that appends in arrival order puts the current
  * loop's application lines above iteration 0's build output. A v2merge_t
- * sits between a live client's on_v2 / on_v2_reset and the consumer (the
+ * sits between a Skaffold client's on_v2 / on_v2_reset and the consumer (the
  * session's model, `skview logs`): while a replay is under way it holds
  * what both streams deliver and hands it on oldest first; otherwise it
  * hands each event on at once, uncopied.

@@ -1,4 +1,4 @@
-/* Address helpers of the live client: the one check of user-given addresses
+/* Address helpers of the Skaffold client: the one check of user-given addresses
  * (see addr.h), and is a target loopback or remote? */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -53,7 +53,7 @@ static int host_port(const char *scheme, const char *p, char *out, size_t outlen
             struct in6_addr a6;
             if (inet_pton(AF_INET6, p, &a6) != 1)
                 return bad(err, errlen, "not an IPv6 address: %.*s (with a port it needs brackets: [ADDRESS]:PORT)", p, strlen(p));
-            snprintf(out, outlen, "%s[%s]:%d", scheme, p, LIVE_ADDR_DEFAULT_PORT);
+            snprintf(out, outlen, "%s[%s]:%d", scheme, p, SK_ADDR_DEFAULT_PORT);
             return 0;
         }
         hostlen = colon ? (size_t)(colon - p) : strlen(p);
@@ -66,11 +66,11 @@ static int host_port(const char *scheme, const char *p, char *out, size_t outlen
     if (port)
         snprintf(out, outlen, "%s%s", scheme, p);
     else
-        snprintf(out, outlen, "%s%.*s:%d", scheme, (int)hostlen, p, LIVE_ADDR_DEFAULT_PORT);
+        snprintf(out, outlen, "%s%.*s:%d", scheme, (int)hostlen, p, SK_ADDR_DEFAULT_PORT);
     return 0;
 }
 
-int live_addr_parse(const char *addr, char *out, size_t outlen, char *err, size_t errlen)
+int sk_addr_parse(const char *addr, char *out, size_t outlen, char *err, size_t errlen)
 {
     static const char *const pass[] = {"unix:", "unix-abstract:"};
     static const char *const schemes[] = {"dns:///", "dns:", "ipv4:", "ipv6:"};
@@ -123,7 +123,7 @@ static void addr_host(const char *addr, char *host, size_t n)
     host[len] = '\0';
 }
 
-bool live_addr_is_remote(const char *addr)
+bool sk_addr_is_remote(const char *addr)
 {
     if (!addr || !strncmp(addr, "unix:", 5) || !strncmp(addr, "unix-abstract:", 14))
         return false;
@@ -145,7 +145,7 @@ const char *addr_resolve(const char *given)
     const char *env = getenv("SKVIEW_ADDR");
     const char *from = given ? "-a" : env ? "$SKVIEW_ADDR" : NULL;
     const char *a = given ? given : env ? env : SKVIEW_DEFAULT_ADDR;
-    if (live_addr_parse(a, addr, sizeof addr, err, sizeof err) == 0)
+    if (sk_addr_parse(a, addr, sizeof addr, err, sizeof err) == 0)
         return addr;
     strbuf_t safe;
     sb_init(&safe);

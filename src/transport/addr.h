@@ -17,15 +17,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define LIVE_ADDR_DEFAULT_PORT 50051
+#define SK_ADDR_DEFAULT_PORT 50051
 
 /* Normalises addr into out. Returns 0, or -1 with err saying what is wrong
  * (without the address: the caller names it and where it came from). */
-int live_addr_parse(const char *addr, char *out, size_t outlen, char *err, size_t errlen);
+int sk_addr_parse(const char *addr, char *out, size_t outlen, char *err, size_t errlen);
 
 /* The address to dial: the given one (-a, even when empty), else
  * $SKVIEW_ADDR (when set), else SKVIEW_DEFAULT_ADDR; checked and normalised
- * by live_addr_parse ("localhost" dials localhost:50051). NULL after a usage
+ * by sk_addr_parse ("localhost" dials localhost:50051). NULL after a usage
  * error naming the address: the caller exits EXIT_USAGE. The string is valid
  * until the next call. */
 const char *addr_resolve(const char *given);

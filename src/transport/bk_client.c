@@ -181,7 +181,7 @@ static bk_call_t *call(bk_client_t *c, const char *method, const ProtobufCMessag
     return k;
 }
 
-bk_call_t *bk_status(bk_client_t *c, const char *ref, bk_rpc_msg_cb on_msg, bk_rpc_end_cb on_end, void *arg)
+bk_call_t *bk_client_status(bk_client_t *c, const char *ref, bk_rpc_msg_cb on_msg, bk_rpc_end_cb on_end, void *arg)
 {
     Moby__Buildkit__V1__StatusRequest req = MOBY__BUILDKIT__V1__STATUS_REQUEST__INIT;
     req.ref = (char *)ref;
@@ -189,8 +189,8 @@ bk_call_t *bk_status(bk_client_t *c, const char *ref, bk_rpc_msg_cb on_msg, bk_r
                 on_msg, on_end, arg);
 }
 
-bk_call_t *bk_disk_usage(bk_client_t *c, char **filters, size_t n_filters, bk_rpc_msg_cb on_msg,
-                         bk_rpc_end_cb on_end, void *arg)
+bk_call_t *bk_client_disk_usage(bk_client_t *c, char **filters, size_t n_filters, bk_rpc_msg_cb on_msg,
+                                bk_rpc_end_cb on_end, void *arg)
 {
     Moby__Buildkit__V1__DiskUsageRequest req = MOBY__BUILDKIT__V1__DISK_USAGE_REQUEST__INIT;
     req.filter = filters;
@@ -199,29 +199,29 @@ bk_call_t *bk_disk_usage(bk_client_t *c, char **filters, size_t n_filters, bk_rp
                 false, on_msg, on_end, arg);
 }
 
-bk_call_t *bk_list_workers(bk_client_t *c, bk_rpc_msg_cb on_msg, bk_rpc_end_cb on_end, void *arg)
+bk_call_t *bk_client_list_workers(bk_client_t *c, bk_rpc_msg_cb on_msg, bk_rpc_end_cb on_end, void *arg)
 {
     Moby__Buildkit__V1__ListWorkersRequest req = MOBY__BUILDKIT__V1__LIST_WORKERS_REQUEST__INIT;
     return call(c, BK_SERVICE "ListWorkers", &req.base, &moby__buildkit__v1__list_workers_response__descriptor,
                 false, on_msg, on_end, arg);
 }
 
-bk_call_t *bk_info(bk_client_t *c, bk_rpc_msg_cb on_msg, bk_rpc_end_cb on_end, void *arg)
+bk_call_t *bk_client_info(bk_client_t *c, bk_rpc_msg_cb on_msg, bk_rpc_end_cb on_end, void *arg)
 {
     Moby__Buildkit__V1__InfoRequest req = MOBY__BUILDKIT__V1__INFO_REQUEST__INIT;
     return call(c, BK_SERVICE "Info", &req.base, &moby__buildkit__v1__info_response__descriptor, false,
                 on_msg, on_end, arg);
 }
 
-bk_call_t *bk_prune(bk_client_t *c, const Moby__Buildkit__V1__PruneRequest *req, bk_rpc_msg_cb on_msg,
-                    bk_rpc_end_cb on_end, void *arg)
+bk_call_t *bk_client_prune(bk_client_t *c, const Moby__Buildkit__V1__PruneRequest *req, bk_rpc_msg_cb on_msg,
+                           bk_rpc_end_cb on_end, void *arg)
 {
     return call(c, BK_SERVICE "Prune", &req->base, &moby__buildkit__v1__usage_record__descriptor, true,
                 on_msg, on_end, arg);
 }
 
-bk_call_t *bk_history(bk_client_t *c, const Moby__Buildkit__V1__BuildHistoryRequest *req,
-                      bk_rpc_msg_cb on_msg, bk_rpc_end_cb on_end, void *arg)
+bk_call_t *bk_client_history(bk_client_t *c, const Moby__Buildkit__V1__BuildHistoryRequest *req,
+                             bk_rpc_msg_cb on_msg, bk_rpc_end_cb on_end, void *arg)
 {
     return call(c, BK_SERVICE "ListenBuildHistory", &req->base,
                 &moby__buildkit__v1__build_history_event__descriptor, true, on_msg, on_end, arg);

@@ -39,6 +39,7 @@ typedef void (*bk_rpc_end_cb)(void *arg, int code, const char *message);
 #define BK_MAX_MESSAGE (16 << 20)
 #define BK_UNARY_DEADLINE_MS 30000
 #define BK_NO_HISTORY "this daemon has no build history (BuildKit < v0.11): give --ref"
+#define BK_NO_FOLLOW_ALL "BuildKit < v0.11 has no build history: no build followed nor linked; only --ref works"
 
 typedef struct bk_client bk_client_t;
 
@@ -52,7 +53,7 @@ bk_client_t *bk_client_new(uv_loop_t *loop, const char *addr, char *err, size_t 
 void bk_client_stop(bk_client_t *c, void (*done)(void *arg), void *arg);
 void bk_client_free(bk_client_t *c);
 const char *bk_client_addr(const bk_client_t *c);
-/* Follows the connection (see above); on_conn as live_callbacks_t's. */
+/* Follows the connection (see above); on_conn as sk_client_callbacks_t's. */
 void bk_client_watch(bk_client_t *c, eng_conn_cb on_conn, void (*retry)(void *arg), void *arg);
 /* Asks the server to stop a call; its on_end still follows (CANCELLED). */
 void bk_rpc_cancel(bk_call_t *call);
@@ -61,20 +62,20 @@ void bk_rpc_cancel(bk_call_t *call);
 uint64_t bk_client_backoff(bk_client_t *c, unsigned attempt);
 
 /* Status(ref): a stream of StatusResponse until the build ends. */
-bk_call_t *bk_status(bk_client_t *c, const char *ref, bk_rpc_msg_cb on_msg, bk_rpc_end_cb on_end, void *arg);
+bk_call_t *bk_client_status(bk_client_t *c, const char *ref, bk_rpc_msg_cb on_msg, bk_rpc_end_cb on_end, void *arg);
 /* DiskUsage: one DiskUsageResponse. */
-bk_call_t *bk_disk_usage(bk_client_t *c, char **filters, size_t n_filters, bk_rpc_msg_cb on_msg,
-                         bk_rpc_end_cb on_end, void *arg);
+bk_call_t *bk_client_disk_usage(bk_client_t *c, char **filters, size_t n_filters, bk_rpc_msg_cb on_msg,
+                                bk_rpc_end_cb on_end, void *arg);
 /* ListWorkers: one ListWorkersResponse. */
-bk_call_t *bk_list_workers(bk_client_t *c, bk_rpc_msg_cb on_msg, bk_rpc_end_cb on_end, void *arg);
+bk_call_t *bk_client_list_workers(bk_client_t *c, bk_rpc_msg_cb on_msg, bk_rpc_end_cb on_end, void *arg);
 /* Info (v0.11): one InfoResponse. */
-bk_call_t *bk_info(bk_client_t *c, bk_rpc_msg_cb on_msg, bk_rpc_end_cb on_end, void *arg);
+bk_call_t *bk_client_info(bk_client_t *c, bk_rpc_msg_cb on_msg, bk_rpc_end_cb on_end, void *arg);
 /* Prune: a stream of the UsageRecords removed. */
-bk_call_t *bk_prune(bk_client_t *c, const Moby__Buildkit__V1__PruneRequest *req, bk_rpc_msg_cb on_msg,
-                    bk_rpc_end_cb on_end, void *arg);
+bk_call_t *bk_client_prune(bk_client_t *c, const Moby__Buildkit__V1__PruneRequest *req, bk_rpc_msg_cb on_msg,
+                           bk_rpc_end_cb on_end, void *arg);
 /* ListenBuildHistory (v0.11): a stream of BuildHistoryEvent. On an older
  * daemon it ends with "UNIMPLEMENTED: " BK_NO_HISTORY. */
-bk_call_t *bk_history(bk_client_t *c, const Moby__Buildkit__V1__BuildHistoryRequest *req,
-                      bk_rpc_msg_cb on_msg, bk_rpc_end_cb on_end, void *arg);
+bk_call_t *bk_client_history(bk_client_t *c, const Moby__Buildkit__V1__BuildHistoryRequest *req,
+                             bk_rpc_msg_cb on_msg, bk_rpc_end_cb on_end, void *arg);
 
 #endif

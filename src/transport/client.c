@@ -1,6 +1,6 @@
-/* The live client: Skaffold's methods on the gRPC engine (engine.h), the
- * Events subscription with its reconnects, and the GetState reconciling; see
- * client.h. Everything here runs on the loop thread. */
+/* The Skaffold client (sk_client_*): Skaffold's methods on the gRPC engine
+ * (engine.h), the Events subscription with its reconnects, and the GetState
+ * reconciling; see client.h. Everything here runs on the loop thread. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,9 +14,9 @@
 
 /* --- the Events stream, loop side ----------------------------------------- */
 
-static void sync_arm(live_client_t *c, uint64_t ms);
+static void sync_arm(sk_client_t *c, uint64_t ms);
 
-static void conn_set(live_client_t *c, live_conn_t conn, const char *detail, uint64_t retry_ms)
+static void conn_set(sk_client_t *c, live_conn_t conn, const char *detail, uint64_t retry_ms)
 {
     eng_conn_set(c->eng, conn, detail, retry_ms);
 }
@@ -24,12 +24,12 @@ static void conn_set(live_client_t *c, live_conn_t conn, const char *detail, uin
 /* The engine reports connection changes here. */
 static void conn_changed(void *arg, live_conn_t conn, const char *detail, uint64_t retry_ms)
 {
-    live_client_t *c = arg;
+    sk_client_t *c = arg;
     if (c->cb.on_conn)
         c->cb.on_conn(c->cb.ctx, conn, detail, retry_ms);
 }
 
-static void retry_schedule(live_client_t *c, const char *detail)
+static void retry_schedule(sk_client_t *c, const char *detail)
 {
     if (!c->opts.reconnect)
         conn_set(c, LIVE_STOPPED, detail, 0);
@@ -37,22 +37,22 @@ static void retry_schedule(live_client_t *c, const char *detail)
         eng_conn_lost(c->eng, detail);
 }
 
-static void stream_connected(live_client_t *c, eng_call_t *s)
+static void stream_connected(sk_client_t *c, eng_call_t *s)
 {
     if (c->stream != s || eng_conn(c->eng) == LIVE_CONNECTED || c->stopping)
         return;
     eng_conn_up(c->eng);
-    sync_arm(c, LIVE_QUIET_MS);
+    sync_arm(c, SK_CLIENT_QUIET_MS);
 }
 
 static void stream_md(void *arg)
 {
-    live_client_t *c = arg;
+    sk_client_t *c = arg;
     stream_connected(c, c->stream);
 }
 
-static void deliver_entry(live_client_t *c, const Proto__LogEntry *e);
-static void v2_open_all(live_client_t *c);
+static void deliver_entry(sk_client_t *c, const Proto__LogEntry *e);
+static void v2_open_all(sk_client_t *c);
 
 static void stream_msg(void *arg, const ProtobufCMessage *m)
 {
@@ -61,7 +61,7 @@ static void stream_msg(void *arg, const ProtobufCMessage *m)
 
 static void stream_ended(void *arg, const eng_end_t *end)
 {
-    live_client_t *c = arg;
+    sk_client_t *c = arg;
     c->stream = NULL; /* one Events call at a time: this one */
     uv_timer_stop(&c->sync);
     if (c->stopping)
@@ -78,7 +78,7 @@ static void stream_ended(void *arg, const eng_end_t *end)
     free(detail);
 }
 
-static void stream_open(live_client_t *c)
+static void stream_open(sk_client_t *c)
 {
     c->reset_pending = true;
     Google__Protobuf__Empty empty = GOOGLE__PROTOBUF__EMPTY__INIT;
@@ -98,7 +98,7 @@ static void stream_open(live_client_t *c)
 /* The engine's backoff timer fired: subscribe again. This is a reconnect
  * of the whole connection: a server that said UNIMPLEMENTED to v2 may have
  * been replaced, so v2 is asked again. */
-static void v2_forget(live_v2_t *v)
+static void v2_forget(sk_v2_t *v)
 {
     free(v->why);
     v->why = NULL;
@@ -107,7 +107,7 @@ static void v2_forget(live_v2_t *v)
 
 static void stream_retry(void *arg)
 {
-    live_client_t *c = arg;
+    sk_client_t *c = arg;
     for (int i = 0; i < 2; i++)
         v2_forget(&c->v2[i]);
     c->v2_off = false;
@@ -124,7 +124,7 @@ static void v2_retry_fire(uv_timer_t *t);
 
 #define V2_UNAVAILABLE_TEXT "v1 only: server has no v2 API"
 
-static void v2_avail_set(live_client_t *c, v2_avail_t avail, const char *detail)
+static void v2_avail_set(sk_client_t *c, v2_avail_t avail, const char *detail)
 {
     if (c->v2_avail == avail)
         return;
@@ -135,10 +135,10 @@ static void v2_avail_set(live_client_t *c, v2_avail_t avail, const char *detail)
 
 /* One v2 stream is not served while the other answers (a server with one
  * of them): said once the other has delivered, as a non-fatal error. */
-static void v2_tell_partial(live_client_t *c)
+static void v2_tell_partial(sk_client_t *c)
 {
     for (int i = 0; i < 2; i++) {
-        live_v2_t *v = &c->v2[i];
+        sk_v2_t *v = &c->v2[i];
         if (!v->unimplemented || v->told || c->v2_avail != V2_AVAILABLE)
             continue;
         v->told = true;
@@ -149,8 +149,8 @@ static void v2_tell_partial(live_client_t *c)
 
 static void v2_msg(void *arg, const ProtobufCMessage *m)
 {
-    live_v2_t *v = arg;
-    live_client_t *c = v->c;
+    sk_v2_t *v = arg;
+    sk_client_t *c = v->c;
     if (v->reset_pending) {
         v->reset_pending = false;
         if (c->cb.on_v2_reset)
@@ -169,7 +169,7 @@ static void v2_msg(void *arg, const ProtobufCMessage *m)
     c->cb.on_v2(c->cb.ctx, (const Proto__V2__Event *)m, v->which);
 }
 
-static void v2_unimplemented(live_client_t *c)
+static void v2_unimplemented(sk_client_t *c)
 {
     c->v2_off = true;
     for (int i = 0; i < 2; i++)
@@ -179,8 +179,8 @@ static void v2_unimplemented(live_client_t *c)
 
 static void v2_ended(void *arg, const eng_end_t *end)
 {
-    live_v2_t *v = arg;
-    live_client_t *c = v->c;
+    sk_v2_t *v = arg;
+    sk_client_t *c = v->c;
     v->call = NULL;
     if (c->stopping || c->v2_off)
         return;
@@ -226,9 +226,9 @@ static void v2_ended(void *arg, const eng_end_t *end)
 }
 
 /* Opens the v2 stream unless it is open, unwanted or known to be absent. */
-static void v2_open(live_client_t *c, v2_stream_t which)
+static void v2_open(sk_client_t *c, v2_stream_t which)
 {
-    live_v2_t *v = &c->v2[which];
+    sk_v2_t *v = &c->v2[which];
     if (!c->cb.on_v2 || c->v2_off || v->call || c->stopping || v->unimplemented)
         return;
     v->reset_pending = true;
@@ -243,7 +243,7 @@ static void v2_open(live_client_t *c, v2_stream_t which)
         c->cb.on_error(c->cb.ctx, v2_names[which], "INTERNAL: cannot start the call", !c->opts.reconnect);
 }
 
-static void v2_open_all(live_client_t *c)
+static void v2_open_all(sk_client_t *c)
 {
     v2_open(c, V2_EVENTS);
     v2_open(c, V2_APPLOGS);
@@ -251,7 +251,7 @@ static void v2_open_all(live_client_t *c)
 
 static void v2_retry_fire(uv_timer_t *t)
 {
-    live_client_t *c = t->data;
+    sk_client_t *c = t->data;
     if (!c->stopping && c->stream)
         v2_open_all(c);
 }
@@ -262,18 +262,18 @@ static void unary_ended(void *arg, const eng_end_t *end);
 
 /* Sends one unary call; its completion comes back through unary_ended.
  * automatic: a GetState of the client's own (counted in auto_inflight). */
-static int unary_send(live_client_t *c, live_unary_kind_t kind, const char *method,
-                      const ProtobufCMessage *req, live_done_cb done, void *arg, bool automatic)
+static int unary_send(sk_client_t *c, sk_unary_kind_t kind, const char *method,
+                      const ProtobufCMessage *req, sk_done_cb done, void *arg, bool automatic)
 {
     if (c->stopping)
         return -1;
-    live_unary_t *u = xcalloc(1, sizeof *u);
-    *u = (live_unary_t){c, kind, done, arg, 0, c->epoch, automatic, c->stats.entries};
-    if (kind == LIVE_UNARY_STATE && c->cb.on_state_request)
+    sk_unary_t *u = xcalloc(1, sizeof *u);
+    *u = (sk_unary_t){c, kind, done, arg, 0, c->epoch, automatic, c->stats.entries};
+    if (kind == SK_UNARY_STATE && c->cb.on_state_request)
         u->state_tag = c->cb.on_state_request(c->cb.ctx);
     eng_req_t r = {
         .method = method, .request = req,
-        .response = kind == LIVE_UNARY_STATE ? &proto__state__descriptor : &google__protobuf__empty__descriptor,
+        .response = kind == SK_UNARY_STATE ? &proto__state__descriptor : &google__protobuf__empty__descriptor,
         .deadline_ms = c->opts.deadline_ms, .unary = true, .on_end = unary_ended, .arg = u,
     };
     if (!eng_call(c->eng, &r)) {
@@ -285,14 +285,14 @@ static int unary_send(live_client_t *c, live_unary_kind_t kind, const char *meth
     return 0;
 }
 
-static int unary_call(live_client_t *c, live_unary_kind_t kind, const char *method,
-                      const ProtobufCMessage *req, live_done_cb done, void *arg)
+static int unary_call(sk_client_t *c, sk_unary_kind_t kind, const char *method,
+                      const ProtobufCMessage *req, sk_done_cb done, void *arg)
 {
     return unary_send(c, kind, method, req, done, arg, false);
 }
 
 /* The consumer forgets its mirror: the new stream's history is arriving. */
-static void reset_now(live_client_t *c)
+static void reset_now(sk_client_t *c)
 {
     c->reset_pending = false;
     c->epoch++;
@@ -305,12 +305,12 @@ static void reset_now(live_client_t *c)
  * of the forgotten mirror), nor while the mirror is the last state of a
  * lost connection (it waits for the new history). On a connected stream
  * that has not sent its first entry yet, the reset happens now. */
-static bool state_deliverable(live_client_t *c, live_unary_t *u)
+static bool state_deliverable(sk_client_t *c, sk_unary_t *u)
 {
     if (u->epoch != c->epoch)
         return false;
-    if (u->automatic && c->stats.entries - u->entries_at_send > LIVE_REFOLD_MAX) {
-        sync_arm(c, LIVE_QUIET_MS);
+    if (u->automatic && c->stats.entries - u->entries_at_send > SK_CLIENT_REFOLD_MAX) {
+        sync_arm(c, SK_CLIENT_QUIET_MS);
         return false;
     }
     if (!c->reset_pending)
@@ -323,7 +323,7 @@ static bool state_deliverable(live_client_t *c, live_unary_t *u)
 }
 
 /* Delivers a GetState answer; returns the status to report. */
-static int unary_deliver_state(live_client_t *c, live_unary_t *u, const eng_end_t *end)
+static int unary_deliver_state(sk_client_t *c, sk_unary_t *u, const eng_end_t *end)
 {
     const Proto__State *st = (const Proto__State *)end->reply;
     if (!st)
@@ -335,38 +335,38 @@ static int unary_deliver_state(live_client_t *c, live_unary_t *u, const eng_end_
     return GRPC_STATUS_OK;
 }
 
-static void unary_count(live_client_t *c, live_unary_t *u, const eng_end_t *end)
+static void unary_count(sk_client_t *c, sk_unary_t *u, const eng_end_t *end)
 {
     if (u->automatic)
         c->auto_inflight--;
-    if (u->kind != LIVE_UNARY_STATE)
+    if (u->kind != SK_UNARY_STATE)
         return;
     c->stats.state_calls++;
     c->stats.auto_calls += u->automatic;
     c->stats.state_bytes += end->sent_bytes + end->recv_bytes;
 }
 
-static int sync_send(live_client_t *c);
+static int sync_send(sk_client_t *c);
 
 static void unary_ended(void *arg, const eng_end_t *end)
 {
-    live_unary_t *u = arg;
-    live_client_t *c = u->c;
+    sk_unary_t *u = arg;
+    sk_client_t *c = u->c;
     unary_count(c, u, end);
     int code = end->code;
     char *msg;
-    if (code == GRPC_STATUS_OK && u->kind == LIVE_UNARY_STATE && !c->stopping)
+    if (code == GRPC_STATUS_OK && u->kind == SK_UNARY_STATE && !c->stopping)
         code = unary_deliver_state(c, u, end);
     if (code == GRPC_STATUS_INTERNAL && end->code == GRPC_STATUS_OK) {
         msg = xstrdup("INTERNAL: GetState: the answer is not a State");
     } else {
         msg = eng_status_text(code, end->details);
     }
-    live_result_t r = {code, msg};
+    sk_result_t r = {code, msg};
     if (u->done)
         u->done(u->arg, &r);
     /* Control calls change server-only fields (auto triggers, resets). */
-    if (code == GRPC_STATUS_OK && u->kind == LIVE_UNARY_CONTROL && !c->stopping && !c->opts.manual_state)
+    if (code == GRPC_STATUS_OK && u->kind == SK_UNARY_CONTROL && !c->stopping && !c->opts.manual_state)
         sync_send(c);
     free(msg);
     free(u);
@@ -375,28 +375,28 @@ static void unary_ended(void *arg, const eng_end_t *end)
 /* --- keeping the mirror reconciled ----------------------------------------- */
 
 /* Sends a GetState of the client's own; the answer goes to on_state. */
-static int sync_send(live_client_t *c)
+static int sync_send(sk_client_t *c)
 {
     Google__Protobuf__Empty empty = GOOGLE__PROTOBUF__EMPTY__INIT;
     c->iter_end_pending = false;
-    return unary_send(c, LIVE_UNARY_STATE, RPC_METHOD_GETSTATE, &empty.base, NULL, NULL, true);
+    return unary_send(c, SK_UNARY_STATE, RPC_METHOD_GETSTATE, &empty.base, NULL, NULL, true);
 }
 
 static void on_sync(uv_timer_t *t)
 {
-    live_client_t *c = t->data;
+    sk_client_t *c = t->data;
     if (c->stopping || !c->stream || eng_conn(c->eng) != LIVE_CONNECTED)
         return;
     if (c->auto_inflight) { /* one at a time: look again shortly */
-        sync_arm(c, LIVE_QUIET_MS);
+        sync_arm(c, SK_CLIENT_QUIET_MS);
         return;
     }
     sync_send(c);
-    sync_arm(c, LIVE_POLL_MS);
+    sync_arm(c, SK_CLIENT_POLL_MS);
 }
 
 /* (Re)starts the timer; only consumers of on_state get GetStates. */
-static void sync_arm(live_client_t *c, uint64_t ms)
+static void sync_arm(sk_client_t *c, uint64_t ms)
 {
     if (!c->cb.on_state || c->stopping || c->opts.manual_state)
         return;
@@ -405,16 +405,16 @@ static void sync_arm(live_client_t *c, uint64_t ms)
         fprintf(stderr, "skview: live: uv_timer_start: %s\n", uv_strerror(rc));
 }
 
-/* Entries arrived: wait for the quiet, but not more than LIVE_ITER_CAP_MS
+/* Entries arrived: wait for the quiet, but not more than SK_CLIENT_ITER_CAP_MS
  * past the end of an iteration. */
-static void sync_after_entries(live_client_t *c)
+static void sync_after_entries(sk_client_t *c)
 {
     /* on_async may have run for long (a burst): the loop's cached time would
      * make the timer due at once, and GetState would be sent mid-burst. */
     uv_update_time(c->loop);
-    uint64_t now = uv_now(c->loop), due = LIVE_QUIET_MS;
+    uint64_t now = uv_now(c->loop), due = SK_CLIENT_QUIET_MS;
     if (c->iter_end_pending) {
-        uint64_t cap = c->iter_end_ms + LIVE_ITER_CAP_MS;
+        uint64_t cap = c->iter_end_ms + SK_CLIENT_ITER_CAP_MS;
         due = cap <= now ? 0 : cap - now < due ? cap - now : due;
     }
     sync_arm(c, due);
@@ -428,7 +428,7 @@ static bool entry_ends_iteration(const Proto__LogEntry *e)
     return k == STATUS_SUCCEEDED || k == STATUS_FAILED;
 }
 
-static void deliver_entry(live_client_t *c, const Proto__LogEntry *e)
+static void deliver_entry(sk_client_t *c, const Proto__LogEntry *e)
 {
     if (c->reset_pending)
         reset_now(c);
@@ -446,7 +446,7 @@ static void deliver_entry(live_client_t *c, const Proto__LogEntry *e)
 /* After each wake-up of the engine: entries arrived, wait for the quiet. */
 static void on_drained(void *arg)
 {
-    live_client_t *c = arg;
+    sk_client_t *c = arg;
     if (c->stats.entries == c->entries_drained)
         return;
     c->entries_drained = c->stats.entries;
@@ -454,17 +454,17 @@ static void on_drained(void *arg)
         sync_after_entries(c);
 }
 
-live_client_t *live_client_new(uv_loop_t *loop, const live_opts_t *opts, const live_callbacks_t *cb)
+sk_client_t *sk_client_new(uv_loop_t *loop, const sk_client_opts_t *opts, const sk_client_callbacks_t *cb)
 {
     if (!opts || !opts->addr)
         return NULL;
-    live_client_t *c = xcalloc(1, sizeof *c);
+    sk_client_t *c = xcalloc(1, sizeof *c);
     c->loop = loop;
     c->opts = *opts;
     c->addr = xstrdup(opts->addr);
     c->opts.addr = c->addr;
     if (!c->opts.deadline_ms)
-        c->opts.deadline_ms = LIVE_DEADLINE_DEFAULT_MS;
+        c->opts.deadline_ms = SK_CLIENT_DEADLINE_DEFAULT_MS;
     if (cb)
         c->cb = *cb;
     int rc = uv_timer_init(loop, &c->sync);
@@ -479,13 +479,13 @@ live_client_t *live_client_new(uv_loop_t *loop, const live_opts_t *opts, const l
     }
     c->sync.data = c->v2_retry.data = c;
     for (int i = 0; i < 2; i++)
-        c->v2[i] = (live_v2_t){.c = c, .which = (v2_stream_t)i};
+        c->v2[i] = (sk_v2_t){.c = c, .which = (v2_stream_t)i};
     eng_conn_watch(c->eng, conn_changed, stream_retry, c);
     eng_on_drained(c->eng, on_drained, c);
     return c;
 }
 
-int live_client_start(live_client_t *c)
+int sk_client_start(sk_client_t *c)
 {
     if (c->started || c->stopping)
         return -1;
@@ -497,7 +497,7 @@ int live_client_start(live_client_t *c)
 
 static void on_timer_closed(uv_handle_t *h)
 {
-    live_client_t *c = h->data;
+    sk_client_t *c = h->data;
     if (++c->closed_timers < 2)
         return;
     if (c->stop_done)
@@ -507,12 +507,12 @@ static void on_timer_closed(uv_handle_t *h)
 /* The engine is gone (calls, channel, thread): close our own timers. */
 static void engine_stopped(void *arg)
 {
-    live_client_t *c = arg;
+    sk_client_t *c = arg;
     uv_close((uv_handle_t *)&c->sync, on_timer_closed);
     uv_close((uv_handle_t *)&c->v2_retry, on_timer_closed);
 }
 
-void live_client_stop(live_client_t *c, live_done_cb done, void *arg)
+void sk_client_stop(sk_client_t *c, sk_done_cb done, void *arg)
 {
     if (c->stopping)
         return;
@@ -524,13 +524,13 @@ void live_client_stop(live_client_t *c, live_done_cb done, void *arg)
     eng_stop(c->eng, engine_stopped, c);
 }
 
-void live_client_free(live_client_t *c)
+void sk_client_free(sk_client_t *c)
 {
     if (!c)
         return;
     /* Freeing a running client would leave the thread and handles behind. */
     if (c->closed_timers < 2) {
-        fprintf(stderr, "skview: live: live_client_free before stop completed\n");
+        fprintf(stderr, "skview: live: sk_client_free before stop completed\n");
         abort();
     }
     eng_free(c->eng);
@@ -542,7 +542,7 @@ void live_client_free(live_client_t *c)
 
 /* --- control calls ----------------------------------------------------------- */
 
-int live_execute(live_client_t *c, bool build, bool sync, bool deploy, live_done_cb done, void *arg)
+int sk_client_execute(sk_client_t *c, bool build, bool sync, bool deploy, sk_done_cb done, void *arg)
 {
     Proto__Intent intent = PROTO__INTENT__INIT;
     intent.build = build;
@@ -550,14 +550,14 @@ int live_execute(live_client_t *c, bool build, bool sync, bool deploy, live_done
     intent.deploy = deploy;
     Proto__UserIntentRequest req = PROTO__USER_INTENT_REQUEST__INIT;
     req.intent = &intent;
-    return unary_call(c, LIVE_UNARY_CONTROL, RPC_METHOD_EXECUTE, &req.base, done, arg);
+    return unary_call(c, SK_UNARY_CONTROL, RPC_METHOD_EXECUTE, &req.base, done, arg);
 }
 
-int live_auto(live_client_t *c, live_trigger_t which, bool enabled, live_done_cb done, void *arg)
+int sk_client_auto(sk_client_t *c, sk_trigger_t which, bool enabled, sk_done_cb done, void *arg)
 {
     static const char *const methods[] = {RPC_METHOD_AUTOBUILD, RPC_METHOD_AUTOSYNC,
                                           RPC_METHOD_AUTODEPLOY};
-    if ((unsigned)which > LIVE_TRIGGER_DEPLOY)
+    if ((unsigned)which > SK_TRIGGER_DEPLOY)
         return -1;
     /* enabled sits in a oneof, so setting the case puts it on the wire even
      * when false; without it the server answers INVALID_ARGUMENT. */
@@ -566,38 +566,23 @@ int live_auto(live_client_t *c, live_trigger_t which, bool enabled, live_done_cb
     st.enabled = enabled;
     Proto__TriggerRequest req = PROTO__TRIGGER_REQUEST__INIT;
     req.state = &st;
-    return unary_call(c, LIVE_UNARY_CONTROL, methods[which], &req.base, done, arg);
+    return unary_call(c, SK_UNARY_CONTROL, methods[which], &req.base, done, arg);
 }
 
-int live_handle(live_client_t *c, const Proto__Event *event, live_done_cb done, void *arg)
+int sk_client_handle(sk_client_t *c, const Proto__Event *event, sk_done_cb done, void *arg)
 {
-    return unary_call(c, LIVE_UNARY_CONTROL, RPC_METHOD_HANDLE, &event->base, done, arg);
+    return unary_call(c, SK_UNARY_CONTROL, RPC_METHOD_HANDLE, &event->base, done, arg);
 }
 
-int live_get_state(live_client_t *c, live_done_cb done, void *arg)
+int sk_client_get_state(sk_client_t *c, sk_done_cb done, void *arg)
 {
     Google__Protobuf__Empty empty = GOOGLE__PROTOBUF__EMPTY__INIT;
-    return unary_call(c, LIVE_UNARY_STATE, RPC_METHOD_GETSTATE, &empty.base, done, arg);
+    return unary_call(c, SK_UNARY_STATE, RPC_METHOD_GETSTATE, &empty.base, done, arg);
 }
 
 /* --- small helpers ------------------------------------------------------------- */
 
-void live_client_stats(const live_client_t *c, live_stats_t *out)
+void sk_client_stats(const sk_client_t *c, sk_client_stats_t *out)
 {
     *out = c->stats;
-}
-
-const char *live_conn_name(live_conn_t conn)
-{
-    switch (conn) {
-    case LIVE_CONNECTING:
-        return "connecting";
-    case LIVE_CONNECTED:
-        return "connected";
-    case LIVE_RECONNECTING:
-        return "reconnecting";
-    case LIVE_STOPPED:
-        return "stopped";
-    }
-    return "?";
 }

@@ -5,9 +5,9 @@
  * completion-queue thread, bounded hand-over queue, backoff). Every callback
  * below runs on the loop thread, and the model/UI are only touched there.
  *
- * Life cycle: live_client_new() -> live_client_start() -> (callbacks) ->
- * live_client_stop(done) -> done runs on the loop thread once every call,
- * the channel and the thread are gone -> live_client_free().
+ * Life cycle: sk_client_new() -> sk_client_start() -> (callbacks) ->
+ * sk_client_stop(done) -> done runs on the loop thread once every call,
+ * the channel and the thread are gone -> sk_client_free().
  *
  * Connection: plaintext HTTP/2 to addr ("HOST:PORT" or "unix:///path").
  * On connect the client subscribes to Events. The stream replays the whole
@@ -69,31 +69,31 @@
 #include "sources/source.h"
 
 
-typedef enum live_trigger {
-    LIVE_TRIGGER_BUILD,
-    LIVE_TRIGGER_SYNC,
-    LIVE_TRIGGER_DEPLOY,
-} live_trigger_t;
+typedef enum sk_trigger {
+    SK_TRIGGER_BUILD,
+    SK_TRIGGER_SYNC,
+    SK_TRIGGER_DEPLOY,
+} sk_trigger_t;
 
 /* The outcome of a call: code is a grpc_status_code (0 = OK); message is
  * "NAME: server message" for a failure (e.g. "ALREADY_EXISTS: auto build is
  * already set to true"), "" for success. */
-typedef struct live_result {
+typedef struct sk_result {
     int code;
     const char *message;
-} live_result_t;
+} sk_result_t;
 
 /* The callbacks of a live source: the one sink every source takes (see
  * sources/source.h). The client calls on_reset, on_entry, on_state_request,
  * on_state and on_conn. Without reconnect, on_conn(LIVE_STOPPED) comes with
  * detail NULL when the server ended the stream cleanly (status OK), with the
  * failure otherwise. */
-typedef source_sink_t live_callbacks_t;
+typedef source_sink_t sk_client_callbacks_t;
 
-typedef struct live_client live_client_t;
+typedef struct sk_client sk_client_t;
 
-/* What the client's own GetState calls cost (live_client_stats). */
-typedef struct live_stats {
+/* What the client's own GetState calls cost (sk_client_stats). */
+typedef struct sk_client_stats {
     uint64_t state_calls;        /* GetState calls completed (any origin) */
     uint64_t state_bytes;        /* their request + answer payload bytes */
     uint64_t auto_calls;         /* of those, sent by the client to reconcile */
@@ -101,39 +101,35 @@ typedef struct live_stats {
     uint64_t v2_events;          /* v2 Events events delivered */
     uint64_t v2_applogs;         /* v2 ApplicationLogs events delivered */
     uint64_t v2_applogs_first_ns, v2_applogs_last_ns; /* uv_hrtime() of the first and last */
-} live_stats_t;
-typedef void (*live_done_cb)(void *arg, const live_result_t *result);
+} sk_client_stats_t;
+typedef void (*sk_done_cb)(void *arg, const sk_result_t *result);
 
-typedef struct live_opts {
+typedef struct sk_client_opts {
     const char *addr;          /* required */
     bool reconnect;            /* false: report the first failure and stop (ctl, events) */
     uint32_t deadline_ms;      /* unary calls; 0 = 5000 */
     bool manual_state;         /* no GetState of the client's own: only the consumer's (one-shot commands) */
-} live_opts_t;
+} sk_client_opts_t;
 
-live_client_t *live_client_new(uv_loop_t *loop, const live_opts_t *opts,
-                               const live_callbacks_t *cb);
-int live_client_start(live_client_t *c);
+sk_client_t *sk_client_new(uv_loop_t *loop, const sk_client_opts_t *opts, const sk_client_callbacks_t *cb);
+int sk_client_start(sk_client_t *c);
 /* Cancels everything; done(arg, NULL) runs on the loop thread when all is
  * released. */
-void live_client_stop(live_client_t *c, live_done_cb done, void *arg);
-void live_client_free(live_client_t *c);
+void sk_client_stop(sk_client_t *c, sk_done_cb done, void *arg);
+void sk_client_free(sk_client_t *c);
 
 /* Control calls (5 s deadline each). done runs on the loop thread with the
  * outcome; after a successful control call the client calls GetState again.
  * Each returns 0, or -1 when the call could not be sent (client stopping):
  * then done is not called. */
-int live_execute(live_client_t *c, bool build, bool sync, bool deploy, live_done_cb done,
-                 void *arg);
-int live_auto(live_client_t *c, live_trigger_t which, bool enabled, live_done_cb done,
-              void *arg);
-int live_handle(live_client_t *c, const Proto__Event *event, live_done_cb done, void *arg);
-int live_get_state(live_client_t *c, live_done_cb done, void *arg);
+int sk_client_execute(sk_client_t *c, bool build, bool sync, bool deploy, sk_done_cb done, void *arg);
+int sk_client_auto(sk_client_t *c, sk_trigger_t which, bool enabled, sk_done_cb done, void *arg);
+int sk_client_handle(sk_client_t *c, const Proto__Event *event, sk_done_cb done, void *arg);
+int sk_client_get_state(sk_client_t *c, sk_done_cb done, void *arg);
 
-void live_client_stats(const live_client_t *c, live_stats_t *out);
+void sk_client_stats(const sk_client_t *c, sk_client_stats_t *out);
 
-const char *live_conn_name(live_conn_t c);
 /* True when addr is plaintext and not loopback (the header warns). */
-bool live_addr_is_remote(const char *addr);
+bool sk_addr_is_remote(const char *addr);
 
 #endif

@@ -13,7 +13,8 @@
  * daemon there, permission denied (the docker group), a Docker daemon
  * without BuildKit (no /grpc: Docker 18.09+ is needed), a socket that does
  * not answer as Docker. The dial blocks its caller for at most
- * DOCKER_DIAL_TIMEOUT_MS (a local socket answers in microseconds). */
+ * DOCKER_DIAL_TIMEOUT_MS (a local socket answers in microseconds); the
+ * engine runs it on libuv's thread pool, so the viewer's loop never waits. */
 #ifndef SKVIEW_DOCKER_H
 #define SKVIEW_DOCKER_H
 

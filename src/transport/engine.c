@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <grpc/grpc.h>
 #include <grpc/grpc_posix.h>
 #include <grpc/grpc_security.h>
@@ -53,7 +54,9 @@ struct eng_call {
     eng_t *e;
     eng_call_t *next;                /* in e->calls, loop thread only */
     eng_req_t req;
-    grpc_call *call;
+    grpc_call *call;                 /* NULL while the descriptor is being dialled */
+    gpr_timespec deadline;
+    bool cancel_pending;             /* cancelled before it started (a dial was running) */
     eng_tag_t tag_md, tag_recv, tag_status;
     grpc_metadata_array md_initial, md_trailing;
     grpc_byte_buffer *send_buf, *recv_buf;
@@ -73,6 +76,10 @@ struct eng {
     eng_dial_fn dial;                /* NULL: gRPC connects to target itself */
     void *dial_arg;
     bool redial;                     /* dialled: the connection is gone, dial before the next call */
+    bool dialing, cq_shut;           /* a dial runs on libuv's pool; the queue was shut down */
+    uv_work_t dial_work;
+    int dial_fd;                     /* the dial's result, and its sentence when -1 */
+    char dial_err[768];
     grpc_completion_queue *cq;
     uv_thread_t thread;
     bool thread_running, stopping;
@@ -82,6 +89,12 @@ struct eng {
     uv_mutex_t mu;
     eng_ev_t *q_head, *q_tail;       /* mu */
     size_t q_len;                    /* mu */
+    eng_chunk_t *spare;              /* mu: decode chunks the loop handed back */
+    size_t n_spare;                  /* mu */
+    eng_chunk_t *cq_spare;           /* completion-queue thread's own */
+    eng_chunk_t *loop_spare;         /* loop thread's, handed back per batch */
+    eng_ev_t *pend;                  /* loop thread: taken, left for its next turn */
+    size_t n_loop_spare;
     eng_call_t *calls;
     void (*drained)(void *);
     void *drained_arg;
@@ -98,6 +111,13 @@ struct eng {
 };
 
 /* ---- the hand-over queue (completion-queue thread -> loop thread) ------- */
+
+/* Decode chunks of this size go back to the completion-queue thread for
+ * reuse (at most ENG_SPARE_MAX wait there): a flood's answers then cost no
+ * malloc on one thread and free on the other each. */
+#define ENG_CHUNK_STD 2048
+#define ENG_SPARE_MAX 1024
+#define ENG_TURN_MAX 512
 
 static eng_chunk_t *chunk_new(size_t cap, eng_chunk_t *next)
 {
@@ -128,7 +148,25 @@ static void chunk_free(void *ctx, void *p)
     (void)p; /* released all at once by ev_free */
 }
 
-static void ev_free(eng_ev_t *ev)
+/* A chunk for an answer of packed bytes: a spare one when it fits
+ * (completion-queue thread). */
+static eng_chunk_t *chunk_for(eng_t *e, size_t packed)
+{
+    size_t cap = sizeof(eng_ev_t) + 4 * packed + 512;
+    if (cap > ENG_CHUNK_STD)
+        return chunk_new(cap, NULL);
+    eng_chunk_t *ch = e->cq_spare;
+    if (!ch)
+        return chunk_new(ENG_CHUNK_STD, NULL);
+    e->cq_spare = ch->next;
+    ch->next = NULL;
+    ch->used = 0;
+    return ch;
+}
+
+/* Loop thread: ev's chunks of the standard size are kept for
+ * spare_hand_back, the others freed. */
+static void ev_recycle(eng_t *e, eng_ev_t *ev)
 {
     eng_chunk_t *ch = ev->chunks;
     if (!ch) {
@@ -137,9 +175,57 @@ static void ev_free(eng_ev_t *ev)
     }
     while (ch) { /* ev itself lives in the last chunk */
         eng_chunk_t *next = ch->next;
+        if (ch->cap == ENG_CHUNK_STD && e->n_loop_spare < ENG_SPARE_MAX) {
+            ch->next = e->loop_spare;
+            e->loop_spare = ch;
+            e->n_loop_spare++;
+        } else {
+            free(ch);
+        }
+        ch = next;
+    }
+}
+
+static void chunks_free(eng_chunk_t *ch)
+{
+    while (ch) {
+        eng_chunk_t *next = ch->next;
         free(ch);
         ch = next;
     }
+}
+
+static void ev_free(eng_ev_t *ev)
+{
+    if (ev->chunks)
+        chunks_free(ev->chunks); /* ev itself lives in the last chunk */
+    else
+        free(ev);
+}
+
+/* Loop thread, once per batch: the kept chunks go to the completion-queue
+ * thread's side (what would pass ENG_SPARE_MAX is freed). */
+static void spare_hand_back(eng_t *e)
+{
+    eng_chunk_t *list = e->loop_spare, *extra = NULL;
+    size_t n = e->n_loop_spare;
+    e->loop_spare = NULL;
+    e->n_loop_spare = 0;
+    if (!list)
+        return;
+    uv_mutex_lock(&e->mu);
+    if (e->n_spare + n <= ENG_SPARE_MAX) {
+        eng_chunk_t *tail = list;
+        while (tail->next)
+            tail = tail->next;
+        tail->next = e->spare;
+        e->spare = list;
+        e->n_spare += n;
+    } else {
+        extra = list;
+    }
+    uv_mutex_unlock(&e->mu);
+    chunks_free(extra);
 }
 
 /* Decodes one answer into an event node that owns all its memory; NULL if
@@ -147,7 +233,7 @@ static void ev_free(eng_ev_t *ev)
 static eng_ev_t *ev_decode(eng_call_t *c, grpc_byte_buffer *bb)
 {
     size_t packed = grpc_byte_buffer_length(bb);
-    eng_chunk_t *head = chunk_new(sizeof(eng_ev_t) + 4 * packed + 512, NULL);
+    eng_chunk_t *head = chunk_for(c->e, packed);
     ProtobufCAllocator a = {chunk_alloc, chunk_free, &head};
     eng_ev_t *ev = chunk_alloc(&head, sizeof *ev);
     ProtobufCMessage *m = rpc_unpack(bb, c->req.response, &a);
@@ -245,6 +331,11 @@ static void cq_recv(eng_t *e, eng_call_t *c, int success)
         c->recv_buf = NULL;
     }
     uv_mutex_lock(&e->mu);
+    if (!e->cq_spare) { /* the loop's spare chunks, all at once */
+        e->cq_spare = e->spare;
+        e->spare = NULL;
+        e->n_spare = 0;
+    }
     if (ended) {
         c->recv_ended = true;
     } else {
@@ -324,10 +415,12 @@ static void call_free(eng_call_t *c)
  * completion-queue thread then drains it and posts ENG_EV_EXIT. */
 static void check_stopped(eng_t *e)
 {
-    if (!e->stopping || e->calls || !e->ch)
+    if (!e->stopping || e->calls || e->dialing || e->cq_shut)
         return;
-    grpc_channel_destroy(e->ch);
+    if (e->ch)
+        grpc_channel_destroy(e->ch);
     e->ch = NULL;
+    e->cq_shut = true;
     grpc_completion_queue_shutdown(e->cq);
 }
 
@@ -416,28 +509,55 @@ static void resume_stalled(eng_t *e)
     uv_mutex_unlock(&e->mu);
 }
 
+/* Takes what the completion-queue thread handed over: at most
+ * ENG_QUEUE_CAP answers, as it stops re-arming at that. */
+static eng_ev_t *take_queue(eng_t *e)
+{
+    if (e->pend) {
+        eng_ev_t *ev = e->pend;
+        e->pend = NULL;
+        return ev;
+    }
+    uv_mutex_lock(&e->mu);
+    eng_ev_t *ev = e->q_head;
+    e->q_head = e->q_tail = NULL;
+    e->q_len = 0;
+    uv_mutex_unlock(&e->mu);
+    return ev;
+}
+
+static bool queue_empty(eng_t *e)
+{
+    uv_mutex_lock(&e->mu);
+    bool empty = e->q_head == NULL;
+    uv_mutex_unlock(&e->mu);
+    return empty;
+}
+
+/* At most ENG_TURN_MAX answers per turn of the loop, and what arrives
+ * meanwhile waits for a later turn: the terminal's input and the timers run
+ * between two slices of a flood, not after the whole of it. */
 static void on_async(uv_async_t *h)
 {
     eng_t *e = h->data;
-    for (;;) {
-        uv_mutex_lock(&e->mu);
-        eng_ev_t *ev = e->q_head;
-        e->q_head = e->q_tail = NULL;
-        e->q_len = 0;
-        uv_mutex_unlock(&e->mu);
-        if (!ev)
+    eng_ev_t *ev = take_queue(e);
+    for (unsigned n = 0; ev; n++) {
+        if (n == ENG_TURN_MAX) {
+            e->pend = ev;
             break;
-        while (ev) {
-            eng_ev_t *next = ev->next;
-            bool exit = ev->kind == ENG_EV_EXIT;
-            if (!dispatch(e, ev))
-                ev_free(ev);
-            ev = next;
-            if (exit)
-                return; /* the handles are closing; nothing follows EXIT */
         }
-        resume_stalled(e);
+        eng_ev_t *next = ev->next;
+        bool exit = ev->kind == ENG_EV_EXIT;
+        if (!dispatch(e, ev))
+            ev_recycle(e, ev);
+        ev = next;
+        if (exit)
+            return; /* the handles are closing; nothing follows EXIT */
     }
+    spare_hand_back(e);
+    resume_stalled(e);
+    if (e->pend || !queue_empty(e))
+        wake_loop(e); /* the rest in the loop's next turn */
     if (e->drained)
         e->drained(e->drained_arg);
 }
@@ -459,11 +579,22 @@ static int start_batches(eng_call_t *c)
     return 0;
 }
 
+/* Starts c on the channel: 0, or -1 with nothing pending. */
+static int call_start(eng_t *e, eng_call_t *c)
+{
+    grpc_slice m = grpc_slice_from_static_string(c->req.method);
+    c->call = grpc_channel_create_call(e->ch, NULL, GRPC_PROPAGATE_DEFAULTS, e->cq, m, NULL, c->deadline, NULL);
+    uv_mutex_lock(&e->mu);
+    int rc = c->call ? start_batches(c) : -1;
+    uv_mutex_unlock(&e->mu);
+    return rc;
+}
+
 eng_call_t *eng_call(eng_t *e, const eng_req_t *req)
 {
-    if (e->stopping || !e->ch)
+    if (e->stopping || (!e->ch && !e->dialing))
         return NULL;
-    if (e->dial && e->redial)
+    if (e->dial && e->redial && !e->dialing)
         channel_redial(e);
     eng_call_t *c = xcalloc(1, sizeof *c);
     c->e = e;
@@ -475,19 +606,14 @@ eng_call_t *eng_call(eng_t *e, const eng_req_t *req)
     grpc_metadata_array_init(&c->md_trailing);
     c->details = grpc_empty_slice();
     c->send_buf = rpc_pack(req->request);
-    gpr_timespec deadline = req->deadline_ms
+    c->deadline = req->deadline_ms
         ? gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC), gpr_time_from_millis(req->deadline_ms, GPR_TIMESPAN))
         : gpr_inf_future(GPR_CLOCK_REALTIME);
-    grpc_slice m = grpc_slice_from_static_string(req->method);
-    c->call = grpc_channel_create_call(e->ch, NULL, GRPC_PROPAGATE_DEFAULTS, e->cq, m, NULL, deadline, NULL);
-    uv_mutex_lock(&e->mu);
-    int rc = c->call ? start_batches(c) : -1;
-    uv_mutex_unlock(&e->mu);
-    if (rc != 0) {
+    if (!e->dialing && call_start(e, c) != 0) {
         call_free(c); /* nothing is pending when the first batch failed */
         return NULL;
     }
-    c->next = e->calls;
+    c->next = e->calls; /* while dialing: started once the descriptor is there */
     e->calls = c;
     return c;
 }
@@ -496,6 +622,8 @@ void eng_cancel(eng_call_t *c)
 {
     if (c && c->call)
         grpc_call_cancel(c->call, NULL);
+    else if (c)
+        c->cancel_pending = true;
 }
 
 /* ---- connection supervision ------------------------------------------------- */
@@ -580,17 +708,71 @@ int eng_keepalive_ms(void)
     return ms > 0 && ms < 3600000 ? (int)ms : 360000;
 }
 
-/* The channel over a dialled descriptor, or, when the dial failed, a lame
+/* ---- the dial, off the loop thread ------------------------------------------------ */
+
+/* The channel over the dialled descriptor, or, when the dial failed, a lame
  * channel whose calls end UNAVAILABLE with the dial's sentence (the client
  * then retries as for any lost server, and the next call dials again). */
 static grpc_channel *channel_dialled(eng_t *e, grpc_channel_credentials *creds, const grpc_channel_args *ca)
 {
-    char err[768];
-    int fd = e->dial(e->dial_arg, err, sizeof err);
-    e->redial = fd < 0;
-    if (fd < 0)
-        return grpc_lame_client_channel_create(e->target, GRPC_STATUS_UNAVAILABLE, err);
+    e->redial = e->dial_fd < 0;
+    if (e->dial_fd < 0)
+        return grpc_lame_client_channel_create(e->target, GRPC_STATUS_UNAVAILABLE, e->dial_err);
+    int fd = e->dial_fd;
+    e->dial_fd = -1;
     return grpc_channel_create_from_fd(e->target, fd, creds, ca);
+}
+
+static grpc_channel *channel_new(eng_t *e);
+
+/* A pool thread: the dial may wait (a socket that accepts and never
+ * answers) without holding the loop. */
+static void dial_run(uv_work_t *w)
+{
+    eng_t *e = w->data;
+    e->dial_fd = e->dial(e->dial_arg, e->dial_err, sizeof e->dial_err);
+}
+
+/* Ends a call that never started (stopped or cancelled while dialling). */
+static void pending_end(eng_t *e, eng_call_t *c, grpc_status_code code, const char *msg)
+{
+    c->status = code;
+    grpc_slice_unref(c->details);
+    c->details = grpc_slice_from_copied_string(msg);
+    call_ended(e, c);
+}
+
+/* Back on the loop: the channel, then the calls that waited for it. */
+static void dial_done(uv_work_t *w, int status)
+{
+    eng_t *e = w->data;
+    e->dialing = false;
+    if (e->stopping && e->dial_fd >= 0)
+        close(e->dial_fd), e->dial_fd = -1;
+    if (!e->stopping && status == 0)
+        e->ch = channel_new(e);
+    eng_call_t *next;
+    for (eng_call_t *c = e->calls; c; c = next) {
+        next = c->next;
+        if (c->call)
+            continue;
+        if (e->stopping || c->cancel_pending || !e->ch)
+            pending_end(e, c, GRPC_STATUS_CANCELLED, "cancelled while dialling");
+        else if (call_start(e, c) != 0)
+            pending_end(e, c, GRPC_STATUS_INTERNAL, "cannot start the call");
+    }
+    check_stopped(e);
+}
+
+static void dial_start(eng_t *e)
+{
+    e->dial_work.data = e;
+    e->dial_fd = -1;
+    e->dialing = uv_queue_work(e->loop, &e->dial_work, dial_run, dial_done) == 0;
+    if (!e->dialing) { /* cannot fail on Linux: dial here, as before */
+        dial_run(&e->dial_work);
+        e->ch = channel_new(e);
+    }
 }
 
 static grpc_channel *channel_new(eng_t *e)
@@ -621,11 +803,14 @@ static grpc_channel *channel_new(eng_t *e)
     return ch;
 }
 
-/* Calls still running on the old channel keep it alive until they end. */
+/* Calls still running on the old channel keep it alive until they end;
+ * the new one comes when the dial is done (dial_done). */
 static void channel_redial(eng_t *e)
 {
-    grpc_channel_destroy(e->ch);
-    e->ch = channel_new(e);
+    if (e->ch)
+        grpc_channel_destroy(e->ch);
+    e->ch = NULL;
+    dial_start(e);
 }
 
 static int handles_init(eng_t *e)
@@ -672,8 +857,11 @@ eng_t *eng_new_dialled(uv_loop_t *loop, const char *target, eng_dial_fn dial, vo
     e->dial_arg = dial_arg;
     gpr_set_log_function(eng_log);
     grpc_init();
-    e->ch = channel_new(e);
     e->cq = grpc_completion_queue_create_for_next(NULL);
+    if (dial)
+        dial_start(e); /* calls wait for the descriptor */
+    else
+        e->ch = channel_new(e);
     int rc = uv_thread_create(&e->thread, cq_main, e);
     if (rc < 0) {
         fprintf(stderr, "skview: %s: uv_thread_create: %s\n", who, uv_strerror(rc));
@@ -698,7 +886,7 @@ void eng_stop(eng_t *e, void (*done)(void *), void *arg)
     e->stop_arg = arg;
     uv_timer_stop(&e->retry);
     for (eng_call_t *c = e->calls; c; c = c->next)
-        grpc_call_cancel(c->call, NULL);
+        eng_cancel(c); /* those waiting for a dial end when it is done */
     resume_stalled(e); /* a stalled stream must see its end */
     check_stopped(e);
 }
@@ -717,6 +905,9 @@ void eng_free(eng_t *e)
         abort();
     }
     uv_mutex_destroy(&e->mu);
+    chunks_free(e->spare);
+    chunks_free(e->cq_spare);
+    chunks_free(e->loop_spare);
     free(e->target);
     free(e);
     grpc_shutdown();

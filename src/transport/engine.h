@@ -81,9 +81,12 @@ typedef void (*eng_conn_cb)(void *arg, live_conn_t conn, const char *detail, uin
 eng_t *eng_new(uv_loop_t *loop, const char *target, const char *who);
 
 /* Connects a descriptor that speaks HTTP/2 (prior knowledge): the fd, or -1
- * with err saying why. Runs on the loop thread and may block it briefly. */
+ * with err saying why. Runs on a libuv pool thread: it may block, and reads
+ * only what does not change while the engine runs. */
 typedef int (*eng_dial_fn)(void *arg, char *err, size_t errlen);
 /* As eng_new, over descriptors from dial (target only names the channel).
+ * dial runs on libuv's thread pool, never on the loop thread (it may wait on
+ * a peer that does not answer); calls made meanwhile start once it is done.
  * A channel over one descriptor never reconnects by itself: once a call
  * ended UNAVAILABLE, or the dial failed, the next eng_call dials again and
  * puts a new channel in place. A failed dial makes that channel's calls end

@@ -1,4 +1,4 @@
-/* gRPC helpers shared by the live client and the simulator; see rpc_int.h. */
+/* gRPC helpers shared by the Skaffold client and the simulator; see rpc_int.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

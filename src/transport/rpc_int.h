@@ -1,4 +1,4 @@
-/* Private helpers shared by the live client (src/live) and the simulator
+/* Private helpers shared by the clients (src/transport) and the simulator
  * (src/sim): gRPC status names, method paths, protobuf <-> byte buffer. */
 #ifndef SKVIEW_RPC_INT_H
 #define SKVIEW_RPC_INT_H

@@ -19,7 +19,7 @@
 #include "ui/prompt_hist.h"
 #include "ui/view.h"
 
-#define UI_FRAME_MS 33         /* at most 30 frames per second */
+#define UI_FRAME_MS 35         /* under 30 frames a second, with room for a key's own frame */
 #define UI_ANIM_MS 125         /* spinner and countdown, only while running */
 #define UI_MSG_MS 5000         /* a message on the status line, then gone */
 #define UI_MSG_ERROR_MS 10000  /* an error message */
@@ -150,6 +150,10 @@ bool ui_animating(ui_t *ui);
 /* header.c, statusline.c */
 void header_draw(ui_t *ui, rect_t r);
 void statusline_draw(ui_t *ui, rect_t r);
+/* statusline.c: why action a does nothing in the viewer's mode (live or
+ * replay, BuildKit or not), or NULL when it does something (the hints and
+ * the help show what applies). */
+const char *ui_action_off(const ui_t *ui, action_t a);
 
 /* input.c: one key or mouse event from curses; returns UI_* flags. */
 int input_key(ui_t *ui, int key);

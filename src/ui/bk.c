@@ -6,11 +6,19 @@
 #include <string.h>
 #include "core/common.h"
 #include "core/xalloc.h"
+#include "buildkit/bk_image.h"
+#include "skaffold/viewmodel.h"
 #include "ui/bk.h"
 #include "ui/draw.h"
 
 void bk_ui_changed(ui_t *ui)
 {
+    ui_bk_t *b = ui->bk;
+    if (b && b->pick_until_build && b->m->ref[0]) {
+        b->picking = b->pick_until_build = false; /* the first build started: its steps */
+        ui->views[PANE_BUILD].cursor = ui->views[PANE_BUILD].top = 0;
+        ui->views[PANE_BUILD].follow = true;
+    }
     ui->bk_gen++;
     ui_request_redraw(ui);
 }
@@ -36,6 +44,7 @@ static void attach(ui_t *ui, bk_session_t *s)
     b->s = s;
     b->m = &s->model;
     b->expanded = -1;
+    b->shown = BK_SHOWN_CACHE | BK_SHOWN_WORKERS;
     ui->bk = b;
     ui->session.bk = s;
 }
@@ -69,6 +78,19 @@ bool bk_ui_present(ui_t *ui, int pane)
            (pane == PANE_WORKERS && b->m->workers_loaded);
 }
 
+void bk_ui_shown(ui_t *ui)
+{
+    ui_bk_t *b = ui->bk;
+    if (!b || !b->s->live)
+        return;
+    unsigned shown = (ui->layout.pane[PANE_CACHE].h > 0 ? BK_SHOWN_CACHE : 0) |
+                     (ui->layout.pane[PANE_WORKERS].h > 0 ? BK_SHOWN_WORKERS : 0);
+    if (shown != b->shown) {
+        b->shown = shown;
+        bk_session_command(b->s, BK_CMD_SHOWN, &(bk_cmd_arg_t){.shown = shown});
+    }
+}
+
 bk_time_t bk_ui_now(const ui_t *ui)
 {
     return ui->bk ? bk_session_now(ui->bk->s) : 0;
@@ -86,15 +108,46 @@ bool bk_ui_animating(ui_t *ui)
     return false;
 }
 
-void bk_ui_follow(ui_t *ui, const char *ref)
+static void follow_cmd(ui_t *ui, bk_session_cmd_t cmd, const char *ref)
 {
     ui_bk_t *b = ui->bk;
     b->expanded = -1;
-    b->picking = false;
-    bk_session_command(b->s, BK_CMD_FOLLOW, &(bk_cmd_arg_t){.ref = ref});
+    b->picking = b->pick_until_build = false;
+    bk_session_command(b->s, cmd, &(bk_cmd_arg_t){.ref = ref});
     ui->views[PANE_BUILD].cursor = ui->views[PANE_BUILD].top = 0;
     ui->views[PANE_BUILD].follow = true;
     bk_ui_changed(ui);
+}
+
+void bk_ui_follow(ui_t *ui, const char *ref, bool running)
+{
+    follow_cmd(ui, running ? BK_CMD_FOLLOW_ALL : BK_CMD_FOLLOW, ref);
+}
+
+int bk_ui_artifact(ui_t *ui)
+{
+    ui_bk_t *b = ui->bk;
+    view_t *v = &ui->views[PANE_ARTIFACTS];
+    vm_artifact_t a;
+    if (!b || !b->s->live)
+        return UI_PASS;
+    view_settle(ui_ctx(ui), v);
+    if (!view_rows(ui_ctx(ui), v) || !vm_artifact_at(ui->model, view_source_row(v, v->cursor), &a))
+        return UI_PASS;
+    const char *image = a.name;
+    if (b->m->no_history) {
+        ui_message(ui, true, "%s", BK_NO_FOLLOW_ALL);
+        return UI_PASS; /* and what the key does elsewhere */
+    }
+    const bk_build_t *bd = bk_builds_for_image(&b->m->builds, image);
+    if (!bd)
+        return UI_PASS;
+    char ref[sizeof b->m->ref];
+    snprintf(ref, sizeof ref, "%s", bd->ref);
+    ui_message(ui, false, "%s build %s of %s", bd->active ? "following" : "replaying", ref, image);
+    bk_ui_follow(ui, ref, bd->active);
+    ui->focus = PANE_BUILD;
+    return UI_REDRAW;
 }
 
 /* ---- start, stop ------------------------------------------------------------------- */
@@ -135,8 +188,8 @@ int bk_ui_live(ui_t *ui, const bk_ui_opts_t *o)
         return -1;
     }
     attach(ui, s);
-    if (!ref[0]) {
-        ui->bk->picking = true; /* the list starts at the top: running builds first */
+    if (!ref[0]) { /* the list, at its top, until the session follows the first build */
+        ui->bk->picking = ui->bk->pick_until_build = true;
         ui->views[PANE_BUILD].follow = false;
     }
     return 0;
@@ -233,6 +286,7 @@ static int pick_build(ui_t *ui)
     }
     bk_session_command(b->s, BK_CMD_HISTORY, NULL); /* again, if it failed before */
     b->picking = true;
+    b->pick_until_build = false;
     ui->focus = PANE_BUILD;
     ui->views[PANE_BUILD].cursor = ui->views[PANE_BUILD].top = 0;
     ui->views[PANE_BUILD].follow = false;

@@ -29,6 +29,8 @@ typedef struct ui_bk {
     const bk_model_t *m;        /* s->model: what the panes draw */
     long expanded;              /* vertex whose whole log is shown, or -1 */
     bool picking;               /* the Build pane lists builds instead */
+    bool pick_until_build;      /* the list shown until the first build is followed (no --ref) */
+    unsigned shown;             /* BK_SHOWN_*: what the session was last told is on screen */
 
     /* The prune prompts: the options as typed, and as parsed. */
     char prune_text[BK_PRUNE_TEXT_MAX];
@@ -64,6 +66,9 @@ int bk_replay_control(ui_t *ui, action_t a);
 void bk_replay_describe(ui_t *ui, char *buf, size_t len);
 
 bool bk_ui_present(ui_t *ui, int pane);
+/* After a layout: tells the session whether Cache and Workers are on screen
+ * (they are polled only then). */
+void bk_ui_shown(ui_t *ui);
 /* True while a build runs on screen (its timers move). */
 bool bk_ui_animating(ui_t *ui);
 /* pick-build, expand, prune, sort-*, refresh outside their panes. */
@@ -73,9 +78,15 @@ bk_time_t bk_ui_now(const ui_t *ui);
 /* Something changed: bump the generation, ask for a redraw. */
 void bk_ui_changed(ui_t *ui);
 
-/* Follows ref in the Build pane (a pick, --ref): a session command, and
- * the pane back at its top, following. */
-void bk_ui_follow(ui_t *ui, const char *ref);
+/* Follows ref in the Build pane (a pick, an artifact's build): a session
+ * command, and the pane back at its top, following. A running build is
+ * followed and then every build after it; a finished one is shown alone. */
+void bk_ui_follow(ui_t *ui, const char *ref, bool running);
+/* Enter or J on the selected artifact: the Build pane follows the BuildKit
+ * build that exports its image (see bk_ui_follow), focused. UI_PASS when
+ * BuildKit is not in use or no build exports it (the key does what it does
+ * elsewhere; with a daemon that has no history, after saying so). */
+int bk_ui_artifact(ui_t *ui);
 
 /* bk_prune.c: the two prompts before a Prune, and the command. */
 int bk_prune_start(ui_t *ui);

@@ -197,6 +197,12 @@ void lv_layout_line(lv_layout_t *lay, const log_line_t *line, const lv_opts_t *o
     lay->row = lay->col = lay->indent = 0;
     lay->full = false;
     bool cur = o->look == LV_CURSOR, marked = o->look == LV_MARKED;
+    if (o->session_mark) {
+        char s[32];
+        int n = snprintf(s, sizeof s, "session %u", (unsigned)o->session_mark);
+        emit(lay, theme_attr(cur ? ROLE_CURSOR : marked ? ROLE_LOG_SELECT : ROLE_REPLAY), s, (size_t)n);
+        lay->col++;
+    }
     if (o->times) {
         char t[32];
         lv_time(line->time_ns, t, sizeof t);

@@ -37,6 +37,7 @@ typedef struct lv_opts {
     int text_flags;            /* textsafe flags (ASCII terminals) */
     lv_look_t look;
     const log_filter_t *hl;    /* matches to highlight; NULL = none */
+    uint32_t session_mark;     /* the line begins session N (> 1): "session N" first */
 } lv_opts_t;
 
 typedef struct lv_layout {

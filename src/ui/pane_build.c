@@ -290,6 +290,7 @@ static int build_expand(const pane_ctx_t *pc, pane_req_t *req, view_t *v)
         const bk_build_t *bd = &m->builds.b[r->vertex];
         pane_say(req, false, "%s build %s", bd->active ? "following" : "replaying", bd->ref);
         snprintf(req->bk_follow, sizeof req->bk_follow, "%s", bd->ref);
+        req->bk_follow_running = bd->active;
         return UI_REDRAW;
     }
     long vi = (long)r->vertex;
@@ -319,7 +320,9 @@ static void build_summary(const pane_ctx_t *pc, view_t *v, char *buf, size_t len
     } else if (pc->bk_picking && b->no_history) {
         snprintf(buf, len, "%s", BK_NO_HISTORY);
     } else if (pc->bk_picking) {
-        snprintf(buf, len, "%zu builds: Enter follows one%s", b->builds.n, b->history_err[0] ? " (history failed)" : "");
+        snprintf(buf, len, "%zu builds: Enter follows one%s%s", b->builds.n,
+                 b->follow_all ? "; every build that runs is followed" : "",
+                 b->history_err[0] ? " (history failed)" : "");
     } else if (b->status_waiting) {
         snprintf(buf, len, "waiting for build %.40s to start", b->ref);
     } else {
@@ -327,10 +330,11 @@ static void build_summary(const pane_ctx_t *pc, view_t *v, char *buf, size_t len
         bk_progress_counts(b->progress, &done, &total);
         bool failed = bk_progress_failed(b->progress) != NULL;
         bool finished = final(b) && total && done == total && !failed;
-        snprintf(buf, len, "Building %.1fs (%u/%u)%s%s%s%.40s",
+        snprintf(buf, len, "Building %.1fs (%u/%u)%s%s%s%.40s%s",
                  (double)bk_progress_elapsed_ns(b->progress, pc->bk_now) / 1e9, done, total,
                  finished ? " FINISHED" : "", failed ? " ERROR" : "",
-                 pc->bk_live ? "  ref " : "", pc->bk_live ? b->ref : "");
+                 pc->bk_live ? "  ref " : "", pc->bk_live ? b->ref : "",
+                 b->follow_all ? "  (every build)" : "");
     }
 }
 

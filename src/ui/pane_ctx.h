@@ -78,6 +78,7 @@ typedef struct pane_req {
     bk_session_cmd_t bk_cmd;
     bk_cmd_arg_t bk_arg;
     char bk_follow[256];       /* follow this build (a pick); "" none */
+    bool bk_follow_running;    /* it runs: follow every build from it on */
     bool bk_expand_set;        /* the Build pane's expanded vertex becomes */
     long bk_expand;            /* bk_expand (-1: none) */
 } pane_req_t;

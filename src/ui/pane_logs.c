@@ -114,6 +114,16 @@ static lv_look_t look_of(const frame_t *fr, size_t i, uint64_t seq)
     return fr->p->mark && seq >= fr->lo && seq <= fr->hi ? LV_MARKED : LV_PLAIN;
 }
 
+/* The session line i begins (another Skaffold's lines after those of the
+ * line above: a restart, or the next session of a log), or 0. */
+static uint32_t session_mark(const frame_t *fr, size_t i, const log_line_t *line)
+{
+    if (line->session <= 1)
+        return 0;
+    const log_line_t *prev = i ? logs_get(fr->l, logs_index_at(&fr->p->idx, i - 1)) : NULL;
+    return !prev || prev->session != line->session ? line->session : 0;
+}
+
 /* Lays out line i of the index; its rows (1 for a line that left the ring). */
 static int lay_out(frame_t *fr, size_t i)
 {
@@ -125,6 +135,7 @@ static int lay_out(frame_t *fr, size_t i)
         return 1;
     lv_opts_t o = fr->o;
     o.look = look_of(fr, i, seq);
+    o.session_mark = session_mark(fr, i, line);
     lv_layout_line(&fr->p->lay, line, &o);
     return fr->p->lay.rows;
 }

@@ -35,6 +35,7 @@ void ui_render(ui_t *ui)
     erase();
     ui_ctx(ui); /* the header and the status line draw on ui->pc */
     ui_layout(ui);
+    bk_ui_shown(ui); /* Cache and Workers are polled only while shown */
     header_draw(ui, ui->layout.header);
     for (int p = 0; p < PANE__COUNT; p++)
         view_draw(ui_ctx(ui), &ui->views[p], ui->layout.pane[p], p == ui->focus);

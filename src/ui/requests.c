@@ -64,7 +64,7 @@ static void apply_bk(ui_t *ui, const pane_req_t *r)
         bk_ui_changed(ui);
     }
     if (r->bk_follow[0])
-        bk_ui_follow(ui, r->bk_follow);
+        bk_ui_follow(ui, r->bk_follow, r->bk_follow_running);
     if (r->bk_expand_set) {
         ui->bk->expanded = r->bk_expand;
         bk_ui_changed(ui);

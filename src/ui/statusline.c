@@ -13,19 +13,25 @@ static const action_t replay_hints[] = {ACT_PAUSE, ACT_FASTER, ACT_SLOWER, ACT_S
                                         ACT_NEXT_ITER, ACT_NEXT_ERROR, ACT_HELP, ACT_QUIT,
                                         ACT_NONE};
 
-/* Whether action a does something in this mode: the dev-loop keys live
- * only, the replay keys in a replay (a BuildKit replay holds one build: no
- * ] or [), BuildKit's keys with BuildKit (a BuildKit replay has no daemon to
- * list builds, refresh or prune). */
-static bool fits_mode(const ui_t *ui, action_t a)
+/* Why action a does nothing in this mode, or NULL: the dev-loop keys are
+ * live only, the replay keys for a replay (a BuildKit replay holds one
+ * build: no ] or [), BuildKit's keys with BuildKit (a BuildKit replay has
+ * no daemon to list builds, refresh or prune). */
+const char *ui_action_off(const ui_t *ui, action_t a)
 {
     bool replay = ui->source == UI_SOURCE_REPLAY, bk_replay = ui->bk && bk_session_is_replay(ui->bk->s);
     switch (action_table[a].group) {
-    case GROUP_DEVLOOP: return !replay;
-    case GROUP_REPLAY: return replay && !(bk_replay && (a == ACT_NEXT_ITER || a == ACT_PREV_ITER));
+    case GROUP_DEVLOOP: return replay ? "live only (not in a replay)" : NULL;
+    case GROUP_REPLAY:
+        if (!replay)
+            return "in a replay only";
+        return bk_replay && (a == ACT_NEXT_ITER || a == ACT_PREV_ITER) ? "not in a BuildKit replay" : NULL;
     case GROUP_BUILDKIT:
-        return ui->bk && !(bk_replay && (a == ACT_PICK_BUILD || a == ACT_REFRESH || a == ACT_PRUNE));
-    default: return true;
+        if (!ui->bk)
+            return "with BuildKit only (--buildkit)";
+        return bk_replay && (a == ACT_PICK_BUILD || a == ACT_REFRESH || a == ACT_PRUNE) ? "not in a BuildKit replay"
+                                                                                        : NULL;
+    default: return NULL;
     }
 }
 
@@ -33,7 +39,7 @@ static bool fits_mode(const ui_t *ui, action_t a)
  * fit or does nothing in this mode. */
 static int hint(ui_t *ui, int y, int x, int end, action_t a)
 {
-    if (!fits_mode(ui, a))
+    if (ui_action_off(ui, a))
         return x;
     char keys[64];
     keys_for_action(ui->cfg.keys, ui->focus, a, "/", 1, keys, sizeof keys);

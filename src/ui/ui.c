@@ -2,7 +2,8 @@
  * terminal, the libuv loop, frame pacing and the two sources.
  *
  * Frames: a change asks for a redraw; redraws are coalesced by one one-shot
- * timer so there are at most 30 frames a second, and no timer runs while
+ * timer so there are at most 30 frames a second (a key's answer is drawn at
+ * once, the flood's frames 35 ms apart), and no timer runs while
  * nothing changes (the spinner's timer runs only while something is in
  * progress on screen). The terminal is restored on every way out: normal
  * exit, SIGINT, SIGTERM, SIGHUP (through libuv) and fatal signals and exit()
@@ -486,17 +487,25 @@ static int term_start(ui_t *ui)
 
 /* ---- loop handles ------------------------------------------------------------ */
 
+/* A key's answer is drawn at once, not at the next paced frame: a flood's
+ * frames keep their pace (the next one is due a frame's time after this). */
 static void read_keys(ui_t *ui)
 {
     wint_t wc;
     int rc;
+    bool redraw = false;
     while (!ui->quit && (rc = get_wch(&wc)) != ERR) {
         int key = rc == KEY_CODE_YES ? (int)(KEYS_FN | (int)wc) : (int)wc;
         int flags = input_key(ui, key);
         if (flags & UI_QUIT)
             ui->quit = true;
         else if (flags & UI_REDRAW)
-            ui_request_redraw(ui);
+            redraw = true;
+    }
+    if (redraw && !ui->quit && !ui->headless) {
+        ui->requests++;
+        uv_timer_stop(&ui->frame_timer);
+        frame(ui);
     }
 }
 

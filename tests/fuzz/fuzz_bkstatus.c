@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "sources/bk_reader.h"
+#include "buildkit/bk_format.h"
 #include "buildkit/bk_model.h"
 #include "buildkit/bk_progress.h"
 

@@ -7,7 +7,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include "sources/logreader.h"
-#include "sources/recording.h"
+#include "sources/rec_format.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

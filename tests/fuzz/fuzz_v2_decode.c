@@ -11,7 +11,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include "sources/logline.h"
-#include "sources/recording.h"
+#include "sources/rec_format.h"
 #include "skaffold/entryfmt.h"
 #include "skaffold/model.h"
 

@@ -184,6 +184,14 @@ check_match "Ctrl-C: a log tail of the running step" ' => => # go: downloading' 
 untimed() { sed -E 's/[0-9]+\.[0-9]s//g'; }
 check_eq "Ctrl-C: the recording reads back alike" "$(untimed <"$TMP/int.out" | grep -v ' => => # ')" \
   "$("$SKVIEW" buildkit show --progress tty "$TMP/int.rec" | untimed)"
+# Ctrl-C while --wait waits for a build that has not started: no call is
+# open, nothing was folded: exit 130 with no frame.
+"$SKVIEW" buildkit --buildkit "unix://$SOCK" status never-started --wait 60s --progress tty >"$TMP/wint.out" 2>"$TMP/wint.err" &
+CP=$!
+wait_for 30 grep -q 'waiting for build never-started' "$TMP/wint.err"
+kill -INT "$CP"; wait "$CP"; rc=$?
+check_eq "Ctrl-C while waiting: exit 130, said once, no frame" "130 skview: buildkit status: waiting for build never-started 0" \
+  "$rc $(cat "$TMP/wint.err") $(wc -c <"$TMP/wint.out")"
 
 # ---- prune --------------------------------------------------------------------------------------------------
 err=$(bk prune </dev/null 2>&1); rc=$?

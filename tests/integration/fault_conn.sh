@@ -33,6 +33,8 @@ check_screen "refusing: says it is reconnecting, and why" 10 refuse \
 check_cmd "refusing: still running" alive refuse
 
 # ---- stalled: accepted, never a byte of HTTP/2 -----------------------------------
+# (waits for the first frame: under ASan the viewer may not have drawn yet)
+wait_until 10 'screen stall | head -1 | grep -q .'
 s=$(screen stall | head -1)
 check_match "stalled: not shown as connected" "connecting 127\.0\.0\.1:$p_stall" "$s"
 keys stall '?'

@@ -34,6 +34,8 @@ cases=(
   "v2-artifact-not-rebuilt|C.UTF-8|100x30|$V2|--at END --focus artifacts|j Enter"
   "v2-help|C.UTF-8|100x40|$V2|--at END --keys ?"
   "v2-help-mouse|C.UTF-8|100x40|$V2|--at END|? G"
+  "v2-help-logs|C.UTF-8|100x40|$V2|--at END --focus logs --keys ?"
+  "bk-help|C.UTF-8|100x40|$BKREC|--at END --focus cache --keys ?"
   "v2-ascii|C|100x30|$V2|--at END"
   "v2-narrow|C.UTF-8|40x20|$V2|--at END"
   "v2-logs|C.UTF-8|120x40|$V2|--at END --focus logs"

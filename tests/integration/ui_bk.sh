@@ -20,6 +20,8 @@ bk_ready "$TMP/bkd.sock"
 BK="unix://$TMP/bkd.sock"
 start_ui live "$SKVIEW" -a "$ADDR" --buildkit "$BK" --no-config
 check_screen "header: Skaffold connected, BuildKit's version and address" live "connected $ADDR.*BuildKit v0\.13\.2 unix:///tmp/"
+check_screen "no --ref: the running build is followed" live "8 Build  Building [0-9.]+s \([0-9]+/12\)  ref $REF_LIVE  \(every build\)"
+keys live l
 check_screen "history: the running build first" live "8 Build  4 builds.*"$'\n'" running +$REF_LIVE +7/12 steps"
 check_screen "history: finished and failed builds" live "failed +$REF_FAIL +10/12 steps.* process \"/bin/sh.*"$'\n'" completed +$REF_OK +12/12 steps \(2 cached\)"
 
@@ -87,6 +89,10 @@ check_screen "workers: version, labels and GC policies" live "BuildKit github\.c
 keys live 1
 check_screen "1: Skaffold's panes" live "1 Artifacts"
 check_not_screen "1: BuildKit's panes give way below 140 columns" live "8 Build"
+# No build exports an artifact's image here: Enter keeps its details.
+keys live g Enter
+check_screen "Enter on an artifact no build exports: its details" live "│ artifact: [a-z]+ .*"$'\n'".*│ status: "
+keys live Enter
 keys live q
 wait_for 10 test -s "$TMP/live.after"
 check_eq "q exits 0" 0 "$(cat "$TMP/live.rc" 2>/dev/null)"

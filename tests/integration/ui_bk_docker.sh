@@ -6,7 +6,8 @@
 # pane asked again when the build ends, the Workers pane, the build list
 # saying only --ref works, and dockerd restarting under the idle viewer: the
 # header shows the connection lost and back with no key pressed, and the
-# Cache pane keeps current by itself afterwards.
+# Cache pane keeps current by itself afterwards. Without --ref: the viewer
+# says only --ref works (no build followed, no artifact linked).
 source "$(dirname "$0")/../lib/lib.sh"
 source "$(dirname "$0")/../lib/docker_lib.sh"
 source "$(dirname "$0")/../lib/tmux_lib.sh"
@@ -63,4 +64,14 @@ keys live q
 wait_for 10 test -s "$TMP/live.after"
 check_eq "q exits 0" 0 "$(cat "$TMP/live.rc" 2>/dev/null)"
 check_restored "q" live
+
+# ---- without --ref: v0.8 keeps no history, so nothing is followed nor linked --------------
+start_ui nohist "$SKVIEW" -a "$ADDR" --buildkit "docker://$DOCKER_SOCK" --no-config
+check_screen "no --ref on v0.8: the status line says only --ref works" nohist "BuildKit < v0\.11 has no build history: no build followed nor linked; only --ref works"
+check_screen "no --ref on v0.8: the Build pane says so" nohist "8 Build  this daemon has no build history \(BuildKit < v0\.11\): give --ref"
+keys nohist 1 g
+check_screen "the dev loop's artifacts" nohist "1 Artifacts  3"
+keys nohist Escape Enter
+check_screen "Enter on an artifact on v0.8: its build cannot be found, only --ref works" nohist "BuildKit < v0\.11 has no build history: no build followed nor linked; only --ref works"
+check_screen "...and its details as before" nohist "│ artifact: [a-z]+ .*"$'\n'".*│ status: "
 finish

@@ -3,7 +3,9 @@
 # server's whole history, and the Logs view keeps the lines it holds until
 # the replay brings them (each line once), and keeps them for good when the
 # replay is another server's (Skaffold restarted): the ended session's lines
-# stay above the new session's.
+# stay above the new session's, which is session 2 (its first line says so).
+# `skview logs -a -f` beside it prints the same lines, and says once that a
+# new session began (the restart), not at the same server's reconnect.
 source "$(dirname "$0")/../lib/lib.sh"
 source "$(dirname "$0")/../lib/tmux_lib.sh"
 echo "# faults injected: 2"
@@ -32,6 +34,8 @@ python3 tests/tools/tcp_proxy.py "$pport" "$sport" >"$TMP/proxy.out" 2>&1 &
 proxy=$!; at_exit "kill $proxy"
 wait_for 5 grep -q '^listening on' "$TMP/proxy.out"
 
+"$SKVIEW" logs -a "127.0.0.1:$pport" -f --skaffold >"$TMP/follow.out" 2>"$TMP/follow.err" &
+follow=$!; at_exit "kill $follow"
 start_ui v "$SKVIEW" -a "127.0.0.1:$pport" --no-config
 $TM resize-window -t v: -x 160 -y 48
 keys v L a                                       # the Logs view, Skaffold's lines
@@ -65,6 +69,25 @@ n=$(logs_save v "$TMP/after.txt")
 check_cmd "restart: the new session's lines added ($held -> $n)" test "$n" -gt "$held"
 check_eq "restart: the ended session's lines stay, first and unchanged" \
   "$(cat "$TMP/before.txt")" "$(head -n "$held" "$TMP/after.txt")"
+# The cursor to the new server's first line (g, then one j per line held).
+keys v z g
+check_screen "zoomed, at the first line" v "L Logs .* paused"
+# shellcheck disable=SC2046 # one j a word
+keys v $(printf 'j %.0s' $(seq "$held"))
+details() { keys v Enter; wait_screen 10 v "session: +[0-9]+" || return; screen v | grep -o 'session: *[0-9]*' | grep -o '[0-9]*$'; closed; }
+closed() { keys v Escape; local end=$((SECONDS + 10)); while screen v | grep -q 'session: '; do [ $SECONDS -ge $end ] && return; sleep 0.1; done; }
+check_eq "restart: the new server's first line is in session 2" 2 "$(details)"
+check_screen "restart: that line begins session 2 (says so)" v "session 2"
+check_eq "restart: one session mark on screen" 1 "$(screen v | grep -c 'session [0-9]')"
+keys v k
+check_eq "restart: the line above it, the ended server's last, in session 1" 1 "$(details)"
+keys v z
+
+# logs -a -f saw the same: the reconnect to the same server printed
+# nothing twice, the restart is said once, the new server's lines follow.
+same() { [ "$(cat "$TMP/follow.out")" == "$(cat "$TMP/after.txt")" ]; }
+check_cmd "logs -a -f: the lines the viewer shows, each once" wait_for 30 same
+check_eq "logs -a -f: the restart said once" 1 "$(grep -c 'a new session' "$TMP/follow.err")"
 keys v q
 check_restored "quit" v
 finish

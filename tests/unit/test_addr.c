@@ -16,7 +16,7 @@ static void loopback_and_unix_are_local(void **state)
                            "[::1]:50051", "ipv4:127.0.0.1:50051", "dns:///localhost:50051",
                            "unix:///run/skaffold.sock", "unix-abstract:skaffold"};
     for (size_t i = 0; i < sizeof local / sizeof local[0]; i++) {
-        if (live_addr_is_remote(local[i])) fail_msg("%s flagged as remote", local[i]);
+        if (sk_addr_is_remote(local[i])) fail_msg("%s flagged as remote", local[i]);
     }
 }
 
@@ -27,7 +27,7 @@ static void anything_else_is_remote(void **state)
                             "[2001:db8::1]:50051", "dns:///build-box:50051", "127.example.com:1",
                             "1270.0.0.1:5"};
     for (size_t i = 0; i < sizeof remote / sizeof remote[0]; i++) {
-        if (!live_addr_is_remote(remote[i])) fail_msg("%s not flagged", remote[i]);
+        if (!sk_addr_is_remote(remote[i])) fail_msg("%s not flagged", remote[i]);
     }
 }
 
@@ -54,7 +54,7 @@ static void addresses_are_normalised(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char out[256], err[256] = "";
-        if (live_addr_parse(cases[i][0], out, sizeof out, err, sizeof err) != 0)
+        if (sk_addr_parse(cases[i][0], out, sizeof out, err, sizeof err) != 0)
             fail_msg("%s rejected: %s", cases[i][0], err);
         if (strcmp(out, cases[i][1]))
             fail_msg("%s -> %s, expected %s", cases[i][0], out, cases[i][1]);
@@ -86,7 +86,7 @@ static void bad_addresses_are_rejected(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char out[256] = "", err[256] = "";
-        if (live_addr_parse(cases[i][0], out, sizeof out, err, sizeof err) == 0)
+        if (sk_addr_parse(cases[i][0], out, sizeof out, err, sizeof err) == 0)
             fail_msg("'%s' accepted as %s", cases[i][0], out);
         if (!strstr(err, cases[i][1]))
             fail_msg("'%s': \"%s\" does not say \"%s\"", cases[i][0], err, cases[i][1]);
@@ -101,5 +101,5 @@ int main(void)
         cmocka_unit_test(addresses_are_normalised),
         cmocka_unit_test(bad_addresses_are_rejected),
     };
-    return cmocka_run_group_tests_name("live_addr", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("addr", tests, NULL, NULL);
 }

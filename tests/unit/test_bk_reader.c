@@ -14,7 +14,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "sources/bk_reader.h"
-#include "sources/recording.h"
+#include "sources/rec_format.h"
+#include "buildkit/bk_format.h"
 #include "buildkit/bk_progress.h"
 #include "skaffold.pb-c.h"
 

@@ -17,7 +17,7 @@
 static bk_session_t *open_rec(uv_loop_t *loop, seen_t *seen)
 {
     char err[512];
-    session_hooks_t h = {seen, on_change, on_message};
+    session_hooks_t h = {.ctx = seen, .on_change = on_change, .on_message = on_message};
     assert_int_equal(uv_loop_init(loop), 0);
     bk_session_t *s = bk_session_replay(loop, REC, 1, 0, &h, err, sizeof err);
     if (!s)

@@ -105,5 +105,5 @@ int main(void)
         cmocka_unit_test(divergence_is_new_from_where_it_differs),
         cmocka_unit_test(first_stream_is_all_new),
     };
-    return cmocka_run_group_tests_name("live_dedup", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("dedup", tests, NULL, NULL);
 }

@@ -157,5 +157,5 @@ int main(void)
         cmocka_unit_test(lost_schedules_a_retry_that_stop_cancels),
         cmocka_unit_test(status_text_names_the_code),
     };
-    return cmocka_run_group_tests_name("live_engine", tests, setup, teardown);
+    return cmocka_run_group_tests_name("engine", tests, setup, teardown);
 }

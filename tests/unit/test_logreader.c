@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "sources/logreader.h"
-#include "sources/recording.h"
+#include "sources/rec_format.h"
 #include "core/pbjson.h"
 
 #define HELM "../shared/data/skaffold-v1.29-helm-events.jsonl"

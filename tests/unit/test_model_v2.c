@@ -1120,6 +1120,41 @@ static const log_line_t *newest_line(const model_t *m)
     return NULL;
 }
 
+/* A reconnect to the same address reaching another Skaffold (restarted):
+ * both streams start again (model_clear, model_clear_tasks) and the lines
+ * held stay; told so, the model numbers the new server's session after
+ * them, whichever stream comes first, so the Logs view's lines of the two
+ * servers do not share session 1. */
+static void a_restarted_server_starts_the_next_session(void **state)
+{
+    fx_t *f = *state;
+    const char *const arts[] = { "app" };
+    for (int v1_first = 0; v1_first < 2; v1_first++) {
+        model_t *m = model_new(NULL);
+        fold2_at(m, 1 * SEC, v2_meta("Starting Skaffold", "run-a", 1, arts));
+        fold_at(m, 1 * SEC, ev_meta("Starting Skaffold", true));
+        fold2_at(m, 2 * SEC, v2_skaffold_log("Build-1", "app", PROTO__LOG_LEVEL__STANDARD, "old server\n"));
+        assert_int_equal(newest_line(m)->session, 1);
+        model_clear(m);
+        model_clear_tasks(m);
+        model_new_server(m);
+        if (v1_first)
+            fold_at(m, 10 * SEC, ev_meta("Starting Skaffold", true));
+        fold2_at(m, 10 * SEC, v2_meta("Starting Skaffold", "run-b", 1, arts));
+        if (!v1_first)
+            fold_at(m, 10 * SEC, ev_meta("Starting Skaffold", true));
+        fold2_at(m, 11 * SEC, v2_skaffold_log("Build-1", "app", PROTO__LOG_LEVEL__STANDARD, "new server\n"));
+        const log_line_t *line = newest_line(m);
+        assert_string_equal(line->text, "new server");
+        assert_int_equal(line->session, 2);
+        assert_int_equal(logs_get(model_logs(m), logs_first(model_logs(m)))->session, 1);
+        assert_int_equal(model_session(m), 2);
+        assert_int_equal(model_session_of(m, 0), 2); /* v1's first entry: the same session */
+        model_free(m);
+    }
+    (void)f;
+}
+
 static void skaffold_output_goes_to_the_log_attributed(void **state)
 {
     fx_t *f = *state;
@@ -1327,6 +1362,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(v1_and_v2_of_one_process_share_a_session, setup, teardown),
         cmocka_unit_test_setup_teardown(a_log_whose_first_session_has_no_v2_keeps_it_v1s, setup, teardown),
         cmocka_unit_test_setup_teardown(v2_joining_after_v1_passed_a_restart_finds_its_session, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_restarted_server_starts_the_next_session, setup, teardown),
         cmocka_unit_test_setup_teardown(a_failed_task_raises_its_actionable_err_once, setup, teardown),
         cmocka_unit_test_setup_teardown(render_verify_exec_failures_are_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(v2_alone_folds_the_mirror_with_v2_strings, setup, teardown),

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "skaffold/modelstate_int.h"
 #include "skaffold/viewmodel.h"
 #include "model_fixture.h"
 #include "ui/app.h"
@@ -350,6 +351,50 @@ static void fold_rollout(model_t *m, const char *web_pod, const char *api_pod, b
         fold(m, ev_resource(web_pod, "In Progress", "", 0, NULL));
 }
 
+#define LONG_LOOP 10000
+#define SETTLED 1000
+
+/* The Resources rows after rollout i (a statefulset in every 50th). */
+static const char *rollout_rows(int i, const char *web, const char *api, char *buf, size_t len)
+{
+    snprintf(buf, len, "%sdeployment/web +%s deployment/api +%s", i % 50 ? "" : "statefulset/db ",
+             web, api);
+    return buf;
+}
+
+/* A long dev loop: every rollout brings two new pod names, a statefulset
+ * comes back every 50 rollouts, GetState now and then. The rows' order
+ * forgets old pods: the keys it holds after 10,000 rollouts are no more
+ * than after the first 1,000 (it would hold two more a rollout), and the
+ * rows still hold still: the statefulset, first seen first, stays first. */
+static void row_order_stays_bounded(void **state)
+{
+    model_t *m = model_new(NULL);
+    char web[64], api[64], want[256], buf[256];
+    size_t high = 0;
+    for (int i = 0; i < LONG_LOOP; i++) {
+        snprintf(web, sizeof web, "pod/web-%08x-aaaaa", (unsigned)i);
+        snprintf(api, sizeof api, "pod/api-%08x-bbbbb", (unsigned)i);
+        fold(m, ev_deploy("In Progress", NULL));
+        if (i % 50 == 0)
+            fold(m, ev_resource("statefulset/db", "In Progress", "", 0, NULL));
+        fold(m, ev_resource("deployment/web", "In Progress", "", 0, NULL));
+        fold(m, ev_resource("deployment/api", "In Progress", "", 0, NULL));
+        fold(m, ev_resource(api, "In Progress", "", 0, NULL));
+        fold(m, ev_resource(web, "In Progress", "", 0, NULL));
+        if (i % 97 == 0)
+            reconcile_shuffled(m);
+        assert_string_equal(resource_rows(m, buf, sizeof buf), rollout_rows(i, web, api, want, sizeof want));
+        size_t known = m->rows[ROWS_RES].rank.n;
+        if (i < SETTLED && known > high)
+            high = known;
+        if (i >= SETTLED)
+            assert_true(known <= high);
+    }
+    assert_true(high < SETTLED); /* not 2 a rollout */
+    model_free(m);
+}
+
 /* A pod through shuffled reconciles, then replaced in a rollout: to the
  * new pod of its deployment; with no pod yet, to the deployment. A
  * deployment selected stays selected through a redeploy (not row 0). */
@@ -535,6 +580,7 @@ int main(void)
         cmocka_unit_test(ports_hold_their_rows),
         cmocka_unit_test(resources_hold_their_rows),
         cmocka_unit_test(debug_ports_by_name),
+        cmocka_unit_test(row_order_stays_bounded),
         cmocka_unit_test(errors_selection_follows_its_error),
         cmocka_unit_test(errors_unchosen_cursor_keeps_the_newest),
         cmocka_unit_test(resources_selection_follows_rollouts),

@@ -13,7 +13,7 @@
 #include <cmocka.h>
 #include "ui_fixture.h"
 #include "sources/bk_reader.h"
-#include "sources/recording.h"
+#include "sources/rec_format.h"
 #include "ui/ui.h"
 
 static char json_path[64] = "/tmp/skview-test-bk-XXXXXX";

@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "sources/recording.h"
+#include "sources/rec_format.h"
 #include "model_fixture.h"
 #include "ui_fixture.h"
 

@@ -15,8 +15,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "sources/logreader.h"
-#include "sources/recorder.h"
-#include "sources/recording.h"
+#include "sources/rec_live.h"
+#include "sources/rec_format.h"
 
 #define FILE_V1 "tests/data/skaffold-2x-events.jsonl"
 #define FILE_V2 "tests/data/skaffold-2x-events.jsonl.v2"

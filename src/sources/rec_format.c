@@ -1,4 +1,4 @@
-/* skview's recording format: writer side; see recording.h. */
+/* skview's recording format: writer side; see rec_format.h. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "core/xalloc.h"
-#include "sources/recording.h"
+#include "sources/rec_format.h"
 
 /* CRC-32C (Castagnoli), reflected, table-driven. */
 uint32_t crc32c(uint32_t crc, const void *data, size_t n)

@@ -1,5 +1,7 @@
 /* skview's own recording format: an appendable, self-identifying log of
- * protobuf messages that survives a crash of the writer.
+ * protobuf messages that survives a crash of the writer. Here (recording_*):
+ * the writer of records and the record check the readers share (logreader.h,
+ * bk_reader.h); rec_live.h records a live Skaffold stream with it.
  *
  * Layout (all integers little-endian):
  *   file header, once:  "SKVREC\x01\n"                 (8 bytes, magic+version)
@@ -16,8 +18,8 @@
  * every intact record. recording_open_append() cuts only a true torn tail (a
  * header or a record running past the end of the file); anything else it
  * leaves in place and appends after it. */
-#ifndef SKVIEW_RECORDING_H
-#define SKVIEW_RECORDING_H
+#ifndef SKVIEW_REC_FORMAT_H
+#define SKVIEW_REC_FORMAT_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,10 +1,10 @@
-/* Recording a live stream without duplicates: see recorder.h. */
+/* Recording a live stream without duplicates: see rec_live.h. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "core/xalloc.h"
 #include "sources/logreader.h"
-#include "sources/recorder.h"
+#include "sources/rec_live.h"
 
 /* Reading what a recording holds: the dedups see each stream in order. A
  * v1 MetaEvent starts a session (a Skaffold process): what came before it

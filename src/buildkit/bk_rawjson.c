@@ -3,7 +3,7 @@
  * encoder gives them, so the output reads back in both BuildKit's tools and
  * bk_reader. */
 #include <string.h>
-#include "sources/bk_reader.h"
+#include "buildkit/bk_format.h"
 
 static void b64(strbuf_t *out, const uint8_t *d, size_t n)
 {

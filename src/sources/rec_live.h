@@ -1,6 +1,7 @@
-/* Recording a live Skaffold stream: one recorder for `skview record` and the
- * viewer's --record, so both write each entry of a session once however
- * often the connection is lost (dedup.h recognises the replayed history).
+/* Recording a live Skaffold stream (recorder_*, on rec_format.h's writer):
+ * one recorder for `skview record` and the viewer's --record, so both write
+ * each entry of a session once however often the connection is lost
+ * (dedup.h recognises the replayed history).
  *
  * A new session (another Skaffold process: another history) is appended
  * after the old one; it starts with its own MetaEvent, which is where a
@@ -8,15 +9,15 @@
  * recorded history part-way (not expected from one Skaffold process) is
  * recorded from where it differs.
  *
- * Use: recorder_open(); on each new stream (the live client's on_reset)
+ * Use: recorder_open(); on each new stream (the Skaffold client's on_reset)
  * recorder_reset(); each entry through recorder_entry(); the v2 streams
  * likewise (recorder_v2_reset, recorder_v2); recorder_close(). */
-#ifndef SKVIEW_RECORDER_H
-#define SKVIEW_RECORDER_H
+#ifndef SKVIEW_REC_LIVE_H
+#define SKVIEW_REC_LIVE_H
 
 #include <stddef.h>
 #include <stdint.h>
-#include "sources/recording.h"
+#include "sources/rec_format.h"
 #include "sources/dedup.h"
 #include "sources/source.h"
 
@@ -42,7 +43,7 @@ void recorder_reset(recorder_t *r);
  * recorder stays open; the caller decides to close it). */
 int recorder_entry(recorder_t *r, const Proto__LogEntry *e);
 /* The v2 streams (Skaffold 2.x): recorder_v2_reset() when that stream
- * begins again (the live client's on_v2_reset), recorder_v2() for each event
+ * begins again (the Skaffold client's on_v2_reset), recorder_v2() for each event
  * (RECORD_V2_EVENT or RECORD_V2_APPLOG). A reconnect's replay is recognised
  * as for v1: Events replays the whole history, ApplicationLogs the current
  * dev loop's lines (the last RECORDER_APPLOG_DEDUP are remembered). Returns
