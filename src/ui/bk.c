@@ -124,32 +124,6 @@ void bk_ui_follow(ui_t *ui, const char *ref, bool running)
     follow_cmd(ui, running ? BK_CMD_FOLLOW_ALL : BK_CMD_FOLLOW, ref);
 }
 
-int bk_ui_artifact(ui_t *ui)
-{
-    ui_bk_t *b = ui->bk;
-    view_t *v = &ui->views[PANE_ARTIFACTS];
-    vm_artifact_t a;
-    if (!b || !b->s->live)
-        return UI_PASS;
-    view_settle(ui_ctx(ui), v);
-    if (!view_rows(ui_ctx(ui), v) || !vm_artifact_at(ui->model, view_source_row(v, v->cursor), &a))
-        return UI_PASS;
-    const char *image = a.name;
-    if (b->m->no_history) {
-        ui_message(ui, true, "%s", BK_NO_FOLLOW_ALL);
-        return UI_PASS; /* and what the key does elsewhere */
-    }
-    const bk_build_t *bd = bk_builds_for_image(&b->m->builds, image);
-    if (!bd)
-        return UI_PASS;
-    char ref[sizeof b->m->ref];
-    snprintf(ref, sizeof ref, "%s", bd->ref);
-    ui_message(ui, false, "%s build %s of %s", bd->active ? "following" : "replaying", ref, image);
-    bk_ui_follow(ui, ref, bd->active);
-    ui->focus = PANE_BUILD;
-    return UI_REDRAW;
-}
-
 /* ---- start, stop ------------------------------------------------------------------- */
 
 /* A ref as buildctl --ref-file writes it, or buildx's "builder/node/ref". */

@@ -291,11 +291,7 @@ int input_dispatch(ui_t *ui, action_t a)
 {
     view_t *v = &ui->views[ui->focus];
     view_settle(ui_ctx(ui), v);
-    int r = UI_PASS;
-    if (ui->focus == PANE_ARTIFACTS && (a == ACT_DETAILS || a == ACT_LOG_JUMP))
-        r = bk_ui_artifact(ui); /* its BuildKit build, when one exports its image */
-    if (r == UI_PASS)
-        r = ui_pane_action(ui, v, a);
+    int r = ui_pane_action(ui, v, a);
     if (r != UI_PASS)
         return r;
     if (action_focus_pane(a) >= 0)

@@ -2,6 +2,7 @@
  * its build times over recent iterations. */
 #include <stdio.h>
 #include <string.h>
+#include "buildkit/bk_image.h"
 #include "skaffold/viewmodel.h"
 #include "ui/draw.h"
 #include "ui/view.h"
@@ -214,8 +215,34 @@ static void art_summary(const pane_ctx_t *pc, view_t *v, char *buf, size_t len)
 
 static const action_t art_hints[] = {ACT_BUILD, ACT_AUTO_BUILD, ACT_DETAILS, ACT_NONE};
 
+/* Enter or J on an artifact whose image a build of a BuildKit daemon
+ * exports: that build, followed, in the Build pane, focused. UI_PASS when
+ * there is none (the key does what it does elsewhere; with a daemon that
+ * has no history, after saying so). */
+static int art_action(const pane_ctx_t *pc, view_t *v, action_t a, pane_req_t *req)
+{
+    vm_artifact_t art;
+    if ((a != ACT_DETAILS && a != ACT_LOG_JUMP) || !pc->bk || !pc->bk_live || !view_rows(pc, v) ||
+        !vm_artifact_at(pc->model, view_source_row(v, v->cursor), &art))
+        return UI_PASS;
+    if (pc->bk->no_history) {
+        pane_say(req, true, "%s", BK_NO_FOLLOW_ALL);
+        return UI_PASS;
+    }
+    const bk_build_t *bd = bk_builds_for_image(&pc->bk->builds, art.name);
+    if (!bd)
+        return UI_PASS;
+    pane_say(req, false, "%s build %s of %s", bd->active ? "following" : "replaying", bd->ref,
+             art.name);
+    snprintf(req->bk_follow, sizeof req->bk_follow, "%s", bd->ref);
+    req->bk_follow_running = bd->active;
+    req->focus = PANE_BUILD;
+    return UI_REDRAW;
+}
+
 const view_ops_t pane_artifacts_ops = {
     .layout = {.column = PANE_COLUMN_LEFT, .rank = 0},
+    .action = art_action,
     .count = art_count,
     .draw_row = art_draw,
     .row_text = art_text,
