@@ -59,7 +59,8 @@ GEN_H      := $(GEN_C:.c=.h)
 # whenever a layer above already pulled the called object in), so the
 # binaries wait for tools/check_layers.sh --symbols, which fails the build on
 # any undefined symbol of a library that another layer than an allowed one
-# defines; the includes (both forms) are checked by `make test`
+# defines, and on a pane (src/ui/pane_*, logs_*) calling the UI's engine
+# (a file naming ui_t); the includes (both forms) are checked by `make test`
 # (tests/integration/layers.sh).
 #   core       strbuf, arena, utf8, textsafe, the JSON codec, code tables
 #   domain     src/skaffold, src/buildkit: the folds and their view models

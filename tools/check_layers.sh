@@ -5,6 +5,12 @@
 #                                           this checkout), both forms:
 #                                           "ui/app.h" and <ui/app.h> (which
 #                                           compiles with -Isrc)
+#                                           and the panes' room: a pane file
+#                                           (src/ui/pane_*.c, the Logs pane's
+#                                           src/ui/logs_*) names no ui_t and
+#                                           includes no header that does
+#                                           (ui/app.h...): it gets a
+#                                           pane_ctx_t (ui/pane_ctx.h)
 #   tools/check_layers.sh --symbols BUILD   the objects: every symbol a layer's
 #                                           library (BUILD/libLAYER.a) or the
 #                                           simulator (BUILD/obj/src/sim/*.o)
@@ -12,7 +18,11 @@
 #                                           the same layer or one it may reach,
 #                                           or in no layer at all (libc, gRPC,
 #                                           curses...): a call upwards fails
-#                                           whatever the includes say.
+#                                           whatever the includes say; and
+#                                           a pane's object (pane_*.o,
+#                                           logs_*.o of libui.a) calls
+#                                           nothing of the engine's (an
+#                                           object whose source names ui_t).
 #
 # What each layer may reach (besides itself), one allow-list per layer:
 #   core       -
@@ -86,6 +96,7 @@ check_includes() {
         }
         END { exit bad }' || bad=1
     stale_exceptions && bad=1
+    pane_rooms && bad=1
     [ "$bad" = 0 ] && echo "layers: every include points down"
     return $bad
 }
@@ -116,6 +127,20 @@ stale_exceptions() {
     done | grep .
 }
 
+# A pane sees a pane_ctx_t, never the viewer's ui_t: a pane file that names
+# it, or includes (either form) a header of src/ui that names it outside a
+# comment, is said. True when there is one.
+pane_rooms() {
+    heavy=$(grep -l '^[^*/]*\bui_t\b' src/ui/*.h 2>/dev/null | sed 's|^src/||' | tr '\n' ' ')
+    for f in src/ui/pane_*.c src/ui/logs_*.[ch]; do
+        [ -f "$f" ] || continue
+        grep -n '\bui_t\b\|\bstruct ui\b' "$f" | sed "s|^\([0-9]*\):.*|$f:\1: a pane names ui_t (a pane gets a pane_ctx_t, ui/pane_ctx.h)|"
+        for h in $heavy; do
+            grep -n "^[[:space:]]*#[[:space:]]*include[[:space:]]*[<\"]$h[>\"]" "$f" |
+                sed "s|^\([0-9]*\):.*|$f:\1: a pane includes $h, which names ui_t|"
+        done
+    done | grep .
+}
 
 # Symbols: "LAYER FILE SYMBOL" for each undefined symbol of each object of
 # BUILD's layer libraries and simulator; "LAYER - SYMBOL" for each defined.
@@ -162,8 +187,38 @@ check_symbols() {
         }'
 }
 
+# A pane's object calls nothing defined in an engine object of libui.a (one
+# whose source, in this checkout, names ui_t outside a comment): a pane
+# reaches the viewer through its context and its requests alone. Prints each
+# such call; true when there is one.
+pane_calls() {
+    [ -f "$1/libui.a" ] || return 1
+    engine=$(grep -l '^[^*/]*\bui_t\b' src/ui/*.c 2>/dev/null | sed 's|.*/||; s|\.c$|.o|' | tr '\n' ' ')
+    nm -g --format=posix "$1/libui.a" 2>/dev/null | awk -v engine="$engine" '
+        BEGIN { n = split(engine, e, " "); for (i = 1; i <= n; i++) eng[e[i]] = 1 }
+        /\[.*\]:$/ { o = $0; sub(/.*\[/, "", o); sub(/\]:$/, "", o); next }
+        $2 == "U" { if (o ~ /^(pane|logs)_/) use[++k] = o " " $1; next }
+        NF >= 2 && $2 ~ /^[A-TV-Z]$/ { home[$1] = o }
+        END {
+            for (i = 1; i <= k; i++) {
+                split(use[i], u, " ")
+                if (!eng[home[u[2]]]) continue
+                c = home[u[2]]; sub(/\.o$/, ".c", c); f = u[1]; sub(/\.o$/, ".c", f)
+                printf "src/ui/%s: a pane calls %s, defined in src/ui/%s (the engine: a pane gets a pane_ctx_t and hands back a pane_req_t)\n", f, u[2], c
+            }
+        }' | grep .
+}
+
 if [ "$1" = --symbols ]; then
-    check_symbols "${2:-build}"
+    out=$(check_symbols "${2:-build}"); rc=$?
+    panes=$(pane_calls "${2:-build}")
+    if [ -n "$panes" ]; then
+        [ "$rc" = 0 ] || printf '%s\n' "$out"
+        printf '%s\n' "$panes"
+        exit 1
+    fi
+    printf '%s\n' "$out"
+    exit $rc
 else
     check_includes "$1"
 fi

@@ -109,6 +109,9 @@ bool pbjson_stream_error(pbjson_parser_t *p, const char *json, size_t len, pbjso
 /* protoc-c marks no map entries, so recognise the shape protoc gives them:
  * a nested message "<Field>Entry" with exactly key=1 and value=2. */
 bool pbjson_is_map_entry(const ProtobufCMessageDescriptor *d);
+/* Whether a singular field's value at p is its proto3 default (0, "",
+ * false, empty bytes, no message): canonical JSON leaves it out. */
+bool pbjson_is_default(const ProtobufCFieldDescriptor *f, const void *p);
 
 /* Appends msg as compact canonical JSON. */
 void pbjson_write(strbuf_t *out, const ProtobufCMessage *msg);

@@ -119,7 +119,7 @@ static void write_value(strbuf_t *out, const ProtobufCFieldDescriptor *f, const 
     }
 }
 
-static bool is_default(const ProtobufCFieldDescriptor *f, const void *p)
+bool pbjson_is_default(const ProtobufCFieldDescriptor *f, const void *p)
 {
     switch (f->type) {
     case PROTOBUF_C_TYPE_INT64: case PROTOBUF_C_TYPE_SINT64: case PROTOBUF_C_TYPE_SFIXED64:
@@ -251,7 +251,7 @@ static void write_message(strbuf_t *out, const ProtobufCMessage *msg)
             /* A oneof member is written when chosen, even with a default
              * value: TriggerState.enabled=false must survive a round trip. */
             if (MEMBER(msg, f->quantifier_offset, uint32_t) != f->id) continue;
-        } else if (is_default(f, p)) {
+        } else if (pbjson_is_default(f, p)) {
             continue;
         }
         write_field_name(out, &first, f->name);

@@ -19,7 +19,7 @@ typedef enum action_group {
     GROUP__COUNT
 } action_group_t;
 
-#define ACTION_FOCUS_(X, id, name, title, key, group, column, rank, help) \
+#define ACTION_FOCUS_(X, id, name, title, key, group, help) \
     X(FOCUS_##id, "focus-" #name, GROUP_MOVE, "Focus " help)
 
 #define UI_ACTIONS(X) \

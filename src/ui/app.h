@@ -1,5 +1,8 @@
-/* The viewer's state, shared by the files of src/ui. One ui_t per process;
- * everything here runs on the libuv loop thread. */
+/* The viewer's state, shared by the engine's files of src/ui (ui.c, input.c,
+ * render.c, the overlays, requests.c...). One ui_t per process; everything
+ * here runs on the libuv loop thread. A pane never sees it: the engine hands
+ * a pane a pane_ctx_t (ui_ctx) and carries out the pane_req_t it hands back
+ * (ui_req_apply); tools/check_layers.sh fails a pane file naming ui_t. */
 #ifndef SKVIEW_UI_APP_H
 #define SKVIEW_UI_APP_H
 
@@ -21,6 +24,8 @@
 #define UI_MSG_MS 5000         /* a message on the status line, then gone */
 #define UI_MSG_ERROR_MS 10000  /* an error message */
 #define UI_SIGNALS 5           /* WINCH INT TERM HUP TSTP */
+
+typedef struct ui ui_t;
 
 typedef enum ui_source {
     UI_SOURCE_LIVE,
@@ -51,6 +56,7 @@ struct ui {
     int cols, rows;
     layout_t layout;
     view_t views[PANE__COUNT];
+    pane_ctx_t pc;             /* what the panes read (ui_ctx) */
     int focus;
     bool zoom;                 /* the focused pane alone, full screen */
     int focus_back;            /* focused before Logs: where leaving the Logs
@@ -111,6 +117,17 @@ struct ui {
 };
 
 /* ui.c */
+/* requests.c: the pane context, brought up to date (the clock, the models): what every
+ * call into a pane, the view engine or draw.h gets. */
+const pane_ctx_t *ui_ctx(ui_t *ui);
+/* requests.c: carries out what a pane asked for (pane_ctx.h), frees req,
+ * and returns flags (the pane's UI_* result). */
+int ui_req_apply(ui_t *ui, pane_req_t *req, int flags);
+/* requests.c: an action for view v's pane, then for the view engine
+ * (view_action); a prompt event for it. The requests carried out; UI_*
+ * flags (UI_PASS: neither took the action). */
+int ui_pane_action(ui_t *ui, view_t *v, action_t a);
+int ui_pane_prompt(ui_t *ui, view_t *v, pane_prompt_ev_t ev);
 void ui_request_redraw(ui_t *ui);
 void ui_message(ui_t *ui, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Whether the status line's message is older than its time on screen. */
@@ -153,13 +170,13 @@ int input_dispatch(ui_t *ui, action_t a);
 void help_draw(ui_t *ui);
 int help_action(ui_t *ui, action_t a);
 void details_open(ui_t *ui);
+/* The details popup of view v's source row `row`. */
+void details_open_row(ui_t *ui, view_t *v, size_t row);
 void details_draw(ui_t *ui);
 int details_action(ui_t *ui, action_t a);
 /* Scrolling keys of a popup (help, details): moves popup_top, last being the
  * top for G; any other action closes the popup. Returns UI_REDRAW. */
 int popup_action(ui_t *ui, action_t a, int last);
-/* Every set field of a message, one "path: value" line each. */
-void details_dump_message(strbuf_t *out, const ProtobufCMessage *m, int indent);
 
 /* control.c: the dev-loop control keys and replay keys. */
 int control_action(ui_t *ui, action_t a);

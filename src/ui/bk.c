@@ -124,32 +124,6 @@ void bk_ui_follow(ui_t *ui, const char *ref, bool running)
     follow_cmd(ui, running ? BK_CMD_FOLLOW_ALL : BK_CMD_FOLLOW, ref);
 }
 
-int bk_ui_artifact(ui_t *ui)
-{
-    ui_bk_t *b = ui->bk;
-    view_t *v = &ui->views[PANE_ARTIFACTS];
-    vm_artifact_t a;
-    if (!b || !b->s->live)
-        return UI_PASS;
-    view_settle(ui, v);
-    if (!view_rows(ui, v) || !vm_artifact_at(ui->model, view_source_row(v, v->cursor), &a))
-        return UI_PASS;
-    const char *image = a.name;
-    if (b->m->no_history) {
-        ui_message(ui, true, "%s", BK_NO_FOLLOW_ALL);
-        return UI_PASS; /* and what the key does elsewhere */
-    }
-    const bk_build_t *bd = bk_builds_for_image(&b->m->builds, image);
-    if (!bd)
-        return UI_PASS;
-    char ref[sizeof b->m->ref];
-    snprintf(ref, sizeof ref, "%s", bd->ref);
-    ui_message(ui, false, "%s build %s of %s", bd->active ? "following" : "replaying", ref, image);
-    bk_ui_follow(ui, ref, bd->active);
-    ui->focus = PANE_BUILD;
-    return UI_REDRAW;
-}
-
 /* ---- start, stop ------------------------------------------------------------------- */
 
 /* A ref as buildctl --ref-file writes it, or buildx's "builder/node/ref". */
@@ -266,7 +240,7 @@ void bk_replay_describe(ui_t *ui, char *buf, size_t len)
         snprintf(buf, len, " replay ");
         return;
     }
-    snprintf(buf, len, " %s %s %llu/%llu %s ", draw_glyph(ui, r.paused || r.ended ? GLYPH_PAUSE : GLYPH_PLAY),
+    snprintf(buf, len, " %s %s %llu/%llu %s ", draw_glyph(&ui->pc, r.paused || r.ended ? GLYPH_PAUSE : GLYPH_PLAY),
              r.ended ? "replay ended" : r.paused ? "replay paused" : "replaying", (unsigned long long)r.pos,
              (unsigned long long)r.total, r.speed);
 }

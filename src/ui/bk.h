@@ -82,11 +82,6 @@ void bk_ui_changed(ui_t *ui);
  * command, and the pane back at its top, following. A running build is
  * followed and then every build after it; a finished one is shown alone. */
 void bk_ui_follow(ui_t *ui, const char *ref, bool running);
-/* Enter or J on the selected artifact: the Build pane follows the BuildKit
- * build that exports its image (see bk_ui_follow), focused. UI_PASS when
- * BuildKit is not in use or no build exports it (the key does what it does
- * elsewhere; with a daemon that has no history, after saying so). */
-int bk_ui_artifact(ui_t *ui);
 
 /* bk_prune.c: the two prompts before a Prune, and the command. */
 int bk_prune_start(ui_t *ui);

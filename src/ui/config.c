@@ -76,6 +76,7 @@ void config_init(ui_config_t *c)
     theme_defaults(&c->overrides);
     config_parse(c, keys_default_config, strlen(keys_default_config), "(default bindings)", 0,
                  NULL, NULL);
+    keys_bind_panes(c->keys);
 }
 
 void config_free(ui_config_t *c)

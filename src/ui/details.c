@@ -20,16 +20,20 @@ static int line_of(const strbuf_t *text, size_t at)
 void details_open(ui_t *ui)
 {
     view_t *v = &ui->views[ui->focus];
-    view_settle(ui, v);
-    if (!v->ops->details || view_rows(ui, v) == 0) {
+    view_settle(ui_ctx(ui), v);
+    if (!v->ops->details || view_rows(ui_ctx(ui), v) == 0) {
         ui_message(ui, true, "nothing selected");
         return;
     }
+    details_open_row(ui, v, view_source_row(v, v->cursor));
+}
+
+void details_open_row(ui_t *ui, view_t *v, size_t row)
+{
     sb_reset(&ui->popup);
     ui->popup_title[0] = 0;
     v->anchor = SIZE_MAX;
-    v->ops->details(ui, v, view_source_row(v, v->cursor), &ui->popup, ui->popup_title,
-                    sizeof ui->popup_title);
+    v->ops->details(ui_ctx(ui), v, row, &ui->popup, ui->popup_title, sizeof ui->popup_title);
     ui->popup_top = 0;
     ui->popup_anchor = v->anchor == SIZE_MAX ? -1 : line_of(&ui->popup, v->anchor);
     ui->overlay = UI_OVERLAY_DETAILS;
@@ -149,7 +153,7 @@ void details_draw(ui_t *ui)
     if (w < 20 || h < 4)
         w = ui->cols, h = ui->rows;
     int y = (ui->rows - h) / 2, x = (ui->cols - w) / 2;
-    draw_box(ui, y, x, h, w, ROLE_POPUP_BORDER, ui->popup_title);
+    draw_box(&ui->pc, y, x, h, w, ROLE_POPUP_BORDER, ui->popup_title);
     strbuf_t text;
     sb_init(&text);
     lines(ui, w - 4, &text);
@@ -165,11 +169,11 @@ void details_draw(ui_t *ui)
         size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
         int row = i - ui->popup_top;
         if (row >= 0 && row < h - 2)
-            draw_textn(ui, y + 1 + row, x + 2, w - 4, ROLE_POPUP, p, len);
+            draw_textn(&ui->pc, y + 1 + row, x + 2, w - 4, ROLE_POPUP, p, len);
         p += len + (nl != NULL);
     }
     if (n > h - 2)
-        draw_fmt(ui, y + h - 1, x + w - 16, 14, ROLE_POPUP_BORDER, " %d/%d ",
+        draw_fmt(&ui->pc, y + h - 1, x + w - 16, 14, ROLE_POPUP_BORDER, " %d/%d ",
                  ui->popup_top + 1, n);
     sb_free(&text);
 }
@@ -192,108 +196,4 @@ int details_action(ui_t *ui, action_t a)
 {
     /* The last line is clamped when drawn, which knows the wrapped height. */
     return popup_action(ui, a, 1 << 30);
-}
-
-/* ---- every field of a message --------------------------------------------- */
-
-static void indent_to(strbuf_t *out, int indent)
-{
-    for (int i = 0; i < indent; i++)
-        sb_adds(out, "  ");
-}
-
-static void dump_value(strbuf_t *out, const ProtobufCFieldDescriptor *f, const void *p, int indent);
-
-/* proto3 scalars have no presence: a default value is "not set". */
-static bool is_set(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f, const void *p)
-{
-    if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
-        return *(const uint32_t *)((const char *)m + f->quantifier_offset) == f->id;
-    switch (f->type) {
-    case PROTOBUF_C_TYPE_STRING: return *(char *const *)p && **(char *const *)p;
-    case PROTOBUF_C_TYPE_MESSAGE: return *(void *const *)p != NULL;
-    case PROTOBUF_C_TYPE_BYTES: return ((const ProtobufCBinaryData *)p)->len > 0;
-    case PROTOBUF_C_TYPE_INT64: case PROTOBUF_C_TYPE_UINT64: case PROTOBUF_C_TYPE_SINT64:
-    case PROTOBUF_C_TYPE_FIXED64: case PROTOBUF_C_TYPE_SFIXED64: case PROTOBUF_C_TYPE_DOUBLE:
-        return *(const uint64_t *)p != 0;
-    case PROTOBUF_C_TYPE_BOOL: return *(const protobuf_c_boolean *)p != 0;
-    default: return *(const uint32_t *)p != 0;
-    }
-}
-
-static void dump_message_value(strbuf_t *out, const ProtobufCMessage *m, int indent)
-{
-    if (m->descriptor == &google__protobuf__timestamp__descriptor) {
-        const Google__Protobuf__Timestamp *t = (const Google__Protobuf__Timestamp *)m;
-        sb_adds(out, " ");
-        pbjson_format_time(out, t->seconds, t->nanos);
-        sb_addc(out, '\n');
-        return;
-    }
-    sb_addc(out, '\n');
-    details_dump_message(out, m, indent + 1);
-}
-
-static void dump_value(strbuf_t *out, const ProtobufCFieldDescriptor *f, const void *p, int indent)
-{
-    switch (f->type) {
-    case PROTOBUF_C_TYPE_STRING: sb_printf(out, " %s\n", *(char *const *)p); break;
-    case PROTOBUF_C_TYPE_BOOL: sb_printf(out, " %s\n", *(const protobuf_c_boolean *)p ? "true" : "false"); break;
-    case PROTOBUF_C_TYPE_INT32: case PROTOBUF_C_TYPE_SINT32: case PROTOBUF_C_TYPE_SFIXED32:
-        sb_printf(out, " %d\n", *(const int32_t *)p); break;
-    case PROTOBUF_C_TYPE_UINT32: case PROTOBUF_C_TYPE_FIXED32:
-        sb_printf(out, " %u\n", *(const uint32_t *)p); break;
-    case PROTOBUF_C_TYPE_INT64: case PROTOBUF_C_TYPE_SINT64: case PROTOBUF_C_TYPE_SFIXED64:
-        sb_printf(out, " %lld\n", (long long)*(const int64_t *)p); break;
-    case PROTOBUF_C_TYPE_UINT64: case PROTOBUF_C_TYPE_FIXED64:
-        sb_printf(out, " %llu\n", (unsigned long long)*(const uint64_t *)p); break;
-    case PROTOBUF_C_TYPE_FLOAT: sb_printf(out, " %g\n", (double)*(const float *)p); break;
-    case PROTOBUF_C_TYPE_DOUBLE: sb_printf(out, " %g\n", *(const double *)p); break;
-    case PROTOBUF_C_TYPE_ENUM: {
-        const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(f->descriptor, *(const int *)p);
-        if (v)
-            sb_printf(out, " %s (%d)\n", v->name, v->value);
-        else
-            sb_printf(out, " %d\n", *(const int *)p);
-        break;
-    }
-    case PROTOBUF_C_TYPE_BYTES: sb_printf(out, " (%zu bytes)\n", ((const ProtobufCBinaryData *)p)->len); break;
-    case PROTOBUF_C_TYPE_MESSAGE: dump_message_value(out, *(ProtobufCMessage *const *)p, indent); break;
-    }
-}
-
-static size_t type_size(ProtobufCType t)
-{
-    switch (t) {
-    case PROTOBUF_C_TYPE_STRING: case PROTOBUF_C_TYPE_MESSAGE: return sizeof(void *);
-    case PROTOBUF_C_TYPE_BYTES: return sizeof(ProtobufCBinaryData);
-    case PROTOBUF_C_TYPE_INT64: case PROTOBUF_C_TYPE_UINT64: case PROTOBUF_C_TYPE_SINT64:
-    case PROTOBUF_C_TYPE_FIXED64: case PROTOBUF_C_TYPE_SFIXED64: case PROTOBUF_C_TYPE_DOUBLE: return 8;
-    case PROTOBUF_C_TYPE_BOOL: return sizeof(protobuf_c_boolean);
-    default: return 4;
-    }
-}
-
-void details_dump_message(strbuf_t *out, const ProtobufCMessage *m, int indent)
-{
-    const ProtobufCMessageDescriptor *d = m->descriptor;
-    for (unsigned i = 0; i < d->n_fields; i++) {
-        const ProtobufCFieldDescriptor *f = &d->fields[i];
-        const char *p = (const char *)m + f->offset;
-        if (f->label == PROTOBUF_C_LABEL_REPEATED) {
-            size_t n = *(const size_t *)((const char *)m + f->quantifier_offset);
-            const char *arr = *(const char *const *)p;
-            for (size_t k = 0; k < n; k++) {
-                indent_to(out, indent);
-                sb_printf(out, "%s[%zu]:", f->name, k);
-                dump_value(out, f, arr + k * type_size(f->type), indent);
-            }
-            continue;
-        }
-        if (!is_set(m, f, p))
-            continue;
-        indent_to(out, indent);
-        sb_printf(out, "%s:", f->name);
-        dump_value(out, f, p, indent);
-    }
 }

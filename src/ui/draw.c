@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 #include "core/textsafe.h"
-#include "ui/app.h"
 #include "ui/draw.h"
 #include "ui/theme.h"
 
@@ -19,29 +18,29 @@ static const char *const glyph_ascii[GLYPH__COUNT] = {
 #undef X
 };
 
-const char *draw_glyph(const ui_t *ui, glyph_id_t g)
+const char *draw_glyph(const pane_ctx_t *c, glyph_id_t g)
 {
-    return ui->ascii ? glyph_ascii[g] : glyph_utf8[g];
+    return c->ascii ? glyph_ascii[g] : glyph_utf8[g];
 }
 
-const char *draw_spinner(const ui_t *ui, unsigned t)
+const char *draw_spinner(const pane_ctx_t *c, unsigned t)
 {
     static const char *const braille[] = {"\xE2\xA0\x8B", "\xE2\xA0\x99", "\xE2\xA0\xB9",
                                           "\xE2\xA0\xB8", "\xE2\xA0\xBC", "\xE2\xA0\xB4",
                                           "\xE2\xA0\xA6", "\xE2\xA0\xA7", "\xE2\xA0\x87",
                                           "\xE2\xA0\x8F"};
     static const char *const ascii[] = {"|", "/", "-", "\\"};
-    return ui->ascii ? ascii[t % 4] : braille[t % 10];
+    return c->ascii ? ascii[t % 4] : braille[t % 10];
 }
 
-const char *draw_spark(const ui_t *ui, int level)
+const char *draw_spark(const pane_ctx_t *c, int level)
 {
     static const char *const blocks[] = {"\xE2\x96\x81", "\xE2\x96\x82", "\xE2\x96\x83",
                                          "\xE2\x96\x84", "\xE2\x96\x85", "\xE2\x96\x86",
                                          "\xE2\x96\x87", "\xE2\x96\x88"};
     static const char *const ascii[] = {"_", "_", ".", ".", "-", "-", "=", "#"};
     level = level < 0 ? 0 : level > 7 ? 7 : level;
-    return ui->ascii ? ascii[level] : blocks[level];
+    return c->ascii ? ascii[level] : blocks[level];
 }
 
 /* Puts already-safe UTF-8 on the screen. */
@@ -51,64 +50,64 @@ static void put(int y, int x, role_t role, const char *s, size_t n)
     mvaddnstr(y, x, s, (int)n);
 }
 
-int draw_textn(ui_t *ui, int y, int x, int w, role_t role, const char *s, size_t n)
+int draw_textn(const pane_ctx_t *c, int y, int x, int w, role_t role, const char *s, size_t n)
 {
-    if (w <= 0 || y < 0 || y >= ui->rows || x >= ui->cols)
+    if (w <= 0 || y < 0 || y >= c->rows || x >= c->cols)
         return 0;
-    if (x + w > ui->cols)
-        w = ui->cols - x;
-    sb_reset(&ui->scratch);
-    int cols = textsafe(&ui->scratch, s, n, w, ui_text_flags(ui));
-    if (ui->scratch.len)
-        put(y, x, role, ui->scratch.data, ui->scratch.len);
+    if (x + w > c->cols)
+        w = c->cols - x;
+    sb_reset(c->scratch);
+    int cols = textsafe(c->scratch, s, n, w, pane_text_flags(c));
+    if (c->scratch->len)
+        put(y, x, role, c->scratch->data, c->scratch->len);
     return cols;
 }
 
-int draw_text(ui_t *ui, int y, int x, int w, role_t role, const char *s)
+int draw_text(const pane_ctx_t *c, int y, int x, int w, role_t role, const char *s)
 {
-    return draw_textn(ui, y, x, w, role, s ? s : "", s ? strlen(s) : 0);
+    return draw_textn(c, y, x, w, role, s ? s : "", s ? strlen(s) : 0);
 }
 
-int draw_fmt(ui_t *ui, int y, int x, int w, role_t role, const char *fmt, ...)
+int draw_fmt(const pane_ctx_t *c, int y, int x, int w, role_t role, const char *fmt, ...)
 {
     char buf[1024];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    return draw_text(ui, y, x, w, role, buf);
+    return draw_text(c, y, x, w, role, buf);
 }
 
-int draw_width(const ui_t *ui, const char *s)
+int draw_width(const pane_ctx_t *c, const char *s)
 {
-    return textsafe_width(s, strlen(s), ui_text_flags(ui));
+    return textsafe_width(s, strlen(s), pane_text_flags(c));
 }
 
-int draw_right(ui_t *ui, int y, int x, int w, role_t role, const char *s)
+int draw_right(const pane_ctx_t *c, int y, int x, int w, role_t role, const char *s)
 {
-    int sw = draw_width(ui, s);
+    int sw = draw_width(c, s);
     if (sw > w)
         sw = w;
-    return draw_text(ui, y, x + w - sw, sw, role, s);
+    return draw_text(c, y, x + w - sw, sw, role, s);
 }
 
-void draw_fill(ui_t *ui, int y, int x, int w, role_t role)
+void draw_fill(const pane_ctx_t *c, int y, int x, int w, role_t role)
 {
-    if (y < 0 || y >= ui->rows || w <= 0)
+    if (y < 0 || y >= c->rows || w <= 0)
         return;
-    if (x + w > ui->cols)
-        w = ui->cols - x;
+    if (x + w > c->cols)
+        w = c->cols - x;
     attrset((attr_t)theme_attr(role));
     mvhline(y, x, ' ', w);
 }
 
-void draw_repeat(ui_t *ui, int y, int x, int n, role_t role, glyph_id_t g)
+void draw_repeat(const pane_ctx_t *c, int y, int x, int n, role_t role, glyph_id_t g)
 {
-    if (y < 0 || y >= ui->rows || n <= 0)
+    if (y < 0 || y >= c->rows || n <= 0)
         return;
-    if (x + n > ui->cols)
-        n = ui->cols - x;
-    const char *s = draw_glyph(ui, g);
+    if (x + n > c->cols)
+        n = c->cols - x;
+    const char *s = draw_glyph(c, g);
     size_t len = strlen(s);
     char buf[512];
     attrset((attr_t)theme_attr(role));
@@ -126,25 +125,25 @@ void draw_repeat(ui_t *ui, int y, int x, int n, role_t role, glyph_id_t g)
     }
 }
 
-void draw_box(ui_t *ui, int y, int x, int h, int w, role_t role, const char *title)
+void draw_box(const pane_ctx_t *c, int y, int x, int h, int w, role_t role, const char *title)
 {
     if (h < 2 || w < 2)
         return;
     for (int i = 1; i < h - 1; i++) {
-        draw_fill(ui, y + i, x, w, ROLE_POPUP);
-        draw_text(ui, y + i, x, 1, role, draw_glyph(ui, GLYPH_VLINE));
-        draw_text(ui, y + i, x + w - 1, 1, role, draw_glyph(ui, GLYPH_VLINE));
+        draw_fill(c, y + i, x, w, ROLE_POPUP);
+        draw_text(c, y + i, x, 1, role, draw_glyph(c, GLYPH_VLINE));
+        draw_text(c, y + i, x + w - 1, 1, role, draw_glyph(c, GLYPH_VLINE));
     }
-    draw_text(ui, y, x, 1, role, draw_glyph(ui, GLYPH_TL));
-    draw_repeat(ui, y, x + 1, w - 2, role, GLYPH_HLINE);
-    draw_text(ui, y, x + w - 1, 1, role, draw_glyph(ui, GLYPH_TR));
-    draw_text(ui, y + h - 1, x, 1, role, draw_glyph(ui, GLYPH_BL));
-    draw_repeat(ui, y + h - 1, x + 1, w - 2, role, GLYPH_HLINE);
-    draw_text(ui, y + h - 1, x + w - 1, 1, role, draw_glyph(ui, GLYPH_BR));
+    draw_text(c, y, x, 1, role, draw_glyph(c, GLYPH_TL));
+    draw_repeat(c, y, x + 1, w - 2, role, GLYPH_HLINE);
+    draw_text(c, y, x + w - 1, 1, role, draw_glyph(c, GLYPH_TR));
+    draw_text(c, y + h - 1, x, 1, role, draw_glyph(c, GLYPH_BL));
+    draw_repeat(c, y + h - 1, x + 1, w - 2, role, GLYPH_HLINE);
+    draw_text(c, y + h - 1, x + w - 1, 1, role, draw_glyph(c, GLYPH_BR));
     if (title && *title) {
         char t[256];
         snprintf(t, sizeof t, " %s ", title);
-        draw_text(ui, y, x + 2, w - 4, role, t);
+        draw_text(c, y, x + 2, w - 4, role, t);
     }
 }
 
@@ -177,14 +176,14 @@ role_t draw_status_role(status_kind_t k)
     }
 }
 
-const char *draw_status_icon(const ui_t *ui, status_kind_t k)
+const char *draw_status_icon(const pane_ctx_t *c, status_kind_t k)
 {
     switch (k) {
-    case STATUS_SUCCEEDED: case STATUS_STARTED: return draw_glyph(ui, GLYPH_OK);
-    case STATUS_FAILED: return draw_glyph(ui, GLYPH_FAIL);
-    case STATUS_IN_PROGRESS: return draw_spinner(ui, ui->anim_tick);
+    case STATUS_SUCCEEDED: case STATUS_STARTED: return draw_glyph(c, GLYPH_OK);
+    case STATUS_FAILED: return draw_glyph(c, GLYPH_FAIL);
+    case STATUS_IN_PROGRESS: return draw_spinner(c, c->anim_tick);
     case STATUS_CANCELED: case STATUS_TERMINATED: return "-";
     case STATUS_INFO: return "i";
-    default: return draw_glyph(ui, GLYPH_CIRCLE);
+    default: return draw_glyph(c, GLYPH_CIRCLE);
     }
 }

@@ -38,23 +38,23 @@ static int draw_source(ui_t *ui, int y, int x, int w)
         else
             snprintf(it, sizeof it, "iter -");
         snprintf(buf, sizeof buf, " %s %s %llu/%llu %s %s (%zu of %zu) ",
-                 draw_glyph(ui, r.paused || r.ended ? GLYPH_PAUSE : GLYPH_PLAY),
+                 draw_glyph(&ui->pc, r.paused || r.ended ? GLYPH_PAUSE : GLYPH_PLAY),
                  r.ended ? "replay ended" : r.paused ? "replay paused" : "replaying",
                  (unsigned long long)r.pos, (unsigned long long)r.total, sp, it, r.iteration, r.iterations);
-        return x + draw_text(ui, y, x, w, ROLE_REPLAY, buf);
+        return x + draw_text(&ui->pc, y, x, w, ROLE_REPLAY, buf);
     }
     char buf[400];
     role_t role = ROLE_CONN_OK;
     if (ui->session.stale) /* first: a long cause must not push it off the line */
-        x += draw_text(ui, y, x, w, ROLE_CONN_BAD, " disconnected - showing the last state |");
+        x += draw_text(&ui->pc, y, x, w, ROLE_CONN_BAD, " disconnected - showing the last state |");
     switch (ui->session.conn) {
     case LIVE_CONNECTED:
-        snprintf(buf, sizeof buf, " %s connected %s ", draw_glyph(ui, GLYPH_DOT), ui->session.addr);
+        snprintf(buf, sizeof buf, " %s connected %s ", draw_glyph(&ui->pc, GLYPH_DOT), ui->session.addr);
         break;
     case LIVE_RECONNECTING: {
         uint64_t now = uv_now(ui->loop);
         uint64_t left = ui->session.retry_at_ms > now ? (ui->session.retry_at_ms - now + 999) / 1000 : 0;
-        snprintf(buf, sizeof buf, " %s reconnecting in %llus %s (%s) ", draw_glyph(ui, GLYPH_CIRCLE),
+        snprintf(buf, sizeof buf, " %s reconnecting in %llus %s (%s) ", draw_glyph(&ui->pc, GLYPH_CIRCLE),
                  (unsigned long long)left, ui->session.addr, ui->session.conn_detail);
         role = ROLE_CONN_BAD;
         break;
@@ -64,34 +64,34 @@ static int draw_source(ui_t *ui, int y, int x, int w)
         role = ROLE_CONN_BAD;
         break;
     default:
-        snprintf(buf, sizeof buf, " %s connecting %s ", draw_glyph(ui, GLYPH_CIRCLE), ui->session.addr);
+        snprintf(buf, sizeof buf, " %s connecting %s ", draw_glyph(&ui->pc, GLYPH_CIRCLE), ui->session.addr);
         role = ROLE_RUNNING;
     }
     if (ui->session.recording)
         snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "REC ");
-    int cx = x + draw_text(ui, y, x, w, role, buf);
+    int cx = x + draw_text(&ui->pc, y, x, w, role, buf);
     /* A server without Skaffold 2.x's v2 API: no tasks, no output, no logs. */
     if (ui->session.v2 == V2_UNAVAILABLE)
-        cx += draw_text(ui, y, cx, x + w - cx, ROLE_HEADER_LABEL, " v1 only ");
+        cx += draw_text(&ui->pc, y, cx, x + w - cx, ROLE_HEADER_LABEL, " v1 only ");
     /* A v2 stream that keeps failing: Skaffold's output or the pods' logs stop. */
     for (int i = 0; i < 2 && ui->session.v2 != V2_UNAVAILABLE && !ui->session.stale; i++) {
         if (!ui->session.v2_failures[i])
             continue;
         snprintf(buf, sizeof buf, " %s failing, retrying (%u) ", ui->session.v2_failure[i],
                  ui->session.v2_failures[i]);
-        cx += draw_text(ui, y, cx, x + w - cx, ROLE_CONN_BAD, buf);
+        cx += draw_text(&ui->pc, y, cx, x + w - cx, ROLE_CONN_BAD, buf);
     }
     /* Skaffold's API has no TLS: anything but loopback travels in clear. */
     if (session_addr_is_remote(ui->session.addr))
-        cx += draw_text(ui, y, cx, x + w - cx, ROLE_CONN_BAD, " ! plaintext, not loopback ");
+        cx += draw_text(&ui->pc, y, cx, x + w - cx, ROLE_CONN_BAD, " ! plaintext, not loopback ");
     return cx;
 }
 
 /* An auto trigger: on, off, or ? until the server says (events do not). */
 static int draw_auto(ui_t *ui, int y, int x, int w, const char *name, bool on, bool known)
 {
-    int cx = x + draw_fmt(ui, y, x, w, ROLE_HEADER_LABEL, "%s ", name);
-    return cx + draw_text(ui, y, cx, x + w - cx, on && known ? ROLE_AUTO_ON : ROLE_AUTO_OFF,
+    int cx = x + draw_fmt(&ui->pc, y, x, w, ROLE_HEADER_LABEL, "%s ", name);
+    return cx + draw_text(&ui->pc, y, cx, x + w - cx, on && known ? ROLE_AUTO_ON : ROLE_AUTO_OFF,
                           !known ? "? " : on ? "on " : "off ");
 }
 
@@ -112,7 +112,7 @@ static bool draw_no_skaffold(ui_t *ui, int y, int x, int w)
         return false;
     char port[32];
     port_of(ui->session.addr, port, sizeof port);
-    draw_fmt(ui, y, x, w, ROLE_CONN_BAD, " no Skaffold at %s: start one with `skaffold dev --rpc-port %s` ",
+    draw_fmt(&ui->pc, y, x, w, ROLE_CONN_BAD, " no Skaffold at %s: start one with `skaffold dev --rpc-port %s` ",
              ui->session.addr ? ui->session.addr : "", port);
     return true;
 }
@@ -121,12 +121,12 @@ static int draw_iteration(ui_t *ui, int y, int x, int w)
 {
     const iteration_t *it = model_current_iteration(ui->model);
     if (!it)
-        return x + draw_text(ui, y, x, w, ROLE_HEADER_LABEL, " no iteration yet ");
+        return x + draw_text(&ui->pc, y, x, w, ROLE_HEADER_LABEL, " no iteration yet ");
     status_kind_t k = it->error_id ? STATUS_FAILED : it->span.status;
-    int cx = x + draw_fmt(ui, y, x, w, ROLE_HEADER_LABEL, " iter %d ", it->number);
+    int cx = x + draw_fmt(&ui->pc, y, x, w, ROLE_HEADER_LABEL, " iter %d ", it->number);
     char buf[64];
-    snprintf(buf, sizeof buf, "%s %s ", draw_status_icon(ui, k), status_kind_name(k));
-    return cx + draw_text(ui, y, cx, x + w - cx, k == STATUS_FAILED ? ROLE_CONN_BAD : ROLE_HEADER_VALUE, buf);
+    snprintf(buf, sizeof buf, "%s %s ", draw_status_icon(&ui->pc, k), status_kind_name(k));
+    return cx + draw_text(&ui->pc, y, cx, x + w - cx, k == STATUS_FAILED ? ROLE_CONN_BAD : ROLE_HEADER_VALUE, buf);
 }
 
 /* Iteration, auto triggers, file sync, error count. */
@@ -138,26 +138,26 @@ static void draw_loop_line(ui_t *ui, int y, int x, int w)
     if (draw_no_skaffold(ui, y, x, w))
         return;
     x = draw_iteration(ui, y, x, w);
-    x += draw_text(ui, y, x, end - x, ROLE_HEADER_LABEL, " auto: ");
+    x += draw_text(&ui->pc, y, x, end - x, ROLE_HEADER_LABEL, " auto: ");
     x = draw_auto(ui, y, x, end - x, "build", s.auto_build, s.auto_known);
     x = draw_auto(ui, y, x, end - x, "sync", s.auto_sync, s.auto_known);
     x = draw_auto(ui, y, x, end - x, "deploy", s.auto_deploy, s.auto_known);
     const char *sync = s.file_sync;
-    x += draw_fmt(ui, y, x, end - x, ROLE_HEADER_LABEL, " file sync: ");
-    x += draw_text(ui, y, x, end - x, ROLE_HEADER_VALUE, *sync ? sync : "-");
+    x += draw_fmt(&ui->pc, y, x, end - x, ROLE_HEADER_LABEL, " file sync: ");
+    x += draw_text(&ui->pc, y, x, end - x, ROLE_HEADER_VALUE, *sync ? sync : "-");
     /* Skaffold 2.x's test phase, once tests ran in this session. */
     const char *test = s.test;
     if (status_kind(test) != STATUS_NONE && status_kind(test) != STATUS_NOT_STARTED) {
-        x += draw_fmt(ui, y, x, end - x, ROLE_HEADER_LABEL, " test: ");
-        x += draw_text(ui, y, x, end - x, status_kind(test) == STATUS_FAILED ? ROLE_CONN_BAD : ROLE_HEADER_VALUE, test);
+        x += draw_fmt(&ui->pc, y, x, end - x, ROLE_HEADER_LABEL, " test: ");
+        x += draw_text(&ui->pc, y, x, end - x, status_kind(test) == STATUS_FAILED ? ROLE_CONN_BAD : ROLE_HEADER_VALUE, test);
     }
     const char *term = NULL;
     if (model_terminated(ui->model, &term))
-        x += draw_fmt(ui, y, x + 1, end - x - 1, ROLE_CONN_BAD, " terminated: %s ", term ? term : "") + 1;
+        x += draw_fmt(&ui->pc, y, x + 1, end - x - 1, ROLE_CONN_BAD, " terminated: %s ", term ? term : "") + 1;
     size_t open = model_unresolved_errors(ui->model);
     if (open)
-        draw_fmt(ui, y, x + 2, end - x - 2, ROLE_CONN_BAD, " %s %zu error%s ",
-                 draw_glyph(ui, GLYPH_FAIL), open, open == 1 ? "" : "s");
+        draw_fmt(&ui->pc, y, x + 2, end - x - 2, ROLE_CONN_BAD, " %s %zu error%s ",
+                 draw_glyph(&ui->pc, GLYPH_FAIL), open, open == 1 ? "" : "s");
 }
 
 /* A BuildKit replay: the position, the file, and the build's state. */
@@ -166,16 +166,16 @@ static void draw_bk_replay(ui_t *ui, rect_t r)
     ui_bk_t *b = ui->bk;
     char pos[160];
     bk_replay_describe(ui, pos, sizeof pos);
-    int x = r.x + draw_text(ui, r.y, r.x, r.w, ROLE_REPLAY, pos);
-    x += draw_text(ui, r.y, x + 1, r.x + r.w - x - 1, ROLE_HEADER_LABEL, "BuildKit ") + 1;
-    draw_text(ui, r.y, x, r.x + r.w - x, ROLE_HEADER_VALUE, b->m->ref);
+    int x = r.x + draw_text(&ui->pc, r.y, r.x, r.w, ROLE_REPLAY, pos);
+    x += draw_text(&ui->pc, r.y, x + 1, r.x + r.w - x - 1, ROLE_HEADER_LABEL, "BuildKit ") + 1;
+    draw_text(&ui->pc, r.y, x, r.x + r.w - x, ROLE_HEADER_VALUE, b->m->ref);
     if (r.h < 2)
         return;
     const bk_vertex_t *f = bk_progress_failed(b->m->progress);
     if (f)
-        draw_fmt(ui, r.y + 1, r.x, r.w, ROLE_CONN_BAD, " %s failed: %s ", draw_glyph(ui, GLYPH_FAIL), f->name);
+        draw_fmt(&ui->pc, r.y + 1, r.x, r.w, ROLE_CONN_BAD, " %s failed: %s ", draw_glyph(&ui->pc, GLYPH_FAIL), f->name);
     else
-        draw_text(ui, r.y + 1, r.x, r.w, ROLE_HEADER_LABEL,
+        draw_text(&ui->pc, r.y + 1, r.x, r.w, ROLE_HEADER_LABEL,
                   b->m->status_ended && bk_progress_done(b->m->progress) ? " build finished " : " build running ");
 }
 
@@ -186,13 +186,13 @@ static void draw_bk_live(ui_t *ui, rect_t r, int x)
     char buf[400];
     bool bad = b->m->no_history || b->s->conn == LIVE_RECONNECTING;
     if (b->s->conn == LIVE_RECONNECTING) /* as the Skaffold side: lost, and why */
-        snprintf(buf, sizeof buf, " %s BuildKit reconnecting in %.1fs %s ", draw_glyph(ui, GLYPH_CIRCLE),
+        snprintf(buf, sizeof buf, " %s BuildKit reconnecting in %.1fs %s ", draw_glyph(&ui->pc, GLYPH_CIRCLE),
                  b->s->retry_ms / 1000.0, b->s->addr);
     else if (b->m->no_history)
         snprintf(buf, sizeof buf, " BuildKit < v0.11: no build history, give --ref ");
     else
         snprintf(buf, sizeof buf, " BuildKit %s %s ", b->m->version[0] ? b->m->version : "", b->s->addr);
-    draw_right(ui, r.y, x, r.x + r.w - x, bad ? ROLE_CONN_BAD : ROLE_HEADER_VALUE, buf);
+    draw_right(&ui->pc, r.y, x, r.x + r.w - x, bad ? ROLE_CONN_BAD : ROLE_HEADER_VALUE, buf);
 }
 
 void header_draw(ui_t *ui, rect_t r)
@@ -200,7 +200,7 @@ void header_draw(ui_t *ui, rect_t r)
     if (r.h <= 0)
         return;
     for (int i = 0; i < r.h; i++)
-        draw_fill(ui, r.y + i, r.x, r.w, ROLE_HEADER);
+        draw_fill(&ui->pc, r.y + i, r.x, r.w, ROLE_HEADER);
     if (ui->bk && !ui->bk->s->live) {
         draw_bk_replay(ui, r);
         return;
@@ -216,12 +216,12 @@ void header_draw(ui_t *ui, rect_t r)
     skaffold_version(model_version(ui->model), ver, sizeof ver);
     strbuf_t p;
     sb_init(&p);
-    vm_pipeline(ui->model, &p, draw_glyph(ui, GLYPH_ARROW));
+    vm_pipeline(ui->model, &p, draw_glyph(&ui->pc, GLYPH_ARROW));
     sb_addc(&p, 0);
-    x += draw_text(ui, r.y, x + 1, r.x + r.w - x - 1, ROLE_HEADER_LABEL, "Skaffold ") + 1;
-    x += draw_text(ui, r.y, x, r.x + r.w - x, ROLE_HEADER_VALUE, ver[0] ? ver : "?");
+    x += draw_text(&ui->pc, r.y, x + 1, r.x + r.w - x - 1, ROLE_HEADER_LABEL, "Skaffold ") + 1;
+    x += draw_text(&ui->pc, r.y, x, r.x + r.w - x, ROLE_HEADER_VALUE, ver[0] ? ver : "?");
     if (p.len > 1)
-        draw_fmt(ui, r.y, x + 2, r.x + r.w - x - 2, ROLE_HEADER, "%s", p.data);
+        draw_fmt(&ui->pc, r.y, x + 2, r.x + r.w - x - 2, ROLE_HEADER, "%s", p.data);
     sb_free(&p);
     draw_loop_line(ui, r.y + 1, r.x, r.w);
     if (ui->bk) /* last: the right end of the first row is BuildKit's */

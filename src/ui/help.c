@@ -107,23 +107,23 @@ static void action_line(ui_t *ui, action_t a, bool off, int y, int x, int w)
 {
     char keys[96], why[96];
     keys_for_action(ui->cfg.keys, off ? -1 : ui->focus, a, " ", 3, keys, sizeof keys);
-    draw_text(ui, y, x + 2, 14, off ? ROLE_DIM : ROLE_HINT_KEY, keys[0] ? keys : "-");
-    draw_text(ui, y, x + 17, 20, off ? ROLE_DIM : ROLE_KIND, action_table[a].name);
-    draw_text(ui, y, x + 38, w - 38, off ? ROLE_DIM : ROLE_POPUP,
+    draw_text(&ui->pc, y, x + 2, 14, off ? ROLE_DIM : ROLE_HINT_KEY, keys[0] ? keys : "-");
+    draw_text(&ui->pc, y, x + 17, 20, off ? ROLE_DIM : ROLE_KIND, action_table[a].name);
+    draw_text(&ui->pc, y, x + 38, w - 38, off ? ROLE_DIM : ROLE_POPUP,
               off ? action_off(ui, a, why, sizeof why) : action_table[a].help);
 }
 
 static void help_line(ui_t *ui, const help_row_t *r, int y, int x, int w)
 {
     switch (r->kind) {
-    case ROW_GROUP: draw_text(ui, y, x, w, ROLE_TITLE, action_group_name((action_group_t)r->n)); break;
+    case ROW_GROUP: draw_text(&ui->pc, y, x, w, ROLE_TITLE, action_group_name((action_group_t)r->n)); break;
     case ROW_ACTION: action_line(ui, (action_t)r->n, false, y, x, w); break;
-    case ROW_ELSEWHERE: draw_text(ui, y, x, w, ROLE_TITLE, "Elsewhere (not in this mode or pane)"); break;
+    case ROW_ELSEWHERE: draw_text(&ui->pc, y, x, w, ROLE_TITLE, "Elsewhere (not in this mode or pane)"); break;
     case ROW_OFF: action_line(ui, (action_t)r->n, true, y, x, w); break;
-    case ROW_MOUSE_HEAD: draw_text(ui, y, x, w, ROLE_TITLE, "Mouse"); break;
+    case ROW_MOUSE_HEAD: draw_text(&ui->pc, y, x, w, ROLE_TITLE, "Mouse"); break;
     case ROW_MOUSE:
-        draw_text(ui, y, x + 2, 35, ROLE_HINT_KEY, mouse_help[r->n][0]);
-        draw_text(ui, y, x + 38, w - 38, ROLE_POPUP, mouse_help[r->n][1]);
+        draw_text(&ui->pc, y, x + 2, 35, ROLE_HINT_KEY, mouse_help[r->n][0]);
+        draw_text(&ui->pc, y, x + 38, w - 38, ROLE_POPUP, mouse_help[r->n][1]);
         break;
     case ROW_BLANK: break;
     }
@@ -147,7 +147,7 @@ void help_draw(ui_t *ui)
     int y = (ui->rows - h) / 2, x = (ui->cols - w) / 2;
     char title[160];
     help_title(ui, title, sizeof title);
-    draw_box(ui, y, x, h, w, ROLE_POPUP_BORDER, title);
+    draw_box(&ui->pc, y, x, h, w, ROLE_POPUP_BORDER, title);
     help_row_t rows[HELP_ROWS];
     int n = help_rows(ui, rows), body = h - 2;
     if (ui->popup_top > n - body)

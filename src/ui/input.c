@@ -62,8 +62,8 @@ static int leave_alone(ui_t *ui)
     ui->zoom = false;
     ui->msg[0] = 0;
     ui_layout(ui);
-    if (ui->layout.alone && ui->focus == PANE_LOGS) {
-        ui->focus = ui->focus_back != PANE_LOGS ? ui->focus_back : PANE_ARTIFACTS;
+    if (ui->layout.alone && pane_table[ui->focus].layout->big_only) {
+        ui->focus = ui->focus_back != ui->focus ? ui->focus_back : PANE_ARTIFACTS;
         ui_layout(ui); /* picks a present pane if that one is gone */
     }
     return UI_REDRAW;
@@ -166,13 +166,13 @@ static int prompt_key(ui_t *ui, int key)
     }
     if (ui->prompt_mode == UI_PROMPT_PANE && (key == 27 || key == '\n')) {
         prompt_close(ui, key);
-        return v->ops->prompt ? v->ops->prompt(ui, v, key == 27 ? -1 : 1) : UI_REDRAW;
+        return ui_pane_prompt(ui, v, key == 27 ? PANE_PROMPT_ESC : PANE_PROMPT_ENTER);
     }
     bool filter = ui->prompt_mode == UI_PROMPT_FILTER;
     if (key == 27) {
         prompt_close(ui, key);
         if (filter)
-            view_set_filter(ui, v, ui->prompt_saved);
+            view_set_filter(ui_ctx(ui), v, ui->prompt_saved);
         else
             ui_message(ui, false, "prune cancelled, nothing removed");
         return UI_REDRAW;
@@ -182,7 +182,7 @@ static int prompt_key(ui_t *ui, int key)
         if (!filter)
             return bk_prune_options_done(ui);
         if (ui->prompt[0])
-            ui_message(ui, false, "%zu rows match", view_rows(ui, v));
+            ui_message(ui, false, "%zu rows match", view_rows(ui_ctx(ui), v));
         else
             ui_message(ui, false, "filter cleared");
         return UI_REDRAW;
@@ -198,9 +198,9 @@ static int prompt_key(ui_t *ui, int key)
     else
         return UI_DONE;
     if (filter)
-        view_set_filter(ui, v, ui->prompt);
-    else if (ui->prompt_mode == UI_PROMPT_PANE && v->ops->prompt)
-        return v->ops->prompt(ui, v, 0);
+        view_set_filter(ui_ctx(ui), v, ui->prompt);
+    else if (ui->prompt_mode == UI_PROMPT_PANE)
+        return ui_pane_prompt(ui, v, PANE_PROMPT_EDIT);
     return UI_REDRAW;
 }
 
@@ -250,15 +250,15 @@ static int mouse(ui_t *ui)
     bool own = v->ops->draw_body && v->ops->action;
     if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED) && own) {
         for (int i = 0; i < WHEEL_ROWS; i++)
-            v->ops->action(ui, v, ev.bstate & BUTTON4_PRESSED ? ACT_MOVE_UP : ACT_MOVE_DOWN);
+            ui_pane_action(ui, v, ev.bstate & BUTTON4_PRESSED ? ACT_MOVE_UP : ACT_MOVE_DOWN);
     } else if (ev.bstate & BUTTON4_PRESSED) {
-        view_scroll(ui, v, -WHEEL_ROWS);
+        view_scroll(ui_ctx(ui), v, -WHEEL_ROWS);
     } else if (ev.bstate & (BUTTON5_PRESSED)) {
-        view_scroll(ui, v, WHEEL_ROWS);
+        view_scroll(ui_ctx(ui), v, WHEEL_ROWS);
     } else if (ev.bstate & (BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON1_PRESSED)) {
         ui->focus = p;
         if (!own)
-            view_click(ui, v, ev.y - ui->layout.pane[p].y - 1);
+            view_click(ui_ctx(ui), v, ev.y - ui->layout.pane[p].y - 1);
         if (double_click(ui, &ev)) /* = Enter */
             return input_dispatch(ui, ACT_DETAILS);
     }
@@ -267,17 +267,31 @@ static int mouse(ui_t *ui)
 
 /* ---- dispatch ------------------------------------------------------------- */
 
+/* A pane's own action (view_ops.keys) outside its pane says where it
+ * works; the others are the dev-loop and replay keys. */
+static int elsewhere(ui_t *ui, action_t a)
+{
+    int p = keys_pane_of(a);
+    if (p < 0)
+        return control_action(ui, a);
+    ui_message(ui, false, "%s works in the %s pane", action_name(a), pane_title((pane_id_t)p));
+    return UI_REDRAW;
+}
+
+/* log-jump: the Logs pane shows the lines of another pane's selection. */
+static int log_jump(ui_t *ui)
+{
+    pane_req_t req;
+    pane_req_init(&req);
+    int r = logs_view_jump(ui_ctx(ui), &req);
+    return ui_req_apply(ui, &req, r);
+}
+
 int input_dispatch(ui_t *ui, action_t a)
 {
     view_t *v = &ui->views[ui->focus];
-    view_settle(ui, v);
-    int r = UI_PASS;
-    if (ui->focus == PANE_ARTIFACTS && (a == ACT_DETAILS || a == ACT_LOG_JUMP))
-        r = bk_ui_artifact(ui); /* its BuildKit build, when one exports its image */
-    if (r == UI_PASS && v->ops->action)
-        r = v->ops->action(ui, v, a);
-    if (r == UI_PASS)
-        r = view_action(ui, v, a);
+    view_settle(ui_ctx(ui), v);
+    int r = ui_pane_action(ui, v, a);
     if (r != UI_PASS)
         return r;
     if (action_focus_pane(a) >= 0)
@@ -290,7 +304,7 @@ int input_dispatch(ui_t *ui, action_t a)
             return leave_alone(ui);
         ui->zoom = true;
         return UI_REDRAW;
-    case ACT_LOG_JUMP: return logs_view_jump(ui);
+    case ACT_LOG_JUMP: return log_jump(ui);
     case ACT_HELP: ui->overlay = UI_OVERLAY_HELP; ui->popup_top = 0; return UI_REDRAW;
     case ACT_DETAILS: details_open(ui); return UI_REDRAW;
     case ACT_FILTER: prompt_start(ui); return UI_REDRAW;
@@ -304,22 +318,17 @@ int input_dispatch(ui_t *ui, action_t a)
         ui_message(ui, false, "select a port in the Ports pane to copy its URL");
         return UI_REDRAW;
     case ACT_NONE: return UI_DONE;
-    case ACT_LOG_SOLO: case ACT_LOG_MUTE: case ACT_LOG_CLEAR: case ACT_LOG_SOURCE:
-    case ACT_LOG_LEVEL: case ACT_LOG_REGEX: case ACT_LOG_ONLY: case ACT_LOG_WRAP:
-    case ACT_LOG_TIMES: case ACT_LOG_MARK: case ACT_LOG_COPY: case ACT_LOG_SAVE:
-        ui_message(ui, false, "%s works in the Logs pane", action_name(a));
-        return UI_REDRAW;
     case ACT_PICK_BUILD: case ACT_EXPAND: case ACT_PRUNE: case ACT_SORT_SIZE:
     case ACT_SORT_LAST_USED: case ACT_REFRESH:
         return bk_ui_action(ui, a);
-    default: return control_action(ui, a);
+    default: return elsewhere(ui, a);
     }
 }
 
 int input_key(ui_t *ui, int key)
 {
     key = normalize(key);
-    view_settle(ui, &ui->views[ui->focus]);
+    view_settle(ui_ctx(ui), &ui->views[ui->focus]);
     if (key == (KEYS_FN | KEY_MOUSE))
         return mouse(ui);
     if (key == (KEYS_FN | KEY_RESIZE))
@@ -350,7 +359,7 @@ int input_key(ui_t *ui, int key)
         return UI_REDRAW;
     }
     int before = ui->focus, r = input_dispatch(ui, a);
-    if (ui->focus == PANE_LOGS && before != PANE_LOGS)
+    if (ui->focus != before && pane_table[ui->focus].layout->big_only)
         ui->focus_back = before;
     return r;
 }

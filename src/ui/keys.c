@@ -7,6 +7,7 @@
 #include <wchar.h>
 #include "core/xalloc.h"
 #include "ui/keys.h"
+#include "ui/view.h"
 
 /* The default bindings, in the config syntax (see keys.h). */
 const char keys_default_config[] =
@@ -51,28 +52,11 @@ const char keys_default_config[] =
     "bind generic ] next-iteration\n"
     "bind generic [ prev-iteration\n"
     "bind generic e next-error\n"
-    "bind ports o copy-url\n"
     "bind generic y copy\n"
     "bind generic l pick-build\n"
-    "bind build Enter expand\n"
-    "bind cache P prune\n"
-    "bind cache z sort-size\n"
-    "bind cache u sort-last-used\n"
     "bind generic r refresh\n"
     "bind generic z zoom\n"
-    "bind generic J log-jump\n"
-    "bind logs s log-solo\n"
-    "bind logs m log-mute\n"
-    "bind logs x log-clear\n"
-    "bind logs a log-source\n"
-    "bind logs v log-level\n"
-    "bind logs R log-regex\n"
-    "bind logs & log-only-matches\n"
-    "bind logs w log-wrap\n"
-    "bind logs t log-times\n"
-    "bind logs V log-mark\n"
-    "bind logs y log-copy\n"
-    "bind logs o log-save\n";
+    "bind generic J log-jump\n";
 
 typedef struct binding {
     int key;
@@ -183,6 +167,26 @@ int keys_scope(const char *name)
     if (!strcmp(name, "generic"))
         return KEYS_SCOPE_GENERIC;
     return pane_by_name(name);
+}
+
+void keys_bind_panes(keymap_t *km)
+{
+    char err[128];
+    for (int p = 0; p < PANE__COUNT; p++)
+        for (const pane_key_t *k = pane_table[p].ops->keys; k && k->key; k++)
+            if (keys_bind(km, pane_name((pane_id_t)p), k->key, action_name(k->action), err,
+                          sizeof err))
+                fprintf(stderr, "skview: the %s pane's binding %s: %s\n", pane_name((pane_id_t)p),
+                        k->key, err);
+}
+
+int keys_pane_of(action_t a)
+{
+    for (int p = 0; p < PANE__COUNT; p++)
+        for (const pane_key_t *k = pane_table[p].ops->keys; k && k->key; k++)
+            if (k->action == a)
+                return p;
+    return -1;
 }
 
 /* Sets or replaces the binding of key in scope s. */

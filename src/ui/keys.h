@@ -2,7 +2,8 @@
  *
  * Keys are data: the default bindings are a text in the config syntax
  * (keys_default_config), parsed by the same parser as the user's config, so
- * the help overlay and the bindings never drift. A binding is
+ * the help overlay and the bindings never drift; a pane's own defaults are
+ * declared beside it (view_ops.keys) and bound in its scope after them. A binding is
  *     bind <scope> <key> <action>
  * where scope is "generic" or a pane name (pane bindings win over generic
  * ones), key a name from keys_parse() and action a name from actions.h ("none"
@@ -36,6 +37,11 @@ const char *keys_name(int key, char *buf, size_t len);
 /* Scope from its name: 0..PANE__COUNT-1, KEYS_SCOPE_GENERIC, or -1. */
 int keys_scope(const char *name);
 
+/* Binds every pane's own default keys (view_ops.keys) in its scope. */
+void keys_bind_panes(keymap_t *km);
+/* The pane whose own default bindings hold action a (the Logs pane for
+ * log-solo), or -1. */
+int keys_pane_of(action_t a);
 /* Applies one `bind` line's arguments; returns 0 or -1 with err filled. */
 int keys_bind(keymap_t *km, const char *scope, const char *key, const char *action, char *err,
               size_t errlen);

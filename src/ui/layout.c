@@ -3,10 +3,10 @@
 #include "ui/layout.h"
 
 #define TWO_COLUMN_MIN_COLS 140
-/* The Logs pane joins the default layout from this size on; below, it is
- * shown (alone) when focused. */
-#define LOGS_MIN_COLS 160
-#define LOGS_MIN_ROWS 48
+/* A big_only pane (Logs) joins the default layout from this size on;
+ * below, it is shown (alone) when focused. */
+#define BIG_MIN_COLS 160
+#define BIG_MIN_ROWS 48
 
 #define ANY_COLUMN -1
 
@@ -22,10 +22,10 @@ static stack_list_t stack_list(pane_group_t g, int col)
     stack_list_t l = {.n = 0};
     for (int p = 0; p < PANE__COUNT; p++) {
         const pane_info_t *pi = &pane_table[p];
-        if (pi->group != g || (col != ANY_COLUMN && (int)pi->column != col))
+        if (pi->group != g || (col != ANY_COLUMN && (int)pi->layout->column != col))
             continue;
         int i = l.n++;
-        for (; i > 0 && pane_table[l.p[i - 1]].rank > pi->rank; i--)
+        for (; i > 0 && pane_table[l.p[i - 1]].layout->rank > pi->layout->rank; i--)
             l.p[i] = l.p[i - 1];
         l.p[i] = (pane_id_t)p;
     }
@@ -36,8 +36,16 @@ static stack_list_t stack_list(pane_group_t g, int col)
  * lines, build steps); the others show a state of a few rows. */
 static bool is_history(pane_id_t p)
 {
-    return p == PANE_ERRORS || p == PANE_EVENTS || p == PANE_TIMELINE || p == PANE_LOGS ||
-           p == PANE_BUILD;
+    return pane_table[p].layout->history;
+}
+
+/* The pane stacked only on a big screen (Logs), or -1. */
+static int big_pane(void)
+{
+    for (int p = 0; p < PANE__COUNT; p++)
+        if (pane_table[p].layout->big_only)
+            return p;
+    return -1;
 }
 
 /* Hands out body rows one at a time, round after round, to the panes of
@@ -133,14 +141,16 @@ static void both_groups(const layout_in_t *in, layout_t *out, stack_list_t sk_co
         stack(in, out, sk_col, top, 0, h, in->cols);
 }
 
-/* The right column with the Logs pane under the others: they get what they
- * want up to half the column, Logs the rest. */
-static void right_with_logs(const layout_in_t *in, layout_t *out, int y, int x, int h, int w)
+/* The big pane's column with it under the others: they get what they want
+ * up to half the column, the big pane the rest. */
+static void column_with_big(const layout_in_t *in, layout_t *out, int big, int y, int x, int h,
+                            int w)
 {
-    stack_list_t col = stack_list(PANE_GROUP_SKAFFOLD, PANE_COLUMN_RIGHT), others = {.n = 0};
+    stack_list_t col = stack_list(PANE_GROUP_SKAFFOLD, (int)pane_table[big].layout->column),
+                 others = {.n = 0};
     int need = 0;
     for (int i = 0; i < col.n; i++) {
-        if (col.p[i] == PANE_LOGS || !in->present[col.p[i]])
+        if ((int)col.p[i] == big || !in->present[col.p[i]])
             continue;
         others.p[others.n++] = col.p[i];
         need += 1 + (int)(in->want[col.p[i]] < (size_t)h ? in->want[col.p[i]] : (size_t)h);
@@ -149,15 +159,30 @@ static void right_with_logs(const layout_in_t *in, layout_t *out, int y, int x, 
     if (others.n == 0)
         top_h = 0;
     stack(in, out, others, y, x, top_h, w);
-    out->pane[PANE_LOGS] = (rect_t){y + top_h, x, h - top_h, w};
+    out->pane[big] = (rect_t){y + top_h, x, h - top_h, w};
 }
 
-/* One pane alone in the content area (zoom, or Logs focused on a small
- * terminal). */
+/* One pane alone in the content area (zoom, or the big pane focused on a
+ * small terminal). */
 static void alone(layout_t *out, int p, int top, int h, int cols)
 {
     out->pane[p] = (rect_t){top, 0, h, cols};
     out->alone = true;
+}
+
+/* Skaffold's panes in their two columns; big (or -1) under the others of
+ * its column. */
+static void two_columns(const layout_in_t *in, layout_t *out, int big, int top, int h)
+{
+    int lw = in->cols * 9 / 20;
+    for (int c = PANE_COLUMN_LEFT; c <= PANE_COLUMN_RIGHT; c++) {
+        int x = c == PANE_COLUMN_LEFT ? 0 : lw + 1, w = c == PANE_COLUMN_LEFT ? lw : in->cols - lw - 1;
+        if (big >= 0 && (int)pane_table[big].layout->column == c)
+            column_with_big(in, out, big, top, x, h, w);
+        else
+            stack(in, out, stack_list(PANE_GROUP_SKAFFOLD, c), top, x, h, w);
+    }
+    out->split_x = lw;
 }
 
 void layout_compute(const layout_in_t *in_all, layout_t *out)
@@ -179,33 +204,27 @@ void layout_compute(const layout_in_t *in_all, layout_t *out)
         alone(out, in->focus, top, h, in->cols);
         return;
     }
-    bool logs = in->present[PANE_LOGS];
-    in->present[PANE_LOGS] = false; /* stacked only in right_with_logs */
+    int big = big_pane();
+    bool big_here = big >= 0 && in->present[big];
+    if (big >= 0)
+        in->present[big] = false; /* stacked only in column_with_big */
     stack_list_t sk_col = stack_list(PANE_GROUP_SKAFFOLD, ANY_COLUMN),
                  bk_col = stack_list(PANE_GROUP_BUILDKIT, ANY_COLUMN);
-    bool bk = any_present(in, bk_col), sk = any_present(in, sk_col) || logs;
-    bool logs_in = logs && !bk && in->cols >= LOGS_MIN_COLS && in->rows >= LOGS_MIN_ROWS;
-    if (logs && !logs_in && in->focus == PANE_LOGS) {
-        alone(out, PANE_LOGS, top, h, in->cols);
+    bool bk = any_present(in, bk_col), sk = any_present(in, sk_col) || big_here;
+    bool big_in = big_here && !bk && in->cols >= BIG_MIN_COLS && in->rows >= BIG_MIN_ROWS;
+    if (big_here && !big_in && in->focus == big) {
+        alone(out, big, top, h, in->cols);
         return;
     }
     out->two_columns = in->cols >= TWO_COLUMN_MIN_COLS && !(bk && !sk);
-    if (bk && !sk) {
+    if (bk && !sk)
         stack(in, out, bk_col, top, 0, h, in->cols);
-    } else if (bk) {
+    else if (bk)
         both_groups(in, out, sk_col, bk_col, top, h);
-    } else if (out->two_columns) {
-        int lw = in->cols * 9 / 20;
-        stack(in, out, stack_list(PANE_GROUP_SKAFFOLD, PANE_COLUMN_LEFT), top, 0, h, lw);
-        if (logs_in)
-            right_with_logs(in, out, top, lw + 1, h, in->cols - lw - 1);
-        else
-            stack(in, out, stack_list(PANE_GROUP_SKAFFOLD, PANE_COLUMN_RIGHT), top, lw + 1, h,
-                  in->cols - lw - 1);
-        out->split_x = lw;
-    } else {
+    else if (out->two_columns)
+        two_columns(in, out, big_in ? big : -1, top, h);
+    else
         stack(in, out, sk_col, top, 0, h, in->cols);
-    }
 }
 
 int layout_hit(const layout_t *l, int y, int x)

@@ -4,8 +4,8 @@
  * Rules: the header takes 2 rows (1 below 16 rows), the status line the last
  * row. At 140 columns and more the panes form two columns (Artifacts,
  * Resources, Ports, Debugging, Timeline | Errors, Events); below, one stack.
- * Which pane goes in which column and in what order is the registry's
- * (panes.h: group, column, rank).
+ * Which pane goes in which column and in what order is the pane's own wish
+ * (view_ops.layout: column, rank; its group is its panes.h line).
  * Every shown pane has a title row and a body row; then the focused pane
  * gets what it wants up to half the body rows, the state panes (Artifacts,
  * Resources, Ports, Debugging, Cache, Workers) what they want, then the
@@ -20,10 +20,10 @@
  * the group of the focused pane fills the screen, so each keeps the rows
  * it needs at 80x24. Either group alone is laid out as a stack.
  *
- * The Logs pane: at 160x48 and more (without BuildKit's panes) it takes the
- * right column under Errors and Events, which get what they want up to half
- * of it; on a smaller screen it is not stacked, and shows alone in the
- * content area while focused. With zoom, the focused pane alone takes the
+ * The big_only pane (Logs): at 160x48 and more (without BuildKit's panes) it
+ * takes its column (the right one) under the others there (Errors and
+ * Events), which get what they want up to half of it; on a smaller screen
+ * it is not stacked, and shows alone in the content area while focused. With zoom, the focused pane alone takes the
  * content area (the full-screen view). */
 #ifndef SKVIEW_UI_LAYOUT_H
 #define SKVIEW_UI_LAYOUT_H

@@ -10,11 +10,10 @@
 #include "core/sgr.h"
 #include "core/textsafe.h"
 #include "skaffold/viewmodel.h"
-#include "ui/app.h"
 #include "ui/draw.h"
 #include "ui/logs_priv.h"
 #include "ui/logs_view.h"
-#include "ui/osc52.h"
+#include "ui/view.h"
 
 
 static const char *const source_names[] = {"all", "Skaffold", "application"};
@@ -57,18 +56,18 @@ static void describe_keys(strbuf_t *sb, const char *what, const log_key_t *k, si
 }
 
 /* The title's summary: "shown/total, N dropped" and what filters. */
-void lv_describe(const ui_t *ui, view_t *v, char *buf, size_t len)
+void lv_describe(const pane_ctx_t *pc, view_t *v, char *buf, size_t len)
 {
-    lv_priv_t *p = lv_priv(ui, v);
-    const logs_t *l = model_logs(ui->model);
-    lv_sync(ui, v);
+    lv_priv_t *p = lv_priv(pc, v);
+    const logs_t *l = model_logs(pc->model);
+    lv_sync(pc, v);
     strbuf_t sb;
     sb_init(&sb);
     sb_printf(&sb, "%zu/%zu", logs_index_count(&p->idx), logs_count(l));
     if (logs_dropped(l))
         sb_printf(&sb, ", %llu dropped", (unsigned long long)logs_dropped(l));
-    if (lv_below(ui, v))
-        sb_printf(&sb, ", %zu below", lv_below(ui, v));
+    if (lv_below(pc, v))
+        sb_printf(&sb, ", %zu below", lv_below(pc, v));
     if (source_of(&p->f))
         sb_printf(&sb, " %s only", source_names[source_of(&p->f)]);
     if (level_at(&p->f))
@@ -100,27 +99,27 @@ const char *lv_spent(const lv_priv_t *p)
 
 /* After the / text matched over the lines: says so when the regular
  * expression was given up (core/bre.h's limits); the title keeps saying it. */
-static void tell_spent(ui_t *ui, view_t *v)
+static void tell_spent(const pane_ctx_t *pc, pane_req_t *req, view_t *v)
 {
-    lv_priv_t *p = lv_priv(ui, v);
-    lv_sync(ui, v);
+    lv_priv_t *p = lv_priv(pc, v);
+    lv_sync(pc, v);
     if (lv_spent(p))
-        ui_message(ui, true, "regular expression given up: %s; it matches nothing", lv_spent(p));
+        pane_say(req, true, "regular expression given up: %s; it matches nothing", lv_spent(p));
 }
 
 /* Sets the / text on hl, and on f when only matching lines show. 0, or -1
  * with the error in the status line (the filters unchanged). */
-static int apply_text(ui_t *ui, lv_priv_t *p, const char *text)
+static int apply_text(const pane_ctx_t *pc, pane_req_t *req, lv_priv_t *p, const char *text)
 {
     char err[256], copy[sizeof p->text];
     if (text && strlen(text) >= sizeof copy) {
-        ui_message(ui, true, "the / text is longer than %zu bytes", sizeof copy - 1);
+        pane_say(req, true, "the / text is longer than %zu bytes", sizeof copy - 1);
         return -1;
     }
     snprintf(copy, sizeof copy, "%s", text ? text : ""); /* text may be p->text */
     const char *t = *copy ? copy : NULL;
     if (log_filter_set_text(&p->hl, t, p->regex, err, sizeof err)) {
-        ui_message(ui, true, "regular expression: %s", err);
+        pane_say(req, true, "regular expression: %s", err);
         return -1;
     }
     log_filter_set_text(&p->f, p->only ? t : NULL, p->regex, err, sizeof err);
@@ -151,33 +150,33 @@ static bool line_key(const log_line_t *line, log_key_kind_t *kind, const char **
     return *value && **value;
 }
 
-static int solo_mute(ui_t *ui, view_t *v, bool solo)
+static int solo_mute(const pane_ctx_t *pc, pane_req_t *req, view_t *v, bool solo)
 {
-    lv_priv_t *p = lv_priv(ui, v);
-    uint64_t seq = lv_cursor(ui, v);
-    const log_line_t *line = logs_get(model_logs(ui->model), seq);
+    lv_priv_t *p = lv_priv(pc, v);
+    uint64_t seq = lv_cursor(pc, v);
+    const log_line_t *line = logs_get(model_logs(pc->model), seq);
     log_key_kind_t kind;
     const char *value;
     char key[512];
     if (!line_key(line, &kind, &value, key, sizeof key)) {
-        ui_message(ui, true, "no line selected");
+        pane_say(req, true, "no line selected");
         return UI_REDRAW;
     }
     char val[256];
     strbuf_t safe;
     sb_init(&safe);
-    textsafe(&safe, value, strlen(value), 60, ui_text_flags(ui));
+    textsafe(&safe, value, strlen(value), 60, pane_text_flags(pc));
     snprintf(val, sizeof val, "%.*s", (int)safe.len, safe.data ? safe.data : "");
     sb_free(&safe);
     size_t before = solo ? p->f.n_solo : p->f.n_mute;
     int rc = solo ? log_filter_solo(&p->f, kind, value) : log_filter_mute(&p->f, kind, value);
     if (rc < 0) {
-        ui_message(ui, true, "at most %d %s keys: x clears them", LOG_FILTER_MAX_KEYS,
+        pane_say(req, true, "at most %d %s keys: x clears them", LOG_FILTER_MAX_KEYS,
                    solo ? "solo" : "mute");
         return UI_REDRAW;
     }
     size_t after = solo ? p->f.n_solo : p->f.n_mute;
-    ui_message(ui, false, "%s%s %s%s", after < before ? "un" : "", solo ? "solo" : "mute",
+    pane_say(req, false, "%s%s %s%s", after < before ? "un" : "", solo ? "solo" : "mute",
                key_kind_name(kind), val);
     lv_filter_changed(p);
     if (!solo)
@@ -195,40 +194,40 @@ static void clear_filters(lv_priv_t *p)
     lv_filter_changed(p);
 }
 
-static int cycle_source(ui_t *ui, lv_priv_t *p)
+static int cycle_source(const pane_ctx_t *pc, pane_req_t *req, lv_priv_t *p)
 {
     int s = (source_of(&p->f) + 1) % 3;
     p->f.sources = s == 1 ? 1u << LOG_SKAFFOLD : s == 2 ? 1u << LOG_APP : 0;
     lv_filter_changed(p);
-    ui_message(ui, false, "lines from: %s", source_names[s]);
+    pane_say(req, false, "lines from: %s", source_names[s]);
     return UI_REDRAW;
 }
 
-static int cycle_level(ui_t *ui, lv_priv_t *p)
+static int cycle_level(const pane_ctx_t *pc, pane_req_t *req, lv_priv_t *p)
 {
     size_t i = (level_at(&p->f) + 1) % N_LEVELS;
     p->f.min_level = levels[i];
     lv_filter_changed(p);
-    ui_message(ui, false, "Skaffold lines from level: %s", level_names[i]);
+    pane_say(req, false, "Skaffold lines from level: %s", level_names[i]);
     return UI_REDRAW;
 }
 
 /* ---- search ------------------------------------------------------------------ */
 
-static int next_match(ui_t *ui, view_t *v, int dir)
+static int next_match(const pane_ctx_t *pc, pane_req_t *req, view_t *v, int dir)
 {
-    lv_priv_t *p = lv_priv(ui, v);
-    const logs_t *l = model_logs(ui->model);
+    lv_priv_t *p = lv_priv(pc, v);
+    const logs_t *l = model_logs(pc->model);
     size_t n = logs_index_count(&p->idx);
     if (!p->text[0]) {
-        ui_message(ui, false, "no search text: press / to give one");
+        pane_say(req, false, "no search text: press / to give one");
         return UI_REDRAW;
     }
     if (n == 0) {
-        ui_message(ui, true, "no line");
+        pane_say(req, true, "no line");
         return UI_REDRAW;
     }
-    size_t at = logs_index_lower(&p->idx, lv_cursor(ui, v));
+    size_t at = logs_index_lower(&p->idx, lv_cursor(pc, v));
     log_filter_pass(&p->hl, BRE_BUDGET_MS);
     for (size_t k = 1; k <= n; k++) {
         size_t i = dir > 0 ? (at + k) % n : (at + n - k % n) % n;
@@ -237,80 +236,81 @@ static int next_match(ui_t *ui, view_t *v, int dir)
             lv_goto(v, logs_index_at(&p->idx, i));
             bool wrapped = dir > 0 ? i <= at : i >= at;
             if (wrapped)
-                ui_message(ui, false, "search wrapped");
+                pane_say(req, false, "search wrapped");
             return UI_REDRAW;
         }
     }
-    ui_message(ui, true, "no line matches '%s'", p->text);
-    tell_spent(ui, v);
+    pane_say(req, true, "no line matches '%s'", p->text);
+    tell_spent(pc, req, v);
     return UI_REDRAW;
 }
 
-static int start_prompt(ui_t *ui, lv_priv_t *p, lv_prompt_t kind)
+static int start_prompt(pane_req_t *req, lv_priv_t *p, lv_prompt_t kind)
 {
     p->prompt = kind;
-    ui_prompt_open(ui, UI_PROMPT_PANE, kind == LV_PROMPT_SEARCH);
     if (kind == LV_PROMPT_SEARCH) {
+        char label[64];
         snprintf(p->saved_text, sizeof p->saved_text, "%s", p->text);
-        snprintf(ui->prompt, sizeof ui->prompt, "%s", p->text);
-        snprintf(ui->prompt_label, sizeof ui->prompt_label, "%s%s ",
-                 p->only ? "filter" : "find", p->regex ? " (regex) /" : " /");
+        snprintf(label, sizeof label, "%s%s ", p->only ? "filter" : "find",
+                 p->regex ? " (regex) /" : " /");
+        pane_prompt(req, true, label, p->text);
     } else {
-        snprintf(ui->prompt, sizeof ui->prompt, "skview-logs.txt");
-        snprintf(ui->prompt_label, sizeof ui->prompt_label, "save the shown lines to: ");
+        pane_prompt(req, false, "save the shown lines to: ", "skview-logs.txt");
     }
     return UI_REDRAW;
 }
 
-static int save_lines(ui_t *ui, view_t *v, const char *path);
+static int save_lines(const pane_ctx_t *pc, pane_req_t *req, view_t *v, const char *path);
 
-/* The answer to "overwrite?": the path is still the prompt's text. */
-static int overwrite_answer(ui_t *ui, bool yes)
-{
-    if (yes)
-        return save_lines(ui, &ui->views[PANE_LOGS], ui->prompt);
-    ui_message(ui, false, "not saved: '%s' is left as it was", ui->prompt);
-    return UI_REDRAW;
-}
-
-/* o never overwrites a file without asking. */
-static int save_asking(ui_t *ui, view_t *v, const char *path)
+/* o never overwrites a file without asking (the answer comes back as
+ * PANE_PROMPT_YES or _NO, the path still the prompt's text). */
+static int save_asking(const pane_ctx_t *pc, pane_req_t *req, view_t *v, const char *path)
 {
     struct stat st;
     if (!*path || stat(path, &st) != 0)
-        return save_lines(ui, v, path);
-    char q[sizeof ui->prompt_label];
+        return save_lines(pc, req, v, path);
+    char q[sizeof req->prompt_label];
     snprintf(q, sizeof q, "'%.*s' exists: overwrite it? ", (int)(sizeof q - 40), path);
-    ui_ask(ui, q, overwrite_answer);
+    pane_ask(req, q);
     return UI_REDRAW;
 }
 
-int lv_prompt(ui_t *ui, view_t *v, int done)
+static int save_prompt(const pane_ctx_t *pc, view_t *v, pane_prompt_ev_t ev, const char *text,
+                       pane_req_t *req)
 {
-    lv_priv_t *p = lv_priv(ui, v);
-    if (p->prompt == LV_PROMPT_SAVE) {
-        if (done > 0)
-            return save_asking(ui, v, ui->prompt);
-        if (done < 0)
-            ui_message(ui, false, "not saved");
+    switch (ev) {
+    case PANE_PROMPT_ENTER: return save_asking(pc, req, v, text);
+    case PANE_PROMPT_YES: return save_lines(pc, req, v, text);
+    case PANE_PROMPT_NO: pane_say(req, false, "not saved: '%s' is left as it was", text); break;
+    case PANE_PROMPT_ESC: pane_say(req, false, "not saved"); break;
+    default: break;
+    }
+    return UI_REDRAW;
+}
+
+int lv_prompt(const pane_ctx_t *pc, view_t *v, pane_prompt_ev_t ev, const char *text,
+              pane_req_t *req)
+{
+    lv_priv_t *p = lv_priv(pc, v);
+    if (p->prompt == LV_PROMPT_SAVE)
+        return save_prompt(pc, v, ev, text, req);
+    if (ev == PANE_PROMPT_ESC) {
+        apply_text(pc, req, p, p->saved_text);
         return UI_REDRAW;
     }
-    if (done < 0) {
-        apply_text(ui, p, p->saved_text);
+    bool enter = ev == PANE_PROMPT_ENTER;
+    int bad = apply_text(pc, req, p, text);
+    if (bad && enter) { /* an invalid regex: the prompt stays, to fix it */
+        req->keep_prompt = true;
         return UI_REDRAW;
     }
-    int bad = apply_text(ui, p, ui->prompt);
-    if (bad && done > 0) { /* an invalid regex: the prompt stays, to fix it */
-        ui->prompting = ui->prompt_history = true;
-        return UI_REDRAW;
+    if (!bad && !enter)
+        req->msg_clear = true;
+    if (!bad && enter && p->text[0]) {
+        lv_sync(pc, v);
+        pane_say(req, false, "%zu line%s shown", logs_index_count(&p->idx), logs_index_count(&p->idx) == 1 ? "" : "s");
     }
-    if (!bad && done == 0)
-        ui->msg[0] = 0;
-    if (!bad && done > 0 && p->text[0]) {
-        lv_sync(ui, v);
-        ui_message(ui, false, "%zu line%s shown", logs_index_count(&p->idx), logs_index_count(&p->idx) == 1 ? "" : "s");
-    }
-    tell_spent(ui, v);
+    tell_spent(pc, req, v);
     return UI_REDRAW;
 }
 
@@ -318,11 +318,11 @@ int lv_prompt(ui_t *ui, view_t *v, int done)
 
 /* The selection (mark to cursor, or the cursor's line) as plain lines:
  * no escape sequence, controls made visible. Returns the line count. */
-static size_t selection_text(ui_t *ui, view_t *v, strbuf_t *out)
+static size_t selection_text(const pane_ctx_t *pc, view_t *v, strbuf_t *out)
 {
-    lv_priv_t *p = lv_priv(ui, v);
-    const logs_t *l = model_logs(ui->model);
-    uint64_t cur = lv_cursor(ui, v), lo = cur, hi = cur;
+    lv_priv_t *p = lv_priv(pc, v);
+    const logs_t *l = model_logs(pc->model);
+    uint64_t cur = lv_cursor(pc, v), lo = cur, hi = cur;
     if (p->mark)
         lo = p->mark < cur ? p->mark : cur, hi = p->mark < cur ? cur : p->mark;
     strbuf_t plain;
@@ -343,38 +343,38 @@ static size_t selection_text(ui_t *ui, view_t *v, strbuf_t *out)
     return n;
 }
 
-static int copy_selection(ui_t *ui, view_t *v)
+static int copy_selection(const pane_ctx_t *pc, pane_req_t *req, view_t *v)
 {
     strbuf_t text;
     sb_init(&text);
-    size_t n = selection_text(ui, v, &text);
+    size_t n = selection_text(pc, v, &text);
     if (n == 0) {
-        ui_message(ui, true, "no line selected");
-    } else if (text.len > OSC52_MAX) {
-        ui_message(ui, true, "%zu lines are %zu bytes: too many for OSC 52 (up to %d); save them "
-                   "with o", n, text.len, OSC52_MAX);
+        pane_say(req, true, "no line selected");
+    } else if (text.len > PANE_COPY_MAX) {
+        pane_say(req, true, "%zu lines are %zu bytes: too many for OSC 52 (up to %d); save them "
+                   "with o", n, text.len, PANE_COPY_MAX);
     } else {
-        osc52_copy(ui, text.data, text.len);
-        ui_message(ui, false, "copied %zu line%s (OSC 52)", n, n == 1 ? "" : "s");
-        lv_priv(ui, v)->mark = 0;
+        pane_copy(req, text.data, text.len);
+        pane_say(req, false, "copied %zu line%s (OSC 52)", n, n == 1 ? "" : "s");
+        lv_priv(pc, v)->mark = 0;
     }
     sb_free(&text);
     return UI_REDRAW;
 }
 
-static int save_lines(ui_t *ui, view_t *v, const char *path)
+static int save_lines(const pane_ctx_t *pc, pane_req_t *req, view_t *v, const char *path)
 {
-    lv_priv_t *p = lv_priv(ui, v);
-    const logs_t *l = model_logs(ui->model);
-    lv_sync(ui, v);
+    lv_priv_t *p = lv_priv(pc, v);
+    const logs_t *l = model_logs(pc->model);
+    lv_sync(pc, v);
     if (strlen(path) >= PATH_MAX) {
-        ui_message(ui, true, "not saved: the path is %zu bytes, longer than PATH_MAX (%d)",
+        pane_say(req, true, "not saved: the path is %zu bytes, longer than PATH_MAX (%d)",
                    strlen(path), PATH_MAX - 1);
         return UI_REDRAW;
     }
     FILE *f = *path ? fopen(path, "w") : NULL;
     if (!f) {
-        ui_message(ui, true, "cannot save to '%s': %s", path, *path ? strerror(errno) : "no path");
+        pane_say(req, true, "cannot save to '%s': %s", path, *path ? strerror(errno) : "no path");
         return UI_REDRAW;
     }
     strbuf_t sb;
@@ -395,80 +395,77 @@ static int save_lines(ui_t *ui, view_t *v, const char *path)
     bool ok = !ferror(f);
     ok = fclose(f) == 0 && ok;
     if (ok)
-        ui_message(ui, false, "saved %zu line%s to %s", n, n == 1 ? "" : "s", path);
+        pane_say(req, false, "saved %zu line%s to %s", n, n == 1 ? "" : "s", path);
     else
-        ui_message(ui, true, "cannot save to '%s': %s", path, strerror(errno));
+        pane_say(req, true, "cannot save to '%s': %s", path, strerror(errno));
     return UI_REDRAW;
 }
 
 /* ---- the action switch ------------------------------------------------------ */
 
-static int toggle(ui_t *ui, bool *flag, const char *what)
+static int toggle(const pane_ctx_t *pc, pane_req_t *req, bool *flag, const char *what)
 {
     *flag = !*flag;
-    ui_message(ui, false, "%s %s", what, *flag ? "on" : "off");
+    pane_say(req, false, "%s %s", what, *flag ? "on" : "off");
     return UI_REDRAW;
 }
 
-static int mark(ui_t *ui, view_t *v)
+static int mark(const pane_ctx_t *pc, pane_req_t *req, view_t *v)
 {
-    lv_priv_t *p = lv_priv(ui, v);
+    lv_priv_t *p = lv_priv(pc, v);
     if (p->mark) {
         p->mark = 0;
-        ui_message(ui, false, "selection dropped");
+        pane_say(req, false, "selection dropped");
         return UI_REDRAW;
     }
-    p->mark = lv_cursor(ui, v);
+    p->mark = lv_cursor(pc, v);
     lv_goto(v, p->mark);
     p->mark = p->cur;
-    ui_message(ui, false, "selection started: move, then y copies");
+    pane_say(req, false, "selection started: move, then y copies");
     return UI_REDRAW;
 }
 
-static int details(ui_t *ui, view_t *v)
+static int details(pane_req_t *req)
 {
-    sb_reset(&ui->popup);
-    ui->popup_title[0] = 0;
-    v->ops->details(ui, v, 0, &ui->popup, ui->popup_title, sizeof ui->popup_title);
-    ui->popup_top = 0;
-    ui->overlay = UI_OVERLAY_DETAILS;
+    req->details = true;
+    req->details_row = 0;
     return UI_REDRAW;
 }
 
-int lv_action(ui_t *ui, view_t *v, action_t a)
+int lv_action(const pane_ctx_t *pc, view_t *v, action_t a, pane_req_t *req)
 {
-    lv_priv_t *p = lv_priv(ui, v);
-    lv_sync(ui, v);
+    lv_priv_t *p = lv_priv(pc, v);
+    lv_sync(pc, v);
     switch (a) {
-    case ACT_FILTER: return start_prompt(ui, p, LV_PROMPT_SEARCH);
-    case ACT_LOG_SAVE: return start_prompt(ui, p, LV_PROMPT_SAVE);
-    case ACT_NEXT_MATCH: return next_match(ui, v, 1);
-    case ACT_PREV_MATCH: return next_match(ui, v, -1);
-    case ACT_LOG_SOLO: return solo_mute(ui, v, true);
-    case ACT_LOG_MUTE: return solo_mute(ui, v, false);
-    case ACT_LOG_SOURCE: return cycle_source(ui, p);
-    case ACT_LOG_LEVEL: return cycle_level(ui, p);
+    case ACT_FILTER: return start_prompt(req, p, LV_PROMPT_SEARCH);
+    case ACT_LOG_SAVE: return start_prompt(req, p, LV_PROMPT_SAVE);
+    case ACT_NEXT_MATCH: return next_match(pc, req, v, 1);
+    case ACT_PREV_MATCH: return next_match(pc, req, v, -1);
+    case ACT_LOG_SOLO: return solo_mute(pc, req, v, true);
+    case ACT_LOG_MUTE: return solo_mute(pc, req, v, false);
+    case ACT_LOG_SOURCE: return cycle_source(pc, req, p);
+    case ACT_LOG_LEVEL: return cycle_level(pc, req, p);
     case ACT_LOG_CLEAR:
         clear_filters(p);
-        ui_message(ui, false, "log filters cleared");
+        pane_say(req, false, "log filters cleared");
         return UI_REDRAW;
     case ACT_LOG_REGEX:
         p->regex = !p->regex;
-        apply_text(ui, p, p->text);
-        ui_message(ui, false, "the / text is %s", p->regex ? "a regular expression" : "plain text");
+        apply_text(pc, req, p, p->text);
+        pane_say(req, false, "the / text is %s", p->regex ? "a regular expression" : "plain text");
         return UI_REDRAW;
     case ACT_LOG_ONLY:
         p->only = !p->only;
-        apply_text(ui, p, p->text);
-        ui_message(ui, false, "%s", p->only ? "only lines matching the / text" : "every line, matches marked (n/N)");
+        apply_text(pc, req, p, p->text);
+        pane_say(req, false, "%s", p->only ? "only lines matching the / text" : "every line, matches marked (n/N)");
         return UI_REDRAW;
-    case ACT_LOG_WRAP: return toggle(ui, &p->wrap, "wrap");
-    case ACT_LOG_TIMES: return toggle(ui, &p->times, "timestamps");
-    case ACT_LOG_MARK: return mark(ui, v);
-    case ACT_LOG_COPY: return copy_selection(ui, v);
-    case ACT_DETAILS: return details(ui, v);
+    case ACT_LOG_WRAP: return toggle(pc, req, &p->wrap, "wrap");
+    case ACT_LOG_TIMES: return toggle(pc, req, &p->times, "timestamps");
+    case ACT_LOG_MARK: return mark(pc, req, v);
+    case ACT_LOG_COPY: return copy_selection(pc, req, v);
+    case ACT_DETAILS: return details(req);
     case ACT_LOG_JUMP:
-        ui_message(ui, false, "J jumps here from Artifacts, Resources, Errors or Timeline");
+        pane_say(req, false, "J jumps here from Artifacts, Resources, Errors or Timeline");
         return UI_REDRAW;
     default: return UI_PASS;
     }

@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 #include "skaffold/viewmodel.h"
-#include "ui/app.h"
 #include "ui/logs_priv.h"
 #include "ui/logs_view.h"
+#include "ui/view.h"
 
 typedef struct jump {
     log_filter_t f;
@@ -32,34 +32,34 @@ static const char *phase_task(phase_t ph)
 }
 
 /* The selected row of pane id, or false when it has none. */
-static bool selected_row(ui_t *ui, pane_id_t id, size_t *row)
+static bool selected_row(const pane_ctx_t *pc, pane_id_t id, size_t *row)
 {
-    view_t *v = &ui->views[id];
-    view_settle(ui, v);
-    if (view_rows(ui, v) == 0)
+    view_t *v = &pc->views[id];
+    view_settle(pc, v);
+    if (view_rows(pc, v) == 0)
         return false;
     *row = view_source_row(v, v->cursor);
     return true;
 }
 
-static bool from_artifact(ui_t *ui, jump_t *j)
+static bool from_artifact(const pane_ctx_t *pc, jump_t *j)
 {
     size_t row;
     vm_artifact_t a;
-    if (!selected_row(ui, PANE_ARTIFACTS, &row) || !vm_artifact_at(ui->model, row, &a))
+    if (!selected_row(pc, PANE_ARTIFACTS, &row) || !vm_artifact_at(pc->model, row, &a))
         return false;
     log_filter_solo(&j->f, LOG_KEY_SUBJECT, a.name);
     snprintf(j->what, sizeof j->what, "artifact %s", a.name);
     return true;
 }
 
-static bool from_resource(ui_t *ui, jump_t *j)
+static bool from_resource(const pane_ctx_t *pc, jump_t *j)
 {
     size_t row;
     int depth;
-    if (!selected_row(ui, PANE_RESOURCES, &row))
+    if (!selected_row(pc, PANE_RESOURCES, &row))
         return false;
-    const model_resource_t *r = model_resource_tree_at(ui->model, row, &depth);
+    const model_resource_t *r = model_resource_tree_at(pc->model, row, &depth);
     if (!r)
         return false;
     /* A pod: its lines; a deployment (any workload): its containers'
@@ -74,9 +74,9 @@ static bool from_resource(ui_t *ui, jump_t *j)
     return true;
 }
 
-static bool from_error(ui_t *ui, jump_t *j)
+static bool from_error(const pane_ctx_t *pc, jump_t *j)
 {
-    const model_error_t *e = errors_pane_selected(ui);
+    const model_error_t *e = errors_pane_selected(pc);
     if (!e)
         return false;
     const char *task = phase_task(e->phase);
@@ -90,12 +90,12 @@ static bool from_error(ui_t *ui, jump_t *j)
     return true;
 }
 
-static bool from_iteration(ui_t *ui, jump_t *j)
+static bool from_iteration(const pane_ctx_t *pc, jump_t *j)
 {
     size_t row;
-    if (!selected_row(ui, PANE_TIMELINE, &row) || row >= model_iteration_count(ui->model))
+    if (!selected_row(pc, PANE_TIMELINE, &row) || row >= model_iteration_count(pc->model))
         return false;
-    const iteration_t *it = model_iteration(ui->model, row);
+    const iteration_t *it = model_iteration(pc->model, row);
     j->f.iteration = it->number;
     j->from_first = true;
     snprintf(j->what, sizeof j->what, "iteration %d", it->number);
@@ -103,9 +103,9 @@ static bool from_iteration(ui_t *ui, jump_t *j)
 }
 
 /* Puts j's filter into the view in place of its filters and / text. */
-static void apply(ui_t *ui, view_t *v, jump_t *j, uint64_t seq)
+static void apply(const pane_ctx_t *pc, pane_req_t *req, view_t *v, jump_t *j, uint64_t seq)
 {
-    lv_priv_t *p = lv_priv(ui, v);
+    lv_priv_t *p = lv_priv(pc, v);
     log_filter_free(&p->f);
     p->f = j->f;
     log_filter_init(&j->f);
@@ -113,35 +113,35 @@ static void apply(ui_t *ui, view_t *v, jump_t *j, uint64_t seq)
     log_filter_set_text(&p->hl, NULL, false, NULL, 0);
     lv_filter_changed(p);
     lv_goto(v, j->from_first ? seq : 0);
-    ui->focus = PANE_LOGS;
-    ui_message(ui, false, "logs of %s (x clears the filter)", j->what);
+    req->focus = PANE_LOGS;
+    pane_say(req, false, "logs of %s (x clears the filter)", j->what);
 }
 
-int logs_view_jump(ui_t *ui)
+int logs_view_jump(const pane_ctx_t *pc, pane_req_t *req)
 {
     jump_t j = {.from_first = false};
     log_filter_init(&j.f);
     bool ok;
-    switch (ui->focus) {
-    case PANE_ARTIFACTS: ok = from_artifact(ui, &j); break;
-    case PANE_RESOURCES: ok = from_resource(ui, &j); break;
-    case PANE_ERRORS: ok = from_error(ui, &j); break;
-    case PANE_TIMELINE: ok = from_iteration(ui, &j); break;
+    switch (pc->focus) {
+    case PANE_ARTIFACTS: ok = from_artifact(pc, &j); break;
+    case PANE_RESOURCES: ok = from_resource(pc, &j); break;
+    case PANE_ERRORS: ok = from_error(pc, &j); break;
+    case PANE_TIMELINE: ok = from_iteration(pc, &j); break;
     default:
-        ui_message(ui, false, "J jumps to the logs of the selected artifact, resource, error or "
+        pane_say(req, false, "J jumps to the logs of the selected artifact, resource, error or "
                               "iteration");
         log_filter_free(&j.f);
         return UI_REDRAW;
     }
-    const logs_t *l = model_logs(ui->model);
+    const logs_t *l = model_logs(pc->model);
     uint64_t seq = ok ? logs_find(l, &j.f, j.from_first ? logs_first(l) : logs_last(l), j.from_first)
                       : 0;
     if (!ok)
-        ui_message(ui, true, "nothing selected");
+        pane_say(req, true, "nothing selected");
     else if (!seq)
-        ui_message(ui, true, "no log lines for %s", j.what);
+        pane_say(req, true, "no log lines for %s", j.what);
     else
-        apply(ui, &ui->views[PANE_LOGS], &j, seq);
+        apply(pc, req, &pc->views[PANE_LOGS], &j, seq);
     log_filter_free(&j.f);
     return UI_REDRAW;
 }

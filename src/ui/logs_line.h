@@ -16,7 +16,6 @@
 #include "core/strbuf.h"
 #include "skaffold/logs.h"
 
-typedef struct ui ui_t;
 
 typedef struct lv_seg {
     int row, col;

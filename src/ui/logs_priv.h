@@ -39,22 +39,23 @@ typedef struct lv_priv {
 } lv_priv_t;
 
 /* pane_logs.c */
-lv_priv_t *lv_priv(const ui_t *ui, view_t *v);
+lv_priv_t *lv_priv(const pane_ctx_t *pc, view_t *v);
 /* The index brought up to date with the model's ring. */
-void lv_sync(const ui_t *ui, view_t *v);
+void lv_sync(const pane_ctx_t *pc, view_t *v);
 /* The seq under the cursor (the newest shown while following); 0 if none. */
-uint64_t lv_cursor(const ui_t *ui, view_t *v);
+uint64_t lv_cursor(const pane_ctx_t *pc, view_t *v);
 /* Lines shown after the cursor's while not following (0 following). */
-size_t lv_below(const ui_t *ui, view_t *v);
+size_t lv_below(const pane_ctx_t *pc, view_t *v);
 /* The filter changed: the index rebuilds on the next sync. */
 void lv_filter_changed(lv_priv_t *p);
 /* Puts the cursor on seq (following stops) or follows. */
 void lv_goto(view_t *v, uint64_t seq);
 
 /* logs_act.c: filter, search, copy, save actions and the prompts. */
-int lv_action(ui_t *ui, view_t *v, action_t a);
-int lv_prompt(ui_t *ui, view_t *v, int done);
-void lv_describe(const ui_t *ui, view_t *v, char *buf, size_t len);
+int lv_action(const pane_ctx_t *pc, view_t *v, action_t a, pane_req_t *req);
+int lv_prompt(const pane_ctx_t *pc, view_t *v, pane_prompt_ev_t ev, const char *text,
+              pane_req_t *req);
+void lv_describe(const pane_ctx_t *pc, view_t *v, char *buf, size_t len);
 /* Why the / text's regular expression was given up, or NULL. */
 const char *lv_spent(const lv_priv_t *p);
 

@@ -6,11 +6,12 @@
 #define SKVIEW_UI_OSC52_H
 
 #include <stddef.h>
+#include "ui/pane_ctx.h"
 
 typedef struct ui ui_t;
 
 /* What terminals take in one sequence, about (bytes before encoding). */
-#define OSC52_MAX 100000
+#define OSC52_MAX PANE_COPY_MAX
 
 /* Writes text[0..len) to the clipboard. The caller has made it safe (no
  * control characters it would not want pasted). */

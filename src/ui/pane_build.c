@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "ui/bk.h"
 #include "ui/draw.h"
+#include "ui/view.h"
 
 enum row_kind {
     ROW_VERTEX = BK_ROW_VERTEX,
@@ -46,9 +46,9 @@ static void push(view_t *v, enum row_kind k, size_t vertex, size_t item)
 }
 
 /* The build is over: tails go, failed logs follow (as progressui's last frame). */
-static bool final(const ui_bk_t *b)
+static bool final(const bk_model_t *b)
 {
-    return b->m->status_ended;
+    return b->status_ended;
 }
 
 static void add_failed_logs(view_t *view, const bk_progress_t *p)
@@ -67,23 +67,23 @@ static void add_failed_logs(view_t *view, const bk_progress_t *p)
     }
 }
 
-static void build_build_rows(const ui_t *ui, view_t *v)
+static void build_build_rows(const pane_ctx_t *pc, view_t *v)
 {
-    const ui_bk_t *b = ui->bk;
+    const bk_model_t *b = pc->bk;
     if (!b)
         return;
-    if (b->picking) {
-        for (size_t i = 0; i < b->m->builds.n; i++)
+    if (pc->bk_picking) {
+        for (size_t i = 0; i < b->builds.n; i++)
             push(v, ROW_BUILD, i, 0);
         return;
     }
     build_priv_t *pv = v->priv;
     int flags = final(b) ? BK_RENDER_FINAL : 0;
-    size_t n = bk_progress_rows(b->m->progress, flags, b->expanded, &pv->tmp, &pv->tmp_cap);
+    size_t n = bk_progress_rows(b->progress, flags, pc->bk_expanded, &pv->tmp, &pv->tmp_cap);
     for (size_t i = 0; i < n; i++)
         push(v, (enum row_kind)pv->tmp[i].kind, pv->tmp[i].vertex, pv->tmp[i].item);
     if (flags & BK_RENDER_FINAL)
-        add_failed_logs(v, b->m->progress);
+        add_failed_logs(v, b->progress);
 }
 
 static role_t vertex_role(bk_state_t s)
@@ -97,23 +97,23 @@ static role_t vertex_role(bk_state_t s)
     }
 }
 
-static int text_flags(const ui_t *ui)
+static int text_flags(const pane_ctx_t *pc)
 {
-    return ui->ascii ? BK_RENDER_ASCII : 0;
+    return pc->ascii ? BK_RENDER_ASCII : 0;
 }
 
 /* A row as bk_progress_row_text makes it, without its newline. */
-static void model_text(const ui_t *ui, const row_t *r, int w, strbuf_t *out)
+static void model_text(const pane_ctx_t *pc, const row_t *r, int w, strbuf_t *out)
 {
     bk_row_t br = {(bk_row_kind_t)r->kind, r->vertex, r->item};
-    int flags = text_flags(ui) | (final(ui->bk) ? BK_RENDER_FINAL : 0);
-    bk_progress_row_text(ui->bk->m->progress, &br, w, bk_ui_now(ui), flags, out);
+    int flags = text_flags(pc) | (final(pc->bk) ? BK_RENDER_FINAL : 0);
+    bk_progress_row_text(pc->bk->progress, &br, w, pc->bk_now, flags, out);
     if (out->len && out->data[out->len - 1] == '\n')
         out->data[--out->len] = 0;
 }
 
 /* " => => ID  [██████────] 1.20MB / 3.41MB  0.4s": the bar only with a total. */
-static void draw_status(ui_t *ui, const bk_status_t *s, int y, int x, int w, bool sel)
+static void draw_status(const pane_ctx_t *pc, const bk_status_t *s, int y, int x, int w, bool sel)
 {
     strbuf_t t;
     sb_init(&t);
@@ -125,106 +125,106 @@ static void draw_status(ui_t *ui, const bk_status_t *s, int y, int x, int w, boo
         }
     }
     if (s->started)
-        sb_printf(&t, "  %.1fs", (double)bk_status_duration_ns(s, bk_ui_now(ui)) / 1e9);
-    int bar = s->total > 0 && w >= 60 ? 20 : 0, tw = draw_width(ui, t.data ? t.data : "");
+        sb_printf(&t, "  %.1fs", (double)bk_status_duration_ns(s, pc->bk_now) / 1e9);
+    int bar = s->total > 0 && w >= 60 ? 20 : 0, tw = draw_width(pc, t.data ? t.data : "");
     int right = tw + (bar ? bar + 3 : 0), end = x + w - 1;
-    int cx = x + draw_text(ui, y, x, w, draw_role(sel, ROLE_DIM), " => => ");
-    draw_text(ui, y, cx, end - right - cx - 1, draw_role(sel, ROLE_DEFAULT), s->id);
+    int cx = x + draw_text(pc, y, x, w, draw_role(sel, ROLE_DIM), " => => ");
+    draw_text(pc, y, cx, end - right - cx - 1, draw_role(sel, ROLE_DEFAULT), s->id);
     cx = end - right;
     if (bar) {
         int64_t cur = s->current < s->total ? s->current : s->total;
         int full = (int)(cur * bar / s->total);
-        cx += draw_text(ui, y, cx, 1, draw_role(sel, ROLE_DIM), "[");
-        draw_repeat(ui, y, cx, full, draw_role(sel, ROLE_BAR_BUILD), GLYPH_BAR);
-        draw_repeat(ui, y, cx + full, bar - full, draw_role(sel, ROLE_DIM), GLYPH_HLINE);
+        cx += draw_text(pc, y, cx, 1, draw_role(sel, ROLE_DIM), "[");
+        draw_repeat(pc, y, cx, full, draw_role(sel, ROLE_BAR_BUILD), GLYPH_BAR);
+        draw_repeat(pc, y, cx + full, bar - full, draw_role(sel, ROLE_DIM), GLYPH_HLINE);
         cx += bar;
-        cx += draw_text(ui, y, cx, 2, draw_role(sel, ROLE_DIM), "] ");
+        cx += draw_text(pc, y, cx, 2, draw_role(sel, ROLE_DIM), "] ");
     }
-    draw_text(ui, y, cx, end - cx, draw_role(sel, s->completed ? ROLE_DEFAULT : ROLE_RUNNING), t.data ? t.data : "");
+    draw_text(pc, y, cx, end - cx, draw_role(sel, s->completed ? ROLE_DEFAULT : ROLE_RUNNING), t.data ? t.data : "");
     sb_free(&t);
 }
 
 /* One of the daemon's builds: state, ref, steps, when, error. */
-static void build_line(const ui_t *ui, const bk_build_t *bd, strbuf_t *out)
+static void build_line(const pane_ctx_t *pc, const bk_build_t *bd, strbuf_t *out)
 {
     sb_printf(out, "%-9s %-26s %d/%d steps", bk_build_state(bd), bd->ref ? bd->ref : "", bd->done, bd->total);
     if (bd->cached)
         sb_printf(out, " (%d cached)", bd->cached);
     sb_adds(out, "  ");
-    bk_format_ago(out, bd->created, bk_ui_now(ui));
+    bk_format_ago(out, bd->created, pc->bk_now);
     if (bd->created && bd->completed)
         sb_printf(out, "  %.1fs", (double)(bd->completed - bd->created) / 1e9);
     if (bd->error)
         sb_printf(out, "  %s", bd->error);
 }
 
-static void draw_build(ui_t *ui, const bk_build_t *bd, int y, int x, int w, bool sel)
+static void draw_build(const pane_ctx_t *pc, const bk_build_t *bd, int y, int x, int w, bool sel)
 {
     strbuf_t t;
     sb_init(&t);
-    build_line(ui, bd, &t);
+    build_line(pc, bd, &t);
     role_t role = bd->error ? ROLE_FAILED : bd->active ? ROLE_RUNNING : ROLE_DEFAULT;
-    draw_text(ui, y, x + 1, w - 1, draw_role(sel, role), t.data);
+    draw_text(pc, y, x + 1, w - 1, draw_role(sel, role), t.data);
     sb_free(&t);
 }
 
-static void draw_fail(ui_t *ui, const row_t *r, int y, int x, int w, bool sel)
+static void draw_fail(const pane_ctx_t *pc, const row_t *r, int y, int x, int w, bool sel)
 {
-    const bk_vertex_t *v = bk_progress_vertex(ui->bk->m->progress, r->vertex);
+    const bk_vertex_t *v = bk_progress_vertex(pc->bk->progress, r->vertex);
     size_t len;
     const char *line;
     switch (r->kind) {
-    case ROW_FAIL_RULE: draw_text(ui, y, x, w, draw_role(sel, ROLE_FAILED), "------"); break;
-    case ROW_FAIL_HEAD: draw_fmt(ui, y, x, w, draw_role(sel, ROLE_FAILED), " > %s:", v->name ? v->name : ""); break;
+    case ROW_FAIL_RULE: draw_text(pc, y, x, w, draw_role(sel, ROLE_FAILED), "------"); break;
+    case ROW_FAIL_HEAD: draw_fmt(pc, y, x, w, draw_role(sel, ROLE_FAILED), " > %s:", v->name ? v->name : ""); break;
     case ROW_FAIL_DROPPED:
-        draw_fmt(ui, y, x, w, draw_role(sel, ROLE_DIM), "[%llu earlier lines not kept]",
+        draw_fmt(pc, y, x, w, draw_role(sel, ROLE_DIM), "[%llu earlier lines not kept]",
                  (unsigned long long)v->log.dropped);
         break;
     default:
         line = bk_log_line(&v->log, r->item, &len);
-        draw_textn(ui, y, x, w, draw_role(sel, ROLE_DEFAULT), line, len);
+        draw_textn(pc, y, x, w, draw_role(sel, ROLE_DEFAULT), line, len);
     }
 }
 
-static void build_draw(ui_t *ui, view_t *v, size_t i, int y, int x, int w, bool sel)
+static void build_draw(const pane_ctx_t *pc, view_t *v, size_t i, int y, int x, int w, bool sel)
 {
-    const row_t *r = view_row(ui, v, i);
+    const row_t *r = view_row(pc, v, i);
     if (!r)
         return;
     if (sel)
-        draw_fill(ui, y, x, w, ROLE_CURSOR);
+        draw_fill(pc, y, x, w, ROLE_CURSOR);
     if (r->kind == ROW_BUILD) {
-        draw_build(ui, &ui->bk->m->builds.b[r->vertex], y, x, w, sel);
+        draw_build(pc, &pc->bk->builds.b[r->vertex], y, x, w, sel);
         return;
     }
     if (r->kind >= ROW_FAIL_RULE) {
-        draw_fail(ui, r, y, x, w, sel);
+        draw_fail(pc, r, y, x, w, sel);
         return;
     }
-    const bk_vertex_t *vx = bk_progress_vertex(ui->bk->m->progress, r->vertex);
+    const bk_vertex_t *vx = bk_progress_vertex(pc->bk->progress, r->vertex);
     if (r->kind == ROW_STATUS) {
-        draw_status(ui, &vx->statuses[r->item], y, x, w, sel);
+        draw_status(pc, &vx->statuses[r->item], y, x, w, sel);
         return;
     }
     strbuf_t t;
     sb_init(&t);
-    model_text(ui, r, w - 1, &t);
+    model_text(pc, r, w - 1, &t);
     role_t role = r->kind == ROW_VERTEX ? vertex_role(bk_vertex_state(vx))
                   : r->kind == ROW_WARNING ? ROLE_SLOW : ROLE_DIM;
-    draw_text(ui, y, x, w - 1, draw_role(sel, role), t.data ? t.data : "");
+    draw_text(pc, y, x, w - 1, draw_role(sel, role), t.data ? t.data : "");
     sb_free(&t);
 }
 
-static void build_text(const ui_t *ui, view_t *v, size_t i, strbuf_t *out)
+static void build_text(const pane_ctx_t *pc, view_t *v, size_t i, strbuf_t *out)
 {
-    const row_t *r = view_row(ui, v, i);
+    const row_t *r = view_row(pc, v, i);
     if (!r)
         return;
     if (r->kind == ROW_BUILD) {
-        build_line(ui, &ui->bk->m->builds.b[r->vertex], out);
+        build_line(pc, &pc->bk->builds.b[r->vertex], out);
     } else if (r->kind >= ROW_FAIL_RULE) {
         size_t len;
-        const bk_vertex_t *vx = bk_progress_vertex(ui->bk->m->progress, r->vertex);
+        const bk_vertex_t *vx = bk_progress_vertex(pc->bk->progress, r->vertex);
         if (r->kind == ROW_FAIL_LINE) {
             const char *line = bk_log_line(&vx->log, r->item, &len);
             sb_add(out, line, len);
@@ -232,7 +232,7 @@ static void build_text(const ui_t *ui, view_t *v, size_t i, strbuf_t *out)
             sb_adds(out, vx->name ? vx->name : "");
         }
     } else {
-        model_text(ui, r, 1000, out);
+        model_text(pc, r, 1000, out);
     }
 }
 
@@ -240,17 +240,17 @@ static void build_text(const ui_t *ui, view_t *v, size_t i, strbuf_t *out)
  * step's log tail grows above it, a build is picked): the vertex by its
  * digest and what of it the row is, a log line by its number in the
  * vertex's whole log; a build of the list by its ref. */
-static void build_key(const ui_t *ui, view_t *v, size_t i, strbuf_t *key, strbuf_t *parent)
+static void build_key(const pane_ctx_t *pc, view_t *v, size_t i, strbuf_t *key, strbuf_t *parent)
 {
     static const char *const what[] = {"step", "status", "log", "warning", "rule", "head", "dropped", "line"};
-    const row_t *r = view_row(ui, v, i);
+    const row_t *r = view_row(pc, v, i);
     if (!r)
         return;
     if (r->kind == ROW_BUILD) {
-        sb_printf(key, "build %s", ui->bk->m->builds.b[r->vertex].ref);
+        sb_printf(key, "build %s", pc->bk->builds.b[r->vertex].ref);
         return;
     }
-    const bk_vertex_t *vx = bk_progress_vertex(ui->bk->m->progress, r->vertex);
+    const bk_vertex_t *vx = bk_progress_vertex(pc->bk->progress, r->vertex);
     const char *d = vx->digest ? vx->digest : "";
     sb_printf(key, "%s %s", what[r->kind], d);
     if (r->kind != ROW_VERTEX)
@@ -263,18 +263,18 @@ static void build_key(const ui_t *ui, view_t *v, size_t i, strbuf_t *key, strbuf
         sb_printf(key, " %zu", r->item);
 }
 
-static const char *build_kind(const ui_t *ui, view_t *v, size_t i)
+static const char *build_kind(const pane_ctx_t *pc, view_t *v, size_t i)
 {
     static const char *const names[] = {"step", "status", "log", "warning", "error", "error", "error", "error", "build"};
-    const row_t *r = view_row(ui, v, i);
+    const row_t *r = view_row(pc, v, i);
     return r ? names[r->kind] : NULL;
 }
 
-static void vertex_details(const ui_t *ui, const bk_vertex_t *v, strbuf_t *out)
+static void vertex_details(const pane_ctx_t *pc, const bk_vertex_t *v, strbuf_t *out)
 {
     bk_state_t st = bk_vertex_state(v);
     sb_printf(out, "name:      %s\ndigest:    %s\nstate:     %s\nduration:  %.1fs\n", v->name ? v->name : "",
-              v->digest ? v->digest : "", bk_state_name(st), (double)bk_vertex_duration_ns(v, bk_ui_now(ui)) / 1e9);
+              v->digest ? v->digest : "", bk_state_name(st), (double)bk_vertex_duration_ns(v, pc->bk_now) / 1e9);
     if (v->error)
         sb_printf(out, "error:     %s\n", v->error);
     sb_printf(out, "inputs:    %zu\nlog:       %zu lines", v->n_inputs, bk_log_count(&v->log));
@@ -289,84 +289,93 @@ static void vertex_details(const ui_t *ui, const bk_vertex_t *v, strbuf_t *out)
     }
 }
 
-static void build_details(const ui_t *ui, view_t *v, size_t i, strbuf_t *out, char *title, size_t tlen)
+static void build_details(const pane_ctx_t *pc, view_t *v, size_t i, strbuf_t *out, char *title, size_t tlen)
 {
-    const row_t *r = view_row(ui, v, i);
+    const row_t *r = view_row(pc, v, i);
     if (!r)
         return;
     if (r->kind == ROW_BUILD) {
         snprintf(title, tlen, "Build");
-        build_line(ui, &ui->bk->m->builds.b[r->vertex], out);
+        build_line(pc, &pc->bk->builds.b[r->vertex], out);
         sb_addc(out, '\n');
         return;
     }
     snprintf(title, tlen, "Step");
-    vertex_details(ui, bk_progress_vertex(ui->bk->m->progress, r->vertex), out);
+    vertex_details(pc, bk_progress_vertex(pc->bk->progress, r->vertex), out);
 }
 
 /* Enter: follow the picked build, or show / hide a vertex's whole log. */
-static int build_expand(ui_t *ui, view_t *v)
+static int build_expand(const pane_ctx_t *pc, pane_req_t *req, view_t *v)
 {
-    ui_bk_t *b = ui->bk;
-    if (view_rows(ui, v) == 0) {
-        ui_message(ui, true, "nothing selected");
+    const bk_model_t *m = pc->bk;
+    if (view_rows(pc, v) == 0) {
+        pane_say(req, true, "nothing selected");
         return UI_REDRAW;
     }
-    const row_t *r = view_row(ui, v, view_source_row(v, v->cursor));
+    const row_t *r = view_row(pc, v, view_source_row(v, v->cursor));
     if (r->kind == ROW_BUILD) {
-        const bk_build_t *bd = &b->m->builds.b[r->vertex];
-        ui_message(ui, false, "%s build %s", bd->active ? "following" : "replaying", bd->ref);
-        bk_ui_follow(ui, bd->ref, bd->active);
+        const bk_build_t *bd = &m->builds.b[r->vertex];
+        pane_say(req, false, "%s build %s", bd->active ? "following" : "replaying", bd->ref);
+        snprintf(req->bk_follow, sizeof req->bk_follow, "%s", bd->ref);
+        req->bk_follow_running = bd->active;
         return UI_REDRAW;
     }
     long vi = (long)r->vertex;
-    b->expanded = b->expanded == vi ? -1 : vi;
+    req->bk_expand_set = true;
+    req->bk_expand = pc->bk_expanded == vi ? -1 : vi;
     v->follow = false;
     /* The vertex's own row keeps its place: the log goes in after it. */
     const row_t *row;
-    for (size_t k = 0; (row = view_row(ui, v, k)); k++)
+    for (size_t k = 0; (row = view_row(pc, v, k)); k++)
         if (row->kind == ROW_VERTEX && (long)row->vertex == vi && !v->filter[0])
             v->cursor = k;
-    bk_ui_changed(ui);
     return UI_REDRAW;
 }
 
-static int build_action(ui_t *ui, view_t *v, action_t a)
+static int build_action(const pane_ctx_t *pc, view_t *v, action_t a, pane_req_t *req)
 {
-    if (a == ACT_EXPAND && ui->bk)
-        return build_expand(ui, v);
+    if (a == ACT_EXPAND && pc->bk)
+        return build_expand(pc, req, v);
     return UI_PASS;
 }
 
-static void build_summary(const ui_t *ui, view_t *v, char *buf, size_t len)
+static void build_summary(const pane_ctx_t *pc, view_t *v, char *buf, size_t len)
 {
-    ui_bk_t *b = ui->bk;
+    const bk_model_t *b = pc->bk;
     if (!b) {
         buf[0] = 0;
-    } else if (b->picking && b->m->no_history) {
+    } else if (pc->bk_picking && b->no_history) {
         snprintf(buf, len, "%s", BK_NO_HISTORY);
-    } else if (b->picking) {
-        snprintf(buf, len, "%zu builds: Enter follows one%s%s", b->m->builds.n,
-                 b->m->follow_all ? "; every build that runs is followed" : "",
-                 b->m->history_err[0] ? " (history failed)" : "");
-    } else if (b->m->status_waiting) {
-        snprintf(buf, len, "waiting for build %.40s to start", b->m->ref);
+    } else if (pc->bk_picking) {
+        snprintf(buf, len, "%zu builds: Enter follows one%s%s", b->builds.n,
+                 b->follow_all ? "; every build that runs is followed" : "",
+                 b->history_err[0] ? " (history failed)" : "");
+    } else if (b->status_waiting) {
+        snprintf(buf, len, "waiting for build %.40s to start", b->ref);
     } else {
         unsigned done, total;
-        bk_progress_counts(b->m->progress, &done, &total);
-        bool failed = bk_progress_failed(b->m->progress) != NULL;
+        bk_progress_counts(b->progress, &done, &total);
+        bool failed = bk_progress_failed(b->progress) != NULL;
         bool finished = final(b) && total && done == total && !failed;
         snprintf(buf, len, "Building %.1fs (%u/%u)%s%s%s%.40s%s",
-                 (double)bk_progress_elapsed_ns(b->m->progress, bk_ui_now(ui)) / 1e9, done, total,
+                 (double)bk_progress_elapsed_ns(b->progress, pc->bk_now) / 1e9, done, total,
                  finished ? " FINISHED" : "", failed ? " ERROR" : "",
-                 b->s->live ? "  ref " : "", b->s->live ? b->m->ref : "",
-                 b->m->follow_all ? "  (every build)" : "");
+                 pc->bk_live ? "  ref " : "", pc->bk_live ? b->ref : "",
+                 b->follow_all ? "  (every build)" : "");
     }
 }
 
 static const action_t build_hints[] = {ACT_EXPAND, ACT_PICK_BUILD, ACT_DETAILS, ACT_NONE};
 
+/* The pane's own default bindings (keys.h). */
+static const pane_key_t build_keys[] = {
+    {"Enter", ACT_EXPAND},
+    {NULL, ACT_NONE},
+};
+
 const view_ops_t pane_build_ops = {
+    .layout = {.column = PANE_COLUMN_LEFT, .rank = 0, .history = true},
+    .keys = build_keys,
     .private_size = sizeof(build_priv_t),
     .free_private = build_free_private,
     .row_size = sizeof(row_t),

@@ -6,18 +6,18 @@
  * Prune removes are listed above the table as they stream back. */
 #include <stdio.h>
 #include <string.h>
-#include "ui/bk.h"
 #include "ui/draw.h"
+#include "ui/view.h"
 
 /* Rows: [removed head, removed records...] header, records. */
 typedef enum cache_row { CR_REMOVED_HEAD, CR_REMOVED, CR_HEADER, CR_RECORD } cache_row_t;
 
-static size_t removed_rows(const ui_bk_t *b)
+static size_t removed_rows(const bk_model_t *b)
 {
-    return b->m->pruning || b->m->pruned ? 1 + b->m->removed.n : 0;
+    return b->pruning || b->pruned ? 1 + b->removed.n : 0;
 }
 
-static cache_row_t row_kind(const ui_bk_t *b, size_t row, size_t *item)
+static cache_row_t row_kind(const bk_model_t *b, size_t row, size_t *item)
 {
     size_t rm = removed_rows(b);
     if (row < rm) {
@@ -28,12 +28,12 @@ static cache_row_t row_kind(const ui_bk_t *b, size_t row, size_t *item)
     return row == rm ? CR_HEADER : CR_RECORD;
 }
 
-static size_t cache_count(const ui_t *ui, view_t *v)
+static size_t cache_count(const pane_ctx_t *pc, view_t *v)
 {
-    ui_bk_t *b = ui->bk;
-    if (!b || (!b->m->du_loaded && !removed_rows(b)))
+    const bk_model_t *b = pc->bk;
+    if (!b || (!b->du_loaded && !removed_rows(b)))
         return 0;
-    return removed_rows(b) + 1 + b->m->cache.n;
+    return removed_rows(b) + 1 + b->cache.n;
 }
 
 typedef struct cols {
@@ -51,7 +51,7 @@ static cols_t widths(int w)
 }
 
 /* Draws the cells of one line; cell texts are untrusted. */
-static void draw_cells(ui_t *ui, int y, int x, int w, role_t role, const char *const cell[7])
+static void draw_cells(const pane_ctx_t *pc, int y, int x, int w, role_t role, const char *const cell[7])
 {
     cols_t c = widths(w);
     const int wid[6] = {c.id, c.type, c.size, c.flags, c.used, c.count};
@@ -59,178 +59,189 @@ static void draw_cells(ui_t *ui, int y, int x, int w, role_t role, const char *c
     for (int i = 0; i < 6; i++) {
         if (!wid[i])
             continue;
-        draw_text(ui, y, cx, (end - cx < wid[i] ? end - cx : wid[i]) - 1, role, cell[i]);
+        draw_text(pc, y, cx, (end - cx < wid[i] ? end - cx : wid[i]) - 1, role, cell[i]);
         cx += wid[i];
     }
     if (cx < end)
-        draw_text(ui, y, cx, end - cx, role, cell[6]);
+        draw_text(pc, y, cx, end - cx, role, cell[6]);
 }
 
-static void record_cells(ui_t *ui, const bk_usage_t *u, strbuf_t t[4], const char *cell[7])
+static void record_cells(const pane_ctx_t *pc, const bk_usage_t *u, strbuf_t t[4], const char *cell[7])
 {
     bk_format_bytes(&t[0], u->size);
     bk_usage_flags(&t[1], u);
-    bk_format_ago(&t[2], u->last_used, bk_ui_now(ui));
+    bk_format_ago(&t[2], u->last_used, pc->bk_now);
     sb_printf(&t[3], "%lld", (long long)u->usage_count);
     const char *c[7] = {u->id, u->record_type, t[0].data, t[1].data, t[2].data, t[3].data, u->description};
     memcpy(cell, c, sizeof c);
 }
 
-static void draw_record(ui_t *ui, const bk_usage_t *u, int y, int x, int w, bool sel)
+static void draw_record(const pane_ctx_t *pc, const bk_usage_t *u, int y, int x, int w, bool sel)
 {
     strbuf_t t[4];
     const char *cell[7];
     for (int i = 0; i < 4; i++)
         sb_init(&t[i]);
-    record_cells(ui, u, t, cell);
-    draw_cells(ui, y, x, w, draw_role(sel, u->in_use ? ROLE_RUNNING : ROLE_DEFAULT), cell);
+    record_cells(pc, u, t, cell);
+    draw_cells(pc, y, x, w, draw_role(sel, u->in_use ? ROLE_RUNNING : ROLE_DEFAULT), cell);
     for (int i = 0; i < 4; i++)
         sb_free(&t[i]);
 }
 
-static void draw_removed(ui_t *ui, const ui_bk_t *b, size_t item, int y, int x, int w, bool sel)
+static void draw_removed(const pane_ctx_t *pc, const bk_model_t *b, size_t item, int y, int x, int w, bool sel)
 {
     if (item == (size_t)-1) {
         strbuf_t t;
         sb_init(&t);
-        sb_printf(&t, "%s %zu record%s, ", b->m->pruning ? "pruning:" : "pruned:", b->m->removed.n,
-                  b->m->removed.n == 1 ? "" : "s");
-        bk_format_bytes(&t, b->m->removed.total);
-        sb_adds(&t, b->m->pruning ? " so far..." : " reclaimed");
-        draw_text(ui, y, x + 1, w - 1, draw_role(sel, b->m->pruning ? ROLE_RUNNING : ROLE_OK), t.data);
+        sb_printf(&t, "%s %zu record%s, ", b->pruning ? "pruning:" : "pruned:", b->removed.n,
+                  b->removed.n == 1 ? "" : "s");
+        bk_format_bytes(&t, b->removed.total);
+        sb_adds(&t, b->pruning ? " so far..." : " reclaimed");
+        draw_text(pc, y, x + 1, w - 1, draw_role(sel, b->pruning ? ROLE_RUNNING : ROLE_OK), t.data);
         sb_free(&t);
         return;
     }
-    const bk_usage_t *u = &b->m->removed.rec[item];
+    const bk_usage_t *u = &b->removed.rec[item];
     strbuf_t s;
     sb_init(&s);
     bk_format_bytes(&s, u->size);
-    int cx = x + 1 + draw_text(ui, y, x + 1, w - 1, draw_role(sel, ROLE_FAILED), "removed ");
-    cx += draw_text(ui, y, cx, 27, draw_role(sel, ROLE_DEFAULT), u->id) + 1;
-    cx += draw_fmt(ui, y, cx, x + w - cx, draw_role(sel, ROLE_DEFAULT), "%-9s ", s.data);
-    draw_text(ui, y, cx, x + w - cx, draw_role(sel, ROLE_DIM), u->description);
+    int cx = x + 1 + draw_text(pc, y, x + 1, w - 1, draw_role(sel, ROLE_FAILED), "removed ");
+    cx += draw_text(pc, y, cx, 27, draw_role(sel, ROLE_DEFAULT), u->id) + 1;
+    cx += draw_fmt(pc, y, cx, x + w - cx, draw_role(sel, ROLE_DEFAULT), "%-9s ", s.data);
+    draw_text(pc, y, cx, x + w - cx, draw_role(sel, ROLE_DIM), u->description);
     sb_free(&s);
 }
 
-static void cache_draw(ui_t *ui, view_t *v, size_t row, int y, int x, int w, bool sel)
+static void cache_draw(const pane_ctx_t *pc, view_t *v, size_t row, int y, int x, int w, bool sel)
 {
-    ui_bk_t *b = ui->bk;
+    const bk_model_t *b = pc->bk;
     size_t item;
     if (sel)
-        draw_fill(ui, y, x, w, ROLE_CURSOR);
+        draw_fill(pc, y, x, w, ROLE_CURSOR);
     switch (row_kind(b, row, &item)) {
-    case CR_REMOVED_HEAD: draw_removed(ui, b, (size_t)-1, y, x, w, sel); break;
-    case CR_REMOVED: draw_removed(ui, b, item, y, x, w, sel); break;
+    case CR_REMOVED_HEAD: draw_removed(pc, b, (size_t)-1, y, x, w, sel); break;
+    case CR_REMOVED: draw_removed(pc, b, item, y, x, w, sel); break;
     case CR_HEADER: {
         static const char *const head[7] = {"ID", "TYPE", "SIZE", "FLAGS", "LAST USED", "USAGE", "DESCRIPTION"};
-        draw_cells(ui, y, x, w, draw_role(sel, ROLE_COLUMN), head);
+        draw_cells(pc, y, x, w, draw_role(sel, ROLE_COLUMN), head);
         break;
     }
-    case CR_RECORD: draw_record(ui, &b->m->cache.rec[item], y, x, w, sel); break;
+    case CR_RECORD: draw_record(pc, &b->cache.rec[item], y, x, w, sel); break;
     }
 }
 
-static void cache_text(const ui_t *ui, view_t *v, size_t row, strbuf_t *out)
+static void cache_text(const pane_ctx_t *pc, view_t *v, size_t row, strbuf_t *out)
 {
-    ui_bk_t *b = ui->bk;
+    const bk_model_t *b = pc->bk;
     size_t item;
     cache_row_t k = row_kind(b, row, &item);
-    const bk_usage_t *u = k == CR_RECORD ? &b->m->cache.rec[item] : k == CR_REMOVED ? &b->m->removed.rec[item] : NULL;
+    const bk_usage_t *u = k == CR_RECORD ? &b->cache.rec[item] : k == CR_REMOVED ? &b->removed.rec[item] : NULL;
     if (!u)
         return;
     sb_printf(out, "%s %s %s ", u->id, bk_usage_type(u->record_type), u->description ? u->description : "");
     bk_usage_flags(out, u);
 }
 
-static const char *cache_kind(const ui_t *ui, view_t *v, size_t row)
+static const char *cache_kind(const pane_ctx_t *pc, view_t *v, size_t row)
 {
     size_t item;
-    cache_row_t k = row_kind(ui->bk, row, &item);
+    cache_row_t k = row_kind(pc->bk, row, &item);
     if (k == CR_RECORD)
-        return ui->bk->m->cache.rec[item].record_type;
+        return pc->bk->cache.rec[item].record_type;
     return k == CR_HEADER ? "header" : "removed";
 }
 
 /* A record is its ID (a refresh re-sorts them, a Prune lists the removed
  * above); the header and the removed list's head are themselves. */
-static void cache_key(const ui_t *ui, view_t *v, size_t row, strbuf_t *key, strbuf_t *parent)
+static void cache_key(const pane_ctx_t *pc, view_t *v, size_t row, strbuf_t *key, strbuf_t *parent)
 {
     size_t item;
-    switch (row_kind(ui->bk, row, &item)) {
+    switch (row_kind(pc->bk, row, &item)) {
     case CR_REMOVED_HEAD: sb_adds(key, "removed"); break;
-    case CR_REMOVED: sb_printf(key, "removed %s", ui->bk->m->removed.rec[item].id); break;
+    case CR_REMOVED: sb_printf(key, "removed %s", pc->bk->removed.rec[item].id); break;
     case CR_HEADER: sb_adds(key, "header"); break;
-    case CR_RECORD: sb_printf(key, "record %s", ui->bk->m->cache.rec[item].id); break;
+    case CR_RECORD: sb_printf(key, "record %s", pc->bk->cache.rec[item].id); break;
     }
 }
 
-static void cache_details(const ui_t *ui, view_t *v, size_t row, strbuf_t *out, char *title, size_t tlen)
+static void cache_details(const pane_ctx_t *pc, view_t *v, size_t row, strbuf_t *out, char *title, size_t tlen)
 {
     size_t item;
-    cache_row_t k = row_kind(ui->bk, row, &item);
+    cache_row_t k = row_kind(pc->bk, row, &item);
     if (k != CR_RECORD && k != CR_REMOVED) {
         snprintf(title, tlen, "Cache");
         sb_adds(out, "Select a record for its details.\n");
         return;
     }
-    const bk_usage_t *u = k == CR_RECORD ? &ui->bk->m->cache.rec[item] : &ui->bk->m->removed.rec[item];
+    const bk_usage_t *u = k == CR_RECORD ? &pc->bk->cache.rec[item] : &pc->bk->removed.rec[item];
     snprintf(title, tlen, "Cache record");
     sb_printf(out, "ID:           %s\ntype:         %s\nsize:         ", u->id, bk_usage_type(u->record_type));
     bk_format_bytes(out, u->size);
     sb_adds(out, "\nflags:        ");
     bk_usage_flags(out, u);
     sb_adds(out, "\nlast used:    ");
-    bk_format_ago(out, u->last_used, bk_ui_now(ui));
+    bk_format_ago(out, u->last_used, pc->bk_now);
     sb_printf(out, "\nusage count:  %lld\nparent:       %s\ndescription:  %s\n", (long long)u->usage_count,
               u->parent ? u->parent : "-", u->description ? u->description : "");
 }
 
-static int cache_sort(ui_t *ui, bk_cache_sort_t by)
+static int cache_sort(pane_req_t *req, bk_cache_sort_t by)
 {
-    bk_session_command(ui->bk->s, BK_CMD_SORT, &(bk_cmd_arg_t){.sort = by});
-    ui_message(ui, false, "cache sorted by %s", by == BK_SORT_SIZE ? "size, largest first" : "last use, newest first");
-    bk_ui_changed(ui);
+    req->bk_cmd_set = true;
+    req->bk_cmd = BK_CMD_SORT;
+    req->bk_arg.sort = by;
+    pane_say(req, false, "cache sorted by %s", by == BK_SORT_SIZE ? "size, largest first" : "last use, newest first");
     return UI_REDRAW;
 }
 
-static int cache_action(ui_t *ui, view_t *v, action_t a)
+static int cache_action(const pane_ctx_t *pc, view_t *v, action_t a, pane_req_t *req)
 {
-    if (!ui->bk)
+    if (!pc->bk)
         return UI_PASS;
     if (a == ACT_SORT_SIZE)
-        return cache_sort(ui, BK_SORT_SIZE);
+        return cache_sort(req, BK_SORT_SIZE);
     if (a == ACT_SORT_LAST_USED)
-        return cache_sort(ui, BK_SORT_LAST_USED);
+        return cache_sort(req, BK_SORT_LAST_USED);
     return UI_PASS;
 }
 
-static void cache_summary(const ui_t *ui, view_t *v, char *buf, size_t len)
+static void cache_summary(const pane_ctx_t *pc, view_t *v, char *buf, size_t len)
 {
-    ui_bk_t *b = ui->bk;
+    const bk_model_t *b = pc->bk;
     if (!b) {
         buf[0] = 0;
         return;
     }
-    if (b->m->du_err[0] && !b->m->du_loaded) {
-        snprintf(buf, len, "%s", b->m->du_err);
+    if (b->du_err[0] && !b->du_loaded) {
+        snprintf(buf, len, "%s", b->du_err);
         return;
     }
     strbuf_t t;
     sb_init(&t);
-    sb_printf(&t, "%zu records  total ", b->m->cache.n);
-    bk_format_bytes(&t, b->m->cache.total);
+    sb_printf(&t, "%zu records  total ", b->cache.n);
+    bk_format_bytes(&t, b->cache.total);
     sb_adds(&t, "  reclaimable ");
-    bk_format_bytes(&t, b->m->cache.reclaimable);
+    bk_format_bytes(&t, b->cache.reclaimable);
     sb_adds(&t, "  shared ");
-    bk_format_bytes(&t, b->m->cache.shared);
-    sb_printf(&t, "  by %s%s", b->m->sort == BK_SORT_SIZE ? "size" : "last use", b->m->du_running ? "  (loading)" : "");
+    bk_format_bytes(&t, b->cache.shared);
+    sb_printf(&t, "  by %s%s", b->sort == BK_SORT_SIZE ? "size" : "last use", b->du_running ? "  (loading)" : "");
     snprintf(buf, len, "%s", t.data);
     sb_free(&t);
 }
 
 static const action_t cache_hints[] = {ACT_SORT_SIZE, ACT_SORT_LAST_USED, ACT_PRUNE, ACT_REFRESH, ACT_NONE};
 
+/* The pane's own default bindings (keys.h). */
+static const pane_key_t cache_keys[] = {
+    {"P", ACT_PRUNE},
+    {"z", ACT_SORT_SIZE},
+    {"u", ACT_SORT_LAST_USED},
+    {NULL, ACT_NONE},
+};
+
 const view_ops_t pane_cache_ops = {
+    .layout = {.column = PANE_COLUMN_LEFT, .rank = 1},
+    .keys = cache_keys,
     .count = cache_count,
     .draw_row = cache_draw,
     .row_text = cache_text,

@@ -10,11 +10,10 @@
 #include <strings.h>
 #include "core/codes.h"
 #include "core/sgr.h"
-#include "ui/app.h"
 #include "ui/draw.h"
 #include "ui/logs_line.h"
 #include "ui/logs_view.h"
-#include "ui/osc52.h"
+#include "ui/view.h"
 
 #define ERR_TAIL 6             /* output lines of a failed build in the pane */
 #define ERR_TAIL_DETAILS 40    /* in its details */
@@ -77,10 +76,10 @@ static void tail_push(err_tail_t *t, uint64_t seq)
     t->seq[t->n++] = seq;
 }
 
-static const err_tail_t *build_tail(const ui_t *ui, err_priv_t *p, const model_error_t *e)
+static const err_tail_t *build_tail(const pane_ctx_t *pc, err_priv_t *p, const model_error_t *e)
 {
     err_tail_t *t = tail_slot(p, e->id);
-    const logs_t *l = model_logs(ui->model);
+    const logs_t *l = model_logs(pc->model);
     uint64_t last = logs_last(l);
     bool gone = t->n && !logs_get(l, t->seq[0]); /* cleared, or a new ring */
     if ((t->final || t->checked == last) && !gone)
@@ -98,116 +97,116 @@ static const err_tail_t *build_tail(const ui_t *ui, err_priv_t *p, const model_e
         }
     }
     t->checked = last;
-    const iteration_t *cur = model_current_iteration(ui->model);
+    const iteration_t *cur = model_current_iteration(pc->model);
     t->final = !cur || cur->number != e->iteration || cur->session != e->session;
     return t;
 }
 
 /* The lines of every error, rebuilt by the engine when the model changed. */
-static void err_build_rows(const ui_t *ui, view_t *v)
+static void err_build_rows(const pane_ctx_t *pc, view_t *v)
 {
     err_priv_t *p = v->priv;
     size_t tails = 0;
-    for (size_t i = 0; i < model_error_count(ui->model); i++) {
-        const model_error_t *e = model_error_at(ui->model, i);
+    for (size_t i = 0; i < model_error_count(pc->model); i++) {
+        const model_error_t *e = model_error_at(pc->model, i);
         for (size_t l = 0; l < 2 + e->n_suggestions; l++)
             *(err_row_t *)view_row_push(v) = (err_row_t){i, l, 0};
         if (e->phase != PHASE_BUILD || tails++ >= ERR_TAILS)
             continue;
-        const err_tail_t *t = build_tail(ui, p, e);
+        const err_tail_t *t = build_tail(pc, p, e);
         for (size_t k = 0; k < t->n; k++)
             *(err_row_t *)view_row_push(v) = (err_row_t){i, 2 + e->n_suggestions + k, t->seq[k]};
     }
 }
 
-const model_error_t *errors_pane_selected(ui_t *ui)
+const model_error_t *errors_pane_selected(const pane_ctx_t *pc)
 {
-    view_t *v = &ui->views[PANE_ERRORS];
-    view_settle(ui, v);
-    if (view_rows(ui, v) == 0)
+    view_t *v = &pc->views[PANE_ERRORS];
+    view_settle(pc, v);
+    if (view_rows(pc, v) == 0)
         return NULL;
-    const err_row_t *r = view_row(ui, v, view_source_row(v, v->cursor));
-    return r ? model_error_at(ui->model, r->err) : NULL;
+    const err_row_t *r = view_row(pc, v, view_source_row(v, v->cursor));
+    return r ? model_error_at(pc->model, r->err) : NULL;
 }
 
 /* A line of the build's output, in its colours, under the error. */
-static void draw_output(ui_t *ui, view_t *v, uint64_t seq, int y, int x, int w, bool sel)
+static void draw_output(const pane_ctx_t *pc, view_t *v, uint64_t seq, int y, int x, int w, bool sel)
 {
     err_priv_t *p = v->priv;
-    const log_line_t *line = logs_get(model_logs(ui->model), seq);
-    draw_text(ui, y, x + 4, 2, draw_role(sel, ROLE_DIM), draw_glyph(ui, GLYPH_VLINE));
+    const log_line_t *line = logs_get(model_logs(pc->model), seq);
+    draw_text(pc, y, x + 4, 2, draw_role(sel, ROLE_DIM), draw_glyph(pc, GLYPH_VLINE));
     if (!line || w <= 8)
         return;
     if (!p->ready) {
         lv_layout_init(&p->lay);
         p->ready = true;
     }
-    lv_opts_t o = {.w = w - 7, .text_flags = ui_text_flags(ui), .look = sel ? LV_CURSOR : LV_PLAIN};
+    lv_opts_t o = {.w = w - 7, .text_flags = pane_text_flags(pc), .look = sel ? LV_CURSOR : LV_PLAIN};
     lv_layout_line(&p->lay, line, &o);
     lv_layout_draw(&p->lay, y, x + 6, 0, 1);
 }
 
 /* The error of row `row` and its line, NULL past the end. */
-static const model_error_t *err_at(const ui_t *ui, view_t *v, size_t row, size_t *line)
+static const model_error_t *err_at(const pane_ctx_t *pc, view_t *v, size_t row, size_t *line)
 {
-    const err_row_t *r = view_row(ui, v, row);
+    const err_row_t *r = view_row(pc, v, row);
     if (!r)
         return NULL;
     *line = r->line;
-    return model_error_at(ui->model, r->err);
+    return model_error_at(pc->model, r->err);
 }
 
-static void draw_head(ui_t *ui, const model_error_t *e, int y, int x, int w, bool sel)
+static void draw_head(const pane_ctx_t *pc, const model_error_t *e, int y, int x, int w, bool sel)
 {
     role_t base = e->resolved ? ROLE_DIM : ROLE_FAILED;
     int cx = x + 1;
-    cx += draw_text(ui, y, cx, 2, draw_role(sel, base),
-                    draw_glyph(ui, e->resolved ? GLYPH_OK : GLYPH_FAIL)) + 1;
-    cx += draw_fmt(ui, y, cx, x + w - cx, draw_role(sel, base), "%-12s ", phase_name(e->phase));
-    cx += draw_text(ui, y, cx, x + w - cx, draw_role(sel, e->resolved ? ROLE_DIM : ROLE_CODE),
+    cx += draw_text(pc, y, cx, 2, draw_role(sel, base),
+                    draw_glyph(pc, e->resolved ? GLYPH_OK : GLYPH_FAIL)) + 1;
+    cx += draw_fmt(pc, y, cx, x + w - cx, draw_role(sel, base), "%-12s ", phase_name(e->phase));
+    cx += draw_text(pc, y, cx, x + w - cx, draw_role(sel, e->resolved ? ROLE_DIM : ROLE_CODE),
                     status_code_name(e->code)) + 1;
     if (e->subject && *e->subject)
-        cx += draw_text(ui, y, cx, (x + w - cx) / 2, draw_role(sel, ROLE_DEFAULT), e->subject) + 1;
+        cx += draw_text(pc, y, cx, (x + w - cx) / 2, draw_role(sel, ROLE_DEFAULT), e->subject) + 1;
     char extra[64];
     int o = snprintf(extra, sizeof extra, "iter %d", e->iteration);
     if (e->repeats)
         o += snprintf(extra + o, sizeof extra - (size_t)o, " x%u", e->repeats + 1);
     if (e->resolved)
         snprintf(extra + o, sizeof extra - (size_t)o, " resolved");
-    cx += draw_text(ui, y, cx, x + w - cx, draw_role(sel, ROLE_DIM), extra) + 1;
+    cx += draw_text(pc, y, cx, x + w - cx, draw_role(sel, ROLE_DIM), extra) + 1;
     if (!e->resolved)
-        draw_text(ui, y, cx + 1, x + w - cx - 1, draw_role(sel, ROLE_DIM), status_code_desc(e->code));
+        draw_text(pc, y, cx + 1, x + w - cx - 1, draw_role(sel, ROLE_DIM), status_code_desc(e->code));
 }
 
-static void err_draw(ui_t *ui, view_t *v, size_t row, int y, int x, int w, bool sel)
+static void err_draw(const pane_ctx_t *pc, view_t *v, size_t row, int y, int x, int w, bool sel)
 {
     size_t line;
-    const model_error_t *e = err_at(ui, v, row, &line);
+    const model_error_t *e = err_at(pc, v, row, &line);
     if (!e)
         return;
     if (sel)
-        draw_fill(ui, y, x, w, ROLE_CURSOR);
-    const err_row_t *er = view_row(ui, v, row);
+        draw_fill(pc, y, x, w, ROLE_CURSOR);
+    const err_row_t *er = view_row(pc, v, row);
     if (er->seq) {
-        draw_output(ui, v, er->seq, y, x, w, sel);
+        draw_output(pc, v, er->seq, y, x, w, sel);
     } else if (line == 0) {
-        draw_head(ui, e, y, x, w, sel);
+        draw_head(pc, e, y, x, w, sel);
     } else if (line == 1) {
-        draw_text(ui, y, x + 4, w - 4, draw_role(sel, e->resolved ? ROLE_DIM : ROLE_DEFAULT),
+        draw_text(pc, y, x + 4, w - 4, draw_role(sel, e->resolved ? ROLE_DIM : ROLE_DEFAULT),
                   e->message);
     } else {
         const suggestion_t *s = &e->suggestions[line - 2];
         int cx = x + 4;
-        cx += draw_text(ui, y, cx, 2, draw_role(sel, ROLE_SUGGESTION), draw_glyph(ui, GLYPH_ARROW)) + 1;
-        draw_text(ui, y, cx, x + w - cx, draw_role(sel, e->resolved ? ROLE_DIM : ROLE_SUGGESTION),
+        cx += draw_text(pc, y, cx, 2, draw_role(sel, ROLE_SUGGESTION), draw_glyph(pc, GLYPH_ARROW)) + 1;
+        draw_text(pc, y, cx, x + w - cx, draw_role(sel, e->resolved ? ROLE_DIM : ROLE_SUGGESTION),
                   s->action);
     }
 }
 
-static void err_text(const ui_t *ui, view_t *v, size_t row, strbuf_t *out)
+static void err_text(const pane_ctx_t *pc, view_t *v, size_t row, strbuf_t *out)
 {
     size_t line;
-    const model_error_t *e = err_at(ui, v, row, &line);
+    const model_error_t *e = err_at(pc, v, row, &line);
     if (!e)
         return;
     sb_printf(out, "%s %s %s %s", phase_name(e->phase), status_code_name(e->code), e->subject,
@@ -218,10 +217,10 @@ static void err_text(const ui_t *ui, view_t *v, size_t row, strbuf_t *out)
 
 /* A line of an error is the error's id and the line; its error is the
  * parent (the head line when the line is gone: a tail that moved on). */
-static void err_key(const ui_t *ui, view_t *v, size_t row, strbuf_t *key, strbuf_t *parent)
+static void err_key(const pane_ctx_t *pc, view_t *v, size_t row, strbuf_t *key, strbuf_t *parent)
 {
-    const err_row_t *r = view_row(ui, v, row);
-    const model_error_t *e = r ? model_error_at(ui->model, r->err) : NULL;
+    const err_row_t *r = view_row(pc, v, row);
+    const model_error_t *e = r ? model_error_at(pc->model, r->err) : NULL;
     if (!e)
         return;
     if (r->seq) /* a line of the build's output: its place moves as the tail does */
@@ -231,10 +230,10 @@ static void err_key(const ui_t *ui, view_t *v, size_t row, strbuf_t *key, strbuf
     sb_printf(parent, "%llu", (unsigned long long)e->id);
 }
 
-static const char *err_kind(const ui_t *ui, view_t *v, size_t row)
+static const char *err_kind(const pane_ctx_t *pc, view_t *v, size_t row)
 {
     size_t line;
-    const model_error_t *e = err_at(ui, v, row, &line);
+    const model_error_t *e = err_at(pc, v, row, &line);
     return e ? phase_name(e->phase) : NULL;
 }
 
@@ -256,10 +255,10 @@ static bool error_line(const char *s, size_t n)
     return false;
 }
 
-static void err_details(const ui_t *ui, view_t *v, size_t row, strbuf_t *out, char *title, size_t tlen)
+static void err_details(const pane_ctx_t *pc, view_t *v, size_t row, strbuf_t *out, char *title, size_t tlen)
 {
     size_t line;
-    const model_error_t *e = err_at(ui, v, row, &line);
+    const model_error_t *e = err_at(pc, v, row, &line);
     if (!e)
         return;
     snprintf(title, tlen, "Error %llu", (unsigned long long)e->id);
@@ -277,9 +276,9 @@ static void err_details(const ui_t *ui, view_t *v, size_t row, strbuf_t *out, ch
     if (e->phase != PHASE_BUILD)
         return;
     const log_line_t *tail[ERR_TAIL_DETAILS];
-    size_t n = logs_tail_of(model_logs(ui->model), "Build", e->subject, e->iteration, e->session,
+    size_t n = logs_tail_of(model_logs(pc->model), "Build", e->subject, e->iteration, e->session,
                             tail, ERR_TAIL_DETAILS);
-    if (!n && !model_has_tasks(ui->model))
+    if (!n && !model_has_tasks(pc->model))
         return; /* v1 alone: Skaffold's output is not on that API */
     sb_printf(out, "\nthe build's last %zu line%s of output:\n", n, n == 1 ? "" : "s");
     for (size_t i = 0; i < n; i++) {
@@ -312,16 +311,16 @@ static void suggested_command(const char *s, const char **cmd, size_t *len)
 
 /* y: the selected line's error (code and message), suggested command, or
  * line of build output, to the clipboard. */
-static int err_copy(ui_t *ui, view_t *v)
+static int err_copy(const pane_ctx_t *pc, pane_req_t *req, view_t *v)
 {
     size_t line;
-    const model_error_t *e = view_rows(ui, v) ? err_at(ui, v, view_source_row(v, v->cursor), &line) : NULL;
+    const model_error_t *e = view_rows(pc, v) ? err_at(pc, v, view_source_row(v, v->cursor), &line) : NULL;
     if (!e) {
-        ui_message(ui, true, "no error selected");
+        pane_say(req, true, "no error selected");
         return UI_REDRAW;
     }
-    const err_row_t *r = view_row(ui, v, view_source_row(v, v->cursor));
-    const log_line_t *out = r->seq ? logs_get(model_logs(ui->model), r->seq) : NULL;
+    const err_row_t *r = view_row(pc, v, view_source_row(v, v->cursor));
+    const log_line_t *out = r->seq ? logs_get(model_logs(pc->model), r->seq) : NULL;
     strbuf_t t;
     sb_init(&t);
     const char *what = "the error";
@@ -337,25 +336,26 @@ static int err_copy(ui_t *ui, view_t *v)
     } else {
         sb_printf(&t, "%s: %s", status_code_name(e->code), e->message);
     }
-    osc52_copy_text(ui, t.data, t.len, what);
+    pane_copy_text(req, t.data, t.len, what);
     sb_free(&t);
     return UI_REDRAW;
 }
 
-static int err_action(ui_t *ui, view_t *v, action_t a)
+static int err_action(const pane_ctx_t *pc, view_t *v, action_t a, pane_req_t *req)
 {
-    return a == ACT_COPY ? err_copy(ui, v) : UI_PASS;
+    return a == ACT_COPY ? err_copy(pc, req, v) : UI_PASS;
 }
 
-static void err_summary(const ui_t *ui, view_t *v, char *buf, size_t len)
+static void err_summary(const pane_ctx_t *pc, view_t *v, char *buf, size_t len)
 {
-    size_t n = model_error_count(ui->model), open = model_unresolved_errors(ui->model);
+    size_t n = model_error_count(pc->model), open = model_unresolved_errors(pc->model);
     snprintf(buf, len, "%zu, %zu unresolved", n, open);
 }
 
 static const action_t err_hints[] = {ACT_DETAILS, ACT_COPY, ACT_LOG_JUMP, ACT_FILTER, ACT_NEXT_ERROR, ACT_NONE};
 
 const view_ops_t pane_errors_ops = {
+    .layout = {.column = PANE_COLUMN_RIGHT, .rank = 4, .history = true},
     .private_size = sizeof(err_priv_t),
     .free_private = err_free_private,
     .row_size = sizeof(err_row_t),

@@ -8,10 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "core/pbdump.h"
 #include "core/xalloc.h"
 #include "skaffold/viewmodel.h"
-#include "ui/app.h"
 #include "ui/draw.h"
+#include "ui/view.h"
 
 typedef struct ev_row {
     vm_event_t ev;
@@ -62,11 +63,11 @@ static ev_row_t *append_slot(ev_priv_t *p)
     return &p->evs[p->head + p->n];
 }
 
-static void append(const ui_t *ui, ev_priv_t *p, uint64_t seq, strbuf_t *tmp)
+static void append(const pane_ctx_t *pc, ev_priv_t *p, uint64_t seq, strbuf_t *tmp)
 {
     ev_row_t *r = append_slot(p);
     sb_reset(tmp);
-    if (!vm_event_get(ui->model, seq, &r->ev, tmp))
+    if (!vm_event_get(pc->model, seq, &r->ev, tmp))
         return;
     sb_addc(tmp, 0);
     r->text = xstrdup(tmp->data);
@@ -74,10 +75,10 @@ static void append(const ui_t *ui, ev_priv_t *p, uint64_t seq, strbuf_t *tmp)
 }
 
 /* Brings the cache in line with the model's history. */
-static void sync_rows(const ui_t *ui, view_t *v)
+static void sync_rows(const pane_ctx_t *pc, view_t *v)
 {
     ev_priv_t *p = v->priv;
-    uint64_t seq = model_seq(ui->model), first = model_history_first(ui->model);
+    uint64_t seq = model_seq(pc->model), first = model_history_first(pc->model);
     if (seq < p->next_seq) {
         ev_reset(p);                /* the model was cleared */
         view_invalidate(v);
@@ -94,13 +95,13 @@ static void sync_rows(const ui_t *ui, view_t *v)
     strbuf_t tmp;
     sb_init(&tmp);
     for (; p->next_seq < seq; p->next_seq++)
-        append(ui, p, p->next_seq, &tmp);
+        append(pc, p, p->next_seq, &tmp);
     sb_free(&tmp);
 }
 
-static size_t ev_count(const ui_t *ui, view_t *v)
+static size_t ev_count(const pane_ctx_t *pc, view_t *v)
 {
-    sync_rows(ui, v);
+    sync_rows(pc, v);
     return ((ev_priv_t *)v->priv)->n;
 }
 
@@ -140,7 +141,7 @@ static void format_time(const vm_event_t *r, char *buf, size_t len)
              (int)(nanos / 1000000));
 }
 
-static void ev_draw(ui_t *ui, view_t *v, size_t row, int y, int x, int w, bool sel)
+static void ev_draw(const pane_ctx_t *pc, view_t *v, size_t row, int y, int x, int w, bool sel)
 {
     const ev_row_t *er = ev_at(v, row);
     if (!er)
@@ -149,22 +150,22 @@ static void ev_draw(ui_t *ui, view_t *v, size_t row, int y, int x, int w, bool s
     char t[32];
     format_time(r, t, sizeof t);
     if (sel)
-        draw_fill(ui, y, x, w, ROLE_CURSOR);
+        draw_fill(pc, y, x, w, ROLE_CURSOR);
     int cx = x + 1;
     if (w >= 60)
-        cx += draw_text(ui, y, cx, 13, draw_role(sel, ROLE_TIME), t) + 1;
+        cx += draw_text(pc, y, cx, 13, draw_role(sel, ROLE_TIME), t) + 1;
     if (r->session_start) { /* a new Skaffold process appended its session */
         char s[32];
         snprintf(s, sizeof s, "session %u", (unsigned)r->session);
-        draw_text(ui, y, cx, 12, draw_role(sel, ROLE_REPLAY), s);
+        draw_text(pc, y, cx, 12, draw_role(sel, ROLE_REPLAY), s);
     } else {
-        draw_text(ui, y, cx, 12, draw_role(sel, r->error ? ROLE_FAILED : ROLE_KIND), r->kind);
+        draw_text(pc, y, cx, 12, draw_role(sel, r->error ? ROLE_FAILED : ROLE_KIND), r->kind);
     }
     cx += 13;
-    draw_text(ui, y, cx, x + w - cx, draw_role(sel, r->error ? ROLE_FAILED : ROLE_DEFAULT), er->text);
+    draw_text(pc, y, cx, x + w - cx, draw_role(sel, r->error ? ROLE_FAILED : ROLE_DEFAULT), er->text);
 }
 
-static void ev_text(const ui_t *ui, view_t *v, size_t row, strbuf_t *out)
+static void ev_text(const pane_ctx_t *pc, view_t *v, size_t row, strbuf_t *out)
 {
     const ev_row_t *r = ev_at(v, row);
     if (r)
@@ -172,7 +173,7 @@ static void ev_text(const ui_t *ui, view_t *v, size_t row, strbuf_t *out)
 }
 
 /* An event is its seq in the history. */
-static void ev_key(const ui_t *ui, view_t *v, size_t row, strbuf_t *key, strbuf_t *parent)
+static void ev_key(const pane_ctx_t *pc, view_t *v, size_t row, strbuf_t *key, strbuf_t *parent)
 {
     const ev_row_t *r = ev_at(v, row);
     if (r)
@@ -181,7 +182,7 @@ static void ev_key(const ui_t *ui, view_t *v, size_t row, strbuf_t *key, strbuf_
 
 /* The rows are in seq order, with gaps (an entry the history no longer
  * decodes): a binary search. */
-static long ev_find(const ui_t *ui, view_t *v, const char *key)
+static long ev_find(const pane_ctx_t *pc, view_t *v, const char *key)
 {
     ev_priv_t *p = v->priv;
     uint64_t seq = strtoull(key, NULL, 10);
@@ -196,28 +197,28 @@ static long ev_find(const ui_t *ui, view_t *v, const char *key)
     return lo < p->n && p->evs[p->head + lo].ev.seq == seq ? (long)lo : -1;
 }
 
-static const char *ev_kind(const ui_t *ui, view_t *v, size_t row)
+static const char *ev_kind(const pane_ctx_t *pc, view_t *v, size_t row)
 {
     const ev_row_t *r = ev_at(v, row);
     return r ? r->ev.kind : NULL;
 }
 
-static void ev_details(const ui_t *ui, view_t *v, size_t row, strbuf_t *out, char *title, size_t tlen)
+static void ev_details(const pane_ctx_t *pc, view_t *v, size_t row, strbuf_t *out, char *title, size_t tlen)
 {
     const ev_row_t *r = ev_at(v, row);
     if (!r)
         return;
     snprintf(title, tlen, "Event #%llu (%s)", (unsigned long long)r->ev.seq, r->ev.kind);
-    ProtobufCMessage *e = vm_event_message(ui->model, r->ev.seq);
+    ProtobufCMessage *e = vm_event_message(pc->model, r->ev.seq);
     if (!e) {
         sb_adds(out, "(no longer in the history)\n");
         return;
     }
-    details_dump_message(out, e, 0);
+    pb_dump_fields(out, e, 0);
     protobuf_c_message_free_unpacked(e, NULL);
 }
 
-static void ev_summary(const ui_t *ui, view_t *v, char *buf, size_t len)
+static void ev_summary(const pane_ctx_t *pc, view_t *v, char *buf, size_t len)
 {
     snprintf(buf, len, "%zu", ((ev_priv_t *)v->priv)->n);
 }
@@ -225,6 +226,7 @@ static void ev_summary(const ui_t *ui, view_t *v, char *buf, size_t len)
 static const action_t ev_hints[] = {ACT_FILTER, ACT_FOLLOW, ACT_DETAILS, ACT_NONE};
 
 const view_ops_t pane_events_ops = {
+    .layout = {.column = PANE_COLUMN_RIGHT, .rank = 6, .history = true},
     .private_size = sizeof(ev_priv_t),
     .free_private = ev_free_private,
     .count = ev_count,

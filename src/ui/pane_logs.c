@@ -11,11 +11,11 @@
 #include <string.h>
 #include "core/bre.h"
 #include "core/sgr.h"
-#include "ui/app.h"
 #include "ui/draw.h"
 #include "ui/logs_priv.h"
+#include "ui/view.h"
 
-lv_priv_t *lv_priv(const ui_t *ui, view_t *v)
+lv_priv_t *lv_priv(const pane_ctx_t *pc, view_t *v)
 {
     lv_priv_t *p = v->priv;
     if (!p->ready) {
@@ -47,23 +47,23 @@ void lv_filter_changed(lv_priv_t *p)
     p->fgen++;
 }
 
-void lv_sync(const ui_t *ui, view_t *v)
+void lv_sync(const pane_ctx_t *pc, view_t *v)
 {
-    lv_priv_t *p = lv_priv(ui, v);
+    lv_priv_t *p = lv_priv(pc, v);
     log_filter_pass(&p->f, BRE_BUDGET_MS);
-    logs_index_update(&p->idx, model_logs(ui->model), &p->f, p->fgen);
+    logs_index_update(&p->idx, model_logs(pc->model), &p->f, p->fgen);
 }
 
-static size_t lv_count(const ui_t *ui, view_t *v)
+static size_t lv_count(const pane_ctx_t *pc, view_t *v)
 {
-    lv_sync(ui, v);
-    return logs_index_count(&lv_priv(ui, v)->idx);
+    lv_sync(pc, v);
+    return logs_index_count(&lv_priv(pc, v)->idx);
 }
 
 /* The cursor's position in the index (the newest line while following). */
-static size_t cur_pos(const ui_t *ui, view_t *v)
+static size_t cur_pos(const pane_ctx_t *pc, view_t *v)
 {
-    lv_priv_t *p = lv_priv(ui, v);
+    lv_priv_t *p = lv_priv(pc, v);
     size_t n = logs_index_count(&p->idx);
     if (n == 0)
         return 0;
@@ -73,16 +73,16 @@ static size_t cur_pos(const ui_t *ui, view_t *v)
     return at < n ? at : n - 1;
 }
 
-uint64_t lv_cursor(const ui_t *ui, view_t *v)
+uint64_t lv_cursor(const pane_ctx_t *pc, view_t *v)
 {
-    lv_sync(ui, v);
-    return logs_index_at(&lv_priv(ui, v)->idx, cur_pos(ui, v));
+    lv_sync(pc, v);
+    return logs_index_at(&lv_priv(pc, v)->idx, cur_pos(pc, v));
 }
 
-size_t lv_below(const ui_t *ui, view_t *v)
+size_t lv_below(const pane_ctx_t *pc, view_t *v)
 {
-    size_t n = logs_index_count(&lv_priv(ui, v)->idx);
-    return v->follow || n == 0 ? 0 : n - 1 - cur_pos(ui, v);
+    size_t n = logs_index_count(&lv_priv(pc, v)->idx);
+    return v->follow || n == 0 ? 0 : n - 1 - cur_pos(pc, v);
 }
 
 void lv_goto(view_t *v, uint64_t seq)
@@ -96,7 +96,7 @@ void lv_goto(view_t *v, uint64_t seq)
 /* ---- drawing ------------------------------------------------------------ */
 
 typedef struct frame {
-    const ui_t *ui;
+    const pane_ctx_t *pc;
     lv_priv_t *p;
     const logs_t *l;
     lv_opts_t o;
@@ -109,7 +109,7 @@ static lv_look_t look_of(const frame_t *fr, size_t i, uint64_t seq)
 {
     if (!fr->focused)
         return LV_PLAIN;
-    if (i == fr->cur && (!fr->ui->views[PANE_LOGS].follow || fr->p->mark))
+    if (i == fr->cur && (!fr->pc->views[PANE_LOGS].follow || fr->p->mark))
         return LV_CURSOR;
     return fr->p->mark && seq >= fr->lo && seq <= fr->hi ? LV_MARKED : LV_PLAIN;
 }
@@ -186,36 +186,36 @@ static size_t place(frame_t *fr, view_t *v, int h, int *skip)
     return rows < h && top > 0 ? anchor_bottom(fr, fr->n - 1, h, skip) : top;
 }
 
-static void draw_empty(ui_t *ui, view_t *v, rect_t r)
+static void draw_empty(const pane_ctx_t *pc, view_t *v, rect_t r)
 {
-    const logs_t *l = model_logs(ui->model);
+    const logs_t *l = model_logs(pc->model);
     const char *s = logs_count(l) ? "(no line passes the filters: x clears them)"
-                    : ui->session.v2 == V2_UNAVAILABLE
+                    : pc->v1_only
                         ? "(no log lines: this server has no v2 API (v1 only), which carries "
                           "Skaffold's output and the application's logs)"
                         : "(no log lines yet: Skaffold 2.x sends its output and the "
                           "application's logs on its v2 API)";
     for (int i = 0; i < r.h; i++)
-        draw_fill(ui, r.y + i, r.x, r.w, ROLE_DEFAULT);
-    draw_text(ui, r.y, r.x + 2, r.w - 2, ROLE_DIM, s);
+        draw_fill(pc, r.y + i, r.x, r.w, ROLE_DEFAULT);
+    draw_text(pc, r.y, r.x + 2, r.w - 2, ROLE_DIM, s);
 }
 
-static void lv_draw_body(ui_t *ui, view_t *v, rect_t r, bool focused)
+static void lv_draw_body(const pane_ctx_t *pc, view_t *v, rect_t r, bool focused)
 {
-    lv_priv_t *p = lv_priv(ui, v);
-    lv_sync(ui, v);
-    frame_t fr = {ui, p, model_logs(ui->model), {0}, logs_index_count(&p->idx), 0, 0, 0, focused};
+    lv_priv_t *p = lv_priv(pc, v);
+    lv_sync(pc, v);
+    frame_t fr = {pc, p, model_logs(pc->model), {0}, logs_index_count(&p->idx), 0, 0, 0, focused};
     log_filter_pass(&p->hl, BRE_BUDGET_MS);           /* this frame's highlights */
     if (r.h <= 0)
         return;
     if (fr.n == 0 || r.w < 4) {
-        draw_empty(ui, v, r);
+        draw_empty(pc, v, r);
         return;
     }
     fr.o = (lv_opts_t){.w = r.w - 1, .wrap = p->wrap, .times = p->times && r.w >= 60,
                        .tag_w = r.w >= 100 ? 24 : r.w >= 60 ? 16 : 0,
-                       .text_flags = ui_text_flags(ui), .hl = p->text[0] ? &p->hl : NULL};
-    fr.cur = cur_pos(ui, v);
+                       .text_flags = pane_text_flags(pc), .hl = p->text[0] ? &p->hl : NULL};
+    fr.cur = cur_pos(pc, v);
     uint64_t cs = logs_index_at(&p->idx, fr.cur);
     fr.lo = p->mark < cs ? p->mark : cs;
     fr.hi = p->mark < cs ? cs : p->mark;
@@ -232,28 +232,28 @@ static void lv_draw_body(ui_t *ui, view_t *v, rect_t r, bool focused)
             show = r.y + r.h - y;
         lv_look_t look = look_of(&fr, i, logs_index_at(&p->idx, i));
         for (int k = 0; k < show; k++)
-            draw_fill(ui, y + k, r.x, r.w, look == LV_CURSOR ? ROLE_CURSOR
+            draw_fill(pc, y + k, r.x, r.w, look == LV_CURSOR ? ROLE_CURSOR
                                            : look == LV_MARKED ? ROLE_LOG_SELECT : ROLE_DEFAULT);
         lv_layout_draw(&p->lay, y, r.x + 1, skip, show);
         y += show;
     }
     for (; y < r.y + r.h; y++)
-        draw_fill(ui, y, r.x, r.w, ROLE_DEFAULT);
+        draw_fill(pc, y, r.x, r.w, ROLE_DEFAULT);
 }
 
 /* One line, not wrapped: what the engine would draw (the pane draws its own
  * body; this keeps the ops complete for callers that draw rows). */
-static void lv_draw_row(ui_t *ui, view_t *v, size_t row, int y, int x, int w, bool sel)
+static void lv_draw_row(const pane_ctx_t *pc, view_t *v, size_t row, int y, int x, int w, bool sel)
 {
-    lv_priv_t *p = lv_priv(ui, v);
-    const log_line_t *line = logs_get(model_logs(ui->model), logs_index_at(&p->idx, row));
+    lv_priv_t *p = lv_priv(pc, v);
+    const log_line_t *line = logs_get(model_logs(pc->model), logs_index_at(&p->idx, row));
     if (!line || w < 2)
         return;
     lv_opts_t o = {.w = w - 1, .times = p->times, .tag_w = w >= 100 ? 24 : w >= 60 ? 16 : 0,
-                   .text_flags = ui_text_flags(ui), .look = sel ? LV_CURSOR : LV_PLAIN,
+                   .text_flags = pane_text_flags(pc), .look = sel ? LV_CURSOR : LV_PLAIN,
                    .hl = p->text[0] ? &p->hl : NULL};
     if (sel)
-        draw_fill(ui, y, x, w, ROLE_CURSOR);
+        draw_fill(pc, y, x, w, ROLE_CURSOR);
     lv_layout_line(&p->lay, line, &o);
     lv_layout_draw(&p->lay, y, x + 1, 0, 1);
 }
@@ -261,63 +261,63 @@ static void lv_draw_row(ui_t *ui, view_t *v, size_t row, int y, int x, int w, bo
 /* ---- moving ------------------------------------------------------------- */
 
 /* Moves the cursor by delta lines; reaching the newest follows again. */
-static void move_by(ui_t *ui, view_t *v, long delta)
+static void move_by(const pane_ctx_t *pc, view_t *v, long delta)
 {
-    lv_priv_t *p = lv_priv(ui, v);
+    lv_priv_t *p = lv_priv(pc, v);
     size_t n = logs_index_count(&p->idx);
     if (n == 0)
         return;
-    long c = (long)cur_pos(ui, v) + delta;
+    long c = (long)cur_pos(pc, v) + delta;
     c = c < 0 ? 0 : c >= (long)n ? (long)n - 1 : c;
     p->cur = logs_index_at(&p->idx, (size_t)c);
     v->follow = delta > 0 && (size_t)c == n - 1 && !p->mark;
 }
 
-static int lv_move(ui_t *ui, view_t *v, action_t a)
+static int lv_move(const pane_ctx_t *pc, pane_req_t *req, view_t *v, action_t a)
 {
     long page = v->body_h > 1 ? v->body_h - 1 : 1;
-    lv_priv_t *p = lv_priv(ui, v);
-    lv_sync(ui, v);
+    lv_priv_t *p = lv_priv(pc, v);
+    lv_sync(pc, v);
     switch (a) {
-    case ACT_MOVE_UP: move_by(ui, v, -1); break;
-    case ACT_MOVE_DOWN: move_by(ui, v, 1); break;
-    case ACT_PAGE_UP: move_by(ui, v, -page); break;
-    case ACT_PAGE_DOWN: move_by(ui, v, page); break;
+    case ACT_MOVE_UP: move_by(pc, v, -1); break;
+    case ACT_MOVE_DOWN: move_by(pc, v, 1); break;
+    case ACT_PAGE_UP: move_by(pc, v, -page); break;
+    case ACT_PAGE_DOWN: move_by(pc, v, page); break;
     case ACT_MOVE_FIRST:
         p->cur = logs_index_at(&p->idx, 0);
         v->follow = false;
         break;
     case ACT_MOVE_LAST: v->follow = true; break;
     case ACT_FOLLOW:
-        p->cur = lv_cursor(ui, v);
+        p->cur = lv_cursor(pc, v);
         v->follow = !v->follow;
-        ui_message(ui, false, "follow %s", v->follow ? "on" : "off");
+        pane_say(req, false, "follow %s", v->follow ? "on" : "off");
         break;
     default: return UI_PASS;
     }
     return UI_REDRAW;
 }
 
-static int lv_act(ui_t *ui, view_t *v, action_t a)
+static int lv_act(const pane_ctx_t *pc, view_t *v, action_t a, pane_req_t *req)
 {
-    int r = lv_move(ui, v, a);
-    return r != UI_PASS ? r : lv_action(ui, v, a);
+    int r = lv_move(pc, req, v, a);
+    return r != UI_PASS ? r : lv_action(pc, v, a, req);
 }
 
 /* ---- text, details, title ------------------------------------------------ */
 
-static void lv_row_text(const ui_t *ui, view_t *v, size_t row, strbuf_t *out)
+static void lv_row_text(const pane_ctx_t *pc, view_t *v, size_t row, strbuf_t *out)
 {
-    lv_priv_t *p = lv_priv(ui, v);
-    const log_line_t *line = logs_get(model_logs(ui->model), logs_index_at(&p->idx, row));
+    lv_priv_t *p = lv_priv(pc, v);
+    const log_line_t *line = logs_get(model_logs(pc->model), logs_index_at(&p->idx, row));
     if (line)
         lv_plain(line, false, out);
 }
 
-static void lv_details(const ui_t *ui, view_t *v, size_t row, strbuf_t *out, char *title, size_t tlen)
+static void lv_details(const pane_ctx_t *pc, view_t *v, size_t row, strbuf_t *out, char *title, size_t tlen)
 {
-    uint64_t seq = lv_cursor(ui, v);
-    const log_line_t *line = logs_get(model_logs(ui->model), seq);
+    uint64_t seq = lv_cursor(pc, v);
+    const log_line_t *line = logs_get(model_logs(pc->model), seq);
     if (!line) {
         sb_adds(out, "(no line selected)\n");
         return;
@@ -338,15 +338,34 @@ static void lv_details(const ui_t *ui, view_t *v, size_t row, strbuf_t *out, cha
     sb_addc(out, '\n');
 }
 
-static void lv_summary(const ui_t *ui, view_t *v, char *buf, size_t len)
+static void lv_summary(const pane_ctx_t *pc, view_t *v, char *buf, size_t len)
 {
-    lv_describe(ui, v, buf, len);
+    lv_describe(pc, v, buf, len);
 }
 
 static const action_t lv_hints[] = {ACT_FILTER, ACT_LOG_SOLO, ACT_LOG_MUTE, ACT_LOG_CLEAR,
                                     ACT_LOG_WRAP, ACT_ZOOM, ACT_NONE};
 
+/* The pane's own default bindings (keys.h). */
+static const pane_key_t logs_keys[] = {
+    {"s", ACT_LOG_SOLO},
+    {"m", ACT_LOG_MUTE},
+    {"x", ACT_LOG_CLEAR},
+    {"a", ACT_LOG_SOURCE},
+    {"v", ACT_LOG_LEVEL},
+    {"R", ACT_LOG_REGEX},
+    {"&", ACT_LOG_ONLY},
+    {"w", ACT_LOG_WRAP},
+    {"t", ACT_LOG_TIMES},
+    {"V", ACT_LOG_MARK},
+    {"y", ACT_LOG_COPY},
+    {"o", ACT_LOG_SAVE},
+    {NULL, ACT_NONE},
+};
+
 const view_ops_t pane_logs_ops = {
+    .layout = {.column = PANE_COLUMN_RIGHT, .rank = 7, .history = true, .big_only = true},
+    .keys = logs_keys,
     .private_size = sizeof(lv_priv_t),
     .free_private = lv_free_private,
     .count = lv_count,

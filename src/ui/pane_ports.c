@@ -5,31 +5,30 @@
 #include <string.h>
 #include "core/textsafe.h"
 #include "skaffold/viewmodel.h"
-#include "ui/app.h"
 #include "ui/draw.h"
-#include "ui/osc52.h"
+#include "ui/view.h"
 
-static size_t port_count(const ui_t *ui, view_t *v)
+static size_t port_count(const pane_ctx_t *pc, view_t *v)
 {
-    return vm_port_count(ui->model) + vm_endpoint_count(ui->model);
+    return vm_port_count(pc->model) + vm_endpoint_count(pc->model);
 }
 
 /* The endpoint at row, or NULL when the row is a forwarded port. */
-static const model_endpoint_t *row_endpoint(const ui_t *ui, size_t row)
+static const model_endpoint_t *row_endpoint(const pane_ctx_t *pc, size_t row)
 {
-    size_t n = vm_port_count(ui->model);
-    return row < n ? NULL : vm_endpoint_at(ui->model, row - n);
+    size_t n = vm_port_count(pc->model);
+    return row < n ? NULL : vm_endpoint_at(pc->model, row - n);
 }
 
-static void endpoint_draw(ui_t *ui, const model_endpoint_t *e, int y, int x, int w, bool sel)
+static void endpoint_draw(const pane_ctx_t *pc, const model_endpoint_t *e, int y, int x, int w, bool sel)
 {
     int uw = w >= 80 ? 54 : w / 2, nw = w >= 80 ? 14 : 0;
-    draw_text(ui, y, x + 1, uw - 1, draw_role(sel, ROLE_OK), e->url);
+    draw_text(pc, y, x + 1, uw - 1, draw_role(sel, ROLE_OK), e->url);
     int cx = x + 1 + uw;
     if (nw)
-        draw_text(ui, y, cx, nw - 1, draw_role(sel, ROLE_DIM), "cloud run"), cx += nw;
-    cx += draw_text(ui, y, cx, 2, draw_role(sel, ROLE_DIM), draw_glyph(ui, GLYPH_ARROW)) + 1;
-    draw_text(ui, y, cx, x + w - cx, draw_role(sel, ROLE_DEFAULT), e->resource);
+        draw_text(pc, y, cx, nw - 1, draw_role(sel, ROLE_DIM), "cloud run"), cx += nw;
+    cx += draw_text(pc, y, cx, 2, draw_role(sel, ROLE_DIM), draw_glyph(pc, GLYPH_ARROW)) + 1;
+    draw_text(pc, y, cx, x + w - cx, draw_role(sel, ROLE_DEFAULT), e->resource);
 }
 
 static void port_local(const vm_port_t *p, char *buf, size_t len)
@@ -45,17 +44,17 @@ static void port_target(const vm_port_t *p, char *buf, size_t len)
         snprintf(buf, len, "%d", p->target_port);
 }
 
-static void port_draw(ui_t *ui, view_t *v, size_t row, int y, int x, int w, bool sel)
+static void port_draw(const pane_ctx_t *pc, view_t *v, size_t row, int y, int x, int w, bool sel)
 {
     vm_port_t port, *p = &port;
-    const model_endpoint_t *e = row_endpoint(ui, row);
+    const model_endpoint_t *e = row_endpoint(pc, row);
     if (e) {
         if (sel)
-            draw_fill(ui, y, x, w, ROLE_CURSOR);
-        endpoint_draw(ui, e, y, x, w, sel);
+            draw_fill(pc, y, x, w, ROLE_CURSOR);
+        endpoint_draw(pc, e, y, x, w, sel);
         return;
     }
-    if (!vm_port_at(ui->model, row, p))
+    if (!vm_port_at(pc->model, row, p))
         return;
     char local[300], target[300], res[600];
     port_local(p, local, sizeof local);
@@ -63,26 +62,26 @@ static void port_draw(ui_t *ui, view_t *v, size_t row, int y, int x, int w, bool
     snprintf(res, sizeof res, "%s/%s", p->resource_type && *p->resource_type ? p->resource_type : "pod",
              p->resource_name && *p->resource_name ? p->resource_name : p->pod);
     if (sel)
-        draw_fill(ui, y, x, w, ROLE_CURSOR);
+        draw_fill(pc, y, x, w, ROLE_CURSOR);
     int lw = 22, rw = w >= 80 ? 32 : w / 3, nw = w >= 80 ? 14 : 0;
-    draw_text(ui, y, x + 1, lw - 1, draw_role(sel, ROLE_OK), local);
-    draw_text(ui, y, x + 1 + lw, rw - 1, draw_role(sel, ROLE_DEFAULT), res);
+    draw_text(pc, y, x + 1, lw - 1, draw_role(sel, ROLE_OK), local);
+    draw_text(pc, y, x + 1 + lw, rw - 1, draw_role(sel, ROLE_DEFAULT), res);
     int cx = x + 1 + lw + rw;
     if (nw)
-        draw_text(ui, y, cx, nw - 1, draw_role(sel, ROLE_DIM), p->namespace_), cx += nw;
-    cx += draw_text(ui, y, cx, 2, draw_role(sel, ROLE_DIM), draw_glyph(ui, GLYPH_ARROW)) + 1;
-    draw_text(ui, y, cx, x + w - cx, draw_role(sel, ROLE_DEFAULT), target);
+        draw_text(pc, y, cx, nw - 1, draw_role(sel, ROLE_DIM), p->namespace_), cx += nw;
+    cx += draw_text(pc, y, cx, 2, draw_role(sel, ROLE_DIM), draw_glyph(pc, GLYPH_ARROW)) + 1;
+    draw_text(pc, y, cx, x + w - cx, draw_role(sel, ROLE_DEFAULT), target);
 }
 
-static void port_text(const ui_t *ui, view_t *v, size_t row, strbuf_t *out)
+static void port_text(const pane_ctx_t *pc, view_t *v, size_t row, strbuf_t *out)
 {
     vm_port_t port, *p = &port;
-    const model_endpoint_t *e = row_endpoint(ui, row);
+    const model_endpoint_t *e = row_endpoint(pc, row);
     if (e) {
         sb_printf(out, "%s cloud run %s %s", e->url, e->resource, e->revision);
         return;
     }
-    if (!vm_port_at(ui->model, row, p))
+    if (!vm_port_at(pc->model, row, p))
         return;
     sb_printf(out, "%d %s %s %s %s", p->local_port, p->resource_type, p->resource_name, p->pod,
               p->namespace_);
@@ -91,29 +90,29 @@ static void port_text(const ui_t *ui, view_t *v, size_t row, strbuf_t *out)
 /* A forwarded port is its local port (forwardedPorts' key), and the same
  * container's remote port forwarded on another local port is its sibling;
  * a Cloud Run service is its URL. */
-static void port_key(const ui_t *ui, view_t *v, size_t row, strbuf_t *key, strbuf_t *parent)
+static void port_key(const pane_ctx_t *pc, view_t *v, size_t row, strbuf_t *key, strbuf_t *parent)
 {
     vm_port_t p;
-    const model_endpoint_t *e = row_endpoint(ui, row);
+    const model_endpoint_t *e = row_endpoint(pc, row);
     if (e) {
         sb_printf(key, "url %s", e->url);
-    } else if (vm_port_at(ui->model, row, &p)) {
+    } else if (vm_port_at(pc->model, row, &p)) {
         sb_printf(key, "port %d", p.local_port);
         sb_printf(parent, "%s/%s %d", p.namespace_, p.container, p.remote_port);
     }
 }
 
-static void port_details(const ui_t *ui, view_t *v, size_t row, strbuf_t *out, char *title, size_t tlen)
+static void port_details(const pane_ctx_t *pc, view_t *v, size_t row, strbuf_t *out, char *title, size_t tlen)
 {
     vm_port_t port, *p = &port;
-    const model_endpoint_t *e = row_endpoint(ui, row);
+    const model_endpoint_t *e = row_endpoint(pc, row);
     if (e) {
         snprintf(title, tlen, "Cloud Run service");
         sb_printf(out, "URL:          %s\nresource:     %s\nrevision:     %s\n", e->url, e->resource,
                   e->revision);
         return;
     }
-    if (!vm_port_at(ui->model, row, p))
+    if (!vm_port_at(pc->model, row, p))
         return;
     char local[300], target[300];
     port_local(p, local, sizeof local);
@@ -129,24 +128,24 @@ static void port_details(const ui_t *ui, view_t *v, size_t row, strbuf_t *out, c
 
 /* Copies the URL with OSC 52 (the terminal puts it on the clipboard). The
  * address comes from the wire, so it is made safe before it is encoded. */
-static int port_copy(ui_t *ui, view_t *v, action_t a)
+static int port_copy(const pane_ctx_t *pc, view_t *v, action_t a, pane_req_t *req)
 {
     if (a != ACT_COPY_URL)
         return UI_PASS;
-    if (view_rows(ui, v) == 0) {
-        ui_message(ui, true, "no port selected");
+    if (view_rows(pc, v) == 0) {
+        pane_say(req, true, "no port selected");
         return UI_REDRAW;
     }
     vm_port_t port, *p = &port;
     size_t row = view_source_row(v, v->cursor);
-    const model_endpoint_t *e = row_endpoint(ui, row);
+    const model_endpoint_t *e = row_endpoint(pc, row);
     char local[300], url[1100];
     strbuf_t safe;
     sb_init(&safe);
     if (e) {
         textsafe(&safe, e->url, strlen(e->url), 0, TEXTSAFE_ASCII);
         snprintf(url, sizeof url, "%.*s", (int)safe.len, safe.data ? safe.data : "");
-    } else if (vm_port_at(ui->model, row, p)) {
+    } else if (vm_port_at(pc->model, row, p)) {
         port_local(p, local, sizeof local);
         textsafe(&safe, local, strlen(local), 0, TEXTSAFE_ASCII);
         snprintf(url, sizeof url, "http://%.*s", (int)safe.len, safe.data ? safe.data : "");
@@ -154,24 +153,32 @@ static int port_copy(ui_t *ui, view_t *v, action_t a)
         sb_free(&safe);
         return UI_REDRAW;
     }
-    osc52_copy(ui, url, strlen(url));
-    ui_message(ui, false, "copied %s", url);
+    pane_copy(req, url, strlen(url));
+    pane_say(req, false, "copied %s", url);
     sb_free(&safe);
     return UI_REDRAW;
 }
 
-static void port_summary(const ui_t *ui, view_t *v, char *buf, size_t len)
+static void port_summary(const pane_ctx_t *pc, view_t *v, char *buf, size_t len)
 {
-    size_t eps = vm_endpoint_count(ui->model);
+    size_t eps = vm_endpoint_count(pc->model);
     if (eps)
-        snprintf(buf, len, "%zu, %zu Cloud Run", vm_port_count(ui->model), eps);
+        snprintf(buf, len, "%zu, %zu Cloud Run", vm_port_count(pc->model), eps);
     else
-        snprintf(buf, len, "%zu", vm_port_count(ui->model));
+        snprintf(buf, len, "%zu", vm_port_count(pc->model));
 }
 
 static const action_t port_hints[] = {ACT_COPY_URL, ACT_DETAILS, ACT_NONE};
 
+/* The pane's own default bindings (keys.h). */
+static const pane_key_t ports_keys[] = {
+    {"o", ACT_COPY_URL},
+    {NULL, ACT_NONE},
+};
+
 const view_ops_t pane_ports_ops = {
+    .layout = {.column = PANE_COLUMN_LEFT, .rank = 2},
+    .keys = ports_keys,
     .count = port_count,
     .draw_row = port_draw,
     .row_text = port_text,

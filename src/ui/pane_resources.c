@@ -3,65 +3,65 @@
  * its pods, with status, latest message and status code. */
 #include <stdio.h>
 #include "core/codes.h"
-#include "ui/app.h"
 #include "ui/draw.h"
+#include "ui/view.h"
 
-static size_t res_count(const ui_t *ui, view_t *v)
+static size_t res_count(const pane_ctx_t *pc, view_t *v)
 {
-    return model_resource_count(ui->model);
+    return model_resource_count(pc->model);
 }
 
-static const model_resource_t *res_row(const ui_t *ui, size_t row, int *depth)
+static const model_resource_t *res_row(const pane_ctx_t *pc, size_t row, int *depth)
 {
-    return model_resource_tree_at(ui->model, row, depth);
+    return model_resource_tree_at(pc->model, row, depth);
 }
 
-static void res_draw(ui_t *ui, view_t *v, size_t row, int y, int x, int w, bool sel)
+static void res_draw(const pane_ctx_t *pc, view_t *v, size_t row, int y, int x, int w, bool sel)
 {
     int depth = 0;
-    const model_resource_t *r = res_row(ui, row, &depth);
+    const model_resource_t *r = res_row(pc, row, &depth);
     status_kind_t k = status_kind(r->status);
     role_t role = draw_status_role(k);
     if (sel)
-        draw_fill(ui, y, x, w, ROLE_CURSOR);
+        draw_fill(pc, y, x, w, ROLE_CURSOR);
     int name_w = w >= 100 ? 34 : w >= 60 ? 26 : w / 3, st_w = 13;
     int code_w = w >= 110 ? 30 : 0;
     int ind = depth ? 2 : 0; /* a pod sits under its deployment */
-    draw_text(ui, y, x + 1 + ind, 1, draw_role(sel, role), draw_status_icon(ui, k));
-    draw_text(ui, y, x + 3 + ind, name_w - 1 - ind, draw_role(sel, ROLE_DEFAULT), r->name);
+    draw_text(pc, y, x + 1 + ind, 1, draw_role(sel, role), draw_status_icon(pc, k));
+    draw_text(pc, y, x + 3 + ind, name_w - 1 - ind, draw_role(sel, ROLE_DEFAULT), r->name);
     int cx = x + 3 + name_w;
-    draw_text(ui, y, cx, st_w - 1, draw_role(sel, role), r->status);
+    draw_text(pc, y, cx, st_w - 1, draw_role(sel, role), r->status);
     cx += st_w;
     if (code_w && r->code) {
-        draw_text(ui, y, cx, code_w - 1, draw_role(sel, ROLE_CODE), status_code_name(r->code));
+        draw_text(pc, y, cx, code_w - 1, draw_role(sel, ROLE_CODE), status_code_name(r->code));
         cx += code_w;
     } else if (code_w) {
         cx += code_w;
     }
-    draw_text(ui, y, cx, x + w - cx, draw_role(sel, ROLE_DEFAULT), r->message);
+    draw_text(pc, y, cx, x + w - cx, draw_role(sel, ROLE_DEFAULT), r->message);
 }
 
-static void res_text(const ui_t *ui, view_t *v, size_t row, strbuf_t *out)
+static void res_text(const pane_ctx_t *pc, view_t *v, size_t row, strbuf_t *out)
 {
-    const model_resource_t *r = res_row(ui, row, NULL);
+    const model_resource_t *r = res_row(pc, row, NULL);
     sb_printf(out, "%s %s %s %s", r->name, r->status, r->message, status_code_name(r->code));
 }
 
 /* A resource is its name; a pod belongs to its deployment, where the
  * cursor goes when a rollout replaces the pod (to the new pod, if listed). */
-static void res_key(const ui_t *ui, view_t *v, size_t row, strbuf_t *key, strbuf_t *parent)
+static void res_key(const pane_ctx_t *pc, view_t *v, size_t row, strbuf_t *key, strbuf_t *parent)
 {
-    const model_resource_t *r = res_row(ui, row, NULL);
-    const model_resource_t *owner = model_resource_owner(ui->model, r);
+    const model_resource_t *r = res_row(pc, row, NULL);
+    const model_resource_t *owner = model_resource_owner(pc->model, r);
     sb_adds(key, r->name);
     if (owner)
         sb_adds(parent, owner->name);
 }
 
-static void res_details(const ui_t *ui, view_t *v, size_t row, strbuf_t *out, char *title, size_t tlen)
+static void res_details(const pane_ctx_t *pc, view_t *v, size_t row, strbuf_t *out, char *title, size_t tlen)
 {
-    const model_resource_t *r = res_row(ui, row, NULL);
-    const model_resource_t *owner = model_resource_owner(ui->model, r);
+    const model_resource_t *r = res_row(pc, row, NULL);
+    const model_resource_t *owner = model_resource_owner(pc->model, r);
     snprintf(title, tlen, "Resource");
     sb_printf(out, "resource: %s\n", r->name);
     if (owner)
@@ -76,11 +76,11 @@ static void res_details(const ui_t *ui, view_t *v, size_t row, strbuf_t *out, ch
         sb_printf(out, "  - %s\n", r->suggestions[i].action);
 }
 
-static void res_summary(const ui_t *ui, view_t *v, char *buf, size_t len)
+static void res_summary(const pane_ctx_t *pc, view_t *v, char *buf, size_t len)
 {
-    size_t n = res_count(ui, v), bad = 0;
+    size_t n = res_count(pc, v), bad = 0;
     for (size_t i = 0; i < n; i++)
-        bad += status_kind(model_resource_at(ui->model, i)->status) == STATUS_FAILED;
+        bad += status_kind(model_resource_at(pc->model, i)->status) == STATUS_FAILED;
     if (bad)
         snprintf(buf, len, "%zu, %zu failing", n, bad);
     else
@@ -90,6 +90,7 @@ static void res_summary(const ui_t *ui, view_t *v, char *buf, size_t len)
 static const action_t res_hints[] = {ACT_DEPLOY, ACT_DETAILS, ACT_FILTER, ACT_NONE};
 
 const view_ops_t pane_resources_ops = {
+    .layout = {.column = PANE_COLUMN_LEFT, .rank = 1},
     .count = res_count,
     .draw_row = res_draw,
     .row_text = res_text,

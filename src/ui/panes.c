@@ -9,8 +9,8 @@ UI_PANES(PANE_EXTERN_, _)
 #undef PANE_EXTERN_
 
 const pane_info_t pane_table[PANE__COUNT] = {
-#define PANE_ROW_(C, id, name, title, key, group, column, rank, help) \
-    [PANE_##id] = {#name, title, key, PANE_GROUP_##group, PANE_COLUMN_##column, rank, \
+#define PANE_ROW_(C, id, name, title, key, group, help) \
+    [PANE_##id] = {#name, title, key, PANE_GROUP_##group, &pane_##name##_ops.layout, \
                    &pane_##name##_ops},
     UI_PANES(PANE_ROW_, _)
 #undef PANE_ROW_

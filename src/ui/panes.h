@@ -1,35 +1,37 @@
 /* The pane registry: every pane is one line here plus its file, pane_NAME.c,
- * which defines `const view_ops_t pane_NAME_ops` (view.h). The line
- * generates the pane's id (PANE_ID), its focus action (ACT_FOCUS_ID, named
- * "focus-NAME", actions.h), its default focus key (keys.c), the number in
- * its title (the key), and ties the ops to the id (panes.c), so a pane
- * cannot be wired to another's ops.
+ * which defines `const view_ops_t pane_NAME_ops` (view.h): how it draws,
+ * what it does with its own actions, its own default key bindings (keys)
+ * and where it wants to go (layout: column, rank, history, big_only). The
+ * line generates the pane's id (PANE_ID), its focus action (ACT_FOCUS_ID,
+ * named "focus-NAME", actions.h), its default focus key (keys.c), the
+ * number in its title (the key), and ties the ops to the id (panes.c), so a
+ * pane cannot be wired to another's ops.
  *
- * X(C, ID, name, "Title", "key", group, column, rank, "focus help")
+ * X(C, ID, name, "Title", "key", group, "focus help")
  *   C       the caller's context, passed through (actions.h passes its X)
  *   name    a bare word: the pane's name in --focus, `bind` and its ops
  *   key     the default focus key, in the config syntax; also its number
  *   group   PANE_GROUP_SKAFFOLD, or PANE_GROUP_BUILDKIT: shown only when
  *           BuildKit is in use (--buildkit, BUILDKIT_HOST, --ref or a
  *           BuildKit replay; see ui/bk.h)
- *   column  LEFT or RIGHT: its column when Skaffold's panes alone take two
- *   rank    its place in its group's stack, top first (layout.h)
  * The order of the lines is the focus order (Tab). */
 #ifndef SKVIEW_UI_PANES_H
 #define SKVIEW_UI_PANES_H
 
+#include <stdbool.h>
+
 #define UI_PANES(X, C) \
-    X(C, ARTIFACTS, artifacts, "Artifacts", "1", SKAFFOLD, LEFT,  0, "Artifacts") \
-    X(C, RESOURCES, resources, "Resources", "2", SKAFFOLD, LEFT,  1, "Resources") \
-    X(C, PORTS,     ports,     "Ports",     "3", SKAFFOLD, LEFT,  2, "Ports") \
-    X(C, ERRORS,    errors,    "Errors",    "4", SKAFFOLD, RIGHT, 4, "Errors") \
-    X(C, EVENTS,    events,    "Events",    "5", SKAFFOLD, RIGHT, 6, "Events") \
-    X(C, TIMELINE,  timeline,  "Timeline",  "6", SKAFFOLD, LEFT,  5, "Timeline") \
-    X(C, LOGS,      logs,      "Logs",      "L", SKAFFOLD, RIGHT, 7, "Logs (Skaffold's output, application logs)") \
-    X(C, DEBUG,     debug,     "Debugging", "7", SKAFFOLD, LEFT,  3, "Debugging containers") \
-    X(C, BUILD,     build,     "Build",     "8", BUILDKIT, LEFT,  0, "Build (BuildKit)") \
-    X(C, CACHE,     cache,     "Cache",     "9", BUILDKIT, LEFT,  1, "Cache (BuildKit)") \
-    X(C, WORKERS,   workers,   "Workers",   "0", BUILDKIT, LEFT,  2, "Workers (BuildKit)")
+    X(C, ARTIFACTS, artifacts, "Artifacts", "1", SKAFFOLD, "Artifacts") \
+    X(C, RESOURCES, resources, "Resources", "2", SKAFFOLD, "Resources") \
+    X(C, PORTS,     ports,     "Ports",     "3", SKAFFOLD, "Ports") \
+    X(C, ERRORS,    errors,    "Errors",    "4", SKAFFOLD, "Errors") \
+    X(C, EVENTS,    events,    "Events",    "5", SKAFFOLD, "Events") \
+    X(C, TIMELINE,  timeline,  "Timeline",  "6", SKAFFOLD, "Timeline") \
+    X(C, LOGS,      logs,      "Logs",      "L", SKAFFOLD, "Logs (Skaffold's output, application logs)") \
+    X(C, DEBUG,     debug,     "Debugging", "7", SKAFFOLD, "Debugging containers") \
+    X(C, BUILD,     build,     "Build",     "8", BUILDKIT, "Build (BuildKit)") \
+    X(C, CACHE,     cache,     "Cache",     "9", BUILDKIT, "Cache (BuildKit)") \
+    X(C, WORKERS,   workers,   "Workers",   "0", BUILDKIT, "Workers (BuildKit)")
 
 typedef enum pane_id {
 #define PANE_ENUM_(C, id, ...) PANE_##id,
@@ -50,13 +52,24 @@ typedef enum pane_column {
 
 typedef struct view_ops view_ops_t;
 
+/* Where a pane wants to go (layout.h); in its ops (view_ops.layout). */
+typedef struct pane_layout {
+    pane_column_t column;      /* its column when Skaffold's panes alone take two */
+    int rank;                  /* its place in its group's stack, top first */
+    bool history;              /* its rows are a history that grows (iterations,
+                                * errors, lines): it gets rows after the state
+                                * panes, and the rows nobody wants */
+    bool big_only;             /* stacked only from 160x48 (under the other
+                                * panes of its column); below, shown alone
+                                * while focused (Logs) */
+} pane_layout_t;
+
 typedef struct pane_info {
     const char *name;          /* "artifacts" */
     const char *title;         /* "Artifacts" */
     const char *key;           /* "1": the default focus key, shown in the title */
     pane_group_t group;
-    pane_column_t column;
-    int rank;
+    const pane_layout_t *layout; /* &ops->layout */
     const view_ops_t *ops;
 } pane_info_t;
 

@@ -13,7 +13,7 @@ bool ui_pane_present(ui_t *ui, int p)
     if (ui->bk && !ui->bk->s->live)
         return false; /* a BuildKit replay has no Skaffold side */
     const view_ops_t *ops = pane_table[p].ops;
-    return !ops->present || ops->present(ui);
+    return !ops->present || ops->present(ui_ctx(ui));
 }
 
 void ui_layout(ui_t *ui)
@@ -21,7 +21,7 @@ void ui_layout(ui_t *ui)
     layout_in_t in = {.cols = ui->cols, .rows = ui->rows, .focus = ui->focus, .zoom = ui->zoom};
     for (int p = 0; p < PANE__COUNT; p++) {
         in.present[p] = ui_pane_present(ui, p);
-        size_t n = in.present[p] ? view_rows(ui, &ui->views[p]) : 0;
+        size_t n = in.present[p] ? view_rows(ui_ctx(ui), &ui->views[p]) : 0;
         in.want[p] = n ? n : 1;
     }
     for (int p = 0; p < PANE__COUNT && !in.present[ui->focus]; p++)
@@ -33,15 +33,16 @@ void ui_layout(ui_t *ui)
 void ui_render(ui_t *ui)
 {
     erase();
+    ui_ctx(ui); /* the header and the status line draw on ui->pc */
     ui_layout(ui);
     bk_ui_shown(ui); /* Cache and Workers are polled only while shown */
     header_draw(ui, ui->layout.header);
     for (int p = 0; p < PANE__COUNT; p++)
-        view_draw(ui, &ui->views[p], ui->layout.pane[p], p == ui->focus);
+        view_draw(ui_ctx(ui), &ui->views[p], ui->layout.pane[p], p == ui->focus);
     if (ui->layout.split_x >= 0) {
         int x = ui->layout.split_x, top = ui->layout.header.h, bottom = ui->layout.status.y;
         for (int y = top; y < bottom; y++)
-            draw_text(ui, y, x, 1, ROLE_BORDER, draw_glyph(ui, GLYPH_VLINE));
+            draw_text(&ui->pc, y, x, 1, ROLE_BORDER, draw_glyph(&ui->pc, GLYPH_VLINE));
     }
     statusline_draw(ui, ui->layout.status);
     if (ui->overlay == UI_OVERLAY_HELP)

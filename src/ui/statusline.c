@@ -48,11 +48,11 @@ static int hint(ui_t *ui, int y, int x, int end, action_t a)
     const char *label = action_name(a);
     if (!strncmp(label, "toggle-", 7))
         label += 7;
-    int need = draw_width(ui, keys) + (int)strlen(label) + 2;
+    int need = draw_width(&ui->pc, keys) + (int)strlen(label) + 2;
     if (x + need > end)
         return x;
-    x += draw_text(ui, y, x, end - x, ROLE_HINT_KEY, keys);
-    x += draw_fmt(ui, y, x, end - x, ROLE_STATUS, " %s ", label);
+    x += draw_text(&ui->pc, y, x, end - x, ROLE_HINT_KEY, keys);
+    x += draw_fmt(&ui->pc, y, x, end - x, ROLE_STATUS, " %s ", label);
     return x;
 }
 
@@ -77,7 +77,7 @@ void statusline_draw(ui_t *ui, rect_t r)
 {
     if (r.h <= 0)
         return;
-    draw_fill(ui, r.y, r.x, r.w, ROLE_STATUS);
+    draw_fill(&ui->pc, r.y, r.x, r.w, ROLE_STATUS);
     int x = r.x, end = r.x + r.w;
     if (ui->prompting) {
         /* What is wrong with the text (an invalid regex) instead of the keys;
@@ -85,18 +85,18 @@ void statusline_draw(ui_t *ui, rect_t r)
         char m[600] = "";
         if (ui->msg_error && ui->msg[0] && !ui_message_expired(ui))
             snprintf(m, sizeof m, " %s ", ui->msg);
-        int mw = m[0] ? draw_width(ui, m) + 2 : 0;
+        int mw = m[0] ? draw_width(&ui->pc, m) + 2 : 0;
         if (mw > r.w / 2)
             mw = r.w / 2;
-        x += draw_text(ui, r.y, x, end - x - mw, ROLE_HINT_KEY, ui->prompt_label);
+        x += draw_text(&ui->pc, r.y, x, end - x - mw, ROLE_HINT_KEY, ui->prompt_label);
         if (ui->prompt_mode != UI_PROMPT_ASK)
-            x += draw_text(ui, r.y, x, end - x - mw - 1, ROLE_STATUS, ui->prompt);
-        draw_text(ui, r.y, x, 1, ROLE_CURSOR, " ");
+            x += draw_text(&ui->pc, r.y, x, end - x - mw - 1, ROLE_STATUS, ui->prompt);
+        draw_text(&ui->pc, r.y, x, 1, ROLE_CURSOR, " ");
         if (m[0]) {
-            draw_right(ui, r.y, x + 2, end - x - 2, ROLE_MSG_ERROR, m);
+            draw_right(&ui->pc, r.y, x + 2, end - x - 2, ROLE_MSG_ERROR, m);
             return;
         }
-        draw_right(ui, r.y, x + 2, end - x - 2, ROLE_STATUS,
+        draw_right(&ui->pc, r.y, x + 2, end - x - 2, ROLE_STATUS,
                    ui->prompt_mode == UI_PROMPT_ASK     ? "y yes  other keys no "
                    : ui->prompt_mode == UI_PROMPT_CONFIRM ? "y prune  other keys cancel "
                    : ui->prompt_mode == UI_PROMPT_PRUNE ? "Enter next  Esc cancel "
@@ -107,7 +107,7 @@ void statusline_draw(ui_t *ui, rect_t r)
     if (ui->msg[0] && !ui_message_expired(ui)) {
         char m[600];
         snprintf(m, sizeof m, " %s ", ui->msg);
-        x += draw_text(ui, r.y, x, end - x, ui->msg_error ? ROLE_MSG_ERROR : ROLE_MSG_OK, m) + 1;
+        x += draw_text(&ui->pc, r.y, x, end - x, ui->msg_error ? ROLE_MSG_ERROR : ROLE_MSG_OK, m) + 1;
     }
     const action_t *pane = ui->views[ui->focus].ops->hints;
     x = hints(ui, r.y, x + 1, end, pane, NULL);

@@ -43,6 +43,31 @@ check_match "layers: ... for each layer it names" \
 check_eq "layers: allowed includes, system headers and the listed exceptions in use are not reported" 8 \
   "$(printf '%s\n' "$out" | grep -c ':')"
 
+# Panes in their own rooms: no pane file (src/ui/pane_*.c, the Logs pane's
+# logs_*) names ui_t or includes a header that does, whatever the form; an
+# engine file may, and so may a pane file's comment-free mention of
+# pane_ctx.h. Planted in a scratch tree of its own.
+P="$TMP/p/src/ui"
+mkdir -p "$P"
+printf '/* The viewer (ui_t). */\ntypedef struct ui ui_t;\nvoid ui_render(ui_t *ui);\n' > "$P/app.h"
+printf '/* Panes never get a ui_t. */\ntypedef struct pane_ctx pane_ctx_t;\n' > "$P/pane_ctx.h"
+printf '#include "ui/pane_ctx.h"\n#include <ui/app.h>\nstatic int f(ui_t *ui);\n' > "$P/pane_planted.c"
+printf '#include "ui/pane_ctx.h"\n#  include "ui/app.h"\n' > "$P/logs_planted.h"
+printf '#include "ui/app.h"\nint engine(ui_t *ui);\n' > "$P/engine.c"
+printf '#include "ui/pane_ctx.h"\nint fine(const pane_ctx_t *c);\n' > "$P/pane_fine.c"
+out=$(tools/check_layers.sh "$TMP/p" 2>&1); rc=$?
+check_eq "layers: a pane reaching for ui_t fails the check" 1 "$rc"
+check_match "layers: a pane naming ui_t is named with its line" \
+  'src/ui/pane_planted.c:3: a pane names ui_t' "$out"
+check_match "layers: a pane including ui/app.h (angle form) is named" \
+  'src/ui/pane_planted.c:2: a pane includes ui/app.h, which names ui_t' "$out"
+check_match "layers: the Logs pane's logs_* files are panes too" \
+  'src/ui/logs_planted.h:2: a pane includes ui/app.h' "$out"
+check_eq "layers: engine files and panes on pane_ctx_t are not reported" 3 \
+  "$(printf '%s\n' "$out" | grep -c ': a pane ')"
+n=$(grep -l '\bui_t\b' src/ui/pane_*.c src/ui/logs_*.[ch] 2>/dev/null | wc -l)
+check_eq "layers: no pane file of this tree names ui_t" 0 "$n"
+
 # The objects of this build: every undefined symbol of a layer's library is
 # defined in a layer it may reach, or in no layer (libc, gRPC, curses).
 out=$(tools/check_layers.sh --symbols "$BUILD" 2>&1); rc=$?
@@ -67,6 +92,23 @@ check_match "layers: session calling ui is named with its object" \
 check_match "layers: ui calling the Skaffold client is named" \
   'src/ui/planted_wire.c: ui calls sk_client_new, defined in libtransport.a \(ui may not reach transport\)' "$out"
 check_eq "layers: calls down and into system libraries are not reported" 2 "$(printf '%s\n' "$out" | grep -c ' calls ')"
+
+# A pane's object calling the engine (ui_message, defined in ui.o, whose
+# source names ui_t), with no include at all, fails the symbol check; a
+# pane calling the view engine and draw.h (no ui_t there) does not.
+Q="$TMP/q"
+mkdir -p "$Q/src"
+cp "$BUILD"/lib*.a "$Q/"
+printf 'void ui_message(void *, int, const char *, ...);\nvoid planted(void) { ui_message(0, 0, "x"); }\n' > "$Q/src/pane_planted.c"
+printf 'void view_invalidate(void *);\nint draw_width(const void *, const char *);\nvoid fine(void) { view_invalidate(0); draw_width(0, ""); }\n' > "$Q/src/logs_fine.c"
+for f in pane_planted logs_fine; do cc -c "$Q/src/$f.c" -o "$Q/$f.o" || not_ok "layers: cannot compile $f"; done
+ar r "$Q/libui.a" "$Q/pane_planted.o" "$Q/logs_fine.o" 2>/dev/null
+out=$(tools/check_layers.sh --symbols "$Q" 2>&1); rc=$?
+check_eq "layers: a pane calling the engine fails the symbol check" 1 "$rc"
+check_match "layers: the pane's call is named with the engine file" \
+  'src/ui/pane_planted.c: a pane calls ui_message, defined in src/ui/ui.c' "$out"
+check_eq "layers: a pane calling the view engine and draw.h is not reported" 1 \
+  "$(printf '%s\n' "$out" | grep -c 'a pane calls')"
 
 # The build runs the symbol check before it links either binary.
 plan=$(make -n -B BUILD="$BUILD" "$BUILD/skview" "$BUILD/skview-sim" 2>/dev/null)

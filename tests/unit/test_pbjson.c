@@ -2,11 +2,13 @@
  * jsonpb writes, round trips, and errors that name the field. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 #include "core/codes.h"
+#include "core/pbdump.h"
 #include "core/pbjson.h"
 #include "skaffold.pb-c.h"
 
@@ -384,10 +386,40 @@ static void deep_unknown_nesting_is_skipped(void **state)
     sb_free(&b);
 }
 
+/* The details popup's text of an event: every set field, nested ones
+ * indented, the oneof's member alone, the time as RFC 3339, an enum by
+ * name and number; fields at their default are left out. */
+static void dumps_set_fields(void **state)
+{
+    fixture_t *f = *state;
+    const char *line = "{\"timestamp\":\"2021-08-11T19:19:41.763416940Z\",\"event\":{\"buildEvent\":"
+                       "{\"artifact\":\"app\",\"status\":\"Failed\",\"actionableErr\":"
+                       "{\"errCode\":\"BUILD_DOCKER_DAEMON_NOT_RUNNING\",\"message\":\"no docker\","
+                       "\"suggestions\":[{\"action\":\"start docker\"},{\"action\":\"retry\"}]}}},"
+                       "\"entry\":\"Build failed\"}";
+    ProtobufCMessage *m = parse(f, line, &proto__log_entry__descriptor);
+    assert_non_null(m);
+    sb_reset(&f->out);
+    pb_dump_fields(&f->out, m, 0);
+    assert_non_null(f->out.data);
+    assert_non_null(strstr(f->out.data, "timestamp: 2021-08-11T19:19:41.763416940Z\n"));
+    assert_non_null(strstr(f->out.data, "event:\n  buildEvent:\n    artifact: app\n"));
+    assert_non_null(strstr(f->out.data, "    status: Failed\n"));
+    char code[80];
+    snprintf(code, sizeof code, "      errCode: BUILD_DOCKER_DAEMON_NOT_RUNNING (%d)\n",
+             PROTO__STATUS_CODE__BUILD_DOCKER_DAEMON_NOT_RUNNING);
+    assert_non_null(strstr(f->out.data, code));
+    assert_non_null(strstr(f->out.data, "      suggestions[1]:\n        action: retry\n"));
+    assert_non_null(strstr(f->out.data, "entry: Build failed\n"));
+    assert_null(strstr(f->out.data, "deployEvent")); /* the oneof's other members */
+    assert_null(strstr(f->out.data, "suggestionCode")); /* at its default */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(reads_real_build_event, setup, teardown),
+        cmocka_unit_test_setup_teardown(dumps_set_fields, setup, teardown),
         cmocka_unit_test_setup_teardown(enums_as_names_or_numbers, setup, teardown),
         cmocka_unit_test_setup_teardown(unknown_enum_values_are_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(proto_field_names_are_read, setup, teardown),

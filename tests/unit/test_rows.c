@@ -259,7 +259,7 @@ static void ui_close(fx_ui_t *f)
 /* A frame: the engine fits the cursor to the rows, as view_draw does. */
 static void frame(fx_ui_t *f)
 {
-    view_clamp(&f->ui, f->v, 10);
+    view_clamp(ui_ctx(&f->ui), f->v, 10);
 }
 
 /* The key of the row under the cursor (ops->row_key). */
@@ -268,7 +268,7 @@ static const char *cursor_key(fx_ui_t *f, char *buf, size_t len)
     strbuf_t k, p;
     sb_init(&k);
     sb_init(&p);
-    f->v->ops->row_key(&f->ui, f->v, view_source_row(f->v, f->v->cursor), &k, &p);
+    f->v->ops->row_key(ui_ctx(&f->ui), f->v, view_source_row(f->v, f->v->cursor), &k, &p);
     snprintf(buf, len, "%.*s", (int)k.len, k.data ? k.data : "");
     sb_free(&k);
     sb_free(&p);
@@ -280,11 +280,11 @@ static void select_key(fx_ui_t *f, const char *want)
 {
     char buf[256];
     frame(f);
-    view_action(&f->ui, f->v, ACT_MOVE_FIRST); /* g: a row chosen, as a user does */
-    for (size_t i = 0; i < view_rows(&f->ui, f->v); i++) {
+    ui_pane_action(&f->ui, f->v, ACT_MOVE_FIRST); /* g: a row chosen, as a user does */
+    for (size_t i = 0; i < view_rows(ui_ctx(&f->ui), f->v); i++) {
         if (!strcmp(cursor_key(f, buf, sizeof buf), want))
             return;
-        view_action(&f->ui, f->v, ACT_MOVE_DOWN);
+        ui_pane_action(&f->ui, f->v, ACT_MOVE_DOWN);
     }
     fail_msg("no row %s", want);
 }
@@ -311,13 +311,13 @@ static void errors_selection_follows_its_error(void **state)
     select_key(&f, buf); /* its message line */
     fold_error(f.ui.model, 1, "web");
     assert_true(model_error_at(f.ui.model, 0)->id != first);
-    assert_int_equal(errors_pane_selected(&f.ui)->id, first);
+    assert_int_equal(errors_pane_selected(ui_ctx(&f.ui))->id, first);
     char got[256];
     frame(&f);
     assert_string_equal(cursor_key(&f, got, sizeof got), buf);
     assert_true(f.v->cursor > 1);
     /* And a key pressed between two frames moves from there. */
-    view_action(&f.ui, f.v, ACT_MOVE_UP);
+    ui_pane_action(&f.ui, f.v, ACT_MOVE_UP);
     fold_error(f.ui.model, 2, "db");
     snprintf(buf, sizeof buf, "%llu/0", (unsigned long long)first);
     frame(&f);
@@ -338,8 +338,8 @@ static void errors_unchosen_cursor_keeps_the_newest(void **state)
     fold_error(f.ui.model, 1, "web");
     frame(&f);
     assert_int_equal(f.v->cursor, 0);
-    assert_true(errors_pane_selected(&f.ui)->id != first);
-    assert_int_equal(errors_pane_selected(&f.ui)->id, model_error_at(f.ui.model, 0)->id);
+    assert_true(errors_pane_selected(ui_ctx(&f.ui))->id != first);
+    assert_int_equal(errors_pane_selected(ui_ctx(&f.ui))->id, model_error_at(f.ui.model, 0)->id);
     ui_close(&f);
 }
 
@@ -423,7 +423,7 @@ static void resources_selection_follows_rollouts(void **state)
     select_key(&f, "deployment/api");
     fold(f.ui.model, ev_deploy("In Progress", NULL));
     frame(&f);
-    assert_int_equal(view_rows(&f.ui, f.v), 0);
+    assert_int_equal(view_rows(ui_ctx(&f.ui), f.v), 0);
     fold_rollout(f.ui.model, "pod/web-7f6b1e9d0-fffff", "pod/api-0f2a1e8c9-ggggg", true);
     frame(&f);
     assert_string_equal(cursor_key(&f, buf, sizeof buf), "deployment/api");
@@ -448,7 +448,7 @@ static void events_selection_follows_its_entry(void **state)
     assert_string_equal(cursor_key(&f, buf, sizeof buf), "8");
     assert_int_equal(f.v->cursor, 8 - model_history_first(f.ui.model));
     /* Filtered: the same, through the filter's index. */
-    view_set_filter(&f.ui, f.v, "kind:build");
+    view_set_filter(ui_ctx(&f.ui), f.v, "kind:build");
     select_key(&f, "12");
     for (int i = 0; i < 6; i++)
         fold(f.ui.model, ev_build("app", i % 2 ? "Complete" : "In Progress"));

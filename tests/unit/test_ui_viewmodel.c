@@ -115,19 +115,19 @@ static void test_engine_row_cache(void **state)
     ui.model = model_new(NULL);
     view_t v;
     view_init(&v, PANE_ERRORS);
-    assert_int_equal(view_rows(&ui, &v), 0);
+    assert_int_equal(view_rows(ui_ctx(&ui), &v), 0);
     fold(ui.model, ev_build_ae("app", "Failed", fx_ae(101, "no docker", 2, 1, "start docker", 2, "retry")));
     size_t want = 0;
     for (size_t i = 0; i < model_error_count(ui.model); i++)
         want += 2 + model_error_at(ui.model, i)->n_suggestions;
     assert_true(want > 0);
-    assert_int_equal(view_rows(&ui, &v), want);
+    assert_int_equal(view_rows(ui_ctx(&ui), &v), want);
     fold(ui.model, ev_deploy("Failed", fx_ae(102, "kubectl failed", 0)));
     want = 0;
     for (size_t i = 0; i < model_error_count(ui.model); i++)
         want += 2 + model_error_at(ui.model, i)->n_suggestions;
-    assert_int_equal(view_rows(&ui, &v), want);
-    assert_int_equal(v.cache.gen, view_generation(&ui));
+    assert_int_equal(view_rows(ui_ctx(&ui), &v), want);
+    assert_int_equal(v.cache.gen, view_generation(ui_ctx(&ui)));
     view_free(&v);
     model_free(ui.model);
 }
@@ -145,10 +145,10 @@ static void test_private_blocks(void **state)
     assert_non_null(a.priv);
     assert_ptr_not_equal(a.priv, b.priv);
     size_t n = (size_t)(model_seq(ui.model) - model_history_first(ui.model));
-    assert_int_equal(view_rows(&ui, &a), n);
+    assert_int_equal(view_rows(ui_ctx(&ui), &a), n);
     fold(ui.model, ev_build("app", "Complete"));
-    assert_int_equal(view_rows(&ui, &b), n + 1);
-    assert_int_equal(view_rows(&ui, &a), n + 1);
+    assert_int_equal(view_rows(ui_ctx(&ui), &b), n + 1);
+    assert_int_equal(view_rows(ui_ctx(&ui), &a), n + 1);
     view_free(&a);
     view_free(&b);
     model_free(ui.model);
