@@ -21,70 +21,86 @@ static void skaffold_version(const char *sentence, char *buf, size_t len)
 }
 
 /* The connection or replay part; returns the x after it. */
-static int draw_source(ui_t *ui, int y, int x, int w)
+/* A replay: where it is, its speed and which iteration. */
+static int draw_replay(ui_t *ui, const session_replay_info_t *r, int y, int x, int w)
 {
-    session_replay_info_t r;
-    if (ui->source == UI_SOURCE_REPLAY && session_replay_info(&ui->session, &r)) {
-        char sp[16], it[24], buf[160];
-        if (r.speed == 0)
-            snprintf(sp, sizeof sp, "max");
-        else
-            snprintf(sp, sizeof sp, "%gx", r.speed);
-        /* Skaffold's number, as the line below says it, then which of the
-         * file's iterations that is. */
-        const iteration_t *cur = model_current_iteration(ui->model);
-        if (cur)
-            snprintf(it, sizeof it, "iter %d", cur->number);
-        else
-            snprintf(it, sizeof it, "iter -");
-        snprintf(buf, sizeof buf, " %s %s %llu/%llu %s %s (%zu of %zu) ",
-                 draw_glyph(&ui->pc, r.paused || r.ended ? GLYPH_PAUSE : GLYPH_PLAY),
-                 r.ended ? "replay ended" : r.paused ? "replay paused" : "replaying",
-                 (unsigned long long)r.pos, (unsigned long long)r.total, sp, it, r.iteration, r.iterations);
-        return x + draw_text(&ui->pc, y, x, w, ROLE_REPLAY, buf);
-    }
-    char buf[400];
-    role_t role = ROLE_CONN_OK;
-    if (ui->session.stale) /* first: a long cause must not push it off the line */
-        x += draw_text(&ui->pc, y, x, w, ROLE_CONN_BAD, " disconnected - showing the last state |");
+    char sp[16], it[24], buf[160];
+    if (r->speed == 0)
+        snprintf(sp, sizeof sp, "max");
+    else
+        snprintf(sp, sizeof sp, "%gx", r->speed);
+    /* Skaffold's number, as the line below says it, then which of the
+     * file's iterations that is. */
+    const iteration_t *cur = model_current_iteration(ui->model);
+    if (cur)
+        snprintf(it, sizeof it, "iter %d", cur->number);
+    else
+        snprintf(it, sizeof it, "iter -");
+    snprintf(buf, sizeof buf, " %s %s %llu/%llu %s %s (%zu of %zu) ",
+             draw_glyph(&ui->pc, r->paused || r->ended ? GLYPH_PAUSE : GLYPH_PLAY),
+             r->ended ? "replay ended" : r->paused ? "replay paused" : "replaying",
+             (unsigned long long)r->pos, (unsigned long long)r->total, sp, it, r->iteration, r->iterations);
+    return x + draw_text(&ui->pc, y, x, w, ROLE_REPLAY, buf);
+}
+
+/* The connection's state into buf; returns its role. */
+static role_t conn_text(ui_t *ui, char *buf, size_t len)
+{
     switch (ui->session.conn) {
     case LIVE_CONNECTED:
-        snprintf(buf, sizeof buf, " %s connected %s ", draw_glyph(&ui->pc, GLYPH_DOT), ui->session.addr);
-        break;
+        snprintf(buf, len, " %s connected %s ", draw_glyph(&ui->pc, GLYPH_DOT), ui->session.addr);
+        return ROLE_CONN_OK;
     case LIVE_RECONNECTING: {
         uint64_t now = uv_now(ui->loop);
         uint64_t left = ui->session.retry_at_ms > now ? (ui->session.retry_at_ms - now + 999) / 1000 : 0;
-        snprintf(buf, sizeof buf, " %s reconnecting in %llus %s (%s) ", draw_glyph(&ui->pc, GLYPH_CIRCLE),
+        snprintf(buf, len, " %s reconnecting in %llus %s (%s) ", draw_glyph(&ui->pc, GLYPH_CIRCLE),
                  (unsigned long long)left, ui->session.addr, ui->session.conn_detail);
-        role = ROLE_CONN_BAD;
-        break;
+        return ROLE_CONN_BAD;
     }
     case LIVE_STOPPED:
-        snprintf(buf, sizeof buf, " stopped %s ", ui->session.addr);
-        role = ROLE_CONN_BAD;
-        break;
+        snprintf(buf, len, " stopped %s ", ui->session.addr);
+        return ROLE_CONN_BAD;
     default:
-        snprintf(buf, sizeof buf, " %s connecting %s ", draw_glyph(&ui->pc, GLYPH_CIRCLE), ui->session.addr);
-        role = ROLE_RUNNING;
+        snprintf(buf, len, " %s connecting %s ", draw_glyph(&ui->pc, GLYPH_CIRCLE), ui->session.addr);
+        return ROLE_RUNNING;
     }
-    if (ui->session.recording)
-        snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "REC ");
-    int cx = x + draw_text(&ui->pc, y, x, w, role, buf);
+}
+
+/* What is wrong beside the connection: v1 only, failing v2 streams, an
+ * address off loopback. */
+static int draw_conn_notes(ui_t *ui, int y, int cx, int end)
+{
+    char buf[400];
     /* A server without Skaffold 2.x's v2 API: no tasks, no output, no logs. */
     if (ui->session.v2 == V2_UNAVAILABLE)
-        cx += draw_text(&ui->pc, y, cx, x + w - cx, ROLE_HEADER_LABEL, " v1 only ");
+        cx += draw_text(&ui->pc, y, cx, end - cx, ROLE_HEADER_LABEL, " v1 only ");
     /* A v2 stream that keeps failing: Skaffold's output or the pods' logs stop. */
     for (int i = 0; i < 2 && ui->session.v2 != V2_UNAVAILABLE && !ui->session.stale; i++) {
         if (!ui->session.v2_failures[i])
             continue;
         snprintf(buf, sizeof buf, " %s failing, retrying (%u) ", ui->session.v2_failure[i],
                  ui->session.v2_failures[i]);
-        cx += draw_text(&ui->pc, y, cx, x + w - cx, ROLE_CONN_BAD, buf);
+        cx += draw_text(&ui->pc, y, cx, end - cx, ROLE_CONN_BAD, buf);
     }
     /* Skaffold's API has no TLS: anything but loopback travels in clear. */
     if (session_addr_is_remote(ui->session.addr))
-        cx += draw_text(&ui->pc, y, cx, x + w - cx, ROLE_CONN_BAD, " ! plaintext, not loopback ");
+        cx += draw_text(&ui->pc, y, cx, end - cx, ROLE_CONN_BAD, " ! plaintext, not loopback ");
     return cx;
+}
+
+static int draw_source(ui_t *ui, int y, int x, int w)
+{
+    session_replay_info_t r;
+    if (ui->source == UI_SOURCE_REPLAY && session_replay_info(&ui->session, &r))
+        return draw_replay(ui, &r, y, x, w);
+    char buf[400];
+    if (ui->session.stale) /* first: a long cause must not push it off the line */
+        x += draw_text(&ui->pc, y, x, w, ROLE_CONN_BAD, " disconnected - showing the last state |");
+    role_t role = conn_text(ui, buf, sizeof buf);
+    if (ui->session.recording)
+        snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "REC ");
+    int cx = x + draw_text(&ui->pc, y, x, w, role, buf);
+    return draw_conn_notes(ui, y, cx, x + w);
 }
 
 /* An auto trigger: on, off, or ? until the server says (events do not). */
