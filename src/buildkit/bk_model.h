@@ -40,6 +40,10 @@ typedef struct bk_workers {
     size_t n_workers;
 } bk_workers_t;
 
+/* What the viewer says where following every build or linking an artifact
+ * needs a history the daemon does not keep. */
+#define BK_NO_FOLLOW_ALL "BuildKit < v0.11 has no build history: no build followed nor linked; only --ref works"
+
 typedef struct bk_model {
     /* Build: one build's progress, from Status(ref) or the replay. */
     bk_progress_t *progress;

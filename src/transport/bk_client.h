@@ -39,7 +39,6 @@ typedef void (*bk_rpc_end_cb)(void *arg, int code, const char *message);
 #define BK_MAX_MESSAGE (16 << 20)
 #define BK_UNARY_DEADLINE_MS 30000
 #define BK_NO_HISTORY "this daemon has no build history (BuildKit < v0.11): give --ref"
-#define BK_NO_FOLLOW_ALL "BuildKit < v0.11 has no build history: no build followed nor linked; only --ref works"
 
 typedef struct bk_client bk_client_t;
 
