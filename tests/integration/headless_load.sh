@@ -4,8 +4,10 @@
 # runs of 5 (issue 16's main printed 95,045 and 386,336 of a 1M one: it
 # ended after 300 ms of quiet, which two hogs give within seconds),
 # `state -a` equals GetState and `logs -a` prints every line in 5 of 5 (on a
-# 200,000-entry history; sizes that keep the runner's time under ASan on CI). The end is a GetState barrier that agrees with the
-# mirror (session.h, until_history).
+# 200,000-entry history; sizes that keep the runner's time under ASan on
+# CI). The end is a GetState barrier that agrees with the mirror
+# (session.h, until_history).
+# run.sh: alone (its two hogs would starve the scripts beside it).
 source "$(dirname "$0")/../lib/lib.sh"
 HOGS=()
 hogs() { for _ in 1 2; do timeout 600 sh -c 'while :; do :; done' & HOGS+=($!); at_exit "kill $!"; done; }

@@ -39,8 +39,27 @@ check_cmd() {
   local n=$1; shift
   if "$@"; then ok "$n"; else not_ok "$n"; echo "  command failed: $*"; fi
 }
-# A free TCP port on loopback.
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+# A free TCP port on loopback, below the ephemeral range: a port the kernel
+# hands out (bind to 0) may be taken as the local port of any outgoing
+# connection of the scripts running beside this one before our server
+# binds it, and a server the test starts later then cannot.
+free_port() {
+  python3 - <<'PY'
+import random, socket
+lo = int(open('/proc/sys/net/ipv4/ip_local_port_range').read().split()[0])
+for _ in range(500):
+    p = random.randint(10000, max(10001, lo - 1))
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p))
+        print(p)
+        break
+    except OSError:
+        pass
+    finally:
+        s.close()
+PY
+}
 # Every wait below is for a condition; its limit only bounds a failure, so it
 # is generous: SECONDS times WAIT_SCALE (default 4), for a machine whose cores
 # are busy with other work (under ASan the viewer is several times slower).
