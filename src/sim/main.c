@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 #include <grpc/grpc.h>
 #include "sim/bk_sim.h"
@@ -251,8 +252,14 @@ int main(int argc, char **argv)
     grpc_init();
     rc = sim_server_start() == 0 && sim_bk_start() == 0 && sim_scenario_start() == 0 && sim_pods_start() == 0
        ? 0 : 1;
-    if (rc == 0)
-        wait_for_end(&set);
+    if (rc != 0) {
+        /* The start said why it failed; a server half started (its port
+         * taken, say) has no threads to take the orderly stop's
+         * notification, so the stop would wait for ever. */
+        fflush(NULL);
+        _exit(1);
+    }
+    wait_for_end(&set);
     sim_scenario_stop();
     sim_pods_stop();
     sim_bk_stop();

@@ -6,7 +6,12 @@
 
 grpc_server *srv_new(grpc_completion_queue *notify)
 {
-    grpc_server *s = grpc_server_create(NULL, NULL);
+    /* No SO_REUSEPORT (gRPC core's default is on): Skaffold's grpc-go
+     * server fails on a taken port, and two simulators sharing one would
+     * split its connections between them. */
+    grpc_arg no_reuse = {.type = GRPC_ARG_INTEGER, .key = GRPC_ARG_ALLOW_REUSEPORT, .value.integer = 0};
+    grpc_channel_args args = {.num_args = 1, .args = &no_reuse};
+    grpc_server *s = grpc_server_create(&args, NULL);
     grpc_server_register_completion_queue(s, notify, NULL);
     return s;
 }

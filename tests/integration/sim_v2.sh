@@ -234,4 +234,16 @@ check_eq "--log-flood: after the normal start (no flood line before DevLoop-1 en
      <(head -n -1 "$TMP/flood.jsonl") | wc -l)"
 kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null
 
+# A port already taken: the simulator says so and exits 1, as Skaffold's
+# grpc-go server does (gRPC core's SO_REUSEPORT let two simulators share a
+# port and split its connections; and a failed start waited for ever).
+start_sim --no-generate
+taken=${ADDR##*:}
+"$SKSIM" --port "$taken" --no-generate >"$TMP/taken.out" 2>&1 &
+second=$!; at_exit "kill -KILL $second"
+wait_until 30 '! kill -0 $second 2>/dev/null'
+wait "$second"; rc=$?
+check_eq "a taken port: exit 1, and why" "1 skview-sim: cannot listen on 127.0.0.1:$taken" "$rc $(tail -1 "$TMP/taken.out")"
+kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null
+
 finish
