@@ -5,9 +5,10 @@
  * lines pass, and the two sources.
  *
  * Live: the v2 Events and ApplicationLogs streams of the session
- * (session_run), and no v1 Events stream: nothing here needs it. Without --follow the command ends once the history has
- * been delivered (session.h, until_history), as `events -a` does. With
- * --follow it reconnects for ever; a reconnect replays (Events: everything
+ * (session_run), and no v1 Events stream: nothing here needs it. Without
+ * --follow the command ends once the history has been delivered
+ * (session.h, until_history), as `events -a` does. With --follow it
+ * reconnects for ever; a reconnect replays (Events: everything
  * since start; ApplicationLogs: the current dev loop's lines), and the
  * replay of lines already printed is recognised and skipped (the session's
  * skip_replayed). */
