@@ -65,6 +65,11 @@ typedef struct pbjson_parser pbjson_parser_t;
 pbjson_parser_t *pbjson_parser_new(void);
 void pbjson_parser_free(pbjson_parser_t *p);
 
+/* Only tokenizes json with the parser's JSON library (jsmn): the token
+ * count, or a negative jsmn error. For the bench's floor: what the library
+ * alone costs on a file, beside a whole parse. */
+int pbjson_tokenize(pbjson_parser_t *p, const char *json, size_t len);
+
 /* Parses one JSON text (json, len) as a message of type desc, allocating the
  * message and everything in it from arena. When unwrap_key is not NULL and the
  * top-level object has that key, the value under it is parsed instead (the

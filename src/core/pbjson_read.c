@@ -12,6 +12,7 @@
 #include <string.h>
 #define JSMN_STATIC
 #define JSMN_STRICT
+#define JSMN_PARENT_LINKS
 #include <jsmn.h>
 #include "core/xalloc.h"
 #include "google/protobuf/timestamp.pb-c.h"
@@ -737,6 +738,11 @@ static int tokenize(pbjson_parser_t *p, const char *json, size_t len)
         p->toks = t;
         p->ntoks *= 2;
     }
+}
+
+int pbjson_tokenize(pbjson_parser_t *p, const char *json, size_t len)
+{
+    return tokenize(p, json, len);
 }
 
 static const char *jsmn_error_text(int r)

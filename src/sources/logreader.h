@@ -54,7 +54,11 @@ typedef struct logreader_opts {
      * (0 = automatic: 2 workers for files over 4 MiB; 1 = no threads).
      * The order of entries and errors is the same either way. */
     int threads;
-    size_t batch_bytes;     /* bytes per worker batch (0 = 1 MiB); for tests */
+    size_t batch_bytes;     /* bytes per worker batch (0 = 512 KiB); for tests */
+    /* For the bench's floor (tests/bench/bench_floor.c) only: the workers
+     * of logreader_pump tokenize each line with the JSON library and do
+     * nothing more; the sink gets no entry, only on_end. */
+    bool tokenize_only;
 } logreader_opts_t;
 
 /* Opens path ("-" for standard input). Returns NULL with errbuf filled
