@@ -597,10 +597,14 @@ static const field_table_t *field_table(pbjson_parser_t *p, const ProtobufCMessa
     return NULL;
 }
 
-/* Whether the field name is exactly k[0..n). */
+/* Whether the field name is exactly k[0..n). Inline: names are short, and
+ * a call to memcmp cost more than the comparing (5% of skview state). */
 static bool name_is(const char *name, const char *k, size_t n)
 {
-    return memcmp(name, k, n) == 0 && name[n] == '\0';
+    size_t j = 0;
+    while (j < n && name[j] == k[j])
+        j++;
+    return j == n && name[n] == '\0';
 }
 
 /* The field named exactly by the key token (protobuf-c's own lookup does

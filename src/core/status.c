@@ -64,11 +64,16 @@ static bool status_exact(const char *s, status_kind_t *k)
         {"Canceled", STATUS_CANCELED},       {"Terminated", STATUS_TERMINATED},
         {"Information", STATUS_INFO},
     };
-    for (size_t i = 0; i < sizeof sent / sizeof sent[0]; i++)
-        if (s[0] == sent[i].word[0] && strcmp(s, sent[i].word) == 0) {
+    for (size_t i = 0; i < sizeof sent / sizeof sent[0]; i++) {
+        const char *w = sent[i].word;
+        size_t j = 0;
+        while (w[j] && s[j] == w[j]) /* inline: a call to strcmp cost as much as the rest */
+            j++;
+        if (w[j] == '\0' && s[j] == '\0') {
             *k = sent[i].kind;
             return true;
         }
+    }
     return false;
 }
 

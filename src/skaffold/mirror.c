@@ -4,6 +4,7 @@
  * was built here or decoded from a server's State by pb_dup. The arrays of
  * its maps may hold more room than their n_ fields say (the *_alloc counts);
  * free() does not care. */
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include "core/codes.h"
@@ -15,15 +16,23 @@ static const char not_started_v1[] = "Not Started";
 static const char not_started_v2[] = "NotStarted";
 
 /* Replaces a string field; "" shares protobuf_c_empty_string, which
- * free_unpacked knows not to free. */
+ * free_unpacked knows not to free. A string that fits the old one's block
+ * is copied into it: statuses change all the time ("In Progress" to
+ * "Complete") and a malloc and a free each was a fifth of the fold. */
 static void pb_str_set(char **dst, const char *src)
 {
     /* Resets write "Not Started" over "Not Started" all the time. */
     if (*dst != NULL && src != NULL && strcmp(*dst, src) == 0)
         return;
-    if (*dst != NULL && *dst != protobuf_c_empty_string)
+    size_t n = src ? strlen(src) : 0;
+    bool owned = *dst != NULL && *dst != protobuf_c_empty_string;
+    if (n > 0 && owned && malloc_usable_size(*dst) > n) {
+        memcpy(*dst, src, n + 1);
+        return;
+    }
+    if (owned)
         free(*dst);
-    *dst = src && *src ? xstrdup(src) : (char *)protobuf_c_empty_string;
+    *dst = n > 0 ? xstrdup(src) : (char *)protobuf_c_empty_string;
 }
 
 /* Skaffold's empty State parts, for a new mirror and for a server State that
@@ -175,16 +184,21 @@ static bool port_eq(const void *ctx, size_t pos)
  * back to pb_dup until it learns the new field. */
 #define PORT_EVENT_FIELDS 10
 
-/* A deep copy of a PortEvent, malloc'd field by field as free_unpacked
- * expects. pb_dup (pack + unpack) cost about 5,700 instructions a port, 6% of
- * a whole `skview state`; this is a tenth of it. An event with unknown
- * fields (a newer server) goes through pb_dup, which keeps them. */
-static Proto__PortEvent *port_copy(const Proto__PortEvent *p)
+/* Whether port_assign can write p's fields (and only them: an event with
+ * unknown fields, from a newer server, goes through pb_dup, which keeps
+ * them). */
+static bool port_plain(const Proto__PortEvent *p)
 {
-    if (proto__port_event__descriptor.n_fields != PORT_EVENT_FIELDS || p->base.n_unknown_fields ||
-        (p->targetport && p->targetport->base.n_unknown_fields))
-        return (Proto__PortEvent *)pb_dup(&p->base);
-    Proto__PortEvent *c = pb_new(&proto__port_event__descriptor);
+    return proto__port_event__descriptor.n_fields == PORT_EVENT_FIELDS && !p->base.n_unknown_fields &&
+           !(p->targetport && p->targetport->base.n_unknown_fields);
+}
+
+/* c's fields set to p's, malloc'd field by field as free_unpacked expects.
+ * pb_dup (pack + unpack) cost about 5,700 instructions a port, 6% of a
+ * whole `skview state`; a port forwarded again (each dev loop) reuses the
+ * strings it has. */
+static void port_assign(Proto__PortEvent *c, const Proto__PortEvent *p)
+{
     c->localport = p->localport;
     c->remoteport = p->remoteport;
     pb_str_set(&c->podname, p->podname);
@@ -194,32 +208,51 @@ static Proto__PortEvent *port_copy(const Proto__PortEvent *p)
     pb_str_set(&c->resourcetype, p->resourcetype);
     pb_str_set(&c->resourcename, p->resourcename);
     pb_str_set(&c->address, p->address);
-    if (p->targetport) {
-        c->targetport = pb_new(&proto__int_or_string__descriptor);
-        c->targetport->type = p->targetport->type;
-        c->targetport->intval = p->targetport->intval;
-        pb_str_set(&c->targetport->strval, p->targetport->strval);
+    if (p->targetport == NULL) {
+        if (c->targetport)
+            protobuf_c_message_free_unpacked(&c->targetport->base, NULL);
+        c->targetport = NULL;
+        return;
     }
+    if (c->targetport == NULL)
+        c->targetport = pb_new(&proto__int_or_string__descriptor);
+    c->targetport->type = p->targetport->type;
+    c->targetport->intval = p->targetport->intval;
+    pb_str_set(&c->targetport->strval, p->targetport->strval);
+}
+
+/* A deep copy of a PortEvent. */
+static Proto__PortEvent *port_copy(const Proto__PortEvent *p)
+{
+    if (!port_plain(p))
+        return (Proto__PortEvent *)pb_dup(&p->base);
+    Proto__PortEvent *c = pb_new(&proto__port_event__descriptor);
+    port_assign(c, p);
     return c;
 }
 
 static void mirror_port(mirror_t *mr, const Proto__PortEvent *p)
 {
     Proto__State *s = mr->s;
-    Proto__PortEvent *copy = port_copy(p);
     port_key_t k = { s, p->localport };
     long pos = keyidx_find(&mr->ports, keyidx_hash_int(p->localport), port_eq, &k);
 
     if (pos >= 0) {
-        protobuf_c_message_free_unpacked(&s->forwardedports[pos]->value->base, NULL);
-        s->forwardedports[pos]->value = copy;
+        Proto__PortEvent *old = s->forwardedports[pos]->value;
+        if (old && port_plain(old) && port_plain(p)) {
+            port_assign(old, p);
+            return;
+        }
+        if (old)
+            protobuf_c_message_free_unpacked(&old->base, NULL);
+        s->forwardedports[pos]->value = port_copy(p);
         return;
     }
     s->forwardedports = model_grow(s->forwardedports, &mr->ports_alloc, s->n_forwardedports + 1,
                                    sizeof *s->forwardedports, 0);
     Proto__State__ForwardedPortsEntry *e = pb_new(&proto__state__forwarded_ports_entry__descriptor);
     e->key = p->localport;
-    e->value = copy;
+    e->value = port_copy(p);
     keyidx_add(&mr->ports, keyidx_hash_int(p->localport), s->n_forwardedports);
     s->forwardedports[s->n_forwardedports++] = e;
 }

@@ -86,6 +86,33 @@ static void port_event_is_keyed_by_local_port_and_overwritten(void **state)
     assert_string_equal(st_port(m, 9001)->address, "127.0.0.1");
 }
 
+/* A port forwarded again is rewritten in place, its strings into the old
+ * blocks where they fit: every field must still come out as sent (longer,
+ * shorter, emptied), and a target port sent before and not now is gone. */
+static void port_forwarded_again_keeps_only_the_new_fields(void **state)
+{
+    model_t *m = *state;
+    Proto__Event *a = ev_port(9000, 8080, "p");
+    a->portevent->targetport = fx_new(&proto__int_or_string__descriptor);
+    a->portevent->targetport->intval = 8080;
+    fold(m, a);
+    assert_int_equal(st_port(m, 9000)->targetport->intval, 8080);
+    Proto__Event *b = ev_port(9000, 8081, "a-pod-name-much-longer-than-the-first-one-was-0123456789");
+    free(b->portevent->address);
+    b->portevent->address = fx_str("");
+    fold(m, b);
+    const Proto__PortEvent *p = st_port(m, 9000);
+    assert_string_equal(p->podname, "a-pod-name-much-longer-than-the-first-one-was-0123456789");
+    assert_string_equal(p->address, "");
+    assert_null(p->targetport);
+    fold(m, ev_port(9000, 8082, "q"));
+    p = st_port(m, 9000);
+    assert_string_equal(p->podname, "q");
+    assert_string_equal(p->address, "127.0.0.1");
+    assert_int_equal(p->remoteport, 8082);
+    assert_int_equal(model_state(m)->n_forwardedports, 1);
+}
+
 static void status_check_event_sets_status_check_status(void **state)
 {
     model_t *m = *state;
@@ -607,6 +634,7 @@ int main(void)
         T(build_event_sets_artifact_status),
         T(deploy_event_sets_deploy_status),
         T(port_event_is_keyed_by_local_port_and_overwritten),
+        T(port_forwarded_again_keeps_only_the_new_fields),
         T(status_check_event_sets_status_check_status),
         T(resource_event_sets_resource_status),
         T(file_sync_event_sets_sync_status),
