@@ -22,7 +22,7 @@ static const char not_started_v2[] = "NotStarted";
 static void pb_str_set(char **dst, const char *src)
 {
     /* Resets write "Not Started" over "Not Started" all the time. */
-    if (*dst != NULL && src != NULL && strcmp(*dst, src) == 0)
+    if (*dst != NULL && src != NULL && (*dst)[0] == src[0] && strcmp(*dst, src) == 0)
         return;
     size_t n = src ? strlen(src) : 0;
     bool owned = *dst != NULL && *dst != protobuf_c_empty_string;
@@ -59,6 +59,40 @@ static void mirror_complete(Proto__State *s, const char *not_started)
     }
 }
 
+/* ---- entries kept across resets ---------------------------------------------------- */
+
+/* A deploy reset empties resources and forwardedPorts, and the next dev
+ * loop sends the same ones again: the emptied entries stay in their array
+ * at [n, n + spare), past what the State shows, to be written over (their
+ * strings copied into the blocks they have) instead of freed and malloc'd
+ * again, field by field, in every dev loop. */
+static void spare_keep(size_t *n, size_t *spare)
+{
+    *spare += *n;
+    *n = 0;
+}
+
+/* The kept entry at arr[n] to write over, or NULL (none, or one with unknown
+ * fields, freed). The caller puts an entry at arr[n]. */
+static void *spare_take(void **arr, size_t n, size_t *spare)
+{
+    if (spare == NULL || *spare == 0)
+        return NULL;
+    (*spare)--;
+    ProtobufCMessage *e = arr[n];
+    if (e->n_unknown_fields == 0)
+        return e;
+    protobuf_c_message_free_unpacked(e, NULL);
+    return NULL;
+}
+
+static void spare_free(void **arr, size_t n, size_t *spare)
+{
+    for (size_t i = n; i < n + *spare; i++)
+        protobuf_c_message_free_unpacked(arr[i], NULL);
+    *spare = 0;
+}
+
 /* ---- the maps ------------------------------------------------------------------ */
 
 /* The entry messages of both map<string,string> fields have key as field 1
@@ -66,6 +100,7 @@ static void mirror_complete(Proto__State *s, const char *not_started)
 typedef struct strmap_ref {
     void ***entries;
     size_t *n, *alloc;
+    size_t *spare;               /* NULL: the map keeps no emptied entries */
     keyidx_t *ix;
     const ProtobufCMessageDescriptor *d;
 } strmap_ref_t;
@@ -129,7 +164,9 @@ static void strmap_set(const strmap_ref_t *m, const char *key, const char *value
         return;
     }
     *m->entries = model_grow(*m->entries, m->alloc, *m->n + 1, sizeof **m->entries, 0);
-    void *e = pb_new(m->d);
+    void *e = spare_take(*m->entries, *m->n, m->spare);
+    if (e == NULL)
+        e = pb_new(m->d);
     (*m->entries)[*m->n] = e;
     pb_str_set((char **)((char *)e + m->d->fields[0].offset), key);
     pb_str_set((char **)((char *)e + m->d->fields[1].offset), value);
@@ -152,14 +189,14 @@ static void strmap_reindex(const strmap_ref_t *m)
 static strmap_ref_t arts_ref(mirror_t *mr)
 {
     Proto__BuildState *b = mr->s->buildstate;
-    return (strmap_ref_t){ (void ***)&b->artifacts, &b->n_artifacts, &mr->arts_alloc, &mr->arts,
+    return (strmap_ref_t){ (void ***)&b->artifacts, &b->n_artifacts, &mr->arts_alloc, NULL, &mr->arts,
                            &proto__build_state__artifacts_entry__descriptor };
 }
 
 static strmap_ref_t res_ref(mirror_t *mr)
 {
     Proto__StatusCheckState *sc = mr->s->statuscheckstate;
-    return (strmap_ref_t){ (void ***)&sc->resources, &sc->n_resources, &mr->res_alloc, &mr->res,
+    return (strmap_ref_t){ (void ***)&sc->resources, &sc->n_resources, &mr->res_alloc, &mr->res_spare, &mr->res,
                            &proto__status_check_state__resources_entry__descriptor };
 }
 
@@ -231,6 +268,19 @@ static Proto__PortEvent *port_copy(const Proto__PortEvent *p)
     return c;
 }
 
+/* *slot (a map entry's value, may be NULL) made p: written over when both
+ * are plain, else a new copy. */
+static void port_set(Proto__PortEvent **slot, const Proto__PortEvent *p)
+{
+    if (*slot && port_plain(*slot) && port_plain(p)) {
+        port_assign(*slot, p);
+        return;
+    }
+    if (*slot)
+        protobuf_c_message_free_unpacked(&(*slot)->base, NULL);
+    *slot = port_copy(p);
+}
+
 static void mirror_port(mirror_t *mr, const Proto__PortEvent *p)
 {
     Proto__State *s = mr->s;
@@ -238,21 +288,17 @@ static void mirror_port(mirror_t *mr, const Proto__PortEvent *p)
     long pos = keyidx_find(&mr->ports, keyidx_hash_int(p->localport), port_eq, &k);
 
     if (pos >= 0) {
-        Proto__PortEvent *old = s->forwardedports[pos]->value;
-        if (old && port_plain(old) && port_plain(p)) {
-            port_assign(old, p);
-            return;
-        }
-        if (old)
-            protobuf_c_message_free_unpacked(&old->base, NULL);
-        s->forwardedports[pos]->value = port_copy(p);
+        port_set(&s->forwardedports[pos]->value, p);
         return;
     }
     s->forwardedports = model_grow(s->forwardedports, &mr->ports_alloc, s->n_forwardedports + 1,
                                    sizeof *s->forwardedports, 0);
-    Proto__State__ForwardedPortsEntry *e = pb_new(&proto__state__forwarded_ports_entry__descriptor);
+    Proto__State__ForwardedPortsEntry *e = spare_take((void **)s->forwardedports, s->n_forwardedports,
+                                                      &mr->ports_spare);
+    if (e == NULL)
+        e = pb_new(&proto__state__forwarded_ports_entry__descriptor);
     e->key = p->localport;
-    e->value = port_copy(p);
+    port_set(&e->value, p);
     keyidx_add(&mr->ports, keyidx_hash_int(p->localport), s->n_forwardedports);
     s->forwardedports[s->n_forwardedports++] = e;
 }
@@ -388,12 +434,12 @@ static void free_array(void **arr, size_t *n)
 }
 
 /* resources, forwardedPorts and debuggingContainers emptied. The arrays
- * keep their room for the next rollout. */
+ * keep their room, and the first two their entries, for the next rollout. */
 static void mirror_empty_rollout(mirror_t *mr)
 {
     Proto__State *s = mr->s;
-    free_array((void **)s->statuscheckstate->resources, &s->statuscheckstate->n_resources);
-    free_array((void **)s->forwardedports, &s->n_forwardedports);
+    spare_keep(&s->statuscheckstate->n_resources, &mr->res_spare);
+    spare_keep(&s->n_forwardedports, &mr->ports_spare);
     free_array((void **)s->debuggingcontainers, &s->n_debuggingcontainers);
     keyidx_clear(&mr->res);
     keyidx_clear(&mr->ports);
@@ -558,10 +604,21 @@ static void mirror_reindex(mirror_t *mr)
     debug_reindex(mr);
 }
 
+/* The State freed with the entries kept past its n_ fields. */
+static void mirror_state_free(mirror_t *mr)
+{
+    Proto__State *s = mr->s;
+    if (s == NULL)
+        return;
+    if (s->statuscheckstate)
+        spare_free((void **)s->statuscheckstate->resources, s->statuscheckstate->n_resources, &mr->res_spare);
+    spare_free((void **)s->forwardedports, s->n_forwardedports, &mr->ports_spare);
+    protobuf_c_message_free_unpacked(&s->base, NULL);
+}
+
 void mirror_adopt(mirror_t *mr, Proto__State *s)
 {
-    if (mr->s != NULL)
-        protobuf_c_message_free_unpacked(&mr->s->base, NULL);
+    mirror_state_free(mr);
     mirror_complete(s, mr->not_started);
     mr->s = s;
     mirror_reindex(mr);
@@ -580,8 +637,7 @@ void mirror_init(mirror_t *mr)
 
 void mirror_free(mirror_t *mr)
 {
-    if (mr->s != NULL)
-        protobuf_c_message_free_unpacked(&mr->s->base, NULL);
+    mirror_state_free(mr);
     keyidx_free(&mr->arts);
     keyidx_free(&mr->res);
     keyidx_free(&mr->ports);

@@ -16,6 +16,7 @@ typedef struct mirror {
     keyidx_t arts, res, ports;
     keyidx_t debug;              /* debuggingContainers by namespace, pod, container */
     size_t arts_alloc, res_alloc, ports_alloc, debug_alloc;
+    size_t res_spare, ports_spare; /* entries a reset emptied, kept past n_ for reuse (mirror.c) */
     const char *not_started;     /* "Not Started" (v1) or "NotStarted" (v2) */
 } mirror_t;
 

@@ -140,6 +140,42 @@ static void deploy_reset_keeps_only_the_current_rollout(void **state)
     assert_null(model_resource_owner(m, model_resource_find(m, "deployment/app")));
 }
 
+/* A deploy reset keeps the emptied entries to write the next rollout's over
+ * (mirror.c): what the State shows is only the new rollout, whether it has
+ * fewer entries, more, or other names and fields. */
+static void a_rollout_after_a_reset_shows_only_its_own_entries(void **state)
+{
+    model_t *m = *state;
+
+    fold(m, ev_deploy("In Progress", NULL));
+    fold(m, ev_resource("pod/a-pod-with-a-long-name-0123456789abcdef", "In Progress", "", 0, NULL));
+    fold(m, ev_resource("deployment/app", "In Progress", "", 0, NULL));
+    Proto__Event *port = ev_port(9000, 8080, "a-pod-with-a-long-name-0123456789abcdef");
+    port->portevent->targetport = fx_new(&proto__int_or_string__descriptor);
+    port->portevent->targetport->intval = 8080;
+    fold(m, port);
+    fold(m, ev_deploy("In Progress", NULL));
+    fold(m, ev_resource("pod/b", "Succeeded", "", 0, NULL));
+    fold(m, ev_port(9001, 8081, "b"));
+    const Proto__State *s = model_state(m);
+    assert_int_equal(s->statuscheckstate->n_resources, 1);
+    assert_string_equal(s->statuscheckstate->resources[0]->key, "pod/b");
+    assert_string_equal(st_resource(m, "pod/b"), "Succeeded");
+    assert_null(st_resource(m, "deployment/app"));
+    assert_int_equal(s->n_forwardedports, 1);
+    assert_null(st_port(m, 9000));
+    assert_string_equal(st_port(m, 9001)->podname, "b");
+    assert_null(st_port(m, 9001)->targetport);
+    fold(m, ev_deploy("In Progress", NULL));
+    const char *names[] = { "pod/c", "deployment/c", "service/c" };
+    for (int i = 0; i < 3; i++)
+        fold(m, ev_resource(names[i], "In Progress", "", 0, NULL));
+    assert_int_equal(model_state(m)->statuscheckstate->n_resources, 3);
+    for (int i = 0; i < 3; i++)
+        assert_string_equal(st_resource(m, names[i]), "In Progress");
+    assert_int_equal(model_resource_count(m), 3);
+}
+
 /* The Resources pane's order: each deployment followed by its pods, the rest
  * in first-seen order, whatever order the events came in. */
 static void pods_sit_under_their_deployment(void **state)
@@ -337,6 +373,7 @@ int main(void)
         T(statuscodes_are_set_beside_the_events),
         T(build_reset_before_the_first_build_of_a_later_iteration),
         T(deploy_reset_keeps_only_the_current_rollout),
+        T(a_rollout_after_a_reset_shows_only_its_own_entries),
         T(pods_sit_under_their_deployment),
         T(sync_only_iteration_resets_nothing),
         T(test_reset_before_the_tests_of_each_iteration),
