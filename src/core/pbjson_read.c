@@ -35,6 +35,7 @@ typedef struct field_table {
     const ProtobufCMessageDescriptor *desc;   /* NULL: slot empty */
     bool scan;                                /* too many fields for the table */
     uint8_t slot[FIELD_SLOTS];
+    uint8_t name_len[FIELD_TABLE_MAX];        /* by field index */
 } field_table_t;
 
 struct pbjson_parser {
@@ -587,7 +588,10 @@ static void field_table_fill(field_table_t *t, const ProtobufCMessageDescriptor 
     t->scan = desc->n_fields > FIELD_TABLE_MAX;
     for (unsigned i = 0; !t->scan && i < desc->n_fields; i++) {
         const char *name = desc->fields[i].name;
-        unsigned h = name_hash(name, strlen(name));
+        size_t len = strlen(name);
+        t->scan = len > UINT8_MAX;
+        t->name_len[i] = (uint8_t)len;
+        unsigned h = name_hash(name, len);
         while (t->slot[h])
             h = (h + 1) & (FIELD_SLOTS - 1);
         t->slot[h] = (uint8_t)(i + 1);
@@ -623,6 +627,21 @@ static bool name_is(const char *name, const char *k, size_t n)
     return j == n && name[n] == '\0';
 }
 
+/* a[0..n) == b[0..n), eight bytes at a time (both hold n bytes). */
+static bool same_bytes(const char *a, const char *b, size_t n)
+{
+    for (; n >= 8; a += 8, b += 8, n -= 8) {
+        uint64_t x, y;
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        if (x != y)
+            return false;
+    }
+    while (n > 0 && *a == *b)
+        a++, b++, n--;
+    return n == 0;
+}
+
 /* The field named exactly by the key token (protobuf-c's own lookup does
  * strcmp over a NUL-terminated copy of the key). */
 static const ProtobufCFieldDescriptor *find_field(ctx_t *c, int key,
@@ -640,9 +659,9 @@ static const ProtobufCFieldDescriptor *find_field(ctx_t *c, int key,
         return NULL;
     }
     for (unsigned h = name_hash(k, n); t->slot[h]; h = (h + 1) & (FIELD_SLOTS - 1)) {
-        const ProtobufCFieldDescriptor *f = &desc->fields[t->slot[h] - 1];
-        if (name_is(f->name, k, n))
-            return f;
+        unsigned i = t->slot[h] - 1u;
+        if (t->name_len[i] == n && same_bytes(desc->fields[i].name, k, n))
+            return &desc->fields[i];
     }
     return NULL;
 }
