@@ -30,6 +30,7 @@ static arena_chunk_t *chunk_new(size_t cap)
 void arena_init(arena_t *a)
 {
     a->head = a->spare = NULL;
+    a->base = NULL;
     a->spare_bytes = 0;
     a->used = a->cap = 0;
     a->pb.alloc = pb_alloc;
@@ -49,28 +50,15 @@ static arena_chunk_t *chunk_get(arena_t *a, size_t n)
     return chunk_new(n > ARENA_CHUNK ? n : ARENA_CHUNK);
 }
 
-void *arena_alloc(arena_t *a, size_t n)
+void *arena_alloc_chunk(arena_t *a, size_t n)
 {
-    const size_t align = sizeof(max_align_t);
-    n = (n + align - 1) & ~(align - 1);
-    if (!a->head || a->used + n > a->cap) {
-        arena_chunk_t *c = chunk_get(a, n);
-        c->next = a->head;
-        a->head = c;
-        a->used = 0;
-        a->cap = c->cap;
-    }
-    void *p = (char *)a->head->data + a->used;
-    a->used += n;
-    return p;
-}
-
-char *arena_strndup(arena_t *a, const char *s, size_t n)
-{
-    char *d = arena_alloc(a, n + 1);
-    memcpy(d, s, n);
-    d[n] = '\0';
-    return d;
+    arena_chunk_t *c = chunk_get(a, n);
+    c->next = a->head;
+    a->head = c;
+    a->base = (char *)c->data;
+    a->used = n;
+    a->cap = c->cap;
+    return a->base;
 }
 
 void arena_reset(arena_t *a)
@@ -88,6 +76,7 @@ void arena_reset(arena_t *a)
         c = next;
     }
     a->head = NULL;
+    a->base = NULL;
     a->used = a->cap = 0;
 }
 
