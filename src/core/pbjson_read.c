@@ -221,9 +221,35 @@ static bool tok_number_text(ctx_t *c, int i, char *buf, size_t cap)
     return t->type == JSMN_STRING || buf[0] == '-' || (buf[0] >= '0' && buf[0] <= '9');
 }
 
+/* The usual case, digits after an optional minus, too few to overflow:
+ * read here, without a copy for strtoll (an iteration or a port a line). */
+static bool plain_int(const char *s, size_t n, int64_t *v)
+{
+    size_t i = n > 0 && s[0] == '-';
+    if (n == i || n - i > 18)
+        return false;
+    int64_t x = 0;
+    for (size_t k = i; k < n; k++) {
+        unsigned d = (unsigned)(unsigned char)s[k] - '0';
+        if (d > 9)
+            return false;
+        x = x * 10 + d;
+    }
+    *v = i ? -x : x;
+    return true;
+}
+
 static bool parse_int(ctx_t *c, int i, int64_t lo, int64_t hi, int64_t *out)
 {
     char buf[64], *end;
+    const jsmntok_t *t = &c->t[i];
+    int64_t pv;
+    if ((t->type == JSMN_PRIMITIVE || t->type == JSMN_STRING) && plain_int(c->js + t->start, tok_len(t), &pv)) {
+        if (pv < lo || pv > hi)
+            return fail(c, "integer out of range: %.*s", (int)tok_len(t), c->js + t->start);
+        *out = pv;
+        return true;
+    }
     if (!tok_number_text(c, i, buf, sizeof buf))
         return fail(c, "expected an integer");
     errno = 0;
