@@ -16,8 +16,8 @@ typedef struct tl_iter {
 
 typedef struct tl {
     size_t cap;
-    tl_iter_t **iters;       /* oldest first */
-    size_t n, alloc;
+    tl_iter_t **iters;       /* a ring once full: the oldest at head (tl_iter) */
+    size_t n, alloc, head;
     tl_iter_t *touched;      /* the iteration the current entry went to */
     bool ended;              /* the current entry ended `touched` */
     uint32_t session;        /* given to the iterations opened from now on */

@@ -293,17 +293,21 @@ static void timeline_cap_drops_the_oldest_iterations(void **state)
 {
     model_t *m = fx_model(0, 3, 0);
 
-    for (int i = 0; i < 5; i++) {
+    /* 8 iterations through a cap of 3: the kept ones (a ring) wrap past the
+     * start of their array twice. */
+    for (int i = 0; i < 8; i++) {
         fold_at(m, (2 * i + 1) * SEC, ev_devloop(i, "In Progress", NULL));
         fold_at(m, (2 * i + 1) * SEC, ev_build("app", "In Progress"));
         fold_at(m, (2 * i + 2) * SEC, ev_devloop(i, "Succeeded", NULL));
     }
     assert_int_equal(model_iteration_count(m), 3);
-    assert_int_equal(model_iteration(m, 0)->number, 2);
-    assert_int_equal(model_iteration(m, 1)->number, 3);
-    assert_int_equal(model_iteration(m, 2)->number, 4);
+    assert_int_equal(model_iteration(m, 0)->number, 5);
+    assert_int_equal(model_iteration(m, 1)->number, 6);
+    assert_int_equal(model_iteration(m, 2)->number, 7);
+    assert_null(model_iteration(m, 3));
     assert_string_equal(model_iteration(m, 0)->builds[0].artifact, "app");
-    assert_int_equal(model_current_iteration(m)->number, 4);
+    assert_int_equal(model_iteration(m, 0)->span.start_ns, 11 * SEC);
+    assert_int_equal(model_current_iteration(m)->number, 7);
     model_free(m);
 }
 
