@@ -22,15 +22,38 @@ static tl_iter_t *tl_iter(const tl_t *tl, size_t i)
     return tl->iters[tl->head ? (tl->head + i) % tl->cap : i];
 }
 
-static void tl_iter_free(tl_iter_t *ti)
+static void tl_builds_free(tl_iter_t *ti)
 {
     for (size_t i = 0; i < ti->it.n_builds; i++) {
         free(ti->it.builds[i].artifact);
         free(ti->it.builds[i].platforms);
     }
+    ti->it.n_builds = 0;
+}
+
+static void tl_iter_free(tl_iter_t *ti)
+{
+    tl_builds_free(ti);
     free(ti->it.builds);
     keyidx_free(&ti->builds_ix);
     free(ti);
+}
+
+/* The oldest iteration emptied for the newest, keeping its builds array
+ * and index: freeing them, long cold, cost more than the fold of its
+ * entries (5% of skview state in cache misses). */
+static tl_iter_t *tl_iter_reuse(tl_iter_t *ti)
+{
+    tl_builds_free(ti);
+    keyidx_clear(&ti->builds_ix);
+    artifact_span_t *builds = ti->it.builds;
+    size_t alloc = ti->builds_alloc;
+    keyidx_t ix = ti->builds_ix;
+    memset(ti, 0, sizeof *ti);
+    ti->it.builds = builds;
+    ti->builds_alloc = alloc;
+    ti->builds_ix = ix;
+    return ti;
 }
 
 void tl_free(tl_t *tl)
@@ -69,7 +92,8 @@ const iteration_t *tl_at(const tl_t *tl, size_t i)
 /* Appends a new open iteration, dropping the oldest beyond the cap. */
 static tl_iter_t *tl_open(tl_t *tl, int32_t number, bool implicit, int64_t t)
 {
-    tl_iter_t *ti = xcalloc(1, sizeof *ti);
+    bool full = tl->n == tl->cap;
+    tl_iter_t *ti = full ? tl_iter_reuse(tl->iters[tl->head]) : xcalloc(1, sizeof *ti);
 
     ti->it.number = number;
     ti->it.implicit = implicit;
@@ -77,9 +101,7 @@ static tl_iter_t *tl_open(tl_t *tl, int32_t number, bool implicit, int64_t t)
     ti->it.span.start_ns = t;
     ti->it.span.status = STATUS_IN_PROGRESS;
     ti->open = true;
-    if (tl->n == tl->cap) { /* the newest takes the oldest's place */
-        tl_iter_free(tl->iters[tl->head]);
-        tl->iters[tl->head] = ti;
+    if (full) { /* the newest in the oldest's place */
         tl->head = (tl->head + 1) % tl->cap;
         return ti;
     }
@@ -120,24 +142,44 @@ static bool span_started(const span_t *s)
     return s->status != STATUS_NONE && s->status != STATUS_NOT_STARTED;
 }
 
+/* An iteration's few artifacts are compared directly (cheaper than hashing,
+ * and no index to allocate and free with each of its 58,000 iterations);
+ * the index exists only beyond that. */
+#define TL_SCAN_MAX 8
+
+static long tl_build_pos(const tl_iter_t *ti, const char *artifact)
+{
+    const iteration_t *it = &ti->it;
+    if (it->n_builds <= TL_SCAN_MAX) {
+        for (size_t i = 0; i < it->n_builds; i++)
+            if (strcmp(it->builds[i].artifact, artifact) == 0)
+                return (long)i;
+        return -1;
+    }
+    keyidx_str_key_t k = {it->builds, sizeof *it->builds, offsetof(artifact_span_t, artifact), artifact};
+    return keyidx_find(&ti->builds_ix, keyidx_hash_str(artifact), keyidx_str_eq, &k);
+}
+
 /* The artifact's span in ti (an index: 40,000 artifacts once made the fold
  * quadratic), made when create. */
 static artifact_span_t *tl_build_span(tl_iter_t *ti, const char *artifact, bool create)
 {
     iteration_t *it = &ti->it;
-    keyidx_str_key_t k = {it->builds, sizeof *it->builds, offsetof(artifact_span_t, artifact), artifact};
-    uint32_t h = keyidx_hash_str(artifact);
-    long pos = keyidx_find(&ti->builds_ix, h, keyidx_str_eq, &k);
+    long pos = tl_build_pos(ti, artifact);
     if (pos >= 0)
         return &it->builds[pos];
     if (!create)
         return NULL;
     it->builds = model_grow(it->builds, &ti->builds_alloc, it->n_builds + 1,
                             sizeof *it->builds, 0);
-    keyidx_add(&ti->builds_ix, h, it->n_builds);
     artifact_span_t *b = &it->builds[it->n_builds++];
     memset(b, 0, sizeof *b);
     b->artifact = xstrdup(artifact);
+    if (it->n_builds == TL_SCAN_MAX + 1) /* the first past the scan: index them all */
+        for (size_t i = 0; i < it->n_builds; i++)
+            keyidx_add(&ti->builds_ix, keyidx_hash_str(it->builds[i].artifact), i);
+    else if (it->n_builds > TL_SCAN_MAX + 1)
+        keyidx_add(&ti->builds_ix, keyidx_hash_str(artifact), it->n_builds - 1);
     return b;
 }
 

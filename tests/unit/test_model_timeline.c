@@ -311,6 +311,42 @@ static void timeline_cap_drops_the_oldest_iterations(void **state)
     model_free(m);
 }
 
+/* Up to 8 artifacts an iteration are found by a scan, more through an index
+ * made at the ninth: every build lands on its own artifact either way, in
+ * iterations opened anew and in ones that reuse a dropped iteration's room. */
+static void builds_beyond_the_scan_find_their_artifacts(void **state)
+{
+    model_t *m = fx_model(0, 2, 0);
+    char name[32];
+
+    for (int it = 0; it < 4; it++) {
+        int n = it % 2 ? 20 : 5;
+        fold(m, ev_devloop(it, "In Progress", NULL));
+        for (int i = 0; i < n; i++) {
+            snprintf(name, sizeof name, "art-%d", i);
+            fold(m, ev_build(name, "In Progress"));
+        }
+        for (int i = n - 1; i >= 0; i -= 2) {
+            snprintf(name, sizeof name, "art-%d", i);
+            fold(m, ev_build(name, "Complete"));
+        }
+        const iteration_t *cur = model_current_iteration(m);
+        assert_int_equal(cur->number, it);
+        assert_int_equal(cur->n_builds, n);
+        for (int i = 0; i < n; i++) {
+            snprintf(name, sizeof name, "art-%d", i);
+            assert_string_equal(cur->builds[i].artifact, name);
+            assert_int_equal(cur->builds[i].span.status,
+                             (n - 1 - i) % 2 == 0 ? STATUS_SUCCEEDED : STATUS_IN_PROGRESS);
+        }
+    }
+    assert_int_equal(model_iteration_count(m), 2);
+    assert_int_equal(model_iteration(m, 0)->number, 2);
+    assert_int_equal(model_iteration(m, 0)->n_builds, 5);
+    assert_int_equal(model_iteration(m, 1)->n_builds, 20);
+    model_free(m);
+}
+
 static void timeline_cap_of_one_keeps_the_current_iteration(void **state)
 {
     model_t *m = fx_model(0, 1, 0);
@@ -347,6 +383,7 @@ int main(void)
         T(non_phase_events_open_no_iteration),
         cmocka_unit_test(timeline_cap_drops_the_oldest_iterations),
         cmocka_unit_test(timeline_cap_of_one_keeps_the_current_iteration),
+        cmocka_unit_test(builds_beyond_the_scan_find_their_artifacts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
