@@ -653,19 +653,33 @@ static bool name_is(const char *name, const char *k, size_t n)
     return j == n && name[n] == '\0';
 }
 
-/* a[0..n) == b[0..n), eight bytes at a time (both hold n bytes). */
+/* a[0..n) == b[0..n) (both hold n bytes) in whole words, the last one
+ * overlapping the one before: no byte loop whose end mispredicts. */
 static bool same_bytes(const char *a, const char *b, size_t n)
 {
-    for (; n >= 8; a += 8, b += 8, n -= 8) {
-        uint64_t x, y;
-        memcpy(&x, a, 8);
-        memcpy(&y, b, 8);
-        if (x != y)
-            return false;
+    uint64_t x, y;
+    uint32_t u, v, u2, v2;
+    uint16_t p, q, p2, q2;
+    if (n >= 8) {
+        for (size_t i = 0; i + 8 < n; i += 8) {
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            if (x != y)
+                return false;
+        }
+        memcpy(&x, a + n - 8, 8);
+        memcpy(&y, b + n - 8, 8);
+        return x == y;
     }
-    while (n > 0 && *a == *b)
-        a++, b++, n--;
-    return n == 0;
+    if (n >= 4) {
+        memcpy(&u, a, 4), memcpy(&v, b, 4), memcpy(&u2, a + n - 4, 4), memcpy(&v2, b + n - 4, 4);
+        return u == v && u2 == v2;
+    }
+    if (n >= 2) {
+        memcpy(&p, a, 2), memcpy(&q, b, 2), memcpy(&p2, a + n - 2, 2), memcpy(&q2, b + n - 2, 2);
+        return p == q && p2 == q2;
+    }
+    return n == 0 || a[0] == b[0];
 }
 
 /* The field named exactly by the key token (protobuf-c's own lookup does

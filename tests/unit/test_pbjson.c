@@ -11,6 +11,7 @@
 #include "core/pbdump.h"
 #include "core/pbjson.h"
 #include "skaffold.pb-c.h"
+#include "v2/skaffold_v2.pb-c.h"
 
 typedef struct fixture {
     pbjson_parser_t *p;
@@ -415,6 +416,59 @@ static void dumps_set_fields(void **state)
     assert_null(strstr(f->out.data, "suggestionCode")); /* at its default */
 }
 
+/* Every message type reachable from roots, once each. */
+static size_t collect_types(const ProtobufCMessageDescriptor *d, const ProtobufCMessageDescriptor **seen,
+                            size_t n, size_t cap)
+{
+    for (size_t i = 0; i < n; i++)
+        if (seen[i] == d)
+            return n;
+    assert_true(n < cap);
+    seen[n++] = d;
+    for (unsigned i = 0; i < d->n_fields; i++)
+        if (d->fields[i].type == PROTOBUF_C_TYPE_MESSAGE)
+            n = collect_types(d->fields[i].descriptor, seen, n, cap);
+    return n;
+}
+
+/* The field tables (a hash of a key's length and bytes, built per type):
+ * every field of every Skaffold message is found by its name, and a key one
+ * byte off (the last, the first, the middle, one more, one less) names none
+ * of them unless protobuf-c's own lookup finds it too. */
+static void every_field_is_found_by_its_name(void **state)
+{
+    fixture_t *f = *state;
+    const ProtobufCMessageDescriptor *types[256];
+    size_t n = collect_types(&proto__log_entry__descriptor, types, 0, 256);
+    n = collect_types(&proto__state__descriptor, types, n, 256);
+    n = collect_types(&proto__v2__event__descriptor, types, n, 256);
+    n = collect_types(&proto__v2__state__descriptor, types, n, 256);
+    char key[128], json[160];
+    size_t fields = 0, misses = 0;
+    for (size_t t = 0; t < n; t++) {
+        for (unsigned i = 0; i < types[t]->n_fields; i++, fields++) {
+            const char *name = types[t]->fields[i].name;
+            size_t len = strlen(name);
+            snprintf(json, sizeof json, "{\"%s\": null}", name);
+            assert_non_null(pbjson_parse_strict(f->p, json, strlen(json), types[t], &f->arena, &f->err));
+            for (int m = 0; m < 5; m++) {
+                snprintf(key, sizeof key, "%s", name);
+                if (m == 0) key[len - 1] = '~';
+                if (m == 1) key[0] = '~';
+                if (m == 2) key[len / 2] = '~';
+                if (m == 3) snprintf(key, sizeof key, "%s~", name);
+                if (m == 4 && len > 1) key[len - 1] = '\0';
+                snprintf(json, sizeof json, "{\"%s\": null}", key);
+                bool found = pbjson_parse_strict(f->p, json, strlen(json), types[t], &f->arena, &f->err);
+                assert_int_equal(found, protobuf_c_message_descriptor_get_field_by_name(types[t], key) != NULL);
+                misses += !found;
+            }
+        }
+    }
+    assert_true(n > 40);
+    assert_true(misses > 4 * fields);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -438,6 +492,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(errors_name_the_field, setup, teardown),
         cmocka_unit_test_setup_teardown(gateway_result_is_unwrapped, setup, teardown),
         cmocka_unit_test_setup_teardown(deep_unknown_nesting_is_skipped, setup, teardown),
+        cmocka_unit_test_setup_teardown(every_field_is_found_by_its_name, setup, teardown),
     };
     return cmocka_run_group_tests_name("pbjson", tests, NULL, NULL);
 }
