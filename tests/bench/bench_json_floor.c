@@ -5,21 +5,21 @@
  * no message, no fold. Its time beside `skview state`'s says how much of
  * that is the library's and how much ours.
  *
- * usage: bench_floor FILE   (prints the lines read) */
+ * usage: bench_json_floor FILE   (prints the lines read) */
 #include <stdio.h>
 #include "sources/logreader.h"
 
 int main(int argc, char **argv)
 {
     if (argc != 2) {
-        fprintf(stderr, "usage: bench_floor FILE\n");
+        fprintf(stderr, "usage: bench_json_floor FILE\n");
         return 2;
     }
     char err[512];
     logreader_opts_t opts = {.tokenize_only = true};
     logreader_t *r = logreader_open(argv[1], &opts, err, sizeof err);
     if (!r) {
-        fprintf(stderr, "bench_floor: %s\n", err);
+        fprintf(stderr, "bench_json_floor: %s\n", err);
         return 1;
     }
     source_sink_t sink = {0};
