@@ -132,6 +132,10 @@ int sk_client_handle(sk_client_t *c, const Proto__Event *event, sk_done_cb done,
 int sk_client_get_state(sk_client_t *c, sk_done_cb done, void *arg);
 
 void sk_client_stats(const sk_client_t *c, sk_client_stats_t *out);
+/* During on_entry and on_v2: the delivered message's bytes as the server
+ * sent them (a consumer keeps these instead of packing it again); NULL
+ * elsewhere. */
+const uint8_t *sk_client_wire(const sk_client_t *c, size_t *len);
 
 /* True when addr is plaintext and not loopback (the header warns). */
 bool sk_addr_is_remote(const char *addr);

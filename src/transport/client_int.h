@@ -79,6 +79,8 @@ struct sk_client {
     unsigned v2_attempt;         /* its failures since a v2 event or a reconnect */
     unsigned closed_timers;      /* sync and v2_retry, once stopped */
     sk_client_stats_t stats;
+    const uint8_t *wire;         /* the bytes of the message being delivered (sk_client_wire) */
+    size_t wire_len;
     sk_done_cb stop_done;
     void *stop_arg;
 };

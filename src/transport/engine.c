@@ -16,7 +16,6 @@
 #include <grpc/support/log.h>
 #include <grpc/support/time.h>
 #include <stdatomic.h>
-#include "core/xalloc.h"
 #include "core/textsafe.h"
 #include "core/xalloc.h"
 #include "transport/engine.h"
@@ -32,10 +31,10 @@ typedef struct eng_tag {
 
 typedef enum eng_ev_kind { ENG_EV_MD, ENG_EV_MSG, ENG_EV_END, ENG_EV_EXIT } eng_ev_kind_t;
 
-/* Memory of one decoded answer: its event node and every part of the
- * message, bump-allocated in one malloc'd chunk (more only for big ones), so
- * a handed-over answer costs one malloc on one thread and one free on the
- * other instead of a pair per string and sub-message. */
+/* Memory of one decoded answer: its event node, its bytes as they came
+ * and every part of the message, bump-allocated in one malloc'd chunk (more
+ * only for big ones), so a handed-over answer costs one malloc on one thread
+ * and one free on the other instead of a pair per string and sub-message. */
 typedef struct eng_chunk {
     struct eng_chunk *next;
     size_t used, cap;
@@ -47,7 +46,9 @@ typedef struct eng_ev {
     eng_ev_kind_t kind;
     eng_call_t *call;
     ProtobufCMessage *msg;   /* ENG_EV_MSG */
-    eng_chunk_t *chunks;     /* ENG_EV_MSG: where it and msg live */
+    eng_chunk_t *chunks;     /* ENG_EV_MSG: where it, msg and wire live */
+    const uint8_t *wire;     /* ENG_EV_MSG: the packed message as received */
+    size_t wire_len;
 } eng_ev_t;
 
 struct eng_call {
@@ -152,7 +153,7 @@ static void chunk_free(void *ctx, void *p)
  * (completion-queue thread). */
 static eng_chunk_t *chunk_for(eng_t *e, size_t packed)
 {
-    size_t cap = sizeof(eng_ev_t) + 4 * packed + 512;
+    size_t cap = sizeof(eng_ev_t) + 5 * packed + 512; /* the bytes, and 4x for the message */
     if (cap > ENG_CHUNK_STD)
         return chunk_new(cap, NULL);
     eng_chunk_t *ch = e->cq_spare;
@@ -228,16 +229,23 @@ static void spare_hand_back(eng_t *e)
     chunks_free(extra);
 }
 
-/* Decodes one answer into an event node that owns all its memory; NULL if
- * the bytes are not a `response`. */
+/* Decodes one answer into an event node that owns all its memory, the
+ * answer's bytes with it (consumers keep those rather than pack the message
+ * again); NULL if the bytes are not a `response`. */
 static eng_ev_t *ev_decode(eng_call_t *c, grpc_byte_buffer *bb)
 {
-    size_t packed = grpc_byte_buffer_length(bb);
-    eng_chunk_t *head = chunk_for(c->e, packed);
+    grpc_slice s;
+    if (!rpc_flat(bb, &s))
+        return NULL;
+    size_t n = GRPC_SLICE_LENGTH(s);
+    eng_chunk_t *head = chunk_for(c->e, n);
     ProtobufCAllocator a = {chunk_alloc, chunk_free, &head};
     eng_ev_t *ev = chunk_alloc(&head, sizeof *ev);
-    ProtobufCMessage *m = rpc_unpack(bb, c->req.response, &a);
-    *ev = (eng_ev_t){NULL, ENG_EV_MSG, c, m, head};
+    uint8_t *wire = chunk_alloc(&head, n);
+    memcpy(wire, GRPC_SLICE_START_PTR(s), n);
+    grpc_slice_unref(s);
+    ProtobufCMessage *m = protobuf_c_message_unpack(c->req.response, &a, n, wire);
+    *ev = (eng_ev_t){NULL, ENG_EV_MSG, c, m, head, wire, n};
     if (!m) {
         ev_free(ev);
         return NULL;
@@ -259,7 +267,7 @@ static void ev_append_locked(eng_t *e, eng_ev_t *ev)
 static void ev_push_locked(eng_t *e, eng_ev_kind_t kind, eng_call_t *c)
 {
     eng_ev_t *ev = xmalloc(sizeof *ev);
-    *ev = (eng_ev_t){NULL, kind, c, NULL, NULL};
+    *ev = (eng_ev_t){.kind = kind, .call = c};
     ev_append_locked(e, ev);
 }
 
@@ -485,7 +493,7 @@ static bool dispatch(eng_t *e, eng_ev_t *ev)
             return true;
         }
         if (c->req.on_msg && !(e->stopping && c->req.quiet_when_stopping))
-            c->req.on_msg(c->req.arg, ev->msg);
+            c->req.on_msg(c->req.arg, ev->msg, ev->wire, ev->wire_len);
         break;
     case ENG_EV_END:
         call_ended(e, c);
