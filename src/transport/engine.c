@@ -115,10 +115,14 @@ struct eng {
 
 /* Decode chunks of this size go back to the completion-queue thread for
  * reuse (at most ENG_SPARE_MAX wait there): a flood's answers then cost no
- * malloc on one thread and free on the other each. */
-#define ENG_CHUNK_STD 2048
-#define ENG_SPARE_MAX 1024
+ * malloc on one thread and free on the other each. As many as a full queue
+ * and a turn hold: fewer, and a flood freed and malloc'd chunks all along,
+ * glibc trimming and growing the thread's heap under it (5% of events -a in
+ * mprotect and page faults). A Skaffold entry of ~120 bytes takes ~640
+ * bytes decoded (with its bytes), an application line of ~200 ~740. */
+#define ENG_CHUNK_STD 1024
 #define ENG_TURN_MAX 512
+#define ENG_SPARE_MAX (ENG_QUEUE_CAP + ENG_TURN_MAX)
 
 static eng_chunk_t *chunk_new(size_t cap, eng_chunk_t *next)
 {
@@ -153,7 +157,9 @@ static void chunk_free(void *ctx, void *p)
  * (completion-queue thread). */
 static eng_chunk_t *chunk_for(eng_t *e, size_t packed)
 {
-    size_t cap = sizeof(eng_ev_t) + 5 * packed + 512; /* the bytes, and 4x for the message */
+    /* The bytes, their strings again, the structs; a guess: a bigger
+     * message chains one more chunk. */
+    size_t cap = sizeof(eng_ev_t) + 2 * packed + 512;
     if (cap > ENG_CHUNK_STD)
         return chunk_new(cap, NULL);
     eng_chunk_t *ch = e->cq_spare;
