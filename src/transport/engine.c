@@ -3,7 +3,7 @@
  *
  * Two threads. The completion-queue thread (cq_main) only decodes, re-arms
  * RECV_MESSAGE and appends results to a locked queue, then wakes the loop
- * with uv_async_send. The loop thread owns everything else: the channel,
+ * with uv_async_send, once per burst of results. The loop thread owns everything else: the channel,
  * starting and cancelling calls, timers and every callback. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,6 +123,7 @@ struct eng {
 #define ENG_CHUNK_STD 1024
 #define ENG_TURN_MAX 512
 #define ENG_SPARE_MAX (ENG_QUEUE_CAP + ENG_TURN_MAX)
+#define ENG_WAKE_BATCH 64
 
 static eng_chunk_t *chunk_new(size_t cap, eng_chunk_t *next)
 {
@@ -279,14 +280,20 @@ static void ev_push_locked(eng_t *e, eng_ev_kind_t kind, eng_call_t *c)
 
 /* ---- completion-queue thread ---------------------------------------------- */
 
-/* Starts one RECV_MESSAGE. Called with mu held, which serialises
- * grpc_call_start_batch between the two threads. */
-static void arm_locked(eng_call_t *c)
+/* Starts one RECV_MESSAGE; false when the call is already over. */
+static bool arm(eng_call_t *c)
 {
     grpc_op op = {0};
     op.op = GRPC_OP_RECV_MESSAGE;
     op.data.recv_message.recv_message = &c->recv_buf;
-    if (grpc_call_start_batch(c->call, &op, 1, &c->tag_recv, NULL) != GRPC_CALL_OK)
+    return grpc_call_start_batch(c->call, &op, 1, &c->tag_recv, NULL) == GRPC_CALL_OK;
+}
+
+/* The loop thread's arm (a new call, a stalled one), with mu held: the
+ * completion-queue thread sees it armed or stalled, never in between. */
+static void arm_locked(eng_call_t *c)
+{
+    if (!arm(c))
         c->recv_ended = true; /* only when the call is already over */
     c->stalled = false;
 }
@@ -337,7 +344,7 @@ static void wake_loop(eng_t *e)
 static void cq_recv(eng_t *e, eng_call_t *c, int success)
 {
     eng_ev_t *ev = NULL;
-    bool ended = !success || !c->recv_buf;
+    bool ended = !success || !c->recv_buf, again = false;
     if (!ended) {
         c->recv_bytes += grpc_byte_buffer_length(c->recv_buf);
         ev = ev_decode(c, c->recv_buf);
@@ -359,14 +366,21 @@ static void cq_recv(eng_t *e, eng_call_t *c, int success)
             c->bad++;
         /* Re-arm at once (the fast path); when the loop is behind, stop and
          * let HTTP/2 flow control hold the server until it drains. */
-        if (e->q_len < ENG_QUEUE_CAP)
-            arm_locked(c);
-        else
-            c->stalled = true;
+        again = e->q_len < ENG_QUEUE_CAP;
+        c->stalled = !again;
     }
     maybe_end_locked(e, c);
     uv_mutex_unlock(&e->mu);
-    wake_loop(e);
+    /* Armed without mu: gRPC reads what follows in there, which the loop
+     * thread must not wait for to take its queue. Only this thread arms a
+     * call that is not stalled, and the call lives on (its receiving has
+     * not ended). */
+    if (again && !arm(c)) {
+        uv_mutex_lock(&e->mu);
+        c->recv_ended = true;
+        maybe_end_locked(e, c);
+        uv_mutex_unlock(&e->mu);
+    }
 }
 
 static void cq_flag(eng_t *e, eng_call_t *c, eng_tag_kind_t kind, int success)
@@ -381,23 +395,34 @@ static void cq_flag(eng_t *e, eng_call_t *c, eng_tag_kind_t kind, int success)
     }
     maybe_end_locked(e, c);
     uv_mutex_unlock(&e->mu);
-    wake_loop(e);
 }
 
+/* A burst's results are handed over with one wake-up: while more
+ * completions are ready at once the loop is not woken (a wake per answer
+ * made both threads pay a syscall per answer when the loop kept up), but
+ * at the latest after ENG_WAKE_BATCH of them, and as soon as none is
+ * ready. */
 static void cq_main(void *arg)
 {
     eng_t *e = arg;
+    unsigned held = 0; /* completions handed over since the last wake-up */
     for (;;) {
-        grpc_event ev = grpc_completion_queue_next(e->cq, gpr_inf_future(GPR_CLOCK_REALTIME), NULL);
+        gpr_timespec until = held ? gpr_inf_past(GPR_CLOCK_MONOTONIC) : gpr_inf_future(GPR_CLOCK_REALTIME);
+        grpc_event ev = grpc_completion_queue_next(e->cq, until, NULL);
         if (ev.type == GRPC_QUEUE_SHUTDOWN)
             break;
-        if (ev.type != GRPC_OP_COMPLETE)
-            continue;
-        eng_tag_t *t = ev.tag;
-        if (t->kind == ENG_TAG_RECV)
-            cq_recv(e, t->call, ev.success);
-        else
-            cq_flag(e, t->call, t->kind, ev.success);
+        if (ev.type == GRPC_OP_COMPLETE) {
+            eng_tag_t *t = ev.tag;
+            if (t->kind == ENG_TAG_RECV)
+                cq_recv(e, t->call, ev.success);
+            else
+                cq_flag(e, t->call, t->kind, ev.success);
+            held++;
+        }
+        if (held && (ev.type == GRPC_QUEUE_TIMEOUT || held >= ENG_WAKE_BATCH)) {
+            wake_loop(e);
+            held = 0;
+        }
     }
     uv_mutex_lock(&e->mu);
     ev_push_locked(e, ENG_EV_EXIT, NULL);
