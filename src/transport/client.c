@@ -185,10 +185,8 @@ static void v2_msg(void *arg, const ProtobufCMessage *m, const uint8_t *wire, si
     c->v2_attempt = 0;
     if (v->which == V2_EVENTS) {
         c->stats.v2_events++;
-    } else {
-        c->stats.v2_applogs_last_ns = uv_hrtime();
-        if (!c->stats.v2_applogs++)
-            c->stats.v2_applogs_first_ns = c->stats.v2_applogs_last_ns;
+    } else if (!c->stats.v2_applogs++) { /* the last one's time: on_drained, once per batch */
+        c->stats.v2_applogs_first_ns = c->stats.v2_applogs_last_ns = uv_hrtime();
     }
     c->wire = wire, c->wire_len = wire_len;
     c->cb.on_v2(c->cb.ctx, (const Proto__V2__Event *)m, v->which);
@@ -483,6 +481,10 @@ static void deliver_entry(sk_client_t *c, const Proto__LogEntry *e)
 static void on_drained(void *arg)
 {
     sk_client_t *c = arg;
+    if (c->stats.v2_applogs != c->applogs_drained) {
+        c->applogs_drained = c->stats.v2_applogs;
+        c->stats.v2_applogs_last_ns = uv_hrtime();
+    }
     if (c->stats.entries == c->entries_drained)
         return;
     c->entries_drained = c->stats.entries;

@@ -100,7 +100,7 @@ typedef struct sk_client_stats {
     uint64_t entries;            /* Events entries delivered */
     uint64_t v2_events;          /* v2 Events events delivered */
     uint64_t v2_applogs;         /* v2 ApplicationLogs events delivered */
-    uint64_t v2_applogs_first_ns, v2_applogs_last_ns; /* uv_hrtime() of the first and last */
+    uint64_t v2_applogs_first_ns, v2_applogs_last_ns; /* uv_hrtime() of the first and the last batch */
 } sk_client_stats_t;
 typedef void (*sk_done_cb)(void *arg, const sk_result_t *result);
 

@@ -70,6 +70,7 @@ struct sk_client {
     uint64_t iter_end_ms;
     unsigned auto_inflight;      /* automatic GetStates in flight */
     uint64_t entries_drained;    /* stats.entries when the engine last drained */
+    uint64_t applogs_drained;    /* stats.v2_applogs then */
     /* Skaffold 2.x's v2 streams, opened beside Events when cb.on_v2 is set. */
     sk_v2_t v2[2];             /* by v2_stream_t */
     v2_avail_t v2_avail;         /* what on_v2_avail said last */
