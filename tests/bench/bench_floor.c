@@ -26,6 +26,7 @@
 #include <grpc/support/time.h>
 #include "skaffold.pb-c.h"
 #include "v2/skaffold_v2.pb-c.h"
+#include "google/protobuf/empty.pb-c.h"
 #include "transport/rpc_int.h"
 
 /* A bump arena for --decode, emptied before each message. */
@@ -79,27 +80,16 @@ static void decode(run_t *r, grpc_byte_buffer *bb)
         r->bad++;
 }
 
-static void start(run_t *r, grpc_channel *ch, const char *method, grpc_metadata_array *md,
-                  grpc_status_code *status, grpc_slice *details)
+/* The call as the engine starts it (rpc_start_call): tags 1 (headers)
+ * and 2 (status). */
+static void start(run_t *r, grpc_channel *ch, const char *method, const rpc_recv_t *recv)
 {
     grpc_slice m = grpc_slice_from_static_string(method);
     r->call = grpc_channel_create_call(ch, NULL, GRPC_PROPAGATE_DEFAULTS, r->cq, m, NULL,
                                        gpr_inf_future(GPR_CLOCK_REALTIME), NULL);
-    grpc_slice empty = grpc_empty_slice(); /* google.protobuf.Empty packs to no bytes */
-    grpc_byte_buffer *req = grpc_raw_byte_buffer_create(&empty, 1);
-    grpc_op ops[5] = {{0}};
-    ops[0].op = GRPC_OP_SEND_INITIAL_METADATA;
-    ops[1].op = GRPC_OP_SEND_MESSAGE;
-    ops[1].data.send_message.send_message = req;
-    ops[2].op = GRPC_OP_SEND_CLOSE_FROM_CLIENT;
-    ops[3].op = GRPC_OP_RECV_INITIAL_METADATA;
-    ops[3].data.recv_initial_metadata.recv_initial_metadata = &md[0];
-    ops[4].op = GRPC_OP_RECV_STATUS_ON_CLIENT;
-    ops[4].data.recv_status_on_client.trailing_metadata = &md[1];
-    ops[4].data.recv_status_on_client.status = status;
-    ops[4].data.recv_status_on_client.status_details = details;
-    if (grpc_call_start_batch(r->call, ops, 4, (void *)1, NULL) != GRPC_CALL_OK ||
-        grpc_call_start_batch(r->call, &ops[4], 1, (void *)2, NULL) != GRPC_CALL_OK)
+    Google__Protobuf__Empty empty = GOOGLE__PROTOBUF__EMPTY__INIT;
+    grpc_byte_buffer *req = rpc_pack(&empty.base);
+    if (!r->call || rpc_start_call(r->call, req, recv, (void *)1, (void *)2) != 0)
         die("cannot start the call");
     grpc_byte_buffer_destroy(req);
 }
@@ -185,7 +175,7 @@ int main(int argc, char **argv)
     grpc_metadata_array_init(&md[1]);
     grpc_status_code status;
     grpc_slice details;
-    start(r, ch, method, md, &status, &details);
+    start(r, ch, method, &(rpc_recv_t){&md[0], &md[1], &status, &details});
     pump(r, quiet);
     if (status != GRPC_STATUS_OK && status != GRPC_STATUS_CANCELLED)
         fprintf(stderr, "bench_floor: the stream ended with status %d\n", (int)status), exit(1);
