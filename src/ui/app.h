@@ -16,6 +16,7 @@
 #include "session/session.h"
 #include "ui/config.h"
 #include "ui/layout.h"
+#include "ui/loopstat.h"
 #include "ui/prompt_hist.h"
 #include "ui/view.h"
 
@@ -105,6 +106,7 @@ struct ui {
     uint64_t last_frame_ms;
     bool frame_pending;        /* a frame waits for the terminal (termout.h) */
     uint64_t frames, requests;
+    loopstat_t loopstat;       /* turns, frames and keys timed (SKVIEW_STATS) */
     unsigned anim_tick;
     bool quit;
     int exit_code;

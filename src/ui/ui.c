@@ -331,10 +331,12 @@ static void frame(ui_t *ui)
         uv_timer_stop(&ui->anim_timer);
         return;
     }
+    uint64_t t0 = uv_hrtime();
     ui_notify_check(ui);
     ui_render(ui);
     refresh();
     termout_flush();
+    loopstat_frame(&ui->loopstat, loopstat_since(t0));
     dump_state(ui);
     ui->frames++;
     ui->last_frame_ms = uv_now(ui->loop);
@@ -491,6 +493,7 @@ static int term_start(ui_t *ui)
  * frames keep their pace (the next one is due a frame's time after this). */
 static void read_keys(ui_t *ui)
 {
+    uint64_t t0 = uv_hrtime();
     wint_t wc;
     int rc;
     bool redraw = false;
@@ -506,6 +509,7 @@ static void read_keys(ui_t *ui)
         ui->requests++;
         uv_timer_stop(&ui->frame_timer);
         frame(ui);
+        loopstat_key(&ui->loopstat, loopstat_since(t0));
     }
 }
 
@@ -564,6 +568,7 @@ static void close_handles(ui_t *ui)
     uv_close((uv_handle_t *)&ui->anim_timer, on_closed);
     uv_close((uv_handle_t *)&ui->crash_timer, on_closed);
     uv_close((uv_handle_t *)&ui->msg_timer, on_closed);
+    loopstat_close(&ui->loopstat);
     if (ui->input.data) { /* start_handles() ran */
         termout_close();
         uv_close((uv_handle_t *)&ui->input, on_closed);
@@ -707,6 +712,7 @@ static void ui_fini(ui_t *ui)
             fprintf(f, "getstate %llu auto %llu bytes %llu\n", (unsigned long long)ui->session.state_stats.state_calls,
                     (unsigned long long)ui->session.state_stats.auto_calls,
                     (unsigned long long)ui->session.state_stats.state_bytes);
+            loopstat_print(&ui->loopstat, f);
             fclose(f);
         }
     }
@@ -726,6 +732,7 @@ static int run_interactive(ui_t *ui)
         say_line("skview: %s", err);
         return EXIT_RUNTIME;
     }
+    (void)loopstat_start(&ui->loopstat, ui->loop); /* unmeasured if refused */
     frame(ui);
     uv_run(ui->loop, UV_RUN_DEFAULT);
     term_restore();

@@ -1,0 +1,82 @@
+/* The viewer's loop turns, frames and keys, timed (loopstat.h). */
+#include "ui/loopstat.h"
+#include <time.h>
+
+/* The loop thread's CPU time. */
+static uint64_t thread_cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void on_prepare(uv_prepare_t *p)
+{
+    loopstat_t *ls = p->data;
+    uint64_t now = uv_hrtime(), idle = uv_metrics_idle_time(p->loop), cpu = thread_cpu_ns();
+    if (ls->last_ns) {
+        uint64_t waited = idle - ls->last_idle_ns, span = now - ls->last_ns;
+        uint64_t busy = span > waited ? span - waited : 0;
+        ls->turns++;
+        if (busy > ls->turn_max_ns)
+            ls->turn_max_ns = busy;
+        if (cpu - ls->last_cpu_ns > ls->turn_cpu_max_ns)
+            ls->turn_cpu_max_ns = cpu - ls->last_cpu_ns;
+    }
+    ls->last_ns = now;
+    ls->last_idle_ns = idle;
+    ls->last_cpu_ns = cpu;
+}
+
+int loopstat_start(loopstat_t *ls, uv_loop_t *loop)
+{
+    int rc = uv_loop_configure(loop, UV_METRICS_IDLE_TIME);
+    if (rc < 0 || (rc = uv_prepare_init(loop, &ls->prep)) < 0)
+        return rc;
+    ls->prep.data = ls;
+    ls->started = true;
+    uv_unref((uv_handle_t *)&ls->prep);
+    return uv_prepare_start(&ls->prep, on_prepare);
+}
+
+static void on_closed(uv_handle_t *h)
+{
+}
+
+void loopstat_close(loopstat_t *ls)
+{
+    if (ls->started && !uv_is_closing((uv_handle_t *)&ls->prep))
+        uv_close((uv_handle_t *)&ls->prep, on_closed);
+}
+
+uint64_t loopstat_since(uint64_t t0)
+{
+    return uv_hrtime() - t0;
+}
+
+void loopstat_frame(loopstat_t *ls, uint64_t ns)
+{
+    ls->frames++;
+    ls->frame_sum_ns += ns;
+    if (ns > ls->frame_max_ns)
+        ls->frame_max_ns = ns;
+}
+
+void loopstat_key(loopstat_t *ls, uint64_t ns)
+{
+    ls->keys++;
+    if (ns > ls->key_max_ns)
+        ls->key_max_ns = ns;
+}
+
+static double ms(uint64_t ns)
+{
+    return (double)ns / 1e6;
+}
+
+void loopstat_print(const loopstat_t *ls, FILE *f)
+{
+    fprintf(f, "turns %llu turn_max_ms %.1f turn_cpu_max_ms %.1f frame_max_ms %.1f frame_avg_ms %.2f "
+            "key_max_ms %.1f\n", (unsigned long long)ls->turns, ms(ls->turn_max_ns), ms(ls->turn_cpu_max_ns), ms(ls->frame_max_ns),
+            ls->frames ? ms(ls->frame_sum_ns / ls->frames) : 0.0, ms(ls->key_max_ns));
+}
