@@ -5,15 +5,24 @@
  * front goes; with one empty, its front goes once the other stream cannot
  * deliver anything older (it is live, or its replay, which comes in time
  * order, is already past that time). */
+#include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
+#include "core/arena.h"
 #include "core/xalloc.h"
 #include "skaffold/model.h"
 #include "sources/pacer.h"
 #include "sources/v2merge.h"
 
+/* A held event: its packed bytes (one malloc, read back into an arena when
+ * it goes on), or a copy when the bytes would not read back (unknown fields
+ * that protobuf-c kept but cannot parse once packed). A copy of each field
+ * (pb_dup) filled glibc's fast bins with a million small chunks after a
+ * flood was held, and the malloc that next merged them took 50-100 ms. */
 typedef struct held {
     Proto__V2__Event *ev;
+    uint8_t *packed;
+    size_t len;
     int64_t t;
 } held_t;
 
@@ -25,10 +34,14 @@ typedef struct queue {
 struct v2merge {
     uv_loop_t *loop;
     uv_timer_t timer;
+    uv_idle_t drain;             /* runs while held events may go: a slice a turn */
+    int closing;                 /* handles still to close */
     uint64_t quiet_ms;
     v2merge_out_fn out;
     void *ctx;
     queue_t q[2];
+    arena_t arena, check;        /* a held event read back; the check at holding */
+    unsigned depth;              /* deliveries under way (out may flush) */
     bool replaying[2];
     bool window;                 /* a replay under way, or events held */
     int64_t began_ns[2];         /* wall clock at the stream's reset */
@@ -43,7 +56,7 @@ static int64_t wall_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-static void q_push(queue_t *q, Proto__V2__Event *ev, int64_t t)
+static void q_push(queue_t *q, held_t h)
 {
     if (q->n == q->cap) {
         size_t cap = q->cap ? q->cap * 2 : 256;
@@ -53,7 +66,7 @@ static void q_push(queue_t *q, Proto__V2__Event *ev, int64_t t)
         free(q->q);
         q->q = n, q->cap = cap, q->head = 0;
     }
-    q->q[(q->head + q->n++) % q->cap] = (held_t){ev, t};
+    q->q[(q->head + q->n++) % q->cap] = h;
 }
 
 static const held_t *q_front(const queue_t *q)
@@ -61,23 +74,54 @@ static const held_t *q_front(const queue_t *q)
     return q->n ? &q->q[q->head] : NULL;
 }
 
+static void held_free(held_t *h)
+{
+    if (h->ev)
+        protobuf_c_message_free_unpacked(&h->ev->base, NULL);
+    free(h->packed);
+}
+
 static void q_free(queue_t *q)
 {
     for (size_t i = 0; i < q->n; i++)
-        protobuf_c_message_free_unpacked(&q->q[(q->head + i) % q->cap].ev->base, NULL);
+        held_free(&q->q[(q->head + i) % q->cap]);
     free(q->q);
     *q = (queue_t){0};
+}
+
+static Proto__V2__Event *unpack(arena_t *a, const held_t *h)
+{
+    return (Proto__V2__Event *)protobuf_c_message_unpack(&proto__v2__event__descriptor, &a->pb, h->len, h->packed);
+}
+
+/* What push holds of ev, stamped t. */
+static held_t hold(v2merge_t *m, const Proto__V2__Event *ev, int64_t t)
+{
+    held_t h = {.t = t, .len = protobuf_c_message_get_packed_size(&ev->base)};
+    h.packed = xmalloc(h.len ? h.len : 1);
+    protobuf_c_message_pack(&ev->base, h.packed);
+    bool reads_back = unpack(&m->check, &h) != NULL;
+    arena_reset(&m->check);
+    if (!reads_back) {
+        free(h.packed);
+        h.packed = NULL;
+        h.ev = (Proto__V2__Event *)pb_dup(&ev->base);
+    }
+    return h;
 }
 
 /* Hands the front of stream s's ring on. */
 static void deliver(v2merge_t *m, int s)
 {
     queue_t *q = &m->q[s];
-    Proto__V2__Event *ev = q->q[q->head].ev;
+    held_t h = q->q[q->head];
     q->head = (q->head + 1) % q->cap;
     q->n--;
-    m->out(m->ctx, ev, (v2_stream_t)s);
-    protobuf_c_message_free_unpacked(&ev->base, NULL);
+    m->depth++;
+    m->out(m->ctx, h.ev ? h.ev : unpack(&m->arena, &h), (v2_stream_t)s);
+    if (!--m->depth)
+        arena_reset(&m->arena); /* nothing read back is in use */
+    held_free(&h);
 }
 
 /* The stream whose front may go now, or -1. force: the older front even
@@ -94,17 +138,31 @@ static int next_stream(const v2merge_t *m, bool force)
     return !m->replaying[o] || q_front(&m->q[s])->t <= m->last_t[o] ? s : -1;
 }
 
-static void release(v2merge_t *m)
+static void on_drain(uv_idle_t *h);
+
+/* Hands on at most limit of the events that may go now (and the oldest
+ * beyond V2MERGE_MAX_HELD); what else may go waits for the loop's next
+ * turn (the drain), so that keys and frames run between two slices. */
+static void release(v2merge_t *m, size_t limit)
 {
     int s;
-    while ((s = next_stream(m, false)) >= 0)
+    for (size_t n = 0; n < limit && (s = next_stream(m, false)) >= 0; n++)
         deliver(m, s);
     while (m->q[0].n + m->q[1].n > V2MERGE_MAX_HELD)
         deliver(m, next_stream(m, true));
-    if (m->window && !m->replaying[0] && !m->replaying[1]) {
+    if (next_stream(m, false) >= 0)
+        (void)uv_idle_start(&m->drain, on_drain); /* refused only for a closing handle */
+    else
+        uv_idle_stop(&m->drain);
+    if (m->window && !m->replaying[0] && !m->replaying[1] && !m->q[0].n && !m->q[1].n) {
         m->window = false;
         uv_timer_stop(&m->timer);
     }
+}
+
+static void on_drain(uv_idle_t *h)
+{
+    release(h->data, V2MERGE_SLICE);
 }
 
 static void on_tick(uv_timer_t *t)
@@ -114,7 +172,8 @@ static void on_tick(uv_timer_t *t)
     for (int s = 0; s < 2; s++)
         if (m->replaying[s] && now - m->last_ms[s] >= m->quiet_ms)
             m->replaying[s] = false;
-    release(m);
+    if (!uv_is_active((uv_handle_t *)&m->drain)) /* else the drain's slice is this turn's */
+        release(m, V2MERGE_SLICE);
 }
 
 /* Stream s (re)starts its replay now. */
@@ -130,11 +189,14 @@ v2merge_t *v2merge_new(uv_loop_t *loop, uint64_t quiet_ms, v2merge_out_fn out, v
 {
     v2merge_t *m = xcalloc(1, sizeof *m);
     *m = (v2merge_t){.loop = loop, .quiet_ms = quiet_ms ? quiet_ms : V2MERGE_QUIET_MS, .out = out, .ctx = ctx};
-    if (uv_timer_init(loop, &m->timer) < 0) {
+    /* Both cannot fail on Linux (they only fill the handle in). */
+    if (uv_timer_init(loop, &m->timer) < 0 || uv_idle_init(loop, &m->drain) < 0) {
         free(m);
         return NULL;
     }
-    m->timer.data = m;
+    m->timer.data = m->drain.data = m;
+    arena_init(&m->arena);
+    arena_init(&m->check);
     return m;
 }
 
@@ -168,17 +230,17 @@ void v2merge_push(v2merge_t *m, const Proto__V2__Event *ev, v2_stream_t stream)
     int o = !stream;
     if (!m->q[0].n && !m->q[1].n && (!m->replaying[o] || t <= m->last_t[o])) {
         m->out(m->ctx, ev, stream);              /* nothing to wait for: no copy */
-        release(m);
+        release(m, 0);
         return;
     }
-    q_push(&m->q[stream], (Proto__V2__Event *)pb_dup(&ev->base), t);
-    release(m);
+    q_push(&m->q[stream], hold(m, ev, t));
+    release(m, V2MERGE_PUSH_SLICE);
 }
 
 void v2merge_flush(v2merge_t *m)
 {
     m->replaying[0] = m->replaying[1] = false;
-    release(m);
+    release(m, SIZE_MAX);
 }
 
 size_t v2merge_held(const v2merge_t *m)
@@ -189,13 +251,20 @@ size_t v2merge_held(const v2merge_t *m)
 static void on_closed(uv_handle_t *h)
 {
     v2merge_t *m = h->data;
+    if (--m->closing)
+        return;
     q_free(&m->q[0]);
     q_free(&m->q[1]);
+    arena_free(&m->arena);
+    arena_free(&m->check);
     free(m);
 }
 
 void v2merge_close(v2merge_t *m)
 {
-    if (m)
-        uv_close((uv_handle_t *)&m->timer, on_closed);
+    if (!m)
+        return;
+    m->closing = 2;
+    uv_close((uv_handle_t *)&m->timer, on_closed);
+    uv_close((uv_handle_t *)&m->drain, on_closed);
 }

@@ -1,7 +1,8 @@
 /* The v2 replays merged by time: what each stream replays comes out oldest
  * first across the two streams, each stream in its own order; an event is
  * held only while the other stream may still bring an older one; a live
- * event or a quiet stream ends its replay; outside a replay nothing waits. */
+ * event or a quiet stream ends its replay; outside a replay nothing waits;
+ * what was held goes on a slice a turn of the loop, in order. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -180,6 +181,55 @@ static void a_reset_delivers_its_streams_held_events_first(void **state)
     finish(&loop, m);
 }
 
+/* Counts what comes out and checks the order: "aN" with N rising. */
+typedef struct counted {
+    size_t n;
+    long last;
+} counted_t;
+
+static void count_out(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
+{
+    counted_t *c = ctx;
+    long i = strtol(ev->applicationlogevent->message + 1, NULL, 10);
+    assert_int_equal(stream, V2_APPLOGS);
+    assert_true(i > c->last);
+    c->last = i;
+    c->n++;
+}
+
+static void a_backlog_goes_on_a_slice_a_turn(void **state)
+{
+    (void)state;
+    uv_loop_t loop;
+    counted_t c = {0, -1};
+    char msg[32];
+    const size_t held = 3 * V2MERGE_SLICE + 5;
+    uv_loop_init(&loop);
+    v2merge_t *m = v2merge_new(&loop, 20, count_out, &c);
+    v2merge_reset(m, V2_EVENTS);             /* Events may bring older lines: all held */
+    for (size_t i = 0; i < held; i++) {
+        snprintf(msg, sizeof msg, "a%zu", i);
+        push(m, V2_APPLOGS, PAST + 100 + (int64_t)i, msg);
+    }
+    assert_int_equal(c.n, 0);
+    assert_int_equal(v2merge_held(m), held);
+    size_t turns = 0;
+    while (v2merge_held(m)) {                /* once Events is quiet: a slice a turn */
+        size_t before = c.n;
+        uv_run(&loop, UV_RUN_ONCE);
+        assert_true(c.n - before <= V2MERGE_SLICE);
+        turns += c.n > before;
+        if (turns == 1 && c.n > before) {    /* a line meanwhile queues behind */
+            snprintf(msg, sizeof msg, "a%zu", held);
+            push(m, V2_APPLOGS, PAST + 100 + (int64_t)held, msg);
+        }
+    }
+    assert_int_equal(c.n, held + 1);
+    assert_int_equal(c.last, (long)held);
+    assert_true(turns >= 3);
+    finish(&loop, m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -188,6 +238,7 @@ int main(void)
         cmocka_unit_test(a_live_event_ends_its_replay),
         cmocka_unit_test(quiet_ends_the_replay),
         cmocka_unit_test(a_reset_delivers_its_streams_held_events_first),
+        cmocka_unit_test(a_backlog_goes_on_a_slice_a_turn),
     };
     return cmocka_run_group_tests_name("v2merge", tests, NULL, NULL);
 }
