@@ -230,6 +230,45 @@ static void a_backlog_goes_on_a_slice_a_turn(void **state)
     finish(&loop, m);
 }
 
+/* A held event whose packed bytes would not read back (an unknown field
+ * with the timestamp's number as a varint) is held as a copy: it still goes
+ * on, in its place. */
+static void an_event_that_does_not_read_back_is_held_as_a_copy(void **state)
+{
+    (void)state;
+    uv_loop_t loop;
+    got_t g = {0};
+    uv_loop_init(&loop);
+    v2merge_t *m = v2merge_new(&loop, 100000, out, &g);
+    v2merge_reset(m, V2_EVENTS);
+    v2merge_reset(m, V2_APPLOGS);
+    Google__Protobuf__Timestamp ts = GOOGLE__PROTOBUF__TIMESTAMP__INIT;
+    Proto__V2__Event ev = PROTO__V2__EVENT__INIT;
+    Proto__V2__ApplicationLogEvent a = PROTO__V2__APPLICATION_LOG_EVENT__INIT;
+    uint8_t varint = 5;
+    ProtobufCMessageUnknownField unk = {.tag = 1, .wire_type = PROTOBUF_C_WIRE_TYPE_VARINT, .len = 1, .data = &varint};
+    ts.seconds = PAST + 5;
+    a.message = "odd";
+    ev.timestamp = &ts;
+    ev.event_type_case = PROTO__V2__EVENT__EVENT_TYPE_APPLICATION_LOG_EVENT;
+    ev.applicationlogevent = &a;
+    ev.base.n_unknown_fields = 1;
+    ev.base.unknown_fields = &unk;
+    size_t n = protobuf_c_message_get_packed_size(&ev.base);
+    uint8_t buf[256];
+    assert_true(n <= sizeof buf);
+    protobuf_c_message_pack(&ev.base, buf);
+    assert_null(protobuf_c_message_unpack(&proto__v2__event__descriptor, NULL, n, buf)); /* indeed */
+    v2merge_push(m, &ev, V2_APPLOGS);
+    push(m, V2_APPLOGS, PAST + 6, "a6");
+    assert_int_equal(v2merge_held(m), 2);
+    push(m, V2_EVENTS, PAST + 9, "e9");
+    assert_string_equal(joined(&g), "odd a6");
+    v2merge_flush(m);
+    assert_string_equal(joined(&g), "odd a6 e9");
+    finish(&loop, m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -239,6 +278,7 @@ int main(void)
         cmocka_unit_test(quiet_ends_the_replay),
         cmocka_unit_test(a_reset_delivers_its_streams_held_events_first),
         cmocka_unit_test(a_backlog_goes_on_a_slice_a_turn),
+        cmocka_unit_test(an_event_that_does_not_read_back_is_held_as_a_copy),
     };
     return cmocka_run_group_tests_name("v2merge", tests, NULL, NULL);
 }
