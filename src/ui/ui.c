@@ -3,7 +3,8 @@
  *
  * Frames: a change asks for a redraw; redraws are coalesced by one one-shot
  * timer so there are at most 30 frames a second (a key's answer is drawn at
- * once, the flood's frames 35 ms apart), and no timer runs while
+ * once, the flood's frames 35 ms apart and at most UI_FPS_MAX in any second
+ * with the keys' frames), and no timer runs while
  * nothing changes (the spinner's timer runs only while something is in
  * progress on screen). The terminal is restored on every way out: normal
  * exit, SIGINT, SIGTERM, SIGHUP (through libuv) and fatal signals and exit()
@@ -340,6 +341,8 @@ static void frame(ui_t *ui)
     dump_state(ui);
     ui->frames++;
     ui->last_frame_ms = uv_now(ui->loop);
+    ui->frame_ms[ui->frame_at] = ui->last_frame_ms;
+    ui->frame_at = (ui->frame_at + 1) % UI_FPS_MAX;
     bool anim = ui_animating(ui), active = uv_is_active((uv_handle_t *)&ui->anim_timer);
     if (anim && !active)
         ui_timer_start(ui, &ui->anim_timer, on_anim, UI_ANIM_MS, UI_ANIM_MS);
@@ -367,6 +370,11 @@ void ui_request_redraw(ui_t *ui)
     if (ui->headless || ui->quit || uv_is_active((uv_handle_t *)&ui->frame_timer))
         return;
     uint64_t now = uv_now(ui->loop), due = ui->last_frame_ms + UI_FRAME_MS;
+    /* A second after the UI_FPS_MAX-th frame back: keys' own frames (drawn
+     * at once) count, so that a flood and keys together stay within it. */
+    uint64_t oldest = ui->frame_ms[ui->frame_at];
+    if (oldest && oldest + 1000 > due)
+        due = oldest + 1000;
     ui_timer_start(ui, &ui->frame_timer, on_frame, due > now ? due - now : 0, 0);
 }
 
