@@ -12,8 +12,10 @@ that is read all the time, and measures it with the pty and /proc, not by eye.
    close it and reads on for 0.2 s;
 3. reads until its CPU stops growing (the flood is folded), sends 'q'.
 Prints "key value" lines: latency_ms_median, latency_ms_max, keys (answered),
-busy_s (from the first busy sample to the last CPU growth), cpu_s (CPU in
-that time) and rc. Exits 1 when a key is not answered within 10 s."""
+keys_in_flood (those sent before the flood was folded: the caller makes the
+flood long enough for all), busy_s (from the first busy sample to the last
+CPU growth), cpu_s (CPU in that time) and rc. Exits 1 when a key is not
+answered within 10 s."""
 import fcntl
 import os
 import select
@@ -68,15 +70,16 @@ def wait_busy(fd, pid, limit=60.0):
 
 
 def key_latency(fd):
-    """Sends '?', returns seconds until the popup's title came, or None."""
+    """Sends '?', returns (the time sent, seconds until the popup's title
+    came or None)."""
     t0 = time.monotonic()
     os.write(fd, b"?")
     if not read_until(fd, lambda b: TITLE in b, 10.0):
-        return None
+        return t0, None
     lat = time.monotonic() - t0
     os.write(fd, b"?")
     read_until(fd, lambda b: False, 0.2)
-    return lat
+    return t0, lat
 
 
 def wait_quiet(fd, pid, limit=300.0):
@@ -107,13 +110,14 @@ def main():
         p.kill()
         return 1
     t0, c0 = time.monotonic(), ticks(p.pid)
-    lats = [key_latency(master) for _ in range(keys)]
+    sent = [key_latency(master) for _ in range(keys)]
     t1, c1 = wait_quiet(master, p.pid)
     os.write(master, b"q")
     read_until(master, lambda b: p.poll() is not None, 20.0)
     rc = p.wait(timeout=20)
-    ok = sorted(x for x in lats if x is not None)
+    ok = sorted(x for _, x in sent if x is not None)
     print("keys", len(ok))
+    print("keys_in_flood", sum(1 for t, x in sent if x is not None and t < t1))
     print("latency_ms_median %.1f" % (1000 * ok[len(ok) // 2] if ok else -1))
     print("latency_ms_max %.1f" % (1000 * ok[-1] if ok else -1))
     print("busy_s %.2f" % (t1 - t0))
