@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "buildkit/bk_format.h"
+#include "buildkit/bk_history.h"
 #include "core/textsafe.h"
 
 int bk_text_init(void)
@@ -165,7 +166,7 @@ void bk_print_history(FILE *f, const Moby__Buildkit__V1__BuildHistoryEvent *ev, 
     sb_init(&b);
     sb_init(&t);
     if (header)
-        sb_printf(&b, "%-27s%-11s%-18s%-26s%s\n", "REF", "STATUS", "STEPS", "CREATED", "DURATION");
+        sb_printf(&b, "%-27s%-11s%-18s%-26s%-10s%s\n", "REF", "STATUS", "STEPS", "CREATED", "DURATION", "IMAGE");
     const Moby__Buildkit__V1__BuildHistoryRecord *r = ev->record;
     if (r) {
         cell(&b, r->ref, 25, tflags);
@@ -178,11 +179,19 @@ void bk_print_history(FILE *f, const Moby__Buildkit__V1__BuildHistoryEvent *ev, 
         if (r->createdat)
             pbjson_format_time(&t, r->createdat->seconds, r->createdat->nanos);
         cell(&b, t.data, 24, tflags);
+        sb_reset(&t);
         if (r->createdat && r->completedat)
-            sb_printf(&b, "%.1fs", (double)(r->completedat->seconds - r->createdat->seconds) +
+            sb_printf(&t, "%.1fs", (double)(r->completedat->seconds - r->createdat->seconds) +
                                        (r->completedat->nanos - r->createdat->nanos) / 1e9);
         else
-            sb_addc(&b, '-');
+            sb_addc(&t, '-');
+        const char *images = bk_record_images(r);
+        if (images) {
+            cell(&b, t.data, 8, tflags);
+            bk_safe(&b, images, 0, tflags);
+        } else {
+            sb_add(&b, t.data, t.len);
+        }
         sb_addc(&b, '\n');
         if (r->error && r->error->message && *r->error->message) {
             sb_adds(&b, "  error: ");

@@ -44,9 +44,8 @@ static bk_build_t *add(bk_builds_t *h, const char *ref)
     return b;
 }
 
-/* The exported image names: Exporters[].Attrs["name"] (known from the
- * start), else ExporterResponse["image.name"]; NULL when neither. */
-static const char *exported(const Moby__Buildkit__V1__BuildHistoryRecord *r)
+/* Exporters[].Attrs["name"] is known from the build's start. */
+const char *bk_record_images(const Moby__Buildkit__V1__BuildHistoryRecord *r)
 {
     for (size_t i = 0; i < r->n_exporters; i++)
         for (size_t k = 0; r->exporters[i] && k < r->exporters[i]->n_attrs; k++)
@@ -63,7 +62,7 @@ static void fill(bk_build_t *b, const Moby__Buildkit__V1__BuildHistoryRecord *r,
     free(b->frontend);
     free(b->error);
     free(b->images);
-    b->images = xstrdup_or_null(exported(r));
+    b->images = xstrdup_or_null(bk_record_images(r));
     b->frontend = xstrdup_or_null(r->frontend);
     b->error = r->error && r->error->code ? xstrdup_or_null(r->error->message && *r->error->message
                                                             ? r->error->message : "failed")

@@ -32,5 +32,8 @@ void bk_builds_free(bk_builds_t *h);
 void bk_builds_fold(bk_builds_t *h, const Moby__Buildkit__V1__BuildHistoryEvent *ev);
 /* "running", "completed", "failed". */
 const char *bk_build_state(const bk_build_t *b);
+/* The image names a record's build exports (see above): the exporter's
+ * "name" attribute, else the response's "image.name"; NULL when neither. */
+const char *bk_record_images(const Moby__Buildkit__V1__BuildHistoryRecord *r);
 
 #endif

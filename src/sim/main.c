@@ -2,6 +2,7 @@
  * See sim_int.h for the threads; this file parses options and runs the
  * start-up and shutdown sequences. */
 #include <errno.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,84 +92,125 @@ static const char **file_opt(const char *a, sim_opts_t *o)
          : NULL;
 }
 
+/* The switches: a flag each, set to true. */
+static bool *flag_opt(const char *a, sim_opts_t *o)
+{
+    static const struct { const char *name; size_t off; } flags[] = {
+        {"--healthy", offsetof(sim_opts_t, healthy)},
+        {"--no-v2", offsetof(sim_opts_t, no_v2)},
+        {"--no-v2-events", offsetof(sim_opts_t, no_v2_events)},
+        {"--no-v2-applogs", offsetof(sim_opts_t, no_v2_applogs)},
+    };
+    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
+        if (!strcmp(a, flags[i].name))
+            return (bool *)((char *)o + flags[i].off);
+    return NULL;
+}
+
+/* The options that take a whole number: where it goes (its size says its
+ * type: unsigned, int or uint64_t) and the largest it may be. */
+typedef struct {
+    const char *name;
+    size_t off, size;
+    unsigned long long max;
+} num_opt_t;
+#define NUM_OPT(name, field, max) {name, offsetof(sim_opts_t, field), sizeof(((sim_opts_t *)0)->field), max}
+static const num_opt_t num_opts[] = {
+    NUM_OPT("--port", port, 65535),
+    NUM_OPT("--interval", interval_ms, 86400000),
+    NUM_OPT("--step", step_ms, 60000),
+    NUM_OPT("--seed", seed, 0xffffffffu),
+    NUM_OPT("--flood", flood, 1000000000000ull),
+    NUM_OPT("--log-flood", log_flood, 1000000000000ull),
+    NUM_OPT("--log-interval", log_interval_ms, 3600000),
+    NUM_OPT("--exit-after", exit_after, 1000000000000ull),
+    NUM_OPT("--burst", burst, 100000000ull),
+    NUM_OPT("--idle-after", idle_after, 1000000),
+    NUM_OPT("--iterations", iterations, 1000000),
+    NUM_OPT("--big-entry", big_entry_mib, 256),
+};
+
+/* Sets the number option a names from v: 0 done, 1 a is none, 2 bad. */
+static int set_num_opt(const char *a, const char *v, sim_opts_t *o)
+{
+    for (size_t i = 0; i < sizeof num_opts / sizeof num_opts[0]; i++) {
+        const num_opt_t *d = &num_opts[i];
+        unsigned long long n;
+        if (strcmp(a, d->name))
+            continue;
+        if (parse_num_opt(a, v, d->max, &n))
+            return 2;
+        char *at = (char *)o + d->off;
+        if (d->size == sizeof(uint64_t)) {
+            uint64_t x = n;
+            memcpy(at, &x, sizeof x);
+        } else {
+            unsigned x = (unsigned)n; /* int and unsigned share a layout; max fits both */
+            memcpy(at, &x, sizeof x);
+        }
+        return 0;
+    }
+    return 1;
+}
+
+/* The options with a value of their own shape: 0 done, 1 a is none, 2 bad. */
+static int set_other_opt(const char *a, const char *v, sim_opts_t *o)
+{
+    const char **file = file_opt(a, o);
+    if (file) {
+        if (!v)
+            return bad_usage("missing value for", a);
+        *file = v;
+    } else if (!strcmp(a, "--v2-fail")) {
+        if (!v || (o->v2_fail = !strcmp(v, "events") ? 1 : !strcmp(v, "applogs") ? 2
+                              : !strcmp(v, "both") ? 3 : 0) == 0)
+            return bad_usage("bad value for", a);
+    } else if (!strcmp(a, "--speed")) {
+        char *end;
+        if (!v || (o->speed = strtod(v, &end), end == v || *end || o->speed < 0))
+            return bad_usage("bad value for", a);
+    } else {
+        return set_num_opt(a, v, o);
+    }
+    return 0;
+}
+
+/* One option at argv[i] (and its value): how many arguments it took
+ * (1 or 2), or -2 on a bad one (usage said). */
+static int parse_one(int argc, char **argv, int i, sim_opts_t *o)
+{
+    const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+    bool *flag = flag_opt(a, o);
+    int rc;
+    if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+        fputs(usage, stdout);
+        exit(0);
+    }
+    if (!strcmp(a, "--no-generate") || flag) {
+        *(flag ? flag : &o->generate) = flag != NULL;
+        return 1;
+    }
+    if ((rc = parse_auto(a, o)) != 1)
+        return rc ? -2 : 1;
+    if ((rc = set_other_opt(a, v, o)) != 1)
+        return rc ? -2 : 2;
+    if ((rc = sim_bk_parse_arg(argc, argv, i)) < 0)
+        return bad_usage("bad BuildKit option", a), -2;
+    if (rc == 0)
+        return bad_usage("unknown option", a), -2;
+    return rc;
+}
+
 static int parse_args(int argc, char **argv, sim_opts_t *o)
 {
     *o = (sim_opts_t){.port = 50051, .speed = 1, .generate = true, .interval_ms = 3000,
                       .step_ms = 150, .seed = 1, .log_interval_ms = 300, .auto_build = true, .auto_sync = true,
                       .auto_deploy = true};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        const char **file = file_opt(a, o);
-        int ar = parse_auto(a, o);
-        unsigned long long n = 0;
-        int rc = 0;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            fputs(usage, stdout);
-            exit(0);
-        } else if (!strcmp(a, "--no-generate")) {
-            o->generate = false;
-            continue;
-        } else if (!strcmp(a, "--healthy")) {
-            o->healthy = true;
-            continue;
-        } else if (!strcmp(a, "--no-v2")) {
-            o->no_v2 = true;
-            continue;
-        } else if (!strcmp(a, "--no-v2-events") || !strcmp(a, "--no-v2-applogs")) {
-            *(a[10] == 'e' ? &o->no_v2_events : &o->no_v2_applogs) = true;
-            continue;
-        } else if (ar != 1) {
-            if (ar)
-                return ar;
-            continue;
-        } else if (file) {
-            if (!v)
-                return bad_usage("missing value for", a);
-            *file = v;
-        } else if (!strcmp(a, "--v2-fail")) {
-            if (!v || (o->v2_fail = !strcmp(v, "events") ? 1 : !strcmp(v, "applogs") ? 2
-                                  : !strcmp(v, "both") ? 3 : 0) == 0)
-                return bad_usage("bad value for", a);
-        } else if (!strcmp(a, "--speed")) {
-            char *end;
-            if (!v || (o->speed = strtod(v, &end), end == v || *end || o->speed < 0))
-                return bad_usage("bad value for", a);
-        } else if (!strcmp(a, "--port")) {
-            rc = parse_num_opt(a, v, 65535, &n), o->port = (int)n;
-        } else if (!strcmp(a, "--interval")) {
-            rc = parse_num_opt(a, v, 86400000, &n), o->interval_ms = (unsigned)n;
-        } else if (!strcmp(a, "--step")) {
-            rc = parse_num_opt(a, v, 60000, &n), o->step_ms = (unsigned)n;
-        } else if (!strcmp(a, "--seed")) {
-            rc = parse_num_opt(a, v, 0xffffffffu, &n), o->seed = (unsigned)n;
-        } else if (!strcmp(a, "--flood")) {
-            rc = parse_num_opt(a, v, 1000000000000ull, &n), o->flood = n;
-        } else if (!strcmp(a, "--log-flood")) {
-            rc = parse_num_opt(a, v, 1000000000000ull, &n), o->log_flood = n;
-        } else if (!strcmp(a, "--log-interval")) {
-            rc = parse_num_opt(a, v, 3600000, &n), o->log_interval_ms = (unsigned)n;
-        } else if (!strcmp(a, "--exit-after")) {
-            rc = parse_num_opt(a, v, 1000000000000ull, &n), o->exit_after = n;
-        } else if (!strcmp(a, "--burst")) {
-            rc = parse_num_opt(a, v, 100000000ull, &n), o->burst = n;
-        } else if (!strcmp(a, "--idle-after")) {
-            rc = parse_num_opt(a, v, 1000000, &n), o->idle_after = (unsigned)n;
-        } else if (!strcmp(a, "--iterations")) {
-            rc = parse_num_opt(a, v, 1000000, &n), o->iterations = (unsigned)n;
-        } else if (!strcmp(a, "--big-entry")) {
-            rc = parse_num_opt(a, v, 256, &n), o->big_entry_mib = (unsigned)n;
-        } else if ((rc = sim_bk_parse_arg(argc, argv, i)) != 0) {
-            if (rc < 0)
-                return bad_usage("bad BuildKit option", a);
-            if (rc == 1)
-                continue;
-            rc = 0;
-        } else {
-            return bad_usage("unknown option", a);
-        }
-        if (rc)
-            return rc;
-        i++;
+    for (int i = 1; i < argc;) {
+        int took = parse_one(argc, argv, i, o);
+        if (took < 0)
+            return 2;
+        i += took;
     }
     if (o->interval_ms == 0)
         o->interval_ms = 1;

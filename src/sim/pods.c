@@ -176,23 +176,12 @@ int sim_pods_start(void)
     if (!sim.opts.log_interval_ms)
         return 0;
     rng = sim.opts.seed * 0xD1B54A32D192ED03ull + 0x8CB92BA72F3D8DD7ull;
-    if (pthread_create(&th, NULL, pods_main, NULL) != 0) {
-        fprintf(stderr, "skview-sim: cannot start the pods thread\n");
-        return -1;
-    }
-    running = true;
-    return 0;
+    return sim_thread_start(&th, pods_main, "pods", &running);
 }
 
 void sim_pods_stop(void)
 {
-    pthread_mutex_lock(&sim.mu);
-    sim.stopping = true;
-    pthread_cond_broadcast(&sim.cond);
-    pthread_mutex_unlock(&sim.mu);
-    if (running)
-        pthread_join(th, NULL);
-    running = false;
+    sim_thread_stop(th, &running);
 }
 
 /* --log-flood: ~150-byte ApplicationLogEvents of a load generator's pod,

@@ -766,23 +766,12 @@ int sim_scenario_start(void)
     for (size_t i = 0; i < SIM_ARTIFACTS; i++)
         artifacts[i] = xstrdup(demo[i]);
     n_artifacts = SIM_ARTIFACTS;
-    if (pthread_create(&th, NULL, scenario_main, NULL) != 0) {
-        fprintf(stderr, "skview-sim: cannot start the scenario thread\n");
-        return -1;
-    }
-    running = true;
-    return 0;
+    return sim_thread_start(&th, scenario_main, "scenario", &running);
 }
 
 void sim_scenario_stop(void)
 {
-    pthread_mutex_lock(&sim.mu);
-    sim.stopping = true;
-    pthread_cond_broadcast(&sim.cond);
-    pthread_mutex_unlock(&sim.mu);
-    if (running)
-        pthread_join(th, NULL);
-    running = false;
+    sim_thread_stop(th, &running);
     for (size_t i = 0; i < n_artifacts; i++)
         free(artifacts[i]);
     n_artifacts = 0;

@@ -165,6 +165,11 @@ void sim_reset_locked(unsigned phases);
 void sim_state_log(int iteration);
 void sim_log_call(const char *json);
 void sim_request_exit(void);
+/* A thread of the world's (the scenario, the pods): started with fn, and
+ * stopped by setting sim.stopping, waking every waiter and joining it.
+ * start says "cannot start the WHAT thread" on failure (-1). */
+int sim_thread_start(pthread_t *th, void *(*fn)(void *), const char *what, bool *running);
+void sim_thread_stop(pthread_t th, bool *running);
 
 /* What a unary handler decided. */
 typedef struct sim_answer {

@@ -23,6 +23,27 @@ void sim_world_init(void)
     sim.auto_deploy = sim.opts.auto_deploy;
 }
 
+int sim_thread_start(pthread_t *th, void *(*fn)(void *), const char *what, bool *running)
+{
+    if (pthread_create(th, NULL, fn, NULL) != 0) {
+        fprintf(stderr, "skview-sim: cannot start the %s thread\n", what);
+        return -1;
+    }
+    *running = true;
+    return 0;
+}
+
+void sim_thread_stop(pthread_t th, bool *running)
+{
+    pthread_mutex_lock(&sim.mu);
+    sim.stopping = true;
+    pthread_cond_broadcast(&sim.cond);
+    pthread_mutex_unlock(&sim.mu);
+    if (*running)
+        pthread_join(th, NULL);
+    *running = false;
+}
+
 void sim_world_free(void)
 {
     for (size_t i = 0; i < sim.n_hist; i++)

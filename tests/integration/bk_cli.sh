@@ -49,6 +49,7 @@ check_eq "info" "BuildKit: github.com/moby/buildkit v0.13.2 2f7ef3dfd5f3bc32a1e4
 out=$(bk history)
 check_eq "history: rows" "$REF_LIVE running|$REF_OK completed|$REF_FAIL error|$REF_BIG completed" \
   "$(tail -n +2 <<<"$out" | grep -v '^  ' | awk '{print $1, $2}' | paste -sd'|')"
+check_match "history: header" '^REF +STATUS +STEPS +CREATED +DURATION +IMAGE$' "$(head -1 <<<"$out")"
 check_match "history: error line" 'error: process "/bin/sh -c go build' "$out"
 check_eq "history --active --json" "STARTED $REF_LIVE" "$(bk history --active --json | jq -r '"\(.type // "STARTED") \(.record.Ref)"')"
 

@@ -28,6 +28,8 @@ start_ui live "$SKVIEW" -a "$ADDR" --buildkit "$BK" --no-config
 $TM resize-window -t live: -x 160 -y 40   # both groups side by side
 wait_for 10 has_ref frontend
 REF_F=$(ref_of frontend)
+check_match "buildkit history: the image a build exports" "^$REF_F .* docker\.io/library/frontend:v" \
+  "$("$SKVIEW" buildkit --buildkit "$BK" history | grep "^$REF_F ")"
 check_screen "no --ref: the running build (frontend's) is followed" live "8 Build  Building [0-9.]+s \([0-9]+/12\)  ref $REF_F  \(every build\)"
 check_screen "its steps, live" live " => \[builder 4/4\] RUN go build|=> => # "
 wait_for 20 has_ref backend
