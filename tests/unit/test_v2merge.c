@@ -32,25 +32,38 @@ static void out(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
     g->stream[g->n++] = (int)stream;
 }
 
-/* An event of stream s at sec seconds since the epoch (0: no timestamp). */
+/* An event's parts, for event(). */
+typedef struct parts {
+    Google__Protobuf__Timestamp ts;
+    Proto__V2__Event ev;
+    Proto__V2__ApplicationLogEvent a;
+    Proto__V2__SkaffoldLogEvent k;
+} parts_t;
+
+/* An event of stream s at sec seconds since the epoch (0: no timestamp),
+ * in p. */
+static Proto__V2__Event *event(parts_t *p, v2_stream_t s, int64_t sec, const char *msg)
+{
+    *p = (parts_t){GOOGLE__PROTOBUF__TIMESTAMP__INIT, PROTO__V2__EVENT__INIT,
+                   PROTO__V2__APPLICATION_LOG_EVENT__INIT, PROTO__V2__SKAFFOLD_LOG_EVENT__INIT};
+    p->ts.seconds = sec;
+    p->ev.timestamp = sec ? &p->ts : NULL;
+    if (s == V2_APPLOGS) {
+        p->a.message = (char *)msg;
+        p->ev.event_type_case = PROTO__V2__EVENT__EVENT_TYPE_APPLICATION_LOG_EVENT;
+        p->ev.applicationlogevent = &p->a;
+    } else {
+        p->k.message = (char *)msg;
+        p->ev.event_type_case = PROTO__V2__EVENT__EVENT_TYPE_SKAFFOLD_LOG_EVENT;
+        p->ev.skaffoldlogevent = &p->k;
+    }
+    return &p->ev;
+}
+
 static void push(v2merge_t *m, v2_stream_t s, int64_t sec, const char *msg)
 {
-    Google__Protobuf__Timestamp ts = GOOGLE__PROTOBUF__TIMESTAMP__INIT;
-    Proto__V2__Event ev = PROTO__V2__EVENT__INIT;
-    Proto__V2__ApplicationLogEvent a = PROTO__V2__APPLICATION_LOG_EVENT__INIT;
-    Proto__V2__SkaffoldLogEvent k = PROTO__V2__SKAFFOLD_LOG_EVENT__INIT;
-    ts.seconds = sec;
-    ev.timestamp = sec ? &ts : NULL;
-    if (s == V2_APPLOGS) {
-        a.message = (char *)msg;
-        ev.event_type_case = PROTO__V2__EVENT__EVENT_TYPE_APPLICATION_LOG_EVENT;
-        ev.applicationlogevent = &a;
-    } else {
-        k.message = (char *)msg;
-        ev.event_type_case = PROTO__V2__EVENT__EVENT_TYPE_SKAFFOLD_LOG_EVENT;
-        ev.skaffoldlogevent = &k;
-    }
-    v2merge_push(m, &ev, s);
+    parts_t p;
+    v2merge_push(m, event(&p, s, sec, msg), s);
 }
 
 static char *joined(const got_t *g)
@@ -242,24 +255,17 @@ static void an_event_that_does_not_read_back_is_held_as_a_copy(void **state)
     v2merge_t *m = v2merge_new(&loop, 100000, out, &g);
     v2merge_reset(m, V2_EVENTS);
     v2merge_reset(m, V2_APPLOGS);
-    Google__Protobuf__Timestamp ts = GOOGLE__PROTOBUF__TIMESTAMP__INIT;
-    Proto__V2__Event ev = PROTO__V2__EVENT__INIT;
-    Proto__V2__ApplicationLogEvent a = PROTO__V2__APPLICATION_LOG_EVENT__INIT;
-    uint8_t varint = 5;
+    parts_t p;
+    Proto__V2__Event *ev = event(&p, V2_APPLOGS, PAST + 5, "odd");
+    uint8_t varint = 5, buf[256];
     ProtobufCMessageUnknownField unk = {.tag = 1, .wire_type = PROTOBUF_C_WIRE_TYPE_VARINT, .len = 1, .data = &varint};
-    ts.seconds = PAST + 5;
-    a.message = "odd";
-    ev.timestamp = &ts;
-    ev.event_type_case = PROTO__V2__EVENT__EVENT_TYPE_APPLICATION_LOG_EVENT;
-    ev.applicationlogevent = &a;
-    ev.base.n_unknown_fields = 1;
-    ev.base.unknown_fields = &unk;
-    size_t n = protobuf_c_message_get_packed_size(&ev.base);
-    uint8_t buf[256];
+    ev->base.n_unknown_fields = 1;
+    ev->base.unknown_fields = &unk;
+    size_t n = protobuf_c_message_get_packed_size(&ev->base);
     assert_true(n <= sizeof buf);
-    protobuf_c_message_pack(&ev.base, buf);
+    protobuf_c_message_pack(&ev->base, buf);
     assert_null(protobuf_c_message_unpack(&proto__v2__event__descriptor, NULL, n, buf)); /* indeed */
-    v2merge_push(m, &ev, V2_APPLOGS);
+    v2merge_push(m, ev, V2_APPLOGS);
     push(m, V2_APPLOGS, PAST + 6, "a6");
     assert_int_equal(v2merge_held(m), 2);
     push(m, V2_EVENTS, PAST + 9, "e9");
