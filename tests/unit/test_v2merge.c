@@ -84,6 +84,17 @@ static void finish(uv_loop_t *loop, v2merge_t *m)
     assert_int_equal(uv_loop_close(loop), 0);
 }
 
+/* A merger on loop with both streams' replays under way (the events of
+ * either may wait for the other's). */
+static v2merge_t *replaying(uv_loop_t *loop, uint64_t quiet_ms, v2merge_out_fn fn, void *ctx)
+{
+    uv_loop_init(loop);
+    v2merge_t *m = v2merge_new(loop, quiet_ms, fn, ctx);
+    v2merge_reset(m, V2_EVENTS);
+    v2merge_reset(m, V2_APPLOGS);
+    return m;
+}
+
 #define PAST 1600000000          /* 2020: every replayed event is older than now */
 
 static void nothing_waits_outside_a_replay(void **state)
@@ -180,10 +191,7 @@ static void a_reset_delivers_its_streams_held_events_first(void **state)
     (void)state;
     uv_loop_t loop;
     got_t g = {0};
-    uv_loop_init(&loop);
-    v2merge_t *m = v2merge_new(&loop, 100000, out, &g);
-    v2merge_reset(m, V2_EVENTS);
-    v2merge_reset(m, V2_APPLOGS);
+    v2merge_t *m = replaying(&loop, 100000, out, &g);
     push(m, V2_APPLOGS, PAST + 5, "a5");
     push(m, V2_EVENTS, PAST + 9, "e9");
     assert_string_equal(joined(&g), "a5");
@@ -217,9 +225,7 @@ static void a_backlog_goes_on_a_slice_a_turn(void **state)
     counted_t c = {0, -1};
     char msg[32];
     const size_t held = 3 * V2MERGE_SLICE + 5;
-    uv_loop_init(&loop);
-    v2merge_t *m = v2merge_new(&loop, 20, count_out, &c);
-    v2merge_reset(m, V2_EVENTS);             /* Events may bring older lines: all held */
+    v2merge_t *m = replaying(&loop, 20, count_out, &c); /* Events may bring older lines: all held */
     for (size_t i = 0; i < held; i++) {
         snprintf(msg, sizeof msg, "a%zu", i);
         push(m, V2_APPLOGS, PAST + 100 + (int64_t)i, msg);
@@ -249,13 +255,10 @@ static void a_backlog_goes_on_a_slice_a_turn(void **state)
 static void an_event_that_does_not_read_back_is_held_as_a_copy(void **state)
 {
     (void)state;
-    uv_loop_t loop;
-    got_t g = {0};
-    uv_loop_init(&loop);
-    v2merge_t *m = v2merge_new(&loop, 100000, out, &g);
-    v2merge_reset(m, V2_EVENTS);
-    v2merge_reset(m, V2_APPLOGS);
     parts_t p;
+    got_t g = {0};
+    uv_loop_t loop;
+    v2merge_t *m = replaying(&loop, 100000, out, &g);
     Proto__V2__Event *ev = event(&p, V2_APPLOGS, PAST + 5, "odd");
     uint8_t varint = 5, buf[256];
     ProtobufCMessageUnknownField unk = {.tag = 1, .wire_type = PROTOBUF_C_WIRE_TYPE_VARINT, .len = 1, .data = &varint};
