@@ -62,8 +62,18 @@ void loopstat_frame(loopstat_t *ls, uint64_t ns)
         ls->frame_max_ns = ns;
 }
 
-void loopstat_key(loopstat_t *ls, uint64_t ns)
+void loopstat_key_read(loopstat_t *ls)
 {
+    if (!ls->key_read_ns) /* the first key that waits for a frame */
+        ls->key_read_ns = uv_hrtime();
+}
+
+void loopstat_key_drawn(loopstat_t *ls)
+{
+    if (!ls->key_read_ns)
+        return;
+    uint64_t ns = loopstat_since(ls->key_read_ns);
+    ls->key_read_ns = 0;
     ls->keys++;
     if (ns > ls->key_max_ns)
         ls->key_max_ns = ns;
@@ -77,6 +87,7 @@ static double ms(uint64_t ns)
 void loopstat_print(const loopstat_t *ls, FILE *f)
 {
     fprintf(f, "turns %llu turn_max_ms %.1f turn_cpu_max_ms %.1f frame_max_ms %.1f frame_avg_ms %.2f "
-            "key_max_ms %.1f\n", (unsigned long long)ls->turns, ms(ls->turn_max_ns), ms(ls->turn_cpu_max_ns), ms(ls->frame_max_ns),
-            ls->frames ? ms(ls->frame_sum_ns / ls->frames) : 0.0, ms(ls->key_max_ns));
+            "key_max_ms %.1f blocked %llu\n", (unsigned long long)ls->turns, ms(ls->turn_max_ns),
+            ms(ls->turn_cpu_max_ns), ms(ls->frame_max_ns), ls->frames ? ms(ls->frame_sum_ns / ls->frames) : 0.0,
+            ms(ls->key_max_ns), (unsigned long long)ls->blocked);
 }

@@ -8,9 +8,11 @@
  * and the time the thread was ready but another had the core (the thread's
  * own CPU time in the turn is kept beside it).
  * loopstat_start() must be called before the loop first runs (it turns the
- * metric on); the prepare handle does not keep the loop alive. Frames and
- * keys are timed by the caller with loopstat_since() and loopstat_frame /
- * loopstat_key. Everything runs on the loop thread. */
+ * metric on); the prepare handle does not keep the loop alive. Frames are
+ * timed by the caller (loopstat_since, loopstat_frame); a key from its read
+ * (loopstat_key_read) to the next frame drawn (loopstat_key_drawn), which
+ * may wait for a terminal that has not taken the last frame (blocked counts
+ * those). Everything runs on the loop thread. */
 #ifndef SKVIEW_UI_LOOPSTAT_H
 #define SKVIEW_UI_LOOPSTAT_H
 
@@ -25,6 +27,8 @@ typedef struct loopstat {
     uint64_t turns, turn_max_ns, turn_cpu_max_ns;  /* wall (less the wait) and the thread's CPU */
     uint64_t frames, frame_max_ns, frame_sum_ns;
     uint64_t keys, key_max_ns;
+    uint64_t key_read_ns;            /* a key read, its frame not drawn yet; 0: none */
+    uint64_t blocked;                /* frames put off: the terminal had not taken the last */
     bool started;
 } loopstat_t;
 
@@ -34,8 +38,10 @@ void loopstat_close(loopstat_t *ls);
 /* uv_hrtime() - t0. */
 uint64_t loopstat_since(uint64_t t0);
 void loopstat_frame(loopstat_t *ls, uint64_t ns);
-void loopstat_key(loopstat_t *ls, uint64_t ns);
-/* "turns N turn_max_ms X turn_cpu_max_ms C frame_max_ms Y frame_avg_ms Z key_max_ms K" */
+void loopstat_key_read(loopstat_t *ls);
+void loopstat_key_drawn(loopstat_t *ls);
+/* "turns N turn_max_ms X turn_cpu_max_ms C frame_max_ms Y frame_avg_ms Z
+ * key_max_ms K blocked B" */
 void loopstat_print(const loopstat_t *ls, FILE *f);
 
 #endif

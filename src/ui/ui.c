@@ -329,6 +329,7 @@ static void frame(ui_t *ui)
         /* The terminal has not taken the last frame: draw again when it
          * has (on_drained), meanwhile no timer runs. */
         ui->frame_pending = true;
+        ui->loopstat.blocked++;
         uv_timer_stop(&ui->anim_timer);
         return;
     }
@@ -338,6 +339,7 @@ static void frame(ui_t *ui)
     refresh();
     termout_flush();
     loopstat_frame(&ui->loopstat, loopstat_since(t0));
+    loopstat_key_drawn(&ui->loopstat);
     dump_state(ui);
     ui->frames++;
     ui->last_frame_ms = uv_now(ui->loop);
@@ -501,11 +503,11 @@ static int term_start(ui_t *ui)
  * frames keep their pace (the next one is due a frame's time after this). */
 static void read_keys(ui_t *ui)
 {
-    uint64_t t0 = uv_hrtime();
     wint_t wc;
     int rc;
     bool redraw = false;
     while (!ui->quit && (rc = get_wch(&wc)) != ERR) {
+        loopstat_key_read(&ui->loopstat);
         int key = rc == KEY_CODE_YES ? (int)(KEYS_FN | (int)wc) : (int)wc;
         int flags = input_key(ui, key);
         if (flags & UI_QUIT)
@@ -517,7 +519,6 @@ static void read_keys(ui_t *ui)
         ui->requests++;
         uv_timer_stop(&ui->frame_timer);
         frame(ui);
-        loopstat_key(&ui->loopstat, loopstat_since(t0));
     }
 }
 

@@ -138,4 +138,4 @@ awk -v n="$applogs" -v s="$secs" -v f="$frames" -v b="$(get busy_s)" -v c="$(get
   printf "  key latency median %.1f ms, max %.1f ms of %d keys, %d in the flood (target max <= 50 ms: %s)\n", lm, lx, k, kf, lx <= 50 ? "met" : "NOT met"
   if (s > 0 && n / s < 300000) printf "  (the flood came at %.0f lines/s, not the 300k/s the target names)\n", n / s }'
 # The viewer's own view of it (ui/loopstat.h): what held its loop.
-sed -n 's/^turns \([0-9]*\) turn_max_ms \([0-9.]*\) turn_cpu_max_ms \([0-9.]*\) frame_max_ms \([0-9.]*\) frame_avg_ms \([0-9.]*\) key_max_ms \([0-9.]*\)$/  loop: \1 turns, the longest busy \2 ms (its CPU at most \3 ms); frames \5 ms on average, the longest \4 ms; a key read to its frame drawn at most \6 ms/p' "$TMP/tui.stats"
+sed -n 's/^turns \([0-9]*\) turn_max_ms \([0-9.]*\) turn_cpu_max_ms \([0-9.]*\) frame_max_ms \([0-9.]*\) frame_avg_ms \([0-9.]*\) key_max_ms \([0-9.]*\) blocked \([0-9]*\)$/  loop: \1 turns, the longest busy \2 ms (its CPU at most \3 ms); frames \5 ms on average, the longest \4 ms, \7 put off for the pty; a key read to its frame drawn at most \6 ms/p' "$TMP/tui.stats"
