@@ -8,21 +8,13 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
-#include "core/arena.h"
 #include "core/xalloc.h"
 #include "skaffold/model.h"
 #include "sources/pacer.h"
 #include "sources/v2merge.h"
 
-/* A held event: its packed bytes (one malloc, read back into an arena when
- * it goes on), or a copy when the bytes would not read back (unknown fields
- * that protobuf-c kept but cannot parse once packed). A copy of each field
- * (pb_dup) filled glibc's fast bins with a million small chunks after a
- * flood was held, and the malloc that next merged them took 50-100 ms. */
 typedef struct held {
     Proto__V2__Event *ev;
-    uint8_t *packed;
-    size_t len;
     int64_t t;
 } held_t;
 
@@ -40,8 +32,6 @@ struct v2merge {
     v2merge_out_fn out;
     void *ctx;
     queue_t q[2];
-    arena_t arena, check;        /* a held event read back; the check at holding */
-    unsigned depth;              /* deliveries under way (out may flush) */
     bool replaying[2];
     bool window;                 /* a replay under way, or events held */
     int64_t began_ns[2];         /* wall clock at the stream's reset */
@@ -56,7 +46,7 @@ static int64_t wall_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-static void q_push(queue_t *q, held_t h)
+static void q_push(queue_t *q, Proto__V2__Event *ev, int64_t t)
 {
     if (q->n == q->cap) {
         size_t cap = q->cap ? q->cap * 2 : 256;
@@ -66,7 +56,7 @@ static void q_push(queue_t *q, held_t h)
         free(q->q);
         q->q = n, q->cap = cap, q->head = 0;
     }
-    q->q[(q->head + q->n++) % q->cap] = h;
+    q->q[(q->head + q->n++) % q->cap] = (held_t){ev, t};
 }
 
 static const held_t *q_front(const queue_t *q)
@@ -74,54 +64,23 @@ static const held_t *q_front(const queue_t *q)
     return q->n ? &q->q[q->head] : NULL;
 }
 
-static void held_free(held_t *h)
-{
-    if (h->ev)
-        protobuf_c_message_free_unpacked(&h->ev->base, NULL);
-    free(h->packed);
-}
-
 static void q_free(queue_t *q)
 {
     for (size_t i = 0; i < q->n; i++)
-        held_free(&q->q[(q->head + i) % q->cap]);
+        protobuf_c_message_free_unpacked(&q->q[(q->head + i) % q->cap].ev->base, NULL);
     free(q->q);
     *q = (queue_t){0};
-}
-
-static Proto__V2__Event *unpack(arena_t *a, const held_t *h)
-{
-    return (Proto__V2__Event *)protobuf_c_message_unpack(&proto__v2__event__descriptor, &a->pb, h->len, h->packed);
-}
-
-/* What push holds of ev, stamped t. */
-static held_t hold(v2merge_t *m, const Proto__V2__Event *ev, int64_t t)
-{
-    held_t h = {.t = t, .len = protobuf_c_message_get_packed_size(&ev->base)};
-    h.packed = xmalloc(h.len ? h.len : 1);
-    protobuf_c_message_pack(&ev->base, h.packed);
-    bool reads_back = unpack(&m->check, &h) != NULL;
-    arena_reset(&m->check);
-    if (!reads_back) {
-        free(h.packed);
-        h.packed = NULL;
-        h.ev = (Proto__V2__Event *)pb_dup(&ev->base);
-    }
-    return h;
 }
 
 /* Hands the front of stream s's ring on. */
 static void deliver(v2merge_t *m, int s)
 {
     queue_t *q = &m->q[s];
-    held_t h = q->q[q->head];
+    Proto__V2__Event *ev = q->q[q->head].ev;
     q->head = (q->head + 1) % q->cap;
     q->n--;
-    m->depth++;
-    m->out(m->ctx, h.ev ? h.ev : unpack(&m->arena, &h), (v2_stream_t)s);
-    if (!--m->depth)
-        arena_reset(&m->arena); /* nothing read back is in use */
-    held_free(&h);
+    m->out(m->ctx, ev, (v2_stream_t)s);
+    protobuf_c_message_free_unpacked(&ev->base, NULL);
 }
 
 /* The stream whose front may go now, or -1. force: the older front even
@@ -195,8 +154,6 @@ v2merge_t *v2merge_new(uv_loop_t *loop, uint64_t quiet_ms, v2merge_out_fn out, v
         return NULL;
     }
     m->timer.data = m->drain.data = m;
-    arena_init(&m->arena);
-    arena_init(&m->check);
     return m;
 }
 
@@ -233,7 +190,7 @@ void v2merge_push(v2merge_t *m, const Proto__V2__Event *ev, v2_stream_t stream)
         release(m, 0);
         return;
     }
-    q_push(&m->q[stream], hold(m, ev, t));
+    q_push(&m->q[stream], (Proto__V2__Event *)pb_dup(&ev->base), t);
     release(m, V2MERGE_PUSH_SLICE);
 }
 
@@ -255,8 +212,6 @@ static void on_closed(uv_handle_t *h)
         return;
     q_free(&m->q[0]);
     q_free(&m->q[1]);
-    arena_free(&m->arena);
-    arena_free(&m->check);
     free(m);
 }
 

@@ -19,8 +19,8 @@
  *                     once when nothing is held and no replay is under way,
  *                     else copied and held.
  *   delivery          out(ctx, ev, S), on the loop thread, from push, reset,
- *                     the timer, the drain or flush. Each stream keeps its
- *                     own order; between the streams the oldest timestamp goes first
+ *                     the timer or flush. Each stream keeps its own order;
+ *                     between the streams the oldest timestamp goes first
  *                     (Events first on a tie; an event without a timestamp
  *                     takes its stream's previous one). An event is held
  *                     only while the other stream may still deliver an
