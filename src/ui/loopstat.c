@@ -54,9 +54,28 @@ uint64_t loopstat_since(uint64_t t0)
     return uv_hrtime() - t0;
 }
 
-void loopstat_frame(loopstat_t *ls, uint64_t ns)
+/* How many of the ring's frames are within a second before now_ms (with
+ * the one at now_ms, the newest). */
+static unsigned frames_in_second(const loopstat_t *ls, uint64_t now_ms)
 {
+    unsigned n = 0;
+    uint64_t kept = ls->frames < LOOPSTAT_FPS_RING ? ls->frames : LOOPSTAT_FPS_RING;
+    for (uint64_t k = 0; k < kept; k++) {
+        uint64_t t = ls->frame_ms[(ls->frames - 1 - k) % LOOPSTAT_FPS_RING];
+        if (now_ms - t >= 1000)
+            break;
+        n++;
+    }
+    return n;
+}
+
+void loopstat_frame(loopstat_t *ls, uint64_t now_ms, uint64_t ns)
+{
+    ls->frame_ms[ls->frames % LOOPSTAT_FPS_RING] = now_ms;
     ls->frames++;
+    unsigned n = frames_in_second(ls, now_ms);
+    if (n > ls->fps_max)
+        ls->fps_max = n;
     ls->frame_sum_ns += ns;
     if (ns > ls->frame_max_ns)
         ls->frame_max_ns = ns;
@@ -87,7 +106,7 @@ static double ms(uint64_t ns)
 void loopstat_print(const loopstat_t *ls, FILE *f)
 {
     fprintf(f, "turns %llu turn_max_ms %.1f turn_cpu_max_ms %.1f frame_max_ms %.1f frame_avg_ms %.2f "
-            "key_max_ms %.1f blocked %llu\n", (unsigned long long)ls->turns, ms(ls->turn_max_ns),
+            "key_max_ms %.1f blocked %llu fps_max %u\n", (unsigned long long)ls->turns, ms(ls->turn_max_ns),
             ms(ls->turn_cpu_max_ns), ms(ls->frame_max_ns), ls->frames ? ms(ls->frame_sum_ns / ls->frames) : 0.0,
-            ms(ls->key_max_ns), (unsigned long long)ls->blocked);
+            ms(ls->key_max_ns), (unsigned long long)ls->blocked, ls->fps_max);
 }

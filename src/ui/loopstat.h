@@ -21,11 +21,15 @@
 #include <stdio.h>
 #include <uv.h>
 
+#define LOOPSTAT_FPS_RING 64      /* more than a second's frames can be */
+
 typedef struct loopstat {
     uv_prepare_t prep;
     uint64_t last_ns, last_idle_ns, last_cpu_ns;  /* at the last prepare */
     uint64_t turns, turn_max_ns, turn_cpu_max_ns;  /* wall (less the wait) and the thread's CPU */
     uint64_t frames, frame_max_ns, frame_sum_ns;
+    uint64_t frame_ms[LOOPSTAT_FPS_RING];  /* the last frames' times, a ring */
+    unsigned fps_max;                /* the most frames in any one second */
     uint64_t keys, key_max_ns;
     uint64_t key_read_ns;            /* a key read, its frame not drawn yet; 0: none */
     uint64_t blocked;                /* frames put off: the terminal had not taken the last */
@@ -37,11 +41,12 @@ int loopstat_start(loopstat_t *ls, uv_loop_t *loop);
 void loopstat_close(loopstat_t *ls);
 /* uv_hrtime() - t0. */
 uint64_t loopstat_since(uint64_t t0);
-void loopstat_frame(loopstat_t *ls, uint64_t ns);
+/* A frame drawn at now_ms (uv_now) that took ns. */
+void loopstat_frame(loopstat_t *ls, uint64_t now_ms, uint64_t ns);
 void loopstat_key_read(loopstat_t *ls);
 void loopstat_key_drawn(loopstat_t *ls);
 /* "turns N turn_max_ms X turn_cpu_max_ms C frame_max_ms Y frame_avg_ms Z
- * key_max_ms K blocked B" */
+ * key_max_ms K blocked B fps_max F" */
 void loopstat_print(const loopstat_t *ls, FILE *f);
 
 #endif

@@ -3,8 +3,8 @@
  *
  * Frames: a change asks for a redraw; redraws are coalesced by one one-shot
  * timer so there are at most 30 frames a second (a key's answer is drawn at
- * once, the flood's frames 35 ms apart and at most UI_FPS_MAX in any second
- * with the keys' frames), and no timer runs while
+ * once, the flood's frames 35 ms apart and at most UI_FPS_PACED in any
+ * second with the keys' frames), and no timer runs while
  * nothing changes (the spinner's timer runs only while something is in
  * progress on screen). The terminal is restored on every way out: normal
  * exit, SIGINT, SIGTERM, SIGHUP (through libuv) and fatal signals and exit()
@@ -338,13 +338,13 @@ static void frame(ui_t *ui)
     ui_render(ui);
     refresh();
     termout_flush();
-    loopstat_frame(&ui->loopstat, loopstat_since(t0));
+    loopstat_frame(&ui->loopstat, uv_now(ui->loop), loopstat_since(t0));
     loopstat_key_drawn(&ui->loopstat);
     dump_state(ui);
     ui->frames++;
     ui->last_frame_ms = uv_now(ui->loop);
     ui->frame_ms[ui->frame_at] = ui->last_frame_ms;
-    ui->frame_at = (ui->frame_at + 1) % UI_FPS_MAX;
+    ui->frame_at = (ui->frame_at + 1) % UI_FPS_PACED;
     bool anim = ui_animating(ui), active = uv_is_active((uv_handle_t *)&ui->anim_timer);
     if (anim && !active)
         ui_timer_start(ui, &ui->anim_timer, on_anim, UI_ANIM_MS, UI_ANIM_MS);
@@ -372,8 +372,9 @@ void ui_request_redraw(ui_t *ui)
     if (ui->headless || ui->quit || uv_is_active((uv_handle_t *)&ui->frame_timer))
         return;
     uint64_t now = uv_now(ui->loop), due = ui->last_frame_ms + UI_FRAME_MS;
-    /* A second after the UI_FPS_MAX-th frame back: keys' own frames (drawn
-     * at once) count, so that a flood and keys together stay within it. */
+    /* A second after the UI_FPS_PACED-th frame back, keys' own frames
+     * (drawn at once) counted: a flood and a few keys a second together
+     * stay within UI_FPS_MAX. */
     uint64_t oldest = ui->frame_ms[ui->frame_at];
     if (oldest && oldest + 1000 > due)
         due = oldest + 1000;

@@ -9,7 +9,11 @@ that is read all the time, and measures it with the pty and /proc, not by eye.
    by a fifth of a core within half a second: the flood has come);
 2. KEYS times: sends '?' and reads until the help popup's title appears in
    what the pty gave after the key (the key's latency), then '?' again to
-   close it and reads on for 0.2 s;
+   close it and Ctrl-L, and reads until the full redraw has come (so the
+   close is on screen: the next '?' then draws the title anew, where after
+   a fixed wait a close not yet drawn and the next '?' could make one
+   frame with the title unchanged, never sent), then on for 0.3-0.6 s
+   (keys at a user's pace, at random moments of the flood);
 3. reads until its CPU stops growing (the flood is folded), sends 'q'.
 Prints "key value" lines: latency_ms_median, latency_ms_max, keys (answered),
 keys_in_flood (those sent before the flood was folded: the caller makes the
@@ -18,6 +22,7 @@ CPU growth), cpu_s (CPU in that time) and rc. Exits 1 when a key is not
 answered within 10 s."""
 import fcntl
 import os
+import random
 import select
 import struct
 import subprocess
@@ -27,6 +32,7 @@ import time
 
 HZ = os.sysconf("SC_CLK_TCK")
 TITLE = b"Help: keys"
+CLEAR = b"\x1b[2J"           # the full redraw Ctrl-L asks for (xterm's clear)
 
 
 def ticks(pid):
@@ -77,8 +83,10 @@ def key_latency(fd):
     if not read_until(fd, lambda b: TITLE in b, 10.0):
         return t0, None
     lat = time.monotonic() - t0
-    os.write(fd, b"?")
-    read_until(fd, lambda b: False, 0.2)
+    os.write(fd, b"?\x0c")
+    if not read_until(fd, lambda b: CLEAR in b, 10.0):
+        return t0, None
+    read_until(fd, lambda b: False, random.uniform(0.3, 0.6))
     return t0, lat
 
 

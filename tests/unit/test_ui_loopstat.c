@@ -75,15 +75,36 @@ static void the_stats_line(void **state)
 {
     (void)state;
     loopstat_t ls = {.turns = 7, .turn_max_ns = 12500000, .turn_cpu_max_ns = 3000000};
-    loopstat_frame(&ls, 2000000);
-    loopstat_frame(&ls, 4000000);
+    loopstat_frame(&ls, 5000, 2000000);
+    loopstat_frame(&ls, 6000, 4000000);     /* a second later: one frame a second */
     ls.blocked = 2;
     char buf[256] = "";
     FILE *f = fmemopen(buf, sizeof buf, "w");
     loopstat_print(&ls, f);
     fclose(f);
     assert_string_equal(buf, "turns 7 turn_max_ms 12.5 turn_cpu_max_ms 3.0 frame_max_ms 4.0 frame_avg_ms 3.00 "
-                             "key_max_ms 0.0 blocked 2\n");
+                             "key_max_ms 0.0 blocked 2 fps_max 1\n");
+}
+
+/* The most frames in any one second, wherever that second is: 20 frames
+ * 50 ms apart, then 40 frames 25 ms apart (a ring of 64 holds them), then
+ * after a quiet second 100 frames 40 ms apart (the ring wraps). */
+static void the_busiest_second(void **state)
+{
+    (void)state;
+    loopstat_t ls = {0};
+    uint64_t t = 10000;
+    for (int i = 0; i < 20; i++, t += 50)
+        loopstat_frame(&ls, t, 1000);
+    assert_int_equal(ls.fps_max, 20);
+    for (int i = 0; i < 40; i++, t += 25)
+        loopstat_frame(&ls, t, 1000);
+    assert_int_equal(ls.fps_max, 40);
+    ls.fps_max = 0;
+    t += 1000;                               /* a quiet second between */
+    for (int i = 0; i < 100; i++, t += 40)
+        loopstat_frame(&ls, t, 1000);
+    assert_int_equal(ls.fps_max, 25);
 }
 
 /* A key is timed from its read to the next frame drawn, however many keys
@@ -115,6 +136,7 @@ int main(void)
         cmocka_unit_test(it_keeps_no_loop_alive),
         cmocka_unit_test(the_stats_line),
         cmocka_unit_test(a_key_until_its_frame),
+        cmocka_unit_test(the_busiest_second),
     };
     return cmocka_run_group_tests_name("ui_loopstat", tests, NULL, NULL);
 }
