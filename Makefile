@@ -218,9 +218,14 @@ golden: all
 # perf for profiles.
 BENCH_PKGS := golang-go golang-google-grpc-dev golang-google-protobuf-dev golang-github-golang-protobuf-1-5-dev \
               protoc-gen-go protoc-gen-go-grpc linux-perf
-bench: deps all
+bench: deps all $(BUILD)/bench/bench_floor
 	$(Q)$(MAKE) --no-print-directory deps DEB_PKGS="$(BENCH_PKGS)"
 	$(Q)BUILD=$(BUILD) tests/bench/bench.sh
+
+# The floor beside them: gRPC C core alone on the same stream (tests/bench/bench_floor.c).
+$(BUILD)/bench/bench_floor: tests/bench/bench_floor.c $(BUILD)/libtransport.a $(BUILD)/libcore.a | $(GEN_H)
+	$(call say,BENCH,$@)
+	$(Q)mkdir -p $(dir $@) && $(CC) $(ALL_CFLAGS) $(LDSAN) $(LDFLAGS) $^ -o $@ $(PKG_LIBS)
 
 # PNG pictures of the real program (tmux -> HTML -> headless Chromium); not
 # part of `make test`. Installs chromium on first use.

@@ -57,6 +57,7 @@ typedef struct logprint {
     logprint_origin_t *oldest;
     size_t n_partial;              /* origins with a partial line */
     uint64_t lines;                /* printed */
+    bool timed;                    /* SKVIEW_STATS: first_ns and last_ns are kept */
     int64_t first_ns, last_ns;     /* uv_hrtime() of the first and last line */
     sgr_style_t cur;               /* a coloured line's style so far */
     bool failed;                   /* writing to stdout failed */

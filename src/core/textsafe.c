@@ -66,6 +66,23 @@ static size_t next_glyph(const unsigned char *s, size_t n, int flags, glyph_t *g
     return len;
 }
 
+/* The length of the run of printable ASCII (0x20-0x7e) at s, at most n:
+ * eight bytes at a time, then byte by byte (a byte below 0x20 borrows, one
+ * above 0x7e carries or has its high bit: either sets a byte's high bit). */
+static size_t printable_run(const unsigned char *s, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    size_t run = 0;
+    for (uint64_t w; run + 8 <= n; run += 8) {
+        memcpy(&w, s + run, 8);
+        if (((w - ones * 0x20) & ~w & highs) | (((w + ones) | w) & highs))
+            break;
+    }
+    while (run < n && s[run] >= 0x20 && s[run] < 0x7f)
+        run++;
+    return run;
+}
+
 int textsafe(strbuf_t *out, const char *str, size_t n, int max_cols, int flags)
 {
     const unsigned char *s = (const unsigned char *)str;
@@ -77,9 +94,7 @@ int textsafe(strbuf_t *out, const char *str, size_t n, int max_cols, int flags)
         /* Runs of printable ASCII, the common case, are copied whole as long
          * as they stay clear of the column limit (one glyph each, one column
          * each: exactly what the loop below would do byte by byte). */
-        size_t run = 0;
-        while (i + run < n && s[i + run] >= 0x20 && s[i + run] < 0x7f)
-            run++;
+        size_t run = printable_run(s + i, n - i);
         if (run && !rest_fits && max_cols - 1 - cols < (int)run)
             run = max_cols - 1 - cols > 0 ? (size_t)(max_cols - 1 - cols) : 0;
         if (run) {

@@ -163,7 +163,9 @@ static int live_entry(void *ctx, const Proto__LogEntry *e)
     if (s->first_pending)
         new_server(s, dedup_check(&s->history_first, e));
     s->first_pending = false;
-    model_fold(s->model, e);
+    size_t len;
+    const uint8_t *wire = sk_client_wire(s->client, &len);
+    model_fold_packed(s->model, e, wire, len);
     int k = s->recording ? recorder_entry(&s->rec, e) : DEDUP_NEW;
     if (k < 0)
         record_failed(s);
@@ -209,7 +211,9 @@ static int live_v2(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
 {
     session_t *s = ctx;
     s->arrived++;  /* on arrival: the one-shot's quiet (run.c) */
-    v2merge_push(s->v2merge, ev, stream);
+    size_t len;
+    const uint8_t *wire = sk_client_wire(s->client, &len);
+    v2merge_push(s->v2merge, ev, stream, wire, len);
     return 0;
 }
 

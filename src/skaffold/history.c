@@ -46,15 +46,20 @@ static uint8_t *hist_room(hist_t *h, size_t n, uint64_t seq)
     return p;
 }
 
-static uint8_t *hist_pack(hist_t *h, const Proto__LogEntry *e, uint8_t resets)
+/* The blob of e: its bytes as received when given, else packed. */
+static uint8_t *hist_pack(hist_t *h, const Proto__LogEntry *e, uint8_t resets, const uint8_t *packed, size_t n)
 {
-    size_t n = protobuf_c_message_get_packed_size(&e->base);
+    if (!packed)
+        n = protobuf_c_message_get_packed_size(&e->base);
     uint32_t n32 = (uint32_t)n;
     uint8_t *blob = hist_room(h, HIST_HEAD_BYTES + n, h->first + h->count);
 
     memcpy(blob, &n32, HIST_LEN_BYTES);
     blob[HIST_LEN_BYTES] = resets;
-    protobuf_c_message_pack(&e->base, blob + HIST_HEAD_BYTES);
+    if (packed)
+        memcpy(blob + HIST_HEAD_BYTES, packed, n);
+    else
+        protobuf_c_message_pack(&e->base, blob + HIST_HEAD_BYTES);
     return blob;
 }
 
@@ -77,19 +82,19 @@ static void hist_evicted(hist_t *h)
     }
 }
 
-void hist_push(hist_t *h, const Proto__LogEntry *e, uint8_t resets)
+void hist_push(hist_t *h, const Proto__LogEntry *e, uint8_t resets, const uint8_t *packed, size_t len)
 {
     if (h->count == h->cap) {
         /* Full: the oldest slot becomes the newest. */
         h->count--;
         hist_evicted(h);
-        h->slots[h->head] = hist_pack(h, e, resets);
+        h->slots[h->head] = hist_pack(h, e, resets, packed, len);
         h->head = (h->head + 1) % h->alloc;
         h->count++;
         return;
     }
     /* Not yet wrapped, so head is 0 and the ring can grow in place. */
-    uint8_t *blob = hist_pack(h, e, resets);
+    uint8_t *blob = hist_pack(h, e, resets, packed, len);
     h->slots = model_grow(h->slots, &h->alloc, h->count + 1, sizeof *h->slots, h->cap);
     h->slots[h->count++] = blob;
 }

@@ -33,8 +33,9 @@ typedef struct hist {
 void hist_init(hist_t *h, size_t cap);
 void hist_free(hist_t *h);
 /* Appends the entry with seq first + count, and the MIRROR_RESET_* bits
- * applied before it, evicting the oldest when full. */
-void hist_push(hist_t *h, const Proto__LogEntry *e, uint8_t resets);
+ * applied before it, evicting the oldest when full. packed: e's bytes as
+ * received (kept as they are), or NULL: e is packed. */
+void hist_push(hist_t *h, const Proto__LogEntry *e, uint8_t resets, const uint8_t *packed, size_t len);
 /* The packed bytes of seq (and its resets byte if resets is not NULL),
  * NULL if not retained. */
 const uint8_t *hist_get(const hist_t *h, uint64_t seq, size_t *len, uint8_t *resets);

@@ -315,6 +315,11 @@ void model_apply_resets(model_t *m, unsigned resets)
 
 int model_fold(model_t *m, const Proto__LogEntry *e)
 {
+    return model_fold_packed(m, e, NULL, 0);
+}
+
+int model_fold_packed(model_t *m, const Proto__LogEntry *e, const uint8_t *packed, size_t len)
+{
     const Proto__Event *ev = e->event;
     if (!m->v1_seen)
         tasks_v1_arrives(m);
@@ -328,7 +333,7 @@ int model_fold(model_t *m, const Proto__LogEntry *e)
     if (m->v1_session == 0 || (resets & MIRROR_RESET_SESSION))
         model_session_start(m, seq, t);
     if (!m->opts.no_history)
-        hist_push(&m->hist, e, (uint8_t)resets);
+        hist_push(&m->hist, e, (uint8_t)resets, packed, len);
     if (t != 0)
         m->last_time = t;
     if (!has_event)

@@ -223,6 +223,9 @@ void model_new_server(model_t *m);
 /* Folds one entry. Returns 0, or -1 if the entry has no event (still counted
  * in the history). */
 int model_fold(model_t *m, const Proto__LogEntry *e);
+/* The same for an entry whose bytes as received are at hand (a live
+ * stream's): the history keeps them instead of packing e again. */
+int model_fold_packed(model_t *m, const Proto__LogEntry *e, const uint8_t *packed, size_t len);
 void model_reconcile(model_t *m, const Proto__State *server, uint64_t since_seq);
 
 /* The number of entries folded so far; also the seq the next entry gets. */

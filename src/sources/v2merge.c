@@ -7,13 +7,17 @@
  * order, is already past that time). */
 #include <stdlib.h>
 #include <time.h>
+#include <string.h>
+#include "core/arena.h"
 #include "core/xalloc.h"
 #include "skaffold/model.h"
 #include "sources/pacer.h"
 #include "sources/v2merge.h"
 
 typedef struct held {
-    Proto__V2__Event *ev;
+    Proto__V2__Event *ev;        /* a decoded copy (pb_dup), or NULL: */
+    uint8_t *wire;               /* the event's bytes as received */
+    size_t len;
     int64_t t;
 } held_t;
 
@@ -29,6 +33,7 @@ struct v2merge {
     v2merge_out_fn out;
     void *ctx;
     queue_t q[2];
+    arena_t arena;               /* a held event's bytes decoded, while delivered */
     bool replaying[2];
     bool window;                 /* a replay under way, or events held */
     int64_t began_ns[2];         /* wall clock at the stream's reset */
@@ -43,7 +48,14 @@ static int64_t wall_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-static void q_push(queue_t *q, Proto__V2__Event *ev, int64_t t)
+static void held_free(const held_t *h)
+{
+    if (h->ev)
+        protobuf_c_message_free_unpacked(&h->ev->base, NULL);
+    free(h->wire);
+}
+
+static void q_push(queue_t *q, held_t h)
 {
     if (q->n == q->cap) {
         size_t cap = q->cap ? q->cap * 2 : 256;
@@ -53,7 +65,7 @@ static void q_push(queue_t *q, Proto__V2__Event *ev, int64_t t)
         free(q->q);
         q->q = n, q->cap = cap, q->head = 0;
     }
-    q->q[(q->head + q->n++) % q->cap] = (held_t){ev, t};
+    q->q[(q->head + q->n++) % q->cap] = h;
 }
 
 static const held_t *q_front(const queue_t *q)
@@ -64,7 +76,7 @@ static const held_t *q_front(const queue_t *q)
 static void q_free(queue_t *q)
 {
     for (size_t i = 0; i < q->n; i++)
-        protobuf_c_message_free_unpacked(&q->q[(q->head + i) % q->cap].ev->base, NULL);
+        held_free(&q->q[(q->head + i) % q->cap]);
     free(q->q);
     *q = (queue_t){0};
 }
@@ -73,11 +85,15 @@ static void q_free(queue_t *q)
 static void deliver(v2merge_t *m, int s)
 {
     queue_t *q = &m->q[s];
-    Proto__V2__Event *ev = q->q[q->head].ev;
+    held_t h = q->q[q->head];
     q->head = (q->head + 1) % q->cap;
     q->n--;
-    m->out(m->ctx, ev, (v2_stream_t)s);
-    protobuf_c_message_free_unpacked(&ev->base, NULL);
+    /* Bytes that decoded once (in the client) decode again. */
+    const Proto__V2__Event *ev = h.ev ? h.ev : proto__v2__event__unpack(&m->arena.pb, h.len, h.wire);
+    if (ev)
+        m->out(m->ctx, ev, (v2_stream_t)s);
+    arena_reset(&m->arena);
+    held_free(&h);
 }
 
 /* The stream whose front may go now, or -1. force: the older front even
@@ -135,6 +151,7 @@ v2merge_t *v2merge_new(uv_loop_t *loop, uint64_t quiet_ms, v2merge_out_fn out, v
         return NULL;
     }
     m->timer.data = m;
+    arena_init(&m->arena);
     return m;
 }
 
@@ -153,7 +170,18 @@ void v2merge_reset(v2merge_t *m, v2_stream_t stream)
     replay_begins(m, stream);
 }
 
-void v2merge_push(v2merge_t *m, const Proto__V2__Event *ev, v2_stream_t stream)
+/* What to hold of ev: its bytes as received when given, else a copy. */
+static held_t held_copy(const Proto__V2__Event *ev, int64_t t, const uint8_t *wire, size_t len)
+{
+    held_t h = {NULL, NULL, len, t};
+    if (wire)
+        h.wire = memcpy(xmalloc(len), wire, len);
+    else
+        h.ev = (Proto__V2__Event *)pb_dup(&ev->base);
+    return h;
+}
+
+void v2merge_push(v2merge_t *m, const Proto__V2__Event *ev, v2_stream_t stream, const uint8_t *wire, size_t len)
 {
     if (!m->window) {
         m->out(m->ctx, ev, stream);
@@ -171,7 +199,7 @@ void v2merge_push(v2merge_t *m, const Proto__V2__Event *ev, v2_stream_t stream)
         release(m);
         return;
     }
-    q_push(&m->q[stream], (Proto__V2__Event *)pb_dup(&ev->base), t);
+    q_push(&m->q[stream], held_copy(ev, t, wire, len));
     release(m);
 }
 
@@ -191,6 +219,7 @@ static void on_closed(uv_handle_t *h)
     v2merge_t *m = h->data;
     q_free(&m->q[0]);
     q_free(&m->q[1]);
+    arena_free(&m->arena);
     free(m);
 }
 

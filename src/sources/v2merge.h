@@ -17,7 +17,10 @@
  *                     reset within quiet_ms, is taken as live.
  *   v2merge_push      an event of stream S (the sink's on_v2): delivered at
  *                     once when nothing is held and no replay is under way,
- *                     else copied and held.
+ *                     else copied and held: its bytes as received when the
+ *                     caller has them (wire; decoded again when delivered,
+ *                     a third of the decoded copy's memory and no pack),
+ *                     else a decoded copy.
  *   delivery          out(ctx, ev, S), on the loop thread, from push, reset,
  *                     the timer or flush. Each stream keeps its own order;
  *                     between the streams the oldest timestamp goes first
@@ -55,7 +58,7 @@ typedef struct v2merge v2merge_t;
 /* quiet_ms 0 = V2MERGE_QUIET_MS. NULL when the timer cannot be set up. */
 v2merge_t *v2merge_new(uv_loop_t *loop, uint64_t quiet_ms, v2merge_out_fn out, void *ctx);
 void v2merge_reset(v2merge_t *m, v2_stream_t stream);
-void v2merge_push(v2merge_t *m, const Proto__V2__Event *ev, v2_stream_t stream);
+void v2merge_push(v2merge_t *m, const Proto__V2__Event *ev, v2_stream_t stream, const uint8_t *wire, size_t len);
 void v2merge_flush(v2merge_t *m);
 void v2merge_close(v2merge_t *m);
 /* Events held now (both streams). */

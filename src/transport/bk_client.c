@@ -120,8 +120,9 @@ static void ctx_md(void *arg)
         eng_conn_up(x->c->eng);
 }
 
-static void ctx_msg(void *arg, const ProtobufCMessage *m)
+static void ctx_msg(void *arg, const ProtobufCMessage *m, const uint8_t *wire, size_t wire_len)
 {
+    (void)wire, (void)wire_len;
     bk_ctx_t *x = arg;
     if (x->on_msg)
         x->on_msg(x->arg, m);

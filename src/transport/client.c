@@ -55,9 +55,18 @@ static void deliver_entry(sk_client_t *c, const Proto__LogEntry *e);
 static void v2_open_all(sk_client_t *c);
 static eng_call_t *anchor(const sk_client_t *c);
 
-static void stream_msg(void *arg, const ProtobufCMessage *m)
+static void stream_msg(void *arg, const ProtobufCMessage *m, const uint8_t *wire, size_t wire_len)
 {
-    deliver_entry(arg, (const Proto__LogEntry *)m);
+    sk_client_t *c = arg;
+    c->wire = wire, c->wire_len = wire_len;
+    deliver_entry(c, (const Proto__LogEntry *)m);
+    c->wire = NULL;
+}
+
+const uint8_t *sk_client_wire(const sk_client_t *c, size_t *len)
+{
+    *len = c->wire_len;
+    return c->wire;
 }
 
 /* The call the connection stands on ended (not stopping): the connection
@@ -160,7 +169,7 @@ static void v2_tell_partial(sk_client_t *c)
     }
 }
 
-static void v2_msg(void *arg, const ProtobufCMessage *m)
+static void v2_msg(void *arg, const ProtobufCMessage *m, const uint8_t *wire, size_t wire_len)
 {
     sk_v2_t *v = arg;
     sk_client_t *c = v->c;
@@ -176,12 +185,12 @@ static void v2_msg(void *arg, const ProtobufCMessage *m)
     c->v2_attempt = 0;
     if (v->which == V2_EVENTS) {
         c->stats.v2_events++;
-    } else {
-        c->stats.v2_applogs_last_ns = uv_hrtime();
-        if (!c->stats.v2_applogs++)
-            c->stats.v2_applogs_first_ns = c->stats.v2_applogs_last_ns;
+    } else if (!c->stats.v2_applogs++) { /* the last one's time: on_drained, once per batch */
+        c->stats.v2_applogs_first_ns = c->stats.v2_applogs_last_ns = uv_hrtime();
     }
+    c->wire = wire, c->wire_len = wire_len;
     c->cb.on_v2(c->cb.ctx, (const Proto__V2__Event *)m, v->which);
+    c->wire = NULL;
 }
 
 static void v2_unimplemented(sk_client_t *c)
@@ -472,6 +481,10 @@ static void deliver_entry(sk_client_t *c, const Proto__LogEntry *e)
 static void on_drained(void *arg)
 {
     sk_client_t *c = arg;
+    if (c->stats.v2_applogs != c->applogs_drained) {
+        c->applogs_drained = c->stats.v2_applogs;
+        c->stats.v2_applogs_last_ns = uv_hrtime();
+    }
     if (c->stats.entries == c->entries_drained)
         return;
     c->entries_drained = c->stats.entries;

@@ -100,7 +100,7 @@ typedef struct sk_client_stats {
     uint64_t entries;            /* Events entries delivered */
     uint64_t v2_events;          /* v2 Events events delivered */
     uint64_t v2_applogs;         /* v2 ApplicationLogs events delivered */
-    uint64_t v2_applogs_first_ns, v2_applogs_last_ns; /* uv_hrtime() of the first and last */
+    uint64_t v2_applogs_first_ns, v2_applogs_last_ns; /* uv_hrtime() of the first and the last batch */
 } sk_client_stats_t;
 typedef void (*sk_done_cb)(void *arg, const sk_result_t *result);
 
@@ -132,6 +132,10 @@ int sk_client_handle(sk_client_t *c, const Proto__Event *event, sk_done_cb done,
 int sk_client_get_state(sk_client_t *c, sk_done_cb done, void *arg);
 
 void sk_client_stats(const sk_client_t *c, sk_client_stats_t *out);
+/* During on_entry and on_v2: the delivered message's bytes as the server
+ * sent them (a consumer keeps these instead of packing it again); NULL
+ * elsewhere. */
+const uint8_t *sk_client_wire(const sk_client_t *c, size_t *len);
 
 /* True when addr is plaintext and not loopback (the header warns). */
 bool sk_addr_is_remote(const char *addr);

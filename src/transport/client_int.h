@@ -70,6 +70,7 @@ struct sk_client {
     uint64_t iter_end_ms;
     unsigned auto_inflight;      /* automatic GetStates in flight */
     uint64_t entries_drained;    /* stats.entries when the engine last drained */
+    uint64_t applogs_drained;    /* stats.v2_applogs then */
     /* Skaffold 2.x's v2 streams, opened beside Events when cb.on_v2 is set. */
     sk_v2_t v2[2];             /* by v2_stream_t */
     v2_avail_t v2_avail;         /* what on_v2_avail said last */
@@ -79,6 +80,8 @@ struct sk_client {
     unsigned v2_attempt;         /* its failures since a v2 event or a reconnect */
     unsigned closed_timers;      /* sync and v2_retry, once stopped */
     sk_client_stats_t stats;
+    const uint8_t *wire;         /* the bytes of the message being delivered (sk_client_wire) */
+    size_t wire_len;
     sk_done_cb stop_done;
     void *stop_arg;
 };

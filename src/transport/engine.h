@@ -19,7 +19,9 @@
  *
  * Calls: one request, any number of answers (a unary call is a stream of
  * one with a deadline). on_md when the server's headers arrived, on_msg per
- * decoded answer (valid during the call), on_end exactly once and last.
+ * decoded answer with its bytes as received (both valid during the call: a
+ * consumer that keeps the message keeps those bytes, it need not pack it
+ * again), on_end exactly once and last.
  *
  * Connection: a client that keeps a subscription open reports its state
  * through eng_conn_*: eng_conn_lost() schedules the client's retry with
@@ -68,7 +70,7 @@ typedef struct eng_req {
     bool unary;                                  /* the answer goes to on_end, not on_msg */
     bool quiet_when_stopping;                    /* no on_msg once eng_stop was called */
     void (*on_md)(void *arg);
-    void (*on_msg)(void *arg, const ProtobufCMessage *msg);
+    void (*on_msg)(void *arg, const ProtobufCMessage *msg, const uint8_t *wire, size_t wire_len);
     void (*on_end)(void *arg, const eng_end_t *end);
     void *arg;
 } eng_req_t;

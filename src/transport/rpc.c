@@ -39,21 +39,28 @@ grpc_byte_buffer *rpc_pack(const ProtobufCMessage *msg)
     return bb;
 }
 
-ProtobufCMessage *rpc_unpack(grpc_byte_buffer *bb, const ProtobufCMessageDescriptor *desc,
-                             ProtobufCAllocator *alloc)
+bool rpc_flat(grpc_byte_buffer *bb, grpc_slice *out)
 {
-    /* The common case, one uncompressed slice, decodes in place (no copy). */
+    /* The common case, one uncompressed slice, is taken as it is (no copy). */
     if (bb->type == GRPC_BB_RAW && bb->data.raw.compression == GRPC_COMPRESS_NONE &&
         bb->data.raw.slice_buffer.count == 1) {
-        grpc_slice *s = &bb->data.raw.slice_buffer.slices[0];
-        return protobuf_c_message_unpack(desc, alloc, GRPC_SLICE_LENGTH(*s),
-                                         GRPC_SLICE_START_PTR(*s));
+        *out = grpc_slice_ref(bb->data.raw.slice_buffer.slices[0]);
+        return true;
     }
     grpc_byte_buffer_reader rd;
     if (!grpc_byte_buffer_reader_init(&rd, bb))
-        return NULL;
-    grpc_slice s = grpc_byte_buffer_reader_readall(&rd);
+        return false;
+    *out = grpc_byte_buffer_reader_readall(&rd);
     grpc_byte_buffer_reader_destroy(&rd);
+    return true;
+}
+
+ProtobufCMessage *rpc_unpack(grpc_byte_buffer *bb, const ProtobufCMessageDescriptor *desc,
+                             ProtobufCAllocator *alloc)
+{
+    grpc_slice s;
+    if (!rpc_flat(bb, &s))
+        return NULL;
     ProtobufCMessage *m = protobuf_c_message_unpack(desc, alloc, GRPC_SLICE_LENGTH(s),
                                                     GRPC_SLICE_START_PTR(s));
     grpc_slice_unref(s);

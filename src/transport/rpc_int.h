@@ -32,6 +32,10 @@ const char *rpc_status_name(int code);
 grpc_byte_buffer *rpc_pack(const ProtobufCMessage *msg);
 /* Packs msg into a new slice (the caller unrefs it). */
 grpc_slice rpc_pack_slice(const ProtobufCMessage *msg);
+/* The payload of a received buffer in one slice (decompressed; the one
+ * slice itself when it is one, referenced); the caller unrefs it. false
+ * when it cannot be read. */
+bool rpc_flat(grpc_byte_buffer *bb, grpc_slice *out);
 /* Decodes a received buffer as desc with allocator alloc (NULL = malloc).
  * Returns NULL when the bytes are not a valid message. */
 ProtobufCMessage *rpc_unpack(grpc_byte_buffer *bb, const ProtobufCMessageDescriptor *desc,

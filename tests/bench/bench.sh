@@ -4,7 +4,7 @@
 #     `jq -c . FILE > /dev/null` and `wc -l FILE` on the same file: time ratios
 #     and peak memory. Targets (issue 20): at most 1/25 of jq's time, at most
 #     5x wc -l's, peak memory under 32 MiB. Beside them the JSON library's
-#     floor (tests/bench/bench_floor.c): the same reader threads only
+#     floor (tests/bench/bench_json_floor.c): the same reader threads only
 #     tokenizing every line with jsmn, so the 5x target can be read against
 #     what the chosen library alone allows.
 #  2. Distinct keys: `skview state` on 100,000 resource events naming 100,000
@@ -44,8 +44,8 @@ command -v /usr/bin/time > /dev/null || { echo "bench: /usr/bin/time missing (ap
 read -r sk_t sk_m < <(measure "$BUILD/skview" state "$log")
 read -r jq_t jq_m < <(measure jq -c . "$log")
 read -r wc_t _ < <(measure wc -l "$log")
-floor="$dir/bench_floor"
-cc -O2 -std=c11 -D_DEFAULT_SOURCE -Isrc -I"$BUILD/gen" $(pkg-config --cflags libprotobuf-c) tests/bench/bench_floor.c \
+floor="$dir/bench_json_floor"
+cc -O2 -std=c11 -D_DEFAULT_SOURCE -Isrc -I"$BUILD/gen" $(pkg-config --cflags libprotobuf-c) tests/bench/bench_json_floor.c \
   -o "$floor" "$BUILD/libsources.a" "$BUILD/libdomain.a" "$BUILD/libcore.a" $(pkg-config --libs libprotobuf-c) -lpthread -lm || exit 1
 read -r fl_t _ < <(measure "$floor" "$log")
 ratio=$(awk "BEGIN{printf \"%.1f\", $jq_t / ($sk_t > 0 ? $sk_t : 0.001)}")

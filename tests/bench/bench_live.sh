@@ -2,7 +2,10 @@
 # Live streams, for `make bench`: skview's CPU per entry next to a grpc-go
 # client's (tests/bench/bench_go, built by tests/bench/bench_go.sh) on the same stream of
 # skview-sim in the same run, the simulator's own CPU per entry beside each
-# (it must be the faster side), then a Python grpcio client's rate.
+# (it must be the faster side), then a Python grpcio client's rate. The floor
+# beside them: gRPC C core alone reading the same stream the engine's way
+# (tests/bench/bench_floor.c, built by `make bench`), without and with
+# protobuf-c decoding: what the chosen stack costs before skview's own work.
 #  1. v1 Events: skview-sim --flood N to `skview events -a ADDR` (text to a file);
 #  2. v2 ApplicationLogs: skview-sim --log-flood N to `skview logs -a ADDR --app`
 #     (both clients stop after 300 ms without a line);
@@ -26,6 +29,8 @@ TMP=$(mktemp -d /tmp/skview-bench.XXXXXX)
 sim=
 trap '[ -n "$sim" ] && kill $sim 2>/dev/null; rm -rf "$TMP"' EXIT
 gobin=$(BUILD="$BUILD" tests/bench/bench_go.sh) || gobin=
+floor="$BUILD/bench/bench_floor"
+[ -x "$floor" ] || make --no-print-directory -s BUILD="$BUILD" "$floor" >&2 || floor=
 
 # start_sim ARGS...: a simulator on a free port; sets sim and addr.
 start_sim() {
@@ -52,12 +57,12 @@ run_c() {
   read -r e u y <"$TMP/c.time"
   fields "$(wc -l <"$TMP/c.out")" "$e" "$u" "$y" "$(( $(sim_ticks) - s0 ))"
 }
-# run_go KIND: the grpc-go client on the same stream ("go: N entries in T s =
-# R entries/s, CPU U s user + S s sys ...").
-run_go() {
+# run_peer CMD...: a peer (the grpc-go client, the floor) on the same stream
+# ("go: N entries in T s = R entries/s, CPU U s user + S s sys ...").
+run_peer() {
   local s0 out
   s0=$(sim_ticks)
-  out=$("$gobin" "$1" "$addr") || { echo "bench_live: bench_go $1 failed" >&2; return 1; }
+  out=$("$@" "$addr") || { echo "bench_live: $* failed" >&2; return 1; }
   read -r _ n _ _ t _ _ _ _ _ u _ _ _ y _ <<<"$out"
   fields "$n" "$t" "$u" "$y" "$(( $(sim_ticks) - s0 ))"
 }
@@ -71,12 +76,15 @@ show() { # WHO RUN UNIT FIELDS
 # compare NAME UNIT KIND CMD...: RUNS alternating runs of skview (CMD) and
 # grpc-go (stream KIND); prints each run, the medians and the target.
 compare() {
-  local name=$1 unit=$2 kind=$3 r c g cm gm; shift 3
-  : >"$TMP/cs"; : >"$TMP/gs"
+  local name=$1 unit=$2 kind=$3 r c g f cm gm; shift 3
+  : >"$TMP/cs"; : >"$TMP/gs"; : >"$TMP/fs"; : >"$TMP/ds"
   for r in $(seq "$RUNS"); do
     c=$(run_c "$@") || exit 1; echo "$c" >>"$TMP/cs"; show skview "$r" "$unit" "$c"
     [ -n "$gobin" ] || continue
-    g=$(run_go "$kind") || exit 1; echo "$g" >>"$TMP/gs"; show grpc-go "$r" "$unit" "$g"
+    g=$(run_peer "$gobin" "$kind") || exit 1; echo "$g" >>"$TMP/gs"; show grpc-go "$r" "$unit" "$g"
+    [ -n "$floor" ] || continue
+    f=$(run_peer "$floor" "$kind") || exit 1; echo "$f" >>"$TMP/fs"; show floor "$r" "$unit" "$f"
+    f=$(run_peer "$floor" --decode "$kind") || exit 1; echo "$f" >>"$TMP/ds"; show +decode "$r" "$unit" "$f"
   done
   cm=$(cut -d' ' -f1 "$TMP/cs" | median)
   [ -n "$gobin" ] || { echo "$name: skview $cm us CPU per $unit; grpc-go peer: not built (see above): target not measured"; return; }
@@ -84,6 +92,14 @@ compare() {
   awk -v c="$cm" -v g="$gm" -v name="$name" -v u="$unit" 'BEGIN {
     printf "%s: skview %.2f us CPU per %s, grpc-go %.2f (medians of this run): %.2fx grpc-go\n", name, c, u, g, g ? c / g : 0
     printf "  target <= 0.5x grpc-go CPU per %s: %s\n", u, (g && c <= 0.5 * g ? "met" : "NOT met") }'
+  [ -s "$TMP/fs" ] || { echo "  gRPC C core alone: not built (make bench builds $floor)"; return; }
+  floor_line "gRPC C core alone" "$(cut -d' ' -f1 "$TMP/fs" | median)" "$gm" "$unit"
+  floor_line "gRPC C core + protobuf-c decoding" "$(cut -d' ' -f1 "$TMP/ds" | median)" "$gm" "$unit"
+}
+# floor_line WHAT US GO_US UNIT: the floor's median beside grpc-go's.
+floor_line() {
+  awk -v w="$1" -v f="$2" -v g="$3" -v u="$4" 'BEGIN {
+    printf "  %s: %.2f us/%s = %.2fx grpc-go\n", w, f, u, g ? f / g : 0 }'
 }
 # python SCRIPT UNIT PROTO...: the Python grpcio client's line; sets py_rate.
 python() {

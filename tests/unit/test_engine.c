@@ -43,7 +43,10 @@ static int teardown(void **state)
 }
 
 static void on_md(void *arg) { ((probe_t *)arg)->md++; }
-static void on_msg(void *arg, const ProtobufCMessage *m) { ((probe_t *)arg)->msgs++; }
+static void on_msg(void *arg, const ProtobufCMessage *m, const uint8_t *wire, size_t len)
+{
+    ((probe_t *)arg)->msgs++;
+}
 static void on_end(void *arg, const eng_end_t *end)
 {
     probe_t *p = arg;

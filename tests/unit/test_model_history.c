@@ -41,6 +41,29 @@ static void history_keeps_every_entry_below_the_cap(void **state)
     model_free(m);
 }
 
+/* A live entry's bytes as received go into the history as they are: an
+ * unknown field the server sent (e decoded in memory has none) comes back. */
+static void history_keeps_the_bytes_as_received(void **state)
+{
+    model_t *m = fx_model(8, 0, 0);
+    Proto__LogEntry *e = numbered_entry(3);
+    uint8_t wire[512];
+    size_t n = protobuf_c_message_pack(&e->base, wire);
+    static const uint8_t unknown[] = {0x98, 0x06, 0x01}; /* field 99, varint 1 */
+    memcpy(wire + n, unknown, sizeof unknown);
+    model_fold_packed(m, e, wire, n + sizeof unknown);
+    model_fold(m, e);
+    Proto__LogEntry *got = model_history_get(m, 0, NULL), *packed = model_history_get(m, 1, NULL);
+    assert_string_equal(got->event->buildevent->artifact, "artifact-3");
+    assert_int_equal(got->base.n_unknown_fields, 1);
+    assert_int_equal(got->base.unknown_fields[0].tag, 99);
+    assert_int_equal(packed->base.n_unknown_fields, 0);
+    protobuf_c_message_free_unpacked(&got->base, NULL);
+    protobuf_c_message_free_unpacked(&packed->base, NULL);
+    protobuf_c_message_free_unpacked(&e->base, NULL);
+    model_free(m);
+}
+
 static void history_ring_wrap_keeps_the_newest_cap_entries(void **state)
 {
     model_t *m = fx_model(5, 0, 0);
@@ -193,6 +216,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(history_keeps_every_entry_below_the_cap),
+        cmocka_unit_test(history_keeps_the_bytes_as_received),
         cmocka_unit_test(history_ring_wrap_keeps_the_newest_cap_entries),
         cmocka_unit_test(history_decoding_round_trips_every_field),
         cmocka_unit_test(history_keeps_entries_without_an_event),

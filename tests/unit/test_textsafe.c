@@ -158,6 +158,32 @@ static void invalid_bytes_one_placeholder_each(void **state)
     free(out);
 }
 
+/* Printable ASCII goes through whole, eight bytes at a time: a byte that
+ * is not one, at any place of a long run (each byte of the word, either
+ * side of a word's edge), still comes out as its placeholder, and the
+ * bounds 0x20 and 0x7e themselves pass. */
+static void any_byte_of_a_long_run_is_checked(void **state)
+{
+    (void)state;
+    static const unsigned char odd[] = {0x00, 0x09, 0x1b, 0x1f, 0x7f, 0x80, 0x9b, 0xc0, 0xff};
+    for (size_t k = 0; k < sizeof odd; k++) {
+        char alone[] = {(char)odd[k]};
+        char *want_odd = safe(alone, 1, 0, 0, NULL);
+        for (size_t at = 0; at < 40; at++) {
+            char in[41], want[64];
+            for (size_t i = 0; i < sizeof in; i++)
+                in[i] = (char)(i % 2 ? 0x20 : 0x7e);
+            in[at] = (char)odd[k];
+            snprintf(want, sizeof want, "%.*s%s%.*s", (int)at, in, want_odd, (int)(sizeof in - at - 1), in + at + 1);
+            char *out = safe(in, sizeof in, 0, 0, NULL);
+            assert_string_equal(out, want);
+            assert_inert(out);
+            free(out);
+        }
+        free(want_odd);
+    }
+}
+
 int main(void)
 {
     setlocale(LC_CTYPE, "C.UTF-8");
@@ -170,6 +196,7 @@ int main(void)
         cmocka_unit_test(long_strings_cut_with_ellipsis),
         cmocka_unit_test(ascii_mode),
         cmocka_unit_test(width_matches_output),
+        cmocka_unit_test(any_byte_of_a_long_run_is_checked),
     };
     return cmocka_run_group_tests_name("textsafe", tests, NULL, NULL);
 }

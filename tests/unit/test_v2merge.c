@@ -1,7 +1,9 @@
 /* The v2 replays merged by time: what each stream replays comes out oldest
  * first across the two streams, each stream in its own order; an event is
  * held only while the other stream may still bring an older one; a live
- * event or a quiet stream ends its replay; outside a replay nothing waits. */
+ * event or a quiet stream ends its replay; outside a replay nothing waits.
+ * An event pushed with its bytes as received (a live stream's) is held as
+ * those bytes and comes out the same as a decoded copy would. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -31,7 +33,11 @@ static void out(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
     g->stream[g->n++] = (int)stream;
 }
 
-/* An event of stream s at sec seconds since the epoch (0: no timestamp). */
+/* Whether push hands over the event's bytes too, as the live session does. */
+static bool with_wire;
+
+/* An event of stream s at sec seconds since the epoch (0: no timestamp);
+ * with_wire: its packed bytes beside it, in a buffer gone after the push. */
 static void push(v2merge_t *m, v2_stream_t s, int64_t sec, const char *msg)
 {
     Google__Protobuf__Timestamp ts = GOOGLE__PROTOBUF__TIMESTAMP__INIT;
@@ -49,7 +55,10 @@ static void push(v2merge_t *m, v2_stream_t s, int64_t sec, const char *msg)
         ev.event_type_case = PROTO__V2__EVENT__EVENT_TYPE_SKAFFOLD_LOG_EVENT;
         ev.skaffoldlogevent = &k;
     }
-    v2merge_push(m, &ev, s);
+    uint8_t wire[256];
+    size_t len = with_wire ? protobuf_c_message_pack(&ev.base, wire) : 0;
+    v2merge_push(m, &ev, s, with_wire ? wire : NULL, len);
+    memset(wire, 'x', sizeof wire);
 }
 
 static char *joined(const got_t *g)
@@ -119,6 +128,13 @@ static void replays_come_out_by_time(void **state)
     finish(&loop, m);
 }
 
+static void held_bytes_come_out_by_time(void **state)
+{
+    with_wire = true;
+    replays_come_out_by_time(state);
+    with_wire = false;
+}
+
 static void a_live_event_ends_its_replay(void **state)
 {
     (void)state;
@@ -185,6 +201,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(nothing_waits_outside_a_replay),
         cmocka_unit_test(replays_come_out_by_time),
+        cmocka_unit_test(held_bytes_come_out_by_time),
         cmocka_unit_test(a_live_event_ends_its_replay),
         cmocka_unit_test(quiet_ends_the_replay),
         cmocka_unit_test(a_reset_delivers_its_streams_held_events_first),
