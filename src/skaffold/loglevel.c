@@ -7,19 +7,23 @@
 
 #define LOOK 512                 /* bytes of a line looked at */
 
+/* A string and its length, for the tables below (looked at per line). */
+#define S(text) text, sizeof text - 1
+
 static const struct {
     const char *name;
+    size_t len;
     int level;
 } names[] = {
-    {"trace", 6}, {"debug", 0}, {"info", 1}, {"warning", 2}, {"warn", 2}, {"error", 3}, {"err", 3},
-    {"fatal", 4}, {"critical", 4}, {"crit", 4}, {"panic", 5},
+    {S("trace"), 6}, {S("debug"), 0}, {S("info"), 1}, {S("warning"), 2}, {S("warn"), 2}, {S("error"), 3},
+    {S("err"), 3}, {S("fatal"), 4}, {S("critical"), 4}, {S("crit"), 4}, {S("panic"), 5},
 };
 
 /* The level the word s[0..n) names (any case), or -1. */
 static int level_word(const char *s, size_t n)
 {
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strlen(names[i].name) == n && !strncasecmp(s, names[i].name, n))
+        if (names[i].len == n && !strncasecmp(s, names[i].name, n))
             return names[i].level;
     return -1;
 }
@@ -35,15 +39,16 @@ static int value_level(const char *s, const char *end)
     return level_word(w, (size_t)(s - w));
 }
 
-/* key (with its "=" or "\":") found in s[0..n) at a word's start: the level
- * of its value, or -1. */
-static int keyed(const char *s, size_t n, const char *key)
+/* key (k bytes, with its "=" or "\":") found in s[0..n) at a word's start:
+ * the level of its value, or -1. memchr finds the candidates: a flood's
+ * lines are scanned once per key. */
+static int keyed(const char *s, size_t n, const char *key, size_t k)
 {
-    size_t k = strlen(key);
-    for (size_t i = 0; i + k <= n; i++) {
-        if (s[i] != key[0] || memcmp(s + i, key, k) || (i && isalnum((unsigned char)s[i - 1])))
+    const char *end = s + n;
+    for (const char *p = s; (size_t)(end - p) >= k && (p = memchr(p, key[0], (size_t)(end - p) - k + 1)); p++) {
+        if (memcmp(p, key, k) || (p > s && isalnum((unsigned char)p[-1])))
             continue;
-        int lv = value_level(s + i + k, s + n);
+        int lv = value_level(p + k, end);
         if (lv >= 0)
             return lv;
     }
@@ -52,9 +57,12 @@ static int keyed(const char *s, size_t n, const char *key)
 
 static int logfmt_or_json(const char *s, size_t n)
 {
-    static const char *const keys[] = {"level=", "lvl=", "\"level\":", "\"severity\":", "\"lvl\":"};
+    static const struct {
+        const char *key;
+        size_t len;
+    } keys[] = {{S("level=")}, {S("lvl=")}, {S("\"level\":")}, {S("\"severity\":")}, {S("\"lvl\":")}};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        int lv = keyed(s, n, keys[i]);
+        int lv = keyed(s, n, keys[i].key, keys[i].len);
         if (lv >= 0)
             return lv;
     }

@@ -5,6 +5,7 @@
  * front goes; with one empty, its front goes once the other stream cannot
  * deliver anything older (it is live, or its replay, which comes in time
  * order, is already past that time). */
+#include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
 #include <string.h>
@@ -29,6 +30,8 @@ typedef struct queue {
 struct v2merge {
     uv_loop_t *loop;
     uv_timer_t timer;
+    uv_idle_t drain;             /* runs while held events may go: a slice a turn */
+    int closing;                 /* handles still to close */
     uint64_t quiet_ms;
     v2merge_out_fn out;
     void *ctx;
@@ -110,17 +113,31 @@ static int next_stream(const v2merge_t *m, bool force)
     return !m->replaying[o] || q_front(&m->q[s])->t <= m->last_t[o] ? s : -1;
 }
 
-static void release(v2merge_t *m)
+static void on_drain(uv_idle_t *h);
+
+/* Hands on at most limit of the events that may go now (and the oldest
+ * beyond V2MERGE_MAX_HELD); what else may go waits for the loop's next
+ * turn (the drain), so that keys and frames run between two slices. */
+static void release(v2merge_t *m, size_t limit)
 {
     int s;
-    while ((s = next_stream(m, false)) >= 0)
+    for (size_t n = 0; n < limit && (s = next_stream(m, false)) >= 0; n++)
         deliver(m, s);
     while (m->q[0].n + m->q[1].n > V2MERGE_MAX_HELD)
         deliver(m, next_stream(m, true));
-    if (m->window && !m->replaying[0] && !m->replaying[1]) {
+    if (next_stream(m, false) >= 0)
+        (void)uv_idle_start(&m->drain, on_drain); /* refused only for a closing handle */
+    else
+        uv_idle_stop(&m->drain);
+    if (m->window && !m->replaying[0] && !m->replaying[1] && !m->q[0].n && !m->q[1].n) {
         m->window = false;
         uv_timer_stop(&m->timer);
     }
+}
+
+static void on_drain(uv_idle_t *h)
+{
+    release(h->data, V2MERGE_SLICE);
 }
 
 static void on_tick(uv_timer_t *t)
@@ -130,7 +147,8 @@ static void on_tick(uv_timer_t *t)
     for (int s = 0; s < 2; s++)
         if (m->replaying[s] && now - m->last_ms[s] >= m->quiet_ms)
             m->replaying[s] = false;
-    release(m);
+    if (!uv_is_active((uv_handle_t *)&m->drain)) /* else the drain's slice is this turn's */
+        release(m, V2MERGE_SLICE);
 }
 
 /* Stream s (re)starts its replay now. */
@@ -146,11 +164,12 @@ v2merge_t *v2merge_new(uv_loop_t *loop, uint64_t quiet_ms, v2merge_out_fn out, v
 {
     v2merge_t *m = xcalloc(1, sizeof *m);
     *m = (v2merge_t){.loop = loop, .quiet_ms = quiet_ms ? quiet_ms : V2MERGE_QUIET_MS, .out = out, .ctx = ctx};
-    if (uv_timer_init(loop, &m->timer) < 0) {
+    /* Both cannot fail on Linux (they only fill the handle in). */
+    if (uv_timer_init(loop, &m->timer) < 0 || uv_idle_init(loop, &m->drain) < 0) {
         free(m);
         return NULL;
     }
-    m->timer.data = m;
+    m->timer.data = m->drain.data = m;
     arena_init(&m->arena);
     return m;
 }
@@ -196,17 +215,17 @@ void v2merge_push(v2merge_t *m, const Proto__V2__Event *ev, v2_stream_t stream, 
     int o = !stream;
     if (!m->q[0].n && !m->q[1].n && (!m->replaying[o] || t <= m->last_t[o])) {
         m->out(m->ctx, ev, stream);              /* nothing to wait for: no copy */
-        release(m);
+        release(m, 0);
         return;
     }
     q_push(&m->q[stream], held_copy(ev, t, wire, len));
-    release(m);
+    release(m, V2MERGE_PUSH_SLICE);
 }
 
 void v2merge_flush(v2merge_t *m)
 {
     m->replaying[0] = m->replaying[1] = false;
-    release(m);
+    release(m, SIZE_MAX);
 }
 
 size_t v2merge_held(const v2merge_t *m)
@@ -217,6 +236,8 @@ size_t v2merge_held(const v2merge_t *m)
 static void on_closed(uv_handle_t *h)
 {
     v2merge_t *m = h->data;
+    if (--m->closing)
+        return;
     q_free(&m->q[0]);
     q_free(&m->q[1]);
     arena_free(&m->arena);
@@ -225,6 +246,9 @@ static void on_closed(uv_handle_t *h)
 
 void v2merge_close(v2merge_t *m)
 {
-    if (m)
-        uv_close((uv_handle_t *)&m->timer, on_closed);
+    if (!m)
+        return;
+    m->closing = 2;
+    uv_close((uv_handle_t *)&m->timer, on_closed);
+    uv_close((uv_handle_t *)&m->drain, on_closed);
 }

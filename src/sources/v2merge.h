@@ -35,10 +35,18 @@
  *                     a line). When neither stream replays, all is delivered.
  *   bound             at most V2MERGE_MAX_HELD events held: beyond it the
  *                     oldest goes on at once.
+ *   slices            what was held goes on in slices, never all in one
+ *                     callback (half a second of a flood, held while the
+ *                     other stream was quiet, took a viewer's loop for
+ *                     300 ms): a push hands on at most V2MERGE_PUSH_SLICE,
+ *                     the timer and the drain (an idle handle, active only
+ *                     while held events may go) V2MERGE_SLICE a turn of the
+ *                     loop; meanwhile new events queue behind them, so the
+ *                     order is the same.
  *   v2merge_flush     delivers everything held and ends the replays (a
  *                     command that is about to stop).
  *   v2merge_close     stops the timer and frees the merger (held events are
- *                     freed undelivered) once its handle is closed; the loop
+ *                     freed undelivered) once its handles are closed; the loop
  *                     must run after it. */
 #ifndef SKVIEW_SOURCES_V2MERGE_H
 #define SKVIEW_SOURCES_V2MERGE_H
@@ -50,6 +58,8 @@
 
 #define V2MERGE_QUIET_MS 500
 #define V2MERGE_MAX_HELD (1u << 18)
+#define V2MERGE_SLICE 512        /* held events a turn of the loop hands on */
+#define V2MERGE_PUSH_SLICE 2     /* ...and a push: the backlog shrinks under a flood */
 
 typedef void (*v2merge_out_fn)(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream);
 

@@ -211,17 +211,30 @@ static void ev_free(eng_ev_t *ev)
         free(ev);
 }
 
+/* Loop thread: the queue's lock, or false when another holds it and wait
+ * is false. Only the completion-queue thread holds it meanwhile, and it
+ * wakes the loop once it lets go, so what on_async skips now it does in
+ * that turn: the loop never sleeps on that thread (preempted with the lock
+ * held on two busy cores, it kept the viewer's loop for up to 28 ms). */
+static bool loop_lock(eng_t *e, bool wait)
+{
+    if (!wait)
+        return uv_mutex_trylock(&e->mu) == 0;
+    uv_mutex_lock(&e->mu);
+    return true;
+}
+
 /* Loop thread, once per batch: the kept chunks go to the completion-queue
- * thread's side (what would pass ENG_SPARE_MAX is freed). */
+ * thread's side (what would pass ENG_SPARE_MAX is freed); kept for the
+ * next batch while the lock is taken. */
 static void spare_hand_back(eng_t *e)
 {
     eng_chunk_t *list = e->loop_spare, *extra = NULL;
     size_t n = e->n_loop_spare;
+    if (!list || !loop_lock(e, false))
+        return;
     e->loop_spare = NULL;
     e->n_loop_spare = 0;
-    if (!list)
-        return;
-    uv_mutex_lock(&e->mu);
     if (e->n_spare + n <= ENG_SPARE_MAX) {
         eng_chunk_t *tail = list;
         while (tail->next)
@@ -565,9 +578,12 @@ static eng_ev_t *take_queue(eng_t *e)
     return ev;
 }
 
+/* Whether the loop must wake itself for more: not while the lock is taken
+ * (its holder wakes it). */
 static bool queue_empty(eng_t *e)
 {
-    uv_mutex_lock(&e->mu);
+    if (!loop_lock(e, false))
+        return true;
     bool empty = e->q_head == NULL;
     uv_mutex_unlock(&e->mu);
     return empty;

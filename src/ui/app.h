@@ -16,10 +16,13 @@
 #include "session/session.h"
 #include "ui/config.h"
 #include "ui/layout.h"
+#include "ui/loopstat.h"
 #include "ui/prompt_hist.h"
 #include "ui/view.h"
 
 #define UI_FRAME_MS 35         /* under 30 frames a second, with room for a key's own frame */
+#define UI_FPS_MAX 30          /* frames in any second, with the keys' own */
+#define UI_FPS_PACED 26        /* ...of which the paced: room for keys' frames (drawn at once) */
 #define UI_ANIM_MS 125         /* spinner and countdown, only while running */
 #define UI_MSG_MS 5000         /* a message on the status line, then gone */
 #define UI_MSG_ERROR_MS 10000  /* an error message */
@@ -103,8 +106,11 @@ struct ui {
     uv_poll_t input;
     uv_signal_t signals[UI_SIGNALS];
     uint64_t last_frame_ms;
+    uint64_t frame_ms[UI_FPS_PACED]; /* the last frames' times (uv_now), a ring */
+    unsigned frame_at;         /* its oldest */
     bool frame_pending;        /* a frame waits for the terminal (termout.h) */
     uint64_t frames, requests;
+    loopstat_t loopstat;       /* turns, frames and keys timed (SKVIEW_STATS) */
     unsigned anim_tick;
     bool quit;
     int exit_code;

@@ -3,7 +3,8 @@
  *
  * Frames: a change asks for a redraw; redraws are coalesced by one one-shot
  * timer so there are at most 30 frames a second (a key's answer is drawn at
- * once, the flood's frames 35 ms apart), and no timer runs while
+ * once, the flood's frames 35 ms apart and at most UI_FPS_PACED in any
+ * second with the keys' frames), and no timer runs while
  * nothing changes (the spinner's timer runs only while something is in
  * progress on screen). The terminal is restored on every way out: normal
  * exit, SIGINT, SIGTERM, SIGHUP (through libuv) and fatal signals and exit()
@@ -328,16 +329,22 @@ static void frame(ui_t *ui)
         /* The terminal has not taken the last frame: draw again when it
          * has (on_drained), meanwhile no timer runs. */
         ui->frame_pending = true;
+        ui->loopstat.blocked++;
         uv_timer_stop(&ui->anim_timer);
         return;
     }
+    uint64_t t0 = uv_hrtime();
     ui_notify_check(ui);
     ui_render(ui);
     refresh();
     termout_flush();
+    loopstat_frame(&ui->loopstat, uv_now(ui->loop), loopstat_since(t0));
+    loopstat_key_drawn(&ui->loopstat);
     dump_state(ui);
     ui->frames++;
     ui->last_frame_ms = uv_now(ui->loop);
+    ui->frame_ms[ui->frame_at] = ui->last_frame_ms;
+    ui->frame_at = (ui->frame_at + 1) % UI_FPS_PACED;
     bool anim = ui_animating(ui), active = uv_is_active((uv_handle_t *)&ui->anim_timer);
     if (anim && !active)
         ui_timer_start(ui, &ui->anim_timer, on_anim, UI_ANIM_MS, UI_ANIM_MS);
@@ -365,6 +372,12 @@ void ui_request_redraw(ui_t *ui)
     if (ui->headless || ui->quit || uv_is_active((uv_handle_t *)&ui->frame_timer))
         return;
     uint64_t now = uv_now(ui->loop), due = ui->last_frame_ms + UI_FRAME_MS;
+    /* A second after the UI_FPS_PACED-th frame back, keys' own frames
+     * (drawn at once) counted: a flood and a few keys a second together
+     * stay within UI_FPS_MAX. */
+    uint64_t oldest = ui->frame_ms[ui->frame_at];
+    if (oldest && oldest + 1000 > due)
+        due = oldest + 1000;
     ui_timer_start(ui, &ui->frame_timer, on_frame, due > now ? due - now : 0, 0);
 }
 
@@ -495,6 +508,7 @@ static void read_keys(ui_t *ui)
     int rc;
     bool redraw = false;
     while (!ui->quit && (rc = get_wch(&wc)) != ERR) {
+        loopstat_key_read(&ui->loopstat);
         int key = rc == KEY_CODE_YES ? (int)(KEYS_FN | (int)wc) : (int)wc;
         int flags = input_key(ui, key);
         if (flags & UI_QUIT)
@@ -564,6 +578,7 @@ static void close_handles(ui_t *ui)
     uv_close((uv_handle_t *)&ui->anim_timer, on_closed);
     uv_close((uv_handle_t *)&ui->crash_timer, on_closed);
     uv_close((uv_handle_t *)&ui->msg_timer, on_closed);
+    loopstat_close(&ui->loopstat);
     if (ui->input.data) { /* start_handles() ran */
         termout_close();
         uv_close((uv_handle_t *)&ui->input, on_closed);
@@ -707,6 +722,7 @@ static void ui_fini(ui_t *ui)
             fprintf(f, "getstate %llu auto %llu bytes %llu\n", (unsigned long long)ui->session.state_stats.state_calls,
                     (unsigned long long)ui->session.state_stats.auto_calls,
                     (unsigned long long)ui->session.state_stats.state_bytes);
+            loopstat_print(&ui->loopstat, f);
             fclose(f);
         }
     }
@@ -726,6 +742,7 @@ static int run_interactive(ui_t *ui)
         say_line("skview: %s", err);
         return EXIT_RUNTIME;
     }
+    (void)loopstat_start(&ui->loopstat, ui->loop); /* unmeasured if refused */
     frame(ui);
     uv_run(ui->loop, UV_RUN_DEFAULT);
     term_restore();

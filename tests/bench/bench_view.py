@@ -9,13 +9,20 @@ that is read all the time, and measures it with the pty and /proc, not by eye.
    by a fifth of a core within half a second: the flood has come);
 2. KEYS times: sends '?' and reads until the help popup's title appears in
    what the pty gave after the key (the key's latency), then '?' again to
-   close it and reads on for 0.2 s;
+   close it and Ctrl-L, and reads until the full redraw has come (so the
+   close is on screen: the next '?' then draws the title anew, where after
+   a fixed wait a close not yet drawn and the next '?' could make one
+   frame with the title unchanged, never sent), then on for 0.3-0.6 s
+   (keys at a user's pace, at random moments of the flood);
 3. reads until its CPU stops growing (the flood is folded), sends 'q'.
 Prints "key value" lines: latency_ms_median, latency_ms_max, keys (answered),
-busy_s (from the first busy sample to the last CPU growth), cpu_s (CPU in
-that time) and rc. Exits 1 when a key is not answered within 10 s."""
+keys_in_flood (those sent before the flood was folded: the caller makes the
+flood long enough for all), busy_s (from the first busy sample to the last
+CPU growth), cpu_s (CPU in that time) and rc. Exits 1 when a key is not
+answered within 10 s."""
 import fcntl
 import os
+import random
 import select
 import struct
 import subprocess
@@ -25,6 +32,7 @@ import time
 
 HZ = os.sysconf("SC_CLK_TCK")
 TITLE = b"Help: keys"
+CLEAR = b"\x1b[2J"           # the full redraw Ctrl-L asks for (xterm's clear)
 
 
 def ticks(pid):
@@ -68,15 +76,18 @@ def wait_busy(fd, pid, limit=60.0):
 
 
 def key_latency(fd):
-    """Sends '?', returns seconds until the popup's title came, or None."""
+    """Sends '?', returns (the time sent, seconds until the popup's title
+    came or None)."""
     t0 = time.monotonic()
     os.write(fd, b"?")
     if not read_until(fd, lambda b: TITLE in b, 10.0):
-        return None
+        return t0, None
     lat = time.monotonic() - t0
-    os.write(fd, b"?")
-    read_until(fd, lambda b: False, 0.2)
-    return lat
+    os.write(fd, b"?\x0c")
+    if not read_until(fd, lambda b: CLEAR in b, 10.0):
+        return t0, None
+    read_until(fd, lambda b: False, random.uniform(0.3, 0.6))
+    return t0, lat
 
 
 def wait_quiet(fd, pid, limit=300.0):
@@ -107,13 +118,14 @@ def main():
         p.kill()
         return 1
     t0, c0 = time.monotonic(), ticks(p.pid)
-    lats = [key_latency(master) for _ in range(keys)]
+    sent = [key_latency(master) for _ in range(keys)]
     t1, c1 = wait_quiet(master, p.pid)
     os.write(master, b"q")
     read_until(master, lambda b: p.poll() is not None, 20.0)
     rc = p.wait(timeout=20)
-    ok = sorted(x for x in lats if x is not None)
+    ok = sorted(x for _, x in sent if x is not None)
     print("keys", len(ok))
+    print("keys_in_flood", sum(1 for t, x in sent if x is not None and t < t1))
     print("latency_ms_median %.1f" % (1000 * ok[len(ok) // 2] if ok else -1))
     print("latency_ms_max %.1f" % (1000 * ok[-1] if ok else -1))
     print("busy_s %.2f" % (t1 - t0))

@@ -79,6 +79,17 @@ static void finish(uv_loop_t *loop, v2merge_t *m)
     assert_int_equal(uv_loop_close(loop), 0);
 }
 
+/* A merger on loop with both streams' replays under way (the events of
+ * either may wait for the other's). */
+static v2merge_t *replaying(uv_loop_t *loop, uint64_t quiet_ms, v2merge_out_fn fn, void *ctx)
+{
+    uv_loop_init(loop);
+    v2merge_t *m = v2merge_new(loop, quiet_ms, fn, ctx);
+    v2merge_reset(m, V2_EVENTS);
+    v2merge_reset(m, V2_APPLOGS);
+    return m;
+}
+
 #define PAST 1600000000          /* 2020: every replayed event is older than now */
 
 static void nothing_waits_outside_a_replay(void **state)
@@ -182,10 +193,7 @@ static void a_reset_delivers_its_streams_held_events_first(void **state)
     (void)state;
     uv_loop_t loop;
     got_t g = {0};
-    uv_loop_init(&loop);
-    v2merge_t *m = v2merge_new(&loop, 100000, out, &g);
-    v2merge_reset(m, V2_EVENTS);
-    v2merge_reset(m, V2_APPLOGS);
+    v2merge_t *m = replaying(&loop, 100000, out, &g);
     push(m, V2_APPLOGS, PAST + 5, "a5");
     push(m, V2_EVENTS, PAST + 9, "e9");
     assert_string_equal(joined(&g), "a5");
@@ -193,6 +201,55 @@ static void a_reset_delivers_its_streams_held_events_first(void **state)
     assert_string_equal(joined(&g), "a5 e9");
     push(m, V2_EVENTS, PAST + 1, "e1");
     assert_string_equal(joined(&g), "a5 e9 e1");
+    finish(&loop, m);
+}
+
+/* Counts what comes out and checks the order: "aN" with N rising. */
+typedef struct counted {
+    size_t n;
+    long last;
+} counted_t;
+
+static void count_out(void *ctx, const Proto__V2__Event *ev, v2_stream_t stream)
+{
+    counted_t *c = ctx;
+    long i = strtol(ev->applicationlogevent->message + 1, NULL, 10);
+    assert_int_equal(stream, V2_APPLOGS);
+    assert_true(i > c->last);
+    c->last = i;
+    c->n++;
+}
+
+/* What was held goes on at most V2MERGE_SLICE a turn of the loop, in order,
+ * and a line pushed meanwhile after it. */
+static void a_backlog_goes_on_a_slice_a_turn(void **state)
+{
+    (void)state;
+    uv_loop_t loop;
+    counted_t c = {0, -1};
+    char msg[32];
+    const size_t held = 3 * V2MERGE_SLICE + 5;
+    v2merge_t *m = replaying(&loop, 20, count_out, &c); /* Events may bring older lines: all held */
+    for (size_t i = 0; i < held; i++) {
+        snprintf(msg, sizeof msg, "a%zu", i);
+        push(m, V2_APPLOGS, PAST + 100 + (int64_t)i, msg);
+    }
+    assert_int_equal(c.n, 0);
+    assert_int_equal(v2merge_held(m), held);
+    size_t turns = 0;
+    while (v2merge_held(m)) {                /* once Events is quiet: a slice a turn */
+        size_t before = c.n;
+        uv_run(&loop, UV_RUN_ONCE);
+        assert_true(c.n - before <= V2MERGE_SLICE);
+        turns += c.n > before;
+        if (turns == 1 && c.n > before) {    /* a line meanwhile queues behind */
+            snprintf(msg, sizeof msg, "a%zu", held);
+            push(m, V2_APPLOGS, PAST + 100 + (int64_t)held, msg);
+        }
+    }
+    assert_int_equal(c.n, held + 1);
+    assert_int_equal(c.last, (long)held);
+    assert_true(turns >= 3);
     finish(&loop, m);
 }
 
@@ -205,6 +262,7 @@ int main(void)
         cmocka_unit_test(a_live_event_ends_its_replay),
         cmocka_unit_test(quiet_ends_the_replay),
         cmocka_unit_test(a_reset_delivers_its_streams_held_events_first),
+        cmocka_unit_test(a_backlog_goes_on_a_slice_a_turn),
     };
     return cmocka_run_group_tests_name("v2merge", tests, NULL, NULL);
 }
