@@ -112,8 +112,8 @@ int cmd_state(int argc, char **argv)
     if (a.json && !a.timeline) return usage_error("state: --json goes with --timeline (the State is JSON already)");
     if (a.addr) return state_live(session_addr_resolve(a.addr), a.quiet_ms);
     /* The viewer's session, fed by the file; printing the State needs no
-     * history. */
-    model_opts_t mo = {.no_history = true};
+     * history, nor (without --timeline) the timeline and the errors. */
+    model_opts_t mo = {.no_history = true, .state_only = !a.timeline};
     session_t ses;
     session_init(&ses, NULL, &mo, &(session_hooks_t){0});
     source_sink_t sink = session_file_sink(&ses);

@@ -313,6 +313,20 @@ void model_apply_resets(model_t *m, unsigned resets)
     }
 }
 
+/* What the viewer shows beside the mirror: the resources' details, the
+ * timeline first, so an error is tied to the iteration its entry opened or
+ * ended; then the error, so the timeline can point at it. */
+static void model_fold_views(model_t *m, const Proto__LogEntry *e, uint64_t seq, int64_t t)
+{
+    const Proto__Event *ev = e->event;
+    if (ev->event_type_case == PROTO__EVENT__EVENT_TYPE_RESOURCE_STATUS_CHECK_EVENT)
+        reslist_fold(&m->res, ev->resourcestatuscheckevent, t);
+    tl_fold(&m->tl, ev, t);
+    uint64_t eid = errlog_fold(&m->errs, ev, model_nz(e->entry), seq, t, tl_current_number(&m->tl),
+                               m->v1_session);
+    tl_note_error(&m->tl, eid);
+}
+
 int model_fold(model_t *m, const Proto__LogEntry *e)
 {
     return model_fold_packed(m, e, NULL, 0);
@@ -342,14 +356,8 @@ int model_fold_packed(model_t *m, const Proto__LogEntry *e, const uint8_t *packe
     mirror_fold(&m->mirror, ev);
     model_rows_note(m, false);
     model_fold_session(m, ev);
-    if (ev->event_type_case == PROTO__EVENT__EVENT_TYPE_RESOURCE_STATUS_CHECK_EVENT)
-        reslist_fold(&m->res, ev->resourcestatuscheckevent, t);
-    /* The timeline first, so an error is tied to the iteration its entry
-     * opened or ended; then the error, so the timeline can point at it. */
-    tl_fold(&m->tl, ev, t);
-    uint64_t eid = errlog_fold(&m->errs, ev, model_nz(e->entry), seq, t, tl_current_number(&m->tl),
-                               m->v1_session);
-    tl_note_error(&m->tl, eid);
+    if (!m->opts.state_only)
+        model_fold_views(m, e, seq, t);
     return 0;
 }
 

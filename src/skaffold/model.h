@@ -110,6 +110,10 @@ typedef struct model_opts {
      * (packing every entry for a history nobody reads was 11% of the time of
      * `skview state` on a 1M-entry log). Reconcile then re-folds nothing. */
     bool no_history;
+    /* The mirror alone (`skview state` without --timeline): the timeline,
+     * the error list and the resources' details are not folded (about 5% of
+     * that command's instructions), so their accessors answer empty. */
+    bool state_only;
     size_t logs_cap;      /* log lines kept; 0 = LOGS_DEFAULT_CAP */
 } model_opts_t;
 
