@@ -57,6 +57,9 @@ typedef struct ctx {
     const pbjson_keys_t *keys;   /* NULL: exact names only */
     bool strict;                 /* unknown keys and enum names are errors */
     pbjson_parser_t *p;          /* its field tables; NULL: names are scanned */
+    const char *unwrap;          /* the root object's key to unwrap, NULL: none */
+    size_t unwrap_len;
+    int unwrap_at;               /* its value's token once met, else -1 */
 } ctx_t;
 
 #define MEMBER(msg, off, type) (*(type *)((char *)(msg) + (off)))
@@ -75,6 +78,8 @@ static void ctx_init(ctx_t *c, const char *js, pbjson_parser_t *p, int count, ar
     c->keys = NULL;
     c->strict = false;
     c->p = p;
+    c->unwrap = NULL;
+    c->unwrap_at = -1;
 }
 
 pbjson_parser_t *pbjson_parser_new(void)
@@ -835,7 +840,15 @@ static const ProtobufCFieldDescriptor *find_field_loose(ctx_t *c, int key,
     return NULL;
 }
 
-/* The object at *i into msg; unknown keys and nulls are skipped. */
+/* Whether the key token at is the root's key to unwrap. */
+static bool is_unwrap_key(const ctx_t *c, int at)
+{
+    return tok_len(&c->t[at]) == c->unwrap_len && !memcmp(c->js + c->t[at].start, c->unwrap, c->unwrap_len);
+}
+
+/* The object at *i into msg; unknown keys and nulls are skipped. With
+ * c->unwrap, the root object's key of that name stops it (false, with
+ * c->unwrap_at set). */
 static bool parse_message_into(ctx_t *c, int *i, const ProtobufCMessageDescriptor *desc,
                                ProtobufCMessage *msg)
 {
@@ -847,6 +860,10 @@ static bool parse_message_into(ctx_t *c, int *i, const ProtobufCMessageDescripto
     for (int k = 0; k < n; k++) {
         if (!key_ok(c, at))
             return fail(c, "invalid JSON: a key without a value");
+        if (c->unwrap && c->depth == 0 && is_unwrap_key(c, at)) {
+            c->unwrap_at = at + 1;
+            return false;
+        }
         const ProtobufCFieldDescriptor *f = find_field(c, at, desc);
         if (!f && c->keys && c->t[at].type == JSMN_STRING)
             f = find_field_loose(c, at, desc);
@@ -924,6 +941,32 @@ static ProtobufCMessage *parse_with(pbjson_parser_t *p, const char *json, size_t
                                     const char *unwrap_key, bool *unwrapped,
                                     const pbjson_keys_t *keys, bool strict, pbjson_err_t *err);
 
+/* The root object (token 0) as a new desc or, when it has the key
+ * unwrap_key (a gateway's {"result": ...}), that key's value. The key is
+ * noticed while the object is parsed, not looked for first (a walk over
+ * every token of every line, 2% of skview state): a parse that meets it
+ * starts again at its value, one that fails looks for it as before. */
+static ProtobufCMessage *parse_root(ctx_t *c, const ProtobufCMessageDescriptor *desc, const char *unwrap_key,
+                                    bool *unwrapped)
+{
+    int at = 0;
+    c->unwrap = unwrap_key;
+    c->unwrap_len = unwrap_key ? strlen(unwrap_key) : 0;
+    ProtobufCMessage *msg = new_message(c, desc);
+    if (parse_message_into(c, &at, desc, msg))
+        return msg;
+    at = c->unwrap_at >= 0 ? c->unwrap_at : unwrap_key ? object_key(c, 0, unwrap_key) : -1;
+    if (at < 0)
+        return NULL;
+    c->unwrap = NULL;
+    c->err->msg[0] = '\0';
+    c->err->n_unknown = 0;
+    if (unwrapped)
+        *unwrapped = true;
+    msg = new_message(c, desc);
+    return parse_message_into(c, &at, desc, msg) ? msg : NULL;
+}
+
 ProtobufCMessage *pbjson_parse(pbjson_parser_t *p, const char *json, size_t len,
                                const ProtobufCMessageDescriptor *desc, arena_t *arena,
                                const char *unwrap_key, bool *unwrapped, pbjson_err_t *err)
@@ -973,19 +1016,7 @@ static ProtobufCMessage *parse_with(pbjson_parser_t *p, const char *json, size_t
         fail(&c, "unexpected text after the JSON object");
         return NULL;
     }
-    int at = 0;
-    if (unwrap_key) {
-        int v = object_key(&c, 0, unwrap_key);
-        if (v >= 0) {
-            at = v;
-            if (unwrapped)
-                *unwrapped = true;
-        }
-    }
-    ProtobufCMessage *msg = new_message(&c, desc);
-    if (!parse_message_into(&c, &at, desc, msg))
-        return NULL;
-    return msg;
+    return parse_root(&c, desc, unwrap_key, unwrapped);
 }
 
 static const char *const grpc_code_names[] = {

@@ -370,6 +370,42 @@ static void gateway_result_is_unwrapped(void **state)
     assert_string_equal(e->event->deployevent->status, "In Progress");
 }
 
+/* The key is found wherever it stands among the root's keys: after a
+ * field, after a key that names no field (an error in v2's Event, which is
+ * one oneof), after a field whose value is wrong; a line without it is
+ * parsed whole, and its error is the root's. */
+static void gateway_result_is_found_anywhere(void **state)
+{
+    fixture_t *f = *state;
+    const char *inner = "{\"event\":{\"deployEvent\":{\"status\":\"Complete\"}},\"entry\":\"done\"}";
+    const char *before[] = {"\"entry\":\"outer\",", "\"zork\":1,", "\"timestamp\":5,", "\"event\":{\"zork\":{}},"};
+    const ProtobufCMessageDescriptor *descs[] = {&proto__log_entry__descriptor, &proto__v2__event__descriptor};
+    char line[512];
+    for (size_t i = 0; i < sizeof before / sizeof *before; i++) {
+        snprintf(line, sizeof line, "{%s\"result\":%s}", before[i], inner);
+        bool unwrapped = false;
+        Proto__LogEntry *e = (void *)pbjson_parse(f->p, line, strlen(line), &proto__log_entry__descriptor,
+                                                  &f->arena, "result", &unwrapped, &f->err);
+        assert_non_null(e);
+        assert_true(unwrapped);
+        assert_string_equal(f->err.msg, "");
+        assert_string_equal(e->event->deployevent->status, "Complete");
+        assert_string_equal(e->entry, "done");
+        /* v2's Event has no such fields: the inner object's keys fail it,
+         * but only after the root's key was found. */
+        ProtobufCMessage *v2 = pbjson_parse(f->p, line, strlen(line), descs[1], &f->arena, "result", &unwrapped,
+                                            &f->err);
+        assert_null(v2);
+        assert_true(unwrapped);
+        assert_string_equal(f->err.msg, "unknown Event kind \"event\" (from a newer Skaffold?)");
+    }
+    snprintf(line, sizeof line, "{\"timestamp\":5,\"results\":%s}", inner);
+    bool unwrapped = true;
+    assert_null(pbjson_parse(f->p, line, strlen(line), descs[0], &f->arena, "result", &unwrapped, &f->err));
+    assert_false(unwrapped);
+    assert_string_equal(f->err.msg, "timestamp: expected an RFC 3339 time string");
+}
+
 /* A deep hostile document in an unknown key costs no recursion. */
 static void deep_unknown_nesting_is_skipped(void **state)
 {
@@ -521,6 +557,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(int64_and_bytes, setup, teardown),
         cmocka_unit_test_setup_teardown(errors_name_the_field, setup, teardown),
         cmocka_unit_test_setup_teardown(gateway_result_is_unwrapped, setup, teardown),
+        cmocka_unit_test_setup_teardown(gateway_result_is_found_anywhere, setup, teardown),
         cmocka_unit_test_setup_teardown(deep_unknown_nesting_is_skipped, setup, teardown),
         cmocka_unit_test_setup_teardown(every_field_is_found_by_its_name, setup, teardown),
         cmocka_unit_test_setup_teardown(timestamps_in_a_row_read_as_alone, setup, teardown),
