@@ -38,10 +38,20 @@ typedef struct field_table {
     uint8_t name_len[FIELD_TABLE_MAX];        /* by field index */
 } field_table_t;
 
+/* Enum values by name, the ones met last: protobuf-c's lookup is a binary
+ * search with strcmp over every value of the enum (StatusCode has
+ * hundreds), ~300 instructions a status code. */
+#define ENUM_MEMO 16
+typedef struct enum_memo {
+    const ProtobufCEnumDescriptor *ed;        /* NULL: empty */
+    const ProtobufCEnumValue *v;
+} enum_memo_t;
+
 struct pbjson_parser {
     jsmntok_t *toks;
     unsigned ntoks;
     field_table_t *types;         /* TYPE_SLOTS tables, made on first use */
+    enum_memo_t enums[ENUM_MEMO];
     pbjson_time_memo_t time_memo; /* the last timestamp's minute */
 };
 
@@ -366,6 +376,24 @@ static bool enum_ident(const char *s, size_t n)
     return n > 0;
 }
 
+static bool name_is(const char *name, const char *k, size_t n);
+
+/* ed's value named name[0..n) (NUL-terminated, n > 0), or NULL. */
+static const ProtobufCEnumValue *enum_by_name(ctx_t *c, const ProtobufCEnumDescriptor *ed, const char *name,
+                                              size_t n)
+{
+    if (!c->p)
+        return protobuf_c_enum_descriptor_get_value_by_name(ed, name);
+    unsigned h = (unsigned)(n * 31 + (unsigned char)name[0] * 7 + (unsigned char)name[n - 1] + ((uintptr_t)ed >> 4));
+    enum_memo_t *m = &c->p->enums[h & (ENUM_MEMO - 1)];
+    if (m->ed == ed && name_is(m->v->name, name, n))
+        return m->v;
+    const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value_by_name(ed, name);
+    if (v)
+        *m = (enum_memo_t){ed, v};
+    return v;
+}
+
 static bool parse_enum(ctx_t *c, int i, const ProtobufCEnumDescriptor *ed, int *out)
 {
     if (c->t[i].type == JSMN_STRING) {
@@ -374,7 +402,7 @@ static bool parse_enum(ctx_t *c, int i, const ProtobufCEnumDescriptor *ed, int *
         if (n < sizeof name && enum_ident(c->js + c->t[i].start, n)) {
             memcpy(name, c->js + c->t[i].start, n);
             name[n] = '\0';
-            const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value_by_name(ed, name);
+            const ProtobufCEnumValue *v = enum_by_name(c, ed, name, n);
             if (v) { *out = v->value; return true; }
             int synth_value = c->strict ? -1 : synth_intern(ed, name);
             if (synth_value >= 0) {
@@ -690,15 +718,15 @@ static bool same_bytes(const char *a, const char *b, size_t n)
 }
 
 /* The field named exactly by the key token (protobuf-c's own lookup does
- * strcmp over a NUL-terminated copy of the key). */
-static const ProtobufCFieldDescriptor *find_field(ctx_t *c, int key,
-                                                  const ProtobufCMessageDescriptor *desc)
+ * strcmp over a NUL-terminated copy of the key), by desc's table t (NULL:
+ * scanned). */
+static const ProtobufCFieldDescriptor *find_field(ctx_t *c, int key, const ProtobufCMessageDescriptor *desc,
+                                                  const field_table_t *t)
 {
     const char *k = c->js + c->t[key].start;
     size_t n = tok_len(&c->t[key]);
     if (c->t[key].type != JSMN_STRING || n == 0)
         return NULL;
-    const field_table_t *t = c->p ? field_table(c->p, desc) : NULL;
     if (!t || t->scan) {
         for (unsigned i = 0; i < desc->n_fields; i++)
             if (desc->fields[i].name[0] == k[0] && name_is(desc->fields[i].name, k, n))
@@ -857,6 +885,7 @@ static bool parse_message_into(ctx_t *c, int *i, const ProtobufCMessageDescripto
     if (c->depth >= MAX_DEPTH)
         return fail(c, "nested too deeply");
     int n = c->t[*i].size, at = *i + 1;
+    const field_table_t *tab = c->p && n ? field_table(c->p, desc) : NULL; /* once an object, not a key */
     for (int k = 0; k < n; k++) {
         if (!key_ok(c, at))
             return fail(c, "invalid JSON: a key without a value");
@@ -864,7 +893,7 @@ static bool parse_message_into(ctx_t *c, int *i, const ProtobufCMessageDescripto
             c->unwrap_at = at + 1;
             return false;
         }
-        const ProtobufCFieldDescriptor *f = find_field(c, at, desc);
+        const ProtobufCFieldDescriptor *f = find_field(c, at, desc, tab);
         if (!f && c->keys && c->t[at].type == JSMN_STRING)
             f = find_field_loose(c, at, desc);
         if (!f)
