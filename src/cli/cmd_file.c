@@ -117,7 +117,7 @@ int cmd_state(int argc, char **argv)
     session_t ses;
     session_init(&ses, NULL, &mo, &(session_hooks_t){0});
     source_sink_t sink = session_file_sink(&ses);
-    rc = read_file(&a, &sink, true);
+    rc = a.timeline ? read_file(&a, &sink, true) : filereport_read_state(a.path, a.strict, &sink);
     if (rc == EXIT_OK && a.timeline) {
         print_timeline(ses.model, a.json);
     } else if (rc == EXIT_OK) {

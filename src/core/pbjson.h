@@ -64,6 +64,13 @@ typedef struct pbjson_parser pbjson_parser_t;
 
 pbjson_parser_t *pbjson_parser_new(void);
 void pbjson_parser_free(pbjson_parser_t *p);
+/* The string field f is text nobody reads (the entry of a LogEntry for a
+ * command that prints only the State): its value must still be a string,
+ * but is not copied; it reads "" when empty, else PBJSON_TEXT_SKIPPED (a
+ * text starting with an escape is read, since "\u0000..." reads empty).
+ * NULL: every field is read. */
+#define PBJSON_TEXT_SKIPPED "(not read)"
+void pbjson_parser_skip_text(pbjson_parser_t *p, const ProtobufCFieldDescriptor *f);
 
 /* Only tokenizes json with the parser's JSON library (jsmn): the token
  * count, or a negative jsmn error. For the bench's floor: what the library

@@ -52,6 +52,7 @@ struct pbjson_parser {
     unsigned ntoks;
     field_table_t *types;         /* TYPE_SLOTS tables, made on first use */
     enum_memo_t enums[ENUM_MEMO];
+    const ProtobufCFieldDescriptor *skip_text;   /* pbjson_parser_skip_text */
     pbjson_time_memo_t time_memo; /* the last timestamp's minute */
 };
 
@@ -98,6 +99,11 @@ pbjson_parser_t *pbjson_parser_new(void)
     p->ntoks = 256;
     p->toks = xmalloc(p->ntoks * sizeof *p->toks);
     return p;
+}
+
+void pbjson_parser_skip_text(pbjson_parser_t *p, const ProtobufCFieldDescriptor *f)
+{
+    p->skip_text = f;
 }
 
 void pbjson_parser_free(pbjson_parser_t *p)
@@ -223,6 +229,18 @@ static char *tok_string(ctx_t *c, int i, size_t *len_out)
     *o = '\0';
     if (len_out) *len_out = (size_t)(o - d);
     return d;
+}
+
+/* The string token at i as field f's value: its text, or for the field
+ * whose text is not read, what pbjson_parser_skip_text says. */
+static char *field_string(ctx_t *c, int i, const ProtobufCFieldDescriptor *f)
+{
+    if (!c->p || f != c->p->skip_text)
+        return tok_string(c, i, NULL);
+    const jsmntok_t *t = &c->t[i];
+    if (t->end == t->start)
+        return (char *)"";
+    return c->js[t->start] == '\\' ? tok_string(c, i, NULL) : (char *)PBJSON_TEXT_SKIPPED;
 }
 
 /* Numbers: a JSON number token or a string holding one (int64 are strings). */
@@ -538,7 +556,7 @@ static bool parse_value(ctx_t *c, int *i, const ProtobufCFieldDescriptor *f, voi
         break;
     case PROTOBUF_C_TYPE_STRING:
         if (c->t[at].type != JSMN_STRING) ok = fail(c, "expected a string");
-        else *(char **)p = tok_string(c, at, NULL);
+        else *(char **)p = field_string(c, at, f);
         break;
     case PROTOBUF_C_TYPE_BYTES:
         ok = parse_bytes(c, at, p);

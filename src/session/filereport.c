@@ -87,11 +87,24 @@ static bool summarise(logset_t *set, bool strict)
     return none && said.errors;
 }
 
+static int read_with(const char *path, const logreader_opts_t *o, bool sibling, struct source_sink *sink,
+                     uint64_t *items);
+
 int filereport_read(const char *path, bool strict, bool sibling, struct source_sink *sink, uint64_t *items)
 {
+    return read_with(path, &(logreader_opts_t){.strict = strict}, sibling, sink, items);
+}
+
+int filereport_read_state(const char *path, bool strict, struct source_sink *sink)
+{
+    return read_with(path, &(logreader_opts_t){.strict = strict, .no_text = true}, true, sink, NULL);
+}
+
+static int read_with(const char *path, const logreader_opts_t *o, bool sibling, struct source_sink *sink,
+                     uint64_t *items)
+{
     char err[512];
-    logreader_opts_t o = {.strict = strict};
-    logset_t *set = logset_open(path, &o, sibling, err, sizeof err);
+    logset_t *set = logset_open(path, o, sibling, err, sizeof err);
     if (!set) {
         say_line("skview: %s", err);
         return EXIT_RUNTIME;
@@ -99,7 +112,7 @@ int filereport_read(const char *path, bool strict, bool sibling, struct source_s
     sink->on_error = on_error;
     sink->on_warning = on_warning;
     int rc = logset_pump(set, sink);
-    if (summarise(set, strict) && rc == 0)
+    if (summarise(set, o->strict) && rc == 0)
         rc = 1;
     if (items)
         *items = logset_items(set);

@@ -29,5 +29,8 @@ struct source_sink; /* sources/source.h: cli reads files through the sink only *
  * for an unreadable file, a stop asked by the sink, or a file of malformed
  * lines only; *items (may be NULL) is what was read. */
 int filereport_read(const char *path, bool strict, bool sibling, struct source_sink *sink, uint64_t *items);
+/* The same for a command that prints only the State: the entries' text is
+ * not read (logreader_opts_t.no_text). */
+int filereport_read_state(const char *path, bool strict, struct source_sink *sink);
 
 #endif

@@ -58,6 +58,14 @@ bool logline_is_blank(const char *s, size_t n)
     return true;
 }
 
+pbjson_parser_t *logline_parser(bool no_text)
+{
+    pbjson_parser_t *p = pbjson_parser_new();
+    if (no_text)
+        pbjson_parser_skip_text(p, protobuf_c_message_descriptor_get_field_by_name(&proto__log_entry__descriptor, "entry"));
+    return p;
+}
+
 const Proto__LogEntry *logline_parse(pbjson_parser_t *p, arena_t *arena, const char *s,
                                             size_t n, bool *unwrapped, pbjson_err_t *err)
 {

@@ -12,6 +12,9 @@
  * a leading UTF-8 byte-order mark is skipped. NULL with err filled when it is
  * not one; err->gateway_error then tells a stream error the gateway wrote
  * ({"error": {...}}, err->msg says it), which is no malformed line. */
+/* A parser for the lines (pbjson_parser_free): with no_text, a LogEntry's
+ * entry is not copied (logreader_opts_t.no_text). */
+pbjson_parser_t *logline_parser(bool no_text);
 const Proto__LogEntry *logline_parse(pbjson_parser_t *p, arena_t *arena, const char *s, size_t n, bool *unwrapped, pbjson_err_t *err);
 bool logline_is_blank(const char *s, size_t n);
 /* The same for a v2 Event (Skaffold's F.v2 or a gateway /v2 capture): NULL

@@ -63,6 +63,7 @@ typedef struct par {
     int fd;
     bool v2;                  /* the file's lines are v2 Events */
     bool tokenize_only;       /* the bench's floor: jsmn alone */
+    bool no_text;             /* logreader_opts_t.no_text */
     size_t size, batch_bytes;
     pthread_mutex_t mu;
     pthread_cond_t ready, freed;
@@ -215,7 +216,7 @@ static batch_t *claim(par_t *p)
 static void *worker(void *arg)
 {
     par_t *p = arg;
-    pbjson_parser_t *json = pbjson_parser_new();
+    pbjson_parser_t *json = logline_parser(p->no_text);
     pthread_mutex_lock(&p->mu);
     batch_t *b;
     while ((b = claim(p)) != NULL) {
@@ -344,6 +345,7 @@ int logpar_pump(const logpar_in_t *in, const source_sink_t *sink, logpar_out_t *
     par_init(&p, fd, size, in->opts->batch_bytes);
     p.v2 = log_format_is_v2(in->format); /* before the workers start */
     p.tokenize_only = in->opts->tokenize_only;
+    p.no_text = in->opts->no_text;
     int nw = in->opts->threads > 1 ? in->opts->threads : 2;
     if (nw > MAX_WORKERS) nw = MAX_WORKERS;
     pthread_t th[MAX_WORKERS];

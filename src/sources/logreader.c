@@ -172,7 +172,7 @@ logreader_t *logreader_open(const char *path, const logreader_opts_t *opts, char
     if (opts) r->opts = *opts;
     r->cap = READ_CHUNK;
     r->buf = xmalloc(r->cap + 1);
-    r->json = pbjson_parser_new();
+    r->json = logline_parser(r->opts.no_text);
     arena_init(&r->arena);
     detect(r);
     if (r->io_error || not_a_log(r, errbuf, errlen)) {

@@ -59,6 +59,9 @@ typedef struct logreader_opts {
      * of logreader_pump tokenize each line with the JSON library and do
      * nothing more; the sink gets no entry, only on_end. */
     bool tokenize_only;
+    /* The v1 entries' text (LogEntry.entry) is not copied, for a command
+     * that prints only the State: it reads as pbjson_parser_skip_text says. */
+    bool no_text;
 } logreader_opts_t;
 
 /* Opens path ("-" for standard input). Returns NULL with errbuf filled

@@ -406,6 +406,36 @@ static void gateway_result_is_found_anywhere(void **state)
     assert_string_equal(f->err.msg, "timestamp: expected an RFC 3339 time string");
 }
 
+/* A field whose text is not read: "" stays "", a text starting with an
+ * escape is read (it may read empty), any other is the placeholder; a value
+ * that is no string fails as before; the other strings are read. */
+static void skipped_text_reads_as_said(void **state)
+{
+    fixture_t *f = *state;
+    const ProtobufCMessageDescriptor *d = &proto__log_entry__descriptor;
+    pbjson_parser_skip_text(f->p, protobuf_c_message_descriptor_get_field_by_name(d, "entry"));
+    const struct { const char *json, *entry; } cases[] = {
+        {"{\"entry\":\"\"}", ""},
+        {"{\"entry\":\"\\u0000x\"}", ""},
+        {"{\"entry\":\"\\tx\"}", "\tx"},
+        {"{\"entry\":\"Build started\"}", PBJSON_TEXT_SKIPPED},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        Proto__LogEntry *e = (void *)parse(f, cases[i].json, d);
+        assert_non_null(e);
+        assert_string_equal(e->entry, cases[i].entry);
+    }
+    const char *line = "{\"event\":{\"metaEvent\":{\"entry\":\"Starting Skaffold\"}},\"entry\":\"x\"}";
+    Proto__LogEntry *e = (void *)parse(f, line, d);
+    assert_non_null(e);
+    assert_string_equal(e->event->metaevent->entry, "Starting Skaffold");
+    assert_null(parse(f, "{\"entry\":5}", d));
+    assert_string_equal(f->err.msg, "entry: expected a string");
+    pbjson_parser_skip_text(f->p, NULL);
+    e = (void *)parse(f, "{\"entry\":\"Build started\"}", d);
+    assert_string_equal(e->entry, "Build started");
+}
+
 /* A deep hostile document in an unknown key costs no recursion. */
 static void deep_unknown_nesting_is_skipped(void **state)
 {
@@ -557,6 +587,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(int64_and_bytes, setup, teardown),
         cmocka_unit_test_setup_teardown(errors_name_the_field, setup, teardown),
         cmocka_unit_test_setup_teardown(gateway_result_is_unwrapped, setup, teardown),
+        cmocka_unit_test_setup_teardown(skipped_text_reads_as_said, setup, teardown),
         cmocka_unit_test_setup_teardown(gateway_result_is_found_anywhere, setup, teardown),
         cmocka_unit_test_setup_teardown(deep_unknown_nesting_is_skipped, setup, teardown),
         cmocka_unit_test_setup_teardown(every_field_is_found_by_its_name, setup, teardown),
