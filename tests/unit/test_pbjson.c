@@ -436,6 +436,37 @@ static void skipped_text_reads_as_said(void **state)
     assert_string_equal(e->entry, "Build started");
 }
 
+/* Fractions of one to nine digits read as nanoseconds; ten digits, or
+ * any one of nine that is no digit, fail. */
+static void fractions_read_digit_by_digit(void **state)
+{
+    (void)state;
+    char ts[64];
+    const char *digits = "1234567891";
+    for (int len = 1; len <= 10; len++) {
+        snprintf(ts, sizeof ts, "2024-11-29T08:00:07.%.*sZ", len, digits);
+        int64_t sec;
+        int32_t ns;
+        bool ok = pbjson_parse_time(ts, strlen(ts), &sec, &ns);
+        assert_int_equal(ok, len <= 9);
+        if (!ok)
+            continue;
+        int32_t want = 0;
+        for (int k = 0; k < 9; k++)
+            want = want * 10 + (k < len ? digits[k] - '0' : 0);
+        assert_int_equal(ns, want);
+        assert_int_equal(sec % 60, 7);
+    }
+    for (int bad = 0; bad < 9; bad++)
+        for (const char *c = "/:a \xff"; *c; c++) {
+            snprintf(ts, sizeof ts, "2024-11-29T08:00:07.123456789+01:00");
+            ts[20 + bad] = *c;
+            int64_t sec;
+            int32_t ns;
+            assert_false(pbjson_parse_time(ts, strlen(ts), &sec, &ns));
+        }
+}
+
 /* A deep hostile document in an unknown key costs no recursion. */
 static void deep_unknown_nesting_is_skipped(void **state)
 {
@@ -587,6 +618,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(int64_and_bytes, setup, teardown),
         cmocka_unit_test_setup_teardown(errors_name_the_field, setup, teardown),
         cmocka_unit_test_setup_teardown(gateway_result_is_unwrapped, setup, teardown),
+        cmocka_unit_test(fractions_read_digit_by_digit),
         cmocka_unit_test_setup_teardown(skipped_text_reads_as_said, setup, teardown),
         cmocka_unit_test_setup_teardown(gateway_result_is_found_anywhere, setup, teardown),
         cmocka_unit_test_setup_teardown(deep_unknown_nesting_is_skipped, setup, teardown),
