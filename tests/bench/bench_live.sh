@@ -103,10 +103,12 @@ compare() {
   floor_line "gRPC C core alone" "$(cut -d' ' -f1 "$TMP/fs" | median)" "$gm" "$unit"
   floor_line "gRPC C core + protobuf-c decoding" "$(cut -d' ' -f1 "$TMP/ds" | median)" "$gm" "$unit"
 }
-# floor_line WHAT US GO_US UNIT: the floor's median beside grpc-go's.
+# floor_line WHAT US GO_US UNIT: the floor's median beside grpc-go's, and
+# whether the target is below it.
 floor_line() {
   awk -v w="$1" -v f="$2" -v g="$3" -v u="$4" 'BEGIN {
-    printf "  %s: %.2f us/%s = %.2fx grpc-go\n", w, f, u, g ? f / g : 0 }'
+    printf "  %s: %.2f us/%s = %.2fx grpc-go%s\n", w, f, u, g ? f / g : 0,
+      (g && f > 0.5 * g ? " (above the target: out of its reach)" : "") }'
 }
 # python SCRIPT UNIT PROTO...: the Python grpcio client's line; sets py_rate.
 python() {
