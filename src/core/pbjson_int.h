@@ -3,6 +3,7 @@
 #define SKVIEW_PBJSON_INT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 #include <protobuf-c/protobuf-c.h>
 
@@ -21,5 +22,18 @@ static inline size_t pbjson_elem_size(const ProtobufCFieldDescriptor *f)
     default: return 4;
     }
 }
+
+/* The last timestamp's date and minute ("2021-08-11T19:19", checked) and
+ * their seconds since 1970: a log's next timestamp mostly shares them, and
+ * then only its seconds, fraction and zone are read. One per parser. */
+typedef struct pbjson_time_memo {
+    char prefix[16];
+    int64_t base;
+    bool ok;
+} pbjson_time_memo_t;
+
+/* pbjson_parse_time through memo (NULL: none): the same results. */
+bool pbjson_parse_time_memo(pbjson_time_memo_t *memo, const char *s, size_t n, int64_t *seconds,
+                            int32_t *nanos);
 
 #endif

@@ -42,6 +42,7 @@ struct pbjson_parser {
     jsmntok_t *toks;
     unsigned ntoks;
     field_table_t *types;         /* TYPE_SLOTS tables, made on first use */
+    pbjson_time_memo_t time_memo; /* the last timestamp's minute */
 };
 
 /* One parse: the text, its tokens, the arena, and the field path for errors. */
@@ -442,7 +443,8 @@ static bool parse_timestamp(ctx_t *c, int i, ProtobufCMessage **out)
     if (c->t[i].type != JSMN_STRING)
         return fail(c, "expected an RFC 3339 time string");
     Google__Protobuf__Timestamp *ts = (void *)new_message(c, &google__protobuf__timestamp__descriptor);
-    if (!pbjson_parse_time(c->js + c->t[i].start, tok_len(&c->t[i]), &ts->seconds, &ts->nanos))
+    if (!pbjson_parse_time_memo(c->p ? &c->p->time_memo : NULL, c->js + c->t[i].start, tok_len(&c->t[i]),
+                                &ts->seconds, &ts->nanos))
         return fail(c, "invalid RFC 3339 time \"%.*s\"", (int)(tok_len(&c->t[i]) > 40 ? 40 : tok_len(&c->t[i])),
                     c->js + c->t[i].start);
     *out = &ts->base;

@@ -2,7 +2,9 @@
  * Calendar arithmetic is done here rather than with timegm()/gmtime_r() so
  * that years outside time_t's comfortable range and time zones never matter. */
 #include <stdio.h>
+#include <string.h>
 #include "core/pbjson.h"
+#include "core/pbjson_int.h"
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
  * days_from_civil). */
@@ -48,15 +50,25 @@ static bool digits(const char *s, size_t n, unsigned *v)
     return !bad;
 }
 
-bool pbjson_parse_time(const char *s, size_t n, int64_t *seconds, int32_t *nanos)
+/* "YYYY-MM-DDTHH:MM" at s (n >= 20) as seconds since 1970. */
+static bool parse_minute(const char *s, int64_t *base)
 {
-    unsigned Y, M, D, h, mi, sec, frac = 0;
-    if (n < 20 || !digits(s, 4, &Y) || s[4] != '-' || !digits(s + 5, 2, &M) || s[7] != '-' ||
+    unsigned Y, M, D, h, mi;
+    if (!digits(s, 4, &Y) || s[4] != '-' || !digits(s + 5, 2, &M) || s[7] != '-' ||
         !digits(s + 8, 2, &D) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
-        !digits(s + 11, 2, &h) || s[13] != ':' || !digits(s + 14, 2, &mi) || s[16] != ':' ||
-        !digits(s + 17, 2, &sec))
+        !digits(s + 11, 2, &h) || s[13] != ':' || !digits(s + 14, 2, &mi))
         return false;
-    if (M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || mi > 59 || sec > 60)
+    if (M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || mi > 59)
+        return false;
+    *base = days_from_civil(Y, M, D) * 86400 + h * 3600 + mi * 60;
+    return true;
+}
+
+/* ":SS[.fraction](Z|+HH:MM|-HH:MM)" at s + 16, to the end. */
+static bool parse_rest(const char *s, size_t n, int64_t *sec_out, int32_t *nanos)
+{
+    unsigned sec, frac = 0;
+    if (s[16] != ':' || !digits(s + 17, 2, &sec) || sec > 60)
         return false;
     size_t i = 19;
     if (i < n && s[i] == '.') {
@@ -82,9 +94,39 @@ bool pbjson_parse_time(const char *s, size_t n, int64_t *seconds, int32_t *nanos
     }
     if (i != n)
         return false;
-    *seconds = days_from_civil(Y, M, D) * 86400 + h * 3600 + mi * 60 + sec - offset;
+    *sec_out = (int64_t)sec - offset;
     *nanos = (int32_t)frac;
     return true;
+}
+
+bool pbjson_parse_time_memo(pbjson_time_memo_t *memo, const char *s, size_t n, int64_t *seconds,
+                            int32_t *nanos)
+{
+    int64_t base, sec;
+    if (n < 20)
+        return false;
+    if (memo && memo->ok && memcmp(s, memo->prefix, sizeof memo->prefix) == 0) {
+        base = memo->base;
+    } else {
+        if (!parse_minute(s, &base))
+            return false;
+        if (memo) {
+            memcpy(memo->prefix, s, sizeof memo->prefix);
+            memo->base = base;
+            memo->ok = true;
+        }
+    }
+    int32_t ns;
+    if (!parse_rest(s, n, &sec, &ns))
+        return false;
+    *seconds = base + sec;
+    *nanos = ns;
+    return true;
+}
+
+bool pbjson_parse_time(const char *s, size_t n, int64_t *seconds, int32_t *nanos)
+{
+    return pbjson_parse_time_memo(NULL, s, n, seconds, nanos);
 }
 
 int64_t pbjson_time_ns(int64_t seconds, int32_t nanos)

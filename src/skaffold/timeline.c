@@ -19,7 +19,8 @@ void tl_init(tl_t *tl, size_t cap)
  * whole array at every dev loop (8 KB each of a million-entry log's 58,000). */
 static tl_iter_t *tl_iter(const tl_t *tl, size_t i)
 {
-    return tl->iters[tl->head ? (tl->head + i) % tl->cap : i];
+    size_t at = tl->head + i; /* below 2 * cap: no division (several a fold) */
+    return tl->iters[at >= tl->n ? at - tl->n : at];
 }
 
 static void tl_builds_free(tl_iter_t *ti)

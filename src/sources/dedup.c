@@ -34,7 +34,29 @@ size_t dedup_matched(const dedup_t *d)
     return d->at;
 }
 
-/* FNV-1a over the packed message, mixed with its length. */
+/* A hash of n bytes, eight a step (xor, an odd multiply, a shift: each
+ * step one-to-one, so two inputs of one length that differ in one word
+ * never meet), the last 0-7 bytes and the length at the end. It was FNV-1a
+ * a byte a step: 6-8% of the viewer's CPU under an application-log flood,
+ * on the loop thread. */
+static uint64_t bytes_hash(const uint8_t *b, size_t n)
+{
+    const uint64_t k = 0x9e3779b97f4a7c15ull;
+    uint64_t h = 0xcbf29ce484222325ull, w;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, b + i, 8);
+        h = (h ^ w) * k;
+        h ^= h >> 29;
+    }
+    w = 0;
+    memcpy(&w, b + i, n - i);
+    h = (h ^ w) * k;
+    h = (h ^ (h >> 32) ^ n) * k;
+    return h ^ (h >> 29);
+}
+
+/* The hash of the packed message. */
 static uint64_t entry_hash(dedup_t *d, const ProtobufCMessage *e)
 {
     size_t n = protobuf_c_message_get_packed_size(e);
@@ -44,10 +66,7 @@ static uint64_t entry_hash(dedup_t *d, const ProtobufCMessage *e)
         d->buf = xmalloc(d->buf_cap);
     }
     protobuf_c_message_pack(e, d->buf);
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ d->buf[i]) * 0x100000001b3ull;
-    return h ^ n;
+    return bytes_hash(d->buf, n);
 }
 
 static void remember(dedup_t *d, uint64_t h)

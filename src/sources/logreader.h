@@ -55,7 +55,7 @@ typedef struct logreader_opts {
      * The order of entries and errors is the same either way. */
     int threads;
     size_t batch_bytes;     /* bytes per worker batch (0 = 512 KiB); for tests */
-    /* For the bench's floor (tests/bench/bench_floor.c) only: the workers
+    /* For the bench's floor (tests/bench/bench_json_floor.c) only: the workers
      * of logreader_pump tokenize each line with the JSON library and do
      * nothing more; the sink gets no entry, only on_end. */
     bool tokenize_only;

@@ -37,6 +37,7 @@ struct v2merge {
     void *ctx;
     queue_t q[2];
     arena_t arena;               /* a held event's bytes decoded, while delivered */
+    unsigned depth;              /* deliveries under way: out may flush (a hook ending a run) */
     bool replaying[2];
     bool window;                 /* a replay under way, or events held */
     int64_t began_ns[2];         /* wall clock at the stream's reset */
@@ -93,9 +94,11 @@ static void deliver(v2merge_t *m, int s)
     q->n--;
     /* Bytes that decoded once (in the client) decode again. */
     const Proto__V2__Event *ev = h.ev ? h.ev : proto__v2__event__unpack(&m->arena.pb, h.len, h.wire);
+    m->depth++;
     if (ev)
         m->out(m->ctx, ev, (v2_stream_t)s);
-    arena_reset(&m->arena);
+    if (!--m->depth)
+        arena_reset(&m->arena); /* not under an outer delivery's event */
     held_free(&h);
 }
 

@@ -28,7 +28,7 @@ if [ ! -s "$log" ]; then
   echo "bench: generating $log ($N entries)"
   python3 tests/tools/gen_log.py "$N" 1 > "$log.tmp" && mv "$log.tmp" "$log"
 fi
-size=$(stat -c %s "$log")
+size=$(stat -L -c %s "$log")
 # measure NAME CMD...: best wall time of 3 runs and the peak RSS (KiB).
 measure() {
   local best="" rss=0 i t m

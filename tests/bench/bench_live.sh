@@ -11,8 +11,8 @@
 #     (both clients stop after 300 ms without a line);
 #  3. the viewer on a 160x48 pty (tests/bench/bench_view.py) under the log flood.
 # Targets (issue 20): skview's CPU per entry at most half grpc-go's on both
-# streams; the viewer at most 30 frames/s, at most one core, a key answered
-# within 50 ms.
+# streams; the viewer at most 30 frames in any second, at most one core at
+# 300k lines/s, a key answered within 50 ms.
 #   N=1000000      entries per subscriber (LOG_N lines for the log flood)
 #   PY_N=200000    entries the Python client reads before it cancels
 #   RUNS=3         runs of each client (the median is compared)
@@ -157,7 +157,8 @@ awk -v n="$(stat applogs)" -v s="$(stat applogs_s)" -v f="$(stat frames)" -v fx=
   fps = b > 0 ? f / b : 0; cores = b > 0 ? c / b : 0; rate = s > 0 ? n / s : 0
   printf "log flood, viewer (160x48 pty): %d lines folded in %.2f s = %.0f lines/s\n", n, s, rate
   printf "  %d frames in %.2f s busy = %.1f frames/s, at most %d in any second (target <= 30: %s)\n", f, b, fps, fx, fx <= 30 ? "met" : "NOT met"
-  printf "  CPU %.2f s in %.2f s = %.2f cores, %.2f per 300k lines/s (target <= 1: %s)\n", c, b, cores, (rate > 0 ? cores * 300000 / rate : 0), cores <= 1 ? "met" : "NOT met"
+  per = rate > 0 ? cores * 300000 / rate : 0; judged = rate > 300000 ? per : cores
+  printf "  CPU %.2f s in %.2f s = %.2f cores, %.2f per 300k lines/s (target <= 1 at 300k lines/s%s: %s)\n", c, b, cores, per, (rate > 300000 ? ", the faster flood judged per 300k" : ""), (judged <= 1 ? "met" : "NOT met")
   printf "  key latency median %.1f ms, max %.1f ms of %d keys, %d in the flood (target max <= 50 ms: %s)\n", lm, lx, k, kf, lx <= 50 ? "met" : "NOT met"
   if (rate < 300000) printf "  (the flood came at %.0f lines/s, not the 300k/s the target names)\n", rate }'
 printf '  loop: %s turns, the longest busy %s ms (its CPU at most %s ms); frames %s ms on average, the longest %s ms, %s put off for the pty; a key read to its frame drawn at most %s ms\n' \

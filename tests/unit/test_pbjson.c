@@ -416,6 +416,36 @@ static void dumps_set_fields(void **state)
     assert_null(strstr(f->out.data, "suggestionCode")); /* at its default */
 }
 
+/* One parser remembers the last timestamp's minute (pbjson_time_memo_t):
+ * timestamps in a row within it, after it, before a bad one sharing it and
+ * after that read as each would alone. */
+static void timestamps_in_a_row_read_as_alone(void **state)
+{
+    fixture_t *f = *state;
+    static const char *const ts[] = {
+        "2021-08-11T19:19:41.5Z", "2021-08-11T19:19:59Z", "2021-08-11T19:20:00.000000001Z",
+        "2021-08-11T19:20:61Z", "2021-08-11T19:20:07+01:30", "2021-08-11T19:20:07.1234567891Z",
+        "2021-08-11T19:20:07-00:30", "2021-08-12T19:20:07Z", "2021-08-12T19:20Z",
+    };
+    char line[128];
+    for (size_t i = 0; i < sizeof ts / sizeof ts[0]; i++) {
+        int64_t sec = 0;
+        int32_t ns = 0;
+        bool alone = pbjson_parse_time(ts[i], strlen(ts[i]), &sec, &ns);
+        snprintf(line, sizeof line, "{\"timestamp\":\"%s\",\"entry\":\"x\"}", ts[i]);
+        Proto__LogEntry *e = (void *)parse(f, line, &proto__log_entry__descriptor);
+        assert_int_equal(e != NULL, alone);
+        if (e) {
+            assert_int_equal(e->timestamp->seconds, sec);
+            assert_int_equal(e->timestamp->nanos, ns);
+        }
+    }
+    int64_t sec;
+    int32_t ns;
+    assert_true(pbjson_parse_time(ts[4], strlen(ts[4]), &sec, &ns));
+    assert_int_equal(sec, 1628709607 - 5400);
+}
+
 /* Every message type reachable from roots, once each. */
 static size_t collect_types(const ProtobufCMessageDescriptor *d, const ProtobufCMessageDescriptor **seen,
                             size_t n, size_t cap)
@@ -493,6 +523,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(gateway_result_is_unwrapped, setup, teardown),
         cmocka_unit_test_setup_teardown(deep_unknown_nesting_is_skipped, setup, teardown),
         cmocka_unit_test_setup_teardown(every_field_is_found_by_its_name, setup, teardown),
+        cmocka_unit_test_setup_teardown(timestamps_in_a_row_read_as_alone, setup, teardown),
     };
     return cmocka_run_group_tests_name("pbjson", tests, NULL, NULL);
 }
