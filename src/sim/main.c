@@ -22,7 +22,7 @@ static const char usage[] =
     "pods' logs (a line every --log-interval MS, default 300; 0: none). --no-v2 serves v1\n"
     "only, like Skaffold 1.x (v2 calls answer UNIMPLEMENTED). --log-flood N sends N\n"
     "application log lines on each ApplicationLogs call after the first dev loop, then\n"
-    "ends it (benchmarks).\n"
+    "ends it (benchmarks); [--log-flood-rate N] sends at most N of them a second.\n"
     "Skaffold's flags: [--auto-build=BOOL] [--auto-sync=BOOL] [--auto-deploy=BOOL] (default\n"
     "true; false waits for Execute), [--event-log FILE] appends the log as JSON lines like\n"
     "--event-log-file (and the v2 events to FILE.v2).\n"
@@ -122,6 +122,7 @@ static const num_opt_t num_opts[] = {
     NUM_OPT("--seed", seed, 0xffffffffu),
     NUM_OPT("--flood", flood, 1000000000000ull),
     NUM_OPT("--log-flood", log_flood, 1000000000000ull),
+    NUM_OPT("--log-flood-rate", log_flood_rate, 1000000000ull),
     NUM_OPT("--log-interval", log_interval_ms, 3600000),
     NUM_OPT("--exit-after", exit_after, 1000000000000ull),
     NUM_OPT("--burst", burst, 100000000ull),

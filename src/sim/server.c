@@ -10,6 +10,7 @@
  * sends that queue up while a write is in progress). */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <grpc/support/alloc.h>
 #include <grpc/support/time.h>
 #include "core/xalloc.h"
@@ -106,6 +107,28 @@ static sim_src_t sub_src(const sim_sub_t *s)
     }
 }
 
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* --log-flood-rate: whether s's flood is ahead of the rate (then the pacer
+ * sends its next message, within a millisecond). */
+static bool sub_ahead(sim_sub_t *s, const sim_src_t *src)
+{
+    uint64_t rate = sim.opts.log_flood_rate;
+    if (!rate || s->stream != SIM_STREAM_APPLOGS)
+        return false;
+    int64_t now = mono_ns();
+    if (!s->flood_t0)
+        s->flood_t0 = now;
+    uint64_t sent = src->flood_total - s->flood_left;
+    s->paced = sent >= (uint64_t)((double)(now - s->flood_t0) * (double)rate / 1e9) + 1;
+    return s->paced;
+}
+
 /* Picks the next message for s: its log first, then the flood. */
 static const grpc_slice *sub_next_msg(sim_sub_t *s, bool *more)
 {
@@ -117,7 +140,7 @@ static const grpc_slice *sub_next_msg(sim_sub_t *s, bool *more)
         *more = s->next_idx < src.n || s->flood_left > 0;
         return m;
     }
-    if (s->flood_left > 0 && src.flood_ready) {
+    if (s->flood_left > 0 && src.flood_ready && !sub_ahead(s, &src)) {
         uint64_t i = src.flood_total - s->flood_left--;
         *more = s->flood_left > 0;
         return &src.flood[i % src.n_flood];
@@ -569,6 +592,29 @@ static int server_bind(void)
     return 0;
 }
 
+/* --log-flood-rate: every millisecond, sends on the floods that were ahead. */
+static pthread_t th_pacer;
+static bool pacer_running;
+
+static void *pacer_main(void *arg)
+{
+    (void)arg;
+    const struct timespec ms = {0, 1000000};
+    pthread_mutex_lock(&sim.mu);
+    while (!sim.stopping) {
+        pthread_mutex_unlock(&sim.mu);
+        nanosleep(&ms, NULL);
+        pthread_mutex_lock(&sim.mu);
+        for (sim_sub_t *s = sim.subs; s && !sim.stopping; s = s->next)
+            if (s->paced) {
+                s->paced = false;
+                sim_pump_locked(s);
+            }
+    }
+    pthread_mutex_unlock(&sim.mu);
+    return NULL;
+}
+
 int sim_server_start(void)
 {
     sim.cq_ctrl = grpc_completion_queue_create_for_next(NULL);
@@ -595,6 +641,8 @@ int sim_server_start(void)
         fprintf(stderr, "skview-sim: cannot start threads\n");
         return -1;
     }
+    if (sim.opts.log_flood_rate && sim_thread_start(&th_pacer, pacer_main, "pacer", &pacer_running) != 0)
+        return -1;
     return 0;
 }
 
@@ -602,9 +650,7 @@ int sim_server_start(void)
  * server's notification, then the queues and their threads. */
 void sim_server_stop(void)
 {
-    pthread_mutex_lock(&sim.mu);
-    sim.stopping = true;
-    pthread_mutex_unlock(&sim.mu);
+    sim_thread_stop(th_pacer, &pacer_running); /* sets sim.stopping */
     srv_shutdown(sim.server, sim.cq_ctrl, &shutdown_tag);
     pthread_mutex_lock(&sim.mu);
     while (!server_down)

@@ -50,6 +50,7 @@ typedef struct sim_opts {
     bool no_v2_events, no_v2_applogs; /* --no-v2-events, --no-v2-applogs: that v2 stream UNIMPLEMENTED (faults) */
     unsigned v2_fail;        /* --v2-fail: 1 Events, 2 ApplicationLogs end UNAVAILABLE at once */
     uint64_t log_flood;      /* --log-flood N: application log lines per ApplicationLogs call */
+    uint64_t log_flood_rate; /* --log-flood-rate N: at most N of them a second (0: as fast as it goes) */
     unsigned log_interval_ms;/* --log-interval MS: the pods' request logs (0 = none) */
 } sim_opts_t;
 
@@ -83,6 +84,8 @@ typedef struct sim_sub {
     sim_stream_t stream;
     uint64_t next_idx;           /* next history entry to send (absolute for application logs) */
     uint64_t flood_left;         /* generated entries still to send */
+    int64_t flood_t0;            /* --log-flood-rate: when its flood began (monotonic ns) */
+    bool paced;                  /* --log-flood-rate: ahead of the rate, the pacer sends on */
     int cancelled;               /* from RECV_CLOSE_ON_SERVER */
     bool md_sent, send_pending, closed, status_sent, dead;
 } sim_sub_t;

@@ -443,6 +443,25 @@ static bool term_can_draw(void)
     return cup && cup != (const char *)-1 && *cup;
 }
 
+/* The curses modes the viewer runs in, and the fatal signals that restore
+ * the terminal before the program dies. */
+static void term_modes(void)
+{
+    static const int fatal[] = {SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL};
+    for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
+        signal(fatal[i], on_fatal_signal);
+    cbreak();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    nodelay(stdscr, TRUE);
+    curs_set(0);
+    /* DOUBLE_CLICKED: two clicks read at once come as one (input.c). */
+    mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED |
+              BUTTON5_PRESSED, NULL);
+    mouseinterval(0);
+}
+
 static int term_start(ui_t *ui)
 {
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -470,19 +489,7 @@ static int term_start(ui_t *ui)
                  "one that can (e.g. TERM=xterm-256color)", getenv("TERM") ? getenv("TERM") : "");
         return -1;
     }
-    static const int fatal[] = {SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL};
-    for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
-        signal(fatal[i], on_fatal_signal);
-    cbreak();
-    noecho();
-    nonl();
-    keypad(stdscr, TRUE);
-    nodelay(stdscr, TRUE);
-    curs_set(0);
-    /* DOUBLE_CLICKED: two clicks read at once come as one (input.c). */
-    mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED |
-              BUTTON5_PRESSED, NULL);
-    mouseinterval(0);
+    term_modes();
     theme_apply(&ui->cfg.styles, theme_detect_mode());
     int rc = termout_start(ui->loop, on_drained, ui);
     if (rc) {

@@ -17,7 +17,8 @@
 #   PY_N=200000    entries the Python client reads before it cancels
 #   RUNS=3         runs of each client (the median is compared)
 #   TUI=1          also measure the viewer
-#   VIEW_N=5000000 lines of the viewer's flood (long enough for its keys)
+#   VIEW_N=6000000 lines of the viewer's flood (20 s at VIEW_RATE: long enough for its keys)
+#   VIEW_RATE=300000 lines a second of that flood (the target's rate; skview-sim paces it)
 #   KEYS=20        keys timed in the viewer, '?' each (it was 5: a max of 5
 #                  samples missed the turns that held the loop)
 #   PARTS=all      or a list of "events logs view" (e.g. PARTS=view: only part 3)
@@ -146,7 +147,9 @@ fi
 # the most in any one second, ui/loopstat.h), CPU while busy, and KEYS keys'
 # latency (the help popup drawn after '?'); then what held its loop.
 [ "${TUI:-1}" = 1 ] && part view || { echo "log flood, viewer: skipped (TUI=0 or PARTS)"; exit 0; }
-start_sim --seed 7 --step 0 --idle-after 1 --log-interval 0 --log-flood "${VIEW_N:-5000000}"
+# The flood comes at the target's rate (VIEW_RATE lines/s, paced by the
+# simulator), long enough for every key (VIEW_N lines: 20 s at 300k/s).
+start_sim --seed 7 --step 0 --idle-after 1 --log-interval 0 --log-flood "${VIEW_N:-6000000}" --log-flood-rate "${VIEW_RATE:-300000}"
 out=$(SKVIEW_STATS="$TMP/tui.stats" /usr/bin/python3 tests/bench/bench_view.py "${KEYS:-20}" "$BUILD/skview" -a "$addr") ||
   { echo "log flood, viewer: FAIL: $out"; exit 1; }
 get() { sed -n "s/^$1 //p" <<<"$out"; }
@@ -157,9 +160,8 @@ awk -v n="$(stat applogs)" -v s="$(stat applogs_s)" -v f="$(stat frames)" -v fx=
   fps = b > 0 ? f / b : 0; cores = b > 0 ? c / b : 0; rate = s > 0 ? n / s : 0
   printf "log flood, viewer (160x48 pty): %d lines folded in %.2f s = %.0f lines/s\n", n, s, rate
   printf "  %d frames in %.2f s busy = %.1f frames/s, at most %d in any second (target <= 30: %s)\n", f, b, fps, fx, fx <= 30 ? "met" : "NOT met"
-  per = rate > 0 ? cores * 300000 / rate : 0; judged = rate > 300000 ? per : cores
-  printf "  CPU %.2f s in %.2f s = %.2f cores, %.2f per 300k lines/s (target <= 1 at 300k lines/s%s: %s)\n", c, b, cores, per, (rate > 300000 ? ", the faster flood judged per 300k" : ""), (judged <= 1 ? "met" : "NOT met")
+  printf "  CPU %.2f s in %.2f s = %.2f cores (target <= 1 at 300k lines/s: %s)\n", c, b, cores, cores <= 1 ? "met" : "NOT met"
   printf "  key latency median %.1f ms, max %.1f ms of %d keys, %d in the flood (target max <= 50 ms: %s)\n", lm, lx, k, kf, lx <= 50 ? "met" : "NOT met"
-  if (rate < 300000) printf "  (the flood came at %.0f lines/s, not the 300k/s the target names)\n", rate }'
+  if (rate < 0.95 * 300000) printf "  (the flood came at %.0f lines/s, not the 300k/s the target names: not judged at its rate)\n", rate }'
 printf '  loop: %s turns, the longest busy %s ms (its CPU at most %s ms); frames %s ms on average, the longest %s ms, %s put off for the pty; a key read to its frame drawn at most %s ms\n' \
   "$(stat turns)" "$(stat turn_max_ms)" "$(stat turn_cpu_max_ms)" "$(stat frame_avg_ms)" "$(stat frame_max_ms)" "$(stat blocked)" "$(stat key_max_ms)"
