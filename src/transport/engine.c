@@ -212,10 +212,11 @@ static void ev_free(eng_ev_t *ev)
 }
 
 /* Loop thread: the queue's lock, or false when another holds it and wait
- * is false. Only the completion-queue thread holds it meanwhile, and it
- * wakes the loop once it lets go, so what on_async skips now it does in
- * that turn: the loop never sleeps on that thread (preempted with the lock
- * held on two busy cores, it kept the viewer's loop for up to 28 ms). */
+ * is false. Only the completion-queue thread holds it meanwhile, handing a
+ * result over, and it wakes the loop at the end of that burst (cq_main), so
+ * what on_async skips now it does in that turn: the loop never sleeps on
+ * that thread (preempted with the lock held on two busy cores, it kept the
+ * viewer's loop for up to 28 ms). */
 static bool loop_lock(eng_t *e, bool wait)
 {
     if (!wait)

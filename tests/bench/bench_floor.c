@@ -5,10 +5,12 @@
  * --decode each message is also unpacked with protobuf-c into a bump
  * arena reused per message (the engine's rpc_unpack and chunk allocator).
  *
- * usage: bench_floor [--decode] events|applogs ADDR [QUIET_MS]
+ * usage: bench_floor [--decode] [--count N] events|applogs ADDR [QUIET_MS]
  *
  * It stops at the end of the stream, or once no message came for QUIET_MS
- * (default 300) after the first, like bench_go and `skview logs -a`. Prints
+ * (default 300) after the first, like bench_go and `skview logs -a`, or
+ * after N messages (a stream that never ends, on a machine so busy that
+ * its server can pause for longer than the quiet). Prints
  * one line in bench_go's words:
  *
  *   floor: N entries in T s = R entries/s, CPU U s user + S s sys (B bytes)
@@ -54,6 +56,7 @@ typedef struct run {
     const ProtobufCMessageDescriptor *desc; /* NULL: no decode */
     arena_t arena;
     long n, bytes, bad;
+    long count;                             /* stop after this many; 0: no limit */
     double first, last;
 } run_t;
 
@@ -118,6 +121,10 @@ static bool take(run_t *r, grpc_byte_buffer **buf, bool success)
         decode(r, *buf);
     grpc_byte_buffer_destroy(*buf);
     *buf = NULL;
+    if (r->count && r->n >= r->count) {
+        grpc_call_cancel(r->call, NULL);
+        return false;
+    }
     arm(r, buf);
     return true;
 }
@@ -148,14 +155,28 @@ static void pump(run_t *r, double quiet)
 
 static double tv(struct timeval t) { return (double)t.tv_sec + (double)t.tv_usec / 1e6; }
 
+/* The options before the stream's name; returns where it is. */
+static int options(run_t *r, int argc, char **argv, bool *dec)
+{
+    int a = 1;
+    for (; a < argc && !strncmp(argv[a], "--", 2); a++) {
+        if (!strcmp(argv[a], "--decode"))
+            *dec = true;
+        else if (!strcmp(argv[a], "--count") && a + 1 < argc)
+            r->count = atol(argv[++a]);
+        else
+            die("unknown option (--decode, --count N)");
+    }
+    if (argc - a < 2)
+        die("usage: bench_floor [--decode] [--count N] events|applogs ADDR [QUIET_MS]");
+    return a;
+}
+
 int main(int argc, char **argv)
 {
     run_t *r = calloc(1, sizeof *r);
-    int a = 1;
-    bool dec = argc > 1 && strcmp(argv[1], "--decode") == 0;
-    a += dec;
-    if (argc - a < 2)
-        die("usage: bench_floor [--decode] events|applogs ADDR [QUIET_MS]");
+    bool dec = false;
+    int a = options(r, argc, argv, &dec);
     bool events = strcmp(argv[a], "events") == 0;
     if (!events && strcmp(argv[a], "applogs") != 0)
         die("unknown stream (events or applogs)");

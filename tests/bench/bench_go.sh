@@ -7,7 +7,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 BUILD="${BUILD:-build}"
-root="$PWD/$BUILD/bench/go"
+case $BUILD in /*) root="$BUILD/bench/go" ;; *) root="$PWD/$BUILD/bench/go" ;; esac # BUILD=/abs/path too
 bin="$root/bench_go"
 for t in go protoc-gen-go protoc-gen-go-grpc; do
   command -v $t >/dev/null || { echo "bench_go: no $t (make bench installs the Go packages)" >&2; exit 1; }
