@@ -50,6 +50,40 @@ static void new_model_with_null_options_uses_defaults(void **state)
     model_free(NULL);
 }
 
+/* The same State bytes as a full model's after the same events (the resets
+ * included); the timeline, errors and resources' details stay empty. */
+static void state_only_folds_the_mirror_alone(void **state)
+{
+    (void)state;
+    model_t *full = model_new(&(model_opts_t){.no_history = true});
+    model_t *only = model_new(&(model_opts_t){.no_history = true, .state_only = true});
+    for (int round = 0; round < 2; round++)
+        for (model_t *m = full; m; m = m == full ? only : NULL) {
+            fold(m, ev_devloop(round, "In Progress", NULL));
+            fold(m, ev_build("app", "In Progress"));
+            fold(m, ev_build_ae("app", "Failed", fx_ae(PROTO__STATUS_CODE__BUILD_PUSH_ACCESS_DENIED, "denied", 0)));
+            fold(m, ev_deploy("In Progress", NULL));
+            fold(m, ev_port(8080, 80, "app-1"));
+            fold(m, ev_resource("deployment/app", "Pending", "waiting", 304, NULL));
+        }
+    const ProtobufCMessage *a = &model_state(full)->base, *b = &model_state(only)->base;
+    size_t na = protobuf_c_message_get_packed_size(a), nb = protobuf_c_message_get_packed_size(b);
+    assert_int_equal(na, nb);
+    uint8_t *pa = malloc(na), *pb = malloc(nb);
+    protobuf_c_message_pack(a, pa);
+    protobuf_c_message_pack(b, pb);
+    assert_memory_equal(pa, pb, na);
+    assert_true(model_error_count(full) > 0 && model_iteration_count(full) > 0 && model_resource_count(full) > 0);
+    assert_int_equal(model_error_count(only), 0);
+    assert_int_equal(model_iteration_count(only), 0);
+    assert_int_equal(model_resource_count(only), 0);
+    assert_int_equal(model_seq(only), model_seq(full));
+    free(pa);
+    free(pb);
+    model_free(full);
+    model_free(only);
+}
+
 static void build_event_sets_artifact_status(void **state)
 {
     model_t *m = *state;
@@ -631,6 +665,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(new_model_is_skaffolds_empty_state),
         cmocka_unit_test(new_model_with_null_options_uses_defaults),
+        cmocka_unit_test(state_only_folds_the_mirror_alone),
         T(build_event_sets_artifact_status),
         T(deploy_event_sets_deploy_status),
         T(port_event_is_keyed_by_local_port_and_overwritten),
