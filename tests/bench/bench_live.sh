@@ -160,8 +160,9 @@ awk -v n="$(stat applogs)" -v s="$(stat applogs_s)" -v f="$(stat frames)" -v fx=
   fps = b > 0 ? f / b : 0; cores = b > 0 ? c / b : 0; rate = s > 0 ? n / s : 0
   printf "log flood, viewer (160x48 pty): %d lines folded in %.2f s = %.0f lines/s\n", n, s, rate
   printf "  %d frames in %.2f s busy = %.1f frames/s, at most %d in any second (target <= 30: %s)\n", f, b, fps, fx, fx <= 30 ? "met" : "NOT met"
-  printf "  CPU %.2f s in %.2f s = %.2f cores (target <= 1 at 300k lines/s: %s)\n", c, b, cores, cores <= 1 ? "met" : "NOT met"
+  atrate = rate >= 0.95 * 300000 && rate <= 1.05 * 300000
+  printf "  CPU %.2f s in %.2f s = %.2f cores (target <= 1 at 300k lines/s: %s)\n", c, b, cores, !atrate ? "not judged" : cores <= 1 ? "met" : "NOT met"
   printf "  key latency median %.1f ms, max %.1f ms of %d keys, %d in the flood (target max <= 50 ms: %s)\n", lm, lx, k, kf, lx <= 50 ? "met" : "NOT met"
-  if (rate < 0.95 * 300000) printf "  (the flood came at %.0f lines/s, not the 300k/s the target names: not judged at its rate)\n", rate }'
+  if (!atrate) printf "  (the flood came at %.0f lines/s, not the 300k/s the target names: not judged at its rate)\n", rate }'
 printf '  loop: %s turns, the longest busy %s ms (its CPU at most %s ms); frames %s ms on average, the longest %s ms, %s put off for the pty; a key read to its frame drawn at most %s ms\n' \
   "$(stat turns)" "$(stat turn_max_ms)" "$(stat turn_cpu_max_ms)" "$(stat frame_avg_ms)" "$(stat frame_max_ms)" "$(stat blocked)" "$(stat key_max_ms)"

@@ -234,15 +234,11 @@ check_eq "--log-flood: after the normal start (no flood line before DevLoop-1 en
      <(head -n -1 "$TMP/flood.jsonl") | wc -l)"
 kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null
 
-# --log-flood-rate N: the flood at most N lines a second (the viewer's
-# bench judges it at the target's rate). A lower bound only: a loaded
-# machine makes it slower, never faster.
-start_sim --log-flood 20000 --log-flood-rate 10000 --step 0 --idle-after 1 --log-interval 0
-t0=$(date +%s%N)
-n=$("$SKVIEW" logs -a "$ADDR" --app | grep -c 'loadgen-')
-ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-check_eq "--log-flood-rate: every line" 20000 "$n"
-check_cmd "--log-flood-rate 10000: 20000 lines took at least 1.9 s (took $ms ms)" test "$ms" -ge 1900
+# --log-flood-rate N: the flood at most N lines a second, every line of it
+# (the rate itself is measured by the viewer's bench, which says when the
+# flood came faster or slower than the target's: no test times anything).
+start_sim --log-flood 20000 --log-flood-rate 20000 --step 0 --idle-after 1 --log-interval 0
+check_eq "--log-flood-rate: every line" 20000 "$("$SKVIEW" logs -a "$ADDR" --app | grep -c 'loadgen-')"
 kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null
 
 # A port already taken: the simulator says so and exits 1, as Skaffold's
