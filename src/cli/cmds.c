@@ -300,8 +300,9 @@ int events_live(const char *addr, bool json, bool follow, uint32_t quiet_ms)
     sb_init(&ev.safe);
     session_t s;
     /* The entries go out as they come: the model's mirror serves the end
-     * of the history (until_history), its history of them nobody reads. */
-    model_opts_t mo = {.no_history = true};
+     * of the history (until_history), its history of them nobody reads,
+     * nor its timeline and errors (state_only). */
+    model_opts_t mo = {.no_history = true, .state_only = true};
     session_init(&s, NULL, &mo, &(session_hooks_t){.ctx = &ev, .on_message = cli_on_message,
                                                     .on_entry = events_on_entry, .on_tick = events_on_tick});
     ev.s = &s;
