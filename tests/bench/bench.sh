@@ -19,6 +19,7 @@
 #  3. The log ring alone (tests/bench/bench_logs.sh): lines/s and flat memory.
 #  4. Live throughput (tests/bench/bench_live.sh), when the simulator is built.
 set -u
+export LC_NUMERIC=C  # EPOCHREALTIME and awk with a '.' decimal point
 cd "$(dirname "$0")/../.."
 BUILD="${BUILD:-build}"
 N="${BENCH_ENTRIES:-1000000}"
@@ -30,11 +31,17 @@ if [ ! -s "$log" ]; then
 fi
 size=$(stat -L -c %s "$log")
 # measure NAME CMD...: best wall time of 3 runs and the peak RSS (KiB).
+# The wall time is bash's clock in microseconds around the run (time's %e
+# has 10 ms steps: wc -l takes 20-40 ms, a ratio to it would be mostly
+# rounding); /usr/bin/time gives the peak RSS.
 measure() {
-  local best="" rss=0 i t m
+  local best="" rss=0 i t m t0 t1
   for i in 1 2 3; do
-    /usr/bin/time -f '%e %M' -o "$dir/time.txt" "$@" > /dev/null 2> "$dir/stderr.txt" || { cat "$dir/stderr.txt"; return 1; }
-    read -r t m < "$dir/time.txt"
+    t0=$EPOCHREALTIME
+    /usr/bin/time -f '%M' -o "$dir/time.txt" "$@" > /dev/null 2> "$dir/stderr.txt" || { cat "$dir/stderr.txt"; return 1; }
+    t1=$EPOCHREALTIME
+    read -r m < "$dir/time.txt"
+    t=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')
     if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
     [ "$m" -gt "$rss" ] && rss=$m
   done
@@ -52,10 +59,10 @@ ratio=$(awk "BEGIN{printf \"%.1f\", $jq_t / ($sk_t > 0 ? $sk_t : 0.001)}")
 wratio=$(awk "BEGIN{printf \"%.1f\", $sk_t / ($wc_t > 0 ? $wc_t : 0.01)}")
 mib=$(awk "BEGIN{printf \"%.1f\", $sk_m / 1024}")
 printf 'bench: %s entries, %.1f MB\n' "$N" "$(awk "BEGIN{print $size/1e6}")"
-printf '  skview state   %6.2f s   peak %6.1f MiB\n' "$sk_t" "$mib"
-printf '  jq -c .        %6.2f s   peak %6.1f MiB\n' "$jq_t" "$(awk "BEGIN{print $jq_m/1024}")"
-printf '  wc -l          %6.2f s\n' "$wc_t"
-printf "  the JSON library's floor: %.2f s = %.1fx wc -l (jsmn alone on the same threads; skview state is %.1fx the floor)\n" \
+printf '  skview state   %6.3f s   peak %6.1f MiB\n' "$sk_t" "$mib"
+printf '  jq -c .        %6.3f s   peak %6.1f MiB\n' "$jq_t" "$(awk "BEGIN{print $jq_m/1024}")"
+printf '  wc -l          %6.3f s\n' "$wc_t"
+printf "  the JSON library's floor: %.3f s = %.1fx wc -l (jsmn alone on the same threads; skview state is %.1fx the floor)\n" \
   "$fl_t" "$(awk "BEGIN{print $fl_t / ($wc_t > 0 ? $wc_t : 0.01)}")" "$(awk "BEGIN{print $sk_t / ($fl_t > 0 ? $fl_t : 0.01)}")"
 printf '  ratio          %6sx faster than jq (target >= 25x: %s)\n' "$ratio" "$(awk "BEGIN{print ($ratio >= 25 ? \"met\" : \"NOT met\")}")"
 printf '  ratio          %6sx the time of wc -l (target <= 5x: %s)\n' "$wratio" "$(awk "BEGIN{print ($wratio <= 5 ? \"met\" : \"NOT met\")}")"
@@ -104,7 +111,7 @@ keys_case() {
   awk "BEGIN{exit !($r < 8)}" && echo "   PASS" || { echo "   FAIL (quadratic?)"; fail=1; }
 }
 printf 'bench: distinct keys, %s then %s keys (time of 4x keys / 1x keys; linear ~4, target < 8)\n' "$KQ" "$((4 * KQ))"
-for kind in $(python3 -c 'import sys; sys.path.insert(0, "tests"); import gen_log; print(" ".join(gen_log.KEY_KINDS))'); do
+for kind in $(python3 -c 'import sys; sys.path.insert(0, "tests/tools"); import gen_log; print(" ".join(gen_log.KEY_KINDS))'); do
   keys_case "$kind"
 done
 BUILD="$BUILD" tests/bench/bench_logs.sh || fail=1
