@@ -98,6 +98,8 @@ compare() {
     f=$(run_peer "$floor" --decode "${fo[@]}" "$kind") || exit 1; echo "$f" >>"$TMP/ds"; show +decode "$r" "$unit" "$f"
   done
   cm=$(cut -d' ' -f1 "$TMP/cs" | median)
+  awk -v c="$cm" -v s="$(cut -d' ' -f6 "$TMP/cs" | median)" -v u="$unit" 'BEGIN {
+    printf "  the simulator: %.2f us CPU per %s serving skview (median), skview %.2f: the server the faster side (target: %s)\n", s, u, c, s < c ? "met" : "NOT met" }'
   [ -n "$gobin" ] || { echo "$name: skview $cm us CPU per $unit; grpc-go peer: not built (see above): target not measured"; return; }
   gm=$(cut -d' ' -f1 "$TMP/gs" | median)
   awk -v c="$cm" -v g="$gm" -v name="$name" -v u="$unit" 'BEGIN {
