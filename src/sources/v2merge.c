@@ -150,8 +150,7 @@ static void on_tick(uv_timer_t *t)
     for (int s = 0; s < 2; s++)
         if (m->replaying[s] && now - m->last_ms[s] >= m->quiet_ms)
             m->replaying[s] = false;
-    if (!uv_is_active((uv_handle_t *)&m->drain)) /* else the drain's slice is this turn's */
-        release(m, V2MERGE_SLICE);
+    release(m, 0); /* what may go now goes in the drain's slices: one a turn */
 }
 
 /* Stream s (re)starts its replay now. */
