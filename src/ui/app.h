@@ -23,6 +23,7 @@
 #define UI_FRAME_MS 35         /* under 30 frames a second, with room for a key's own frame */
 #define UI_FPS_MAX 30          /* frames in any second, with the keys' own */
 #define UI_FPS_PACED 26        /* ...of which the paced: room for keys' frames (drawn at once) */
+_Static_assert(UI_FPS_PACED <= LOOPSTAT_FPS_RING, "the frames paced are among those loopstat keeps");
 #define UI_ANIM_MS 125         /* spinner and countdown, only while running */
 #define UI_MSG_MS 5000         /* a message on the status line, then gone */
 #define UI_MSG_ERROR_MS 10000  /* an error message */
@@ -105,12 +106,9 @@ struct ui {
     uv_timer_t crash_timer;     /* SKVIEW_DEBUG_CRASH=MS: the terminal-restore test */
     uv_poll_t input;
     uv_signal_t signals[UI_SIGNALS];
-    uint64_t last_frame_ms;
-    uint64_t frame_ms[UI_FPS_PACED]; /* the last frames' times (uv_now), a ring */
-    unsigned frame_at;         /* its oldest */
     bool frame_pending;        /* a frame waits for the terminal (termout.h) */
     uint64_t frames, requests;
-    loopstat_t loopstat;       /* turns, frames and keys timed (SKVIEW_STATS) */
+    loopstat_t loopstat;       /* turns, frames and keys timed (SKVIEW_STATS); the frames' times pace them */
     unsigned anim_tick;
     bool quit;
     int exit_code;

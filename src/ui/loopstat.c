@@ -56,16 +56,19 @@ uint64_t loopstat_since(uint64_t t0)
 
 /* How many of the ring's frames are within a second before now_ms (with
  * the one at now_ms, the newest). */
+uint64_t loopstat_frame_ago(const loopstat_t *ls, unsigned k)
+{
+    if (k == 0 || k > ls->frames || k > LOOPSTAT_FPS_RING)
+        return 0;
+    return ls->frame_ms[(ls->frames - k) % LOOPSTAT_FPS_RING];
+}
+
 static unsigned frames_in_second(const loopstat_t *ls, uint64_t now_ms)
 {
     unsigned n = 0;
-    uint64_t kept = ls->frames < LOOPSTAT_FPS_RING ? ls->frames : LOOPSTAT_FPS_RING;
-    for (uint64_t k = 0; k < kept; k++) {
-        uint64_t t = ls->frame_ms[(ls->frames - 1 - k) % LOOPSTAT_FPS_RING];
-        if (now_ms - t >= 1000)
-            break;
+    uint64_t t;
+    while ((t = loopstat_frame_ago(ls, n + 1)) != 0 && now_ms - t < 1000)
         n++;
-    }
     return n;
 }
 

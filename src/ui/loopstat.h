@@ -12,7 +12,8 @@
  * timed by the caller (loopstat_since, loopstat_frame); a key from its read
  * (loopstat_key_read) to the next frame drawn (loopstat_key_drawn), which
  * may wait for a terminal that has not taken the last frame (blocked counts
- * those). Everything runs on the loop thread. */
+ * those). The frames' times also pace the viewer's frames (loopstat_frame_ago).
+ * Everything runs on the loop thread. */
 #ifndef SKVIEW_UI_LOOPSTAT_H
 #define SKVIEW_UI_LOOPSTAT_H
 
@@ -43,6 +44,9 @@ void loopstat_close(loopstat_t *ls);
 uint64_t loopstat_since(uint64_t t0);
 /* A frame drawn at now_ms (uv_now) that took ns. */
 void loopstat_frame(loopstat_t *ls, uint64_t now_ms, uint64_t ns);
+/* uv_now() when the k-th last frame was drawn (1: the last one, k at most
+ * LOOPSTAT_FPS_RING), 0 when fewer were. */
+uint64_t loopstat_frame_ago(const loopstat_t *ls, unsigned k);
 void loopstat_key_read(loopstat_t *ls);
 void loopstat_key_drawn(loopstat_t *ls);
 /* "turns N turn_max_ms X turn_cpu_max_ms C frame_max_ms Y frame_avg_ms Z

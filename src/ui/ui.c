@@ -342,9 +342,6 @@ static void frame(ui_t *ui)
     loopstat_key_drawn(&ui->loopstat);
     dump_state(ui);
     ui->frames++;
-    ui->last_frame_ms = uv_now(ui->loop);
-    ui->frame_ms[ui->frame_at] = ui->last_frame_ms;
-    ui->frame_at = (ui->frame_at + 1) % UI_FPS_PACED;
     bool anim = ui_animating(ui), active = uv_is_active((uv_handle_t *)&ui->anim_timer);
     if (anim && !active)
         ui_timer_start(ui, &ui->anim_timer, on_anim, UI_ANIM_MS, UI_ANIM_MS);
@@ -371,11 +368,11 @@ void ui_request_redraw(ui_t *ui)
     ui->requests++;
     if (ui->headless || ui->quit || uv_is_active((uv_handle_t *)&ui->frame_timer))
         return;
-    uint64_t now = uv_now(ui->loop), due = ui->last_frame_ms + UI_FRAME_MS;
+    uint64_t now = uv_now(ui->loop), due = loopstat_frame_ago(&ui->loopstat, 1) + UI_FRAME_MS;
     /* A second after the UI_FPS_PACED-th frame back, keys' own frames
      * (drawn at once) counted: a flood and a few keys a second together
      * stay within UI_FPS_MAX. */
-    uint64_t oldest = ui->frame_ms[ui->frame_at];
+    uint64_t oldest = loopstat_frame_ago(&ui->loopstat, UI_FPS_PACED);
     if (oldest && oldest + 1000 > due)
         due = oldest + 1000;
     ui_timer_start(ui, &ui->frame_timer, on_frame, due > now ? due - now : 0, 0);

@@ -107,6 +107,27 @@ static void the_busiest_second(void **state)
     assert_int_equal(ls.fps_max, 25);
 }
 
+/* The frames' times as the viewer's pacing reads them: the k-th last one,
+ * none before the first, and only as far back as the ring reaches. */
+static void frames_ago(void **state)
+{
+    (void)state;
+    loopstat_t ls = {0};
+    assert_int_equal(loopstat_frame_ago(&ls, 1), 0);
+    for (uint64_t t = 1000; t < 1000 + 100 * 10; t += 10)   /* 100 frames, 10 ms apart */
+        loopstat_frame(&ls, t, 1000);
+    assert_int_equal(loopstat_frame_ago(&ls, 1), 1990);
+    assert_int_equal(loopstat_frame_ago(&ls, 26), 1740);
+    assert_int_equal(loopstat_frame_ago(&ls, LOOPSTAT_FPS_RING), 1990 - 10 * (LOOPSTAT_FPS_RING - 1));
+    assert_int_equal(loopstat_frame_ago(&ls, LOOPSTAT_FPS_RING + 1), 0);
+    assert_int_equal(loopstat_frame_ago(&ls, 0), 0);
+    loopstat_t two = {0};
+    loopstat_frame(&two, 500, 1000);
+    loopstat_frame(&two, 600, 1000);
+    assert_int_equal(loopstat_frame_ago(&two, 2), 500);
+    assert_int_equal(loopstat_frame_ago(&two, 3), 0);
+}
+
 /* A key is timed from its read to the next frame drawn, however many keys
  * came meanwhile; a frame with no key waiting times none. */
 static void a_key_until_its_frame(void **state)
@@ -137,6 +158,7 @@ int main(void)
         cmocka_unit_test(the_stats_line),
         cmocka_unit_test(a_key_until_its_frame),
         cmocka_unit_test(the_busiest_second),
+        cmocka_unit_test(frames_ago),
     };
     return cmocka_run_group_tests_name("ui_loopstat", tests, NULL, NULL);
 }
