@@ -396,13 +396,19 @@ static bool enum_ident(const char *s, size_t n)
 
 static bool name_is(const char *name, const char *k, size_t n);
 
+/* A name's hash for the parser's tables: its length, first and last bytes. */
+static unsigned key_hash(const char *k, size_t n)
+{
+    return (unsigned)(n * 31 + (unsigned char)k[0] * 7 + (unsigned char)k[n - 1]);
+}
+
 /* ed's value named name[0..n) (NUL-terminated, n > 0), or NULL. */
 static const ProtobufCEnumValue *enum_by_name(ctx_t *c, const ProtobufCEnumDescriptor *ed, const char *name,
                                               size_t n)
 {
     if (!c->p)
         return protobuf_c_enum_descriptor_get_value_by_name(ed, name);
-    unsigned h = (unsigned)(n * 31 + (unsigned char)name[0] * 7 + (unsigned char)name[n - 1] + ((uintptr_t)ed >> 4));
+    unsigned h = key_hash(name, n) + (unsigned)((uintptr_t)ed >> 4);
     enum_memo_t *m = &c->p->enums[h & (ENUM_MEMO - 1)];
     if (m->ed == ed && name_is(m->v->name, name, n))
         return m->v;
@@ -657,7 +663,7 @@ static bool parse_field(ctx_t *c, int *i, const ProtobufCFieldDescriptor *f, Pro
 
 static unsigned name_hash(const char *k, size_t n)
 {
-    return (unsigned)(n * 31 + (unsigned char)k[0] * 7 + (unsigned char)k[n - 1]) & (FIELD_SLOTS - 1);
+    return key_hash(k, n) & (FIELD_SLOTS - 1);
 }
 
 static void field_table_fill(field_table_t *t, const ProtobufCMessageDescriptor *desc)

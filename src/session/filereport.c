@@ -88,19 +88,6 @@ static bool summarise(logset_t *set, bool strict)
 }
 
 static int read_with(const char *path, const logreader_opts_t *o, bool sibling, struct source_sink *sink,
-                     uint64_t *items);
-
-int filereport_read(const char *path, bool strict, bool sibling, struct source_sink *sink, uint64_t *items)
-{
-    return read_with(path, &(logreader_opts_t){.strict = strict}, sibling, sink, items);
-}
-
-int filereport_read_state(const char *path, bool strict, struct source_sink *sink)
-{
-    return read_with(path, &(logreader_opts_t){.strict = strict, .no_text = true}, true, sink, NULL);
-}
-
-static int read_with(const char *path, const logreader_opts_t *o, bool sibling, struct source_sink *sink,
                      uint64_t *items)
 {
     char err[512];
@@ -118,4 +105,14 @@ static int read_with(const char *path, const logreader_opts_t *o, bool sibling, 
         *items = logset_items(set);
     logset_close(set);
     return rc == 3 ? EXIT_MALFORMED : rc ? EXIT_RUNTIME : EXIT_OK;
+}
+
+int filereport_read(const char *path, bool strict, bool sibling, struct source_sink *sink, uint64_t *items)
+{
+    return read_with(path, &(logreader_opts_t){.strict = strict}, sibling, sink, items);
+}
+
+int filereport_read_state(const char *path, bool strict, struct source_sink *sink)
+{
+    return read_with(path, &(logreader_opts_t){.strict = strict, .no_text = true}, true, sink, NULL);
 }

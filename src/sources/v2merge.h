@@ -39,10 +39,10 @@
  *                     callback (half a second of a flood, held while the
  *                     other stream was quiet, took a viewer's loop for
  *                     300 ms): a push hands on at most V2MERGE_PUSH_SLICE,
- *                     the timer and the drain (an idle handle, active only
- *                     while held events may go) V2MERGE_SLICE a turn of the
- *                     loop; meanwhile new events queue behind them, so the
- *                     order is the same.
+ *                     the drain (an idle handle a push or the timer starts,
+ *                     active only while held events may go) V2MERGE_SLICE a
+ *                     turn of the loop; meanwhile new events queue behind
+ *                     them, so the order is the same.
  *   v2merge_flush     delivers everything held and ends the replays (a
  *                     command that is about to stop).
  *   v2merge_close     stops the timer and frees the merger (held events are
